@@ -1,0 +1,127 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+type ingestOptions struct {
+	DB           string
+	Layout       string
+	NoRawRejects bool
+	MemoryLimit  string
+	Quiet        bool
+	boundaries   boundaryOptions
+}
+
+func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.DB, "db", "", "DuckDB database to create or add to (required)")
+	o.boundaries.AddFlags(fs)
+	fs.StringVar(&o.Layout, "layout", "canonical", "input layout (only 'canonical' so far)")
+	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
+	fs.StringVar(&o.MemoryLimit, "memory-limit", "512MB", "DuckDB memory limit")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
+}
+
+func init() {
+	var o ingestOptions
+	register(&Command{
+		Name:  "ingest",
+		Usage: "--db FILE.duckdb [--boundaries FILE.geojson] INPUT...",
+		Short: "read incident files into the district database",
+		Long: `Reads incident files (CSV in the canonical layout, optionally gzip-compressed),
+checks every row, places it in a district (by its point, or by its district
+name when it has no point) and stores it in the database. Rows that cannot be
+used go to the rejects table with the file, line, field and reason.
+
+All the files of one ingest are one run: the run commits as a whole or not at
+all, so a failed or interrupted ingest leaves the database as it was. Ingesting
+a file with the same content again replaces its earlier rows (no double
+counting). The district x category x month summary is recomputed every run.
+
+Canonical layout (header row required, columns in any order):
+  incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description
+category is terror_financing, drug_trafficking, human_trafficking or cybercrime;
+occurred_on is YYYY-MM-DD; lat/lon are WGS 84 decimal degrees and may be empty
+when district_hint names the district (name or code of the boundary file).
+
+Examples:
+  ocmap ingest --db crime.duckdb --boundaries pak_adm2.geojson fir_2023.csv anf_2023.csv.gz
+  OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv`,
+		Flags: o.AddFlags,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runIngest(ctx, env, &o, args)
+		},
+	})
+}
+
+func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) error {
+	if o.DB == "" {
+		return usagef("--db is required")
+	}
+	if len(args) == 0 {
+		return usagef("name at least one input file")
+	}
+	if o.Layout != "canonical" {
+		return usagef("unknown layout %q (only 'canonical' is available)", o.Layout)
+	}
+	b, err := o.boundaries.load(env)
+	if err != nil {
+		return err
+	}
+	var progress io.Writer
+	if !o.Quiet {
+		progress = env.Stderr
+		fmt.Fprintf(env.Stderr, "boundaries: %s (%d districts)\n", b.Path, len(b.Districts))
+	}
+	rep, err := pipeline.Ingest(ctx, pipeline.Config{
+		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
+		Progress: progress, Version: version, Store: store.Options{MemoryLimit: o.MemoryLimit},
+	})
+	if err != nil {
+		return err
+	}
+	printIngestReport(env.Stdout, rep)
+	return nil
+}
+
+func printIngestReport(w io.Writer, rep *pipeline.Report) {
+	fmt.Fprintf(w, "run %d into %s\n", rep.RunID, rep.DB)
+	for _, f := range rep.Files {
+		fmt.Fprintf(w, "  %s: read %s, accepted %s, rejected %s (sha256 %.12s…)\n",
+			f.Path, commas(f.Read), commas(f.Accepted), commas(f.Rejected), f.SHA256)
+		for _, r := range f.Replaced {
+			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced\n", r.Path, r.RunID, commas(r.Rows))
+		}
+	}
+	rate := float64(rep.Read) / rep.Total.Seconds()
+	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s, in %.1fs (%s rows/s)\n",
+		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), rep.Total.Seconds(), commas(int64(rate)))
+	if len(rep.FirstRejects) > 0 {
+		fmt.Fprintf(w, "first rejected rows (all %s are in the rejects table):\n", commas(rep.Rejected))
+		for _, r := range rep.FirstRejects {
+			fmt.Fprintf(w, "  %s:%d: %s: %s\n", r.File, r.Line, r.Field, r.Reason)
+		}
+	}
+}
+
+// commas formats n with thousands separators, as analysts read numbers.
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	neg := ""
+	if n < 0 {
+		neg, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return neg + s
+}

@@ -1,0 +1,189 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+type summaryOptions struct {
+	DB, Category, From, To, Format string
+	Top                            int
+}
+
+func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
+	fs.StringVar(&o.Category, "category", "", "only this category: terror_financing, drug_trafficking, human_trafficking, cybercrime")
+	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM")
+	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM (inclusive)")
+	fs.IntVar(&o.Top, "top", 20, "number of districts to show; 0 for all")
+	fs.StringVar(&o.Format, "format", "table", "output format: table, csv or json")
+}
+
+func init() {
+	var o summaryOptions
+	register(&Command{
+		Name:  "summary",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--format table|csv|json]",
+		Short: "rank districts by incidents, per category and period",
+		Long: `Ranks districts by the number of incidents in the period, with the count per
+category, the total quantity (kg of drugs, victims) and amount (PKR), and how
+many rows were placed by an exact point or by district name only.
+
+Examples:
+  ocmap summary --db crime.duckdb
+  ocmap summary --db crime.duckdb --category drug_trafficking --from 2023-01 --to 2023-12 --top 10
+  ocmap summary --db crime.duckdb --format csv --top 0 > districts.csv`,
+		Flags: o.AddFlags,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runSummary(ctx, env, &o, args)
+		},
+	})
+}
+
+func parseMonth(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return time.Time{}, usagef("--%s %q: want a month as YYYY-MM, e.g. 2023-07", flag, s)
+	}
+	return t, nil
+}
+
+func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string) error {
+	if o.DB == "" {
+		return usagef("--db is required")
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if o.Category != "" {
+		if _, ok := schemas.ParseCategory(o.Category); !ok {
+			return usagef("unknown category %q", o.Category)
+		}
+	}
+	from, err := parseMonth("from", o.From)
+	if err != nil {
+		return err
+	}
+	to, err := parseMonth("to", o.To)
+	if err != nil {
+		return err
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return usagef("--to %s is before --from %s", o.To, o.From)
+	}
+	if o.Top < 0 {
+		return usagef("--top must be 0 or more")
+	}
+	st, err := store.OpenReadOnly(ctx, o.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top})
+	if err != nil {
+		return err
+	}
+	switch o.Format {
+	case "table":
+		return summaryTable(env.Stdout, o, rows, tot)
+	case "csv":
+		return summaryCSV(env.Stdout, rows)
+	case "json":
+		return summaryJSON(env.Stdout, o, rows, tot)
+	}
+	return usagef("unknown format %q (table, csv or json)", o.Format)
+}
+
+func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) error {
+	scope := "all categories"
+	if o.Category != "" {
+		scope = o.Category
+	}
+	period := "all months"
+	if tot.Incidents > 0 {
+		period = tot.FirstMonth.Format("2006-01") + " to " + tot.LastMonth.Format("2006-01")
+	}
+	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n\n", commas(tot.Incidents), scope, period, tot.Districts)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rank\tcode\tdistrict\tprovince\tincidents\tterror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\tby name\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Rank, r.Code, r.Name, r.Province,
+			commas(r.Incidents), commas(r.ByCategory[0]), commas(r.ByCategory[1]), commas(r.ByCategory[2]), commas(r.ByCategory[3]),
+			commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.ByName))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). Rejected rows in the database: %s.\n", commas(tot.Rejected))
+	return nil
+}
+
+func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
+	cw := csv.NewWriter(w)
+	head := []string{"rank", "district_code", "district_name", "province", "incidents"}
+	head = append(head, schemas.Categories()...)
+	head = append(head, "quantity", "amount_pkr", "by_point", "by_name")
+	cw.Write(head)
+	for _, r := range rows {
+		rec := []string{strconv.Itoa(r.Rank), r.Code, r.Name, r.Province, strconv.FormatInt(r.Incidents, 10)}
+		for _, n := range r.ByCategory {
+			rec = append(rec, strconv.FormatInt(n, 10))
+		}
+		rec = append(rec, strconv.FormatFloat(r.Quantity, 'f', -1, 64), strconv.FormatFloat(r.AmountPKR, 'f', -1, 64),
+			strconv.FormatInt(r.ByPoint, 10), strconv.FormatInt(r.ByName, 10))
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+type jsonDistrict struct {
+	Rank       int              `json:"rank"`
+	Code       string           `json:"district_code"`
+	Name       string           `json:"district_name"`
+	Province   string           `json:"province"`
+	Incidents  int64            `json:"incidents"`
+	ByCategory map[string]int64 `json:"by_category"`
+	Quantity   float64          `json:"quantity"`
+	AmountPKR  float64          `json:"amount_pkr"`
+	ByPoint    int64            `json:"by_point"`
+	ByName     int64            `json:"by_name"`
+}
+
+func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) error {
+	out := struct {
+		Category  string         `json:"category,omitempty"`
+		From      string         `json:"from,omitempty"`
+		To        string         `json:"to,omitempty"`
+		Incidents int64          `json:"incidents"`
+		Districts int64          `json:"districts_with_incidents"`
+		Rows      []jsonDistrict `json:"districts"`
+	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Districts: tot.Districts, Rows: []jsonDistrict{}}
+	for _, r := range rows {
+		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,
+			ByCategory: map[string]int64{}, Quantity: r.Quantity, AmountPKR: r.AmountPKR, ByPoint: r.ByPoint, ByName: r.ByName}
+		for i, c := range schemas.Categories() {
+			jd.ByCategory[c] = r.ByCategory[i]
+		}
+		out.Rows = append(out.Rows, jd)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

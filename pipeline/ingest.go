@@ -1,0 +1,230 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/read"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// ErrNoInput is returned when Ingest is given no files.
+var ErrNoInput = errors.New("pipeline: no input files")
+
+// Config describes one ingest run.
+type Config struct {
+	DB         string
+	Boundaries *geo.Boundaries
+	Inputs     []string
+	KeepRaw    bool      // keep raw text of rejected rows
+	BatchRows  int       // 0 for the default
+	Progress   io.Writer // progress lines; nil for none
+	Version    string
+	Store      store.Options
+	Today      time.Time // dates after it are rejected; zero for now
+}
+
+// FileReport is what happened to one input file.
+type FileReport struct {
+	Path                     string
+	SHA256                   string
+	Bytes                    int64
+	Read, Accepted, Rejected int64
+	Replaced                 []store.Replaced
+}
+
+// Report is what an ingest run did. Read = Accepted + Rejected always.
+type Report struct {
+	RunID                    int64
+	DB                       string
+	Files                    []FileReport
+	Read, Accepted, Rejected int64
+	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
+	IndexTime, Total         time.Duration
+}
+
+// MaxShownRejects bounds the rejects a Report carries for display.
+const MaxShownRejects = 10
+
+// Ingest reads every input into the database as one run: all of it commits,
+// or none of it does.
+func Ingest(ctx context.Context, cfg Config) (*Report, error) {
+	start := time.Now()
+	if len(cfg.Inputs) == 0 {
+		return nil, ErrNoInput
+	}
+	for _, in := range cfg.Inputs {
+		if fi, err := os.Stat(in); err != nil {
+			return nil, fmt.Errorf("input %w", err)
+		} else if fi.IsDir() {
+			return nil, fmt.Errorf("input %s is a directory; name the files in it", in)
+		}
+	}
+	loc := locate.New(cfg.Boundaries)
+	rep := &Report{DB: cfg.DB, IndexTime: time.Since(start)}
+
+	st, err := store.Open(ctx, cfg.DB, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	run, err := st.BeginRun(ctx, store.BoundaryInfo{
+		Path: cfg.Boundaries.Path, SHA256: cfg.Boundaries.SHA256, Districts: cfg.Boundaries.Districts,
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.RunID = run.ID
+	for _, in := range cfg.Inputs {
+		fr, err := ingestFile(ctx, cfg, loc, run, in, rep)
+		if err != nil {
+			run.Rollback()
+			return nil, err
+		}
+		rep.Files = append(rep.Files, fr)
+		rep.Read += fr.Read
+		rep.Accepted += fr.Accepted
+		rep.Rejected += fr.Rejected
+	}
+	files, _ := json.Marshal(rep.Files)
+	if err := run.Commit(ctx, string(files), rep.Read, rep.Accepted, rep.Rejected, cfg.Version); err != nil {
+		return nil, err
+	}
+	rep.Total = time.Since(start)
+	return rep, nil
+}
+
+type batch struct {
+	rec, rej arrow.RecordBatch
+}
+
+func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
+	fr := FileReport{Path: path}
+	f, err := read.Open(path)
+	if err != nil {
+		return fr, fmt.Errorf("input %w", err)
+	}
+	defer f.Close()
+	var size int64
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
+	}
+	mem := memory.NewGoAllocator()
+	nz := normalize.New(mem, read.NewScanner(f), loc, normalize.Options{
+		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today,
+	})
+	defer nz.Release()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var rows atomic.Int64
+	ch := make(chan batch, 1)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		for nz.Next() {
+			rows.Store(nz.Read)
+			select {
+			case ch <- batch{nz.Record(), nz.Rejects()}:
+			case <-ctx.Done():
+				nz.Record().Release()
+				nz.Rejects().Release()
+				errc <- ctx.Err()
+				return
+			}
+		}
+		errc <- nz.Err()
+	}()
+	stop := startProgress(cfg.Progress, path, size, f, &rows)
+	var werr error
+	for b := range ch {
+		if werr == nil {
+			werr = run.AppendIncidents(ctx, b.rec)
+		}
+		if werr == nil {
+			werr = run.AppendRejects(ctx, b.rej)
+			collectRejects(rep, b.rej)
+		}
+		if werr != nil {
+			cancel()
+		}
+		b.rec.Release()
+		b.rej.Release()
+	}
+	rerr := <-errc
+	stop()
+	if werr != nil {
+		return fr, werr
+	}
+	if rerr != nil {
+		return fr, rerr
+	}
+	fr.Read, fr.Accepted, fr.Rejected = nz.Read, nz.Accepted, nz.Rejected
+	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
+		return fr, fmt.Errorf("input %s: %w", path, err)
+	}
+	fr.Replaced, err = run.FinishFile(ctx, store.FileStats{
+		Path: path, SHA256: fr.SHA256, Bytes: fr.Bytes, Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
+	})
+	return fr, err
+}
+
+func collectRejects(rep *Report, rej arrow.RecordBatch) {
+	for i := 0; i < int(rej.NumRows()) && len(rep.FirstRejects) < MaxShownRejects; i++ {
+		rep.FirstRejects = append(rep.FirstRejects, schemas.RowError{
+			File:   rej.Column(1).(*array.String).Value(i),
+			Line:   rej.Column(2).(*array.Int64).Value(i),
+			Field:  rej.Column(3).(*array.String).Value(i),
+			Reason: rej.Column(4).(*array.String).Value(i),
+		})
+	}
+}
+
+// startProgress prints a line every two seconds while a file is read.
+func startProgress(w io.Writer, path string, size int64, f *read.File, rows *atomic.Int64) (stop func()) {
+	if w == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	begin := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				n := rows.Load()
+				rate := float64(n) / time.Since(begin).Seconds()
+				pct := ""
+				if size > 0 {
+					pct = fmt.Sprintf("%3.0f%% ", 100*float64(f.BytesRead())/float64(size))
+				}
+				fmt.Fprintf(w, "  %s: %s%d rows (%.0f rows/s)\n", path, pct, n, rate)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}

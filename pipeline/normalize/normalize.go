@@ -1,0 +1,449 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// ErrHeader is returned when a file's header is not the canonical layout.
+var ErrHeader = errors.New("normalize: header does not match the canonical layout")
+
+// Rows is a source of raw records, such as read.Scanner.
+type Rows interface {
+	Next() bool
+	Fields() [][]byte
+	Raw() []byte
+	Line() int64
+	Malformed() string
+	Err() error
+}
+
+// Placer decides which district a row belongs to.
+type Placer interface {
+	// Place returns the district index and location precision for a row with
+	// an optional point (lon, lat) and an optional district name. When the
+	// row cannot be placed it returns ok=false with the field and reason.
+	Place(lon, lat float64, hasPoint bool, hint []byte) (district int, precision int8, field, reason string, ok bool)
+	// District returns the code, name and province of district i.
+	District(i int) (code, name, province string)
+}
+
+// Options configure a Normalizer.
+type Options struct {
+	File      string // recorded as source_file
+	RunID     int64
+	KeepRaw   bool // keep raw text of rejected rows
+	BatchRows int  // rows per batch; 0 means DefaultBatchRows
+	Today     time.Time
+}
+
+// DefaultBatchRows balances per-batch overhead in DuckDB against memory.
+const DefaultBatchRows = 1 << 17
+
+// Normalizer reads rows and yields batches. Counts always satisfy
+// read = accepted + rejected.
+type Normalizer struct {
+	rows   Rows
+	placer Placer
+	opt    Options
+	col    [schemas.NumCanonical]int // input position of each canonical column
+	nCols  int
+	today  int32
+	min    int32
+
+	b   *array.RecordBuilder
+	rej *schemas.RejectBuilder
+
+	rec, rejRec arrow.RecordBatch
+	err         error
+	header      bool
+
+	Read, Accepted, Rejected int64
+}
+
+// New returns a Normalizer over rows. The first row must be the header.
+func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalizer {
+	if opt.BatchRows <= 0 {
+		opt.BatchRows = DefaultBatchRows
+	}
+	if opt.Today.IsZero() {
+		opt.Today = time.Now()
+	}
+	return &Normalizer{
+		rows:   rows,
+		placer: placer,
+		opt:    opt,
+		today:  daysSinceEpoch(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
+		min:    daysSinceEpoch(1900, 1, 1),
+		b:      array.NewRecordBuilder(mem, schemas.Incidents),
+		rej:    schemas.NewRejectBuilder(mem, opt.RunID, opt.KeepRaw),
+	}
+}
+
+// Release frees the builders. Batches already returned stay valid.
+func (n *Normalizer) Release() {
+	n.b.Release()
+	n.rej.Release()
+}
+
+// Err returns the error that stopped the Normalizer, if any.
+func (n *Normalizer) Err() error { return n.err }
+
+// Record returns the current batch of accepted rows; the caller releases it.
+func (n *Normalizer) Record() arrow.RecordBatch { return n.rec }
+
+// Rejects returns the current batch of rejected rows; the caller releases it.
+func (n *Normalizer) Rejects() arrow.RecordBatch { return n.rejRec }
+
+func (n *Normalizer) readHeader() error {
+	if !n.rows.Next() {
+		if err := n.rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", n.opt.File, err)
+		}
+		return fmt.Errorf("%s: the file is empty (no header)", n.opt.File)
+	}
+	for i := range n.col {
+		n.col[i] = -1
+	}
+	fields := n.rows.Fields()
+	if n.rows.Malformed() != "" {
+		return fmt.Errorf("%s:%d: %w: %s", n.opt.File, n.rows.Line(), ErrHeader, n.rows.Malformed())
+	}
+	var unknown []string
+	for i, f := range fields {
+		name := strings.ToLower(strings.TrimSpace(string(f)))
+		j := indexOf(schemas.CanonicalColumns, name)
+		switch {
+		case j < 0:
+			unknown = append(unknown, strconv.Quote(name))
+		case n.col[j] >= 0:
+			return fmt.Errorf("%s:%d: %w: column %q appears twice", n.opt.File, n.rows.Line(), ErrHeader, name)
+		default:
+			n.col[j] = i
+		}
+	}
+	var missing []string
+	for j, pos := range n.col {
+		if pos < 0 {
+			missing = append(missing, schemas.CanonicalColumns[j])
+		}
+	}
+	if len(missing) > 0 || len(unknown) > 0 {
+		msg := ""
+		if len(missing) > 0 {
+			msg += "missing " + strings.Join(missing, ", ")
+		}
+		if len(unknown) > 0 {
+			if msg != "" {
+				msg += "; "
+			}
+			msg += "unknown " + strings.Join(unknown, ", ")
+		}
+		return fmt.Errorf("%s:%d: %w: %s (want %s)", n.opt.File, n.rows.Line(), ErrHeader, msg,
+			strings.Join(schemas.CanonicalColumns, ","))
+	}
+	n.nCols = len(fields)
+	return nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// Next reads up to one batch of rows. It returns false when the input is
+// exhausted and nothing was read, or on error.
+func (n *Normalizer) Next() bool {
+	n.rec, n.rejRec = nil, nil
+	if n.err != nil {
+		return false
+	}
+	if !n.header {
+		n.header = true
+		if err := n.readHeader(); err != nil {
+			n.err = err
+			return false
+		}
+	}
+	got := 0
+	for got < n.opt.BatchRows && n.rows.Next() {
+		got++
+		n.Read++
+		if e, ok := n.row(); !ok {
+			n.Rejected++
+			n.rej.Add(e, n.rows.Raw())
+		} else {
+			n.Accepted++
+		}
+	}
+	if err := n.rows.Err(); err != nil {
+		n.err = fmt.Errorf("%s: %w", n.opt.File, err)
+		return false
+	}
+	if got == 0 {
+		return false
+	}
+	n.rec = n.b.NewRecordBatch()
+	n.rejRec = n.rej.NewBatch()
+	return true
+}
+
+func (n *Normalizer) fail(field, reason string) (schemas.RowError, bool) {
+	return schemas.RowError{File: n.opt.File, Line: n.rows.Line(), Field: field, Reason: reason}, false
+}
+
+// row validates the current row and appends it to the batch.
+func (n *Normalizer) row() (schemas.RowError, bool) {
+	if m := n.rows.Malformed(); m != "" {
+		return n.fail(schemas.RecordField, m)
+	}
+	raw := n.rows.Raw()
+	if !utf8.Valid(raw) {
+		return n.fail(schemas.RecordField, "text is not valid UTF-8 (save the file as UTF-8)")
+	}
+	fields := n.rows.Fields()
+	if len(fields) != n.nCols {
+		return n.fail(schemas.RecordField, fmt.Sprintf("has %d fields, the header has %d", len(fields), n.nCols))
+	}
+	get := func(c int) []byte { return trimSpace(fields[n.col[c]]) }
+
+	id := get(schemas.ColIncidentID)
+	if len(id) == 0 {
+		return n.fail(schemas.FieldIncidentID, "missing incident id")
+	}
+	cat := get(schemas.ColCategory)
+	if _, ok := schemas.ParseCategory(unsafeString(cat)); !ok {
+		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s",
+			show(cat), strings.Join(schemas.Categories(), ", ")))
+	}
+	date, reason := n.parseDate(get(schemas.ColOccurredOn))
+	if reason != "" {
+		return n.fail(schemas.FieldOccurredOn, reason)
+	}
+	lat, hasLat, reason := parseNumber(get(schemas.ColLat))
+	if reason != "" {
+		return n.fail(schemas.FieldLat, reason)
+	}
+	lon, hasLon, reason := parseNumber(get(schemas.ColLon))
+	if reason != "" {
+		return n.fail(schemas.FieldLon, reason)
+	}
+	switch {
+	case hasLat && !hasLon:
+		return n.fail(schemas.FieldLon, "latitude given without longitude")
+	case hasLon && !hasLat:
+		return n.fail(schemas.FieldLat, "longitude given without latitude")
+	case hasLat && (lat < -90 || lat > 90):
+		return n.fail(schemas.FieldLat, fmt.Sprintf("latitude %g is outside -90..90", lat))
+	case hasLon && (lon < -180 || lon > 180):
+		return n.fail(schemas.FieldLon, fmt.Sprintf("longitude %g is outside -180..180", lon))
+	}
+	qty, hasQty, reason := parseNumber(get(schemas.ColQuantity))
+	if reason == "" && hasQty && qty < 0 {
+		reason = "negative quantity"
+	}
+	if reason != "" {
+		return n.fail(schemas.FieldQuantity, reason)
+	}
+	amt, hasAmt, reason := parseNumber(get(schemas.ColAmountPKR))
+	if reason == "" && hasAmt && amt < 0 {
+		reason = "negative amount"
+	}
+	if reason != "" {
+		return n.fail(schemas.FieldAmountPKR, reason)
+	}
+	hint := get(schemas.ColDistrictHint)
+	district, precision, field, reason, ok := n.placer.Place(lon, lat, hasLat, hint)
+	if !ok {
+		return n.fail(field, reason)
+	}
+
+	b := n.b
+	appendBytes(b, schemas.NIncidentID, id)
+	appendBytes(b, schemas.NCategory, cat)
+	appendOptBytes(b, schemas.NSubcategory, get(schemas.ColSubcategory))
+	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
+	appendOptFloat(b, schemas.NLat, lat, hasLat)
+	appendOptFloat(b, schemas.NLon, lon, hasLon)
+	appendOptBytes(b, schemas.NDistrictHint, hint)
+	appendOptBytes(b, schemas.NSource, get(schemas.ColSource))
+	appendOptFloat(b, schemas.NQuantity, qty, hasQty)
+	appendOptFloat(b, schemas.NAmountPKR, amt, hasAmt)
+	appendOptBytes(b, schemas.NDescription, get(schemas.ColDescription))
+	b.Field(schemas.NSourceFile).(*array.StringBuilder).Append(n.opt.File)
+	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.rows.Line())
+	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
+	code, name, province := n.placer.District(district)
+	b.Field(schemas.IDistrictCode).(*array.StringBuilder).Append(code)
+	b.Field(schemas.IDistrictName).(*array.StringBuilder).Append(name)
+	if province == "" {
+		b.Field(schemas.IProvince).AppendNull()
+	} else {
+		b.Field(schemas.IProvince).(*array.StringBuilder).Append(province)
+	}
+	b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(precision)
+	return schemas.RowError{}, true
+}
+
+func appendBytes(b *array.RecordBuilder, i int, v []byte) {
+	b.Field(i).(*array.StringBuilder).BinaryBuilder.Append(v)
+}
+
+func appendOptBytes(b *array.RecordBuilder, i int, v []byte) {
+	if len(v) == 0 {
+		b.Field(i).AppendNull()
+		return
+	}
+	b.Field(i).(*array.StringBuilder).BinaryBuilder.Append(v)
+}
+
+func appendOptFloat(b *array.RecordBuilder, i int, v float64, ok bool) {
+	if !ok {
+		b.Field(i).AppendNull()
+		return
+	}
+	b.Field(i).(*array.Float64Builder).Append(v)
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// unsafeString views b as a string without copying; the result must not
+// outlive b's next modification, so it is only passed to pure functions.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// parseNumber parses an optional decimal number. An empty field is absent,
+// not zero.
+func parseNumber(b []byte) (v float64, ok bool, reason string) {
+	if len(b) == 0 {
+		return 0, false, ""
+	}
+	v, err := strconv.ParseFloat(unsafeString(b), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false, "not a number: " + show(b)
+	}
+	return v, true, ""
+}
+
+// parseDate parses YYYY-MM-DD into days since 1970-01-01.
+func (n *Normalizer) parseDate(b []byte) (int32, string) {
+	if len(b) == 0 {
+		return 0, "missing date"
+	}
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, "not a date in YYYY-MM-DD form: " + show(b)
+	}
+	y, ok1 := digits(b[0:4])
+	m, ok2 := digits(b[5:7])
+	d, ok3 := digits(b[8:10])
+	if !ok1 || !ok2 || !ok3 {
+		return 0, "not a date in YYYY-MM-DD form: " + show(b)
+	}
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, "no such date: " + show(b)
+	}
+	days := daysSinceEpoch(y, m, d)
+	if days > n.today {
+		return 0, "date is in the future: " + show(b)
+	}
+	if days < n.min {
+		return 0, "date is before 1900: " + show(b)
+	}
+	return days, ""
+}
+
+func digits(b []byte) (int, bool) {
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysSinceEpoch converts a civil date to days since 1970-01-01
+// (Howard Hinnant's days_from_civil).
+func daysSinceEpoch(y, m, d int) int32 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468)
+}
+
+// show quotes a field value for a reject reason. Values that look like
+// personal data (long digit runs such as CNIC or phone numbers, e-mail
+// addresses) are withheld so they never reach logs or messages.
+func show(b []byte) string {
+	run, maxRun := 0, 0
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			run++
+			maxRun = max(maxRun, run)
+		} else if c != '-' && c != ' ' {
+			run = 0
+		}
+		if c == '@' {
+			return "(value withheld: looks like personal data)"
+		}
+	}
+	if maxRun >= 10 {
+		return "(value withheld: looks like personal data)"
+	}
+	const limit = 40
+	s := string(b)
+	if len(s) > limit {
+		s = strings.ToValidUTF8(s[:limit], "") + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,97 @@
+package read
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"sync/atomic"
+)
+
+// File is an opened input: its decompressed text and, once read to the end,
+// the SHA-256 and size of the bytes on disk.
+type File struct {
+	Path string
+	f    *os.File
+	h    hash.Hash
+	n    atomic.Int64
+	r    io.Reader
+	gz   *gzip.Reader
+}
+
+// Open opens path for reading. Gzip input is detected by its magic bytes, so
+// a compressed file needs no special name.
+func Open(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	file := &File{Path: path, f: f, h: sha256.New()}
+	br := bufio.NewReaderSize(io.TeeReader(countingReader{f, &file.n}, file.h), 1<<16)
+	magic, _ := br.Peek(2)
+	file.r = br
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: not a valid gzip file: %w", path, err)
+		}
+		file.gz = gz
+		file.r = gz
+	}
+	return file, nil
+}
+
+// Read reads decompressed text.
+func (f *File) Read(p []byte) (int, error) { return f.r.Read(p) }
+
+// Digest returns the hex SHA-256 and the size of the bytes read so far from
+// disk. After the text has been read to EOF, the rest of the file (such as a
+// gzip trailer) is hashed too, so the digest covers the whole file.
+func (f *File) Digest() (string, int64, error) {
+	if _, err := io.Copy(io.Discard, io.TeeReader(countingReader{f.f, &f.n}, f.h)); err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(f.h.Sum(nil)), f.n.Load(), nil
+}
+
+// Close closes the file.
+func (f *File) Close() error {
+	if f.gz != nil {
+		f.gz.Close()
+	}
+	return f.f.Close()
+}
+
+// BytesRead returns how many bytes of the file on disk have been read; safe
+// to call from another goroutine to show progress.
+func (f *File) BytesRead() int64 { return f.n.Load() }
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// HashFile returns the hex SHA-256 of the file at path.
+func HashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

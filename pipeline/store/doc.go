@@ -1,0 +1,23 @@
+// Package store is the only package that speaks to DuckDB (and so the only
+// one that needs cgo). It owns the table layout, writes ingest runs as single
+// transactions from Arrow record batches, and answers the queries the
+// commands need.
+//
+// # Tables
+//
+//	districts       district_code, district_name, province, area_km2
+//	incidents       one row per accepted incident (schemas.Incidents)
+//	rejects         run_id, source_file, source_line, field, reason, raw
+//	district_month  district_code, category, month, incidents, quantity,
+//	                amount_pkr, by_point, by_name
+//	ingest_runs     run_id, started_at, finished_at, files, rows_read,
+//	                rows_accepted, rows_rejected, boundaries, boundaries_sha256
+//	ingest_files    run_id, source_file, sha256, bytes, rows_*, replaced_by
+//	meta            key, value (schema version, boundary file)
+//
+// # Atomicity
+//
+// A run is one DuckDB transaction: rows, rejects, summaries and the run record
+// commit together or not at all. DuckDB's write-ahead log makes a killed
+// process leave the database as it was before the run.
+package store

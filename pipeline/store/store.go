@@ -1,0 +1,357 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/ocmap/ocmap/geo"
+)
+
+// Errors returned by the store.
+var (
+	ErrNoDatabase         = errors.New("store: no such database")
+	ErrBoundariesChanged  = errors.New("store: the database was built with other boundaries")
+	ErrNotOcmapDatabase   = errors.New("store: not an ocmap database")
+	ErrDuplicateFileInRun = errors.New("store: the same file content is given twice")
+)
+
+const schemaVersion = "1"
+
+var ddl = []string{
+	`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
+	`CREATE TABLE IF NOT EXISTS districts (
+		district_code VARCHAR PRIMARY KEY, district_name VARCHAR, province VARCHAR, area_km2 DOUBLE)`,
+	`CREATE TABLE IF NOT EXISTS incidents (
+		incident_id VARCHAR, category VARCHAR, subcategory VARCHAR, occurred_on DATE,
+		lat DOUBLE, lon DOUBLE, district_hint VARCHAR, source VARCHAR,
+		quantity DOUBLE, amount_pkr DOUBLE, description VARCHAR,
+		source_file VARCHAR, source_line BIGINT, run_id BIGINT,
+		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT)`,
+	`CREATE TABLE IF NOT EXISTS rejects (
+		run_id BIGINT, source_file VARCHAR, source_line BIGINT, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
+	`CREATE TABLE IF NOT EXISTS district_month (
+		district_code VARCHAR, category VARCHAR, month DATE, incidents BIGINT,
+		quantity DOUBLE, amount_pkr DOUBLE, by_point BIGINT, by_name BIGINT)`,
+	`CREATE TABLE IF NOT EXISTS ingest_runs (
+		run_id BIGINT PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, files VARCHAR,
+		rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT,
+		boundaries VARCHAR, boundaries_sha256 VARCHAR, ocmap_version VARCHAR)`,
+	`CREATE TABLE IF NOT EXISTS ingest_files (
+		run_id BIGINT, source_file VARCHAR, sha256 VARCHAR, bytes BIGINT,
+		rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, replaced_by BIGINT)`,
+}
+
+// Store is an open ocmap database.
+type Store struct {
+	db   *sql.DB
+	Path string
+}
+
+// Options tune DuckDB for a run.
+type Options struct {
+	MemoryLimit string // e.g. "512MB"; empty keeps DuckDB's default
+	Threads     int    // 0 keeps DuckDB's default
+}
+
+// Open opens or creates the database at path for writing.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	var params []string
+	if opt.MemoryLimit != "" {
+		params = append(params, "memory_limit="+opt.MemoryLimit)
+	}
+	if opt.Threads > 0 {
+		params = append(params, fmt.Sprintf("threads=%d", opt.Threads))
+	}
+	dsn := path
+	if len(params) > 0 {
+		dsn += "?" + strings.Join(params, "&")
+	}
+	s, err := open(ctx, dsn, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range ddl {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("store: %s: creating tables: %w", path, err)
+		}
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)`, schemaVersion); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// OpenReadOnly opens an existing database for queries.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%w: %s (run `ocmap ingest --db %s ...` first)", ErrNoDatabase, path, path)
+	}
+	s, err := open(ctx, path+"?access_mode=read_only", path)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'incidents'`).Scan(&n); err != nil || n == 0 {
+		s.Close()
+		return nil, fmt.Errorf("%w: %s has no incidents table", ErrNotOcmapDatabase, path)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, dsn, path string) (*Store, error) {
+	db, err := sql.Open("duckdb", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	return &Store{db: db, Path: path}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the database for read-only queries in tests and tools.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Run is one ingest transaction.
+type Run struct {
+	s       *Store
+	conn    *sql.Conn
+	ar      *duckdb.Arrow
+	ID      int64
+	Started time.Time
+	views   int
+	done    bool
+}
+
+// BoundaryInfo identifies the boundary file a run uses.
+type BoundaryInfo struct {
+	Path, SHA256 string
+	Districts    []geo.District
+}
+
+// BeginRun starts a transaction and allocates a run id. The districts table
+// is filled from the boundaries on the first run; later runs must use the
+// same boundary file, or district codes would stop meaning one thing.
+func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{s: s, conn: conn, Started: time.Now().UTC()}
+	err = conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		r.ar = ar
+		return err
+	})
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "BEGIN TRANSACTION")
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: %s: %w", s.Path, err)
+	}
+	if err := r.begin(ctx, b); err != nil {
+		r.Rollback()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Run) begin(ctx context.Context, b BoundaryInfo) error {
+	var prevPath, prevSHA sql.NullString
+	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries'`).Scan(&prevPath)
+	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`).Scan(&prevSHA)
+	if prevSHA.Valid && prevSHA.String != b.SHA256 {
+		return fmt.Errorf("%w: %s was built with %s (sha256 %.12s…), this run uses %s (sha256 %.12s…); "+
+			"ingest into a new --db, or use the same boundary file", ErrBoundariesChanged,
+			r.s.Path, prevPath.String, prevSHA.String, b.Path, b.SHA256)
+	}
+	if !prevSHA.Valid {
+		for _, kv := range [][2]string{{"boundaries", b.Path}, {"boundaries_sha256", b.SHA256}} {
+			if _, err := r.conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES (?, ?)`, kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		if _, err := r.conn.ExecContext(ctx, `DELETE FROM districts`); err != nil {
+			return err
+		}
+		if err := r.insertDistricts(ctx, b.Districts); err != nil {
+			return err
+		}
+	}
+	return r.conn.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs`).Scan(&r.ID)
+}
+
+func (r *Run) insertDistricts(ctx context.Context, ds []geo.District) error {
+	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO districts VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, d := range ds {
+		var prov any
+		if d.Province != "" {
+			prov = d.Province
+		}
+		if _, err := stmt.ExecContext(ctx, d.Code, d.Name, prov, d.AreaKm2); err != nil {
+			return fmt.Errorf("store: district %s: %w", d.Code, err)
+		}
+	}
+	return nil
+}
+
+// AppendIncidents inserts a batch shaped by schemas.Incidents.
+func (r *Run) AppendIncidents(ctx context.Context, rec arrow.RecordBatch) error {
+	return r.insert(ctx, "incidents", rec)
+}
+
+// AppendRejects inserts a batch shaped by schemas.Rejects.
+func (r *Run) AppendRejects(ctx context.Context, rec arrow.RecordBatch) error {
+	return r.insert(ctx, "rejects", rec)
+}
+
+// insert hands the batch to DuckDB through its Arrow scan: no per-row calls.
+func (r *Run) insert(ctx context.Context, table string, rec arrow.RecordBatch) error {
+	if rec == nil || rec.NumRows() == 0 {
+		return nil
+	}
+	rdr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	defer rdr.Release()
+	r.views++
+	view := fmt.Sprintf("ocmap_batch_%d", r.views)
+	release, err := r.ar.RegisterView(rdr, view)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", table, err)
+	}
+	defer release()
+	if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM %s`, table, view)); err != nil {
+		return fmt.Errorf("store: inserting into %s: %w", table, err)
+	}
+	_, err = r.conn.ExecContext(ctx, `DROP VIEW IF EXISTS `+view)
+	return err
+}
+
+// FileStats describes one ingested file.
+type FileStats struct {
+	Path                     string
+	SHA256                   string
+	Bytes                    int64
+	Read, Accepted, Rejected int64
+}
+
+// Replaced is an earlier ingest of the same file content whose rows a run
+// replaced.
+type Replaced struct {
+	RunID int64
+	Path  string
+	Rows  int64
+}
+
+// FinishFile records a file of this run. Rows from earlier ingests of the
+// same content (same SHA-256) are deleted, so ingesting a file again never
+// double counts.
+func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
+	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
+		WHERE sha256 = ? AND replaced_by IS NULL ORDER BY run_id`, f.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	var prev []Replaced
+	for rows.Next() {
+		var p Replaced
+		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		prev = append(prev, p)
+	}
+	rows.Close()
+	for _, p := range prev {
+		if p.RunID == r.ID {
+			return nil, fmt.Errorf("%w: %s and %s", ErrDuplicateFileInRun, p.Path, f.Path)
+		}
+		for _, q := range []string{
+			`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM rejects WHERE run_id = ? AND source_file = ?`,
+		} {
+			if _, err := r.conn.ExecContext(ctx, q, p.RunID, p.Path); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := r.conn.ExecContext(ctx, `UPDATE ingest_files SET replaced_by = ? WHERE run_id = ? AND source_file = ?`,
+			r.ID, p.RunID, p.Path); err != nil {
+			return nil, err
+		}
+	}
+	_, err = r.conn.ExecContext(ctx, `INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+		r.ID, f.Path, f.SHA256, f.Bytes, f.Read, f.Accepted, f.Rejected)
+	return prev, err
+}
+
+// Commit recomputes the summaries from incidents, records the run and
+// commits everything at once.
+func (r *Run) Commit(ctx context.Context, filesJSON string, read, accepted, rejected int64, version string) error {
+	var bpath, bsha sql.NullString
+	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries'`).Scan(&bpath)
+	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`).Scan(&bsha)
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`DELETE FROM district_month`, nil},
+		{`INSERT INTO district_month
+			SELECT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
+				count(*), sum(quantity), sum(amount_pkr),
+				count(*) FILTER (WHERE location_precision = 1),
+				count(*) FILTER (WHERE location_precision = 3)
+			FROM incidents GROUP BY ALL ORDER BY ALL`, nil},
+		{`INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			[]any{r.ID, r.Started, time.Now().UTC(), filesJSON, read, accepted, rejected, bpath, bsha, version}},
+	}
+	for _, s := range stmts {
+		if _, err := r.conn.ExecContext(ctx, s.q, s.args...); err != nil {
+			r.Rollback()
+			return fmt.Errorf("store: %s: %w", r.s.Path, err)
+		}
+	}
+	if _, err := r.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		r.Rollback()
+		return fmt.Errorf("store: %s: commit: %w", r.s.Path, err)
+	}
+	r.done = true
+	r.conn.Close()
+	return nil
+}
+
+// Rollback abandons the run; the database is left as it was.
+func (r *Run) Rollback() error {
+	if r.done {
+		return nil
+	}
+	r.done = true
+	// A fresh context: rolling back must happen even when ctx was cancelled.
+	_, err := r.conn.ExecContext(context.Background(), "ROLLBACK")
+	r.conn.Close()
+	return err
+}

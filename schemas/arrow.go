@@ -1,0 +1,94 @@
+package schemas
+
+import "github.com/apache/arrow-go/v18/arrow"
+
+// Field names shared by the Arrow schemas and the DuckDB tables.
+const (
+	FieldIncidentID        = "incident_id"
+	FieldCategory          = "category"
+	FieldSubcategory       = "subcategory"
+	FieldOccurredOn        = "occurred_on"
+	FieldLat               = "lat"
+	FieldLon               = "lon"
+	FieldDistrictHint      = "district_hint"
+	FieldSource            = "source"
+	FieldQuantity          = "quantity"
+	FieldAmountPKR         = "amount_pkr"
+	FieldDescription       = "description"
+	FieldSourceFile        = "source_file"
+	FieldSourceLine        = "source_line"
+	FieldRunID             = "run_id"
+	FieldDistrictCode      = "district_code"
+	FieldDistrictName      = "district_name"
+	FieldProvince          = "province"
+	FieldLocationPrecision = "location_precision"
+	FieldField             = "field"
+	FieldReason            = "reason"
+	FieldRaw               = "raw"
+)
+
+// Column positions in [Normalized]; [Incidents] extends it.
+const (
+	NIncidentID = iota
+	NCategory
+	NSubcategory
+	NOccurredOn
+	NLat
+	NLon
+	NDistrictHint
+	NSource
+	NQuantity
+	NAmountPKR
+	NDescription
+	NSourceFile
+	NSourceLine
+	NRunID
+	numNormalized
+)
+
+// Column positions that the district join appends to [Normalized].
+const (
+	IDistrictCode = numNormalized + iota
+	IDistrictName
+	IProvince
+	ILocationPrecision
+)
+
+// Normalized is the shape of validated rows: the canonical fields with their
+// types (quantity in kg or units as the source gives them, amounts in PKR,
+// coordinates WGS 84) and lineage.
+var Normalized = arrow.NewSchema([]arrow.Field{
+	{Name: FieldIncidentID, Type: arrow.BinaryTypes.String},
+	{Name: FieldCategory, Type: arrow.BinaryTypes.String},
+	{Name: FieldSubcategory, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: FieldOccurredOn, Type: arrow.FixedWidthTypes.Date32},
+	{Name: FieldLat, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: FieldLon, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: FieldDistrictHint, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: FieldSource, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: FieldQuantity, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: FieldAmountPKR, Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: FieldDescription, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: FieldSourceFile, Type: arrow.BinaryTypes.String},
+	{Name: FieldSourceLine, Type: arrow.PrimitiveTypes.Int64},
+	{Name: FieldRunID, Type: arrow.PrimitiveTypes.Int64},
+}, nil)
+
+// Incidents is [Normalized] plus the district each row was joined to.
+var Incidents = arrow.NewSchema(append(Normalized.Fields(),
+	arrow.Field{Name: FieldDistrictCode, Type: arrow.BinaryTypes.String},
+	arrow.Field{Name: FieldDistrictName, Type: arrow.BinaryTypes.String},
+	arrow.Field{Name: FieldProvince, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldLocationPrecision, Type: arrow.PrimitiveTypes.Int8},
+), nil)
+
+// Rejects is the shape of rows that could not be used. Raw is the row's text
+// as read, or null when the user asked to keep raw text out.
+var Rejects = arrow.NewSchema([]arrow.Field{
+	{Name: FieldRunID, Type: arrow.PrimitiveTypes.Int64},
+	{Name: FieldSourceFile, Type: arrow.BinaryTypes.String},
+	{Name: FieldSourceLine, Type: arrow.PrimitiveTypes.Int64},
+	{Name: FieldField, Type: arrow.BinaryTypes.String},
+	{Name: FieldReason, Type: arrow.BinaryTypes.String},
+	{Name: FieldRaw, Type: arrow.BinaryTypes.String, Nullable: true},
+}, nil)
