@@ -35,8 +35,8 @@ type Properties struct {
 
 // Known property layouts, tried in order when Properties leaves a field empty.
 var knownLayouts = []Properties{
-	{Code: "ADM2_PCODE", Name: "ADM2_EN", Province: "ADM1_EN"},  // OCHA COD-AB
-	{Code: "shapeID", Name: "shapeName", Province: ""},           // geoBoundaries
+	{Code: "ADM2_PCODE", Name: "ADM2_EN", Province: "ADM1_EN"},    // OCHA COD-AB
+	{Code: "shapeID", Name: "shapeName", Province: ""},            // geoBoundaries
 	{Code: "ADM2_CODE", Name: "ADM2_NAME", Province: "ADM1_NAME"}, // FAO GAUL
 }
 
