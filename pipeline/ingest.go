@@ -14,6 +14,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ocmap/ocmap/geo"
@@ -110,10 +111,6 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-type batch struct {
-	rec, rej arrow.RecordBatch
-}
-
 func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
 	fr := FileReport{Path: path}
 	f, err := read.Open(path)
@@ -125,55 +122,70 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	if fi, err := os.Stat(path); err == nil {
 		size = fi.Size()
 	}
+	// Rejected rows wait in a temporary Arrow IPC file until the incidents
+	// are in: memory stays bounded even when every row of a file is bad.
+	spill, err := os.CreateTemp("", "ocmap-rejects-*.arrows")
+	if err != nil {
+		return fr, err
+	}
+	defer os.Remove(spill.Name())
+	defer spill.Close()
+
 	mem := memory.NewGoAllocator()
 	nz := normalize.New(mem, read.NewScanner(f), loc, normalize.Options{
 		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today,
 	})
 	defer nz.Release()
 
-	ctx, cancel := context.WithCancel(ctx)
+	pctx, cancel := context.WithCancel(ctx) // stops the producer
 	defer cancel()
 	var rows atomic.Int64
-	ch := make(chan batch, 1)
-	errc := make(chan error, 1)
+	var perr error // set by the producer before it closes ch
+	ch := make(chan arrow.RecordBatch, 1)
+	rw := ipc.NewWriter(spill, ipc.WithSchema(schemas.Rejects), ipc.WithAllocator(mem))
 	go func() {
 		defer close(ch)
 		for nz.Next() {
 			rows.Store(nz.Read)
-			select {
-			case ch <- batch{nz.Record(), nz.Rejects()}:
-			case <-ctx.Done():
+			rej := nz.Rejects()
+			collectRejects(rep, rej)
+			err := rw.Write(rej)
+			rej.Release()
+			if err != nil {
 				nz.Record().Release()
-				nz.Rejects().Release()
-				errc <- ctx.Err()
+				perr = fmt.Errorf("spilling rejects: %w", err)
+				return
+			}
+			select {
+			case ch <- nz.Record():
+			case <-pctx.Done():
+				nz.Record().Release()
+				perr = pctx.Err()
 				return
 			}
 		}
-		errc <- nz.Err()
+		perr = nz.Err()
 	}()
 	stop := startProgress(cfg.Progress, path, size, f, &rows)
-	var werr error
-	for b := range ch {
-		if werr == nil {
-			werr = run.AppendIncidents(ctx, b.rec)
-		}
-		if werr == nil {
-			werr = run.AppendRejects(ctx, b.rej)
-			collectRejects(rep, b.rej)
-		}
-		if werr != nil {
-			cancel()
-		}
-		b.rec.Release()
-		b.rej.Release()
-	}
-	rerr := <-errc
+	rdr := newChanReader(schemas.Incidents, ch, func() error { return perr })
+	werr := run.InsertStream(ctx, store.TableIncidents, rdr)
+	cancel()
+	rdr.Release() // drains ch, so the producer has returned and perr is final
 	stop()
 	if werr != nil {
+		if perr != nil && !errors.Is(perr, context.Canceled) {
+			return fr, perr // the cause: DuckDB saw only a broken stream
+		}
 		return fr, werr
 	}
-	if rerr != nil {
-		return fr, rerr
+	if perr != nil {
+		return fr, perr
+	}
+	if err := rw.Close(); err != nil {
+		return fr, fmt.Errorf("spilling rejects: %w", err)
+	}
+	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
+		return fr, err
 	}
 	fr.Read, fr.Accepted, fr.Rejected = nz.Read, nz.Accepted, nz.Rejected
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
@@ -183,6 +195,20 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		Path: path, SHA256: fr.SHA256, Bytes: fr.Bytes, Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
 	})
 	return fr, err
+}
+
+func insertSpilled(ctx context.Context, run *store.Run, path string, mem memory.Allocator) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, err := ipc.NewReader(f, ipc.WithAllocator(mem), ipc.WithSchema(schemas.Rejects))
+	if err != nil {
+		return fmt.Errorf("reading spilled rejects: %w", err)
+	}
+	defer r.Release()
+	return run.InsertStream(ctx, store.TableRejects, r)
 }
 
 func collectRejects(rep *Report, rej arrow.RecordBatch) {

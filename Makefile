@@ -1,0 +1,38 @@
+# ocmap needs go-duckdb's Arrow interface, which is behind the duckdb_arrow
+# build tag: every target here sets it, so use make rather than bare go.
+TAGS    := duckdb_arrow
+GO      ?= go
+SHARED  ?= $(abspath ../shared/data)
+
+# Tests and the demo read real boundaries through these variables; set them
+# yourself to use other files.
+OCMAP_BOUNDARIES  ?= $(SHARED)/boundaries/pak_admbnda_adm2_wfp_20220909.geojson
+OCMAP_SHARED_DATA ?= $(SHARED)
+export OCMAP_BOUNDARIES OCMAP_SHARED_DATA
+
+ROWS ?= 1000000
+
+.PHONY: build demo test vet bench fuzz clean
+
+build:
+	$(GO) build -tags $(TAGS) -o bin/ocmap ./cmd/ocmap
+
+demo: build
+	./bin/ocmap demo --out ocmap-demo
+
+test:
+	$(GO) test -tags $(TAGS) -count=1 ./...
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+# Generates a ROWS-row file and reports rows/s per stage and peak RSS.
+bench: build
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./geo/ ./pipeline/...
+	./scripts/bench-ingest.sh $(ROWS)
+
+fuzz:
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzScanner -fuzztime 30s ./pipeline/read/
+
+clean:
+	rm -rf bin ocmap-demo bench-out
