@@ -31,8 +31,13 @@ bench: build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./geo/ ./pipeline/...
 	./scripts/bench-ingest.sh $(ROWS)
 
+# Each fuzz target for FUZZTIME; go test fuzzes one target at a time.
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzScanner -fuzztime 30s ./pipeline/read/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzScanner -fuzztime $(FUZZTIME) ./pipeline/read/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./pipeline/normalize/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzLocate -fuzztime $(FUZZTIME) ./geo/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseShapefile -fuzztime $(FUZZTIME) ./geo/
 
 clean:
 	rm -rf bin ocmap-demo bench-out

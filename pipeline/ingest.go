@@ -57,7 +57,17 @@ type Report struct {
 	Files                    []FileReport
 	Read, Accepted, Rejected int64
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
-	IndexTime, Total         time.Duration
+	Timings                  Timings
+}
+
+// Timings say where an ingest spent its time. Reading and storing overlap,
+// so the stages add up to more than Total.
+type Timings struct {
+	Index   time.Duration // building the district index
+	Produce time.Duration // reading, validating and locating rows (busy time)
+	Insert  time.Duration // DuckDB taking the rows, including waits for them
+	Commit  time.Duration // summaries, run record, commit
+	Total   time.Duration
 }
 
 // MaxShownRejects bounds the rejects a Report carries for display.
@@ -78,7 +88,8 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	loc := locate.New(cfg.Boundaries)
-	rep := &Report{DB: cfg.DB, IndexTime: time.Since(start)}
+	rep := &Report{DB: cfg.DB}
+	rep.Timings.Index = time.Since(start)
 
 	st, err := store.Open(ctx, cfg.DB, cfg.Store)
 	if err != nil {
@@ -104,10 +115,15 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Rejected += fr.Rejected
 	}
 	files, _ := json.Marshal(rep.Files)
+	commit := time.Now()
 	if err := run.Commit(ctx, string(files), rep.Read, rep.Accepted, rep.Rejected, cfg.Version); err != nil {
 		return nil, err
 	}
-	rep.Total = time.Since(start)
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	rep.Timings.Commit = time.Since(commit)
+	rep.Timings.Total = time.Since(start)
 	return rep, nil
 }
 
@@ -143,8 +159,10 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	var perr error // set by the producer before it closes ch
 	ch := make(chan arrow.RecordBatch, 1)
 	rw := ipc.NewWriter(spill, ipc.WithSchema(schemas.Rejects), ipc.WithAllocator(mem))
+	var busy time.Duration
 	go func() {
 		defer close(ch)
+		t := time.Now()
 		for nz.Next() {
 			rows.Store(nz.Read)
 			rej := nz.Rejects()
@@ -156,22 +174,28 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 				perr = fmt.Errorf("spilling rejects: %w", err)
 				return
 			}
+			busy += time.Since(t)
 			select {
 			case ch <- nz.Record():
+				t = time.Now()
 			case <-pctx.Done():
 				nz.Record().Release()
 				perr = pctx.Err()
 				return
 			}
 		}
+		busy += time.Since(t)
 		perr = nz.Err()
 	}()
 	stop := startProgress(cfg.Progress, path, size, f, &rows)
 	rdr := newChanReader(schemas.Incidents, ch, func() error { return perr })
+	insert := time.Now()
 	werr := run.InsertStream(ctx, store.TableIncidents, rdr)
 	cancel()
 	rdr.Release() // drains ch, so the producer has returned and perr is final
 	stop()
+	rep.Timings.Insert += time.Since(insert)
+	rep.Timings.Produce += busy
 	if werr != nil {
 		if perr != nil && !errors.Is(perr, context.Canceled) {
 			return fr, perr // the cause: DuckDB saw only a broken stream

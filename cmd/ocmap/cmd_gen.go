@@ -69,6 +69,9 @@ func generate(b *geo.Boundaries, out string, opt synth.Options) (synth.Stats, er
 		return synth.Stats{}, err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		return synth.Stats{}, err
+	}
 	st, err := synth.Generate(tmp, b, geo.NewIndex(b.Polygons), opt)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -102,15 +103,24 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced\n", r.Path, r.RunID, commas(r.Rows))
 		}
 	}
-	rate := float64(rep.Read) / rep.Total.Seconds()
+	t := rep.Timings
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s, in %.1fs (%s rows/s)\n",
-		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), rep.Total.Seconds(), commas(int64(rate)))
+		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), t.Total.Seconds(), rowsPerSec(rep.Read, t.Total))
+	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs\n",
+		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds())
 	if len(rep.FirstRejects) > 0 {
 		fmt.Fprintf(w, "first rejected rows (all %s are in the rejects table):\n", commas(rep.Rejected))
 		for _, r := range rep.FirstRejects {
 			fmt.Fprintf(w, "  %s:%d: %s: %s\n", r.File, r.Line, r.Field, r.Reason)
 		}
 	}
+}
+
+func rowsPerSec(n int64, d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return commas(int64(float64(n) / d.Seconds()))
 }
 
 // commas formats n with thousands separators, as analysts read numbers.

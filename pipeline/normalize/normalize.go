@@ -68,6 +68,7 @@ type Normalizer struct {
 
 	rec, rejRec arrow.RecordBatch
 	err         error
+	dataLen     [32]int // string bytes per column in the last batch, to pre-size
 	header      bool
 
 	Read, Accepted, Rejected int64
@@ -181,6 +182,7 @@ func (n *Normalizer) Next() bool {
 			return false
 		}
 	}
+	n.reserve()
 	got := 0
 	for got < n.opt.BatchRows && n.rows.Next() {
 		got++
@@ -201,7 +203,23 @@ func (n *Normalizer) Next() bool {
 	}
 	n.rec = n.b.NewRecordBatch()
 	n.rejRec = n.rej.NewBatch()
+	for i, col := range n.rec.Columns() {
+		if s, ok := col.(*array.String); ok && i < len(n.dataLen) {
+			n.dataLen[i] = len(s.ValueBytes())
+		}
+	}
 	return true
+}
+
+// reserve sizes the builders for a full batch, as large as the last one, so
+// appends never reallocate and copy.
+func (n *Normalizer) reserve() {
+	n.b.Reserve(n.opt.BatchRows)
+	for i, f := range n.b.Fields() {
+		if sb, ok := f.(*array.StringBuilder); ok && i < len(n.dataLen) && n.dataLen[i] > 0 {
+			sb.ReserveData(n.dataLen[i] + n.dataLen[i]/8)
+		}
+	}
 }
 
 func (n *Normalizer) fail(field, reason string) (schemas.RowError, bool) {

@@ -54,8 +54,9 @@ var ddl = []string{
 
 // Store is an open ocmap database.
 type Store struct {
-	db   *sql.DB
-	Path string
+	db     *sql.DB
+	Path   string
+	closed bool
 }
 
 // Options tune DuckDB for a run.
@@ -125,8 +126,15 @@ func open(ctx context.Context, dsn, path string) (*Store, error) {
 	return &Store{db: db, Path: path}, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database; DuckDB checkpoints its write-ahead log into the
+// file here. Closing twice is harmless.
+func (s *Store) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.db.Close()
+}
 
 // DB exposes the database for read-only queries in tests and tools.
 func (s *Store) DB() *sql.DB { return s.db }
