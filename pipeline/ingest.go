@@ -57,6 +57,7 @@ type Report struct {
 	Files                    []FileReport
 	Read, Accepted, Rejected int64
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
+	Warnings                 []string
 	Timings                  Timings
 }
 
@@ -119,8 +120,10 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if err := run.Commit(ctx, string(files), rep.Read, rep.Accepted, rep.Rejected, cfg.Version); err != nil {
 		return nil, err
 	}
+	// The run is committed; a failed checkpoint on close loses nothing
+	// (DuckDB replays its log on the next open), so it is a warning.
 	if err := st.Close(); err != nil {
-		return nil, err
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("closing %s: %v (the run is committed)", cfg.DB, err))
 	}
 	rep.Timings.Commit = time.Since(commit)
 	rep.Timings.Total = time.Since(start)
@@ -155,6 +158,9 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 
 	pctx, cancel := context.WithCancel(ctx) // stops the producer
 	defer cancel()
+	// A producer blocked in a read (a pipe, a stalled network file) only sees
+	// cancellation when its file is closed under it.
+	defer context.AfterFunc(pctx, f.Interrupt)()
 	var rows atomic.Int64
 	var perr error // set by the producer before it closes ch
 	ch := make(chan arrow.RecordBatch, 1)
@@ -191,11 +197,16 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	rdr := newChanReader(schemas.Incidents, ch, func() error { return perr })
 	insert := time.Now()
 	werr := run.InsertStream(ctx, store.TableIncidents, rdr)
-	cancel()
+	if werr != nil {
+		cancel()
+	}
 	rdr.Release() // drains ch, so the producer has returned and perr is final
 	stop()
 	rep.Timings.Insert += time.Since(insert)
 	rep.Timings.Produce += busy
+	if err := ctx.Err(); err != nil {
+		return fr, err // interrupted: whatever failed after that is its echo
+	}
 	if werr != nil {
 		if perr != nil && !errors.Is(perr, context.Canceled) {
 			return fr, perr // the cause: DuckDB saw only a broken stream

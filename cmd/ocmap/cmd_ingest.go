@@ -108,6 +108,9 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), t.Total.Seconds(), rowsPerSec(rep.Read, t.Total))
 	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs\n",
 		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds())
+	for _, w2 := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", w2)
+	}
 	if len(rep.FirstRejects) > 0 {
 		fmt.Fprintf(w, "first rejected rows (all %s are in the rejects table):\n", commas(rep.Rejected))
 		for _, r := range rep.FirstRejects {

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -268,9 +269,9 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	case hasLon && !hasLat:
 		return n.fail(schemas.FieldLat, "longitude given without latitude")
 	case hasLat && (lat < -90 || lat > 90):
-		return n.fail(schemas.FieldLat, fmt.Sprintf("latitude %g is outside -90..90", lat))
+		return n.fail(schemas.FieldLat, "latitude "+show(get(schemas.ColLat))+" is outside -90..90")
 	case hasLon && (lon < -180 || lon > 180):
-		return n.fail(schemas.FieldLon, fmt.Sprintf("longitude %g is outside -180..180", lon))
+		return n.fail(schemas.FieldLon, "longitude "+show(get(schemas.ColLon))+" is outside -180..180")
 	}
 	qty, hasQty, reason := parseNumber(get(schemas.ColQuantity))
 	if reason == "" && hasQty && qty < 0 {
@@ -365,7 +366,8 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 		return 0, false, ""
 	}
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
 		return 0, false, "not a number: " + show(b)
 	}
 	return v, true, ""

@@ -67,6 +67,10 @@ func (f *File) Close() error {
 	return f.f.Close()
 }
 
+// Interrupt closes the file on disk so that a read blocked in another
+// goroutine returns; it is safe to call concurrently with Read.
+func (f *File) Interrupt() { f.f.Close() }
+
 // BytesRead returns how many bytes of the file on disk have been read; safe
 // to call from another goroutine to show progress.
 func (f *File) BytesRead() int64 { return f.n.Load() }

@@ -244,25 +244,35 @@ func (s *Scanner) parseQuoted(data []byte) (ok, more bool) {
 		if i < n && data[i] == '"' {
 			// Quoted field: runs to the next quote not followed by a quote.
 			i++
-			start := len(s.unquoted)
-			for {
-				j := bytes.IndexByte(data[i:], '"')
-				if j < 0 {
-					return false, !s.eof
-				}
-				s.unquoted = append(s.unquoted, data[i:i+j]...)
+			// Common case: no doubled quote inside, so the field is a view
+			// into the buffer, with nothing to copy.
+			if j := bytes.IndexByte(data[i:], '"'); j >= 0 && i+j+1 < n && data[i+j+1] != '"' {
+				s.spans = append(s.spans, span{s.pos + i, s.pos + i + j, false})
 				i += j + 1
-				if i < n && data[i] == '"' {
-					s.unquoted = append(s.unquoted, '"')
-					i++
-					continue
-				}
-				if i == n && !s.eof {
-					return false, true
-				}
-				break
+				goto afterQuote
 			}
-			s.spans = append(s.spans, span{start, len(s.unquoted), true})
+			{
+				start := len(s.unquoted)
+				for {
+					j := bytes.IndexByte(data[i:], '"')
+					if j < 0 {
+						return false, !s.eof
+					}
+					s.unquoted = append(s.unquoted, data[i:i+j]...)
+					i += j + 1
+					if i < n && data[i] == '"' {
+						s.unquoted = append(s.unquoted, '"')
+						i++
+						continue
+					}
+					if i == n && !s.eof {
+						return false, true
+					}
+					break
+				}
+				s.spans = append(s.spans, span{start, len(s.unquoted), true})
+			}
+		afterQuote:
 			switch {
 			case i == n:
 				return s.finish(data, n, n), false

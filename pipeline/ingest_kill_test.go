@@ -1,0 +1,274 @@
+//go:build duckdb_arrow && unix
+
+package pipeline_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/synth"
+)
+
+// The tests here interrupt an ingest in the middle of its run. The ingest
+// reads its input from a named pipe that the test fills and does not close
+// until the interruption: so the run is certainly under way, with batches
+// inserted into its open transaction, and cannot reach its commit however
+// fast the machine.
+
+// bigRows is four full batches of normalize.DefaultBatchRows and more, and
+// some seconds of work.
+const bigRows = 600000
+
+// bigFile writes a synthetic file of bigRows rows over the fixture's map.
+func bigFile(t *testing.T, f *fixture) string {
+	t.Helper()
+	big := filepath.Join(f.dir, "big.csv")
+	out, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = synth.Generate(out, f.b, geo.NewIndex(f.b.Polygons), synth.Options{Rows: bigRows, Seed: 5})
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return big
+}
+
+// pipeFeed copies a file into a named pipe.
+type pipeFeed struct {
+	Path    string       // the named pipe, for the ingest to read
+	Size    int64        // of the file
+	Written atomic.Int64 // bytes written into the pipe so far
+	done    chan struct{}
+	fed     chan error
+}
+
+// newPipeFeed starts copying src into a new named pipe. Stop ends the copy
+// and closes the pipe, which the reader sees as the end of its input.
+func newPipeFeed(t *testing.T, src string) *pipeFeed {
+	t.Helper()
+	fi, err := os.Stat(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pipeFeed{Path: filepath.Join(filepath.Dir(src), "feed.csv"), Size: fi.Size(), done: make(chan struct{}), fed: make(chan error, 1)}
+	if err := syscall.Mkfifo(p.Path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.fed <- p.copy(src) }()
+	t.Cleanup(func() { p.Stop() })
+	return p
+}
+
+func (p *pipeFeed) copy(src string) error {
+	// Opening a pipe for writing blocks until a reader opens it.
+	w, err := os.OpenFile(p.Path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		select {
+		case <-p.done:
+			return nil
+		default:
+		}
+		n, rerr := in.Read(buf)
+		if _, err := w.Write(buf[:n]); err != nil {
+			<-p.done
+			return err // EPIPE once the reader is killed
+		}
+		p.Written.Add(int64(n))
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+	<-p.done
+	return nil
+}
+
+// Stop ends the copy, closes the pipe and waits for the copy to return.
+func (p *pipeFeed) Stop() error {
+	select {
+	case <-p.done:
+		return nil
+	default:
+	}
+	close(p.done)
+	// Open the pipe for reading and drain it: should no reader ever have
+	// opened it, the writer's open returns; should the reader have gone, the
+	// writer's blocked write completes and it sees done.
+	if r, err := os.OpenFile(p.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+		defer r.Close()
+		go io.Copy(io.Discard, r)
+	}
+	return <-p.fed
+}
+
+// WaitFor waits until the reader has taken share of the file, so that it is
+// normalizing its fourth batch or later and the first has reached DuckDB
+// (the channel between the stages holds one batch). It fails the test when
+// quit reports first, or after two minutes.
+func (p *pipeFeed) WaitFor(t *testing.T, share float64, quit <-chan string) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(2 * time.Minute)
+	for {
+		select {
+		case why := <-quit:
+			t.Fatalf("the ingest ended before it was interrupted: %s", why)
+		case <-tick.C:
+			if float64(p.Written.Load()) >= share*float64(p.Size) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("the ingest read %d of %d bytes in 2 minutes", p.Written.Load(), p.Size)
+		}
+	}
+}
+
+// TestIngestKilled kills an ingest with SIGKILL in the middle of its run and
+// checks that the database is exactly as it was before the run.
+func TestIngestKilled(t *testing.T) {
+	if os.Getenv("OCMAP_TEST_CHILD") == "1" {
+		ingestChild()
+		return
+	}
+	if testing.Short() {
+		t.Skip("generates a 600,000-row file")
+	}
+	f := newFixture(t)
+	f.ingest(t, f.small)
+	before := snapshot(t, f.db)
+	feed := newPipeFeed(t, bigFile(t, f))
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestKilled$")
+	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
+		"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+feed.Path, "OCMAP_TEST_MAP="+f.b.Path)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = cmd.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var out strings.Builder
+	exited := make(chan error, 1)
+	quit := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			fmt.Fprintln(&out, sc.Text())
+		}
+		err := cmd.Wait()
+		exited <- err
+		quit <- fmt.Sprint(err)
+	}()
+
+	feed.WaitFor(t, 0.75, quit)
+	killedAt := feed.Written.Load()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err = <-exited
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child ended with %v, want killed by SIGKILL\n%s", err, out.String())
+	}
+	t.Logf("killed the child after it read %d of %d bytes:\n%s", killedAt, feed.Size, out.String())
+
+	if got, want := snapshot(t, f.db), before; !reflect.DeepEqual(got, want) {
+		t.Errorf("database changed by a killed run\n got %v\nwant %v", got, want)
+	}
+	// The database still works: the next run is run 2.
+	other := writeFile(t, f.dir, "other.csv", header+"\nC1,cybercrime,hacking,2023-05-01,30.5,70.5,,FIA,,,new\n")
+	if got, want := f.ingest(t, other).RunID, int64(2); got != want {
+		t.Errorf("run after the kill is %d, want %d", got, want)
+	}
+}
+
+// ingestChild is the child process of TestIngestKilled: it ingests and says
+// whether it committed.
+func ingestChild() {
+	b, err := geo.Load(os.Getenv("OCMAP_TEST_MAP"), geo.Properties{})
+	if err == nil {
+		_, err = pipeline.Ingest(context.Background(), pipeline.Config{
+			DB: os.Getenv("OCMAP_TEST_DB"), Boundaries: b, Inputs: []string{os.Getenv("OCMAP_TEST_INPUT")},
+			KeepRaw: true, Progress: os.Stderr, Version: "child",
+		})
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		os.Exit(1)
+	}
+	fmt.Fprintln(os.Stderr, "child: committed")
+	os.Exit(0)
+}
+
+// TestIngestCancelled cancels an ingest's context in the middle of its run,
+// as Ctrl-C does, and checks that it returns context.Canceled and leaves the
+// database as it was.
+func TestIngestCancelled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a 600,000-row file")
+	}
+	f := newFixture(t)
+	f.ingest(t, f.small)
+	before := snapshot(t, f.db)
+	feed := newPipeFeed(t, bigFile(t, f))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	result := make(chan error, 1)
+	quit := make(chan string, 1)
+	go func() {
+		_, err := pipeline.Ingest(ctx, f.config(feed.Path))
+		result <- err
+		quit <- fmt.Sprint(err)
+	}()
+	feed.WaitFor(t, 0.75, quit)
+	cancel()
+	// The input stays open and blocked (as a stalled pipe or network file
+	// would): cancelling must still end the run promptly.
+	select {
+	case err := <-result:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("error %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Ingest did not return within 30s of cancellation while its input read was blocked")
+	}
+	feed.Stop()
+	if got, want := snapshot(t, f.db), before; !reflect.DeepEqual(got, want) {
+		t.Errorf("database changed by a cancelled run\n got %v\nwant %v", got, want)
+	}
+}

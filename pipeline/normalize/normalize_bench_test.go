@@ -1,0 +1,67 @@
+package normalize_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/read"
+	"github.com/ocmap/ocmap/pipeline/synth"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// twoSquares is a hand-made map: two 1x1 degree districts side by side.
+const twoSquares = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"ADM2_PCODE":"PK001","ADM2_EN":"Alpha","ADM1_EN":"North"},
+ "geometry":{"type":"Polygon","coordinates":[[[70,30],[71,30],[71,31],[70,31],[70,30]]]}},
+{"type":"Feature","properties":{"ADM2_PCODE":"PK002","ADM2_EN":"Beta","ADM1_EN":"South"},
+ "geometry":{"type":"Polygon","coordinates":[[[71,30],[72,30],[72,31],[71,31],[71,30]]]}}]}`
+
+// anywhere places every row in district 0, so the benchmark measures
+// reading and validation, not the spatial index.
+type anywhere struct{}
+
+func (anywhere) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8, string, string, bool) {
+	if !hasPoint && len(hint) == 0 {
+		return 0, 0, schemas.FieldLat, "no coordinates and no district name", false
+	}
+	return 0, schemas.PrecisionPoint, "", "", true
+}
+
+func (anywhere) District(int) (code, name, province string) { return "PK001", "Alpha", "North" }
+
+// BenchmarkReadValidate measures read.Scanner and the Normalizer together
+// over a synthetic canonical file held in memory.
+func BenchmarkReadValidate(b *testing.B) {
+	const rows = 200000
+	bd, err := geo.Read(strings.NewReader(twoSquares), "two-squares.geojson", geo.Properties{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := synth.Generate(&buf, bd, geo.NewIndex(bd.Polygons), synth.Options{Rows: rows, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	mem := memory.NewGoAllocator()
+	for b.Loop() {
+		nz := normalize.New(mem, read.NewScanner(bytes.NewReader(data)), anywhere{}, normalize.Options{File: "bench.csv"})
+		for nz.Next() {
+			nz.Record().Release()
+			nz.Rejects().Release()
+		}
+		if err := nz.Err(); err != nil {
+			b.Fatal(err)
+		}
+		if nz.Read != rows {
+			b.Fatalf("read %d rows, want %d", nz.Read, rows)
+		}
+		nz.Release()
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
