@@ -73,7 +73,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	fmt.Fprintln(env.Stdout, "2/3 ingest")
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true,
-		Version: version, Store: store.Options{MemoryLimit: "512MB"},
+		Version: version, Store: store.Options{MemoryLimit: "256MB"},
 	})
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -13,6 +14,10 @@ import (
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
+
+// goMemoryLimit is the Go heap's soft limit during ingest: a few batches of
+// 131,072 rows in flight need about 200 MB.
+const goMemoryLimit = 256 << 20
 
 type ingestOptions struct {
 	DB           string
@@ -28,7 +33,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	o.boundaries.AddFlags(fs)
 	fs.StringVar(&o.Layout, "layout", "canonical", "input layout (only 'canonical' so far)")
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
-	fs.StringVar(&o.MemoryLimit, "memory-limit", "512MB", "DuckDB memory limit")
+	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
 }
 
@@ -77,6 +82,12 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	b, err := o.boundaries.load(env)
 	if err != nil {
 		return err
+	}
+	// Peak memory = Go's batches in flight + DuckDB's buffer pool (capped by
+	// --memory-limit). A soft Go limit keeps the first from doubling between
+	// collections, so the peak stays flat however large the input.
+	if env.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(goMemoryLimit)
 	}
 	var progress io.Writer
 	if !o.Quiet {
