@@ -23,6 +23,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/testmaps"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -30,13 +31,8 @@ import (
 	"github.com/ocmap/ocmap/schemas"
 )
 
-// twoSquares is a hand-made map: two 1x1 degree districts side by side,
-// Alpha west of lon 71 and Beta east of it, between lat 30 and 31.
-const twoSquares = `{"type":"FeatureCollection","features":[
-{"type":"Feature","properties":{"ADM2_PCODE":"PK001","ADM2_EN":"Alpha","ADM1_EN":"North"},
- "geometry":{"type":"Polygon","coordinates":[[[70,30],[71,30],[71,31],[70,31],[70,30]]]}},
-{"type":"Feature","properties":{"ADM2_PCODE":"PK002","ADM2_EN":"Beta","ADM1_EN":"South"},
- "geometry":{"type":"Polygon","coordinates":[[[71,30],[72,30],[72,31],[71,31],[71,30]]]}}]}`
+// twoSquares is the shared hand-made map (see package testmaps).
+const twoSquares = testmaps.TwoSquares
 
 const header = "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description"
 

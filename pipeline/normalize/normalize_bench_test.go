@@ -8,18 +8,15 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/testmaps"
 	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/pipeline/synth"
 	"github.com/ocmap/ocmap/schemas"
 )
 
-// twoSquares is a hand-made map: two 1x1 degree districts side by side.
-const twoSquares = `{"type":"FeatureCollection","features":[
-{"type":"Feature","properties":{"ADM2_PCODE":"PK001","ADM2_EN":"Alpha","ADM1_EN":"North"},
- "geometry":{"type":"Polygon","coordinates":[[[70,30],[71,30],[71,31],[70,31],[70,30]]]}},
-{"type":"Feature","properties":{"ADM2_PCODE":"PK002","ADM2_EN":"Beta","ADM1_EN":"South"},
- "geometry":{"type":"Polygon","coordinates":[[[71,30],[72,30],[72,31],[71,31],[71,30]]]}}]}`
+// twoSquares is the shared hand-made map (see package testmaps).
+const twoSquares = testmaps.TwoSquares
 
 // anywhere places every row in district 0, so the benchmark measures
 // reading and validation, not the spatial index.
