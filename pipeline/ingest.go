@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +41,7 @@ type Config struct {
 	Version    string
 	Store      store.Options
 	Today      time.Time // dates after it are rejected; zero for now
+	Workers    int       // goroutines validating rows; 0 for one per CPU
 }
 
 // FileReport is what happened to one input file.
@@ -151,50 +154,121 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	defer spill.Close()
 
 	mem := memory.NewGoAllocator()
-	nz := normalize.New(mem, read.NewScanner(f), loc, normalize.Options{
-		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today,
-	})
-	defer nz.Release()
+	sc := read.NewScanner(f)
+	header, err := normalize.ReadHeader(sc, path)
+	if err != nil {
+		return fr, err
+	}
 
 	pctx, cancel := context.WithCancel(ctx) // stops the producer
 	defer cancel()
 	// A producer blocked in a read (a pipe, a stalled network file) only sees
 	// cancellation when its file is closed under it.
 	defer context.AfterFunc(pctx, f.Interrupt)()
-	var rows atomic.Int64
-	var perr error // set by the producer before it closes ch
-	ch := make(chan arrow.RecordBatch, 1)
 	rw := ipc.NewWriter(spill, ipc.WithSchema(schemas.Rejects), ipc.WithAllocator(mem))
-	var busy time.Duration
+
+	// One goroutine splits records into chunks (the scanner must see the
+	// bytes in order, for quotes); workers validate and locate chunks in
+	// parallel. Batch order does not matter: every row carries its line.
+	var (
+		mu   sync.Mutex // guards perr, rw and rep.FirstRejects
+		perr error      // the producer's first error; final once ch is closed
+		rows atomic.Int64
+		busy atomic.Int64 // nanoseconds workers spent working, not waiting
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if perr == nil {
+			perr = err
+		}
+		mu.Unlock()
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	work := make(chan *chunk, workers)
+	free := make(chan *chunk, 2*workers+1)
 	go func() {
-		defer close(ch)
-		t := time.Now()
-		for nz.Next() {
-			rows.Store(nz.Read)
-			rej := nz.Rejects()
-			collectRejects(rep, rej)
-			err := rw.Write(rej)
-			rej.Release()
-			if err != nil {
-				nz.Record().Release()
-				perr = fmt.Errorf("spilling rejects: %w", err)
-				return
-			}
-			busy += time.Since(t)
+		defer close(work)
+		for {
+			var c *chunk
 			select {
-			case ch <- nz.Record():
-				t = time.Now()
+			case c = <-free:
+				c.reset()
+			default:
+				c = &chunk{}
+			}
+			for len(c.recs) < chunkRows && sc.Next() {
+				c.add(sc)
+			}
+			if len(c.recs) == 0 {
+				break
+			}
+			rows.Add(int64(len(c.recs)))
+			select {
+			case work <- c:
 			case <-pctx.Done():
-				nz.Record().Release()
-				perr = pctx.Err()
 				return
 			}
 		}
-		busy += time.Since(t)
-		perr = nz.Err()
+		if err := sc.Err(); err != nil {
+			fail(fmt.Errorf("%s: %w", path, err))
+		}
+	}()
+	ch := make(chan arrow.RecordBatch, 1)
+	nzs := make([]*normalize.Normalizer, workers)
+	var wg sync.WaitGroup
+	for w := range nzs {
+		nz := normalize.New(mem, &chunkReader{in: work, free: free}, loc, normalize.Options{
+			File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Header: header,
+		})
+		defer nz.Release()
+		nzs[w] = nz
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.Now()
+			for nz.Next() {
+				rej := nz.Rejects()
+				mu.Lock()
+				collectRejects(rep, rej)
+				err := rw.Write(rej)
+				mu.Unlock()
+				rej.Release()
+				if err != nil {
+					nz.Record().Release()
+					fail(fmt.Errorf("spilling rejects: %w", err))
+					cancel()
+					return
+				}
+				busy.Add(int64(time.Since(t)))
+				select {
+				case ch <- nz.Record():
+					t = time.Now()
+				case <-pctx.Done():
+					nz.Record().Release()
+					fail(pctx.Err())
+					return
+				}
+			}
+			busy.Add(int64(time.Since(t)))
+			if err := nz.Err(); err != nil {
+				fail(err)
+				cancel()
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(ch)
 	}()
 	stop := startProgress(cfg.Progress, path, size, f, &rows)
-	rdr := newChanReader(schemas.Incidents, ch, func() error { return perr })
+	rdr := newChanReader(schemas.Incidents, ch, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return perr
+	})
 	insert := time.Now()
 	werr := run.InsertStream(ctx, store.TableIncidents, rdr)
 	if werr != nil {
@@ -203,7 +277,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	rdr.Release() // drains ch, so the producer has returned and perr is final
 	stop()
 	rep.Timings.Insert += time.Since(insert)
-	rep.Timings.Produce += busy
+	rep.Timings.Produce += time.Duration(busy.Load() / int64(workers))
 	if err := ctx.Err(); err != nil {
 		return fr, err // interrupted: whatever failed after that is its echo
 	}
@@ -222,7 +296,11 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
 		return fr, err
 	}
-	fr.Read, fr.Accepted, fr.Rejected = nz.Read, nz.Accepted, nz.Rejected
+	for _, nz := range nzs {
+		fr.Read += nz.Read
+		fr.Accepted += nz.Accepted
+		fr.Rejected += nz.Rejected
+	}
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
 		return fr, fmt.Errorf("input %s: %w", path, err)
 	}
@@ -246,14 +324,33 @@ func insertSpilled(ctx context.Context, run *store.Run, path string, mem memory.
 	return run.InsertStream(ctx, store.TableRejects, r)
 }
 
+// collectRejects keeps the first MaxShownRejects rejects in file order and,
+// within a file, by line: workers see chunks out of order, the terminal
+// should not. Files are ingested one after another, so only the current
+// file's rejects compete for the places left.
 func collectRejects(rep *Report, rej arrow.RecordBatch) {
-	for i := 0; i < int(rej.NumRows()) && len(rep.FirstRejects) < MaxShownRejects; i++ {
-		rep.FirstRejects = append(rep.FirstRejects, schemas.RowError{
+	for i := 0; i < int(rej.NumRows()); i++ {
+		e := schemas.RowError{
 			File:   rej.Column(1).(*array.String).Value(i),
 			Line:   rej.Column(2).(*array.Int64).Value(i),
 			Field:  rej.Column(3).(*array.String).Value(i),
 			Reason: rej.Column(4).(*array.String).Value(i),
-		})
+		}
+		list := rep.FirstRejects
+		at := len(list)
+		for at > 0 && list[at-1].File == e.File && list[at-1].Line > e.Line {
+			at--
+		}
+		if at >= MaxShownRejects {
+			continue
+		}
+		list = append(list, schemas.RowError{})
+		copy(list[at+1:], list[at:])
+		list[at] = e
+		if len(list) > MaxShownRejects {
+			list = list[:MaxShownRejects]
+		}
+		rep.FirstRejects = list
 	}
 }
 

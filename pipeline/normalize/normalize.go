@@ -48,6 +48,7 @@ type Options struct {
 	KeepRaw   bool // keep raw text of rejected rows
 	BatchRows int  // rows per batch; 0 means DefaultBatchRows
 	Today     time.Time
+	Header    *Header // the file's header, when read already; nil reads it from the rows
 }
 
 // DefaultBatchRows balances per-batch overhead in DuckDB against memory.
@@ -109,19 +110,27 @@ func (n *Normalizer) Record() arrow.RecordBatch { return n.rec }
 // Rejects returns the current batch of rejected rows; the caller releases it.
 func (n *Normalizer) Rejects() arrow.RecordBatch { return n.rejRec }
 
-func (n *Normalizer) readHeader() error {
-	if !n.rows.Next() {
-		if err := n.rows.Err(); err != nil {
-			return fmt.Errorf("%s: %w", n.opt.File, err)
+// Header maps the canonical columns to their positions in an input file.
+type Header struct {
+	col   [schemas.NumCanonical]int
+	nCols int
+}
+
+// ReadHeader reads the header record of file from rows.
+func ReadHeader(rows Rows, file string) (*Header, error) {
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
 		}
-		return fmt.Errorf("%s: the file is empty (no header)", n.opt.File)
+		return nil, fmt.Errorf("%s: the file is empty (no header)", file)
 	}
-	for i := range n.col {
-		n.col[i] = -1
+	h := &Header{}
+	for i := range h.col {
+		h.col[i] = -1
 	}
-	fields := n.rows.Fields()
-	if n.rows.Malformed() != "" {
-		return fmt.Errorf("%s:%d: %w: %s", n.opt.File, n.rows.Line(), ErrHeader, n.rows.Malformed())
+	fields := rows.Fields()
+	if rows.Malformed() != "" {
+		return nil, fmt.Errorf("%s:%d: %w: %s", file, rows.Line(), ErrHeader, rows.Malformed())
 	}
 	var unknown []string
 	for i, f := range fields {
@@ -130,14 +139,14 @@ func (n *Normalizer) readHeader() error {
 		switch {
 		case j < 0:
 			unknown = append(unknown, strconv.Quote(name))
-		case n.col[j] >= 0:
-			return fmt.Errorf("%s:%d: %w: column %q appears twice", n.opt.File, n.rows.Line(), ErrHeader, name)
+		case h.col[j] >= 0:
+			return nil, fmt.Errorf("%s:%d: %w: column %q appears twice", file, rows.Line(), ErrHeader, name)
 		default:
-			n.col[j] = i
+			h.col[j] = i
 		}
 	}
 	var missing []string
-	for j, pos := range n.col {
+	for j, pos := range h.col {
 		if pos < 0 {
 			missing = append(missing, schemas.CanonicalColumns[j])
 		}
@@ -153,11 +162,11 @@ func (n *Normalizer) readHeader() error {
 			}
 			msg += "unknown " + strings.Join(unknown, ", ")
 		}
-		return fmt.Errorf("%s:%d: %w: %s (want %s)", n.opt.File, n.rows.Line(), ErrHeader, msg,
+		return nil, fmt.Errorf("%s:%d: %w: %s (want %s)", file, rows.Line(), ErrHeader, msg,
 			strings.Join(schemas.CanonicalColumns, ","))
 	}
-	n.nCols = len(fields)
-	return nil
+	h.nCols = len(fields)
+	return h, nil
 }
 
 func indexOf(list []string, s string) int {
@@ -178,10 +187,15 @@ func (n *Normalizer) Next() bool {
 	}
 	if !n.header {
 		n.header = true
-		if err := n.readHeader(); err != nil {
-			n.err = err
-			return false
+		h := n.opt.Header
+		if h == nil {
+			var err error
+			if h, err = ReadHeader(n.rows, n.opt.File); err != nil {
+				n.err = err
+				return false
+			}
 		}
+		n.col, n.nCols = h.col, h.nCols
 	}
 	n.reserve()
 	got := 0

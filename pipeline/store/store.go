@@ -326,7 +326,11 @@ func (r *Run) Commit(ctx context.Context, filesJSON string, read, accepted, reje
 		{`DELETE FROM district_month`, nil},
 		{`INSERT INTO district_month
 			SELECT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
-				count(*), sum(quantity), sum(amount_pkr),
+				-- Exact sums: DOUBLE addition depends on the order DuckDB's
+				-- threads meet the rows, and summaries must be identical from run
+				-- to run. Quantities keep 6 decimals (mg of a kg), amounts 2 (paisa).
+				count(*), CAST(sum(CAST(quantity AS DECIMAL(38, 6))) AS DOUBLE),
+				CAST(sum(CAST(amount_pkr AS DECIMAL(38, 2))) AS DOUBLE),
 				count(*) FILTER (WHERE location_precision = 1),
 				count(*) FILTER (WHERE location_precision = 3)
 			FROM incidents GROUP BY ALL ORDER BY ALL`, nil},
