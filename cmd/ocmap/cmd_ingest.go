@@ -25,6 +25,7 @@ type ingestOptions struct {
 	NoRawRejects bool
 	MemoryLimit  string
 	Quiet        bool
+	Workers      int
 	boundaries   boundaryOptions
 }
 
@@ -35,6 +36,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
+	fs.IntVar(&o.Workers, "workers", 0, "goroutines validating rows; 0 for half the CPUs (DuckDB uses the rest)")
 }
 
 func init() {
@@ -96,7 +98,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	}
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
-		Progress: progress, Version: version, Store: store.Options{MemoryLimit: o.MemoryLimit},
+		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
 	})
 	if err != nil {
 		return err
