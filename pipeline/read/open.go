@@ -46,6 +46,9 @@ func Open(path string) (*File, error) {
 	return file, nil
 }
 
+// Name returns the path, so that readers built on f can name it in errors.
+func (f *File) Name() string { return f.Path }
+
 // Read reads decompressed text.
 func (f *File) Read(p []byte) (int, error) { return f.r.Read(p) }
 

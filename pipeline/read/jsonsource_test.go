@@ -1,0 +1,228 @@
+package read
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+var jsonCols = []string{"case_id", "victim.age", "victim.name", "amount", "flag", "tags", "meta", "a.b", "accused.1.name"}
+
+func TestJSONLines(t *testing.T) {
+	in := "\xEF\xBB\xBF" + `{"case_id":"FIA-1","victim":{"age":34,"name":"Ali \"Bhai\""},"amount":1e3,"flag":true,"tags":["x", "y"],"meta":{ "k" : null },"a.b":"flat","accused":[{"name":"A"},{"name":"B"}]}` + "\n" +
+		`{"case_id":"FIA-2","victim":null,"amount":0.10,"flag":false,"a":{"b":"nested"}}` + "\r\n" +
+		"\n" +
+		"   \n" +
+		`{"case_id":"FIA-3", "amount":` + "\n" +
+		`[1,2]` + "\n" +
+		"{\"case_id\":\"caf\xe9\"}\n" +
+		`{"case_id":12345678901234567890,"victim":{"age":"unknown"},"amount":-0,"accused":[]}` + "\n" +
+		`{"case_id":"ڈیرہ اسماعیل خان","victim":"n/a","amount":null}`
+	want := []srec{
+		ok(1, `{"case_id":"FIA-1","victim":{"age":34,"name":"Ali \"Bhai\""},"amount":1e3,"flag":true,"tags":["x", "y"],"meta":{ "k" : null },"a.b":"flat","accused":[{"name":"A"},{"name":"B"}]}`,
+			"FIA-1", "34", `Ali "Bhai"`, "1e3", "true", `["x","y"]`, `{"k":null}`, "flat", "B"),
+		ok(2, `{"case_id":"FIA-2","victim":null,"amount":0.10,"flag":false,"a":{"b":"nested"}}`,
+			"FIA-2", "", "", "0.10", "false", "", "", "nested", ""),
+		bad(5, `{"case_id":"FIA-3", "amount":`, "invalid JSON at byte 29: unexpected end of JSON input"),
+		bad(6, `[1,2]`, "not a JSON object but an array"),
+		bad(7, "{\"case_id\":\"caf\xe9\"}", "text is not valid UTF-8 (byte 0xE9 at column 16); declare the file's encoding, such as windows-1252"),
+		ok(8, `{"case_id":12345678901234567890,"victim":{"age":"unknown"},"amount":-0,"accused":[]}`,
+			"12345678901234567890", "unknown", "", "-0", "", "", "", "", ""),
+		ok(9, `{"case_id":"ڈیرہ اسماعیل خان","victim":"n/a","amount":null}`,
+			"ڈیرہ اسماعیل خان", "", "", "", "", "", "", "", ""),
+	}
+	for _, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in))} {
+		src := NewJSONLines(r, jsonCols)
+		if got, want := src.Columns(), jsonCols; !reflect.DeepEqual(got, want) {
+			t.Errorf("columns %q", got)
+		}
+		got := drain(t, src)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got  %+v\nwant %+v", got, want)
+			for i := range min(len(got), len(want)) {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Errorf("first difference, record %d:\ngot  %+v\nwant %+v", i, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
+
+func TestJSONLinesMalformed(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"syntax error", `{"a":1,}`, "invalid JSON at byte 8: invalid character '}' looking for beginning of object key string"},
+		{"text after the object", `{"a":1} x`, "invalid JSON at byte 9: invalid character 'x' after top-level value"},
+		{"string", `"a"`, "not a JSON object but a string"},
+		{"number", `12`, "not a JSON object but a number"},
+		{"null", `null`, "not a JSON object but null"},
+		{"form feed is not JSON space", "\f", "invalid JSON at byte 1: invalid character '\\f' looking for beginning of value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := drain(t, NewJSONLines(strings.NewReader(tt.in+"\n{\"a\":2}\n"), []string{"a"}))
+			want := []srec{bad(1, tt.in, tt.want), ok(2, `{"a":2}`, "2")}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestJSONLinesLongLine(t *testing.T) {
+	src := NewJSONLines(strings.NewReader(`{"a":"`+strings.Repeat("x", 100)+`"}`+"\n"+`{"a":"y"}`), []string{"a"})
+	src.(*jsonLines).maxLine = 10
+	got := drain(t, src)
+	want := []srec{bad(1, `{"a":"xxxx`, "line longer than 10 bytes"), ok(2, `{"a":"y"}`, "y")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestJSONArray(t *testing.T) {
+	in := "\xEF\xBB\xBF[\n  {\"case_id\": \"FIA-1\",\n   \"victim\": {\"age\": 34}},\n  {\"case_id\": \"FIA-2\", \"amount\": 2.50}\n]\n"
+	for _, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in))} {
+		got := drain(t, NewJSONArray(r, []string{"case_id", "victim.age", "amount"}))
+		want := []srec{
+			ok(2, "{\"case_id\": \"FIA-1\",\n   \"victim\": {\"age\": 34}}", "FIA-1", "34", ""),
+			ok(4, `{"case_id": "FIA-2", "amount": 2.50}`, "FIA-2", "", "2.50"),
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got  %+v\nwant %+v", got, want)
+		}
+	}
+}
+
+func TestJSONArrayErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []srec
+		err  string
+	}{
+		{"empty input", "", nil, ""},
+		{"empty array", " [ ] ", nil, ""},
+		{"not an object", "[{\"a\":1},\n7,\n{\"a\":2}]", []srec{ok(1, `{"a":1}`, "1"), bad(2, "7", "array element not a JSON object but a number"), ok(3, `{"a":2}`, "2")}, ""},
+		{"not UTF-8", "[{\"a\":\"\x92\"}]", []srec{bad(1, "{\"a\":\"\x92\"}", "text is not valid UTF-8 (byte 0x92 at column 7); declare the file's encoding, such as windows-1252")}, ""},
+		{"syntax error names the element's line", "[{\"a\":1},\n{\"a\":\n2,,}]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: invalid JSON in the array element starting on this line: invalid character ',' looking for beginning of object key string"},
+		{"missing comma", "[{\"a\":1}\n{\"a\":2}]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: invalid JSON in the array element starting on this line: expected comma after array element"},
+		{"not closed", "[{\"a\":1},\n", []srec{ok(1, `{"a":1}`, "1")}, "line 2: unexpected end of input: the array is not closed with ]"},
+		{"cut in an element", "[\n{\"a\":1", nil, "line 2: unexpected end of input in the array element starting on this line"},
+		{"text after", "[{\"a\":1}]\n[]", []srec{ok(1, `{"a":1}`, "1")}, "line 1: text after the array's closing ]"},
+		{"an object", "{\"a\":1}\n{\"a\":2}", nil, "line 1: not a JSON array but an object (for one object per line, read it as JSON Lines)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := drainErr(NewJSONArray(strings.NewReader(tt.in), []string{"a"}))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+			var msg string
+			if err != nil {
+				msg = err.Error()
+			}
+			if msg != tt.err {
+				t.Errorf("err %q\nwant %q", msg, tt.err)
+			}
+		})
+	}
+}
+
+// endlessArray is a JSON array that never ends: reading it whole would
+// never return.
+type endlessArray struct {
+	n   int
+	buf bytes.Buffer
+}
+
+func (e *endlessArray) Read(p []byte) (int, error) {
+	for e.buf.Len() < len(p) {
+		if e.n == 0 {
+			e.buf.WriteString("[")
+		} else {
+			e.buf.WriteString(",\n")
+		}
+		e.n++
+		fmt.Fprintf(&e.buf, `{"id":%d,"pad":"%s"}`, e.n, strings.Repeat("x", 100))
+	}
+	return e.buf.Read(p)
+}
+
+func TestJSONArrayStreams(t *testing.T) {
+	src := NewJSONArray(&endlessArray{}, []string{"id"})
+	for i := 1; i <= 20000; i++ {
+		if !src.Next() {
+			t.Fatalf("stopped at %d: %v", i, src.Err())
+		}
+		if got, want := string(src.Fields()[0]), fmt.Sprint(i); got != want || src.Line() != int64(i) {
+			t.Fatalf("record %d: id %s, line %d", i, got, src.Line())
+		}
+	}
+	// The line counter keeps only unread bytes.
+	if n := len(src.(*jsonArray).t.buf); n > 1<<16 {
+		t.Fatalf("holding %d bytes", n)
+	}
+}
+
+// FuzzJSONLines checks that every line with something other than spaces
+// yields exactly one record, well formed or malformed, at its line.
+func FuzzJSONLines(f *testing.F) {
+	for _, s := range []string{
+		"{\"a\":1}\n{\"b\":{\"c\":[1,2]}}\n",
+		"{\"a\":\n}\n\n  \n[1]\nnull\r\n",
+		"{\"a\":\"\\u00e9\\ud800\"}",
+		"\xEF\xBB\xBF{\"a.b\":true,\"a\":{\"b\":false}}",
+		"{\"a\":\"\xff\"}\n{}",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		cols := []string{"a", "a.b", "b.c.0", "c"}
+		recs := drain(t, NewJSONLines(iotest.HalfReader(strings.NewReader(in)), cols))
+		lines := strings.Split(strings.TrimPrefix(in, "\xEF\xBB\xBF"), "\n")
+		var want []int64
+		for i, l := range lines {
+			if strings.Trim(l, " \t\r") != "" {
+				want = append(want, int64(i+1))
+			}
+		}
+		if len(recs) != len(want) {
+			t.Fatalf("%d records for %d non-empty lines: %+v", len(recs), len(want), recs)
+		}
+		for i, r := range recs {
+			if r.Line != want[i] {
+				t.Fatalf("record %d at line %d, want %d", i, r.Line, want[i])
+			}
+			if (r.Malformed == "") != (len(r.Fields) == len(cols)) {
+				t.Fatalf("record %+v: malformed or %d fields, not both", r, len(cols))
+			}
+		}
+	})
+}
+
+func ExampleNewJSONLines() {
+	in := `{"case":"FIA-7","victim":{"age":19},"amount_pkr":250000.00,"cyber":true}
+{"case":"FIA-8",
+{"case":"FIA-9","victim":null,"amount_pkr":1e6}
+`
+	src := NewJSONLines(strings.NewReader(in), []string{"case", "victim.age", "amount_pkr", "cyber"})
+	for src.Next() {
+		if m := src.Malformed(); m != "" {
+			fmt.Printf("line %d: rejected: %s\n", src.Line(), m)
+			continue
+		}
+		fmt.Printf("line %d: %q\n", src.Line(), src.Fields())
+	}
+	// Output:
+	// line 1: ["FIA-7" "19" "250000.00" "true"]
+	// line 2: rejected: invalid JSON at byte 16: unexpected end of JSON input
+	// line 3: ["FIA-9" "" "1e6" ""]
+}

@@ -1,0 +1,216 @@
+package read
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// Source yields records whose fields align with Columns(). Fields/Raw are views valid until the next Next.
+//
+// Every source keeps one contract, so that normalization never cares about
+// the format: a record is either well formed, with exactly len(Columns())
+// fields, or Malformed, with no fields and the reason. Empty lines and rows
+// with no cell filled are not records. Line numbers are 1-based and count
+// physical lines (rows for XLSX), so they match what a text editor or a
+// spreadsheet shows.
+//
+// Sources with a footer option also have Dropped() []Dropped.
+type Source interface {
+	Columns() []string // header names as found (trimmed)
+	Next() bool
+	Fields() [][]byte  // UTF-8
+	Line() int64       // 1-based line (CSV/JSONL) or row (XLSX) of the record in the file
+	Raw() []byte       // the record's text as read (for CSV: the line(s); JSONL: the line; XLSX: cells joined by tabs)
+	Malformed() string // non-empty: why the record could not be split (no fields then)
+	Err() error
+}
+
+var (
+	// ErrNoHeader is returned when the header is missing, empty or unreadable.
+	ErrNoHeader = errors.New("read: no header")
+	// ErrUnknownSheet is returned for a sheet name the workbook does not have.
+	ErrUnknownSheet = errors.New("read: unknown sheet")
+	// ErrUnknownEncoding is returned for an encoding name Decode does not know.
+	ErrUnknownEncoding = errors.New("read: unknown encoding")
+	// ErrOptions is returned for invalid options, such as a negative footer.
+	ErrOptions = errors.New("read: invalid options")
+)
+
+// Dropped is a record a source left out by design (a footer such as a
+// totals row), kept so that the caller can show what was not ingested.
+type Dropped struct {
+	Line int64
+	Raw  string
+}
+
+// record is a view of one record; its slices belong to whoever filled it.
+type record struct {
+	line      int64
+	raw       []byte
+	fields    [][]byte
+	malformed string
+}
+
+// held is a copy of a record that survives the reader's next step.
+type held struct {
+	record
+	buf []byte
+}
+
+func (h *held) copyFrom(r *record) {
+	h.buf = append(h.buf[:0], r.raw...)
+	for _, f := range r.fields {
+		h.buf = append(h.buf, f...)
+	}
+	n := len(r.raw)
+	h.raw = h.buf[:n:n]
+	h.fields = h.fields[:0]
+	for _, f := range r.fields {
+		h.fields = append(h.fields, h.buf[n:n+len(f):n+len(f)])
+		n += len(f)
+	}
+	h.line, h.malformed = r.line, r.malformed
+}
+
+// records implements the record half of Source for the format readers: pull
+// fills in the next record, and records holds back the last keep records so
+// that a footer is dropped while streaming, with only keep copies in memory.
+type records struct {
+	pull func(*record) bool
+	keep int
+
+	cur         record
+	in          record
+	ring        []held
+	head, count int
+	out         bool // ring[head] is the record handed out
+	dropped     []Dropped
+}
+
+func (b *records) Next() bool {
+	if b.keep == 0 {
+		if !b.pull(&b.cur) {
+			b.cur = record{}
+			return false
+		}
+		return true
+	}
+	if b.ring == nil {
+		b.ring = make([]held, b.keep+1)
+	}
+	if b.out {
+		b.head = (b.head + 1) % len(b.ring)
+		b.count--
+		b.out = false
+	}
+	for b.count <= b.keep {
+		if !b.pull(&b.in) {
+			b.cur = record{}
+			if b.dropped == nil {
+				b.dropped = make([]Dropped, 0, b.count)
+				for i := 0; i < b.count; i++ {
+					h := &b.ring[(b.head+i)%len(b.ring)]
+					b.dropped = append(b.dropped, Dropped{h.line, string(h.raw)})
+				}
+			}
+			return false
+		}
+		b.ring[(b.head+b.count)%len(b.ring)].copyFrom(&b.in)
+		b.count++
+	}
+	b.cur = b.ring[b.head].record
+	b.out = true
+	return true
+}
+
+func (b *records) Fields() [][]byte  { return b.cur.fields }
+func (b *records) Line() int64       { return b.cur.line }
+func (b *records) Raw() []byte       { return b.cur.raw }
+func (b *records) Malformed() string { return b.cur.malformed }
+
+// Dropped returns the footer records left out, once Next has returned false.
+func (b *records) Dropped() []Dropped { return b.dropped }
+
+// nameOf returns the file name behind r, such as a *File's path, or "".
+func nameOf(r io.Reader) string {
+	if n, ok := r.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return ""
+}
+
+// at prefixes a message with "file:line", or "line N" when the name is unknown.
+func at(name string, line int64) string {
+	if name == "" {
+		return fmt.Sprintf("line %d", line)
+	}
+	return fmt.Sprintf("%s:%d", name, line)
+}
+
+// prefix returns "name: " or "".
+func prefix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + ": "
+}
+
+// invalidUTF8 says where b stops being UTF-8, or returns "" when it is valid.
+func invalidUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return ""
+	}
+	i := firstInvalid(b)
+	return fmt.Sprintf("text is not valid UTF-8 (byte 0x%02X at column %d); declare the file's encoding, such as windows-1252", b[i], i+1)
+}
+
+// firstInvalid returns the offset of the first byte of b that is not part of
+// a UTF-8 sequence, or -1.
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// isBlank reports whether every field is empty or spaces.
+func isBlank(fields [][]byte) bool {
+	for _, f := range fields {
+		if len(trimSpace(f)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// trimTrailingEmpty drops empty fields beyond the first n: extra cells that
+// hold nothing (a formatted but empty spreadsheet column, a trailing comma)
+// carry no data and should not make a row malformed.
+func trimTrailingEmpty(fields [][]byte, n int) [][]byte {
+	for len(fields) > n && len(trimSpace(fields[len(fields)-1])) == 0 {
+		fields = fields[:len(fields)-1]
+	}
+	return fields
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
