@@ -38,6 +38,10 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzLocate -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseShapefile -fuzztime $(FUZZTIME) ./geo/
+	for f in FuzzDateParse FuzzParseCoord FuzzParseAmount FuzzScrub; do \
+	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./schemas/ || exit 1; done
+	for f in FuzzJSONLines FuzzDecode1252; do \
+	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/read/ || exit 1; done
 
 clean:
 	rm -rf bin ocmap-demo bench-out

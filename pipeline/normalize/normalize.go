@@ -459,19 +459,7 @@ func daysSinceEpoch(y, m, d int) int32 {
 // personal data (long digit runs such as CNIC or phone numbers, e-mail
 // addresses) are withheld so they never reach logs or messages.
 func show(b []byte) string {
-	run, maxRun := 0, 0
-	for _, c := range b {
-		if c >= '0' && c <= '9' {
-			run++
-			maxRun = max(maxRun, run)
-		} else if c != '-' && c != ' ' {
-			run = 0
-		}
-		if c == '@' {
-			return "(value withheld: looks like personal data)"
-		}
-	}
-	if maxRun >= 10 {
+	if schemas.LooksPersonal(b) {
 		return "(value withheld: looks like personal data)"
 	}
 	const limit = 40

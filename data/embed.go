@@ -1,0 +1,17 @@
+// Package data holds the files ocmap ships: reference tables that are embedded
+// in the binary so that a run never depends on files beside it.
+//
+// # Legal crosswalk
+//
+// [LegalCrosswalk] is legal_crosswalk.csv, a versioned table from (statute,
+// section, in force from, in force to) to the UNODC ICCS code and the ocmap
+// category. Load it with schemas.LoadCrosswalk; its notes say which facts are
+// unverified and where the others come from.
+package data
+
+import _ "embed"
+
+// LegalCrosswalk is the content of legal_crosswalk.csv. Treat it as read-only.
+//
+//go:embed legal_crosswalk.csv
+var LegalCrosswalk []byte

@@ -1,0 +1,30 @@
+// Package layout reads source layouts: declarative files that say how one
+// agency's files map onto ocmap's fields, so that a new source needs a
+// layout and a fixture, not code.
+//
+// A layout is YAML. It is validated when it is loaded, and every error names
+// the layout, the line and the key:
+//
+//	name: anf-seizures                 # lower-case letters, digits, dashes
+//	title: Anti-Narcotics Force seizure table
+//	kind: incidents                    # incidents (default) or context
+//	category: drug_trafficking         # for incidents, unless fields.category maps it
+//	format: xlsx                       # csv (default), tsv, jsonl, json, xlsx
+//	sheet: Seizures                    # xlsx only
+//	encoding: windows-1252             # utf-8 (default), utf-8-bom, windows-1252
+//	header_row: 3                      # 1-based; rows above it are skipped
+//	footer_rows: 1                     # totals rows to drop at the end
+//	match: [FIR No, Date, Drug, Qty]   # header columns that identify the file (--layout auto)
+//	dates: {formats: [dd/mm/yyyy, d-mmm-yy, excel], pivot: 30}
+//	fields:
+//	  incident_id: {column: FIR No, prefix: "ANF-"}
+//	  occurred_on: {column: Date}
+//	  district_hint: {column: District}
+//	  place: {columns: [Police Station, District], join: ", "}
+//	  subcategory: {column: Drug, map: {charas: hashish, ice: methamphetamine}}
+//	  quantity: {column: Qty (gm), unit: g}
+//	  source: {value: ANF}
+//	personal:
+//	  - {column: Accused, action: drop}
+//	  - {column: CNIC, action: hash, kind: cnic}
+package layout

@@ -1,0 +1,406 @@
+package layout
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// ErrInvalid wraps every validation error of a layout file.
+var ErrInvalid = errors.New("layout: invalid")
+
+// Kinds of records a layout produces.
+const (
+	KindIncidents = "incidents" // one of the four categories
+	KindContext   = "context"   // events beside them, e.g. terrorist attacks
+)
+
+// Layout describes one source's files.
+type Layout struct {
+	Name       string           `yaml:"name"`
+	Title      string           `yaml:"title"`
+	Agency     string           `yaml:"agency"`
+	Kind       string           `yaml:"kind"`
+	EventType  string           `yaml:"event_type"`
+	Category   string           `yaml:"category"`
+	Format     string           `yaml:"format"`
+	Delimiter  string           `yaml:"delimiter"`
+	Encoding   string           `yaml:"encoding"`
+	Sheet      string           `yaml:"sheet"`
+	HeaderRow  int              `yaml:"header_row"`
+	FooterRows int              `yaml:"footer_rows"`
+	Match      []string         `yaml:"match"`
+	Dates      DateSpec         `yaml:"dates"`
+	USDRate    float64          `yaml:"usd_rate"`
+	Fields     map[string]Field `yaml:"fields"`
+	Personal   []Personal       `yaml:"personal"`
+
+	// Source is where the layout came from: "builtin" or a path.
+	Source string `yaml:"-"`
+}
+
+// DateSpec lists date formats in order of preference.
+type DateSpec struct {
+	Formats []string `yaml:"formats"`
+	Pivot   int      `yaml:"pivot"` // two-digit years below it are 20yy, others 19yy
+}
+
+// Field says where one target field's value comes from: one column, several
+// columns joined, or a constant.
+type Field struct {
+	Column  string            `yaml:"column"`
+	Columns []string          `yaml:"columns"`
+	Join    string            `yaml:"join"`
+	Value   string            `yaml:"value"`
+	Prefix  string            `yaml:"prefix"`
+	Map     map[string]string `yaml:"map"`     // source value (case and spaces folded) -> value
+	Default string            `yaml:"default"` // when the source value is empty
+	Unit    string            `yaml:"unit"`    // quantity: mg, g, kg, ton; amount_pkr: pkr, pkr_thousand, pkr_lakh, pkr_million, pkr_crore, usd
+	Coord   string            `yaml:"coord"`   // lat/lon: decimal, dms or auto (default)
+	Formats []string          `yaml:"formats"` // dates: overrides dates.formats
+}
+
+// Personal declares a column holding personal data: it is dropped, or kept
+// only as a keyed hash to link records.
+type Personal struct {
+	Column string `yaml:"column"`
+	Action string `yaml:"action"` // drop or hash
+	Kind   string `yaml:"kind"`   // for hash: cnic, phone, email, name, text
+}
+
+// Targets are the fields a layout may fill, per kind.
+var Targets = map[string][]string{
+	KindIncidents: {"incident_id", "category", "subcategory", "occurred_on", "occurred_end", "reported_on",
+		"lat", "lon", "place", "district_hint", "province_hint", "source", "source_ref", "statute", "section",
+		"quantity", "amount_pkr", "victims", "description"},
+	KindContext: {"incident_id", "event_type", "occurred_on", "occurred_end", "lat", "lon", "place",
+		"district_hint", "province_hint", "source", "source_ref", "killed", "injured", "description"},
+}
+
+var dateTargets = map[string]bool{"occurred_on": true, "occurred_end": true, "reported_on": true}
+
+var (
+	massUnits  = []string{"mg", "g", "kg", "ton"}
+	moneyUnits = []string{"pkr", "pkr_thousand", "pkr_lakh", "pkr_million", "pkr_crore", "usd"}
+	nameRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// Load reads and validates the layout file at path.
+func Load(path string) (*Layout, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	l, err := Parse(filepath.Base(path), data)
+	if err != nil {
+		return nil, err
+	}
+	l.Source = path
+	return l, nil
+}
+
+// Parse reads and validates a layout; name is used in errors.
+func Parse(name string, data []byte) (*Layout, error) {
+	var l Layout
+	if err := yaml.UnmarshalWithOptions(data, &l, yaml.DisallowUnknownField()); err != nil {
+		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, name, yaml.FormatError(err, false, false))
+	}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	v := &validator{name: name, file: file}
+	l.defaults()
+	v.check(&l)
+	if len(v.errs) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrInvalid, strings.Join(v.errs, "\n  "))
+	}
+	return &l, nil
+}
+
+func (l *Layout) defaults() {
+	if l.Kind == "" {
+		l.Kind = KindIncidents
+	}
+	if l.Format == "" {
+		l.Format = "csv"
+	}
+	if l.Encoding == "" {
+		l.Encoding = "utf-8"
+	}
+	if l.HeaderRow == 0 {
+		l.HeaderRow = 1
+	}
+	if l.Delimiter == "" {
+		l.Delimiter = ","
+		if l.Format == "tsv" {
+			l.Delimiter = "\t"
+		}
+	}
+}
+
+// Columns returns every source column the layout reads, sorted.
+func (l *Layout) Columns() []string {
+	seen := map[string]bool{}
+	for _, f := range l.Fields {
+		if f.Column != "" {
+			seen[f.Column] = true
+		}
+		for _, c := range f.Columns {
+			seen[c] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// fieldNames returns the target fields in name order, so that validation
+// reports the same errors in the same order every time.
+func (l *Layout) fieldNames() []string {
+	names := make([]string, 0, len(l.Fields))
+	for n := range l.Fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+type validator struct {
+	name string
+	file *ast.File
+	errs []string
+}
+
+// lineOf finds the line of a YAML path such as "$.fields.occurred_on".
+func (v *validator) lineOf(path string) int {
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return 0
+	}
+	n, err := p.FilterFile(v.file)
+	if err != nil || n == nil || n.GetToken() == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
+}
+
+// errorf records an error at the YAML key path (without "$.").
+func (v *validator) errorf(key, format string, args ...any) {
+	path := "$"
+	for _, part := range strings.Split(key, ".") {
+		if part == "" {
+			continue
+		}
+		if strings.ContainsAny(part, " -()#/") {
+			path += "." + "'" + part + "'"
+		} else {
+			path += "." + part
+		}
+	}
+	line := v.lineOf(path)
+	for line == 0 && strings.Contains(path, ".") {
+		path = path[:strings.LastIndex(path, ".")]
+		line = v.lineOf(path)
+	}
+	loc := v.name
+	if line > 0 {
+		loc = fmt.Sprintf("%s:%d", v.name, line)
+	}
+	v.errs = append(v.errs, fmt.Sprintf("%s: %s: %s", loc, key, fmt.Sprintf(format, args...)))
+}
+
+func oneOf(s string, list ...string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) check(l *Layout) {
+	if !nameRE.MatchString(l.Name) {
+		v.errorf("name", "%q: use lower-case letters, digits and dashes", l.Name)
+	}
+	if !oneOf(l.Kind, KindIncidents, KindContext) {
+		v.errorf("kind", "%q: want incidents or context", l.Kind)
+	}
+	switch {
+	case l.Kind == KindContext && l.EventType == "":
+		v.errorf("event_type", "a context layout must say what its events are, e.g. suicide_attack")
+	case l.Kind == KindIncidents && l.EventType != "":
+		v.errorf("event_type", "only context layouts have an event type")
+	}
+	if l.Category != "" {
+		if _, ok := schemas.ParseCategory(l.Category); !ok {
+			v.errorf("category", "%q: want one of %s", l.Category, strings.Join(schemas.Categories(), ", "))
+		}
+		if l.Kind == KindContext {
+			v.errorf("category", "context events are outside the four categories")
+		}
+	}
+	if !oneOf(l.Format, "csv", "tsv", "jsonl", "json", "xlsx") {
+		v.errorf("format", "%q: want csv, tsv, jsonl, json or xlsx", l.Format)
+	}
+	if len(l.Delimiter) != 1 {
+		v.errorf("delimiter", "%q: want one character", l.Delimiter)
+	}
+	if l.Sheet != "" && l.Format != "xlsx" {
+		v.errorf("sheet", "only xlsx files have sheets")
+	}
+	if !oneOf(l.Encoding, "utf-8", "utf-8-bom", "windows-1252") {
+		v.errorf("encoding", "%q: want utf-8, utf-8-bom or windows-1252", l.Encoding)
+	}
+	if l.HeaderRow < 1 {
+		v.errorf("header_row", "%d: rows count from 1", l.HeaderRow)
+	}
+	if l.FooterRows < 0 {
+		v.errorf("footer_rows", "%d: must be 0 or more", l.FooterRows)
+	}
+	if l.USDRate < 0 {
+		v.errorf("usd_rate", "must be positive")
+	}
+	v.checkDates("dates.formats", l.Dates.Formats, l.Dates.Pivot)
+	v.checkFields(l)
+	v.checkPersonal(l)
+}
+
+func (v *validator) checkDates(key string, formats []string, pivot int) {
+	twoDigit := false
+	for i, f := range formats {
+		if _, err := schemas.ParseDateFormat(f); err != nil {
+			v.errorf(fmt.Sprintf("%s.%d", key, i), "%v", err)
+		}
+		if strings.Contains(f, "yy") && !strings.Contains(f, "yyyy") {
+			twoDigit = true
+		}
+	}
+	if twoDigit && (pivot < 1 || pivot > 99) {
+		v.errorf(key, "a two-digit year format needs dates.pivot (1-99): years below it are 20yy, the rest 19yy")
+	}
+}
+
+func (v *validator) checkFields(l *Layout) {
+	allowed := map[string]bool{}
+	for _, t := range Targets[l.Kind] {
+		allowed[t] = true
+	}
+	for _, name := range l.fieldNames() {
+		f := l.Fields[name]
+		key := "fields." + name
+		if !allowed[name] {
+			v.errorf(key, "not a field of %s layouts (fields: %s)", l.Kind, strings.Join(Targets[l.Kind], ", "))
+			continue
+		}
+		sources := 0
+		for _, set := range []bool{f.Column != "", len(f.Columns) > 0, f.Value != ""} {
+			if set {
+				sources++
+			}
+		}
+		if sources != 1 {
+			v.errorf(key, "give exactly one of column, columns or value")
+		}
+		if f.Join != "" && len(f.Columns) == 0 {
+			v.errorf(key+".join", "join goes with columns")
+		}
+		if len(f.Columns) == 1 {
+			v.errorf(key+".columns", "one column: use column")
+		}
+		switch name {
+		case "quantity":
+			if f.Unit != "" && !oneOf(f.Unit, massUnits...) {
+				v.errorf(key+".unit", "%q: want one of %s", f.Unit, strings.Join(massUnits, ", "))
+			}
+		case "amount_pkr":
+			if f.Unit != "" && !oneOf(f.Unit, moneyUnits...) {
+				v.errorf(key+".unit", "%q: want one of %s", f.Unit, strings.Join(moneyUnits, ", "))
+			}
+			if f.Unit == "usd" && l.USDRate == 0 {
+				v.errorf(key+".unit", "usd amounts need usd_rate (PKR per USD)")
+			}
+		default:
+			if f.Unit != "" {
+				v.errorf(key+".unit", "only quantity and amount_pkr have units")
+			}
+		}
+		if f.Coord != "" && (name != "lat" && name != "lon" || !oneOf(f.Coord, "decimal", "dms", "auto")) {
+			v.errorf(key+".coord", "%q: coord is decimal, dms or auto, on lat and lon only", f.Coord)
+		}
+		if len(f.Formats) > 0 {
+			if !dateTargets[name] {
+				v.errorf(key+".formats", "only date fields have formats")
+			}
+			v.checkDates(key+".formats", f.Formats, l.Dates.Pivot)
+		}
+		if name == "category" && f.Map != nil {
+			for from, to := range f.Map {
+				if _, ok := schemas.ParseCategory(to); !ok {
+					v.errorf(key+".map."+from, "%q is not a category", to)
+				}
+			}
+		}
+	}
+	need := func(ok bool, what string) {
+		if !ok {
+			v.errorf("fields", "%s", what)
+		}
+	}
+	_, hasDate := l.Fields["occurred_on"]
+	need(hasDate, "occurred_on is required")
+	_, hasLat := l.Fields["lat"]
+	_, hasLon := l.Fields["lon"]
+	_, hasHint := l.Fields["district_hint"]
+	need(hasLat == hasLon, "lat and lon go together")
+	need(hasLat || hasHint, "a layout needs lat/lon or district_hint to place rows")
+	if l.Kind == KindIncidents {
+		_, hasCat := l.Fields["category"]
+		need(hasCat != (l.Category != ""), "give the category once: category: at the top, or fields.category")
+	}
+	if l.Format == "csv" || l.Format == "tsv" || l.Format == "xlsx" {
+		if len(l.Match) == 0 {
+			v.errorf("match", "list the header columns that identify this source's files (for --layout auto)")
+		}
+	}
+}
+
+func (v *validator) checkPersonal(l *Layout) {
+	used := map[string]string{} // column -> the first field (by name) it feeds
+	for _, name := range l.fieldNames() {
+		f := l.Fields[name]
+		for _, c := range append([]string{f.Column}, f.Columns...) {
+			if _, seen := used[c]; c != "" && !seen {
+				used[c] = name
+			}
+		}
+	}
+	for i, p := range l.Personal {
+		key := fmt.Sprintf("personal.%d", i)
+		if p.Column == "" {
+			v.errorf(key, "column is required")
+		}
+		if !oneOf(p.Action, "drop", "hash") {
+			v.errorf(key+".action", "%q: want drop or hash", p.Action)
+		}
+		if p.Action == "hash" && !oneOf(p.Kind, "cnic", "phone", "email", "name", "text") {
+			v.errorf(key+".kind", "%q: want cnic, phone, email, name or text", p.Kind)
+		}
+		if f, ok := used[p.Column]; ok {
+			v.errorf(key, "column %q is personal but also feeds fields.%s", p.Column, f)
+		}
+	}
+}

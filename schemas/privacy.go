@@ -1,0 +1,453 @@
+package schemas
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// What Scrub finds, and the tag that replaces it.
+type pii uint8
+
+const (
+	piiNone pii = iota
+	piiCNIC
+	piiPhone
+	piiEmail
+	piiID // any other run of 13 or more digits: accounts, cards, IMEIs
+)
+
+var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
+
+// Scrub replaces personal data in free text: CNIC numbers ("35202-1234567-1",
+// 13 bare digits) with "[CNIC]"; Pakistani mobile and landline numbers in
+// their usual spellings ("+92 300 1234567", "0092-300-1234567",
+// "0300-1234567", "03001234567", "923001234567", "3001234567", "051-1234567",
+// "042 35761234", "(021) 1234567") and any number written with "+" or "00"
+// and a country code with "[PHONE]"; e-mail addresses with "[EMAIL]"; and
+// any other run of 13 or more digits (bank accounts, card numbers, IMEIs)
+// with "[ID]". Dates, times, amounts with separators ("1,250,000"), FIR
+// numbers ("123/2023") and years are left alone.
+//
+// Text with no digit group of 7 or more digits (digits joined by spaces,
+// hyphens, brackets or "+" count as one group) and no '@' is returned as is,
+// without allocating; so is any text in which nothing is found.
+func Scrub(s string) string {
+	digits, at := mayHoldPII(s)
+	if !digits && !at {
+		return s
+	}
+	start, end, kind := nextPII(s, 0, at)
+	if kind == piiNone {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for kind != piiNone {
+		b.WriteString(s[last:start])
+		b.WriteString(piiTags[kind])
+		last = end
+		start, end, kind = nextPII(s, end, at)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// LooksPersonal reports whether a field value looks like a CNIC, phone
+// number or e-mail address, or holds 10 or more digits joined only by spaces
+// and hyphens, so callers can withhold it from error messages.
+func LooksPersonal(b []byte) bool {
+	digits, at := mayHoldPII(b)
+	if !digits && !at {
+		return false
+	}
+	if _, _, kind := nextPII(b, 0, at); kind != piiNone {
+		return true
+	}
+	run := 0
+	for _, c := range b {
+		switch {
+		case isDigitByte(c):
+			if run++; run >= 10 {
+				return true
+			}
+		case c != ' ' && c != '-':
+			run = 0
+		}
+	}
+	return false
+}
+
+// Byte classes for the scans below.
+const (
+	clsDigit = 1 << iota
+	clsJoin  // joins digits into one group for the prefilter: space - ( ) +
+	clsStart // may start a number match: digit + (
+	clsAt
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit | clsStart
+	}
+	for _, c := range " -()+" {
+		t[c] = clsJoin
+	}
+	t['+'] |= clsStart
+	t['('] |= clsStart
+	t['@'] = clsAt
+	return t
+}()
+
+// mayHoldPII is the cheap prefilter: a digit group of 7 or more digits, or an
+// '@'. It must admit everything nextPII can match.
+func mayHoldPII[T ~string | ~[]byte](s T) (digits, at bool) {
+	group := 0
+	for i := 0; i < len(s); i++ {
+		switch k := byteClass[s[i]]; {
+		case k&clsDigit != 0:
+			if group++; group >= 7 {
+				digits = true
+			}
+		case k&clsJoin != 0:
+		case k&clsAt != 0:
+			at, group = true, 0
+		default:
+			group = 0
+		}
+	}
+	return digits, at
+}
+
+// nextPII returns the first match at or after from. A match never starts or
+// ends inside a run of digits, so whatever is left between matches cannot be
+// matched again: Scrub is idempotent.
+func nextPII[T ~string | ~[]byte](s T, from int, at bool) (start, end int, kind pii) {
+	for i := from; i < len(s); i++ {
+		if !at {
+			// Without an '@' only digits, '+' and '(' can start a match.
+			for i < len(s) && byteClass[s[i]]&clsStart == 0 {
+				i++
+			}
+			if i == len(s) {
+				break
+			}
+		}
+		c := s[i]
+		if at {
+			if isLocal(c) && (i == 0 || !isLocal(s[i-1])) {
+				if st, e := emailAt(s, i); e > 0 {
+					return st, e, piiEmail
+				}
+			}
+			if c == '@' {
+				if e := domainEnd(s, i+1); e > 0 {
+					return i, e, piiEmail
+				}
+			}
+		}
+		switch {
+		case isDigitByte(c) && (i == 0 || !isDigitByte(s[i-1])):
+			if e, k := numberAt(s, i); k != piiNone {
+				return i, e, k
+			}
+			for i+1 < len(s) && isDigitByte(s[i+1]) {
+				i++
+			}
+		case c == '+' || c == '(':
+			if e, k := numberAt(s, i); k != piiNone {
+				return i, e, k
+			}
+		}
+	}
+	return -1, -1, piiNone
+}
+
+// numberAt matches a CNIC, phone number or long digit run starting at s[i]:
+// up to six digit groups, each optionally in brackets, joined by one space or
+// hyphen, the first optionally after "+". It tries the longest run of groups
+// first and returns the end of the match.
+func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
+	var (
+		ends    [6]int // end of each group, after its ')'
+		lens    [6]int // digits in each group
+		d       [18]byte
+		nd, ng  int
+		runLong bool
+	)
+	p, plus := i, false
+	if s[p] == '+' {
+		plus = true
+		if p++; p < len(s) && s[p] == ' ' {
+			p++
+		}
+	}
+	// Inside a decimal ("0.0511234567") only a long run counts.
+	fraction := !plus && i >= 2 && s[i-1] == '.' && (isDigitByte(s[i-2]) || s[i-2] == ']')
+	for ng < len(ends) {
+		q, paren := p, false
+		if q < len(s) && s[q] == '(' {
+			q, paren = q+1, true
+		}
+		ds := q
+		for q < len(s) && isDigitByte(s[q]) {
+			if nd < len(d) {
+				d[nd] = s[q]
+			}
+			nd++
+			q++
+		}
+		if q == ds {
+			break
+		}
+		if ng == 0 && !paren && !plus && q-ds >= 13 {
+			runLong = true
+			ends[0] = q
+		}
+		lens[ng] = q - ds
+		if paren {
+			if q >= len(s) || s[q] != ')' {
+				nd -= q - ds
+				break
+			}
+			q++
+		}
+		ends[ng] = q
+		ng++
+		switch {
+		case q+1 < len(s) && (s[q] == ' ' || s[q] == '-') && (isDigitByte(s[q+1]) || s[q+1] == '('):
+			p = q + 1
+		case paren && q < len(s) && (isDigitByte(s[q]) || s[q] == '('): // "(021)1234567"
+			p = q
+		default:
+			p = -1
+		}
+		if p < 0 {
+			break
+		}
+	}
+	if !fraction {
+		n := nd
+		for k := ng; k >= 1; k-- {
+			if n <= len(d) {
+				if kind := classifyNumber(d[:n], lens[:k], plus); kind != piiNone {
+					return ends[k-1], kind
+				}
+			}
+			n -= lens[k-1]
+		}
+	}
+	if runLong {
+		return ends[0], piiID
+	}
+	return 0, piiNone
+}
+
+// classifyNumber says what the digits d, written in groups of lens, are.
+func classifyNumber(d []byte, lens []int, plus bool) pii {
+	n, k := len(d), len(lens)
+	switch {
+	case plus:
+		// E.164: a country code and at most 15 digits.
+		if n >= 8 && n <= 15 && d[0] != '0' {
+			return piiPhone
+		}
+		return piiNone
+	case n >= 3 && d[0] == '0' && d[1] == '0':
+		// Dialled from Pakistan: 00, country code, number.
+		if n >= 11 && n <= 17 && d[2] != '0' {
+			return piiPhone
+		}
+		return piiNone
+	case n == 13 && (k == 1 || (k == 3 && lens[0] == 5 && lens[1] == 7 && lens[2] == 1)):
+		return piiCNIC
+	case n == 11 && d[0] == '0' && d[1] == '3' && d[2] <= '6':
+		return piiPhone // mobile 03xx-xxxxxxx
+	case n == 12 && d[0] == '9' && d[1] == '2' && d[2] == '3' && d[3] <= '6':
+		return piiPhone // mobile 92 3xx xxxxxxx
+	case n == 10 && d[0] == '3' && d[1] <= '6' && (k == 1 || lens[0] == 3):
+		return piiPhone // mobile without its 0
+	case n >= 9 && n <= 11 && d[0] == '0' && d[1] != '0':
+		// Landline: 0, a 2-4 digit area code, a 5-8 digit number.
+		if (k == 1 && n >= 10) || (k >= 2 && lens[0] >= 3 && lens[0] <= 5) {
+			return piiPhone
+		}
+	}
+	return piiNone
+}
+
+// isLocal reports a byte of an e-mail address's local part.
+func isLocal(c byte) bool {
+	return isLetterByte(c) || isDigitByte(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+func isDomain(c byte) bool { return isLetterByte(c) || isDigitByte(c) || c == '.' || c == '-' }
+
+// emailAt matches an address whose local part starts at s[i]; it returns the
+// start (leading dots and signs are left out) and end, or end 0.
+func emailAt[T ~string | ~[]byte](s T, i int) (start, end int) {
+	j := i
+	for j < len(s) && isLocal(s[j]) {
+		j++
+	}
+	if j >= len(s) || s[j] != '@' {
+		return 0, 0
+	}
+	e := domainEnd(s, j+1)
+	if e == 0 {
+		return 0, 0
+	}
+	for i < j && (s[i] == '.' || s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	return i, e
+}
+
+// domainEnd returns the end of a domain starting at s[i]: a run of letters,
+// digits, dots and hyphens with a dot, not first, followed by a letter ("x.pk").
+// It returns 0 when there is none.
+func domainEnd[T ~string | ~[]byte](s T, i int) int {
+	e := i
+	for e < len(s) && isDomain(s[e]) {
+		e++
+	}
+	for e > i && (s[e-1] == '.' || s[e-1] == '-') {
+		e--
+	}
+	for p := i + 1; p+1 < e; p++ {
+		if s[p] == '.' && isLetterByte(s[p+1]) {
+			return e
+		}
+	}
+	return 0
+}
+
+// ErrHashKey is returned by [NewHasher] for a key shorter than 16 bytes.
+var ErrHashKey = errors.New("schemas: hash key must be at least 16 bytes")
+
+// Hasher replaces personal values by a keyed hash, so records can be linked
+// by CNIC or phone number without the number being stored. Without the key
+// the hashes cannot be reversed by trying all 10^13 CNICs. It is safe for
+// concurrent use.
+type Hasher struct {
+	pool sync.Pool
+}
+
+type hashState struct {
+	mac hash.Hash
+	buf []byte
+	sum [sha256.Size]byte
+}
+
+// NewHasher returns a Hasher keyed with key (HMAC-SHA256), which must be at
+// least 16 bytes; keep it out of the repository and the database.
+func NewHasher(key []byte) (*Hasher, error) {
+	if len(key) < 16 {
+		return nil, ErrHashKey
+	}
+	k := append([]byte(nil), key...)
+	h := &Hasher{}
+	h.pool.New = func() any { return &hashState{mac: hmac.New(sha256.New, k)} }
+	return h, nil
+}
+
+// Hash kinds and how [Hasher.Hash] normalises each before hashing, so that
+// spellings of one value get one hash.
+var hashKinds = map[string]bool{
+	"cnic":  true, // digits only
+	"phone": true, // +92 form: 0300-1234567, 923001234567 and +92 300 1234567 agree
+	"email": true, // trimmed, ASCII lower case
+	"name":  true, // lower case, runs of spaces as one
+	"text":  true, // trimmed
+}
+
+// IsHashKind reports whether kind is one of "cnic", "phone", "email", "name"
+// and "text"; layouts check their kinds with it at load.
+func IsHashKind(kind string) bool { return hashKinds[kind] }
+
+// Hash returns "h:" and 32 hex digits (the first 16 bytes of
+// HMAC-SHA256(key, kind, normalised v)), or "" when v normalises to nothing,
+// so blanks are never linked. The kind is part of the hashed message: a
+// phone number and the same digits as text do not link. An unknown kind is
+// normalised as text.
+func (h *Hasher) Hash(kind string, v string) string {
+	st := h.pool.Get().(*hashState)
+	defer h.pool.Put(st)
+	st.buf = append(append(st.buf[:0], kind...), 0)
+	head := len(st.buf)
+	switch kind {
+	case "cnic":
+		st.buf = appendDigits(st.buf, v)
+	case "phone":
+		st.buf = appendPhone(st.buf, v)
+	case "email":
+		for _, c := range []byte(strings.TrimSpace(v)) {
+			st.buf = append(st.buf, lowerASCII(c))
+		}
+	case "name":
+		space := false
+		for _, r := range v {
+			if unicode.IsSpace(r) {
+				space = true
+				continue
+			}
+			if space && len(st.buf) > head {
+				st.buf = append(st.buf, ' ')
+			}
+			space = false
+			st.buf = utf8.AppendRune(st.buf, unicode.ToLower(r))
+		}
+	default:
+		st.buf = append(st.buf, strings.TrimSpace(v)...)
+	}
+	if len(st.buf) == head {
+		return ""
+	}
+	st.mac.Reset()
+	st.mac.Write(st.buf)
+	sum := st.mac.Sum(st.sum[:0])
+	var out [2 + 32]byte
+	out[0], out[1] = 'h', ':'
+	hex.Encode(out[2:], sum[:16])
+	return string(out[:])
+}
+
+func appendDigits(buf []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		if isDigitByte(v[i]) {
+			buf = append(buf, v[i])
+		}
+	}
+	return buf
+}
+
+// appendPhone appends v as +92… (or +<country code>… for foreign numbers).
+func appendPhone(buf []byte, v string) []byte {
+	var tmp [24]byte
+	d := appendDigits(tmp[:0], v)
+	if len(d) == 0 {
+		return buf
+	}
+	buf = append(buf, '+')
+	switch {
+	case strings.HasPrefix(strings.TrimSpace(v), "+"):
+	case len(d) > 2 && d[0] == '0' && d[1] == '0':
+		d = d[2:]
+	case d[0] == '0':
+		return append(append(buf, '9', '2'), d[1:]...)
+	case len(d) == 10 && d[0] == '3':
+		return append(append(buf, '9', '2'), d...)
+	}
+	// "+92 (0)300 …" and "0092 0300 …": the trunk 0 after the country code.
+	if len(d) > 3 && d[0] == '9' && d[1] == '2' && d[2] == '0' {
+		return append(append(buf, '9', '2'), d[3:]...)
+	}
+	return append(buf, d...)
+}

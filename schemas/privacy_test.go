@@ -1,0 +1,319 @@
+package schemas_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// scrubFound lists text with personal data and what Scrub must make of it
+// (true positives).
+var scrubFound = []struct{ in, want string }{
+	// CNIC
+	{"CNIC 35202-1234567-1 recovered", "CNIC [CNIC] recovered"},
+	{"cnic:3520212345671.", "cnic:[CNIC]."},
+	{"35202 1234567 1", "[CNIC]"},
+	{"accused (CNIC No.61101-1234567-9)", "accused (CNIC No.[CNIC])"},
+	{"9920212345671", "[CNIC]"}, // 13 bare digits, whatever the first
+	// Mobile numbers
+	{"call +92 300 1234567 now", "call [PHONE] now"},
+	{"+923001234567", "[PHONE]"},
+	{"+92-300-1234567", "[PHONE]"},
+	{"+92 (300) 1234567", "[PHONE]"},
+	{"+92 (0)300 1234567", "[PHONE]"},
+	{"0092 300 1234567", "[PHONE]"},
+	{"0092-300-1234567", "[PHONE]"},
+	{"00923001234567", "[PHONE]"},
+	{"0300-1234567", "[PHONE]"},
+	{"0300 1234567", "[PHONE]"},
+	{"0300 123 4567", "[PHONE]"},
+	{"03001234567", "[PHONE]"},
+	{"mob#0345-1234567,0321-7654321", "mob#[PHONE],[PHONE]"},
+	{"923001234567", "[PHONE]"},
+	{"92-300-1234567", "[PHONE]"},
+	{"3001234567", "[PHONE]"},
+	{"300-1234567", "[PHONE]"},
+	{"0300-123456", "[PHONE]"}, // a digit short, still someone's number
+	// Landlines
+	{"Tel 051-1234567", "Tel [PHONE]"},
+	{"042 35761234", "[PHONE]"},
+	{"(021) 1234567", "[PHONE]"},
+	{"(021)-1234567", "[PHONE]"},
+	{"(021)1234567", "[PHONE]"},
+	{"021 3456 7890", "[PHONE]"},
+	{"0938 123456", "[PHONE]"},
+	{"0511234567", "[PHONE]"},
+	{"+92 51 1234567", "[PHONE]"},
+	{"+92-42-35761234", "[PHONE]"},
+	// Foreign numbers (migrant smuggling cases)
+	{"agent in Dubai +971 50 123 4567", "agent in Dubai [PHONE]"},
+	{"00971501234567", "[PHONE]"},
+	{"+93 70 123 4567", "[PHONE]"},
+	// E-mail
+	{"mail ali.khan@example.com.pk today", "mail [EMAIL] today"},
+	{"ALI_KHAN+fia@Gmail.COM", "[EMAIL]"},
+	{"<ali@x.pk>", "<[EMAIL]>"},
+	{"to: ali@x.pk.", "to: [EMAIL]."},
+	{"03001234567@gmail.com", "[EMAIL]"},
+	{"...ali@x.pk", "...[EMAIL]"},
+	{"handle @x.com", "handle [EMAIL]"},
+	// Other long digit runs
+	{"a/c 1234567890123456", "a/c [ID]"},
+	{"IBAN PK36SCBL0000001123456702", "IBAN PK36SCBL[ID]"},
+	{"IMEI 356938035643809", "IMEI [ID]"},
+	{"pi 3.14159265358979323846", "pi 3.[ID]"},
+	// Several in one text
+	{
+		"FIR No. 123/2023 dated 16/07/2023: accused Ali (CNIC 35202-1234567-1, cell 0300-1234567, ali@x.pk) seized 1,250 gm at 14:35.",
+		"FIR No. 123/2023 dated 16/07/2023: accused Ali (CNIC [CNIC], cell [PHONE], [EMAIL]) seized 1,250 gm at 14:35.",
+	},
+	{"on 2023-07-16 0300-1234567 called", "on 2023-07-16 [PHONE] called"},
+	{"0300-1234567-35202-1234567-1", "[PHONE]-[CNIC]"},
+}
+
+// scrubKept lists text Scrub must leave alone (false positives avoided).
+var scrubKept = []string{
+	"2023-07-16",
+	"16/07/2023",
+	"16.07.2023",
+	"16-07-2023",
+	"20230716",
+	"2023-07-16 14:35:00",
+	"Rs. 1,250,000/-",
+	"1,250,000",
+	"12,50,000",
+	"1,25,00,000",
+	"1250000",
+	"FIR No. 123/2023",
+	"FIR 1234/2023 u/s 9-C CNSA",
+	"at 14:35 hrs",
+	"in 2019, 2020 and 2021",
+	"2019-2023",
+	"1990 2000 2010 2020",
+	"seized 12.5 kg",
+	"33.6844, 73.0479",
+	"73.0511234567", // a decimal's fraction is not a landline
+	"Section 302/34 PPC",
+	"@ali_khan on Twitter",
+	"meet @ 10.30",
+	"price@5.5",
+	"me@home",
+	"a@b",
+	"12345-12345-1", // not the 5-7-1 shape
+	"123456789012",  // 12 digits, no phone shape
+	"01-01-2023",
+	"Case 0123 of 2023",
+	"3-4 persons",
+	"100 kg",
+	"",
+	"no digits here",
+	"(1)(1)(1)(1)(1)(1)(1)(1)",
+}
+
+func TestScrub(t *testing.T) {
+	for _, tt := range scrubFound {
+		t.Run(tt.in, func(t *testing.T) {
+			if got, want := schemas.Scrub(tt.in), tt.want; got != want {
+				t.Errorf("Scrub(%q) = %q, want %q", tt.in, got, want)
+			}
+		})
+	}
+	for _, in := range scrubKept {
+		t.Run("keep "+in, func(t *testing.T) {
+			if got, want := schemas.Scrub(in), in; got != want {
+				t.Errorf("Scrub(%q) = %q, want it unchanged", in, got)
+			}
+		})
+	}
+}
+
+func TestScrubNoAlloc(t *testing.T) {
+	clean := "ANF seized 12.5 kg of charas on 2023-07-16 at 14:35 near Torkham; FIR No. 123/2023, value Rs. 1,250,000/-."
+	if n := testing.AllocsPerRun(100, func() { schemas.Scrub(clean) }); n != 0 {
+		t.Errorf("Scrub of clean text allocates %v times", n)
+	}
+}
+
+func TestLooksPersonal(t *testing.T) {
+	personal := []string{
+		"35202-1234567-1", "3520212345671", "0300-1234567", "+92 300 1234567", "03001234567",
+		"051-1234567", "ali@example.pk", "call 03001234567", "1234567890", "12345 67890",
+	}
+	notPersonal := []string{
+		"", "2023-07-16", "16/07/2023", "1,250,000", "Rs. 50,000/-", "FIR 123/2023", "drug_trafficking",
+		"33.6844", "Lahore", "123456789", "@ali",
+	}
+	for _, s := range personal {
+		if !schemas.LooksPersonal([]byte(s)) {
+			t.Errorf("LooksPersonal(%q) = false", s)
+		}
+	}
+	for _, s := range notPersonal {
+		if schemas.LooksPersonal([]byte(s)) {
+			t.Errorf("LooksPersonal(%q) = true", s)
+		}
+	}
+}
+
+func TestHasher(t *testing.T) {
+	if _, err := schemas.NewHasher([]byte("short")); err == nil {
+		t.Fatal("NewHasher accepted a 5-byte key")
+	}
+	key := []byte("0123456789abcdef")
+	h, err := schemas.NewHasher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := []struct {
+		kind string
+		a, b string
+	}{
+		{"cnic", "35202-1234567-1", "3520212345671"},
+		{"cnic", " 35202 1234567 1 ", "3520212345671"},
+		{"phone", "0300-1234567", "+92 300 1234567"},
+		{"phone", "03001234567", "923001234567"},
+		{"phone", "0092 300 1234567", "3001234567"},
+		{"phone", "+92 (0)300 1234567", "0300 1234567"},
+		{"phone", "051-1234567", "+92 51 1234567"},
+		{"email", " Ali.Khan@Example.PK", "ali.khan@example.pk"},
+		{"name", "Muhammad  ALI\tKhan ", "muhammad ali khan"},
+		{"text", " abc ", "abc"},
+	}
+	for _, tt := range same {
+		if ha, hb := h.Hash(tt.kind, tt.a), h.Hash(tt.kind, tt.b); ha != hb {
+			t.Errorf("Hash(%s, %q) = %s, Hash(%s, %q) = %s; want equal", tt.kind, tt.a, ha, tt.kind, tt.b, hb)
+		}
+	}
+	different := []struct {
+		ka, a, kb, b string
+	}{
+		{"cnic", "35202-1234567-1", "cnic", "35202-1234567-2"},
+		{"phone", "0300-1234567", "phone", "0300-1234568"},
+		{"phone", "+971 50 123 4567", "phone", "0501234567"},
+		{"cnic", "3520212345671", "text", "3520212345671"}, // kinds never link
+		{"name", "Ali Khan", "name", "AliKhan"},
+	}
+	for _, tt := range different {
+		if ha, hb := h.Hash(tt.ka, tt.a), h.Hash(tt.kb, tt.b); ha == hb {
+			t.Errorf("Hash(%s, %q) == Hash(%s, %q) = %s", tt.ka, tt.a, tt.kb, tt.b, ha)
+		}
+	}
+	got := h.Hash("cnic", "35202-1234567-1")
+	if !regexp.MustCompile(`^h:[0-9a-f]{32}$`).MatchString(got) {
+		t.Errorf("Hash = %q, want h: and 32 hex digits", got)
+	}
+	if strings.Contains(got, "3520212345671") {
+		t.Error("hash contains the value")
+	}
+	other, _ := schemas.NewHasher([]byte("another key, 16+"))
+	if other.Hash("cnic", "3520212345671") == got {
+		t.Error("two keys give the same hash")
+	}
+	for _, blank := range []struct{ kind, v string }{{"cnic", "--"}, {"phone", ""}, {"name", "  "}, {"email", ""}} {
+		if got := h.Hash(blank.kind, blank.v); got != "" {
+			t.Errorf("Hash(%s, %q) = %q, want \"\"", blank.kind, blank.v, got)
+		}
+	}
+	for _, k := range []string{"cnic", "phone", "email", "name", "text"} {
+		if !schemas.IsHashKind(k) {
+			t.Errorf("IsHashKind(%q) = false", k)
+		}
+	}
+	if schemas.IsHashKind("cinc") {
+		t.Error(`IsHashKind("cinc") = true`)
+	}
+}
+
+func BenchmarkScrub(b *testing.B) {
+	texts := map[string]string{
+		// No group of 7 digits: only the prefilter runs.
+		"prose": "ANF seized 12.5 kg of charas near Torkham on 16/07/2023 at 14:35; FIR No. 123/2023 u/s 9-C CNSA, value Rs. 1,250,000/-. The accused were produced before the court.",
+		// A date joins 8 digits, so the full scan runs and finds nothing.
+		"clean": "ANF seized 12.5 kg of charas on 2023-07-16 at 14:35 near Torkham; FIR No. 123/2023 u/s 9-C CNSA, value Rs. 1,250,000/-. The accused were produced before the court.",
+		"pii":   "FIR No. 123/2023 dated 16/07/2023: accused Ali (CNIC 35202-1234567-1, cell 0300-1234567, ali@x.pk) seized 1,250 gm at 14:35; co-accused +92 321 7654321.",
+	}
+	for _, name := range []string{"prose", "clean", "pii"} {
+		s := texts[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				schemas.Scrub(s)
+			}
+		})
+	}
+}
+
+func BenchmarkHash(b *testing.B) {
+	h, _ := schemas.NewHasher([]byte("0123456789abcdef"))
+	b.ReportAllocs()
+	for b.Loop() {
+		h.Hash("phone", "0300-1234567")
+	}
+}
+
+var (
+	digits13 = regexp.MustCompile(`[0-9]{13}`)
+	atDomain = regexp.MustCompile(`@[A-Za-z0-9.-]*[A-Za-z0-9-]\.[A-Za-z]`)
+)
+
+func FuzzScrub(f *testing.F) {
+	for _, tt := range scrubFound {
+		f.Add(tt.in)
+	}
+	for _, s := range scrubKept {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := schemas.Scrub(s)
+		if digits13.MatchString(got) {
+			t.Fatalf("Scrub(%q) = %q keeps a 13-digit run", s, got)
+		}
+		if atDomain.MatchString(got) {
+			t.Fatalf("Scrub(%q) = %q keeps an e-mail domain", s, got)
+		}
+		if again := schemas.Scrub(got); again != got {
+			t.Fatalf("Scrub not idempotent: %q -> %q -> %q", s, got, again)
+		}
+		if got != s && !strings.Contains(got, "[") {
+			t.Fatalf("Scrub(%q) = %q changed text without a tag", s, got)
+		}
+		schemas.LooksPersonal([]byte(s))
+	})
+}
+
+// TestScrubRandom checks FuzzScrub's invariants on many strings built from
+// the bytes that matter, which finds shapes (bracket chains, separator runs)
+// faster than the fuzzer.
+func TestScrubRandom(t *testing.T) {
+	const alphabet = "0123456789003-- ++(()).@@ax"
+	r := rand.New(rand.NewPCG(1, 2))
+	buf := make([]byte, 0, 48)
+	for range 200000 {
+		buf = buf[:0]
+		for n := r.IntN(48); n > 0; n-- {
+			buf = append(buf, alphabet[r.IntN(len(alphabet))])
+		}
+		s := string(buf)
+		got := schemas.Scrub(s)
+		if digits13.MatchString(got) || atDomain.MatchString(got) {
+			t.Fatalf("Scrub(%q) = %q keeps personal data", s, got)
+		}
+		if again := schemas.Scrub(got); again != got {
+			t.Fatalf("Scrub not idempotent: %q -> %q -> %q", s, got, again)
+		}
+		schemas.LooksPersonal(buf)
+	}
+}
+
+func ExampleScrub() {
+	fmt.Println(schemas.Scrub("FIR No. 123/2023 dated 16/07/2023: accused (CNIC 35202-1234567-1, cell 0300-1234567, ali@example.pk) seized 1,250 gm."))
+	fmt.Println(schemas.Scrub("Contact +92 51 1234567 or 0092 300 1234567."))
+	// Output:
+	// FIR No. 123/2023 dated 16/07/2023: accused (CNIC [CNIC], cell [PHONE], [EMAIL]) seized 1,250 gm.
+	// Contact [PHONE] or [PHONE].
+}
