@@ -1,7 +1,8 @@
 // Package schemas defines the shape of ocmap's data: the incident categories,
 // location precision codes, the canonical input columns and the Arrow schemas
-// that pipeline stages exchange. It imports Arrow and the standard library only, so every stage and the
-// store can agree on field names without importing each other.
+// that pipeline stages exchange. It imports Arrow and the standard library
+// only, so every stage and the store can agree on field names without
+// importing each other.
 //
 // # Batches
 //
