@@ -408,6 +408,15 @@ func foldEq(b []byte, s string) bool {
 	return true
 }
 
+// CivilDays returns the days since 1970-01-01 of the calendar date y-m-d, and
+// false when there is no such date (2021-02-30) or the year is outside 1-9999.
+func CivilDays(y, m, d int) (int32, bool) {
+	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, false
+	}
+	return daysFromCivil(y, m, d), true
+}
+
 func daysIn(y, m int) int {
 	switch m {
 	case 2:

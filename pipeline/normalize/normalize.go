@@ -88,8 +88,8 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 		rows:   rows,
 		placer: placer,
 		opt:    opt,
-		today:  daysSinceEpoch(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
-		min:    daysSinceEpoch(1900, 1, 1),
+		today:  mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
+		min:    mustDays(1900, 1, 1),
 		b:      array.NewRecordBuilder(mem, schemas.Incidents),
 		rej:    schemas.NewRejectBuilder(mem, opt.RunID, opt.KeepRaw),
 	}
@@ -401,10 +401,10 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 	if !ok1 || !ok2 || !ok3 {
 		return 0, "not a date in YYYY-MM-DD form: " + show(b)
 	}
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+	days, ok := schemas.CivilDays(y, m, d)
+	if !ok {
 		return 0, "no such date: " + show(b)
 	}
-	days := daysSinceEpoch(y, m, d)
 	if days > n.today {
 		return 0, "date is in the future: " + show(b)
 	}
@@ -425,34 +425,9 @@ func digits(b []byte) (int, bool) {
 	return v, true
 }
 
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysSinceEpoch converts a civil date to days since 1970-01-01
-// (Howard Hinnant's days_from_civil).
-func daysSinceEpoch(y, m, d int) int32 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int32(era*146097 + doe - 719468)
+func mustDays(y, m, d int) int32 {
+	days, _ := schemas.CivilDays(y, m, d)
+	return days
 }
 
 // show quotes a field value for a reject reason. Values that look like

@@ -236,7 +236,7 @@ func TestRejects(t *testing.T) {
 		{"tomorrow", row(schemas.ColOccurredOn, "2025-07-01"), schemas.FieldOccurredOn, `date is in the future: "2025-07-01"`},
 		{"far future", row(schemas.ColOccurredOn, "9999-12-31"), schemas.FieldOccurredOn, `date is in the future: "9999-12-31"`},
 		{"before 1900", row(schemas.ColOccurredOn, "1899-12-31"), schemas.FieldOccurredOn, `date is before 1900: "1899-12-31"`},
-		{"year 0000", row(schemas.ColOccurredOn, "0000-01-01"), schemas.FieldOccurredOn, `date is before 1900: "0000-01-01"`},
+		{"year 0000", row(schemas.ColOccurredOn, "0000-01-01"), schemas.FieldOccurredOn, `no such date: "0000-01-01"`},
 		{"non-numeric lat", row(schemas.ColLat, "abc"), schemas.FieldLat, `not a number: "abc"`},
 		{"decimal comma lat", row(schemas.ColLat, `"30,5"`), schemas.FieldLat, `not a number: "30,5"`},
 		{"degrees lat", row(schemas.ColLat, "30°30'N"), schemas.FieldLat, `not a number: "30°30'N"`},
