@@ -36,6 +36,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzScanner -fuzztime $(FUZZTIME) ./pipeline/read/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./pipeline/normalize/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzContext -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzLocate -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseShapefile -fuzztime $(FUZZTIME) ./geo/
 	for f in FuzzDateParse FuzzParseCoord FuzzParseAmount FuzzScrub; do \

@@ -7,6 +7,11 @@
 // section, in force from, in force to) to the UNODC ICCS code and the ocmap
 // category. Load it with schemas.LoadCrosswalk; its notes say which facts are
 // unverified and where the others come from.
+//
+// # Layouts
+//
+// [Layouts] holds layouts/*.yaml, the builtin source layouts (see package
+// pipeline/layout); `ocmap layouts` lists them.
 package data
 
 import _ "embed"

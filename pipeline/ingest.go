@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/locate"
 	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/pipeline/read"
@@ -42,6 +43,9 @@ type Config struct {
 	Store      store.Options
 	Today      time.Time // dates after it are rejected; zero for now
 	Workers    int       // goroutines validating rows; 0 for half the CPUs
+	// Layout reads the inputs in a source layout; nil reads the canonical
+	// layout. Context layouts fill context_events.
+	Layout *layout.Layout
 }
 
 // FileReport is what happened to one input file.
@@ -108,7 +112,11 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.RunID = run.ID
 	for _, in := range cfg.Inputs {
-		fr, err := ingestFile(ctx, cfg, loc, run, in, rep)
+		ingest := ingestFile
+		if cfg.Layout != nil {
+			ingest = ingestContextFile
+		}
+		fr, err := ingest(ctx, cfg, loc, run, in, rep)
 		if err != nil {
 			run.Rollback()
 			return nil, err

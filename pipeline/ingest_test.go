@@ -122,7 +122,7 @@ func scanInt(t testing.TB, db *sql.DB, q string, args ...any) int64 {
 	return n
 }
 
-var tables = []string{"meta", "districts", "incidents", "rejects", "district_month", "ingest_runs", "ingest_files"}
+var tables = []string{"meta", "districts", "incidents", "context_events", "rejects", "district_month", "ingest_runs", "ingest_files"}
 
 // snapshot describes the whole content of the database: a count and a
 // digest of every table, and the last run id.

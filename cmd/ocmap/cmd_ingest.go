@@ -32,7 +32,7 @@ type ingestOptions struct {
 func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DB, "db", "", "DuckDB database to create or add to (required)")
 	o.boundaries.AddFlags(fs)
-	fs.StringVar(&o.Layout, "layout", "canonical", "input layout (only 'canonical' so far)")
+	fs.StringVar(&o.Layout, "layout", layoutCanonical, "input layout: canonical, auto (chosen by each file's header), a builtin layout name (see 'ocmap layouts') or a layout file")
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
@@ -43,7 +43,7 @@ func init() {
 	var o ingestOptions
 	register(&Command{
 		Name:  "ingest",
-		Usage: "--db FILE.duckdb [--boundaries FILE.geojson] INPUT...",
+		Usage: "--db FILE.duckdb [--boundaries FILE.geojson] [--layout NAME|FILE|auto] INPUT...",
 		Short: "read incident files into the district database",
 		Long: `Reads incident files (CSV in the canonical layout, optionally gzip-compressed),
 checks every row, places it in a district (by its point, or by its district
@@ -55,6 +55,12 @@ all, so a failed or interrupted ingest leaves the database as it was. Ingesting
 a file with the same content again replaces its earlier rows (no double
 counting). The district x category x month summary is recomputed every run.
 
+--layout reads other files through a source layout: a builtin one (listed by
+'ocmap layouts'), a layout file (YAML, see 'ocmap help layouts'), or auto,
+which picks the layout whose columns the file's header has (the canonical
+layout included) and prints its choice. Context layouts (such as terrorist
+attacks) fill the context_events table, beside the incidents.
+
 Canonical layout (header row required, columns in any order):
   incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description
 category is terror_financing, drug_trafficking, human_trafficking or cybercrime;
@@ -63,7 +69,9 @@ when district_hint names the district (name or code of the boundary file).
 
 Examples:
   ocmap ingest --db crime.duckdb --boundaries pak_adm2.geojson fir_2023.csv anf_2023.csv.gz
-  OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv`,
+  OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv
+  ocmap ingest --db crime.duckdb --layout pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
+  ocmap ingest --db crime.duckdb --layout auto Attacks_on_Political_Leaders_in_Pakistan.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runIngest(ctx, env, &o, args)
@@ -78,8 +86,12 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if len(args) == 0 {
 		return usagef("name at least one input file")
 	}
-	if o.Layout != "canonical" {
-		return usagef("unknown layout %q (only 'canonical' is available)", o.Layout)
+	l, chose, err := resolveLayout(o.Layout, args)
+	if err != nil {
+		return err
+	}
+	if chose != "" {
+		fmt.Fprintln(env.Stderr, chose)
 	}
 	b, err := o.boundaries.load(env)
 	if err != nil {
@@ -99,6 +111,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
+		Layout: l,
 	})
 	if err != nil {
 		return err

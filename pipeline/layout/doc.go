@@ -27,4 +27,10 @@
 //	personal:
 //	  - {column: Accused, action: drop}
 //	  - {column: CNIC, action: hash, kind: cnic}
+//
+// # Builtin layouts
+//
+// The layouts ocmap ships are embedded from data/layouts: [Builtin] parses
+// them all, [Find] takes a builtin name or a file path, and [Auto] picks the
+// one builtin layout whose match columns are all in a file's header.
 package layout

@@ -38,6 +38,12 @@ var ddl = []string{
 		quantity DOUBLE, amount_pkr DOUBLE, description VARCHAR,
 		source_file VARCHAR, source_line BIGINT, run_id BIGINT,
 		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT)`,
+	`CREATE TABLE IF NOT EXISTS context_events (
+		incident_id VARCHAR, event_type VARCHAR, occurred_on DATE, date_precision TINYINT,
+		lat DOUBLE, lon DOUBLE, place VARCHAR, district_hint VARCHAR, province_hint VARCHAR,
+		source VARCHAR, description VARCHAR, killed INTEGER, injured INTEGER,
+		source_file VARCHAR, source_line BIGINT, run_id BIGINT, layout VARCHAR,
+		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT)`,
 	`CREATE TABLE IF NOT EXISTS rejects (
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 	`CREATE TABLE IF NOT EXISTS district_month (
@@ -230,16 +236,18 @@ func (r *Run) insertDistricts(ctx context.Context, ds []geo.District) error {
 // Tables that InsertStream writes.
 const (
 	TableIncidents = "incidents"
+	TableContext   = "context_events"
 	TableRejects   = "rejects"
 )
 
 // InsertStream inserts every batch rdr yields into table (TableIncidents,
-// shaped by schemas.Incidents, or TableRejects, shaped by schemas.Rejects)
+// shaped by schemas.Incidents; TableContext, by schemas.Context; or
+// TableRejects, by schemas.Rejects)
 // in one statement. DuckDB pulls the batches through its Arrow scan, with
 // no per-row calls, and converts them on all its threads; so one stream per
 // file is about twice as fast as one statement per batch.
 func (r *Run) InsertStream(ctx context.Context, table string, rdr array.RecordReader) error {
-	if table != TableIncidents && table != TableRejects {
+	if table != TableIncidents && table != TableContext && table != TableRejects {
 		return fmt.Errorf("store: cannot stream into %q", table)
 	}
 	r.views++
@@ -297,6 +305,7 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 		}
 		for _, q := range []string{
 			`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM context_events WHERE run_id = ? AND source_file = ?`,
 			`DELETE FROM rejects WHERE run_id = ? AND source_file = ?`,
 		} {
 			if _, err := r.conn.ExecContext(ctx, q, p.RunID, p.Path); err != nil {

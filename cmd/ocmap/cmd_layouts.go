@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/locate"
+)
+
+// checkRows is how many normalized rows 'layouts check' shows.
+const checkRows = 5
+
+type layoutsOptions struct {
+	boundaries boundaryOptions
+}
+
+func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) { o.boundaries.AddFlags(fs) }
+
+func init() {
+	var o layoutsOptions
+	register(&Command{
+		Name:  "layouts",
+		Usage: "[check LAYOUT INPUT]",
+		Short: "list the builtin source layouts, or try one on a file",
+		Long: `Without arguments, lists the builtin source layouts: name, kind and title.
+A layout says how one source's files map onto ocmap's fields; give its name
+(or a layout file of your own) to 'ocmap ingest --layout'.
+
+'layouts check LAYOUT INPUT' is a dry run, without a database: it reads INPUT
+through LAYOUT (a builtin name or a layout file), checks and places every row
+in a district, and prints the first 5 normalized rows, the rejects counted per
+field and reason, and rows read = accepted + rejected. It needs the boundary
+file, as ingest does.
+
+A layout file is YAML:
+  name: pbc-suicide-attacks          # lower-case letters, digits, dashes
+  title: Pakistan Body Count, suicide attacks
+  kind: context                      # incidents, or context (events beside them)
+  event_type: suicide_attack         # context only
+  encoding: windows-1252             # utf-8 (default), utf-8-bom, windows-1252
+  match: [S#, Date, Killed Max]      # header columns that identify the file (--layout auto)
+  dates: {formats: [dddd-mmmm d-yyyy, d-mmm-yy], pivot: 30}
+  fields:
+    incident_id: {column: S#, prefix: "PBC-SA-"}
+    occurred_on: {column: Date}
+    lat: {column: Latitude}
+    lon: {column: Longitude}
+    district_hint: {column: City}
+    place: {columns: [Location, City], join: ", "}
+    killed: {column: Killed Max}
+    source: {value: Pakistan Body Count}
+  personal:
+    - {column: Politician, action: drop}
+
+Examples:
+  ocmap layouts
+  ocmap layouts check pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
+  ocmap layouts check my-agency.yaml agency_2024.csv`,
+		Flags: o.AddFlags,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			switch {
+			case len(args) == 0:
+				return listLayouts(env.Stdout)
+			case args[0] == "check" && len(args) == 3:
+				return checkLayout(env, &o, args[1], args[2])
+			case args[0] == "check":
+				return usagef("layouts check needs a layout and one input file")
+			default:
+				return usagef("unknown argument %q (want nothing, or check LAYOUT INPUT)", args[0])
+			}
+		},
+	})
+}
+
+func listLayouts(w io.Writer) error {
+	all, err := layout.Builtin()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "name\tkind\ttitle")
+	fmt.Fprintf(tw, "%s\t%s\t%s\n", layoutCanonical, layout.KindIncidents, "ocmap's canonical CSV (see 'ocmap help ingest')")
+	for _, l := range all {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Name, l.Kind, l.Title)
+	}
+	return tw.Flush()
+}
+
+func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
+	l, err := layout.Find(name)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	b, err := o.boundaries.load(env)
+	if err != nil {
+		return err
+	}
+	rep, err := pipeline.Check(input, l, locate.New(b), checkRows)
+	if err != nil {
+		return err
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "layout %s (%s), %s\n", l.Name, l.Source, input)
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	fmt.Fprintf(w, "first %d normalized rows:\n", len(rep.Rows))
+	for i, row := range rep.Rows {
+		fmt.Fprintf(w, "  row %d\n", i+1)
+		for c, v := range row {
+			if v == "" {
+				v = "(null)"
+			}
+			fmt.Fprintf(w, "    %-18s %s\n", rep.Columns[c], v)
+		}
+	}
+	if len(rep.Rejects) > 0 {
+		fmt.Fprintln(w, "rejects by field and reason:")
+		for _, r := range rep.Rejects {
+			fmt.Fprintf(w, "  %6s  %s: %s\n", commas(r.Count), r.Field, r.Reason)
+		}
+	}
+	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s\n", commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected))
+	return nil
+}

@@ -1,0 +1,90 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLayoutsList(t *testing.T) {
+	code, stdout, stderr := ocmap("layouts")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"canonical", "pbc-suicide-attacks    context", "pbc-political-attacks  context"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("layouts says\n%s\nwant it to contain %q", stdout, want)
+		}
+	}
+	code, _, stderr = ocmap("layouts", "check", "pbc-suicide-attacks")
+	if got, want := code, exitUsage; got != want || !strings.Contains(stderr, "needs a layout and one input file") {
+		t.Errorf("layouts check without input: exit %d, want %d\n%s", got, want, stderr)
+	}
+}
+
+// TestLayoutAuto checks that --layout auto picks a builtin layout by header,
+// and still takes canonical files.
+func TestLayoutAuto(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	canonical := filepath.Join(dir, "canonical.csv")
+	if err := os.WriteFile(canonical, []byte("incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"A1,drug_trafficking,heroin,2023-01-15,30.5,70.5,,ANF,2.5,,seized\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	attacks := filepath.Join(dir, "attacks.csv")
+	if err := os.WriteFile(attacks, []byte("S#,Politician,Day,Date,City,Location,Location Category,Province,Latitude,Longititude,"+
+		"Target Category,Party,Target Status,Killed,Injured\r\n"+
+		"1,X Y,Tuesday,16-Oct-51,Alpha,Company Bagh,Park,Punjab,30.5,70.5,Target,P,Killed,1,1\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "auto.duckdb")
+	code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", "auto", canonical)
+	if code != exitOK || !strings.Contains(stderr, "layout: canonical") || !strings.Contains(stdout, "accepted 1,") {
+		t.Errorf("auto on a canonical file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", "auto", attacks)
+	if code != exitOK || !strings.Contains(stderr, "layout: pbc-political-attacks") || !strings.Contains(stdout, "accepted 1,") {
+		t.Errorf("auto on an attacks file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", "auto", canonical, attacks)
+	if code != exitFailure || !strings.Contains(stderr, "separate runs") {
+		t.Errorf("auto on mixed files: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestLayoutsCheckReal dry-runs the builtin layouts on the real files.
+func TestLayoutsCheckReal(t *testing.T) {
+	shared, bpath := os.Getenv("OCMAP_SHARED_DATA"), os.Getenv("OCMAP_BOUNDARIES")
+	if shared == "" || bpath == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI needs OCMAP_SHARED_DATA and OCMAP_BOUNDARIES")
+		}
+		t.Skip("OCMAP_SHARED_DATA or OCMAP_BOUNDARIES is not set")
+	}
+	tests := []struct {
+		layout, file, counts string
+	}{
+		{"pbc-suicide-attacks", "PakistanSuicideAttacks Ver 11 (30-November-2017).csv", "rows read 496 = accepted "},
+		{"pbc-political-attacks", "Attacks_on_Political_Leaders_in_Pakistan.csv", "rows read 51 = accepted "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.layout, func(t *testing.T) {
+			code, stdout, stderr := ocmap("layouts", "check", "--boundaries", bpath, tt.layout, filepath.Join(shared, "incidents", tt.file))
+			if code != exitOK {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			for _, want := range []string{"first 5 normalized rows:", "  row 5\n", "district_code", tt.counts} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("layouts check says\n%s\nwant it to contain %q", stdout, want)
+				}
+			}
+			if strings.Contains(stdout, "warning") {
+				t.Errorf("unexpected warning:\n%s", stdout)
+			}
+		})
+	}
+}

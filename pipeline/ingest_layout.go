@@ -1,0 +1,137 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// ingestContextFile reads one file of a context layout into context_events.
+// Such files are small (hundreds to thousands of rows), so one goroutine
+// normalizes while DuckDB inserts.
+func ingestContextFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
+	fr := FileReport{Path: path}
+	l := cfg.Layout
+	if l.Kind != layout.KindContext {
+		return fr, fmt.Errorf("layout %s: %s layouts are not supported yet (context layouts are)", l.Name, l.Kind)
+	}
+	f, src, warning, err := openLayout(path, l)
+	if err != nil {
+		return fr, err
+	}
+	defer f.Close()
+	if warning != "" {
+		rep.Warnings = append(rep.Warnings, warning)
+	}
+	spill, err := os.CreateTemp("", "ocmap-rejects-*.arrows")
+	if err != nil {
+		return fr, err
+	}
+	defer os.Remove(spill.Name())
+	defer spill.Close()
+
+	mem := memory.NewGoAllocator()
+	nz, err := normalize.NewContext(mem, src, loc, l, normalize.Options{
+		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today,
+	})
+	if err != nil {
+		return fr, err
+	}
+	defer nz.Release()
+	rw := ipc.NewWriter(spill, ipc.WithSchema(schemas.Rejects), ipc.WithAllocator(mem))
+
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(pctx, f.Interrupt)()
+	var (
+		mu   sync.Mutex
+		perr error
+		busy time.Duration // the producer's working time; read once ch is closed
+	)
+	ch := make(chan arrow.RecordBatch, 1)
+	go func() {
+		defer close(ch)
+		fail := func(err error) {
+			mu.Lock()
+			perr = err
+			mu.Unlock()
+		}
+		t := time.Now()
+		defer func() { busy += time.Since(t) }() // before close(ch)
+		for nz.Next() {
+			rej := nz.Rejects()
+			collectRejects(rep, rej)
+			err := rw.Write(rej)
+			rej.Release()
+			if err != nil {
+				nz.Record().Release()
+				fail(fmt.Errorf("spilling rejects: %w", err))
+				return
+			}
+			busy += time.Since(t)
+			select {
+			case ch <- nz.Record():
+			case <-pctx.Done():
+				nz.Record().Release()
+				fail(pctx.Err())
+				t = time.Now()
+				return
+			}
+			t = time.Now()
+		}
+		if err := nz.Err(); err != nil {
+			fail(err)
+		}
+	}()
+	rdr := newChanReader(schemas.Context, ch, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return perr
+	})
+	insert := time.Now()
+	werr := run.InsertStream(ctx, store.TableContext, rdr)
+	if werr != nil {
+		cancel()
+	}
+	rdr.Release() // drains ch, so the producer has returned and perr is final
+	rep.Timings.Insert += time.Since(insert)
+	rep.Timings.Produce += busy
+	if err := ctx.Err(); err != nil {
+		return fr, err
+	}
+	if perr != nil && !errors.Is(perr, context.Canceled) {
+		return fr, perr
+	}
+	if werr != nil {
+		return fr, werr
+	}
+	if err := rw.Close(); err != nil {
+		return fr, fmt.Errorf("spilling rejects: %w", err)
+	}
+	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
+		return fr, err
+	}
+	fr.Read, fr.Accepted, fr.Rejected = nz.Read, nz.Accepted, nz.Rejected
+	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
+		return fr, fmt.Errorf("input %s: %w", path, err)
+	}
+	fr.Replaced, err = run.FinishFile(ctx, store.FileStats{
+		Path: path, SHA256: fr.SHA256, Bytes: fr.Bytes, Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
+	})
+	return fr, err
+}

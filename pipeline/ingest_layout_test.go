@@ -1,0 +1,183 @@
+//go:build duckdb_arrow
+
+package pipeline_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/layout"
+)
+
+const attacksLayout = `name: test-attacks
+title: test attacks
+kind: context
+event_type: attack
+encoding: windows-1252
+match: [No, When, Town]
+dates: {formats: [d-mmm-yy], pivot: 30}
+fields:
+  incident_id: {column: No, prefix: "T-"}
+  occurred_on: {column: When}
+  lat: {column: Lat}
+  lon: {column: Lon}
+  district_hint: {column: Town}
+  killed: {column: Killed}
+  source: {value: test}
+`
+
+// attacks is Windows-1252: "Caf\xe9" is Café.
+const attacks = "No,When,Town,Lat,Lon,Killed\r\n" +
+	"1,16-Oct-51,Caf\xe9,30.5,70.5,1\r\n" + // Alpha by point
+	"2,9-May-08,beta,,,2\r\n" + // Beta by name
+	"3,9-May-08,Atlantis,,,2\r\n" + // unknown name
+	"4,9-May-08,alpha,,,many\r\n" + // killed not a number
+	"5,9-May-08\r\n" // wrong field count
+
+func TestIngestContextLayout(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("test.yaml", []byte(attacksLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, f.dir, "attacks.csv", attacks)
+	cfg := f.config(in)
+	cfg.Layout = l
+	for run := 1; run <= 2; run++ { // the second run replaces the first's rows
+		rep, err := pipeline.Ingest(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "5 2 3"; got != want {
+			t.Errorf("run %d: read accepted rejected = %s, want %s", run, got, want)
+		}
+		query(t, f.db, func(db *sql.DB) {
+			if got, want := scanInt(t, db, `SELECT count(*) FROM context_events`), int64(2); got != want {
+				t.Errorf("run %d: %d context events, want %d", run, got, want)
+			}
+			if got, want := scanInt(t, db, `SELECT count(*) FROM rejects`), int64(3); got != want {
+				t.Errorf("run %d: %d rejects, want %d", run, got, want)
+			}
+			if got, want := scanInt(t, db, `SELECT count(*) FROM incidents`), int64(0); got != want {
+				t.Errorf("run %d: %d incidents, want %d", run, got, want)
+			}
+			var dist, place string
+			var killed int
+			if err := db.QueryRow(`SELECT district_code, district_hint, killed FROM context_events WHERE incident_id = 'T-1'`).Scan(&dist, &place, &killed); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := fmt.Sprint(dist, " ", place, " ", killed), "PK001 Café 1"; got != want {
+				t.Errorf("T-1: %s, want %s", got, want)
+			}
+			if got, want := scanInt(t, db, `SELECT rows_read FROM ingest_files WHERE replaced_by IS NULL`), int64(5); got != want {
+				t.Errorf("ingest_files rows_read %d, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestIngestContextEncodingWarning(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("test.yaml", []byte(strings.Replace(attacksLayout, "windows-1252", "utf-8", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.config(writeFile(t, f.dir, "attacks.csv", attacks))
+	cfg.Layout = l
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0], "windows-1252") {
+		t.Errorf("warnings %q, want one advising windows-1252", rep.Warnings)
+	}
+	if got, want := rep.Read, rep.Accepted+rep.Rejected; got != want {
+		t.Errorf("read %d != accepted %d + rejected %d", rep.Read, rep.Accepted, rep.Rejected)
+	}
+}
+
+// TestIngestRealContext ingests the two Pakistan Body Count files of the
+// shared data through their builtin layouts, over the real districts.
+func TestIngestRealContext(t *testing.T) {
+	shared, bpath := os.Getenv("OCMAP_SHARED_DATA"), os.Getenv("OCMAP_BOUNDARIES")
+	if shared == "" || bpath == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI needs OCMAP_SHARED_DATA and OCMAP_BOUNDARIES")
+		}
+		t.Skip("OCMAP_SHARED_DATA or OCMAP_BOUNDARIES is not set")
+	}
+	b, err := geo.Load(bpath, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "context.duckdb")
+	for _, tt := range []struct {
+		layout, file string
+		read         int64
+	}{
+		{"pbc-suicide-attacks", "PakistanSuicideAttacks Ver 11 (30-November-2017).csv", 496},
+		{"pbc-political-attacks", "Attacks_on_Political_Leaders_in_Pakistan.csv", 51},
+	} {
+		t.Run(tt.layout, func(t *testing.T) {
+			l, err := layout.Find(tt.layout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := filepath.Join(shared, "incidents", tt.file)
+			rep, err := pipeline.Ingest(context.Background(), pipeline.Config{
+				DB: db, Boundaries: b, Inputs: []string{in}, KeepRaw: true, Version: "test", Layout: l,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Warnings) > 0 {
+				t.Errorf("warnings: %q", rep.Warnings)
+			}
+			if got, want := rep.Read, tt.read; got != want {
+				t.Errorf("read %d, want %d", got, want)
+			}
+			if got, want := rep.Read, rep.Accepted+rep.Rejected; got != want {
+				t.Errorf("read %d != accepted %d + rejected %d", rep.Read, rep.Accepted, rep.Rejected)
+			}
+			t.Logf("%s: read %d, accepted %d, rejected %d", tt.file, rep.Read, rep.Accepted, rep.Rejected)
+			query(t, db, func(db *sql.DB) {
+				if got, want := scanInt(t, db, `SELECT rows_read FROM ingest_files WHERE source_file = ?`, in), tt.read; got != want {
+					t.Errorf("ingest_files rows_read %d, want %d", got, want)
+				}
+				if got, want := scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ?`, in), rep.Accepted; got != want {
+					t.Errorf("%d context events, want %d", got, want)
+				}
+				if got, want := scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ?`, in), rep.Rejected; got != want {
+					t.Errorf("%d rejects, want %d", got, want)
+				}
+				if got := scanInt(t, db, `SELECT count(*) FROM context_events WHERE district_code IS NULL OR district_code = ''`); got != 0 {
+					t.Errorf("%d context events without a district", got)
+				}
+				t.Logf("  placed by point %d, by district name %d",
+					scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ? AND location_precision = 1`, in),
+					scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ? AND location_precision = 3`, in))
+				if got := scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ? AND raw LIKE '%Benazir%'`, in); got != 0 {
+					t.Errorf("%d rejects keep a politician's name", got)
+				}
+				rows, err := db.Query(`SELECT field, reason, count(*) FROM rejects WHERE source_file = ? GROUP BY ALL ORDER BY 3 DESC, 1, 2`, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var field, reason string
+					var n int
+					rows.Scan(&field, &reason, &n)
+					t.Logf("  %d × %s: %s", n, field, reason)
+				}
+			})
+		})
+	}
+}

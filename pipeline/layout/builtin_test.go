@@ -1,0 +1,84 @@
+package layout
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBuiltin(t *testing.T) {
+	all, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 2 {
+		t.Fatalf("%d builtin layouts, want at least 2", len(all))
+	}
+	for _, l := range all {
+		if got, want := l.Source, "builtin"; got != want {
+			t.Errorf("%s: source %q, want %q", l.Name, got, want)
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	l, err := Find("pbc-suicide-attacks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.Kind, KindContext; got != want {
+		t.Errorf("kind %q, want %q", got, want)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "mine.yaml")
+	if err := os.WriteFile(p, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err = Find(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.Source, p; got != want {
+		t.Errorf("source %q, want %q", got, want)
+	}
+	_, err = Find("no-such-layout")
+	if !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "pbc-political-attacks") {
+		t.Errorf("unknown layout: %v, want ErrUnknown listing the builtin names", err)
+	}
+}
+
+func TestAuto(t *testing.T) {
+	tests := []struct {
+		name    string
+		columns []string
+		want    string
+		err     error
+	}{
+		{"suicide attacks", strings.Split("S#,Date,Islamic Date,Blast Day Type,Holiday Type,Time,City,Latitude,Longitude,Province,Location,"+
+			"Location Category,Killed Min,Killed Max,Injured Min,Injured Max,No. of Suicide Blasts", ","), "pbc-suicide-attacks", nil},
+		{"political attacks, case and spaces folded", strings.Split(" s# ,POLITICIAN,Day,date,City,Location,Location Category,Province,"+
+			"Latitude,Longititude,Target Category,Party,Target Status,Killed,Injured", ","), "pbc-political-attacks", nil},
+		{"canonical", strings.Split("incident_id,category,occurred_on,lat,lon", ","), "", ErrNoMatch},
+		{"both", strings.Split("S#,Politician,Date,Longititude,Target Status,Killed,Injured,Islamic Date,Blast Day Type,Killed Max,"+
+			"Injured Max,No. of Suicide Blasts", ","), "", ErrAmbiguous},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := Auto(tt.columns)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err %v, want %v", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := l.Name, tt.want; got != want {
+				t.Errorf("layout %q, want %q", got, want)
+			}
+		})
+	}
+}
