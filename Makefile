@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzContext -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzLocate -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseShapefile -fuzztime $(FUZZTIME) ./geo/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/layout/
 	for f in FuzzDateParse FuzzParseCoord FuzzParseAmount FuzzScrub; do \
 	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./schemas/ || exit 1; done
 	for f in FuzzJSONLines FuzzDecode1252; do \
