@@ -114,7 +114,7 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	for _, in := range cfg.Inputs {
 		ingest := ingestFile
 		if cfg.Layout != nil {
-			ingest = ingestContextFile
+			ingest = ingestLayoutFile
 		}
 		fr, err := ingest(ctx, cfg, loc, run, in, rep)
 		if err != nil {

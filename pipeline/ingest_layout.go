@@ -21,20 +21,18 @@ import (
 	"github.com/ocmap/ocmap/schemas"
 )
 
-// ingestContextFile reads one file of a context layout into context_events.
-// Such files are small (hundreds to thousands of rows), so one goroutine
-// normalizes while DuckDB inserts.
-func ingestContextFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
+// ingestLayoutFile reads one file of a source layout into incidents or, for
+// a context layout, context_events. Such files are small (hundreds to
+// thousands of rows), so one goroutine normalizes while DuckDB inserts.
+func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
 	fr := FileReport{Path: path}
 	l := cfg.Layout
-	if l.Kind != layout.KindContext {
-		return fr, fmt.Errorf("layout %s: %s layouts are not supported yet (context layouts are)", l.Name, l.Kind)
-	}
-	f, src, warning, err := openLayout(path, l)
+	in, warning, err := openLayout(path, l)
 	if err != nil {
 		return fr, err
 	}
-	defer f.Close()
+	defer in.Close()
+	f := in.f
 	if warning != "" {
 		rep.Warnings = append(rep.Warnings, warning)
 	}
@@ -46,7 +44,7 @@ func ingestContextFile(ctx context.Context, cfg Config, loc *locate.Locator, run
 	defer spill.Close()
 
 	mem := memory.NewGoAllocator()
-	nz, err := normalize.NewContext(mem, src, loc, l, normalize.Options{
+	nz, schema, err := newLayoutNormalizer(mem, in.src, loc, l, normalize.Options{
 		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today,
 	})
 	if err != nil {
@@ -98,13 +96,17 @@ func ingestContextFile(ctx context.Context, cfg Config, loc *locate.Locator, run
 			fail(err)
 		}
 	}()
-	rdr := newChanReader(schemas.Context, ch, func() error {
+	table := store.TableContext
+	if l.Kind == layout.KindIncidents {
+		table = store.TableIncidents
+	}
+	rdr := newChanReader(schema, ch, func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		return perr
 	})
 	insert := time.Now()
-	werr := run.InsertStream(ctx, store.TableContext, rdr)
+	werr := run.InsertStream(ctx, table, rdr)
 	if werr != nil {
 		cancel()
 	}
@@ -126,7 +128,7 @@ func ingestContextFile(ctx context.Context, cfg Config, loc *locate.Locator, run
 	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
 		return fr, err
 	}
-	fr.Read, fr.Accepted, fr.Rejected = nz.Read, nz.Accepted, nz.Rejected
+	fr.Read, fr.Accepted, fr.Rejected = nz.Counts()
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
 		return fr, fmt.Errorf("input %s: %w", path, err)
 	}

@@ -181,3 +181,65 @@ func TestIngestRealContext(t *testing.T) {
 		})
 	}
 }
+
+const complaintsLayout = `name: test-complaints
+title: test complaints
+format: jsonl
+match: [id, when, law, sec]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: id}
+  occurred_on: {column: when}
+  district_hint: {column: where.district}
+  statute: {column: law}
+  section: {column: sec}
+  amount_pkr: {column: loss, unit: pkr_thousand}
+  description: {column: text}
+personal:
+  - {column: who, action: drop}
+`
+
+const complaints = `{"id":"C-1","when":"2023-03-02","law":"PECA","sec":"14","loss":"250","where":{"district":"alpha"},"who":"Nobody One","text":"call 0300-1234567"}
+{"id":"C-2","when":"2023-03-03","law":"PPC","sec":"420","where":{"district":"beta"},"who":"Nobody Two"}
+{"id":"C-3","when":
+{"id":"C-4","when":"2023-03-04","law":"PECA 2016","sec":"20","where":{"district":"beta"},"who":"Nobody Four"}
+`
+
+// TestIngestIncidentLayout ingests a JSON Lines file of an incidents layout
+// into the incidents table, with categories and ICCS codes from the legal
+// crosswalk.
+func TestIngestIncidentLayout(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("test.yaml", []byte(complaintsLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.config(writeFile(t, f.dir, "complaints.jsonl", complaints))
+	cfg.Layout = l
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "4 2 2"; got != want {
+		t.Errorf("read accepted rejected = %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		var cat, iccs, desc, lay, dist string
+		var amt float64
+		var prec int
+		if err := db.QueryRow(`SELECT category, iccs_code, description, layout, district_code, amount_pkr, date_precision
+			FROM incidents WHERE incident_id = 'C-1'`).Scan(&cat, &iccs, &desc, &lay, &dist, &amt, &prec); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fmt.Sprint(cat, " ", iccs, " ", desc, " ", lay, " ", dist, " ", amt, " ", prec),
+			"cybercrime 0701 call [PHONE] test-complaints PK001 250000 1"; got != want {
+			t.Errorf("C-1: %s, want %s", got, want)
+		}
+		if got := scanInt(t, db, `SELECT count(*) FROM rejects WHERE raw LIKE '%Nobody%'`); got != 0 {
+			t.Errorf("%d rejects keep a complainant's name", got)
+		}
+		if got, want := scanInt(t, db, `SELECT count(*) FROM rejects WHERE field = 'section'`), int64(1); got != want {
+			t.Errorf("%d section rejects, want %d", got, want)
+		}
+	})
+}

@@ -5,24 +5,48 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/pipeline/read"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // encodingSample is how much of a file CheckEncoding sees.
 const encodingSample = 1 << 16
 
+// layoutInput is an opened file of a layout: the file on disk, for its
+// digest and interruption, and the records read from it.
+type layoutInput struct {
+	f     *read.File
+	src   read.Source
+	close func() error // closes what src holds beyond f, e.g. a workbook
+}
+
+// Close closes the source and the file.
+func (in *layoutInput) Close() error {
+	var err error
+	if in.close != nil {
+		err = in.close()
+	}
+	if cerr := in.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // openLayout opens path as a file of layout l: decoded from l's encoding,
 // split, header read. warning is non-empty when the declared encoding
-// contradicts the file's bytes. The caller closes the File.
-func openLayout(path string, l *layout.Layout) (f *read.File, src read.Source, warning string, err error) {
-	if l.Format != "csv" && l.Format != "tsv" {
-		return nil, nil, "", fmt.Errorf("layout %s: %s files are not supported yet (csv and tsv are)", l.Name, l.Format)
+// contradicts the file's bytes. The caller closes the input.
+func openLayout(path string, l *layout.Layout) (in *layoutInput, warning string, err error) {
+	if l.Format == "xlsx" {
+		return openXLSX(path, l)
 	}
 	if s, err := read.Open(path); err == nil {
 		sample, _ := io.ReadAll(io.LimitReader(s, encodingSample))
@@ -31,21 +55,92 @@ func openLayout(path string, l *layout.Layout) (f *read.File, src read.Source, w
 			warning = fmt.Sprintf("%s: layout %s: %s", path, l.Name, w)
 		}
 	}
-	f, err = read.Open(path)
+	f, err := read.Open(path)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("input %w", err)
+		return nil, "", fmt.Errorf("input %w", err)
 	}
 	r, err := read.Decode(f, l.Encoding)
 	if err != nil {
 		f.Close()
-		return nil, nil, "", fmt.Errorf("layout %s: %w", l.Name, err)
+		return nil, "", fmt.Errorf("layout %s: %w", l.Name, err)
 	}
-	src, err = read.NewCSV(r, read.CSVOptions{Comma: l.Delimiter[0], HeaderRow: l.HeaderRow, FooterRows: l.FooterRows})
+	var src read.Source
+	switch l.Format {
+	case "jsonl":
+		src = read.NewJSONLines(namedReader{r, path}, l.Columns())
+	case "json":
+		src = read.NewJSONArray(namedReader{r, path}, l.Columns())
+	default:
+		src, err = read.NewCSV(r, read.CSVOptions{Comma: l.Delimiter[0], HeaderRow: l.HeaderRow, FooterRows: l.FooterRows})
+		if err != nil {
+			f.Close()
+			return nil, "", err
+		}
+	}
+	return &layoutInput{f: f, src: src}, warning, nil
+}
+
+// openXLSX opens a workbook. excelize reads it by path, so the file is read
+// through once first for its digest.
+func openXLSX(path string, l *layout.Layout) (*layoutInput, string, error) {
+	f, err := read.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("input %w", err)
+	}
+	if _, err := io.Copy(io.Discard, f); err != nil {
+		f.Close()
+		return nil, "", fmt.Errorf("input %s: %w", path, err)
+	}
+	src, err := read.NewXLSX(path, l.Sheet, read.XLSXOptions{HeaderRow: l.HeaderRow, FooterRows: l.FooterRows, RawNumbers: true})
 	if err != nil {
 		f.Close()
-		return nil, nil, "", err
+		return nil, "", fmt.Errorf("layout %s: %w", l.Name, err)
 	}
-	return f, src, warning, nil
+	x := src.(*read.XLSX)
+	warning := ""
+	if x.Date1904() {
+		warning = fmt.Sprintf("%s: layout %s: the workbook counts dates from 1904; excel dates are read from 1900 and will be 1462 days early", path, l.Name)
+	}
+	return &layoutInput{f: f, src: src, close: x.Close}, warning, nil
+}
+
+// layoutNormalizer is the normalizer of a layout's kind.
+type layoutNormalizer interface {
+	Next() bool
+	Record() arrow.RecordBatch
+	Rejects() arrow.RecordBatch
+	Err() error
+	Release()
+	Counts() (read, accepted, rejected int64)
+}
+
+var (
+	_ layoutNormalizer = (*normalize.ContextNormalizer)(nil)
+	_ layoutNormalizer = (*normalize.IncidentNormalizer)(nil)
+)
+
+// crosswalk is the embedded legal crosswalk, parsed on first use.
+var crosswalk = sync.OnceValues(func() (*schemas.Crosswalk, error) {
+	cw, err := schemas.LoadCrosswalk(bytes.NewReader(data.LegalCrosswalk))
+	if err != nil {
+		return nil, fmt.Errorf("embedded legal crosswalk: %w", err)
+	}
+	return cw, nil
+})
+
+// newLayoutNormalizer returns the normalizer for src in layout l and the
+// schema of its batches.
+func newLayoutNormalizer(mem memory.Allocator, src read.Source, placer normalize.Placer, l *layout.Layout, opt normalize.Options) (layoutNormalizer, *arrow.Schema, error) {
+	if l.Kind == layout.KindContext {
+		nz, err := normalize.NewContext(mem, src, placer, l, opt)
+		return nz, schemas.Context, err
+	}
+	cw, err := crosswalk()
+	if err != nil {
+		return nil, nil, err
+	}
+	nz, err := normalize.NewIncidents(mem, src, placer, l, cw, opt)
+	return nz, schemas.Incidents, err
 }
 
 // RejectCount is how many rows were rejected for one field and reason.
@@ -68,20 +163,17 @@ type CheckReport struct {
 // normalizes and places every row, keeps the first rows normalized and
 // counts the rejects per field and reason, most frequent first.
 func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*CheckReport, error) {
-	if l.Kind != layout.KindContext {
-		return nil, fmt.Errorf("layout %s: %s layouts are not supported yet (context layouts are)", l.Name, l.Kind)
-	}
-	f, src, warning, err := openLayout(path, l)
+	in, warning, err := openLayout(path, l)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer in.Close()
 	rep := &CheckReport{Layout: l.Name}
 	if warning != "" {
 		rep.Warnings = append(rep.Warnings, warning)
 	}
 	mem := memory.NewGoAllocator()
-	nz, err := normalize.NewContext(mem, src, placer, l, normalize.Options{File: path})
+	nz, _, err := newLayoutNormalizer(mem, in.src, placer, l, normalize.Options{File: path})
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +205,7 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 	if err := nz.Err(); err != nil {
 		return nil, err
 	}
-	rep.Read, rep.Accepted, rep.Rejected = nz.Read, nz.Accepted, nz.Rejected
+	rep.Read, rep.Accepted, rep.Rejected = nz.Counts()
 	for k, n := range counts {
 		rep.Rejects = append(rep.Rejects, RejectCount{Field: k[0], Reason: k[1], Count: n})
 	}
@@ -130,8 +222,12 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 	return rep, nil
 }
 
-// Header returns the header names of the delimited file at path, guessing
-// its encoding from its first bytes, so that a layout can be chosen for it.
+// Header returns the header names of the file at path, so that a layout can
+// be chosen for it. A delimited file's encoding is guessed from its first
+// bytes. For a workbook (told by its zip signature) the names are the
+// non-empty cells of the first rows of each sheet, since the header row
+// depends on the layout; for JSON Lines or a JSON array they are the first
+// object's keys, nested ones as dotted paths.
 func Header(path string) ([]string, error) {
 	f, err := read.Open(path)
 	if err != nil {
@@ -140,6 +236,12 @@ func Header(path string) ([]string, error) {
 	defer f.Close()
 	sample := make([]byte, encodingSample)
 	n, _ := io.ReadFull(f, sample)
+	if bytes.HasPrefix(sample[:n], []byte("PK\x03\x04")) {
+		return read.XLSXHeaderCells(path)
+	}
+	if first := bytes.TrimLeft(bytes.TrimPrefix(sample[:n], []byte("\xef\xbb\xbf")), " \t\r\n"); len(first) > 0 && (first[0] == '{' || first[0] == '[') {
+		return read.JSONKeys(namedReader{io.MultiReader(bytes.NewReader(sample[:n]), f), path})
+	}
 	enc, _ := read.Detect(sample[:n])
 	r, err := read.Decode(io.MultiReader(bytes.NewReader(sample[:n]), f), enc)
 	if err != nil {

@@ -52,6 +52,17 @@ const (
 	IDistrictName
 	IProvince
 	ILocationPrecision
+	IPlace
+	IProvinceHint
+	ISourceRef
+	IStatute
+	ISection
+	IICCSCode
+	IReportedOn
+	IOccurredEnd
+	IDatePrecision
+	IVictims
+	ILayout
 )
 
 // Normalized is the shape of validated rows: the canonical fields with their
@@ -74,12 +85,37 @@ var Normalized = arrow.NewSchema([]arrow.Field{
 	{Name: FieldRunID, Type: arrow.PrimitiveTypes.Int64},
 }, nil)
 
-// Incidents is [Normalized] plus the district each row was joined to.
+// Field names of [Incidents] that only source layouts fill.
+const (
+	FieldSourceRef   = "source_ref"
+	FieldStatute     = "statute"
+	FieldSection     = "section"
+	FieldICCSCode    = "iccs_code"
+	FieldReportedOn  = "reported_on"
+	FieldOccurredEnd = "occurred_end"
+	FieldVictims     = "victims"
+)
+
+// Incidents is [Normalized] plus the district each row was joined to, then
+// the fields that source layouts add: the canonical layout leaves them null
+// but for date_precision 1 (day) and layout "canonical". iccs_code comes from
+// the legal crosswalk when a row cites a statute section.
 var Incidents = arrow.NewSchema(append(Normalized.Fields(),
 	arrow.Field{Name: FieldDistrictCode, Type: arrow.BinaryTypes.String},
 	arrow.Field{Name: FieldDistrictName, Type: arrow.BinaryTypes.String},
 	arrow.Field{Name: FieldProvince, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldLocationPrecision, Type: arrow.PrimitiveTypes.Int8},
+	arrow.Field{Name: FieldPlace, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldProvinceHint, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldSourceRef, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldStatute, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldSection, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldICCSCode, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldReportedOn, Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	arrow.Field{Name: FieldOccurredEnd, Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	arrow.Field{Name: FieldDatePrecision, Type: arrow.PrimitiveTypes.Int8, Nullable: true},
+	arrow.Field{Name: FieldVictims, Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	arrow.Field{Name: FieldLayout, Type: arrow.BinaryTypes.String, Nullable: true},
 ), nil)
 
 // Rejects is the shape of rows that could not be used. Raw is the row's text

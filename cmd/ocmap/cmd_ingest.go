@@ -58,8 +58,9 @@ counting). The district x category x month summary is recomputed every run.
 --layout reads other files through a source layout: a builtin one (listed by
 'ocmap layouts'), a layout file (YAML, see 'ocmap help layouts'), or auto,
 which picks the layout whose columns the file's header has (the canonical
-layout included) and prints its choice. Context layouts (such as terrorist
-attacks) fill the context_events table, beside the incidents.
+layout included) and prints its choice. Incident layouts fill the incidents
+table; context layouts (such as terrorist attacks) fill the context_events
+table, beside the incidents. Layouts read CSV, TSV, XLSX, JSON Lines and JSON.
 
 Canonical layout (header row required, columns in any order):
   incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description

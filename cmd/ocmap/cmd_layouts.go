@@ -58,10 +58,19 @@ A layout file is YAML:
   personal:
     - {column: Politician, action: drop}
 
+An incident layout (kind: incidents, the default) names its category with
+category: drug_trafficking, or fields.category (with a map), or neither when
+fields.statute and fields.section give it through the legal crosswalk, which
+also fills iccs_code. It may read format: xlsx (sheet, header_row,
+footer_rows; dates format excel), jsonl or json (nested keys as a.b), and
+convert fields.quantity {unit: g} to kg and fields.amount_pkr {unit:
+pkr_lakh} (or usd with usd_rate) to PKR.
+
 Examples:
   ocmap layouts
   ocmap layouts check pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
-  ocmap layouts check my-agency.yaml agency_2024.csv`,
+  ocmap layouts check my-agency.yaml agency_2024.csv
+  ocmap layouts check anf-seizures seizures_2021.xlsx`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			switch {

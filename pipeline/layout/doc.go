@@ -8,7 +8,7 @@
 //	name: anf-seizures                 # lower-case letters, digits, dashes
 //	title: Anti-Narcotics Force seizure table
 //	kind: incidents                    # incidents (default) or context
-//	category: drug_trafficking         # for incidents, unless fields.category maps it
+//	category: drug_trafficking         # for incidents, unless fields.category maps it or the crosswalk gives it from fields.statute
 //	format: xlsx                       # csv (default), tsv, jsonl, json, xlsx
 //	sheet: Seizures                    # xlsx only
 //	encoding: windows-1252             # utf-8 (default), utf-8-bom, windows-1252

@@ -369,7 +369,14 @@ func (v *validator) checkFields(l *Layout) {
 	need(hasLat || hasHint, "a layout needs lat/lon or district_hint to place rows")
 	if l.Kind == KindIncidents {
 		_, hasCat := l.Fields["category"]
-		need(hasCat != (l.Category != ""), "give the category once: category: at the top, or fields.category")
+		_, hasStatute := l.Fields["statute"]
+		_, hasSection := l.Fields["section"]
+		switch {
+		case hasCat && l.Category != "":
+			need(false, "give the category once: category: at the top, or fields.category")
+		case !hasCat && l.Category == "" && !hasStatute && !hasSection:
+			need(false, "give the category: category: at the top, fields.category, or fields.statute and fields.section for the legal crosswalk to give it")
+		}
 	}
 	if l.Format == "csv" || l.Format == "tsv" || l.Format == "xlsx" {
 		if len(l.Match) == 0 {

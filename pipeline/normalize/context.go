@@ -408,3 +408,8 @@ func appendOptInt32(b *array.RecordBuilder, i int, v int32, ok bool) {
 	}
 	b.Field(i).(*array.Int32Builder).Append(v)
 }
+
+// Counts returns the rows read, accepted and rejected so far.
+func (n *ContextNormalizer) Counts() (read, accepted, rejected int64) {
+	return n.Read, n.Accepted, n.Rejected
+}

@@ -72,6 +72,8 @@ type Normalizer struct {
 	err         error
 	dataLen     [32]int // string bytes per column in the last batch, to pre-size
 	header      bool
+	mem         memory.Allocator
+	fill        []arrow.Array // the constant columns of newRecord, BatchRows long
 
 	Read, Accepted, Rejected int64
 }
@@ -86,6 +88,7 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 	}
 	return &Normalizer{
 		rows:   rows,
+		mem:    mem,
 		placer: placer,
 		opt:    opt,
 		today:  mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
@@ -99,6 +102,10 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 func (n *Normalizer) Release() {
 	n.b.Release()
 	n.rej.Release()
+	for _, a := range n.fill {
+		a.Release()
+	}
+	n.fill = nil
 }
 
 // Err returns the error that stopped the Normalizer, if any.
@@ -198,7 +205,7 @@ func (n *Normalizer) Next() bool {
 		n.col, n.nCols = h.col, h.nCols
 	}
 	n.reserve()
-	got := 0
+	got, accepted := 0, 0
 	for got < n.opt.BatchRows && n.rows.Next() {
 		got++
 		n.Read++
@@ -206,9 +213,10 @@ func (n *Normalizer) Next() bool {
 			n.Rejected++
 			n.rej.Add(e, n.rows.Raw())
 		} else {
-			n.Accepted++
+			accepted++
 		}
 	}
+	n.Accepted += int64(accepted)
 	if err := n.rows.Err(); err != nil {
 		n.err = fmt.Errorf("%s: %w", n.opt.File, err)
 		return false
@@ -216,7 +224,7 @@ func (n *Normalizer) Next() bool {
 	if got == 0 {
 		return false
 	}
-	n.rec = n.b.NewRecordBatch()
+	n.rec = n.newRecord(accepted)
 	n.rejRec = n.rej.NewBatch()
 	for i, col := range n.rec.Columns() {
 		if s, ok := col.(*array.String); ok && i < len(n.dataLen) {
@@ -226,11 +234,70 @@ func (n *Normalizer) Next() bool {
 	return true
 }
 
+// newRecord builds the batch of the k rows accepted since the last one. The
+// columns that only source layouts give are the same in every canonical
+// row: null, but for the date precision (the canonical date is a day) and
+// the layout name. They are sliced from arrays built once, so they cost
+// nothing per row.
+func (n *Normalizer) newRecord(k int) arrow.RecordBatch {
+	if n.fill == nil {
+		n.fill = make([]arrow.Array, schemas.Incidents.NumFields()-schemas.IPlace)
+		for i := range n.fill {
+			c := schemas.IPlace + i
+			switch c {
+			case schemas.IDatePrecision:
+				n.fill[i] = constInt8(int8(schemas.DateDay), n.opt.BatchRows)
+			case schemas.ILayout:
+				n.fill[i] = constString(canonicalLayout, n.opt.BatchRows)
+			default:
+				n.fill[i] = array.MakeArrayOfNull(n.mem, schemas.Incidents.Field(c).Type, n.opt.BatchRows)
+			}
+		}
+	}
+	cols := make([]arrow.Array, schemas.Incidents.NumFields())
+	for i := range schemas.IPlace {
+		cols[i] = n.b.Field(i).NewArray()
+	}
+	for i, a := range n.fill {
+		cols[schemas.IPlace+i] = array.NewSlice(a, 0, int64(k))
+	}
+	rec := array.NewRecordBatch(schemas.Incidents, cols, int64(k))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
+}
+
+// constInt8 returns an array of k copies of v, in Go memory.
+func constInt8(v int8, k int) arrow.Array {
+	b := bytes.Repeat([]byte{byte(v)}, k)
+	d := array.NewData(arrow.PrimitiveTypes.Int8, k, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// constString returns an array of k copies of s, in Go memory.
+func constString(s string, k int) arrow.Array {
+	offsets := make([]int32, k+1)
+	for i := range offsets {
+		offsets[i] = int32(i * len(s))
+	}
+	d := array.NewData(arrow.BinaryTypes.String, k, []*memory.Buffer{nil,
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
+		memory.NewBufferBytes([]byte(strings.Repeat(s, k)))}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// canonicalLayout is the layout column of rows in the canonical layout.
+const canonicalLayout = "canonical"
+
 // reserve sizes the builders for a full batch, as large as the last one, so
 // appends never reallocate and copy.
 func (n *Normalizer) reserve() {
-	n.b.Reserve(n.opt.BatchRows)
-	for i, f := range n.b.Fields() {
+	// The columns from IPlace on come from newRecord, not the builder.
+	for i, f := range n.b.Fields()[:schemas.IPlace] {
+		f.Reserve(n.opt.BatchRows)
 		if sb, ok := f.(*array.StringBuilder); ok && i < len(n.dataLen) && n.dataLen[i] > 0 {
 			sb.ReserveData(n.dataLen[i] + n.dataLen[i]/8)
 		}

@@ -112,6 +112,9 @@ func incidentsBatch(t *testing.T, mem memory.Allocator, runID int64, file string
 			b.Field(schemas.IProvince).(*array.StringBuilder).Append(d.Province)
 		}
 		b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(r.prec)
+		for c := schemas.IPlace; c <= schemas.ILayout; c++ {
+			b.Field(c).AppendNull()
+		}
 	}
 	return b.NewRecordBatch()
 }
@@ -344,5 +347,46 @@ func TestOpenReadOnlyErrors(t *testing.T) {
 				t.Errorf("error %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+// TestOpenOldDatabase opens a database made before incidents had the
+// source-layout columns: Open adds them, and the old rows read as null.
+func TestOpenOldDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TABLE incidents (
+		incident_id VARCHAR, category VARCHAR, subcategory VARCHAR, occurred_on DATE,
+		lat DOUBLE, lon DOUBLE, district_hint VARCHAR, source VARCHAR,
+		quantity DOUBLE, amount_pkr DOUBLE, description VARCHAR,
+		source_file VARCHAR, source_line BIGINT, run_id BIGINT,
+		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT)`,
+		`INSERT INTO incidents (incident_id, category, occurred_on) VALUES ('old-1', 'cybercrime', DATE '2020-01-01')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	st, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = store.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM incidents WHERE layout IS NULL AND iccs_code IS NULL AND victims IS NULL`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := n, 1; got != want {
+		t.Errorf("%d old rows with null layout columns, want %d", got, want)
 	}
 }

@@ -1,0 +1,180 @@
+package normalize_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/data"
+	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/read"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+const firLayout = `name: test-firs
+title: test
+match: [FIR, Date, Head]
+dates: {formats: [dd/mm/yyyy]}
+usd_rate: 280
+fields:
+  incident_id: {column: FIR}
+  occurred_on: {column: Date}
+  category: {column: Head, map: {narcotics: drug_trafficking, cyber: cybercrime}}
+  district_hint: {column: District}
+  statute: {column: Act}
+  section: {column: Sec}
+  quantity: {column: Kg, unit: kg}
+  amount_pkr: {column: USD, unit: usd}
+  victims: {column: Victims}
+  place: {column: Place}
+personal:
+  - {column: Accused, action: drop}
+`
+
+const firs = "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused\n" +
+	"1/2024,05/01/2024,Narcotics,alpha,CNSA,9(c),1.5,,,Near 0300-1234567,Someone\n" + // ok; CNSA 9 after 2022
+	"2/2024,06/01/2024,Cyber,beta,,,,\"1,000\",2,,Someone\n" + // ok, USD to PKR
+	"3/2024,07/01/2024,Theft,alpha,,,,,,,Someone\n" + // category not mapped
+	"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,Someone\n" + // negative quantity
+	"5/2024,09/01/2024,Cyber,alpha,,,,,many,,Someone\n" // victims not a number
+
+func crosswalk(t *testing.T) *schemas.Crosswalk {
+	t.Helper()
+	cw, err := schemas.LoadCrosswalk(bytes.NewReader(data.LegalCrosswalk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cw
+}
+
+func TestIncidentLayout(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	l, err := layout.Parse("test.yaml", []byte(firLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := read.NewCSV(strings.NewReader(firs), read.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nz, err := normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "firs.csv", KeepRaw: true, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nz.Release()
+	var rows, rejects []string
+	for nz.Next() {
+		rec, rej := nz.Record(), nz.Rejects()
+		if !rec.Schema().Equal(schemas.Incidents) {
+			t.Fatalf("schema %s, want schemas.Incidents", rec.Schema())
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			var cells []string
+			for _, c := range []int{schemas.NIncidentID, schemas.NCategory, schemas.NQuantity, schemas.NAmountPKR,
+				schemas.IICCSCode, schemas.IVictims, schemas.IPlace, schemas.ILayout} {
+				col := rec.Column(c)
+				v := "-"
+				if col.IsValid(i) {
+					v = col.ValueStr(i)
+				}
+				cells = append(cells, v)
+			}
+			rows = append(rows, strings.Join(cells, " "))
+		}
+		for i := 0; i < int(rej.NumRows()); i++ {
+			rejects = append(rejects, rej.Column(3).(*array.String).Value(i)+": "+rej.Column(4).(*array.String).Value(i)+
+				" | "+rej.Column(5).(*array.String).Value(i))
+		}
+		rec.Release()
+		rej.Release()
+	}
+	if err := nz.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"1/2024 drug_trafficking 1.5 - 0601 - Near [PHONE] test-firs",
+		"2/2024 cybercrime - 280000 - 2 - test-firs",
+	}
+	if got := strings.Join(rows, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	wantRej := []string{
+		`category: unknown category "Theft"; map it to one of terror_financing, drug_trafficking, human_trafficking, cybercrime in fields.category.map | 3/2024,07/01/2024,Theft,alpha,,,,,,,`,
+		`quantity: negative quantity: "-1" | 4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,`,
+		`victims: not a whole number of people: "many" | 5/2024,09/01/2024,Cyber,alpha,,,,,many,,`,
+	}
+	if got := strings.Join(rejects, "\n"); got != strings.Join(wantRej, "\n") {
+		t.Errorf("rejects:\n%s\nwant:\n%s", got, strings.Join(wantRej, "\n"))
+	}
+	if got, want := nz.Read, nz.Accepted+nz.Rejected; got != want {
+		t.Errorf("read %d != accepted %d + rejected %d", nz.Read, nz.Accepted, nz.Rejected)
+	}
+}
+
+func TestIncidentLayoutErrors(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	for _, tt := range []struct {
+		name, yaml, want string
+		err              error
+	}{
+		{"missing column", strings.Replace(firLayout, "column: Place", "column: Town", 1), "Town", normalize.ErrLayoutColumn},
+		{"hash", strings.Replace(firLayout, "action: drop", "action: hash, kind: name", 1), "not supported yet", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := layout.Parse("test.yaml", []byte(tt.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := read.NewCSV(strings.NewReader(firs), read.CSVOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || tt.err != nil && !errors.Is(err, tt.err) {
+				t.Errorf("err %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzIncidentLayout feeds arbitrary rows through an incident layout: it
+// must never panic, and every row read is accepted or rejected.
+func FuzzIncidentLayout(f *testing.F) {
+	f.Add(firs)
+	f.Add("FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused\n1,31/12/2023,cyber,beta,PECA,14,,,,,\n")
+	f.Add("FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused\n\"unterminated\n")
+	l, err := layout.Parse("test.yaml", []byte(firLayout))
+	if err != nil {
+		f.Fatal(err)
+	}
+	cw, err := schemas.LoadCrosswalk(bytes.NewReader(data.LegalCrosswalk))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		src, err := read.NewCSV(strings.NewReader(text), read.CSVOptions{})
+		if err != nil {
+			return
+		}
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		nz, err := normalize.NewIncidents(mem, src, fakePlacer{}, l, cw, normalize.Options{KeepRaw: true, Today: today})
+		if err != nil {
+			return // a header without the layout's columns
+		}
+		defer nz.Release()
+		for nz.Next() {
+			nz.Record().Release()
+			nz.Rejects().Release()
+		}
+		if nz.Read != nz.Accepted+nz.Rejected {
+			t.Fatalf("read %d != accepted %d + rejected %d", nz.Read, nz.Accepted, nz.Rejected)
+		}
+	})
+}

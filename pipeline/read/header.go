@@ -1,0 +1,98 @@
+package read
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// headerScanRows is how many rows of each sheet XLSXHeaderCells looks at:
+// agency workbooks put a title and notes above the header, rarely more than
+// a few rows.
+const headerScanRows = 10
+
+// XLSXHeaderCells returns the distinct texts of the non-empty cells in the
+// first rows of every sheet of the workbook at path, so that a layout can be
+// chosen by its match columns without knowing the header row.
+func XLSXHeaderCells(path string) ([]string, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", path, err)
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	var out []string
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.Rows(sheet)
+		if err != nil {
+			return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
+		}
+		for i := 0; i < headerScanRows && rows.Next(); i++ {
+			cells, err := rows.Columns()
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, i+1, err)
+			}
+			for _, c := range cells {
+				if c = strings.TrimSpace(c); c != "" && !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+			}
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// JSONKeys returns the keys of the first object in r, a JSON Lines file or
+// a JSON array of objects, with nested objects' keys as dotted paths
+// ("complainant.district", as NewJSONLines reads them), sorted.
+func JSONKeys(r io.Reader) ([]string, error) {
+	br := stripBOM(r)
+	var obj map[string]json.RawMessage
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return nil, fmt.Errorf("%s: no JSON object: %w", nameOf(r), err)
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			continue
+		}
+		if c == '[' {
+			dec := json.NewDecoder(br)
+			if err := dec.Decode(&obj); err != nil {
+				return nil, fmt.Errorf("%s: first element: %s", nameOf(r), jsonProblem(err))
+			}
+			break
+		}
+		br.UnreadByte()
+		line, err := br.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		if err := json.Unmarshal(bytes.TrimSpace(line), &obj); err != nil {
+			return nil, fmt.Errorf("%s: first line: %s", nameOf(r), jsonProblem(err))
+		}
+		break
+	}
+	var out []string
+	flattenKeys("", obj, &out)
+	sort.Strings(out)
+	return out, nil
+}
+
+func flattenKeys(prefix string, obj map[string]json.RawMessage, out *[]string) {
+	for k, v := range obj {
+		*out = append(*out, prefix+k)
+		var sub map[string]json.RawMessage
+		if v = bytes.TrimSpace(v); len(v) > 0 && v[0] == '{' && json.Unmarshal(v, &sub) == nil {
+			flattenKeys(prefix+k+".", sub, out)
+		}
+	}
+}
