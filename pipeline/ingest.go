@@ -274,7 +274,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		close(ch)
 	}()
 	stop := startProgress(cfg.Progress, path, size, f, &rows)
-	rdr := newChanReader(schemas.Incidents, ch, func() error {
+	rdr := newChanReader(schemas.IncidentsCore, ch, func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		return perr

@@ -118,6 +118,13 @@ var Incidents = arrow.NewSchema(append(Normalized.Fields(),
 	arrow.Field{Name: FieldLayout, Type: arrow.BinaryTypes.String, Nullable: true},
 ), nil)
 
+// IncidentsCore is the first part of [Incidents], up to and including
+// location_precision: what the canonical layout gives. Its batches leave the
+// layout-only columns out and the store fills them from column defaults
+// (null; date_precision 1; layout "canonical"), which keeps the canonical
+// path as fast as before those columns existed.
+var IncidentsCore = arrow.NewSchema(Incidents.Fields()[:IPlace], nil)
+
 // Rejects is the shape of rows that could not be used. Raw is the row's text
 // as read, or null when the user asked to keep raw text out.
 var Rejects = arrow.NewSchema([]arrow.Field{

@@ -72,8 +72,6 @@ type Normalizer struct {
 	err         error
 	dataLen     [32]int // string bytes per column in the last batch, to pre-size
 	header      bool
-	mem         memory.Allocator
-	fill        []arrow.Array // the constant columns of newRecord, BatchRows long
 
 	Read, Accepted, Rejected int64
 }
@@ -88,12 +86,11 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 	}
 	return &Normalizer{
 		rows:   rows,
-		mem:    mem,
 		placer: placer,
 		opt:    opt,
 		today:  mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
 		min:    mustDays(1900, 1, 1),
-		b:      array.NewRecordBuilder(mem, schemas.Incidents),
+		b:      array.NewRecordBuilder(mem, schemas.IncidentsCore),
 		rej:    schemas.NewRejectBuilder(mem, opt.RunID, opt.KeepRaw),
 	}
 }
@@ -102,10 +99,6 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 func (n *Normalizer) Release() {
 	n.b.Release()
 	n.rej.Release()
-	for _, a := range n.fill {
-		a.Release()
-	}
-	n.fill = nil
 }
 
 // Err returns the error that stopped the Normalizer, if any.
@@ -234,63 +227,20 @@ func (n *Normalizer) Next() bool {
 	return true
 }
 
-// newRecord builds the batch of the k rows accepted since the last one. The
-// columns that only source layouts give are the same in every canonical
-// row: null, but for the date precision (the canonical date is a day) and
-// the layout name. They are sliced from arrays built once, so they cost
-// nothing per row.
+// newRecord builds the batch of the k rows accepted since the last one,
+// shaped by schemas.IncidentsCore: the columns only source layouts give are
+// left to the store's defaults.
 func (n *Normalizer) newRecord(k int) arrow.RecordBatch {
-	if n.fill == nil {
-		n.fill = make([]arrow.Array, schemas.Incidents.NumFields()-schemas.IPlace)
-		for i := range n.fill {
-			c := schemas.IPlace + i
-			switch c {
-			case schemas.IDatePrecision:
-				n.fill[i] = constInt8(int8(schemas.DateDay), n.opt.BatchRows)
-			case schemas.ILayout:
-				n.fill[i] = constString(canonicalLayout, n.opt.BatchRows)
-			default:
-				n.fill[i] = array.MakeArrayOfNull(n.mem, schemas.Incidents.Field(c).Type, n.opt.BatchRows)
-			}
-		}
-	}
-	cols := make([]arrow.Array, schemas.Incidents.NumFields())
-	for i := range schemas.IPlace {
+	cols := make([]arrow.Array, schemas.IPlace)
+	for i := range cols {
 		cols[i] = n.b.Field(i).NewArray()
 	}
-	for i, a := range n.fill {
-		cols[schemas.IPlace+i] = array.NewSlice(a, 0, int64(k))
-	}
-	rec := array.NewRecordBatch(schemas.Incidents, cols, int64(k))
+	rec := array.NewRecordBatch(schemas.IncidentsCore, cols, int64(k))
 	for _, c := range cols {
 		c.Release()
 	}
 	return rec
 }
-
-// constInt8 returns an array of k copies of v, in Go memory.
-func constInt8(v int8, k int) arrow.Array {
-	b := bytes.Repeat([]byte{byte(v)}, k)
-	d := array.NewData(arrow.PrimitiveTypes.Int8, k, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
-}
-
-// constString returns an array of k copies of s, in Go memory.
-func constString(s string, k int) arrow.Array {
-	offsets := make([]int32, k+1)
-	for i := range offsets {
-		offsets[i] = int32(i * len(s))
-	}
-	d := array.NewData(arrow.BinaryTypes.String, k, []*memory.Buffer{nil,
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)),
-		memory.NewBufferBytes([]byte(strings.Repeat(s, k)))}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
-}
-
-// canonicalLayout is the layout column of rows in the canonical layout.
-const canonicalLayout = "canonical"
 
 // reserve sizes the builders for a full batch, as large as the last one, so
 // appends never reallocate and copy.

@@ -99,8 +99,8 @@ func run(t testing.TB, mem memory.Allocator, in string, opt normalize.Options) (
 	var res result
 	for nz.Next() {
 		rec, rej := nz.Record(), nz.Rejects()
-		if !rec.Schema().Equal(schemas.Incidents) {
-			t.Fatalf("record schema %s, want schemas.Incidents", rec.Schema())
+		if !rec.Schema().Equal(schemas.IncidentsCore) {
+			t.Fatalf("record schema %s, want schemas.IncidentsCore", rec.Schema())
 		}
 		if !rej.Schema().Equal(schemas.Rejects) {
 			t.Fatalf("rejects schema %s, want schemas.Rejects", rej.Schema())

@@ -39,8 +39,8 @@ var ddl = []string{
 		source_file VARCHAR, source_line BIGINT, run_id BIGINT,
 		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT,
 		place VARCHAR, province_hint VARCHAR, source_ref VARCHAR, statute VARCHAR, section VARCHAR,
-		iccs_code VARCHAR, reported_on DATE, occurred_end DATE, date_precision TINYINT,
-		victims INTEGER, layout VARCHAR)`,
+		iccs_code VARCHAR, reported_on DATE, occurred_end DATE, date_precision TINYINT DEFAULT 1,
+		victims INTEGER, layout VARCHAR DEFAULT 'canonical')`,
 	// Databases made before source layouts filled incidents lack these
 	// columns; adding them keeps old databases working.
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS place VARCHAR`,
@@ -51,9 +51,9 @@ var ddl = []string{
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS iccs_code VARCHAR`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS reported_on DATE`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS occurred_end DATE`,
-	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS date_precision TINYINT`,
+	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS date_precision TINYINT DEFAULT 1`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS victims INTEGER`,
-	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS layout VARCHAR`,
+	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS layout VARCHAR DEFAULT 'canonical'`,
 	`CREATE TABLE IF NOT EXISTS context_events (
 		incident_id VARCHAR, event_type VARCHAR, occurred_on DATE, date_precision TINYINT,
 		lat DOUBLE, lon DOUBLE, place VARCHAR, district_hint VARCHAR, province_hint VARCHAR,
