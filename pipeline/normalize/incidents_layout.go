@@ -17,28 +17,14 @@ import (
 // file of the four categories) and yields batches shaped by
 // schemas.Incidents. Counts always satisfy read = accepted + rejected.
 type IncidentNormalizer struct {
-	src    Source
-	placer Placer
-	cw     *schemas.Crosswalk
-	opt    Options
-	l      *layout.Layout
-	today  int32
-	min    int32
+	layoutBase
+	cw *schemas.Crosswalk
 
 	dates, reported, ended schemas.DateParser
 	qtyUnit, moneyUnit     *schemas.Unit
 
 	id, category, subcategory, date, reportedOn, occurredEnd, lat, lon, place, hint, provHint,
 	source, sourceRef, statute, section, quantity, amount, victims, desc textField
-	personal []int // columns kept out of reject raw text
-
-	b   *array.RecordBuilder
-	rej *schemas.RejectBuilder
-
-	rec, rejRec arrow.RecordBatch
-	err         error
-
-	Read, Accepted, Rejected int64
 }
 
 // NewIncidents returns a normalizer of src, a file in the incidents layout
@@ -53,21 +39,9 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 	if _, ok := l.Fields["statute"]; ok && cw == nil {
 		return nil, fmt.Errorf("normalize: layout %s reads statute sections but no legal crosswalk was given", l.Name)
 	}
-	if opt.BatchRows <= 0 {
-		opt.BatchRows = DefaultBatchRows
-	}
-	if opt.Today.IsZero() {
-		opt.Today = time.Now()
-	}
-	n := &IncidentNormalizer{
-		src: src, placer: placer, cw: cw, opt: opt, l: l,
-		today: mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
-		min:   mustDays(1900, 1, 1),
-	}
-	c, err := newCompiler(src, l, opt.File)
-	if err != nil {
-		return nil, err
-	}
+	n := &IncidentNormalizer{cw: cw}
+	n.scrubRaw = true
+	c := n.init(src, placer, l, opt, n.row)
 	for _, f := range []struct {
 		name string
 		dst  *textField
@@ -112,186 +86,10 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 		}
 		n.moneyUnit = &u
 	}
-	if n.personal, err = c.personal(); err != nil {
+	if err := n.build(mem, c, schemas.Incidents); err != nil {
 		return nil, err
 	}
-	n.b = array.NewRecordBuilder(mem, schemas.Incidents)
-	n.rej = schemas.NewRejectBuilder(mem, opt.RunID, opt.KeepRaw)
 	return n, nil
-}
-
-// compiler resolves a layout's columns against one file's header.
-type compiler struct {
-	l    *layout.Layout
-	pos  map[string]int
-	cols []string
-	file string
-}
-
-func newCompiler(src Source, l *layout.Layout, file string) (*compiler, error) {
-	c := &compiler{l: l, pos: map[string]int{}, cols: src.Columns(), file: file}
-	for i, name := range c.cols {
-		if _, dup := c.pos[layout.Fold(name)]; !dup {
-			c.pos[layout.Fold(name)] = i
-		}
-	}
-	return c, nil
-}
-
-func (c *compiler) compile(name string, dst *textField) error {
-	f, ok := c.l.Fields[name]
-	if !ok {
-		return nil
-	}
-	*dst = textField{set: true, join: f.Join, value: f.Value, prefix: f.Prefix, dflt: f.Default}
-	if dst.join == "" {
-		dst.join = ", "
-	}
-	if len(f.Map) > 0 {
-		dst.m = make(map[string]string, len(f.Map))
-		for k, v := range f.Map {
-			dst.m[foldValue(k)] = v
-		}
-	}
-	cols := f.Columns
-	if f.Column != "" {
-		cols = []string{f.Column}
-	}
-	for _, col := range cols {
-		i, ok := c.pos[layout.Fold(col)]
-		if !ok {
-			return fmt.Errorf("%s: %w: layout %s reads column %q; the header is %q", c.file, ErrLayoutColumn, c.l.Name, col, c.cols)
-		}
-		dst.cols = append(dst.cols, i)
-	}
-	return nil
-}
-
-// personal returns the positions of the personal columns in the header; a
-// hash action is refused until keyed hashing exists.
-func (c *compiler) personal() ([]int, error) {
-	var out []int
-	for _, p := range c.l.Personal {
-		if p.Action != "drop" {
-			return nil, fmt.Errorf("layout %s: personal column %q: action %s is not supported yet (use drop)", c.l.Name, p.Column, p.Action)
-		}
-		if i, ok := c.pos[layout.Fold(p.Column)]; ok {
-			out = append(out, i)
-		}
-	}
-	return out, nil
-}
-
-// dateParser builds the parser of the date field name: its own formats, or
-// the layout's.
-func dateParser(l *layout.Layout, name string, dst *schemas.DateParser) error {
-	f, ok := l.Fields[name]
-	if !ok && name != "occurred_on" {
-		return nil
-	}
-	formats := l.Dates.Formats
-	if len(f.Formats) > 0 {
-		formats = f.Formats
-	}
-	for _, s := range formats {
-		df, err := schemas.ParseDateFormat(s)
-		if err != nil {
-			return fmt.Errorf("layout %s: %w", l.Name, err)
-		}
-		dst.Formats = append(dst.Formats, df)
-	}
-	dst.Pivot = l.Dates.Pivot
-	if err := dst.Validate(); err != nil {
-		return fmt.Errorf("layout %s: fields.%s: %w", l.Name, name, err)
-	}
-	return nil
-}
-
-// Release frees the builders. Batches already returned stay valid.
-func (n *IncidentNormalizer) Release() {
-	n.b.Release()
-	n.rej.Release()
-}
-
-// Err returns the error that stopped the normalizer, if any.
-func (n *IncidentNormalizer) Err() error { return n.err }
-
-// Record returns the current batch of accepted rows; the caller releases it.
-func (n *IncidentNormalizer) Record() arrow.RecordBatch { return n.rec }
-
-// Rejects returns the current batch of rejected rows; the caller releases it.
-func (n *IncidentNormalizer) Rejects() arrow.RecordBatch { return n.rejRec }
-
-// Next reads up to one batch of rows. It returns false when the input is
-// exhausted and nothing was read, or on error.
-func (n *IncidentNormalizer) Next() bool {
-	n.rec, n.rejRec = nil, nil
-	if n.err != nil {
-		return false
-	}
-	got := 0
-	for got < n.opt.BatchRows && n.src.Next() {
-		got++
-		n.Read++
-		if e, ok := n.row(); !ok {
-			n.Rejected++
-			n.rej.Add(e, n.raw())
-		} else {
-			n.Accepted++
-		}
-	}
-	if err := n.src.Err(); err != nil {
-		n.err = fmt.Errorf("%s: %w", n.opt.File, err)
-		return false
-	}
-	if got == 0 {
-		return false
-	}
-	n.rec = n.b.NewRecordBatch()
-	n.rejRec = n.rej.NewBatch()
-	return true
-}
-
-// raw returns the text of the current record for the rejects table, with
-// personal data in free text scrubbed. When the layout declares personal
-// columns the record is rewritten from the columns the layout reads, which
-// leaves them out (a JSON record's keys beyond those are never read), or
-// withheld when it could not be split.
-func (n *IncidentNormalizer) raw() []byte {
-	if !n.opt.KeepRaw {
-		return n.src.Raw()
-	}
-	if len(n.l.Personal) == 0 {
-		return []byte(schemas.Scrub(string(n.src.Raw())))
-	}
-	fields := n.src.Fields()
-	if n.src.Malformed() != "" || len(fields) == 0 {
-		return []byte("(withheld: the layout declares personal columns and the record could not be split)")
-	}
-	comma := ","
-	if n.l.Delimiter != "" {
-		comma = n.l.Delimiter
-	}
-	personal := n.personal
-	var b strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteString(comma)
-		}
-		if isPersonal(personal, i) {
-			continue
-		}
-		s := string(f)
-		if strings.ContainsAny(s, comma+"\"\r\n") {
-			s = `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-		}
-		b.WriteString(s)
-	}
-	return []byte(schemas.Scrub(b.String()))
-}
-
-func (n *IncidentNormalizer) fail(field, reason string) (schemas.RowError, bool) {
-	return schemas.RowError{File: n.opt.File, Line: n.src.Line(), Field: field, Reason: reason}, false
 }
 
 // date parses an optional date field; empty is absent.
@@ -491,9 +289,4 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	appendOptInt32(b, schemas.IVictims, victims, hasVictims)
 	str(schemas.ILayout, n.l.Name)
 	return schemas.RowError{}, true
-}
-
-// Counts returns the rows read, accepted and rejected so far.
-func (n *IncidentNormalizer) Counts() (read, accepted, rejected int64) {
-	return n.Read, n.Accepted, n.Rejected
 }

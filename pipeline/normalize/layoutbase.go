@@ -1,0 +1,311 @@
+package normalize
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// Source is a stream of records with a header already read, such as
+// read.Source.
+type Source interface {
+	Rows
+	Columns() []string
+}
+
+// textField is one target field compiled from a layout: the positions of its
+// columns, resolved from the header once, and how to combine them.
+type textField struct {
+	set    bool
+	cols   []int
+	join   string
+	value  string
+	prefix string
+	dflt   string
+	m      map[string]string
+}
+
+func (f *textField) get(fields [][]byte) string {
+	if !f.set {
+		return ""
+	}
+	var s string
+	switch {
+	case f.value != "":
+		s = f.value
+	case len(f.cols) == 1:
+		s = string(trimSpace(fields[f.cols[0]]))
+	default:
+		var parts []string
+		for _, c := range f.cols {
+			if p := trimSpace(fields[c]); len(p) > 0 {
+				parts = append(parts, string(p))
+			}
+		}
+		s = strings.Join(parts, f.join)
+	}
+	if f.m != nil {
+		if v, ok := f.m[foldValue(s)]; ok {
+			s = v
+		}
+	}
+	if s == "" {
+		s = f.dflt
+	}
+	if s != "" && f.prefix != "" {
+		s = f.prefix + s
+	}
+	return s
+}
+
+// foldValue folds case and runs of spaces, as layout maps compare values.
+func foldValue(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// compiler resolves a layout's columns against one file's header.
+type compiler struct {
+	l    *layout.Layout
+	pos  map[string]int
+	cols []string
+	file string
+}
+
+func newCompiler(src Source, l *layout.Layout, file string) *compiler {
+	c := &compiler{l: l, pos: map[string]int{}, cols: src.Columns(), file: file}
+	for i, name := range c.cols {
+		if _, dup := c.pos[layout.Fold(name)]; !dup {
+			c.pos[layout.Fold(name)] = i
+		}
+	}
+	return c
+}
+
+func (c *compiler) compile(name string, dst *textField) error {
+	f, ok := c.l.Fields[name]
+	if !ok {
+		return nil
+	}
+	*dst = textField{set: true, join: f.Join, value: f.Value, prefix: f.Prefix, dflt: f.Default}
+	if dst.join == "" {
+		dst.join = ", "
+	}
+	if len(f.Map) > 0 {
+		dst.m = make(map[string]string, len(f.Map))
+		for k, v := range f.Map {
+			dst.m[foldValue(k)] = v
+		}
+	}
+	cols := f.Columns
+	if f.Column != "" {
+		cols = []string{f.Column}
+	}
+	for _, col := range cols {
+		i, ok := c.pos[layout.Fold(col)]
+		if !ok {
+			return fmt.Errorf("%s: %w: layout %s reads column %q; the header is %q", c.file, ErrLayoutColumn, c.l.Name, col, c.cols)
+		}
+		dst.cols = append(dst.cols, i)
+	}
+	return nil
+}
+
+// personal returns the positions of the personal columns in the header; a
+// hash action is refused until keyed hashing exists.
+func (c *compiler) personal() ([]int, error) {
+	var out []int
+	for _, p := range c.l.Personal {
+		if p.Action != "drop" {
+			return nil, fmt.Errorf("layout %s: personal column %q: action %s is not supported yet (use drop)", c.l.Name, p.Column, p.Action)
+		}
+		if i, ok := c.pos[layout.Fold(p.Column)]; ok {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+// dateParser builds the parser of the date field name: its own formats, or
+// the layout's.
+func dateParser(l *layout.Layout, name string, dst *schemas.DateParser) error {
+	f, ok := l.Fields[name]
+	if !ok && name != "occurred_on" {
+		return nil
+	}
+	formats := l.Dates.Formats
+	if len(f.Formats) > 0 {
+		formats = f.Formats
+	}
+	for _, s := range formats {
+		df, err := schemas.ParseDateFormat(s)
+		if err != nil {
+			return fmt.Errorf("layout %s: %w", l.Name, err)
+		}
+		dst.Formats = append(dst.Formats, df)
+	}
+	dst.Pivot = l.Dates.Pivot
+	if err := dst.Validate(); err != nil {
+		return fmt.Errorf("layout %s: fields.%s: %w", l.Name, name, err)
+	}
+	return nil
+}
+
+// layoutBase is what the layout-driven normalizers share: the source, the
+// batch loop, the counts, and rejects whose raw text leaves personal
+// columns out. Each normalizer embeds it and supplies row.
+type layoutBase struct {
+	src      Source
+	placer   Placer
+	opt      Options
+	l        *layout.Layout
+	today    int32
+	min      int32
+	personal []int // columns kept out of reject raw text
+	scrubRaw bool  // scrub CNIC, phone and e-mail from reject raw text
+	row      func() (schemas.RowError, bool)
+
+	b   *array.RecordBuilder
+	rej *schemas.RejectBuilder
+
+	rec, rejRec arrow.RecordBatch
+	err         error
+
+	Read, Accepted, Rejected int64
+}
+
+// init fills in the defaults and returns the compiler of src's header; the
+// caller compiles its fields, then calls build.
+func (n *layoutBase) init(src Source, placer Placer, l *layout.Layout, opt Options, row func() (schemas.RowError, bool)) *compiler {
+	if opt.BatchRows <= 0 {
+		opt.BatchRows = DefaultBatchRows
+	}
+	if opt.Today.IsZero() {
+		opt.Today = time.Now()
+	}
+	n.src, n.placer, n.opt, n.l, n.row = src, placer, opt, l, row
+	n.today = mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day())
+	n.min = mustDays(1900, 1, 1)
+	return newCompiler(src, l, opt.File)
+}
+
+// build resolves the personal columns and makes the builders, last, so a
+// layout error leaves nothing to release.
+func (n *layoutBase) build(mem memory.Allocator, c *compiler, schema *arrow.Schema) error {
+	var err error
+	if n.personal, err = c.personal(); err != nil {
+		return err
+	}
+	n.b = array.NewRecordBuilder(mem, schema)
+	n.rej = schemas.NewRejectBuilder(mem, n.opt.RunID, n.opt.KeepRaw)
+	return nil
+}
+
+// Release frees the builders. Batches already returned stay valid.
+func (n *layoutBase) Release() {
+	n.b.Release()
+	n.rej.Release()
+}
+
+// Err returns the error that stopped the normalizer, if any.
+func (n *layoutBase) Err() error { return n.err }
+
+// Record returns the current batch of accepted rows; the caller releases it.
+func (n *layoutBase) Record() arrow.RecordBatch { return n.rec }
+
+// Rejects returns the current batch of rejected rows; the caller releases it.
+func (n *layoutBase) Rejects() arrow.RecordBatch { return n.rejRec }
+
+// Counts returns the rows read, accepted and rejected so far.
+func (n *layoutBase) Counts() (read, accepted, rejected int64) {
+	return n.Read, n.Accepted, n.Rejected
+}
+
+// Next reads up to one batch of rows. It returns false when the input is
+// exhausted and nothing was read, or on error.
+func (n *layoutBase) Next() bool {
+	n.rec, n.rejRec = nil, nil
+	if n.err != nil {
+		return false
+	}
+	got := 0
+	for got < n.opt.BatchRows && n.src.Next() {
+		got++
+		n.Read++
+		if e, ok := n.row(); !ok {
+			n.Rejected++
+			n.rej.Add(e, n.raw())
+		} else {
+			n.Accepted++
+		}
+	}
+	if err := n.src.Err(); err != nil {
+		n.err = fmt.Errorf("%s: %w", n.opt.File, err)
+		return false
+	}
+	if got == 0 {
+		return false
+	}
+	n.rec = n.b.NewRecordBatch()
+	n.rejRec = n.rej.NewBatch()
+	return true
+}
+
+func (n *layoutBase) fail(field, reason string) (schemas.RowError, bool) {
+	return schemas.RowError{File: n.opt.File, Line: n.src.Line(), Field: field, Reason: reason}, false
+}
+
+// raw returns the text of the current record for the rejects table. When the
+// layout declares personal columns the record is rewritten from the columns
+// the layout reads, which leaves them out (a JSON record's keys beyond those
+// are never read), or withheld when it could not be split.
+func (n *layoutBase) raw() []byte {
+	if !n.opt.KeepRaw {
+		return n.src.Raw()
+	}
+	if len(n.l.Personal) == 0 {
+		if !n.scrubRaw {
+			return n.src.Raw()
+		}
+		return []byte(schemas.Scrub(string(n.src.Raw())))
+	}
+	fields := n.src.Fields()
+	if n.src.Malformed() != "" || len(fields) == 0 {
+		return []byte("(withheld: the layout declares personal columns and the record could not be split)")
+	}
+	comma := ","
+	if n.l.Delimiter != "" {
+		comma = n.l.Delimiter
+	}
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString(comma)
+		}
+		if isPersonal(n.personal, i) {
+			continue
+		}
+		s := string(f)
+		if strings.ContainsAny(s, comma+"\"\r\n") {
+			s = `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+		}
+		b.WriteString(s)
+	}
+	if n.scrubRaw {
+		return []byte(schemas.Scrub(b.String()))
+	}
+	return []byte(b.String())
+}
+
+func isPersonal(cols []int, i int) bool {
+	for _, c := range cols {
+		if c == i {
+			return true
+		}
+	}
+	return false
+}
