@@ -38,6 +38,7 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzContext -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzIncidentLayout -fuzztime $(FUZZTIME) ./pipeline/normalize/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzIncidentDetails -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzLocate -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseShapefile -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/layout/

@@ -46,6 +46,9 @@ type Config struct {
 	// Layout reads the inputs in a source layout; nil reads the canonical
 	// layout. Context layouts fill context_events.
 	Layout *layout.Layout
+	// HashKey keys the hashes of personal columns that layouts keep for
+	// linking; empty refuses such layouts.
+	HashKey []byte
 }
 
 // FileReport is what happened to one input file.

@@ -27,6 +27,14 @@ import (
 func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
 	fr := FileReport{Path: path}
 	l := cfg.Layout
+	var hasher *schemas.Hasher
+	if len(cfg.HashKey) > 0 {
+		h, err := schemas.NewHasher(cfg.HashKey)
+		if err != nil {
+			return fr, fmt.Errorf("hash key: %w", err)
+		}
+		hasher = h
+	}
 	in, warning, err := openLayout(path, l)
 	if err != nil {
 		return fr, err
@@ -45,7 +53,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 
 	mem := memory.NewGoAllocator()
 	nz, schema, err := newLayoutNormalizer(mem, in.src, loc, l, normalize.Options{
-		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today,
+		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Hasher: hasher,
 	})
 	if err != nil {
 		return fr, err

@@ -243,3 +243,93 @@ func TestIngestIncidentLayout(t *testing.T) {
 		}
 	})
 }
+
+const seizuresLayout = `name: test-seizures
+title: test seizures
+match: [Case, Date, Drug]
+category: drug_trafficking
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: Case}
+  occurred_on: {column: Date}
+  lat: {column: Lat}
+  lon: {column: Lon}
+  district_hint: {column: District}
+  substance: {column: Drug, map: {charas: hashish}}
+  quantity: {column: Kg, unit: kg}
+  seizing_agency: {value: ANF}
+personal:
+  - {column: Phone, action: hash, kind: phone}
+`
+
+const seizures = "Case,Date,Drug,Lat,Lon,District,Kg,Phone\n" +
+	"S-1,2024-02-01,Charas,30.5,70.5,,12.5,0300-1234567\n" + // Alpha by point
+	"S-2,2024-02-03,heroin,30.5,71.5,,2,+92 300 1234567\n" + // Beta by point; the same phone
+	"S-3,2024-02-04,heroin,71.5,30.5,,1,\n" + // swapped: Beta
+	"S-4,2024-02-05,bhang,,,Alpha,1,\n" // substance not mapped
+
+// TestIngestIncidentDetails checks that a layout's category fields land in
+// the category's own table and view, that swapped coordinates are
+// corrected and noted, that personal columns are stored only as keyed
+// hashes, and that ingesting the file again replaces its detail rows.
+func TestIngestIncidentDetails(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("test.yaml", []byte(seizuresLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.config(writeFile(t, f.dir, "seizures.csv", seizures))
+	cfg.Layout = l
+	if _, err := pipeline.Ingest(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "OCMAP_HASH_KEY") {
+		t.Fatalf("ingest without a hash key: %v, want an error naming OCMAP_HASH_KEY", err)
+	}
+	cfg.HashKey = []byte("sixteen bytes or more of key")
+	for run := 1; run <= 2; run++ {
+		rep, err := pipeline.Ingest(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "4 3 1"; got != want {
+			t.Errorf("run %d: read accepted rejected = %s, want %s", run, got, want)
+		}
+	}
+	query(t, f.db, func(db *sql.DB) {
+		rows, err := db.Query(`SELECT incident_id, district_code, subcategory, substance, seizing_agency, quantity,
+				coalesce(location_note, '-'), lat, lon
+			FROM drug_trafficking_incidents ORDER BY incident_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var id, dist, sub, subst, agency, note string
+			var qty, lat, lon float64
+			if err := rows.Scan(&id, &dist, &sub, &subst, &agency, &qty, &note, &lat, &lon); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprint(id, " ", dist, " ", sub, " ", subst, " ", agency, " ", qty, " ", note, " ", lat, " ", lon))
+		}
+		want := []string{
+			"S-1 PK001 hashish hashish ANF 12.5 - 30.5 70.5",
+			"S-2 PK002 heroin heroin ANF 2 - 30.5 71.5",
+			"S-3 PK002 heroin heroin ANF 1 coordinates swapped back: latitude and longitude were exchanged in the source 30.5 71.5",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("drug_trafficking_incidents:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if got, want := scanInt(t, db, `SELECT count(*) FROM drug_trafficking`), int64(3); got != want {
+			t.Errorf("drug_trafficking has %d rows after two runs of one file, want %d", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT count(DISTINCT person_keys) FROM incidents WHERE person_keys LIKE 'phone=h:%'`), int64(1); got != want {
+			t.Errorf("%d distinct phone hashes, want %d (one number, two spellings)", got, want)
+		}
+		if got := scanInt(t, db, `SELECT count(*) FROM incidents WHERE person_keys LIKE '%1234567%'
+				OR EXISTS (SELECT 1 FROM rejects WHERE raw LIKE '%1234567%')`); got != 0 {
+			t.Errorf("%d rows keep the phone number in clear", got)
+		}
+		if got, want := scanInt(t, db, `SELECT count(*) FROM cybercrime_incidents`), int64(0); got != want {
+			t.Errorf("cybercrime_incidents has %d rows, want %d", got, want)
+		}
+	})
+}

@@ -122,7 +122,8 @@ func scanInt(t testing.TB, db *sql.DB, q string, args ...any) int64 {
 	return n
 }
 
-var tables = []string{"meta", "districts", "incidents", "context_events", "rejects", "district_month", "ingest_runs", "ingest_files"}
+var tables = []string{"meta", "districts", "incidents", "context_events", "rejects", "district_month", "district_month_sources",
+	"incident_groups", "drug_trafficking", "human_trafficking", "terror_financing", "cybercrime", "ingest_runs", "ingest_files"}
 
 // snapshot describes the whole content of the database: a count and a
 // digest of every table, and the last run id.
@@ -772,6 +773,39 @@ func TestIngestRealBoundaries(t *testing.T) {
 		}
 		if got, want := int64(n), accepted; got != want {
 			t.Errorf("checked %d incidents, want %d", got, want)
+		}
+	})
+}
+
+// TestIngestCountsGroups checks that summaries count incidents, not
+// records: a seizure that two sources report, and an id that one source
+// repeats, each count once, while every record is kept.
+func TestIngestCountsGroups(t *testing.T) {
+	f := newFixture(t)
+	in := writeFile(t, f.dir, "two-sources.csv", header+"\n"+
+		"A-1,drug_trafficking,heroin,2024-03-01,30.5,70.5,,ANF,10,,\n"+
+		"P-7,drug_trafficking,heroin,2024-03-02,30.51,70.5,,Punjab Police,9.5,,\n"+ // the same seizure
+		"P-8,drug_trafficking,heroin,2024-03-02,30.5,70.5,,Punjab Police,2,,\n"+ // another one
+		"P-8,drug_trafficking,heroin,2024-03-02,30.5,70.5,,Punjab Police,2,,\n"+ // repeated
+		"C-1,cybercrime,hacking,2024-03-02,30.5,71.5,,FIA,,,\n")
+	f.ingest(t, in)
+	query(t, f.db, func(db *sql.DB) {
+		got := fmt.Sprint(
+			scanInt(t, db, `SELECT sum(incidents) FROM district_month`),
+			scanInt(t, db, `SELECT sum(records) FROM district_month`),
+			scanInt(t, db, `SELECT count(*) FROM incidents`),
+			scanInt(t, db, `SELECT count(DISTINCT group_id) FROM incident_groups`),
+			scanInt(t, db, `SELECT count(*) FROM incident_groups WHERE link = 'same_id'`),
+			scanInt(t, db, `SELECT sum(records) FROM district_month_sources WHERE source = 'Punjab Police'`))
+		if want := "3 5 5 2 2 3"; got != want {
+			t.Errorf("incidents, records, rows, groups, same-id members, police records = %s, want %s", got, want)
+		}
+		var kg float64
+		if err := db.QueryRow(`SELECT quantity FROM district_month WHERE category = 'drug_trafficking'`).Scan(&kg); err != nil {
+			t.Fatal(err)
+		}
+		if kg != 12 { // 10 (ANF, the group's primary) + 2, not 10 + 9.5 + 2 + 2
+			t.Errorf("drug kg = %v, want 12", kg)
 		}
 	})
 }

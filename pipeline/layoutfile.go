@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"sort"
@@ -140,7 +141,7 @@ func newLayoutNormalizer(mem memory.Allocator, src read.Source, placer normalize
 		return nil, nil, err
 	}
 	nz, err := normalize.NewIncidents(mem, src, placer, l, cw, opt)
-	return nz, schemas.Incidents, err
+	return nz, schemas.LayoutIncidents, err
 }
 
 // RejectCount is how many rows were rejected for one field and reason.
@@ -172,8 +173,19 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 	if warning != "" {
 		rep.Warnings = append(rep.Warnings, warning)
 	}
+	// A dry run shows person_keys under a throwaway key: it writes nothing
+	// that would need to link later.
+	var key [32]byte
+	rand.Read(key[:])
+	hasher, _ := schemas.NewHasher(key[:])
+	for _, p := range l.Personal {
+		if p.Action == "hash" {
+			rep.Warnings = append(rep.Warnings, "person_keys below use a throwaway key; an ingest uses --hash-key-file or $OCMAP_HASH_KEY")
+			break
+		}
+	}
 	mem := memory.NewGoAllocator()
-	nz, _, err := newLayoutNormalizer(mem, in.src, placer, l, normalize.Options{File: path})
+	nz, _, err := newLayoutNormalizer(mem, in.src, placer, l, normalize.Options{File: path, Hasher: hasher})
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +236,8 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 
 // Header returns the header names of the file at path, so that a layout can
 // be chosen for it. A delimited file's encoding is guessed from its first
-// bytes. For a workbook (told by its zip signature) the names are the
+// bytes, and the names are the fields of its first records split on commas,
+// tabs and semicolons, since title lines may sit above the header. For a workbook (told by its zip signature) the names are the
 // non-empty cells of the first rows of each sheet, since the header row
 // depends on the layout; for JSON Lines or a JSON array they are the first
 // object's keys, nested ones as dotted paths.
@@ -243,15 +256,15 @@ func Header(path string) ([]string, error) {
 		return read.JSONKeys(namedReader{io.MultiReader(bytes.NewReader(sample[:n]), f), path})
 	}
 	enc, _ := read.Detect(sample[:n])
-	r, err := read.Decode(io.MultiReader(bytes.NewReader(sample[:n]), f), enc)
+	r, err := read.Decode(bytes.NewReader(sample[:n]), enc)
 	if err != nil {
 		return nil, err
 	}
-	src, err := read.NewCSV(namedReader{r, path}, read.CSVOptions{})
+	text, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return src.Columns(), nil
+	return read.DelimitedHeaderCells(text), nil
 }
 
 type namedReader struct {

@@ -63,6 +63,8 @@ const (
 	IDatePrecision
 	IVictims
 	ILayout
+	ILocationNote
+	IPersonKeys
 )
 
 // Normalized is the shape of validated rows: the canonical fields with their
@@ -94,6 +96,13 @@ const (
 	FieldReportedOn  = "reported_on"
 	FieldOccurredEnd = "occurred_end"
 	FieldVictims     = "victims"
+	// FieldLocationNote says when the location is not as the source gave
+	// it: coordinates swapped back, or a point outside every district that
+	// was placed by its district name.
+	FieldLocationNote = "location_note"
+	// FieldPersonKeys holds the keyed hashes of the personal columns a
+	// layout keeps for linking, as "kind=h:…" separated by spaces.
+	FieldPersonKeys = "person_keys"
 )
 
 // Incidents is [Normalized] plus the district each row was joined to, then
@@ -116,6 +125,8 @@ var Incidents = arrow.NewSchema(append(Normalized.Fields(),
 	arrow.Field{Name: FieldDatePrecision, Type: arrow.PrimitiveTypes.Int8, Nullable: true},
 	arrow.Field{Name: FieldVictims, Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	arrow.Field{Name: FieldLayout, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldLocationNote, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldPersonKeys, Type: arrow.BinaryTypes.String, Nullable: true},
 ), nil)
 
 // IncidentsCore is the first part of [Incidents], up to and including

@@ -36,6 +36,7 @@ const (
 	CDistrictName
 	CProvince
 	CLocationPrecision
+	CLocationNote
 )
 
 // Context is the shape of context events: incidents outside the four
@@ -64,4 +65,5 @@ var Context = arrow.NewSchema([]arrow.Field{
 	{Name: FieldDistrictName, Type: arrow.BinaryTypes.String},
 	{Name: FieldProvince, Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: FieldLocationPrecision, Type: arrow.PrimitiveTypes.Int8},
+	{Name: FieldLocationNote, Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)

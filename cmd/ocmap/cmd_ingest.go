@@ -3,9 +3,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -26,6 +28,7 @@ type ingestOptions struct {
 	MemoryLimit  string
 	Quiet        bool
 	Workers      int
+	HashKeyFile  string
 	boundaries   boundaryOptions
 }
 
@@ -37,6 +40,24 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
 	fs.IntVar(&o.Workers, "workers", 0, "goroutines validating rows; 0 for half the CPUs (DuckDB uses the rest)")
+	fs.StringVar(&o.HashKeyFile, "hash-key-file", "", "secret key for the hashes of personal columns that layouts keep for linking (default: $OCMAP_HASH_KEY)")
+}
+
+// hashKey reads the key for personal-column hashes: --hash-key-file, else
+// $OCMAP_HASH_KEY; none is fine until a layout asks for hashes.
+func (o *ingestOptions) hashKey(env *Env) ([]byte, error) {
+	if o.HashKeyFile == "" {
+		return []byte(env.Getenv("OCMAP_HASH_KEY")), nil
+	}
+	b, err := os.ReadFile(o.HashKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--hash-key-file: %w", err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 16 {
+		return nil, fmt.Errorf("--hash-key-file %s: the key must be at least 16 bytes", o.HashKeyFile)
+	}
+	return b, nil
 }
 
 func init() {
@@ -59,8 +80,16 @@ counting). The district x category x month summary is recomputed every run.
 'ocmap layouts'), a layout file (YAML, see 'ocmap help layouts'), or auto,
 which picks the layout whose columns the file's header has (the canonical
 layout included) and prints its choice. Incident layouts fill the incidents
-table; context layouts (such as terrorist attacks) fill the context_events
-table, beside the incidents. Layouts read CSV, TSV, XLSX, JSON Lines and JSON.
+table, and each category's own fields (substance, channel, victims by sex,
+platform...) its own table; context layouts (such as terrorist attacks) fill
+the context_events table, beside the incidents. Layouts read CSV, TSV, XLSX,
+JSON Lines and JSON.
+
+A layout drops the columns it declares personal, or keeps them only as keyed
+hashes (to link records of one person across sources without storing the
+CNIC or phone number). The key is a secret of 16 bytes or more, from
+--hash-key-file or $OCMAP_HASH_KEY; keep it out of the database and use the
+same key for every ingest whose records should link.
 
 Canonical layout (header row required, columns in any order):
   incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description
@@ -94,6 +123,10 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if chose != "" {
 		fmt.Fprintln(env.Stderr, chose)
 	}
+	key, err := o.hashKey(env)
+	if err != nil {
+		return err
+	}
 	b, err := o.boundaries.load(env)
 	if err != nil {
 		return err
@@ -112,7 +145,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
-		Layout: l,
+		Layout: l, HashKey: key,
 	})
 	if err != nil {
 		return err

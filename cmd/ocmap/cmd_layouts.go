@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
@@ -11,6 +12,7 @@ import (
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // checkRows is how many normalized rows 'layouts check' shows.
@@ -26,11 +28,16 @@ func init() {
 	var o layoutsOptions
 	register(&Command{
 		Name:  "layouts",
-		Usage: "[check LAYOUT INPUT]",
+		Usage: "[fields | show NAME | check LAYOUT INPUT]",
 		Short: "list the builtin source layouts, or try one on a file",
 		Long: `Without arguments, lists the builtin source layouts: name, kind and title.
 A layout says how one source's files map onto ocmap's fields; give its name
 (or a layout file of your own) to 'ocmap ingest --layout'.
+
+'layouts fields' lists the fields a layout can fill: the common ones, and
+each category's own fields with the codes they take. 'layouts show NAME'
+prints a builtin layout's file, comments included, to start one of your own
+from (ocmap layouts show anf-seizures > my-agency.yaml).
 
 'layouts check LAYOUT INPUT' is a dry run, without a database: it reads INPUT
 through LAYOUT (a builtin name or a layout file), checks and places every row
@@ -43,7 +50,7 @@ A layout file is YAML:
   title: Pakistan Body Count, suicide attacks
   kind: context                      # incidents, or context (events beside them)
   event_type: suicide_attack         # context only
-  encoding: windows-1252             # utf-8 (default), utf-8-bom, windows-1252
+  encoding: windows-1252             # utf-8 (default), utf-8-bom, windows-1252, windows-1256, utf-16
   match: [S#, Date, Killed Max]      # header columns that identify the file (--layout auto)
   dates: {formats: [dddd-mmmm d-yyyy, d-mmm-yy], pivot: 30}
   fields:
@@ -76,12 +83,21 @@ Examples:
 			switch {
 			case len(args) == 0:
 				return listLayouts(env.Stdout)
+			case args[0] == "fields" && len(args) == 1:
+				return listFields(env.Stdout)
+			case args[0] == "show" && len(args) == 2:
+				text, err := layout.Text(args[1])
+				if err != nil {
+					return usagef("%v", err)
+				}
+				_, err = env.Stdout.Write(text)
+				return err
 			case args[0] == "check" && len(args) == 3:
 				return checkLayout(env, &o, args[1], args[2])
 			case args[0] == "check":
 				return usagef("layouts check needs a layout and one input file")
 			default:
-				return usagef("unknown argument %q (want nothing, or check LAYOUT INPUT)", args[0])
+				return usagef("unknown argument %q (want nothing, fields, show NAME, or check LAYOUT INPUT)", args[0])
 			}
 		},
 	})
@@ -99,6 +115,55 @@ func listLayouts(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Name, l.Kind, l.Title)
 	}
 	return tw.Flush()
+}
+
+func listFields(w io.Writer) error {
+	for _, kind := range []string{layout.KindIncidents, layout.KindContext} {
+		fmt.Fprintf(w, "%s layouts:\n", kind)
+		common := layout.Targets[kind]
+		if kind == layout.KindIncidents {
+			common = common[:len(common)-len(schemas.DetailNames())]
+		}
+		fmt.Fprintf(w, "  %s\n", wrapList(common, 76))
+	}
+	fmt.Fprintln(w, "\ncategory fields (incidents layouts; a row fills only its own category's):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, cd := range schemas.Details {
+		fmt.Fprintf(tw, "%s\n", cd.Category)
+		for _, d := range cd.Fields {
+			what := d.Doc
+			switch d.Kind {
+			case schemas.DetailCode:
+				what += "; one of: " + strings.Join(d.Codes, ", ")
+			case schemas.DetailCount:
+				what += "; a whole number"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", d.Name, what)
+		}
+	}
+	return tw.Flush()
+}
+
+// wrapList joins names with ", " in lines of at most width characters.
+func wrapList(names []string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(",")
+			line++
+			if line+len(n)+1 > width {
+				b.WriteString("\n  ")
+				line = 0
+			} else {
+				b.WriteString(" ")
+				line++
+			}
+		}
+		b.WriteString(n)
+		line += len(n)
+	}
+	return b.String()
 }
 
 func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
@@ -124,6 +189,9 @@ func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
 		fmt.Fprintf(w, "  row %d\n", i+1)
 		for c, v := range row {
 			if v == "" {
+				if c >= schemas.Incidents.NumFields() {
+					continue // another category's field, or one the layout does not fill
+				}
 				v = "(null)"
 			}
 			fmt.Fprintf(w, "    %-18s %s\n", rep.Columns[c], v)

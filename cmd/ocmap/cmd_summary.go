@@ -42,6 +42,12 @@ func init() {
 category, the total quantity (kg of drugs, victims) and amount (PKR), and how
 many rows were placed by an exact point or by district name only.
 
+Records that describe one incident count once: the same incident id twice in
+one source, or one seizure that two sources report (same category and
+district, dates within 3 days, points within 10 km, quantities or amounts
+within 20%). The database keeps every record, the links in incident_groups
+and the per-source counts in district_month_sources.
+
 Examples:
   ocmap summary --db crime.duckdb
   ocmap summary --db crime.duckdb --category drug_trafficking --from 2023-01 --to 2023-12 --top 10
@@ -119,7 +125,12 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 	if tot.Incidents > 0 {
 		period = tot.FirstMonth.Format("2006-01") + " to " + tot.LastMonth.Format("2006-01")
 	}
-	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n\n", commas(tot.Incidents), scope, period, tot.Districts)
+	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n", commas(tot.Incidents), scope, period, tot.Districts)
+	if dup := tot.Records - tot.Incidents; dup > 0 {
+		fmt.Fprintf(w, "(%s source records: %s are duplicates or other sources' records of the same incidents, counted once)\n",
+			commas(tot.Records), commas(dup))
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "rank\tcode\tdistrict\tprovince\tincidents\tterror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\tby name\t")
 	for _, r := range rows {
@@ -172,9 +183,10 @@ func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot st
 		From      string         `json:"from,omitempty"`
 		To        string         `json:"to,omitempty"`
 		Incidents int64          `json:"incidents"`
+		Records   int64          `json:"records"`
 		Districts int64          `json:"districts_with_incidents"`
 		Rows      []jsonDistrict `json:"districts"`
-	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Districts: tot.Districts, Rows: []jsonDistrict{}}
+	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
 	for _, r := range rows {
 		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,
 			ByCategory: map[string]int64{}, Quantity: r.Quantity, AmountPKR: r.AmountPKR, ByPoint: r.ByPoint, ByName: r.ByName}

@@ -25,6 +25,30 @@ func TestLayoutsList(t *testing.T) {
 	}
 }
 
+// TestLayoutsFieldsShow checks the two commands a researcher writing a
+// layout starts from.
+func TestLayoutsFieldsShow(t *testing.T) {
+	code, stdout, stderr := ocmap("layouts", "fields")
+	if code != exitOK {
+		t.Fatalf("layouts fields: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"incidents layouts:", "context layouts:", "drug_trafficking\n",
+		"  substance       drug seized; one of: heroin, opium, hashish, methamphetamine, cocaine, precursors, other\n",
+		"  victims_minor   victims under 18; a whole number\n"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("layouts fields says\n%s\nwant it to contain %q", stdout, want)
+		}
+	}
+	code, stdout, stderr = ocmap("layouts", "show", "anf-seizures")
+	if code != exitOK || !strings.HasPrefix(stdout, "# An invented Anti-Narcotics Force") || !strings.Contains(stdout, "\nname: anf-seizures\n") {
+		t.Errorf("layouts show anf-seizures: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = ocmap("layouts", "show", "nope")
+	if code != exitUsage || !strings.Contains(stderr, `unknown layout "nope"`) {
+		t.Errorf("layouts show nope: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+}
+
 // TestLayoutAuto checks that --layout auto picks a builtin layout by header,
 // and still takes canonical files.
 func TestLayoutAuto(t *testing.T) {

@@ -38,10 +38,26 @@ func Builtin() ([]*Layout, error) {
 			return nil, err
 		}
 		l.Source = "builtin"
+		l.file = path.Base(n)
 		out = append(out, l)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// Text returns the YAML text of the builtin layout called name, comments
+// included, as a starting point for a layout of one's own.
+func Text(name string) ([]byte, error) {
+	all, err := Builtin()
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range all {
+		if l.Name == name {
+			return data.Layouts.ReadFile("layouts/" + l.file)
+		}
+	}
+	return nil, fmt.Errorf("%w %q: not a builtin layout (%s)", ErrUnknown, name, strings.Join(names(all), ", "))
 }
 
 // Find returns the builtin layout called nameOrPath or, failing that, the

@@ -47,6 +47,7 @@ type Layout struct {
 
 	// Source is where the layout came from: "builtin" or a path.
 	Source string `yaml:"-"`
+	file   string // a builtin layout's file name in data/layouts
 }
 
 // DateSpec lists date formats in order of preference.
@@ -78,16 +79,22 @@ type Personal struct {
 	Kind   string `yaml:"kind"`   // for hash: cnic, phone, email, name, text
 }
 
-// Targets are the fields a layout may fill, per kind.
+// Targets are the fields a layout may fill, per kind. An incidents layout
+// may also fill the four categories' own fields (schemas.Details).
 var Targets = map[string][]string{
-	KindIncidents: {"incident_id", "category", "subcategory", "occurred_on", "occurred_end", "reported_on",
+	KindIncidents: append([]string{"incident_id", "category", "subcategory", "occurred_on", "occurred_end", "reported_on",
 		"lat", "lon", "place", "district_hint", "province_hint", "source", "source_ref", "statute", "section",
-		"quantity", "amount_pkr", "victims", "description"},
+		"quantity", "amount_pkr", "victims", "description"}, schemas.DetailNames()...),
 	KindContext: {"incident_id", "event_type", "occurred_on", "occurred_end", "lat", "lon", "place",
 		"district_hint", "province_hint", "source", "source_ref", "killed", "injured", "description"},
 }
 
 var dateTargets = map[string]bool{"occurred_on": true, "occurred_end": true, "reported_on": true}
+
+// encodings are the text encodings a layout may declare, as pipeline/read
+// decodes them: windows-1256 for older Urdu files, utf-16 for Excel's
+// "Unicode text".
+var encodings = []string{"utf-8", "utf-8-bom", "windows-1252", "windows-1256", "utf-16", "utf-16le", "utf-16be"}
 
 var (
 	massUnits  = []string{"mg", "g", "kg", "ton"}
@@ -262,8 +269,8 @@ func (v *validator) check(l *Layout) {
 	if l.Sheet != "" && l.Format != "xlsx" {
 		v.errorf("sheet", "only xlsx files have sheets")
 	}
-	if !oneOf(l.Encoding, "utf-8", "utf-8-bom", "windows-1252") {
-		v.errorf("encoding", "%q: want utf-8, utf-8-bom or windows-1252", l.Encoding)
+	if !oneOf(l.Encoding, encodings...) {
+		v.errorf("encoding", "%q: want one of %s", l.Encoding, strings.Join(encodings, ", "))
 	}
 	if l.HeaderRow < 1 {
 		v.errorf("header_row", "%d: rows count from 1", l.HeaderRow)
@@ -354,6 +361,7 @@ func (v *validator) checkFields(l *Layout) {
 				}
 			}
 		}
+		v.checkDetail(l, name, f)
 	}
 	need := func(ok bool, what string) {
 		if !ok {
@@ -382,6 +390,37 @@ func (v *validator) checkFields(l *Layout) {
 		if len(l.Match) == 0 {
 			v.errorf("match", "list the header columns that identify this source's files (for --layout auto)")
 		}
+	}
+}
+
+// checkDetail checks a category field: the layout's category must have it,
+// and its map must give the field's codes.
+func (v *validator) checkDetail(l *Layout, name string, f Field) {
+	key := "fields." + name
+	var owners []string
+	var codes []string
+	for _, cd := range schemas.Details {
+		if d, ok := schemas.DetailOf(cd.Category, name); ok {
+			owners = append(owners, cd.Category.String())
+			codes = d.Codes
+		}
+	}
+	if len(owners) == 0 {
+		return
+	}
+	if l.Category != "" && !oneOf(l.Category, owners...) {
+		v.errorf(key, "a field of %s records, but this layout's category is %s", strings.Join(owners, " and "), l.Category)
+	}
+	if codes == nil {
+		return
+	}
+	for from, to := range f.Map {
+		if !oneOf(to, codes...) {
+			v.errorf(key+".map."+from, "%q: want one of %s", to, strings.Join(codes, ", "))
+		}
+	}
+	if f.Value != "" && !oneOf(f.Value, codes...) {
+		v.errorf(key+".value", "%q: want one of %s", f.Value, strings.Join(codes, ", "))
 	}
 }
 

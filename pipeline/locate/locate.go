@@ -47,6 +47,9 @@ func (l *Locator) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8
 	return 0, 0, schemas.FieldLat, "no coordinates and no district name", false
 }
 
+// Locate returns the district holding the point, or -1.
+func (l *Locator) Locate(lon, lat float64) int { return l.ix.Locate(orb.Point{lon, lat}) }
+
 // District implements normalize.Placer.
 func (l *Locator) District(i int) (code, name, province string) {
 	d := &l.b.Districts[i]

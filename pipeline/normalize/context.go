@@ -105,7 +105,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldInjured, reason)
 	}
 	hint := n.hint.get(fields)
-	district, precision, field, reason, ok := n.placer.Place(lon, lat, hasLat, []byte(hint))
+	district, precision, note, field, reason, ok := n.locate(&lon, &lat, hasLat, hint)
 	if !ok {
 		if field == schemas.FieldDistrictHint && hint != "" {
 			reason += ": " + show([]byte(hint))
@@ -144,6 +144,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	str(schemas.CDistrictName, name)
 	opt(schemas.CProvince, province)
 	b.Field(schemas.CLocationPrecision).(*array.Int8Builder).Append(precision)
+	opt(schemas.CLocationNote, note)
 	return schemas.RowError{}, true
 }
 

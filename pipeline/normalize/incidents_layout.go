@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,10 +16,13 @@ import (
 
 // IncidentNormalizer reads the rows of an incidents layout (one agency's
 // file of the four categories) and yields batches shaped by
-// schemas.Incidents. Counts always satisfy read = accepted + rejected.
+// schemas.LayoutIncidents: the common core, then each category's own fields,
+// which a row fills only for its own category. Counts always satisfy
+// read = accepted + rejected.
 type IncidentNormalizer struct {
 	layoutBase
-	cw *schemas.Crosswalk
+	cw      *schemas.Crosswalk
+	details []detailField // by schemas.DetailNames order
 
 	dates, reported, ended schemas.DateParser
 	qtyUnit, moneyUnit     *schemas.Unit
@@ -40,7 +44,7 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 		return nil, fmt.Errorf("normalize: layout %s reads statute sections but no legal crosswalk was given", l.Name)
 	}
 	n := &IncidentNormalizer{cw: cw}
-	n.scrubRaw = true
+	n.scrubRaw, n.canHash = true, true
 	c := n.init(src, placer, l, opt, n.row)
 	for _, f := range []struct {
 		name string
@@ -56,6 +60,13 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 		if err := c.compile(f.name, f.dst); err != nil {
 			return nil, err
 		}
+	}
+	for _, name := range schemas.DetailNames() {
+		d := detailField{name: name}
+		if err := c.compile(name, &d.f); err != nil {
+			return nil, err
+		}
+		n.details = append(n.details, d)
 	}
 	if !n.category.set && l.Category != "" {
 		n.category = textField{set: true, value: l.Category}
@@ -86,7 +97,7 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 		}
 		n.moneyUnit = &u
 	}
-	if err := n.build(mem, c, schemas.Incidents); err != nil {
+	if err := n.build(mem, c, schemas.LayoutIncidents); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -161,6 +172,9 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if hasEnd && occurredEnd < date {
 		return n.fail(schemas.FieldOccurredEnd, "ends before it began")
 	}
+	if hasReported && reportedOn < date {
+		return n.fail(schemas.FieldReportedOn, "reported before it occurred")
+	}
 
 	// The category is the layout's, or the crosswalk's for the cited section.
 	category := ""
@@ -185,9 +199,13 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		if statute == "" && section == "" {
 			return n.fail(schemas.FieldSection, "missing statute section, which gives the category in this layout")
 		}
-		if _, ok := schemas.ParseCategory(rule.Category); !hasRule || !ok {
-			return n.fail(schemas.FieldSection, "statute section does not name one of the four categories: "+
-				show([]byte(strings.TrimSpace(statute+" "+section))))
+		cited := show([]byte(strings.TrimSpace(statute + " " + section)))
+		if !hasRule {
+			return n.fail(schemas.FieldSection, "statute section not in the legal crosswalk (data/legal_crosswalk.csv): "+cited)
+		}
+		if _, ok := schemas.ParseCategory(rule.Category); !ok {
+			return n.fail(schemas.FieldSection, fmt.Sprintf("statute section is %s (%s), outside the four categories: %s",
+				rule.Category, rule.Subcategory, cited))
 		}
 		category = rule.Category
 	}
@@ -222,8 +240,37 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if reason != "" {
 		return n.fail(schemas.FieldVictims, reason)
 	}
+	cat, _ := schemas.ParseCategory(category)
+	det, field, reason := n.readDetails(fields, cat, hasRule, rule, section)
+	if reason != "" {
+		return n.fail(field, reason)
+	}
+	if cat == schemas.HumanTrafficking && hasRule {
+		fromTraffickingRule(det, rule.Subcategory)
+	}
+	cd := schemas.Details[cat]
+	main := det[indexOf(schemas.DetailNames(), cd.Main)]
+	// The main field refines the category as subcategory does, and wins
+	// over the crosswalk's subcategory, which names the section's offence.
+	switch {
+	case main.text != "" && (!n.subcategory.set || subcategory == ""):
+		subcategory = main.text
+	case main.text == "" && subcategory != "":
+		if d, _ := schemas.DetailOf(cat, cd.Main); slices.Contains(d.Codes, subcategory) {
+			det[indexOf(schemas.DetailNames(), cd.Main)] = detailValue{text: subcategory, ok: true}
+		}
+	}
+	if cat == schemas.HumanTrafficking {
+		v, reason := victimTotals(det, victims, hasVictims)
+		if reason != "" {
+			return n.fail(schemas.FieldVictims, reason)
+		}
+		if !hasVictims && v >= 0 {
+			victims, hasVictims = v, true
+		}
+	}
 	hint := n.hint.get(fields)
-	district, precision, field, reason, ok := n.placer.Place(lon, lat, hasLat, []byte(hint))
+	district, precision, note, field, reason, ok := n.locate(&lon, &lat, hasLat, hint)
 	if !ok {
 		if field == schemas.FieldDistrictHint && hint != "" {
 			reason += ": " + show([]byte(hint))
@@ -288,5 +335,136 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.IDatePrecision).(*array.Int8Builder).Append(int8(prec))
 	appendOptInt32(b, schemas.IVictims, victims, hasVictims)
 	str(schemas.ILayout, n.l.Name)
+	opt(schemas.ILocationNote, note)
+	opt(schemas.IPersonKeys, n.personKeys(fields))
+	for i, v := range det {
+		col := schemas.Incidents.NumFields() + i
+		switch {
+		case !v.ok:
+			b.Field(col).AppendNull()
+		case v.isCount:
+			b.Field(col).(*array.Int32Builder).Append(v.count)
+		default:
+			str(col, v.text)
+		}
+	}
 	return schemas.RowError{}, true
+}
+
+// detailField is one category field compiled from a layout.
+type detailField struct {
+	name string
+	f    textField
+}
+
+// detailValue is a detail field's value in one row.
+type detailValue struct {
+	text    string
+	count   int32
+	isCount bool
+	ok      bool
+}
+
+// readDetails reads the category fields of a row of category cat. A value
+// in a field of another category is refused rather than dropped: the
+// layout, or the category the statute gave, is wrong for that row.
+func (n *IncidentNormalizer) readDetails(fields [][]byte, cat schemas.Category, hasRule bool, rule schemas.LegalRule, section string) ([]detailValue, string, string) {
+	out := make([]detailValue, len(n.details))
+	for i := range n.details {
+		df := &n.details[i]
+		text := df.f.get(fields)
+		d, own := schemas.DetailOf(cat, df.name)
+		if df.name == "peca_section" && text == "" && own && hasRule && rule.Statute == "PECA-2016" {
+			if sec, ok := schemas.NormalizeSection(rule.Statute, section); ok {
+				text = sec
+			} else {
+				text = section
+			}
+		}
+		if text == "" {
+			continue
+		}
+		if !own {
+			return nil, df.name, fmt.Sprintf("%s is a field of %s records, but this row is %s", df.name, categoriesOf(df.name), cat)
+		}
+		switch d.Kind {
+		case schemas.DetailCount:
+			v, _, reason := count(text)
+			if reason != "" {
+				return nil, df.name, reason
+			}
+			out[i] = detailValue{count: v, isCount: true, ok: true}
+		case schemas.DetailCode:
+			code := strings.NewReplacer(" ", "_", "-", "_", "/", "_").Replace(foldValue(text))
+			if !slices.Contains(d.Codes, code) {
+				return nil, df.name, fmt.Sprintf("unknown %s %s; map it to one of %s in fields.%s.map",
+					df.name, show([]byte(text)), strings.Join(d.Codes, ", "), df.name)
+			}
+			out[i] = detailValue{text: code, ok: true}
+		default:
+			out[i] = detailValue{text: schemas.Scrub(text), ok: true}
+		}
+	}
+	return out, "", ""
+}
+
+// categoriesOf names the categories that have the detail field name.
+func categoriesOf(name string) string {
+	var cats []string
+	for _, cd := range schemas.Details {
+		if _, ok := schemas.DetailOf(cd.Category, name); ok {
+			cats = append(cats, cd.Category.String())
+		}
+	}
+	return strings.Join(cats, " and ")
+}
+
+// victimTotals checks a trafficking row's victim counts by sex and by age
+// against its total. It returns the total the parts give when both parts of
+// a split are known (or -1), and a reason when the parts exceed the total.
+func victimTotals(det []detailValue, total int32, hasTotal bool) (int32, string) {
+	names := schemas.DetailNames()
+	get := func(name string) (int32, bool) {
+		v := det[indexOf(names, name)]
+		return v.count, v.ok
+	}
+	sum := int32(-1)
+	for _, pair := range [][2]string{{"victims_male", "victims_female"}, {"victims_minor", "victims_adult"}} {
+		a, okA := get(pair[0])
+		b, okB := get(pair[1])
+		parts := a + b
+		if hasTotal && parts > total {
+			return 0, fmt.Sprintf("%s and %s add up to %d, more than the %d victims given", pair[0], pair[1], parts, total)
+		}
+		if okA && okB {
+			if sum >= 0 && sum != parts {
+				return 0, fmt.Sprintf("victims by sex (%d) and by age (%d) do not add up to the same total", sum, parts)
+			}
+			sum = parts
+		}
+	}
+	return sum, ""
+}
+
+// fromTraffickingRule fills a trafficking row's offence_type, and its
+// exploitation, from the crosswalk subcategory of the section it cites,
+// where the row gives none: PSMA is migrant smuggling; PTPA and the PPC
+// sections on selling and buying for prostitution are trafficking, the
+// latter for sexual exploitation.
+func fromTraffickingRule(det []detailValue, subcategory string) {
+	names := schemas.DetailNames()
+	set := func(name, v string) {
+		if i := indexOf(names, name); !det[i].ok {
+			det[i] = detailValue{text: v, ok: true}
+		}
+	}
+	switch subcategory {
+	case "migrant_smuggling":
+		set("offence_type", "smuggling")
+	case "trafficking_in_persons":
+		set("offence_type", "trafficking")
+	case "sexual_exploitation":
+		set("offence_type", "trafficking")
+		set("exploitation", "sexual")
+	}
 }

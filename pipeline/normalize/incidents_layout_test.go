@@ -71,8 +71,8 @@ func TestIncidentLayout(t *testing.T) {
 	var rows, rejects []string
 	for nz.Next() {
 		rec, rej := nz.Record(), nz.Rejects()
-		if !rec.Schema().Equal(schemas.Incidents) {
-			t.Fatalf("schema %s, want schemas.Incidents", rec.Schema())
+		if !rec.Schema().Equal(schemas.LayoutIncidents) {
+			t.Fatalf("schema %s, want schemas.LayoutIncidents", rec.Schema())
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			var cells []string
@@ -124,7 +124,7 @@ func TestIncidentLayoutErrors(t *testing.T) {
 		err              error
 	}{
 		{"missing column", strings.Replace(firLayout, "column: Place", "column: Town", 1), "Town", normalize.ErrLayoutColumn},
-		{"hash", strings.Replace(firLayout, "action: drop", "action: hash, kind: name", 1), "not supported yet", nil},
+		{"hash without a key", strings.Replace(firLayout, "action: drop", "action: hash, kind: name", 1), "OCMAP_HASH_KEY", normalize.ErrNoHashKey},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			l, err := layout.Parse("test.yaml", []byte(tt.yaml))

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -115,19 +116,42 @@ func (c *compiler) compile(name string, dst *textField) error {
 	return nil
 }
 
-// personal returns the positions of the personal columns in the header; a
-// hash action is refused until keyed hashing exists.
-func (c *compiler) personal() ([]int, error) {
+// ErrNoHashKey is returned for a layout that keeps a personal column as a
+// keyed hash when no key was given.
+var ErrNoHashKey = errors.New("no hash key")
+
+// hashedColumn is a personal column kept as a keyed hash.
+type hashedColumn struct {
+	col  int
+	kind string
+}
+
+// personal returns the positions of the personal columns in the header, and
+// those of them to keep as keyed hashes. Hashing needs a key (h), and a
+// layout kind that stores the hashes (canHash).
+func (c *compiler) personal(h *schemas.Hasher, canHash bool) ([]int, []hashedColumn, error) {
 	var out []int
+	var hashed []hashedColumn
 	for _, p := range c.l.Personal {
-		if p.Action != "drop" {
-			return nil, fmt.Errorf("layout %s: personal column %q: action %s is not supported yet (use drop)", c.l.Name, p.Column, p.Action)
+		i, ok := c.pos[layout.Fold(p.Column)]
+		if p.Action == "hash" {
+			switch {
+			case !canHash:
+				return nil, nil, fmt.Errorf("layout %s: personal column %q: only incidents layouts keep hashes (use drop)", c.l.Name, p.Column)
+			case h == nil:
+				return nil, nil, fmt.Errorf("layout %s keeps personal column %q as a keyed hash: %w; "+
+					"set OCMAP_HASH_KEY or pass --hash-key-file (a secret of 16 bytes or more, kept out of the database and the same for every ingest whose records should link)",
+					c.l.Name, p.Column, ErrNoHashKey)
+			case !ok:
+				return nil, nil, fmt.Errorf("%s: %w: layout %s hashes column %q; the header is %q", c.file, ErrLayoutColumn, c.l.Name, p.Column, c.cols)
+			}
+			hashed = append(hashed, hashedColumn{col: i, kind: p.Kind})
 		}
-		if i, ok := c.pos[layout.Fold(p.Column)]; ok {
+		if ok {
 			out = append(out, i)
 		}
 	}
-	return out, nil
+	return out, hashed, nil
 }
 
 // dateParser builds the parser of the date field name: its own formats, or
@@ -155,6 +179,39 @@ func dateParser(l *layout.Layout, name string, dst *schemas.DateParser) error {
 	return nil
 }
 
+// PointLocator is a Placer that also answers for a bare point, the district
+// index or -1. The layout normalizers use it to correct swapped coordinates.
+type PointLocator interface {
+	Locate(lon, lat float64) int
+}
+
+// Notes on a row's location, stored in location_note.
+const (
+	NoteSwapped = "coordinates swapped back: latitude and longitude were exchanged in the source"
+	NoteByName  = "coordinates outside every district: placed by district name"
+)
+
+// locate places a layout row. A point outside every district whose
+// exchanged coordinates land in one is corrected and noted (lat and lon are
+// updated); a point outside every district that its district name places is
+// noted. Otherwise it is Placer.Place.
+func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint string) (district int, prec int8, note, field, reason string, ok bool) {
+	district, prec, field, reason, ok = n.placer.Place(*lon, *lat, hasPoint, []byte(hint))
+	if !hasPoint || (ok && prec == schemas.PrecisionPoint) {
+		return district, prec, "", field, reason, ok
+	}
+	if pl, can := n.placer.(PointLocator); can {
+		if i := pl.Locate(*lat, *lon); i >= 0 {
+			*lon, *lat = *lat, *lon
+			return i, schemas.PrecisionPoint, NoteSwapped, "", "", true
+		}
+	}
+	if ok {
+		note = NoteByName
+	}
+	return district, prec, note, field, reason, ok
+}
+
 // layoutBase is what the layout-driven normalizers share: the source, the
 // batch loop, the counts, and rejects whose raw text leaves personal
 // columns out. Each normalizer embeds it and supplies row.
@@ -166,7 +223,9 @@ type layoutBase struct {
 	today    int32
 	min      int32
 	personal []int // columns kept out of reject raw text
-	scrubRaw bool  // scrub CNIC, phone and e-mail from reject raw text
+	hashed   []hashedColumn
+	canHash  bool // the layout kind stores person_keys
+	scrubRaw bool // scrub CNIC, phone and e-mail from reject raw text
 	row      func() (schemas.RowError, bool)
 
 	b   *array.RecordBuilder
@@ -197,7 +256,7 @@ func (n *layoutBase) init(src Source, placer Placer, l *layout.Layout, opt Optio
 // layout error leaves nothing to release.
 func (n *layoutBase) build(mem memory.Allocator, c *compiler, schema *arrow.Schema) error {
 	var err error
-	if n.personal, err = c.personal(); err != nil {
+	if n.personal, n.hashed, err = c.personal(n.opt.Hasher, n.canHash); err != nil {
 		return err
 	}
 	n.b = array.NewRecordBuilder(mem, schema)
@@ -299,6 +358,25 @@ func (n *layoutBase) raw() []byte {
 		return []byte(schemas.Scrub(b.String()))
 	}
 	return []byte(b.String())
+}
+
+// personKeys returns the keyed hashes of the row's hashed personal columns,
+// "kind=h:…" separated by spaces; blank values are left out.
+func (n *layoutBase) personKeys(fields [][]byte) string {
+	var b strings.Builder
+	for _, h := range n.hashed {
+		v := n.opt.Hasher.Hash(h.kind, string(fields[h.col]))
+		if v == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(h.kind)
+		b.WriteByte('=')
+		b.WriteString(v)
+	}
+	return b.String()
 }
 
 func isPersonal(cols []int, i int) bool {

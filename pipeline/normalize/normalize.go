@@ -49,6 +49,9 @@ type Options struct {
 	BatchRows int  // rows per batch; 0 means DefaultBatchRows
 	Today     time.Time
 	Header    *Header // the file's header, when read already; nil reads it from the rows
+	// Hasher keys the hashes of personal columns that a layout keeps for
+	// linking (personal: action: hash); nil refuses such layouts.
+	Hasher *schemas.Hasher
 }
 
 // DefaultBatchRows balances per-batch overhead in DuckDB against memory.

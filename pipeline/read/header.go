@@ -2,6 +2,7 @@ package read
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -95,4 +96,33 @@ func flattenKeys(prefix string, obj map[string]json.RawMessage, out *[]string) {
 			flattenKeys(prefix+k+".", sub, out)
 		}
 	}
+}
+
+// DelimitedHeaderCells returns the distinct non-empty fields of the first
+// records of a delimited text, split on each of commas, tabs and
+// semicolons, so that a layout can be chosen by its match columns without
+// knowing the header row or the delimiter. Records are read leniently
+// (quotes inside fields allowed, any number of fields): the result only
+// decides which layout reads the file.
+func DelimitedHeaderCells(sample []byte) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, comma := range []rune{',', '\t', ';'} {
+		r := csv.NewReader(bytes.NewReader(sample))
+		r.Comma, r.LazyQuotes, r.FieldsPerRecord = comma, true, -1
+		for i := 0; i < headerScanRows; i++ {
+			rec, err := r.Read()
+			if err != nil {
+				break
+			}
+			for _, c := range rec {
+				c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
+				if c != "" && !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
 }

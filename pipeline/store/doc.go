@@ -8,8 +8,14 @@
 //	districts       district_code, district_name, province, area_km2
 //	incidents       one row per accepted incident (schemas.Incidents)
 //	rejects         run_id, source_file, source_line, field, reason, raw
-//	district_month  district_code, category, month, incidents, quantity,
-//	                amount_pkr, by_point, by_name
+//	district_month  district_code, category, month, incidents (groups),
+//	                quantity, amount_pkr, by_point, by_name, records
+//	district_month_sources  per source: district_code, category, month,
+//	                source, records
+//	incident_groups records that describe one incident (see linkGroups)
+//	drug_trafficking, human_trafficking, terror_financing, cybercrime
+//	                each category's own fields, keyed to incidents by
+//	                run_id, source_file, source_line; views <table>_incidents
 //	ingest_runs     run_id, started_at, finished_at, files, rows_read,
 //	                rows_accepted, rows_rejected, boundaries, boundaries_sha256
 //	ingest_files    run_id, source_file, sha256, bytes, rows_*, replaced_by

@@ -30,7 +30,8 @@ type SummaryRow struct {
 
 // Totals describe the whole scope of a summary, not only the top rows.
 type Totals struct {
-	Incidents      int64
+	Incidents      int64 // incident groups: records of one incident count once
+	Records        int64 // source records, duplicates included
 	Districts      int64 // districts with at least one incident
 	FirstMonth     time.Time
 	LastMonth      time.Time
@@ -75,8 +76,9 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	}
 	var t Totals
 	var first, last sql.NullTime
-	err = s.db.QueryRowContext(ctx, `SELECT coalesce(sum(m.incidents), 0), count(DISTINCT m.district_code),
-			min(m.month), max(m.month) FROM district_month m`+where, args...).Scan(&t.Incidents, &t.Districts, &first, &last)
+	err = s.db.QueryRowContext(ctx, `SELECT coalesce(sum(m.incidents), 0), coalesce(sum(m.records), 0),
+			count(DISTINCT m.district_code) FILTER (WHERE m.incidents > 0),
+			min(m.month), max(m.month) FROM district_month m`+where, args...).Scan(&t.Incidents, &t.Records, &t.Districts, &first, &last)
 	if err != nil {
 		return nil, Totals{}, err
 	}

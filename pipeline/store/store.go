@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // Errors returned by the store.
@@ -54,12 +56,16 @@ var ddl = []string{
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS date_precision TINYINT DEFAULT 1`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS victims INTEGER`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS layout VARCHAR DEFAULT 'canonical'`,
+	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS location_note VARCHAR`,
+	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS person_keys VARCHAR`,
 	`CREATE TABLE IF NOT EXISTS context_events (
 		incident_id VARCHAR, event_type VARCHAR, occurred_on DATE, date_precision TINYINT,
 		lat DOUBLE, lon DOUBLE, place VARCHAR, district_hint VARCHAR, province_hint VARCHAR,
 		source VARCHAR, description VARCHAR, killed INTEGER, injured INTEGER,
 		source_file VARCHAR, source_line BIGINT, run_id BIGINT, layout VARCHAR,
-		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT)`,
+		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT,
+		location_note VARCHAR)`,
+	`ALTER TABLE context_events ADD COLUMN IF NOT EXISTS location_note VARCHAR`,
 	`CREATE TABLE IF NOT EXISTS rejects (
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 	`CREATE TABLE IF NOT EXISTS district_month (
@@ -106,7 +112,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range ddl {
+	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL()) {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("store: %s: creating tables: %w", path, err)
@@ -256,10 +262,11 @@ const (
 	TableRejects   = "rejects"
 )
 
-// InsertStream inserts every batch rdr yields into table (TableIncidents,
-// shaped by schemas.Incidents; TableContext, by schemas.Context; or
-// TableRejects, by schemas.Rejects)
-// in one statement. DuckDB pulls the batches through its Arrow scan, with
+// InsertStream inserts every batch rdr yields into table in one statement:
+// TableIncidents, shaped by schemas.IncidentsCore or schemas.Incidents, or
+// by schemas.LayoutIncidents, whose category fields go to the categories'
+// own tables; TableContext, by schemas.Context; TableRejects, by
+// schemas.Rejects. DuckDB pulls the batches through its Arrow scan, with
 // no per-row calls, and converts them on all its threads; so one stream per
 // file is about twice as fast as one statement per batch.
 func (r *Run) InsertStream(ctx context.Context, table string, rdr array.RecordReader) error {
@@ -273,7 +280,11 @@ func (r *Run) InsertStream(ctx context.Context, table string, rdr array.RecordRe
 		return fmt.Errorf("store: %s: %w", table, err)
 	}
 	defer release()
-	if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM %s`, table, view)); err != nil {
+	if table == TableIncidents && rdr.Schema().NumFields() > schemas.Incidents.NumFields() {
+		if err := r.insertLayoutIncidents(ctx, view); err != nil {
+			return err
+		}
+	} else if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM %s`, table, view)); err != nil {
 		return fmt.Errorf("store: inserting into %s: %w", table, err)
 	}
 	_, err = r.conn.ExecContext(ctx, `DROP VIEW IF EXISTS `+view)
@@ -321,6 +332,10 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 		}
 		for _, q := range []string{
 			`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM drug_trafficking WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM human_trafficking WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM terror_financing WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM cybercrime WHERE run_id = ? AND source_file = ?`,
 			`DELETE FROM context_events WHERE run_id = ? AND source_file = ?`,
 			`DELETE FROM rejects WHERE run_id = ? AND source_file = ?`,
 		} {
@@ -344,21 +359,19 @@ func (r *Run) Commit(ctx context.Context, filesJSON string, read, accepted, reje
 	var bpath, bsha sql.NullString
 	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries'`).Scan(&bpath)
 	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`).Scan(&bsha)
+	// Groups first: the summaries count each group once.
+	err := r.linkGroups(ctx, linkWindowDays)
+	if err == nil {
+		err = r.summarize(ctx)
+	}
+	if err != nil {
+		r.Rollback()
+		return fmt.Errorf("store: %s: %w", r.s.Path, err)
+	}
 	stmts := []struct {
 		q    string
 		args []any
 	}{
-		{`DELETE FROM district_month`, nil},
-		{`INSERT INTO district_month
-			SELECT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
-				-- Exact sums: DOUBLE addition depends on the order DuckDB's
-				-- threads meet the rows, and summaries must be identical from run
-				-- to run. Quantities keep 6 decimals (mg of a kg), amounts 2 (paisa).
-				count(*), CAST(sum(CAST(quantity AS DECIMAL(38, 6))) AS DOUBLE),
-				CAST(sum(CAST(amount_pkr AS DECIMAL(38, 2))) AS DOUBLE),
-				count(*) FILTER (WHERE location_precision = 1),
-				count(*) FILTER (WHERE location_precision = 3)
-			FROM incidents GROUP BY ALL ORDER BY ALL`, nil},
 		{`INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			[]any{r.ID, r.Started, time.Now().UTC(), filesJSON, read, accepted, rejected, bpath, bsha, version}},
 	}

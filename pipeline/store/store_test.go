@@ -112,7 +112,7 @@ func incidentsBatch(t *testing.T, mem memory.Allocator, runID int64, file string
 			b.Field(schemas.IProvince).(*array.StringBuilder).Append(d.Province)
 		}
 		b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(r.prec)
-		for c := schemas.IPlace; c <= schemas.ILayout; c++ {
+		for c := schemas.IPlace; c <= schemas.IPersonKeys; c++ {
 			b.Field(c).AppendNull()
 		}
 	}

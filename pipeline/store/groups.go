@@ -1,0 +1,404 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// groupsDDL creates the incident groups and the per-source summary, and
+// gives district_month its records column. It must run after ddl, which
+// creates district_month; every statement is idempotent.
+var groupsDDL = []string{
+	// One row per incident in a group of two or more records; an incident
+	// not listed is a group of its own.
+	`CREATE TABLE IF NOT EXISTS incident_groups (
+		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
+		group_id BIGINT, link VARCHAR, score DOUBLE, is_primary BOOLEAN)`,
+	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS records BIGINT`,
+	`CREATE TABLE IF NOT EXISTS district_month_sources (
+		district_code VARCHAR, category VARCHAR, month DATE, source VARCHAR, records BIGINT)`,
+}
+
+// Kinds of link in incident_groups.link.
+const (
+	LinkSameID      = "same_id"      // the same incident id twice in one source
+	LinkCrossSource = "cross_source" // two sources describing one incident
+)
+
+// Limits of a cross-source link.
+const (
+	linkWindowDays = 3    // between the dates of the incidents
+	linkMaxKm      = 10.0 // between two points
+	linkNearKm     = 1.0  // points this close agree on the place
+	linkMinRatio   = 0.8  // smaller over larger quantity, or amount
+)
+
+// sameIDQueries find the records whose (source key, category, incident id)
+// occurs more than once (the source key is the source, else the layout).
+// They group by a hash, since with unique ids a group by the strings builds
+// a hash table of every row; Go compares the exact keys. The rows are read
+// only when some hash occurs twice, as a join probing every row would cost
+// as much again.
+var sameIDQueries = [3]string{
+	`CREATE OR REPLACE TEMP TABLE ocmap_dup_ids AS
+		SELECT hash(coalesce(source, layout, ''), category, incident_id) AS h FROM incidents
+		WHERE incident_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1`,
+	`SELECT run_id, source_file, source_line, location_precision,
+		coalesce(source, layout, '') || chr(0) || category || chr(0) || incident_id
+	FROM incidents SEMI JOIN ocmap_dup_ids
+		ON hash(coalesce(source, layout, ''), category, incident_id) = ocmap_dup_ids.h
+	WHERE incident_id IS NOT NULL`,
+	`DROP TABLE ocmap_dup_ids`,
+}
+
+// oneSourceQuery says whether incidents come from one source key at most,
+// when no record can have a cross-source link.
+const oneSourceQuery = `SELECT coalesce(min(coalesce(source, layout, '')) = max(coalesce(source, layout, '')), true) FROM incidents`
+
+// crossSourceQuery lists the linked pairs of records from different sources
+// with their score; %[1]d is the window in days, %[2]d the width in days
+// of the buckets of the prefilter (at least the window, so linked dates are
+// in the same or adjacent buckets). Only rows in cells (category, district, bucket) whose
+// neighbourhood of three buckets holds more than one source key are joined.
+// The cells go by hashes of the category and district, and of the source
+// key: integers group much faster than strings, and a collision only makes
+// a cell join needlessly (or, for two source keys with one 64-bit hash,
+// miss a link).
+const crossSourceQuery = `
+	WITH cells AS (
+		SELECT hash(category, district_code) AS cell, (occurred_on - DATE '1970-01-01') // %[2]d AS bucket,
+			min(hash(coalesce(source, layout, ''))) AS lo, max(hash(coalesce(source, layout, ''))) AS hi
+		FROM incidents WHERE district_code IS NOT NULL AND occurred_on IS NOT NULL
+		GROUP BY ALL),
+	hot AS (
+		SELECT cell, bucket FROM (
+			SELECT cell, bucket, min(lo) OVER w AS lo, max(hi) OVER w AS hi
+			FROM cells
+			WINDOW w AS (PARTITION BY cell ORDER BY bucket RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING))
+		WHERE lo <> hi),
+	c AS (
+		SELECT run_id, source_file, source_line, location_precision AS prec,
+			coalesce(source, layout, '') AS skey, category, district_code, cell,
+			occurred_on - DATE '1970-01-01' AS day, bucket, lat, lon, quantity, amount_pkr
+		FROM (SELECT *, hash(category, district_code) AS cell, (occurred_on - DATE '1970-01-01') // %[2]d AS bucket
+			FROM incidents WHERE district_code IS NOT NULL AND occurred_on IS NOT NULL)
+		JOIN hot USING (cell, bucket)),
+	-- Each row of c again for each day d of the window, at day - d: an
+	-- equi-join on the day then pairs each row with the rows up to the window
+	-- later, and no further.
+	e AS (SELECT c.*, c.day - d AS jday FROM c, range(0, %[1]d + 1) t(d)),
+	pairs AS (
+		` + pairsSelect + ` ON a.cell = b.cell AND a.day = b.jday
+			AND a.category = b.category AND a.district_code = b.district_code
+		WHERE (a.skey < b.skey OR b.day > a.day AND a.skey <> b.skey) AND ` + pairsWhere + `)
+	SELECT r1, f1, l1, p1, r2, f2, l2, p2,
+		((1 - dd / (%[1]d + 1)) + CASE WHEN km <= %[3]f THEN 1 ELSE 0.5 END +
+			coalesce(least(coalesce(qr, ar), coalesce(ar, qr)), 0.5)) / 3
+	FROM pairs
+	WHERE coalesce(km <= %[4]f, true)`
+
+// pairsSelect gives a pair of records (a, b) of crossSourceQuery what
+// the score needs: days apart, km apart when both have a point, and the
+// smaller over the larger quantity and amount when both have one.
+const pairsSelect = `SELECT a.run_id AS r1, a.source_file AS f1, a.source_line AS l1, a.prec AS p1,
+			b.run_id AS r2, b.source_file AS f2, b.source_line AS l2, b.prec AS p2,
+			abs(a.day - b.day) AS dd,
+			CASE WHEN a.lat IS NOT NULL AND a.lon IS NOT NULL AND b.lat IS NOT NULL AND b.lon IS NOT NULL
+				THEN 2 * 6371.0088 * asin(least(1, sqrt(
+					pow(sin(radians(b.lat - a.lat) / 2), 2) +
+					cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2))))
+			END AS km,
+			CASE WHEN a.quantity IS NULL OR b.quantity IS NULL THEN NULL
+				WHEN greatest(a.quantity, b.quantity) = 0 THEN 1
+				ELSE least(a.quantity, b.quantity) / greatest(a.quantity, b.quantity) END AS qr,
+			CASE WHEN a.amount_pkr IS NULL OR b.amount_pkr IS NULL THEN NULL
+				WHEN greatest(a.amount_pkr, b.amount_pkr) = 0 THEN 1
+				ELSE least(a.amount_pkr, b.amount_pkr) / greatest(a.amount_pkr, b.amount_pkr) END AS ar
+		FROM c a JOIN e b`
+
+// pairsWhere keeps the pairs of crossSourceQuery within the ratios before
+// any score is computed, and drops pairs more than %[6]f degrees of latitude
+// apart: a degree of latitude is over 110 km.
+const pairsWhere = `(a.quantity IS NULL OR b.quantity IS NULL
+				OR least(a.quantity, b.quantity) >= %[5]f * greatest(a.quantity, b.quantity))
+			AND (a.amount_pkr IS NULL OR b.amount_pkr IS NULL
+				OR least(a.amount_pkr, b.amount_pkr) >= %[5]f * greatest(a.amount_pkr, b.amount_pkr))
+			AND (a.lat IS NULL OR b.lat IS NULL OR abs(a.lat - b.lat) <= %[6]f)`
+
+// rowKey is the unique key of an incidents row.
+type rowKey struct {
+	run  int64
+	file string
+	line int64
+}
+
+// groupNode is one record in the union-find forest of linkGroups.
+type groupNode struct {
+	key    rowKey
+	prec   int16 // location_precision; a missing one sorts last
+	parent int
+	link   string // kind of its best link
+	score  float64
+}
+
+// linker collects links between records and joins them into groups.
+type linker struct {
+	index map[rowKey]int
+	nodes []groupNode
+}
+
+func (l *linker) node(k rowKey, prec sql.NullInt16) int {
+	if i, ok := l.index[k]; ok {
+		return i
+	}
+	p := int16(1 << 14)
+	if prec.Valid {
+		p = prec.Int16
+	}
+	i := len(l.nodes)
+	l.index[k] = i
+	l.nodes = append(l.nodes, groupNode{key: k, prec: p, parent: i})
+	return i
+}
+
+func (l *linker) root(i int) int {
+	for l.nodes[i].parent != i {
+		l.nodes[i].parent = l.nodes[l.nodes[i].parent].parent
+		i = l.nodes[i].parent
+	}
+	return i
+}
+
+// link joins records i and j; each keeps the best score of its links, and
+// a same-id link wins a tie.
+func (l *linker) link(i, j int, kind string, score float64) {
+	for _, n := range []int{i, j} {
+		if l.nodes[n].link == "" || score > l.nodes[n].score {
+			l.nodes[n].link, l.nodes[n].score = kind, score
+		}
+	}
+	if ri, rj := l.root(i), l.root(j); ri != rj {
+		l.nodes[max(ri, rj)].parent = min(ri, rj)
+	}
+}
+
+// before orders the candidates for a group's primary record: the most
+// precise location, then the earliest run, file and line.
+func (l *linker) before(i, j int) int {
+	a, b := &l.nodes[i], &l.nodes[j]
+	return cmp.Or(cmp.Compare(a.prec, b.prec), cmp.Compare(a.key.run, b.key.run),
+		cmp.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
+}
+
+// groups returns the members of each group, primary first, with the groups
+// in the order of their primaries.
+func (l *linker) groups() [][]int {
+	byRoot := map[int][]int{}
+	for i := range l.nodes {
+		r := l.root(i)
+		byRoot[r] = append(byRoot[r], i)
+	}
+	out := make([][]int, 0, len(byRoot))
+	for _, g := range byRoot {
+		slices.SortFunc(g, l.before)
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b []int) int { return l.before(a[0], b[0]) })
+	return out
+}
+
+// linkGroups recomputes incident_groups from every incident, within the
+// run's transaction.
+//
+// Two records are linked when they are
+//   - same_id: the same source key (the source, else the layout), category
+//     and incident_id; score 1.
+//   - cross_source: different source keys, the same category and district,
+//     occurred_on at most windowDays apart, at most 10 km apart when both have
+//     a point, and, when both have a quantity (kg) or both an amount (PKR),
+//     min/max of each such pair at least 0.8. The score is the mean of date
+//     1-|days|/(windowDays+1), place 1 when both points lie within 1 km and
+//     0.5 otherwise (same district), and amount the smaller of the known
+//     ratios, 0.5 when neither is known.
+//
+// A group is a connected component of links, so its members need not all be
+// linked to each other. Each member's score and link are those of its best
+// link (same_id on a tie). The primary member has the lowest
+// location_precision, then the earliest run_id, source_file, source_line.
+// Group ids number the groups 1, 2, ... in the order of their primaries.
+func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
+	if windowDays < 0 {
+		return fmt.Errorf("negative link window %d", windowDays)
+	}
+	if _, err := r.conn.ExecContext(ctx, `DELETE FROM incident_groups`); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	l := &linker{index: map[rowKey]int{}}
+	if err := r.linkSameID(ctx, l); err != nil {
+		return fmt.Errorf("incident groups: same id: %w", err)
+	}
+	if err := r.linkCrossSource(ctx, l, windowDays); err != nil {
+		return fmt.Errorf("incident groups: cross source: %w", err)
+	}
+	if len(l.nodes) == 0 {
+		return nil
+	}
+	if err := r.insertGroups(l); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	return nil
+}
+
+func (r *Run) linkSameID(ctx context.Context, l *linker) error {
+	if _, err := r.conn.ExecContext(ctx, sameIDQueries[0]); err != nil {
+		return err
+	}
+	defer r.conn.ExecContext(ctx, sameIDQueries[2])
+	var found bool
+	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM ocmap_dup_ids`).Scan(&found); err != nil || !found {
+		return err
+	}
+	rows, err := r.conn.QueryContext(ctx, sameIDQueries[1])
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type rec struct {
+		key  rowKey
+		prec sql.NullInt16
+	}
+	// A hash collision brings rows with different keys: only equal keys link.
+	byID := map[string][]rec{}
+	var ids []string
+	for rows.Next() {
+		var x rec
+		var id string
+		if err := rows.Scan(&x.key.run, &x.key.file, &x.key.line, &x.prec, &id); err != nil {
+			return err
+		}
+		if _, ok := byID[id]; !ok {
+			ids = append(ids, id)
+		}
+		byID[id] = append(byID[id], x)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		recs := byID[id]
+		if len(recs) < 2 {
+			continue
+		}
+		first := l.node(recs[0].key, recs[0].prec)
+		for _, x := range recs[1:] {
+			l.link(first, l.node(x.key, x.prec), LinkSameID, 1)
+		}
+	}
+	return nil
+}
+
+func (r *Run) linkCrossSource(ctx context.Context, l *linker, windowDays int) error {
+	var one bool
+	if err := r.conn.QueryRowContext(ctx, oneSourceQuery).Scan(&one); err != nil || one {
+		return err
+	}
+	q := fmt.Sprintf(crossSourceQuery, windowDays, max(7, windowDays), linkNearKm, linkMaxKm, linkMinRatio, linkMaxKm/110)
+	rows, err := r.conn.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b rowKey
+		var pa, pb sql.NullInt16
+		var score float64
+		if err := rows.Scan(&a.run, &a.file, &a.line, &pa, &b.run, &b.file, &b.line, &pb, &score); err != nil {
+			return err
+		}
+		l.link(l.node(a, pa), l.node(b, pb), LinkCrossSource, score)
+	}
+	return rows.Err()
+}
+
+// insertGroups appends the groups through DuckDB's appender, which writes
+// within the connection's open transaction.
+func (r *Run) insertGroups(l *linker) error {
+	return r.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "incident_groups")
+		if err != nil {
+			return err
+		}
+		for gi, g := range l.groups() {
+			for mi, i := range g {
+				n := &l.nodes[i]
+				if err := app.AppendRow(n.key.run, n.key.file, n.key.line, int64(gi+1), n.link, n.score, mi == 0); err != nil {
+					app.Close()
+					return err
+				}
+			}
+		}
+		return app.Close()
+	})
+}
+
+// summarize recomputes district_month and district_month_sources from
+// incidents and incident_groups. In district_month, incidents counts groups,
+// each once in the cell of its primary member, with a record in no group
+// counting one; quantity, amount_pkr, by_point and by_name add up the
+// primaries alone, so a seizure two sources report is not counted twice;
+// records counts every row. A cell can so have records but no incidents,
+// when all its records belong to groups whose primary lies elsewhere.
+// district_month_sources counts the rows of each source key.
+func (r *Run) summarize(ctx context.Context) error {
+	// Without groups every record is primary, and the join is skipped.
+	var grouped bool
+	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM incident_groups`).Scan(&grouped); err != nil {
+		return fmt.Errorf("summaries: %w", err)
+	}
+	from, primary := `incidents i`, `true`
+	if grouped {
+		from, primary = `incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)`, `coalesce(g.is_primary, true)`
+	}
+	// No ORDER BY: rows in insertion order cost a sort, 30 ms a table on a
+	// million incidents, and nothing reads them in that order.
+	for _, q := range []string{
+		`DELETE FROM district_month`,
+		`DELETE FROM district_month_sources`,
+		`CREATE OR REPLACE TEMP TABLE ocmap_cells AS
+			SELECT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month, source,
+				count(*) AS records,
+				count(*) FILTER (WHERE p) AS incidents,
+				-- Exact sums: DOUBLE addition depends on the order DuckDB's
+				-- threads meet the rows, and summaries must be identical from run
+				-- to run. Quantities keep 6 decimals (mg of a kg), amounts 2 (paisa).
+				sum(CAST(quantity AS DECIMAL(38, 6))) FILTER (WHERE p) AS quantity,
+				sum(CAST(amount_pkr AS DECIMAL(38, 2))) FILTER (WHERE p) AS amount_pkr,
+				count(*) FILTER (WHERE p AND location_precision = 1) AS by_point,
+				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name
+			FROM (
+				SELECT i.district_code, i.category, i.occurred_on, coalesce(i.source, i.layout, '') AS source,
+					i.quantity, i.amount_pkr, i.location_precision, ` + primary + ` AS p
+				FROM ` + from + `)
+			GROUP BY ALL`,
+		`INSERT INTO district_month (district_code, category, month, incidents, quantity, amount_pkr, by_point, by_name, records)
+			SELECT district_code, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
+				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(records)
+			FROM ocmap_cells GROUP BY ALL`,
+		`INSERT INTO district_month_sources
+			SELECT district_code, category, month, source, records FROM ocmap_cells`,
+		`DROP TABLE ocmap_cells`,
+	} {
+		if _, err := r.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("summaries: %w", err)
+		}
+	}
+	return nil
+}

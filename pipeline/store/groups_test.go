@@ -1,0 +1,397 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/ocmap/ocmap/geo"
+)
+
+var groupBoundaries = BoundaryInfo{Path: "test.geojson", SHA256: "0123456789abcdef", Districts: []geo.District{
+	{Code: "PK001", Name: "Alpha", Province: "North", AreaKm2: 100},
+	{Code: "PK002", Name: "Beta", Province: "South", AreaKm2: 200},
+}}
+
+// rec is one incident of a grouping test; its source_file names it.
+type rec struct {
+	file, source, id string // an empty source is null
+	category, code   string // empty: drug_trafficking, PK001
+	date             string
+	lat, lon         float64 // 0, 0: placed by district name
+	qty, amt         float64 // negative: null
+}
+
+// insertRecs writes recs into incidents within run r.
+func insertRecs(t *testing.T, r *Run, recs []rec) {
+	t.Helper()
+	for _, x := range recs {
+		var src, lat, lon, qty, amt any
+		prec := 3
+		if x.source != "" {
+			src = x.source
+		}
+		if x.lat != 0 {
+			lat, lon, prec = x.lat, x.lon, 1
+		}
+		if x.qty >= 0 {
+			qty = x.qty
+		}
+		if x.amt >= 0 {
+			amt = x.amt
+		}
+		cat, code := x.category, x.code
+		if cat == "" {
+			cat = "drug_trafficking"
+		}
+		if code == "" {
+			code = "PK001"
+		}
+		if _, err := r.conn.ExecContext(context.Background(), `INSERT INTO incidents
+			(incident_id, category, occurred_on, lat, lon, source, quantity, amount_pkr,
+			source_file, source_line, run_id, district_code, location_precision)
+			VALUES (?, ?, CAST(? AS DATE), ?, ?, ?, ?, ?, ?, 2, ?, ?, ?)`,
+			x.id, cat, x.date, lat, lon, src, qty, amt, x.file, r.ID, code, prec); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// commitRuns writes each element of runs as one committed run into a new
+// store, and returns the store.
+func commitRuns(t *testing.T, runs ...[]rec) *Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "groups.duckdb"), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, recs := range runs {
+		r, err := st.BeginRun(ctx, groupBoundaries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		insertRecs(t, r, recs)
+		n := int64(len(recs))
+		if err := r.Commit(ctx, "[]", n, n, 0, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// groupRows lists incident_groups as "group file[*] link score", primary
+// first in each group, * marking it.
+func groupRows(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT group_id, source_file, is_primary, link, score FROM incident_groups
+		ORDER BY group_id, is_primary DESC, source_file`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var g int64
+		var file, link string
+		var primary bool
+		var score float64
+		if err := rows.Scan(&g, &file, &primary, &link, &score); err != nil {
+			t.Fatal(err)
+		}
+		star := ""
+		if primary {
+			star = "*"
+		}
+		out = append(out, fmt.Sprintf("%d %s%s %s %.4f", g, file, star, link, score))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// summaryTotals adds up the summaries: district_month's incidents, records,
+// by_point, by_name and quantity (kg), and the rows of
+// district_month_sources.
+type summaryTotals struct {
+	Incidents, Records, ByPoint, ByName int64
+	Quantity                            float64
+	SourceRows                          int64
+}
+
+func totalsOf(t *testing.T, db *sql.DB) summaryTotals {
+	t.Helper()
+	var s summaryTotals
+	if err := db.QueryRow(`SELECT coalesce(sum(incidents), 0), coalesce(sum(records), 0),
+		coalesce(sum(by_point), 0), coalesce(sum(by_name), 0), coalesce(sum(quantity), 0),
+		(SELECT count(*) FROM district_month_sources) FROM district_month`).
+		Scan(&s.Incidents, &s.Records, &s.ByPoint, &s.ByName, &s.Quantity, &s.SourceRows); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestLinkGroups(t *testing.T) {
+	const (
+		lat, lon = 30.5, 70.5
+		none     = -1
+	)
+	// a and b of a seizure that ANF and the police report one day apart,
+	// about 0.2 km apart, 10 and 9.5 kg: date 0.75, place 1, amount 0.95.
+	anf := rec{file: "a", source: "ANF", id: "ANF-1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: none}
+	fir := rec{file: "b", source: "police", id: "FIR-7", date: "2023-01-11", lat: lat + 0.001, lon: lon + 0.002, qty: 9.5, amt: none}
+	with := func(r rec, f func(*rec)) rec { f(&r); return r }
+
+	tests := []struct {
+		name   string
+		recs   []rec
+		groups []string
+		totals summaryTotals
+	}{
+		{
+			"two sources, one day apart", []rec{anf, fir},
+			[]string{"1 a* cross_source 0.9000", "1 b cross_source 0.9000"},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
+		},
+		{
+			"nine days apart", []rec{anf, with(fir, func(r *rec) { r.date = "2023-01-19" })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 19.5, SourceRows: 2},
+		},
+		{
+			"10 kg and 5 kg", []rec{anf, with(fir, func(r *rec) { r.qty = 5 })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 15, SourceRows: 2},
+		},
+		{
+			"another district", []rec{anf, with(fir, func(r *rec) { r.code = "PK002" })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 19.5, SourceRows: 2},
+		},
+		{
+			"another category", []rec{anf, with(fir, func(r *rec) { r.category = "human_trafficking" })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 19.5, SourceRows: 2},
+		},
+		{
+			"points 20 km apart", []rec{anf, with(fir, func(r *rec) { r.lat = lat + 0.18 })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 19.5, SourceRows: 2},
+		},
+		{
+			// 2023-01-04 and 2023-01-06 lie in adjacent week buckets:
+			// date 1-2/4, same point 1, same quantity 1.
+			"across a bucket boundary",
+			[]rec{with(anf, func(r *rec) { r.date = "2023-01-04" }), with(fir, func(r *rec) { r.date, r.lat, r.lon, r.qty = "2023-01-06", lat, lon, 10 })},
+			[]string{"1 a* cross_source 0.8333", "1 b cross_source 0.8333"},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
+		},
+		{
+			"same source, same id twice",
+			[]rec{anf, with(anf, func(r *rec) { r.file, r.date = "b", "2023-01-12" })},
+			[]string{"1 a* same_id 1.0000", "1 b same_id 1.0000"},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 1},
+		},
+		{
+			// Without a source, the layout ('canonical') is the source.
+			"no source, same id twice",
+			[]rec{with(anf, func(r *rec) { r.source = "" }), with(anf, func(r *rec) { r.file, r.source = "b", "" })},
+			[]string{"1 a* same_id 1.0000", "1 b same_id 1.0000"},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 1},
+		},
+		{
+			"same id in two sources is no duplicate",
+			[]rec{anf, with(anf, func(r *rec) { r.file, r.source, r.date = "b", "police", "2023-03-10" })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 20, SourceRows: 2},
+		},
+		{
+			// a-b and b-c are 3 days apart, a-c 6: date 0.25, same point 1,
+			// no quantities 0.5.
+			"a chain of three",
+			[]rec{
+				{file: "a", source: "ANF", id: "1", date: "2023-01-01", lat: lat, lon: lon, qty: none, amt: none},
+				{file: "b", source: "police", id: "2", date: "2023-01-04", lat: lat, lon: lon, qty: none, amt: none},
+				{file: "c", source: "press", id: "3", date: "2023-01-07", lat: lat, lon: lon, qty: none, amt: none},
+			},
+			[]string{"1 a* cross_source 0.5833", "1 b cross_source 0.5833", "1 c cross_source 0.5833"},
+			summaryTotals{Incidents: 1, Records: 3, ByPoint: 1, SourceRows: 3},
+		},
+		{
+			// a has no point: date 1, place 0.5, amount 1.
+			"the primary is the point record",
+			[]rec{
+				{file: "a", source: "police", id: "1", date: "2023-01-10", qty: 10, amt: none},
+				{file: "b", source: "ANF", id: "2", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: none},
+			},
+			[]string{"1 b* cross_source 0.8333", "1 a cross_source 0.8333"},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
+		},
+		{
+			// a and b are one source's duplicate; c links to both.
+			"a duplicate and another source",
+			[]rec{anf, with(anf, func(r *rec) { r.file = "b" }), with(fir, func(r *rec) { r.file = "c" })},
+			[]string{"1 a* same_id 1.0000", "1 b same_id 1.0000", "1 c cross_source 0.9000"},
+			summaryTotals{Incidents: 1, Records: 3, ByPoint: 1, Quantity: 10, SourceRows: 2},
+		},
+		{
+			// By district name, PKR 1,000,000 and 900,000: date 1, place 0.5, amount 0.9.
+			"amounts",
+			[]rec{
+				{file: "a", source: "CTD", id: "1", category: "terror_financing", date: "2023-01-10", qty: none, amt: 1e6},
+				{file: "b", source: "FIA", id: "2", category: "terror_financing", date: "2023-01-10", qty: none, amt: 9e5},
+			},
+			[]string{"1 a* cross_source 0.8000", "1 b cross_source 0.8000"},
+			summaryTotals{Incidents: 1, Records: 2, ByName: 1, SourceRows: 2},
+		},
+		{
+			"amounts too far apart",
+			[]rec{
+				{file: "a", source: "CTD", id: "1", category: "terror_financing", date: "2023-01-10", qty: none, amt: 1e6},
+				{file: "b", source: "FIA", id: "2", category: "terror_financing", date: "2023-01-10", qty: none, amt: 5e5},
+			},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByName: 2, SourceRows: 2},
+		},
+		{
+			"two groups",
+			[]rec{
+				anf, fir,
+				with(anf, func(r *rec) { r.file, r.id, r.code = "c", "ANF-2", "PK002" }),
+				with(fir, func(r *rec) { r.file, r.id, r.code = "d", "FIR-8", "PK002" }),
+			},
+			[]string{"1 a* cross_source 0.9000", "1 b cross_source 0.9000", "2 c* cross_source 0.9000", "2 d cross_source 0.9000"},
+			summaryTotals{Incidents: 2, Records: 4, ByPoint: 2, Quantity: 20, SourceRows: 4},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := commitRuns(t, tt.recs)
+			if got, want := groupRows(t, st.DB()), tt.groups; !reflect.DeepEqual(got, want) {
+				t.Errorf("groups\n got %q\nwant %q", got, want)
+			}
+			if got, want := totalsOf(t, st.DB()), tt.totals; got != want {
+				t.Errorf("summaries\n got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+// TestLinkGroupsAcrossRuns links a record to one of an earlier run, and
+// finds the group once however many runs recompute it.
+func TestLinkGroupsAcrossRuns(t *testing.T) {
+	a := rec{file: "a", source: "ANF", id: "1", date: "2023-01-10", lat: 30.5, lon: 70.5, qty: 10, amt: -1}
+	b := rec{file: "b", source: "police", id: "2", date: "2023-01-10", lat: 30.5, lon: 70.5, qty: 10, amt: -1}
+	c := rec{file: "c", source: "press", id: "3", date: "2023-05-01", qty: -1, amt: -1}
+	st := commitRuns(t, []rec{b}, []rec{a}, []rec{c})
+	// b is primary: it came in the earlier run.
+	if got, want := groupRows(t, st.DB()), []string{"1 b* cross_source 1.0000", "1 a cross_source 1.0000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("groups\n got %q\nwant %q", got, want)
+	}
+	want := summaryTotals{Incidents: 2, Records: 3, ByPoint: 1, ByName: 1, Quantity: 10, SourceRows: 3}
+	if got := totalsOf(t, st.DB()); got != want {
+		t.Errorf("summaries\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestLinkGroupsOneSource checks that unique ids of one source, however
+// close, make no group.
+func TestLinkGroupsOneSource(t *testing.T) {
+	var recs []rec
+	for i := range 1000 {
+		recs = append(recs, rec{file: "synthetic.csv", source: "synthetic", id: fmt.Sprintf("SYN-%04d", i),
+			date: fmt.Sprintf("2023-01-%02d", 1+i%28), lat: 30.5, lon: 70.5, qty: 10, amt: -1})
+	}
+	st := commitRuns(t, recs)
+	if got, want := groupRows(t, st.DB()), []string(nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("groups %q, want none", got)
+	}
+	want := summaryTotals{Incidents: 1000, Records: 1000, ByPoint: 1000, Quantity: 10000, SourceRows: 1}
+	if got := totalsOf(t, st.DB()); got != want {
+		t.Errorf("summaries\n got %+v\nwant %+v", got, want)
+	}
+}
+
+var groupsDB = flag.String("groupsdb", "", "ingested database for BenchmarkLinkGroups (copied, not changed)")
+
+// BenchmarkLinkGroups times linkGroups and summarize on a copy of an
+// ingested database: go test -tags duckdb_arrow -run '^$' -bench LinkGroups
+// ./pipeline/store/ -args -groupsdb FILE.
+func BenchmarkLinkGroups(b *testing.B) {
+	if *groupsDB == "" {
+		b.Skip("pass -args -groupsdb FILE")
+	}
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "copy.duckdb")
+	if err := copyFile(*groupsDB, path); err != nil {
+		b.Fatal(err)
+	}
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var info BoundaryInfo
+	var rows int64
+	if err := st.db.QueryRow(`SELECT value, (SELECT count(*) FROM incidents) FROM meta WHERE key = 'boundaries_sha256'`).
+		Scan(&info.SHA256, &rows); err != nil {
+		b.Fatal(err)
+	}
+	// The summary that Commit computed before groups, for comparison.
+	const before = `CREATE OR REPLACE TEMP TABLE ocmap_before AS
+		SELECT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
+			count(*), CAST(sum(CAST(quantity AS DECIMAL(38, 6))) AS DOUBLE),
+			CAST(sum(CAST(amount_pkr AS DECIMAL(38, 2))) AS DOUBLE),
+			count(*) FILTER (WHERE location_precision = 1),
+			count(*) FILTER (WHERE location_precision = 3)
+		FROM incidents GROUP BY ALL ORDER BY ALL`
+	var link, sum, old time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := st.BeginRun(ctx, info)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := r.linkGroups(ctx, linkWindowDays); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if err := r.summarize(ctx); err != nil {
+			b.Fatal(err)
+		}
+		link += mid.Sub(start)
+		sum += time.Since(mid)
+		start = time.Now()
+		if _, err := r.conn.ExecContext(ctx, before); err != nil {
+			b.Fatal(err)
+		}
+		old += time.Since(start)
+		r.Rollback()
+	}
+	b.ReportMetric(float64(old.Milliseconds())/float64(b.N), "before-ms")
+	b.ReportMetric(float64(link.Milliseconds())/float64(b.N), "link-ms")
+	b.ReportMetric(float64(sum.Milliseconds())/float64(b.N), "summarize-ms")
+	b.ReportMetric(float64(rows)*float64(b.N)/(link+sum).Seconds(), "rows/s")
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
