@@ -203,7 +203,7 @@ func TestSummary(t *testing.T) {
 	defer st.Close()
 
 	totals := func(incidents, districts int64, first, last string) store.Totals {
-		tot := store.Totals{Incidents: incidents, Districts: districts, Rejected: 3, Runs: 2}
+		tot := store.Totals{Incidents: incidents, Records: incidents, Districts: districts, Rejected: 3, Runs: 2}
 		if first != "" {
 			tot.FirstMonth, tot.LastMonth = month(first), month(last)
 		}
