@@ -3,6 +3,7 @@ module github.com/ocmap/ocmap
 go 1.26.0
 
 require (
+	github.com/adrg/strutil v0.3.1
 	github.com/apache/arrow-go/v18 v18.8.0
 	github.com/duckdb/duckdb-go/v2 v2.10506.0
 	github.com/goccy/go-json v0.10.6

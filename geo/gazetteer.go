@@ -1,0 +1,758 @@
+package geo
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/adrg/strutil/metrics"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Location precision of a [Match]. The values are those of
+// schemas.PrecisionDistrict, schemas.PrecisionProvince and
+// schemas.PrecisionCountry; geo is a leaf and cannot import schemas, so they
+// are repeated here: keep them equal.
+const (
+	PrecisionDistrict int8 = 3
+	PrecisionProvince int8 = 4
+	PrecisionNone     int8 = 6
+)
+
+// How a [Match] was made.
+const (
+	MethodPcode = "pcode"
+	MethodExact = "exact"
+	MethodAlias = "alias"
+	MethodFuzzy = "fuzzy"
+)
+
+// Alias kinds, the kind column of the alias table.
+const (
+	KindVariant    = "variant"    // English spelling variant or abbreviation
+	KindHistorical = "historical" // old name (Lyallpur, "Khyber Agency")
+	KindSuccessor  = "successor"  // district created after the boundary file, inside the target
+	KindPlace      = "place"      // city, town or tehsil inside the target
+	KindUrdu       = "urdu"       // Urdu script name
+)
+
+// Fuzzy matching accepts the best district only when its Jaro-Winkler
+// similarity reaches FuzzyThreshold and beats the next district by
+// FuzzyMargin. Tuned on the suicide-attack file matched with no alias
+// table (TestFuzzyAblation): 0.92 keeps "Nowshehra" (0.978), "Sudhanoti"
+// (0.978) and "Kuram Agency" (0.961) and rejects "D.G Khan" with a KPK hint,
+// whose best is the wrong D. I. Khan at 0.900. The margin leaves a typo of
+// a name found in two provinces unmatched without a hint.
+const (
+	FuzzyThreshold = 0.92
+	FuzzyMargin    = 0.03
+	fuzzyMinRunes  = 4 // shorter keys are too easy to confuse
+	maxCandidates  = 5
+	maxCache       = 1 << 16
+)
+
+// ErrAliasTable is wrapped by every error of [ReadAliases].
+var ErrAliasTable = errors.New("geo: bad alias table")
+
+// Alias is one row of the alias table: Alias denotes District (its name in
+// the reference boundary file) between From and To, both inclusive days; a
+// zero time is open.
+type Alias struct {
+	Alias, District, Province, Kind string
+	From, To                        time.Time
+	Note                            string
+}
+
+var aliasColumns = []string{"alias", "district", "province", "kind", "valid_from", "valid_to", "note"}
+
+// ReadAliases reads the alias table, a CSV file with the header
+// alias,district,province,kind,valid_from,valid_to,note and dates as
+// YYYY-MM-DD. Provinces are stored as [NormalizeProvince] returns them.
+func ReadAliases(r io.Reader) ([]Alias, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%w: line 1: %w", ErrAliasTable, err)
+	}
+	if len(head) != len(aliasColumns) {
+		return nil, fmt.Errorf("%w: line 1: %d columns, want %s", ErrAliasTable, len(head), strings.Join(aliasColumns, ","))
+	}
+	cr.FieldsPerRecord = len(aliasColumns)
+	head[0] = strings.TrimPrefix(head[0], "\ufeff")
+	for i, c := range aliasColumns {
+		if strings.TrimSpace(strings.ToLower(head[i])) != c {
+			return nil, fmt.Errorf("%w: line 1: column %d is %q, want %q", ErrAliasTable, i+1, head[i], c)
+		}
+	}
+	var out []Alias
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrAliasTable, err)
+		}
+		line, _ := cr.FieldPos(0)
+		bad := func(col int, format string, args ...any) error {
+			return fmt.Errorf("%w: line %d: column %q: %s", ErrAliasTable, line, aliasColumns[col], fmt.Sprintf(format, args...))
+		}
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+		}
+		a := Alias{Alias: rec[0], District: rec[1], Kind: rec[3], Note: rec[6]}
+		if nameKey(a.Alias) == "" {
+			return nil, bad(0, "empty alias %q", rec[0])
+		}
+		if a.District == "" {
+			return nil, bad(1, "empty district")
+		}
+		p, ok := NormalizeProvince(rec[2])
+		if !ok {
+			return nil, bad(2, "unknown province %q", rec[2])
+		}
+		a.Province = p
+		switch a.Kind {
+		case KindVariant, KindHistorical, KindSuccessor, KindPlace, KindUrdu:
+		default:
+			return nil, bad(3, "unknown kind %q (want variant, historical, successor, place or urdu)", a.Kind)
+		}
+		for i, d := range []*time.Time{&a.From, &a.To} {
+			if rec[4+i] == "" {
+				continue
+			}
+			if *d, err = time.Parse(time.DateOnly, rec[4+i]); err != nil {
+				return nil, bad(4+i, "date %q is not YYYY-MM-DD", rec[4+i])
+			}
+		}
+		if !a.From.IsZero() && !a.To.IsZero() && a.To.Before(a.From) {
+			return nil, bad(5, "valid_to %s is before valid_from %s", rec[5], rec[4])
+		}
+		out = append(out, a)
+	}
+}
+
+// Match is what [Gazetteer.Match] found for a place name.
+type Match struct {
+	District  int    // index into Boundaries.Districts; -1 when not matched to a district
+	Province  string // the district's province, or the one the hint or name gives
+	Precision int8   // PrecisionDistrict, PrecisionProvince or PrecisionNone
+	Method    string // MethodPcode, MethodExact, MethodAlias, MethodFuzzy; "" when unmatched
+	Score     float64
+	// HintIgnored is set when the name denotes exactly one district and that
+	// district is outside the hinted province: the name wins, since source
+	// province columns are often loose ("D.G Khan", KPK), but the row deserves
+	// a look.
+	HintIgnored bool
+	Candidates  []Candidate // the best few when unmatched, ambiguous or fuzzy
+}
+
+// Candidate is one possible district of an unsure [Match].
+type Candidate struct {
+	District       int
+	Name, Province string
+	Score          float64
+}
+
+// Gazetteer matches place names to the districts of one boundary file. It
+// is built once and safe for concurrent use.
+type Gazetteer struct {
+	b      *Boundaries
+	prov   []string         // canonical province of each district; "" unknown
+	exact  map[string][]int // name key -> districts (several when a name is in two provinces)
+	alias  map[string][]aliasRef
+	fuzzy  []fuzzyRef
+	breaks []time.Time // sorted From and To+1 days: the alias set is constant between two
+	cache  sync.Map    // fuzzyKey -> fuzzyResult
+	cached atomic.Int64
+	hints  sync.Map // province hint as written -> NormalizeProvince
+	nhints atomic.Int64
+	jw     *metrics.JaroWinkler
+}
+
+type aliasRef struct {
+	district int
+	from, to time.Time
+}
+
+func (a aliasRef) active(on time.Time) bool {
+	if on.IsZero() {
+		return true
+	}
+	return (a.from.IsZero() || !on.Before(a.from)) && (a.to.IsZero() || on.Before(a.to.AddDate(0, 0, 1)))
+}
+
+type fuzzyRef struct {
+	key   string
+	runes int
+	aliasRef
+}
+
+// NewGazetteer indexes the district names of b and the aliases. An alias
+// whose district is not in b (by name key, within the alias's province when
+// b has provinces) is resolved through the table's own variant and
+// historical aliases of that district, so one table serves COD-AB and
+// geoBoundaries ("D. I. Khan" against "Dera Ismail Khan"); failing that it
+// is skipped with a warning.
+func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) {
+	if b == nil || len(b.Districts) == 0 {
+		return nil, nil, ErrNoDistricts
+	}
+	g := &Gazetteer{
+		b:     b,
+		prov:  make([]string, len(b.Districts)),
+		exact: make(map[string][]int, len(b.Districts)),
+		alias: make(map[string][]aliasRef, len(aliases)),
+		jw:    &metrics.JaroWinkler{CaseSensitive: true},
+	}
+	var warnings []string
+	warnf := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
+	hasProv := false
+	for i, d := range b.Districts {
+		if d.Province != "" {
+			hasProv = true
+			if p, ok := NormalizeProvince(d.Province); ok {
+				g.prov[i] = p
+			} else {
+				g.prov[i] = d.Province
+			}
+		}
+		k := nameKey(d.Name)
+		if k == "" {
+			warnf("district %s has no usable name", d.Code)
+			continue
+		}
+		g.exact[k] = append(g.exact[k], i)
+		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), aliasRef: aliasRef{district: i}})
+	}
+
+	// lookup finds the one district of b named name, within province when b
+	// has provinces.
+	lookup := func(name, province string) int {
+		found := -1
+		for _, i := range g.exact[nameKey(name)] {
+			if hasProv && g.prov[i] != province {
+				continue
+			}
+			if found >= 0 {
+				return -1
+			}
+			found = i
+		}
+		return found
+	}
+	type target struct{ district, province string }
+	resolved := map[target]int{}
+	resolve := func(t target) int {
+		if i, ok := resolved[t]; ok {
+			return i
+		}
+		i := lookup(t.district, t.province)
+		if i < 0 {
+			// The target's spelling is not this file's: try its other
+			// names, and take the district when they agree on one.
+			var found []int
+			for _, o := range aliases {
+				if o.District != t.district || o.Province != t.province || (o.Kind != KindVariant && o.Kind != KindHistorical) {
+					continue
+				}
+				if j := lookup(o.Alias, t.province); j >= 0 && !slices.Contains(found, j) {
+					found = append(found, j)
+				}
+			}
+			if len(found) == 1 {
+				i = found[0]
+			}
+		}
+		resolved[t] = i
+		return i
+	}
+
+	seen := map[aliasKey]bool{}
+	breaks := map[time.Time]bool{}
+	for _, a := range aliases {
+		i := resolve(target{a.District, a.Province})
+		if i < 0 {
+			warnf("alias %q: district %q (%s) is not in %s; skipped", a.Alias, a.District, a.Province, b.Path)
+			continue
+		}
+		if !hasProv && g.prov[i] == "" {
+			g.prov[i] = a.Province
+		}
+		// A target spelt otherwise in b ("Leiah" for geoBoundaries'
+		// "Layyah") is itself a name of the district.
+		if tk := nameKey(a.District); !slices.Contains(g.exact[tk], i) {
+			g.addAlias(seen, breaks, tk, aliasRef{district: i})
+		}
+		k := nameKey(a.Alias)
+		if other := g.exact[k]; len(other) > 0 && !slices.Contains(other, i) {
+			warnf("alias %q (%s) is also the name of district %s; the district wins", a.Alias, a.District, b.Districts[other[0]].Name)
+		}
+		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To})
+	}
+	for t := range breaks {
+		g.breaks = append(g.breaks, t)
+	}
+	slices.SortFunc(g.breaks, func(a, b time.Time) int { return a.Compare(b) })
+	return g, warnings, nil
+}
+
+type aliasKey struct {
+	key string
+	aliasRef
+}
+
+func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k string, ref aliasRef) {
+	if seen[aliasKey{k, ref}] {
+		return
+	}
+	seen[aliasKey{k, ref}] = true
+	g.alias[k] = append(g.alias[k], ref)
+	g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), aliasRef: ref})
+	if !ref.from.IsZero() {
+		breaks[ref.from] = true
+	}
+	if !ref.to.IsZero() {
+		breaks[ref.to.AddDate(0, 0, 1)] = true
+	}
+}
+
+// Boundaries returns the boundary file the gazetteer indexes.
+func (g *Gazetteer) Boundaries() *Boundaries { return g.b }
+
+// Match finds the district that name denotes on the day on (zero: any day),
+// within the province provinceHint when it is given and known. The order is:
+// code of the boundary file, name, alias in force on that day, the parts of
+// a compound name ("Tangi, Charsadda District"), and last a fuzzy match over
+// the names and aliases of the hinted province.
+func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
+	hint := g.province(provinceHint)
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return g.unmatched(hint, nil)
+	}
+	if i, ok := g.b.codes[strings.ToUpper(name)]; ok {
+		return g.matched(i, MethodPcode, 1, hint)
+	}
+	key := nameKey(name)
+	if key == "" {
+		return g.unmatched(hint, nil)
+	}
+	if m, ok := g.resolve(key, hint, on); ok {
+		return m
+	}
+	if m, ok := g.compound(name, hint, on); ok {
+		return m
+	}
+	if p, ok := NormalizeProvince(name); ok {
+		if hint == "" || hint == p {
+			return g.unmatched(p, nil)
+		}
+	}
+	if len([]rune(key)) < fuzzyMinRunes {
+		return g.unmatched(hint, nil)
+	}
+	return g.fuzzyMatch(key, hint, on)
+}
+
+// province is NormalizeProvince, memoised: a source has few distinct
+// province spellings and every row carries one.
+func (g *Gazetteer) province(s string) string {
+	if v, ok := g.hints.Load(s); ok {
+		return v.(string)
+	}
+	p, _ := NormalizeProvince(s)
+	if g.nhints.Add(1) <= maxCache {
+		g.hints.Store(s, p)
+	}
+	return p
+}
+
+// resolve tries the names, then the aliases, first within the hinted
+// province and then anywhere. ok is false when nothing matched; an
+// ambiguous name returns ok with an unmatched Match and its candidates.
+func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
+	exact := g.exact[key]
+	var aliases []int
+	for _, a := range g.alias[key] {
+		if a.active(on) && !slices.Contains(aliases, a.district) {
+			aliases = append(aliases, a.district)
+		}
+	}
+	if len(exact) == 0 && len(aliases) == 0 {
+		return Match{}, false
+	}
+	phases := []string{hint}
+	if hint != "" {
+		phases = append(phases, "")
+	}
+	for _, p := range phases {
+		for _, try := range []struct {
+			ds     []int
+			method string
+		}{{exact, MethodExact}, {aliases, MethodAlias}} {
+			var in []int
+			for _, i := range try.ds {
+				if p == "" || g.prov[i] == p {
+					in = append(in, i)
+				}
+			}
+			switch {
+			case len(in) == 1:
+				m := g.matched(in[0], try.method, 1, hint)
+				m.HintIgnored = hint != "" && g.prov[in[0]] != hint
+				return m, true
+			case len(in) > 1:
+				return g.ambiguous(in, hint), true
+			}
+		}
+	}
+	return Match{}, false
+}
+
+// compound matches a name made of parts, "Ghallanai, Mohmand Agency" or
+// "Shabqadar-Charsadda", when all parts that match agree on one district.
+func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
+	parts := strings.FieldsFunc(name, func(r rune) bool {
+		return strings.ContainsRune(",;/()-–،", r)
+	})
+	if len(parts) < 2 {
+		return Match{}, false
+	}
+	found, method, hintIgnored := -1, MethodExact, false
+	var all []int
+	for _, p := range parts {
+		k := nameKey(p)
+		if k == "" {
+			continue
+		}
+		m, ok := g.resolve(k, hint, on)
+		if !ok || m.District < 0 {
+			continue
+		}
+		if m.Method == MethodAlias {
+			method = MethodAlias
+		}
+		hintIgnored = hintIgnored || m.HintIgnored
+		if !slices.Contains(all, m.District) {
+			all = append(all, m.District)
+		}
+		found = m.District
+	}
+	switch {
+	case len(all) == 1:
+		m := g.matched(found, method, 1, hint)
+		m.HintIgnored = hintIgnored
+		return m, true
+	case len(all) > 1:
+		return g.ambiguous(all, hint), true
+	}
+	return Match{}, false
+}
+
+type fuzzyKey struct {
+	key, province string
+	epoch         int
+}
+
+type fuzzyResult struct {
+	cands []Candidate // best first; Name and Province filled
+}
+
+// fuzzyMatch scores key against every name and alias of the hinted province
+// in force on the day on. Results are cached per key, province and epoch
+// (the stretch of days between two alias dates, when the alias set is the
+// same).
+func (g *Gazetteer) fuzzyMatch(key, hint string, on time.Time) Match {
+	epoch := -1
+	if !on.IsZero() {
+		epoch = sort.Search(len(g.breaks), func(i int) bool { return g.breaks[i].After(on) })
+	}
+	fk := fuzzyKey{key, hint, epoch}
+	var res fuzzyResult
+	if v, ok := g.cache.Load(fk); ok {
+		res = v.(fuzzyResult)
+	} else {
+		res = g.score(key, hint, on)
+		if g.cached.Add(1) > maxCache {
+			g.cache.Clear()
+			g.cached.Store(0)
+		}
+		g.cache.Store(fk, res)
+	}
+	cands := slices.Clone(res.cands)
+	if len(cands) > 0 && cands[0].Score >= FuzzyThreshold &&
+		(len(cands) == 1 || cands[0].Score-cands[1].Score >= FuzzyMargin) {
+		m := g.matched(cands[0].District, MethodFuzzy, cands[0].Score, hint)
+		m.Candidates = cands
+		return m
+	}
+	return g.unmatched(hint, cands)
+}
+
+func (g *Gazetteer) score(key, hint string, on time.Time) fuzzyResult {
+	best := map[int]float64{}
+	n := len([]rune(key))
+	for _, f := range g.fuzzy {
+		if hint != "" && g.prov[f.district] != hint {
+			continue
+		}
+		if !f.active(on) {
+			continue
+		}
+		// When one key is less than half the other, Jaro-Winkler is at
+		// most 0.9, under the threshold: skip the comparison.
+		if f.runes*2 < n || n*2 < f.runes {
+			continue
+		}
+		s := g.jw.Compare(key, f.key)
+		if s > best[f.district] {
+			best[f.district] = s
+		}
+	}
+	var cands []Candidate
+	for i, s := range best {
+		cands = append(cands, Candidate{District: i, Name: g.b.Districts[i].Name, Province: g.prov[i], Score: s})
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return a.District - b.District
+	})
+	if len(cands) > maxCandidates {
+		cands = cands[:maxCandidates:maxCandidates]
+	}
+	return fuzzyResult{cands: cands}
+}
+
+func (g *Gazetteer) matched(i int, method string, score float64, hint string) Match {
+	p := g.prov[i]
+	if p == "" {
+		p = hint
+	}
+	return Match{District: i, Province: p, Precision: PrecisionDistrict, Method: method, Score: score}
+}
+
+// ambiguous is the Match of a name that denotes several districts; when
+// they share a province (Karachi), the province is known.
+func (g *Gazetteer) ambiguous(ds []int, hint string) Match {
+	cands := make([]Candidate, len(ds))
+	prov := g.prov[ds[0]]
+	for j, i := range ds {
+		cands[j] = Candidate{District: i, Name: g.b.Districts[i].Name, Province: g.prov[i], Score: 1}
+		if g.prov[i] != prov {
+			prov = ""
+		}
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int { return a.District - b.District })
+	if hint != "" {
+		prov = hint
+	}
+	return g.unmatched(prov, cands)
+}
+
+func (g *Gazetteer) unmatched(province string, cands []Candidate) Match {
+	m := Match{District: -1, Province: province, Precision: PrecisionNone, Candidates: cands}
+	if province != "" {
+		m.Precision = PrecisionProvince
+	}
+	return m
+}
+
+// Province names as the OCHA COD-AB 2022 file spells them (ADM1_EN).
+const (
+	Punjab            = "Punjab"
+	Sindh             = "Sindh"
+	KhyberPakhtunkhwa = "Khyber Pakhtunkhwa"
+	Balochistan       = "Balochistan"
+	Islamabad         = "Islamabad"
+	GilgitBaltistan   = "Gilgit Baltistan"
+	AzadKashmir       = "Azad Kashmir"
+)
+
+var provinceNames = map[string][]string{
+	Punjab: {"Punjab", "Panjab", "پنجاب"},
+	Sindh:  {"Sindh", "Sind", "سندھ"},
+	KhyberPakhtunkhwa: {"Khyber Pakhtunkhwa", "Khyber Pakhtoonkhwa", "Khyber Pukhtunkhwa", "Pakhtunkhwa",
+		"KP", "KPK", "NWFP", "North-West Frontier Province", "North West Frontier", "Sarhad",
+		// FATA was merged into KP in 2018; its districts are KP's in every
+		// boundary file since.
+		"FATA", "Federally Administered Tribal Areas", "Tribal Areas",
+		"خیبر پختونخوا", "خیبر پختونخواہ", "سرحد", "فاٹا", "قبائلی علاقہ جات"},
+	Balochistan: {"Balochistan", "Baluchistan", "Balochistan Province", "بلوچستان"},
+	Islamabad: {"Islamabad", "ICT", "Islamabad Capital Territory", "Federal", "Federal Capital",
+		"Federal Capital Territory", "Capital", "اسلام آباد", "وفاق", "وفاقی دارالحکومت"},
+	GilgitBaltistan: {"Gilgit Baltistan", "Gilgit-Baltistan", "GB", "G.B.", "Northern Areas", "گلگت بلتستان"},
+	AzadKashmir: {"Azad Kashmir", "Azad Jammu and Kashmir", "Azad Jammu & Kashmir", "Azad Jammu Kashmir",
+		"AJK", "AJ&K", "AJ and K", "Kashmir", "آزاد کشمیر", "آزاد جموں و کشمیر"},
+}
+
+var provinceKeys = func() map[string]string {
+	m := map[string]string{}
+	for p, names := range provinceNames {
+		for _, n := range names {
+			m[nameKey(n)] = p
+		}
+	}
+	return m
+}()
+
+// NormalizeProvince returns the province that s names, spelt as in the
+// COD-AB 2022 file: "KPK", "NWFP" and "FATA" give "Khyber Pakhtunkhwa",
+// "ICT" and "Capital" "Islamabad", "AJK" "Azad Kashmir". ok is false for an
+// unknown or empty name.
+func NormalizeProvince(s string) (string, bool) {
+	p, ok := provinceKeys[nameKey(s)]
+	return p, ok
+}
+
+// Words a name carries that say what kind of unit it is, not which.
+var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "division", "town",
+	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈویژن", "ڈسٹرکٹ")
+
+// Qualifiers whose place in a name varies ("Karachi East", "East Karachi";
+// "Dir Lower", "Lower Dir"): they are sorted to the front of the key. Urdu
+// بالا/اپر is upper and پائین/لوئر/زیریں lower.
+var qualifiers = func() map[string]string {
+	m := map[string]string{}
+	for q, words := range map[string][]string{
+		"upper":   {"upper", "بالا", "اپر"},
+		"lower":   {"lower", "پائین", "لوئر", "زیریں"},
+		"east":    {"east", "شرقی"},
+		"west":    {"west", "غربی"},
+		"north":   {"north", "شمالی"},
+		"south":   {"south", "جنوبی"},
+		"central": {"central", "وسطی"},
+	} {
+		for _, w := range words {
+			m[foldWord(w)] = q
+		}
+	}
+	return m
+}()
+
+func wordSet(words ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words {
+		m[foldWord(w)] = true
+	}
+	return m
+}
+
+func foldWord(w string) string {
+	ws := words(w)
+	if len(ws) != 1 {
+		panic("geo: not one word: " + w)
+	}
+	return ws[0]
+}
+
+// nameKey is the key names are compared by: [NormalizeName] (case, spaces
+// and punctuation folded) after these steps on the words of the name:
+//   - Urdu and Arabic letter variants fold (ي ى→ی, ك→ک, ه ھ ة ە→ہ), marks,
+//     tatweel and joiners go, Arabic-Indic digits become ASCII;
+//   - words for the kind of unit go ("District", "Agency", ضلع), as does a
+//     leading "FR"/"Frontier Region" (a Frontier Region is now part of the
+//     district it was named after);
+//   - qualifiers (upper, lower, east, ...) move to the front, sorted.
+func nameKey(s string) string {
+	ws := words(s)
+	if len(ws) > 1 {
+		kept := ws[:0:0]
+		for _, w := range ws {
+			if !dropWords[w] {
+				kept = append(kept, w)
+			}
+		}
+		if len(kept) > 0 {
+			ws = kept
+		}
+	}
+	switch {
+	case len(ws) > 1 && ws[0] == "fr":
+		ws = ws[1:]
+	case len(ws) > 2 && ws[0] == "f" && ws[1] == "r", len(ws) > 2 && ws[0] == "frontier" && ws[1] == "region":
+		ws = ws[2:]
+	}
+	var quals, rest []string
+	for _, w := range ws {
+		if q, ok := qualifiers[w]; ok {
+			quals = append(quals, q)
+		} else {
+			rest = append(rest, w)
+		}
+	}
+	if len(rest) == 0 {
+		return strings.Join(ws, "")
+	}
+	sort.Strings(quals)
+	return strings.Join(quals, "") + strings.Join(rest, "")
+}
+
+// words splits s into lower-case, script-folded words.
+func words(s string) []string {
+	var out []string
+	var sb strings.Builder
+	flush := func() {
+		if sb.Len() > 0 {
+			out = append(out, sb.String())
+			sb.Reset()
+		}
+	}
+	if !isASCII(s) {
+		s = norm.NFD.String(s)
+	}
+	for _, r := range s {
+		switch {
+		case r == '\u0640' || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Cf, r):
+			// tatweel, diacritics (and the accents NFD split off), ZWNJ
+		case r >= '\u0660' && r <= '\u0669':
+			sb.WriteRune('0' + r - '\u0660')
+		case r >= '\u06F0' && r <= '\u06F9':
+			sb.WriteRune('0' + r - '\u06F0')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			sb.WriteRune(foldRune(unicode.ToLower(r)))
+		case r == '\'' || r == '’':
+			// "Ahmed'pur" is one word
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func foldRune(r rune) rune {
+	switch r {
+	case 'ي', 'ى', 'ې': // Arabic yeh, alef maksura, Pashto yeh
+		return 'ی'
+	case 'ك':
+		return 'ک'
+	case 'ه', 'ھ', 'ة', 'ە': // heh, do-chashmi heh, teh marbuta, ae
+		return 'ہ'
+	}
+	return r
+}
