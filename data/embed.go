@@ -12,6 +12,12 @@
 //
 // [Layouts] holds layouts/*.yaml, the builtin source layouts (see package
 // pipeline/layout); `ocmap layouts` lists them.
+//
+// # Gazetteer
+//
+// [GazetteerAliases] is gazetteer/aliases.csv: spelling variants,
+// historical names, successor districts, places and Urdu names of the
+// districts, with the dates they apply; read it with geo.ReadAliases.
 package data
 
 import _ "embed"

@@ -328,7 +328,18 @@ func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, 
 }
 
 // Boundaries returns the boundary file the gazetteer indexes.
+// Boundaries returns the boundary file the Gazetteer matches names to.
 func (g *Gazetteer) Boundaries() *Boundaries { return g.b }
+
+// Epoch numbers the stretch of days holding on between two dates of the
+// alias table (-1 for the zero time): Match gives the same answer for one
+// name on any two days of one epoch, so callers may cache by it.
+func (g *Gazetteer) Epoch(on time.Time) int {
+	if on.IsZero() {
+		return -1
+	}
+	return sort.Search(len(g.breaks), func(i int) bool { return g.breaks[i].After(on) })
+}
 
 // Match finds the district that name denotes on the day on (zero: any day),
 // within the province provinceHint when it is given and known. The order is:
@@ -474,11 +485,7 @@ type fuzzyResult struct {
 // (the stretch of days between two alias dates, when the alias set is the
 // same).
 func (g *Gazetteer) fuzzyMatch(key, hint string, on time.Time) Match {
-	epoch := -1
-	if !on.IsZero() {
-		epoch = sort.Search(len(g.breaks), func(i int) bool { return g.breaks[i].After(on) })
-	}
-	fk := fuzzyKey{key, hint, epoch}
+	fk := fuzzyKey{key, hint, g.Epoch(on)}
 	var res fuzzyResult
 	if v, ok := g.cache.Load(fk); ok {
 		res = v.(fuzzyResult)

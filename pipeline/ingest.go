@@ -233,7 +233,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	nzs := make([]*normalize.Normalizer, workers)
 	var wg sync.WaitGroup
 	for w := range nzs {
-		nz := normalize.New(mem, &chunkReader{in: work, free: free}, loc, normalize.Options{
+		nz := normalize.New(mem, &chunkReader{in: work, free: free}, loc.Worker(), normalize.Options{
 			File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Header: header,
 		})
 		defer nz.Release()

@@ -52,7 +52,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	defer spill.Close()
 
 	mem := memory.NewGoAllocator()
-	nz, schema, err := newLayoutNormalizer(mem, in.src, loc, l, normalize.Options{
+	nz, schema, err := newLayoutNormalizer(mem, in.src, loc.Worker(), l, normalize.Options{
 		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Hasher: hasher,
 	})
 	if err != nil {

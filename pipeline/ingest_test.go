@@ -270,7 +270,7 @@ func smallRejects(runID int64, file string) []rejectRow {
 		{runID, file, 7, "category", `unknown category "narcotics"; expected one of terror_financing, drug_trafficking, human_trafficking, cybercrime`, smallRows[5]},
 		{runID, file, 8, "occurred_on", `no such date: "2023-02-30"`, smallRows[6]},
 		{runID, file, 9, "lat", "coordinates are outside every district and no district name is given", smallRows[7]},
-		{runID, file, 10, "district_hint", "unknown district name (not a district name or code of the boundary file)", smallRows[8]},
+		{runID, file, 10, "district_hint", `unknown district name: "Atlantis"`, smallRows[8]},
 		{runID, file, 14, "(record)", "has 10 fields, the header has 11", smallRows[11]},
 	}
 }

@@ -157,16 +157,16 @@ var fixtureDistricts = []struct{ code, name, province string }{
 	{"T06", "Sialkot", "Punjab"},
 }
 
-func (fixturePlacer) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8, string, string, bool) {
+func (fixturePlacer) Place(q *schemas.PlaceQuery) schemas.Placement {
 	for i, d := range fixtureDistricts {
-		if strings.EqualFold(strings.TrimSpace(string(hint)), d.name) {
-			return i, 2, "", "", true
+		if strings.EqualFold(strings.TrimSpace(string(q.Hint)), d.name) {
+			return schemas.Placement{District: i, Precision: schemas.PrecisionDistrict, Method: schemas.MethodExact, Score: 1, OK: true}
 		}
 	}
-	if len(hint) == 0 {
-		return 0, 0, schemas.FieldDistrictHint, "no district name", false
+	if len(q.Hint) == 0 {
+		return schemas.Placement{Field: schemas.FieldDistrictHint, Reason: "no district name"}
 	}
-	return 0, 0, schemas.FieldDistrictHint, "unknown district", false
+	return schemas.Placement{Field: schemas.FieldDistrictHint, Reason: "unknown district"}
 }
 
 func (fixturePlacer) District(i int) (string, string, string) {

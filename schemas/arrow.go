@@ -52,6 +52,9 @@ const (
 	IDistrictName
 	IProvince
 	ILocationPrecision
+	IMatchMethod
+	IMatchScore
+	ILocationNote
 	IPlace
 	IProvinceHint
 	ISourceRef
@@ -63,7 +66,6 @@ const (
 	IDatePrecision
 	IVictims
 	ILayout
-	ILocationNote
 	IPersonKeys
 )
 
@@ -100,6 +102,10 @@ const (
 	// it: coordinates swapped back, or a point outside every district that
 	// was placed by its district name.
 	FieldLocationNote = "location_note"
+	// FieldMatchMethod says how the district was found (Method*), and
+	// FieldMatchScore how sure the match is (1 but for fuzzy matches).
+	FieldMatchMethod = "match_method"
+	FieldMatchScore  = "match_score"
 	// FieldPersonKeys holds the keyed hashes of the personal columns a
 	// layout keeps for linking, as "kind=h:…" separated by spaces.
 	FieldPersonKeys = "person_keys"
@@ -110,10 +116,13 @@ const (
 // but for date_precision 1 (day) and layout "canonical". iccs_code comes from
 // the legal crosswalk when a row cites a statute section.
 var Incidents = arrow.NewSchema(append(Normalized.Fields(),
-	arrow.Field{Name: FieldDistrictCode, Type: arrow.BinaryTypes.String},
-	arrow.Field{Name: FieldDistrictName, Type: arrow.BinaryTypes.String},
+	arrow.Field{Name: FieldDistrictCode, Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: FieldDistrictName, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldProvince, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldLocationPrecision, Type: arrow.PrimitiveTypes.Int8},
+	arrow.Field{Name: FieldMatchMethod, Type: arrow.BinaryTypes.String},
+	arrow.Field{Name: FieldMatchScore, Type: arrow.PrimitiveTypes.Float32},
+	arrow.Field{Name: FieldLocationNote, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldPlace, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldProvinceHint, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldSourceRef, Type: arrow.BinaryTypes.String, Nullable: true},
@@ -125,12 +134,11 @@ var Incidents = arrow.NewSchema(append(Normalized.Fields(),
 	arrow.Field{Name: FieldDatePrecision, Type: arrow.PrimitiveTypes.Int8, Nullable: true},
 	arrow.Field{Name: FieldVictims, Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	arrow.Field{Name: FieldLayout, Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: FieldLocationNote, Type: arrow.BinaryTypes.String, Nullable: true},
 	arrow.Field{Name: FieldPersonKeys, Type: arrow.BinaryTypes.String, Nullable: true},
 ), nil)
 
 // IncidentsCore is the first part of [Incidents], up to and including
-// location_precision: what the canonical layout gives. Its batches leave the
+// location_note: what the canonical layout gives. Its batches leave the
 // layout-only columns out and the store fills them from column defaults
 // (null; date_precision 1; layout "canonical"), which keeps the canonical
 // path as fast as before those columns existed.

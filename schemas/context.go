@@ -37,6 +37,8 @@ const (
 	CProvince
 	CLocationPrecision
 	CLocationNote
+	CMatchMethod
+	CMatchScore
 )
 
 // Context is the shape of context events: incidents outside the four
@@ -61,9 +63,11 @@ var Context = arrow.NewSchema([]arrow.Field{
 	{Name: FieldSourceLine, Type: arrow.PrimitiveTypes.Int64},
 	{Name: FieldRunID, Type: arrow.PrimitiveTypes.Int64},
 	{Name: FieldLayout, Type: arrow.BinaryTypes.String},
-	{Name: FieldDistrictCode, Type: arrow.BinaryTypes.String},
-	{Name: FieldDistrictName, Type: arrow.BinaryTypes.String},
+	{Name: FieldDistrictCode, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: FieldDistrictName, Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: FieldProvince, Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: FieldLocationPrecision, Type: arrow.PrimitiveTypes.Int8},
 	{Name: FieldLocationNote, Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: FieldMatchMethod, Type: arrow.BinaryTypes.String},
+	{Name: FieldMatchScore, Type: arrow.PrimitiveTypes.Float32},
 }, nil)

@@ -1,51 +1,54 @@
 // Package locate places incidents in districts: by point-in-polygon when a
-// row has coordinates, by district name or code when it has only a name.
+// row has coordinates, by the gazetteer when it has only a place name.
 package locate
 
 import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/paulmach/orb"
 
+	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/schemas"
 )
 
-// Locator places rows using one boundary file. It is safe for concurrent use.
+// Locator places rows using one boundary file and the gazetteer built over
+// it. It is safe for concurrent use; [Locator.Worker] gives each goroutine
+// a cache of the names it has matched.
 type Locator struct {
-	b  *geo.Boundaries
-	ix *geo.Index
+	b        *geo.Boundaries
+	ix       *geo.Index
+	g        *geo.Gazetteer
+	warnings []string
 }
 
-// New builds the spatial index over b.
+// New builds the spatial index and the gazetteer (with the alias table
+// embedded in the binary) over b.
 func New(b *geo.Boundaries) *Locator {
-	return &Locator{b: b, ix: geo.NewIndex(b.Polygons)}
+	aliases, err := geo.ReadAliases(bytes.NewReader(data.GazetteerAliases))
+	if err != nil {
+		panic("locate: the embedded alias table: " + err.Error()) // tested; cannot happen in a build
+	}
+	g, warnings, err := geo.NewGazetteer(b, aliases)
+	if err != nil {
+		panic("locate: the embedded alias table: " + err.Error())
+	}
+	return &Locator{b: b, ix: geo.NewIndex(b.Polygons), g: g, warnings: warnings}
 }
 
 // Boundaries returns the boundary file the Locator uses.
 func (l *Locator) Boundaries() *geo.Boundaries { return l.b }
 
-// Place implements normalize.Placer. A point inside a district wins; a point
-// outside every district falls back to the district name when one is given
-// and known; otherwise the row is rejected.
-func (l *Locator) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8, string, string, bool) {
-	if hasPoint {
-		if i := l.ix.Locate(orb.Point{lon, lat}); i >= 0 {
-			return i, schemas.PrecisionPoint, "", "", true
-		}
-	}
-	if len(hint) > 0 {
-		if i := l.b.LookupName(string(hint)); i >= 0 {
-			return i, schemas.PrecisionDistrict, "", "", true
-		}
-		if hasPoint {
-			return 0, 0, schemas.FieldLat, "coordinates are outside every district and the district name is not known", false
-		}
-		return 0, 0, schemas.FieldDistrictHint, "unknown district name (not a district name or code of the boundary file)", false
-	}
-	if hasPoint {
-		return 0, 0, schemas.FieldLat, "coordinates are outside every district and no district name is given", false
-	}
-	return 0, 0, schemas.FieldLat, "no coordinates and no district name", false
-}
+// Gazetteer returns the gazetteer over the Locator's boundaries.
+func (l *Locator) Gazetteer() *geo.Gazetteer { return l.g }
+
+// Warnings lists the aliases of the table that name no district of the
+// boundary file (expected for other frames: geoBoundaries lacks newer
+// districts).
+func (l *Locator) Warnings() []string { return l.warnings }
 
 // Locate returns the district holding the point, or -1.
 func (l *Locator) Locate(lon, lat float64) int { return l.ix.Locate(orb.Point{lon, lat}) }
@@ -54,4 +57,160 @@ func (l *Locator) Locate(lon, lat float64) int { return l.ix.Locate(orb.Point{lo
 func (l *Locator) District(i int) (code, name, province string) {
 	d := &l.b.Districts[i]
 	return d.Code, d.Name, d.Province
+}
+
+// Place implements normalize.Placer without a cache.
+func (l *Locator) Place(q *schemas.PlaceQuery) schemas.Placement {
+	return l.place(q, l.match)
+}
+
+// match asks the gazetteer.
+func (l *Locator) match(hint, province []byte, on int32) geo.Match {
+	return l.g.Match(string(hint), string(province), day(on))
+}
+
+func day(on int32) time.Time {
+	if on == 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(on)*86400, 0).UTC()
+}
+
+// place decides. A point inside a district wins; when the row also names a
+// place in another district, the disagreement is noted. A row without a
+// point inside a district is placed by its name through the gazetteer; a
+// name the gazetteer cannot settle on one district keeps the row in its
+// province when that is known (precision 4), else rejects it with the
+// candidates.
+func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte, on int32) geo.Match) schemas.Placement {
+	if q.HasPoint {
+		if i := l.ix.Locate(orb.Point{q.Lon, q.Lat}); i >= 0 {
+			p := schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
+			if len(q.Hint) > 0 {
+				if m := match(q.Hint, q.Province, q.On); m.District >= 0 && m.District != i {
+					p.Note = fmt.Sprintf("the point is in %s but the name %s is %s: the point is kept",
+						l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name)
+				}
+			}
+			return p
+		}
+	}
+	outside := ""
+	if q.HasPoint {
+		outside = "coordinates outside every district: "
+	}
+	if len(q.Hint) == 0 {
+		if prov, ok := geo.NormalizeProvince(string(q.Province)); ok {
+			return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince,
+				Province: prov, Note: outside + "no district name: kept in the province", OK: true}
+		}
+		if q.HasPoint {
+			return schemas.Placement{Field: schemas.FieldLat, Reason: "coordinates are outside every district and no district name is given"}
+		}
+		return schemas.Placement{Field: schemas.FieldLat, Reason: "no coordinates and no district name"}
+	}
+	m := match(q.Hint, q.Province, q.On)
+	if m.District >= 0 {
+		p := schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true}
+		switch {
+		case outside != "":
+			p.Note = schemas.NoteByName
+		case m.HintIgnored:
+			p.Note = fmt.Sprintf("the name is in %s, not in the province given (%s)", m.Province, quote(q.Province))
+		}
+		return p
+	}
+	cands := candidates(m)
+	if m.Province != "" {
+		note := fmt.Sprintf("%sthe name %s is not one district", outside, quote(q.Hint))
+		if cands != "" {
+			note += " (" + cands + ")"
+		}
+		return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince,
+			Province: m.Province, Note: note + ": kept in the province", OK: true}
+	}
+	field, reason := schemas.FieldDistrictHint, "unknown district name"
+	if q.HasPoint {
+		field, reason = schemas.FieldLat, "coordinates are outside every district and the district name is not known"
+	}
+	if cands != "" {
+		reason += " (" + cands + ")"
+	}
+	return schemas.Placement{Field: field, Reason: reason}
+}
+
+// minCandidate is the similarity below which a candidate is not worth
+// showing: "Atlantis" is not "Alpha" (0.69).
+const minCandidate = 0.8
+
+// candidates lists a match's best candidates, "closest: Swat 0.87, Dir 0.85".
+func candidates(m geo.Match) string {
+	parts := make([]string, 0, 3)
+	for _, c := range m.Candidates {
+		if len(parts) == 3 || c.Score < minCandidate {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %.2f", c.Name, c.Score))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "closest: " + strings.Join(parts, ", ")
+}
+
+// quote shows a place name as written, shortened, with anything that looks
+// like personal data withheld.
+func quote(b []byte) string {
+	if schemas.LooksPersonal(b) {
+		return "(withheld: looks like personal data)"
+	}
+	s := strings.TrimSpace(string(b))
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// Worker is a Locator for one goroutine: it remembers the names it has
+// matched, so a file that names Lahore a million times asks the gazetteer
+// once.
+type Worker struct {
+	*Locator
+	cache map[string][]cached
+	n     int
+}
+
+type cached struct {
+	province string
+	epoch    int
+	m        geo.Match
+}
+
+// maxCached bounds a Worker's memory: past it the cache starts over.
+const maxCached = 1 << 14
+
+// Worker returns a placer for one goroutine.
+func (l *Locator) Worker() *Worker {
+	return &Worker{Locator: l, cache: map[string][]cached{}}
+}
+
+// Place implements normalize.Placer.
+func (w *Worker) Place(q *schemas.PlaceQuery) schemas.Placement {
+	return w.place(q, w.match)
+}
+
+func (w *Worker) match(hint, province []byte, on int32) geo.Match {
+	epoch := w.g.Epoch(day(on))
+	for _, c := range w.cache[string(hint)] {
+		if c.epoch == epoch && c.province == string(province) {
+			return c.m
+		}
+	}
+	m := w.Locator.match(hint, province, on)
+	if w.n++; w.n > maxCached {
+		clear(w.cache)
+		w.n = 1
+	}
+	w.cache[string(hint)] = append(w.cache[string(hint)], cached{province: string(province), epoch: epoch, m: m})
+	return m
 }

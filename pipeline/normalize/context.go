@@ -105,12 +105,12 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldInjured, reason)
 	}
 	hint := n.hint.get(fields)
-	district, precision, note, field, reason, ok := n.locate(&lon, &lat, hasLat, hint)
-	if !ok {
-		if field == schemas.FieldDistrictHint && hint != "" {
-			reason += ": " + show([]byte(hint))
+	pl := n.locate(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
+	if !pl.OK {
+		if pl.Field == schemas.FieldDistrictHint && hint != "" {
+			pl.Reason += ": " + show([]byte(hint))
 		}
-		return n.fail(field, reason)
+		return n.fail(pl.Field, pl.Reason)
 	}
 
 	b := n.b
@@ -139,12 +139,17 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.CSourceLine).(*array.Int64Builder).Append(n.src.Line())
 	b.Field(schemas.CRunID).(*array.Int64Builder).Append(n.opt.RunID)
 	str(schemas.CLayout, n.l.Name)
-	code, name, province := n.placer.District(district)
-	str(schemas.CDistrictCode, code)
-	str(schemas.CDistrictName, name)
+	code, name, province := "", "", pl.Province
+	if pl.District >= 0 {
+		code, name, province = n.placer.District(pl.District)
+	}
+	opt(schemas.CDistrictCode, code)
+	opt(schemas.CDistrictName, name)
 	opt(schemas.CProvince, province)
-	b.Field(schemas.CLocationPrecision).(*array.Int8Builder).Append(precision)
-	opt(schemas.CLocationNote, note)
+	b.Field(schemas.CLocationPrecision).(*array.Int8Builder).Append(pl.Precision)
+	opt(schemas.CLocationNote, pl.Note)
+	str(schemas.CMatchMethod, pl.Method)
+	b.Field(schemas.CMatchScore).(*array.Float32Builder).Append(pl.Score)
 	return schemas.RowError{}, true
 }
 

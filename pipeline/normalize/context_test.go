@@ -105,13 +105,13 @@ func TestContext(t *testing.T) {
 	wantRows := []string{
 		"incident_id=T-1 event_type=attack_on_politician occurred_on=1951-10-16 date_precision=1 lat=33.6058 lon=73.0437 " +
 			"place=Café Bagh, Alpha district_hint=Alpha province_hint=Punjab source=Test description=Target killed=1 injured=1 " +
-			"source_file=input.csv source_line=2 run_id=7 layout=test-attacks district_code=PK001 district_name=Alpha province=North location_precision=1 location_note=-",
+			"source_file=input.csv source_line=2 run_id=7 layout=test-attacks district_code=PK001 district_name=Alpha province=North location_precision=1 location_note=- match_method=point match_score=1",
 		"incident_id=T-2 event_type=attack_on_politician occurred_on=2008-05-09 date_precision=1 lat=- lon=- " +
 			"place=House, Aikman Road, alpha district_hint=alpha province_hint=Punjab source=Test description=Residence killed=0 injured=2 " +
-			"source_file=input.csv source_line=3 run_id=7 layout=test-attacks district_code=PK001 district_name=Alpha province=North location_precision=3 location_note=-",
+			"source_file=input.csv source_line=3 run_id=7 layout=test-attacks district_code=PK001 district_name=Alpha province=North location_precision=3 location_note=- match_method=exact match_score=1",
 		"incident_id=T-8 event_type=attack_on_politician occurred_on=2005-01-05 date_precision=1 lat=- lon=- " +
 			"place=Jalsa gah, beta district_hint=beta province_hint=KP source=Test description=call [PHONE] for details killed=- injured=- " +
-			"source_file=input.csv source_line=9 run_id=7 layout=test-attacks district_code=PK002 district_name=Beta province=- location_precision=3 location_note=-",
+			"source_file=input.csv source_line=9 run_id=7 layout=test-attacks district_code=PK002 district_name=Beta province=- location_precision=3 location_note=- match_method=exact match_score=1",
 	}
 	if len(rows) != len(wantRows) {
 		t.Fatalf("accepted %d rows, want %d:\n%s", len(rows), len(wantRows), strings.Join(rows, "\n"))

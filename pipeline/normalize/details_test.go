@@ -27,17 +27,17 @@ func (boxPlacer) Locate(lon, lat float64) int {
 	return -1
 }
 
-func (p boxPlacer) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8, string, string, bool) {
-	if hasPoint && p.Locate(lon, lat) == 0 {
-		return 0, schemas.PrecisionPoint, "", "", true
+func (p boxPlacer) Place(q *schemas.PlaceQuery) schemas.Placement {
+	if q.HasPoint && p.Locate(q.Lon, q.Lat) == 0 {
+		return schemas.Placement{Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 	}
-	if string(hint) == "alpha" {
-		return 0, schemas.PrecisionDistrict, "", "", true
+	if string(q.Hint) == "alpha" {
+		return schemas.Placement{Precision: schemas.PrecisionDistrict, Method: schemas.MethodExact, Score: 1, OK: true}
 	}
-	if hasPoint {
-		return 0, 0, schemas.FieldLat, "coordinates are outside every district", false
+	if q.HasPoint {
+		return schemas.Placement{Field: schemas.FieldLat, Reason: "coordinates are outside every district"}
 	}
-	return 0, 0, schemas.FieldDistrictHint, "unknown district name", false
+	return schemas.Placement{Field: schemas.FieldDistrictHint, Reason: "unknown district name"}
 }
 
 func (boxPlacer) District(int) (code, name, province string) { return "PK001", "Alpha", "North" }

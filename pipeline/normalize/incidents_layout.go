@@ -270,12 +270,12 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		}
 	}
 	hint := n.hint.get(fields)
-	district, precision, note, field, reason, ok := n.locate(&lon, &lat, hasLat, hint)
-	if !ok {
-		if field == schemas.FieldDistrictHint && hint != "" {
-			reason += ": " + show([]byte(hint))
+	pl := n.locate(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
+	if !pl.OK {
+		if pl.Field == schemas.FieldDistrictHint && hint != "" {
+			pl.Reason += ": " + show([]byte(hint))
 		}
-		return n.fail(field, reason)
+		return n.fail(pl.Field, pl.Reason)
 	}
 
 	b := n.b
@@ -308,11 +308,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	str(schemas.NSourceFile, n.opt.File)
 	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.src.Line())
 	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
-	code, name, province := n.placer.District(district)
-	str(schemas.IDistrictCode, code)
-	str(schemas.IDistrictName, name)
-	opt(schemas.IProvince, province)
-	b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(precision)
+	appendPlacement(b, n.placer, &pl)
 	opt(schemas.IPlace, schemas.Scrub(n.place.get(fields)))
 	opt(schemas.IProvinceHint, n.provHint.get(fields))
 	opt(schemas.ISourceRef, n.sourceRef.get(fields))
@@ -335,7 +331,6 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.IDatePrecision).(*array.Int8Builder).Append(int8(prec))
 	appendOptInt32(b, schemas.IVictims, victims, hasVictims)
 	str(schemas.ILayout, n.l.Name)
-	opt(schemas.ILocationNote, note)
 	opt(schemas.IPersonKeys, n.personKeys(fields))
 	for i, v := range det {
 		col := schemas.Incidents.NumFields() + i

@@ -187,29 +187,31 @@ type PointLocator interface {
 
 // Notes on a row's location, stored in location_note.
 const (
-	NoteSwapped = "coordinates swapped back: latitude and longitude were exchanged in the source"
-	NoteByName  = "coordinates outside every district: placed by district name"
+	NoteSwapped = schemas.NoteSwapped
+	NoteByName  = schemas.NoteByName
 )
 
 // locate places a layout row. A point outside every district whose
 // exchanged coordinates land in one is corrected and noted (lat and lon are
 // updated); a point outside every district that its district name places is
 // noted. Otherwise it is Placer.Place.
-func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint string) (district int, prec int8, note, field, reason string, ok bool) {
-	district, prec, field, reason, ok = n.placer.Place(*lon, *lat, hasPoint, []byte(hint))
-	if !hasPoint || (ok && prec == schemas.PrecisionPoint) {
-		return district, prec, "", field, reason, ok
+func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province string, on int32) schemas.Placement {
+	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province), On: on}
+	p := n.placer.Place(&q)
+	if !hasPoint || (p.OK && p.Precision == schemas.PrecisionPoint) {
+		return p
 	}
 	if pl, can := n.placer.(PointLocator); can {
 		if i := pl.Locate(*lat, *lon); i >= 0 {
 			*lon, *lat = *lat, *lon
-			return i, schemas.PrecisionPoint, NoteSwapped, "", "", true
+			return schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1,
+				Note: NoteSwapped, OK: true}
 		}
 	}
-	if ok {
-		note = NoteByName
+	if p.OK && p.Note == "" {
+		p.Note = NoteByName
 	}
-	return district, prec, note, field, reason, ok
+	return p
 }
 
 // layoutBase is what the layout-driven normalizers share: the source, the

@@ -31,12 +31,12 @@ type Rows interface {
 	Err() error
 }
 
-// Placer decides which district a row belongs to.
+// Placer decides which district a row belongs to. A normalizer calls it
+// from one goroutine; each normalizer gets its own (see locate.Locator.Worker).
 type Placer interface {
-	// Place returns the district index and location precision for a row with
-	// an optional point (lon, lat) and an optional district name. When the
-	// row cannot be placed it returns ok=false with the field and reason.
-	Place(lon, lat float64, hasPoint bool, hint []byte) (district int, precision int8, field, reason string, ok bool)
+	// Place places a row by its point and place name. When the row cannot
+	// be placed, OK is false and Field and Reason say why.
+	Place(q *schemas.PlaceQuery) schemas.Placement
 	// District returns the code, name and province of district i.
 	District(i int) (code, name, province string)
 }
@@ -65,6 +65,7 @@ type Normalizer struct {
 	opt    Options
 	col    [schemas.NumCanonical]int // input position of each canonical column
 	nCols  int
+	q      schemas.PlaceQuery // reused: Place takes it by pointer, so it does not escape per row
 	today  int32
 	min    int32
 
@@ -322,9 +323,13 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}
 	hint := get(schemas.ColDistrictHint)
-	district, precision, field, reason, ok := n.placer.Place(lon, lat, hasLat, hint)
-	if !ok {
-		return n.fail(field, reason)
+	n.q = schemas.PlaceQuery{Lon: lon, Lat: lat, HasPoint: hasLat, Hint: hint, On: date}
+	pl := n.placer.Place(&n.q)
+	if !pl.OK {
+		if pl.Field == schemas.FieldDistrictHint {
+			pl.Reason += ": " + show(hint)
+		}
+		return n.fail(pl.Field, pl.Reason)
 	}
 
 	b := n.b
@@ -342,16 +347,31 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.NSourceFile).(*array.StringBuilder).Append(n.opt.File)
 	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.rows.Line())
 	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
-	code, name, province := n.placer.District(district)
-	b.Field(schemas.IDistrictCode).(*array.StringBuilder).Append(code)
-	b.Field(schemas.IDistrictName).(*array.StringBuilder).Append(name)
-	if province == "" {
-		b.Field(schemas.IProvince).AppendNull()
-	} else {
-		b.Field(schemas.IProvince).(*array.StringBuilder).Append(province)
-	}
-	b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(precision)
+	appendPlacement(b, n.placer, &pl)
 	return schemas.RowError{}, true
+}
+
+// appendPlacement appends a row's district columns, district_code through
+// location_note, the same in [Incidents] and [Context]'s tail order.
+func appendPlacement(b *array.RecordBuilder, placer Placer, pl *schemas.Placement) {
+	str := func(i int, s string) {
+		if s == "" {
+			b.Field(i).AppendNull()
+			return
+		}
+		b.Field(i).(*array.StringBuilder).Append(s)
+	}
+	code, name, province := "", "", pl.Province
+	if pl.District >= 0 {
+		code, name, province = placer.District(pl.District)
+	}
+	str(schemas.IDistrictCode, code)
+	str(schemas.IDistrictName, name)
+	str(schemas.IProvince, province)
+	b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(pl.Precision)
+	b.Field(schemas.IMatchMethod).(*array.StringBuilder).Append(pl.Method)
+	b.Field(schemas.IMatchScore).(*array.Float32Builder).Append(pl.Score)
+	str(schemas.ILocationNote, pl.Note)
 }
 
 func appendBytes(b *array.RecordBuilder, i int, v []byte) {

@@ -22,11 +22,11 @@ const twoSquares = testmaps.TwoSquares
 // reading and validation, not the spatial index.
 type anywhere struct{}
 
-func (anywhere) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8, string, string, bool) {
-	if !hasPoint && len(hint) == 0 {
-		return 0, 0, schemas.FieldLat, "no coordinates and no district name", false
+func (anywhere) Place(q *schemas.PlaceQuery) schemas.Placement {
+	if !q.HasPoint && len(q.Hint) == 0 {
+		return schemas.Placement{Field: schemas.FieldLat, Reason: "no coordinates and no district name"}
 	}
-	return 0, schemas.PrecisionPoint, "", "", true
+	return schemas.Placement{Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 }
 
 func (anywhere) District(int) (code, name, province string) { return "PK001", "Alpha", "North" }

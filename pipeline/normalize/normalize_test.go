@@ -32,19 +32,19 @@ type fakePlacer struct{}
 
 var _ normalize.Placer = fakePlacer{}
 
-func (fakePlacer) Place(lon, lat float64, hasPoint bool, hint []byte) (int, int8, string, string, bool) {
-	if hasPoint {
-		return 0, schemas.PrecisionPoint, "", "", true
+func (fakePlacer) Place(q *schemas.PlaceQuery) schemas.Placement {
+	if q.HasPoint {
+		return schemas.Placement{Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 	}
-	switch string(hint) {
+	switch string(q.Hint) {
 	case "alpha":
-		return 0, schemas.PrecisionDistrict, "", "", true
+		return schemas.Placement{Precision: schemas.PrecisionDistrict, Method: schemas.MethodExact, Score: 1, OK: true}
 	case "beta":
-		return 1, schemas.PrecisionDistrict, "", "", true
+		return schemas.Placement{District: 1, Precision: schemas.PrecisionDistrict, Method: schemas.MethodExact, Score: 1, OK: true}
 	case "":
-		return 0, 0, schemas.FieldLat, "no coordinates and no district name", false
+		return schemas.Placement{Field: schemas.FieldLat, Reason: "no coordinates and no district name"}
 	}
-	return 0, 0, schemas.FieldDistrictHint, "unknown district name", false
+	return schemas.Placement{Field: schemas.FieldDistrictHint, Reason: "unknown district name"}
 }
 
 func (fakePlacer) District(i int) (code, name, province string) {
@@ -254,7 +254,7 @@ func TestRejects(t *testing.T) {
 		{"negative amount", row(schemas.ColAmountPKR, "-500"), schemas.FieldAmountPKR, "negative amount"},
 		{"thousands separator in amount", row(schemas.ColAmountPKR, `"1,000"`), schemas.FieldAmountPKR, `not a number: "1,000"`},
 		{"no location", "A1,cybercrime,hacking,2023-01-15,,,,FIA,,,", schemas.FieldLat, "no coordinates and no district name"},
-		{"unknown district name", "A1,cybercrime,hacking,2023-01-15,,,gamma,FIA,,,", schemas.FieldDistrictHint, "unknown district name"},
+		{"unknown district name", "A1,cybercrime,hacking,2023-01-15,,,gamma,FIA,,,", schemas.FieldDistrictHint, `unknown district name: "gamma"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -779,6 +779,8 @@ func cell(a arrow.Array, i int) string {
 	switch a := a.(type) {
 	case *array.String:
 		return strconv.Quote(a.Value(i))
+	case *array.Float32:
+		return strconv.FormatFloat(float64(a.Value(i)), 'g', -1, 32)
 	case *array.Float64:
 		return strconv.FormatFloat(a.Value(i), 'g', -1, 64)
 	case *array.Int64:

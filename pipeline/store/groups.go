@@ -23,6 +23,12 @@ var groupsDDL = []string{
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
 		group_id BIGINT, link VARCHAR, score DOUBLE, is_primary BOOLEAN)`,
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS records BIGINT`,
+	// Rows placed in a province only have no district_code; province
+	// says where they are, and by_near and by_province count precisions
+	// 2 and 4 as by_point and by_name count 1 and 3.
+	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS province VARCHAR`,
+	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_near BIGINT`,
+	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_province BIGINT`,
 	`CREATE TABLE IF NOT EXISTS district_month_sources (
 		district_code VARCHAR, category VARCHAR, month DATE, source VARCHAR, records BIGINT)`,
 }
@@ -373,7 +379,7 @@ func (r *Run) summarize(ctx context.Context) error {
 		`DELETE FROM district_month`,
 		`DELETE FROM district_month_sources`,
 		`CREATE OR REPLACE TEMP TABLE ocmap_cells AS
-			SELECT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month, source,
+			SELECT district_code, province, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month, source,
 				count(*) AS records,
 				count(*) FILTER (WHERE p) AS incidents,
 				-- Exact sums: DOUBLE addition depends on the order DuckDB's
@@ -382,15 +388,18 @@ func (r *Run) summarize(ctx context.Context) error {
 				sum(CAST(quantity AS DECIMAL(38, 6))) FILTER (WHERE p) AS quantity,
 				sum(CAST(amount_pkr AS DECIMAL(38, 2))) FILTER (WHERE p) AS amount_pkr,
 				count(*) FILTER (WHERE p AND location_precision = 1) AS by_point,
-				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name
+				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name,
+				count(*) FILTER (WHERE p AND location_precision = 2) AS by_near,
+				count(*) FILTER (WHERE p AND location_precision = 4) AS by_province
 			FROM (
-				SELECT i.district_code, i.category, i.occurred_on, coalesce(i.source, i.layout, '') AS source,
+				SELECT i.district_code, i.province, i.category, i.occurred_on, coalesce(i.source, i.layout, '') AS source,
 					i.quantity, i.amount_pkr, i.location_precision, ` + primary + ` AS p
 				FROM ` + from + `)
 			GROUP BY ALL`,
-		`INSERT INTO district_month (district_code, category, month, incidents, quantity, amount_pkr, by_point, by_name, records)
-			SELECT district_code, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
-				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(records)
+		`INSERT INTO district_month (district_code, province, category, month, incidents, quantity, amount_pkr,
+				by_point, by_name, by_near, by_province, records)
+			SELECT district_code, province, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
+				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(records)
 			FROM ocmap_cells GROUP BY ALL`,
 		`INSERT INTO district_month_sources
 			SELECT district_code, category, month, source, records FROM ocmap_cells`,

@@ -58,6 +58,8 @@ var ddl = []string{
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS layout VARCHAR DEFAULT 'canonical'`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS location_note VARCHAR`,
 	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS person_keys VARCHAR`,
+	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS match_method VARCHAR`,
+	`ALTER TABLE incidents ADD COLUMN IF NOT EXISTS match_score FLOAT`,
 	`CREATE TABLE IF NOT EXISTS context_events (
 		incident_id VARCHAR, event_type VARCHAR, occurred_on DATE, date_precision TINYINT,
 		lat DOUBLE, lon DOUBLE, place VARCHAR, district_hint VARCHAR, province_hint VARCHAR,
@@ -66,6 +68,8 @@ var ddl = []string{
 		district_code VARCHAR, district_name VARCHAR, province VARCHAR, location_precision TINYINT,
 		location_note VARCHAR)`,
 	`ALTER TABLE context_events ADD COLUMN IF NOT EXISTS location_note VARCHAR`,
+	`ALTER TABLE context_events ADD COLUMN IF NOT EXISTS match_method VARCHAR`,
+	`ALTER TABLE context_events ADD COLUMN IF NOT EXISTS match_score FLOAT`,
 	`CREATE TABLE IF NOT EXISTS rejects (
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 	`CREATE TABLE IF NOT EXISTS district_month (

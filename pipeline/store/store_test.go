@@ -112,6 +112,9 @@ func incidentsBatch(t *testing.T, mem memory.Allocator, runID int64, file string
 			b.Field(schemas.IProvince).(*array.StringBuilder).Append(d.Province)
 		}
 		b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(r.prec)
+		b.Field(schemas.IMatchMethod).(*array.StringBuilder).Append(schemas.MethodPoint)
+		b.Field(schemas.IMatchScore).(*array.Float32Builder).Append(1)
+		b.Field(schemas.ILocationNote).AppendNull()
 		for c := schemas.IPlace; c <= schemas.IPersonKeys; c++ {
 			b.Field(c).AppendNull()
 		}

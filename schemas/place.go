@@ -1,0 +1,39 @@
+package schemas
+
+// How a row's district was found, stored in match_method.
+const (
+	MethodPoint    = "point"    // the point lies in the district
+	MethodPcode    = "pcode"    // the name is the district's code
+	MethodExact    = "exact"    // the name is the district's name
+	MethodAlias    = "alias"    // a spelling, old name, town or Urdu name of the gazetteer
+	MethodFuzzy    = "fuzzy"    // a close spelling, above the gazetteer's threshold
+	MethodProvince = "province" // no district: kept in its province only
+)
+
+// Notes on a row's location, stored in location_note.
+const (
+	NoteSwapped = "coordinates swapped back: latitude and longitude were exchanged in the source"
+	NoteByName  = "coordinates outside every district: placed by district name"
+)
+
+// PlaceQuery is what a row says of its location.
+type PlaceQuery struct {
+	Lon, Lat float64
+	HasPoint bool
+	Hint     []byte // district or place name, or a district code
+	Province []byte // province as written, which constrains the name
+	On       int32  // the day of the incident (days since 1970); 0 unknown
+}
+
+// Placement is where a row was placed, and how.
+type Placement struct {
+	District  int    // district index of the placer; -1 when placed in a province only
+	Precision int8   // Precision*
+	Method    string // Method*
+	Score     float32
+	Province  string // the province of a row placed in a province only
+	Note      string // a correction or disagreement worth a look
+	OK        bool
+	Field     string // when not OK: the field at fault
+	Reason    string // and why
+}
