@@ -49,6 +49,9 @@ type Config struct {
 	// HashKey keys the hashes of personal columns that layouts keep for
 	// linking; empty refuses such layouts.
 	HashKey []byte
+	// Aliases are the user's place-name aliases, added to the gazetteer's
+	// own table.
+	Aliases []geo.Alias
 }
 
 // FileReport is what happened to one input file.
@@ -98,7 +101,10 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, fmt.Errorf("input %s is a directory; name the files in it", in)
 		}
 	}
-	loc := locate.New(cfg.Boundaries)
+	loc, err := locate.NewWithAliases(cfg.Boundaries, cfg.Aliases)
+	if err != nil {
+		return nil, err
+	}
 	rep := &Report{DB: cfg.DB}
 	rep.Timings.Index = time.Since(start)
 

@@ -28,15 +28,25 @@ type Locator struct {
 // New builds the spatial index and the gazetteer (with the alias table
 // embedded in the binary) over b.
 func New(b *geo.Boundaries) *Locator {
+	l, err := NewWithAliases(b, nil)
+	if err != nil {
+		panic(err) // the embedded table is tested; this cannot happen in a build
+	}
+	return l
+}
+
+// NewWithAliases is New with a user's aliases (geo.ReadAliases) added to
+// the embedded table, such as the spellings 'ocmap review' found.
+func NewWithAliases(b *geo.Boundaries, extra []geo.Alias) (*Locator, error) {
 	aliases, err := geo.ReadAliases(bytes.NewReader(data.GazetteerAliases))
 	if err != nil {
-		panic("locate: the embedded alias table: " + err.Error()) // tested; cannot happen in a build
+		return nil, fmt.Errorf("locate: the embedded alias table: %w", err)
 	}
-	g, warnings, err := geo.NewGazetteer(b, aliases)
+	g, warnings, err := geo.NewGazetteer(b, append(aliases, extra...))
 	if err != nil {
-		panic("locate: the embedded alias table: " + err.Error())
+		return nil, fmt.Errorf("locate: %w", err)
 	}
-	return &Locator{b: b, ix: geo.NewIndex(b.Polygons), g: g, warnings: warnings}
+	return &Locator{b: b, ix: geo.NewIndex(b.Polygons), g: g, warnings: warnings}, nil
 }
 
 // Boundaries returns the boundary file the Locator uses.
