@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/locate"
 )
 
 var errNoBoundaries = errors.New("no boundary file")
@@ -18,6 +19,7 @@ var errNoBoundaries = errors.New("no boundary file")
 type boundaryOptions struct {
 	Path                         string
 	CodeProp, NameProp, ProvProp string
+	Aliases                      string
 }
 
 func (o *boundaryOptions) AddFlags(fs *pflag.FlagSet) {
@@ -25,6 +27,43 @@ func (o *boundaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.CodeProp, "code-prop", "", "feature property with the district code (default: ADM2_PCODE or shapeID)")
 	fs.StringVar(&o.NameProp, "name-prop", "", "feature property with the district name (default: ADM2_EN or shapeName)")
 	fs.StringVar(&o.ProvProp, "province-prop", "", "feature property with the province (default: ADM1_EN when present)")
+	fs.StringVar(&o.Aliases, "aliases", "", "your own place-name aliases, CSV alias,district,province,kind,valid_from,valid_to,note, added to ocmap's (default: $OCMAP_ALIASES)")
+}
+
+// aliases reads the user's alias file: --aliases, else $OCMAP_ALIASES; none
+// is fine.
+func (o *boundaryOptions) aliases(env *Env) ([]geo.Alias, error) {
+	path := o.Aliases
+	if path == "" {
+		path = env.Getenv("OCMAP_ALIASES")
+	}
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--aliases: %w", err)
+	}
+	defer f.Close()
+	a, err := geo.ReadAliases(f)
+	if err != nil {
+		return nil, fmt.Errorf("--aliases %s: %w", path, err)
+	}
+	return a, nil
+}
+
+// locator loads the boundaries and builds the locator with the user's
+// aliases.
+func (o *boundaryOptions) locator(env *Env) (*locate.Locator, error) {
+	b, err := o.load(env)
+	if err != nil {
+		return nil, err
+	}
+	a, err := o.aliases(env)
+	if err != nil {
+		return nil, err
+	}
+	return locate.NewWithAliases(b, a)
 }
 
 // cacheDir is where 'boundaries fetch' installs files by default.

@@ -131,6 +131,10 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	aliases, err := o.boundaries.aliases(env)
+	if err != nil {
+		return err
+	}
 	// Peak memory = Go's batches in flight + DuckDB's buffer pool (capped by
 	// --memory-limit). A soft Go limit keeps the first from doubling between
 	// collections, so the peak stays flat however large the input.
@@ -145,7 +149,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
-		Layout: l, HashKey: key,
+		Layout: l, HashKey: key, Aliases: aliases,
 	})
 	if err != nil {
 		return err

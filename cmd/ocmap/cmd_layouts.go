@@ -11,7 +11,6 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
-	"github.com/ocmap/ocmap/pipeline/locate"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -171,11 +170,11 @@ func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	b, err := o.boundaries.load(env)
+	loc, err := o.boundaries.locator(env)
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Check(input, l, locate.New(b), checkRows)
+	rep, err := pipeline.Check(input, l, loc, checkRows)
 	if err != nil {
 		return err
 	}
