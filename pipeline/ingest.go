@@ -52,6 +52,9 @@ type Config struct {
 	// Aliases are the user's place-name aliases, added to the gazetteer's
 	// own table.
 	Aliases []geo.Alias
+	// Population is a census table (district, year, population) that
+	// replaces the database's population, for rates; empty keeps it.
+	Population string
 }
 
 // FileReport is what happened to one input file.
@@ -70,6 +73,7 @@ type Report struct {
 	Files                    []FileReport
 	Read, Accepted, Rejected int64
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
+	Population               *PopulationReport  // when the run read a population file
 	Warnings                 []string
 	Timings                  Timings
 }
@@ -91,7 +95,7 @@ const MaxShownRejects = 10
 // or none of it does.
 func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
-	if len(cfg.Inputs) == 0 {
+	if len(cfg.Inputs) == 0 && cfg.Population == "" {
 		return nil, ErrNoInput
 	}
 	for _, in := range cfg.Inputs {
@@ -134,6 +138,12 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Read += fr.Read
 		rep.Accepted += fr.Accepted
 		rep.Rejected += fr.Rejected
+	}
+	if cfg.Population != "" {
+		if err := ingestPopulation(ctx, cfg, loc, run, rep); err != nil {
+			run.Rollback()
+			return nil, err
+		}
 	}
 	files, _ := json.Marshal(rep.Files)
 	commit := time.Now()
@@ -404,4 +414,34 @@ func startProgress(w io.Writer, path string, size int64, f *read.File, rows *ato
 		close(done)
 		<-finished
 	}
+}
+
+// ingestPopulation replaces the population table from cfg.Population and
+// records its unusable rows in rejects.
+func ingestPopulation(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, rep *Report) error {
+	rows, rejects, raws, prep, err := readPopulation(cfg.Population, loc.Gazetteer())
+	if err != nil {
+		return err
+	}
+	pop := make([]store.Population, len(rows))
+	for i, r := range rows {
+		pop[i] = store.Population{DistrictCode: r.DistrictCode, Year: r.Year, Population: r.Population}
+	}
+	if err := run.ReplacePopulation(ctx, cfg.Population, pop); err != nil {
+		return err
+	}
+	for i, e := range rejects {
+		var raw *string
+		if cfg.KeepRaw {
+			raw = &raws[i]
+		}
+		if err := run.Reject(ctx, e.File, e.Line, e.Field, e.Reason, raw); err != nil {
+			return err
+		}
+		if len(rep.FirstRejects) < MaxShownRejects {
+			rep.FirstRejects = append(rep.FirstRejects, e)
+		}
+	}
+	rep.Population = prep
+	return nil
 }

@@ -809,3 +809,58 @@ func TestIngestCountsGroups(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestPopulation reads a census table through the gazetteer, keeps
+// its bad rows in rejects, and gives summaries their rates.
+func TestIngestPopulation(t *testing.T) {
+	f := newFixture(t)
+	pop := writeFile(t, f.dir, "population.csv", "district,province,year,population\n"+
+		"Alpha,North,2017,200000\n"+
+		"alpha,,2023,250000\n"+
+		"PK001,,2023,50000\n"+ // the same district and year: added
+		"Beta,,2023,100000\n"+
+		"Gamma,,2023,5\n"+ // no such district
+		"Beta,,20x3,1\n"+ // no year
+		"Beta,,2017,-4\n") // no population
+	cfg := f.config(f.small)
+	cfg.Population = pop
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rep.Population
+	if got, want := fmt.Sprint(p.Read, p.Accepted, p.Rejected, p.Districts, p.Years), "7 4 3 2 [2017 2023]"; got != want {
+		t.Errorf("population read, accepted, rejected, districts, years = %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		got := fmt.Sprint(
+			scanInt(t, db, `SELECT population FROM population WHERE district_code = 'PK001' AND year = 2023`),
+			scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ?`, pop),
+			scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ? AND field = 'district' AND reason LIKE '%"Gamma"%'`, pop))
+		if want := "300000 3 1"; got != want {
+			t.Errorf("Alpha 2023, population rejects, Gamma rejects = %s, want %s", got, want)
+		}
+		// Months of 2023 use the 2023 census.
+		var rate float64
+		var year int
+		if err := db.QueryRow(`SELECT population_year, rate_per_100k FROM district_month_rates
+			WHERE district_code = 'PK001' AND month = DATE '2023-01-01' AND category = 'drug_trafficking'`).Scan(&year, &rate); err != nil {
+			t.Fatal(err)
+		}
+		n := scanInt(t, db, `SELECT incidents FROM district_month WHERE district_code = 'PK001' AND month = DATE '2023-01-01' AND category = 'drug_trafficking'`)
+		if year != 2023 || rate != float64(n)*1e5/300000 {
+			t.Errorf("rate: year %d, %v per 100k, want 2023, %v", year, rate, float64(n)*1e5/300000)
+		}
+	})
+	// Given again, the table and its rejects are replaced, not added to.
+	rep, err = pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := fmt.Sprint(scanInt(t, db, `SELECT count(*) FROM population`),
+			scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ?`, pop)), "3 3"; got != want {
+			t.Errorf("after a second run: population rows, rejects = %s, want %s", got, want)
+		}
+	})
+}

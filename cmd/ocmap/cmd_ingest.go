@@ -29,6 +29,7 @@ type ingestOptions struct {
 	Quiet        bool
 	Workers      int
 	HashKeyFile  string
+	Population   string
 	boundaries   boundaryOptions
 }
 
@@ -40,6 +41,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
 	fs.IntVar(&o.Workers, "workers", 0, "goroutines validating rows; 0 for half the CPUs (DuckDB uses the rest)")
+	fs.StringVar(&o.Population, "population", "", "census population CSV (district, year, population; province optional) for rates; replaces the database's")
 	fs.StringVar(&o.HashKeyFile, "hash-key-file", "", "secret key for the hashes of personal columns that layouts keep for linking (default: $OCMAP_HASH_KEY)")
 }
 
@@ -97,8 +99,16 @@ category is terror_financing, drug_trafficking, human_trafficking or cybercrime;
 occurred_on is YYYY-MM-DD; lat/lon are WGS 84 decimal degrees and may be empty
 when district_hint names the district (name or code of the boundary file).
 
+--population FILE reads a census table (CSV with district, year and
+population columns, province optional) whose district names are matched
+through the gazetteer, as incident place names are; it replaces the
+database's population, and the view district_month_rates gives incidents
+per 100,000 people from the census year nearest each month. Rows that
+cannot be matched go to rejects.
+
 Examples:
   ocmap ingest --db crime.duckdb --boundaries pak_adm2.geojson fir_2023.csv anf_2023.csv.gz
+  ocmap ingest --db crime.duckdb --population pak_district_population.csv
   OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv
   ocmap ingest --db crime.duckdb --layout pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
   ocmap ingest --db crime.duckdb --layout auto Attacks_on_Political_Leaders_in_Pakistan.csv`,
@@ -113,8 +123,8 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if o.DB == "" {
 		return usagef("--db is required")
 	}
-	if len(args) == 0 {
-		return usagef("name at least one input file")
+	if len(args) == 0 && o.Population == "" {
+		return usagef("name at least one input file (or --population FILE)")
 	}
 	l, chose, err := resolveLayout(o.Layout, args)
 	if err != nil {
@@ -149,7 +159,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
-		Layout: l, HashKey: key, Aliases: aliases,
+		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population,
 	})
 	if err != nil {
 		return err
@@ -172,11 +182,19 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), t.Total.Seconds(), rowsPerSec(rep.Read, t.Total))
 	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs\n",
 		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds())
+	if p := rep.Population; p != nil {
+		fmt.Fprintf(w, "population %s: read %s = accepted %s + rejected %s; %d districts, census years %v\n",
+			p.Path, commas(p.Read), commas(p.Accepted), commas(p.Rejected), p.Districts, p.Years)
+	}
 	for _, w2 := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", w2)
 	}
 	if len(rep.FirstRejects) > 0 {
-		fmt.Fprintf(w, "first rejected rows (all %s are in the rejects table):\n", commas(rep.Rejected))
+		all := rep.Rejected
+		if rep.Population != nil {
+			all += rep.Population.Rejected
+		}
+		fmt.Fprintf(w, "first rejected rows (all %s are in the rejects table):\n", commas(all))
 		for _, r := range rep.FirstRejects {
 			fmt.Fprintf(w, "  %s:%d: %s: %s\n", r.File, r.Line, r.Field, r.Reason)
 		}

@@ -131,25 +131,52 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 			commas(tot.Records), commas(dup))
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rank\tcode\tdistrict\tprovince\tincidents\tterror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\tby name\t")
+	rates := false
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Rank, r.Code, r.Name, r.Province,
-			commas(r.Incidents), commas(r.ByCategory[0]), commas(r.ByCategory[1]), commas(r.ByCategory[2]), commas(r.ByCategory[3]),
+		rates = rates || r.Population > 0
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	head := "rank\tcode\tdistrict\tprovince\tincidents\t"
+	if rates {
+		head += "per 100k\t"
+	}
+	fmt.Fprintln(tw, head+"terror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\tby name\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t", r.Rank, r.Code, r.Name, r.Province, commas(r.Incidents))
+		if rates {
+			fmt.Fprintf(tw, "%s\t", rate(r))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+			commas(r.ByCategory[0]), commas(r.ByCategory[1]), commas(r.ByCategory[2]), commas(r.ByCategory[3]),
 			commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.ByName))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, u := range tot.Unallocated {
+		fmt.Fprintf(w, "%s incidents in %s are placed in the province only (unallocated to a district)\n", commas(u.Incidents), u.Province)
+	}
 	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). Rejected rows in the database: %s.\n", commas(tot.Rejected))
+	if rates {
+		fmt.Fprintln(w, "'per 100k': incidents in the period per 100,000 people, census year nearest the period's end ('-': no population for the district).")
+	}
 	return nil
+}
+
+// rate formats a district's rate per 100,000 people, "-" without a
+// population.
+func rate(r store.SummaryRow) string {
+	if r.Population == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(r.Rate, 'f', 2, 64)
 }
 
 func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
 	cw := csv.NewWriter(w)
 	head := []string{"rank", "district_code", "district_name", "province", "incidents"}
 	head = append(head, schemas.Categories()...)
-	head = append(head, "quantity", "amount_pkr", "by_point", "by_name")
+	head = append(head, "quantity", "amount_pkr", "by_point", "by_name", "population", "population_year", "rate_per_100k")
 	cw.Write(head)
 	for _, r := range rows {
 		rec := []string{strconv.Itoa(r.Rank), r.Code, r.Name, r.Province, strconv.FormatInt(r.Incidents, 10)}
@@ -158,6 +185,11 @@ func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
 		}
 		rec = append(rec, strconv.FormatFloat(r.Quantity, 'f', -1, 64), strconv.FormatFloat(r.AmountPKR, 'f', -1, 64),
 			strconv.FormatInt(r.ByPoint, 10), strconv.FormatInt(r.ByName, 10))
+		if r.Population > 0 {
+			rec = append(rec, strconv.FormatInt(r.Population, 10), strconv.Itoa(r.PopulationYear), strconv.FormatFloat(r.Rate, 'f', 4, 64))
+		} else {
+			rec = append(rec, "", "", "")
+		}
 		cw.Write(rec)
 	}
 	cw.Flush()
@@ -175,6 +207,9 @@ type jsonDistrict struct {
 	AmountPKR  float64          `json:"amount_pkr"`
 	ByPoint    int64            `json:"by_point"`
 	ByName     int64            `json:"by_name"`
+	Population int64            `json:"population,omitempty"`
+	PopYear    int              `json:"population_year,omitempty"`
+	Rate       *float64         `json:"rate_per_100k,omitempty"`
 }
 
 func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) error {
@@ -189,7 +224,11 @@ func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot st
 	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
 	for _, r := range rows {
 		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,
-			ByCategory: map[string]int64{}, Quantity: r.Quantity, AmountPKR: r.AmountPKR, ByPoint: r.ByPoint, ByName: r.ByName}
+			ByCategory: map[string]int64{}, Quantity: r.Quantity, AmountPKR: r.AmountPKR, ByPoint: r.ByPoint, ByName: r.ByName,
+			Population: r.Population, PopYear: r.PopulationYear}
+		if r.Population > 0 {
+			jd.Rate = &r.Rate
+		}
 		for i, c := range schemas.Categories() {
 			jd.ByCategory[c] = r.ByCategory[i]
 		}

@@ -364,14 +364,15 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("summary csv: %v\n%s", err, stdout)
 	}
 	wantCSV := [][]string{{"rank", "district_code", "district_name", "province", "incidents",
-		"terror_financing", "drug_trafficking", "human_trafficking", "cybercrime", "quantity", "amount_pkr", "by_point", "by_name"}}
+		"terror_financing", "drug_trafficking", "human_trafficking", "cybercrime", "quantity", "amount_pkr", "by_point", "by_name",
+		"population", "population_year", "rate_per_100k"}}
 	for _, r := range js.Rows {
 		rec := []string{strconv.Itoa(r.Rank), r.Code, r.Name, r.Province, fmt.Sprint(r.Incidents)}
 		for _, c := range schemas.Categories() {
 			rec = append(rec, fmt.Sprint(r.ByCategory[c]))
 		}
 		rec = append(rec, strconv.FormatFloat(r.Quantity, 'f', -1, 64), strconv.FormatFloat(r.AmountPKR, 'f', -1, 64),
-			fmt.Sprint(r.ByPoint), fmt.Sprint(r.ByName))
+			fmt.Sprint(r.ByPoint), fmt.Sprint(r.ByName), "", "", "") // no population given
 		wantCSV = append(wantCSV, rec)
 	}
 	if got, want := recs, wantCSV; !reflect.DeepEqual(got, want) {

@@ -26,6 +26,12 @@ type SummaryRow struct {
 	ByCategory           [schemas.NumCategories]int64
 	Quantity, AmountPKR  float64
 	ByPoint, ByName      int64
+	// Population is the district's in the census year nearest the end of
+	// the period (0 when the database has none), and Rate the incidents
+	// in the period per 100,000 people (0 without a population).
+	Population     int64
+	PopulationYear int
+	Rate           float64
 }
 
 // Totals describe the whole scope of a summary, not only the top rows.
@@ -36,6 +42,15 @@ type Totals struct {
 	FirstMonth     time.Time
 	LastMonth      time.Time
 	Rejected, Runs int64
+	// Unallocated counts, per province, the incidents placed in a province
+	// only: they are in Incidents but in no district's row.
+	Unallocated []ProvinceCount
+}
+
+// ProvinceCount is a number of incidents in one province.
+type ProvinceCount struct {
+	Province  string
+	Incidents int64
 }
 
 // Summary ranks districts by incidents within the query's scope.
@@ -46,16 +61,30 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	if q.Top > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.Top)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT d.district_code, d.district_name, coalesce(d.province, ''),
+	refYear := time.Now().Year()
+	if !q.To.IsZero() {
+		refYear = q.To.Year()
+	} else {
+		var last sql.NullTime
+		if err := s.db.QueryRowContext(ctx, `SELECT max(month) FROM district_month`).Scan(&last); err == nil && last.Valid {
+			refYear = last.Time.Year()
+		}
+	}
+	args = append(args, refYear)
+	rows, err := s.db.QueryContext(ctx, `WITH pop AS (
+			SELECT district_code, year, population FROM population
+			QUALIFY row_number() OVER (PARTITION BY district_code ORDER BY abs(year - $4), year) = 1)
+		SELECT d.district_code, d.district_name, coalesce(d.province, ''),
 			sum(m.incidents),
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'terror_financing'), 0),
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'drug_trafficking'), 0),
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'human_trafficking'), 0),
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'cybercrime'), 0),
 			coalesce(sum(m.quantity), 0), coalesce(sum(m.amount_pkr), 0),
-			sum(m.by_point), sum(m.by_name)
-		FROM district_month m JOIN districts d USING (district_code)`+where+`
-		GROUP BY ALL ORDER BY 4 DESC, 1`+limit, args...)
+			sum(m.by_point), sum(m.by_name),
+			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0)
+		FROM district_month m JOIN districts d USING (district_code) LEFT JOIN pop p USING (district_code)`+where+`
+		GROUP BY d.district_code, d.district_name, d.province ORDER BY 4 DESC, 1`+limit, args...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("store: %s: summary: %w", s.Path, err)
 	}
@@ -65,8 +94,11 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 		var r SummaryRow
 		if err := rows.Scan(&r.Code, &r.Name, &r.Province, &r.Incidents,
 			&r.ByCategory[0], &r.ByCategory[1], &r.ByCategory[2], &r.ByCategory[3],
-			&r.Quantity, &r.AmountPKR, &r.ByPoint, &r.ByName); err != nil {
+			&r.Quantity, &r.AmountPKR, &r.ByPoint, &r.ByName, &r.Population, &r.PopulationYear); err != nil {
 			return nil, Totals{}, err
+		}
+		if r.Population > 0 {
+			r.Rate = float64(r.Incidents) * 1e5 / float64(r.Population)
 		}
 		r.Rank = len(out) + 1
 		out = append(out, r)
@@ -78,11 +110,27 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	var first, last sql.NullTime
 	err = s.db.QueryRowContext(ctx, `SELECT coalesce(sum(m.incidents), 0), coalesce(sum(m.records), 0),
 			count(DISTINCT m.district_code) FILTER (WHERE m.incidents > 0),
-			min(m.month), max(m.month) FROM district_month m`+where, args...).Scan(&t.Incidents, &t.Records, &t.Districts, &first, &last)
+			min(m.month), max(m.month) FROM district_month m`+where, args[:3]...).Scan(&t.Incidents, &t.Records, &t.Districts, &first, &last)
 	if err != nil {
 		return nil, Totals{}, err
 	}
 	t.FirstMonth, t.LastMonth = first.Time, last.Time
+	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, '?'), sum(m.incidents) FROM district_month m`+where+`
+		AND m.district_code IS NULL GROUP BY 1 HAVING sum(m.incidents) > 0 ORDER BY 2 DESC, 1`, args[:3]...)
+	if err != nil {
+		return nil, Totals{}, err
+	}
+	defer urows.Close()
+	for urows.Next() {
+		var pc ProvinceCount
+		if err := urows.Scan(&pc.Province, &pc.Incidents); err != nil {
+			return nil, Totals{}, err
+		}
+		t.Unallocated = append(t.Unallocated, pc)
+	}
+	if err := urows.Err(); err != nil {
+		return nil, Totals{}, err
+	}
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM rejects), (SELECT count(*) FROM ingest_runs)`).Scan(&t.Rejected, &t.Runs); err != nil {
 		return nil, Totals{}, err
 	}

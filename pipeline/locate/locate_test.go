@@ -1,0 +1,79 @@
+package locate_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+func realLocator(t *testing.T) *locate.Locator {
+	t.Helper()
+	path := os.Getenv("OCMAP_BOUNDARIES")
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI needs OCMAP_BOUNDARIES")
+		}
+		t.Skip("OCMAP_BOUNDARIES is not set")
+	}
+	b, err := geo.Load(path, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return locate.New(b)
+}
+
+// TestPlaceReal places rows on the COD-AB boundaries the way the issue
+// asks: points first, names through the gazetteer, provinces when the name
+// is not one district, and notes when point and name disagree.
+func TestPlaceReal(t *testing.T) {
+	l := realLocator(t)
+	w := l.Worker()
+	for _, tt := range []struct {
+		name                string
+		q                   schemas.PlaceQuery
+		district            string // "" for none
+		precision           int8
+		method, province    string
+		note, field, reason string
+	}{
+		{name: "point", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true},
+			district: "Lahore", precision: 1, method: "point"},
+		{name: "point and a name that agrees", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("لاہور")},
+			district: "Lahore", precision: 1, method: "point"},
+		{name: "point and a name that disagrees", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Peshawar")},
+			district: "Lahore", precision: 1, method: "point", note: `the point is in Lahore but the name "Peshawar" is Peshawar: the point is kept`},
+		{name: "abbreviation", q: schemas.PlaceQuery{Hint: []byte("D.I Khan")}, district: "D. I. Khan", precision: 3, method: "exact"}, // punctuation is folded
+		{name: "old name", q: schemas.PlaceQuery{Hint: []byte("Nawabshah")}, district: "Shaheed Benazir Abad", precision: 3, method: "alias"},
+		{name: "typo", q: schemas.PlaceQuery{Hint: []byte("Peshwar")}, district: "Peshawar", precision: 3, method: "fuzzy"},
+		{name: "point outside, name", q: schemas.PlaceQuery{Lon: 10, Lat: 10, HasPoint: true, Hint: []byte("Quetta")},
+			district: "Quetta", precision: 3, method: "exact", note: schemas.NoteByName},
+		{name: "a name of several districts", q: schemas.PlaceQuery{Hint: []byte("Karachi")}, precision: 4, method: "province", province: "Sindh",
+			note: `the name "Karachi" is not one district (closest: `},
+		{name: "a province only", q: schemas.PlaceQuery{Province: []byte("KPK")}, precision: 4, method: "province", province: "Khyber Pakhtunkhwa",
+			note: "no district name: kept in the province"},
+		{name: "unknown", q: schemas.PlaceQuery{Hint: []byte("Atlantis")}, field: schemas.FieldDistrictHint, reason: "unknown district name"},
+		{name: "nothing", q: schemas.PlaceQuery{}, field: schemas.FieldLat, reason: "no coordinates and no district name"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, p := range []schemas.Placement{l.Place(&tt.q), w.Place(&tt.q), w.Place(&tt.q)} { // the worker's cache answers the same
+				name := ""
+				if p.District >= 0 && p.OK {
+					_, name, _ = l.District(p.District)
+				}
+				if tt.field != "" {
+					if p.OK || p.Field != tt.field || p.Reason != tt.reason {
+						t.Errorf("got %+v, want a reject %s: %s", p, tt.field, tt.reason)
+					}
+					continue
+				}
+				if !p.OK || name != tt.district || p.Precision != tt.precision || p.Method != tt.method ||
+					(tt.province != "" && p.Province != tt.province) || len(p.Note) < len(tt.note) || p.Note[:len(tt.note)] != tt.note {
+					t.Errorf("got %+v (%s), want %s precision %d method %s province %q note %q", p, name, tt.district, tt.precision, tt.method, tt.province, tt.note)
+				}
+			}
+		})
+	}
+}
