@@ -1,0 +1,182 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+type reviewOptions struct {
+	DB, Format string
+	Top        int
+}
+
+func (o *reviewOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
+	fs.IntVar(&o.Top, "top", 20, "names to show of each kind; 0 for all")
+	fs.StringVar(&o.Format, "format", "text", "output format: text or csv")
+}
+
+func init() {
+	var o reviewOptions
+	register(&Command{
+		Name:  "review",
+		Usage: "--db FILE [--top N] [--format text|csv]",
+		Short: "list the place names that did not match a district well",
+		Long: `Lists the place names of the database that a researcher should look at,
+with the number of rows that give each, most frequent first, in four kinds:
+
+  unmatched        rows rejected because the name matches no district
+                   ('(see rejects)': rows whose point is outside every
+                   district and whose name is unknown)
+  province only    names that are not one district (Karachi, or a typo
+                   close to two): the rows are kept in the province only
+  fuzzy            names placed by a close spelling: check the district
+  point disagrees  the point is in another district than the name says:
+                   the point was kept; the name may be wrong, or mean a
+                   place the table does not know
+
+Most are fixed by an alias: add lines to a CSV file with the header
+alias,district,province,kind,valid_from,valid_to,note (kind variant,
+historical, successor, place or urdu; district as the boundary file spells
+it; dates YYYY-MM-DD or empty), check them with 'ocmap match --aliases
+FILE NAME', and ingest the same files again with --aliases FILE: re-reading
+a file replaces its rows.
+
+Examples:
+  ocmap review --db crime.duckdb
+  ocmap review --db crime.duckdb --top 0 --format csv > names.csv`,
+		Flags: o.AddFlags,
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runReview(ctx, env, &o, args)
+		},
+	})
+}
+
+func runReview(ctx context.Context, env *Env, o *reviewOptions, args []string) error {
+	if o.DB == "" {
+		return usagef("--db is required")
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if o.Top < 0 {
+		return usagef("--top must be 0 or more")
+	}
+	if o.Format != "text" && o.Format != "csv" {
+		return usagef("unknown format %q (text or csv)", o.Format)
+	}
+	st, err := store.OpenReadOnly(ctx, o.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rows, err := st.Review(ctx, o.Top)
+	if err != nil {
+		return err
+	}
+	if o.Format == "csv" {
+		return reviewCSV(env.Stdout, rows)
+	}
+	return reviewText(env.Stdout, rows)
+}
+
+func reviewText(w io.Writer, rows []store.ReviewRow) error {
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(w, "nothing to review: every place name matched exactly or by alias")
+		return err
+	}
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "kind\tname\tprovince\trows\tplaced in\tscore\texample\tnote")
+	for _, r := range rows {
+		score := ""
+		if r.Method == "fuzzy" {
+			score = fmt.Sprintf("%.2f", r.Score)
+		}
+		name := r.Name
+		if name == "" {
+			name = "(no name)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Kind, name, r.Province, commas(r.Count),
+			r.Result, score, exampleBase(r.Example), r.Note)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The note is last and often empty: no padding at the ends of lines.
+	for _, line := range strings.SplitAfter(table.String(), "\n") {
+		if line != "" {
+			io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
+		}
+	}
+	fixable := false
+	for _, r := range rows {
+		fixable = fixable || r.Kind != store.ReviewPoint
+	}
+	if !fixable {
+		_, err := fmt.Fprint(w, `
+What to do: the points were kept; check them in the sources (latitude and
+longitude swapped, a district's centre, or a typo). An alias (--aliases)
+helps only when a name means another district than the one listed.
+`)
+		return err
+	}
+	example := "Nowhere"
+	for _, r := range rows {
+		if r.Kind == store.ReviewUnmatched && r.Name != store.ReviewSeeRejects && r.Name != "" {
+			example = r.Name
+			break
+		}
+	}
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	cw.Write([]string{example, "<district>", "<province>", "variant", "", "", ""})
+	cw.Flush()
+	_, err := fmt.Fprintf(w, `
+What to do: for each name that means a district, add a line to an alias file
+(district and province as 'ocmap boundaries show' spells them; kind variant,
+historical, successor, place or urdu), for example:
+  alias,district,province,kind,valid_from,valid_to,note
+  %s
+Check it with 'ocmap match --aliases FILE NAME', then ingest the same files
+again with --aliases FILE: re-reading a file replaces its rows.
+`, strings.TrimSuffix(b.String(), "\n"))
+	return err
+}
+
+// exampleBase shortens file:line to the file's base name; the CSV output
+// keeps the path as stored.
+func exampleBase(ex string) string {
+	i := strings.LastIndexByte(ex, ':')
+	if i < 0 {
+		return ex
+	}
+	return filepath.Base(ex[:i]) + ex[i:]
+}
+
+func reviewCSV(w io.Writer, rows []store.ReviewRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"kind", "name", "province", "rows", "placed_in", "method", "score", "note", "example"})
+	for _, r := range rows {
+		score := ""
+		if r.Method != "" && r.Score > 0 {
+			score = strconv.FormatFloat(r.Score, 'f', 4, 64)
+		}
+		cw.Write([]string{r.Kind, r.Name, r.Province, strconv.FormatInt(r.Count, 10), r.Result, r.Method, score, r.Note, r.Example})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,106 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Kinds of [ReviewRow], in the order Review lists them.
+const (
+	ReviewUnmatched = "unmatched"       // rejected: the name matches no district
+	ReviewProvince  = "province only"   // kept in a province: the name is not one district
+	ReviewFuzzy     = "fuzzy"           // placed by a close spelling
+	ReviewPoint     = "point disagrees" // the point is in another district than the name
+)
+
+// ReviewSeeRejects is the Name of the unmatched line that counts rows whose
+// point is outside every district and whose name is unknown: their reasons
+// do not carry the name.
+const ReviewSeeRejects = "(see rejects)"
+
+// ReviewRow is one place name worth a researcher's look, with how many rows
+// give it.
+type ReviewRow struct {
+	Kind     string  // Review*
+	Name     string  // district_hint as written
+	Province string  // province_hint as written, or ""
+	Count    int64   // rows
+	Result   string  // the district (or for province only, the province) it was placed in; "" when rejected
+	Method   string  // match_method of the rows; "" when rejected
+	Score    float64 // the lowest match_score of the rows; 0 when none
+	Note     string  // location_note; for unmatched, the closest districts the reject names
+	Example  string  // source_file:source_line of the first row
+}
+
+// reviewSQL gathers the rows of each kind from incidents, context_events
+// and rejects, groups them by what a researcher would fix, and ranks them
+// by count within a kind.
+const reviewSQL = `WITH placed AS (
+	SELECT district_hint, province_hint, district_name, province, match_method, match_score,
+		location_note, source_file, source_line FROM incidents
+	UNION ALL
+	SELECT district_hint, province_hint, district_name, province, match_method, match_score,
+		location_note, source_file, source_line FROM context_events
+), items AS (
+	SELECT 1 AS ord, '` + ReviewUnmatched + `' AS kind, regexp_extract(reason, ': "(.*)"$', 1) AS name, '' AS prov,
+		'' AS result, '' AS method, NULL::DOUBLE AS score,
+		regexp_extract(reason, '^unknown district name \((closest: [^)]*)\)', 1) AS note, source_file, source_line
+	FROM rejects WHERE field = 'district_hint'
+	UNION ALL
+	SELECT 1, '` + ReviewUnmatched + `', '` + ReviewSeeRejects + `', '', '', '', NULL,
+		'coordinates are outside every district and the district name is not known', source_file, source_line
+	FROM rejects WHERE starts_with(reason, 'coordinates are outside every district and the district name is not known')
+	UNION ALL
+	SELECT 2, '` + ReviewProvince + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(province, ''),
+		match_method, match_score, coalesce(location_note, ''), source_file, source_line
+	FROM placed WHERE match_method = 'province'
+	UNION ALL
+	SELECT 3, '` + ReviewFuzzy + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, ''),
+		match_method, match_score, '', source_file, source_line
+	FROM placed WHERE match_method = 'fuzzy'
+	UNION ALL
+	SELECT 4, '` + ReviewPoint + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, ''),
+		coalesce(match_method, ''), match_score, location_note, source_file, source_line
+	FROM placed WHERE location_note LIKE 'the point is in %'
+), grouped AS (
+	-- A point that disagrees is the same case whatever the province column
+	-- says ("FATA", "Fata"): those rows are one line, with the provinces listed.
+	SELECT ord, kind, name, CASE WHEN ord = 4 THEN array_to_string(list_sort(list_distinct(list(nullif(prov, '')))), ', ') ELSE gprov END AS prov,
+		result, method, note, count(*) AS n, coalesce(min(score), 0) AS score,
+		first(coalesce(source_file, '') || ':' || coalesce(CAST(source_line AS VARCHAR), '') ORDER BY source_file, source_line) AS example
+	FROM (SELECT *, CASE WHEN ord = 4 THEN '' ELSE prov END AS gprov FROM items) GROUP BY ord, kind, name, gprov, result, method, note
+), ranked AS (
+	SELECT *, row_number() OVER (PARTITION BY ord ORDER BY n DESC, name, prov, result, note) AS rk FROM grouped
+)
+SELECT kind, name, prov, n, result, method, score, note, example FROM ranked
+WHERE $1 = 0 OR rk <= $1
+ORDER BY ord, rk`
+
+// Review lists the place names a researcher should look at, to add aliases
+// for: names rejected as unknown, names kept in a province only, names
+// placed by a close spelling, and names whose district is not the one the
+// point is in. top limits the rows of each kind; 0 is all.
+func (s *Store) Review(ctx context.Context, top int) ([]ReviewRow, error) {
+	rows, err := s.db.QueryContext(ctx, reviewSQL, top)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: review: %w", s.Path, err)
+	}
+	defer rows.Close()
+	var out []ReviewRow
+	for rows.Next() {
+		var r ReviewRow
+		var score sql.NullFloat64
+		if err := rows.Scan(&r.Kind, &r.Name, &r.Province, &r.Count, &r.Result, &r.Method, &score, &r.Note, &r.Example); err != nil {
+			return nil, fmt.Errorf("store: %s: review: %w", s.Path, err)
+		}
+		r.Score = score.Float64
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: review: %w", s.Path, err)
+	}
+	return out, nil
+}

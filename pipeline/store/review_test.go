@@ -1,0 +1,139 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// reviewStore holds one run with rows of every review kind, in incidents,
+// context_events and rejects.
+func reviewStore(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "review.duckdb"), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type placed struct {
+		table, hint, prov, code, name, province, method string
+		score                                           float64
+		note                                            string
+		line                                            int
+	}
+	const pointNote = `the point is in Beta but the name "Alpha" is Alpha: the point is kept`
+	rows := []placed{
+		{"incidents", "Alpha", "", "PK001", "Alpha", "North", "exact", 1, "", 2},
+		{"incidents", "Alfa", "North", "PK001", "Alpha", "North", "fuzzy", 0.95, "", 3},
+		{"incidents", "Alfa", "North", "PK001", "Alpha", "North", "fuzzy", 0.95, "", 4},
+		{"context_events", "Alfa", "North", "PK001", "Alpha", "North", "fuzzy", 0.95, "", 5},
+		{"incidents", "Betta", "", "PK002", "Beta", "South", "fuzzy", 0.93, "", 6},
+		{"incidents", "Bet Alpha", "North", "", "", "North", "province", 0, `the name "Bet Alpha" is not one district: kept in the province`, 7},
+		{"incidents", "Alpha", "North", "PK002", "Beta", "South", "point", 1, pointNote, 8},
+		{"context_events", "Alpha", "", "PK002", "Beta", "South", "point", 1, pointNote, 9},
+		{"context_events", "Alpha", "South", "PK002", "Beta", "South", "point", 1, pointNote, 10},
+	}
+	for _, x := range rows {
+		var code, name any
+		if x.code != "" {
+			code, name = x.code, x.name
+		}
+		var prov, note any
+		if x.prov != "" {
+			prov = x.prov
+		}
+		if x.note != "" {
+			note = x.note
+		}
+		q := `INSERT INTO incidents (incident_id, category, occurred_on, district_hint, province_hint, district_code, district_name,
+			province, match_method, match_score, location_note, source_file, source_line, run_id, location_precision)
+			VALUES ('I', 'drug_trafficking', DATE '2023-01-01', ?, ?, ?, ?, ?, ?, ?, ?, 'in.csv', ?, ?, 3)`
+		if x.table == "context_events" {
+			q = `INSERT INTO context_events (incident_id, event_type, occurred_on, district_hint, province_hint, district_code, district_name,
+			province, match_method, match_score, location_note, source_file, source_line, run_id, location_precision)
+			VALUES ('C', 'suicide_attack', DATE '2023-01-01', ?, ?, ?, ?, ?, ?, ?, ?, 'ctx.csv', ?, ?, 3)`
+		}
+		if _, err := r.conn.ExecContext(ctx, q, x.hint, prov, code, name, x.province, x.method, x.score, note, x.line, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, x := range []struct {
+		line          int
+		field, reason string
+	}{
+		{20, "district_hint", `unknown district name: "Atlantis"`},
+		{21, "district_hint", `unknown district name (closest: Alpha 0.85): "Alpho Town"`},
+		{22, "district_hint", `unknown district name: "Atlantis"`},
+		{23, "lat", `coordinates are outside every district and the district name is not known: "40.1"`},
+		{24, "occurred_on", `not a date: "yesterday"`},
+	} {
+		if _, err := r.conn.ExecContext(ctx, `INSERT INTO rejects VALUES (?, 'in.csv', ?, ?, ?, '')`, r.ID, x.line, x.field, x.reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Commit(ctx, "[]", 14, 9, 5, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestReview(t *testing.T) {
+	st := reviewStore(t)
+	const pointNote = `the point is in Beta but the name "Alpha" is Alpha: the point is kept`
+	all := []ReviewRow{
+		{Kind: ReviewUnmatched, Name: "Atlantis", Count: 2, Example: "in.csv:20"},
+		{Kind: ReviewUnmatched, Name: ReviewSeeRejects, Count: 1, Note: "coordinates are outside every district and the district name is not known", Example: "in.csv:23"},
+		{Kind: ReviewUnmatched, Name: "Alpho Town", Count: 1, Note: "closest: Alpha 0.85", Example: "in.csv:21"},
+		{Kind: ReviewProvince, Name: "Bet Alpha", Province: "North", Count: 1, Result: "North", Method: "province",
+			Note: `the name "Bet Alpha" is not one district: kept in the province`, Example: "in.csv:7"},
+		{Kind: ReviewFuzzy, Name: "Alfa", Province: "North", Count: 3, Result: "Alpha", Method: "fuzzy", Score: 0.95, Example: "ctx.csv:5"},
+		{Kind: ReviewFuzzy, Name: "Betta", Count: 1, Result: "Beta", Method: "fuzzy", Score: 0.93, Example: "in.csv:6"},
+		{Kind: ReviewPoint, Name: "Alpha", Province: "North, South", Count: 3, Result: "Beta", Method: "point", Score: 1, Note: pointNote, Example: "ctx.csv:9"},
+	}
+	tests := []struct {
+		name string
+		top  int
+		want []ReviewRow
+	}{
+		{"all", 0, all},
+		{"top 1", 1, []ReviewRow{all[0], all[3], all[4], all[6]}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := st.Review(context.Background(), tt.top)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				// match_score is a FLOAT column: compare at its precision.
+				got[i].Score = float64(float32(got[i].Score))
+			}
+			want := append([]ReviewRow(nil), tt.want...)
+			for i := range want {
+				want[i].Score = float64(float32(want[i].Score))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("Review(%d) =\n%+v\nwant\n%+v", tt.top, got, want)
+			}
+		})
+	}
+}
+
+func TestReviewEmpty(t *testing.T) {
+	st := commitRuns(t, []rec{{file: "a.csv", id: "A1", date: "2023-01-01"}})
+	got, err := st.Review(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 {
+		t.Errorf("Review of a store without names to review = %+v, want none", got)
+	}
+}
