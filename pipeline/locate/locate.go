@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/geo"
@@ -22,8 +23,19 @@ type Locator struct {
 	b        *geo.Boundaries
 	ix       *geo.Index
 	g        *geo.Gazetteer
+	bounds   []orb.Bound
 	warnings []string
 }
+
+// SnapKm is how far outside every district a point may lie and still be
+// placed in the nearest one (precision 2): simplified boundary files leave
+// slivers between neighbours and cut corners off coastlines and borders.
+const SnapKm = 2.0
+
+// kmPerDegree is a degree of latitude; a degree of longitude is shorter, so
+// distances in degrees times this overestimate, and snapping stays within
+// SnapKm.
+const kmPerDegree = 111.32
 
 // New builds the spatial index and the gazetteer (with the alias table
 // embedded in the binary) over b.
@@ -46,7 +58,27 @@ func NewWithAliases(b *geo.Boundaries, extra []geo.Alias) (*Locator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locate: %w", err)
 	}
-	return &Locator{b: b, ix: geo.NewIndex(b.Polygons), g: g, warnings: warnings}, nil
+	bounds := make([]orb.Bound, len(b.Polygons))
+	for i, mp := range b.Polygons {
+		bounds[i] = mp.Bound()
+	}
+	return &Locator{b: b, ix: geo.NewIndex(b.Polygons), g: g, bounds: bounds, warnings: warnings}, nil
+}
+
+// snap returns the district nearest to a point outside every district when
+// it is within SnapKm, with the distance in km, or -1.
+func (l *Locator) snap(p orb.Point) (int, float64) {
+	pad := SnapKm / kmPerDegree
+	best, bestKm := -1, SnapKm
+	for i, bd := range l.bounds {
+		if !bd.Pad(pad).Contains(p) {
+			continue
+		}
+		if km := planar.DistanceFrom(l.b.Polygons[i], p) * kmPerDegree; km <= bestKm {
+			best, bestKm = i, km
+		}
+	}
+	return best, bestKm
 }
 
 // Boundaries returns the boundary file the Locator uses.
@@ -108,6 +140,17 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 	outside := ""
 	if q.HasPoint {
 		outside = "coordinates outside every district: "
+		if i, km := l.snap(orb.Point{q.Lon, q.Lat}); i >= 0 {
+			// A name that says another district wins over a snapped point.
+			m := geo.Match{District: -1}
+			if len(q.Hint) > 0 {
+				m = match(q.Hint, q.Province, q.On)
+			}
+			if m.District < 0 || m.District == i {
+				return schemas.Placement{District: i, Precision: schemas.PrecisionNear, Method: schemas.MethodPoint, Score: 1, OK: true,
+					Note: fmt.Sprintf("point %.1f km outside %s, placed in it", km, l.b.Districts[i].Name)}
+			}
+		}
 	}
 	if len(q.Hint) == 0 {
 		if prov, ok := geo.NormalizeProvince(string(q.Province)); ok {

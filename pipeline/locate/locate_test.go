@@ -2,7 +2,10 @@ package locate_test
 
 import (
 	"os"
+	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline/locate"
@@ -75,5 +78,32 @@ func TestPlaceReal(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSnapReal places a point just east of the country's easternmost
+// vertex in the district of that vertex (precision 2), and one farther out
+// nowhere.
+func TestSnapReal(t *testing.T) {
+	l := realLocator(t)
+	b := l.Boundaries()
+	east, district := orb.Point{-180, 0}, -1
+	for i, mp := range b.Polygons {
+		for _, poly := range mp {
+			for _, p := range poly[0] {
+				if p[0] > east[0] {
+					east, district = p, i
+				}
+			}
+		}
+	}
+	near := schemas.PlaceQuery{Lon: east[0] + 0.005, Lat: east[1], HasPoint: true} // about 0.5 km
+	p := l.Place(&near)
+	if !p.OK || p.District != district || p.Precision != schemas.PrecisionNear || !strings.HasPrefix(p.Note, "point 0.") {
+		t.Errorf("0.005 degrees east of %s's easternmost vertex: %+v", b.Districts[district].Name, p)
+	}
+	far := schemas.PlaceQuery{Lon: east[0] + 0.05, Lat: east[1], HasPoint: true} // about 5 km
+	if p := l.Place(&far); p.OK {
+		t.Errorf("0.05 degrees east: %+v, want a reject", p)
 	}
 }
