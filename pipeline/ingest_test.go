@@ -864,3 +864,22 @@ func TestIngestPopulation(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestVictims sums victims per district and month: the victims
+// column of layouts, or the quantity of canonical trafficking rows.
+func TestIngestVictims(t *testing.T) {
+	f := newFixture(t)
+	in := writeFile(t, f.dir, "victims.csv", header+"\n"+
+		"H-1,human_trafficking,trafficking,2024-03-01,30.5,70.5,,FIA,3,,\n"+
+		"H-2,human_trafficking,smuggling,2024-03-09,30.5,70.6,,FIA,4,,\n"+
+		"D-1,drug_trafficking,heroin,2024-03-02,30.5,70.5,,ANF,10,,\n")
+	f.ingest(t, in)
+	query(t, f.db, func(db *sql.DB) {
+		got := fmt.Sprint(
+			scanInt(t, db, `SELECT victims FROM district_month WHERE category = 'human_trafficking'`),
+			scanInt(t, db, `SELECT count(*) FROM district_month WHERE category = 'drug_trafficking' AND victims IS NULL`))
+		if want := "7 1"; got != want {
+			t.Errorf("trafficking victims, drug rows without victims = %s, want %s", got, want)
+		}
+	})
+}

@@ -29,6 +29,9 @@ var groupsDDL = []string{
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS province VARCHAR`,
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_near BIGINT`,
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_province BIGINT`,
+	// Victims: the victims column, or for canonical human trafficking rows,
+	// whose quantity counts victims, the quantity.
+	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS victims BIGINT`,
 	`CREATE TABLE IF NOT EXISTS district_month_sources (
 		district_code VARCHAR, category VARCHAR, month DATE, source VARCHAR, records BIGINT)`,
 }
@@ -390,16 +393,19 @@ func (r *Run) summarize(ctx context.Context) error {
 				count(*) FILTER (WHERE p AND location_precision = 1) AS by_point,
 				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name,
 				count(*) FILTER (WHERE p AND location_precision = 2) AS by_near,
-				count(*) FILTER (WHERE p AND location_precision = 4) AS by_province
+				count(*) FILTER (WHERE p AND location_precision = 4) AS by_province,
+				sum(victims) FILTER (WHERE p) AS victims
 			FROM (
 				SELECT i.district_code, i.province, i.category, i.occurred_on, coalesce(i.source, i.layout, '') AS source,
-					i.quantity, i.amount_pkr, i.location_precision, ` + primary + ` AS p
+					i.quantity, i.amount_pkr, i.location_precision, ` + primary + ` AS p,
+					coalesce(i.victims, CASE WHEN i.category = 'human_trafficking' THEN CAST(round(i.quantity) AS BIGINT) END) AS victims
 				FROM ` + from + `)
 			GROUP BY ALL`,
 		`INSERT INTO district_month (district_code, province, category, month, incidents, quantity, amount_pkr,
-				by_point, by_name, by_near, by_province, records)
+				by_point, by_name, by_near, by_province, records, victims)
 			SELECT district_code, province, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
-				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(records)
+				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(records),
+				sum(victims)
 			FROM ocmap_cells GROUP BY ALL`,
 		`INSERT INTO district_month_sources
 			SELECT district_code, category, month, source, records FROM ocmap_cells`,
