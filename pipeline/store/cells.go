@@ -1,0 +1,130 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// querier is what a Store's database and a Run's connection share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// CellFilter narrows district_month: a category ("" for all), months from
+// From to To inclusive (zero for open), and a province ("" for all).
+type CellFilter struct {
+	Category string
+	From, To time.Time
+	Province string
+}
+
+// Cell is one district, category and month of district_month. District is
+// "" for incidents placed in a province only.
+type Cell struct {
+	District, Province, Category string
+	Month                        time.Time
+	Incidents, Records, Victims  int64
+	Quantity, AmountPKR          float64
+	// ByPrecision counts the incidents by location precision 1, 2, 3, 4.
+	ByPrecision [4]int64
+}
+
+// District is one row of the districts table.
+type District struct {
+	Code, Name, Province string
+}
+
+// PopulationYear is a district's population in one census year.
+type PopulationYear struct {
+	Year       int
+	Population int64
+}
+
+// Cells reads district_month within f, ordered by district, category and
+// month.
+func (s *Store) Cells(ctx context.Context, f CellFilter) ([]Cell, error) { return cells(ctx, s.db, f) }
+
+// Cells reads district_month within f inside the run's transaction, after
+// its summaries were recomputed.
+func (r *Run) Cells(ctx context.Context, f CellFilter) ([]Cell, error) { return cells(ctx, r.conn, f) }
+
+func cells(ctx context.Context, q querier, f CellFilter) ([]Cell, error) {
+	rows, err := q.QueryContext(ctx, `SELECT coalesce(district_code, ''), coalesce(province, ''), category, month,
+			incidents, coalesce(records, incidents), coalesce(victims, 0), coalesce(quantity, 0), coalesce(amount_pkr, 0),
+			coalesce(by_point, 0), coalesce(by_near, 0), coalesce(by_name, 0), coalesce(by_province, 0)
+		FROM district_month
+		WHERE ($1 = '' OR category = $1) AND ($2::DATE IS NULL OR month >= $2) AND ($3::DATE IS NULL OR month <= $3)
+			AND ($4 = '' OR province = $4)
+		ORDER BY 1, 3, 4, 2`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
+	if err != nil {
+		return nil, fmt.Errorf("store: district_month: %w", err)
+	}
+	defer rows.Close()
+	var out []Cell
+	for rows.Next() {
+		var c Cell
+		if err := rows.Scan(&c.District, &c.Province, &c.Category, &c.Month, &c.Incidents, &c.Records, &c.Victims,
+			&c.Quantity, &c.AmountPKR, &c.ByPrecision[0], &c.ByPrecision[1], &c.ByPrecision[2], &c.ByPrecision[3]); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Districts reads the districts table in code order.
+func (s *Store) Districts(ctx context.Context) ([]District, error) { return districts(ctx, s.db) }
+
+// Districts reads the districts table inside the run's transaction.
+func (r *Run) Districts(ctx context.Context) ([]District, error) { return districts(ctx, r.conn) }
+
+func districts(ctx context.Context, q querier) ([]District, error) {
+	rows, err := q.QueryContext(ctx, `SELECT district_code, district_name, coalesce(province, '') FROM districts ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("store: districts: %w", err)
+	}
+	defer rows.Close()
+	var out []District
+	for rows.Next() {
+		var d District
+		if err := rows.Scan(&d.Code, &d.Name, &d.Province); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// PopulationByDistrict reads the population table: each district's census
+// years, earliest first.
+func (s *Store) PopulationByDistrict(ctx context.Context) (map[string][]PopulationYear, error) {
+	return population(ctx, s.db)
+}
+
+// PopulationByDistrict reads the population table inside the run's
+// transaction.
+func (r *Run) PopulationByDistrict(ctx context.Context) (map[string][]PopulationYear, error) {
+	return population(ctx, r.conn)
+}
+
+func population(ctx context.Context, q querier) (map[string][]PopulationYear, error) {
+	rows, err := q.QueryContext(ctx, `SELECT district_code, year, population FROM population ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("store: population: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]PopulationYear{}
+	for rows.Next() {
+		var code string
+		var p PopulationYear
+		if err := rows.Scan(&code, &p.Year, &p.Population); err != nil {
+			return nil, err
+		}
+		out[code] = append(out[code], p)
+	}
+	return out, rows.Err()
+}
