@@ -1,0 +1,294 @@
+// Package analysis turns district_month cells into what analysts read off
+// a heatmap: counts, rates and smoothed rates, change between periods,
+// trends, hot spots, cluster classes and cross-category links. It works on
+// plain data read from the store, with the statistics of package measures,
+// so the same numbers come out of an ingest's stored tables and of a
+// command's query with its own period and province.
+package analysis
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/ocmap/ocmap/pipeline/measures"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// Defaults of Options.
+const (
+	DefaultPermutations = 999
+	DefaultSeed         = 20261125
+	DefaultAlpha        = 0.05
+)
+
+// Options tune the statistics.
+type Options struct {
+	Permutations int     // Local Moran's I; 0 means DefaultPermutations
+	Seed         uint64  // of the permutations; 0 means DefaultSeed
+	Alpha        float64 // significance of LISA clusters, trends and emerging classes; 0 means DefaultAlpha
+}
+
+func (o Options) withDefaults() Options {
+	if o.Permutations <= 0 {
+		o.Permutations = DefaultPermutations
+	}
+	if o.Seed == 0 {
+		o.Seed = DefaultSeed
+	}
+	if o.Alpha <= 0 {
+		o.Alpha = DefaultAlpha
+	}
+	return o
+}
+
+// Map is the fixed part of every analysis: the districts (in the order of
+// the districts table), their queen neighbours by index, and which touch
+// the national border on land.
+type Map struct {
+	Districts []store.District
+	Neighbors [][]int
+	Border    []bool
+}
+
+// Period is a span of whole months, From and To being first days of months,
+// inclusive.
+type Period struct{ From, To time.Time }
+
+// Months lists the first days of the period's months.
+func (p Period) Months() []time.Time {
+	var out []time.Time
+	for m := p.From; !m.After(p.To); m = m.AddDate(0, 1, 0) {
+		out = append(out, m)
+	}
+	return out
+}
+
+// Before returns the period of the same length just before p, the default
+// base of percent change.
+func (p Period) Before() Period {
+	n := len(p.Months())
+	return Period{From: p.From.AddDate(0, -n, 0), To: p.From.AddDate(0, -1, 0)}
+}
+
+func (p Period) contains(m time.Time) bool { return !m.Before(p.From) && !m.After(p.To) }
+
+// District is one district's measures over a period.
+type District struct {
+	Code, Name, Province string
+	Border               bool
+
+	Incidents, Records, Victims int64
+	Quantity, AmountPKR         float64
+	ByPrecision                 [4]int64 // incidents by location precision 1, 2, 3, 4
+
+	Population     int64   // in PopulationYear, the census year nearest the period's end; 0 unknown
+	PopulationYear int     //
+	Rate           float64 // incidents per 100,000 people; NaN without a population
+	EBRate         float64 // global empirical Bayes rate per 100,000; NaN without a population
+
+	Base   int64   // incidents in the base period
+	Change float64 // percent change from Base to Incidents; NaN when Base is 0
+
+	TrendS, TrendZ, TrendP, TrendTau float64 // Mann-Kendall over the months
+	Trend                            string  // "up", "down" or "" (not significant)
+	Emerging                         string  // emerging hot spot class, or ""
+
+	GiZ, GiP float64 // Getis-Ord Gi* (binary weights, as ArcGIS) on the hot spot basis
+	GiBin    int     // ±3, ±2, ±1: hot or cold spot at 99, 95, 90% confidence, FDR-corrected
+	LisaI    float64 // Local Moran's I on the hot spot basis
+	LisaP    float64 // its pseudo p-value from conditional permutations
+	Lisa     string  // HH, LL, HL, LH when significant at Alpha, else ""
+}
+
+// Result is a whole analysis.
+type Result struct {
+	Period, Base Period
+	// Basis is what hot spots and clusters are computed on: "eb_rate" over
+	// the districts with a population (others get NaN), or "count" when the
+	// database has no population.
+	Basis       string
+	CensusYears []int
+	Districts   []District
+	// Unallocated counts, per province, incidents placed in the province
+	// only: they are in no district's figures.
+	Unallocated map[string]int64
+}
+
+// Analyse computes every district's measures over period from cells (which
+// must cover period and base; other cells are ignored) and populations.
+func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, period, base Period, opt Options) *Result {
+	opt = opt.withDefaults()
+	months := period.Months()
+	n := len(m.Districts)
+	index := make(map[string]int, n)
+	res := &Result{Period: period, Base: base, Districts: make([]District, n), Unallocated: map[string]int64{}}
+	for i, d := range m.Districts {
+		index[d.Code] = i
+		res.Districts[i] = District{Code: d.Code, Name: d.Name, Province: d.Province, Rate: math.NaN(), EBRate: math.NaN(),
+			GiZ: math.NaN(), GiP: math.NaN(), LisaI: math.NaN(), LisaP: math.NaN()}
+		if m.Border != nil {
+			res.Districts[i].Border = m.Border[i]
+		}
+	}
+	monthly := make([][]float64, n) // district x month incidents
+	for i := range monthly {
+		monthly[i] = make([]float64, len(months))
+	}
+	for _, c := range cells {
+		i, ok := index[c.District]
+		switch {
+		case c.District == "" && period.contains(c.Month):
+			res.Unallocated[c.Province] += c.Incidents
+			continue
+		case !ok:
+			continue
+		}
+		d := &res.Districts[i]
+		if base.contains(c.Month) {
+			d.Base += c.Incidents
+		}
+		if !period.contains(c.Month) {
+			continue
+		}
+		d.Incidents += c.Incidents
+		d.Records += c.Records
+		d.Victims += c.Victims
+		d.Quantity += c.Quantity
+		d.AmountPKR += c.AmountPKR
+		for k := range d.ByPrecision {
+			d.ByPrecision[k] += c.ByPrecision[k]
+		}
+		monthly[i][monthIndex(period.From, c.Month)] += float64(c.Incidents)
+	}
+
+	// Rates, from the census year nearest the period's end.
+	years := map[int]bool{}
+	events, people := make([]float64, n), make([]float64, n)
+	for i := range res.Districts {
+		d := &res.Districts[i]
+		d.Change = measures.PercentChange(float64(d.Base), float64(d.Incidents))
+		events[i] = float64(d.Incidents)
+		people[i] = math.NaN()
+		if py, ok := nearest(pop[d.Code], period.To.Year()); ok {
+			d.Population, d.PopulationYear = py.Population, py.Year
+			d.Rate = float64(d.Incidents) * 1e5 / float64(py.Population)
+			people[i] = float64(py.Population)
+			years[py.Year] = true
+		}
+	}
+	for y := range years {
+		res.CensusYears = append(res.CensusYears, y)
+	}
+	slices.Sort(res.CensusYears)
+	basis := events
+	res.Basis = "count"
+	if len(years) > 0 {
+		if eb, err := measures.EBRates(events, people); err == nil {
+			for i := range eb {
+				res.Districts[i].EBRate = eb[i] * 1e5
+			}
+			basis = eb
+			res.Basis = "eb_rate"
+		}
+	}
+
+	// Hot spots and clusters over the districts that have a basis value.
+	sub, nbrs := subgraph(basis, m.Neighbors)
+	x := make([]float64, len(sub))
+	for k, i := range sub {
+		x[k] = basis[i]
+	}
+	if len(sub) > 1 {
+		z, p := measures.GiStarBinary(x, nbrs)
+		bins := measures.GiBins(z, true)
+		I, pSim, quad := measures.LocalMoran(x, nbrs, opt.Permutations, opt.Seed)
+		cl := measures.Cluster(quad, pSim, opt.Alpha)
+		for k, i := range sub {
+			d := &res.Districts[i]
+			d.GiZ, d.GiP, d.GiBin = z[k], 2*p[k], bins[k] // two-sided, as GiBins reads it
+			d.LisaI, d.LisaP, d.Lisa = I[k], pSim[k], cl[k]
+		}
+	}
+
+	// Trends over the months, and emerging hot spots from monthly Gi* of
+	// counts (spatial Gi* per month, not ArcGIS's space-time cube).
+	zByMonth := make([][]float64, n)
+	for i := range zByMonth {
+		zByMonth[i] = make([]float64, len(months))
+	}
+	col := make([]float64, n)
+	for t := range months {
+		for i := range col {
+			col[i] = monthly[i][t]
+		}
+		z, _ := measures.GiStarBinary(col, m.Neighbors)
+		for i := range z {
+			zByMonth[i][t] = z[i]
+		}
+	}
+	var classes []measures.Pattern
+	if len(months) > 1 {
+		classes = measures.EmergingHotSpots(zByMonth, opt.Alpha, true)
+	}
+	for i := range res.Districts {
+		d := &res.Districts[i]
+		d.TrendS, d.TrendZ, d.TrendP, d.TrendTau = measures.MannKendall(monthly[i])
+		if d.TrendP <= opt.Alpha && d.TrendS != 0 {
+			d.Trend = "up"
+			if d.TrendS < 0 {
+				d.Trend = "down"
+			}
+		}
+		if classes != nil {
+			d.Emerging = string(classes[i])
+		}
+	}
+	return res
+}
+
+// monthIndex counts months from from to m.
+func monthIndex(from, m time.Time) int {
+	return (m.Year()-from.Year())*12 + int(m.Month()) - int(from.Month())
+}
+
+// nearest picks the census year nearest year, the earlier on a tie.
+func nearest(ys []store.PopulationYear, year int) (store.PopulationYear, bool) {
+	best, found := store.PopulationYear{}, false
+	for _, y := range ys {
+		if !found || abs(y.Year-year) < abs(best.Year-year) {
+			best, found = y, true
+		}
+	}
+	return best, found
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// subgraph keeps the districts whose value is a number, and their
+// neighbour lists restricted to them, renumbered.
+func subgraph(v []float64, nbrs [][]int) ([]int, [][]int) {
+	var keep []int
+	pos := make([]int, len(v))
+	for i, x := range v {
+		pos[i] = -1
+		if !math.IsNaN(x) {
+			pos[i] = len(keep)
+			keep = append(keep, i)
+		}
+	}
+	out := make([][]int, len(keep))
+	for k, i := range keep {
+		for _, j := range nbrs[i] {
+			if pos[j] >= 0 {
+				out[k] = append(out[k], pos[j])
+			}
+		}
+	}
+	return keep, out
+}
