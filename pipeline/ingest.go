@@ -119,10 +119,12 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	defer st.Close()
 	run, err := st.BeginRun(ctx, store.BoundaryInfo{
 		Path: cfg.Boundaries.Path, SHA256: cfg.Boundaries.SHA256, Districts: cfg.Boundaries.Districts,
+		Weights: weights(cfg.Boundaries),
 	})
 	if err != nil {
 		return nil, err
 	}
+	run.AfterSummaries = recomputeMeasures
 	rep.RunID = run.ID
 	for _, in := range cfg.Inputs {
 		ingest := ingestFile

@@ -883,3 +883,32 @@ func TestIngestVictims(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestMeasures checks that every ingest stores the map's neighbours
+// and recomputes the measure tables from district_month.
+func TestIngestMeasures(t *testing.T) {
+	f := newFixture(t)
+	f.ingest(t, f.small)
+	query(t, f.db, func(db *sql.DB) {
+		got := fmt.Sprint(
+			scanInt(t, db, `SELECT count(*) FROM district_neighbors`),
+			scanInt(t, db, `SELECT count(*) FILTER (WHERE border) FROM districts`),
+			scanInt(t, db, `SELECT count(*) FROM district_measures`),
+			scanInt(t, db, `SELECT count(*) FROM category_links`),
+			scanInt(t, db, `SELECT count(*) FROM border_summary`))
+		// Alpha and Beta neighbour each other and both touch the outline
+		// inland; 5 categories (the four and all) x 2 districts; 6 pairs; 4 x 2 sides.
+		if want := "2 2 10 6 8"; got != want {
+			t.Errorf("neighbour links, border districts, measure rows, links, border rows = %s, want %s", got, want)
+		}
+		if got := scanInt(t, db, `SELECT count(*) FROM district_measures m JOIN (
+				SELECT district_code, category, sum(incidents) AS n FROM district_month GROUP BY ALL
+				UNION ALL SELECT district_code, 'all', sum(incidents) FROM district_month GROUP BY ALL) s
+				USING (district_code, category) WHERE m.incidents <> s.n`); got != 0 {
+			t.Errorf("%d measure rows disagree with district_month", got)
+		}
+		if got, want := scanInt(t, db, `SELECT count(DISTINCT basis) FROM district_measures WHERE basis = 'count'`), int64(1); got != want {
+			t.Errorf("without population the basis should be count")
+		}
+	})
+}

@@ -36,6 +36,7 @@ type Cell struct {
 // District is one row of the districts table.
 type District struct {
 	Code, Name, Province string
+	Border               bool // touches the national border on land
 }
 
 // PopulationYear is a district's population in one census year.
@@ -83,7 +84,7 @@ func (s *Store) Districts(ctx context.Context) ([]District, error) { return dist
 func (r *Run) Districts(ctx context.Context) ([]District, error) { return districts(ctx, r.conn) }
 
 func districts(ctx context.Context, q querier) ([]District, error) {
-	rows, err := q.QueryContext(ctx, `SELECT district_code, district_name, coalesce(province, '') FROM districts ORDER BY 1`)
+	rows, err := q.QueryContext(ctx, `SELECT district_code, district_name, coalesce(province, ''), coalesce(border, false) FROM districts ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("store: districts: %w", err)
 	}
@@ -91,7 +92,7 @@ func districts(ctx context.Context, q querier) ([]District, error) {
 	var out []District
 	for rows.Next() {
 		var d District
-		if err := rows.Scan(&d.Code, &d.Name, &d.Province); err != nil {
+		if err := rows.Scan(&d.Code, &d.Name, &d.Province, &d.Border); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

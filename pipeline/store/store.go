@@ -116,7 +116,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL(), populationDDL) {
+	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL(), populationDDL, measuresDDL) {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("store: %s: creating tables: %w", path, err)
@@ -180,12 +180,19 @@ type Run struct {
 	Started time.Time
 	views   int
 	done    bool
+	// AfterSummaries, when set, runs in the transaction once district_month
+	// is recomputed, before the commit: the measures are computed there.
+	AfterSummaries func(ctx context.Context, r *Run) error
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
 type BoundaryInfo struct {
 	Path, SHA256 string
 	Districts    []geo.District
+	// Weights gives, by index of Districts, the spatial weights (neighbour
+	// lists and their kind) and which districts touch the national border
+	// on land. It is called once per database, when they are first stored.
+	Weights func() (neighbors [][]int, kind string, border []bool)
 }
 
 // BeginRun starts a transaction and allocates a run id. The districts table
@@ -238,11 +245,14 @@ func (r *Run) begin(ctx context.Context, b BoundaryInfo) error {
 			return err
 		}
 	}
+	if err := r.insertNeighbors(ctx, b); err != nil {
+		return err
+	}
 	return r.conn.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs`).Scan(&r.ID)
 }
 
 func (r *Run) insertDistricts(ctx context.Context, ds []geo.District) error {
-	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO districts VALUES (?, ?, ?, ?)`)
+	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO districts (district_code, district_name, province, area_km2) VALUES (?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -367,6 +377,9 @@ func (r *Run) Commit(ctx context.Context, filesJSON string, read, accepted, reje
 	err := r.linkGroups(ctx, linkWindowDays)
 	if err == nil {
 		err = r.summarize(ctx)
+	}
+	if err == nil && r.AfterSummaries != nil {
+		err = r.AfterSummaries(ctx, r)
 	}
 	if err != nil {
 		r.Rollback()
