@@ -4,9 +4,12 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // measuresDDL holds the map's neighbours and the measures recomputed after
@@ -73,15 +76,34 @@ type Measures struct {
 	Border    []BorderRow
 }
 
+// appendRows appends rows to table through DuckDB's appender, within the
+// run's transaction: row-by-row INSERTs make DuckDB keep a block per
+// statement until the commit.
+func (r *Run) appendRows(table string, rows [][]driver.Value) error {
+	return r.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if err := app.AppendRow(row...); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+}
+
 // nullable turns NaN into SQL NULL.
-func nullable(f float64) any {
+func nullable(f float64) driver.Value {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil
 	}
 	return f
 }
 
-func nullString(s string) any {
+func nullString(s string) driver.Value {
 	if s == "" {
 		return nil
 	}
@@ -95,26 +117,22 @@ func (r *Run) ReplaceMeasures(ctx context.Context, m *Measures) error {
 			return fmt.Errorf("store: measures: %w", err)
 		}
 	}
-	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO district_measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("store: measures: %w", err)
-	}
-	defer stmt.Close()
+	rows := make([][]driver.Value, 0, len(m.Districts))
 	for _, d := range m.Districts {
-		var pop, year any
+		var pop, year driver.Value
 		if d.Population > 0 {
-			pop, year = d.Population, d.PopulationYear
+			pop, year = d.Population, int32(d.PopulationYear)
 		}
-		if _, err := stmt.ExecContext(ctx, d.Category, d.District, d.From, d.To,
+		rows = append(rows, []driver.Value{d.Category, d.District, d.From, d.To,
 			d.Incidents, d.Records, d.Victims, d.Quantity, d.AmountPKR,
 			pop, year, nullable(d.Rate), nullable(d.EBRate),
 			d.Incidents12m, d.Prev12m, nullable(d.Change12m),
 			nullable(d.TrendS), nullable(d.TrendZ), nullable(d.TrendP), nullable(d.TrendTau), nullString(d.Trend), nullString(d.Emerging),
-			d.Basis, nullable(d.GiZ), nullable(d.GiP), d.GiBin, nullable(d.LisaI), nullable(d.LisaP), nullString(d.Lisa),
-			nullable(d.SharePoint), nullable(d.ShareNear), nullable(d.ShareName), d.Border); err != nil {
-			return fmt.Errorf("store: measures of %s %s: %w", d.Category, d.District, err)
-		}
+			d.Basis, nullable(d.GiZ), nullable(d.GiP), int32(d.GiBin), nullable(d.LisaI), nullable(d.LisaP), nullString(d.Lisa),
+			nullable(d.SharePoint), nullable(d.ShareNear), nullable(d.ShareName), d.Border})
+	}
+	if err := r.appendRows("district_measures", rows); err != nil {
+		return fmt.Errorf("store: measures: %w", err)
 	}
 	for _, l := range m.Links {
 		if _, err := r.conn.ExecContext(ctx, `INSERT INTO category_links VALUES (?, ?, ?, ?, ?, ?, ?)`,

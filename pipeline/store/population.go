@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 )
@@ -47,15 +48,12 @@ func (r *Run) ReplacePopulation(ctx context.Context, file string, rows []Populat
 			return fmt.Errorf("store: population: %w", err)
 		}
 	}
-	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO population VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("store: population: %w", err)
+	vals := make([][]driver.Value, len(rows))
+	for i, p := range rows {
+		vals[i] = []driver.Value{p.DistrictCode, int32(p.Year), p.Population, file}
 	}
-	defer stmt.Close()
-	for _, p := range rows {
-		if _, err := stmt.ExecContext(ctx, p.DistrictCode, p.Year, p.Population, file); err != nil {
-			return fmt.Errorf("store: population of %s in %d: %w", p.DistrictCode, p.Year, err)
-		}
+	if err := r.appendRows("population", vals); err != nil {
+		return fmt.Errorf("store: population: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,295 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// analysisOptions are the flags the analyst commands share.
+type analysisOptions struct {
+	DB, Category, From, To, Province, Format string
+	BaseFrom, BaseTo                         string
+	Permutations                             int
+	Seed                                     uint64
+	Alpha                                    float64
+}
+
+func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string) {
+	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
+	fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
+	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
+	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last month with data)")
+	fs.StringVar(&o.Province, "province", "", "only the districts of this province (e.g. Punjab, KP, Sindh)")
+	fs.StringVar(&o.BaseFrom, "base-from", "", "first month of the period that change compares with (default: as long as the period, just before it)")
+	fs.StringVar(&o.BaseTo, "base-to", "", "last month of that base period")
+	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values")
+	fs.Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations (the same seed gives the same p-values)")
+	fs.Float64Var(&o.Alpha, "alpha", analysis.DefaultAlpha, "significance level of clusters, trends and emerging hot spots")
+	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
+}
+
+// analysed is an analysis with what the commands print beside it.
+type analysed struct {
+	*analysis.Result
+	Category  string
+	Province  string
+	Precision [4]int64 // incidents by precision 1, 2, 3, 4 in the period
+}
+
+// analyse reads the database and runs the analysis the flags ask for.
+func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analysed, error) {
+	if o.Category != pipeline.AllCategories {
+		if _, ok := schemas.ParseCategory(o.Category); !ok {
+			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
+		}
+	}
+	province := ""
+	if o.Province != "" {
+		p, ok := geo.NormalizeProvince(o.Province)
+		if !ok {
+			return nil, usagef("unknown province %q", o.Province)
+		}
+		province = p
+	}
+	var months [4]time.Time
+	for i, s := range []struct{ flag, v string }{{"from", o.From}, {"to", o.To}, {"base-from", o.BaseFrom}, {"base-to", o.BaseTo}} {
+		t, err := parseMonth(s.flag, s.v)
+		if err != nil {
+			return nil, err
+		}
+		months[i] = t
+	}
+	if (o.BaseFrom == "") != (o.BaseTo == "") {
+		return nil, usagef("give both --base-from and --base-to, or neither")
+	}
+	if o.Permutations < 1 || o.Alpha <= 0 || o.Alpha >= 1 {
+		return nil, usagef("--permutations must be 1 or more and --alpha between 0 and 1")
+	}
+	ds, err := st.Districts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nbrs, err := st.Neighbors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if province != "" {
+		kept := ds[:0:0]
+		for _, d := range ds {
+			if d.Province == province {
+				kept = append(kept, d)
+			}
+		}
+		if len(kept) == 0 {
+			return nil, fmt.Errorf("no district of the database is in %s", province)
+		}
+		ds = kept
+	}
+	filter := store.CellFilter{Province: province}
+	if o.Category != pipeline.AllCategories {
+		filter.Category = o.Category
+	}
+	cells, err := st.Cells(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	pop, err := st.PopulationByDistrict(ctx)
+	if err != nil {
+		return nil, err
+	}
+	period := analysis.Period{From: months[0], To: months[1]}
+	for _, c := range cells {
+		if o.From == "" && (period.From.IsZero() || c.Month.Before(period.From)) {
+			period.From = c.Month
+		}
+		if o.To == "" && c.Month.After(period.To) {
+			period.To = c.Month
+		}
+	}
+	if period.From.IsZero() || period.To.IsZero() {
+		return nil, fmt.Errorf("%s has no incidents in that scope; nothing to analyse", o.DB)
+	}
+	if period.To.Before(period.From) {
+		return nil, usagef("--to is before --from")
+	}
+	base := period.Before()
+	if o.BaseFrom != "" {
+		base = analysis.Period{From: months[2], To: months[3]}
+	}
+	m := pipeline.LoadMap(ctx, ds, nbrs)
+	res := analysis.Analyse(m, cells, pop, period, base, analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
+	a := &analysed{Result: res, Category: o.Category, Province: province}
+	for _, d := range res.Districts {
+		for k := range a.Precision {
+			a.Precision[k] += d.ByPrecision[k]
+		}
+	}
+	return a, nil
+}
+
+// header says what the numbers are, and how trustworthy the locations.
+func (a *analysed) header(w io.Writer, what string) {
+	scope := "all categories"
+	if a.Category != pipeline.AllCategories {
+		scope = a.Category
+	}
+	if a.Province != "" {
+		scope += ", " + a.Province
+	}
+	var total int64
+	for _, n := range a.Precision {
+		total += n
+	}
+	fmt.Fprintf(w, "%s: %s, %s to %s, %s incidents in %d districts\n", what, scope,
+		a.Period.From.Format("2006-01"), a.Period.To.Format("2006-01"), commas(total), len(a.Districts))
+	if total > 0 {
+		t := float64(total)
+		fmt.Fprintf(w, "located by point %.1f%%, near a district %.1f%%, by district name %.1f%%", 100*float64(a.Precision[0])/t,
+			100*float64(a.Precision[1])/t, 100*float64(a.Precision[2])/t)
+		if n := a.Precision[3]; n > 0 {
+			fmt.Fprintf(w, ", province only %.1f%%", 100*float64(n)/t)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, p := range sortedKeys(a.Unallocated) {
+		if n := a.Unallocated[p]; n > 0 {
+			fmt.Fprintf(w, "%s incidents in %s are placed in the province only and are in no district's figures\n", commas(n), p)
+		}
+	}
+	if len(a.CensusYears) > 0 {
+		fmt.Fprintf(w, "population: census %v (the year nearest the period's end); hot spots on EB-smoothed rates\n", a.CensusYears)
+	} else {
+		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots on counts")
+	}
+	fmt.Fprintln(w)
+}
+
+func sortedKeys(m map[string]int64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// num formats a float for tables and CSV: "" for NaN.
+func num(f float64, prec int) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(f, 'f', prec, 64)
+}
+
+// dash is num for tables: "-" for NaN.
+func dash(f float64, prec int) string {
+	if s := num(f, prec); s != "" {
+		return s
+	}
+	return "-"
+}
+
+// jsonNum is a float that JSON writes as null when it is NaN.
+type jsonNum float64
+
+func (f jsonNum) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// giLabel names a Gi* bin.
+func giLabel(bin int) string {
+	switch bin {
+	case 3:
+		return "hot spot 99%"
+	case 2:
+		return "hot spot 95%"
+	case 1:
+		return "hot spot 90%"
+	case -1:
+		return "cold spot 90%"
+	case -2:
+		return "cold spot 95%"
+	case -3:
+		return "cold spot 99%"
+	}
+	return ""
+}
+
+// districtJSON is every measure of one district, for JSON and GeoJSON.
+type districtJSON struct {
+	Code           string  `json:"district_code"`
+	Name           string  `json:"district"`
+	Province       string  `json:"province"`
+	Border         bool    `json:"border"`
+	Incidents      int64   `json:"incidents"`
+	Records        int64   `json:"records"`
+	Victims        int64   `json:"victims"`
+	Quantity       float64 `json:"quantity_kg"`
+	AmountPKR      float64 `json:"amount_pkr"`
+	Population     int64   `json:"population,omitempty"`
+	PopulationYear int     `json:"population_year,omitempty"`
+	Rate           jsonNum `json:"rate_per_100k"`
+	EBRate         jsonNum `json:"eb_rate_per_100k"`
+	Base           int64   `json:"base_incidents"`
+	Change         jsonNum `json:"change_pct"`
+	TrendS         jsonNum `json:"trend_s"`
+	TrendZ         jsonNum `json:"trend_z"`
+	TrendP         jsonNum `json:"trend_p"`
+	TrendTau       jsonNum `json:"trend_tau"`
+	Trend          string  `json:"trend"`
+	Emerging       string  `json:"emerging"`
+	GiZ            jsonNum `json:"gi_z"`
+	GiP            jsonNum `json:"gi_p"`
+	GiBin          int     `json:"gi_bin"`
+	LisaI          jsonNum `json:"lisa_i"`
+	LisaP          jsonNum `json:"lisa_p"`
+	Lisa           string  `json:"lisa"`
+	SharePoint     jsonNum `json:"share_point"`
+	ShareName      jsonNum `json:"share_name"`
+}
+
+func toJSON(d analysis.District) districtJSON {
+	total := float64(d.ByPrecision[0] + d.ByPrecision[1] + d.ByPrecision[2] + d.ByPrecision[3])
+	share := func(n int64) jsonNum {
+		if total == 0 {
+			return jsonNum(math.NaN())
+		}
+		return jsonNum(float64(n) / total)
+	}
+	return districtJSON{Code: d.Code, Name: d.Name, Province: d.Province, Border: d.Border,
+		Incidents: d.Incidents, Records: d.Records, Victims: d.Victims, Quantity: d.Quantity, AmountPKR: d.AmountPKR,
+		Population: d.Population, PopulationYear: d.PopulationYear, Rate: jsonNum(d.Rate), EBRate: jsonNum(d.EBRate),
+		Base: d.Base, Change: jsonNum(d.Change), TrendS: jsonNum(d.TrendS), TrendZ: jsonNum(d.TrendZ), TrendP: jsonNum(d.TrendP),
+		TrendTau: jsonNum(d.TrendTau), Trend: d.Trend, Emerging: d.Emerging, GiZ: jsonNum(d.GiZ), GiP: jsonNum(d.GiP), GiBin: d.GiBin,
+		LisaI: jsonNum(d.LisaI), LisaP: jsonNum(d.LisaP), Lisa: d.Lisa, SharePoint: share(d.ByPrecision[0]), ShareName: share(d.ByPrecision[2])}
+}
+
+// meta is what a JSON answer says of itself.
+func (a *analysed) meta() map[string]any {
+	return map[string]any{
+		"category": a.Category, "province": a.Province,
+		"from": a.Period.From.Format("2006-01"), "to": a.Period.To.Format("2006-01"),
+		"base_from": a.Base.From.Format("2006-01"), "base_to": a.Base.To.Format("2006-01"),
+		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": a.Unallocated,
+	}
+}

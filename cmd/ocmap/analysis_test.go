@@ -1,0 +1,158 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/pipeline/measures"
+)
+
+// gridMap is a 3x3 grid of 1-degree districts in COD-AB style, G1..G9 row
+// by row from the north-west, inland (so all of its outline is land
+// border).
+func gridMap() string {
+	var fs []string
+	for i := 0; i < 9; i++ {
+		x, y := 70+i%3, 33-i/3
+		fs = append(fs, fmt.Sprintf(`{"type":"Feature","properties":{"ADM2_PCODE":"G%d","ADM2_EN":"Grid %d","ADM1_EN":"Punjab"},
+ "geometry":{"type":"Polygon","coordinates":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}}`, i+1, i+1, x, y-1, x+1, y-1, x+1, y, x, y, x, y-1))
+	}
+	return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",\n") + "]}"
+}
+
+// TestAnalystCommands ingests a small grid and checks heatmap, hotspots,
+// trends and links against numbers worked out here.
+func TestAnalystCommands(t *testing.T) {
+	dir := isolate(t)
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mapPath := write("grid.geojson", gridMap())
+	// Drug incidents per district: G5 (the centre) 12, G1 6, the rest 1
+	// each; all by point, in January and February 2024.
+	var rows []string
+	counts := []int{6, 1, 1, 1, 12, 1, 1, 1, 1}
+	id := 0
+	for i, n := range counts {
+		lon, lat := 70.5+float64(i%3), 32.5-float64(i/3)
+		for k := 0; k < n; k++ {
+			id++
+			rows = append(rows, fmt.Sprintf("D%d,drug_trafficking,heroin,2024-0%d-10,%.1f,%.1f,,ANF,1,,", id, 1+k%2, lat, lon))
+		}
+	}
+	rows = append(rows, "C1,cybercrime,hacking,2024-01-10,32.5,70.5,,FIA,,,")
+	in := write("in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n")
+	var pop []string
+	for i := 1; i <= 9; i++ {
+		pop = append(pop, fmt.Sprintf("G%d,2023,%d", i, 100000*i))
+	}
+	popPath := write("pop.csv", "district,year,population\n"+strings.Join(pop, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	code, stdout, stderr := ocmap("heatmap", "--db", db, "--category", "drug_trafficking", "--metric", "rate")
+	if code != exitOK {
+		t.Fatalf("heatmap: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"heatmap of incidents per 100,000 people: drug_trafficking, 2024-01 to 2024-02, 25 incidents in 9 districts\n",
+		"located by point 100.0%, near a district 0.0%, by district name 0.0%\n",
+		"     1    G1    Grid 1    Punjab  6.00          6     100,000      \n", // 6 per 100,000
+		"     2    G5    Grid 5    Punjab  2.40         12     500,000      \n", // 12 per 500,000
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("heatmap says\n%s\nwant it to contain %q", stdout, want)
+		}
+	}
+
+	// JSON: EB rates are GeoDa's on these counts and populations.
+	code, stdout, stderr = ocmap("heatmap", "--db", db, "--category", "drug_trafficking", "--metric", "eb_rate", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("heatmap json: exit %d\n%s", code, stderr)
+	}
+	var js struct {
+		Basis     string `json:"basis"`
+		Districts []struct {
+			Code   string   `json:"district_code"`
+			Value  *float64 `json:"value"`
+			Border bool     `json:"border"`
+		} `json:"districts"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &js); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	events, people := make([]float64, 9), make([]float64, 9)
+	for i := range events {
+		events[i], people[i] = float64(counts[i]), float64(100000*(i+1))
+	}
+	eb, _ := measures.EBRates(events, people)
+	if js.Basis != "eb_rate" || len(js.Districts) != 9 {
+		t.Fatalf("basis %q, %d districts", js.Basis, len(js.Districts))
+	}
+	for _, d := range js.Districts {
+		var i int
+		fmt.Sscanf(d.Code, "G%d", &i)
+		if d.Value == nil || math.Abs(*d.Value-eb[i-1]*1e5) > 1e-9 {
+			t.Errorf("%s EB rate %v, want %v", d.Code, d.Value, eb[i-1]*1e5)
+		}
+		if d.Border != (i != 5) {
+			t.Errorf("%s border %v, want %v (all but the centre touch the outline)", d.Code, d.Border, i != 5)
+		}
+	}
+
+	// GeoJSON: nine polygons with their values, for QGIS.
+	code, stdout, stderr = ocmap("heatmap", "--db", db, "--metric", "count", "--format", "geojson", "--boundaries", mapPath)
+	if code != exitOK {
+		t.Fatalf("heatmap geojson: exit %d\n%s", code, stderr)
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Geometry   struct{ Type string } `json:"geometry"`
+			Properties map[string]any        `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &fc); err != nil {
+		t.Fatal(err)
+	}
+	if fc.Type != "FeatureCollection" || len(fc.Features) != 9 || fc.Features[0].Geometry.Type != "MultiPolygon" ||
+		fc.Features[0].Properties["district_code"] != "G5" || fc.Features[0].Properties["value"] != 12.0 {
+		t.Errorf("geojson: %s", stdout[:min(len(stdout), 400)])
+	}
+	if code, _, stderr = ocmap("heatmap", "--db", db, "--metric", "count", "--format", "geojson", "--boundaries", writeMap(t, dir)); code != exitFailure ||
+		!strings.Contains(stderr, "is not the boundary file") {
+		t.Errorf("geojson with other boundaries: exit %d\n%s", code, stderr)
+	}
+
+	for _, args := range [][]string{
+		{"hotspots", "--db", db, "--category", "drug_trafficking"},
+		{"trends", "--db", db},
+		{"links", "--db", db},
+	} {
+		code, stdout, stderr := ocmap(args...)
+		if code != exitOK || !strings.Contains(stdout, "2024-01 to 2024-02") {
+			t.Errorf("%s: exit %d\n%s%s", args[0], code, stdout, stderr)
+		}
+	}
+	code, stdout, _ = ocmap("links", "--db", db, "--format", "csv")
+	if !strings.Contains(stdout, "border,drug_trafficking,,,,,true,8,13,") || !strings.Contains(stdout, "border,drug_trafficking,,,,,false,1,12,500000,2.4") {
+		t.Errorf("links csv:\n%s", stdout)
+	}
+	if code, _, _ := ocmap("heatmap", "--db", db, "--metric", "nope"); code != exitUsage {
+		t.Errorf("unknown metric: exit %d, want %d", code, exitUsage)
+	}
+}

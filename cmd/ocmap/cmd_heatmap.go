@@ -1,0 +1,281 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// metrics are the values heatmap maps, with how each reads off a district.
+var metrics = []struct {
+	name, doc string
+	value     func(d *analysis.District) float64
+}{
+	{"count", "incidents", func(d *analysis.District) float64 { return float64(d.Incidents) }},
+	{"rate", "incidents per 100,000 people", func(d *analysis.District) float64 { return d.Rate }},
+	{"eb_rate", "empirical Bayes smoothed rate per 100,000 (GeoDa's global EB)", func(d *analysis.District) float64 { return d.EBRate }},
+	{"change", "percent change against the base period", func(d *analysis.District) float64 { return d.Change }},
+	{"trend", "Mann-Kendall z of the monthly counts", func(d *analysis.District) float64 { return d.TrendZ }},
+	{"gi", "Getis-Ord Gi* z-score (hot spots)", func(d *analysis.District) float64 { return d.GiZ }},
+	{"lisa", "Local Moran's I (clusters)", func(d *analysis.District) float64 { return d.LisaI }},
+}
+
+type heatmapOptions struct {
+	analysisOptions
+	Metric     string
+	Simplify   float64
+	boundaries boundaryOptions
+}
+
+func init() {
+	var o heatmapOptions
+	register(&Command{
+		Name:  "heatmap",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--format table|csv|json|geojson]",
+		Short: "one value per district: counts, rates, change, trends, hot spots",
+		Long: `Computes one value per district from the database and prints it, highest
+first, or writes it as CSV, JSON or GeoJSON (with the district polygons, for
+QGIS and kepler.gl).
+
+Metrics (--metric):
+  count    incidents in the period
+  rate     incidents per 100,000 people (census year nearest the period's end)
+  eb_rate  empirical Bayes smoothed rate per 100,000, as GeoDa computes it, so
+           that small districts do not top the map on two incidents
+  change   percent change against the base period (--base-from/--base-to;
+           default the period of the same length just before)
+  trend    Mann-Kendall z of the monthly counts (positive: rising)
+  gi       Getis-Ord Gi* z-score with binary queen weights, as ArcGIS's Hot Spot
+           Analysis; bins at 90/95/99% confidence after FDR correction
+  lisa     Local Moran's I with pseudo p-values from 999 seeded permutations
+           (esda's Moran_Local), clusters HH, LL, HL, LH
+
+Hot spots and clusters use EB-smoothed rates when the database has a
+population (ingest --population), counts otherwise. Every output says the
+period, the census year and how the incidents were located, so that a change
+in reporting is not read as a change in crime.
+
+GeoJSON needs the boundary file the database was built with (--boundaries or
+$OCMAP_BOUNDARIES); polygons are simplified (--simplify, in degrees; 0 keeps
+them whole) and carry every measure as properties.
+
+Examples:
+  ocmap heatmap --db crime.duckdb --category drug_trafficking --metric eb_rate
+  ocmap heatmap --db crime.duckdb --metric change --from 2023-01 --to 2023-12
+  ocmap heatmap --db crime.duckdb --category cybercrime --province Punjab --metric gi --format csv > gi.csv
+  ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson`,
+		Flags: func(fs *pflag.FlagSet) {
+			o.addFlags(fs, "table, csv, json or geojson")
+			fs.StringVar(&o.Metric, "metric", "count", "count, rate, eb_rate, change, trend, gi or lisa")
+			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
+			o.boundaries.AddFlags(fs)
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runHeatmap(ctx, env, &o, args)
+		},
+	})
+}
+
+func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string) error {
+	if o.DB == "" {
+		return usagef("--db is required")
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	mi := -1
+	for i, m := range metrics {
+		if m.name == o.Metric {
+			mi = i
+		}
+	}
+	if mi < 0 {
+		return usagef("unknown metric %q (count, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+	}
+	switch o.Format {
+	case "table", "csv", "json", "geojson":
+	default:
+		return usagef("unknown format %q (table, csv, json or geojson)", o.Format)
+	}
+	if o.Simplify < 0 {
+		return usagef("--simplify must be 0 or more")
+	}
+	st, err := store.OpenReadOnly(ctx, o.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := o.analyse(ctx, st)
+	if err != nil {
+		return err
+	}
+	metric := metrics[mi]
+	ds := pointers(a.Districts)
+	sort.SliceStable(ds, func(i, j int) bool { return less(metric.value(ds[j]), metric.value(ds[i])) })
+	switch o.Format {
+	case "csv":
+		return heatmapCSV(env.Stdout, metric.name, metric.value, ds)
+	case "json":
+		return heatmapJSON(env.Stdout, a, metric.name, metric.value, ds)
+	case "geojson":
+		return heatmapGeoJSON(ctx, env, o, st, a, metric.name, metric.value, ds)
+	}
+	a.header(env.Stdout, "heatmap of "+metric.doc)
+	return heatmapTable(env.Stdout, metric.name, metric.value, ds)
+}
+
+// pointers lists pointers to the districts, to sort without copying.
+func pointers(ds []analysis.District) []*analysis.District {
+	out := make([]*analysis.District, len(ds))
+	for i := range ds {
+		out[i] = &ds[i]
+	}
+	return out
+}
+
+// less orders NaN below every number, so a descending sort puts it last.
+func less(a, b float64) bool {
+	switch {
+	case math.IsNaN(a):
+		return !math.IsNaN(b)
+	case math.IsNaN(b):
+		return false
+	}
+	return a < b
+}
+
+func heatmapTable(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\tincidents\tpopulation\tnote\t\n", metric)
+	for i, d := range ds {
+		v := value(d)
+		note := ""
+		switch metric {
+		case "gi":
+			note = giLabel(d.GiBin)
+		case "lisa":
+			note = d.Lisa
+		case "trend":
+			note = d.Trend
+			if d.Emerging != "" {
+				note += " " + d.Emerging
+			}
+		case "change":
+			note = "from " + commas(d.Base)
+		}
+		pop := "-"
+		if d.Population > 0 {
+			pop = commas(d.Population)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, dash(v, 2), commas(d.Incidents), pop, note)
+	}
+	return tw.Flush()
+}
+
+func heatmapCSV(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"district_code", "district", "province", metric, "incidents", "population", "population_year",
+		"rate_per_100k", "eb_rate_per_100k", "change_pct", "trend_z", "trend_p", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
+		"emerging", "share_point", "share_name", "border"})
+	for _, d := range ds {
+		j := toJSON(*d)
+		pop, year := "", ""
+		if d.Population > 0 {
+			pop, year = strconv.FormatInt(d.Population, 10), strconv.Itoa(d.PopulationYear)
+		}
+		cw.Write([]string{d.Code, d.Name, d.Province, num(value(d), 6), strconv.FormatInt(d.Incidents, 10), pop, year,
+			num(d.Rate, 6), num(d.EBRate, 6), num(d.Change, 6), num(d.TrendZ, 6), num(d.TrendP, 6), num(d.GiZ, 6), num(d.GiP, 6),
+			strconv.Itoa(d.GiBin), num(d.LisaI, 6), num(d.LisaP, 6), d.Lisa, d.Emerging,
+			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func heatmapJSON(w io.Writer, a *analysed, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+	type row struct {
+		Value jsonNum `json:"value"`
+		districtJSON
+	}
+	out := a.meta()
+	out["metric"] = metric
+	rows := make([]row, len(ds))
+	for i, d := range ds {
+		rows[i] = row{Value: jsonNum(value(d)), districtJSON: toJSON(*d)}
+	}
+	out["districts"] = rows
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func heatmapGeoJSON(ctx context.Context, env *Env, o *heatmapOptions, st *store.Store, a *analysed, metric string,
+	value func(*analysis.District) float64, ds []*analysis.District) error {
+	b, err := o.boundaries.load(env)
+	if err != nil {
+		return err
+	}
+	res, _, err := st.Query(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`, 1)
+	if err != nil {
+		return err
+	}
+	if len(res.Rows) == 1 && res.Rows[0][0].Text != b.SHA256 {
+		return fmt.Errorf("%s is not the boundary file %s was built with (sha256 %.12s…); give that one with --boundaries",
+			b.Path, o.DB, res.Rows[0][0].Text)
+	}
+	index := map[string]int{}
+	for i, d := range b.Districts {
+		index[d.Code] = i
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, d := range ds {
+		i, ok := index[d.Code]
+		if !ok {
+			continue
+		}
+		var g orb.Geometry = b.Polygons[i].Clone()
+		if o.Simplify > 0 {
+			g = simplify.DouglasPeucker(o.Simplify).Simplify(g)
+		}
+		f := geojson.NewFeature(g)
+		raw, err := json.Marshal(toJSON(*d))
+		if err != nil {
+			return err
+		}
+		props := map[string]any{}
+		json.Unmarshal(raw, &props)
+		props["metric"] = metric
+		props["value"] = jsonNum(value(d))
+		f.Properties = props
+		fc.Append(f)
+	}
+	for k, v := range a.meta() {
+		fc.ExtraMembers = setExtra(fc.ExtraMembers, k, v)
+	}
+	enc := json.NewEncoder(env.Stdout)
+	return enc.Encode(fc)
+}
+
+func setExtra(m geojson.Properties, k string, v any) geojson.Properties {
+	if m == nil {
+		m = geojson.Properties{}
+	}
+	m["ocmap_"+k] = v
+	return m
+}

@@ -1,0 +1,328 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+func init() {
+	var h, t, l analysisOptions
+	register(&Command{
+		Name:  "hotspots",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--format table|csv|json]",
+		Short: "significant hot and cold spots and clusters, per district",
+		Long: `Lists the districts that are significant hot or cold spots (Getis-Ord Gi*
+with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
+and 99% confidence after a False Discovery Rate correction) or members of a
+Local Moran's I cluster (HH high among high, LL, HL high among low, LH;
+pseudo p-values from seeded conditional permutations, as esda's Moran_Local),
+with the emerging hot spot class of their monthly series. Computed on EB
+smoothed rates when the database has a population, on counts otherwise.
+--format csv and json list every district, significant or not.
+
+Examples:
+  ocmap hotspots --db crime.duckdb --category drug_trafficking
+  ocmap hotspots --db crime.duckdb --from 2023-01 --to 2023-12 --format csv > hotspots.csv`,
+		Flags: func(fs *pflag.FlagSet) { h.addFlags(fs, "table, csv or json") },
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runAnalysis(ctx, env, &h, args, "hot spots and clusters", hotspotsTable, hotspotsSort)
+		},
+	})
+	register(&Command{
+		Name:  "trends",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--format table|csv|json]",
+		Short: "change between periods, monthly trends and emerging hot spots, per district",
+		Long: `For each district: incidents in the period and in the base period (by
+default the period of the same length just before), the percent change, the
+Mann-Kendall trend test over the months of the period (S, z, p and Kendall's
+tau; "up" or "down" when p is below --alpha), and the emerging hot spot class
+(new, consecutive, intensifying, persistent, diminishing, sporadic,
+oscillating, historical hot or cold spot) from monthly Gi* z-scores and their
+Mann-Kendall trend, in the spirit of ArcGIS's Emerging Hot Spot Analysis
+(spatial Gi* per month, not a space-time cube). Districts with a significant
+trend or a class come first.
+
+Examples:
+  ocmap trends --db crime.duckdb --category cybercrime --from 2023-01 --to 2024-12
+  ocmap trends --db crime.duckdb --from 2024-01 --to 2024-06 --base-from 2023-01 --base-to 2023-06`,
+		Flags: func(fs *pflag.FlagSet) { t.addFlags(fs, "table, csv or json") },
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runAnalysis(ctx, env, &t, args, "trends", trendsTable, trendsSort)
+		},
+	})
+	register(&Command{
+		Name:  "links",
+		Usage: "--db FILE [--from YYYY-MM] [--to YYYY-MM] [--province P] [--format table|csv|json]",
+		Short: "where the four crimes overlap, and border districts against interior ones",
+		Long: `For each pair of categories: the Spearman rank correlation of their district
+figures (EB rates with a population, counts without) and the co-location
+quotient both ways: the B incidents in and around the district of an average
+A incident, relative to an average district (1: no association; above 1: A
+happens where B is). Then, per category, the districts touching the national
+border on land against the interior ones: districts, incidents, population
+and rate per 100,000.
+
+Examples:
+  ocmap links --db crime.duckdb
+  ocmap links --db crime.duckdb --from 2023-01 --to 2023-12 --format json`,
+		Flags: func(fs *pflag.FlagSet) { l.addFlags(fs, "table, csv or json") },
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runLinks(ctx, env, &l, args)
+		},
+	})
+}
+
+// runAnalysis runs an analysis and prints it: the table sorted by order,
+// or every district as CSV or JSON.
+func runAnalysis(ctx context.Context, env *Env, o *analysisOptions, args []string, what string,
+	table func(io.Writer, []*analysis.District) error, order func(a, b *analysis.District) bool) error {
+	if o.DB == "" {
+		return usagef("--db is required")
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	switch o.Format {
+	case "table", "csv", "json":
+	default:
+		return usagef("unknown format %q (table, csv or json)", o.Format)
+	}
+	st, err := store.OpenReadOnly(ctx, o.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := o.analyse(ctx, st)
+	if err != nil {
+		return err
+	}
+	ds := pointers(a.Districts)
+	sort.SliceStable(ds, func(i, j int) bool { return order(ds[i], ds[j]) })
+	switch o.Format {
+	case "csv":
+		return analysisCSV(env.Stdout, ds)
+	case "json":
+		out := a.meta()
+		rows := make([]districtJSON, len(ds))
+		for i, d := range ds {
+			rows[i] = toJSON(*d)
+		}
+		out["districts"] = rows
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	a.header(env.Stdout, what)
+	return table(env.Stdout, ds)
+}
+
+// hotspotsSort puts significant districts first, hottest first.
+func hotspotsSort(a, b *analysis.District) bool {
+	sa, sb := a.GiBin != 0 || a.Lisa != "", b.GiBin != 0 || b.Lisa != ""
+	if sa != sb {
+		return sa
+	}
+	return less(b.GiZ, a.GiZ)
+}
+
+func hotspotsTable(w io.Writer, ds []*analysis.District) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\tincidents\tEB rate\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
+	shown := 0
+	for _, d := range ds {
+		if d.GiBin == 0 && d.Lisa == "" {
+			continue
+		}
+		shown++
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
+			dash(d.EBRate, 2), dash(d.GiZ, 2), dash(d.GiP, 4), giLabel(d.GiBin), d.Lisa, dash(d.LisaP, 3), d.Emerging)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if shown == 0 {
+		fmt.Fprintln(w, "no district is a significant hot or cold spot, or in a cluster, in this scope")
+	} else {
+		fmt.Fprintf(w, "\n%d of %d districts shown: the others are not significant (--format csv lists all)\n", shown, len(ds))
+	}
+	return nil
+}
+
+// trendsSort puts districts with a significant trend or a class first, by
+// trend z.
+func trendsSort(a, b *analysis.District) bool {
+	sa, sb := a.Trend != "" || a.Emerging != "", b.Trend != "" || b.Emerging != ""
+	if sa != sb {
+		return sa
+	}
+	if math.Abs(a.TrendZ) != math.Abs(b.TrendZ) {
+		return less(math.Abs(b.TrendZ), math.Abs(a.TrendZ))
+	}
+	return a.Incidents > b.Incidents
+}
+
+func trendsTable(w io.Writer, ds []*analysis.District) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\tincidents\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
+			commas(d.Base), dash(d.Change, 1), dash(d.TrendS, 0), dash(d.TrendZ, 2), dash(d.TrendP, 4), dash(d.TrendTau, 3),
+			d.Trend, d.Emerging)
+	}
+	return tw.Flush()
+}
+
+// analysisCSV writes every measure of every district.
+func analysisCSV(w io.Writer, ds []*analysis.District) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"district_code", "district", "province", "border", "incidents", "records", "victims", "quantity_kg", "amount_pkr",
+		"population", "population_year", "rate_per_100k", "eb_rate_per_100k", "base_incidents", "change_pct",
+		"trend_s", "trend_z", "trend_p", "trend_tau", "trend", "emerging", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
+		"share_point", "share_name"})
+	for _, d := range ds {
+		j := toJSON(*d)
+		pop, year := "", ""
+		if d.Population > 0 {
+			pop, year = strconv.FormatInt(d.Population, 10), strconv.Itoa(d.PopulationYear)
+		}
+		cw.Write([]string{d.Code, d.Name, d.Province, strconv.FormatBool(d.Border), strconv.FormatInt(d.Incidents, 10),
+			strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Victims, 10), num(d.Quantity, 6), num(d.AmountPKR, 2),
+			pop, year, num(d.Rate, 6), num(d.EBRate, 6), strconv.FormatInt(d.Base, 10), num(d.Change, 6),
+			num(d.TrendS, 0), num(d.TrendZ, 6), num(d.TrendP, 6), num(d.TrendTau, 6), d.Trend, d.Emerging,
+			num(d.GiZ, 6), num(d.GiP, 6), strconv.Itoa(d.GiBin), num(d.LisaI, 6), num(d.LisaP, 6), d.Lisa,
+			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) error {
+	if o.DB == "" {
+		return usagef("--db is required")
+	}
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	switch o.Format {
+	case "table", "csv", "json":
+	default:
+		return usagef("unknown format %q (table, csv or json)", o.Format)
+	}
+	st, err := store.OpenReadOnly(ctx, o.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	o.Category = "all"
+	a, err := o.analyse(ctx, st) // checks the flags, finds the period, gives the header
+	if err != nil {
+		return err
+	}
+	ds, err := st.Districts(ctx)
+	if err != nil {
+		return err
+	}
+	if a.Province != "" {
+		kept := ds[:0:0]
+		for _, d := range ds {
+			if d.Province == a.Province {
+				kept = append(kept, d)
+			}
+		}
+		ds = kept
+	}
+	nbrs, err := st.Neighbors(ctx)
+	if err != nil {
+		return err
+	}
+	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province})
+	if err != nil {
+		return err
+	}
+	pop, err := st.PopulationByDistrict(ctx)
+	if err != nil {
+		return err
+	}
+	links, sides := analysis.Links(pipeline.LoadMap(ctx, ds, nbrs), cells, pop, a.Period,
+		analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
+	switch o.Format {
+	case "json":
+		type linkJSON struct {
+			A, B     string
+			Spearman jsonNum `json:"spearman"`
+			CLQ      jsonNum `json:"clq_ab"`
+			BA       jsonNum `json:"clq_ba"`
+		}
+		type sideJSON struct {
+			Category   string  `json:"category"`
+			Border     bool    `json:"border"`
+			Districts  int     `json:"districts"`
+			Incidents  int64   `json:"incidents"`
+			Population int64   `json:"population"`
+			Rate       jsonNum `json:"rate_per_100k"`
+		}
+		out := a.meta()
+		delete(out, "category")
+		var lj []linkJSON
+		for _, l := range links {
+			lj = append(lj, linkJSON{A: l.A, B: l.B, Spearman: jsonNum(l.Spearman), CLQ: jsonNum(l.CLQ), BA: jsonNum(l.BA)})
+		}
+		var sj []sideJSON
+		for _, s := range sides {
+			sj = append(sj, sideJSON{s.Category, s.Border, s.Districts, s.Incidents, s.Population, jsonNum(s.Rate)})
+		}
+		out["links"], out["border"] = lj, sj
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "csv":
+		cw := csv.NewWriter(env.Stdout)
+		cw.Write([]string{"table", "category_a", "category_b", "spearman", "clq_ab", "clq_ba", "border", "districts", "incidents", "population", "rate_per_100k"})
+		for _, l := range links {
+			cw.Write([]string{"links", l.A, l.B, num(l.Spearman, 6), num(l.CLQ, 6), num(l.BA, 6), "", "", "", "", ""})
+		}
+		for _, s := range sides {
+			cw.Write([]string{"border", s.Category, "", "", "", "", strconv.FormatBool(s.Border), strconv.Itoa(s.Districts),
+				strconv.FormatInt(s.Incidents, 10), strconv.FormatInt(s.Population, 10), num(s.Rate, 6)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	a.Category = "all"
+	a.header(env.Stdout, "links between categories")
+	w := env.Stdout
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "category A\tcategory B\tSpearman\tCLQ A→B\tCLQ B→A\t")
+	for _, l := range links {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", l.A, l.B, dash(l.Spearman, 3), dash(l.CLQ, 3), dash(l.BA, 3))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "category\tdistricts\tborder: incidents\tper 100k\tdistricts\tinterior: incidents\tper 100k\t")
+	for i := 0; i+1 < len(sides); i += 2 {
+		b, in := sides[i], sides[i+1]
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\t%s\t%s\t\n", b.Category, b.Districts, commas(b.Incidents), dash(b.Rate, 2),
+			in.Districts, commas(in.Incidents), dash(in.Rate, 2))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nborder: districts touching the national border on land (coast excluded). Spearman on EB rates with a population, else counts.")
+	return nil
+}
