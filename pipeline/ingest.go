@@ -84,8 +84,10 @@ type Timings struct {
 	Index   time.Duration // building the district index
 	Produce time.Duration // reading, validating and locating rows (busy time)
 	Insert  time.Duration // DuckDB taking the rows, including waits for them
-	Commit  time.Duration // summaries, run record, commit
-	Total   time.Duration
+	Commit  time.Duration // summaries, measures, run record, commit
+	// Measures is the part of Commit that recomputes the measure tables.
+	Measures time.Duration
+	Total    time.Duration
 }
 
 // MaxShownRejects bounds the rejects a Report carries for display.
@@ -124,7 +126,11 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	run.AfterSummaries = recomputeMeasures
+	run.AfterSummaries = func(ctx context.Context, r *store.Run) error {
+		t := time.Now()
+		defer func() { rep.Timings.Measures = time.Since(t) }()
+		return recomputeMeasures(ctx, r)
+	}
 	rep.RunID = run.ID
 	for _, in := range cfg.Inputs {
 		ingest := ingestFile

@@ -109,7 +109,9 @@ func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store
 			}
 		}
 		res := analysis.Analyse(m, own, pop, whole, whole.Before(), opt)
-		recent := analysis.Analyse(m, own, pop, year, year.Before(), opt)
+		counts := opt
+		counts.CountsOnly = true
+		recent := analysis.Analyse(m, own, pop, year, year.Before(), counts)
 		for i, d := range res.Districts {
 			rd := recent.Districts[i]
 			row := store.MeasureRow{Category: cat, District: d.Code, From: whole.From, To: whole.To,

@@ -180,8 +180,8 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	t := rep.Timings
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s, in %.1fs (%s rows/s)\n",
 		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), t.Total.Seconds(), rowsPerSec(rep.Read, t.Total))
-	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs\n",
-		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds())
+	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs (measures %.2fs)\n",
+		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds(), t.Measures.Seconds())
 	if p := rep.Population; p != nil {
 		fmt.Fprintf(w, "population %s: read %s = accepted %s + rejected %s; %d districts, census years %v\n",
 			p.Path, commas(p.Read), commas(p.Accepted), commas(p.Rejected), p.Districts, p.Years)

@@ -27,6 +27,9 @@ type Options struct {
 	Permutations int     // Local Moran's I; 0 means DefaultPermutations
 	Seed         uint64  // of the permutations; 0 means DefaultSeed
 	Alpha        float64 // significance of LISA clusters, trends and emerging classes; 0 means DefaultAlpha
+	// CountsOnly skips the statistics (rates and change are kept): for
+	// an analysis read only for its counts.
+	CountsOnly bool
 }
 
 func (o Options) withDefaults() Options {
@@ -193,6 +196,9 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		}
 	}
 
+	if opt.CountsOnly {
+		return res
+	}
 	// Hot spots and clusters over the districts that have a basis value.
 	sub, nbrs := subgraph(basis, m.Neighbors)
 	x := make([]float64, len(sub))

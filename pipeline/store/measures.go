@@ -188,22 +188,21 @@ func (r *Run) insertNeighbors(ctx context.Context, b BoundaryInfo) error {
 		return err
 	}
 	nbrs, kind, border := b.Weights()
-	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO district_neighbors VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+	var rows [][]driver.Value
 	for i, nb := range nbrs {
 		for _, j := range nb {
-			if _, err := stmt.ExecContext(ctx, b.Districts[i].Code, b.Districts[j].Code, kind); err != nil {
-				return fmt.Errorf("store: neighbours of %s: %w", b.Districts[i].Code, err)
-			}
+			rows = append(rows, []driver.Value{b.Districts[i].Code, b.Districts[j].Code, kind})
 		}
 	}
-	for i, border := range border {
-		if _, err := r.conn.ExecContext(ctx, `UPDATE districts SET border = ? WHERE district_code = ?`, border, b.Districts[i].Code); err != nil {
-			return err
+	if err := r.appendRows("district_neighbors", rows); err != nil {
+		return fmt.Errorf("store: district_neighbors: %w", err)
+	}
+	var codes []string
+	for i, on := range border {
+		if on {
+			codes = append(codes, b.Districts[i].Code)
 		}
 	}
-	return nil
+	_, err := r.conn.ExecContext(ctx, `UPDATE districts SET border = list_contains(?::VARCHAR[], district_code)`, codes)
+	return err
 }
