@@ -19,12 +19,14 @@ import (
 type demoOptions struct {
 	Out        string
 	Rows       int
+	Population string
 	boundaries boundaryOptions
 }
 
 func (o *demoOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Out, "out", "ocmap-demo", "directory for the demo file and database")
 	fs.IntVar(&o.Rows, "rows", 200000, "number of synthetic incidents")
+	fs.StringVar(&o.Population, "population", "", "census population CSV for rates (default: $OCMAP_SHARED_DATA/population/pak_district_population.csv when it exists)")
 	o.boundaries.AddFlags(fs)
 }
 
@@ -35,8 +37,9 @@ func init() {
 		Usage: "[--out DIR] [--rows N]",
 		Short: "generate synthetic incidents, ingest them and show the top districts",
 		Long: `Runs the whole job on synthetic data: writes DIR/incidents.csv (gen), ingests
-it into a fresh DIR/demo.duckdb (ingest) and prints the top districts
-(summary). Then try the other commands on DIR/demo.duckdb.
+it into a fresh DIR/demo.duckdb (ingest, with the census population when
+one is found), prints the top districts (summary) and the drug trafficking
+hot spots (hotspots). Then try the other commands on DIR/demo.duckdb.
 
 Example:
   ocmap demo --out /tmp/ocmap-demo`,
@@ -58,7 +61,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	csvPath := filepath.Join(o.Out, "incidents.csv")
 	dbPath := filepath.Join(o.Out, "demo.duckdb")
 	start := time.Now()
-	fmt.Fprintf(env.Stdout, "1/3 gen: %s synthetic incidents over %d districts of %s\n", commas(int64(o.Rows)), len(b.Districts), b.Path)
+	fmt.Fprintf(env.Stdout, "1/4 gen: %s synthetic incidents over %d districts of %s\n", commas(int64(o.Rows)), len(b.Districts), b.Path)
 	st, err := generate(b, csvPath, synth.Options{Rows: o.Rows, Seed: 1})
 	if err != nil {
 		return err
@@ -70,21 +73,39 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 			return err
 		}
 	}
-	fmt.Fprintln(env.Stdout, "2/3 ingest")
+	pop := o.Population
+	if pop == "" && env.Getenv("OCMAP_SHARED_DATA") != "" {
+		if p := filepath.Join(env.Getenv("OCMAP_SHARED_DATA"), "population", "pak_district_population.csv"); fileExists(p) {
+			pop = p
+		}
+	}
+	fmt.Fprintln(env.Stdout, "2/4 ingest")
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true,
-		Version: version, Store: store.Options{MemoryLimit: "256MB"},
+		Version: version, Store: store.Options{MemoryLimit: "256MB"}, Population: pop,
 	})
 	if err != nil {
 		return err
 	}
 	printIngestReport(env.Stdout, rep)
-	fmt.Fprintln(env.Stdout, "\n3/3 summary: top 10 districts")
+	fmt.Fprintln(env.Stdout, "\n3/4 summary: top 10 districts")
 	so := &summaryOptions{DB: dbPath, Top: 10, Format: "table"}
 	if err := runSummary(ctx, env, so, nil); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\ndone in %.1fs. The database is %s; try:\n  ocmap summary --db %s --category cybercrime --from 2024-01\n",
-		time.Since(start).Seconds(), dbPath, dbPath)
+	fmt.Fprintln(env.Stdout, "\n4/4 hotspots: drug trafficking")
+	ho := &analysisOptions{DB: dbPath, Category: "drug_trafficking", Format: "table", Permutations: 999, Seed: 20261125, Alpha: 0.05}
+	if err := runAnalysis(ctx, env, ho, nil, "hot spots and clusters", hotspotsTable, hotspotsSort); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\ndone in %.1fs. The database is %s; try:\n"+
+		"  ocmap summary --db %[2]s --category cybercrime --from 2024-01\n"+
+		"  ocmap heatmap --db %[2]s --category drug_trafficking --metric eb_rate\n"+
+		"  ocmap trends --db %[2]s --from 2024-01 --to 2024-12\n", time.Since(start).Seconds(), dbPath)
 	return nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
