@@ -51,6 +51,7 @@ type analysed struct {
 	Category  string
 	Province  string
 	Precision [4]int64 // incidents by precision 1, 2, 3, 4 in the period
+	Sources   []store.SourceShare
 }
 
 // analyse reads the database and runs the analysis the flags ask for.
@@ -135,7 +136,13 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	}
 	m := pipeline.LoadMap(ctx, ds, nbrs)
 	res := analysis.Analyse(m, cells, pop, period, base, analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
-	a := &analysed{Result: res, Category: o.Category, Province: province}
+	srcFilter := filter
+	srcFilter.From, srcFilter.To = period.From, period.To
+	sources, err := st.Sources(ctx, srcFilter)
+	if err != nil {
+		return nil, err
+	}
+	a := &analysed{Result: res, Category: o.Category, Province: province, Sources: sources}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
 			a.Precision[k] += d.ByPrecision[k]
@@ -167,6 +174,21 @@ func (a *analysed) header(w io.Writer, what string) {
 			fmt.Fprintf(w, ", province only %.1f%%", 100*float64(n)/t)
 		}
 		fmt.Fprintln(w)
+	}
+	if len(a.Sources) > 0 {
+		var all int64
+		for _, s := range a.Sources {
+			all += s.Records
+		}
+		var parts []string
+		for i, s := range a.Sources {
+			if i == 5 {
+				parts = append(parts, fmt.Sprintf("%d others", len(a.Sources)-5))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%s %.1f%%", s.Source, 100*float64(s.Records)/float64(all)))
+		}
+		fmt.Fprintf(w, "records by source: %s\n", strings.Join(parts, ", "))
 	}
 	for _, p := range sortedKeys(a.Unallocated) {
 		if n := a.Unallocated[p]; n > 0 {
@@ -291,5 +313,7 @@ func (a *analysed) meta() map[string]any {
 		"from": a.Period.From.Format("2006-01"), "to": a.Period.To.Format("2006-01"),
 		"base_from": a.Base.From.Format("2006-01"), "base_to": a.Base.To.Format("2006-01"),
 		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": a.Unallocated,
+		"located": map[string]int64{"point": a.Precision[0], "near": a.Precision[1], "name": a.Precision[2], "province": a.Precision[3]},
+		"sources": a.Sources,
 	}
 }

@@ -71,6 +71,7 @@ func TestAnalystCommands(t *testing.T) {
 	for _, want := range []string{
 		"heatmap of incidents per 100,000 people: drug_trafficking, 2024-01 to 2024-02, 25 incidents in 9 districts\n",
 		"located by point 100.0%, near a district 0.0%, by district name 0.0%\n",
+		"records by source: ANF 100.0%\n",
 		"     1    G1    Grid 1    Punjab  6.00          6     100,000      \n", // 6 per 100,000
 		"     2    G5    Grid 5    Punjab  2.40         12     500,000      \n", // 12 per 500,000
 	} {
@@ -138,6 +139,10 @@ func TestAnalystCommands(t *testing.T) {
 		t.Errorf("geojson with other boundaries: exit %d\n%s", code, stderr)
 	}
 
+	code, stdout, _ = ocmap("trends", "--db", db)
+	if !strings.Contains(stdout, "records by source: ANF 96.2%, FIA 3.8%\n") { // 25 and 1 of 26
+		t.Errorf("trends says\n%s\nwant the sources", stdout)
+	}
 	for _, args := range [][]string{
 		{"hotspots", "--db", db, "--category", "drug_trafficking"},
 		{"trends", "--db", db},

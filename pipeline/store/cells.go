@@ -129,3 +129,32 @@ func population(ctx context.Context, q querier) (map[string][]PopulationYear, er
 	}
 	return out, rows.Err()
 }
+
+// SourceShare is how many records one source gave in a scope.
+type SourceShare struct {
+	Source  string `json:"source"`
+	Records int64  `json:"records"`
+}
+
+// Sources counts the records of each source in district_month_sources
+// within f (the province filter applies through the district), most first.
+func (s *Store) Sources(ctx context.Context, f CellFilter) ([]SourceShare, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.source, sum(s.records) FROM district_month_sources s
+		LEFT JOIN districts d USING (district_code)
+		WHERE ($1 = '' OR s.category = $1) AND ($2::DATE IS NULL OR s.month >= $2) AND ($3::DATE IS NULL OR s.month <= $3)
+			AND ($4 = '' OR d.province = $4)
+		GROUP BY 1 ORDER BY 2 DESC, 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
+	if err != nil {
+		return nil, fmt.Errorf("store: district_month_sources: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceShare
+	for rows.Next() {
+		var x SourceShare
+		if err := rows.Scan(&x.Source, &x.Records); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
