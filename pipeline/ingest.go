@@ -435,7 +435,7 @@ func ingestPopulation(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	for i, r := range rows {
 		pop[i] = store.Population{DistrictCode: r.DistrictCode, Year: r.Year, Population: r.Population}
 	}
-	if err := run.ReplacePopulation(ctx, cfg.Population, pop); err != nil {
+	if err := run.ReplacePopulation(ctx, cfg.Population, prep.SHA256, pop); err != nil {
 		return err
 	}
 	for i, e := range rejects {

@@ -26,7 +26,7 @@ type PopulationRow struct {
 
 // PopulationReport is what reading a population file did.
 type PopulationReport struct {
-	Path                     string
+	Path, SHA256             string
 	Read, Accepted, Rejected int64
 	Districts                int // districts of the boundary file with a population
 	Years                    []int
@@ -154,5 +154,10 @@ func readPopulation(path string, g *geo.Gazetteer) ([]PopulationRow, []schemas.R
 		rep.Years = append(rep.Years, y)
 	}
 	slices.Sort(rep.Years)
+	sha, _, err := f.Digest()
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rep.SHA256 = sha
 	return out, rejects, raws, rep, nil
 }

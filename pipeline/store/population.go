@@ -33,15 +33,19 @@ type Population struct {
 
 // ReplacePopulation replaces the population table with rows from file, in
 // the run's transaction.
-func (r *Run) ReplacePopulation(ctx context.Context, file string, rows []Population) error {
+func (r *Run) ReplacePopulation(ctx context.Context, file, sha256 string, rows []Population) error {
 	for _, q := range []string{
 		// The rejected rows of the file it replaces go too.
 		`DELETE FROM rejects WHERE source_file IN (SELECT value FROM meta WHERE key = 'population_file')`,
 		`DELETE FROM population`,
 		`INSERT OR REPLACE INTO meta VALUES ('population_file', ?)`,
+		`INSERT OR REPLACE INTO meta VALUES ('population_sha256', ?)`,
 	} {
 		var args []any
-		if strings.Contains(q, "?") {
+		switch {
+		case strings.Contains(q, "population_sha256"):
+			args = []any{sha256}
+		case strings.Contains(q, "?"):
 			args = []any{file}
 		}
 		if _, err := r.conn.ExecContext(ctx, q, args...); err != nil {
