@@ -45,6 +45,21 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string) {
 	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
 }
 
+// open checks the arguments every analyst command shares and opens the
+// database read-only.
+func (o *analysisOptions) open(ctx context.Context, args []string, formats ...string) (*store.Store, error) {
+	if o.DB == "" {
+		return nil, usagef("--db is required")
+	}
+	if len(args) > 0 {
+		return nil, usagef("unexpected argument %q", args[0])
+	}
+	if !slices.Contains(formats, o.Format) {
+		return nil, usagef("unknown format %q (%s)", o.Format, strings.Join(formats, ", "))
+	}
+	return store.OpenReadOnly(ctx, o.DB)
+}
+
 // analysed is an analysis with what the commands print beside it.
 type analysed struct {
 	*analysis.Result

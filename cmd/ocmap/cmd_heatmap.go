@@ -93,12 +93,6 @@ Examples:
 }
 
 func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string) error {
-	if o.DB == "" {
-		return usagef("--db is required")
-	}
-	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
-	}
 	mi := -1
 	for i, m := range metrics {
 		if m.name == o.Metric {
@@ -108,15 +102,10 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if mi < 0 {
 		return usagef("unknown metric %q (count, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
 	}
-	switch o.Format {
-	case "table", "csv", "json", "geojson":
-	default:
-		return usagef("unknown format %q (table, csv, json or geojson)", o.Format)
-	}
 	if o.Simplify < 0 {
 		return usagef("--simplify must be 0 or more")
 	}
-	st, err := store.OpenReadOnly(ctx, o.DB)
+	st, err := o.open(ctx, args, "table", "csv", "json", "geojson")
 	if err != nil {
 		return err
 	}

@@ -91,18 +91,7 @@ Examples:
 // or every district as CSV or JSON.
 func runAnalysis(ctx context.Context, env *Env, o *analysisOptions, args []string, what string,
 	table func(io.Writer, []*analysis.District) error, order func(a, b *analysis.District) bool) error {
-	if o.DB == "" {
-		return usagef("--db is required")
-	}
-	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
-	}
-	switch o.Format {
-	case "table", "csv", "json":
-	default:
-		return usagef("unknown format %q (table, csv or json)", o.Format)
-	}
-	st, err := store.OpenReadOnly(ctx, o.DB)
+	st, err := o.open(ctx, args, "table", "csv", "json")
 	if err != nil {
 		return err
 	}
@@ -212,18 +201,7 @@ func analysisCSV(w io.Writer, ds []*analysis.District) error {
 }
 
 func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) error {
-	if o.DB == "" {
-		return usagef("--db is required")
-	}
-	if len(args) > 0 {
-		return usagef("unexpected argument %q", args[0])
-	}
-	switch o.Format {
-	case "table", "csv", "json":
-	default:
-		return usagef("unknown format %q (table, csv or json)", o.Format)
-	}
-	st, err := store.OpenReadOnly(ctx, o.DB)
+	st, err := o.open(ctx, args, "table", "csv", "json")
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,123 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline/export"
+)
+
+type exportOptions struct {
+	DB, Out, From, To, Classes string
+	MinCell                    int64
+	K, Width                   int
+	Internal                   bool
+	Simplify                   float64
+	boundaries                 boundaryOptions
+}
+
+func init() {
+	var o exportOptions
+	register(&Command{
+		Name:  "export",
+		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--internal]",
+		Short: "write the publishable map: SVG/PNG maps, CSV, GeoJSON, Parquet, HTML report, manifest",
+		Long: `Writes the preliminary national crime map into DIR, from the database:
+
+  map_<category>.svg, .png   a district choropleth for each category and for all
+                             four (rates per 100,000 people with a population,
+                             counts without), with legend, scale bar, province
+                             outlines and names, source note and a PRELIMINARY label
+  districts.csv              per district: incidents, rates, EB rates, hot spot
+                             class and cluster of each category, blank where suppressed
+  districts.geojson          the same, with simplified district polygons (QGIS, kepler.gl)
+  district_month.parquet     incidents per district, category and month
+  report.html                one self-contained page: maps, top districts, trends,
+                             overlaps, data quality, disclosure control, methods
+  manifest.json              inputs with SHA-256, ingest runs, boundary and population
+                             files, parameters, and the SHA-256 of every file above
+
+Disclosure control is on: counts from 1 to --min-cell - 1 are suppressed, with
+further cells so that none can be worked out from district, province or
+national totals (zeros are published); the maps hatch them and the tables
+leave them blank; the report says how many. No file carries personal data,
+free text or rejected rows. --internal lifts suppression, and every map, the
+report and the manifest then say INTERNAL. Running the export again on the
+same database writes the same bytes.
+
+The boundary file must be the one the database was built with.
+
+Examples:
+  ocmap export --db crime.duckdb --out npb-map
+  ocmap export --db crime.duckdb --out npb-2024 --from 2024-01 --to 2024-12 --classes jenks
+  ocmap export --db crime.duckdb --out internal --internal`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
+			fs.StringVar(&o.Out, "out", "", "directory to write into (required)")
+			fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
+			fs.StringVar(&o.To, "to", "", "last month, YYYY-MM (default: the last month with data)")
+			fs.Int64Var(&o.MinCell, "min-cell", 10, "suppress counts from 1 to this minus 1")
+			fs.StringVar(&o.Classes, "classes", "quantile", "class breaks: quantile or jenks")
+			fs.IntVar(&o.K, "k", 5, "number of classes (1 to 9)")
+			fs.IntVar(&o.Width, "width", 1600, "map width in pixels")
+			fs.Float64Var(&o.Simplify, "simplify", 0.002, "GeoJSON: Douglas-Peucker tolerance in degrees (0 keeps polygons whole)")
+			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so on every file")
+			o.boundaries.AddFlags(fs)
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			return runExport(ctx, env, &o, args)
+		},
+	})
+}
+
+func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) error {
+	switch {
+	case o.DB == "":
+		return usagef("--db is required")
+	case o.Out == "":
+		return usagef("--out is required")
+	case len(args) > 0:
+		return usagef("unexpected argument %q", args[0])
+	case o.MinCell < 1:
+		return usagef("--min-cell must be 1 or more")
+	case o.K < 1 || o.K > 9:
+		return usagef("--k must be from 1 to 9")
+	case o.Classes != "quantile" && o.Classes != "jenks":
+		return usagef("--classes %q: want quantile or jenks", o.Classes)
+	case o.Width < 400:
+		return usagef("--width must be 400 or more")
+	}
+	from, err := parseMonth("from", o.From)
+	if err != nil {
+		return err
+	}
+	to, err := parseMonth("to", o.To)
+	if err != nil {
+		return err
+	}
+	b, err := o.boundaries.load(env)
+	if err != nil {
+		return err
+	}
+	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
+		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify, Version: version})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %d files into %s for %s to %s\n", len(rep.Files), o.Out,
+		rep.Period.From.Format("2006-01"), rep.Period.To.Format("2006-01"))
+	for _, f := range rep.Files {
+		fmt.Fprintf(env.Stdout, "  %s\n", f)
+	}
+	if o.Internal {
+		fmt.Fprintln(env.Stdout, "INTERNAL version: nothing suppressed; do not publish")
+	} else {
+		fmt.Fprintf(env.Stdout, "suppressed %d of %d district x category cells and %d totals (counts below %d and what would reveal them)\n",
+			rep.Suppressed, rep.Cells, rep.Totals, o.MinCell)
+	}
+	return nil
+}

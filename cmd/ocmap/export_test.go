@@ -1,0 +1,188 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// TestExport exports a small grid with small counts and checks what is
+// published, what is suppressed, that nothing personal leaks, and that a
+// second export writes the same bytes.
+func TestExport(t *testing.T) {
+	dir := isolate(t)
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mapPath := write("grid.geojson", gridMap())
+	// Drugs: 30 in G1, 3 in G2 (small), 25 in G4, 12 in G5; cybercrime 20
+	// in G1. Descriptions carry a CNIC, a phone number and a name that
+	// must not be published.
+	const secret = "Complainant Zarqa Fictional, CNIC 35202-1234567-1, phone 0300-7654321"
+	var rows []string
+	id := 0
+	add := func(cat string, g, n int) {
+		lon, lat := 70.5+float64((g-1)%3), 32.5-float64((g-1)/3)
+		for range n {
+			id++
+			rows = append(rows, fmt.Sprintf("E%d,%s,x,2024-0%d-10,%.1f,%.1f,,SRC,1,,\"%s\"", id, cat, 1+id%3, lat, lon, secret))
+		}
+	}
+	add("drug_trafficking", 1, 30)
+	add("drug_trafficking", 2, 3)
+	add("drug_trafficking", 4, 25)
+	add("drug_trafficking", 5, 12)
+	add("cybercrime", 1, 20)
+	in := write("in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(dir, "npb")
+	code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "800")
+	if code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "wrote 15 files into "+out+" for 2024-01 to 2024-03\n") {
+		t.Errorf("export says\n%s", stdout)
+	}
+
+	// districts.csv: G2's 3 drug incidents are suppressed, and with them
+	// enough other cells that 3 cannot be worked out from the totals.
+	f, err := os.Open(filepath.Join(out, "districts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	byCode := map[string][]string{}
+	for _, r := range recs[1:] {
+		byCode[r[0]] = r
+	}
+	g2 := byCode["G2"]
+	if g2[col["drug_trafficking_incidents"]] != "" || g2[col["drug_trafficking_status"]] != "suppressed" {
+		t.Errorf("G2 drugs published: %q", g2)
+	}
+	if got := byCode["G1"][col["drug_trafficking_incidents"]]; got != "30" && byCode["G1"][col["drug_trafficking_status"]] != "suppressed" {
+		t.Errorf("G1 drugs = %q", got)
+	}
+	if got := byCode["G3"][col["drug_trafficking_incidents"]]; got != "0" {
+		t.Errorf("G3 drugs = %q, want 0 (zeros are published)", got)
+	}
+	suppressedDrugs := 0
+	for _, r := range recs[1:] {
+		if r[col["drug_trafficking_status"]] == "suppressed" {
+			suppressedDrugs++
+		}
+	}
+	if suppressedDrugs < 2 {
+		t.Errorf("%d drug cells suppressed; a single one is recoverable from the province total", suppressedDrugs)
+	}
+
+	// The maps decode at the asked width, and say PRELIMINARY.
+	img, err := os.Open(filepath.Join(out, "map_drug_trafficking.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic, err := png.Decode(img)
+	img.Close()
+	if err != nil || pic.Bounds().Dx() != 800 {
+		t.Errorf("map png: %v, %v", err, pic.Bounds())
+	}
+	svg, _ := os.ReadFile(filepath.Join(out, "map_all.svg"))
+	if !bytes.Contains(svg, []byte("PRELIMINARY")) {
+		t.Errorf("the svg map is not labelled PRELIMINARY")
+	}
+
+	// Nothing personal or free text in any file, in clear.
+	for _, name := range listFiles(t, out) {
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		for _, leak := range []string{"Zarqa", "35202", "7654321", "Complainant"} {
+			if bytes.Contains(b, []byte(leak)) {
+				t.Errorf("%s contains %q", name, leak)
+			}
+		}
+		// SHA-256 digests are long hex strings, not phone numbers.
+		// The test's temporary directory has a long number in its name.
+		b = sha256Hex.ReplaceAll(bytes.ReplaceAll(b, []byte(dir), []byte("<dir>")), []byte("<sha256>"))
+		if !strings.HasSuffix(name, ".png") && !strings.HasSuffix(name, ".parquet") && schemas.LooksPersonal(b) {
+			t.Errorf("%s holds something that looks like a CNIC, phone number or e-mail address", name)
+		}
+	}
+
+	// The manifest lists every file with its SHA-256, and a second export
+	// writes the same bytes.
+	var man struct {
+		Files map[string]string `json:"files"`
+		Label string            `json:"label"`
+	}
+	mb, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err := json.Unmarshal(mb, &man); err != nil || len(man.Files) != 14 || man.Label != "PRELIMINARY" {
+		t.Errorf("manifest: %v, %d files, label %q", err, len(man.Files), man.Label)
+	}
+	again := filepath.Join(dir, "again")
+	if code, _, stderr := ocmap("export", "--db", db, "--out", again, "--boundaries", mapPath, "--width", "800"); code != exitOK {
+		t.Fatalf("second export: %s", stderr)
+	}
+	for _, name := range listFiles(t, out) {
+		a, _ := os.ReadFile(filepath.Join(out, name))
+		b, _ := os.ReadFile(filepath.Join(again, name))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two exports of the same database", name)
+		}
+	}
+
+	// --internal publishes everything and says so.
+	internal := filepath.Join(dir, "internal")
+	if code, _, stderr := ocmap("export", "--db", db, "--out", internal, "--boundaries", mapPath, "--width", "800", "--internal"); code != exitOK {
+		t.Fatalf("internal export: %s", stderr)
+	}
+	ib, _ := os.ReadFile(filepath.Join(internal, "districts.csv"))
+	if !bytes.Contains(ib, []byte("G2,Grid 2,Punjab,true,0,,,,,published,3,")) {
+		t.Errorf("internal districts.csv does not publish G2's 3 drug incidents:\n%s", ib)
+	}
+	for _, name := range []string{"map_drug_trafficking.svg", "report.html", "manifest.json"} {
+		b, _ := os.ReadFile(filepath.Join(internal, name))
+		if !bytes.Contains(b, []byte("INTERNAL")) {
+			t.Errorf("internal %s does not say INTERNAL", name)
+		}
+	}
+}
+
+var sha256Hex = regexp.MustCompile(`[0-9a-f]{64}`)
+
+func listFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}

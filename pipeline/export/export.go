@@ -1,0 +1,339 @@
+//go:build duckdb_arrow
+
+// Package export writes the publishable national map from a database:
+// choropleths (SVG and PNG), district values (CSV and GeoJSON), the district
+// x month table (Parquet), a self-contained HTML report and a manifest, with
+// small counts suppressed so that no published figure reveals them.
+package export
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/disclosure"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// ErrBoundaries is returned when the boundary file is not the database's.
+var ErrBoundaries = errors.New("export: not the boundary file of the database")
+
+// Options describe one export.
+type Options struct {
+	DB         string
+	Out        string // directory, created if needed
+	Boundaries *geo.Boundaries
+	From, To   time.Time // first days of months; zero: the span of the data
+	MinCell    int64     // counts from 1 to MinCell-1 are suppressed; 0 means 10
+	Classes    string    // "quantile" or "jenks"
+	K          int       // classes; 0 means 5
+	Internal   bool      // no suppression; every file says INTERNAL
+	Width      int       // map width in pixels; 0 means 1600
+	Simplify   float64   // GeoJSON polygon tolerance in degrees
+	Version    string
+}
+
+// Report says what an export wrote.
+type Report struct {
+	Files      []string // relative to Out, sorted
+	Period     analysis.Period
+	Cells      int // district x category cells
+	Suppressed int // of them, suppressed
+	Totals     int // province and national totals suppressed
+}
+
+// Categories of an export: the four, then all four together.
+var categories = append(schemas.Categories(), pipeline.AllCategories)
+
+// titles name the categories on maps.
+var titles = map[string]string{
+	"terror_financing":  "Terror financing",
+	"drug_trafficking":  "Drug trafficking",
+	"human_trafficking": "Human trafficking and migrant smuggling",
+	"cybercrime":        "Cybercrime",
+	"all":               "Organized crime, four categories",
+}
+
+// data is what every output is made from.
+type data struct {
+	opt        Options
+	period     analysis.Period
+	districts  []store.District
+	results    map[string]*analysis.Result
+	suppressed map[string][]bool // by category, by district index
+	dq         dataQuality
+	sup        disclosure.Result
+	cells      []store.Cell
+	m          *analysis.Map
+	pop        map[string][]store.PopulationYear
+	meta       map[string]string
+	runs       []runInfo
+}
+
+// Export reads the database and writes every file into opt.Out.
+func Export(ctx context.Context, opt Options) (*Report, error) {
+	if opt.MinCell <= 0 {
+		opt.MinCell = 10
+	}
+	if opt.K <= 0 {
+		opt.K = 5
+	}
+	if opt.Classes == "" {
+		opt.Classes = "quantile"
+	}
+	if opt.Classes != "quantile" && opt.Classes != "jenks" {
+		return nil, fmt.Errorf("export: classes %q: want quantile or jenks", opt.Classes)
+	}
+	st, err := store.OpenReadOnly(ctx, opt.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	d, err := load(ctx, st, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return nil, err
+	}
+	w := &writer{dir: opt.Out}
+	for _, step := range []func(*writer, *data) error{writeMaps, writeTables, writeGeoJSON, writeReport} {
+		if err := step(w, d); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeParquet(ctx, st, w, d); err != nil {
+		return nil, err
+	}
+	if err := writeManifest(w, d); err != nil {
+		return nil, err
+	}
+	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories())}
+	for _, row := range d.sup.Suppressed {
+		for _, s := range row {
+			if s {
+				rep.Suppressed++
+			}
+		}
+	}
+	rep.Totals = d.sup.MarginCount
+	return rep, nil
+}
+
+// runInfo is one ingest run of the database, for the manifest.
+type runInfo struct {
+	RunID int64      `json:"run_id"`
+	Files []fileInfo `json:"files"`
+}
+
+type fileInfo struct {
+	Path     string `json:"path"`
+	SHA256   string `json:"sha256"`
+	Rows     int64  `json:"rows_accepted"`
+	Rejected int64  `json:"rows_rejected"`
+}
+
+func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
+	d := &data{opt: opt, results: map[string]*analysis.Result{}, suppressed: map[string][]bool{}, meta: map[string]string{}}
+	res, _, err := st.Query(ctx, `SELECT key, value FROM meta ORDER BY key`, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range res.Rows {
+		d.meta[row[0].Text] = row[1].Text
+	}
+	if opt.Boundaries == nil || d.meta["boundaries_sha256"] != opt.Boundaries.SHA256 {
+		got := ""
+		if opt.Boundaries != nil {
+			got = opt.Boundaries.Path
+		}
+		return nil, fmt.Errorf("%w: %s was built with %s (sha256 %.12s…), not %s", ErrBoundaries, opt.DB,
+			d.meta["boundaries"], d.meta["boundaries_sha256"], got)
+	}
+	if d.districts, err = st.Districts(ctx); err != nil {
+		return nil, err
+	}
+	nbrs, err := st.Neighbors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d.cells, err = st.Cells(ctx, store.CellFilter{}); err != nil {
+		return nil, err
+	}
+	pop, err := st.PopulationByDistrict(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.period = analysis.Period{From: opt.From, To: opt.To}
+	for _, c := range d.cells {
+		if opt.From.IsZero() && (d.period.From.IsZero() || c.Month.Before(d.period.From)) {
+			d.period.From = c.Month
+		}
+		if opt.To.IsZero() && c.Month.After(d.period.To) {
+			d.period.To = c.Month
+		}
+	}
+	if d.period.From.IsZero() || d.period.To.IsZero() || d.period.To.Before(d.period.From) {
+		return nil, fmt.Errorf("export: %s has no incidents in the period", opt.DB)
+	}
+	m := pipeline.LoadMap(ctx, d.districts, nbrs)
+	d.m, d.pop = m, pop
+	for _, cat := range categories {
+		own := d.cells
+		if cat != pipeline.AllCategories {
+			own = nil
+			for _, c := range d.cells {
+				if c.Category == cat {
+					own = append(own, c)
+				}
+			}
+		}
+		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
+	}
+	d.suppress()
+	if d.dq, err = loadQuality(ctx, st, d.period); err != nil {
+		return nil, err
+	}
+	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
+		WHERE replaced_by IS NULL ORDER BY run_id, source_file`, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows.Rows {
+		var id, acc, rej int64
+		fmt.Sscan(r[0].Text, &id)
+		fmt.Sscan(r[3].Text, &acc)
+		fmt.Sscan(r[4].Text, &rej)
+		if len(d.runs) == 0 || d.runs[len(d.runs)-1].RunID != id {
+			d.runs = append(d.runs, runInfo{RunID: id})
+		}
+		last := &d.runs[len(d.runs)-1]
+		last.Files = append(last.Files, fileInfo{Path: r[1].Text, SHA256: r[2].Text, Rows: acc, Rejected: rej})
+	}
+	return d, nil
+}
+
+// suppress decides which district figures are published: the districts x
+// categories table of incident counts, with district totals (all four),
+// province totals and national totals, through package disclosure.
+func (d *data) suppress() {
+	cats := schemas.Categories()
+	t := disclosure.Table{Cols: cats}
+	for i, ds := range d.districts {
+		t.Rows = append(t.Rows, ds.Code)
+		t.Groups = append(t.Groups, ds.Province)
+		row := make([]int64, len(cats))
+		for j, c := range cats {
+			row[j] = d.results[c].Districts[i].Incidents
+		}
+		t.Cells = append(t.Cells, row)
+	}
+	if d.opt.Internal {
+		d.sup = disclosure.Result{Suppressed: make([][]bool, len(t.Rows)), RowTotalSuppressed: make([]bool, len(t.Rows))}
+		for i := range d.sup.Suppressed {
+			d.sup.Suppressed[i] = make([]bool, len(cats))
+		}
+	} else {
+		d.sup = disclosure.Suppress(t, d.opt.MinCell)
+	}
+	for j, c := range cats {
+		s := make([]bool, len(d.districts))
+		for i := range s {
+			s[i] = d.sup.Suppressed[i][j]
+		}
+		d.suppressed[c] = s
+	}
+	d.suppressed[pipeline.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
+}
+
+// mapValue is what a map shows: the rate per 100,000 when the database has
+// a population, the count otherwise; NaN for no data.
+func (d *data) mapValue(cat string, i int) float64 {
+	r := d.results[cat]
+	if len(r.CensusYears) > 0 {
+		return r.Districts[i].Rate
+	}
+	return float64(r.Districts[i].Incidents)
+}
+
+// label is the corner label of every map.
+func (d *data) label() string {
+	if d.opt.Internal {
+		return "INTERNAL – NOT FOR PUBLICATION"
+	}
+	return "PRELIMINARY"
+}
+
+// periodText names the period, "January 2023 – December 2024".
+func (d *data) periodText() string {
+	return d.period.From.Format("January 2006") + " – " + d.period.To.Format("January 2006")
+}
+
+// writer writes files into one directory and remembers them.
+type writer struct {
+	dir   string
+	files map[string]string // name -> sha256
+}
+
+func (w *writer) create(name string, fill func(io.Writer) error) error {
+	path := filepath.Join(w.dir, name)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	if err := fill(io.MultiWriter(f, h)); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("export: %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if w.files == nil {
+		w.files = map[string]string{}
+	}
+	w.files[name] = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+func (w *writer) names() []string {
+	out := make([]string, 0, len(w.files))
+	for n := range w.files {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// jsonNum is a float that JSON writes as null when it is not a number.
+type jsonNum float64
+
+func (f jsonNum) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// links compares the categories over the export's period.
+func (d *data) links() ([]analysis.Link, []analysis.Side) {
+	return analysis.Links(d.m, d.cells, d.pop, d.period, analysis.Options{})
+}

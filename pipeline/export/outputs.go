@@ -1,0 +1,357 @@
+//go:build duckdb_arrow
+
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
+
+	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// dataQuality is what the report says of how the figures were made.
+type dataQuality struct {
+	Precision [4]int64 // incidents by location precision 1, 2, 3, 4 in the period
+	Sources   []store.SourceShare
+	Rejects   []rejectCount
+}
+
+type rejectCount struct {
+	Field string
+	Rows  int64
+}
+
+func loadQuality(ctx context.Context, st *store.Store, p analysis.Period) (dataQuality, error) {
+	var dq dataQuality
+	cells, err := st.Cells(ctx, store.CellFilter{From: p.From, To: p.To})
+	if err != nil {
+		return dq, err
+	}
+	for _, c := range cells {
+		for k := range dq.Precision {
+			dq.Precision[k] += c.ByPrecision[k]
+		}
+	}
+	if dq.Sources, err = st.Sources(ctx, store.CellFilter{From: p.From, To: p.To}); err != nil {
+		return dq, err
+	}
+	// Rejects by field only: reasons can quote values from the files.
+	res, _, err := st.Query(ctx, `SELECT field, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC, 1`, 0)
+	if err != nil {
+		return dq, err
+	}
+	for _, r := range res.Rows {
+		n, _ := strconv.ParseInt(r[1].Text, 10, 64)
+		dq.Rejects = append(dq.Rejects, rejectCount{Field: r[0].Text, Rows: n})
+	}
+	return dq, nil
+}
+
+// mapFor builds the choropleth of one category.
+func (d *data) mapFor(cat string) (*render.Map, error) {
+	r := d.results[cat]
+	m := &render.Map{
+		Title: titles[cat], Subtitle: d.periodText(), Boundaries: d.opt.Boundaries,
+		Values: map[string]float64{}, Suppressed: map[string]bool{}, Label: d.label(), Width: d.opt.Width,
+	}
+	var values []float64
+	for i, ds := range d.districts {
+		if d.suppressed[cat][i] {
+			m.Suppressed[ds.Code] = true
+			continue
+		}
+		v := d.mapValue(cat, i)
+		m.Values[ds.Code] = v
+		values = append(values, v)
+	}
+	if !d.opt.Internal {
+		m.SuppressBelow = int(d.opt.MinCell)
+	}
+	m.Legend = "Incidents"
+	note := "Incidents recorded by the sources ingested into ocmap, by district of occurrence; each incident reported by several sources counted once."
+	if len(r.CensusYears) > 0 {
+		m.Legend = "Incidents per 100,000 people"
+		years := make([]string, len(r.CensusYears))
+		for i, y := range r.CensusYears {
+			years[i] = strconv.Itoa(y)
+		}
+		note += " Rates use census population (" + strings.Join(years, " and ") + "). Districts without a census figure have no data."
+	}
+	if !d.opt.Internal {
+		note += fmt.Sprintf(" Counts from 1 to %d are suppressed, with further cells so that they cannot be worked out from totals.", d.opt.MinCell-1)
+	}
+	m.Note = note + " Preliminary: figures depend on what the agencies reported."
+	breaks, err := render.Classify(values, d.opt.K, d.opt.Classes)
+	if err != nil {
+		return nil, err
+	}
+	m.Breaks = breaks
+	return m, nil
+}
+
+func writeMaps(w *writer, d *data) error {
+	for _, cat := range categories {
+		m, err := d.mapFor(cat)
+		if err != nil {
+			return err
+		}
+		if err := w.create("map_"+cat+".svg", m.SVG); err != nil {
+			return err
+		}
+		if err := w.create("map_"+cat+".png", m.PNG); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// figures are one district's published figures for one category; nil
+// fields are suppressed or unknown.
+type figures struct {
+	Incidents *int64   `json:"incidents"`
+	Rate      *float64 `json:"rate_per_100k"`
+	EBRate    *float64 `json:"eb_rate_per_100k"`
+	HotSpot   string   `json:"hot_spot"`
+	Cluster   string   `json:"cluster"`
+	Status    string   `json:"status"` // published, suppressed
+}
+
+func num(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+// figuresOf gives what may be published of district i in cat. A suppressed
+// count takes its rates with it, since rate x population is the count; hot
+// spot classes stay, as they do not reveal the count.
+func (d *data) figuresOf(cat string, i int) figures {
+	x := d.results[cat].Districts[i]
+	f := figures{HotSpot: giClass(x.GiBin), Cluster: x.Lisa, Status: "published"}
+	if d.suppressed[cat][i] {
+		f.Status = "suppressed"
+		return f
+	}
+	n := x.Incidents
+	f.Incidents, f.Rate, f.EBRate = &n, num(x.Rate), num(x.EBRate)
+	return f
+}
+
+func giClass(bin int) string {
+	switch {
+	case bin > 0:
+		return fmt.Sprintf("hot spot %d%%", []int{0, 90, 95, 99}[bin])
+	case bin < 0:
+		return fmt.Sprintf("cold spot %d%%", []int{0, 90, 95, 99}[-bin])
+	}
+	return ""
+}
+
+func text(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+func textf(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', 4, 64)
+}
+
+// writeTables writes districts.csv: one row per district, the figures of
+// each category and of all four, blank where suppressed.
+func writeTables(w *writer, d *data) error {
+	return w.create("districts.csv", func(out io.Writer) error {
+		cw := csv.NewWriter(out)
+		head := []string{"district_code", "district", "province", "border"}
+		for _, c := range categories {
+			head = append(head, c+"_incidents", c+"_rate_per_100k", c+"_eb_rate_per_100k", c+"_hot_spot", c+"_cluster", c+"_status")
+		}
+		cw.Write(head)
+		for i, ds := range d.districts {
+			rec := []string{ds.Code, ds.Name, ds.Province, strconv.FormatBool(ds.Border)}
+			for _, c := range categories {
+				f := d.figuresOf(c, i)
+				rec = append(rec, text(f.Incidents), textf(f.Rate), textf(f.EBRate), f.HotSpot, f.Cluster, f.Status)
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// writeGeoJSON writes districts.geojson: the simplified district polygons
+// with the figures of districts.csv as properties.
+func writeGeoJSON(w *writer, d *data) error {
+	index := map[string]int{}
+	for i, ds := range d.opt.Boundaries.Districts {
+		index[ds.Code] = i
+	}
+	fc := geojson.NewFeatureCollection()
+	for i, ds := range d.districts {
+		j, ok := index[ds.Code]
+		if !ok {
+			continue
+		}
+		var g orb.Geometry = d.opt.Boundaries.Polygons[j].Clone()
+		if d.opt.Simplify > 0 {
+			g = simplify.DouglasPeucker(d.opt.Simplify).Simplify(g)
+		}
+		f := geojson.NewFeature(roundGeometry(g))
+		props := map[string]any{"district_code": ds.Code, "district": ds.Name, "province": ds.Province, "border": ds.Border}
+		for _, c := range categories {
+			props[c] = d.figuresOf(c, i)
+		}
+		f.Properties = props
+		fc.Append(f)
+	}
+	return w.create("districts.geojson", func(out io.Writer) error {
+		b, err := json.Marshal(fc)
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(append(b, '\n'))
+		return err
+	})
+}
+
+// roundGeometry rounds coordinates to 6 decimals (about 10 cm): smaller
+// files, and the same text on every machine.
+func roundGeometry(g orb.Geometry) orb.Geometry {
+	round := func(p orb.Point) orb.Point {
+		return orb.Point{math.Round(p[0]*1e6) / 1e6, math.Round(p[1]*1e6) / 1e6}
+	}
+	switch x := g.(type) {
+	case orb.MultiPolygon:
+		for _, poly := range x {
+			for _, ring := range poly {
+				for k := range ring {
+					ring[k] = round(ring[k])
+				}
+			}
+		}
+	case orb.Polygon:
+		for _, ring := range x {
+			for k := range ring {
+				ring[k] = round(ring[k])
+			}
+		}
+	}
+	return g
+}
+
+// writeParquet writes district_month.parquet: incidents per district,
+// category and month, with monthly counts from 1 to MinCell-1 suppressed
+// (null, suppressed = true) and, in every district and category with a
+// suppressed month, the next smallest month too, so that no month can be
+// worked out from the period total; months of a suppressed district and
+// category are all suppressed.
+func writeParquet(ctx context.Context, st *store.Store, w *writer, d *data) error {
+	type key struct{ district, category string }
+	var cells []store.Cell
+	for _, c := range d.cells {
+		if c.District != "" && !c.Month.Before(d.period.From) && !c.Month.After(d.period.To) {
+			cells = append(cells, c)
+		}
+	}
+	sup := make([]bool, len(cells))
+	if !d.opt.Internal {
+		dIndex := map[string]int{}
+		for i, ds := range d.districts {
+			dIndex[ds.Code] = i
+		}
+		byKey := map[key][]int{}
+		for i, c := range cells {
+			byKey[key{c.District, c.Category}] = append(byKey[key{c.District, c.Category}], i)
+			if c.Incidents > 0 && c.Incidents < d.opt.MinCell {
+				sup[i] = true
+			}
+			if j, ok := dIndex[c.District]; ok && d.suppressed[c.Category][j] {
+				sup[i] = true
+			}
+		}
+		for _, idx := range byKey {
+			n := 0
+			for _, i := range idx {
+				if sup[i] {
+					n++
+				}
+			}
+			if n != 1 {
+				continue
+			}
+			best := -1
+			for _, i := range idx {
+				if !sup[i] && cells[i].Incidents > 0 && (best < 0 || cells[i].Incidents < cells[best].Incidents) {
+					best = i
+				}
+			}
+			if best >= 0 {
+				sup[best] = true
+			}
+		}
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write([]string{"district_code", "category", "month", "incidents", "suppressed"})
+	for i, c := range cells {
+		n := strconv.FormatInt(c.Incidents, 10)
+		if sup[i] {
+			n = ""
+		}
+		cw.Write([]string{c.District, c.Category, c.Month.Format("2006-01-02"), n, strconv.FormatBool(sup[i])})
+	}
+	cw.Flush()
+	tmp, err := os.CreateTemp("", "ocmap-export-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	tmp.Close()
+	out := filepath.Join(w.dir, "district_month.parquet")
+	q := fmt.Sprintf(`COPY (SELECT district_code, category, CAST(month AS DATE) AS month, CAST(incidents AS BIGINT) AS incidents,
+			CAST(suppressed AS BOOLEAN) AS suppressed
+		FROM read_csv('%s', header = true, all_varchar = true) ORDER BY 1, 2, 3)
+		TO '%s' (FORMAT parquet)`, strings.ReplaceAll(tmp.Name(), "'", "''"), strings.ReplaceAll(out, "'", "''"))
+	if _, _, err := st.Query(ctx, q, 0); err != nil {
+		return fmt.Errorf("export: district_month.parquet: %w", err)
+	}
+	return w.record("district_month.parquet")
+}
+
+// record adds a file written by someone else to the writer's list.
+func (w *writer) record(name string) error {
+	b, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		return err
+	}
+	if w.files == nil {
+		w.files = map[string]string{}
+	}
+	w.files[name] = sha256hex(b)
+	return nil
+}

@@ -1,0 +1,248 @@
+//go:build duckdb_arrow
+
+package export
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/ocmap/ocmap/pipeline/measures"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+func sha256hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// reportTemplate is the self-contained HTML report: no script, no fetch,
+// the maps inline as SVG.
+var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#1a1a1a;line-height:1.4}
+h1{margin-bottom:0}.label{color:#c8102e;font-weight:bold;letter-spacing:.05em}
+table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}
+th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:auto}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}.small{color:#4d4d4d;font-size:.9em}
+</style></head><body>
+<p class="label">{{.Label}}</p>
+<h1>{{.Title}}</h1>
+<p>{{.Period}}. {{.Scope}}</p>
+<h2>Maps</h2>
+{{range .Maps}}<section class="map" id="map-{{.Category}}"><h3>{{.Title}}</h3>{{.SVG}}</section>
+{{end}}
+<h2>Top districts</h2>
+<div class="grid">{{range .Top}}<section><h3>{{.Title}}</h3><table><tr><th>district</th><th>province</th><th>incidents</th><th>per 100,000</th></tr>
+{{range .Rows}}<tr><td>{{.Name}}</td><td class="l">{{.Province}}</td><td>{{.Incidents}}</td><td>{{.Rate}}</td></tr>
+{{end}}</table></section>{{end}}</div>
+<h2>Trends</h2>
+<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes).</p>
+<table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
+{{range .Trends}}<tr><td>{{.Title}}</td><td>{{.Up}}</td><td>{{.Down}}</td><td class="l">{{.Emerging}}</td></tr>
+{{end}}</table>
+<h2>Where the crimes overlap</h2>
+<table><tr><th>category A</th><th>category B</th><th>rank correlation</th><th>co-location A→B</th><th>B→A</th></tr>
+{{range .Links}}<tr><td>{{.A}}</td><td class="l">{{.B}}</td><td>{{.Spearman}}</td><td>{{.CLQ}}</td><td>{{.BA}}</td></tr>
+{{end}}</table>
+<h2>Data quality</h2>
+<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}} (those are in no district's figures).</p>
+<table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
+<table><tr><th>rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
+<h2>Disclosure control</h2>
+<p>{{.Disclosure}}</p>
+<h2>Methods</h2>
+<ul>
+<li>Incidents: records of the four categories from the agency files ingested, each placed in a district by its coordinates or by its place name through ocmap's gazetteer; records that describe one incident (one source repeating an id, or several sources reporting one seizure) count once.</li>
+<li>Rates: incidents per 100,000 people, census population of the year nearest the period's end. EB rates: global empirical Bayes smoothing (Marshall), as GeoDa computes it.</li>
+<li>Hot spots: Getis-Ord Gi* with binary queen contiguity weights, bins at 90, 95 and 99% confidence after a False Discovery Rate correction; clusters: Local Moran's I with 999 seeded permutations. Both on EB rates when there is a population, on counts otherwise.</li>
+<li>Trends: Mann-Kendall test over the months; emerging classes from monthly Gi* z-scores.</li>
+<li>Co-location: the incidents of category B in and around the district of an average incident of A, relative to an average district (1 means no association).</li>
+<li>Classes: {{.Classes}}.</li>
+</ul>
+<p class="small">Made by ocmap {{.Version}} from {{.Files}} input files; see manifest.json for their SHA-256 and the parameters.</p>
+</body></html>
+`))
+
+type reportRow struct {
+	Name, Province, Incidents, Rate string
+}
+
+type reportTop struct {
+	Title string
+	Rows  []reportRow
+}
+
+func pct(n, total int64) string {
+	if total == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(total))
+}
+
+func writeReport(w *writer, d *data) error {
+	type mapView struct {
+		Category, Title string
+		SVG             template.HTML
+	}
+	type trendView struct{ Title, Up, Down, Emerging string }
+	type linkView struct{ A, B, Spearman, CLQ, BA string }
+	v := struct {
+		Label, Title, Period, Scope, Disclosure, Classes, Version string
+		Files                                                     int
+		Maps                                                      []mapView
+		Top                                                       []reportTop
+		Trends                                                    []trendView
+		Links                                                     []linkView
+		Quality                                                   struct {
+			Point, Near, Name, Province string
+			Sources                     any
+			Rejects                     any
+		}
+	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
+		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version}
+	if d.opt.Internal {
+		v.Title = "Map of organized crime in Pakistan (internal)"
+	}
+	for _, r := range d.runs {
+		v.Files += len(r.Files)
+	}
+	v.Scope = fmt.Sprintf("%d districts; terror financing, drug trafficking, human trafficking and migrant smuggling, cybercrime.", len(d.districts))
+	for _, cat := range categories {
+		m, err := d.mapFor(cat)
+		if err != nil {
+			return err
+		}
+		var svg bytes.Buffer
+		if err := m.SVG(&svg); err != nil {
+			return err
+		}
+		s := svg.String()
+		if i := strings.Index(s, "<svg"); i > 0 {
+			s = s[i:] // drop the XML declaration inside HTML
+		}
+		v.Maps = append(v.Maps, mapView{Category: cat, Title: titles[cat], SVG: template.HTML(s)})
+		v.Top = append(v.Top, d.top(cat, 10))
+		r := d.results[cat]
+		var up, down int
+		var emerging []string
+		for _, x := range r.Districts {
+			switch x.Trend {
+			case "up":
+				up++
+			case "down":
+				down++
+			}
+			if x.Emerging == string(measures.NewHot) || x.Emerging == string(measures.IntensifyingHot) {
+				emerging = append(emerging, x.Name+" ("+strings.TrimSuffix(x.Emerging, " hot spot")+")")
+			}
+		}
+		sort.Strings(emerging)
+		v.Trends = append(v.Trends, trendView{Title: titles[cat], Up: fmt.Sprint(up), Down: fmt.Sprint(down), Emerging: strings.Join(emerging, ", ")})
+	}
+	links, _ := d.links()
+	for _, l := range links {
+		v.Links = append(v.Links, linkView{A: titles[l.A], B: titles[l.B], Spearman: f2(l.Spearman), CLQ: f2(l.CLQ), BA: f2(l.BA)})
+	}
+	p := d.dq.Precision
+	total := p[0] + p[1] + p[2] + p[3]
+	v.Quality.Point, v.Quality.Near, v.Quality.Name, v.Quality.Province = pct(p[0], total), pct(p[1], total), pct(p[2], total), pct(p[3], total)
+	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
+	if d.opt.Internal {
+		v.Disclosure = "INTERNAL VERSION: no cell is suppressed. Do not publish."
+	} else {
+		n := 0
+		for _, row := range d.sup.Suppressed {
+			for _, s := range row {
+				if s {
+					n++
+				}
+			}
+		}
+		v.Disclosure = fmt.Sprintf("District counts from 1 to %d are suppressed, and so are further cells (%d district x category cells in all, of %d, and %d province or national totals) so that no suppressed count can be worked out from the published totals. Suppressed districts are hatched on the maps and blank in the tables; zeros are published.",
+			d.opt.MinCell-1, n, len(d.districts)*len(schemas.Categories()), d.sup.MarginCount)
+	}
+	return w.create("report.html", func(out io.Writer) error { return reportTemplate.Execute(out, v) })
+}
+
+func f2(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+// top lists the districts with the most incidents of cat that may be
+// published.
+func (d *data) top(cat string, n int) reportTop {
+	r := d.results[cat]
+	idx := make([]int, 0, len(r.Districts))
+	for i := range r.Districts {
+		if !d.suppressed[cat][i] && r.Districts[i].Incidents > 0 {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		x, y := r.Districts[idx[a]], r.Districts[idx[b]]
+		if x.Incidents != y.Incidents {
+			return x.Incidents > y.Incidents
+		}
+		return x.Code < y.Code
+	})
+	t := reportTop{Title: titles[cat]}
+	for _, i := range idx[:min(n, len(idx))] {
+		x := r.Districts[i]
+		t.Rows = append(t.Rows, reportRow{Name: x.Name, Province: x.Province, Incidents: fmt.Sprint(x.Incidents), Rate: f2(x.Rate)})
+	}
+	return t
+}
+
+// writeManifest writes manifest.json last: inputs, parameters and the
+// SHA-256 of every other file. Nothing in it depends on the clock, so the
+// same database gives the same manifest.
+func writeManifest(w *writer, d *data) error {
+	files := map[string]string{}
+	for _, n := range w.names() {
+		files[n] = w.files[n]
+	}
+	m := map[string]any{
+		"ocmap_version": d.opt.Version,
+		"internal":      d.opt.Internal,
+		"label":         d.label(),
+		"period":        map[string]string{"from": d.period.From.Format("2006-01"), "to": d.period.To.Format("2006-01")},
+		"parameters": map[string]any{"min_cell": d.opt.MinCell, "classes": d.opt.Classes, "k": d.opt.K,
+			"simplify_degrees": d.opt.Simplify, "width": d.opt.Width},
+		"boundaries":  map[string]string{"path": d.meta["boundaries"], "sha256": d.meta["boundaries_sha256"]},
+		"population":  map[string]string{"path": d.meta["population_file"], "sha256": d.meta["population_sha256"]},
+		"ingest_runs": d.runs,
+		"suppression": map[string]any{"district_category_cells": len(d.districts) * len(schemas.Categories()),
+			"suppressed_cells": countTrue(d.sup.Suppressed), "suppressed_totals": d.sup.MarginCount},
+		"files": files,
+	}
+	return w.create("manifest.json", func(out io.Writer) error {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
+}
+
+func countTrue(b [][]bool) int {
+	n := 0
+	for _, row := range b {
+		for _, x := range row {
+			if x {
+				n++
+			}
+		}
+	}
+	return n
+}
