@@ -39,7 +39,8 @@ func init() {
 		Long: `Runs the whole job on synthetic data: writes DIR/incidents.csv (gen), ingests
 it into a fresh DIR/demo.duckdb (ingest, with the census population when
 one is found), prints the top districts (summary) and the drug trafficking
-hot spots (hotspots). Then try the other commands on DIR/demo.duckdb.
+hot spots (hotspots), and writes the publishable map into DIR/npb (export).
+Then try the other commands on DIR/demo.duckdb.
 
 Example:
   ocmap demo --out /tmp/ocmap-demo`,
@@ -61,7 +62,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	csvPath := filepath.Join(o.Out, "incidents.csv")
 	dbPath := filepath.Join(o.Out, "demo.duckdb")
 	start := time.Now()
-	fmt.Fprintf(env.Stdout, "1/4 gen: %s synthetic incidents over %d districts of %s\n", commas(int64(o.Rows)), len(b.Districts), b.Path)
+	fmt.Fprintf(env.Stdout, "1/5 gen: %s synthetic incidents over %d districts of %s\n", commas(int64(o.Rows)), len(b.Districts), b.Path)
 	st, err := generate(b, csvPath, synth.Options{Rows: o.Rows, Seed: 1})
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 			pop = p
 		}
 	}
-	fmt.Fprintln(env.Stdout, "2/4 ingest")
+	fmt.Fprintln(env.Stdout, "2/5 ingest")
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true,
 		Version: version, Store: store.Options{MemoryLimit: "256MB"}, Population: pop,
@@ -88,20 +89,26 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		return err
 	}
 	printIngestReport(env.Stdout, rep)
-	fmt.Fprintln(env.Stdout, "\n3/4 summary: top 10 districts")
+	fmt.Fprintln(env.Stdout, "\n3/5 summary: top 10 districts")
 	so := &summaryOptions{DB: dbPath, Top: 10, Format: "table"}
 	if err := runSummary(ctx, env, so, nil); err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, "\n4/4 hotspots: drug trafficking")
+	fmt.Fprintln(env.Stdout, "\n4/5 hotspots: drug trafficking")
 	ho := &analysisOptions{DB: dbPath, Category: "drug_trafficking", Format: "table", Permutations: 999, Seed: 20261125, Alpha: 0.05}
 	if err := runAnalysis(ctx, env, ho, nil, "hot spots and clusters", hotspotsTable, hotspotsSort); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "\ndone in %.1fs. The database is %s; try:\n"+
-		"  ocmap summary --db %[2]s --category cybercrime --from 2024-01\n"+
-		"  ocmap heatmap --db %[2]s --category drug_trafficking --metric eb_rate\n"+
-		"  ocmap trends --db %[2]s --from 2024-01 --to 2024-12\n", time.Since(start).Seconds(), dbPath)
+	npb := filepath.Join(o.Out, "npb")
+	fmt.Fprintf(env.Stdout, "\n5/5 export: the publishable map into %s\n", npb)
+	eo := &exportOptions{DB: dbPath, Out: npb, MinCell: 10, Classes: "quantile", K: 5, Width: 1600, Simplify: 0.002, boundaries: o.boundaries}
+	if err := runExport(ctx, env, eo, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\ndone in %.1fs. Open %s/report.html in a browser. The database is %s; try:\n"+
+		"  ocmap summary --db %[3]s --category cybercrime --from 2024-01\n"+
+		"  ocmap heatmap --db %[3]s --category drug_trafficking --metric eb_rate\n"+
+		"  ocmap trends --db %[3]s --from 2024-01 --to 2024-12\n", time.Since(start).Seconds(), npb, dbPath)
 	return nil
 }
 

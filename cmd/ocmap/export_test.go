@@ -4,9 +4,15 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"image/color"
+	"os/exec"
+	"time"
+
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/ocmap/ocmap/geo/render"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -155,6 +161,8 @@ func TestExport(t *testing.T) {
 		}
 	}
 
+	screenshot(t, filepath.Join(out, "report.html"))
+
 	// --internal publishes everything and says so.
 	internal := filepath.Join(dir, "internal")
 	if code, _, stderr := ocmap("export", "--db", db, "--out", internal, "--boundaries", mapPath, "--width", "800", "--internal"); code != exitOK {
@@ -173,6 +181,59 @@ func TestExport(t *testing.T) {
 }
 
 var sha256Hex = regexp.MustCompile(`[0-9a-f]{64}`)
+
+// screenshot opens the report in headless Chromium (Debian's chromium
+// package; .ci/run installs it) and checks that the maps are drawn: the
+// screenshot holds the colours of several map classes.
+func screenshot(t *testing.T, report string) {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI needs chromium for the report screenshot test")
+		}
+		t.Log("chromium is not installed: report screenshot skipped")
+		return
+	}
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+		"--window-size=1200,8000", "--screenshot="+shot, "file://"+report)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := map[color.RGBA]bool{}
+	for k := 1; k <= 9; k++ {
+		p, _ := render.DefaultPalette(k)
+		for _, c := range p {
+			classes[c] = true
+		}
+	}
+	seen := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
+			if classes[c] {
+				seen[c] = true
+			}
+		}
+	}
+	if len(seen) < 2 {
+		t.Errorf("the report's screenshot shows %d map class colours, want at least 2: the maps are not drawn", len(seen))
+	}
+}
 
 func listFiles(t *testing.T, dir string) []string {
 	t.Helper()
