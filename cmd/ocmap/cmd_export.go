@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -120,4 +121,72 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 			rep.Suppressed, rep.Cells, rep.Totals, o.MinCell)
 	}
 	return nil
+}
+
+type bulletinOptions struct {
+	DB, Out, Month string
+	MinCell        int64
+	Internal       bool
+	Width          int
+	boundaries     boundaryOptions
+}
+
+func init() {
+	var o bulletinOptions
+	register(&Command{
+		Name:  "bulletin",
+		Usage: "--db FILE --month YYYY-MM --out DIR [--min-cell N] [--internal]",
+		Short: "write the monthly bulletin: Markdown and HTML, with a map per category",
+		Long: `Writes a short bulletin for the initiative's monthly newsletter into DIR:
+bulletin.md and bulletin.html (self-contained) and bulletin_<category>.png:
+
+  - the month's incidents per category against the previous month and the
+    same month a year before, with percent changes;
+  - new, consecutive and intensifying hot spots over the 12 months ending
+    with the month (monthly Gi*, all four categories);
+  - provinces whose counts changed by half or more, by at least --min-cell;
+  - one map per category for the month.
+
+The same disclosure control as export applies: counts from 1 to
+--min-cell - 1, and further figures where they could be worked out from
+totals, are shown as "suppressed" and hatched on the maps. --internal lifts
+it and says so.
+
+Example:
+  ocmap bulletin --db crime.duckdb --month 2024-06 --out bulletin-2024-06`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
+			fs.StringVar(&o.Month, "month", "", "the month, YYYY-MM (required)")
+			fs.StringVar(&o.Out, "out", "", "directory to write into (required)")
+			fs.Int64Var(&o.MinCell, "min-cell", 10, "suppress counts from 1 to this minus 1")
+			fs.IntVar(&o.Width, "width", 1200, "map width in pixels")
+			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so")
+			o.boundaries.AddFlags(fs)
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			switch {
+			case o.DB == "" || o.Out == "" || o.Month == "":
+				return usagef("--db, --month and --out are required")
+			case len(args) > 0:
+				return usagef("unexpected argument %q", args[0])
+			case o.MinCell < 1:
+				return usagef("--min-cell must be 1 or more")
+			}
+			month, err := parseMonth("month", o.Month)
+			if err != nil {
+				return err
+			}
+			b, err := o.boundaries.load(env)
+			if err != nil {
+				return err
+			}
+			rep, err := export.Bulletin(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: month,
+				MinCell: o.MinCell, Internal: o.Internal, Width: o.Width, Version: version})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "wrote the bulletin of %s into %s: %s\n", rep.Month.Format("January 2006"), o.Out, strings.Join(rep.Files, ", "))
+			return nil
+		},
+	})
 }

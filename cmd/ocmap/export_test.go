@@ -247,3 +247,49 @@ func listFiles(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// TestBulletin writes the bulletin of February 2024 for the export test's
+// kind of data: one province, so every national figure is its province's.
+func TestBulletin(t *testing.T) {
+	dir := isolate(t)
+	mapPath := filepath.Join(dir, "grid.geojson")
+	os.WriteFile(mapPath, []byte(gridMap()), 0o644)
+	var rows []string
+	for i := 1; i <= 36; i++ { // 12 drug incidents a month in G1, January to March
+		rows = append(rows, fmt.Sprintf("D%d,drug_trafficking,x,2024-0%d-10,32.5,70.5,,SRC,1,,", i, 1+(i-1)/12))
+	}
+	for i := 1; i <= 4; i++ { // 4 cybercrime in February: small
+		rows = append(rows, fmt.Sprintf("C%d,cybercrime,x,2024-02-1%d,32.5,71.5,,SRC,,,", i, i))
+	}
+	in := filepath.Join(dir, "in.csv")
+	os.WriteFile(in, []byte("incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n"), 0o644)
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(dir, "bulletin")
+	code, stdout, stderr := ocmap("bulletin", "--db", db, "--month", "2024-02", "--out", out, "--boundaries", mapPath, "--width", "600")
+	if code != exitOK {
+		t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "bulletin.md"))
+	for _, want := range []string{
+		"# Organized crime in Pakistan: February 2024 (preliminary)\n",
+		"Incidents recorded in February 2024, against January 2024 and February 2023.\n",
+		// 4 cybercrime incidents are small, and drugs (12) would reveal
+		// them from Punjab's total: both suppressed. January had no
+		// cybercrime, so its drug figure is published.
+		"| Drug trafficking | suppressed | 12 | – | 0 | – |\n",
+		"| Cybercrime | suppressed | 0 | – | 0 | – |\n",
+		"![Drug trafficking](bulletin_drug_trafficking.png)\n",
+	} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("bulletin.md lacks %q:\n%s", want, md)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(out, "bulletin.html"))
+	if !bytes.Contains(html, []byte("<svg")) || !bytes.Contains(html, []byte("suppressed")) {
+		t.Errorf("bulletin.html lacks its maps or its table")
+	}
+}

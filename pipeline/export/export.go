@@ -279,6 +279,9 @@ func (d *data) label() string {
 
 // periodText names the period, "January 2023 – December 2024".
 func (d *data) periodText() string {
+	if d.period.From.Equal(d.period.To) {
+		return d.period.From.Format("January 2006")
+	}
 	return d.period.From.Format("January 2006") + " – " + d.period.To.Format("January 2006")
 }
 

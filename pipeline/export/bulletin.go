@@ -1,0 +1,309 @@
+//go:build duckdb_arrow
+
+package export
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/disclosure"
+	"github.com/ocmap/ocmap/pipeline/measures"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// BulletinReport says what a bulletin wrote.
+type BulletinReport struct {
+	Files []string
+	Month time.Time
+}
+
+// Bulletin writes the monthly bulletin of opt.From's month into opt.Out:
+// bulletin.md, bulletin.html (maps inline) and a PNG map per category. The
+// month's counts are compared with the previous month and the same month
+// a year before, by category and province; new and intensifying hot spots
+// come from the 12 months ending with the month. Every count table goes
+// through the same disclosure control as the export.
+func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
+	month := opt.From
+	if month.IsZero() {
+		return nil, fmt.Errorf("export: bulletin: no month")
+	}
+	opt.To = month
+	if opt.MinCell <= 0 {
+		opt.MinCell = 10
+	}
+	if opt.K <= 0 {
+		opt.K = 5
+	}
+	if opt.Classes == "" {
+		opt.Classes = "quantile"
+	}
+	st, err := store.OpenReadOnly(ctx, opt.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	d, err := load(ctx, st, opt)
+	if err != nil {
+		return nil, err
+	}
+	b := &bulletin{d: d, month: month}
+	b.compare()
+	b.hotSpots()
+	w := &writer{dir: opt.Out}
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return nil, err
+	}
+	var maps []bulletinMap
+	for _, cat := range schemas.Categories() {
+		m, err := d.mapFor(cat)
+		if err != nil {
+			return nil, err
+		}
+		name := "bulletin_" + cat + ".png"
+		if err := w.create(name, m.PNG); err != nil {
+			return nil, err
+		}
+		var svg bytes.Buffer
+		if err := m.SVG(&svg); err != nil {
+			return nil, err
+		}
+		s := svg.String()
+		if i := strings.Index(s, "<svg"); i > 0 {
+			s = s[i:]
+		}
+		maps = append(maps, bulletinMap{Title: titles[cat], PNG: name, SVG: template.HTML(s)})
+	}
+	if err := w.create("bulletin.md", func(out io.Writer) error { return b.markdown(out, maps) }); err != nil {
+		return nil, err
+	}
+	if err := w.create("bulletin.html", func(out io.Writer) error { return bulletinHTML.Execute(out, b.view(maps)) }); err != nil {
+		return nil, err
+	}
+	return &BulletinReport{Files: w.names(), Month: month}, nil
+}
+
+type bulletinMap struct {
+	Title, PNG string
+	SVG        template.HTML
+}
+
+// bulletin is the content of one month's bulletin.
+type bulletin struct {
+	d     *data
+	month time.Time
+	// National rows: per category, the month, the previous month and the
+	// same month a year before, as published (a count or "fewer than N").
+	national []comparison
+	// Province rows: per province and category.
+	provinces []comparison
+	hot       []string // "District (class)" of new, consecutive or intensifying hot spots
+}
+
+type comparison struct {
+	Place, Category         string
+	Now, Before, YearAgo    string
+	ChangeMonth, ChangeYear string
+	notable                 bool
+}
+
+// provinceTable counts incidents per province and category in one month,
+// from district_month, and suppresses what must be.
+func (b *bulletin) provinceTable(month time.Time) ([]string, [][]int64, disclosure.Result) {
+	cats := schemas.Categories()
+	idx := map[string]int{}
+	var names []string
+	for _, ds := range b.d.districts {
+		if _, ok := idx[ds.Province]; !ok {
+			idx[ds.Province] = len(names)
+			names = append(names, ds.Province)
+		}
+	}
+	cells := make([][]int64, len(names))
+	for i := range cells {
+		cells[i] = make([]int64, len(cats))
+	}
+	for _, c := range b.d.cells {
+		if !c.Month.Equal(month) {
+			continue
+		}
+		i, ok := idx[c.Province]
+		j := slices.Index(cats, c.Category)
+		if ok && j >= 0 {
+			cells[i][j] += c.Incidents
+		}
+	}
+	groups := make([]string, len(names))
+	for i := range groups {
+		groups[i] = "Pakistan"
+	}
+	t := disclosure.Table{Rows: names, Groups: groups, Cols: cats, Cells: cells}
+	if b.d.opt.Internal {
+		r := disclosure.Result{Suppressed: make([][]bool, len(names)), NationalSuppressed: make([]bool, len(cats))}
+		for i := range r.Suppressed {
+			r.Suppressed[i] = make([]bool, len(cats))
+		}
+		return names, cells, r
+	}
+	return names, cells, disclosure.Suppress(t, b.d.opt.MinCell)
+}
+
+func (b *bulletin) shown(n int64, suppressed bool) string {
+	if suppressed {
+		// One mark for every suppressed figure: telling the small ones
+		// from their complements would narrow both.
+		return "suppressed"
+	}
+	return fmt.Sprint(n)
+}
+
+func change(now, before int64, ok bool) string {
+	if !ok || before == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%+.0f%%", measures.PercentChange(float64(before), float64(now)))
+}
+
+// compare fills the national and province comparisons.
+func (b *bulletin) compare() {
+	cats := schemas.Categories()
+	names, now, rNow := b.provinceTable(b.month)
+	_, prev, rPrev := b.provinceTable(b.month.AddDate(0, -1, 0))
+	_, year, rYear := b.provinceTable(b.month.AddDate(-1, 0, 0))
+	for j, c := range cats {
+		var n, p, y int64
+		for i := range names {
+			n, p, y = n+now[i][j], p+prev[i][j], y+year[i][j]
+		}
+		sn, sp, sy := rNow.NationalSuppressed[j], rPrev.NationalSuppressed[j], rYear.NationalSuppressed[j]
+		b.national = append(b.national, comparison{Place: "Pakistan", Category: c,
+			Now: b.shown(n, sn), Before: b.shown(p, sp), YearAgo: b.shown(y, sy),
+			ChangeMonth: change(n, p, !sn && !sp), ChangeYear: change(n, y, !sn && !sy)})
+	}
+	for i, name := range names {
+		for j, c := range cats {
+			sn, sp, sy := rNow.Suppressed[i][j], rPrev.Suppressed[i][j], rYear.Suppressed[i][j]
+			n, p := now[i][j], prev[i][j]
+			row := comparison{Place: name, Category: c, Now: b.shown(n, sn), Before: b.shown(p, sp), YearAgo: b.shown(year[i][j], sy),
+				ChangeMonth: change(n, p, !sn && !sp), ChangeYear: change(n, year[i][j], !sn && !sy)}
+			// Notable: both months published, and a change of half or more
+			// by at least the suppression threshold.
+			if !sn && !sp && p > 0 && abs64(n-p) >= b.d.opt.MinCell && 2*abs64(n-p) >= p {
+				row.notable = true
+			}
+			b.provinces = append(b.provinces, row)
+		}
+	}
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// hotSpots lists the districts that are new, consecutive or intensifying
+// hot spots over the 12 months ending with the bulletin's month, all four
+// categories together.
+func (b *bulletin) hotSpots() {
+	year := analysis.Period{From: b.month.AddDate(0, -11, 0), To: b.month}
+	r := analysis.Analyse(b.d.m, b.d.cells, b.d.pop, year, year.Before(), analysis.Options{})
+	for _, x := range r.Districts {
+		switch measures.Pattern(x.Emerging) {
+		case measures.NewHot, measures.ConsecutiveHot, measures.IntensifyingHot:
+			b.hot = append(b.hot, x.Name+" ("+strings.TrimSuffix(x.Emerging, " hot spot")+")")
+		}
+	}
+	slices.Sort(b.hot)
+}
+
+func (b *bulletin) title() string {
+	t := "Organized crime in Pakistan: " + b.month.Format("January 2006")
+	if b.d.opt.Internal {
+		t += " (INTERNAL – NOT FOR PUBLICATION)"
+	} else {
+		t += " (preliminary)"
+	}
+	return t
+}
+
+func (b *bulletin) markdown(w io.Writer, maps []bulletinMap) error {
+	fmt.Fprintf(w, "# %s\n\n", b.title())
+	fmt.Fprintf(w, "Incidents recorded in %s, against %s and %s.\n\n", b.month.Format("January 2006"),
+		b.month.AddDate(0, -1, 0).Format("January 2006"), b.month.AddDate(-1, 0, 0).Format("January 2006"))
+	fmt.Fprintln(w, "| category | this month | previous month | change | a year before | change |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	for _, c := range b.national {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", titles[c.Category], c.Now, c.Before, c.ChangeMonth, c.YearAgo, c.ChangeYear)
+	}
+	fmt.Fprintln(w, "\n## New and intensifying hot spots")
+	if len(b.hot) == 0 {
+		fmt.Fprintln(w, "\nNone over the last 12 months.")
+	} else {
+		fmt.Fprintf(w, "\nOver the 12 months to %s (Gi* each month, all four categories): %s.\n", b.month.Format("January 2006"), strings.Join(b.hot, ", "))
+	}
+	fmt.Fprintln(w, "\n## Notable changes by province")
+	notable := 0
+	for _, c := range b.provinces {
+		if c.notable {
+			notable++
+			fmt.Fprintf(w, "- %s, %s: %s against %s the month before (%s).\n", c.Place, strings.ToLower(titles[c.Category]), c.Now, c.Before, c.ChangeMonth)
+		}
+	}
+	if notable == 0 {
+		fmt.Fprintln(w, "\nNo province changed by half or more, by at least", b.d.opt.MinCell, "incidents.")
+	}
+	fmt.Fprintln(w, "\n## Maps")
+	for _, m := range maps {
+		fmt.Fprintf(w, "\n![%s](%s)\n", m.Title, m.PNG)
+	}
+	fmt.Fprintf(w, "\n---\n\"suppressed\": a count from 1 to %d, or a figure that would let one be worked out from the totals; hatched on the maps. Figures depend on what the agencies reported and are preliminary. Made by ocmap %s.\n",
+		b.d.opt.MinCell-1, b.d.opt.Version)
+	return nil
+}
+
+func (b *bulletin) view(maps []bulletinMap) any {
+	var notable []comparison
+	for _, c := range b.provinces {
+		if c.notable {
+			c.Category = titles[c.Category]
+			notable = append(notable, c)
+		}
+	}
+	national := slices.Clone(b.national)
+	for i := range national {
+		national[i].Category = titles[national[i].Category]
+	}
+	return map[string]any{"Title": b.title(), "Month": b.month.Format("January 2006"),
+		"Prev": b.month.AddDate(0, -1, 0).Format("January 2006"), "YearAgo": b.month.AddDate(-1, 0, 0).Format("January 2006"),
+		"National": national, "Hot": strings.Join(b.hot, ", "), "Notable": notable, "Maps": maps,
+		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version}
+}
+
+var bulletinHTML = template.Must(template.New("bulletin").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#1a1a1a}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}
+svg{width:100%;height:auto}</style></head><body>
+<h1>{{.Title}}</h1>
+<p>Incidents recorded in {{.Month}}, against {{.Prev}} and {{.YearAgo}}.</p>
+<table><tr><th>category</th><th>this month</th><th>previous month</th><th>change</th><th>a year before</th><th>change</th></tr>
+{{range .National}}<tr><td>{{.Category}}</td><td>{{.Now}}</td><td>{{.Before}}</td><td>{{.ChangeMonth}}</td><td>{{.YearAgo}}</td><td>{{.ChangeYear}}</td></tr>
+{{end}}</table>
+<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}}</p>
+<h2>Notable changes by province</h2>
+{{if .Notable}}<ul>{{range .Notable}}<li>{{.Place}}, {{.Category}}: {{.Now}} against {{.Before}} ({{.ChangeMonth}})</li>{{end}}</ul>{{else}}<p>No province changed by half or more, by at least {{.MinCell}} incidents.</p>{{end}}
+<h2>Maps</h2>{{range .Maps}}<section><h3>{{.Title}}</h3>{{.SVG}}</section>{{end}}
+<p><small>"suppressed": a count below {{.MinCell}}, or a figure that would let one be worked out from the totals; hatched on the maps. Preliminary. ocmap {{.Version}}.</small></p>
+</body></html>
+`))
