@@ -63,7 +63,7 @@ func recomputeMeasures(ctx context.Context, r *store.Run) error {
 	if err != nil {
 		return err
 	}
-	cells, err := r.Cells(ctx, store.CellFilter{})
+	cells, err := r.Cells(ctx)
 	if err != nil {
 		return err
 	}

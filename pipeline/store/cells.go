@@ -6,7 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // querier is what a Store's database and a Run's connection share.
@@ -49,14 +52,45 @@ type PopulationYear struct {
 // month.
 func (s *Store) Cells(ctx context.Context, f CellFilter) ([]Cell, error) { return cells(ctx, s.db, f) }
 
-// Cells reads district_month within f inside the run's transaction, after
-// its summaries were recomputed.
-func (r *Run) Cells(ctx context.Context, f CellFilter) ([]Cell, error) { return cells(ctx, r.conn, f) }
+// Cells reads all of district_month inside the run's transaction, after
+// its summaries were recomputed, through DuckDB's Arrow interface: the
+// measures read every cell after every ingest, and row-by-row scanning
+// cost as much as computing them.
+func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
+	rdr, err := r.ar.QueryContext(ctx, `SELECT `+cellColumns+` FROM district_month ORDER BY 1, 3, 4, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("store: district_month: %w", err)
+	}
+	defer rdr.Release()
+	var out []Cell
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		str := func(i int) *array.String { return rec.Column(i).(*array.String) }
+		i64 := func(i int) *array.Int64 { return rec.Column(i).(*array.Int64) }
+		f64 := func(i int) *array.Float64 { return rec.Column(i).(*array.Float64) }
+		month := rec.Column(3).(*array.Date32)
+		for k := 0; k < int(rec.NumRows()); k++ {
+			// Arrow strings point into the batch's buffers: copy them.
+			out = append(out, Cell{District: strings.Clone(str(0).Value(k)), Province: strings.Clone(str(1).Value(k)),
+				Category: strings.Clone(str(2).Value(k)),
+				Month:    month.Value(k).ToTime(), Incidents: i64(4).Value(k), Records: i64(5).Value(k), Victims: i64(6).Value(k),
+				Quantity: f64(7).Value(k), AmountPKR: f64(8).Value(k),
+				ByPrecision: [4]int64{i64(9).Value(k), i64(10).Value(k), i64(11).Value(k), i64(12).Value(k)}})
+		}
+	}
+	return out, rdr.Err()
+}
+
+// cellColumns are the columns of a Cell, typed so that Arrow gives strings,
+// dates, BIGINT and DOUBLE.
+const cellColumns = `coalesce(district_code, ''), coalesce(province, ''), category, month,
+	CAST(incidents AS BIGINT), CAST(coalesce(records, incidents) AS BIGINT), CAST(coalesce(victims, 0) AS BIGINT),
+	CAST(coalesce(quantity, 0) AS DOUBLE), CAST(coalesce(amount_pkr, 0) AS DOUBLE),
+	CAST(coalesce(by_point, 0) AS BIGINT), CAST(coalesce(by_near, 0) AS BIGINT), CAST(coalesce(by_name, 0) AS BIGINT),
+	CAST(coalesce(by_province, 0) AS BIGINT)`
 
 func cells(ctx context.Context, q querier, f CellFilter) ([]Cell, error) {
-	rows, err := q.QueryContext(ctx, `SELECT coalesce(district_code, ''), coalesce(province, ''), category, month,
-			incidents, coalesce(records, incidents), coalesce(victims, 0), coalesce(quantity, 0), coalesce(amount_pkr, 0),
-			coalesce(by_point, 0), coalesce(by_near, 0), coalesce(by_name, 0), coalesce(by_province, 0)
+	rows, err := q.QueryContext(ctx, `SELECT `+cellColumns+`
 		FROM district_month
 		WHERE ($1 = '' OR category = $1) AND ($2::DATE IS NULL OR month >= $2) AND ($3::DATE IS NULL OR month <= $3)
 			AND ($4 = '' OR province = $4)
