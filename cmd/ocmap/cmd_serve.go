@@ -1,0 +1,310 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+type serveOptions struct {
+	DB, Addr   string
+	boundaries boundaryOptions
+}
+
+func init() {
+	var o serveOptions
+	register(&Command{
+		Name:  "serve",
+		Usage: "--db FILE [--addr 127.0.0.1:8080] [--boundaries FILE.geojson]",
+		Short: "a local web page of district heatmaps (read-only)",
+		Long: `Serves a web page for analysts at http://ADDR/: choose a category, a metric
+(count, rate, EB rate, change, trend, Gi*, Local Moran), a period and a
+province, and see the district map, the districts ranked, and how the
+incidents were located. The same numbers as 'ocmap heatmap'.
+
+It listens on 127.0.0.1 (this computer only) unless --addr says otherwise,
+opens the database read-only and answers GET requests only: nothing can be
+changed through it. Stop it with Ctrl-C.
+
+Also: /map.svg?... gives the map alone, /heatmap.json?... the figures.
+
+Example:
+  ocmap serve --db crime.duckdb
+  ocmap serve --db ocmap-demo/demo.duckdb --addr 127.0.0.1:9000`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
+			fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on; keep 127.0.0.1 unless others on your network should see it")
+			o.boundaries.AddFlags(fs)
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			if o.DB == "" {
+				return usagef("--db is required")
+			}
+			if len(args) > 0 {
+				return usagef("unexpected argument %q", args[0])
+			}
+			b, err := o.boundaries.load(env)
+			if err != nil {
+				return err
+			}
+			st, err := store.OpenReadOnly(ctx, o.DB)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			h, err := newServer(ctx, st, b, o.DB)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", o.Addr)
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+			go func() {
+				<-ctx.Done()
+				srv.Close()
+			}()
+			fmt.Fprintf(env.Stdout, "serving %s at http://%s/ (read-only; Ctrl-C stops)\n", o.DB, ln.Addr())
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return ctx.Err()
+		},
+	})
+}
+
+// server answers the page, the map and the figures from one read-only
+// database.
+type server struct {
+	st  *store.Store
+	b   *geo.Boundaries
+	db  string
+	mux *http.ServeMux
+}
+
+func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {
+	res, _, err := st.Query(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Rows) == 1 && res.Rows[0][0].Text != b.SHA256 {
+		return nil, fmt.Errorf("%s is not the boundary file %s was built with; give that one with --boundaries", b.Path, db)
+	}
+	s := &server{st: st, b: b, db: db, mux: http.NewServeMux()}
+	s.mux.HandleFunc("/", s.page)
+	s.mux.HandleFunc("/map.svg", s.svg)
+	s.mux.HandleFunc("/heatmap.json", s.json)
+	return s, nil
+}
+
+// ServeHTTP refuses anything but reading.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "read-only: only GET and HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'")
+	s.mux.ServeHTTP(w, r)
+}
+
+// query reads the form into analysis options and a metric.
+func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
+	q := r.URL.Query()
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
+		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha}
+	metric := get("metric", "count")
+	for i, m := range metrics {
+		if m.name == metric {
+			return o, i, nil
+		}
+	}
+	return nil, 0, fmt.Errorf("unknown metric %q", metric)
+}
+
+func (s *server) analyse(r *http.Request) (*analysed, int, error) {
+	o, mi, err := s.query(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	a, err := o.analyse(r.Context(), s.st)
+	return a, mi, err
+}
+
+// mapOf draws the metric's choropleth.
+func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
+	m := &render.Map{Title: titleOf(a.Category) + ": " + metrics[mi].doc, Boundaries: s.b, Values: map[string]float64{},
+		Subtitle: a.Period.From.Format("January 2006") + " – " + a.Period.To.Format("January 2006"),
+		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000,
+		Note: "ocmap serve: " + s.db + ". Same figures as ocmap heatmap."}
+	var vals []float64
+	for i := range a.Districts {
+		v := metrics[mi].value(&a.Districts[i])
+		if !math.IsNaN(v) {
+			m.Values[a.Districts[i].Code] = v
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		return m, nil // every district "no data", e.g. rates without a population
+	}
+	breaks, err := render.Classify(vals, 5, "quantile")
+	if err != nil {
+		return nil, err
+	}
+	m.Breaks = breaks
+	return m, nil
+}
+
+func titleOf(cat string) string {
+	if cat == "all" {
+		return "All four categories"
+	}
+	return strings.ReplaceAll(cat, "_", " ")
+}
+
+func (s *server) fail(w http.ResponseWriter, err error) {
+	if errors.Is(err, errUsage) || strings.HasPrefix(err.Error(), "unknown metric") {
+		http.Error(w, strings.TrimPrefix(err.Error(), "usage: "), http.StatusBadRequest)
+		return
+	}
+	http.Error(w, err.Error(), http.StatusInternalServerError)
+}
+
+func (s *server) svg(w http.ResponseWriter, r *http.Request) {
+	a, mi, err := s.analyse(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	m, err := s.mapOf(a, mi)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	m.SVG(w)
+}
+
+func (s *server) json(w http.ResponseWriter, r *http.Request) {
+	a, mi, err := s.analyse(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	ds := pointers(a.Districts)
+	value := metrics[mi].value
+	sort.SliceStable(ds, func(i, j int) bool { return less(value(ds[j]), value(ds[i])) })
+	w.Header().Set("Content-Type", "application/json")
+	heatmapJSON(w, a, metrics[mi].name, metrics[mi].value, ds)
+}
+
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ocmap: {{.DB}}</title>
+<style>body{font-family:sans-serif;margin:1em 2em;color:#1a1a1a}form{margin:.5em 0 1em}label{margin-right:1em}
+.cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:2em}svg{width:100%;height:auto}
+table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #ddd;padding:.2em .5em;text-align:right}
+td.l,th.l{text-align:left}pre{white-space:pre-wrap;color:#4d4d4d}.err{color:#c8102e}</style></head><body>
+<h1>District heatmap</h1>
+<form method="get" action="/">
+<label>Category <select name="category">{{range .Categories}}<option value="{{.}}"{{if eq . $.Category}} selected{{end}}>{{.}}</option>{{end}}</select></label>
+<label>Metric <select name="metric">{{range .Metrics}}<option value="{{.}}"{{if eq . $.Metric}} selected{{end}}>{{.}}</option>{{end}}</select></label>
+<label>From <input name="from" value="{{.From}}" placeholder="YYYY-MM" size="8"></label>
+<label>To <input name="to" value="{{.To}}" placeholder="YYYY-MM" size="8"></label>
+<label>Province <input name="province" value="{{.Province}}" size="12"></label>
+<button>Show</button></form>
+{{if .Error}}<p class="err">{{.Error}}</p>{{else}}
+<pre>{{.Header}}</pre>
+<div class="cols"><div>{{.SVG}}</div>
+<div><table><tr><th>#</th><th class="l">district</th><th class="l">province</th><th>{{.Metric}}</th><th>incidents</th><th class="l">note</th></tr>
+{{range .Rows}}<tr><td>{{.Rank}}</td><td class="l">{{.Name}}</td><td class="l">{{.Province}}</td><td>{{.Value}}</td><td>{{.Incidents}}</td><td class="l">{{.Note}}</td></tr>
+{{end}}</table></div></div>{{end}}
+<p><small>Read-only view of {{.DB}}. <a href="/heatmap.json?{{.Query}}">figures as JSON</a> · <a href="/map.svg?{{.Query}}">map as SVG</a></small></p>
+</body></html>
+`))
+
+type pageRow struct {
+	Rank                                   int
+	Name, Province, Value, Incidents, Note string
+}
+
+func (s *server) page(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	v := map[string]any{"DB": s.db, "Categories": append(schemas.Categories(), "all"),
+		"Category": q.Get("category"), "Metric": q.Get("metric"), "From": q.Get("from"), "To": q.Get("to"),
+		"Province": q.Get("province"), "Query": r.URL.RawQuery}
+	var names []string
+	for _, m := range metrics {
+		names = append(names, m.name)
+	}
+	v["Metrics"] = names
+	if v["Category"] == "" {
+		v["Category"] = "all"
+	}
+	if v["Metric"] == "" {
+		v["Metric"] = "count"
+	}
+	a, mi, err := s.analyse(r)
+	if err == nil {
+		var m *render.Map
+		if m, err = s.mapOf(a, mi); err == nil {
+			var svg, head bytes.Buffer
+			if err = m.SVG(&svg); err == nil {
+				out := svg.String()
+				if i := strings.Index(out, "<svg"); i > 0 {
+					out = out[i:]
+				}
+				v["SVG"] = template.HTML(out)
+				a.header(&head, "heatmap of "+metrics[mi].doc)
+				v["Header"] = strings.TrimSpace(head.String())
+				ds := pointers(a.Districts)
+				value := metrics[mi].value
+				sort.SliceStable(ds, func(i, j int) bool { return less(value(ds[j]), value(ds[i])) })
+				var rows []pageRow
+				for i, d := range ds[:min(30, len(ds))] {
+					note := giLabel(d.GiBin)
+					if d.Lisa != "" {
+						note = strings.TrimSpace(note + " " + d.Lisa)
+					}
+					rows = append(rows, pageRow{Rank: i + 1, Name: d.Name, Province: d.Province, Value: dash(value(d), 2),
+						Incidents: commas(d.Incidents), Note: note})
+				}
+				v["Rows"] = rows
+			}
+		}
+	}
+	if err != nil {
+		v["Error"] = err.Error()
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	pageTemplate.Execute(w, v)
+}

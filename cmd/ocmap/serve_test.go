@@ -1,0 +1,97 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// TestServe checks the local page: it draws the map and the ranking,
+// answers JSON with the heatmap's figures, refuses anything but reading,
+// and listens on 127.0.0.1 by default.
+func TestServe(t *testing.T) {
+	dir := isolate(t)
+	mapPath := filepath.Join(dir, "grid.geojson")
+	os.WriteFile(mapPath, []byte(gridMap()), 0o644)
+	in := filepath.Join(dir, "in.csv")
+	os.WriteFile(in, []byte("incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"1,drug_trafficking,x,2024-01-10,32.5,70.5,,S,,,\n2,drug_trafficking,x,2024-01-11,32.5,70.5,,S,,,\n3,cybercrime,x,2024-01-12,31.5,71.5,,S,,,\n"), 0o644)
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	b, err := geo.Load(mapPath, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h, err := newServer(context.Background(), st, b, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	code, body := get("/?category=drug_trafficking&metric=count")
+	for _, want := range []string{"<svg", "heatmap of incidents: drug_trafficking, 2024-01 to 2024-01, 2 incidents in 9 districts",
+		`<td class="l">Grid 1</td><td class="l">Punjab</td><td>2.00</td><td>2</td>`} {
+		if code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET / : %d, want it to contain %q", code, want)
+		}
+	}
+	code, body = get("/heatmap.json?category=cybercrime&metric=count")
+	var js struct {
+		Districts []struct {
+			Code  string  `json:"district_code"`
+			Value float64 `json:"value"`
+		} `json:"districts"`
+	}
+	if err := json.Unmarshal([]byte(body), &js); code != http.StatusOK || err != nil || js.Districts[0].Code != "G5" || js.Districts[0].Value != 1 {
+		t.Errorf("GET /heatmap.json: %d %v %s", code, err, body[:min(200, len(body))])
+	}
+	if code, body = get("/map.svg?metric=rate"); code != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
+		t.Errorf("GET /map.svg: %d", code)
+	}
+	if code, _ = get("/?metric=nope"); code != http.StatusOK { // the page shows the error
+		t.Errorf("GET / with a bad metric: %d", code)
+	}
+	if code, _ = get("/heatmap.json?metric=nope"); code != http.StatusBadRequest {
+		t.Errorf("GET /heatmap.json with a bad metric: %d, want 400", code)
+	}
+	resp, err := http.Post(ts.URL+"/", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d, want 405", resp.StatusCode)
+	}
+	_, _, stderr := ocmap("help", "serve")
+	_, help, _ := ocmap("serve", "--help")
+	if !strings.Contains(help+stderr, "127.0.0.1:8080") {
+		t.Errorf("serve's default address is not 127.0.0.1:8080:\n%s%s", help, stderr)
+	}
+}
