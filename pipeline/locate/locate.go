@@ -240,7 +240,7 @@ type cached struct {
 }
 
 // maxCached bounds a Worker's memory: past it the cache starts over.
-const maxCached = 1 << 14
+const maxCached = 1 << 17
 
 // Worker returns a placer for one goroutine.
 func (l *Locator) Worker() *Worker {

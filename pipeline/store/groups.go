@@ -381,8 +381,11 @@ func (r *Run) summarize(ctx context.Context) error {
 	for _, q := range []string{
 		`DELETE FROM district_month`,
 		`DELETE FROM district_month_sources`,
+		// Grouped by source and layout as stored, and the victims split in
+		// two sums: computing coalesce() over every row of a large table
+		// cost more than the whole summary did before.
 		`CREATE OR REPLACE TEMP TABLE ocmap_cells AS
-			SELECT district_code, province, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month, source,
+			SELECT district_code, province, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month, source, layout,
 				count(*) AS records,
 				count(*) FILTER (WHERE p) AS incidents,
 				-- Exact sums: DOUBLE addition depends on the order DuckDB's
@@ -394,21 +397,25 @@ func (r *Run) summarize(ctx context.Context) error {
 				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name,
 				count(*) FILTER (WHERE p AND location_precision = 2) AS by_near,
 				count(*) FILTER (WHERE p AND location_precision = 4) AS by_province,
-				sum(victims) FILTER (WHERE p) AS victims
+				sum(victims) FILTER (WHERE p) AS v_given,
+				sum(CAST(round(quantity) AS BIGINT)) FILTER (WHERE p AND victims IS NULL) AS v_quantity
 			FROM (
-				SELECT i.district_code, i.province, i.category, i.occurred_on, coalesce(i.source, i.layout, '') AS source,
-					i.quantity, i.amount_pkr, i.location_precision, ` + primary + ` AS p,
-					coalesce(i.victims, CASE WHEN i.category = 'human_trafficking' THEN CAST(round(i.quantity) AS BIGINT) END) AS victims
+				SELECT i.district_code, i.province, i.category, i.occurred_on, i.source, i.layout,
+					i.quantity, i.amount_pkr, i.location_precision, i.victims, ` + primary + ` AS p
 				FROM ` + from + `)
 			GROUP BY ALL`,
 		`INSERT INTO district_month (district_code, province, category, month, incidents, quantity, amount_pkr,
 				by_point, by_name, by_near, by_province, records, victims)
 			SELECT district_code, province, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
 				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(records),
-				sum(victims)
-			FROM ocmap_cells GROUP BY ALL`,
+				-- The victims column, or for canonical trafficking rows the
+				-- quantity, which counts victims there.
+				CASE WHEN category = 'human_trafficking' AND (sum(v_given) IS NOT NULL OR sum(v_quantity) IS NOT NULL)
+					THEN coalesce(sum(v_given), 0) + coalesce(sum(v_quantity), 0)
+					ELSE sum(v_given) END
+			FROM ocmap_cells GROUP BY district_code, province, category, month`,
 		`INSERT INTO district_month_sources
-			SELECT district_code, category, month, source, records FROM ocmap_cells`,
+			SELECT district_code, category, month, coalesce(source, layout, ''), sum(records) FROM ocmap_cells GROUP BY ALL`,
 		`DROP TABLE ocmap_cells`,
 	} {
 		if _, err := r.conn.ExecContext(ctx, q); err != nil {
