@@ -35,7 +35,7 @@ func init() {
 	register(&Command{
 		Name:  "demo",
 		Usage: "[--out DIR] [--rows N]",
-		Short: "generate synthetic incidents, ingest them and show the top districts",
+		Short: "generate synthetic incidents, ingest them, show the top districts and hot spots, export the map",
 		Long: `Runs the whole job on synthetic data: writes DIR/incidents.csv (gen), ingests
 it into a fresh DIR/demo.duckdb (ingest, with the census population when
 one is found), prints the top districts (summary) and the drug trafficking
