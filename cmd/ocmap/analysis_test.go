@@ -27,17 +27,21 @@ func gridMap() string {
 	return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",\n") + "]}"
 }
 
+// writeTestFile writes text to dir/name and returns the path.
+func writeTestFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestAnalystCommands ingests a small grid and checks heatmap, hotspots,
 // trends and links against numbers worked out here.
 func TestAnalystCommands(t *testing.T) {
 	dir := isolate(t)
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	mapPath := write("grid.geojson", gridMap())
 	// Drug incidents per district: G5 (the centre) 12, G1 6, the rest 1
 	// each; all by point, in January and February 2024.

@@ -28,13 +28,7 @@ import (
 // second export writes the same bytes.
 func TestExport(t *testing.T) {
 	dir := isolate(t)
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	mapPath := write("grid.geojson", gridMap())
 	// Drugs: 30 in G1, 3 in G2 (small), 25 in G4, 12 in G5; cybercrime 20
 	// in G1. Descriptions carry a CNIC, a phone number and a name that

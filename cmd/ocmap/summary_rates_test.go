@@ -3,7 +3,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,13 +12,7 @@ import (
 func TestSummaryRates(t *testing.T) {
 	dir := isolate(t)
 	mapPath := writeMap(t, dir)
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	in := write("in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
 		"1,drug_trafficking,heroin,2023-01-05,30.5,70.5,,ANF,1,,\n"+
 		"2,drug_trafficking,heroin,2023-02-05,30.5,70.5,,ANF,1,,\n"+

@@ -38,14 +38,9 @@ func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
 		return nil, fmt.Errorf("export: bulletin: no month")
 	}
 	opt.To = month
-	if opt.MinCell <= 0 {
-		opt.MinCell = 10
-	}
-	if opt.K <= 0 {
-		opt.K = 5
-	}
-	if opt.Classes == "" {
-		opt.Classes = "quantile"
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	st, err := store.OpenReadOnly(ctx, opt.DB)
 	if err != nil {

@@ -85,17 +85,9 @@ type data struct {
 
 // Export reads the database and writes every file into opt.Out.
 func Export(ctx context.Context, opt Options) (*Report, error) {
-	if opt.MinCell <= 0 {
-		opt.MinCell = 10
-	}
-	if opt.K <= 0 {
-		opt.K = 5
-	}
-	if opt.Classes == "" {
-		opt.Classes = "quantile"
-	}
-	if opt.Classes != "quantile" && opt.Classes != "jenks" {
-		return nil, fmt.Errorf("export: classes %q: want quantile or jenks", opt.Classes)
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	st, err := store.OpenReadOnly(ctx, opt.DB)
 	if err != nil {
@@ -131,6 +123,23 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	}
 	rep.Totals = d.sup.MarginCount
 	return rep, nil
+}
+
+// withDefaults fills in the defaults of the zero fields and checks the rest.
+func (opt Options) withDefaults() (Options, error) {
+	if opt.MinCell <= 0 {
+		opt.MinCell = 10
+	}
+	if opt.K <= 0 {
+		opt.K = 5
+	}
+	if opt.Classes == "" {
+		opt.Classes = "quantile"
+	}
+	if opt.Classes != "quantile" && opt.Classes != "jenks" {
+		return opt, fmt.Errorf("export: classes %q: want quantile or jenks", opt.Classes)
+	}
+	return opt, nil
 }
 
 // runInfo is one ingest run of the database, for the manifest.
