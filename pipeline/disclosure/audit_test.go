@@ -73,6 +73,21 @@ func TestAudit(t *testing.T) {
 			},
 		},
 		{
+			// Every relation holds two unknowns or more, but d1's row gives
+			// d1/tip + d1/som, so the tip and som columns give d3/tip +
+			// d3/som, and d3's row then gives d3/tf.
+			name: "combined relations",
+			table: table(cols4,
+				"d1 A 3 20 30 40", "d2 A 15 25 35 45", "d3 A 12 22 50 60", "d4 A 11 21 31 41"),
+			r: Result{Suppressed: [][]bool{
+				{false, true, true, false},
+				{true, false, false, true},
+				{false, true, true, true},
+				{true, false, false, true},
+			}},
+			want: []string{"cell d3/tf = 60 (from combined relations)"},
+		},
+		{
 			// A two-cell rectangle is safe here: each relation holds two
 			// unknowns and the sums (23, 15) leave room.
 			name:  "rectangle",

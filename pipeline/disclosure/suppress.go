@@ -1,10 +1,13 @@
 package disclosure
 
+import "slices"
+
 // Suppress chooses the figures of t to withhold: every count v with
 // 0 < v < minCell (primary), then complements until the two rules of the
-// package documentation hold in every published relation. It is
-// deterministic: the same table and threshold give the same Result. It
-// panics if t fails Validate.
+// package documentation hold in every published relation and no suppressed
+// figure is determined by a combination of them. It is deterministic: the
+// same table and threshold give the same Result. It panics if t fails
+// Validate.
 func Suppress(t Table, minCell int64) Result {
 	l := newLayout(t)
 	primary := make([]bool, l.nodes())
@@ -12,6 +15,28 @@ func Suppress(t Table, minCell int64) Result {
 		primary[n] = v > 0 && v < minCell
 	}
 	sup := append([]bool(nil), primary...)
+	l.closeRelations(sup, minCell)
+	// Each pass suppresses at least one more non-zero figure, so the loop
+	// ends; once every non-zero figure is withheld, nothing is determined,
+	// since the true values then solve the homogeneous system with no
+	// unknown at zero.
+	for {
+		d := l.determined(sup)
+		if len(d) == 0 {
+			break
+		}
+		n := l.widen(d, sup)
+		if n < 0 {
+			break // unreachable, by the argument above
+		}
+		sup[n] = true
+		l.closeRelations(sup, minCell)
+	}
+	return l.result(sup, primary)
+}
+
+// closeRelations adds complements until every relation meets both rules.
+func (l *layout) closeRelations(sup []bool, minCell int64) {
 	for changed := true; changed; {
 		changed = false
 		for k := range l.rels {
@@ -25,7 +50,6 @@ func Suppress(t Table, minCell int64) Result {
 			}
 		}
 	}
-	return l.result(sup, primary)
 }
 
 // complement returns the node to suppress next so that relation k meets both
@@ -68,6 +92,68 @@ func (l *layout) complement(k int, sup []bool, minCell int64) int {
 	// unsuppressed and non-zero (it equals the sum of suppressed non-zero
 	// parts), and withholding it closes the relation.
 	return r.total
+}
+
+// widen returns the node to suppress next so that fewer nodes are
+// determined, or -1 if no non-zero figure is left. It prefers a node that
+// frees a determined one by itself (see breakers): cells before margins,
+// then the smallest value, then the one that frees the most, then the lower
+// node. Failing that, for the first determined node that has one, it takes
+// the smallest published non-zero part of its relation with the fewest
+// suppressed figures (the total when no part is left), in the same order;
+// failing that, the first published non-zero figure in that order.
+func (l *layout) widen(d []int, sup []bool) int {
+	best, bestKey := -1, []int64(nil)
+	consider := func(n, held, frees int) {
+		margin := int64(0)
+		if n >= l.rowTotal(0) {
+			margin = 1
+		}
+		key := []int64{margin, int64(held), l.vals[n], -int64(frees), int64(n)}
+		if best < 0 || slices.Compare(key, bestKey) < 0 {
+			best, bestKey = n, key
+		}
+	}
+	for u, k := range l.breakers(sup) {
+		if k > 0 {
+			consider(u, 0, k)
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	for _, n := range d {
+		for _, k := range l.relsOf[n] {
+			r := l.rels[k]
+			held, cand := 0, -1
+			for _, p := range r.parts {
+				switch {
+				case sup[p]:
+					held++
+				case l.vals[p] == 0:
+				case cand < 0 || l.vals[p] < l.vals[cand]:
+					cand = p
+				}
+			}
+			if sup[r.total] {
+				held++
+			} else if cand < 0 && l.vals[r.total] > 0 {
+				cand = r.total
+			}
+			if cand >= 0 {
+				consider(cand, held, 0)
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+	}
+	for n, v := range l.vals {
+		if !sup[n] && v > 0 {
+			consider(n, 0, 0)
+		}
+	}
+	return best
 }
 
 // openRelations counts the relations of node n, other than skip, that hold no
