@@ -82,19 +82,9 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	case date < n.min:
 		return n.fail(schemas.FieldOccurredOn, "date is before 1900: "+show([]byte(dateText)))
 	}
-	lat, hasLat, reason := coord(n.lat.get(fields), 'y')
-	if reason != "" {
-		return n.fail(schemas.FieldLat, reason)
-	}
-	lon, hasLon, reason := coord(n.lon.get(fields), 'x')
-	if reason != "" {
-		return n.fail(schemas.FieldLon, reason)
-	}
-	switch {
-	case hasLat && !hasLon:
-		return n.fail(schemas.FieldLon, "latitude given without longitude")
-	case hasLon && !hasLat:
-		return n.fail(schemas.FieldLat, "longitude given without latitude")
+	lat, lon, hasLat, e, ok := n.point(fields, &n.lat, &n.lon)
+	if !ok {
+		return e, false
 	}
 	killed, hasKilled, reason := count(n.killed.get(fields))
 	if reason != "" {
@@ -105,12 +95,9 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldInjured, reason)
 	}
 	hint := n.hint.get(fields)
-	pl := n.locate(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
-	if !pl.OK {
-		if pl.Field == schemas.FieldDistrictHint && hint != "" {
-			pl.Reason += ": " + show([]byte(hint))
-		}
-		return n.fail(pl.Field, pl.Reason)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
+	if !ok {
+		return e, false
 	}
 
 	b := n.b
@@ -127,7 +114,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.COccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
 	b.Field(schemas.CDatePrecision).(*array.Int8Builder).Append(int8(prec))
 	appendOptFloat(b, schemas.CLat, lat, hasLat)
-	appendOptFloat(b, schemas.CLon, lon, hasLon)
+	appendOptFloat(b, schemas.CLon, lon, hasLat)
 	opt(schemas.CPlace, schemas.Scrub(n.place.get(fields)))
 	opt(schemas.CDistrictHint, hint)
 	opt(schemas.CProvinceHint, n.provHint.get(fields))

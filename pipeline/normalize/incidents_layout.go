@@ -214,19 +214,9 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		subcategory = rule.Subcategory
 	}
 
-	lat, hasLat, reason := coord(n.lat.get(fields), 'y')
-	if reason != "" {
-		return n.fail(schemas.FieldLat, reason)
-	}
-	lon, hasLon, reason := coord(n.lon.get(fields), 'x')
-	if reason != "" {
-		return n.fail(schemas.FieldLon, reason)
-	}
-	switch {
-	case hasLat && !hasLon:
-		return n.fail(schemas.FieldLon, "latitude given without longitude")
-	case hasLon && !hasLat:
-		return n.fail(schemas.FieldLat, "longitude given without latitude")
+	lat, lon, hasLat, e, ok := n.point(fields, &n.lat, &n.lon)
+	if !ok {
+		return e, false
 	}
 	qty, hasQty, reason := amount(n.quantity.get(fields), n.qtyUnit, "quantity")
 	if reason != "" {
@@ -270,12 +260,9 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		}
 	}
 	hint := n.hint.get(fields)
-	pl := n.locate(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
-	if !pl.OK {
-		if pl.Field == schemas.FieldDistrictHint && hint != "" {
-			pl.Reason += ": " + show([]byte(hint))
-		}
-		return n.fail(pl.Field, pl.Reason)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
+	if !ok {
+		return e, false
 	}
 
 	b := n.b
@@ -299,7 +286,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	opt(schemas.NSubcategory, subcategory)
 	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
 	appendOptFloat(b, schemas.NLat, lat, hasLat)
-	appendOptFloat(b, schemas.NLon, lon, hasLon)
+	appendOptFloat(b, schemas.NLon, lon, hasLat)
 	opt(schemas.NDistrictHint, hint)
 	opt(schemas.NSource, n.source.get(fields))
 	appendOptFloat(b, schemas.NQuantity, qty, hasQty)

@@ -214,6 +214,44 @@ func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province str
 	return p
 }
 
+// point reads a row's coordinates from the lat and lon fields: both, or
+// neither.
+func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat, lon float64, has bool, e schemas.RowError, ok bool) {
+	lat, hasLat, reason := coord(latField.get(fields), 'y')
+	if reason != "" {
+		e, ok = n.fail(schemas.FieldLat, reason)
+		return
+	}
+	lon, hasLon, reason := coord(lonField.get(fields), 'x')
+	if reason != "" {
+		e, ok = n.fail(schemas.FieldLon, reason)
+		return
+	}
+	switch {
+	case hasLat && !hasLon:
+		e, ok = n.fail(schemas.FieldLon, "latitude given without longitude")
+		return
+	case hasLon && !hasLat:
+		e, ok = n.fail(schemas.FieldLat, "longitude given without latitude")
+		return
+	}
+	return lat, lon, hasLat, schemas.RowError{}, true
+}
+
+// placeRow places a row (see locate) or fails it, showing the place name the
+// district_hint field gave.
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	pl := n.locate(lon, lat, hasPoint, hint, province, date)
+	if !pl.OK {
+		if pl.Field == schemas.FieldDistrictHint && hint != "" {
+			pl.Reason += ": " + show([]byte(hint))
+		}
+		e, _ := n.fail(pl.Field, pl.Reason)
+		return pl, e, false
+	}
+	return pl, schemas.RowError{}, true
+}
+
 // layoutBase is what the layout-driven normalizers share: the source, the
 // batch loop, the counts, and rejects whose raw text leaves personal
 // columns out. Each normalizer embeds it and supplies row.
