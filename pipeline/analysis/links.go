@@ -41,7 +41,11 @@ func Links(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, pe
 				own = append(own, cell)
 			}
 		}
-		byCat[c] = Analyse(m, own, pop, period, period.Before(), opt)
+		// Links read counts and EB rates only: no hot spots, clusters
+		// or trends to compute.
+		counts := opt
+		counts.CountsOnly = true
+		byCat[c] = Analyse(m, own, pop, period, period.Before(), counts)
 	}
 	figure := func(r *Result) []float64 {
 		out := make([]float64, len(r.Districts))

@@ -78,6 +78,7 @@ type data struct {
 	sup        disclosure.Result
 	cells      []store.Cell
 	m          *analysis.Map
+	svg        map[string][]byte // each category's map, written by writeMaps
 	pop        map[string][]store.PopulationYear
 	meta       map[string]string
 	runs       []runInfo
@@ -156,7 +157,8 @@ type fileInfo struct {
 }
 
 func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
-	d := &data{opt: opt, results: map[string]*analysis.Result{}, suppressed: map[string][]bool{}, meta: map[string]string{}}
+	d := &data{opt: opt, results: map[string]*analysis.Result{}, suppressed: map[string][]bool{}, meta: map[string]string{},
+		svg: map[string][]byte{}}
 	res, _, err := st.Query(ctx, `SELECT key, value FROM meta ORDER BY key`, 0)
 	if err != nil {
 		return nil, err
@@ -213,7 +215,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
 	}
 	d.suppress()
-	if d.dq, err = loadQuality(ctx, st, d.period); err != nil {
+	if d.dq, err = loadQuality(ctx, st, d.cells, d.period); err != nil {
 		return nil, err
 	}
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files

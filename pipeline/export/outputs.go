@@ -36,17 +36,19 @@ type rejectCount struct {
 	Rows  int64
 }
 
-func loadQuality(ctx context.Context, st *store.Store, p analysis.Period) (dataQuality, error) {
+// loadQuality sums the location precision of cells (district_month, read
+// already) in the period p, and reads the sources and rejects.
+func loadQuality(ctx context.Context, st *store.Store, cells []store.Cell, p analysis.Period) (dataQuality, error) {
 	var dq dataQuality
-	cells, err := st.Cells(ctx, store.CellFilter{From: p.From, To: p.To})
-	if err != nil {
-		return dq, err
-	}
 	for _, c := range cells {
+		if c.Month.Before(p.From) || c.Month.After(p.To) {
+			continue
+		}
 		for k := range dq.Precision {
 			dq.Precision[k] += c.ByPrecision[k]
 		}
 	}
+	var err error
 	if dq.Sources, err = st.Sources(ctx, store.CellFilter{From: p.From, To: p.To}); err != nil {
 		return dq, err
 	}
@@ -110,7 +112,15 @@ func writeMaps(w *writer, d *data) error {
 		if err != nil {
 			return err
 		}
-		if err := w.create("map_"+cat+".svg", m.SVG); err != nil {
+		var svg bytes.Buffer
+		if err := m.SVG(&svg); err != nil {
+			return err
+		}
+		d.svg[cat] = svg.Bytes() // the report shows the same maps
+		if err := w.create("map_"+cat+".svg", func(out io.Writer) error {
+			_, err := out.Write(svg.Bytes())
+			return err
+		}); err != nil {
 			return err
 		}
 		if err := w.create("map_"+cat+".png", m.PNG); err != nil {

@@ -3,7 +3,6 @@
 package export
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -118,15 +117,7 @@ func writeReport(w *writer, d *data) error {
 	}
 	v.Scope = fmt.Sprintf("%d districts; terror financing, drug trafficking, human trafficking and migrant smuggling, cybercrime.", len(d.districts))
 	for _, cat := range categories {
-		m, err := d.mapFor(cat)
-		if err != nil {
-			return err
-		}
-		var svg bytes.Buffer
-		if err := m.SVG(&svg); err != nil {
-			return err
-		}
-		s := svg.String()
+		s := string(d.svg[cat])
 		if i := strings.Index(s, "<svg"); i > 0 {
 			s = s[i:] // drop the XML declaration inside HTML
 		}

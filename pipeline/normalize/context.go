@@ -101,14 +101,8 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	}
 
 	b := n.b
-	str := func(i int, s string) { b.Field(i).(*array.StringBuilder).Append(s) }
-	opt := func(i int, s string) {
-		if s == "" {
-			b.Field(i).AppendNull()
-			return
-		}
-		str(i, s)
-	}
+	str := func(i int, s string) { appendString(b, i, s) }
+	opt := func(i int, s string) { appendOptString(b, i, s) }
 	str(schemas.CIncidentID, id)
 	str(schemas.CEventType, n.eventType.get(fields))
 	b.Field(schemas.COccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))

@@ -266,14 +266,8 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	}
 
 	b := n.b
-	str := func(i int, s string) { b.Field(i).(*array.StringBuilder).Append(s) }
-	opt := func(i int, s string) {
-		if s == "" {
-			b.Field(i).AppendNull()
-			return
-		}
-		str(i, s)
-	}
+	str := func(i int, s string) { appendString(b, i, s) }
+	opt := func(i int, s string) { appendOptString(b, i, s) }
 	optDate := func(i int, d int32, ok bool) {
 		if !ok {
 			b.Field(i).AppendNull()

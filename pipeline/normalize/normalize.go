@@ -351,16 +351,10 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	return schemas.RowError{}, true
 }
 
-// appendPlacement appends a row's district columns, district_code through
-// location_note, the same in [Incidents] and [Context]'s tail order.
+// appendPlacement appends a row's district columns of [Incidents],
+// district_code through location_note.
 func appendPlacement(b *array.RecordBuilder, placer Placer, pl *schemas.Placement) {
-	str := func(i int, s string) {
-		if s == "" {
-			b.Field(i).AppendNull()
-			return
-		}
-		b.Field(i).(*array.StringBuilder).Append(s)
-	}
+	str := func(i int, s string) { appendOptString(b, i, s) }
 	code, name, province := "", "", pl.Province
 	if pl.District >= 0 {
 		code, name, province = placer.District(pl.District)
@@ -376,6 +370,19 @@ func appendPlacement(b *array.RecordBuilder, placer Placer, pl *schemas.Placemen
 
 func appendBytes(b *array.RecordBuilder, i int, v []byte) {
 	b.Field(i).(*array.StringBuilder).BinaryBuilder.Append(v)
+}
+
+func appendString(b *array.RecordBuilder, i int, s string) {
+	b.Field(i).(*array.StringBuilder).Append(s)
+}
+
+// appendOptString appends s, or null when it is empty.
+func appendOptString(b *array.RecordBuilder, i int, s string) {
+	if s == "" {
+		b.Field(i).AppendNull()
+		return
+	}
+	b.Field(i).(*array.StringBuilder).Append(s)
 }
 
 func appendOptBytes(b *array.RecordBuilder, i int, v []byte) {
