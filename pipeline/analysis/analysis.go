@@ -27,9 +27,8 @@ type Options struct {
 	Permutations int     // Local Moran's I; 0 means DefaultPermutations
 	Seed         uint64  // of the permutations; 0 means DefaultSeed
 	Alpha        float64 // significance of LISA clusters, trends and emerging classes; 0 means DefaultAlpha
-	// CountsOnly skips hot spots, clusters and trends (counts, rates, EB
-	// rates and change are kept): for
-	// an analysis read only for those.
+	// CountsOnly skips hot spots, clusters and trends, keeping counts,
+	// rates, EB rates and change: for an analysis read only for those.
 	CountsOnly bool
 }
 
