@@ -127,11 +127,11 @@ func TestAliasTableGeoBoundaries(t *testing.T) {
 }
 
 type attackRow struct {
-	line           int
-	city, province string
-	on             time.Time
-	p              orb.Point
-	hasPoint       bool
+	line                     int
+	city, province, location string
+	on                       time.Time
+	p                        orb.Point
+	hasPoint                 bool
 }
 
 func readAttacks(t *testing.T) []attackRow {
@@ -152,14 +152,15 @@ func readAttacks(t *testing.T) []attackRow {
 	for i, h := range recs[0] {
 		col[strings.TrimSpace(h)] = i
 	}
-	for _, c := range []string{"City", "Province", "Latitude", "Longitude", "Date"} {
+	for _, c := range []string{"City", "Province", "Latitude", "Longitude", "Date", "Location"} {
 		if _, ok := col[c]; !ok {
 			t.Fatalf("%s: no column %q", path, c)
 		}
 	}
 	var rows []attackRow
 	for i, r := range recs[1:] {
-		row := attackRow{line: i + 2, city: r[col["City"]], province: r[col["Province"]], on: attackDate(r[col["Date"]])}
+		row := attackRow{line: i + 2, city: r[col["City"]], province: r[col["Province"]], location: r[col["Location"]],
+			on: attackDate(r[col["Date"]])}
 		lat, err1 := strconv.ParseFloat(strings.TrimSpace(r[col["Latitude"]]), 64)
 		lon, err2 := strconv.ParseFloat(strings.TrimSpace(r[col["Longitude"]]), 64)
 		row.p = orb.Point{lon, lat}
@@ -189,16 +190,66 @@ func attackDate(s string) time.Time {
 	return time.Time{}
 }
 
+// adjudicated settles each row whose City and point give different
+// districts by the row's own Location text: the place it names (which must
+// appear in it) and the district that place is in. Lines are records of the
+// file, the header being line 1.
+var adjudicated = map[int]struct{ place, district string }{
+	34:  {"tank", "Tank"},
+	55:  {"parachinar", "Kurram"},
+	81:  {"noshera", "Nowshera"},
+	88:  {"ghalanai", "Mohmand"},
+	96:  {"parachinar", "Kurram"},
+	98:  {"mingora", "Swat"},
+	128: {"orakzai", "Orakzai"},
+	130: {"mohmad agency", "Mohmand"},
+	144: {"orakzai", "Orakzai"},
+	149: {"mingora", "Swat"},
+	151: {"mingora", "Swat"},
+	180: {"nowshera", "Nowshera"},
+	181: {"battagram", "Battagram"},
+	267: {"mohmand", "Mohmand"},
+	270: {"nowshera", "Nowshera"},
+	286: {"mohmad agency", "Mohmand"},
+	299: {"prang ghar", "Mohmand"},
+	318: {"nowshehra", "Nowshera"},
+	325: {"pandyali", "Mohmand"},
+	333: {"nowshera", "Nowshera"},
+	343: {"parachinar", "Kurram"},
+	357: {"parachinar", "Kurram"},
+	362: {"haleemzai", "Mohmand"},
+	398: {"parachinar", "Kurram"},
+	444: {"kurram", "Kurram"},
+	485: {"mastung", "Mastung"},
+	487: {"parachinar", "Kurram"},
+	493: {"jhal magsi", "Jhal Magsi"},
+}
+
 // TestGazetteerAgreesWithPoints matches the City of every suicide attack
-// and compares the district with the one its coordinates fall in.
+// and compares the district with the one its coordinates fall in. It
+// reports three figures:
+//
+//   - agreement: the name's district is the point's, over every row that
+//     has both;
+//   - the same, leaving out rows at placeholder points, which the pipeline
+//     places by name (one point given to rows whose names lie in two or
+//     more districts, see pipeline.placeholderPoints);
+//   - the name's district is right: it agrees with the point, or, where the
+//     two differ, with the place the row's Location text names.
 func TestGazetteerAgreesWithPoints(t *testing.T) {
 	g, _ := realGazetteer(t)
 	rows := readAttacks(t)
 	ix := NewIndex(g.b.Polygons)
-	var n, agree, fuzzyWrong, noPoint, undated int
+	var noPoint, undated, fuzzyWrong int
 	methods := map[string]int{}
 	unmatched := map[string]int{}
-	var disagree []string
+	type both struct {
+		r        attackRow
+		name, at int
+		method   string
+	}
+	var rowsBoth []both
+	named := map[orb.Point]map[int]bool{} // point: the districts its rows' names give
 	for _, r := range rows {
 		if r.on.IsZero() {
 			undated++
@@ -222,18 +273,11 @@ func TestGazetteerAgreesWithPoints(t *testing.T) {
 			noPoint++
 			continue
 		}
-		n++
-		if at == m.District {
-			agree++
-			continue
+		rowsBoth = append(rowsBoth, both{r: r, name: m.District, at: at, method: m.Method})
+		if named[r.p] == nil {
+			named[r.p] = map[int]bool{}
 		}
-		if m.Method == MethodFuzzy {
-			fuzzyWrong++
-		}
-		km := planar.DistanceFrom(g.b.Polygons[m.District], r.p) * 111
-		disagree = append(disagree, fmt.Sprintf("line %d: %q (%s) -> %s [%s], point (%.4f, %.4f) in %s, %.0f km from %s",
-			r.line, strings.TrimSpace(r.city), r.province, g.b.Districts[m.District].Name, m.Method,
-			r.p[0], r.p[1], g.b.Districts[at].Name, km, g.b.Districts[m.District].Name))
+		named[r.p][m.District] = true
 	}
 	var um []string
 	for k, c := range unmatched {
@@ -242,26 +286,84 @@ func TestGazetteerAgreesWithPoints(t *testing.T) {
 	sort.Strings(um)
 	t.Logf("rows %d (undated %d); methods %v; no usable point %d", len(rows), undated, methods, noPoint)
 	t.Logf("unmatched to a district: %s", strings.Join(um, "; "))
-	pct := 100 * float64(agree) / math.Max(1, float64(n))
-	t.Logf("name and point both give a district: N = %d; agree A = %d (%.2f%%); wrong fuzzy matches %d", n, agree, pct, fuzzyWrong)
-	for _, d := range disagree {
-		t.Logf("disagree: %s", d)
+
+	var n, agree, nReal, agreeReal, nameRight int
+	seen := map[int]bool{}
+	for _, b := range rowsBoth {
+		placeholder := len(named[b.r.p]) >= 2
+		n++
+		if !placeholder {
+			nReal++
+		}
+		if b.name == b.at {
+			agree++
+			nameRight++
+			if !placeholder {
+				agreeReal++
+			}
+			continue
+		}
+		if b.method == MethodFuzzy {
+			fuzzyWrong++
+		}
+		name, at := g.b.Districts[b.name].Name, g.b.Districts[b.at].Name
+		km := planar.DistanceFrom(g.b.Polygons[b.name], b.r.p) * 111
+		what := fmt.Sprintf("line %d: %q (%s) -> %s [%s], point (%.4f, %.4f) in %s, %.0f km away",
+			b.r.line, strings.TrimSpace(b.r.city), b.r.province, name, b.method, b.r.p[0], b.r.p[1], at, km)
+		if placeholder {
+			what += "; a placeholder point"
+		}
+		adj, ok := adjudicated[b.r.line]
+		if !ok {
+			t.Errorf("disagree, not adjudicated: %s", what)
+			continue
+		}
+		seen[b.r.line] = true
+		loc := strings.ToLower(strings.Join(strings.Fields(b.r.location), " "))
+		if !strings.Contains(loc, adj.place) {
+			t.Errorf("line %d: the Location %q does not name %q", b.r.line, b.r.location, adj.place)
+			continue
+		}
+		m := g.Match(adj.district, "", time.Time{})
+		if m.District < 0 {
+			t.Fatalf("adjudicated district %q is not a district", adj.district)
+		}
+		verdict := "neither is right"
+		switch m.District {
+		case b.name:
+			verdict, nameRight = "the name is right", nameRight+1
+		case b.at:
+			verdict = "the point is right"
+		}
+		t.Logf("disagree: %s; Location names %q, in %s: %s", what, adj.place, adj.district, verdict)
 	}
-	// The goal was 98%, but the source caps the figure: in every
-	// disagreement listed the name was matched as written and the row's
-	// City and point contradict each other. One FATA-wide point (70.1456,
-	// 32.9746), in North Waziristan, serves 14 rows of Mohmand, Orakzai and
-	// Kurram; "Nowshehra" is placed 94 km east of Nowshera, in Abbottabad
-	// (5 rows); Tank, Swat and Kurram rows carry the points of D. I. Khan,
-	// Bannu and Swat, and three Swat rows a point 15 km out in Upper Dir.
-	// Three "Quetta" rows are the other way round: their Location (Mastung,
-	// Parachinar, Jhal Magsi) agrees with the point, not the City. The floor
-	// holds the measured 93.95% (435 of 463) against regressions.
-	if pct < 93.9 {
-		t.Errorf("agreement %.2f%%, want >= 93.9%% (measured 93.95%%)", pct)
+	for line := range adjudicated {
+		if !seen[line] {
+			t.Errorf("line %d is adjudicated but does not disagree", line)
+		}
 	}
-	if fuzzyWrong > 0 {
-		t.Errorf("%d fuzzy matches disagree with their point, want 0", fuzzyWrong)
+	pct := func(a, n int) float64 { return 100 * float64(a) / math.Max(1, float64(n)) }
+	t.Logf("name and point both give a district: N = %d; agree A = %d (%.2f%%); wrong fuzzy matches %d", n, agree, pct(agree, n), fuzzyWrong)
+	t.Logf("without rows at placeholder points: N = %d; agree A = %d (%.2f%%)", nReal, agreeReal, pct(agreeReal, nReal))
+	t.Logf("the name's district is right (agrees with the point, or with the Location where they differ): %d of %d (%.2f%%)",
+		nameRight, n, pct(nameRight, n))
+	// The goal was 98% agreement, but the file caps it: 19 rows carry a
+	// point that no matching can agree with (14 tribal-agency rows at one
+	// North Waziristan point, 5 "Nowshehra" rows at a point 94 km away in
+	// Abbottabad), so a perfect matcher would stop at 444 of 463 (95.9%).
+	// Where the name and the point differ, the Location text sides with
+	// the name on 24 of 28 rows; the other 4 are City errors of the file.
+	for _, c := range []struct {
+		what      string
+		got, want int
+	}{
+		{"rows with both", n, 463}, {"agree", agree, 435},
+		{"rows with both, no placeholder", nReal, 374}, {"agree, no placeholder", agreeReal, 363},
+		{"name right", nameRight, 459}, {"wrong fuzzy matches", fuzzyWrong, 0},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %d, want %d", c.what, c.got, c.want)
+		}
 	}
 }
 

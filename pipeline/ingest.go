@@ -74,8 +74,11 @@ type Report struct {
 	Read, Accepted, Rejected int64
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
 	Population               *PopulationReport  // when the run read a population file
-	Warnings                 []string
-	Timings                  Timings
+	// Placeholders counts the rows placed anew because their point was a
+	// placeholder (see placeholderPoints).
+	Placeholders int
+	Warnings     []string
+	Timings      Timings
 }
 
 // Timings say where an ingest spent its time. Reading and storing overlap,
@@ -146,6 +149,10 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Read += fr.Read
 		rep.Accepted += fr.Accepted
 		rep.Rejected += fr.Rejected
+	}
+	if rep.Placeholders, err = placeholderPoints(ctx, loc, run); err != nil {
+		run.Rollback()
+		return nil, err
 	}
 	if cfg.Population != "" {
 		if err := ingestPopulation(ctx, cfg, loc, run, rep); err != nil {

@@ -121,12 +121,18 @@ func TestIngestRealContext(t *testing.T) {
 	for _, tt := range []struct {
 		layout, file   string
 		read, accepted int64
+		placeholders   int
+		tribal         int64 // rows of Mohmand, Orakzai and Kurram at the FATA-wide point
 	}{
 		// 4 rejects: injured "40+", "100+" and a web address; the weekday
 		// "Thursay". The row whose point is outside every district is
-		// placed by its city through the gazetteer.
-		{"pbc-suicide-attacks", "PakistanSuicideAttacks Ver 11 (30-November-2017).csv", 496, 492},
-		{"pbc-political-attacks", "Attacks_on_Political_Leaders_in_Pakistan.csv", 51, 51},
+		// placed by its city through the gazetteer. 89 rows sit at four
+		// placeholder points, each given to cities of two or more districts
+		// (TestGazetteerAgreesWithPoints in geo lists them). The political
+		// file gives the same FATA-wide point to two North Waziristan rows
+		// and one in Mohmand.
+		{"pbc-suicide-attacks", "PakistanSuicideAttacks Ver 11 (30-November-2017).csv", 496, 492, 89, 14},
+		{"pbc-political-attacks", "Attacks_on_Political_Leaders_in_Pakistan.csv", 51, 51, 3, 1},
 	} {
 		t.Run(tt.layout, func(t *testing.T) {
 			l, err := layout.Find(tt.layout)
@@ -149,6 +155,9 @@ func TestIngestRealContext(t *testing.T) {
 			if got, want := rep.Read, rep.Accepted+rep.Rejected; got != want {
 				t.Errorf("read %d != accepted %d + rejected %d", rep.Read, rep.Accepted, rep.Rejected)
 			}
+			if rep.Placeholders != tt.placeholders {
+				t.Errorf("%d rows at placeholder points, want %d", rep.Placeholders, tt.placeholders)
+			}
 			t.Logf("%s: read %d, accepted %d, rejected %d", tt.file, rep.Read, rep.Accepted, rep.Rejected)
 			query(t, db, func(db *sql.DB) {
 				if got, want := scanInt(t, db, `SELECT rows_read FROM ingest_files WHERE source_file = ?`, in), tt.read; got != want {
@@ -167,6 +176,13 @@ func TestIngestRealContext(t *testing.T) {
 					scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ? AND location_precision = 1`, in),
 					scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ? AND location_precision = 3`, in),
 					scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ? AND location_note IS NOT NULL`, in))
+				// The FATA-wide point in North Waziristan no longer takes the
+				// attacks in Mohmand, Orakzai and Kurram there.
+				if got, want := scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ?
+					AND lat = 32.9746 AND lon = 70.1456 AND district_name IN ('Mohmand', 'Orakzai', 'Kurram') AND location_precision = 3`, in),
+					tt.tribal; got != want {
+					t.Errorf("%d rows of the tribal agencies at the placeholder point placed by name, want %d", got, want)
+				}
 				if got := scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ? AND raw LIKE '%Benazir%'`, in); got != 0 {
 					t.Errorf("%d rejects keep a politician's name", got)
 				}

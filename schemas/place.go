@@ -14,6 +14,10 @@ const (
 const (
 	NoteSwapped = "coordinates swapped back: latitude and longitude were exchanged in the source"
 	NoteByName  = "coordinates outside every district: placed by district name"
+	// NotePointKept ends the note of a row whose point lies in another
+	// district than its name: "the point is in A but the name "x" is B:
+	// the point is kept".
+	NotePointKept = ": the point is kept"
 )
 
 // PlaceQuery is what a row says of its location.

@@ -130,8 +130,8 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 			p := schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 			if len(q.Hint) > 0 {
 				if m := match(q.Hint, q.Province, q.On); m.District >= 0 && m.District != i {
-					p.Note = fmt.Sprintf("the point is in %s but the name %s is %s: the point is kept",
-						l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name)
+					p.Note = fmt.Sprintf("the point is in %s but the name %s is %s",
+						l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name) + schemas.NotePointKept
 				}
 			}
 			return p

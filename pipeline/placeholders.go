@@ -1,0 +1,105 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// placeholderPoints re-places the rows of a run that sit at a placeholder
+// point: one pair of coordinates that rows of a file give for places their
+// names put in two or more districts, such as one point for every event in
+// the tribal areas. Such a point says where none of those events was, so a
+// row there is placed by its name (precision 3); a row without a name that
+// the gazetteer places keeps only the province of the point (precision 4).
+// Every row at the point says so in location_note. A point only one
+// district's names use is left alone: there the point wins, as anywhere.
+// It returns how many rows it placed anew.
+func placeholderPoints(ctx context.Context, loc *locate.Locator, run *store.Run) (int, error) {
+	rows, err := run.DisputedPoints(ctx)
+	if err != nil {
+		return 0, err
+	}
+	byCode := map[string]int{}
+	for i, d := range loc.Boundaries().Districts {
+		byCode[d.Code] = i
+	}
+	var reps []store.Replacement
+	for len(rows) > 0 {
+		n := 1
+		for n < len(rows) && samePoint(&rows[0], &rows[n]) {
+			n++
+		}
+		reps = appendPlaceholder(reps, loc, byCode, rows[:n])
+		rows = rows[n:]
+	}
+	if len(reps) == 0 {
+		return 0, nil
+	}
+	return len(reps), run.Replace(ctx, reps)
+}
+
+func samePoint(a, b *store.PointRow) bool {
+	return a.Table == b.Table && a.File == b.File && a.Lon == b.Lon && a.Lat == b.Lat
+}
+
+// appendPlaceholder decides one point's rows: when their names lie in two
+// or more districts, each row is placed anew.
+func appendPlaceholder(reps []store.Replacement, loc *locate.Locator, byCode map[string]int, rows []store.PointRow) []store.Replacement {
+	byName := make([]schemas.Placement, len(rows))
+	var named []string
+	for i, r := range rows {
+		byName[i] = schemas.Placement{District: -1}
+		if r.Hint == "" {
+			continue
+		}
+		q := schemas.PlaceQuery{Hint: []byte(r.Hint), Province: []byte(r.ProvinceHint)}
+		if !r.On.IsZero() {
+			q.On = int32(r.On.Unix() / 86400)
+		}
+		byName[i] = loc.Place(&q)
+		if p := byName[i]; p.OK && p.District >= 0 {
+			_, name, _ := loc.District(p.District)
+			if !slices.Contains(named, name) {
+				named = append(named, name)
+			}
+		}
+	}
+	if len(named) < 2 {
+		return reps
+	}
+	slices.Sort(named)
+	shown := named
+	if len(shown) > 4 {
+		shown = append(shown[:4:4], "…")
+	}
+	what := fmt.Sprintf("the point (%.4f, %.4f) is given to %d rows of this file whose names lie in %d districts (%s): a placeholder, not where the event was",
+		rows[0].Lat, rows[0].Lon, len(rows), len(named), strings.Join(shown, ", "))
+	for i, r := range rows {
+		x := store.Replacement{Table: r.Table, File: r.File, Line: r.Line}
+		switch p := byName[i]; {
+		case p.OK && p.District >= 0:
+			x.District, x.DistrictName, x.Province = loc.District(p.District)
+			x.Precision, x.Method, x.Score = schemas.PrecisionDistrict, p.Method, p.Score
+			x.Note = what + "; placed by its name"
+		case p.OK:
+			x.Province, x.Precision, x.Method = p.Province, schemas.PrecisionProvince, schemas.MethodProvince
+			x.Note = what + "; the name is not one district: kept in the province"
+		default:
+			if j, ok := byCode[r.District]; ok {
+				_, _, x.Province = loc.District(j)
+			}
+			x.Precision, x.Method = schemas.PrecisionProvince, schemas.MethodProvince
+			x.Note = what + "; no district name: kept in the province"
+		}
+		reps = append(reps, x)
+	}
+	return reps
+}
