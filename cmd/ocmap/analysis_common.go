@@ -26,7 +26,7 @@ import (
 type analysisOptions struct {
 	DB, Category, From, To, Province, Format string
 	BaseFrom, BaseTo                         string
-	Permutations                             int
+	Permutations, MaxPrecision               int
 	Seed                                     uint64
 	Alpha                                    float64
 }
@@ -42,6 +42,7 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string) {
 	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values")
 	fs.Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations (the same seed gives the same p-values)")
 	fs.Float64Var(&o.Alpha, "alpha", analysis.DefaultAlpha, "significance level of clusters, trends and emerging hot spots")
+	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
 }
 
@@ -57,16 +58,20 @@ func (o *analysisOptions) open(ctx context.Context, args []string, formats ...st
 	if !slices.Contains(formats, o.Format) {
 		return nil, usagef("unknown format %q (%s)", o.Format, strings.Join(formats, ", "))
 	}
+	if o.MaxPrecision < 1 || o.MaxPrecision > 4 {
+		return nil, usagef("--max-precision must be from 1 to 4")
+	}
 	return store.OpenReadOnly(ctx, o.DB)
 }
 
 // analysed is an analysis with what the commands print beside it.
 type analysed struct {
 	*analysis.Result
-	Category  string
-	Province  string
-	Precision [4]int64 // incidents by precision 1, 2, 3, 4 in the period
-	Sources   []store.SourceShare
+	Category     string
+	Province     string
+	MaxPrecision int      // incidents counted are located at precision 1 to this
+	Precision    [4]int64 // incidents by precision 1, 2, 3, 4 in the period
+	Sources      []store.SourceShare
 }
 
 // analyse reads the database and runs the analysis the flags ask for.
@@ -126,6 +131,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	if err != nil {
 		return nil, err
 	}
+	cells = store.KeepPrecision(cells, o.MaxPrecision)
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
@@ -157,7 +163,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	if err != nil {
 		return nil, err
 	}
-	a := &analysed{Result: res, Category: o.Category, Province: province, Sources: sources}
+	a := &analysed{Result: res, Category: o.Category, Province: province, MaxPrecision: o.MaxPrecision, Sources: sources}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
 			a.Precision[k] += d.ByPrecision[k]
@@ -189,6 +195,9 @@ func (a *analysed) header(w io.Writer, what string) {
 			fmt.Fprintf(w, ", province only %.1f%%", 100*float64(n)/t)
 		}
 		fmt.Fprintln(w)
+	}
+	if ps := store.PrecisionScope(a.MaxPrecision); ps != "" {
+		fmt.Fprintf(w, "counting %s; records, victims, quantity, amount and sources are of every incident\n", ps)
 	}
 	if len(a.Sources) > 0 {
 		var all int64
@@ -329,6 +338,6 @@ func (a *analysed) meta() map[string]any {
 		"base_from": a.Base.From.Format("2006-01"), "base_to": a.Base.To.Format("2006-01"),
 		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": a.Unallocated,
 		"located": map[string]int64{"point": a.Precision[0], "near": a.Precision[1], "name": a.Precision[2], "province": a.Precision[3]},
-		"sources": a.Sources,
+		"sources": a.Sources, "max_precision": a.MaxPrecision,
 	}
 }

@@ -95,13 +95,14 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "\n4/5 hotspots: drug trafficking")
-	ho := &analysisOptions{DB: dbPath, Category: "drug_trafficking", Format: "table", Permutations: 999, Seed: 20261125, Alpha: 0.05}
+	ho := &analysisOptions{DB: dbPath, Category: "drug_trafficking", Format: "table", Permutations: 999, Seed: 20261125, Alpha: 0.05, MaxPrecision: 4}
 	if err := runAnalysis(ctx, env, ho, nil, "hot spots and clusters", hotspotsTable, hotspotsSort); err != nil {
 		return err
 	}
 	npb := filepath.Join(o.Out, "npb")
 	fmt.Fprintf(env.Stdout, "\n5/5 export: the publishable map into %s\n", npb)
-	eo := &exportOptions{DB: dbPath, Out: npb, MinCell: 10, Classes: "quantile", K: 5, Width: 1600, Simplify: 0.002, boundaries: o.boundaries}
+	eo := &exportOptions{DB: dbPath, Out: npb, MinCell: 10, Classes: "quantile", K: 5, Width: 1600, Simplify: 0.002, MaxPrecision: 4,
+		boundaries: o.boundaries}
 	if err := runExport(ctx, env, eo, nil); err != nil {
 		return err
 	}

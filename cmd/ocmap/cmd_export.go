@@ -12,10 +12,13 @@ import (
 	"github.com/ocmap/ocmap/pipeline/export"
 )
 
+// maxPrecisionHelp is the help line of --max-precision in every command.
+const maxPrecisionHelp = "count only incidents located at precision 1 to N (1 point, 2 near a place, 3 district named, 4 province only: all)"
+
 type exportOptions struct {
 	DB, Out, From, To, Classes string
 	MinCell                    int64
-	K, Width                   int
+	K, Width, MaxPrecision     int
 	Internal                   bool
 	Simplify                   float64
 	boundaries                 boundaryOptions
@@ -25,7 +28,7 @@ func init() {
 	var o exportOptions
 	register(&Command{
 		Name:  "export",
-		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--internal]",
+		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--max-precision N] [--internal]",
 		Short: "write the publishable map: SVG/PNG maps, CSV, GeoJSON, Parquet, HTML report, manifest",
 		Long: `Writes the preliminary national crime map into DIR, from the database:
 
@@ -50,11 +53,19 @@ free text or rejected rows. --internal lifts suppression, and every map, the
 report and the manifest then say INTERNAL. Running the export again on the
 same database writes the same bytes.
 
+--max-precision N counts only the incidents located at precision 1 to N
+(1 exact point, 2 point near a named place or snapped, 3 district named,
+4 province only; the default 4 counts every incident). Maps, tables,
+Parquet, the report and disclosure control all use the filtered counts; the
+maps' note, the report and manifest.json say so. The report's data quality
+shares stay those of all incidents.
+
 The boundary file must be the one the database was built with.
 
 Examples:
   ocmap export --db crime.duckdb --out npb-map
   ocmap export --db crime.duckdb --out npb-2024 --from 2024-01 --to 2024-12 --classes jenks
+  ocmap export --db crime.duckdb --out npb-named --max-precision 3
   ocmap export --db crime.duckdb --out internal --internal`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
@@ -66,6 +77,7 @@ Examples:
 			fs.IntVar(&o.K, "k", 5, "number of classes (1 to 9)")
 			fs.IntVar(&o.Width, "width", 1600, "map width in pixels")
 			fs.Float64Var(&o.Simplify, "simplify", 0.002, "GeoJSON: Douglas-Peucker tolerance in degrees (0 keeps polygons whole)")
+			fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so on every file")
 			o.boundaries.AddFlags(fs)
 		},
@@ -91,6 +103,8 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 		return usagef("--classes %q: want quantile or jenks", o.Classes)
 	case o.Width < 400:
 		return usagef("--width must be 400 or more")
+	case o.MaxPrecision < 1 || o.MaxPrecision > 4:
+		return usagef("--max-precision must be from 1 to 4")
 	}
 	from, err := parseMonth("from", o.From)
 	if err != nil {
@@ -105,7 +119,8 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 		return err
 	}
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
-		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify, Version: version})
+		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
+		MaxPrecision: o.MaxPrecision, Version: version})
 	if err != nil {
 		return err
 	}
@@ -124,18 +139,18 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 }
 
 type bulletinOptions struct {
-	DB, Out, Month string
-	MinCell        int64
-	Internal       bool
-	Width          int
-	boundaries     boundaryOptions
+	DB, Out, Month      string
+	MinCell             int64
+	Internal            bool
+	Width, MaxPrecision int
+	boundaries          boundaryOptions
 }
 
 func init() {
 	var o bulletinOptions
 	register(&Command{
 		Name:  "bulletin",
-		Usage: "--db FILE --month YYYY-MM --out DIR [--min-cell N] [--internal]",
+		Usage: "--db FILE --month YYYY-MM --out DIR [--min-cell N] [--max-precision N] [--internal]",
 		Short: "write the monthly bulletin: Markdown and HTML, with a map per category",
 		Long: `Writes a short bulletin for the initiative's monthly newsletter into DIR:
 bulletin.md and bulletin.html (self-contained) and bulletin_<category>.png:
@@ -150,7 +165,8 @@ bulletin.md and bulletin.html (self-contained) and bulletin_<category>.png:
 The same disclosure control as export applies: counts from 1 to
 --min-cell - 1, and further figures where they could be worked out from
 totals, are shown as "suppressed" and hatched on the maps. --internal lifts
-it and says so.
+it and says so. --max-precision N counts only the incidents located at
+precision 1 to N, as in export, and the bulletin says so.
 
 Example:
   ocmap bulletin --db crime.duckdb --month 2024-06 --out bulletin-2024-06`,
@@ -160,6 +176,7 @@ Example:
 			fs.StringVar(&o.Out, "out", "", "directory to write into (required)")
 			fs.Int64Var(&o.MinCell, "min-cell", 10, "suppress counts from 1 to this minus 1")
 			fs.IntVar(&o.Width, "width", 1200, "map width in pixels")
+			fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so")
 			o.boundaries.AddFlags(fs)
 		},
@@ -171,6 +188,8 @@ Example:
 				return usagef("unexpected argument %q", args[0])
 			case o.MinCell < 1:
 				return usagef("--min-cell must be 1 or more")
+			case o.MaxPrecision < 1 || o.MaxPrecision > 4:
+				return usagef("--max-precision must be from 1 to 4")
 			}
 			month, err := parseMonth("month", o.Month)
 			if err != nil {
@@ -181,7 +200,7 @@ Example:
 				return err
 			}
 			rep, err := export.Bulletin(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: month,
-				MinCell: o.MinCell, Internal: o.Internal, Width: o.Width, Version: version})
+				MinCell: o.MinCell, Internal: o.Internal, Width: o.Width, MaxPrecision: o.MaxPrecision, Version: version})
 			if err != nil {
 				return err
 			}

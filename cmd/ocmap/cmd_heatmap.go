@@ -69,7 +69,11 @@ Metrics (--metric):
 Hot spots and clusters use EB-smoothed rates when the database has a
 population (ingest --population), counts otherwise. Every output says the
 period, the census year and how the incidents were located, so that a change
-in reporting is not read as a change in crime.
+in reporting is not read as a change in crime. --max-precision N (all the
+analyst commands) counts only the incidents located at precision 1 to N
+(1 point, 2 near a named place, 3 district named, 4 province only: all);
+the header then says so, and records, victims, quantity and amount stay
+those of every incident.
 
 GeoJSON needs the boundary file the database was built with (--boundaries or
 $OCMAP_BOUNDARIES); polygons are simplified (--simplify, in degrees; 0 keeps

@@ -137,7 +137,8 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 		return def
 	}
 	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
-		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha}
+		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha,
+		MaxPrecision: 4}
 	metric := get("metric", "count")
 	for i, m := range metrics {
 		if m.name == metric {

@@ -236,6 +236,9 @@ func (b *bulletin) markdown(w io.Writer, maps []bulletinMap) error {
 	fmt.Fprintf(w, "# %s\n\n", b.title())
 	fmt.Fprintf(w, "Incidents recorded in %s, against %s and %s.\n\n", b.month.Format("January 2006"),
 		b.month.AddDate(0, -1, 0).Format("January 2006"), b.month.AddDate(-1, 0, 0).Format("January 2006"))
+	if pn := b.d.precisionNote(); pn != "" {
+		fmt.Fprintf(w, "%s\n\n", pn)
+	}
 	fmt.Fprintln(w, "| category | this month | previous month | change | a year before | change |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for _, c := range b.national {
@@ -282,7 +285,7 @@ func (b *bulletin) view(maps []bulletinMap) any {
 	return map[string]any{"Title": b.title(), "Month": b.month.Format("January 2006"),
 		"Prev": b.month.AddDate(0, -1, 0).Format("January 2006"), "YearAgo": b.month.AddDate(-1, 0, 0).Format("January 2006"),
 		"National": national, "Hot": strings.Join(b.hot, ", "), "Notable": notable, "Maps": maps,
-		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version}
+		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version, "Precision": b.d.precisionNote()}
 }
 
 var bulletinHTML = template.Must(template.New("bulletin").Parse(`<!DOCTYPE html>
@@ -292,7 +295,8 @@ td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}td:first-
 svg{width:100%;height:auto}</style></head><body>
 <h1>{{.Title}}</h1>
 <p>Incidents recorded in {{.Month}}, against {{.Prev}} and {{.YearAgo}}.</p>
-<table><tr><th>category</th><th>this month</th><th>previous month</th><th>change</th><th>a year before</th><th>change</th></tr>
+{{if .Precision}}<p>{{.Precision}}</p>
+{{end}}<table><tr><th>category</th><th>this month</th><th>previous month</th><th>change</th><th>a year before</th><th>change</th></tr>
 {{range .National}}<tr><td>{{.Category}}</td><td>{{.Now}}</td><td>{{.Before}}</td><td>{{.ChangeMonth}}</td><td>{{.YearAgo}}</td><td>{{.ChangeYear}}</td></tr>
 {{end}}</table>
 <h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}}</p>

@@ -43,7 +43,10 @@ type Options struct {
 	Internal   bool      // no suppression; every file says INTERNAL
 	Width      int       // map width in pixels; 0 means 1600
 	Simplify   float64   // GeoJSON polygon tolerance in degrees
-	Version    string
+	// MaxPrecision counts only the incidents located at precision 1 to
+	// MaxPrecision (1 exact point ... 4 province only); 0 or 4 counts all.
+	MaxPrecision int
+	Version      string
 }
 
 // Report says what an export wrote.
@@ -140,6 +143,12 @@ func (opt Options) withDefaults() (Options, error) {
 	if opt.Classes != "quantile" && opt.Classes != "jenks" {
 		return opt, fmt.Errorf("export: classes %q: want quantile or jenks", opt.Classes)
 	}
+	if opt.MaxPrecision < 0 || opt.MaxPrecision > 4 {
+		return opt, fmt.Errorf("export: max precision %d: want 1 to 4", opt.MaxPrecision)
+	}
+	if opt.MaxPrecision == 0 {
+		opt.MaxPrecision = 4
+	}
 	return opt, nil
 }
 
@@ -181,9 +190,14 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.cells, err = st.Cells(ctx, store.CellFilter{}); err != nil {
+	all, err := st.Cells(ctx, store.CellFilter{})
+	if err != nil {
 		return nil, err
 	}
+	// Every figure, suppression included, counts the kept precisions; the
+	// data quality paragraph still describes all incidents, so that the
+	// report shows what the filter left out.
+	d.cells = store.KeepPrecision(all, opt.MaxPrecision)
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
@@ -215,7 +229,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
 	}
 	d.suppress()
-	if d.dq, err = loadQuality(ctx, st, d.cells, d.period); err != nil {
+	if d.dq, err = loadQuality(ctx, st, all, d.period); err != nil {
 		return nil, err
 	}
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
@@ -286,6 +300,15 @@ func (d *data) label() string {
 		return "INTERNAL – NOT FOR PUBLICATION"
 	}
 	return "PRELIMINARY"
+}
+
+// precisionNote is the sentence maps and reports add when MaxPrecision
+// leaves incidents out; "" otherwise.
+func (d *data) precisionNote() string {
+	if s := store.PrecisionScope(d.opt.MaxPrecision); s != "" {
+		return "Counted: " + s + "."
+	}
+	return ""
 }
 
 // periodText names the period, "January 2023 – December 2024".

@@ -86,6 +86,9 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 	}
 	m.Legend = "Incidents"
 	note := "Incidents recorded by the sources ingested into ocmap, by district of occurrence; each incident reported by several sources counted once."
+	if pn := d.precisionNote(); pn != "" {
+		note += " " + pn
+	}
 	if len(r.CensusYears) > 0 {
 		m.Legend = "Incidents per 100,000 people"
 		years := make([]string, len(r.CensusYears))

@@ -54,7 +54,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 {{range .Links}}<tr><td>{{.A}}</td><td class="l">{{.B}}</td><td>{{.Spearman}}</td><td>{{.CLQ}}</td><td>{{.BA}}</td></tr>
 {{end}}</table>
 <h2>Data quality</h2>
-<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}} (those are in no district's figures).</p>
+<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}} (those are in no district's figures).{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
 <table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
 <table><tr><th>rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
 <h2>Disclosure control</h2>
@@ -97,6 +97,7 @@ func writeReport(w *writer, d *data) error {
 	type linkView struct{ A, B, Spearman, CLQ, BA string }
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
+		Precision                                                 string // "" or the precisions counted, "1-3"
 		Files                                                     int
 		Maps                                                      []mapView
 		Top                                                       []reportTop
@@ -116,6 +117,9 @@ func writeReport(w *writer, d *data) error {
 		v.Files += len(r.Files)
 	}
 	v.Scope = fmt.Sprintf("%d districts; terror financing, drug trafficking, human trafficking and migrant smuggling, cybercrime.", len(d.districts))
+	if pn := d.precisionNote(); pn != "" {
+		v.Scope += " " + pn
+	}
 	for _, cat := range categories {
 		s := string(d.svg[cat])
 		if i := strings.Index(s, "<svg"); i > 0 {
@@ -143,6 +147,12 @@ func writeReport(w *writer, d *data) error {
 	links, _ := d.links()
 	for _, l := range links {
 		v.Links = append(v.Links, linkView{A: titles[l.A], B: titles[l.B], Spearman: f2(l.Spearman), CLQ: f2(l.CLQ), BA: f2(l.BA)})
+	}
+	switch {
+	case d.opt.MaxPrecision == 1:
+		v.Precision = "1"
+	case d.opt.MaxPrecision < 4:
+		v.Precision = fmt.Sprintf("1-%d", d.opt.MaxPrecision)
 	}
 	p := d.dq.Precision
 	total := p[0] + p[1] + p[2] + p[3]
@@ -218,6 +228,11 @@ func writeManifest(w *writer, d *data) error {
 		"suppression": map[string]any{"district_category_cells": len(d.districts) * len(schemas.Categories()),
 			"suppressed_cells": countTrue(d.sup.Suppressed), "suppressed_totals": d.sup.MarginCount},
 		"files": files,
+	}
+	if d.opt.MaxPrecision < 4 {
+		// Only when it filters, so that a default export's manifest stays
+		// as it was.
+		m["parameters"].(map[string]any)["max_precision"] = d.opt.MaxPrecision
 	}
 	return w.create("manifest.json", func(out io.Writer) error {
 		enc := json.NewEncoder(out)

@@ -36,6 +36,47 @@ type Cell struct {
 	ByPrecision [4]int64
 }
 
+// KeepPrecision returns cells whose incidents count only those located at
+// precision 1 to max: Incidents becomes the sum of ByPrecision[:max] and the
+// higher precisions are zeroed. Cells left with no incidents are kept, as
+// district_month already holds such cells, so that the period of the data
+// does not change with the filter. Records, Victims, Quantity and
+// AmountPKR are not split by precision in district_month and stay those of
+// all the cell's incidents. A max of 0, or 4 or more, keeps every incident
+// and returns cells itself; otherwise cells is left untouched.
+func KeepPrecision(cells []Cell, max int) []Cell {
+	if max <= 0 || max >= len(Cell{}.ByPrecision) {
+		return cells
+	}
+	out := make([]Cell, len(cells))
+	for i, c := range cells {
+		c.Incidents = 0
+		for k := range c.ByPrecision {
+			if k < max {
+				c.Incidents += c.ByPrecision[k]
+			} else {
+				c.ByPrecision[k] = 0
+			}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// PrecisionScope says in words which incidents KeepPrecision(cells, max)
+// counts, for notes on maps and headers; "" when it keeps every incident.
+func PrecisionScope(max int) string {
+	switch max {
+	case 1:
+		return "incidents located at precision 1 only (exact point)"
+	case 2:
+		return "incidents located at precision 1-2 only (point near a named place or better)"
+	case 3:
+		return "incidents located at precision 1-3 only (district named or better)"
+	}
+	return ""
+}
+
 // District is one row of the districts table.
 type District struct {
 	Code, Name, Province string

@@ -1,0 +1,268 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// precisionDB ingests drug incidents on the test grid, some by point and
+// some by district name only (precision 3): G1 20 by point; G4 15 by
+// point and 6 by name; G5 4 by name. It returns the database and the map.
+func precisionDB(t *testing.T) (db, mapPath string) {
+	t.Helper()
+	dir := isolate(t)
+	mapPath = writeTestFile(t, dir, "grid.geojson", gridMap())
+	var rows []string
+	id := 0
+	point := func(g, n int) {
+		lon, lat := 70.5+float64((g-1)%3), 32.5-float64((g-1)/3)
+		for range n {
+			id++
+			rows = append(rows, fmt.Sprintf("P%d,drug_trafficking,x,2024-0%d-10,%.1f,%.1f,,SRC,1,,", id, 1+id%2, lat, lon))
+		}
+	}
+	named := func(g, n int) {
+		for range n {
+			id++
+			rows = append(rows, fmt.Sprintf("N%d,drug_trafficking,x,2024-0%d-10,,,Grid %d,SRC,1,,", id, 1+id%2, g))
+		}
+	}
+	point(1, 20)
+	point(4, 15)
+	named(4, 6)
+	named(5, 4)
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n")
+	db = filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := ocmap("sql", "--db", db, "--format", "csv",
+		"SELECT location_precision, count(*) FROM incidents GROUP BY 1 ORDER BY 1")
+	if code != exitOK || stdout != "location_precision,count_star()\n1,35\n3,10\n" {
+		t.Fatalf("the test data is not located as planned: exit %d\n%s%s", code, stdout, stderr)
+	}
+	return db, mapPath
+}
+
+// districtCounts reads one category's incidents and status per district
+// from an export's districts.csv, as "count/status".
+func districtCounts(t *testing.T, dir, cat string) map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "districts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	out := map[string]string{}
+	for _, r := range recs[1:] {
+		out[r[0]] = r[col[cat+"_incidents"]] + "/" + r[col[cat+"_status"]]
+	}
+	return out
+}
+
+// TestExportMaxPrecision exports the same database with every incident and
+// with --max-precision 1 and checks that the counts differ by exactly the
+// district-named incidents, in the tables, the Parquet file and
+// disclosure control, and that the files say which incidents they count.
+func TestExportMaxPrecision(t *testing.T) {
+	db, mapPath := precisionDB(t)
+	dir := filepath.Dir(db)
+	export := func(name string, extra ...string) string {
+		out := filepath.Join(dir, name)
+		args := append([]string{"export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600"}, extra...)
+		if code, stdout, stderr := ocmap(args...); code != exitOK {
+			t.Fatalf("%v: exit %d\n%s%s", extra, code, stdout, stderr)
+		}
+		return out
+	}
+	all := export("all", "--internal")
+	exact := export("exact", "--internal", "--max-precision", "1")
+	tests := []struct {
+		name, code, all, exact string
+	}{
+		{"points only", "G1", "20/published", "20/published"},
+		{"points and names", "G4", "21/published", "15/published"},
+		{"names only", "G5", "4/published", "0/published"},
+		{"nothing", "G3", "0/published", "0/published"},
+	}
+	gotAll, gotExact := districtCounts(t, all, "drug_trafficking"), districtCounts(t, exact, "drug_trafficking")
+	gotAllSum, gotExactSum := districtCounts(t, all, "all"), districtCounts(t, exact, "all")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := gotAll[tc.code], tc.all; got != want {
+				t.Errorf("default export: %s drugs = %s, want %s", tc.code, got, want)
+			}
+			if got, want := gotExact[tc.code], tc.exact; got != want {
+				t.Errorf("--max-precision 1: %s drugs = %s, want %s", tc.code, got, want)
+			}
+			if got, want := gotExactSum[tc.code], tc.exact; got != want {
+				t.Errorf("--max-precision 1: %s all four = %s, want %s", tc.code, got, want)
+			}
+			if got, want := gotAllSum[tc.code], tc.all; got != want {
+				t.Errorf("default export: %s all four = %s, want %s", tc.code, got, want)
+			}
+		})
+	}
+
+	// The Parquet file sums to 45 incidents by default and 35 by point.
+	for _, c := range []struct {
+		dir  string
+		want string
+	}{{all, "45"}, {exact, "35"}} {
+		q := fmt.Sprintf("SELECT sum(incidents) AS n FROM read_parquet('%s')", filepath.Join(c.dir, "district_month.parquet"))
+		code, stdout, stderr := ocmap("sql", "--db", db, "--format", "csv", q)
+		if got, want := stdout, "n\n"+c.want+"\n"; code != exitOK || got != want {
+			t.Errorf("%s parquet: exit %d, got %q, want %q%s", filepath.Base(c.dir), code, got, want, stderr)
+		}
+	}
+
+	// Disclosure control works on the filtered counts: G5's 4 named
+	// incidents are suppressed by default, and by point G5 has none to hide.
+	pub := export("published")
+	pubExact := export("published-exact", "--max-precision", "1")
+	if got, want := districtCounts(t, pub, "drug_trafficking")["G5"], "/suppressed"; got != want {
+		t.Errorf("default export: G5 drugs = %s, want %s", got, want)
+	}
+	if got, want := districtCounts(t, pubExact, "drug_trafficking")["G5"], "0/published"; got != want {
+		t.Errorf("--max-precision 1: G5 drugs = %s, want %s", got, want)
+	}
+
+	// The manifest records the filter only when there is one, and the
+	// maps and the report say which incidents are counted.
+	const note = "Counted: incidents located at precision 1 only (exact point)."
+	for _, c := range []struct {
+		dir  string
+		want int // max_precision in the manifest; 0 absent
+		note bool
+	}{{all, 0, false}, {exact, 1, true}} {
+		var man struct {
+			Parameters map[string]any `json:"parameters"`
+		}
+		b, _ := os.ReadFile(filepath.Join(c.dir, "manifest.json"))
+		if err := json.Unmarshal(b, &man); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := man.Parameters["max_precision"].(float64)
+		if int(got) != c.want {
+			t.Errorf("%s manifest: max_precision %v, want %d", filepath.Base(c.dir), man.Parameters["max_precision"], c.want)
+		}
+		for _, name := range []string{"map_all.svg", "map_drug_trafficking.svg", "report.html"} {
+			b, _ := os.ReadFile(filepath.Join(c.dir, name))
+			// Maps wrap their note over several text elements.
+			words := strings.Join(strings.Fields(tags.ReplaceAllString(string(b), " ")), " ")
+			if got := strings.Contains(words, note); got != c.note {
+				t.Errorf("%s/%s has the precision note: %v, want %v", filepath.Base(c.dir), name, got, c.note)
+			}
+		}
+	}
+	report, _ := os.ReadFile(filepath.Join(exact, "report.html"))
+	if want := "These shares are of all incidents; the figures count only those located at precision 1."; !bytes.Contains(report, []byte(want)) {
+		t.Errorf("report.html lacks %q", want)
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// TestBulletinMaxPrecision checks that the bulletin counts by the filter:
+// February 2024 has 10 drug incidents by point and 5 by name.
+func TestBulletinMaxPrecision(t *testing.T) {
+	db, mapPath := precisionDB(t)
+	dir := filepath.Dir(db)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"all", nil, "| Drug trafficking | 23 | 22 | +5% | 0 | – |\n"},
+		{"exact", []string{"--max-precision", "1"}, "| Drug trafficking | 18 | 17 | +6% | 0 | – |\n"},
+	} {
+		out := filepath.Join(dir, "bulletin-"+c.name)
+		args := append([]string{"bulletin", "--db", db, "--month", "2024-02", "--out", out, "--boundaries", mapPath,
+			"--width", "600", "--internal"}, c.args...)
+		if code, stdout, stderr := ocmap(args...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", c.name, code, stdout, stderr)
+		}
+		md, _ := os.ReadFile(filepath.Join(out, "bulletin.md"))
+		if !bytes.Contains(md, []byte(c.want)) {
+			t.Errorf("%s bulletin.md lacks %q:\n%s", c.name, c.want, md)
+		}
+		note := bytes.Contains(md, []byte("Counted: incidents located at precision 1 only (exact point)."))
+		if got, want := note, c.args != nil; got != want {
+			t.Errorf("%s bulletin.md has the precision note: %v, want %v", c.name, got, want)
+		}
+	}
+}
+
+// TestAnalystMaxPrecision checks heatmap counts and header under the filter.
+func TestAnalystMaxPrecision(t *testing.T) {
+	db, _ := precisionDB(t)
+	for _, c := range []struct {
+		name   string
+		args   []string
+		g4, g5 string
+		header bool
+	}{
+		{"all", nil, "21", "4", false},
+		{"names and better", []string{"--max-precision", "3"}, "21", "4", true},
+		{"exact", []string{"--max-precision", "1"}, "15", "0", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := ocmap(append([]string{"heatmap", "--db", db, "--metric", "count", "--format", "csv"}, c.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, r := range recs[1:] {
+				got[r[0]] = r[4] // incidents
+			}
+			if got["G4"] != c.g4 || got["G5"] != c.g5 {
+				t.Errorf("G4 %s, G5 %s; want %s, %s\n%s", got["G4"], got["G5"], c.g4, c.g5, stdout)
+			}
+			_, table, _ := ocmap(append([]string{"heatmap", "--db", db, "--metric", "count"}, c.args...)...)
+			if got, want := strings.Contains(table, "counting incidents located at precision"), c.header; got != want {
+				t.Errorf("header says the filter: %v, want %v\n%s", got, want, table)
+			}
+		})
+	}
+}
+
+// TestMaxPrecisionUsage checks that every command refuses a precision
+// outside 1 to 4 as a usage error naming the flag.
+func TestMaxPrecisionUsage(t *testing.T) {
+	dir := isolate(t)
+	db := filepath.Join(dir, "none.duckdb")
+	for _, cmd := range [][]string{
+		{"export", "--db", db, "--out", filepath.Join(dir, "out")},
+		{"bulletin", "--db", db, "--month", "2024-01", "--out", filepath.Join(dir, "out")},
+		{"heatmap", "--db", db},
+	} {
+		for _, p := range []string{"0", "5"} {
+			code, _, stderr := ocmap(append(cmd, "--max-precision", p)...)
+			if code != exitUsage || !strings.Contains(stderr, "--max-precision") {
+				t.Errorf("%s --max-precision %s: exit %d, want %d, stderr %q", cmd[0], p, code, exitUsage, stderr)
+			}
+		}
+	}
+}

@@ -1,0 +1,73 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"testing"
+	"time"
+)
+
+func TestKeepPrecision(t *testing.T) {
+	jan := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	cells := []Cell{
+		{District: "G1", Category: "drug_trafficking", Month: jan, Incidents: 10, Records: 12, Victims: 3, Quantity: 2.5,
+			ByPrecision: [4]int64{4, 3, 2, 1}},
+		{District: "", Province: "Punjab", Category: "cybercrime", Month: jan, Incidents: 7, Records: 7,
+			ByPrecision: [4]int64{0, 0, 0, 7}},
+	}
+	tests := []struct {
+		name      string
+		max       int
+		incidents []int64
+		by        [][4]int64
+	}{
+		{"no filter, 0", 0, []int64{10, 7}, [][4]int64{{4, 3, 2, 1}, {0, 0, 0, 7}}},
+		{"no filter, 4", 4, []int64{10, 7}, [][4]int64{{4, 3, 2, 1}, {0, 0, 0, 7}}},
+		{"district named or better", 3, []int64{9, 0}, [][4]int64{{4, 3, 2, 0}, {0, 0, 0, 0}}},
+		{"near or better", 2, []int64{7, 0}, [][4]int64{{4, 3, 0, 0}, {0, 0, 0, 0}}},
+		{"points", 1, []int64{4, 0}, [][4]int64{{4, 0, 0, 0}, {0, 0, 0, 0}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := KeepPrecision(cells, tc.max)
+			if got, want := len(got), len(cells); got != want {
+				t.Fatalf("%d cells, want %d: empty cells are kept", got, want)
+			}
+			for i, c := range got {
+				if got, want := c.Incidents, tc.incidents[i]; got != want {
+					t.Errorf("cell %d: incidents %d, want %d", i, got, want)
+				}
+				if got, want := c.ByPrecision, tc.by[i]; got != want {
+					t.Errorf("cell %d: by precision %v, want %v", i, got, want)
+				}
+				// Not split by precision: left as they are.
+				if c.Records != cells[i].Records || c.Victims != cells[i].Victims || c.Quantity != cells[i].Quantity {
+					t.Errorf("cell %d: records, victims or quantity changed: %+v", i, c)
+				}
+			}
+		})
+	}
+	// The input is not changed.
+	if got, want := cells[0].Incidents, int64(10); got != want {
+		t.Errorf("KeepPrecision changed its input: incidents %d, want %d", got, want)
+	}
+	if got, want := cells[0].ByPrecision, [4]int64{4, 3, 2, 1}; got != want {
+		t.Errorf("KeepPrecision changed its input: by precision %v, want %v", got, want)
+	}
+}
+
+func TestPrecisionScope(t *testing.T) {
+	for _, tc := range []struct {
+		max  int
+		want string
+	}{
+		{0, ""},
+		{1, "incidents located at precision 1 only (exact point)"},
+		{3, "incidents located at precision 1-3 only (district named or better)"},
+		{4, ""},
+	} {
+		if got := PrecisionScope(tc.max); got != tc.want {
+			t.Errorf("PrecisionScope(%d) = %q, want %q", tc.max, got, tc.want)
+		}
+	}
+}
