@@ -90,7 +90,9 @@ type Timings struct {
 	Commit  time.Duration // summaries, measures, run record, commit
 	// Measures is the part of Commit that recomputes the measure tables.
 	Measures time.Duration
-	Total    time.Duration
+	// Placeholders is finding placeholder points and placing their rows.
+	Placeholders time.Duration
+	Total        time.Duration
 }
 
 // MaxShownRejects bounds the rejects a Report carries for display.
@@ -150,7 +152,10 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Accepted += fr.Accepted
 		rep.Rejected += fr.Rejected
 	}
-	if rep.Placeholders, err = placeholderPoints(ctx, loc, run); err != nil {
+	t := time.Now()
+	rep.Placeholders, err = placeholderPoints(ctx, loc, run)
+	rep.Timings.Placeholders = time.Since(t)
+	if err != nil {
 		run.Rollback()
 		return nil, err
 	}

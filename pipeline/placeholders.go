@@ -23,27 +23,26 @@ import (
 // district's names use is left alone: there the point wins, as anywhere.
 // It returns how many rows it placed anew.
 func placeholderPoints(ctx context.Context, loc *locate.Locator, run *store.Run) (int, error) {
-	rows, err := run.DisputedPoints(ctx)
-	if err != nil {
-		return 0, err
-	}
+	w := loc.Worker() // a file names its places many times: match each once
 	byCode := map[string]int{}
 	for i, d := range loc.Boundaries().Districts {
 		byCode[d.Code] = i
 	}
-	var reps []store.Replacement
-	for len(rows) > 0 {
-		n := 1
-		for n < len(rows) && samePoint(&rows[0], &rows[n]) {
-			n++
+	placed := 0
+	err := run.DisputedPoints(ctx, func(rows []store.PointRow) error {
+		var reps []store.Replacement
+		for len(rows) > 0 {
+			n := 1
+			for n < len(rows) && samePoint(&rows[0], &rows[n]) {
+				n++
+			}
+			reps = appendPlaceholder(reps, w, byCode, rows[:n])
+			rows = rows[n:]
 		}
-		reps = appendPlaceholder(reps, loc, byCode, rows[:n])
-		rows = rows[n:]
-	}
-	if len(reps) == 0 {
-		return 0, nil
-	}
-	return len(reps), run.Replace(ctx, reps)
+		placed += len(reps)
+		return run.Replace(ctx, reps)
+	})
+	return placed, err
 }
 
 func samePoint(a, b *store.PointRow) bool {
@@ -52,7 +51,7 @@ func samePoint(a, b *store.PointRow) bool {
 
 // appendPlaceholder decides one point's rows: when their names lie in two
 // or more districts, each row is placed anew.
-func appendPlaceholder(reps []store.Replacement, loc *locate.Locator, byCode map[string]int, rows []store.PointRow) []store.Replacement {
+func appendPlaceholder(reps []store.Replacement, loc *locate.Worker, byCode map[string]int, rows []store.PointRow) []store.Replacement {
 	byName := make([]schemas.Placement, len(rows))
 	var named []string
 	for i, r := range rows {

@@ -3,10 +3,13 @@
 package pipeline_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ocmap/ocmap/pipeline"
 )
 
 // TestPlaceholderPoints: one point given for rows whose names lie in Alpha
@@ -71,4 +74,36 @@ func TestPlaceholderPoints(t *testing.T) {
 			t.Errorf("North, no district: %d incidents, want %d (P3, P4)", got, want)
 		}
 	})
+}
+
+// BenchmarkPlaceholderPoints ingests 100,000 rows at 1,000 points whose
+// names alternate between Alpha and Beta, the worst case: every row is at
+// a placeholder point and placed anew. placeholder-ms is that pass alone.
+func BenchmarkPlaceholderPoints(b *testing.B) {
+	f := newFixture(b)
+	var sb strings.Builder
+	sb.WriteString(header + "\n")
+	const rows, points = 100000, 1000
+	for i := range rows {
+		p := i % points
+		name := [2]string{"Alpha", "Beta"}[i/points%2]
+		fmt.Fprintf(&sb, "X%d,cybercrime,hacking,2023-01-05,%.4f,%.4f,%s,FIA,,,\n", i, 30.1+float64(p/40)*0.03, 70.1+float64(p%40)*0.02, name)
+	}
+	in := writeFile(b, f.dir, "points.csv", sb.String())
+	var spent int64
+	i := 0
+	for b.Loop() {
+		cfg := f.config(in)
+		cfg.DB = fmt.Sprintf("%s/bench-%d.duckdb", f.dir, i)
+		i++
+		rep, err := pipeline.Ingest(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Placeholders != rows {
+			b.Fatalf("%d rows placed anew, want %d", rep.Placeholders, rows)
+		}
+		spent += rep.Timings.Placeholders.Milliseconds()
+	}
+	b.ReportMetric(float64(spent)/float64(b.N), "placeholder-ms")
 }

@@ -183,8 +183,8 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs (measures %.2fs)\n",
 		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds(), t.Measures.Seconds())
 	if rep.Placeholders > 0 {
-		fmt.Fprintf(w, "  %s rows had a placeholder point, one point given for places in several districts: placed by their names (see location_note)\n",
-			commas(int64(rep.Placeholders)))
+		fmt.Fprintf(w, "  %s rows had a placeholder point, one point given for places in several districts: placed by their names (see location_note; %.2fs)\n",
+			commas(int64(rep.Placeholders)), rep.Timings.Placeholders.Seconds())
 	}
 	if p := rep.Population; p != nil {
 		fmt.Fprintf(w, "population %s: read %s = accepted %s + rejected %s; %d districts, census years %v\n",

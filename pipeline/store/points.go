@@ -23,43 +23,86 @@ type PointRow struct {
 	Disputed           bool // the row's name is in another district
 }
 
-// DisputedPoints returns the rows of this run, in incidents and
+// chunkRows is about how many rows DisputedPoints hands over at a time
+// (a variable for tests).
+var chunkRows = 50000
+
+// DisputedPoints calls fn with the rows of this run, in incidents and
 // context_events, that were placed by an exact point shared with a row of
 // the same file whose name is in another district: every row at such a
-// point, the agreeing ones too. They come grouped by table, file and point.
-func (r *Run) DisputedPoints(ctx context.Context) ([]PointRow, error) {
-	var out []PointRow
+// point, the agreeing ones too, grouped by table, file and point. Each call
+// holds whole points and about chunkRows rows (more only when one point
+// has more), so memory stays bounded however many rows are disputed; fn may
+// use the run (Replace) between calls.
+func (r *Run) DisputedPoints(ctx context.Context, fn func([]PointRow) error) error {
+	const points = "ocmap_disputed_points"
 	for _, table := range []string{TableIncidents, TableContext} {
-		rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(`
+		// The disputed points, numbered in chunks of whole points.
+		if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[2]s AS
 			WITH disputed AS (
 				SELECT DISTINCT source_file, lat, lon FROM %[1]s
-				WHERE run_id = $1 AND location_precision = 1 AND ends_with(location_note, $2))
-			SELECT t.source_file, t.source_line, t.lon, t.lat, t.district_code, t.district_hint, t.province_hint,
-				t.occurred_on, coalesce(ends_with(t.location_note, $2), false)
-			FROM %[1]s t JOIN disputed d ON t.source_file = d.source_file AND t.lat = d.lat AND t.lon = d.lon
-			WHERE t.run_id = $1 AND t.location_precision = 1
-			ORDER BY t.source_file, t.lat, t.lon, t.source_line`, table), r.ID, schemas.NotePointKept)
+				WHERE run_id = $1 AND location_precision = 1 AND ends_with(location_note, $2)),
+			counted AS (
+				SELECT t.source_file, t.lat, t.lon, count(*) AS n
+				FROM %[1]s t JOIN disputed d ON t.source_file = d.source_file AND t.lat = d.lat AND t.lon = d.lon
+				WHERE t.run_id = $1 AND t.location_precision = 1 GROUP BY ALL)
+			SELECT source_file, lat, lon,
+				(sum(n) OVER (ORDER BY source_file, lat, lon) - n) // %[3]d AS chunk
+			FROM counted`, table, points, chunkRows), r.ID, schemas.NotePointKept); err != nil {
+			return fmt.Errorf("store: points of %s: %w", table, err)
+		}
+		var chunks []int64
+		rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT chunk FROM `+points+` ORDER BY 1`)
 		if err != nil {
-			return nil, fmt.Errorf("store: points of %s: %w", table, err)
+			return fmt.Errorf("store: points of %s: %w", table, err)
 		}
 		for rows.Next() {
-			p := PointRow{Table: table}
-			var hint, prov sql.NullString
-			var on sql.NullTime
-			if err := rows.Scan(&p.File, &p.Line, &p.Lon, &p.Lat, &p.District, &hint, &prov, &on, &p.Disputed); err != nil {
+			var c int64
+			if err := rows.Scan(&c); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			p.Hint, p.ProvinceHint, p.On = hint.String, prov.String, on.Time
-			out = append(out, p)
+			chunks = append(chunks, c)
 		}
-		err = rows.Err()
 		rows.Close()
-		if err != nil {
-			return nil, err
+		for _, c := range chunks {
+			got, err := r.pointRows(ctx, table, points, c)
+			if err != nil {
+				return err
+			}
+			if err := fn(got); err != nil {
+				return err
+			}
 		}
 	}
-	return out, nil
+	_, err := r.conn.ExecContext(ctx, `DROP TABLE IF EXISTS `+points)
+	return err
+}
+
+// pointRows reads the rows at one chunk of disputed points.
+func (r *Run) pointRows(ctx context.Context, table, points string, chunk int64) ([]PointRow, error) {
+	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(`
+		SELECT t.source_file, t.source_line, t.lon, t.lat, t.district_code, t.district_hint, t.province_hint,
+			t.occurred_on, coalesce(ends_with(t.location_note, $2), false)
+		FROM %s t JOIN %s d ON t.source_file = d.source_file AND t.lat = d.lat AND t.lon = d.lon
+		WHERE t.run_id = $1 AND t.location_precision = 1 AND d.chunk = $3
+		ORDER BY t.source_file, t.lat, t.lon, t.source_line`, table, points), r.ID, schemas.NotePointKept, chunk)
+	if err != nil {
+		return nil, fmt.Errorf("store: points of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []PointRow
+	for rows.Next() {
+		p := PointRow{Table: table}
+		var hint, prov sql.NullString
+		var on sql.NullTime
+		if err := rows.Scan(&p.File, &p.Line, &p.Lon, &p.Lat, &p.District, &hint, &prov, &on, &p.Disputed); err != nil {
+			return nil, err
+		}
+		p.Hint, p.ProvinceHint, p.On = hint.String, prov.String, on.Time
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // Replacement places one row of this run anew.
