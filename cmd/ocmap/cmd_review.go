@@ -124,13 +124,14 @@ func reviewText(w io.Writer, rows []store.ReviewRow) error {
 	}
 	fixable := false
 	for _, r := range rows {
-		fixable = fixable || r.Kind != store.ReviewPoint
+		fixable = fixable || r.Kind != store.ReviewPoint && r.Kind != store.ReviewPlaceholder
 	}
 	if !fixable {
 		_, err := fmt.Fprint(w, `
-What to do: the points were kept; check them in the sources (latitude and
-longitude swapped, a district's centre, or a typo). An alias (--aliases)
-helps only when a name means another district than the one listed.
+What to do: a point that disagrees with its name was kept, and the rows at a
+placeholder point were placed by their names; check them in the sources
+(latitude and longitude swapped, a district's centre, or a typo). An alias
+(--aliases) helps only when a name means another district than the one listed.
 `)
 		return err
 	}

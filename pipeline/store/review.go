@@ -14,6 +14,9 @@ const (
 	ReviewProvince  = "province only"   // kept in a province: the name is not one district
 	ReviewFuzzy     = "fuzzy"           // placed by a close spelling
 	ReviewPoint     = "point disagrees" // the point is in another district than the name
+	// ReviewPlaceholder is a point that rows of a file give to places in
+	// several districts: its rows were placed by their names.
+	ReviewPlaceholder = "placeholder point"
 )
 
 // ReviewSeeRejects is the Name of the unmatched line that counts rows whose
@@ -65,13 +68,18 @@ const reviewSQL = `WITH placed AS (
 	SELECT 4, '` + ReviewPoint + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, ''),
 		coalesce(match_method, ''), match_score, location_note, source_file, source_line
 	FROM placed WHERE location_note LIKE 'the point is in %'
+	UNION ALL
+	SELECT 5, '` + ReviewPlaceholder + `', regexp_extract(location_note, '^the point (\([^)]*\))', 1), coalesce(province_hint, ''),
+		'by name', '', NULL, regexp_extract(location_note, '^(.*): a placeholder, not where the event was', 1), source_file, source_line
+	FROM placed WHERE location_note LIKE 'the point (%): a placeholder, not where the event was%'
 ), grouped AS (
-	-- A point that disagrees is the same case whatever the province column
-	-- says ("FATA", "Fata"): those rows are one line, with the provinces listed.
-	SELECT ord, kind, name, CASE WHEN ord = 4 THEN array_to_string(list_sort(list_distinct(list(nullif(prov, '')))), ', ') ELSE gprov END AS prov,
+	-- A point that disagrees, or a placeholder point, is the same case
+	-- whatever the province column says ("FATA", "Fata"): those rows are one
+	-- line, with the provinces listed.
+	SELECT ord, kind, name, CASE WHEN ord >= 4 THEN array_to_string(list_sort(list_distinct(list(nullif(prov, '')))), ', ') ELSE gprov END AS prov,
 		result, method, note, count(*) AS n, coalesce(min(score), 0) AS score,
 		first(coalesce(source_file, '') || ':' || coalesce(CAST(source_line AS VARCHAR), '') ORDER BY source_file, source_line) AS example
-	FROM (SELECT *, CASE WHEN ord = 4 THEN '' ELSE prov END AS gprov FROM items) GROUP BY ord, kind, name, gprov, result, method, note
+	FROM (SELECT *, CASE WHEN ord >= 4 THEN '' ELSE prov END AS gprov FROM items) GROUP BY ord, kind, name, gprov, result, method, note
 ), ranked AS (
 	SELECT *, row_number() OVER (PARTITION BY ord ORDER BY n DESC, name, prov, result, note) AS rk FROM grouped
 )
@@ -82,7 +90,7 @@ ORDER BY ord, rk`
 // Review lists the place names a researcher should look at, to add aliases
 // for: names rejected as unknown, names kept in a province only, names
 // placed by a close spelling, and names whose district is not the one the
-// point is in. top limits the rows of each kind; 0 is all.
+// point is in, and placeholder points. top limits the rows of each kind; 0 is all.
 func (s *Store) Review(ctx context.Context, top int) ([]ReviewRow, error) {
 	rows, err := s.db.QueryContext(ctx, reviewSQL, top)
 	if err != nil {

@@ -40,6 +40,8 @@ func reviewStore(t *testing.T) *Store {
 		{"incidents", "Alpha", "North", "PK002", "Beta", "South", "point", 1, pointNote, 8},
 		{"context_events", "Alpha", "", "PK002", "Beta", "South", "point", 1, pointNote, 9},
 		{"context_events", "Alpha", "South", "PK002", "Beta", "South", "point", 1, pointNote, 10},
+		{"incidents", "Alpha", "North", "PK001", "Alpha", "North", "exact", 1, placeholderNote + "; placed by its name", 11},
+		{"incidents", "Beta", "FATA", "PK002", "Beta", "South", "exact", 1, placeholderNote + "; placed by its name", 12},
 	}
 	for _, x := range rows {
 		var code, name any
@@ -85,6 +87,9 @@ func reviewStore(t *testing.T) *Store {
 	return st
 }
 
+const placeholderNote = "the point (30.2000, 70.2000) is given to 2 rows of this file whose names lie in 2 districts (Alpha, Beta): " +
+	"a placeholder, not where the event was"
+
 func TestReview(t *testing.T) {
 	st := reviewStore(t)
 	const pointNote = `the point is in Beta but the name "Alpha" is Alpha: the point is kept`
@@ -97,6 +102,8 @@ func TestReview(t *testing.T) {
 		{Kind: ReviewFuzzy, Name: "Alfa", Province: "North", Count: 3, Result: "Alpha", Method: "fuzzy", Score: 0.95, Example: "ctx.csv:5"},
 		{Kind: ReviewFuzzy, Name: "Betta", Count: 1, Result: "Beta", Method: "fuzzy", Score: 0.93, Example: "in.csv:6"},
 		{Kind: ReviewPoint, Name: "Alpha", Province: "North, South", Count: 3, Result: "Beta", Method: "point", Score: 1, Note: pointNote, Example: "ctx.csv:9"},
+		{Kind: ReviewPlaceholder, Name: "(30.2000, 70.2000)", Province: "FATA, North", Count: 2, Result: "by name",
+			Note: "the point (30.2000, 70.2000) is given to 2 rows of this file whose names lie in 2 districts (Alpha, Beta)", Example: "in.csv:11"},
 	}
 	tests := []struct {
 		name string
@@ -104,7 +111,7 @@ func TestReview(t *testing.T) {
 		want []ReviewRow
 	}{
 		{"all", 0, all},
-		{"top 1", 1, []ReviewRow{all[0], all[3], all[4], all[6]}},
+		{"top 1", 1, []ReviewRow{all[0], all[3], all[4], all[6], all[7]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
