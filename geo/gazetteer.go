@@ -21,7 +21,9 @@ import (
 // Location precision of a [Match]. The values are those of
 // schemas.PrecisionDistrict, schemas.PrecisionProvince and
 // schemas.PrecisionCountry; geo is a leaf and cannot import schemas, so they
-// are repeated here: keep them equal.
+// are repeated here: keep them equal. PrecisionNone is the country's level:
+// a name that is the country (Method MethodCountry), or one that matched
+// nothing and gave no province (Method "").
 const (
 	PrecisionDistrict int8 = 3
 	PrecisionProvince int8 = 4
@@ -34,6 +36,9 @@ const (
 	MethodExact = "exact"
 	MethodAlias = "alias"
 	MethodFuzzy = "fuzzy"
+	// MethodCountry: the name is the country itself ("Pakistan",
+	// "nationwide") and no province is known.
+	MethodCountry = "country"
 )
 
 // Alias kinds, the kind column of the alias table.
@@ -147,7 +152,7 @@ type Match struct {
 	District  int    // index into Boundaries.Districts; -1 when not matched to a district
 	Province  string // the district's province, or the one the hint or name gives
 	Precision int8   // PrecisionDistrict, PrecisionProvince or PrecisionNone
-	Method    string // MethodPcode, MethodExact, MethodAlias, MethodFuzzy; "" when unmatched
+	Method    string // MethodPcode, MethodExact, MethodAlias, MethodFuzzy, MethodCountry; "" when unmatched
 	Score     float64
 	// HintIgnored is set when the name denotes exactly one district and that
 	// district is outside the hinted province: the name wins, since source
@@ -369,6 +374,12 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 		if hint == "" || hint == p {
 			return g.unmatched(p, nil)
 		}
+	}
+	if countryKeys[key] {
+		if hint != "" {
+			return g.unmatched(hint, nil)
+		}
+		return Match{District: -1, Precision: PrecisionNone, Method: MethodCountry, Score: 1}
 	}
 	if len([]rune(key)) < fuzzyMinRunes {
 		return g.unmatched(hint, nil)
@@ -614,6 +625,17 @@ var provinceKeys = func() map[string]string {
 		for _, n := range names {
 			m[nameKey(n)] = p
 		}
+	}
+	return m
+}()
+
+// countryKeys are the names of the country as a whole: a row that gives
+// one of them and no province is placed at the national level.
+var countryKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{"Pakistan", "Islamic Republic of Pakistan", "PAK", "All Pakistan", "Across Pakistan",
+		"Pakistan-wide", "Nationwide", "Nation-wide", "Countrywide", "Country-wide", "پاکستان", "ملک بھر", "پورا پاکستان"} {
+		m[nameKey(n)] = true
 	}
 	return m
 }()

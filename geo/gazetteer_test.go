@@ -167,6 +167,10 @@ func TestGazetteerMatch(t *testing.T) {
 		{"too short for fuzzy", "Swa", "KP", time.Time{}, want{-1, "", 0, PrecisionProvince, kp, 0}},
 		{"province as name", "Punjab", "", time.Time{}, want{-1, "", 0, PrecisionProvince, punjab, 0}},
 		{"province as name, Urdu", "بلوچستان", "", time.Time{}, want{-1, "", 0, PrecisionProvince, "Balochistan", 0}},
+		{"the country", "Pakistan", "", time.Time{}, want{-1, MethodCountry, 1, PrecisionNone, "", 0}},
+		{"the country, other words", "Nation-wide", "", time.Time{}, want{-1, MethodCountry, 1, PrecisionNone, "", 0}},
+		{"the country, Urdu", "پاکستان", "", time.Time{}, want{-1, MethodCountry, 1, PrecisionNone, "", 0}},
+		{"the country in a province", "Pakistan", "Sindh", time.Time{}, want{-1, "", 0, PrecisionProvince, sindh, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := g.Match(tc.input, tc.hint, tc.on)

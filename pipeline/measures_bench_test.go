@@ -46,7 +46,7 @@ func BenchmarkComputeMeasures(b *testing.B) {
 				total += n
 				cells = append(cells, store.Cell{District: d.Code, Province: d.Province, Category: cat,
 					Month: time.Date(2019+t/12, time.Month(1+t%12), 1, 0, 0, 0, 0, time.UTC), Incidents: n, Records: n,
-					ByPrecision: [4]int64{n, 0, 0, 0}})
+					ByPrecision: [5]int64{n, 0, 0, 0, 0}})
 			}
 		}
 	}

@@ -138,8 +138,8 @@ func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store
 
 // shares gives the shares of incidents placed by point, near a point and
 // by name; NaN without incidents.
-func shares(by [4]int64) (point, near, name float64) {
-	total := by[0] + by[1] + by[2] + by[3]
+func shares(by [5]int64) (point, near, name float64) {
+	total := by[0] + by[1] + by[2] + by[3] + by[4]
 	if total == 0 {
 		return math.NaN(), math.NaN(), math.NaN()
 	}

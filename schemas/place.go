@@ -8,6 +8,7 @@ const (
 	MethodAlias    = "alias"    // a spelling, old name, town or Urdu name of the gazetteer
 	MethodFuzzy    = "fuzzy"    // a close spelling, above the gazetteer's threshold
 	MethodProvince = "province" // no district: kept in its province only
+	MethodCountry  = "country"  // the name is the country: kept at national level only
 )
 
 // Notes on a row's location, stored in location_note.

@@ -70,7 +70,7 @@ type analysed struct {
 	Category     string
 	Province     string
 	MaxPrecision int      // incidents counted are located at precision 1 to this
-	Precision    [4]int64 // incidents by precision 1, 2, 3, 4 in the period
+	Precision    [5]int64 // incidents by precision 1, 2, 3, 4 and 6 in the period
 	Sources      []store.SourceShare
 }
 
@@ -194,6 +194,9 @@ func (a *analysed) header(w io.Writer, what string) {
 		if n := a.Precision[3]; n > 0 {
 			fmt.Fprintf(w, ", province only %.1f%%", 100*float64(n)/t)
 		}
+		if n := a.Precision[4]; n > 0 {
+			fmt.Fprintf(w, ", country only %.1f%%", 100*float64(n)/t)
+		}
 		fmt.Fprintln(w)
 	}
 	if ps := store.PrecisionScope(a.MaxPrecision); ps != "" {
@@ -215,7 +218,10 @@ func (a *analysed) header(w io.Writer, what string) {
 		fmt.Fprintf(w, "records by source: %s\n", strings.Join(parts, ", "))
 	}
 	for _, p := range sortedKeys(a.Unallocated) {
-		if n := a.Unallocated[p]; n > 0 {
+		switch n := a.Unallocated[p]; {
+		case n > 0 && p == "":
+			fmt.Fprintf(w, "%s incidents are placed in Pakistan only (national level) and are in no province's or district's figures\n", commas(n))
+		case n > 0:
 			fmt.Fprintf(w, "%s incidents in %s are placed in the province only and are in no district's figures\n", commas(n), p)
 		}
 	}

@@ -46,8 +46,10 @@ naming it in (when the row has no usable point), and how: the district's
 code or name (pcode, exact), an alias of ocmap's table or of --aliases
 (alias), or a close spelling (fuzzy, with its Jaro-Winkler score). A name
 that is not one district is kept in its province when that is known
-(precision 4), else rejected (precision 6); the closest districts are
-listed (those scoring 0.80 or more).
+(precision 4), else rejected; the closest districts are listed (those
+scoring 0.80 or more). A name of the whole country ("Pakistan",
+"nationwide") with no province keeps the row at national level only
+(precision 6, method country).
 
 Names are the arguments, or with none (or "-") standard input, one a line.
 --province constrains the names as a source's province column does; a name
@@ -59,7 +61,7 @@ Use it to check an alias file before an ingest, or to see why 'ocmap review'
 lists a name. The exit code is 0 even when names do not match.
 
 --format json writes one object a line: input, district_code, district,
-province, precision (3 district, 4 province, 6 none), method, score,
+province, precision (3 district, 4 province, 6 country or none), method, score,
 candidates (when not matched, or fuzzy: district_code, district, province,
 score) and hint_ignored (when true).
 
@@ -153,7 +155,11 @@ func shown(m geo.Match) []geo.Candidate {
 	return out
 }
 
-func precisionName(p int8) string {
+func precisionName(p int8, method string) string {
+	switch {
+	case method == geo.MethodCountry:
+		return "country"
+	}
 	switch p {
 	case geo.PrecisionDistrict:
 		return "district"
@@ -176,13 +182,17 @@ func matchText(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
 		sb.WriteString("no district")
 	}
 	prov := m.Province
-	if prov == "" {
+	if prov == "" && m.Method != geo.MethodCountry {
 		prov = "province unknown"
+	} else if prov == "" {
+		prov = "Pakistan"
 	}
-	fmt.Fprintf(&sb, ", %s; precision %d (%s)", prov, m.Precision, precisionName(m.Precision))
+	fmt.Fprintf(&sb, ", %s; precision %d (%s)", prov, m.Precision, precisionName(m.Precision, m.Method))
 	switch {
 	case m.District >= 0:
 		fmt.Fprintf(&sb, ", %s %.2f", m.Method, m.Score)
+	case m.Method == geo.MethodCountry:
+		sb.WriteString(", the country: kept at national level")
 	case len(m.Candidates) > 0 && m.Candidates[0].Score == 1:
 		sb.WriteString(", not one district")
 	default:

@@ -154,6 +154,10 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 		return err
 	}
 	for _, u := range tot.Unallocated {
+		if u.Province == "" {
+			fmt.Fprintf(w, "%s incidents are placed in Pakistan only (national level, unallocated to a province)\n", commas(u.Incidents))
+			continue
+		}
 		fmt.Fprintf(w, "%s incidents in %s are placed in the province only (unallocated to a district)\n", commas(u.Incidents), u.Province)
 	}
 	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). Rejected rows in the database: %s.\n", commas(tot.Rejected))

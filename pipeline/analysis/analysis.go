@@ -83,7 +83,7 @@ type District struct {
 
 	Incidents, Records, Victims int64
 	Quantity, AmountPKR         float64
-	ByPrecision                 [4]int64 // incidents by location precision 1, 2, 3, 4
+	ByPrecision                 [5]int64 // incidents by location precision 1, 2, 3, 4 and 6
 
 	Population     int64   // in PopulationYear, the census year nearest the period's end; 0 unknown
 	PopulationYear int     //

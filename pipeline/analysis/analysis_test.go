@@ -40,7 +40,7 @@ func TestAnalyse(t *testing.T) {
 	var cells []store.Cell
 	add := func(d string, mo time.Time, n int64) {
 		cells = append(cells, store.Cell{District: d, Category: "drug_trafficking", Month: mo, Incidents: n, Records: n,
-			ByPrecision: [4]int64{n, 0, 0, 0}})
+			ByPrecision: [5]int64{n, 0, 0, 0, 0}})
 	}
 	// D0 rises 1, 2, 3 over the period; D4 has 10 a month; the rest 1 in
 	// January. Base (October to December 2023): D0 had 2.

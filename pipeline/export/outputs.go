@@ -26,7 +26,7 @@ import (
 
 // dataQuality is what the report says of how the figures were made.
 type dataQuality struct {
-	Precision [4]int64 // incidents by location precision 1, 2, 3, 4 in the period
+	Precision [5]int64 // incidents by location precision 1, 2, 3, 4 and 6 in the period
 	Sources   []store.SourceShare
 	Rejects   []rejectCount
 }

@@ -54,7 +54,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 {{range .Links}}<tr><td>{{.A}}</td><td class="l">{{.B}}</td><td>{{.Spearman}}</td><td>{{.CLQ}}</td><td>{{.BA}}</td></tr>
 {{end}}</table>
 <h2>Data quality</h2>
-<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}} (those are in no district's figures).{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
+<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
 <table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
 <table><tr><th>rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
 <h2>Disclosure control</h2>
@@ -105,6 +105,7 @@ func writeReport(w *writer, d *data) error {
 		Links                                                     []linkView
 		Quality                                                   struct {
 			Point, Near, Name, Province string
+			Country                     string // "" when no incident is placed at national level only
 			Sources                     any
 			Rejects                     any
 		}
@@ -155,8 +156,11 @@ func writeReport(w *writer, d *data) error {
 		v.Precision = fmt.Sprintf("1-%d", d.opt.MaxPrecision)
 	}
 	p := d.dq.Precision
-	total := p[0] + p[1] + p[2] + p[3]
+	total := p[0] + p[1] + p[2] + p[3] + p[4]
 	v.Quality.Point, v.Quality.Near, v.Quality.Name, v.Quality.Province = pct(p[0], total), pct(p[1], total), pct(p[2], total), pct(p[3], total)
+	if p[4] > 0 {
+		v.Quality.Country = pct(p[4], total)
+	}
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
 	if d.opt.Internal {
 		v.Disclosure = "INTERNAL VERSION: no cell is suppressed. Do not publish."

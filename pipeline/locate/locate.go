@@ -173,6 +173,10 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		}
 		return p
 	}
+	if m.Method == geo.MethodCountry {
+		return schemas.Placement{District: -1, Precision: schemas.PrecisionCountry, Method: schemas.MethodCountry, Score: 1,
+			Note: outside + "the name is the country: kept at national level", OK: true}
+	}
 	cands := candidates(m)
 	if m.Province != "" {
 		note := fmt.Sprintf("%sthe name %s is not one district", outside, quote(q.Hint))

@@ -58,6 +58,14 @@ func TestPlaceReal(t *testing.T) {
 		{name: "a province only", q: schemas.PlaceQuery{Province: []byte("KPK")}, precision: 4, method: "province", province: "Khyber Pakhtunkhwa",
 			note: "no district name: kept in the province"},
 		{name: "unknown", q: schemas.PlaceQuery{Hint: []byte("Atlantis")}, field: schemas.FieldDistrictHint, reason: "unknown district name"},
+		{name: "the country", q: schemas.PlaceQuery{Hint: []byte("Pakistan")}, precision: 6, method: "country",
+			note: "the name is the country: kept at national level"},
+		{name: "the country in Urdu", q: schemas.PlaceQuery{Hint: []byte("پاکستان")}, precision: 6, method: "country",
+			note: "the name is the country: kept at national level"},
+		{name: "the country with a province", q: schemas.PlaceQuery{Hint: []byte("Pakistan"), Province: []byte("Punjab")}, precision: 4,
+			method: "province", province: "Punjab", note: `the name "Pakistan" is not one district: kept in the province`},
+		{name: "the country and a point", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("nationwide")},
+			district: "Lahore", precision: 1, method: "point"},
 		{name: "nothing", q: schemas.PlaceQuery{}, field: schemas.FieldLat, reason: "no coordinates and no district name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,14 +26,16 @@ type CellFilter struct {
 }
 
 // Cell is one district, category and month of district_month. District is
-// "" for incidents placed in a province only.
+// "" for incidents placed in a province only, and Province "" too for those
+// placed at national level only.
 type Cell struct {
 	District, Province, Category string
 	Month                        time.Time
 	Incidents, Records, Victims  int64
 	Quantity, AmountPKR          float64
-	// ByPrecision counts the incidents by location precision 1, 2, 3, 4.
-	ByPrecision [4]int64
+	// ByPrecision counts the incidents by location precision 1, 2, 3, 4
+	// and, last, 6 (country only).
+	ByPrecision [5]int64
 }
 
 // KeepPrecision returns cells whose incidents count only those located at
@@ -42,10 +44,11 @@ type Cell struct {
 // district_month already holds such cells, so that the period of the data
 // does not change with the filter. Records, Victims, Quantity and
 // AmountPKR are not split by precision in district_month and stay those of
-// all the cell's incidents. A max of 0, or 4 or more, keeps every incident
-// and returns cells itself; otherwise cells is left untouched.
+// all the cell's incidents. A max of 0, or 4 or more, keeps every incident,
+// those placed at national level only (precision 6) too, and returns cells
+// itself; otherwise cells is left untouched.
 func KeepPrecision(cells []Cell, max int) []Cell {
-	if max <= 0 || max >= len(Cell{}.ByPrecision) {
+	if max <= 0 || max >= 4 {
 		return cells
 	}
 	out := make([]Cell, len(cells))
@@ -116,7 +119,7 @@ func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
 				Category: strings.Clone(str(2).Value(k)),
 				Month:    month.Value(k).ToTime(), Incidents: i64(4).Value(k), Records: i64(5).Value(k), Victims: i64(6).Value(k),
 				Quantity: f64(7).Value(k), AmountPKR: f64(8).Value(k),
-				ByPrecision: [4]int64{i64(9).Value(k), i64(10).Value(k), i64(11).Value(k), i64(12).Value(k)}})
+				ByPrecision: [5]int64{i64(9).Value(k), i64(10).Value(k), i64(11).Value(k), i64(12).Value(k), i64(13).Value(k)}})
 		}
 	}
 	return out, rdr.Err()
@@ -128,7 +131,7 @@ const cellColumns = `coalesce(district_code, ''), coalesce(province, ''), catego
 	CAST(incidents AS BIGINT), CAST(coalesce(records, incidents) AS BIGINT), CAST(coalesce(victims, 0) AS BIGINT),
 	CAST(coalesce(quantity, 0) AS DOUBLE), CAST(coalesce(amount_pkr, 0) AS DOUBLE),
 	CAST(coalesce(by_point, 0) AS BIGINT), CAST(coalesce(by_near, 0) AS BIGINT), CAST(coalesce(by_name, 0) AS BIGINT),
-	CAST(coalesce(by_province, 0) AS BIGINT)`
+	CAST(coalesce(by_province, 0) AS BIGINT), CAST(coalesce(by_country, 0) AS BIGINT)`
 
 func cells(ctx context.Context, q querier, f CellFilter) ([]Cell, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+cellColumns+`
@@ -144,7 +147,8 @@ func cells(ctx context.Context, q querier, f CellFilter) ([]Cell, error) {
 	for rows.Next() {
 		var c Cell
 		if err := rows.Scan(&c.District, &c.Province, &c.Category, &c.Month, &c.Incidents, &c.Records, &c.Victims,
-			&c.Quantity, &c.AmountPKR, &c.ByPrecision[0], &c.ByPrecision[1], &c.ByPrecision[2], &c.ByPrecision[3]); err != nil {
+			&c.Quantity, &c.AmountPKR, &c.ByPrecision[0], &c.ByPrecision[1], &c.ByPrecision[2], &c.ByPrecision[3],
+			&c.ByPrecision[4]); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

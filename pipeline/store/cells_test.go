@@ -11,21 +11,23 @@ func TestKeepPrecision(t *testing.T) {
 	jan := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	cells := []Cell{
 		{District: "G1", Category: "drug_trafficking", Month: jan, Incidents: 10, Records: 12, Victims: 3, Quantity: 2.5,
-			ByPrecision: [4]int64{4, 3, 2, 1}},
+			ByPrecision: [5]int64{4, 3, 2, 1, 0}},
 		{District: "", Province: "Punjab", Category: "cybercrime", Month: jan, Incidents: 7, Records: 7,
-			ByPrecision: [4]int64{0, 0, 0, 7}},
+			ByPrecision: [5]int64{0, 0, 0, 7, 0}},
+		{District: "", Province: "", Category: "terror_financing", Month: jan, Incidents: 5, Records: 5,
+			ByPrecision: [5]int64{0, 0, 0, 0, 5}},
 	}
 	tests := []struct {
 		name      string
 		max       int
 		incidents []int64
-		by        [][4]int64
+		by        [][5]int64
 	}{
-		{"no filter, 0", 0, []int64{10, 7}, [][4]int64{{4, 3, 2, 1}, {0, 0, 0, 7}}},
-		{"no filter, 4", 4, []int64{10, 7}, [][4]int64{{4, 3, 2, 1}, {0, 0, 0, 7}}},
-		{"district named or better", 3, []int64{9, 0}, [][4]int64{{4, 3, 2, 0}, {0, 0, 0, 0}}},
-		{"near or better", 2, []int64{7, 0}, [][4]int64{{4, 3, 0, 0}, {0, 0, 0, 0}}},
-		{"points", 1, []int64{4, 0}, [][4]int64{{4, 0, 0, 0}, {0, 0, 0, 0}}},
+		{"no filter, 0", 0, []int64{10, 7, 5}, [][5]int64{{4, 3, 2, 1, 0}, {0, 0, 0, 7, 0}, {0, 0, 0, 0, 5}}},
+		{"no filter, 4", 4, []int64{10, 7, 5}, [][5]int64{{4, 3, 2, 1, 0}, {0, 0, 0, 7, 0}, {0, 0, 0, 0, 5}}},
+		{"district named or better", 3, []int64{9, 0, 0}, [][5]int64{{4, 3, 2, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}}},
+		{"near or better", 2, []int64{7, 0, 0}, [][5]int64{{4, 3, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}}},
+		{"points", 1, []int64{4, 0, 0}, [][5]int64{{4, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,7 +53,7 @@ func TestKeepPrecision(t *testing.T) {
 	if got, want := cells[0].Incidents, int64(10); got != want {
 		t.Errorf("KeepPrecision changed its input: incidents %d, want %d", got, want)
 	}
-	if got, want := cells[0].ByPrecision, [4]int64{4, 3, 2, 1}; got != want {
+	if got, want := cells[0].ByPrecision, [5]int64{4, 3, 2, 1, 0}; got != want {
 		t.Errorf("KeepPrecision changed its input: by precision %v, want %v", got, want)
 	}
 }

@@ -29,6 +29,9 @@ var groupsDDL = []string{
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS province VARCHAR`,
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_near BIGINT`,
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_province BIGINT`,
+	// Rows placed at national level only (precision 6) have neither
+	// district_code nor province.
+	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS by_country BIGINT`,
 	// Victims: the victims column, or for canonical human trafficking rows,
 	// whose quantity counts victims, the quantity.
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS victims BIGINT`,
@@ -397,6 +400,7 @@ func (r *Run) summarize(ctx context.Context) error {
 				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name,
 				count(*) FILTER (WHERE p AND location_precision = 2) AS by_near,
 				count(*) FILTER (WHERE p AND location_precision = 4) AS by_province,
+				count(*) FILTER (WHERE p AND location_precision = 6) AS by_country,
 				sum(victims) FILTER (WHERE p) AS v_given,
 				sum(CAST(round(quantity) AS BIGINT)) FILTER (WHERE p AND victims IS NULL) AS v_quantity
 			FROM (
@@ -405,9 +409,9 @@ func (r *Run) summarize(ctx context.Context) error {
 				FROM ` + from + `)
 			GROUP BY ALL`,
 		`INSERT INTO district_month (district_code, province, category, month, incidents, quantity, amount_pkr,
-				by_point, by_name, by_near, by_province, records, victims)
+				by_point, by_name, by_near, by_province, by_country, records, victims)
 			SELECT district_code, province, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
-				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(records),
+				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(by_country), sum(records),
 				-- The victims column, or for canonical trafficking rows the
 				-- quantity, which counts victims there.
 				CASE WHEN category = 'human_trafficking' AND (sum(v_given) IS NOT NULL OR sum(v_quantity) IS NOT NULL)

@@ -43,7 +43,8 @@ type Totals struct {
 	LastMonth      time.Time
 	Rejected, Runs int64
 	// Unallocated counts, per province, the incidents placed in a province
-	// only: they are in Incidents but in no district's row.
+	// only: they are in Incidents but in no district's row. Province "" is
+	// the incidents placed at national level only.
 	Unallocated []ProvinceCount
 }
 
@@ -115,7 +116,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 		return nil, Totals{}, err
 	}
 	t.FirstMonth, t.LastMonth = first.Time, last.Time
-	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, '?'), sum(m.incidents) FROM district_month m`+where+`
+	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, ''), sum(m.incidents) FROM district_month m`+where+`
 		AND m.district_code IS NULL GROUP BY 1 HAVING sum(m.incidents) > 0 ORDER BY 2 DESC, 1`, args[:3]...)
 	if err != nil {
 		return nil, Totals{}, err
