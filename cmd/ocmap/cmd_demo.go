@@ -90,7 +90,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	}
 	printIngestReport(env.Stdout, rep)
 	fmt.Fprintln(env.Stdout, "\n3/5 summary: top 10 districts")
-	so := &summaryOptions{DB: dbPath, Top: 10, Format: "table"}
+	so := &summaryOptions{DB: dbPath, Top: 10, Format: "table", MaxPrecision: 4}
 	if err := runSummary(ctx, env, so, nil); err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 
 type summaryOptions struct {
 	DB, Category, From, To, Format string
-	Top                            int
+	Top, MaxPrecision              int
 }
 
 func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
@@ -30,13 +30,14 @@ func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM (inclusive)")
 	fs.IntVar(&o.Top, "top", 20, "number of districts to show; 0 for all")
 	fs.StringVar(&o.Format, "format", "table", "output format: table, csv or json")
+	fs.IntVar(&o.MaxPrecision, "max-precision", 4, "count only incidents located at precision 1 to N (1 point, 2 near, 3 district name, 4 all)")
 }
 
 func init() {
 	var o summaryOptions
 	register(&Command{
 		Name:  "summary",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--format table|csv|json]",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--format table|csv|json]",
 		Short: "rank districts by incidents, per category and period",
 		Long: `Ranks districts by the number of incidents in the period, with the count per
 category, the total quantity (kg of drugs, victims) and amount (PKR), and how
@@ -47,6 +48,10 @@ one source, or one seizure that two sources report (same category and
 district, dates within 3 days, points within 10 km, quantities or amounts
 within 20%). The database keeps every record, the links in incident_groups
 and the per-source counts in district_month_sources.
+
+--max-precision N counts only incidents located at precision 1 to N (1 exact
+point, 2 near a point, 3 district named; 4, the default, counts all); kg,
+PKR and source records stay those of every incident.
 
 Examples:
   ocmap summary --db crime.duckdb
@@ -96,12 +101,16 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if o.Top < 0 {
 		return usagef("--top must be 0 or more")
 	}
+	if o.MaxPrecision < 1 || o.MaxPrecision > 4 {
+		return usagef("--max-precision must be from 1 to 4")
+	}
 	st, err := store.OpenReadOnly(ctx, o.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top})
+	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top,
+		MaxPrecision: o.MaxPrecision})
 	if err != nil {
 		return err
 	}
@@ -126,7 +135,9 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 		period = tot.FirstMonth.Format("2006-01") + " to " + tot.LastMonth.Format("2006-01")
 	}
 	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n", commas(tot.Incidents), scope, period, tot.Districts)
-	if dup := tot.Records - tot.Incidents; dup > 0 {
+	if ps := store.PrecisionScope(o.MaxPrecision); ps != "" {
+		fmt.Fprintf(w, "(counting %s; kg, PKR and source records are of every incident)\n", ps)
+	} else if dup := tot.Records - tot.Incidents; dup > 0 {
 		fmt.Fprintf(w, "(%s source records: %s are duplicates or other sources' records of the same incidents, counted once)\n",
 			commas(tot.Records), commas(dup))
 	}
@@ -221,11 +232,15 @@ func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot st
 		Category  string         `json:"category,omitempty"`
 		From      string         `json:"from,omitempty"`
 		To        string         `json:"to,omitempty"`
+		MaxPrec   int            `json:"max_precision,omitempty"`
 		Incidents int64          `json:"incidents"`
 		Records   int64          `json:"records"`
 		Districts int64          `json:"districts_with_incidents"`
 		Rows      []jsonDistrict `json:"districts"`
 	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
+	if o.MaxPrecision < 4 {
+		out.MaxPrec = o.MaxPrecision // absent: every incident
+	}
 	for _, r := range rows {
 		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,
 			ByCategory: map[string]int64{}, Quantity: r.Quantity, AmountPKR: r.AmountPKR, ByPoint: r.ByPoint, ByName: r.ByName,

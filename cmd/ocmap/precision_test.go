@@ -248,6 +248,48 @@ func TestAnalystMaxPrecision(t *testing.T) {
 	}
 }
 
+// TestSummaryMaxPrecision: summary ranks by the incidents of the kept
+// precisions, and says so.
+func TestSummaryMaxPrecision(t *testing.T) {
+	db, _ := precisionDB(t)
+	for _, c := range []struct {
+		name   string
+		args   []string
+		g4, g5 string
+		note   bool
+	}{
+		{"all", nil, "21", "4", false},
+		{"names and better", []string{"--max-precision", "3"}, "21", "4", true},
+		{"exact", []string{"--max-precision", "1"}, "15", "0", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := ocmap(append([]string{"summary", "--db", db, "--format", "csv", "--top", "0"}, c.args...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, r := range recs[1:] {
+				got[r[1]] = r[4] // incidents
+			}
+			if got["G4"] != c.g4 || got["G5"] != c.g5 {
+				t.Errorf("G4 %s, G5 %s; want %s, %s\n%s", got["G4"], got["G5"], c.g4, c.g5, stdout)
+			}
+			_, table, _ := ocmap(append([]string{"summary", "--db", db}, c.args...)...)
+			if got, want := strings.Contains(table, "(counting incidents located at precision"), c.note; got != want {
+				t.Errorf("the table says the filter: %v, want %v\n%s", got, want, table)
+			}
+			_, js, _ := ocmap(append([]string{"summary", "--db", db, "--format", "json"}, c.args...)...)
+			if got, want := strings.Contains(js, `"max_precision"`), c.note; got != want {
+				t.Errorf("json has max_precision: %v, want %v\n%s", got, want, js)
+			}
+		})
+	}
+}
+
 // TestMaxPrecisionUsage checks that every command refuses a precision
 // outside 1 to 4 as a usage error naming the flag.
 func TestMaxPrecisionUsage(t *testing.T) {
@@ -257,6 +299,7 @@ func TestMaxPrecisionUsage(t *testing.T) {
 		{"export", "--db", db, "--out", filepath.Join(dir, "out")},
 		{"bulletin", "--db", db, "--month", "2024-01", "--out", filepath.Join(dir, "out")},
 		{"heatmap", "--db", db},
+		{"summary", "--db", db},
 	} {
 		for _, p := range []string{"0", "5"} {
 			code, _, stderr := ocmap(append(cmd, "--max-precision", p)...)

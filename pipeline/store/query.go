@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ocmap/ocmap/schemas"
@@ -16,6 +17,10 @@ type SummaryQuery struct {
 	Category string    // empty for all four
 	From, To time.Time // first days of months, inclusive; zero for open
 	Top      int       // 0 for all districts
+	// MaxPrecision counts only incidents located at precision 1 to
+	// MaxPrecision (see KeepPrecision); 0 or 4 counts all. Records,
+	// quantities and amounts are of every incident.
+	MaxPrecision int
 }
 
 // SummaryRow is one district's totals in the query's scope.
@@ -72,6 +77,12 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 		}
 	}
 	args = append(args, refYear)
+	// district_month, with incidents counting the kept precisions only.
+	months := "district_month"
+	if q.MaxPrecision >= 1 && q.MaxPrecision <= 3 {
+		kept := []string{"coalesce(by_point, 0)", "coalesce(by_near, 0)", "coalesce(by_name, 0)"}[:q.MaxPrecision]
+		months = `(SELECT * REPLACE (` + strings.Join(kept, " + ") + ` AS incidents) FROM district_month)`
+	}
 	rows, err := s.db.QueryContext(ctx, `WITH pop AS (
 			SELECT district_code, year, population FROM population
 			QUALIFY row_number() OVER (PARTITION BY district_code ORDER BY abs(year - $4), year) = 1)
@@ -84,7 +95,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 			coalesce(sum(m.quantity), 0), coalesce(sum(m.amount_pkr), 0),
 			sum(m.by_point), sum(m.by_name),
 			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0)
-		FROM district_month m JOIN districts d USING (district_code) LEFT JOIN pop p USING (district_code)`+where+`
+		FROM `+months+` m JOIN districts d USING (district_code) LEFT JOIN pop p USING (district_code)`+where+`
 		GROUP BY d.district_code, d.district_name, d.province ORDER BY 4 DESC, 1`+limit, args...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("store: %s: summary: %w", s.Path, err)
@@ -111,12 +122,12 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	var first, last sql.NullTime
 	err = s.db.QueryRowContext(ctx, `SELECT coalesce(sum(m.incidents), 0), coalesce(sum(m.records), 0),
 			count(DISTINCT m.district_code) FILTER (WHERE m.incidents > 0),
-			min(m.month), max(m.month) FROM district_month m`+where, args[:3]...).Scan(&t.Incidents, &t.Records, &t.Districts, &first, &last)
+			min(m.month), max(m.month) FROM `+months+` m`+where, args[:3]...).Scan(&t.Incidents, &t.Records, &t.Districts, &first, &last)
 	if err != nil {
 		return nil, Totals{}, err
 	}
 	t.FirstMonth, t.LastMonth = first.Time, last.Time
-	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, ''), sum(m.incidents) FROM district_month m`+where+`
+	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, ''), sum(m.incidents) FROM `+months+` m`+where+`
 		AND m.district_code IS NULL GROUP BY 1 HAVING sum(m.incidents) > 0 ORDER BY 2 DESC, 1`, args[:3]...)
 	if err != nil {
 		return nil, Totals{}, err
