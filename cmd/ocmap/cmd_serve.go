@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,9 +37,10 @@ func init() {
 		Usage: "--db FILE [--addr 127.0.0.1:8080] [--boundaries FILE.geojson]",
 		Short: "a local web page of district heatmaps (read-only)",
 		Long: `Serves a web page for analysts at http://ADDR/: choose a category, a metric
-(count, rate, EB rate, change, trend, Gi*, Local Moran), a period and a
-province, and see the district map, the districts ranked, and how the
-incidents were located. The same numbers as 'ocmap heatmap'.
+(count, rate, EB rate, change, trend, Gi*, Local Moran), a period, a
+province and how precisely incidents must be located (as --max-precision),
+and see the district map, the districts ranked, and how the incidents were
+located. The same numbers as 'ocmap heatmap'.
 
 It listens on 127.0.0.1 (this computer only) unless --addr says otherwise,
 opens the database read-only and answers GET requests only: nothing can be
@@ -136,9 +138,13 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 		}
 		return def
 	}
+	prec, err := strconv.Atoi(get("precision", "4"))
+	if err != nil || prec < 1 || prec > 4 {
+		return nil, 0, usagef("precision %q: want 1 to 4", q.Get("precision"))
+	}
 	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
 		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha,
-		MaxPrecision: 4}
+		MaxPrecision: prec}
 	metric := get("metric", "count")
 	for i, m := range metrics {
 		if m.name == metric {
@@ -238,6 +244,7 @@ td.l,th.l{text-align:left}pre{white-space:pre-wrap;color:#4d4d4d}.err{color:#c81
 <label>From <input name="from" value="{{.From}}" placeholder="YYYY-MM" size="8"></label>
 <label>To <input name="to" value="{{.To}}" placeholder="YYYY-MM" size="8"></label>
 <label>Province <input name="province" value="{{.Province}}" size="12"></label>
+<label>Located <select name="precision">{{range .Precisions}}<option value="{{.Value}}"{{if eq .Value $.Precision}} selected{{end}}>{{.Text}}</option>{{end}}</select></label>
 <button>Show</button></form>
 {{if .Error}}<p class="err">{{.Error}}</p>{{else}}
 <pre>{{.Header}}</pre>
@@ -262,7 +269,12 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := map[string]any{"DB": s.db, "Categories": append(schemas.Categories(), "all"),
 		"Category": q.Get("category"), "Metric": q.Get("metric"), "From": q.Get("from"), "To": q.Get("to"),
-		"Province": q.Get("province"), "Query": r.URL.RawQuery}
+		"Province": q.Get("province"), "Query": r.URL.RawQuery, "Precision": q.Get("precision"),
+		"Precisions": []struct{ Value, Text string }{{"4", "all incidents"}, {"3", "district named or better"},
+			{"2", "point near a place or better"}, {"1", "exact points only"}}}
+	if v["Precision"] == "" {
+		v["Precision"] = "4"
+	}
 	var names []string
 	for _, m := range metrics {
 		names = append(names, m.name)

@@ -26,7 +26,8 @@ func TestServe(t *testing.T) {
 	os.WriteFile(mapPath, []byte(gridMap()), 0o644)
 	in := filepath.Join(dir, "in.csv")
 	os.WriteFile(in, []byte("incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
-		"1,drug_trafficking,x,2024-01-10,32.5,70.5,,S,,,\n2,drug_trafficking,x,2024-01-11,32.5,70.5,,S,,,\n3,cybercrime,x,2024-01-12,31.5,71.5,,S,,,\n"), 0o644)
+		"1,drug_trafficking,x,2024-01-10,32.5,70.5,,S,,,\n2,drug_trafficking,x,2024-01-11,32.5,70.5,,S,,,\n3,cybercrime,x,2024-01-12,31.5,71.5,,S,,,\n"+
+		"4,cybercrime,x,2024-01-13,,,Grid 5,S,,,\n"), 0o644)
 	db := filepath.Join(dir, "crime.duckdb")
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
@@ -69,8 +70,20 @@ func TestServe(t *testing.T) {
 			Value float64 `json:"value"`
 		} `json:"districts"`
 	}
-	if err := json.Unmarshal([]byte(body), &js); code != http.StatusOK || err != nil || js.Districts[0].Code != "G5" || js.Districts[0].Value != 1 {
+	if err := json.Unmarshal([]byte(body), &js); code != http.StatusOK || err != nil || js.Districts[0].Code != "G5" || js.Districts[0].Value != 2 {
 		t.Errorf("GET /heatmap.json: %d %v %s", code, err, body[:min(200, len(body))])
+	}
+	// Exact points only: G5's incident placed by its name is left out.
+	code, body = get("/heatmap.json?category=cybercrime&metric=count&precision=1")
+	if err := json.Unmarshal([]byte(body), &js); code != http.StatusOK || err != nil || js.Districts[0].Code != "G5" || js.Districts[0].Value != 1 {
+		t.Errorf("GET /heatmap.json?precision=1: %d %v %s", code, err, body[:min(200, len(body))])
+	}
+	if code, body = get("/?precision=3"); code != http.StatusOK || !strings.Contains(body, `<option value="3" selected>district named or better</option>`) ||
+		!strings.Contains(body, "counting incidents located at precision 1-3 only") {
+		t.Errorf("GET /?precision=3: %d, no selected option or header", code)
+	}
+	if code, _ = get("/heatmap.json?precision=9"); code != http.StatusBadRequest {
+		t.Errorf("GET /heatmap.json?precision=9: %d, want 400", code)
 	}
 	if code, body = get("/map.svg?metric=rate"); code != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
 		t.Errorf("GET /map.svg: %d", code)
