@@ -336,14 +336,29 @@ func toJSON(d analysis.District) districtJSON {
 		LisaI: jsonNum(d.LisaI), LisaP: jsonNum(d.LisaP), Lisa: d.Lisa, SharePoint: share(d.ByPrecision[0]), ShareName: share(d.ByPrecision[2])}
 }
 
-// meta is what a JSON answer says of itself.
+// meta is what a JSON answer says of itself: "unallocated" counts per
+// province the incidents placed in the province only, and "country_only"
+// those placed in Pakistan only (absent when there are none).
 func (a *analysed) meta() map[string]any {
-	return map[string]any{
+	unallocated := map[string]int64{}
+	var country int64
+	for p, n := range a.Unallocated {
+		if p == "" {
+			country = n
+			continue
+		}
+		unallocated[p] = n
+	}
+	m := map[string]any{
 		"category": a.Category, "province": a.Province,
 		"from": a.Period.From.Format("2006-01"), "to": a.Period.To.Format("2006-01"),
 		"base_from": a.Base.From.Format("2006-01"), "base_to": a.Base.To.Format("2006-01"),
-		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": a.Unallocated,
+		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": unallocated,
 		"located": map[string]int64{"point": a.Precision[0], "near": a.Precision[1], "name": a.Precision[2], "province": a.Precision[3]},
 		"sources": a.Sources, "max_precision": a.MaxPrecision,
 	}
+	if country > 0 {
+		m["country_only"] = country
+	}
+	return m
 }

@@ -227,19 +227,35 @@ type jsonDistrict struct {
 	Rate       *float64         `json:"rate_per_100k,omitempty"`
 }
 
+type jsonProvinceCount struct {
+	Province  string `json:"province"`
+	Incidents int64  `json:"incidents"`
+}
+
 func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) error {
 	out := struct {
-		Category  string         `json:"category,omitempty"`
-		From      string         `json:"from,omitempty"`
-		To        string         `json:"to,omitempty"`
-		MaxPrec   int            `json:"max_precision,omitempty"`
-		Incidents int64          `json:"incidents"`
-		Records   int64          `json:"records"`
-		Districts int64          `json:"districts_with_incidents"`
-		Rows      []jsonDistrict `json:"districts"`
+		Category  string `json:"category,omitempty"`
+		From      string `json:"from,omitempty"`
+		To        string `json:"to,omitempty"`
+		MaxPrec   int    `json:"max_precision,omitempty"`
+		Incidents int64  `json:"incidents"`
+		Records   int64  `json:"records"`
+		Districts int64  `json:"districts_with_incidents"`
+		// Incidents placed in a province only, and in Pakistan only: in
+		// "incidents" but in no district's row.
+		Unallocated []jsonProvinceCount `json:"unallocated,omitempty"`
+		CountryOnly int64               `json:"country_only,omitempty"`
+		Rows        []jsonDistrict      `json:"districts"`
 	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
 	if o.MaxPrecision < 4 {
 		out.MaxPrec = o.MaxPrecision // absent: every incident
+	}
+	for _, u := range tot.Unallocated {
+		if u.Province == "" {
+			out.CountryOnly = u.Incidents
+		} else {
+			out.Unallocated = append(out.Unallocated, jsonProvinceCount{u.Province, u.Incidents})
+		}
 	}
 	for _, r := range rows {
 		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,

@@ -43,6 +43,22 @@ func TestCountryLevel(t *testing.T) {
 			t.Errorf("summary: exit %d, no %q in\n%s%s", code, want, stdout, stderr)
 		}
 	}
+	code, stdout, stderr = ocmap("summary", "--db", db, "--format", "json")
+	for _, want := range []string{`"unallocated": [
+    {
+      "province": "Punjab",
+      "incidents": 1
+    }
+  ],
+  "country_only": 2,`} {
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("summary json: exit %d, no %q in\n%s%s", code, want, stdout, stderr)
+		}
+	}
+	code, stdout, stderr = ocmap("heatmap", "--db", db, "--boundaries", mapPath, "--format", "json")
+	if want := `"country_only":2`; code != exitOK || !strings.Contains(strings.ReplaceAll(stdout, " ", ""), want) {
+		t.Errorf("heatmap json: exit %d, no %q in\n%.600s%s", code, want, stdout, stderr)
+	}
 	code, stdout, stderr = ocmap("heatmap", "--db", db, "--boundaries", mapPath)
 	if want := "2 incidents are placed in Pakistan only (national level) and are in no province's or district's figures\n"; code != exitOK || !strings.Contains(stdout, want) {
 		t.Errorf("heatmap: exit %d, no %q in\n%s%s", code, want, stdout, stderr)
