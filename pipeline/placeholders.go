@@ -17,8 +17,9 @@ import (
 // point: one pair of coordinates that rows of a file give for places their
 // names put in two or more districts, such as one point for every event in
 // the tribal areas. Such a point says where none of those events was, so a
-// row there is placed by its name (precision 3); a row without a name that
-// the gazetteer places keeps only the province of the point (precision 4).
+// row there is placed by its name (precision 3); a row whose name is not one
+// district keeps the province its name gives, and a row with no usable name
+// the province of the point (precision 4).
 // Every row at the point says so in location_note. A point only one
 // district's names use is left alone: there the point wins, as anywhere.
 // It returns how many rows it placed anew.
