@@ -211,82 +211,59 @@ func TestBulletinMaxPrecision(t *testing.T) {
 	}
 }
 
-// TestAnalystMaxPrecision checks heatmap counts and header under the filter.
+// TestAnalystMaxPrecision checks the counts of heatmap and summary under
+// the filter, and that their tables say so.
 func TestAnalystMaxPrecision(t *testing.T) {
 	db, _ := precisionDB(t)
-	for _, c := range []struct {
-		name   string
-		args   []string
-		g4, g5 string
-		header bool
+	for _, cmd := range []struct {
+		name    string
+		csv     []string // arguments for CSV
+		codeCol int      // the CSV column of the district code; incidents are column 4
+		says    string   // what the table says when the filter is on
+		json    bool     // the JSON has max_precision only when it filters
 	}{
-		{"all", nil, "21", "4", false},
-		{"names and better", []string{"--max-precision", "3"}, "21", "4", true},
-		{"exact", []string{"--max-precision", "1"}, "15", "0", true},
+		{"heatmap", []string{"--metric", "count", "--format", "csv"}, 0, "counting incidents located at precision", false},
+		{"summary", []string{"--format", "csv", "--top", "0"}, 1, "(counting incidents located at precision", true},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			code, stdout, stderr := ocmap(append([]string{"heatmap", "--db", db, "--metric", "count", "--format", "csv"}, c.args...)...)
-			if code != exitOK {
-				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-			}
-			recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]string{}
-			for _, r := range recs[1:] {
-				got[r[0]] = r[4] // incidents
-			}
-			if got["G4"] != c.g4 || got["G5"] != c.g5 {
-				t.Errorf("G4 %s, G5 %s; want %s, %s\n%s", got["G4"], got["G5"], c.g4, c.g5, stdout)
-			}
-			_, table, _ := ocmap(append([]string{"heatmap", "--db", db, "--metric", "count"}, c.args...)...)
-			if got, want := strings.Contains(table, "counting incidents located at precision"), c.header; got != want {
-				t.Errorf("header says the filter: %v, want %v\n%s", got, want, table)
-			}
-		})
-	}
-}
-
-// TestSummaryMaxPrecision: summary ranks by the incidents of the kept
-// precisions, and says so.
-func TestSummaryMaxPrecision(t *testing.T) {
-	db, _ := precisionDB(t)
-	for _, c := range []struct {
-		name   string
-		args   []string
-		g4, g5 string
-		note   bool
-	}{
-		{"all", nil, "21", "4", false},
-		{"names and better", []string{"--max-precision", "3"}, "21", "4", true},
-		{"exact", []string{"--max-precision", "1"}, "15", "0", true},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			code, stdout, stderr := ocmap(append([]string{"summary", "--db", db, "--format", "csv", "--top", "0"}, c.args...)...)
-			if code != exitOK {
-				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
-			}
-			recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]string{}
-			for _, r := range recs[1:] {
-				got[r[1]] = r[4] // incidents
-			}
-			if got["G4"] != c.g4 || got["G5"] != c.g5 {
-				t.Errorf("G4 %s, G5 %s; want %s, %s\n%s", got["G4"], got["G5"], c.g4, c.g5, stdout)
-			}
-			_, table, _ := ocmap(append([]string{"summary", "--db", db}, c.args...)...)
-			if got, want := strings.Contains(table, "(counting incidents located at precision"), c.note; got != want {
-				t.Errorf("the table says the filter: %v, want %v\n%s", got, want, table)
-			}
-			_, js, _ := ocmap(append([]string{"summary", "--db", db, "--format", "json"}, c.args...)...)
-			if got, want := strings.Contains(js, `"max_precision"`), c.note; got != want {
-				t.Errorf("json has max_precision: %v, want %v\n%s", got, want, js)
-			}
-		})
+		for _, c := range []struct {
+			name   string
+			args   []string
+			g4, g5 string
+			filter bool
+		}{
+			{"all", nil, "21", "4", false},
+			{"names and better", []string{"--max-precision", "3"}, "21", "4", true},
+			{"exact", []string{"--max-precision", "1"}, "15", "0", true},
+		} {
+			t.Run(cmd.name+" "+c.name, func(t *testing.T) {
+				args := append([]string{cmd.name, "--db", db}, c.args...)
+				code, stdout, stderr := ocmap(append(args, cmd.csv...)...)
+				if code != exitOK {
+					t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+				}
+				recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]string{}
+				for _, r := range recs[1:] {
+					got[r[cmd.codeCol]] = r[4] // incidents
+				}
+				if got["G4"] != c.g4 || got["G5"] != c.g5 {
+					t.Errorf("G4 %s, G5 %s; want %s, %s\n%s", got["G4"], got["G5"], c.g4, c.g5, stdout)
+				}
+				_, table, _ := ocmap(args...)
+				if got, want := strings.Contains(table, cmd.says), c.filter; got != want {
+					t.Errorf("the table says the filter: %v, want %v\n%s", got, want, table)
+				}
+				if cmd.json {
+					_, js, _ := ocmap(append(args, "--format", "json")...)
+					if got, want := strings.Contains(js, `"max_precision"`), c.filter; got != want {
+						t.Errorf("json has max_precision: %v, want %v\n%s", got, want, js)
+					}
+				}
+			})
+		}
 	}
 }
 
