@@ -58,8 +58,8 @@ func (o *analysisOptions) open(ctx context.Context, args []string, formats ...st
 	if !slices.Contains(formats, o.Format) {
 		return nil, usagef("unknown format %q (%s)", o.Format, strings.Join(formats, ", "))
 	}
-	if o.MaxPrecision < 1 || o.MaxPrecision > 4 {
-		return nil, usagef("--max-precision must be from 1 to 4")
+	if err := checkMaxPrecision(o.MaxPrecision); err != nil {
+		return nil, err
 	}
 	return store.OpenReadOnly(ctx, o.DB)
 }

@@ -15,6 +15,14 @@ import (
 // maxPrecisionHelp is the help line of --max-precision in every command.
 const maxPrecisionHelp = "count only incidents located at precision 1 to N (1 point, 2 near a place, 3 district named, 4 province only: all)"
 
+// checkMaxPrecision refuses a --max-precision outside 1 to 4.
+func checkMaxPrecision(n int) error {
+	if n < 1 || n > 4 {
+		return usagef("--max-precision must be from 1 to 4")
+	}
+	return nil
+}
+
 type exportOptions struct {
 	DB, Out, From, To, Classes string
 	MinCell                    int64
@@ -103,8 +111,9 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 		return usagef("--classes %q: want quantile or jenks", o.Classes)
 	case o.Width < 400:
 		return usagef("--width must be 400 or more")
-	case o.MaxPrecision < 1 || o.MaxPrecision > 4:
-		return usagef("--max-precision must be from 1 to 4")
+	}
+	if err := checkMaxPrecision(o.MaxPrecision); err != nil {
+		return err
 	}
 	from, err := parseMonth("from", o.From)
 	if err != nil {
@@ -188,8 +197,9 @@ Example:
 				return usagef("unexpected argument %q", args[0])
 			case o.MinCell < 1:
 				return usagef("--min-cell must be 1 or more")
-			case o.MaxPrecision < 1 || o.MaxPrecision > 4:
-				return usagef("--max-precision must be from 1 to 4")
+			}
+			if err := checkMaxPrecision(o.MaxPrecision); err != nil {
+				return err
 			}
 			month, err := parseMonth("month", o.Month)
 			if err != nil {

@@ -30,7 +30,7 @@ func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM (inclusive)")
 	fs.IntVar(&o.Top, "top", 20, "number of districts to show; 0 for all")
 	fs.StringVar(&o.Format, "format", "table", "output format: table, csv or json")
-	fs.IntVar(&o.MaxPrecision, "max-precision", 4, "count only incidents located at precision 1 to N (1 point, 2 near, 3 district name, 4 all)")
+	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 }
 
 func init() {
@@ -101,8 +101,8 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if o.Top < 0 {
 		return usagef("--top must be 0 or more")
 	}
-	if o.MaxPrecision < 1 || o.MaxPrecision > 4 {
-		return usagef("--max-precision must be from 1 to 4")
+	if err := checkMaxPrecision(o.MaxPrecision); err != nil {
+		return err
 	}
 	st, err := store.OpenReadOnly(ctx, o.DB)
 	if err != nil {
