@@ -20,7 +20,6 @@ type PointRow struct {
 	District           string // the district the point is in
 	Hint, ProvinceHint string // the place and province names as written
 	On                 time.Time
-	Disputed           bool // the row's name is in another district
 }
 
 // chunkRows is about how many rows DisputedPoints hands over at a time
@@ -83,10 +82,10 @@ func (r *Run) DisputedPoints(ctx context.Context, fn func([]PointRow) error) err
 func (r *Run) pointRows(ctx context.Context, table, points string, chunk int64) ([]PointRow, error) {
 	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(`
 		SELECT t.source_file, t.source_line, t.lon, t.lat, t.district_code, t.district_hint, t.province_hint,
-			t.occurred_on, coalesce(ends_with(t.location_note, $2), false)
+			t.occurred_on
 		FROM %s t JOIN %s d ON t.source_file = d.source_file AND t.lat = d.lat AND t.lon = d.lon
-		WHERE t.run_id = $1 AND t.location_precision = 1 AND d.chunk = $3
-		ORDER BY t.source_file, t.lat, t.lon, t.source_line`, table, points), r.ID, schemas.NotePointKept, chunk)
+		WHERE t.run_id = $1 AND t.location_precision = 1 AND d.chunk = $2
+		ORDER BY t.source_file, t.lat, t.lon, t.source_line`, table, points), r.ID, chunk)
 	if err != nil {
 		return nil, fmt.Errorf("store: points of %s: %w", table, err)
 	}
@@ -96,7 +95,7 @@ func (r *Run) pointRows(ctx context.Context, table, points string, chunk int64) 
 		p := PointRow{Table: table}
 		var hint, prov sql.NullString
 		var on sql.NullTime
-		if err := rows.Scan(&p.File, &p.Line, &p.Lon, &p.Lat, &p.District, &hint, &prov, &on, &p.Disputed); err != nil {
+		if err := rows.Scan(&p.File, &p.Line, &p.Lon, &p.Lat, &p.District, &hint, &prov, &on); err != nil {
 			return nil, err
 		}
 		p.Hint, p.ProvinceHint, p.On = hint.String, prov.String, on.Time

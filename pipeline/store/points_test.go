@@ -58,7 +58,7 @@ func TestDisputedPoints(t *testing.T) {
 	err = r.DisputedPoints(ctx, func(rows []PointRow) error {
 		s := ""
 		for _, p := range rows {
-			s += fmt.Sprintf("%s:%d %.1f %q %v; ", p.File, p.Line, p.Lon, p.Hint, p.Disputed)
+			s += fmt.Sprintf("%s:%d %.1f %q; ", p.File, p.Line, p.Lon, p.Hint)
 		}
 		calls = append(calls, s)
 		// Move every row handed over to Beta, by name.
@@ -73,8 +73,8 @@ func TestDisputedPoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`a.csv:2 70.2 "Alpha" false; a.csv:3 70.2 "Beta" true; a.csv:4 70.2 "" false; `,
-		`a.csv:5 70.4 "Beta" true; a.csv:6 70.4 "Alpha" false; `,
+		`a.csv:2 70.2 "Alpha"; a.csv:3 70.2 "Beta"; a.csv:4 70.2 ""; `,
+		`a.csv:5 70.4 "Beta"; a.csv:6 70.4 "Alpha"; `,
 	}
 	if !reflect.DeepEqual(calls, want) {
 		t.Errorf("chunks:\n%q\nwant\n%q", calls, want)
