@@ -93,7 +93,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.OpenReadOnly(ctx, opt.DB)
+	st, err := store.OpenExport(ctx, opt.DB)
 	if err != nil {
 		return nil, err
 	}

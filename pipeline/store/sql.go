@@ -4,10 +4,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // Result is the answer to an ad hoc query, every value as text ("" for
@@ -25,11 +32,50 @@ type Value struct {
 	Num  bool // a number: JSON writes it bare
 }
 
-// Query runs one statement on a database opened with OpenReadOnly, so it
-// cannot change anything, and returns at most limit rows (0: all) with
-// whether more were left out.
+// ErrNotAQuery is returned by Query on a sealed store for a statement that
+// is not a query.
+var ErrNotAQuery = errors.New("store: the database is read-only")
+
+// queryKinds are the statements a sealed store runs: they read and write
+// nothing but their answer. DESCRIBE, SHOW and SUMMARIZE are SELECTs to
+// DuckDB.
+var queryKinds = map[duckdb.StmtType]bool{
+	duckdb.STATEMENT_TYPE_SELECT:  true,
+	duckdb.STATEMENT_TYPE_EXPLAIN: true,
+}
+
+// stmtNames names the refused statements in errors.
+var stmtNames = map[duckdb.StmtType]string{
+	duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE",
+	duckdb.STATEMENT_TYPE_DELETE: "DELETE", duckdb.STATEMENT_TYPE_CREATE: "CREATE",
+	duckdb.STATEMENT_TYPE_ALTER: "ALTER", duckdb.STATEMENT_TYPE_DROP: "DROP",
+	duckdb.STATEMENT_TYPE_COPY: "COPY", duckdb.STATEMENT_TYPE_EXPORT: "EXPORT DATABASE",
+	duckdb.STATEMENT_TYPE_ATTACH: "ATTACH", duckdb.STATEMENT_TYPE_DETACH: "DETACH",
+	duckdb.STATEMENT_TYPE_LOAD: "INSTALL or LOAD", duckdb.STATEMENT_TYPE_EXTENSION: "extension",
+	duckdb.STATEMENT_TYPE_SET: "SET", duckdb.STATEMENT_TYPE_VARIABLE_SET: "SET VARIABLE",
+	duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA", duckdb.STATEMENT_TYPE_TRANSACTION: "transaction",
+	duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_CALL: "CALL",
+	duckdb.STATEMENT_TYPE_PREPARE: "PREPARE", duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE",
+	duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE", duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE FUNCTION",
+	duckdb.STATEMENT_TYPE_MULTI: "several statements",
+}
+
+// Query runs one statement and returns at most limit rows (0: all) with
+// whether more were left out. On a store opened with OpenReadOnly it runs
+// one query (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) and refuses
+// anything else before running it.
 func (s *Store) Query(ctx context.Context, q string, limit int) (*Result, bool, error) {
-	rows, err := s.db.QueryContext(ctx, q)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: %s: %w", s.Path, err)
+	}
+	defer conn.Close()
+	if s.sealed {
+		if err := checkQuery(ctx, conn, q); err != nil {
+			return nil, false, fmt.Errorf("%w: %s", err, s.Path)
+		}
+	}
+	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: %s: %w", s.Path, err)
 	}
@@ -65,6 +111,50 @@ func (s *Store) Query(ctx context.Context, q string, limit int) (*Result, bool, 
 		res.Rows = append(res.Rows, row)
 	}
 	return res, false, rows.Err()
+}
+
+// checkQuery prepares q, which DuckDB refuses for more than one statement,
+// and accepts it only if it is a query.
+func checkQuery(ctx context.Context, conn *sql.Conn, q string) error {
+	return conn.Raw(func(dc any) error {
+		pc, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return errors.New("store: cannot inspect statements")
+		}
+		st, err := pc.PrepareContext(ctx, q)
+		if err != nil {
+			msg := err.Error()
+			switch {
+			case strings.Contains(msg, "multiple statements"):
+				return fmt.Errorf("%w: give one query at a time", ErrNotAQuery)
+			case strings.Contains(msg, "disabled by configuration") || strings.Contains(msg, "Permission Error"):
+				// DuckDB refuses file access while binding, before it
+				// tells the statement's kind: name it from its first word.
+				if w := strings.ToUpper(strings.Fields(q)[0]); slices.Contains([]string{"COPY", "EXPORT", "ATTACH", "INSTALL", "LOAD", "IMPORT"}, w) {
+					return fmt.Errorf("%w: ocmap sql runs queries only (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); %s is refused", ErrNotAQuery, w)
+				}
+				return fmt.Errorf("%w: ocmap sql reads the database only; reading other files (read_csv, read_parquet, ...) is turned off", ErrNotAQuery)
+			}
+			return fmt.Errorf("store: %w", err)
+		}
+		defer st.Close()
+		ds, ok := st.(*duckdb.Stmt)
+		if !ok {
+			return errors.New("store: cannot inspect statements")
+		}
+		kind, err := ds.StatementType()
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if queryKinds[kind] {
+			return nil
+		}
+		name := stmtNames[kind]
+		if name == "" {
+			name = "this statement"
+		}
+		return fmt.Errorf("%w: ocmap sql runs queries only (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); %s is refused", ErrNotAQuery, name)
+	})
 }
 
 func text(v any) Value {

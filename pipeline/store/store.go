@@ -8,6 +8,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -89,6 +90,7 @@ type Store struct {
 	db     *sql.DB
 	Path   string
 	closed bool
+	sealed bool // opened by OpenReadOnly: Query runs queries only
 }
 
 // Options tune DuckDB for a run.
@@ -97,11 +99,19 @@ type Options struct {
 	Threads     int    // 0 keeps DuckDB's default
 }
 
+// noExtensions keeps DuckDB from downloading or loading extensions on its
+// own: a file that is not DuckDB's (a SQLite file given as --db) would
+// otherwise make it fetch a reader from the internet.
+var noExtensions = []string{"autoinstall_known_extensions=false", "autoload_known_extensions=false"}
+
 // Open opens or creates the database at path for writing.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if err := checkMagic(path); err != nil {
+		return nil, err
+	}
 	// Insertion order carries no meaning for incidents, and keeping it makes
 	// DuckDB insert on one thread.
-	params := []string{"preserve_insertion_order=false"}
+	params := append([]string{"preserve_insertion_order=false"}, noExtensions...)
 	if opt.MemoryLimit != "" {
 		params = append(params, "memory_limit="+opt.MemoryLimit)
 	}
@@ -129,21 +139,77 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// OpenReadOnly opens an existing database for queries.
+// OpenReadOnly opens an existing database for queries, sealed: the file is
+// opened read-only, DuckDB may touch no other file (no COPY ... TO, ATTACH,
+// EXPORT DATABASE, read_csv, INSTALL or LOAD), and no statement can lift
+// that, since the configuration is locked. Query refuses anything but a
+// query.
 func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	return openReadOnly(ctx, path, true)
+}
+
+// OpenExport opens an existing database read-only for the export, which
+// lets DuckDB write the files it is asked to (the Parquet table). It is not
+// for user-written SQL.
+func OpenExport(ctx context.Context, path string) (*Store, error) {
+	return openReadOnly(ctx, path, false)
+}
+
+func openReadOnly(ctx context.Context, path string, sealed bool) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%w: %s (run `ocmap ingest --db %s ...` first)", ErrNoDatabase, path, path)
 	}
-	s, err := open(ctx, path+"?access_mode=read_only", path)
+	if err := checkMagic(path); err != nil {
+		return nil, err
+	}
+	params := append([]string{"access_mode=read_only"}, noExtensions...)
+	if sealed {
+		params = append(params, "enable_external_access=false", "lock_configuration=true")
+	}
+	s, err := open(ctx, path+"?"+strings.Join(params, "&"), path)
 	if err != nil {
 		return nil, err
 	}
+	s.sealed = sealed
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'incidents'`).Scan(&n); err != nil || n == 0 {
 		s.Close()
 		return nil, fmt.Errorf("%w: %s has no incidents table", ErrNotOcmapDatabase, path)
 	}
 	return s, nil
+}
+
+// checkMagic refuses a file that exists but is not a DuckDB database before
+// DuckDB sees it: DuckDB would try to read a SQLite file through an
+// extension, or say something less clear. An empty or missing file is
+// fine (a new database).
+func checkMagic(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // a new database; DuckDB reports what else is wrong
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := io.ReadFull(f, head)
+	if n == 0 {
+		return nil
+	}
+	// DuckDB's main header: 8 bytes of checksum, then "DUCK".
+	if n >= 12 && string(head[8:12]) == "DUCK" {
+		return nil
+	}
+	kind := "an unknown kind of file"
+	switch {
+	case strings.HasPrefix(string(head[:n]), "SQLite format 3"):
+		kind = "a SQLite database"
+	case n >= 4 && string(head[:4]) == "PAR1":
+		kind = "a Parquet file"
+	case n >= 2 && head[0] == 0x1f && head[1] == 0x8b:
+		kind = "a gzip file"
+	case n >= 2 && head[0] == 'P' && head[1] == 'K':
+		kind = "a zip (or XLSX) file"
+	}
+	return fmt.Errorf("%w: %s is %s, not a DuckDB database; give --db a new file name or an ocmap database", ErrNotOcmapDatabase, path, kind)
 }
 
 func open(ctx context.Context, dsn, path string) (*Store, error) {
