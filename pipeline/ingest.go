@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"sync"
@@ -99,8 +100,26 @@ type Timings struct {
 const MaxShownRejects = 10
 
 // Ingest reads every input into the database as one run: all of it commits,
-// or none of it does.
+// or none of it does. A database that the run created is removed when it
+// fails, so a failed first ingest leaves nothing behind.
 func Ingest(ctx context.Context, cfg Config) (*Report, error) {
+	_, statErr := os.Stat(cfg.DB)
+	created := errors.Is(statErr, fs.ErrNotExist)
+	rep, err := ingest(ctx, cfg)
+	if err != nil && created {
+		RemoveDB(cfg.DB)
+	}
+	return rep, err
+}
+
+// RemoveDB removes a database file and the files DuckDB keeps beside it.
+func RemoveDB(path string) {
+	for _, p := range []string{path, path + ".wal", path + ".tmp"} {
+		os.RemoveAll(p)
+	}
+}
+
+func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
 	if len(cfg.Inputs) == 0 && cfg.Population == "" {
 		return nil, ErrNoInput

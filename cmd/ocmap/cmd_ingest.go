@@ -5,8 +5,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"time"
@@ -155,6 +157,11 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if !o.Quiet {
 		progress = env.Stderr
 		fmt.Fprintf(env.Stderr, "boundaries: %s (%d districts)\n", b.Path, len(b.Districts))
+	}
+	// A database that this run creates is removed if the run fails or is
+	// stopped (pipeline.Ingest does it on failure; this, on a hard stop).
+	if _, err := os.Stat(o.DB); errors.Is(err, fs.ErrNotExist) {
+		defer onAbort(func() { pipeline.RemoveDB(o.DB) })()
 	}
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,

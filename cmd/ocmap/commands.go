@@ -9,7 +9,9 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -103,8 +105,65 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	done := make(chan struct{})
+	defer close(done)
+	go watchdog(ctx, done, stderr, cmd.Name)
 	err := cmd.Run(ctx, env, fs.Args())
 	return exitCode(stderr, cmd, err)
+}
+
+// abortGrace is how long a command has to return after SIGINT or SIGTERM
+// before the watchdog ends the process, so that every command stops
+// within a second even in a step that does not watch its context.
+const abortGrace = 800 * time.Millisecond
+
+// abortHooks undo what a command has begun (a database file it created)
+// when the watchdog ends the process. An ingest's transaction needs no
+// hook: DuckDB discards an uncommitted run when the process ends.
+var abortHooks struct {
+	sync.Mutex
+	next int
+	fns  map[int]func()
+}
+
+// onAbort registers fn to run if the watchdog ends the process; the
+// returned func unregisters it.
+func onAbort(fn func()) (remove func()) {
+	abortHooks.Lock()
+	defer abortHooks.Unlock()
+	if abortHooks.fns == nil {
+		abortHooks.fns = map[int]func(){}
+	}
+	abortHooks.next++
+	id := abortHooks.next
+	abortHooks.fns[id] = fn
+	return func() {
+		abortHooks.Lock()
+		defer abortHooks.Unlock()
+		delete(abortHooks.fns, id)
+	}
+}
+
+// watchdog waits for a signal (ctx done) and then gives the command
+// abortGrace to return before it runs the abort hooks and exits.
+func watchdog(ctx context.Context, done <-chan struct{}, stderr io.Writer, name string) {
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+	}
+	select {
+	case <-done:
+	case <-time.After(abortGrace):
+		// The hooks run with the lock held, so that a command finishing at
+		// this moment cannot unregister one half-way.
+		abortHooks.Lock()
+		for _, fn := range abortHooks.fns {
+			fn()
+		}
+		fmt.Fprintf(stderr, "ocmap %s: interrupted; nothing was changed\n", name)
+		os.Exit(exitCancelled)
+	}
 }
 
 func exitCode(stderr io.Writer, cmd *Command, err error) int {
