@@ -373,7 +373,8 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		return fr, fmt.Errorf("input %s: %w", path, err)
 	}
 	fr.Replaced, err = run.FinishFile(ctx, store.FileStats{
-		Path: path, SHA256: fr.SHA256, Bytes: fr.Bytes, Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
+		Path: path, SHA256: fr.SHA256, ContentSHA256: f.ContentDigest(), Bytes: fr.Bytes,
+		Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
 	})
 	return fr, err
 }

@@ -141,7 +141,8 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		return fr, fmt.Errorf("input %s: %w", path, err)
 	}
 	fr.Replaced, err = run.FinishFile(ctx, store.FileStats{
-		Path: path, SHA256: fr.SHA256, Bytes: fr.Bytes, Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
+		Path: path, SHA256: fr.SHA256, ContentSHA256: f.ContentDigest(), Bytes: fr.Bytes,
+		Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
 	})
 	return fr, err
 }

@@ -428,6 +428,13 @@ func TestIngestAgain(t *testing.T) {
 	f := newFixture(t)
 	f.ingest(t, f.small)
 	copied := writeFile(t, f.dir, "small copy.csv", smallCSV())
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(smallCSV()))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gz := writeFile(t, f.dir, "small.csv.gz", buf.String())
 
 	steps := []struct {
 		name     string
@@ -438,6 +445,8 @@ func TestIngestAgain(t *testing.T) {
 	}{
 		{"same file", f.small, []store.Replaced{{RunID: 1, Path: f.small, Rows: 8}}, smallIncidents(2), f.small},
 		{"same content, other name", copied, []store.Replaced{{RunID: 2, Path: f.small, Rows: 8}}, smallIncidents(3), copied},
+		{"same content, gzipped", gz, []store.Replaced{{RunID: 3, Path: copied, Rows: 8}}, smallIncidents(4), gz},
+		{"plain again after the gzip", f.small, []store.Replaced{{RunID: 4, Path: gz, Rows: 8}}, smallIncidents(5), f.small},
 	}
 	for i, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

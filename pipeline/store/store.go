@@ -83,6 +83,7 @@ var ddl = []string{
 	`CREATE TABLE IF NOT EXISTS ingest_files (
 		run_id BIGINT, source_file VARCHAR, sha256 VARCHAR, bytes BIGINT,
 		rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, replaced_by BIGINT)`,
+	`ALTER TABLE ingest_files ADD COLUMN IF NOT EXISTS content_sha256 VARCHAR`,
 }
 
 // Store is an open ocmap database.
@@ -373,8 +374,11 @@ func (r *Run) InsertStream(ctx context.Context, table string, rdr array.RecordRe
 
 // FileStats describes one ingested file.
 type FileStats struct {
-	Path                     string
-	SHA256                   string
+	Path   string
+	SHA256 string
+	// ContentSHA256 is the digest of the decompressed text: the same rows
+	// plain and gzipped are one file.
+	ContentSHA256            string
 	Bytes                    int64
 	Read, Accepted, Rejected int64
 }
@@ -388,11 +392,17 @@ type Replaced struct {
 }
 
 // FinishFile records a file of this run. Rows from earlier ingests of the
-// same content (same SHA-256) are deleted, so ingesting a file again never
-// double counts.
+// same content (same SHA-256 of the decompressed text, whatever the file's
+// name or compression) are deleted, so ingesting a file again never double
+// counts.
 func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
+	if f.ContentSHA256 == "" {
+		f.ContentSHA256 = f.SHA256
+	}
+	// Files recorded before content digests had only sha256, which is the
+	// content's for a plain file.
 	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
-		WHERE sha256 = ? AND replaced_by IS NULL ORDER BY run_id`, f.SHA256)
+		WHERE coalesce(content_sha256, sha256) = ? AND replaced_by IS NULL ORDER BY run_id`, f.ContentSHA256)
 	if err != nil {
 		return nil, err
 	}
@@ -428,8 +438,9 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 			return nil, err
 		}
 	}
-	_, err = r.conn.ExecContext(ctx, `INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
-		r.ID, f.Path, f.SHA256, f.Bytes, f.Read, f.Accepted, f.Rejected)
+	_, err = r.conn.ExecContext(ctx, `INSERT INTO ingest_files (run_id, source_file, sha256, bytes,
+		rows_read, rows_accepted, rows_rejected, replaced_by, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+		r.ID, f.Path, f.SHA256, f.Bytes, f.Read, f.Accepted, f.Rejected, f.ContentSHA256)
 	return prev, err
 }
 
