@@ -494,3 +494,94 @@ Parachinar,Kurram,KP,place,,,
 	// Kuram Agency     Kurram     fuzzy  0.96 precision 3
 	// Karachi          -                 0.00 precision 4
 }
+
+// TestGazetteerNameClasses matches classes of spellings, not single names,
+// with no alias table at all: compass letters, upper and lower parts of a
+// district the file does not split, cantonments, and vowel and doubled
+// letter variants; and refuses every near miss that two districts share.
+func TestGazetteerNameClasses(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, d := range [][3]string{
+		{"PK501", "North Waziristan", "Khyber Pakhtunkhwa"},
+		{"PK502", "South Waziristan", "Khyber Pakhtunkhwa"},
+		{"PK503", "Kurram", "Khyber Pakhtunkhwa"},
+		{"PK504", "Hangu", "Khyber Pakhtunkhwa"},
+		{"PK505", "Upper Dir", "Khyber Pakhtunkhwa"},
+		{"PK506", "Lower Dir", "Khyber Pakhtunkhwa"},
+		{"PK507", "D. I. Khan", "Khyber Pakhtunkhwa"},
+		{"PK508", "Kulat", "Khyber Pakhtunkhwa"},
+		{"PK601", "Lahore", "Punjab"},
+		{"PK602", "Dera Ghazi Khan", "Punjab"},
+		{"PK701", "Karachi West", "Sindh"},
+		{"PK702", "Karachi East", "Sindh"},
+		{"PK801", "Kalat", "Balochistan"},
+	} {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		x := float64(60 + i)
+		fmt.Fprintf(&sb, `{"type":"Feature","properties":{"ADM2_PCODE":%q,"ADM2_EN":%q,"ADM1_EN":%q},`+
+			`"geometry":{"type":"Polygon","coordinates":[[[%g,30],[%g,30],[%g,31],[%g,31],[%g,30]]]}}`,
+			d[0], d[1], d[2], x, x+1, x+1, x, x)
+	}
+	sb.WriteString("]}")
+	b, err := Read(strings.NewReader(sb.String()), "classes", Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := NewGazetteer(b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		input, hint string
+		want        string // district name; "" for no district
+		method      string
+	}{
+		{"S. Waziristan", "FATA", "South Waziristan", MethodExact},
+		{"S Waziristan", "", "South Waziristan", MethodExact},
+		{"N. Waziristan Agency", "", "North Waziristan", MethodExact},
+		{"Waziristan", "FATA", "", ""}, // North or South: never a guess
+		{"N.W.F.P.", "", "", ""},       // the province, not North W...
+		{"Lower Kurram Agency", "FATA", "Kurram", MethodSubdivision},
+		{"Upper Kurram", "", "Kurram", MethodSubdivision},
+		{"Kurram Lower Tehsil", "KPK", "Kurram", MethodSubdivision},
+		{"Lower Dir", "", "Lower Dir", MethodExact},
+		{"Dir", "", "", ""},
+		{"Upper Waziristan", "", "", ""}, // its base is no one district
+		{"Lahore Cantt", "Punjab", "Lahore", MethodExact},
+		{"Lahore Cantt.", "", "Lahore", MethodExact},
+		{"Cantonment Lahore", "", "Lahore", MethodExact},
+		{"Hungu", "KPK", "Hangu", MethodFuzzy},
+		{"Hungu", "", "Hangu", MethodFuzzy},
+		{"Kurum Agency", "FATA", "Kurram", MethodFuzzy},
+		// The consonants of Kalat and Kulat: only a province settles it.
+		{"Kelat", "", "", ""},
+		{"Kelat", "Balochistan", "Kalat", MethodFuzzy},
+		// Six districts are Karachi; a close score is never a match.
+		{"Karachi", "Sindh", "", ""},
+		// A wrong province hint does not make a near miss a match.
+		{"D.G Khan", "KPK", "", ""},
+	} {
+		t.Run(tc.input+"/"+tc.hint, func(t *testing.T) {
+			m := g.Match(tc.input, tc.hint, time.Time{})
+			got := ""
+			if m.District >= 0 {
+				got = b.Districts[m.District].Name
+			}
+			if got != tc.want || m.Method != tc.method {
+				t.Errorf("Match(%q, %q) = %q by %q, want %q by %q (%+v)", tc.input, tc.hint, got, m.Method, tc.want, tc.method, m.Candidates)
+			}
+		})
+	}
+}
+
+func TestConsonantSkeleton(t *testing.T) {
+	for in, want := range map[string]string{"hangu": "hng", "hungu": "hng", "kurram": "krm", "kuram": "krm",
+		"abbottabad": "abtbd", "nowshera": "nwshr", "ڈیرہ": "ڈیرہ"} {
+		if got := consonantSkeleton(in); got != want {
+			t.Errorf("consonantSkeleton(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
