@@ -500,6 +500,13 @@ func consonantSkeleton(key string) string {
 	return string(b)
 }
 
+// NormalizedProvince is NormalizeProvince for a province as written in a
+// source, memoised; "" when unknown.
+func (g *Gazetteer) NormalizedProvince(s string) string { return g.province(s) }
+
+// ProvinceOf returns the normalised province of district i, "" unknown.
+func (g *Gazetteer) ProvinceOf(i int) string { return g.prov[i] }
+
 // province is NormalizeProvince, memoised: a source has few distinct
 // province spellings and every row carries one.
 func (g *Gazetteer) province(s string) string {

@@ -127,6 +127,9 @@ func day(on int32) time.Time {
 func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte, on int32) geo.Match) schemas.Placement {
 	if q.HasPoint {
 		if i := l.ix.Locate(orb.Point{q.Lon, q.Lat}); i >= 0 {
+			if p, ok := l.otherProvince(q, i, match); ok {
+				return p
+			}
 			p := schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 			if len(q.Hint) > 0 {
 				if m := match(q.Hint, q.Province, q.On); m.District >= 0 && m.District != i {
@@ -194,6 +197,42 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		reason += " (" + cands + ")"
 	}
 	return schemas.Placement{Field: field, Reason: reason}
+}
+
+// otherProvince checks a point against the province the row states. A
+// point in another province is not trusted when the row's own name places
+// it in the stated one: swapped coordinates that land in the stated
+// province are taken first (precision 1), else the row is placed by its
+// name (precision 3). ok is false when the point stands: no province
+// stated, the point in it, or no name that places the row there (the
+// point is then kept, and the name rule notes any disagreement).
+func (l *Locator) otherProvince(q *schemas.PlaceQuery, i int, match func(hint, province []byte, on int32) geo.Match) (schemas.Placement, bool) {
+	if len(q.Province) == 0 {
+		return schemas.Placement{}, false
+	}
+	stated := l.g.NormalizedProvince(string(q.Province))
+	at := l.b.Districts[i].Province
+	if p, ok := geo.NormalizeProvince(at); ok {
+		at = p
+	}
+	if stated == "" || at == "" || stated == at {
+		return schemas.Placement{}, false
+	}
+	var m geo.Match
+	if len(q.Hint) > 0 {
+		m = match(q.Hint, q.Province, q.On)
+	}
+	if m.District < 0 || l.g.ProvinceOf(m.District) != stated {
+		return schemas.Placement{}, false
+	}
+	outside := fmt.Sprintf("the point (%.4f, %.4f) is in %s, %s, outside the province the row gives (%s)",
+		q.Lat, q.Lon, l.b.Districts[i].Name, at, stated)
+	if j := l.ix.Locate(orb.Point{q.Lat, q.Lon}); j >= 0 && l.g.ProvinceOf(j) == stated {
+		return schemas.Placement{District: j, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true,
+			Note: outside + "; " + schemas.NoteSwapped}, true
+	}
+	return schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true,
+		Note: outside + "; placed by its name " + quote(q.Hint)}, true
 }
 
 // minCandidate is the similarity below which a candidate is not worth

@@ -67,6 +67,23 @@ func TestPlaceReal(t *testing.T) {
 		{name: "the country and a point", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("nationwide")},
 			district: "Lahore", precision: 1, method: "point"},
 		{name: "nothing", q: schemas.PlaceQuery{}, field: schemas.FieldLat, reason: "no coordinates and no district name"},
+		// Province consistency: a FATA row naming a tribal agency with a
+		// point in Karachi, 1,000 km away, is placed by its name.
+		{name: "point in another province than stated, name in the stated one",
+			q:        schemas.PlaceQuery{Lon: 67.03, Lat: 24.86, HasPoint: true, Hint: []byte("Kurram Agency"), Province: []byte("FATA")},
+			district: "Kurram", precision: 3, method: "exact",
+			note: "the point (24.8600, 67.0300) is in South Karachi, Sindh, outside the province the row gives (Khyber Pakhtunkhwa); placed by its name"},
+		{name: "point in another province, ICT named as Capital",
+			q:        schemas.PlaceQuery{Lon: 73.05, Lat: 33.60, HasPoint: true, Hint: []byte("Islamabad"), Province: []byte("Capital")},
+			district: "Islamabad", precision: 3, method: "exact", note: "the point (33.6000, 73.0500) is in Rawalpindi, Punjab"},
+		{name: "point in another province, no name: the point stands",
+			q:        schemas.PlaceQuery{Lon: 67.03, Lat: 24.86, HasPoint: true, Province: []byte("FATA")},
+			district: "South Karachi", precision: 1, method: "point"},
+		{name: "point in another province, the name in neither: the point stands",
+			q:        schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Quetta"), Province: []byte("KPK")},
+			district: "Lahore", precision: 1, method: "point", note: `the point is in Lahore but the name "Quetta" is Quetta: the point is kept`},
+		{name: "point in the stated province", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Lahore"), Province: []byte("Panjab")},
+			district: "Lahore", precision: 1, method: "point"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, p := range []schemas.Placement{l.Place(&tt.q), w.Place(&tt.q), w.Place(&tt.q)} { // the worker's cache answers the same
