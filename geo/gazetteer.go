@@ -412,6 +412,71 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	return m
 }
 
+// maxMentionWords is the longest run of words Mentions tries as one name
+// ("Dera Ismail Khan", "Kolai Palas Kohistan").
+const maxMentionWords = 4
+
+// commonWords are district and place names that are also ordinary words
+// of English place texts: "tank" in "a water tank", "hub" in "transport
+// hub", "khyber" in "Khyber Road" of Peshawar. Mentions does not take them
+// alone.
+var commonWords = wordSet("tank", "hub", "khyber", "central", "east", "west", "north", "south", "upper", "lower",
+	"city", "town", "district", "agency", "market", "bazaar", "bazar", "road", "chowk", "colony", "pakistan",
+	// Urdu nouns in place names: bagh a garden (Liaquat Bagh), kotli a
+	// small fort, chaman a meadow, mandi a market.
+	"bagh", "kotli", "chaman", "mandi")
+
+// routeWords after a name make it the name of a way to the place, not the
+// place: "Kohat Road" runs through Peshawar, "Bannu adda" is a bus stand
+// in D. I. Khan, "Chaman Housing Scheme" is in Quetta.
+var routeWords = wordSet("road", "rd", "highway", "motorway", "expressway", "interchange", "bypass", "adda", "chungi",
+	"stop", "route", "gate", "housing", "scheme", "street", "st", "avenue")
+
+// Mentions returns the districts that text names by a district name or an
+// alias in force on the day on (no close spellings): each run of up to
+// maxMentionWords words is tried, longest first, and words taken by a
+// longer name are not tried again. A name in two provinces is read in the
+// hinted one. It reads place texts such as "PPP office in Eidgah market of
+// Parachinar bazar" (Kurram) to settle which of a point and a name is
+// right.
+func (g *Gazetteer) Mentions(text, provinceHint string, on time.Time) []int {
+	hint := g.province(provinceHint)
+	ws := words(text)
+	var found []int
+	taken := make([]bool, len(ws))
+	for n := min(maxMentionWords, len(ws)); n >= 1; n-- {
+	next:
+		for i := 0; i+n <= len(ws); i++ {
+			for j := i; j < i+n; j++ {
+				if taken[j] {
+					continue next
+				}
+			}
+			if n == 1 && (commonWords[ws[i]] || len(ws[i]) < 3) {
+				continue
+			}
+			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
+				continue // "Kohat road", "Peshawar-Bara road"
+			}
+			key := nameKey(strings.Join(ws[i:i+n], " "))
+			if key == "" {
+				continue
+			}
+			m, ok := g.resolve(key, hint, on)
+			if !ok || m.District < 0 {
+				continue
+			}
+			for j := i; j < i+n; j++ {
+				taken[j] = true
+			}
+			if !slices.Contains(found, m.District) {
+				found = append(found, m.District)
+			}
+		}
+	}
+	return found
+}
+
 // subdivision matches "Upper X" or "Lower X" (any word order, "Agency",
 // "Tehsil" and the like ignored) to the district X when X is one district
 // and the boundary file has no district named "Upper X" or "Lower X": the

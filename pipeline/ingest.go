@@ -76,8 +76,8 @@ type Report struct {
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
 	Population               *PopulationReport  // when the run read a population file
 	// Placeholders counts the rows placed anew because their point was a
-	// placeholder (see placeholderPoints).
-	Placeholders int
+	// placeholder (see placeholderPoints), by rule.
+	Placeholders PlaceholderCounts
 	Warnings     []string
 	Timings      Timings
 }

@@ -3,6 +3,7 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
@@ -123,16 +125,26 @@ func TestIngestRealContext(t *testing.T) {
 		read, accepted int64
 		placeholders   int
 		tribal         int64 // rows of Mohmand, Orakzai and Kurram at the FATA-wide point
+		floor          float64
+		wrongProvince  int
 	}{
 		// 4 rejects: injured "40+", "100+" and a web address; the weekday
 		// "Thursay". The row whose point is outside every district is
-		// placed by its city through the gazetteer. 89 rows sit at four
-		// placeholder points, each given to cities of two or more districts
-		// (TestGazetteerAgreesWithPoints in geo lists them). The political
-		// file gives the same FATA-wide point to two North Waziristan rows
-		// and one in Mohmand.
-		{"pbc-suicide-attacks", "PakistanSuicideAttacks Ver 11 (30-November-2017).csv", 496, 492, 89, 14},
-		{"pbc-political-attacks", "Attacks_on_Political_Leaders_in_Pakistan.csv", 51, 51, 3, 1},
+		// placed by its city through the gazetteer. Every point that three
+		// or more rows share is a city's point given to events all over the
+		// city (Peshawar's to 71 rows naming 71 places): 413 rows at 30 such
+		// points are placed by their names. A point that contradicts the
+		// City is not believed when the Location names the City's district
+		// ("Parachinar") or lies more than 2 km outside it; the two rows
+		// whose Location names the point's district (Mastung, Jhal Magsi)
+		// keep their point. Three rows name D.G Khan, in Punjab, with the
+		// province KPK: the file's error, they stay in Punjab.
+		{"pbc-suicide-attacks", "PakistanSuicideAttacks Ver 11 (30-November-2017).csv", 496, 492, 413, 14, 0.995, 3},
+		// The political file gives the FATA-wide point to two North
+		// Waziristan rows and one in Mohmand, and five rows points 3 to
+		// 185 km outside the district their City names (a Parachinar
+		// office at Swat's point): all placed by name.
+		{"pbc-political-attacks", "Attacks_on_Political_Leaders_in_Pakistan.csv", 51, 51, 29, 1, 1, 0},
 	} {
 		t.Run(tt.layout, func(t *testing.T) {
 			l, err := layout.Find(tt.layout)
@@ -155,9 +167,10 @@ func TestIngestRealContext(t *testing.T) {
 			if got, want := rep.Read, rep.Accepted+rep.Rejected; got != want {
 				t.Errorf("read %d != accepted %d + rejected %d", rep.Read, rep.Accepted, rep.Rejected)
 			}
-			if rep.Placeholders != tt.placeholders {
-				t.Errorf("%d rows at placeholder points, want %d", rep.Placeholders, tt.placeholders)
+			if rep.Placeholders.Rows != tt.placeholders {
+				t.Errorf("%d rows at placeholder points, want %d", rep.Placeholders.Rows, tt.placeholders)
 			}
+			t.Logf("placeholders: %+v", rep.Placeholders)
 			t.Logf("%s: read %d, accepted %d, rejected %d", tt.file, rep.Read, rep.Accepted, rep.Rejected)
 			query(t, db, func(db *sql.DB) {
 				if got, want := scanInt(t, db, `SELECT rows_read FROM ingest_files WHERE source_file = ?`, in), tt.read; got != want {
@@ -169,8 +182,17 @@ func TestIngestRealContext(t *testing.T) {
 				if got, want := scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ?`, in), rep.Rejected; got != want {
 					t.Errorf("%d rejects, want %d", got, want)
 				}
-				if got := scanInt(t, db, `SELECT count(*) FROM context_events WHERE district_code IS NULL OR district_code = ''`); got != 0 {
-					t.Errorf("%d context events without a district", got)
+				// The measures of issue 12: events in the district their
+				// own City names, and events outside the province the row
+				// states.
+				agree, named, wrongProv, stated := placeMeasures(t, db, b, in)
+				t.Logf("  in the district the row's place names say: %d of %d (%.2f%%); outside the stated province: %d of %d",
+					agree, named, 100*float64(agree)/float64(named), wrongProv, stated)
+				if got, want := float64(agree)/float64(named), tt.floor; got < want {
+					t.Errorf("%.4f of events in the district their place names say, want at least %.4f", got, want)
+				}
+				if got, want := wrongProv, tt.wrongProvince; got != want {
+					t.Errorf("%d events outside the province their row states, want %d", got, want)
 				}
 				t.Logf("  placed by point %d, by district name %d; notes %d",
 					scanInt(t, db, `SELECT count(*) FROM context_events WHERE source_file = ? AND location_precision = 1`, in),
@@ -352,4 +374,73 @@ func TestIngestIncidentDetails(t *testing.T) {
 			t.Errorf("cybercrime_incidents has %d rows, want %d", got, want)
 		}
 	})
+}
+
+// placeMeasures compares where ingest put each event of file with what the
+// row itself says: the district its place names give (its Location when
+// that names one district, else its City), and the province it states.
+func placeMeasures(t *testing.T, db *sql.DB, b *geo.Boundaries, file string) (agree, named, wrongProv, stated int) {
+	t.Helper()
+	g, _, err := geo.NewGazetteer(b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliases, err := geo.ReadAliases(bytes.NewReader(data.GazetteerAliases))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, _, err = geo.NewGazetteer(b, aliases); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query(`SELECT source_line, coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_code, ''),
+		coalesce(province, ''), occurred_on, coalesce(location_note, ''), coalesce(place, '') FROM context_events WHERE source_file = ? ORDER BY source_line`, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var line int64
+		var hint, prov, code, at, note, place string
+		var on sql.NullTime
+		if err := rows.Scan(&line, &hint, &prov, &code, &at, &on, &note, &place); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(note, "km outside") || strings.Contains(note, "and the place") {
+			t.Logf("  line %d: %s", line, note)
+		}
+		// The district the row's place names say: its City's, or, for a
+		// City of several districts (Karachi), the one of them its
+		// Location names.
+		say := -1
+		m := g.Match(hint, prov, on.Time)
+		switch {
+		case m.District >= 0:
+			say = m.District
+		case len(m.Candidates) > 1 && m.Candidates[1].Score == 1:
+			text := strings.ReplaceAll(strings.ToLower(place), strings.ToLower(strings.TrimSpace(hint)), " ")
+			for _, d := range g.Mentions(text, prov, on.Time) {
+				for _, c := range m.Candidates {
+					if c.District == d {
+						say = d
+					}
+				}
+			}
+		}
+		if say >= 0 {
+			named++
+			if b.Districts[say].Code == code {
+				agree++
+			} else {
+				t.Logf("  line %d: City %q, place %q (%s) say %s, placed in %q (%s)", line, hint, place, prov, b.Districts[say].Name, code, note)
+			}
+		}
+		if p, ok := geo.NormalizeProvince(prov); ok {
+			stated++
+			if q, _ := geo.NormalizeProvince(at); q != p {
+				wrongProv++
+				t.Logf("  line %d: stated province %q, placed in %q (City %q; %s)", line, prov, at, hint, note)
+			}
+		}
+	}
+	return agree, named, wrongProv, stated
 }

@@ -10,28 +10,33 @@ import (
 	"testing"
 
 	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/layout"
 )
 
 // TestPlaceholderPoints: one point given for rows whose names lie in Alpha
-// and Beta is a placeholder, and its rows are placed by their names; a
-// point that only Beta's names contradict keeps winning; another file's
+// and Beta is a placeholder, and its rows are placed by their names, those
+// without a usable name in the point's province; a point far from Beta
+// that Beta's names contradict loses to them row by row; another file's
 // rows at the same point are not touched.
 func TestPlaceholderPoints(t *testing.T) {
 	f := newFixture(t)
+	// Two names a placeholder rule counts as different places: Alpha and
+	// Beta; no name and Atlantis are no place. Points of four decimals, so
+	// the coarse rule stays out of it.
 	rows := []string{
-		"P1,cybercrime,hacking,2023-01-05,30.2,70.2,Alpha,FIA,,,",    // 2: agrees with the point, which is a placeholder
-		"P2,cybercrime,hacking,2023-01-06,30.2,70.2,Beta,FIA,,,",     // 3: Beta by name
-		"P3,cybercrime,hacking,2023-01-07,30.2,70.2,,FIA,,,",         // 4: no name: the point's province
-		"P4,cybercrime,hacking,2023-01-08,30.2,70.2,Atlantis,FIA,,,", // 5: unknown name: the point's province
-		"Q1,cybercrime,hacking,2023-01-09,30.7,70.7,Beta,FIA,,,",     // 6: only Beta contradicts: the point wins
+		"P1,cybercrime,hacking,2023-01-05,30.2345,70.2345,Alpha,FIA,,,",    // 2: agrees with the point, which is a placeholder
+		"P2,cybercrime,hacking,2023-01-06,30.2345,70.2345,Beta,FIA,,,",     // 3: Beta by name
+		"P3,cybercrime,hacking,2023-01-07,30.2345,70.2345,,FIA,,,",         // 4: no name: the point's province
+		"P4,cybercrime,hacking,2023-01-08,30.2345,70.2345,atlantis,FIA,,,", // 5: unknown name: the point's province
+		"Q1,cybercrime,hacking,2023-01-09,30.7,70.7,Beta,FIA,,,",     // 6: 33 km outside Beta: the name wins
 		"Q2,cybercrime,hacking,2023-01-10,30.7,70.7,beta,FIA,,,",     // 7: the same
 		"R1,cybercrime,hacking,2023-01-11,30.5,71.5,Beta,FIA,,,",     // 8: agrees, alone at its point
 	}
 	in := writeFile(t, f.dir, "points.csv", header+"\n"+strings.Join(rows, "\n")+"\n")
-	other := writeFile(t, f.dir, "other.csv", header+"\nO1,cybercrime,hacking,2023-01-12,30.2,70.2,Alpha,FIA,,,\n")
+	other := writeFile(t, f.dir, "other.csv", header+"\nO1,cybercrime,hacking,2023-01-12,30.2345,70.2345,Alpha,FIA,,,\n")
 	rep := f.ingest(t, in, other)
-	if rep.Placeholders != 4 {
-		t.Errorf("%d rows placed anew, want 4 (P1-P4)", rep.Placeholders)
+	if got, want := fmt.Sprint(rep.Placeholders), "{4 1 map[places:4] 2}"; got != want {
+		t.Errorf("placeholders %s, want %s (P1-P4 at one point naming 3 places, P3-P4 moved: P2 went to Beta by its name before)", got, want)
 	}
 	query(t, f.db, func(db *sql.DB) {
 		got := map[string]string{}
@@ -48,7 +53,7 @@ func TestPlaceholderPoints(t *testing.T) {
 				t.Fatal(err)
 			}
 			got[id] = fmt.Sprintf("%s %s %d %s", name, prov, prec, method)
-			if strings.HasPrefix(id, "P") && !strings.Contains(note, "the point (30.2000, 70.2000) is given to 4 rows of this file whose names lie in 2 districts (Alpha, Beta)") {
+			if strings.HasPrefix(id, "P") && !strings.Contains(note, "the point (30.2345, 70.2345) is given to 4 rows of this file naming 3 different places") {
 				t.Errorf("%s: note %q", id, note)
 			}
 		}
@@ -57,8 +62,8 @@ func TestPlaceholderPoints(t *testing.T) {
 			"P2": "Beta South 3 exact",
 			"P3": "- North 4 province",
 			"P4": "- North 4 province",
-			"Q1": "Alpha North 1 point",
-			"Q2": "Alpha North 1 point",
+			"Q1": "Beta South 3 exact",
+			"Q2": "Beta South 3 exact",
 			"R1": "Beta South 1 point",
 			"O1": "Alpha North 1 point",
 		} {
@@ -67,8 +72,8 @@ func TestPlaceholderPoints(t *testing.T) {
 			}
 		}
 		// The summaries count the rows where they now are.
-		if got, want := scanInt(t, db, `SELECT sum(incidents) FROM district_month WHERE district_code = 'PK002'`), int64(2); got != want {
-			t.Errorf("Beta: %d incidents, want %d (P2, R1)", got, want)
+		if got, want := scanInt(t, db, `SELECT sum(incidents) FROM district_month WHERE district_code = 'PK002'`), int64(4); got != want {
+			t.Errorf("Beta: %d incidents, want %d (P2, Q1, Q2, R1)", got, want)
 		}
 		if got, want := scanInt(t, db, `SELECT sum(by_province) FROM district_month WHERE district_code IS NULL AND province = 'North'`), int64(2); got != want {
 			t.Errorf("North, no district: %d incidents, want %d (P3, P4)", got, want)
@@ -100,10 +105,117 @@ func BenchmarkPlaceholderPoints(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if rep.Placeholders != rows {
-			b.Fatalf("%d rows placed anew, want %d", rep.Placeholders, rows)
+		if rep.Placeholders.Rows != rows {
+			b.Fatalf("%d rows placed anew, want %d", rep.Placeholders.Rows, rows)
 		}
 		spent += rep.Timings.Placeholders.Milliseconds()
 	}
 	b.ReportMetric(float64(spent)/float64(b.N), "placeholder-ms")
+}
+
+// placesLayout reads a media tracker's rows: a City column naming the
+// district and a Location column naming the place inside it, as the PBC
+// files do.
+const placesLayout = `name: test-tracker
+title: test tracker
+kind: context
+event_type: attack
+match: [id, date, city, location, lat, lon]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: id}
+  occurred_on: {column: date}
+  district_hint: {column: city}
+  place: {column: location}
+  lat: {column: lat}
+  lon: {column: lon}
+`
+
+// TestPlaceholderRules reproduces each class of placeholder point that a
+// file can hold, with its own rows: the point of a neighbouring district
+// given to the villages of another (every name agrees, on the other
+// district), a two-decimal point, one point over years; and two real
+// points that must stay: two events at one site on one day, three at one
+// shrine within a year.
+func TestPlaceholderRules(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("tracker.yaml", []byte(placesLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []string{
+		// Beta's villages, all at one point in Alpha: moved to Beta.
+		"V1,2023-01-01,Beta,Village One,30.5123,70.5123",
+		"V2,2023-02-01,Beta,Village Two,30.5123,70.5123",
+		"V3,2023-03-01,Beta,Near Village Three,30.5123,70.5123",
+		"V4,2023-04-01,Beta district,Village Four,30.5123,70.5123",
+		"V5,2023-05-01,beta,Village Five (near the road),30.5123,70.5123",
+		// A two-decimal point in Alpha for two places in Beta.
+		"C1,2023-01-01,Beta,Bazaar,30.25,70.25",
+		"C2,2023-01-02,Beta,Hospital,30.25,70.25",
+		// One point over three years: a placeholder though the names agree.
+		"D1,2019-01-01,Alpha,Main Bazaar,30.4444,70.4444",
+		"D2,2020-06-01,Alpha,Main Bazaar,30.4444,70.4444",
+		"D3,2021-12-01,Alpha,main bazaar,30.4444,70.4444",
+		// Real points: two places on one day, one shrine within a year.
+		"K1,2023-01-01,Alpha,Gate One,30.6789,70.6789",
+		"K2,2023-01-01,Alpha,Gate Two,30.6789,70.6789",
+		"S1,2023-01-01,Alpha,Shrine,30.7777,70.7777",
+		"S2,2023-05-01,Alpha,Shrine,30.7777,70.7777",
+		"S3,2023-11-01,Alpha,shrine,30.7777,70.7777",
+	}
+	cfg := f.config(writeFile(t, f.dir, "tracker.csv", "id,date,city,location,lat,lon\n"+strings.Join(rows, "\n")+"\n"))
+	cfg.Layout = l
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Beta's rows went to Beta by their names before (their point is far
+	// outside it): the pass moves none, but says what their point is.
+	if got, want := fmt.Sprint(rep.Placeholders), "{10 3 map[coarse:2 dates:3 places:5] 0}"; got != want {
+		t.Errorf("placeholders %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		r, err := db.Query(`SELECT incident_id, coalesce(district_name, '-'), location_precision, coalesce(location_note, '')
+			FROM context_events ORDER BY incident_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		got := map[string]string{}
+		notes := map[string]string{}
+		for r.Next() {
+			var id, name, note string
+			var prec int
+			if err := r.Scan(&id, &name, &prec, &note); err != nil {
+				t.Fatal(err)
+			}
+			got[id] = fmt.Sprintf("%s %d", name, prec)
+			notes[id] = note
+		}
+		for _, id := range []string{"V1", "V2", "V3", "V4", "V5", "C1", "C2"} {
+			if got[id] != "Beta 3" {
+				t.Errorf("%s: %q, want Beta by name", id, got[id])
+			}
+		}
+		for _, id := range []string{"D1", "D2", "D3"} {
+			if got[id] != "Alpha 3" {
+				t.Errorf("%s: %q, want Alpha by name", id, got[id])
+			}
+		}
+		for _, id := range []string{"K1", "K2", "S1", "S2", "S3"} {
+			if got[id] != "Alpha 1" || notes[id] != "" {
+				t.Errorf("%s: %q (%q), want Alpha by its point", id, got[id], notes[id])
+			}
+		}
+		for id, want := range map[string]string{
+			"V1": "the point (30.5123, 70.5123) is given to 5 rows of this file naming 5 different places: a placeholder, not where the event was; placed by its name",
+			"C1": "the point (30.25, 70.25), given to two decimals, is shared by 2 rows of this file naming 2 different places: approximate; placed by its name",
+			"D1": "the point (30.4444, 70.4444) is given to 3 rows of this file over 1065 days: a placeholder, not where the event was; placed by its name",
+		} {
+			if notes[id] != want {
+				t.Errorf("%s: note %q\nwant %q", id, notes[id], want)
+			}
+		}
+	})
 }

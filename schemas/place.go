@@ -19,6 +19,9 @@ const (
 	// district than its name: "the point is in A but the name "x" is B:
 	// the point is kept".
 	NotePointKept = ": the point is kept"
+	// NoteNameOverPoint ends the note of a row whose name is taken over
+	// its point.
+	NoteNameOverPoint = ": placed by its name, not its point"
 )
 
 // PlaceQuery is what a row says of its location.
@@ -26,6 +29,7 @@ type PlaceQuery struct {
 	Lon, Lat float64
 	HasPoint bool
 	Hint     []byte // district or place name, or a district code
+	Place    []byte // the place text ("Eidgah market of Parachinar"), which settles a point against Hint
 	Province []byte // province as written, which constrains the name
 	On       int32  // the day of the incident (days since 1970); 0 unknown
 }

@@ -189,9 +189,19 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), t.Total.Seconds(), rowsPerSec(rep.Read, t.Total))
 	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; summaries+commit %.2fs (measures %.2fs)\n",
 		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Commit.Seconds(), t.Measures.Seconds())
-	if rep.Placeholders > 0 {
-		fmt.Fprintf(w, "  %s rows had a placeholder point, one point given for places in several districts: placed by their names (see location_note; %.2fs)\n",
-			commas(int64(rep.Placeholders)), rep.Timings.Placeholders.Seconds())
+	if ph := rep.Placeholders; ph.Rows > 0 {
+		fmt.Fprintf(w, "  %s rows at %s placeholder points (a point a file gives for events that were not there) were placed by their names; %s of them moved to another district or to their province (see location_note; %.2fs):\n",
+			commas(int64(ph.Rows)), commas(int64(ph.Points)), commas(int64(ph.Moved)), rep.Timings.Placeholders.Seconds())
+		for _, r := range []struct{ rule, what string }{
+			{store.RulePlaces, "one point for many different places"},
+			{store.RuleCoarse, "a two-decimal point for different places"},
+			{store.RuleDates, "one point over more than a year"},
+			{store.RuleNames, "one point for names in several districts"},
+		} {
+			if n := ph.ByRule[r.rule]; n > 0 {
+				fmt.Fprintf(w, "    %-44s %s rows\n", r.what+":", commas(int64(n)))
+			}
+		}
 	}
 	if p := rep.Population; p != nil {
 		fmt.Fprintf(w, "population %s: read %s = accepted %s + rejected %s; %d districts, census years %v\n",

@@ -5,6 +5,7 @@ package locate
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,6 +134,9 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 			p := schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 			if len(q.Hint) > 0 {
 				if m := match(q.Hint, q.Province, q.On); m.District >= 0 && m.District != i {
+					if byName, ok := l.nameOverPoint(q, i, m); ok {
+						return byName
+					}
 					p.Note = fmt.Sprintf("the point is in %s but the name %s is %s",
 						l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name) + schemas.NotePointKept
 				}
@@ -176,6 +180,12 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		}
 		return p
 	}
+	if p, ok := l.oneOfSeveral(q, m); ok {
+		if outside != "" {
+			p.Note = outside + p.Note
+		}
+		return p
+	}
 	if m.Method == geo.MethodCountry {
 		return schemas.Placement{District: -1, Precision: schemas.PrecisionCountry, Method: schemas.MethodCountry, Score: 1,
 			Note: outside + "the name is the country: kept at national level", OK: true}
@@ -197,6 +207,79 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		reason += " (" + cands + ")"
 	}
 	return schemas.Placement{Field: field, Reason: reason}
+}
+
+// oneOfSeveral places a row whose name is several districts ("Karachi" is
+// six) in the one of them that its place text names ("Orangi Town" is in
+// West Karachi), precision 3. Only those districts are read in the text,
+// so "Kohat road, Karachi" cannot take it elsewhere.
+func (l *Locator) oneOfSeveral(q *schemas.PlaceQuery, m geo.Match) (schemas.Placement, bool) {
+	if len(q.Place) == 0 || len(m.Candidates) < 2 || m.Candidates[1].Score != 1 {
+		return schemas.Placement{}, false
+	}
+	found := -1
+	for _, d := range l.g.Mentions(withoutName(q), string(q.Province), day(q.On)) {
+		if !slices.ContainsFunc(m.Candidates, func(c geo.Candidate) bool { return c.Score == 1 && c.District == d }) {
+			continue
+		}
+		if found >= 0 {
+			return schemas.Placement{}, false // the text names two of them
+		}
+		found = d
+	}
+	if found < 0 {
+		return schemas.Placement{}, false
+	}
+	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
+		Note: fmt.Sprintf("the name %s is %d districts; the place %s is in %s", quote(q.Hint), len(m.Candidates),
+			quote(q.Place), l.b.Districts[found].Name)}, true
+}
+
+// withoutName is the row's place text without its name: layouts often join
+// the two ("Mastung, Quetta"), and the name is no evidence for itself.
+func withoutName(q *schemas.PlaceQuery) string {
+	text := strings.ToLower(string(q.Place))
+	if h := strings.ToLower(strings.TrimSpace(string(q.Hint))); h != "" {
+		text = strings.ReplaceAll(text, h, " ")
+	}
+	return text
+}
+
+// NameOverPointKm is how far outside the district a row names its point
+// may lie and still be believed: farther, the row is placed by its name.
+// On the political-attacks file, the five points that contradict their
+// City lie 9 to 150 km from it, and the row's Location sides with the City
+// (a Parachinar office given Swat's point; an address on Aikman Road,
+// Lahore, given a point in Sheikhupura). Within this distance an event
+// just across a border from the city it is named after keeps its point.
+const NameOverPointKm = 2.0
+
+// nameOverPoint settles a point in district i against a name that gives
+// district m. The row's own place text decides first: when it names one of
+// the two and not the other, that one wins. Otherwise the name wins when
+// the point lies more than NameOverPointKm outside m. ok is false when the
+// point stands.
+func (l *Locator) nameOverPoint(q *schemas.PlaceQuery, i int, m geo.Match) (schemas.Placement, bool) {
+	byName := schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true}
+	if len(q.Place) > 0 {
+		said := l.g.Mentions(withoutName(q), string(q.Province), day(q.On))
+		atPoint, atName := slices.Contains(said, i), slices.Contains(said, m.District)
+		switch {
+		case atPoint && !atName:
+			return schemas.Placement{}, false
+		case atName && !atPoint:
+			byName.Note = fmt.Sprintf("the point is in %s but the name %s and the place %s are in %s",
+				l.b.Districts[i].Name, quote(q.Hint), quote(q.Place), l.b.Districts[m.District].Name) + schemas.NoteNameOverPoint
+			return byName, true
+		}
+	}
+	km := planar.DistanceFrom(l.b.Polygons[m.District], orb.Point{q.Lon, q.Lat}) * kmPerDegree
+	if km <= NameOverPointKm {
+		return schemas.Placement{}, false
+	}
+	byName.Note = fmt.Sprintf("the point is in %s, %.0f km outside %s that the name %s gives",
+		l.b.Districts[i].Name, km, l.b.Districts[m.District].Name, quote(q.Hint)) + schemas.NoteNameOverPoint
+	return byName, true
 }
 
 // otherProvince checks a point against the province the row states. A

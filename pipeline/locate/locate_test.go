@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/testmaps"
 	"github.com/ocmap/ocmap/pipeline/locate"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -47,7 +48,7 @@ func TestPlaceReal(t *testing.T) {
 		{name: "point and a name that agrees", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("لاہور")},
 			district: "Lahore", precision: 1, method: "point"},
 		{name: "point and a name that disagrees", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Peshawar")},
-			district: "Lahore", precision: 1, method: "point", note: `the point is in Lahore but the name "Peshawar" is Peshawar: the point is kept`},
+			district: "Peshawar", precision: 3, method: "exact", note: `the point is in Lahore, 369 km outside Peshawar that the name "Peshawar" gives` + schemas.NoteNameOverPoint},
 		{name: "abbreviation", q: schemas.PlaceQuery{Hint: []byte("D.I Khan")}, district: "D. I. Khan", precision: 3, method: "exact"}, // punctuation is folded
 		{name: "old name", q: schemas.PlaceQuery{Hint: []byte("Nawabshah")}, district: "Shaheed Benazir Abad", precision: 3, method: "alias"},
 		{name: "typo", q: schemas.PlaceQuery{Hint: []byte("Peshwar")}, district: "Peshawar", precision: 3, method: "fuzzy"},
@@ -79,9 +80,9 @@ func TestPlaceReal(t *testing.T) {
 		{name: "point in another province, no name: the point stands",
 			q:        schemas.PlaceQuery{Lon: 67.03, Lat: 24.86, HasPoint: true, Province: []byte("FATA")},
 			district: "South Karachi", precision: 1, method: "point"},
-		{name: "point in another province, the name in neither: the point stands",
+		{name: "point in another province, the name in neither: the name wins by distance",
 			q:        schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Quetta"), Province: []byte("KPK")},
-			district: "Lahore", precision: 1, method: "point", note: `the point is in Lahore but the name "Quetta" is Quetta: the point is kept`},
+			district: "Quetta", precision: 3, method: "exact", note: `the point is in Lahore, 787 km outside Quetta`},
 		{name: "point in the stated province", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Lahore"), Province: []byte("Panjab")},
 			district: "Lahore", precision: 1, method: "point"},
 	} {
@@ -130,5 +131,41 @@ func TestSnapReal(t *testing.T) {
 	far := schemas.PlaceQuery{Lon: east[0] + 0.05, Lat: east[1], HasPoint: true} // about 5 km
 	if p := l.Place(&far); p.OK {
 		t.Errorf("0.05 degrees east: %+v, want a reject", p)
+	}
+}
+
+// TestNameOverPoint settles a point against the row's name on the two
+// squares (Alpha west of lon 71, Beta east of it): the place text first,
+// then the distance from the point to the named district.
+func TestNameOverPoint(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(testmaps.TwoSquares), "two squares", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := locate.New(b)
+	for _, tt := range []struct {
+		name           string
+		lon            float64
+		hint, place    string
+		district, note string
+		precision      int8
+	}{
+		{"name far from the point", 70.5, "Beta", "", "Beta", `the point is in Alpha, 56 km outside Beta that the name "Beta" gives` + schemas.NoteNameOverPoint, 3},
+		{"point just across the border", 70.99, "Beta", "", "Alpha", `the point is in Alpha but the name "Beta" is Beta` + schemas.NotePointKept, 1},
+		{"place text names the point's district", 70.5, "Beta", "bazaar of Alpha", "Alpha", `the point is in Alpha but the name "Beta" is Beta` + schemas.NotePointKept, 1},
+		{"place text names the name's district", 70.99, "PK002", "main bazaar of Beta", "Beta",
+			`the point is in Alpha but the name "PK002" and the place "main bazaar of Beta" are in Beta` + schemas.NoteNameOverPoint, 3},
+		// The place joins the name: the name is no evidence for itself.
+		{"place text repeats the name", 70.99, "Beta", "main bazaar, Beta", "Alpha", `the point is in Alpha but the name "Beta" is Beta` + schemas.NotePointKept, 1},
+		// A road named after a district is not the district.
+		{"a road named after the district", 70.99, "Beta", "Alpha road checkpost", "Alpha", `the point is in Alpha but the name "Beta" is Beta` + schemas.NotePointKept, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := l.Place(&schemas.PlaceQuery{Lon: tt.lon, Lat: 30.5, HasPoint: true, Hint: []byte(tt.hint), Place: []byte(tt.place)})
+			_, name, _ := l.District(p.District)
+			if !p.OK || name != tt.district || p.Precision != tt.precision || p.Note != tt.note {
+				t.Errorf("got %s precision %d note %q\nwant %s precision %d note %q", name, p.Precision, p.Note, tt.district, tt.precision, tt.note)
+			}
+		})
 	}
 }

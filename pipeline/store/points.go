@@ -12,24 +12,63 @@ import (
 	"github.com/ocmap/ocmap/schemas"
 )
 
-// PointRow is a row a run placed by its exact point.
+// PointRow is a row a run placed by its exact point, or by its name over
+// its point.
 type PointRow struct {
 	Table, File        string
 	Line               int64
 	Lon, Lat           float64
-	District           string // the district the point is in
+	District           string // the district the row is in: its point's, or its name's over the point
 	Hint, ProvinceHint string // the place and province names as written
+	Place              string // the place text
 	On                 time.Time
+	Point              PointStats // of the row's point, the same for every row there
 }
+
+// PointStats describes one point of one file: how many rows give it, how
+// many different places they name, over how many days, and which rule
+// makes it suspect.
+type PointStats struct {
+	Rows, Places, SpanDays int64
+	Coarse                 bool   // both coordinates have two decimals or fewer
+	Rule                   string // Rule*
+}
+
+// Why a point is suspect (PointStats.Rule).
+const (
+	// RuleNames: a row's name is in another district than the point.
+	RuleNames = "names"
+	// RulePlaces: many rows name different places at the one point.
+	RulePlaces = "places"
+	// RuleCoarse: a point of two decimals or fewer given to rows that name
+	// different places.
+	RuleCoarse = "coarse"
+	// RuleDates: rows at the one point span more than a year.
+	RuleDates = "dates"
+)
+
+// Thresholds of the placeholder rules, chosen on the two real PBC files
+// (README, "How ocmap decides where an event was"): there every point that
+// three or more rows share is a city's point given to events all over the
+// city (Peshawar's to 71 rows naming 71 places), while no real site of
+// those files is given to three rows.
+const (
+	PlaceholderMinRows   = 3   // RulePlaces and RuleDates need this many rows at the point
+	PlaceholderMinPlaces = 3   // RulePlaces: this many different place texts
+	PlaceholderSpanDays  = 366 // RuleDates: rows spread over more than a year
+)
 
 // chunkRows is about how many rows DisputedPoints hands over at a time
 // (a variable for tests).
 var chunkRows = 50000
 
 // DisputedPoints calls fn with the rows of this run, in incidents and
-// context_events, that were placed by an exact point shared with a row of
-// the same file whose name is in another district: every row at such a
-// point, the agreeing ones too, grouped by table, file and point. Each call
+// context_events, that were placed by an exact point that a rule makes
+// suspect (PointStats.Rule): shared with a row of the same file whose name
+// is in another district, or given to many rows naming different places,
+// or coarse and given to rows naming different places, or given to rows
+// over more than a year. Every row at such a point comes, grouped by
+// table, file and point. Each call
 // holds whole points and about chunkRows rows (more only when one point
 // has more), so memory stays bounded however many rows are disputed; fn may
 // use the run (Replace) between calls.
@@ -37,17 +76,28 @@ func (r *Run) DisputedPoints(ctx context.Context, fn func([]PointRow) error) err
 	const points = "ocmap_disputed_points"
 	for _, table := range []string{TableIncidents, TableContext} {
 		// The disputed points, numbered in chunks of whole points.
+		// One pass over the run's rows placed by a point: each point of
+		// each file with its statistics, kept when a rule makes it suspect.
 		if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[2]s AS
-			WITH disputed AS (
-				SELECT DISTINCT source_file, lat, lon FROM %[1]s
-				WHERE run_id = $1 AND location_precision = 1 AND ends_with(location_note, $2)),
-			counted AS (
-				SELECT t.source_file, t.lat, t.lon, count(*) AS n
-				FROM %[1]s t JOIN disputed d ON t.source_file = d.source_file AND t.lat = d.lat AND t.lon = d.lon
-				WHERE t.run_id = $1 AND t.location_precision = 1 GROUP BY ALL)
-			SELECT source_file, lat, lon,
+			WITH stats AS (
+				SELECT source_file, lat, lon, count(*) AS n,
+					count(DISTINCT lower(trim(coalesce(nullif(trim(place), ''), district_hint)))) AS places,
+					coalesce(datediff('day', min(occurred_on), max(occurred_on)), 0) AS span,
+					bool_or(coalesce(ends_with(location_note, $2) OR ends_with(location_note, $6), false)) AS disputed,
+					round(lat, 2) = lat AND round(lon, 2) = lon AS coarse
+				FROM %[1]s WHERE run_id = $1 AND (location_precision = 1 OR ends_with(location_note, $6))
+				GROUP BY source_file, lat, lon HAVING count(*) > 1),
+			ruled AS (
+				SELECT *, CASE
+					WHEN n >= $3 AND places >= $4 THEN '%[4]s'
+					WHEN coarse AND places >= 2 THEN '%[5]s'
+					WHEN n >= $3 AND span >= $5 THEN '%[6]s'
+					WHEN disputed THEN '%[7]s' END AS rule
+				FROM stats)
+			SELECT source_file, lat, lon, n, places, span, coarse, rule,
 				(sum(n) OVER (ORDER BY source_file, lat, lon) - n) // %[3]d AS chunk
-			FROM counted`, table, points, chunkRows), r.ID, schemas.NotePointKept); err != nil {
+			FROM ruled WHERE rule IS NOT NULL`, table, points, chunkRows, RulePlaces, RuleCoarse, RuleDates, RuleNames),
+			r.ID, schemas.NotePointKept, PlaceholderMinRows, PlaceholderMinPlaces, PlaceholderSpanDays, schemas.NoteNameOverPoint); err != nil {
 			return fmt.Errorf("store: points of %s: %w", table, err)
 		}
 		var chunks []int64
@@ -82,10 +132,10 @@ func (r *Run) DisputedPoints(ctx context.Context, fn func([]PointRow) error) err
 func (r *Run) pointRows(ctx context.Context, table, points string, chunk int64) ([]PointRow, error) {
 	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(`
 		SELECT t.source_file, t.source_line, t.lon, t.lat, t.district_code, t.district_hint, t.province_hint,
-			t.occurred_on
+			t.occurred_on, coalesce(t.place, ''), d.n, d.places, d.span, d.coarse, d.rule
 		FROM %s t JOIN %s d ON t.source_file = d.source_file AND t.lat = d.lat AND t.lon = d.lon
-		WHERE t.run_id = $1 AND t.location_precision = 1 AND d.chunk = $2
-		ORDER BY t.source_file, t.lat, t.lon, t.source_line`, table, points), r.ID, chunk)
+		WHERE t.run_id = $1 AND (t.location_precision = 1 OR ends_with(t.location_note, $3)) AND d.chunk = $2
+		ORDER BY t.source_file, t.lat, t.lon, t.source_line`, table, points), r.ID, chunk, schemas.NoteNameOverPoint)
 	if err != nil {
 		return nil, fmt.Errorf("store: points of %s: %w", table, err)
 	}
@@ -95,7 +145,8 @@ func (r *Run) pointRows(ctx context.Context, table, points string, chunk int64) 
 		p := PointRow{Table: table}
 		var hint, prov sql.NullString
 		var on sql.NullTime
-		if err := rows.Scan(&p.File, &p.Line, &p.Lon, &p.Lat, &p.District, &hint, &prov, &on); err != nil {
+		if err := rows.Scan(&p.File, &p.Line, &p.Lon, &p.Lat, &p.District, &hint, &prov, &on, &p.Place,
+			&p.Point.Rows, &p.Point.Places, &p.Point.SpanDays, &p.Point.Coarse, &p.Point.Rule); err != nil {
 			return nil, err
 		}
 		p.Hint, p.ProvinceHint, p.On = hint.String, prov.String, on.Time
