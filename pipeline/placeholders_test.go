@@ -28,9 +28,9 @@ func TestPlaceholderPoints(t *testing.T) {
 		"P2,cybercrime,hacking,2023-01-06,30.2345,70.2345,Beta,FIA,,,",     // 3: Beta by name
 		"P3,cybercrime,hacking,2023-01-07,30.2345,70.2345,,FIA,,,",         // 4: no name: the point's province
 		"P4,cybercrime,hacking,2023-01-08,30.2345,70.2345,atlantis,FIA,,,", // 5: unknown name: the point's province
-		"Q1,cybercrime,hacking,2023-01-09,30.7,70.7,Beta,FIA,,,",     // 6: 33 km outside Beta: the name wins
-		"Q2,cybercrime,hacking,2023-01-10,30.7,70.7,beta,FIA,,,",     // 7: the same
-		"R1,cybercrime,hacking,2023-01-11,30.5,71.5,Beta,FIA,,,",     // 8: agrees, alone at its point
+		"Q1,cybercrime,hacking,2023-01-09,30.7,70.7,Beta,FIA,,,",           // 6: 33 km outside Beta: the name wins
+		"Q2,cybercrime,hacking,2023-01-10,30.7,70.7,beta,FIA,,,",           // 7: the same
+		"R1,cybercrime,hacking,2023-01-11,30.5,71.5,Beta,FIA,,,",           // 8: agrees, alone at its point
 	}
 	in := writeFile(t, f.dir, "points.csv", header+"\n"+strings.Join(rows, "\n")+"\n")
 	other := writeFile(t, f.dir, "other.csv", header+"\nO1,cybercrime,hacking,2023-01-12,30.2345,70.2345,Alpha,FIA,,,\n")
