@@ -21,9 +21,11 @@ import (
 func PublicSources(shares []store.SourceShare, approved []string) []store.SourceShare {
 	byKey := map[string]string{}
 	for _, a := range approved {
-		if k := sourceKey(a); k != "" {
+		// The database holds sources scrubbed, so the list is matched so.
+		name := schemas.Scrub(strings.Join(strings.Fields(a), " "))
+		if k := sourceKey(name); k != "" {
 			if _, ok := byKey[k]; !ok {
-				byKey[k] = schemas.Scrub(strings.Join(strings.Fields(a), " "))
+				byKey[k] = name
 			}
 		}
 	}
