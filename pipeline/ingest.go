@@ -471,9 +471,12 @@ func ingestPopulation(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		return err
 	}
 	for i, e := range rejects {
+		// The same rule as the normalizers' rejects (schemas.RejectBuilder).
+		e.Reason = schemas.Scrub(e.Reason)
 		var raw *string
 		if cfg.KeepRaw {
-			raw = &raws[i]
+			s := schemas.Scrub(raws[i])
+			raw = &s
 		}
 		if err := run.Reject(ctx, e.File, e.Line, e.Field, e.Reason, raw); err != nil {
 			return err

@@ -35,6 +35,14 @@ var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
 // with "[ID]". Dates, times, amounts with separators ("1,250,000"), FIR
 // numbers ("123/2023") and years are left alone.
 //
+// It is the one rule for personal data in free text: ingest applies it to
+// every free-text column of every layout, the canonical one included
+// (descriptions, sources, references, place and district names as given,
+// statutes and sections, notes, the category tables' text fields), and to
+// the reason and raw text of every rejected row, so the database holds none
+// of these. Identifiers (incident ids) and file paths are not free text and
+// are kept as given.
+//
 // Text with no digit group of 7 or more digits (digits joined by spaces,
 // hyphens, brackets or "+" count as one group) and no '@' is returned as is,
 // without allocating; so is any text in which nothing is found.

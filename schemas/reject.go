@@ -39,22 +39,25 @@ func NewRejectBuilder(mem memory.Allocator, runID int64, keepRaw bool) *RejectBu
 	return &RejectBuilder{b: array.NewRecordBuilder(mem, Rejects), runID: runID, keepRaw: keepRaw}
 }
 
-// Add records one rejected row. Raw text that is not valid UTF-8 is stored
-// with the bad bytes replaced, so the database never holds invalid text.
+// Add records one rejected row. The reason and raw text go through [Scrub],
+// as every free-text column does, so no CNIC, phone number or e-mail
+// address reaches the rejects table whatever the layout. Raw text that is
+// not valid UTF-8 is stored with the bad bytes replaced, so the database
+// never holds invalid text.
 func (r *RejectBuilder) Add(e RowError, raw []byte) {
 	r.b.Field(0).(*array.Int64Builder).Append(r.runID)
 	r.b.Field(1).(*array.StringBuilder).Append(e.File)
 	r.b.Field(2).(*array.Int64Builder).Append(e.Line)
 	r.b.Field(3).(*array.StringBuilder).Append(e.Field)
-	r.b.Field(4).(*array.StringBuilder).Append(e.Reason)
+	r.b.Field(4).(*array.StringBuilder).Append(Scrub(e.Reason))
 	rb := r.b.Field(5).(*array.StringBuilder)
 	switch {
 	case !r.keepRaw:
 		rb.AppendNull()
 	case utf8.Valid(raw):
-		rb.BinaryBuilder.Append(raw)
+		rb.Append(Scrub(string(raw)))
 	default:
-		rb.Append(toValidUTF8(raw))
+		rb.Append(Scrub(toValidUTF8(raw)))
 	}
 }
 

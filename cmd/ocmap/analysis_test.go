@@ -68,7 +68,7 @@ func TestAnalystCommands(t *testing.T) {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
 
-	code, stdout, stderr := ocmap("heatmap", "--db", db, "--category", "drug_trafficking", "--metric", "rate")
+	code, stdout, stderr := ocmap("heatmap", "--db", db, "--category", "drug_trafficking", "--metric", "rate", "--publish-sources", "ANF")
 	if code != exitOK {
 		t.Fatalf("heatmap: exit %d\n%s", code, stderr)
 	}

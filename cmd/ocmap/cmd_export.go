@@ -30,6 +30,7 @@ type exportOptions struct {
 	Internal                   bool
 	Simplify                   float64
 	boundaries                 boundaryOptions
+	publish                    publishOptions
 }
 
 func init() {
@@ -61,6 +62,8 @@ free text or rejected rows. --internal lifts suppression, and every map, the
 report and the manifest then say INTERNAL. Running the export again on the
 same database writes the same bytes.
 
+` + publishHelp + ` --internal reports name every source.
+
 --max-precision N counts only the incidents located at precision 1 to N
 (1 exact point, 2 point near a named place or snapped, 3 district named,
 4 province only; the default 4 counts every incident). Maps, tables,
@@ -88,6 +91,7 @@ Examples:
 			fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so on every file")
 			o.boundaries.AddFlags(fs)
+			o.publish.AddFlags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runExport(ctx, env, &o, args)
@@ -123,13 +127,17 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	sources, err := o.publish.names()
+	if err != nil {
+		return err
+	}
 	b, err := o.boundaries.load(env)
 	if err != nil {
 		return err
 	}
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
-		MaxPrecision: o.MaxPrecision, Version: version})
+		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version})
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,7 +17,9 @@ import (
 	"github.com/paulmach/orb/simplify"
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -41,6 +42,7 @@ type heatmapOptions struct {
 	Metric     string
 	Simplify   float64
 	boundaries boundaryOptions
+	publish    publishOptions
 }
 
 func init() {
@@ -79,16 +81,20 @@ GeoJSON needs the boundary file the database was built with (--boundaries or
 $OCMAP_BOUNDARIES); polygons are simplified (--simplify, in degrees; 0 keeps
 them whole) and carry every measure as properties.
 
+` + publishHelp + `
+
 Examples:
   ocmap heatmap --db crime.duckdb --category drug_trafficking --metric eb_rate
   ocmap heatmap --db crime.duckdb --metric change --from 2023-01 --to 2023-12
   ocmap heatmap --db crime.duckdb --category cybercrime --province Punjab --metric gi --format csv > gi.csv
-  ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson`,
+  ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson
+  ocmap heatmap --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > figures.json`,
 		Flags: func(fs *pflag.FlagSet) {
 			o.addFlags(fs, "table, csv, json or geojson")
 			fs.StringVar(&o.Metric, "metric", "count", "count, rate, eb_rate, change, trend, gi or lisa")
 			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
 			o.boundaries.AddFlags(fs)
+			o.publish.AddFlags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runHeatmap(ctx, env, &o, args)
@@ -109,6 +115,10 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if o.Simplify < 0 {
 		return usagef("--simplify must be 0 or more")
 	}
+	approved, err := o.publish.names()
+	if err != nil {
+		return err
+	}
 	st, err := o.open(ctx, args, "table", "csv", "json", "geojson")
 	if err != nil {
 		return err
@@ -118,6 +128,7 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if err != nil {
 		return err
 	}
+	a.Sources = export.PublicSources(a.Sources, approved)
 	metric := metrics[mi]
 	ds := pointers(a.Districts)
 	sort.SliceStable(ds, func(i, j int) bool { return less(metric.value(ds[j]), metric.value(ds[i])) })
@@ -182,7 +193,7 @@ func heatmapTable(w io.Writer, metric string, value func(*analysis.District) flo
 }
 
 func heatmapCSV(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	cw.Write([]string{"district_code", "district", "province", metric, "incidents", "population", "population_year",
 		"rate_per_100k", "eb_rate_per_100k", "change_pct", "trend_z", "trend_p", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
 		"emerging", "share_point", "share_name", "border"})

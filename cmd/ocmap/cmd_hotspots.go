@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -178,7 +178,7 @@ func trendsTable(w io.Writer, ds []*analysis.District) error {
 
 // analysisCSV writes every measure of every district.
 func analysisCSV(w io.Writer, ds []*analysis.District) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	cw.Write([]string{"district_code", "district", "province", "border", "incidents", "records", "victims", "quantity_kg", "amount_pkr",
 		"population", "population_year", "rate_per_100k", "eb_rate_per_100k", "base_incidents", "change_pct",
 		"trend_s", "trend_z", "trend_p", "trend_tau", "trend", "emerging", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
@@ -269,7 +269,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	case "csv":
-		cw := csv.NewWriter(env.Stdout)
+		cw := csvout.NewWriter(env.Stdout)
 		cw.Write([]string{"table", "category_a", "category_b", "spearman", "clq_ab", "clq_ba", "border", "districts", "incidents", "population", "rate_per_100k"})
 		for _, l := range links {
 			cw.Write([]string{"links", l.A, l.B, num(l.Spearman, 6), num(l.CLQ, 6), num(l.BA, 6), "", "", "", "", ""})

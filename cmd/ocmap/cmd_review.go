@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -143,7 +143,7 @@ placeholder point were placed by their names; check them in the sources
 		}
 	}
 	var b strings.Builder
-	cw := csv.NewWriter(&b)
+	cw := csvout.NewWriter(&b)
 	cw.Write([]string{example, "<district>", "<province>", "variant", "", "", ""})
 	cw.Flush()
 	_, err := fmt.Fprintf(w, `
@@ -169,7 +169,7 @@ func exampleBase(ex string) string {
 }
 
 func reviewCSV(w io.Writer, rows []store.ReviewRow) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	cw.Write([]string{"kind", "name", "province", "rows", "placed_in", "method", "score", "note", "example"})
 	for _, r := range rows {
 		score := ""

@@ -21,6 +21,7 @@ import (
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/geo/render"
 	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -28,6 +29,7 @@ import (
 type serveOptions struct {
 	DB, Addr   string
 	boundaries boundaryOptions
+	publish    publishOptions
 }
 
 func init() {
@@ -48,6 +50,8 @@ changed through it. Stop it with Ctrl-C.
 
 Also: /map.svg?... gives the map alone, /heatmap.json?... the figures.
 
+` + publishHelp + `
+
 Example:
   ocmap serve --db crime.duckdb
   ocmap serve --db ocmap-demo/demo.duckdb --addr 127.0.0.1:9000`,
@@ -55,6 +59,7 @@ Example:
 			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
 			fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on; keep 127.0.0.1 unless others on your network should see it")
 			o.boundaries.AddFlags(fs)
+			o.publish.AddFlags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if o.DB == "" {
@@ -62,6 +67,10 @@ Example:
 			}
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
+			}
+			approved, err := o.publish.names()
+			if err != nil {
+				return err
 			}
 			b, err := o.boundaries.load(env)
 			if err != nil {
@@ -76,6 +85,7 @@ Example:
 			if err != nil {
 				return err
 			}
+			h.sources = approved
 			ln, err := net.Listen("tcp", o.Addr)
 			if err != nil {
 				return err
@@ -97,10 +107,11 @@ Example:
 // server answers the page, the map and the figures from one read-only
 // database.
 type server struct {
-	st  *store.Store
-	b   *geo.Boundaries
-	db  string
-	mux *http.ServeMux
+	st      *store.Store
+	b       *geo.Boundaries
+	db      string
+	sources []string // approved source names (export.PublicSources)
+	mux     *http.ServeMux
 }
 
 func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {
@@ -160,7 +171,11 @@ func (s *server) analyse(r *http.Request) (*analysed, int, error) {
 		return nil, 0, err
 	}
 	a, err := o.analyse(r.Context(), s.st)
-	return a, mi, err
+	if err != nil {
+		return nil, 0, err
+	}
+	a.Sources = export.PublicSources(a.Sources, s.sources)
+	return a, mi, nil
 }
 
 // mapOf draws the metric's choropleth.

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -121,7 +121,7 @@ func sqlTable(w io.Writer, res *store.Result) error {
 }
 
 func sqlCSV(w io.Writer, res *store.Result) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	cw.Write(res.Columns)
 	for _, row := range res.Rows {
 		rec := make([]string, len(row))

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -188,7 +188,7 @@ func rate(r store.SummaryRow) string {
 }
 
 func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
-	cw := csv.NewWriter(w)
+	cw := csvout.NewWriter(w)
 	head := []string{"rank", "district_code", "district_name", "province", "incidents"}
 	head = append(head, schemas.Categories()...)
 	head = append(head, "quantity", "amount_pkr", "by_point", "by_name", "population", "population_year", "rate_per_100k")

@@ -46,7 +46,10 @@ type Options struct {
 	// MaxPrecision counts only the incidents located at precision 1 to
 	// MaxPrecision (1 exact point ... 4 province only); 0 or 4 counts all.
 	MaxPrecision int
-	Version      string
+	// PublishSources are the source names a published (not Internal)
+	// report may show; the others are counted, not named (PublicSources).
+	PublishSources []string
+	Version        string
 }
 
 // Report says what an export wrote.

@@ -20,6 +20,7 @@ import (
 	"github.com/paulmach/orb/simplify"
 
 	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
@@ -194,7 +195,7 @@ func textf(p *float64) string {
 // each category and of all four, blank where suppressed.
 func writeTables(w *writer, d *data) error {
 	return w.create("districts.csv", func(out io.Writer) error {
-		cw := csv.NewWriter(out)
+		cw := csvout.NewWriter(out)
 		head := []string{"district_code", "district", "province", "border"}
 		for _, c := range categories {
 			head = append(head, c+"_incidents", c+"_rate_per_100k", c+"_eb_rate_per_100k", c+"_hot_spot", c+"_cluster", c+"_status")
@@ -324,6 +325,8 @@ func writeParquet(ctx context.Context, st *store.Store, w *writer, d *data) erro
 			}
 		}
 	}
+	// DuckDB reads this CSV back into the Parquet file, so it is written as
+	// is (codes, dates and counts only), not for a spreadsheet.
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	cw.Write([]string{"district_code", "category", "month", "incidents", "suppressed"})

@@ -162,6 +162,9 @@ func writeReport(w *writer, d *data) error {
 		v.Quality.Country = pct(p[4], total)
 	}
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
+	if !d.opt.Internal {
+		v.Quality.Sources = PublicSources(d.dq.Sources, d.opt.PublishSources)
+	}
 	if d.opt.Internal {
 		v.Disclosure = "INTERNAL VERSION: no cell is suppressed. Do not publish."
 	} else {
@@ -232,6 +235,13 @@ func writeManifest(w *writer, d *data) error {
 		"suppression": map[string]any{"district_category_cells": len(d.districts) * len(schemas.Categories()),
 			"suppressed_cells": countTrue(d.sup.Suppressed), "suppressed_totals": d.sup.MarginCount},
 		"files": files,
+	}
+	if len(d.opt.PublishSources) > 0 && !d.opt.Internal {
+		names := make([]string, len(d.opt.PublishSources))
+		for i, n := range d.opt.PublishSources {
+			names[i] = schemas.Scrub(n)
+		}
+		m["parameters"].(map[string]any)["publish_sources"] = names
 	}
 	if d.opt.MaxPrecision < 4 {
 		// Only when it filters, so that a default export's manifest stays

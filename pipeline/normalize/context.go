@@ -103,17 +103,19 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	b := n.b
 	str := func(i int, s string) { appendString(b, i, s) }
 	opt := func(i int, s string) { appendOptString(b, i, s) }
+	// Every free-text column goes through the one rule, schemas.Scrub.
+	text := func(i int, s string) { appendOptString(b, i, schemas.Scrub(s)) }
 	str(schemas.CIncidentID, id)
-	str(schemas.CEventType, n.eventType.get(fields))
+	str(schemas.CEventType, schemas.Scrub(n.eventType.get(fields)))
 	b.Field(schemas.COccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
 	b.Field(schemas.CDatePrecision).(*array.Int8Builder).Append(int8(prec))
 	appendOptFloat(b, schemas.CLat, lat, hasLat)
 	appendOptFloat(b, schemas.CLon, lon, hasLat)
-	opt(schemas.CPlace, schemas.Scrub(n.place.get(fields)))
-	opt(schemas.CDistrictHint, hint)
-	opt(schemas.CProvinceHint, n.provHint.get(fields))
-	opt(schemas.CSource, n.source.get(fields))
-	opt(schemas.CDescription, schemas.Scrub(n.desc.get(fields)))
+	text(schemas.CPlace, n.place.get(fields))
+	text(schemas.CDistrictHint, hint)
+	text(schemas.CProvinceHint, n.provHint.get(fields))
+	text(schemas.CSource, n.source.get(fields))
+	text(schemas.CDescription, n.desc.get(fields))
 	appendOptInt32(b, schemas.CKilled, killed, hasKilled)
 	appendOptInt32(b, schemas.CInjured, injured, hasInjured)
 	str(schemas.CSourceFile, n.opt.File)
@@ -128,7 +130,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	opt(schemas.CDistrictName, name)
 	opt(schemas.CProvince, province)
 	b.Field(schemas.CLocationPrecision).(*array.Int8Builder).Append(pl.Precision)
-	opt(schemas.CLocationNote, pl.Note)
+	text(schemas.CLocationNote, pl.Note)
 	str(schemas.CMatchMethod, pl.Method)
 	b.Field(schemas.CMatchScore).(*array.Float32Builder).Append(pl.Score)
 	return schemas.RowError{}, true

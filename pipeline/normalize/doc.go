@@ -8,4 +8,11 @@
 // Placing a row in a district is delegated to a [Placer] (the locate stage),
 // so a row that cannot be placed is rejected with its raw text while it is
 // still at hand, and batches never need filtering afterwards.
+//
+// # Personal data
+//
+// Every free-text value a normalizer stores, and the reason and raw text of
+// every reject, goes through schemas.Scrub: CNIC numbers, phone numbers and
+// e-mail addresses become [CNIC], [PHONE] and [EMAIL] before the store sees
+// them, whatever the layout.
 package normalize

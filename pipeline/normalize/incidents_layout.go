@@ -44,7 +44,7 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 		return nil, fmt.Errorf("normalize: layout %s reads statute sections but no legal crosswalk was given", l.Name)
 	}
 	n := &IncidentNormalizer{cw: cw}
-	n.scrubRaw, n.canHash = true, true
+	n.canHash = true
 	c := n.init(src, placer, l, opt, n.row)
 	for _, f := range []struct {
 		name string
@@ -268,6 +268,8 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	b := n.b
 	str := func(i int, s string) { appendString(b, i, s) }
 	opt := func(i int, s string) { appendOptString(b, i, s) }
+	// Every free-text column goes through the one rule, schemas.Scrub.
+	text := func(i int, s string) { appendOptString(b, i, schemas.Scrub(s)) }
 	optDate := func(i int, d int32, ok bool) {
 		if !ok {
 			b.Field(i).AppendNull()
@@ -277,22 +279,22 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	}
 	str(schemas.NIncidentID, id)
 	str(schemas.NCategory, category)
-	opt(schemas.NSubcategory, subcategory)
+	text(schemas.NSubcategory, subcategory)
 	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
 	appendOptFloat(b, schemas.NLat, lat, hasLat)
 	appendOptFloat(b, schemas.NLon, lon, hasLat)
-	opt(schemas.NDistrictHint, hint)
-	opt(schemas.NSource, n.source.get(fields))
+	text(schemas.NDistrictHint, hint)
+	text(schemas.NSource, n.source.get(fields))
 	appendOptFloat(b, schemas.NQuantity, qty, hasQty)
 	appendOptFloat(b, schemas.NAmountPKR, amt, hasAmt)
-	opt(schemas.NDescription, schemas.Scrub(n.desc.get(fields)))
+	text(schemas.NDescription, n.desc.get(fields))
 	str(schemas.NSourceFile, n.opt.File)
 	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.src.Line())
 	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
 	appendPlacement(b, n.placer, &pl)
-	opt(schemas.IPlace, schemas.Scrub(n.place.get(fields)))
-	opt(schemas.IProvinceHint, n.provHint.get(fields))
-	opt(schemas.ISourceRef, n.sourceRef.get(fields))
+	text(schemas.IPlace, n.place.get(fields))
+	text(schemas.IProvinceHint, n.provHint.get(fields))
+	text(schemas.ISourceRef, n.sourceRef.get(fields))
 	if hasRule {
 		// The crosswalk's canonical spelling, so that "C.N.S.A" and "CNSA"
 		// group together.
@@ -300,11 +302,11 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		if sec, ok := schemas.NormalizeSection(rule.Statute, section); ok {
 			section = sec
 		}
-		opt(schemas.ISection, section)
+		text(schemas.ISection, section)
 		str(schemas.IICCSCode, rule.ICCS)
 	} else {
-		opt(schemas.IStatute, statute)
-		opt(schemas.ISection, section)
+		text(schemas.IStatute, statute)
+		text(schemas.ISection, section)
 		b.Field(schemas.IICCSCode).AppendNull()
 	}
 	optDate(schemas.IReportedOn, reportedOn, hasReported)

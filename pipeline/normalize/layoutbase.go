@@ -265,7 +265,6 @@ type layoutBase struct {
 	personal []int // columns kept out of reject raw text
 	hashed   []hashedColumn
 	canHash  bool // the layout kind stores person_keys
-	scrubRaw bool // scrub CNIC, phone and e-mail from reject raw text
 	row      func() (schemas.RowError, bool)
 
 	b   *array.RecordBuilder
@@ -366,11 +365,9 @@ func (n *layoutBase) raw() []byte {
 	if !n.opt.KeepRaw {
 		return n.src.Raw()
 	}
+	// The reject builder scrubs what is left (schemas.Scrub).
 	if len(n.l.Personal) == 0 {
-		if !n.scrubRaw {
-			return n.src.Raw()
-		}
-		return []byte(schemas.Scrub(string(n.src.Raw())))
+		return n.src.Raw()
 	}
 	fields := n.src.Fields()
 	if n.src.Malformed() != "" || len(fields) == 0 {
@@ -393,9 +390,6 @@ func (n *layoutBase) raw() []byte {
 			s = `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 		}
 		b.WriteString(s)
-	}
-	if n.scrubRaw {
-		return []byte(schemas.Scrub(b.String()))
 	}
 	return []byte(b.String())
 }

@@ -335,15 +335,15 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	b := n.b
 	appendBytes(b, schemas.NIncidentID, id)
 	appendBytes(b, schemas.NCategory, cat)
-	appendOptBytes(b, schemas.NSubcategory, get(schemas.ColSubcategory))
+	appendOptText(b, schemas.NSubcategory, get(schemas.ColSubcategory))
 	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
 	appendOptFloat(b, schemas.NLat, lat, hasLat)
 	appendOptFloat(b, schemas.NLon, lon, hasLon)
-	appendOptBytes(b, schemas.NDistrictHint, hint)
-	appendOptBytes(b, schemas.NSource, get(schemas.ColSource))
+	appendOptText(b, schemas.NDistrictHint, hint)
+	appendOptText(b, schemas.NSource, get(schemas.ColSource))
 	appendOptFloat(b, schemas.NQuantity, qty, hasQty)
 	appendOptFloat(b, schemas.NAmountPKR, amt, hasAmt)
-	appendOptBytes(b, schemas.NDescription, get(schemas.ColDescription))
+	appendOptText(b, schemas.NDescription, get(schemas.ColDescription))
 	b.Field(schemas.NSourceFile).(*array.StringBuilder).Append(n.opt.File)
 	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.rows.Line())
 	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
@@ -365,7 +365,7 @@ func appendPlacement(b *array.RecordBuilder, placer Placer, pl *schemas.Placemen
 	b.Field(schemas.ILocationPrecision).(*array.Int8Builder).Append(pl.Precision)
 	b.Field(schemas.IMatchMethod).(*array.StringBuilder).Append(pl.Method)
 	b.Field(schemas.IMatchScore).(*array.Float32Builder).Append(pl.Score)
-	str(schemas.ILocationNote, pl.Note)
+	str(schemas.ILocationNote, schemas.Scrub(pl.Note))
 }
 
 func appendBytes(b *array.RecordBuilder, i int, v []byte) {
@@ -385,12 +385,11 @@ func appendOptString(b *array.RecordBuilder, i int, s string) {
 	b.Field(i).(*array.StringBuilder).Append(s)
 }
 
-func appendOptBytes(b *array.RecordBuilder, i int, v []byte) {
-	if len(v) == 0 {
-		b.Field(i).AppendNull()
-		return
-	}
-	b.Field(i).(*array.StringBuilder).BinaryBuilder.Append(v)
+// appendOptText appends free text with personal data scrubbed
+// ([schemas.Scrub]), or null when it is empty. Text with nothing to scrub is
+// copied as is, without allocating.
+func appendOptText(b *array.RecordBuilder, i int, v []byte) {
+	appendOptString(b, i, schemas.Scrub(unsafeString(v)))
 }
 
 func appendOptFloat(b *array.RecordBuilder, i int, v float64, ok bool) {

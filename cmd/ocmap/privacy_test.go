@@ -1,0 +1,236 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// piiLeaks are the personal values and the unapproved source names of
+// privacyDB; no published output may hold any of them.
+var piiLeaks = []string{"35202-1234567-1", "0300-1234567", "0321-7654321", "a.b@example.pk", "ali.khan@example.com",
+	"example.pk", "example.com", "informant", "Secret Cell"}
+
+// approvedSources is the --publish-sources list of the tests.
+const approvedSources = "ANF,  Punjab  Police "
+
+// privacyDB ingests, through the canonical layout and a YAML layout, rows
+// whose description, source and source_ref hold a CNIC, phone numbers and
+// e-mail addresses, from five sources: ANF and Punjab Police (approved),
+// "informant 0321-7654321", "ali.khan@example.com" and "Secret Cell" (not).
+func privacyDB(t *testing.T) (dir, db, mapPath string) {
+	t.Helper()
+	dir = isolate(t)
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
+	mapPath = write("grid.geojson", gridMap())
+	const pii = `"CNIC 35202-1234567-1, phone 0300-1234567, mail a.b@example.pk"`
+	var rows []string
+	for i, src := range []string{"ANF", "informant 0321-7654321", "ali.khan@example.com", "Secret Cell"} {
+		// Six in G1 and six in G2; quantities far apart, so that no two
+		// sources are taken for one incident.
+		for k := range 12 {
+			rows = append(rows, fmt.Sprintf("C%d-%d,drug_trafficking,heroin,2024-0%d-10,32.5,%.1f,,%s,%d,,%s", i, k, 1+k%3, 70.5+float64(k%2), src, 10*(i+1), pii))
+		}
+	}
+	canonical := write("canonical.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n")
+	layout := write("pii.yaml", `name: test-pii
+title: test pii
+category: cybercrime
+match: [Case, Date, Remarks]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: Case}
+  occurred_on: {column: Date}
+  district_hint: {column: District}
+  source: {column: Agency}
+  source_ref: {column: Ref}
+  description: {column: Remarks}
+`)
+	rows = rows[:0]
+	for k := range 15 {
+		rows = append(rows, fmt.Sprintf(`L%d,2024-0%d-05,Grid 1,Punjab Police,ali.khan@example.com 0321-7654321,%s`, k, 1+k%3, pii))
+	}
+	viaLayout := write("layout.csv", "Case,Date,District,Agency,Ref,Remarks\n"+strings.Join(rows, "\n")+"\n")
+	db = filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, canonical); code != exitOK {
+		t.Fatalf("ingest canonical: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", layout, viaLayout); code != exitOK {
+		t.Fatalf("ingest layout: exit %d\n%s%s", code, stdout, stderr)
+	}
+	return dir, db, mapPath
+}
+
+// noLeak fails when out holds personal data or an unapproved source name,
+// and, unless want is empty, when it lacks one of want.
+func noLeak(t *testing.T, name string, out []byte, want ...string) {
+	t.Helper()
+	for _, leak := range piiLeaks {
+		if bytes.Contains(bytes.ToLower(out), bytes.ToLower([]byte(leak))) {
+			t.Errorf("%s holds %q", name, leak)
+		}
+	}
+	for _, w := range want {
+		if !bytes.Contains(out, []byte(w)) {
+			t.Errorf("%s lacks %q", name, w)
+		}
+	}
+}
+
+// TestPublishedSources produces every published output of privacyDB and
+// checks that none holds personal data or an unapproved source, and that
+// those that name sources name the approved ones.
+func TestPublishedSources(t *testing.T) {
+	dir, db, mapPath := privacyDB(t)
+	approved := []string{"ANF", "Punjab Police", "3 other sources"}
+
+	t.Run("export", func(t *testing.T) {
+		out := filepath.Join(dir, "export")
+		code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400",
+			"--publish-sources", approvedSources)
+		if code != exitOK {
+			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		files := listFiles(t, out)
+		if got, want := len(files), 15; got != want {
+			t.Fatalf("%d files, want %d: %v", got, want, files)
+		}
+		for _, name := range files {
+			b, err := os.ReadFile(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch name {
+			case "report.html":
+				noLeak(t, name, b, `<td>Punjab Police</td><td>15</td>`, `<td>ANF</td><td>12</td>`, `<td>3 other sources</td><td>36</td>`)
+			case "manifest.json":
+				noLeak(t, name, b, `"publish_sources": [`)
+			default:
+				noLeak(t, name, b)
+			}
+		}
+	})
+	t.Run("export without a list", func(t *testing.T) {
+		out := filepath.Join(dir, "export-nolist")
+		if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		for _, name := range listFiles(t, out) {
+			b, _ := os.ReadFile(filepath.Join(out, name))
+			if name == "report.html" {
+				noLeak(t, name, b, `<td>5 sources</td><td>63</td>`)
+				if bytes.Contains(b, []byte("<td>ANF</td>")) {
+					t.Errorf("report.html names ANF without a list")
+				}
+				continue
+			}
+			noLeak(t, name, b)
+		}
+	})
+	t.Run("export internal", func(t *testing.T) {
+		// Internal reports keep source names, scrubbed at ingest.
+		out := filepath.Join(dir, "export-internal")
+		if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400", "--internal"); code != exitOK {
+			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		b, _ := os.ReadFile(filepath.Join(out, "report.html"))
+		for _, want := range []string{"<td>informant [PHONE]</td>", "<td>[EMAIL]</td>", "<td>Secret Cell</td>"} {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("internal report.html lacks %q", want)
+			}
+		}
+		for _, leak := range piiLeaks[:7] {
+			if bytes.Contains(b, []byte(leak)) {
+				t.Errorf("internal report.html holds %q", leak)
+			}
+		}
+	})
+	t.Run("bulletin", func(t *testing.T) {
+		out := filepath.Join(dir, "bulletin")
+		if code, stdout, stderr := ocmap("bulletin", "--db", db, "--out", out, "--boundaries", mapPath, "--month", "2024-03", "--width", "400"); code != exitOK {
+			t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+		}
+		for _, name := range listFiles(t, out) {
+			b, _ := os.ReadFile(filepath.Join(out, name))
+			noLeak(t, name, b)
+		}
+	})
+	for _, format := range []string{"table", "json", "geojson", "csv"} {
+		t.Run("heatmap "+format, func(t *testing.T) {
+			code, stdout, stderr := ocmap("heatmap", "--db", db, "--format", format, "--boundaries", mapPath, "--publish-sources", approvedSources)
+			if code != exitOK {
+				t.Fatalf("heatmap: exit %d\n%s", code, stderr)
+			}
+			switch format {
+			case "csv": // no sources in the CSV
+				noLeak(t, format, []byte(stdout))
+			case "table":
+				noLeak(t, format, []byte(stdout), "records by source: Punjab Police 23.8%, ANF 19.0%, 3 other sources 57.1%\n")
+			default:
+				noLeak(t, format, []byte(stdout), approved...)
+			}
+			code, stdout, _ = ocmap("heatmap", "--db", db, "--format", format, "--boundaries", mapPath)
+			if code != exitOK {
+				t.Fatalf("heatmap without a list: exit %d", code)
+			}
+			if format != "csv" {
+				noLeak(t, format+" without a list", []byte(stdout), "5 sources")
+				if strings.Contains(stdout, "ANF") {
+					t.Errorf("heatmap --format %s names ANF without a list", format)
+				}
+			}
+		})
+	}
+	t.Run("serve", func(t *testing.T) {
+		b, err := geo.Load(mapPath, geo.Properties{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := store.OpenReadOnly(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		h, err := newServer(context.Background(), st, b, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.sources = []string{"ANF", "Punjab Police"}
+		ts := httptest.NewServer(h)
+		defer ts.Close()
+		for _, path := range []string{"/", "/?category=drug_trafficking&metric=gi", "/heatmap.json", "/heatmap.json?category=cybercrime", "/map.svg"} {
+			resp, err := http.Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+			}
+			var want []string
+			switch path {
+			case "/":
+				want = []string{"records by source: Punjab Police 23.8%, ANF 19.0%, 3 other sources 57.1%"}
+			case "/heatmap.json":
+				want = approved
+			case "/heatmap.json?category=cybercrime":
+				want = []string{`"source": "Punjab Police"`}
+			}
+			noLeak(t, path, body, want...)
+		}
+	})
+}

@@ -1,0 +1,177 @@
+//go:build duckdb_arrow
+
+package pipeline_test
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// piiNeedles are the personal values of the privacy fixtures; none may be
+// stored, in any spelling the fixtures use.
+var piiNeedles = []string{"35202-1234567-1", "1234567", "0300-1234567", "0321-7654321", "7654321",
+	"a.b@example.pk", "ali.khan@example.com", "example.pk", "example.com"}
+
+// piiCanonical holds personal data in every free-text column of the
+// canonical layout, and in a row that is rejected.
+const piiCanonical = header + "\n" +
+	`P1,drug_trafficking,heroin,2024-01-10,30.5,70.5,,informant 0321-7654321,1,,"CNIC 35202-1234567-1, phone 0300-1234567, mail a.b@example.pk"` + "\n" +
+	`P2,drug_trafficking,tip from 0300-1234567,2024-01-11,,,alpha,ali.khan@example.com,1,,by name` + "\n" +
+	`P3,drug_trafficking,heroin,2024-13-01,30.5,70.5,,ANF,1,,"rejected, CNIC 35202-1234567-1 a.b@example.pk"` + "\n"
+
+// piiLayout is a source layout whose every free-text field is read.
+const piiLayout = `name: test-pii
+title: test pii
+category: drug_trafficking
+match: [Id, Date, Notes]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: Id}
+  occurred_on: {column: Date}
+  lat: {column: Lat}
+  lon: {column: Lon}
+  place: {column: Place}
+  source: {column: Source}
+  source_ref: {column: Ref}
+  statute: {column: Statute}
+  section: {column: Section}
+  description: {column: Notes}
+  substance: {column: Drug}
+  seizing_agency: {column: Agency}
+  route: {column: Route}
+  origin: {column: Origin}
+`
+
+const piiLayoutFile = "Id,Date,Lat,Lon,Place,Source,Ref,Statute,Section,Notes,Drug,Agency,Route,Origin\n" +
+	`L1,2024-02-01,30.5,70.5,house of 0300-1234567,informant 0321-7654321,ali.khan@example.com,Act 0300-1234567,9(c),` +
+	`"CNIC 35202-1234567-1, phone 0300-1234567, mail a.b@example.pk",heroin,a.b@example.pk,via 0321-7654321,CNIC 35202-1234567-1` + "\n" +
+	`L2,2024-02-31,30.5,70.5,x,y,z,,,"rejected, 0300-1234567",heroin,,,` + "\n"
+
+const piiContextLayout = `name: test-pii-context
+title: test pii context
+kind: context
+event_type: attack
+match: [No, When, Kind]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: No}
+  event_type: {column: Kind}
+  occurred_on: {column: When}
+  lat: {column: Lat}
+  lon: {column: Lon}
+  place: {column: Place}
+  source: {column: Source}
+  description: {column: Notes}
+`
+
+const piiContextFile = "No,When,Kind,Lat,Lon,Place,Source,Notes\n" +
+	`C1,2024-03-01,attack 0300-1234567,30.5,71.5,near ali.khan@example.com,informant 0321-7654321,CNIC 35202-1234567-1` + "\n"
+
+// TestNoPersonalDataStored ingests personal data in every free-text field
+// of the canonical layout, an incidents layout and a context layout, then
+// reads every VARCHAR column of every table: no CNIC, phone number or e-mail
+// address is stored, and the tags that replace them are.
+func TestNoPersonalDataStored(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := pipeline.Ingest(ctx, f.config(writeFile(t, f.dir, "canonical.csv", piiCanonical))); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []struct{ yaml, name, text string }{
+		{piiLayout, "layout.csv", piiLayoutFile},
+		{piiContextLayout, "context.csv", piiContextFile},
+	} {
+		lay, err := layout.Parse("test.yaml", []byte(l.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := f.config(writeFile(t, f.dir, l.name, l.text))
+		cfg.Layout = lay
+		if _, err := pipeline.Ingest(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Columns that hold paths and digests, whose long digits are not
+	// personal (the test's temporary directory has a random number).
+	lineage := []string{"source_file", "files", "boundaries", "value", "sha256", "boundaries_sha256", "person_keys"}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents`), int64(3); got != want {
+			t.Fatalf("%d incidents, want %d", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT count(*) FROM context_events`), int64(1); got != want {
+			t.Fatalf("%d context events, want %d", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT count(*) FROM rejects WHERE raw IS NOT NULL`), int64(2); got != want {
+			t.Fatalf("%d rejects with raw text, want %d", got, want)
+		}
+		cols, err := db.Query(`SELECT c.table_name, c.column_name FROM information_schema.columns c
+			JOIN information_schema.tables t USING (table_catalog, table_schema, table_name)
+			WHERE t.table_type = 'BASE TABLE' AND c.data_type = 'VARCHAR' ORDER BY 1, 2`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type column struct{ table, name string }
+		var all []column
+		for cols.Next() {
+			var c column
+			if err := cols.Scan(&c.table, &c.name); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, c)
+		}
+		cols.Close()
+		if len(all) < 40 {
+			t.Fatalf("only %d VARCHAR columns found", len(all))
+		}
+		tags := map[string]int{}
+		for _, c := range all {
+			rows, err := db.Query(`SELECT DISTINCT "` + c.name + `" FROM "` + c.table + `" WHERE "` + c.name + `" IS NOT NULL`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var v string
+				if err := rows.Scan(&v); err != nil {
+					t.Fatal(err)
+				}
+				for _, needle := range piiNeedles {
+					if strings.Contains(v, needle) {
+						t.Errorf("%s.%s holds %q: %q", c.table, c.name, needle, v)
+					}
+				}
+				if !slices.Contains(lineage, c.name) && schemas.Scrub(v) != v {
+					t.Errorf("%s.%s holds personal data: %q", c.table, c.name, v)
+				}
+				for _, tag := range []string{"[CNIC]", "[PHONE]", "[EMAIL]"} {
+					if strings.Contains(v, tag) {
+						tags[c.table+"."+c.name]++
+					}
+				}
+			}
+			rows.Close()
+		}
+		// The tags are where the personal data was: the rows were kept.
+		for _, want := range []string{"incidents.description", "incidents.source", "incidents.subcategory", "incidents.place",
+			"incidents.source_ref", "incidents.statute", "drug_trafficking.seizing_agency", "drug_trafficking.route",
+			"drug_trafficking.origin", "context_events.event_type", "context_events.place", "context_events.source",
+			"context_events.description", "rejects.raw", "district_month_sources.source"} {
+			if tags[want] == 0 {
+				t.Errorf("%s has no scrubbed value; tagged columns: %v", want, tags)
+			}
+		}
+		var desc string
+		if err := db.QueryRow(`SELECT description FROM incidents WHERE incident_id = 'P1'`).Scan(&desc); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := desc, "CNIC [CNIC], phone [PHONE], mail [EMAIL]"; got != want {
+			t.Errorf("P1 description %q, want %q", got, want)
+		}
+	})
+}
