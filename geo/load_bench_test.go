@@ -18,3 +18,21 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidate is the part of BenchmarkLoad that checks rings and
+// overlaps.
+func BenchmarkValidate(b *testing.B) {
+	path := os.Getenv("OCMAP_BOUNDARIES")
+	if path == "" {
+		b.Skip("OCMAP_BOUNDARIES is not set")
+	}
+	bs, err := Load(path, Properties{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := bs.validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

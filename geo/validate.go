@@ -290,7 +290,7 @@ type Overlap struct {
 // overlapRows is how many scan lines measure overlaps: about 700 m apart
 // across Pakistan, which measures the real files' slivers within a few per
 // cent of 16000 lines.
-var overlapRows = 2000
+const overlapRows = 2000
 
 // kmPerDegree is one degree of latitude, or of longitude at the equator,
 // on the WGS 84 sphere of radius 6378137 m.
@@ -324,32 +324,26 @@ func (b *Boundaries) Overlaps() []Overlap {
 	}
 	// Row k is the line y0 + (k+0.5)h. An edge from ya to yb crosses the
 	// rows whose line lies in [min, max): half-open, so that a line
-	// through a vertex counts it once.
-	rowsOf := func(ya, yb float64) (int, int) {
-		lo, hi := min(ya, yb), max(ya, yb)
-		k0 := int(math.Ceil((lo-y0)/h - 0.5))
-		k1 := int(math.Ceil((hi-y0)/h - 0.5))
-		return max(k0, 0), min(k1, overlapRows)
-	}
-	// Two passes: count the crossings of each row, then place them.
-	start := make([]int, overlapRows+1)
-	forEachEdge := func(visit func(d int, a, c orb.Point)) {
-		for d, mp := range b.Polygons {
-			for _, poly := range mp {
-				for _, r := range poly {
-					for i := 1; i < len(r); i++ {
-						visit(d, r[i-1], r[i])
-					}
+	// through a vertex counts it once. level(y) is the first row at or
+	// above y; the edge crosses rows level(min) to level(max)-1. Levels
+	// are computed once per point, in the order of the points.
+	var levels []int32
+	for _, mp := range b.Polygons {
+		for _, poly := range mp {
+			for _, r := range poly {
+				for _, p := range r {
+					levels = append(levels, int32(min(max(math.Ceil((p[1]-y0)/h-0.5), 0), float64(overlapRows))))
 				}
 			}
 		}
 	}
-	forEachEdge(func(_ int, a, c orb.Point) {
-		k0, k1 := rowsOf(a[1], c[1])
-		for k := k0; k < k1; k++ {
-			start[k+1]++
+	// Two passes: count the crossings of each row, then place them.
+	start := make([]int, overlapRows+1)
+	for i := 1; i < len(levels); i++ {
+		for k := min(levels[i-1], levels[i]); k < max(levels[i-1], levels[i]); k++ {
+			start[k+1]++ // also counts the step from one ring to the next: spare room, rows end at fill
 		}
-	})
+	}
 	for k := 1; k <= overlapRows; k++ {
 		start[k] += start[k-1]
 	}
@@ -359,20 +353,29 @@ func (b *Boundaries) Overlaps() []Overlap {
 	}
 	xs := make([]cross, start[overlapRows])
 	fill := slices.Clone(start[:overlapRows])
-	forEachEdge(func(d int, a, c orb.Point) {
-		k0, k1 := rowsOf(a[1], c[1])
-		for k := k0; k < k1; k++ {
-			y := y0 + (float64(k)+0.5)*h
-			xs[fill[k]] = cross{x: a[0] + (y-a[1])*(c[0]-a[0])/(c[1]-a[1]), d: int32(d)}
-			fill[k]++
+	at := 0
+	for d, mp := range b.Polygons {
+		for _, poly := range mp {
+			for _, r := range poly {
+				lv := levels[at : at+len(r)]
+				at += len(r)
+				for i := 1; i < len(r); i++ {
+					a, c := r[i-1], r[i]
+					for k := min(lv[i-1], lv[i]); k < max(lv[i-1], lv[i]); k++ {
+						y := y0 + (float64(k)+0.5)*h
+						xs[fill[k]] = cross{x: a[0] + (y-a[1])*(c[0]-a[0])/(c[1]-a[1]), d: int32(d)}
+						fill[k]++
+					}
+				}
+			}
 		}
-	})
+	}
 
 	type pair struct{ a, b int32 }
 	sum := map[pair]float64{}
 	var inside []int32 // districts the scan is in, few at a time
 	for k := range overlapRows {
-		row := xs[start[k]:start[k+1]]
+		row := xs[start[k]:fill[k]]
 		slices.SortFunc(row, func(a, b cross) int { return cmp.Compare(a.x, b.x) })
 		inside = inside[:0]
 		kmX := kmPerDegree * math.Cos((y0+(float64(k)+0.5)*h)*math.Pi/180)
