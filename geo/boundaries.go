@@ -29,6 +29,10 @@ func (goccyJSON) Unmarshal(b []byte, v any) error { return gojson.Unmarshal(b, v
 // ErrNoDistricts is returned for a boundary file without usable polygons.
 var ErrNoDistricts = errors.New("geo: no district polygons in boundary file")
 
+// ErrProperties is returned when the properties with the district code and
+// name are neither given nor one of the known layouts.
+var ErrProperties = errors.New("cannot tell which properties hold the district code and name")
+
 // District is one unit of the boundary file.
 type District struct {
 	Code     string // the file's id, e.g. COD-AB ADM2_PCODE "PK604"
@@ -88,13 +92,20 @@ func Read(r io.Reader, name string, props Properties) (*Boundaries, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geo: %s: not a GeoJSON FeatureCollection: %w", name, err)
 	}
+	return FromFeatures(fc, name, props)
+}
+
+// FromFeatures is Read from decoded features, e.g. those of
+// [ReadShapefile]. Like Read, it refuses projected or out-of-range
+// coordinates, invalid rings and overlapping districts.
+func FromFeatures(fc *geojson.FeatureCollection, name string, props Properties) (*Boundaries, error) {
 	if len(fc.Features) == 0 {
 		return nil, fmt.Errorf("%w: %s", ErrNoDistricts, name)
 	}
 	props = detect(props, fc.Features[0].Properties)
 	if props.Code == "" || props.Name == "" {
-		return nil, fmt.Errorf("geo: %s: cannot tell which properties hold the district code and name (found %s); "+
-			"name them with --code-prop and --name-prop", name, propertyNames(fc.Features[0].Properties))
+		return nil, fmt.Errorf("geo: %s: %w (found %s); "+
+			"name them with --code-prop and --name-prop", name, ErrProperties, propertyNames(fc.Features[0].Properties))
 	}
 	b := &Boundaries{Path: name, Props: props}
 	seen := map[string]int{}
@@ -121,6 +132,9 @@ func Read(r io.Reader, name string, props Properties) (*Boundaries, error) {
 		default:
 			return nil, fmt.Errorf("geo: %s: feature %d (%s): geometry is %T, want Polygon or MultiPolygon", name, i, code, f.Geometry)
 		}
+		if err := checkCoordinates(mp); err != nil {
+			return nil, fmt.Errorf("geo: %s: feature %d (%s): %w", name, i, code, err)
+		}
 		d := District{
 			Code:    code,
 			Name:    strings.TrimSpace(f.Properties.MustString(props.Name, "")),
@@ -133,6 +147,9 @@ func Read(r io.Reader, name string, props Properties) (*Boundaries, error) {
 		b.Polygons = append(b.Polygons, mp)
 	}
 	sort.Sort(byCode{b})
+	if err := b.validate(); err != nil {
+		return nil, fmt.Errorf("geo: %s: %w", name, err)
+	}
 	b.indexNames()
 	return b, nil
 }

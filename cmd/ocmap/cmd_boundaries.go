@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/paulmach/orb/geojson"
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
@@ -101,6 +104,10 @@ func runBoundaries(ctx context.Context, env *Env, o *boundariesOptions, args []s
 	}
 	var path string
 	if o.From != "" {
+		// Refuse a broken file before it becomes anyone's default.
+		if err := checkBoundaryFile(o.From); err != nil {
+			return fmt.Errorf("%w\n%s was not installed", err, o.From)
+		}
 		p, sha, verified, err := geo.InstallFrom(o.From, dest, env.Stderr)
 		if err != nil {
 			return err
@@ -122,6 +129,9 @@ func runBoundaries(ctx context.Context, env *Env, o *boundariesOptions, args []s
 			return fmt.Errorf("%w\nIf this machine has no internet, download the files elsewhere and install them with --from FILE", err)
 		}
 		path = p
+		if err := checkBoundaryFile(path); err != nil {
+			return fmt.Errorf("%w\n%s was downloaded but is not made the default", err, path)
+		}
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -136,4 +146,24 @@ func runBoundaries(ctx context.Context, env *Env, o *boundariesOptions, args []s
 		fmt.Fprintf(env.Stdout, "installed %s; use it with --boundaries %s or OCMAP_BOUNDARIES\n", abs, abs)
 	}
 	return nil
+}
+
+// checkBoundaryFile loads a GeoJSON file or shapefile as commands will,
+// which checks its coordinates, rings and overlaps. A file whose code and
+// name properties must be named with --code-prop/--name-prop passes: it is
+// checked when a command first loads it with them.
+func checkBoundaryFile(path string) error {
+	var err error
+	if strings.EqualFold(filepath.Ext(path), ".shp") {
+		var fc *geojson.FeatureCollection
+		if fc, err = geo.ReadShapefile(path); err == nil {
+			_, err = geo.FromFeatures(fc, path, geo.Properties{})
+		}
+	} else {
+		_, err = geo.Load(path, geo.Properties{})
+	}
+	if errors.Is(err, geo.ErrProperties) {
+		return nil
+	}
+	return err
 }

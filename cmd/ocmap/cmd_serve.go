@@ -28,6 +28,7 @@ import (
 
 type serveOptions struct {
 	DB, Addr   string
+	listen     listenPolicy
 	boundaries boundaryOptions
 	publish    publishOptions
 }
@@ -36,7 +37,7 @@ func init() {
 	var o serveOptions
 	register(&Command{
 		Name:  "serve",
-		Usage: "--db FILE [--addr 127.0.0.1:8080] [--boundaries FILE.geojson]",
+		Usage: "--db FILE [--addr 127.0.0.1:8080 [--public [--allow-host NAME]]] [--boundaries FILE.geojson]",
 		Short: "a local web page of district heatmaps (read-only)",
 		Long: `Serves a web page for analysts at http://ADDR/: choose a category, a metric
 (count, rate, EB rate, change, trend, Gi*, Local Moran), a period, a
@@ -44,9 +45,17 @@ province and how precisely incidents must be located (as --max-precision),
 and see the district map, the districts ranked, and how the incidents were
 located. The same numbers as 'ocmap heatmap'.
 
-It listens on 127.0.0.1 (this computer only) unless --addr says otherwise,
-opens the database read-only and answers GET requests only: nothing can be
-changed through it. Stop it with Ctrl-C.
+It listens on 127.0.0.1 (this computer only), opens the database read-only
+and answers GET requests only: nothing can be changed through it. Stop it
+with Ctrl-C.
+
+There is no password. To let other computers on your network see the page,
+give their way in with --addr (e.g. 0.0.0.0:8080, every interface) and add
+--public; without --public, any address but 127.0.0.1, ::1 or localhost is
+refused. Requests must name this computer (Host header): a loopback name,
+or with --public the address given, this computer's IP addresses, or a name
+given with --allow-host; others are refused, so that a web page elsewhere
+cannot read the figures through your browser.
 
 Also: /map.svg?... gives the map alone, /heatmap.json?... the figures.
 
@@ -54,10 +63,13 @@ Also: /map.svg?... gives the map alone, /heatmap.json?... the figures.
 
 Example:
   ocmap serve --db crime.duckdb
-  ocmap serve --db ocmap-demo/demo.duckdb --addr 127.0.0.1:9000`,
+  ocmap serve --db ocmap-demo/demo.duckdb --addr 127.0.0.1:9000
+  ocmap serve --db crime.duckdb --addr 0.0.0.0:8080 --public --allow-host stats-pc.local`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
 			fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on; keep 127.0.0.1 unless others on your network should see it")
+			fs.BoolVar(&o.listen.Public, "public", false, "allow an --addr other computers can reach (no password: anyone there can read the figures)")
+			fs.StringSliceVar(&o.listen.AllowHosts, "allow-host", nil, "with --public, also answer requests for this name of the computer (repeatable)")
 			o.boundaries.AddFlags(fs)
 			o.publish.AddFlags(fs)
 		},
@@ -67,6 +79,13 @@ Example:
 			}
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
+			}
+			if len(o.listen.AllowHosts) > 0 && !o.listen.Public {
+				return usagef("--allow-host needs --public")
+			}
+			warning, err := checkAddr(o.Addr, o.listen.Public)
+			if err != nil {
+				return err
 			}
 			approved, err := o.publish.names()
 			if err != nil {
@@ -90,11 +109,17 @@ Example:
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+			guarded, err := newHostGuard(h, ln.Addr(), o.listen)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			srv := &http.Server{Handler: guarded, ReadHeaderTimeout: 10 * time.Second}
 			go func() {
 				<-ctx.Done()
 				srv.Close()
 			}()
+			fmt.Fprint(env.Stderr, warning)
 			fmt.Fprintf(env.Stdout, "serving %s at http://%s/ (read-only; Ctrl-C stops)\n", o.DB, ln.Addr())
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
@@ -131,12 +156,12 @@ func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db strin
 
 // ServeHTTP refuses anything but reading.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header())
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "read-only: only GET and HEAD", http.StatusMethodNotAllowed)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'")
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -246,7 +271,11 @@ func (s *server) json(w http.ResponseWriter, r *http.Request) {
 	heatmapJSON(w, a, metrics[mi].name, metrics[mi].value, ds)
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+
+// pageHTML is the page; its <style> element's hash is in the
+// Content-Security-Policy, computed from this text.
+const pageHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ocmap: {{.DB}}</title>
 <style>body{font-family:sans-serif;margin:1em 2em;color:#1a1a1a}form{margin:.5em 0 1em}label{margin-right:1em}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:2em}svg{width:100%;height:auto}
@@ -269,7 +298,7 @@ td.l,th.l{text-align:left}pre{white-space:pre-wrap;color:#4d4d4d}.err{color:#c81
 {{end}}</table></div></div>{{end}}
 <p><small>Read-only view of {{.DB}}. <a href="/heatmap.json?{{.Query}}">figures as JSON</a> · <a href="/map.svg?{{.Query}}">map as SVG</a></small></p>
 </body></html>
-`))
+`
 
 type pageRow struct {
 	Rank                                   int
