@@ -23,9 +23,13 @@ type File struct {
 	gz   *gzip.Reader
 }
 
-// Open opens path for reading. Gzip input is detected by its magic bytes, so
-// a compressed file needs no special name.
-func Open(path string) (*File, error) {
+// Open opens path for reading within the default Limits. Gzip input is
+// detected by its magic bytes, so a compressed file needs no special name.
+func Open(path string) (*File, error) { return OpenLimited(path, Limits{}) }
+
+// OpenLimited opens path for reading; a gzip file whose text expands past
+// lim fails its Read with an error wrapping ErrTooLarge.
+func OpenLimited(path string, lim Limits) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -41,9 +45,41 @@ func Open(path string) (*File, error) {
 			return nil, fmt.Errorf("%s: not a valid gzip file: %w", path, err)
 		}
 		file.gz = gz
-		file.r = gz
+		max, ratio := lim.gzipBytes()
+		file.r = &expansion{r: gz, path: path, in: &file.n, max: max, ratio: ratio}
 	}
 	return file, nil
+}
+
+// expansion fails a decompressed stream that grows past max bytes or, when
+// ratio is set, past gzipRatioFloor at more than ratio times the compressed
+// bytes read.
+type expansion struct {
+	r          io.Reader
+	path       string
+	in         *atomic.Int64 // compressed bytes read from disk
+	out        int64
+	max, ratio int64
+	err        error
+}
+
+func (e *expansion) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.r.Read(p)
+	e.out += int64(n)
+	switch {
+	case e.out > e.max:
+		e.err = fmt.Errorf("%s: %w: it decompresses to more than %s", e.path, ErrTooLarge, Size(e.max))
+	case e.ratio > 0 && e.out > gzipRatioFloor && e.out > e.ratio*e.in.Load():
+		e.err = fmt.Errorf("%s: %w: it decompresses to more than %d times its compressed size, as a gzip bomb does (%s from %s so far)",
+			e.path, ErrTooLarge, e.ratio, Size(e.out), Size(e.in.Load()))
+	}
+	if e.err != nil {
+		return 0, e.err
+	}
+	return n, err
 }
 
 // Name returns the path, so that readers built on f can name it in errors.
