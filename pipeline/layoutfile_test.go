@@ -80,7 +80,7 @@ func TestCheckLimits(t *testing.T) {
 	tests := []struct {
 		layout, path, want string
 	}{
-		{"fmu-extract", gzIn, "fmu.csv.gz: read: input expands past a limit: it decompresses to more than 100B"},
+		{"fmu-extract", gzIn, "fmu.csv.gz: reading the header: read: input expands past a limit: it decompresses to more than 100B"},
 		{"anf-seizures", filepath.Join("testdata", "layouts", "anf-seizures", "input.xlsx"), "input.xlsx: read: input expands past a limit: the workbook unzips to more than 100B"},
 	}
 	lim := read.Limits{MaxBytes: 100}

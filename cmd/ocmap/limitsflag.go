@@ -17,7 +17,7 @@ type limitsOptions struct {
 }
 
 func (o *limitsOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.Var(&o.maxBytes, "max-bytes", "the most one gzip or XLSX input may expand to, e.g. 100GB; replaces the limits against zip bombs (see Limits below)")
+	fs.Var(&o.maxBytes, "max-bytes", "the most one gzip or XLSX input may expand to, e.g. 100GB, replacing the limits against zip bombs (see 'ocmap help ingest')")
 }
 
 func (o *limitsOptions) limits() read.Limits { return read.Limits{MaxBytes: int64(o.maxBytes)} }

@@ -77,18 +77,26 @@ func (l Limits) cells() int64 {
 }
 
 // Size formats a byte count as users write it for --max-bytes: "64GiB",
-// "1MiB", "1500B".
+// "10MB", "1500B", or "64.1MiB" when no unit divides it into a number
+// under 10,000.
 func Size(n int64) string {
-	for _, u := range []struct {
-		name  string
-		shift uint
-	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if n >= 1<<u.shift && n%(1<<u.shift) == 0 {
-			return fmt.Sprintf("%d%s", n>>u.shift, u.name)
+	type unit struct {
+		name string
+		size int64
+	}
+	binary := []unit{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
+	decimal := []unit{{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}}
+	for _, units := range [][]unit{binary, decimal} {
+		for _, u := range units {
+			if n >= u.size && n/u.size < 10_000 && n%u.size == 0 {
+				return fmt.Sprintf("%d%s", n/u.size, u.name)
+			}
 		}
 	}
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1fMiB", float64(n)/(1<<20))
+	for _, u := range binary[:3] {
+		if n >= u.size {
+			return fmt.Sprintf("%.1f%s", float64(n)/float64(u.size), u.name)
+		}
 	}
 	return fmt.Sprintf("%dB", n)
 }

@@ -42,6 +42,27 @@ func csvText(n int) []byte {
 	return b.Bytes()
 }
 
+func TestSize(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{
+		{1500, "1500B"},
+		{64 << 10, "64KiB"},
+		{10_000_000, "10MB"},
+		{DefaultGzipBytes, "64GiB"},
+		{64<<20 + 100<<10, "64.1MiB"},
+		{3<<40 + 1, "3.0TiB"},
+		{1500 << 10, "1500KiB"},
+		{1_500_000_000, "1500MB"},
+	}
+	for _, tt := range tests {
+		if got, want := Size(tt.n), tt.want; got != want {
+			t.Errorf("Size(%d) = %q, want %q", tt.n, got, want)
+		}
+	}
+}
+
 func TestGzipLimits(t *testing.T) {
 	defer func(n int64) { gzipRatioFloor = n }(gzipRatioFloor)
 	gzipRatioFloor = 1 << 20
@@ -54,9 +75,9 @@ func TestGzipLimits(t *testing.T) {
 		want  string // error; "" for none
 		bytes int    // read before the error, or in all; -1 for the floor or gzipRatio times the file
 	}{
-		{"zeros past --max-bytes", zeros, Limits{MaxBytes: 64 << 10}, "zeros.gz: read: input expands past a limit: it decompresses to more than 64KiB", 64 << 10},
+		{"zeros past --max-bytes", zeros, Limits{MaxBytes: 64 << 10}, "read: input expands past a limit: it decompresses to more than 64KiB", 64 << 10},
 		// Past the floor and 200 times the file (read at once): bytes -1.
-		{"zeros past the ratio", zeros, Limits{}, "zeros.gz: read: input expands past a limit: it decompresses to more than 200 times its compressed size, as a gzip bomb does (", -1},
+		{"zeros past the ratio", zeros, Limits{}, "read: input expands past a limit: it decompresses to more than 200 times its compressed size, as a gzip bomb does (", -1},
 		{"zeros within a raised --max-bytes", zeros, Limits{MaxBytes: 2 << 20}, "", 2 << 20},
 		{"text past the floor", text, Limits{}, "", len(text)},
 	}

@@ -46,17 +46,17 @@ func OpenLimited(path string, lim Limits) (*File, error) {
 		}
 		file.gz = gz
 		max, ratio := lim.gzipBytes()
-		file.r = &expansion{r: gz, path: path, in: &file.n, max: max, ratio: ratio}
+		file.r = &expansion{r: gz, in: &file.n, max: max, ratio: ratio}
 	}
 	return file, nil
 }
 
 // expansion fails a decompressed stream that grows past max bytes or, when
 // ratio is set, past gzipRatioFloor at more than ratio times the compressed
-// bytes read.
+// bytes read. Its errors leave out the path, as those of os.File do not:
+// the readers over it add the path and line.
 type expansion struct {
 	r          io.Reader
-	path       string
 	in         *atomic.Int64 // compressed bytes read from disk
 	out        int64
 	max, ratio int64
@@ -71,10 +71,10 @@ func (e *expansion) Read(p []byte) (int, error) {
 	e.out += int64(n)
 	switch {
 	case e.out > e.max:
-		e.err = fmt.Errorf("%s: %w: it decompresses to more than %s", e.path, ErrTooLarge, Size(e.max))
+		e.err = fmt.Errorf("%w: it decompresses to more than %s", ErrTooLarge, Size(e.max))
 	case e.ratio > 0 && e.out > gzipRatioFloor && e.out > e.ratio*e.in.Load():
-		e.err = fmt.Errorf("%s: %w: it decompresses to more than %d times its compressed size, as a gzip bomb does (%s from %s so far)",
-			e.path, ErrTooLarge, e.ratio, Size(e.out), Size(e.in.Load()))
+		e.err = fmt.Errorf("%w: it decompresses to more than %d times its compressed size, as a gzip bomb does (%s from %s so far)",
+			ErrTooLarge, e.ratio, Size(e.out), Size(e.in.Load()))
 	}
 	if e.err != nil {
 		return 0, e.err
