@@ -24,14 +24,14 @@ func (o *limitsOptions) limits() read.Limits { return read.Limits{MaxBytes: int6
 
 // limitsHelp documents the limits, for the commands with --max-bytes.
 var limitsHelp = fmt.Sprintf(`Limits: a compressed input is refused, naming the file and the limit, when
-it expands more than a genuine file would: a gzip file past %s of text, or
-past 64 MiB at more than 200 times its compressed size; a workbook past
+it expands more than a genuine file would: a gzip file past %s of text,
+or past 64MiB at more than 200 times its compressed size; a workbook past
 %s unzipped, or a part of it at more than 100 times. These catch "zip
 bombs", small files that expand to fill the disk. --max-bytes SIZE
-replaces them all with SIZE (KB, MB, GB, TB, or KiB, MiB, GiB, TiB): set
-it above the file's real size to read a genuine file refused as a bomb. A
-sheet may also have at most %s cells (the empty ones before the last of
-each row count); save a larger one as CSV.`,
+replaces them all with SIZE (in KB, MB, GB, TB, or KiB, MiB, GiB, TiB):
+set it above the file's real size to read a genuine file refused as a
+bomb. A sheet may have at most %s cells (the empty ones before the
+last of each row count); save a larger one as CSV.`,
 	read.Size(read.DefaultGzipBytes), read.Size(read.DefaultXLSXBytes), commas(read.DefaultMaxCells))
 
 // limitHint tells how to raise the limit an error is about.
