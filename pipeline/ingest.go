@@ -56,6 +56,9 @@ type Config struct {
 	// Population is a census table (district, year, population) that
 	// replaces the database's population, for rates; empty keeps it.
 	Population string
+	// Limits bound what one input may decompress to (gzip, XLSX), against
+	// zip bombs; the zero value is the defaults.
+	Limits read.Limits
 }
 
 // FileReport is what happened to one input file.
@@ -201,7 +204,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 
 func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
 	fr := FileReport{Path: path}
-	f, err := read.Open(path)
+	f, err := read.OpenLimited(path, cfg.Limits)
 	if err != nil {
 		return fr, fmt.Errorf("input %w", err)
 	}

@@ -35,7 +35,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		}
 		hasher = h
 	}
-	in, warning, err := openLayout(path, l)
+	in, warning, err := openLayout(ctx, path, l, cfg.Limits)
 	if err != nil {
 		return fr, err
 	}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -56,7 +58,7 @@ func TestLayoutConformance(t *testing.T) {
 			if len(inputs) != 1 {
 				t.Fatalf("%s: want one input.* file, have %q", dir, inputs)
 			}
-			cols, err := Header(inputs[0])
+			cols, err := Header(inputs[0], read.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +92,7 @@ func dumpLayout(t *testing.T, path string, l *layout.Layout) []byte {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	in, warning, err := openLayout(path, l)
+	in, warning, err := openLayout(context.Background(), path, l, read.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -43,20 +44,22 @@ func (in *layoutInput) Close() error {
 }
 
 // openLayout opens path as a file of layout l: decoded from l's encoding,
-// split, header read. warning is non-empty when the declared encoding
-// contradicts the file's bytes. The caller closes the input.
-func openLayout(path string, l *layout.Layout) (in *layoutInput, warning string, err error) {
+// split, header read, within lim. warning is non-empty when the declared
+// encoding contradicts the file's bytes. A workbook stops when ctx is
+// cancelled; for the other formats the caller interrupts in.f. The caller
+// closes the input.
+func openLayout(ctx context.Context, path string, l *layout.Layout, lim read.Limits) (in *layoutInput, warning string, err error) {
 	if l.Format == "xlsx" {
-		return openXLSX(path, l)
+		return openXLSX(ctx, path, l, lim)
 	}
-	if s, err := read.Open(path); err == nil {
+	if s, err := read.OpenLimited(path, lim); err == nil {
 		sample, _ := io.ReadAll(io.LimitReader(s, encodingSample))
 		s.Close()
 		if w := read.CheckEncoding(l.Encoding, sample); w != "" {
 			warning = fmt.Sprintf("%s: layout %s: %s", path, l.Name, w)
 		}
 	}
-	f, err := read.Open(path)
+	f, err := read.OpenLimited(path, lim)
 	if err != nil {
 		return nil, "", fmt.Errorf("input %w", err)
 	}
@@ -83,16 +86,26 @@ func openLayout(path string, l *layout.Layout) (in *layoutInput, warning string,
 
 // openXLSX opens a workbook. excelize reads it by path, so the file is read
 // through once first for its digest.
-func openXLSX(path string, l *layout.Layout) (*layoutInput, string, error) {
+func openXLSX(ctx context.Context, path string, l *layout.Layout, lim read.Limits) (*layoutInput, string, error) {
+	// The zip directory first: a bomb is refused before its bytes are read.
+	if err := read.CheckWorkbook(path, lim); err != nil {
+		return nil, "", err
+	}
 	f, err := read.Open(path)
 	if err != nil {
 		return nil, "", fmt.Errorf("input %w", err)
 	}
-	if _, err := io.Copy(io.Discard, f); err != nil {
+	stop := context.AfterFunc(ctx, f.Interrupt)
+	_, err = io.Copy(io.Discard, f)
+	stop()
+	if cerr := ctx.Err(); cerr != nil {
+		err = cerr
+	}
+	if err != nil {
 		f.Close()
 		return nil, "", fmt.Errorf("input %s: %w", path, err)
 	}
-	src, err := read.NewXLSX(path, l.Sheet, read.XLSXOptions{HeaderRow: l.HeaderRow, FooterRows: l.FooterRows, RawNumbers: true})
+	src, err := read.NewXLSX(ctx, path, l.Sheet, read.XLSXOptions{HeaderRow: l.HeaderRow, FooterRows: l.FooterRows, RawNumbers: true, Limits: lim})
 	if err != nil {
 		f.Close()
 		return nil, "", fmt.Errorf("layout %s: %w", l.Name, err)
@@ -162,13 +175,16 @@ type CheckReport struct {
 
 // Check runs layout l over the file at path without a database: it
 // normalizes and places every row, keeps the first rows normalized and
-// counts the rejects per field and reason, most frequent first.
-func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*CheckReport, error) {
-	in, warning, err := openLayout(path, l)
+// counts the rejects per field and reason, most frequent first. It reads
+// within lim, and returns ctx's error soon after ctx is cancelled.
+func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.Placer, first int, lim read.Limits) (*CheckReport, error) {
+	in, warning, err := openLayout(ctx, path, l, lim)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
+	// A read blocked or long in a file returns once the file is closed.
+	defer context.AfterFunc(ctx, in.f.Interrupt)()
 	rep := &CheckReport{Layout: l.Name}
 	if warning != "" {
 		rep.Warnings = append(rep.Warnings, warning)
@@ -191,7 +207,7 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 	}
 	defer nz.Release()
 	counts := map[[2]string]int64{}
-	for nz.Next() {
+	for ctx.Err() == nil && nz.Next() {
 		rec, rej := nz.Record(), nz.Rejects()
 		if rep.Columns == nil {
 			for _, fl := range rec.Schema().Fields() {
@@ -213,6 +229,9 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 		}
 		rec.Release()
 		rej.Release()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := nz.Err(); err != nil {
 		return nil, err
@@ -240,9 +259,10 @@ func Check(path string, l *layout.Layout, placer normalize.Placer, first int) (*
 // tabs and semicolons, since title lines may sit above the header. For a workbook (told by its zip signature) the names are the
 // non-empty cells of the first rows of each sheet, since the header row
 // depends on the layout; for JSON Lines or a JSON array they are the first
-// object's keys, nested ones as dotted paths.
-func Header(path string) ([]string, error) {
-	f, err := read.Open(path)
+// object's keys, nested ones as dotted paths. A workbook over lim is
+// refused before it is unzipped.
+func Header(path string, lim read.Limits) ([]string, error) {
+	f, err := read.OpenLimited(path, lim)
 	if err != nil {
 		return nil, fmt.Errorf("input %w", err)
 	}
@@ -250,6 +270,9 @@ func Header(path string) ([]string, error) {
 	sample := make([]byte, encodingSample)
 	n, _ := io.ReadFull(f, sample)
 	if bytes.HasPrefix(sample[:n], []byte("PK\x03\x04")) {
+		if err := read.CheckWorkbook(path, lim); err != nil {
+			return nil, err
+		}
 		return read.XLSXHeaderCells(path)
 	}
 	if first := bytes.TrimLeft(bytes.TrimPrefix(sample[:n], []byte("\xef\xbb\xbf")), " \t\r\n"); len(first) > 0 && (first[0] == '{' || first[0] == '[') {

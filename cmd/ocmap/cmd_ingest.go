@@ -33,6 +33,7 @@ type ingestOptions struct {
 	HashKeyFile  string
 	Population   string
 	boundaries   boundaryOptions
+	limits       limitsOptions
 }
 
 func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
@@ -45,6 +46,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.Workers, "workers", 0, "goroutines validating rows; 0 for half the CPUs (DuckDB uses the rest)")
 	fs.StringVar(&o.Population, "population", "", "census population CSV (district, year, population; province optional) for rates; replaces the database's")
 	fs.StringVar(&o.HashKeyFile, "hash-key-file", "", "secret key for the hashes of personal columns that layouts keep for linking (default: $OCMAP_HASH_KEY)")
+	o.limits.AddFlags(fs)
 }
 
 // hashKey reads the key for personal-column hashes: --hash-key-file, else
@@ -108,6 +110,8 @@ database's population, and the view district_month_rates gives incidents
 per 100,000 people from the census year nearest each month. Rows that
 cannot be matched go to rejects.
 
+` + limitsHelp + `
+
 Examples:
   ocmap ingest --db crime.duckdb --boundaries pak_adm2.geojson fir_2023.csv anf_2023.csv.gz
   ocmap ingest --db crime.duckdb --population pak_district_population.csv
@@ -128,9 +132,9 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if len(args) == 0 && o.Population == "" {
 		return usagef("name at least one input file (or --population FILE)")
 	}
-	l, chose, err := resolveLayout(o.Layout, args)
+	l, chose, err := resolveLayout(o.Layout, args, o.limits.limits())
 	if err != nil {
-		return err
+		return limitHint(err)
 	}
 	if chose != "" {
 		fmt.Fprintln(env.Stderr, chose)
@@ -166,10 +170,10 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
-		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population,
+		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Limits: o.limits.limits(),
 	})
 	if err != nil {
-		return err
+		return limitHint(err)
 	}
 	printIngestReport(env.Stdout, rep)
 	return nil

@@ -19,9 +19,13 @@ const checkRows = 5
 
 type layoutsOptions struct {
 	boundaries boundaryOptions
+	limits     limitsOptions
 }
 
-func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) { o.boundaries.AddFlags(fs) }
+func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) {
+	o.boundaries.AddFlags(fs)
+	o.limits.AddFlags(fs)
+}
 
 func init() {
 	var o layoutsOptions
@@ -42,9 +46,11 @@ from (ocmap layouts show anf-seizures > my-agency.yaml).
 through LAYOUT (a builtin name or a layout file), checks and places every row
 in a district, and prints the first 5 normalized rows, the rejects counted per
 field and reason, and rows read = accepted + rejected. It needs the boundary
-file, as ingest does.
+file, as ingest does, and reads INPUT within the limits ingest does
+(--max-bytes, see 'ocmap help ingest').
 
-A layout file is YAML:
+A layout file is YAML (at most 256 KiB, nested at most 64 levels; anchors
+and aliases may share a value but not expand past 100,000 values):
   name: pbc-suicide-attacks          # lower-case letters, digits, dashes
   title: Pakistan Body Count, suicide attacks
   kind: context                      # incidents, or context (events beside them)
@@ -92,7 +98,7 @@ Examples:
 				_, err = env.Stdout.Write(text)
 				return err
 			case args[0] == "check" && len(args) == 3:
-				return checkLayout(env, &o, args[1], args[2])
+				return checkLayout(ctx, env, &o, args[1], args[2])
 			case args[0] == "check":
 				return usagef("layouts check needs a layout and one input file")
 			default:
@@ -165,7 +171,7 @@ func wrapList(names []string, width int) string {
 	return b.String()
 }
 
-func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
+func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input string) error {
 	l, err := layout.Find(name)
 	if err != nil {
 		return usagef("%v", err)
@@ -174,9 +180,9 @@ func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Check(input, l, loc, checkRows)
+	rep, err := pipeline.Check(ctx, input, l, loc, checkRows, o.limits.limits())
 	if err != nil {
-		return err
+		return limitHint(err)
 	}
 	w := env.Stdout
 	fmt.Fprintf(w, "layout %s (%s), %s\n", l.Name, l.Source, input)

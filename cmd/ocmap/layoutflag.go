@@ -5,6 +5,7 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -17,8 +18,9 @@ const (
 // resolveLayout turns --layout into a layout for all the inputs: nil for
 // the canonical layout. With "auto" each input's header picks a builtin
 // layout, or the canonical one when it has every canonical column; all the
-// inputs of one run must agree. chose says what auto picked, for the user.
-func resolveLayout(name string, inputs []string) (l *layout.Layout, chose string, err error) {
+// inputs of one run must agree; a workbook over lim is refused. chose says
+// what auto picked, for the user.
+func resolveLayout(name string, inputs []string, lim read.Limits) (l *layout.Layout, chose string, err error) {
 	switch name {
 	case layoutCanonical, "":
 		return nil, "", nil
@@ -32,7 +34,7 @@ func resolveLayout(name string, inputs []string) (l *layout.Layout, chose string
 	}
 	var picked []string
 	for i, in := range inputs {
-		cols, err := pipeline.Header(in)
+		cols, err := pipeline.Header(in, lim)
 		if err != nil {
 			return nil, "", err
 		}

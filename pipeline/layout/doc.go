@@ -28,6 +28,14 @@
 //	  - {column: Accused, action: drop}
 //	  - {column: CNIC, action: hash, kind: cnic}
 //
+// # Limits
+//
+// Before decoding, [Parse] refuses a file over 256 KiB, nested deeper than
+// 64 levels, or whose aliases (*name) would add over 100,000 values when
+// expanded, so that a hostile file ("billion laughs") fails in
+// milliseconds, naming the file, the line and the limit. Layouts are a few
+// KiB; anchors may still share a map between fields.
+//
 // # Builtin layouts
 //
 // The layouts ocmap ships are embedded from data/layouts: [Builtin] parses

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -13,6 +14,13 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("name: x\nfields: {occurred_on: {column: d}, district_hint: {column: c}}\ncategory: cybercrime\nmatch: [d]\n"))
 	f.Add([]byte("name: [\n"))
 	f.Add([]byte("fields:\n  lat: {column: a, coord: dms}\n"))
+	// Bombs, refused before decoding: aliases, nesting.
+	f.Add([]byte(laughs(4)))
+	f.Add([]byte(laughs(9)))
+	f.Add([]byte(strings.Repeat("[", 100) + strings.Repeat("]", 100)))
+	f.Add([]byte(strings.Repeat("- ", 100) + "x\n"))
+	f.Add([]byte(indented(40)))
+	f.Add([]byte("a: &a {b: *a}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := Parse("fuzz.yaml", data)
 		switch {

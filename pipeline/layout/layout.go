@@ -3,6 +3,7 @@ package layout
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/ocmap/ocmap/schemas"
@@ -104,7 +106,14 @@ var (
 
 // Load reads and validates the layout file at path.
 func Load(path string) (*Layout, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Read one byte past the limit, so that Parse refuses a larger file
+	// without reading it all.
+	data, err := io.ReadAll(io.LimitReader(f, int64(maxBytes)+1))
 	if err != nil {
 		return nil, err
 	}
@@ -116,23 +125,52 @@ func Load(path string) (*Layout, error) {
 	return l, nil
 }
 
-// Parse reads and validates a layout; name is used in errors.
+// Parse reads and validates a layout; name is used in errors. It refuses
+// a file over 256 KiB, nested deeper than 64 levels, or whose aliases
+// expand to over 100,000 nodes, before decoding it.
 func Parse(name string, data []byte) (*Layout, error) {
-	var l Layout
-	if err := yaml.UnmarshalWithOptions(data, &l, yaml.DisallowUnknownField()); err != nil {
+	if len(data) > maxBytes {
+		return nil, fmt.Errorf("%w: %s: larger than %d bytes, the limit for a layout file (layouts are a few KiB)", ErrInvalid, name, maxBytes)
+	}
+	toks := lexer.Tokenize(string(data))
+	if line := checkDepth(toks); line > 0 {
+		return nil, fmt.Errorf("%w: %s:%d: nested deeper than %d levels, the limit for a layout", ErrInvalid, name, line, maxDepth)
+	}
+	file, err := parser.Parse(toks, 0)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, name, yaml.FormatError(err, false, false))
 	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	if err := checkAliases(name, file); err != nil {
+		return nil, err
+	}
+	var l Layout
+	if err := decode(file, &l); err != nil {
+		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, name, yaml.FormatError(err, false, false))
 	}
 	v := &validator{name: name, file: file}
 	l.defaults()
 	v.check(&l)
 	if len(v.errs) > 0 {
+		if v.more > 0 {
+			v.errs = append(v.errs, fmt.Sprintf("and %d more errors", v.more))
+		}
 		return nil, fmt.Errorf("%w: %s", ErrInvalid, strings.Join(v.errs, "\n  "))
 	}
 	return &l, nil
+}
+
+// decode decodes the first document of file into l. The decoder panics on
+// some malformed input (a tag without a value), which is an error here.
+func decode(file *ast.File, l *Layout) (err error) {
+	if len(file.Docs) == 0 || file.Docs[0].Body == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML decoder failed (%v); check the tags (!) and anchors (&)", r)
+		}
+	}()
+	return yaml.NodeToValue(file.Docs[0].Body, l, yaml.DisallowUnknownField())
 }
 
 func (l *Layout) defaults() {
@@ -190,6 +228,7 @@ type validator struct {
 	name string
 	file *ast.File
 	errs []string
+	more int // errors past maxErrors, counted but not described
 }
 
 // lineOf finds the line of a YAML path such as "$.fields.occurred_on".
@@ -207,6 +246,12 @@ func (v *validator) lineOf(path string) int {
 
 // errorf records an error at the YAML key path (without "$.").
 func (v *validator) errorf(key, format string, args ...any) {
+	// Finding a line walks the whole file: report a few errors, count
+	// the rest.
+	if len(v.errs) >= maxErrors {
+		v.more++
+		return
+	}
 	path := "$"
 	for _, part := range strings.Split(key, ".") {
 		if part == "" {

@@ -27,9 +27,13 @@ type File struct {
 	text hash.Hash
 }
 
-// Open opens path for reading. Gzip input is detected by its magic bytes, so
-// a compressed file needs no special name.
-func Open(path string) (*File, error) {
+// Open opens path for reading within the default Limits. Gzip input is
+// detected by its magic bytes, so a compressed file needs no special name.
+func Open(path string) (*File, error) { return OpenLimited(path, Limits{}) }
+
+// OpenLimited opens path for reading; a gzip file whose text expands past
+// lim fails its Read with an error wrapping ErrTooLarge.
+func OpenLimited(path string, lim Limits) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -45,10 +49,42 @@ func Open(path string) (*File, error) {
 			return nil, fmt.Errorf("%s: not a valid gzip file: %w", path, err)
 		}
 		file.gz = gz
+		max, ratio := lim.gzipBytes()
 		file.text = sha256.New()
-		file.r = io.TeeReader(gz, file.text)
+		file.r = io.TeeReader(&expansion{r: gz, in: &file.n, max: max, ratio: ratio}, file.text)
 	}
 	return file, nil
+}
+
+// expansion fails a decompressed stream that grows past max bytes or, when
+// ratio is set, past gzipRatioFloor at more than ratio times the compressed
+// bytes read. Its errors leave out the path, as those of os.File do not:
+// the readers over it add the path and line.
+type expansion struct {
+	r          io.Reader
+	in         *atomic.Int64 // compressed bytes read from disk
+	out        int64
+	max, ratio int64
+	err        error
+}
+
+func (e *expansion) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.r.Read(p)
+	e.out += int64(n)
+	switch {
+	case e.out > e.max:
+		e.err = fmt.Errorf("%w: it decompresses to more than %s", ErrTooLarge, Size(e.max))
+	case e.ratio > 0 && e.out > gzipRatioFloor && e.out > e.ratio*e.in.Load():
+		e.err = fmt.Errorf("%w: it decompresses to more than %d times its compressed size, as a gzip bomb does (%s from %s so far)",
+			ErrTooLarge, e.ratio, Size(e.out), Size(e.in.Load()))
+	}
+	if e.err != nil {
+		return 0, e.err
+	}
+	return n, err
 }
 
 // Name returns the path, so that readers built on f can name it in errors.

@@ -1,7 +1,10 @@
 package read
 
 import (
+	"archive/zip"
+	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -20,6 +23,10 @@ type XLSXOptions struct {
 	// set it: displayed dates depend on the format ("07-15-23") and are
 	// ambiguous, serials are not. Text cells are the same either way.
 	RawNumbers bool
+
+	// Limits bound the workbook's unzipped size, checked from its zip
+	// directory before anything is unzipped, and the sheet's cells.
+	Limits Limits
 }
 
 // XLSX reads one sheet of an Excel workbook as a Source. Cells come from
@@ -34,14 +41,18 @@ type XLSXOptions struct {
 // value Excel last saved with them.
 //
 // The workbook closes itself when Next returns false; Close closes it early.
+// Next stops with the context's error once it is cancelled.
 type XLSX struct {
 	records
+	ctx         context.Context
 	path, sheet string
 	f           *excelize.File
 	rows        *excelize.Rows
 	opts        excelize.Options
 	cols        []string
 	row         int64
+	cells       int64 // read so far, padding included
+	maxCells    int64
 	raw         []byte
 	fields      [][]byte
 	date1904    bool
@@ -51,8 +62,10 @@ type XLSX struct {
 var _ Source = (*XLSX)(nil)
 
 // NewXLSX opens the workbook at path and reads sheet ("" for the first
-// sheet) up to its header row.
-func NewXLSX(path, sheet string, opt XLSXOptions) (Source, error) {
+// sheet) up to its header row. A workbook over opt.Limits fails with
+// ErrTooLarge before it is unzipped; once ctx is cancelled, NewXLSX and Next
+// return its error within a row.
+func NewXLSX(ctx context.Context, path, sheet string, opt XLSXOptions) (Source, error) {
 	if opt.HeaderRow < 0 || opt.FooterRows < 0 {
 		return nil, fmt.Errorf("%s: %w: header row %d, footer rows %d", path, ErrOptions, opt.HeaderRow, opt.FooterRows)
 	}
@@ -60,10 +73,20 @@ func NewXLSX(path, sheet string, opt XLSXOptions) (Source, error) {
 	if header == 0 {
 		header = 1
 	}
-	x := &XLSX{path: path, opts: excelize.Options{RawCellValue: opt.RawNumbers}}
-	f, err := excelize.OpenFile(path, x.opts)
+	if err := CheckWorkbook(path, opt.Limits); err != nil {
+		return nil, err
+	}
+	limit, _ := opt.Limits.xlsxBytes()
+	x := &XLSX{ctx: ctx, path: path, maxCells: opt.Limits.cells(), opts: excelize.Options{
+		RawCellValue: opt.RawNumbers,
+		// Checked by CheckWorkbook already; archive/zip holds each part
+		// to its declared size.
+		UnzipSizeLimit:    limit,
+		UnzipXMLSizeLimit: min(limit, excelize.StreamChunkSize),
+	}}
+	f, err := openWorkbook(ctx, path, x.opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", path, err)
+		return nil, err
 	}
 	x.f = f
 	sheets := f.GetSheetList()
@@ -96,6 +119,10 @@ func NewXLSX(path, sheet string, opt XLSXOptions) (Source, error) {
 
 	var cells []string
 	for x.row < header {
+		if err := ctx.Err(); err != nil {
+			x.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 		if !x.rows.Next() {
 			err := x.rows.Error()
 			x.Close()
@@ -109,6 +136,10 @@ func NewXLSX(path, sheet string, opt XLSXOptions) (Source, error) {
 			if cells, err = x.rows.Columns(x.opts); err != nil {
 				x.Close()
 				return nil, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, x.row, err)
+			}
+			if err := x.count(len(cells)); err != nil {
+				x.Close()
+				return nil, err
 			}
 		}
 	}
@@ -124,6 +155,84 @@ func NewXLSX(path, sheet string, opt XLSXOptions) (Source, error) {
 		x.cols[i] = strings.TrimSpace(c)
 	}
 	return x, nil
+}
+
+// openWorkbook opens the workbook at path, returning ctx's error as soon as
+// ctx is cancelled: excelize unzips every part on opening and cannot be
+// stopped, so it finishes in the background and its workbook is closed.
+func openWorkbook(ctx context.Context, path string, opts excelize.Options) (*excelize.File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	type opened struct {
+		f   *excelize.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := excelize.OpenFile(path, opts)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			if o.f != nil {
+				o.f.Close()
+			}
+			return nil, fmt.Errorf("%s: not a readable XLSX workbook: %w", path, o.err)
+		}
+		return o.f, nil
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, fmt.Errorf("%s: %w", path, ctx.Err())
+	}
+}
+
+// CheckWorkbook reads the zip directory of the workbook at path and returns
+// an error wrapping ErrTooLarge when its parts would unzip past lim: in all,
+// or (with the default limits) one part or the whole file expanding more
+// than xlsxRatio times. It unzips nothing, so it takes milliseconds.
+func CheckWorkbook(path string, lim Limits) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%s: not a readable XLSX workbook: %w", path, err)
+	}
+	defer zr.Close()
+	var size int64
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
+	}
+	limit, ratio := lim.xlsxBytes()
+	var total uint64
+	for _, f := range zr.File {
+		u := f.UncompressedSize64
+		if total += u; total > uint64(limit) || u > uint64(limit) {
+			return fmt.Errorf("%s: %w: the workbook unzips to more than %s", path, ErrTooLarge, Size(limit))
+		}
+		if ratio > 0 && u > uint64(xlsxRatioFloor) && u/max(f.CompressedSize64, 1) > uint64(ratio) {
+			return fmt.Errorf("%s: %w: part %s unzips to %s from %s, more than %d times, as a zip bomb does",
+				path, ErrTooLarge, f.Name, Size(int64(u)), Size(int64(f.CompressedSize64)), ratio)
+		}
+	}
+	// Parts may share their compressed bytes, each with a plausible ratio.
+	if ratio > 0 && total > uint64(xlsxRatioFloor) && total/uint64(max(size, 1)) > uint64(ratio) {
+		return fmt.Errorf("%s: %w: the workbook unzips to %s from %s, more than %d times, as a zip bomb does",
+			path, ErrTooLarge, Size(int64(total)), Size(size), ratio)
+	}
+	return nil
+}
+
+// count adds n cells to the sheet's count and fails past maxCells.
+func (x *XLSX) count(n int) error {
+	if x.cells += int64(n); x.cells > x.maxCells {
+		return fmt.Errorf("%s: sheet %q row %d: %w: the sheet has more than %d cells (counting the empty cells before the last of each row); save it as CSV, or split it",
+			x.path, x.sheet, x.row, ErrTooManyCells, x.maxCells)
+	}
+	return nil
 }
 
 func quoteList(s []string) string {
@@ -143,9 +252,19 @@ func (x *XLSX) next(rec *record) bool {
 	}
 	for x.rows.Next() {
 		x.row++
+		if err := x.ctx.Err(); err != nil {
+			x.err = fmt.Errorf("%s: %w", x.path, err)
+			x.Close()
+			return false
+		}
 		cells, err := x.rows.Columns(x.opts)
 		if err != nil {
 			x.err = fmt.Errorf("%s: sheet %q row %d: %w", x.path, x.sheet, x.row, err)
+			x.Close()
+			return false
+		}
+		if err := x.count(len(cells)); err != nil {
+			x.err = err
 			x.Close()
 			return false
 		}

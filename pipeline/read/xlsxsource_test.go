@@ -1,6 +1,7 @@
 package read
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -91,7 +92,7 @@ func TestXLSX(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := NewXLSX(path, "Seizures", tt.opt)
+			src, err := NewXLSX(context.Background(), path, "Seizures", tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,7 @@ func TestXLSXSerialIsTheDate(t *testing.T) {
 }
 
 func TestXLSXFirstSheet(t *testing.T) {
-	src, err := NewXLSX(writeWorkbook(t), "", XLSXOptions{})
+	src, err := NewXLSX(context.Background(), writeWorkbook(t), "", XLSXOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestXLSXErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewXLSX(path, tt.sheet, tt.opt)
+			_, err := NewXLSX(context.Background(), path, tt.sheet, tt.opt)
 			if !errors.Is(err, tt.is) {
 				t.Fatalf("got %v, want %v", err, tt.is)
 			}
@@ -166,7 +167,7 @@ func TestXLSXErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewXLSX(filepath.Join(t.TempDir(), "none.xlsx"), "", XLSXOptions{}); err == nil || !strings.Contains(err.Error(), "none.xlsx") {
+	if _, err := NewXLSX(context.Background(), filepath.Join(t.TempDir(), "none.xlsx"), "", XLSXOptions{}); err == nil || !strings.Contains(err.Error(), "none.xlsx") {
 		t.Errorf("missing file: %v", err)
 	}
 }
