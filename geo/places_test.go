@@ -114,7 +114,7 @@ func TestPlacesLookup(t *testing.T) {
 		gn(9, "Banda", "", 71.1, 30.1, "P", "PPL", 300), // two Bandas in Beta
 		gn(10, "Banda", "", 71.9, 30.9, "P", "PPL", 900),
 		gn(11, "Alpha", "", 71.5, 30.6, "P", "PPL", 90000), // the district's name, but in Beta
-		gn(12, "Faraway", "", 60, 20, "P", "PPL", 500),      // in no district
+		gn(12, "Faraway", "", 60, 20, "P", "PPL", 500),     // in no district
 		gn(13, "Datta Khel", "Dattakhel", 71.7, 30.7, "A", "ADM3", 0),
 	)
 	if got, want := fmt.Sprint(ps.Len(), ps.Outside, ps.DistrictNames), "12 1 1"; got != want {

@@ -9,6 +9,7 @@ const (
 	MethodFuzzy    = "fuzzy"    // a close spelling, above the gazetteer's threshold
 	MethodProvince = "province" // no district: kept in its province only
 	MethodCountry  = "country"  // the name is the country: kept at national level only
+	MethodPlace    = "place"    // near a town or village of the place layer (GeoNames)
 )
 
 // Notes on a row's location, stored in location_note.
@@ -27,6 +28,7 @@ type PlaceQuery struct {
 	HasPoint bool
 	Hint     []byte // district or place name, or a district code
 	Province []byte // province as written, which constrains the name
+	Place    []byte // free place text ("Near Wana, Khyber Agency"), for the place layer
 	On       int32  // the day of the incident (days since 1970); 0 unknown
 }
 

@@ -95,7 +95,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldInjured, reason)
 	}
 	hint := n.hint.get(fields)
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), date)
 	if !ok {
 		return e, false
 	}

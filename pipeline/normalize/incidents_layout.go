@@ -260,7 +260,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		}
 	}
 	hint := n.hint.get(fields)
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), date)
 	if !ok {
 		return e, false
 	}

@@ -195,8 +195,8 @@ const (
 // exchanged coordinates land in one is corrected and noted (lat and lon are
 // updated); a point outside every district that its district name places is
 // noted. Otherwise it is Placer.Place.
-func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province string, on int32) schemas.Placement {
-	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province), On: on}
+func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, place string, on int32) schemas.Placement {
+	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province), Place: []byte(place), On: on}
 	p := n.placer.Place(&q)
 	if !hasPoint || (p.OK && p.Precision == schemas.PrecisionPoint) {
 		return p
@@ -240,8 +240,8 @@ func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat,
 
 // placeRow places a row (see locate) or fails it, showing the place name the
 // district_hint field gave.
-func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province string, date int32) (schemas.Placement, schemas.RowError, bool) {
-	pl := n.locate(lon, lat, hasPoint, hint, province, date)
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	pl := n.locate(lon, lat, hasPoint, hint, province, place, date)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint && hint != "" {
 			pl.Reason += ": " + show([]byte(hint))
