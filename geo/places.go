@@ -43,6 +43,16 @@ type PlaceLimits struct {
 // DefaultPlaceLimits are the limits of a zero [PlaceLimits].
 var DefaultPlaceLimits = PlaceLimits{MaxLineBytes: 1 << 20, MaxRows: 5_000_000}
 
+func (lim PlaceLimits) orDefault() PlaceLimits {
+	if lim.MaxLineBytes <= 0 {
+		lim.MaxLineBytes = DefaultPlaceLimits.MaxLineBytes
+	}
+	if lim.MaxRows <= 0 {
+		lim.MaxRows = DefaultPlaceLimits.MaxRows
+	}
+	return lim
+}
+
 // Place is a populated place (GeoNames feature class P) or a tehsil
 // (class A, ADM3/ADM4) of a GeoNames file.
 type Place struct {
@@ -94,12 +104,7 @@ func ReadPlacesFile(path string, lim PlaceLimits) (*PlaceFile, error) {
 // the places kept. A malformed kept row is an error naming name:line and
 // the column.
 func ReadPlaces(r io.Reader, name string, lim PlaceLimits) (*PlaceFile, error) {
-	if lim.MaxLineBytes <= 0 {
-		lim.MaxLineBytes = DefaultPlaceLimits.MaxLineBytes
-	}
-	if lim.MaxRows <= 0 {
-		lim.MaxRows = DefaultPlaceLimits.MaxRows
-	}
+	lim = lim.orDefault()
 	sc := bufio.NewScanner(r)
 	// The scanner's limit is the larger of max and the buffer's capacity.
 	sc.Buffer(make([]byte, 0, min(64<<10, lim.MaxLineBytes)), lim.MaxLineBytes)
@@ -237,10 +242,11 @@ type Places struct {
 // that contains its point (ix indexes the same boundaries) and indexes
 // them by name. A name that is a district's name in g, or an alias of
 // another district than the one the place lies in, is not indexed: the
-// gazetteer decides it. pf's places are reused, not copied.
+// gazetteer decides it. pf is not changed, so one file serves several
+// boundary files.
 func NewPlaces(pf *PlaceFile, g *Gazetteer, ix *Index) *Places {
 	ps := &Places{Path: pf.Path, SHA256: pf.SHA256, g: g, byKey: map[string][]int32{}}
-	ps.places = pf.Places[:0]
+	ps.places = make([]Place, 0, len(pf.Places))
 	skipped := map[string]bool{}
 	for _, p := range pf.Places {
 		p.District = ix.Locate(orb.Point{p.Lon, p.Lat})

@@ -56,6 +56,9 @@ type Config struct {
 	// Population is a census table (district, year, population) that
 	// replaces the database's population, for rates; empty keeps it.
 	Population string
+	// Places is a GeoNames file (geo.ReadPlacesFile) for the place layer:
+	// towns and villages the gazetteer does not know. Nil for none.
+	Places *geo.PlaceFile
 }
 
 // FileReport is what happened to one input file.
@@ -75,6 +78,9 @@ type Report struct {
 	Read, Accepted, Rejected int64
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
 	Population               *PopulationReport  // when the run read a population file
+	// PlacesLoaded is the number of places of Config.Places inside a
+	// district, used by the place layer.
+	PlacesLoaded int
 	// Placeholders counts the rows placed anew because their point was a
 	// placeholder (see placeholderPoints).
 	Placeholders int
@@ -136,6 +142,9 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{DB: cfg.DB}
+	if cfg.Places != nil {
+		rep.PlacesLoaded = loc.UsePlaces(cfg.Places).Len()
+	}
 	rep.Timings.Index = time.Since(start)
 
 	st, err := store.Open(ctx, cfg.DB, cfg.Store)
@@ -149,6 +158,12 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Places != nil {
+		if err := run.RecordPlaces(ctx, cfg.Places.Path, cfg.Places.SHA256, geo.PlacesLicence); err != nil {
+			run.Rollback()
+			return nil, err
+		}
 	}
 	run.AfterSummaries = func(ctx context.Context, r *store.Run) error {
 		t := time.Now()

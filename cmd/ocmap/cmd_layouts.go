@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -19,9 +20,10 @@ const checkRows = 5
 
 type layoutsOptions struct {
 	boundaries boundaryOptions
+	places     placesOptions
 }
 
-func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) { o.boundaries.AddFlags(fs) }
+func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) { o.boundaries.AddFlags(fs); o.places.AddFlags(fs) }
 
 func init() {
 	var o layoutsOptions
@@ -174,7 +176,16 @@ func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Check(input, l, loc, checkRows)
+	var placer normalize.Placer = loc
+	var tally *placeTally
+	if pf, err := o.places.load(env); err != nil {
+		return err
+	} else if pf != nil {
+		loc.UsePlaces(pf)
+		tally = &placeTally{Locator: loc}
+		placer = tally
+	}
+	rep, err := pipeline.Check(input, l, placer, checkRows)
 	if err != nil {
 		return err
 	}
@@ -203,5 +214,8 @@ func checkLayout(env *Env, o *layoutsOptions, name, input string) error {
 		}
 	}
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s\n", commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected))
+	if tally != nil {
+		tally.print(env)
+	}
 	return nil
 }
