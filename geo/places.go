@@ -357,8 +357,13 @@ func (ps *Places) lookupKey(key, province string) PlaceMatch {
 // near it, not which: "Near Wana", "Mir Ali Bazaar", "Datta Khel area".
 var placeWords = wordSet("near", "nearby", "area", "areas", "village", "vill", "town", "city", "bazaar", "bazar",
 	"tehsil", "tahsil", "subdivision", "suburb", "suburbs", "outskirts", "outskirt", "of", "in", "the", "at",
-	"vicinity", "locality", "mohalla", "moh", "district", "distt", "dist", "agency", "border", "afghan", "road",
+	"vicinity", "locality", "mohalla", "moh", "district", "distt", "dist", "agency", "border", "afghan",
 	"main", "market", "chowk", "adda", "close", "to", "on", "off", "from")
+
+// roadWords mark a part that names a road: roads are named after the towns
+// they join ("Thall-Parachinar road", "Bannu-Miranshah road"), which are
+// not where the event was.
+var roadWords = wordSet("road", "rd", "highway", "motorway", "bypass", "expressway", "sadak")
 
 // maxFindBytes bounds the text Find looks at: a longer text is a sentence,
 // not a place name.
@@ -442,6 +447,9 @@ func (ps *Places) lookupText(s, prov string) PlaceMatch {
 	ws := words(s)
 	kept := make([]string, 0, len(ws))
 	for _, w := range ws {
+		if roadWords[w] {
+			return PlaceMatch{}
+		}
 		if !placeWords[w] {
 			kept = append(kept, w)
 		}
@@ -498,10 +506,10 @@ func DistanceKm(a, b orb.Point) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-// Source describes the file for notes and exports: "geonames_cities500_PK.tsv
-// (GeoNames, CC BY 4.0)".
+// Source names the file and its licence: "geonames_cities500_PK.tsv:
+// GeoNames (geonames.org), CC BY 4.0".
 func (ps *Places) Source() string {
-	return filepath.Base(ps.Path) + " (" + PlacesLicence + ")"
+	return filepath.Base(ps.Path) + ": " + PlacesLicence
 }
 
 // All returns the places inside a district, in file order; callers must

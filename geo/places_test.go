@@ -230,6 +230,9 @@ func TestPlacesFind(t *testing.T) {
 		{"an ambiguous part beside a place", "Pir, Wana", 1, "wana", nil},
 		{"ambiguous", "near Pir", 0, "", []int{alpha, beta}},
 		{"only kind words", "Near Afghan Border", 0, "", nil},
+		{"a road named after towns", "Checkpost on Wana-Mir Ali road", 0, "", nil},
+		{"a road, and the town in a phrase: not taken", "Datta Khel bazaar on Wana-Mir Ali Road", 0, "", nil},
+		{"a road, and the town in its own part", "Datta Khel bazaar, on Wana-Mir Ali Road", 3, "datta khel", nil},
 		{"a sentence", strings.Repeat("militants attacked a checkpost near Wana ", 6), 0, "", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

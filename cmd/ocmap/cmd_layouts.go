@@ -23,7 +23,10 @@ type layoutsOptions struct {
 	places     placesOptions
 }
 
-func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) { o.boundaries.AddFlags(fs); o.places.AddFlags(fs) }
+func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) {
+	o.boundaries.AddFlags(fs)
+	o.places.AddFlags(fs)
+}
 
 func init() {
 	var o layoutsOptions
