@@ -404,7 +404,19 @@ func (ps *Places) find(text, prov string) PlaceMatch {
 	if wm.OK() {
 		return wm
 	}
-	parts := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(",;/()[]-–|،", r) })
+	// Segments between commas and brackets, without those naming a road,
+	// then their pieces between dashes ("Wana-mosque").
+	var parts []string
+	for _, seg := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(",;/()[]|،", r) }) {
+		if namesRoad(seg) {
+			continue
+		}
+		pieces := strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '–' })
+		parts = append(parts, pieces...)
+		if len(pieces) > 1 {
+			parts = append(parts, seg)
+		}
+	}
 	if len(parts) > maxFindParts {
 		parts = parts[:maxFindParts]
 	}
@@ -439,6 +451,15 @@ func sortedUnion(a, b []int) []int {
 	}
 	slices.Sort(a)
 	return a
+}
+
+func namesRoad(s string) bool {
+	for _, w := range words(s) {
+		if roadWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // lookupText looks up one part of a text as written ("Chowk Azam"), else
