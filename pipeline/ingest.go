@@ -59,6 +59,9 @@ type Config struct {
 	// Limits bound what one input may decompress to (gzip, XLSX), against
 	// zip bombs; the zero value is the defaults.
 	Limits read.Limits
+	// Places is a GeoNames file (geo.ReadPlacesFile) for the place layer:
+	// towns and villages the gazetteer does not know. Nil for none.
+	Places *geo.PlaceFile
 }
 
 // FileReport is what happened to one input file.
@@ -78,6 +81,9 @@ type Report struct {
 	Read, Accepted, Rejected int64
 	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
 	Population               *PopulationReport  // when the run read a population file
+	// PlacesLoaded is the number of places of Config.Places inside a
+	// district, used by the place layer.
+	PlacesLoaded int
 	// Placeholders counts the rows placed anew because their point was a
 	// placeholder (see placeholderPoints), by rule.
 	Placeholders PlaceholderCounts
@@ -139,6 +145,9 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{DB: cfg.DB}
+	if cfg.Places != nil {
+		rep.PlacesLoaded = loc.UsePlaces(cfg.Places).Len()
+	}
 	rep.Timings.Index = time.Since(start)
 
 	st, err := store.Open(ctx, cfg.DB, cfg.Store)
@@ -152,6 +161,12 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Places != nil {
+		if err := run.RecordPlaces(ctx, cfg.Places.Path, cfg.Places.SHA256, geo.PlacesLicence); err != nil {
+			run.Rollback()
+			return nil, err
+		}
 	}
 	run.AfterSummaries = func(ctx context.Context, r *store.Run) error {
 		t := time.Now()

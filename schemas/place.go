@@ -9,6 +9,7 @@ const (
 	MethodFuzzy    = "fuzzy"    // a close spelling, above the gazetteer's threshold
 	MethodProvince = "province" // no district: kept in its province only
 	MethodCountry  = "country"  // the name is the country: kept at national level only
+	MethodPlace    = "place"    // near a town or village of the place layer (GeoNames)
 )
 
 // Notes on a row's location, stored in location_note.
@@ -29,9 +30,12 @@ type PlaceQuery struct {
 	Lon, Lat float64
 	HasPoint bool
 	Hint     []byte // district or place name, or a district code
-	Place    []byte // the place text ("Eidgah market of Parachinar"), which settles a point against Hint
 	Province []byte // province as written, which constrains the name
-	On       int32  // the day of the incident (days since 1970); 0 unknown
+	// Place is the row's place text ("Eidgah market of Parachinar", "Near
+	// Wana"): it settles a point against Hint, one district of a name of
+	// several, and feeds the place layer.
+	Place []byte
+	On    int32 // the day of the incident (days since 1970); 0 unknown
 }
 
 // Placement is where a row was placed, and how.

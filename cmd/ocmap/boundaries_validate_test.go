@@ -16,7 +16,9 @@ func TestBrokenBoundaries(t *testing.T) {
 		return `{"type":"Feature","properties":{"ADM2_PCODE":"` + code + `","ADM2_EN":"` + name + `","ADM1_EN":"Punjab"},` +
 			`"geometry":{"type":"Polygon","coordinates":[` + ring + `]}}`
 	}
-	fc := func(fs ...string) string { return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + "]}" }
+	fc := func(fs ...string) string {
+		return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + "]}"
+	}
 	ok := "[[70,30],[71,30],[71,31],[70,31],[70,30]]"
 	tests := []struct {
 		name, file, want string

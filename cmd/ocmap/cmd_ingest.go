@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
@@ -34,11 +35,13 @@ type ingestOptions struct {
 	Population   string
 	boundaries   boundaryOptions
 	limits       limitsOptions
+	places       placesOptions
 }
 
 func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DB, "db", "", "DuckDB database to create or add to (required)")
 	o.boundaries.AddFlags(fs)
+	o.places.AddFlags(fs)
 	fs.StringVar(&o.Layout, "layout", layoutCanonical, "input layout: canonical, auto (chosen by each file's header), a builtin layout name (see 'ocmap layouts') or a layout file")
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
@@ -151,6 +154,10 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	places, err := o.places.load(env)
+	if err != nil {
+		return err
+	}
 	// Peak memory = Go's batches in flight + DuckDB's buffer pool (capped by
 	// --memory-limit). A soft Go limit keeps the first from doubling between
 	// collections, so the peak stays flat however large the input.
@@ -161,6 +168,9 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if !o.Quiet {
 		progress = env.Stderr
 		fmt.Fprintf(env.Stderr, "boundaries: %s (%d districts)\n", b.Path, len(b.Districts))
+		if places != nil {
+			fmt.Fprintf(env.Stderr, "places: %s (%d places; %s)\n", places.Path, len(places.Places), geo.PlacesLicence)
+		}
 	}
 	// A database that this run creates is removed if the run fails or is
 	// stopped (pipeline.Ingest does it on failure; this, on a hard stop).
@@ -170,7 +180,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
-		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Limits: o.limits.limits(),
+		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Limits: o.limits.limits(), Places: places,
 	})
 	if err != nil {
 		return limitHint(err)
@@ -206,6 +216,9 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 				fmt.Fprintf(w, "    %-44s %s rows\n", r.what+":", commas(int64(n)))
 			}
 		}
+	}
+	if rep.PlacesLoaded > 0 {
+		fmt.Fprintf(w, "  place layer: %s GeoNames places in a district (CC BY 4.0); rows placed near one have match_method place\n", commas(int64(rep.PlacesLoaded)))
 	}
 	if p := rep.Population; p != nil {
 		fmt.Fprintf(w, "population %s: read %s = accepted %s + rejected %s; %d districts, census years %v\n",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -20,11 +21,13 @@ const checkRows = 5
 type layoutsOptions struct {
 	boundaries boundaryOptions
 	limits     limitsOptions
+	places     placesOptions
 }
 
 func (o *layoutsOptions) AddFlags(fs *pflag.FlagSet) {
 	o.boundaries.AddFlags(fs)
 	o.limits.AddFlags(fs)
+	o.places.AddFlags(fs)
 }
 
 func init() {
@@ -180,7 +183,16 @@ func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input s
 	if err != nil {
 		return err
 	}
-	rep, err := pipeline.Check(ctx, input, l, loc, checkRows, o.limits.limits())
+	var placer normalize.Placer = loc
+	var tally *placeTally
+	if pf, err := o.places.load(env); err != nil {
+		return err
+	} else if pf != nil {
+		loc.UsePlaces(pf)
+		tally = &placeTally{Locator: loc}
+		placer = tally
+	}
+	rep, err := pipeline.Check(ctx, input, l, placer, checkRows, o.limits.limits())
 	if err != nil {
 		return limitHint(err)
 	}
@@ -209,5 +221,8 @@ func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input s
 		}
 	}
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s\n", commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected))
+	if tally != nil {
+		tally.print(env)
+	}
 	return nil
 }

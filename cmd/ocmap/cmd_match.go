@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // stdin is where 'match' reads names when none are given; tests swap it.
@@ -24,6 +26,7 @@ const minShown = 0.8
 
 type matchOptions struct {
 	boundaries   boundaryOptions
+	places       placesOptions
 	Province, On string
 	Format       string
 }
@@ -33,6 +36,7 @@ func (o *matchOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.On, "on", "", "the day of the incident, YYYY-MM-DD: old names and new districts are matched as they stood then")
 	fs.StringVar(&o.Format, "format", "text", "output format: text, or json (one object per line)")
 	o.boundaries.AddFlags(fs)
+	o.places.AddFlags(fs)
 }
 
 func init() {
@@ -59,6 +63,11 @@ boundary file as they stood on that day.
 
 Use it to check an alias file before an ingest, or to see why 'ocmap review'
 lists a name. The exit code is 0 even when names do not match.
+
+With a place layer (--places, $OCMAP_PLACES or 'ocmap places fetch'), a name
+the gazetteer does not place in one district gets a second line: the
+GeoNames town or village it names and its district, as ingest would place it
+(text format only).
 
 --format json writes one object a line: input, district_code, district,
 province, precision (3 district, 4 province, 6 country or none), method, score,
@@ -107,11 +116,25 @@ func runMatch(ctx context.Context, env *Env, o *matchOptions, args []string) err
 	if err := warnSkippedAliases(env, &o.boundaries, loc.Warnings()); err != nil {
 		return err
 	}
+	pf, err := o.places.load(env)
+	if err != nil {
+		return err
+	}
+	if pf != nil {
+		loc.UsePlaces(pf)
+	}
 	g, b := loc.Gazetteer(), loc.Boundaries()
 	w := bufio.NewWriter(env.Stdout)
 	defer w.Flush()
 	explain := func(name string) error {
-		return write(w, name, g.Match(name, o.Province, on), b)
+		m := g.Match(name, o.Province, on)
+		if err := write(w, name, m, b); err != nil {
+			return err
+		}
+		if pf != nil && m.District < 0 && o.Format == "text" {
+			return matchPlace(w, loc, name, o.Province)
+		}
+		return nil
 	}
 	if len(args) > 0 && !(len(args) == 1 && args[0] == "-") {
 		for _, name := range args {
@@ -142,6 +165,19 @@ func runMatch(ctx context.Context, env *Env, o *matchOptions, args []string) err
 		return fmt.Errorf("standard input: %w", err)
 	}
 	return w.Flush()
+}
+
+// matchPlace writes the place layer's answer for a name the gazetteer did
+// not place in one district, indented under the gazetteer's line.
+func matchPlace(w io.Writer, loc *locate.Locator, name, province string) error {
+	pl := loc.Place(&schemas.PlaceQuery{Hint: []byte(name), Province: []byte(province)})
+	if !pl.OK || pl.Method != schemas.MethodPlace {
+		_, err := fmt.Fprintln(w, "  place layer: no town or village of that name in one district")
+		return err
+	}
+	code, district, prov := loc.District(pl.District)
+	_, err := fmt.Fprintf(w, "  place layer: %s (%s), %s; precision 2 (near a named place); %s\n", district, code, prov, pl.Note)
+	return err
 }
 
 // shown is the candidates worth showing: at least minShown, best first.

@@ -39,6 +39,7 @@ func isolate(t *testing.T) string {
 	dir := t.TempDir()
 	t.Setenv("OCMAP_CACHE", filepath.Join(dir, "cache"))
 	t.Setenv("OCMAP_BOUNDARIES", "")
+	t.Setenv("OCMAP_PLACES", "")
 	return dir
 }
 

@@ -90,6 +90,9 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 	if pn := d.precisionNote(); pn != "" {
 		note += " " + pn
 	}
+	if d.meta["places_sha256"] != "" {
+		note += " Place names: GeoNames (CC BY 4.0)."
+	}
 	if len(r.CensusYears) > 0 {
 		m.Legend = "Incidents per 100,000 people"
 		years := make([]string, len(r.CensusYears))

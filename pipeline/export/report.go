@@ -62,7 +62,8 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 <h2>Methods</h2>
 <ul>
 <li>Incidents: records of the four categories from the agency files ingested, each placed in a district by its coordinates or by its place name through ocmap's gazetteer; records that describe one incident (one source repeating an id, or several sources reporting one seizure) count once.</li>
-<li>Rates: incidents per 100,000 people, census population of the year nearest the period's end. EB rates: global empirical Bayes smoothing (Marshall), as GeoDa computes it.</li>
+{{if .Places}}<li>Place names: GeoNames (geonames.org), CC BY 4.0: the towns and villages that records name without a district the gazetteer knows, placed in the district containing the town (precision 2, near a named place).</li>
+{{end}}<li>Rates: incidents per 100,000 people, census population of the year nearest the period's end. EB rates: global empirical Bayes smoothing (Marshall), as GeoDa computes it.</li>
 <li>Hot spots: Getis-Ord Gi* with binary queen contiguity weights, bins at 90, 95 and 99% confidence after a False Discovery Rate correction; clusters: Local Moran's I with 999 seeded permutations. Both on EB rates when there is a population, on counts otherwise.</li>
 <li>Trends: Mann-Kendall test over the months; emerging classes from monthly Gi* z-scores.</li>
 <li>Co-location: the incidents of category B in and around the district of an average incident of A, relative to an average district (1 means no association).</li>
@@ -99,6 +100,7 @@ func writeReport(w *writer, d *data) error {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
 		Precision                                                 string // "" or the precisions counted, "1-3"
 		Files                                                     int
+		Places                                                    bool // the database was built with a place layer
 		Maps                                                      []mapView
 		Top                                                       []reportTop
 		Trends                                                    []trendView
@@ -117,6 +119,7 @@ func writeReport(w *writer, d *data) error {
 	for _, r := range d.runs {
 		v.Files += len(r.Files)
 	}
+	v.Places = d.meta["places_sha256"] != ""
 	v.Scope = fmt.Sprintf("%d districts; terror financing, drug trafficking, human trafficking and migrant smuggling, cybercrime.", len(d.districts))
 	if pn := d.precisionNote(); pn != "" {
 		v.Scope += " " + pn
@@ -242,6 +245,10 @@ func writeManifest(w *writer, d *data) error {
 			names[i] = schemas.Scrub(n)
 		}
 		m["parameters"].(map[string]any)["publish_sources"] = names
+	}
+	if d.meta["places_sha256"] != "" {
+		// Only with a place layer, so that other manifests stay as they were.
+		m["places"] = map[string]string{"path": d.meta["places"], "sha256": d.meta["places_sha256"], "licence": d.meta["places_licence"]}
 	}
 	if d.opt.MaxPrecision < 4 {
 		// Only when it filters, so that a default export's manifest stays

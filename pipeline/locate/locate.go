@@ -26,6 +26,7 @@ type Locator struct {
 	g        *geo.Gazetteer
 	bounds   []orb.Bound
 	warnings []string
+	places   *geo.Places // nil: no place layer (see UsePlaces)
 }
 
 // SnapKm is how far outside every district a point may lie and still be
@@ -141,6 +142,9 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 						l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name) + schemas.NotePointKept
 				}
 			}
+			if p.Note == "" {
+				p.Note = l.farPlace(q, i, match) // place layer: a named town far from the point
+			}
 			return p
 		}
 	}
@@ -160,6 +164,9 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		}
 	}
 	if len(q.Hint) == 0 {
+		if p, ok := l.byPlace(q, geo.Match{District: -1}, outside); ok { // place layer
+			return p
+		}
 		if prov, ok := geo.NormalizeProvince(string(q.Province)); ok {
 			return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince,
 				Province: prov, Note: outside + "no district name: kept in the province", OK: true}
@@ -184,6 +191,9 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		if outside != "" {
 			p.Note = outside + p.Note
 		}
+		return p
+	}
+	if p, ok := l.byPlace(q, m, outside); ok { // place layer
 		return p
 	}
 	if m.Method == geo.MethodCountry {

@@ -1,0 +1,154 @@
+package locate_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// threeSquares: Alpha (70-71 E) and Beta (71-72 E) in Punjab, Gamma
+// (72-73 E) in Sindh, all between 30 and 31 N.
+const threeSquares = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"ADM2_PCODE":"PK601","ADM2_EN":"Alpha","ADM1_EN":"Punjab"},
+ "geometry":{"type":"Polygon","coordinates":[[[70,30],[71,30],[71,31],[70,31],[70,30]]]}},
+{"type":"Feature","properties":{"ADM2_PCODE":"PK602","ADM2_EN":"Beta","ADM1_EN":"Punjab"},
+ "geometry":{"type":"Polygon","coordinates":[[[71,30],[72,30],[72,31],[71,31],[71,30]]]}},
+{"type":"Feature","properties":{"ADM2_PCODE":"PK701","ADM2_EN":"Gamma","ADM1_EN":"Sindh"},
+ "geometry":{"type":"Polygon","coordinates":[[[72,30],[73,30],[73,31],[72,31],[72,30]]]}}]}`
+
+// geonames is a GeoNames dump of the places the tests name.
+var geonames = strings.Join([]string{
+	gn(1, "Wana", "Wano", 70.5, 30.5, 20000),     // Alpha
+	gn(2, "Mir Ali", "Mirali", 71.5, 30.5, 5000), // Beta
+	gn(3, "Datta Khel", "", 71.7, 30.7, 0),       // Beta
+	gn(4, "Pir", "", 70.2, 30.2, 5000),           // Alpha and Beta, neither dominant
+	gn(5, "Pir", "", 71.2, 30.2, 1000),
+	gn(6, "Kot", "", 70.2, 30.2, 800),   // Alpha, Punjab
+	gn(7, "Kot", "", 72.5, 30.5, 90000), // Gamma, Sindh: dominant without a province
+}, "\n") + "\n"
+
+func gn(id int, name, alternates string, lon, lat float64, pop int) string {
+	return fmt.Sprintf("%d\t%s\t%s\t%s\t%g\t%g\tP\tPPL\tPK\t\t03\t\t\t\t%d\t\t500\tAsia/Karachi\t2020-01-01",
+		id, name, name, alternates, lat, lon, pop)
+}
+
+func placesLocator(t testing.TB, withPlaces bool) *locate.Locator {
+	t.Helper()
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := locate.New(b)
+	if withPlaces {
+		pf, err := geo.ReadPlaces(strings.NewReader(geonames), "places.txt", geo.PlaceLimits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := l.UsePlaces(pf).Len(), 7; got != want {
+			t.Fatalf("places %d, want %d", got, want)
+		}
+	}
+	return l
+}
+
+func TestPlaceLayer(t *testing.T) {
+	l := placesLocator(t, true)
+	w := l.Worker()
+	const wanaNote = "near Wana, a GeoNames place at 70.5000 E 30.5000 N"
+	for _, tt := range []struct {
+		name      string
+		q         schemas.PlaceQuery
+		district  string
+		precision int8
+		method    string
+		note      string
+		reason    string
+	}{
+		{name: "near a town", q: schemas.PlaceQuery{Hint: []byte("Near Wana")},
+			district: "Alpha", precision: 2, method: "place", note: wanaNote},
+		{name: "a town and a bracket", q: schemas.PlaceQuery{Hint: []byte("Mir Ali (Near Afghan Border)")},
+			district: "Beta", precision: 2, method: "place", note: "near Mir Ali, a GeoNames place at 71.5000 E 30.5000 N"},
+		{name: "the place text names the town", q: schemas.PlaceQuery{Hint: []byte("Atlantis"), Place: []byte("Datta Khel, Atlantis")},
+			district: "Beta", precision: 2, method: "place", note: "near Datta Khel, a GeoNames place at 71.7000 E 30.7000 N"},
+		{name: "only a place text", q: schemas.PlaceQuery{Place: []byte("Wana")},
+			district: "Alpha", precision: 2, method: "place", note: wanaNote},
+		{name: "a district name wins", q: schemas.PlaceQuery{Hint: []byte("Gamma"), Place: []byte("Wana")},
+			district: "Gamma", precision: 3, method: "exact"},
+		{name: "a town of two districts, none dominant", q: schemas.PlaceQuery{Hint: []byte("Pir")},
+			reason: "unknown district name"},
+		{name: "hint and place text in two districts", q: schemas.PlaceQuery{Hint: []byte("Wana"), Place: []byte("Mir Ali")},
+			reason: "unknown district name"},
+		{name: "dominant without a province", q: schemas.PlaceQuery{Hint: []byte("Kot")},
+			district: "Gamma", precision: 2, method: "place", note: "near Kot, a GeoNames place at 72.5000 E 30.5000 N"},
+		{name: "the stated province", q: schemas.PlaceQuery{Hint: []byte("Kot"), Province: []byte("Punjab")},
+			district: "Alpha", precision: 2, method: "place", note: "near Kot, a GeoNames place at 70.2000 E 30.2000 N"},
+		{name: "not in the stated province", q: schemas.PlaceQuery{Hint: []byte("Near Wana"), Province: []byte("Sindh")},
+			precision: 4, method: "province", note: `the name "Near Wana" is not one district: kept in the province`},
+		{name: "point outside every district", q: schemas.PlaceQuery{Lon: 10, Lat: 10, HasPoint: true, Hint: []byte("Near Wana")},
+			district: "Alpha", precision: 2, method: "place", note: "coordinates outside every district: " + wanaNote},
+		{name: "point near the town", q: schemas.PlaceQuery{Lon: 70.6, Lat: 30.5, HasPoint: true, Hint: []byte("Near Wana")},
+			district: "Alpha", precision: 1, method: "point"},
+		{name: "point far from the town", q: schemas.PlaceQuery{Lon: 70.9, Lat: 30.9, HasPoint: true, Hint: []byte("Near Wana")},
+			district: "Alpha", precision: 1, method: "point",
+			note: "the point is in Alpha but the place Wana (GeoNames) is 59 km away in Alpha: the point is kept"},
+		{name: "point far from the town of the place text", q: schemas.PlaceQuery{Lon: 72.5, Lat: 30.5, HasPoint: true, Hint: []byte("Gamma"), Place: []byte("Mir Ali Bazaar")},
+			district: "Gamma", precision: 1, method: "point",
+			note: "the point is in Gamma but the place Mir Ali (GeoNames) is 96 km away in Beta: the point is kept"},
+		{name: "a district name is not measured", q: schemas.PlaceQuery{Lon: 70.9, Lat: 30.9, HasPoint: true, Hint: []byte("Alpha")},
+			district: "Alpha", precision: 1, method: "point"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, p := range []func(*schemas.PlaceQuery) schemas.Placement{l.Place, w.Place} {
+				pl := p(&tt.q)
+				d := ""
+				if pl.District >= 0 && pl.OK {
+					_, d, _ = l.District(pl.District)
+				}
+				if got, want := d, tt.district; got != want {
+					t.Errorf("district %q, want %q", got, want)
+				}
+				if tt.reason != "" {
+					if got, want := pl.Reason, tt.reason; pl.OK || !strings.HasPrefix(got, want) {
+						t.Errorf("reason %q (ok %v), want %q", got, pl.OK, want)
+					}
+					continue
+				}
+				if got, want := fmt.Sprint(pl.Precision, pl.Method, pl.Note), fmt.Sprint(tt.precision, tt.method, tt.note); got != want {
+					t.Errorf("placement %q, want %q", got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestPlaceLayerOff: without a place layer, the same rows are placed as
+// before.
+func TestPlaceLayerOff(t *testing.T) {
+	l := placesLocator(t, false)
+	if got := l.Place(&schemas.PlaceQuery{Hint: []byte("Near Wana")}); got.OK || got.Reason != "unknown district name" {
+		t.Errorf("placement %+v, want unknown district name", got)
+	}
+	if got := l.Place(&schemas.PlaceQuery{Lon: 70.9, Lat: 30.9, HasPoint: true, Hint: []byte("Near Wana")}); got.Note != "" {
+		t.Errorf("note %q, want none", got.Note)
+	}
+}
+
+func BenchmarkPlaceLayer(b *testing.B) {
+	l := placesLocator(b, true)
+	w := l.Worker()
+	qs := []schemas.PlaceQuery{
+		{Hint: []byte("Near Wana")},
+		{Hint: []byte("Gamma"), Place: []byte("Mir Ali Bazaar")},
+		{Lon: 70.9, Lat: 30.9, HasPoint: true, Hint: []byte("Near Wana"), Place: []byte("Wana, Alpha")},
+		{Hint: []byte("Pir")},
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		w.Place(&qs[i%len(qs)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
