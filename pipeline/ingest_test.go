@@ -42,7 +42,7 @@ var smallRows = []string{
 	"A1,drug_trafficking,heroin,2023-01-15,30.5,70.5,,ANF,2.5,,seized",                            // 2: Alpha by point
 	"A2,drug_trafficking,hashish,2023-01-20,30.25,71.75,,ANF,10,,seized",                          // 3: Beta by point
 	"A3,terror_financing,hawala_hundi,2023-02-03,,,Beta,CTD,,500000,hawala",                       // 4: Beta by name
-	"A4,cybercrime,hacking,2023-02-28,30.9,70.1,Beta,FIA,,1000,the point wins over the name",      // 5: Alpha by point
+	"A4,cybercrime,hacking,2023-02-28,30.9,70.99,Beta,FIA,,1000,the point wins over the name",     // 5: Alpha by point, 1 km from Beta
 	"A5,human_trafficking,migrant_smuggling,2023-03-01,,,pk001,FIA,3,,by code",                    // 6: Alpha by code
 	"B1,narcotics,heroin,2023-01-15,30.5,70.5,,ANF,1,,bad category",                               // 7
 	"B2,drug_trafficking,heroin,2023-02-30,30.5,70.5,,ANF,1,,bad date",                            // 8

@@ -64,7 +64,8 @@ func TestCSVFormulas(t *testing.T) {
 		}
 		rows = append(rows, fmt.Sprintf(`D%d,drug_trafficking,heroin,%s-%02d,32.5,70.5,,"=HYPERLINK(""x"")",1,,`, k, month, 1+k%28))
 	}
-	rows = append(rows, `P1,drug_trafficking,heroin,2024-01-20,32.5,70.5,"-2+3+cmd|'/C calc'!A0",ANF,1,,`,
+	// P1's point is 1 km from G2, near enough to be believed over its name.
+	rows = append(rows, `P1,drug_trafficking,heroin,2024-01-20,32.5,70.99,"-2+3+cmd|'/C calc'!A0",ANF,1,,`,
 		`U1,drug_trafficking,heroin,2024-01-20,,,@SUM(1+1),ANF,1,,`)
 	in := write("in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
 		strings.Join(rows, "\n")+"\n")
