@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -218,4 +219,85 @@ func TestPlaceholderRules(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLayoutPoints tells ocmap how good a file's points are: a layout
+// whose points are district centroids (points: approximate) has its rows
+// placed by their names, even where the point lies just inside the
+// neighbour; ignore uses names only; a point_precision column (ACLED's
+// geo_precision) says it row by row.
+func TestLayoutPoints(t *testing.T) {
+	rows := []string{
+		"A1,2023-01-01,Beta,Village One,30.5,70.99,1",         // 1 km inside Alpha: Beta's centroid misplaced
+		"A2,2023-01-02,,Somewhere,30.5123,70.5123,2",          // no name: the point, approximate
+		"A3,2023-01-03,Alpha,Village Three,30.4321,70.4321,3", // agrees with its point
+	}
+	in := "id,date,city,location,lat,lon,prec\n" + strings.Join(rows, "\n") + "\n"
+	for _, tt := range []struct {
+		name, points, prec string
+		want               map[string]string
+		rejects            int64
+	}{
+		{"exact (default)", "", "", map[string]string{"A1": "Alpha 1", "A2": "Alpha 1", "A3": "Alpha 1"}, 0},
+		{"approximate", "points: approximate\n", "", map[string]string{"A1": "Beta 3", "A2": "Alpha 2", "A3": "Alpha 3"}, 0},
+		{"ignore", "points: ignore\n", "", map[string]string{"A1": "Beta 3", "A3": "Alpha 3"}, 1},
+		{"per row", "", "  point_precision: {column: prec, map: {'1': exact, '2': approximate, '3': ignore}}\n",
+			map[string]string{"A1": "Alpha 1", "A2": "Alpha 2", "A3": "Alpha 3"}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			l, err := layout.Parse("tracker.yaml", []byte(strings.Replace(placesLayout, "fields:\n", tt.points+"fields:\n", 1)+tt.prec))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := f.config(writeFile(t, f.dir, "tracker.csv", in))
+			cfg.Layout = l
+			rep, err := pipeline.Ingest(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := rep.Rejected, tt.rejects; got != want {
+				t.Errorf("%d rejects, want %d", got, want)
+			}
+			query(t, f.db, func(db *sql.DB) {
+				r, err := db.Query(`SELECT incident_id, coalesce(district_name, '-'), location_precision FROM context_events`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				got := map[string]string{}
+				for r.Next() {
+					var id, name string
+					var prec int
+					if err := r.Scan(&id, &name, &prec); err != nil {
+						t.Fatal(err)
+					}
+					got[id] = fmt.Sprintf("%s %d", name, prec)
+				}
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("placed %v, want %v", got, tt.want)
+				}
+			})
+		})
+	}
+	t.Run("unknown code", func(t *testing.T) {
+		f := newFixture(t)
+		l, err := layout.Parse("tracker.yaml", []byte(placesLayout+"  point_precision: {column: prec, map: {'1': exact}}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := f.config(writeFile(t, f.dir, "tracker.csv", "id,date,city,location,lat,lon,prec\nB1,2023-01-01,Alpha,x,30.5,70.5,9\n"))
+		cfg.Layout = l
+		rep, err := pipeline.Ingest(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fmt.Sprintf("%d %s", rep.Rejected, rep.FirstRejects[0].Field), "1 point_precision"; got != want {
+			t.Errorf("rejected %s, want %s (%+v)", got, want, rep.FirstRejects)
+		}
+	})
+	if _, err := layout.Parse("bad.yaml", []byte(strings.Replace(placesLayout, "fields:\n", "points: roughly\nfields:\n", 1))); err == nil ||
+		!strings.Contains(err.Error(), `points: "roughly": want one of exact, approximate, ignore`) {
+		t.Errorf("points: roughly: %v", err)
+	}
 }

@@ -21,6 +21,16 @@ import (
 // ErrInvalid wraps every validation error of a layout file.
 var ErrInvalid = errors.New("layout: invalid")
 
+// How good a layout's points are (Layout.Points, the point_precision field).
+const (
+	PointsExact       = "exact"
+	PointsApproximate = "approximate"
+	PointsIgnore      = "ignore"
+)
+
+// PointModes lists the values of Layout.Points.
+var PointModes = []string{PointsExact, PointsApproximate, PointsIgnore}
+
 // Kinds of records a layout produces.
 const (
 	KindIncidents = "incidents" // one of the four categories
@@ -45,6 +55,11 @@ type Layout struct {
 	Dates      DateSpec         `yaml:"dates"`
 	USDRate    float64          `yaml:"usd_rate"`
 	Fields     map[string]Field `yaml:"fields"`
+	// Points says how good the file's coordinates are: exact (the
+	// default), approximate (district or town centroids: rows are placed
+	// by their names first) or ignore (rows are placed by name only). A
+	// point_precision field sets it per row.
+	Points string `yaml:"points"`
 	Personal   []Personal       `yaml:"personal"`
 
 	// Source is where the layout came from: "builtin" or a path.
@@ -85,9 +100,9 @@ type Personal struct {
 // may also fill the four categories' own fields (schemas.Details).
 var Targets = map[string][]string{
 	KindIncidents: append([]string{"incident_id", "category", "subcategory", "occurred_on", "occurred_end", "reported_on",
-		"lat", "lon", "place", "district_hint", "province_hint", "source", "source_ref", "statute", "section",
+		"lat", "lon", "point_precision", "place", "district_hint", "province_hint", "source", "source_ref", "statute", "section",
 		"quantity", "amount_pkr", "victims", "description"}, schemas.DetailNames()...),
-	KindContext: {"incident_id", "event_type", "occurred_on", "occurred_end", "lat", "lon", "place",
+	KindContext: {"incident_id", "event_type", "occurred_on", "occurred_end", "lat", "lon", "point_precision", "place",
 		"district_hint", "province_hint", "source", "source_ref", "killed", "injured", "description"},
 }
 
@@ -179,6 +194,9 @@ func (l *Layout) defaults() {
 	}
 	if l.Format == "" {
 		l.Format = "csv"
+	}
+	if l.Points == "" {
+		l.Points = PointsExact
 	}
 	if l.Encoding == "" {
 		l.Encoding = "utf-8"
@@ -291,6 +309,9 @@ func (v *validator) check(l *Layout) {
 	if !oneOf(l.Kind, KindIncidents, KindContext) {
 		v.errorf("kind", "%q: want incidents or context", l.Kind)
 	}
+	if !oneOf(l.Points, PointModes...) {
+		v.errorf("points", "%q: want one of %s", l.Points, strings.Join(PointModes, ", "))
+	}
 	switch {
 	case l.Kind == KindContext && l.EventType == "":
 		v.errorf("event_type", "a context layout must say what its events are, e.g. suicide_attack")
@@ -398,6 +419,21 @@ func (v *validator) checkFields(l *Layout) {
 				v.errorf(key+".formats", "only date fields have formats")
 			}
 			v.checkDates(key+".formats", f.Formats, l.Dates.Pivot)
+		}
+		if name == "point_precision" {
+			// ACLED's geo_precision and UCDP's where_prec are codes: the map
+			// says what each code means for ocmap.
+			for from, to := range f.Map {
+				if !oneOf(to, PointModes...) {
+					v.errorf(key+".map."+from, "%q: want one of %s", to, strings.Join(PointModes, ", "))
+				}
+			}
+			if f.Value != "" && !oneOf(f.Value, PointModes...) {
+				v.errorf(key+".value", "%q: want one of %s", f.Value, strings.Join(PointModes, ", "))
+			}
+			if f.Default != "" && !oneOf(f.Default, PointModes...) {
+				v.errorf(key+".default", "%q: want one of %s", f.Default, strings.Join(PointModes, ", "))
+			}
 		}
 		if name == "category" && f.Map != nil {
 			for from, to := range f.Map {

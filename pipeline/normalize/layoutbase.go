@@ -3,6 +3,7 @@ package normalize
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -195,8 +196,11 @@ const (
 // exchanged coordinates land in one is corrected and noted (lat and lon are
 // updated); a point outside every district that its district name places is
 // noted. Otherwise it is Placer.Place.
-func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, place string, on int32) schemas.Placement {
+func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, place, points string, on int32) schemas.Placement {
 	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province), Place: []byte(place), On: on}
+	if hasPoint && points != layout.PointsExact {
+		return n.locateApproximate(&q, points)
+	}
 	p := n.placer.Place(&q)
 	if !hasPoint || (p.OK && p.Precision == schemas.PrecisionPoint) {
 		return p
@@ -212,6 +216,64 @@ func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, pl
 		p.Note = NoteByName
 	}
 	return p
+}
+
+// pointMode is how good the row's point is: its point_precision field
+// through the layout's map, else the layout's points.
+func (n *layoutBase) pointMode(fields [][]byte) (string, schemas.RowError, bool) {
+	v := n.pointPrec.get(fields)
+	switch {
+	case v == "":
+		return n.l.Points, schemas.RowError{}, true
+	case slices.Contains(layout.PointModes, v):
+		return v, schemas.RowError{}, true
+	}
+	e, _ := n.fail("point_precision", fmt.Sprintf("%s is not a point precision the layout maps (to %s)", show([]byte(v)), strings.Join(layout.PointModes, ", ")))
+	return "", e, false
+}
+
+// Notes of rows whose layout says their points are not exact.
+const (
+	NotePointsIgnored     = "the layout says its points are not to be used: placed by its names"
+	NotePointsApproximate = "the layout says its points are approximate"
+)
+
+// locateApproximate places a row whose point the layout (or the row's
+// point_precision) calls approximate or not to be used: by its names first
+// (precision 3 for a district); an approximate point places a row whose
+// names do not give a district, at precision 2 (near a named place).
+func (n *layoutBase) locateApproximate(q *schemas.PlaceQuery, points string) schemas.Placement {
+	byName := *q
+	byName.HasPoint = false
+	p := n.placer.Place(&byName)
+	if points == layout.PointsIgnore {
+		if p.OK {
+			p.Note = joinNote(NotePointsIgnored, p.Note)
+		}
+		return p
+	}
+	if p.OK && p.District >= 0 {
+		p.Note = joinNote(NotePointsApproximate+": placed by its names", p.Note)
+		return p
+	}
+	pp := n.placer.Place(q)
+	if pp.OK && pp.Precision == schemas.PrecisionPoint {
+		pp.Precision = schemas.PrecisionNear
+		pp.Note = joinNote(NotePointsApproximate+": placed near its point, its names giving no district", pp.Note)
+		return pp
+	}
+	if p.OK {
+		p.Note = joinNote(NotePointsApproximate, p.Note)
+		return p
+	}
+	return pp
+}
+
+func joinNote(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
 }
 
 // point reads a row's coordinates from the lat and lon fields: both, or
@@ -240,8 +302,8 @@ func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat,
 
 // placeRow places a row (see locate) or fails it, showing the place name the
 // district_hint field gave.
-func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place string, date int32) (schemas.Placement, schemas.RowError, bool) {
-	pl := n.locate(lon, lat, hasPoint, hint, province, place, date)
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	pl := n.locate(lon, lat, hasPoint, hint, province, place, points, date)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint && hint != "" {
 			pl.Reason += ": " + show([]byte(hint))
@@ -259,6 +321,8 @@ type layoutBase struct {
 	src      Source
 	placer   Placer
 	opt      Options
+	// pointPrec is the point_precision field, if the layout maps one.
+	pointPrec textField
 	l        *layout.Layout
 	today    int32
 	min      int32
