@@ -424,7 +424,9 @@ var commonWords = wordSet("tank", "hub", "khyber", "central", "east", "west", "n
 	"city", "town", "district", "agency", "market", "bazaar", "bazar", "road", "chowk", "colony", "pakistan",
 	// Urdu nouns in place names: bagh a garden (Liaquat Bagh), kotli a
 	// small fort, chaman a meadow, mandi a market.
-	"bagh", "kotli", "chaman", "mandi")
+	"bagh", "kotli", "chaman", "mandi",
+	// Names of provinces that are ordinary words.
+	"capital", "federal")
 
 // routeWords after a name make it the name of a way to the place, not the
 // place: "Kohat Road" runs through Peshawar, "Bannu adda" is a bus stand
@@ -931,12 +933,22 @@ func nameKey(s string) string {
 
 // words splits s into lower-case, script-folded words.
 func words(s string) []string {
-	var out []string
-	var sb strings.Builder
+	out, _ := splitWords(s, false)
+	return out
+}
+
+// splitWords splits s into lower-case, script-folded words and, when raw
+// is set, the same words as written (for telling "SUI" from "Sui").
+func splitWords(s string, raw bool) (folded, written []string) {
+	var sb, rb strings.Builder
 	flush := func() {
 		if sb.Len() > 0 {
-			out = append(out, sb.String())
+			folded = append(folded, sb.String())
 			sb.Reset()
+			if raw {
+				written = append(written, rb.String())
+				rb.Reset()
+			}
 		}
 	}
 	if !isASCII(s) {
@@ -952,6 +964,9 @@ func words(s string) []string {
 			sb.WriteRune('0' + r - '\u06F0')
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			sb.WriteRune(foldRune(unicode.ToLower(r)))
+			if raw {
+				rb.WriteRune(r)
+			}
 		case r == '\'' || r == '’':
 			// "Ahmed'pur" is one word
 		default:
@@ -959,7 +974,7 @@ func words(s string) []string {
 		}
 	}
 	flush()
-	return out
+	return folded, written
 }
 
 func isASCII(s string) bool {

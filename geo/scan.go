@@ -1,0 +1,207 @@
+package geo
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// A Mention is a district or province named inside a sentence.
+type Mention struct {
+	District int    // -1 for a province, or a name of several districts
+	Province string // the district's province, or the one named
+	Words    string // the words as written
+	// Near is set for a name that says where the event was by, not in:
+	// "near Kohat", "from Quetta", "on the way to Peshawar".
+	Near bool
+	// Several is set for a name of several districts of one province
+	// ("Karachi"): it gives the province only.
+	Several bool
+}
+
+// unitWords after a name say what kind of unit it is: they support a name
+// that is also an ordinary word ("Tank district", "SWAT agency").
+var unitWords = wordSet("district", "distt", "agency", "tehsil", "tahsil", "city", "town", "division", "valley", "province")
+
+// nearWords before a name make it a reference point, not the place.
+var nearWords = wordSet("near", "from", "to", "for", "towards", "outside", "via", "between")
+
+
+// Scan finds the districts and provinces that a sentence names, by names
+// and aliases in force on the day on (no close spellings), longest first,
+// as Mentions does, with three guards for narrative text: a word that is
+// also a common noun (commonWords) or written as an acronym ("SUI" for the
+// gas company, "PAF") is taken only when a unit word follows it ("Tank
+// district"); a name followed by a route word is a road, not the place;
+// and a name after "near", "from" or "to" is marked Near. A name in two
+// provinces is read in the hinted one.
+func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
+	hint := g.province(provinceHint)
+	ws, raw := splitWords(text, true)
+	shouting := isShouting(raw)
+	taken := make([]bool, len(ws))
+	var out []Mention
+	for n := min(maxMentionWords, len(ws)); n >= 1; n-- {
+	next:
+		for i := 0; i+n <= len(ws); i++ {
+			for j := i; j < i+n; j++ {
+				if taken[j] {
+					continue next
+				}
+			}
+			supported := i+n < len(ws) && unitWords[ws[i+n]]
+			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
+				continue // "Kohat road", "Peshawar-Bara road"
+			}
+			if n > 1 && dropWords[ws[i]] {
+				continue // "town Dera Bugti": the shorter name is tried next
+			}
+			phrase := strings.Join(ws[i:i+n], " ")
+			m := Mention{District: -1, Words: strings.Join(raw[i:i+n], " "), Near: i > 0 && nearWords[ws[i-1]]}
+			// Province names and their acronyms (FATA, KPK, AJK), but not
+			// a lone ordinary word ("capital").
+			if p, ok := NormalizeProvince(phrase); ok && (n > 1 || !commonWords[ws[i]] && len(ws[i]) > 2) {
+				m.Province = p
+			} else {
+				if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 3 || !shouting && isAcronym(raw[i])) {
+					continue
+				}
+				key := nameKey(phrase)
+				if key == "" {
+					continue
+				}
+				r, ok := g.resolve(key, hint, on)
+				if !ok {
+					continue
+				}
+				m.District, m.Province, m.Several = r.District, r.Province, r.District < 0
+				if r.District < 0 && r.Province == "" {
+					continue // several districts in several provinces
+				}
+			}
+			for j := i; j < i+n; j++ {
+				taken[j] = true
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Settle reads mentions as one place: the one district that the sentence
+// names, when the provinces it names agree; else, when every place it
+// names lies in one province, that province. A name after "near", "from",
+// "for" or "to" counts only when nothing else is named ("bus bound for
+// Quetta attacked in Mastung" is Mastung). District is -1 when the text settles no district; province is ""
+// when it settles nothing; used lists the words it went by.
+func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []string) {
+	var provinces []string // named outright: "in Khyber Agency of FATA"
+	for _, m := range ms {
+		if m.District < 0 && !m.Several && !m.Near && !slices.Contains(provinces, m.Province) {
+			provinces = append(provinces, m.Province)
+		}
+	}
+	pick := func(near bool) (ds []int, several []Mention, words []string) {
+		for _, m := range ms {
+			if m.District < 0 && !m.Several || m.Near != near {
+				continue
+			}
+			// A place outside the province the sentence names is a
+			// reference, not the place.
+			if len(provinces) > 0 && !slices.Contains(provinces, m.Province) {
+				continue
+			}
+			if m.Several {
+				several = append(several, m)
+			} else if !slices.Contains(ds, m.District) {
+				ds = append(ds, m.District)
+			}
+			words = append(words, m.Words)
+		}
+		return ds, several, words
+	}
+	ds, several, words := pick(false)
+	if len(ds) == 0 && len(several) == 0 {
+		ds, several, words = pick(true)
+	}
+	// Every place named must lie in one province, or the sentence names
+	// two places ("raids in Lahore and Karachi").
+	prov := ""
+	for _, p := range append(provincesOf(g, ds), provincesOf2(several)...) {
+		if prov == "" {
+			prov = p
+		} else if p != prov {
+			return -1, "", nil
+		}
+	}
+	if len(provinces) == 1 {
+		if prov == "" {
+			prov = provinces[0]
+		}
+		words = append(words, provinceWords(ms)...)
+	}
+	if len(ds) == 1 {
+		return ds[0], prov, words
+	}
+	if prov == "" {
+		return -1, "", nil
+	}
+	return -1, prov, words
+}
+
+func provincesOf(g *Gazetteer, ds []int) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = g.prov[d]
+	}
+	return out
+}
+
+func provincesOf2(ms []Mention) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Province
+	}
+	return out
+}
+
+func provinceWords(ms []Mention) []string {
+	var out []string
+	for _, m := range ms {
+		if m.District < 0 && !m.Several && !m.Near {
+			out = append(out, m.Words)
+		}
+	}
+	return out
+}
+
+// isAcronym reports whether a word as written is an acronym: two to five
+// letters, all capitals ("SUI", "PAF", "KRL").
+func isAcronym(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2 && n <= 5
+}
+
+// isShouting reports whether a text is written in capitals throughout, in
+// which case capitals tell nothing.
+func isShouting(raw []string) bool {
+	letters, upper := 0, 0
+	for _, w := range raw {
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+	}
+	return letters > 0 && upper*10 >= letters*9
+}

@@ -1,0 +1,51 @@
+package geo
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestScanNarrative reads places out of sentences as media trackers, NGO
+// reports and press timelines write them, on the real boundaries and the
+// shipped alias table: nested units settle on the district, and the traps
+// (a road named after a city, a gas company's acronym, "near", a common
+// noun) are not taken for the place.
+func TestScanNarrative(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, province string
+		district       string // "" for none
+		prov           string // the province settled, when no district
+		words          string // the words used, joined by "|"
+	}{
+		{"nine militants were killed in Akkakhel area of Bara tehsil in Khyber Agency of FATA", "",
+			"Khyber", "Khyber Pakhtunkhwa", "Bara tehsil|Khyber Agency|FATA"},
+		{"a blast near the SUI Head Office in Karachi", "", "", "Sindh", "Karachi"},
+		{"Sui gas pipeline blown up near Sui town, Dera Bugti", "", "Dera Bugti", "Balochistan", "Dera Bugti|Sui"},
+		{"a check post on Kohat road was attacked, Peshawar", "", "Peshawar", "Khyber Pakhtunkhwa", "Peshawar"},
+		{"bus bound for Quetta attacked in Mastung", "", "Mastung", "Balochistan", "Mastung"},
+		{"attack near Kohat", "", "Kohat", "Khyber Pakhtunkhwa", "Kohat"},
+		{"militants attacked a water tank in the village", "", "", "", ""},
+		{"two killed in Tank district", "", "Tank", "Khyber Pakhtunkhwa", "Tank district"},
+		{"PAF base attacked", "", "", "", ""},
+		{"blast in Orangi Town, Karachi", "", "West Karachi", "Sindh", "Orangi Town|Karachi"},
+		{"bomb in Clifton, Karachi, and in Lahore", "", "", "", ""},
+		{"clashes in Kurram and Orakzai agencies", "", "", "Khyber Pakhtunkhwa", "Kurram|Orakzai"},
+		{"raid in Lahore and Karachi", "", "", "", ""},
+		{"an office in the federal capital", "", "", "Islamabad", "federal capital"},
+		{"an office in the capital", "", "", "", ""},
+		{"SHOOTING IN SWAT VALLEY", "", "Swat", "Khyber Pakhtunkhwa", "SWAT"},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			d, prov, used := g.Settle(g.Scan(tt.text, tt.province, time.Time{}))
+			name := ""
+			if d >= 0 {
+				name = g.b.Districts[d].Name
+			}
+			if name != tt.district || prov != tt.prov || strings.Join(used, "|") != tt.words {
+				t.Errorf("got %q %q %q, want %q %q %q", name, prov, strings.Join(used, "|"), tt.district, tt.prov, tt.words)
+			}
+		})
+	}
+}
