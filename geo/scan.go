@@ -76,7 +76,19 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 					continue
 				}
 				m.District, m.Province, m.Several = r.District, r.Province, r.District < 0
-				if r.District < 0 && r.Province == "" {
+				if m.Several {
+					// The province of the districts, not the hint's.
+					m.Province = ""
+					for k, c := range r.Candidates {
+						if k == 0 {
+							m.Province = c.Province
+						} else if c.Province != m.Province {
+							m.Province = ""
+							break
+						}
+					}
+				}
+				if m.Province == "" {
 					continue // several districts in several provinces
 				}
 			}

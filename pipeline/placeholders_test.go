@@ -301,3 +301,61 @@ func TestLayoutPoints(t *testing.T) {
 		t.Errorf("points: roughly: %v", err)
 	}
 }
+
+// TestLayoutNarrative places rows that give their place only inside a
+// sentence, through a layout's narrative field.
+func TestLayoutNarrative(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("press.yaml", []byte(`name: test-press
+title: test press timeline
+kind: context
+event_type: attack
+match: [id, date, text]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: id}
+  occurred_on: {column: date}
+  narrative: {column: text}
+  description: {column: text}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.config(writeFile(t, f.dir, "press.csv", "id,date,text\n"+
+		"N1,2023-01-01,a bomb went off in the bazaar of Beta district\n"+
+		"N2,2023-01-02,militants from Alpha attacked a post in Beta\n"+
+		"N3,2023-01-03,attack near Alpha\n"+
+		"N4,2023-01-04,a water tank was blown up\n"))
+	cfg.Layout = l
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "4 3 1"; got != want {
+		t.Errorf("read accepted rejected %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		r, err := db.Query(`SELECT incident_id, district_name, location_precision, match_method, location_note FROM context_events ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var got []string
+		for r.Next() {
+			var id, name, method, note string
+			var prec int
+			if err := r.Scan(&id, &name, &prec, &method, &note); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s %s %d %s %s", id, name, prec, method, note))
+		}
+		want := []string{
+			`N1 Beta 3 text found in the text: "Beta district"`,
+			`N2 Beta 3 text found in the text: "Beta"`,
+			`N3 Alpha 3 text found in the text: "Alpha"`,
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("placed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}

@@ -9,6 +9,7 @@ const (
 	MethodFuzzy    = "fuzzy"    // a close spelling, above the gazetteer's threshold
 	MethodProvince = "province" // no district: kept in its province only
 	MethodCountry  = "country"  // the name is the country: kept at national level only
+	MethodText     = "text"     // a place named in the row's narrative text
 	MethodPlace    = "place"    // near a town or village of the place layer (GeoNames)
 )
 
@@ -35,6 +36,10 @@ type PlaceQuery struct {
 	// Wana"): it settles a point against Hint, one district of a name of
 	// several, and feeds the place layer.
 	Place []byte
+	// Text is narrative text that a layout marks to be read for places
+	// ("nine militants were killed in Bara tehsil of Khyber Agency"), used
+	// when no point and no name place the row.
+	Text []byte
 	On    int32 // the day of the incident (days since 1970); 0 unknown
 }
 

@@ -100,9 +100,9 @@ type Personal struct {
 // may also fill the four categories' own fields (schemas.Details).
 var Targets = map[string][]string{
 	KindIncidents: append([]string{"incident_id", "category", "subcategory", "occurred_on", "occurred_end", "reported_on",
-		"lat", "lon", "point_precision", "place", "district_hint", "province_hint", "source", "source_ref", "statute", "section",
+		"lat", "lon", "point_precision", "place", "narrative", "district_hint", "province_hint", "source", "source_ref", "statute", "section",
 		"quantity", "amount_pkr", "victims", "description"}, schemas.DetailNames()...),
-	KindContext: {"incident_id", "event_type", "occurred_on", "occurred_end", "lat", "lon", "point_precision", "place",
+	KindContext: {"incident_id", "event_type", "occurred_on", "occurred_end", "lat", "lon", "point_precision", "place", "narrative",
 		"district_hint", "province_hint", "source", "source_ref", "killed", "injured", "description"},
 }
 
@@ -455,7 +455,8 @@ func (v *validator) checkFields(l *Layout) {
 	_, hasLon := l.Fields["lon"]
 	_, hasHint := l.Fields["district_hint"]
 	need(hasLat == hasLon, "lat and lon go together")
-	need(hasLat || hasHint, "a layout needs lat/lon or district_hint to place rows")
+	_, hasText := l.Fields["narrative"]
+	need(hasLat || hasHint || hasText, "a layout needs lat/lon, district_hint or narrative to place rows")
 	if l.Kind == KindIncidents {
 		_, hasCat := l.Fields["category"]
 		_, hasStatute := l.Fields["statute"]

@@ -167,6 +167,9 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		if p, ok := l.byPlace(q, geo.Match{District: -1}, outside); ok { // place layer
 			return p
 		}
+		if p, ok := l.byText(q, geo.Match{District: -1}, outside); ok {
+			return p
+		}
 		if prov, ok := geo.NormalizeProvince(string(q.Province)); ok {
 			return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince,
 				Province: prov, Note: outside + "no district name: kept in the province", OK: true}
@@ -194,6 +197,9 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		return p
 	}
 	if p, ok := l.byPlace(q, m, outside); ok { // place layer
+		return p
+	}
+	if p, ok := l.byText(q, m, outside); ok {
 		return p
 	}
 	if m.Method == geo.MethodCountry {
@@ -243,6 +249,33 @@ func (l *Locator) oneOfSeveral(q *schemas.PlaceQuery, m geo.Match) (schemas.Plac
 	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
 		Note: fmt.Sprintf("the name %s is %d districts; the place %s is in %s", quote(q.Hint), len(m.Candidates),
 			quote(q.Place), l.b.Districts[found].Name)}, true
+}
+
+// byText places a row by the places its narrative text names (geo.Scan,
+// geo.Settle): a district at precision 3, or a province at 4, noting the
+// words it went by. A name m of several districts admits only those.
+func (l *Locator) byText(q *schemas.PlaceQuery, m geo.Match, outside string) (schemas.Placement, bool) {
+	if len(q.Text) == 0 {
+		return schemas.Placement{}, false
+	}
+	d, prov, used := l.g.Settle(l.g.Scan(string(q.Text), string(q.Province), day(q.On)))
+	if d >= 0 && len(m.Candidates) > 1 && m.Candidates[1].Score == 1 &&
+		!slices.ContainsFunc(m.Candidates, func(c geo.Candidate) bool { return c.District == d }) {
+		return schemas.Placement{}, false
+	}
+	words := make([]string, len(used))
+	for i, w := range used {
+		words[i] = quote([]byte(w))
+	}
+	note := outside + "found in the text: " + strings.Join(words, ", ")
+	switch {
+	case d >= 0:
+		return schemas.Placement{District: d, Precision: schemas.PrecisionDistrict, Method: schemas.MethodText, Score: 1, OK: true, Note: note}, true
+	case prov != "" && (m.Province == "" || m.Province == prov):
+		return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince, Province: prov, OK: true,
+			Note: note + ": kept in the province"}, true
+	}
+	return schemas.Placement{}, false
 }
 
 // withoutName is the row's place text without its name: layouts often join

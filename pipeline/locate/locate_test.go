@@ -83,6 +83,15 @@ func TestPlaceReal(t *testing.T) {
 		{name: "point in another province, the name in neither: the name wins by distance",
 			q:        schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Quetta"), Province: []byte("KPK")},
 			district: "Quetta", precision: 3, method: "exact", note: `the point is in Lahore, 787 km outside Quetta`},
+		// Narrative text, when no point and no name place the row.
+		{name: "narrative: nested units", q: schemas.PlaceQuery{Text: []byte("nine militants were killed in Akkakhel area of Bara tehsil in Khyber Agency of FATA")},
+			district: "Khyber", precision: 3, method: "text", note: `found in the text: "Bara tehsil", "Khyber Agency", "FATA"`},
+		{name: "narrative: an acronym and a city of several districts", q: schemas.PlaceQuery{Text: []byte("a blast near the SUI Head Office in Karachi")},
+			precision: 4, method: "province", province: "Sindh", note: `found in the text: "Karachi": kept in the province`},
+		{name: "narrative settles a name of several districts", q: schemas.PlaceQuery{Hint: []byte("Karachi"), Text: []byte("blast in Orangi Town")},
+			district: "West Karachi", precision: 3, method: "text", note: `found in the text: "Orangi Town"`},
+		{name: "narrative of two places: the province given", q: schemas.PlaceQuery{Province: []byte("Punjab"), Text: []byte("raids in Lahore and Karachi")},
+			precision: 4, method: "province", province: "Punjab", note: "no district name: kept in the province"},
 		{name: "point in the stated province", q: schemas.PlaceQuery{Lon: 74.3436, Lat: 31.5497, HasPoint: true, Hint: []byte("Lahore"), Province: []byte("Panjab")},
 			district: "Lahore", precision: 1, method: "point"},
 	} {

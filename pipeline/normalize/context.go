@@ -40,7 +40,7 @@ func NewContext(mem memory.Allocator, src Source, placer Placer, l *layout.Layou
 		dst  *textField
 	}{
 		{"incident_id", &n.id}, {"event_type", &n.eventType}, {"occurred_on", &n.date}, {"lat", &n.lat}, {"lon", &n.lon},
-		{"point_precision", &n.pointPrec}, {"place", &n.place}, {"district_hint", &n.hint}, {"province_hint", &n.provHint}, {"source", &n.source},
+		{"point_precision", &n.pointPrec}, {"narrative", &n.narrative}, {"place", &n.place}, {"district_hint", &n.hint}, {"province_hint", &n.provHint}, {"source", &n.source},
 		{"description", &n.desc}, {"killed", &n.killed}, {"injured", &n.injured},
 	} {
 		if err := c.compile(f.name, f.dst); err != nil {
@@ -99,7 +99,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if !ok {
 		return e, false
 	}
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), points, date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
 	if !ok {
 		return e, false
 	}

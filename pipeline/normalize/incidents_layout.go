@@ -52,7 +52,7 @@ func NewIncidents(mem memory.Allocator, src Source, placer Placer, l *layout.Lay
 	}{
 		{"incident_id", &n.id}, {"category", &n.category}, {"subcategory", &n.subcategory},
 		{"occurred_on", &n.date}, {"reported_on", &n.reportedOn}, {"occurred_end", &n.occurredEnd},
-		{"lat", &n.lat}, {"lon", &n.lon}, {"point_precision", &n.pointPrec}, {"place", &n.place}, {"district_hint", &n.hint},
+		{"lat", &n.lat}, {"lon", &n.lon}, {"point_precision", &n.pointPrec}, {"narrative", &n.narrative}, {"place", &n.place}, {"district_hint", &n.hint},
 		{"province_hint", &n.provHint}, {"source", &n.source}, {"source_ref", &n.sourceRef},
 		{"statute", &n.statute}, {"section", &n.section}, {"quantity", &n.quantity},
 		{"amount_pkr", &n.amount}, {"victims", &n.victims}, {"description", &n.desc},
@@ -264,7 +264,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if !ok {
 		return e, false
 	}
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), points, date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
 	if !ok {
 		return e, false
 	}

@@ -196,8 +196,9 @@ const (
 // exchanged coordinates land in one is corrected and noted (lat and lon are
 // updated); a point outside every district that its district name places is
 // noted. Otherwise it is Placer.Place.
-func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, place, points string, on int32) schemas.Placement {
-	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province), Place: []byte(place), On: on}
+func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, place, text, points string, on int32) schemas.Placement {
+	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province),
+		Place: []byte(place), Text: []byte(text), On: on}
 	if hasPoint && points != layout.PointsExact {
 		return n.locateApproximate(&q, points)
 	}
@@ -302,8 +303,8 @@ func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat,
 
 // placeRow places a row (see locate) or fails it, showing the place name the
 // district_hint field gave.
-func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
-	pl := n.locate(lon, lat, hasPoint, hint, province, place, points, date)
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	pl := n.locate(lon, lat, hasPoint, hint, province, place, text, points, date)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint && hint != "" {
 			pl.Reason += ": " + show([]byte(hint))
@@ -323,6 +324,8 @@ type layoutBase struct {
 	opt      Options
 	// pointPrec is the point_precision field, if the layout maps one.
 	pointPrec textField
+	// narrative is the text the layout marks to be read for places.
+	narrative textField
 	l        *layout.Layout
 	today    int32
 	min      int32
