@@ -1,6 +1,8 @@
 package read
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -214,3 +216,103 @@ func trimSpace(b []byte) []byte {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// Masks for scanning eight bytes at a time.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// scanText returns the offset of the first byte of b that is a control
+// character other than tab, CR and LF, or -1; and whether b holds U+FEFF
+// (EF BB BF). It looks at eight bytes at a time: records are long and clean.
+func scanText(b []byte) (ctl int, bom bool) {
+	ctl = -1
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		y := x ^ (0xEF * ones)
+		// A byte below 0x20, or a byte equal to 0xEF: look closer.
+		if (x-0x20*ones)&^x&highs == 0 && (y-ones)&^y&highs == 0 {
+			continue
+		}
+		for j := i; j < i+8; j++ {
+			if isControl(b[j]) && ctl < 0 {
+				ctl = j
+			}
+			if b[j] == 0xEF && bytes.HasPrefix(b[j:], utf8BOM) {
+				bom = true
+			}
+		}
+		if ctl >= 0 && bom {
+			return ctl, bom
+		}
+	}
+	for j := i; j < len(b); j++ {
+		if isControl(b[j]) && ctl < 0 {
+			ctl = j
+		}
+		if b[j] == 0xEF && bytes.HasPrefix(b[j:], utf8BOM) {
+			bom = true
+		}
+	}
+	return ctl, bom
+}
+
+// isControl reports a C0 control character or DEL other than tab, CR and LF,
+// which a field of text never holds (CR and LF can be inside quoted fields).
+func isControl(c byte) bool {
+	return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F
+}
+
+// firstControl returns the offset of the first control character in b, or -1.
+func firstControl(b []byte) int {
+	for i, c := range b {
+		if isControl(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// controlReason says that field holds control character c.
+func controlReason(field string, c byte) string {
+	name := ""
+	switch c {
+	case 0:
+		name = " (NUL)"
+	case 0x7F:
+		name = " (DEL)"
+	}
+	return fmt.Sprintf("%s holds the control character 0x%02X%s, which is not text: the file may be damaged, or UTF-16 read as UTF-8", field, c, name)
+}
+
+// appendWithoutBOM appends f to dst without any U+FEFF.
+func appendWithoutBOM(dst, f []byte) []byte {
+	for {
+		i := bytes.Index(f, utf8BOM)
+		if i < 0 {
+			return append(dst, f...)
+		}
+		dst = append(dst, f[:i]...)
+		f = f[i+len(utf8BOM):]
+	}
+}
+
+// crOnlyReason explains a header line that runs on past a carriage return.
+const crOnlyReason = "the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"
+
+// crOnly reports whether raw holds a CR that does not end a line: in a
+// header, the sign of CR-only line endings, which make the whole file one line.
+func crOnly(raw []byte) bool {
+	for {
+		i := bytes.IndexByte(raw, '\r')
+		if i < 0 || i+1 >= len(raw) {
+			return false
+		}
+		if raw[i+1] != '\n' {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+}
