@@ -141,6 +141,8 @@ func TestCSVHeaderErrors(t *testing.T) {
 		{"header not UTF-8", "caf\xe9,b\n", CSVOptions{}, "line 1: read: no header: header text is not valid UTF-8 (byte 0xE9 at column 4); declare the file's encoding, such as windows-1252"},
 		{"header empty", " , \n", CSVOptions{}, "line 1: read: no header: the header line is empty"},
 		{"negative footer", "a\n", CSVOptions{FooterRows: -1}, "read: invalid options: header row 0, footer rows -1"},
+		{"CR-only line endings", "fir,district,cnic,phone\r1,Lahore,35202-1234567-1,0300-1234567\r", CSVOptions{},
+			"line 1: read: no header: the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
