@@ -530,4 +530,3 @@ func (j *jsonArray) readValue() (size int, depth int, err error) {
 	}
 	return size, depth, nil
 }
-
