@@ -240,8 +240,10 @@ func TestCSVFieldHygiene(t *testing.T) {
 	}{
 		{"NUL rejects the row, naming the column", "id,district\n1,Lah\x00ore\n2,Lahore\n",
 			[]srec{bad(2, "1,Lah\x00ore", ctl(`"district"`, "0x00 (NUL)")), ok(3, "2,Lahore", "2", "Lahore")}},
-		{"other C0 and DEL", "id,district\n\x01,x\n2,\"a\x7F\"\n",
-			[]srec{bad(2, "\x01,x", ctl(`"id"`, "0x01")), bad(3, "2,\"a\x7F\"", ctl(`"district"`, "0x7F (DEL)"))}},
+		{"other C0 in short and long lines", "id,district\n\x01,x\n2,\"a long district name\x1B\"\n3,\"still a long name\"\x02\n",
+			[]srec{bad(2, "\x01,x", ctl(`"id"`, "0x01")), bad(3, "2,\"a long district name\x1B\"", ctl(`"district"`, "0x1B")), bad(4, "3,\"still a long name\"\x02", "field 2: text after the closing quote")}},
+		{"control character in the middle of a long line", "id,district\n4,Lahore Cantonment\x00 and more text after it\n",
+			[]srec{bad(2, "4,Lahore Cantonment\x00 and more text after it", ctl(`"district"`, "0x00 (NUL)"))}},
 		{"tab and quoted line breaks are text", "id,district\n1\t,\"Lahore\r\nCantt\"\n",
 			[]srec{ok(2, "1\t,\"Lahore\r\nCantt\"", "1\t", "Lahore\r\nCantt")}},
 		{"byte-order marks in later lines and fields", "id,district\n\xEF\xBB\xBF7,Lahore\n8,\"\xEF\xBB\xBFZhob\xEF\xBB\xBF\"\n\xEF\xBB\xBF,\n",

@@ -303,3 +303,31 @@ func TestScannerEndlessLine(t *testing.T) {
 		t.Errorf("allocated %d bytes for a %d-byte line, want at most %d", got, size, limit)
 	}
 }
+
+// TestScanText compares the eight-bytes-at-a-time scan with a plain loop,
+// for every length and position around the word boundaries.
+func TestScanText(t *testing.T) {
+	naive := func(b []byte) (int, bool) {
+		ctl := -1
+		for i, c := range b {
+			if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
+				ctl = i
+				break
+			}
+		}
+		return ctl, bytes.Contains(b, utf8BOM)
+	}
+	for n := 0; n <= 24; n++ {
+		for at := 0; at < n; at++ {
+			for _, ins := range []string{"\x00", "\x1F", "\t", "\r\n", "\x7F", "\xEF\xBB\xBF", "é", "\xEF"} {
+				b := []byte(strings.Repeat("a", n))
+				b = append(b[:at], append([]byte(ins), b[at:]...)...)
+				gotC, gotB := scanText(b)
+				wantC, wantB := naive(b)
+				if gotC != wantC || gotB != wantB {
+					t.Errorf("%q: got %d %v, want %d %v", b, gotC, gotB, wantC, wantB)
+				}
+			}
+		}
+	}
+}

@@ -224,45 +224,44 @@ const (
 )
 
 // scanText returns the offset of the first byte of b that is a control
-// character other than tab, CR and LF, or -1; and whether b holds U+FEFF
-// (EF BB BF). It looks at eight bytes at a time: records are long and clean.
+// character (C0) other than tab, CR and LF, or -1; and whether b holds U+FEFF
+// (EF BB BF). It skips printable ASCII eight bytes at a time: most
+// records are that, and the rest is looked at byte by byte.
 func scanText(b []byte) (ctl int, bom bool) {
-	ctl = -1
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		y := x ^ (0xEF * ones)
-		// A byte below 0x20, or a byte equal to 0xEF: look closer.
-		if (x-0x20*ones)&^x&highs == 0 && (y-ones)&^y&highs == 0 {
-			continue
+	from := 0
+	if n := len(b); n >= 8 {
+		for from < n-8 && plain(binary.LittleEndian.Uint64(b[from:])) {
+			from += 8
 		}
-		for j := i; j < i+8; j++ {
-			if isControl(b[j]) && ctl < 0 {
-				ctl = j
+		if from >= n-8 {
+			// The last eight bytes, overlapping those already seen.
+			if plain(binary.LittleEndian.Uint64(b[n-8:])) {
+				return -1, false
 			}
-			if b[j] == 0xEF && bytes.HasPrefix(b[j:], utf8BOM) {
-				bom = true
-			}
-		}
-		if ctl >= 0 && bom {
-			return ctl, bom
+			from = n - 8
 		}
 	}
-	for j := i; j < len(b); j++ {
-		if isControl(b[j]) && ctl < 0 {
-			ctl = j
-		}
-		if b[j] == 0xEF && bytes.HasPrefix(b[j:], utf8BOM) {
+	ctl = -1
+	for j := from; j < len(b); j++ {
+		c := b[j]
+		if c < 0x20 {
+			if isControl(c) && ctl < 0 {
+				ctl = j
+			}
+		} else if c == 0xEF && bytes.HasPrefix(b[j:], utf8BOM) {
 			bom = true
 		}
 	}
 	return ctl, bom
 }
 
-// isControl reports a C0 control character or DEL other than tab, CR and LF,
-// which a field of text never holds (CR and LF can be inside quoted fields).
+// plain reports whether the eight bytes of x are all ASCII from 0x20 on.
+func plain(x uint64) bool { return ((x-0x20*ones)|x)&highs == 0 }
+
+// isControl reports a C0 control character other than tab, CR and LF, which
+// a field of text never holds (CR and LF can be inside quoted fields).
 func isControl(c byte) bool {
-	return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F
+	return c < 0x20 && c != '\t' && c != '\r' && c != '\n'
 }
 
 // firstControl returns the offset of the first control character in b, or -1.
@@ -278,11 +277,8 @@ func firstControl(b []byte) int {
 // controlReason says that field holds control character c.
 func controlReason(field string, c byte) string {
 	name := ""
-	switch c {
-	case 0:
+	if c == 0 {
 		name = " (NUL)"
-	case 0x7F:
-		name = " (DEL)"
 	}
 	return fmt.Sprintf("%s holds the control character 0x%02X%s, which is not text: the file may be damaged, or UTF-16 read as UTF-8", field, c, name)
 }
