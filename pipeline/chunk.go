@@ -8,34 +8,43 @@ import (
 // enough that the channel is no cost, small enough to share work evenly.
 const chunkRows = 8192
 
+// chunkBytes ends a chunk early when its records hold this much text, so
+// that a file of long records (up to read.DefaultMaxRecord each) does not
+// pile gigabytes into one chunk.
+const chunkBytes = 16 << 20
+
 // chunk is a run of records copied out of the scanner's buffer, so that a
 // worker can validate them while the scanner reads on.
 type chunk struct {
 	data []byte // raw text and fields of every record, back to back
 	recs []chunkRec
-	ends []int32 // field ends in data; fields of rec i are ends[rec.f0:rec.f1]
+	ends []int // field ends in data; fields of rec i are ends[rec.f0:rec.f1]
 }
 
+// chunkRec offsets are ints: a chunk may pass 2 GiB, which int32 would wrap.
 type chunkRec struct {
 	line            int64
-	rawStart, start int32 // raw is data[rawStart:start]; first field starts at start
-	f0, f1          int32
+	rawStart, start int // raw is data[rawStart:start]; first field starts at start
+	f0, f1          int
 	malformed       string
 }
 
 // add copies the scanner's current record.
 func (c *chunk) add(rows normalize.Rows) {
-	r := chunkRec{line: rows.Line(), rawStart: int32(len(c.data)), malformed: rows.Malformed()}
+	r := chunkRec{line: rows.Line(), rawStart: len(c.data), malformed: rows.Malformed()}
 	c.data = append(c.data, rows.Raw()...)
-	r.start = int32(len(c.data))
-	r.f0 = int32(len(c.ends))
+	r.start = len(c.data)
+	r.f0 = len(c.ends)
 	for _, f := range rows.Fields() {
 		c.data = append(c.data, f...)
-		c.ends = append(c.ends, int32(len(c.data)))
+		c.ends = append(c.ends, len(c.data))
 	}
-	r.f1 = int32(len(c.ends))
+	r.f1 = len(c.ends)
 	c.recs = append(c.recs, r)
 }
+
+// full reports whether the chunk should go to a worker.
+func (c *chunk) full() bool { return len(c.recs) >= chunkRows || len(c.data) >= chunkBytes }
 
 func (c *chunk) reset() {
 	c.data, c.recs, c.ends = c.data[:0], c.recs[:0], c.ends[:0]

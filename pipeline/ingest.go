@@ -70,7 +70,10 @@ type FileReport struct {
 	SHA256                   string
 	Bytes                    int64
 	Read, Accepted, Rejected int64
-	Replaced                 []store.Replaced
+	// Blank counts the lines skipped as blank: empty, or only commas and
+	// spaces. They are not rows, so not in Read.
+	Blank    int64 `json:",omitempty"`
+	Replaced []store.Replaced
 }
 
 // Report is what an ingest run did. Read = Accepted + Rejected always.
@@ -243,6 +246,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	if err != nil {
 		return fr, err
 	}
+	sc.SetNames(header.Names())
 
 	pctx, cancel := context.WithCancel(ctx) // stops the producer
 	defer cancel()
@@ -285,7 +289,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 			default:
 				c = &chunk{}
 			}
-			for len(c.recs) < chunkRows && sc.Next() {
+			for !c.full() && sc.Next() {
 				c.add(sc)
 			}
 			if len(c.recs) == 0 {
@@ -382,6 +386,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
 		return fr, err
 	}
+	fr.Blank = sc.Blank()
 	for _, nz := range nzs {
 		fr.Read += nz.Read
 		fr.Accepted += nz.Accepted

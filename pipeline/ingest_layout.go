@@ -137,6 +137,9 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		return fr, err
 	}
 	fr.Read, fr.Accepted, fr.Rejected = nz.Counts()
+	if b, ok := in.src.(interface{ Blank() int64 }); ok {
+		fr.Blank = b.Blank()
+	}
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
 		return fr, fmt.Errorf("input %s: %w", path, err)
 	}

@@ -922,3 +922,39 @@ func TestIngestMeasures(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestHostileLines: a line too long to be a row is one reject at its
+// own line, the rows after it keep theirs, a NUL rejects its row, byte-order
+// marks leave the ids, and rows of only commas are blank lines.
+func TestIngestHostileLines(t *testing.T) {
+	f := newFixture(t)
+	in := writeFile(t, f.dir, "in.csv", header+"\n"+
+		smallRows[0]+"\n"+ // 2
+		strings.Repeat("\x00", 3<<20)+"\n"+ // 3
+		",,,,,,,,,,\n"+ // 4: blank
+		"\xEF\xBB\xBF"+smallRows[1]+"\n"+ // 5
+		strings.Replace(smallRows[2], ",,,Beta,", ",,,Be\x00ta,", 1)+"\n"+ // 6
+		" , ,,,,,,,,,\n"+ // 7: blank
+		smallRows[3]+"\n") // 8
+	rep := f.ingest(t, in)
+	if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected, rep.Files[0].Blank), "5 3 2 2"; got != want {
+		t.Errorf("read accepted rejected blank = %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		var got []string
+		for _, r := range rejects(t, db) {
+			got = append(got, fmt.Sprintf("%d %s: %s (%d bytes kept)", r.Line, r.Field, r.Reason, len(r.Raw)))
+		}
+		want := []string{
+			"3 (record): line longer than 1048576 bytes (not a text file, or a record that never ends?); its text is cut to the first 1024 bytes (1024 bytes kept)",
+			`6 (record): column "district_hint" holds the control character 0x00 (NUL), which is not text: the file may be damaged, or UTF-16 read as UTF-8 (` +
+				fmt.Sprint(len(smallRows[2])+1) + " bytes kept)",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("rejects\n got %q\nwant %q", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents WHERE incident_id = 'A2'`), int64(1); got != want {
+			t.Errorf("%d incidents A2 (its line starts with a byte-order mark), want %d", got, want)
+		}
+	})
+}

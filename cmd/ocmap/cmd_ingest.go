@@ -192,8 +192,15 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	fmt.Fprintf(w, "run %d into %s\n", rep.RunID, rep.DB)
 	for _, f := range rep.Files {
-		fmt.Fprintf(w, "  %s: read %s, accepted %s, rejected %s (sha256 %.12s…)\n",
-			f.Path, commas(f.Read), commas(f.Accepted), commas(f.Rejected), f.SHA256)
+		blank := ""
+		switch {
+		case f.Blank == 1:
+			blank = ", 1 blank line skipped"
+		case f.Blank > 1:
+			blank = fmt.Sprintf(", %s blank lines skipped", commas(f.Blank))
+		}
+		fmt.Fprintf(w, "  %s: read %s, accepted %s, rejected %s%s (sha256 %.12s…)\n",
+			f.Path, commas(f.Read), commas(f.Accepted), commas(f.Rejected), blank, f.SHA256)
 		for _, r := range f.Replaced {
 			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced\n", r.Path, r.RunID, commas(r.Rows))
 		}

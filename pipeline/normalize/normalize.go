@@ -118,7 +118,11 @@ func (n *Normalizer) Rejects() arrow.RecordBatch { return n.rejRec }
 type Header struct {
 	col   [schemas.NumCanonical]int
 	nCols int
+	names []string
 }
+
+// Names returns the file's column names, in file order.
+func (h *Header) Names() []string { return h.names }
 
 // ReadHeader reads the header record of file from rows.
 func ReadHeader(rows Rows, file string) (*Header, error) {
@@ -136,13 +140,17 @@ func ReadHeader(rows Rows, file string) (*Header, error) {
 	if rows.Malformed() != "" {
 		return nil, fmt.Errorf("%s:%d: %w: %s", file, rows.Line(), ErrHeader, rows.Malformed())
 	}
+	if bytes.IndexByte(rows.Raw(), '\r') >= 0 && crOnly(rows.Raw()) {
+		return nil, fmt.Errorf("%s:%d: %w: %s", file, rows.Line(), ErrHeader, crOnlyReason)
+	}
 	var unknown []string
 	for i, f := range fields {
 		name := strings.ToLower(strings.TrimSpace(string(f)))
+		h.names = append(h.names, name)
 		j := indexOf(schemas.CanonicalColumns, name)
 		switch {
 		case j < 0:
-			unknown = append(unknown, strconv.Quote(name))
+			unknown = append(unknown, name)
 		case h.col[j] >= 0:
 			return nil, fmt.Errorf("%s:%d: %w: column %q appears twice", file, rows.Line(), ErrHeader, name)
 		default:
@@ -155,6 +163,12 @@ func ReadHeader(rows Rows, file string) (*Header, error) {
 			missing = append(missing, schemas.CanonicalColumns[j])
 		}
 	}
+	if len(missing) == len(schemas.CanonicalColumns) {
+		// Not a header at all, most likely a row of data: its values are
+		// not repeated here, as they may be personal.
+		return nil, fmt.Errorf("%s:%d: %w: the line has none of the canonical columns; is the header row missing? (want %s)",
+			file, rows.Line(), ErrHeader, strings.Join(schemas.CanonicalColumns, ","))
+	}
 	if len(missing) > 0 || len(unknown) > 0 {
 		msg := ""
 		if len(missing) > 0 {
@@ -164,7 +178,7 @@ func ReadHeader(rows Rows, file string) (*Header, error) {
 			if msg != "" {
 				msg += "; "
 			}
-			msg += "unknown " + strings.Join(unknown, ", ")
+			msg += "unknown " + headerNames(unknown)
 		}
 		return nil, fmt.Errorf("%s:%d: %w: %s (want %s)", file, rows.Line(), ErrHeader, msg,
 			strings.Join(schemas.CanonicalColumns, ","))
@@ -489,4 +503,69 @@ func show(b []byte) string {
 		s = strings.ToValidUTF8(s[:limit], "") + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// crOnlyReason explains a header line that runs on past a carriage return.
+const crOnlyReason = "the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"
+
+// crOnly reports whether raw holds a CR that does not end a line: in a
+// header, the sign of CR-only line endings, which make the whole file one line.
+func crOnly(raw []byte) bool {
+	for {
+		i := bytes.IndexByte(raw, '\r')
+		if i < 0 || i+1 >= len(raw) {
+			return false
+		}
+		if raw[i+1] != '\n' {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+}
+
+// maxHeaderNames bounds the names an error message lists.
+const maxHeaderNames = 20
+
+// headerNames lists header names for an error message. A header that is
+// really a row of data holds personal values, so a name is shown only when
+// it looks like a column name: no run of five or more digits, no '@', no
+// control character, at most 40 bytes. Others are "(withheld)".
+func headerNames(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i == maxHeaderNames {
+			fmt.Fprintf(&b, " and %d more", len(names)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if headerLike(n) {
+			b.WriteString(strconv.Quote(n))
+		} else {
+			b.WriteString("(withheld)")
+		}
+	}
+	return b.String()
+}
+
+func headerLike(s string) bool {
+	if len(s) > 40 || strings.IndexByte(s, '@') >= 0 || schemas.LooksPersonal([]byte(s)) {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7F:
+			return false
+		case c >= '0' && c <= '9':
+			if run++; run >= 5 {
+				return false
+			}
+		case c != ' ' && c != '-':
+			run = 0
+		}
+	}
+	return true
 }

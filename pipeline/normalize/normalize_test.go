@@ -415,7 +415,11 @@ func TestHeader(t *testing.T) {
 		{"duplicate column in other case", strings.TrimSuffix(header, "\n") + ", Category \n" + body, `in.csv:1: normalize: header does not match the canonical layout: column "category" appears twice`, true},
 		{"malformed header", "incident_id,\"category\n" + body, "in.csv:1: normalize: header does not match the canonical layout: unclosed quote: the field's closing quote is missing", true},
 		{"header after blank lines", "\n\nincident_id\n" + body, "in.csv:3: normalize: header does not match the canonical layout: missing category, subcategory, occurred_on, lat, lon, district_hint, source, quantity, amount_pkr, description" + want, true},
-		{"data instead of header", strings.Join(good, ",") + "\n" + body, "in.csv:1: normalize: header does not match the canonical layout: missing incident_id, category, subcategory, occurred_on, lat, lon, district_hint, source, quantity, amount_pkr, description; unknown \"a1\", \"drug_trafficking\", \"heroin\", \"2023-01-15\", \"30.5\", \"70.5\", \"\", \"anf\", \"2.5\", \"\", \"seized at a checkpost\"" + want, true},
+		{"data instead of header", strings.Join(good, ",") + "\n" + body, "in.csv:1: normalize: header does not match the canonical layout: the line has none of the canonical columns; is the header row missing?" + want, true},
+		{"CR-only line endings", strings.ReplaceAll(header+"a1,drug_trafficking,,2023-01-15,,,Lahore,35202-1234567-1,0300-1234567,,ali@example.pk\n", "\n", "\r"),
+			"in.csv:1: normalize: header does not match the canonical layout: the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings", true},
+		{"personal values among unknown names withheld", strings.TrimSuffix(header, "\n") + ",35202-1234567-1,0300-1234567,ali@example.pk,FIR 2023/11,x12345\n" + body,
+			`in.csv:1: normalize: header does not match the canonical layout: unknown (withheld), (withheld), (withheld), "fir 2023/11", (withheld)` + want, true},
 		{"empty file", "", "in.csv: the file is empty (no header)", false},
 		{"blank lines only", "\n\r\n\n", "in.csv: the file is empty (no header)", false},
 	}

@@ -12,22 +12,21 @@ type CSVOptions struct {
 	Comma      byte // field delimiter; 0 means ','
 	HeaderRow  int  // 1-based line of the header; 0 means 1. Lines before it are skipped.
 	FooterRows int  // drop the last N records (totals, notes); only N records are held in memory
-	SkipBlank  bool // skip records whose fields are all empty or spaces, such as ",,,"
 }
 
 type csvSource struct {
 	records
-	sc        *Scanner
-	name      string
-	cols      []string
-	skipBlank bool
+	sc   *Scanner
+	name string
+	cols []string
 }
 
 var _ Source = (*csvSource)(nil)
 
 // NewCSV reads delimited text from r, which should already be UTF-8 (see
 // Decode). The header is read at once; its errors name the line. Empty
-// lines are never records (the Scanner skips them).
+// lines and records whose fields are all empty or spaces, such as ",,,", are
+// never records (the Scanner skips them; Blank counts them).
 //
 // A record whose field count differs from the header's is Malformed, except
 // that extra trailing fields that are empty are dropped. Footer records are
@@ -44,7 +43,7 @@ func NewCSV(r io.Reader, opt CSVOptions) (Source, error) {
 	if header == 0 {
 		header = 1
 	}
-	s := &csvSource{sc: NewScanner(r), name: nameOf(r), skipBlank: opt.SkipBlank}
+	s := &csvSource{sc: NewScanner(r), name: nameOf(r)}
 	if opt.Comma != 0 {
 		s.sc.SetComma(opt.Comma)
 	}
@@ -63,6 +62,9 @@ func NewCSV(r io.Reader, opt CSVOptions) (Source, error) {
 		return nil, fmt.Errorf("%sreading the header: %w", prefix(s.name), err)
 	}
 	if !found {
+		if s.sc.line > header {
+			return nil, fmt.Errorf("%s: %w: the header line is empty", at(s.name, header), ErrNoHeader)
+		}
 		return nil, fmt.Errorf("%s%w: the file ends before line %d", prefix(s.name), ErrNoHeader, header)
 	}
 	if line := s.sc.Line(); line != header {
@@ -75,14 +77,15 @@ func NewCSV(r io.Reader, opt CSVOptions) (Source, error) {
 	if m := invalidUTF8(s.sc.Raw()); m != "" {
 		return nil, fmt.Errorf("%s: %w: header %s", at(s.name, header), ErrNoHeader, m)
 	}
+	if crOnly(s.sc.Raw()) {
+		return nil, fmt.Errorf("%s: %w: %s", at(s.name, header), ErrNoHeader, crOnlyReason)
+	}
 	fields := trimTrailingEmpty(s.sc.Fields(), 1)
 	s.cols = make([]string, len(fields))
 	for i, f := range fields {
 		s.cols[i] = strings.TrimSpace(string(f))
 	}
-	if len(s.cols) == 1 && s.cols[0] == "" {
-		return nil, fmt.Errorf("%s: %w: the header line is empty", at(s.name, header), ErrNoHeader)
-	}
+	s.sc.SetNames(s.cols)
 	return s, nil
 }
 
@@ -94,9 +97,6 @@ func (s *csvSource) next(r *record) bool {
 			return true
 		}
 		fields := s.sc.Fields()
-		if s.skipBlank && isBlank(fields) {
-			continue
-		}
 		if m := invalidUTF8(r.raw); m != "" {
 			r.malformed = m
 			return true
@@ -113,6 +113,9 @@ func (s *csvSource) next(r *record) bool {
 }
 
 func (s *csvSource) Columns() []string { return s.cols }
+
+// Blank returns how many blank lines were skipped so far (see Scanner.Blank).
+func (s *csvSource) Blank() int64 { return s.sc.Blank() }
 
 func (s *csvSource) Err() error {
 	if err := s.sc.Err(); err != nil {

@@ -52,16 +52,16 @@ func TestCSV(t *testing.T) {
 		{
 			name:    "blank records skipped before the footer counts",
 			in:      "id,n\n1,5\n,,\n2,6\nTotal,11\n , \n,\n",
-			opt:     CSVOptions{FooterRows: 1, SkipBlank: true},
+			opt:     CSVOptions{FooterRows: 1},
 			cols:    []string{"id", "n"},
 			want:    []srec{ok(2, "1,5", "1", "5"), ok(4, "2,6", "2", "6")},
 			dropped: []Dropped{{5, "Total,11"}},
 		},
 		{
-			name: "blank records kept without SkipBlank",
-			in:   "id,n\n,\n",
+			name: "records of only commas and spaces are blank lines",
+			in:   "id,n\n,\n , \n\"\",\n3,\n",
 			cols: []string{"id", "n"},
-			want: []srec{ok(2, ",", "", "")},
+			want: []srec{ok(5, "3,", "3", "")},
 		},
 		{
 			name: "field counts",
@@ -141,6 +141,8 @@ func TestCSVHeaderErrors(t *testing.T) {
 		{"header not UTF-8", "caf\xe9,b\n", CSVOptions{}, "line 1: read: no header: header text is not valid UTF-8 (byte 0xE9 at column 4); declare the file's encoding, such as windows-1252"},
 		{"header empty", " , \n", CSVOptions{}, "line 1: read: no header: the header line is empty"},
 		{"negative footer", "a\n", CSVOptions{FooterRows: -1}, "read: invalid options: header row 0, footer rows -1"},
+		{"CR-only line endings", "fir,district,cnic,phone\r1,Lahore,35202-1234567-1,0300-1234567\r", CSVOptions{},
+			"line 1: read: no header: the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,4 +227,67 @@ func ExampleNewCSV() {
 	// [FIR District Drug]
 	// line 3: ["12" "Zhob" "charas"]
 	// line 4: ["13" "Quetta" "heroin"]
+}
+
+func TestCSVFieldHygiene(t *testing.T) {
+	ctl := func(col string, c string) string {
+		return "column " + col + " holds the control character " + c + ", which is not text: the file may be damaged, or UTF-16 read as UTF-8"
+	}
+	tests := []struct {
+		name string
+		in   string
+		want []srec
+	}{
+		{"NUL rejects the row, naming the column", "id,district\n1,Lah\x00ore\n2,Lahore\n",
+			[]srec{bad(2, "1,Lah\x00ore", ctl(`"district"`, "0x00 (NUL)")), ok(3, "2,Lahore", "2", "Lahore")}},
+		{"other C0 in short and long lines", "id,district\n\x01,x\n2,\"a long district name\x1B\"\n3,\"still a long name\"\x02\n",
+			[]srec{bad(2, "\x01,x", ctl(`"id"`, "0x01")), bad(3, "2,\"a long district name\x1B\"", ctl(`"district"`, "0x1B")), bad(4, "3,\"still a long name\"\x02", "field 2: text after the closing quote")}},
+		{"control character in the middle of a long line", "id,district\n4,Lahore Cantonment\x00 and more text after it\n",
+			[]srec{bad(2, "4,Lahore Cantonment\x00 and more text after it", ctl(`"district"`, "0x00 (NUL)"))}},
+		{"tab and quoted line breaks are text", "id,district\n1\t,\"Lahore\r\nCantt\"\n",
+			[]srec{ok(2, "1\t,\"Lahore\r\nCantt\"", "1\t", "Lahore\r\nCantt")}},
+		{"byte-order marks in later lines and fields", "id,district\n\xEF\xBB\xBF7,Lahore\n8,\"\xEF\xBB\xBFZhob\xEF\xBB\xBF\"\n\xEF\xBB\xBF,\n",
+			[]srec{ok(2, "\xEF\xBB\xBF7,Lahore", "7", "Lahore"), ok(3, "8,\"\xEF\xBB\xBFZhob\xEF\xBB\xBF\"", "8", "Zhob")}},
+		{"control character in an extra field", "id\n1,\x00\n",
+			[]srec{bad(2, "1,\x00", "field 2 holds the control character 0x00 (NUL), which is not text: the file may be damaged, or UTF-16 read as UTF-8")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, r := range []io.Reader{strings.NewReader(tt.in), iotest.OneByteReader(strings.NewReader(tt.in))} {
+				src, err := NewCSV(r, CSVOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := drain(t, src), tt.want; !reflect.DeepEqual(got, want) {
+					t.Errorf("got  %#v\nwant %#v", got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestCSVCounts: every line is a record or a blank line, however long.
+func TestCSVCounts(t *testing.T) {
+	in := "id,x\n1,a\n" + strings.Repeat("9", 3<<20) + ",b\n,,\n3,c\n \n4,d\n"
+	src, err := NewCSV(strings.NewReader(in), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int64
+	bad := 0
+	for src.Next() {
+		lines = append(lines, src.Line())
+		if src.Malformed() != "" {
+			bad++
+		}
+	}
+	if got, want := lines, []int64{2, 3, 5, 7}; !reflect.DeepEqual(got, want) {
+		t.Errorf("lines %v, want %v", got, want)
+	}
+	if got, want := bad, 1; got != want {
+		t.Errorf("%d malformed, want %d", got, want)
+	}
+	if got, want := src.(interface{ Blank() int64 }).Blank(), int64(2); got != want {
+		t.Errorf("%d blank lines, want %d", got, want)
+	}
 }

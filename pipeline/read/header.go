@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // headerScanRows is how many rows of each sheet XLSXHeaderCells looks at:
@@ -19,7 +21,9 @@ const headerScanRows = 10
 
 // XLSXHeaderCells returns the distinct texts of the non-empty cells in the
 // first rows of every sheet of the workbook at path, so that a layout can be
-// chosen by its match columns without knowing the header row.
+// chosen by its match columns without knowing the header row. Rows that hold
+// data rather than names are left out (see headerLike): the cells end up in
+// error messages.
 func XLSXHeaderCells(path string) ([]string, error) {
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -39,12 +43,7 @@ func XLSXHeaderCells(path string) ([]string, error) {
 				rows.Close()
 				return nil, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, i+1, err)
 			}
-			for _, c := range cells {
-				if c = strings.TrimSpace(c); c != "" && !seen[c] {
-					seen[c] = true
-					out = append(out, c)
-				}
-			}
+			addNames(cells, seen, &out)
 		}
 		rows.Close()
 	}
@@ -53,9 +52,11 @@ func XLSXHeaderCells(path string) ([]string, error) {
 
 // JSONKeys returns the keys of the first object in r, a JSON Lines file or
 // a JSON array of objects, with nested objects' keys as dotted paths
-// ("complainant.district", as NewJSONLines reads them), sorted.
+// ("complainant.district", as NewJSONLines reads them), sorted. Keys that
+// look like data (see headerLike) are left out. Only the first
+// DefaultMaxRecord bytes of the object are read.
 func JSONKeys(r io.Reader) ([]string, error) {
-	br := stripBOM(r)
+	br := stripBOM(io.LimitReader(r, DefaultMaxRecord))
 	var obj map[string]json.RawMessage
 	for {
 		c, err := br.ReadByte()
@@ -82,8 +83,14 @@ func JSONKeys(r io.Reader) ([]string, error) {
 		}
 		break
 	}
-	var out []string
-	flattenKeys("", obj, &out)
+	var keys []string
+	flattenKeys("", obj, &keys)
+	out := keys[:0]
+	for _, k := range keys {
+		if headerLike(k) {
+			out = append(out, k)
+		}
+	}
 	sort.Strings(out)
 	return out, nil
 }
@@ -103,8 +110,14 @@ func flattenKeys(prefix string, obj map[string]json.RawMessage, out *[]string) {
 // semicolons, so that a layout can be chosen by its match columns without
 // knowing the header row or the delimiter. Records are read leniently
 // (quotes inside fields allowed, any number of fields): the result only
-// decides which layout reads the file.
+// decides which layout reads the file. Records that hold data rather than
+// names are left out (see headerLike): the cells end up in error messages.
+// Lines ending in CR only are split too, so that such a file finds its
+// layout, which then says what is wrong with the line endings.
 func DelimitedHeaderCells(sample []byte) []string {
+	if bytes.IndexByte(sample, '\n') < 0 {
+		sample = bytes.ReplaceAll(sample, []byte{'\r'}, []byte{'\n'})
+	}
 	seen := map[string]bool{}
 	var out []string
 	for _, comma := range []rune{',', '\t', ';'} {
@@ -115,14 +128,50 @@ func DelimitedHeaderCells(sample []byte) []string {
 			if err != nil {
 				break
 			}
-			for _, c := range rec {
-				c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
-				if c != "" && !seen[c] {
-					seen[c] = true
-					out = append(out, c)
-				}
-			}
+			addNames(rec, seen, &out)
 		}
 	}
 	return out
+}
+
+// addNames appends the distinct non-empty cells of one record to out, unless
+// a cell looks like data: then the record is a row of data, not names.
+func addNames(cells []string, seen map[string]bool, out *[]string) {
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(strings.ReplaceAll(c, "\ufeff", ""))
+		if !headerLike(cells[i]) {
+			return
+		}
+	}
+	for _, c := range cells {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			*out = append(*out, c)
+		}
+	}
+}
+
+// headerLike reports whether s may be a column name rather than a value:
+// at most 64 bytes, no control character, no '@', no run of five or more
+// digits (joined by spaces or hyphens, as in dates, CNIC and phone numbers)
+// and nothing schemas.LooksPersonal finds.
+func headerLike(s string) bool {
+	if len(s) > 64 || strings.IndexByte(s, '@') >= 0 || schemas.LooksPersonal([]byte(s)) {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == 0x7F:
+			return false
+		case c >= '0' && c <= '9':
+			if run++; run >= 5 {
+				return false
+			}
+		case c != ' ' && c != '-':
+			run = 0
+		}
+	}
+	return true
 }

@@ -66,9 +66,16 @@ func (j *jsonFields) extract(obj []byte) (malformed string) {
 	}
 	j.fields = j.fields[:0]
 	start := 0
-	for _, end := range j.ends {
-		j.fields = append(j.fields, j.buf[start:end:end])
+	for i, end := range j.ends {
+		f := j.buf[start:end:end]
 		start = end
+		// As in CSV: U+FEFF goes, control characters ("\u0000") reject.
+		if ctl, bom := scanText(f); ctl >= 0 {
+			return controlReason(fmt.Sprintf("column %q", j.cols[i]), f[ctl])
+		} else if bom {
+			f = appendWithoutBOM(f[:0], f)
+		}
+		j.fields = append(j.fields, f)
 	}
 	return ""
 }
@@ -153,6 +160,8 @@ func (j *jsonFields) appendValue(dst []byte, v json.RawMessage) []byte {
 
 func jsonKind(v []byte) string {
 	switch v[0] {
+	case '{':
+		return "an object"
 	case '[':
 		return "an array"
 	case '"':
@@ -207,10 +216,11 @@ var _ Source = (*jsonLines)(nil)
 // "0.10" stays "0.10"), booleans "true" and "false", null or a missing key
 // an empty field, arrays and objects compact JSON text.
 //
-// A line that
-// is not a JSON object, or not UTF-8, or longer than DefaultMaxRecord, is a
+// A line that is not a JSON object, or not UTF-8, or longer than
+// DefaultMaxRecord, or with a control character in a value ("\u0000"), is a
 // Malformed record and reading goes on with the next line; lines of only
-// spaces are skipped. Raw is the line without its line ending.
+// spaces are skipped. U+FEFF is removed from values and from the start of a
+// line. Raw is the line without its line ending.
 func NewJSONLines(r io.Reader, columns []string) Source {
 	j := &jsonLines{name: nameOf(r), r: stripBOM(r), fx: newJSONFields(columns), maxLine: DefaultMaxRecord}
 	j.pull = j.next
@@ -237,7 +247,7 @@ func (j *jsonLines) next(rec *record) bool {
 		default:
 			if m := invalidUTF8(line); m != "" {
 				rec.malformed = m
-			} else if m := j.fx.extract(line); m != "" {
+			} else if m := j.fx.extract(bytes.TrimPrefix(line, utf8BOM)); m != "" { // a BOM of a file concatenated here
 				rec.malformed = m
 			} else {
 				rec.fields = j.fx.fields
@@ -286,30 +296,43 @@ func (j *jsonLines) readLine() (line []byte, tooLong bool) {
 	}
 }
 
+// DefaultMaxDepth bounds the nesting of one JSON record: agency records
+// nest a few levels, and a deeper one is damaged or hostile.
+const DefaultMaxDepth = 64
+
 type jsonArray struct {
 	records
-	name    string
-	fx      *jsonFields
-	t       *lineTee
-	dec     *json.Decoder
-	elem    json.RawMessage
-	started bool
-	done    bool
-	err     error
+	name     string
+	fx       *jsonFields
+	r        *bufio.Reader
+	line     int64 // line of the next unread byte
+	elem     []byte
+	index    int // elements read so far
+	maxElem  int
+	maxDepth int
+	started  bool // the '[' is read
+	after    bool // an element was read: a ',' or ']' comes next
+	done     bool
+	err      error
 }
 
 var _ Source = (*jsonArray)(nil)
 
 // NewJSONArray reads one JSON array of objects from r, each yielding the
-// values of columns as NewJSONLines does. It streams: only the
-// current object and the decoder's read-ahead are in memory. Line is the
-// line where the object starts and Raw its text as in the file. An element
-// that is not an object is a Malformed record; a syntax error ends the
-// stream with Err naming the line where the broken element starts.
+// values of columns as NewJSONLines does. It streams: only the current
+// element is in memory. Line is the line where the element starts and Raw
+// its text as in the file.
+//
+// An element that is not an object, not valid JSON, longer than
+// DefaultMaxRecord (Raw keeps its start) or nested deeper than
+// DefaultMaxDepth is a Malformed record whose reason gives its index
+// ("array element 3: ..."), and reading goes on with the next element. What
+// leaves no next element to find (the array never closed, a missing comma
+// between elements, text after the closing ]) ends the stream, with Err
+// naming the line.
 func NewJSONArray(r io.Reader, columns []string) Source {
-	j := &jsonArray{name: nameOf(r), fx: newJSONFields(columns)}
-	j.t = &lineTee{r: stripBOM(r), line: 1}
-	j.dec = json.NewDecoder(j.t)
+	j := &jsonArray{name: nameOf(r), fx: newJSONFields(columns), r: stripBOM(r), line: 1,
+		maxElem: DefaultMaxRecord, maxDepth: DefaultMaxDepth}
 	j.pull = j.next
 	return j
 }
@@ -317,9 +340,39 @@ func NewJSONArray(r io.Reader, columns []string) Source {
 func (j *jsonArray) Columns() []string { return j.fx.cols }
 func (j *jsonArray) Err() error        { return j.err }
 
-func (j *jsonArray) fail(off int64, format string, args ...any) bool {
+func (j *jsonArray) fail(line int64, format string, args ...any) bool {
 	j.done = true
-	j.err = fmt.Errorf("%s: %s", at(j.name, j.t.lineOf(off)), fmt.Sprintf(format, args...))
+	j.err = fmt.Errorf("%s: %s", at(j.name, line), fmt.Sprintf(format, args...))
+	return false
+}
+
+// peek skips JSON space and returns the next byte without reading it.
+func (j *jsonArray) peek() (byte, error) {
+	for {
+		c, err := j.r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch c {
+		case '\n':
+			j.line++
+		case ' ', '\t', '\r':
+		default:
+			j.r.UnreadByte()
+			return c, nil
+		}
+	}
+}
+
+// closed reads the rest of the input after the closing ']'.
+func (j *jsonArray) closed() bool {
+	j.r.ReadByte()
+	if _, err := j.peek(); err == nil {
+		return j.fail(j.line, "text after the array's closing ]")
+	} else if !errors.Is(err, io.EOF) {
+		return j.fail(j.line, "%v", err)
+	}
+	j.done = true
 	return false
 }
 
@@ -327,120 +380,153 @@ func (j *jsonArray) next(rec *record) bool {
 	if j.done {
 		return false
 	}
-	if !j.started {
-		j.started = true
-		tok, err := j.dec.Token()
-		if errors.Is(err, io.EOF) {
-			j.done = true
-			return false
-		}
-		if err != nil {
-			return j.fail(j.dec.InputOffset(), "not a JSON array: %v", err)
-		}
-		if tok != json.Delim('[') {
-			return j.fail(j.dec.InputOffset(), "not a JSON array but %v (for one object per line, read it as JSON Lines)", tokenKind(tok))
-		}
-	}
-	if !j.dec.More() {
-		off := j.dec.InputOffset()
-		tok, err := j.dec.Token()
-		switch {
-		case errors.Is(err, io.EOF):
-			return j.fail(off, "unexpected end of input: the array is not closed with ]")
-		case err != nil:
-			return j.fail(off, "invalid JSON: %v", err)
-		case tok != json.Delim(']'):
-			return j.fail(off, "invalid JSON: unexpected %v", tok)
-		}
-		off = j.dec.InputOffset()
-		if _, err := j.dec.Token(); !errors.Is(err, io.EOF) {
-			return j.fail(off, "text after the array's closing ]")
-		}
+	c, err := j.peek()
+	switch {
+	case errors.Is(err, io.EOF) && !j.started:
 		j.done = true
 		return false
+	case errors.Is(err, io.EOF):
+		return j.fail(j.line, "unexpected end of input: the array is not closed with ]")
+	case err != nil:
+		return j.fail(j.line, "%v", err)
 	}
-	before := j.dec.InputOffset()
-	err := j.dec.Decode(&j.elem)
-	start := j.t.valueStart(before)
+	switch {
+	case !j.started:
+		if c != '[' {
+			return j.fail(j.line, "not a JSON array but %s (for one object per line, read it as JSON Lines)", jsonKind([]byte{c}))
+		}
+		j.r.ReadByte()
+		j.started = true
+		if c, err = j.peek(); err == nil && c == ']' {
+			return j.closed()
+		}
+	case j.after && c == ']':
+		return j.closed()
+	case j.after && c != ',':
+		return j.fail(j.line, "invalid JSON: a comma or ] should follow array element %d, not %q", j.index, c)
+	case j.after:
+		j.r.ReadByte()
+	}
+	c, err = j.peek()
+	switch {
+	case errors.Is(err, io.EOF):
+		return j.fail(j.line, "unexpected end of input: the array is not closed with ]")
+	case err != nil:
+		return j.fail(j.line, "%v", err)
+	case c == ']' || c == ',':
+		return j.fail(j.line, "invalid JSON: array element %d is missing (a comma too many?)", j.index+1)
+	}
+	j.index++
+	j.after = true
+	start := j.line
+	size, depth, err := j.readValue()
 	if err != nil {
-		if errors.Is(err, io.EOF) || start == j.t.end() {
-			return j.fail(start, "unexpected end of input: the array is not closed with ]")
+		if errors.Is(err, io.EOF) {
+			return j.fail(start, "unexpected end of input in array element %d, which starts on this line", j.index)
 		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return j.fail(start, "unexpected end of input in the array element starting on this line")
-		}
-		return j.fail(start, "invalid JSON in the array element starting on this line: %v", err)
+		return j.fail(start, "%v", err)
 	}
-	*rec = record{line: j.t.lineOf(start), raw: j.elem}
-	j.t.forget(j.dec.InputOffset())
-	if m := invalidUTF8(j.elem); m != "" {
-		rec.malformed = m
-	} else if m := j.fx.extract(j.elem); m != "" {
-		rec.malformed = "array element " + m
-	} else {
-		rec.fields = j.fx.fields
+	*rec = record{line: start, raw: j.elem}
+	switch {
+	case size > j.maxElem:
+		rec.malformed = fmt.Sprintf("array element %d: longer than %d bytes; its text is cut to the first %d bytes", j.index, j.maxElem, len(j.elem))
+	case depth > j.maxDepth:
+		rec.malformed = fmt.Sprintf("array element %d: nested deeper than %d levels", j.index, j.maxDepth)
+	default:
+		if m := invalidUTF8(j.elem); m != "" {
+			rec.malformed = fmt.Sprintf("array element %d: %s", j.index, m)
+		} else if m := j.fx.extract(j.elem); m != "" {
+			rec.malformed = fmt.Sprintf("array element %d: %s", j.index, m)
+		} else {
+			rec.fields = j.fx.fields
+		}
 	}
 	return true
 }
 
-func tokenKind(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return "an object"
+// readValue reads one JSON value into elem, keeping at most maxElem bytes
+// (keptOfLong once it is over), and returns its full size and depth. It
+// only finds where the value ends (strings, escapes, brackets), in constant
+// memory; whether the value is valid JSON is for the decoder.
+func (j *jsonArray) readValue() (size int, depth int, err error) {
+	j.elem = j.elem[:0]
+	var (
+		level          int
+		str, esc, done bool
+	)
+	first := true
+	for !done {
+		buf, err := j.r.Peek(1)
+		if err != nil {
+			if errors.Is(err, io.EOF) && size > 0 && !str && level == 0 {
+				break // a number or literal at the end of the input
+			}
+			return size, depth, err
 		}
-		return "'" + t.String() + "'"
-	case string:
-		return "a string"
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	}
-	return "a number"
-}
-
-// lineTee keeps the bytes the JSON decoder has read but whose lines have not
-// been counted yet, so that an offset from InputOffset maps to a line.
-// Counted bytes are dropped, so it holds about one element plus read-ahead.
-type lineTee struct {
-	r    io.Reader
-	buf  []byte // input from offset base on
-	base int64
-	line int64 // line at base
-}
-
-func (t *lineTee) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	t.buf = append(t.buf, p[:n]...)
-	return n, err
-}
-
-// end returns the offset just past the bytes read so far.
-func (t *lineTee) end() int64 { return t.base + int64(len(t.buf)) }
-
-// forget counts the lines before off and drops those bytes.
-func (t *lineTee) forget(off int64) {
-	k := min(max(off-t.base, 0), int64(len(t.buf)))
-	t.line += int64(bytes.Count(t.buf[:k], []byte{'\n'}))
-	t.buf = t.buf[k:]
-	t.base += k
-}
-
-// lineOf returns the line of the byte at off, dropping the bytes before it.
-func (t *lineTee) lineOf(off int64) int64 {
-	t.forget(off)
-	return t.line
-}
-
-// valueStart returns the offset of the first byte at or after off that is
-// not a space or the comma between array elements.
-func (t *lineTee) valueStart(off int64) int64 {
-	t.forget(off)
-	for i, c := range t.buf {
-		if !isSpace(c) && c != ',' {
-			return t.base + int64(i)
+		buf, _ = j.r.Peek(j.r.Buffered())
+		n := 0
+	scan:
+		for ; n < len(buf); n++ {
+			c := buf[n]
+			if first {
+				first = false
+				switch c {
+				case '"':
+					str = true
+				case '{', '[':
+					level, depth = 1, 1
+				}
+				continue
+			}
+			switch {
+			case str && esc:
+				esc = false
+			case str && c == '\\':
+				esc = true
+			case str && c == '"':
+				str = false
+				if level == 0 {
+					n++
+					done = true
+					break scan
+				}
+			case str:
+				// Skip to the next quote or backslash at once.
+				if k := bytes.IndexAny(buf[n:], "\"\\"); k > 0 {
+					n += k - 1
+				} else if k < 0 {
+					n = len(buf) - 1
+				}
+			case c == '"':
+				str = true
+			case c == '{' || c == '[':
+				level++
+				depth = max(depth, level)
+			case c == '}' || c == ']':
+				if level == 0 {
+					done = true // ends a number or literal
+					break scan
+				}
+				if level--; level == 0 {
+					n++
+					done = true
+					break scan
+				}
+			case level == 0 && (c == ',' || isSpace(c)):
+				done = true
+				break scan
+			}
 		}
+		part := buf[:n]
+		j.line += int64(bytes.Count(part, []byte{'\n'}))
+		if room := j.maxElem - len(j.elem); room > 0 {
+			j.elem = append(j.elem, part[:min(room, len(part))]...)
+		}
+		size += n
+		j.r.Discard(n)
 	}
-	return t.base + int64(len(t.buf))
+	if size > j.maxElem && len(j.elem) > keptOfLong {
+		j.elem = j.elem[:keptOfLong]
+	}
+	return size, depth, nil
 }

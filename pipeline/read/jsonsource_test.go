@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -65,6 +66,8 @@ func TestJSONLinesMalformed(t *testing.T) {
 		{"number", `12`, "not a JSON object but a number"},
 		{"null", `null`, "not a JSON object but null"},
 		{"form feed is not JSON space", "\f", "invalid JSON at byte 1: invalid character '\\f' looking for beginning of value"},
+		{"NUL in a value", `{"a":"Lah\u0000ore"}`, `column "a" holds the control character 0x00 (NUL), which is not text: the file may be damaged, or UTF-16 read as UTF-8`},
+		{"raw control character", "{\"a\":1,\"b\":\"\x01\"}", "invalid JSON at byte 13: invalid character '\\x01' in string literal"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +77,19 @@ func TestJSONLinesMalformed(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+func TestJSONByteOrderMarks(t *testing.T) {
+	in := "\xEF\xBB\xBF{\"a\":\"\xEF\xBB\xBFFIR-1\"}\n\xEF\xBB\xBF{\"a\":\"FIR-2\\ufeff\"}\n"
+	got := drain(t, NewJSONLines(strings.NewReader(in), []string{"a"}))
+	want := []srec{ok(1, "{\"a\":\"\xEF\xBB\xBFFIR-1\"}", "FIR-1"), ok(2, "\xEF\xBB\xBF{\"a\":\"FIR-2\\ufeff\"}", "FIR-2")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+q\nwant %+q", fmt.Sprint(got), fmt.Sprint(want))
+	}
+	got = drain(t, NewJSONArray(strings.NewReader("[{\"a\":\"FIR-2\\ufeff\"}]"), []string{"a"}))
+	if want := []srec{ok(1, "{\"a\":\"FIR-2\\ufeff\"}", "FIR-2")}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+q\nwant %+q", fmt.Sprint(got), fmt.Sprint(want))
 	}
 }
 
@@ -110,13 +126,21 @@ func TestJSONArrayErrors(t *testing.T) {
 	}{
 		{"empty input", "", nil, ""},
 		{"empty array", " [ ] ", nil, ""},
-		{"not an object", "[{\"a\":1},\n7,\n{\"a\":2}]", []srec{ok(1, `{"a":1}`, "1"), bad(2, "7", "array element not a JSON object but a number"), ok(3, `{"a":2}`, "2")}, ""},
-		{"not UTF-8", "[{\"a\":\"\x92\"}]", []srec{bad(1, "{\"a\":\"\x92\"}", "text is not valid UTF-8 (byte 0x92 at column 7); declare the file's encoding, such as windows-1252")}, ""},
-		{"syntax error names the element's line", "[{\"a\":1},\n{\"a\":\n2,,}]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: invalid JSON in the array element starting on this line: invalid character ',' looking for beginning of object key string"},
-		{"missing comma", "[{\"a\":1}\n{\"a\":2}]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: invalid JSON in the array element starting on this line: expected comma after array element"},
+		{"not an object", "[{\"a\":1},\n7,\n{\"a\":2}, \"x]\\\"\", null, [1, {}]]", []srec{ok(1, `{"a":1}`, "1"), bad(2, "7", "array element 2: not a JSON object but a number"), ok(3, `{"a":2}`, "2"),
+			bad(3, `"x]\""`, "array element 4: not a JSON object but a string"), bad(3, "null", "array element 5: not a JSON object but null"), bad(3, "[1, {}]", "array element 6: not a JSON object but an array")}, ""},
+		{"number at the end", "[1", []srec{bad(1, "1", "array element 1: not a JSON object but a number")}, "line 1: unexpected end of input: the array is not closed with ]"},
+		{"not UTF-8", "[{\"a\":\"\x92\"}]", []srec{bad(1, "{\"a\":\"\x92\"}", "array element 1: text is not valid UTF-8 (byte 0x92 at column 7); declare the file's encoding, such as windows-1252")}, ""},
+		{"syntax error in an element rejects it", "[{\"a\":1},\n{\"a\":\n2,,}, {\"a\":3}]", []srec{ok(1, `{"a":1}`, "1"),
+			bad(2, "{\"a\":\n2,,}", "array element 2: invalid JSON at byte 9: invalid character ',' looking for beginning of object key string"), ok(3, `{"a":3}`, "3")}, ""},
+		{"one-line array: elements by index", `[{"a":"x"},{"a":1,},{"a":"\u0000"}]`, []srec{ok(1, `{"a":"x"}`, "x"),
+			bad(1, `{"a":1,}`, "array element 2: invalid JSON at byte 8: invalid character '}' looking for beginning of object key string"),
+			bad(1, `{"a":"\u0000"}`, `array element 3: column "a" holds the control character 0x00 (NUL), which is not text: the file may be damaged, or UTF-16 read as UTF-8`)}, ""},
+		{"missing comma", "[{\"a\":1}\n{\"a\":2}]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: invalid JSON: a comma or ] should follow array element 1, not '{'"},
+		{"comma too many", "[{\"a\":1},\n]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: invalid JSON: array element 2 is missing (a comma too many?)"},
 		{"not closed", "[{\"a\":1},\n", []srec{ok(1, `{"a":1}`, "1")}, "line 2: unexpected end of input: the array is not closed with ]"},
-		{"cut in an element", "[\n{\"a\":1", nil, "line 2: unexpected end of input in the array element starting on this line"},
-		{"text after", "[{\"a\":1}]\n[]", []srec{ok(1, `{"a":1}`, "1")}, "line 1: text after the array's closing ]"},
+		{"cut in an element", "[\n{\"a\":1", nil, "line 2: unexpected end of input in array element 1, which starts on this line"},
+		{"cut in a string", "[\n{\"a\":\"1}]", nil, "line 2: unexpected end of input in array element 1, which starts on this line"},
+		{"text after", "[{\"a\":1}]\n[]", []srec{ok(1, `{"a":1}`, "1")}, "line 2: text after the array's closing ]"},
 		{"an object", "{\"a\":1}\n{\"a\":2}", nil, "line 1: not a JSON array but an object (for one object per line, read it as JSON Lines)"},
 	}
 	for _, tt := range tests {
@@ -166,8 +190,8 @@ func TestJSONArrayStreams(t *testing.T) {
 			t.Fatalf("record %d: id %s, line %d", i, got, src.Line())
 		}
 	}
-	// The line counter keeps only unread bytes.
-	if n := len(src.(*jsonArray).t.buf); n > 1<<16 {
+	// Only the current element is held.
+	if n := cap(src.(*jsonArray).elem); n > 1<<10 {
 		t.Fatalf("holding %d bytes", n)
 	}
 }
@@ -181,6 +205,8 @@ func FuzzJSONLines(f *testing.F) {
 		"{\"a\":\"\\u00e9\\ud800\"}",
 		"\xEF\xBB\xBF{\"a.b\":true,\"a\":{\"b\":false}}",
 		"{\"a\":\"\xff\"}\n{}",
+		"{\"a\":\"La\\u0000hore\"}\n{\"c\":\"\\ufeffx\"}\n",
+		"{\"a\":" + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "}\n",
 	} {
 		f.Add(s)
 	}
@@ -208,6 +234,42 @@ func FuzzJSONLines(f *testing.F) {
 	})
 }
 
+// FuzzJSONArray checks that the array reader never panics, that records come
+// in line order, each malformed or with every column, and that no record holds
+// more than the element limit.
+func FuzzJSONArray(f *testing.F) {
+	for _, s := range []string{
+		"[{\"a\":1},\n{\"b\":{\"c\":[1,2]}}]\n",
+		"[{\"a\":1,},7,\"x]\",null,[1,{}]]",
+		"[{\"a\":\"\\u0000\"},{\"a\":\"\\\"]\"}]",
+		"[" + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "]",
+		"[{\"a\":\"" + strings.Repeat("x", 300) + "\"},{}]",
+		"[1", "[{\"a\":1}\n{}]", "[,]", "{}", "[\"\\",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		cols := []string{"a", "a.b", "b.c.0", "c"}
+		src := NewJSONArray(iotest.HalfReader(strings.NewReader(in)), cols)
+		src.(*jsonArray).maxElem = 256
+		src.(*jsonArray).maxDepth = 16
+		recs, _ := drainErr(src)
+		last := int64(1)
+		for _, r := range recs {
+			if r.Line < last || int(r.Line) > strings.Count(in, "\n")+1 {
+				t.Fatalf("record at line %d after line %d: %+v", r.Line, last, recs)
+			}
+			last = r.Line
+			if (r.Malformed == "") != (len(r.Fields) == len(cols)) {
+				t.Fatalf("record %+v: malformed or %d fields, not both", r, len(cols))
+			}
+			if len(r.Raw) > 256 {
+				t.Fatalf("record of %d bytes, over the limit", len(r.Raw))
+			}
+		}
+	})
+}
+
 func ExampleNewJSONLines() {
 	in := `{"case":"FIA-7","victim":{"age":19},"amount_pkr":250000.00,"cyber":true}
 {"case":"FIA-8",
@@ -225,4 +287,84 @@ func ExampleNewJSONLines() {
 	// line 1: ["FIA-7" "19" "250000.00" "true"]
 	// line 2: rejected: invalid JSON at byte 16: unexpected end of JSON input
 	// line 3: ["FIA-9" "" "1e6" ""]
+}
+
+// TestJSONArrayLimits: an element too long or too deep is one reject, with
+// its index and line, and the elements after it are read.
+func TestJSONArrayLimits(t *testing.T) {
+	long := `{"a":"` + strings.Repeat("x", 5000) + `"}`
+	deep := strings.Repeat("[", 40) + strings.Repeat("]", 40)
+	tests := []struct {
+		name string
+		in   string
+		want []srec
+	}{
+		{"element too long", "[{\"a\":1},\n" + long + ",\n{\"a\":3}]", []srec{ok(1, `{"a":1}`, "1"),
+			bad(2, long[:1000], "array element 2: longer than 1000 bytes; its text is cut to the first 1000 bytes"), ok(3, `{"a":3}`, "3")}},
+		{"too long across lines", "[\n{\"a\":\n\"" + strings.Repeat("y\\n", 3000) + "\"},\n{\"a\":3}]", []srec{
+			bad(2, ("{\"a\":\n\"" + strings.Repeat("y\\n", 3000))[:1000], "array element 1: longer than 1000 bytes; its text is cut to the first 1000 bytes"), ok(4, `{"a":3}`, "3")}},
+		{"nested too deep", `[{"a":1},{"a":` + deep + `},{"a":3}]`, []srec{ok(1, `{"a":1}`, "1"),
+			bad(1, `{"a":`+deep+`}`, "array element 2: nested deeper than 32 levels"), ok(1, `{"a":3}`, "3")}},
+		{"deep enough", `[{"a":` + deep[:31] + deep[len(deep)-31:] + `}]`, []srec{ok(1, `{"a":`+deep[:31]+deep[len(deep)-31:]+`}`, deep[:31]+deep[len(deep)-31:])}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, r := range []io.Reader{strings.NewReader(tt.in), iotest.OneByteReader(strings.NewReader(tt.in))} {
+				src := NewJSONArray(r, []string{"a"})
+				src.(*jsonArray).maxElem = 1000
+				src.(*jsonArray).maxDepth = 32
+				if got, want := drain(t, src), tt.want; !reflect.DeepEqual(got, want) {
+					t.Errorf("got  %.300q\nwant %.300q", fmt.Sprint(got), fmt.Sprint(want))
+				}
+			}
+		})
+	}
+}
+
+// hugeElement is a JSON array whose second element is a string of n bytes
+// (and nesting of depth levels), generated as it is read.
+type hugeElement struct {
+	head, tail *strings.Reader
+	n          int64
+}
+
+func (h *hugeElement) Read(p []byte) (int, error) {
+	if h.head.Len() > 0 {
+		return h.head.Read(p)
+	}
+	if h.n > 0 {
+		k := int(min(int64(len(p)), h.n))
+		for i := range p[:k] {
+			p[i] = 'x'
+		}
+		h.n -= int64(k)
+		return k, nil
+	}
+	return h.tail.Read(p)
+}
+
+// TestJSONArrayHugeElement reads a 256 MiB element in constant memory.
+func TestJSONArrayHugeElement(t *testing.T) {
+	in := &hugeElement{
+		head: strings.NewReader("[{\"a\":1},\n{\"a\":\"" + strings.Repeat("[", 100)),
+		n:    256 << 20,
+		tail: strings.NewReader("\"},\n{\"a\":3}]\n"),
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got := drain(t, NewJSONArray(in, []string{"a"}))
+	runtime.ReadMemStats(&after)
+	if len(got) != 3 {
+		t.Fatalf("got %d records, want 3", len(got))
+	}
+	if got, want := fmt.Sprint(got[1].Line, " ", got[1].Malformed, " ", len(got[1].Raw)), "2 array element 2: longer than 1048576 bytes; its text is cut to the first 1024 bytes 1024"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := fmt.Sprint(got[2].Line, got[2].Fields), "3 [3]"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(8<<20); got > limit {
+		t.Errorf("allocated %d bytes, want at most %d", got, limit)
+	}
 }

@@ -8,10 +8,15 @@ import (
 )
 
 // DefaultMaxRecord bounds one record's size. A longer record almost always
-// means an unclosed quote swallowing the rest of the file.
+// means an unclosed quote swallowing the rest of the file, or a file that is
+// not text at all.
 const DefaultMaxRecord = 1 << 20
 
 const chunkSize = 1 << 20
+
+// keptOfLong is how much of an over-long line a record keeps as its raw text:
+// enough to recognise the line, not enough to fill the memory.
+const keptOfLong = 1 << 10
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
@@ -35,7 +40,11 @@ type Scanner struct {
 	fields    [][]byte
 	spans     []span
 	unquoted  []byte // storage for quoted fields with their quotes removed
+	cleaned   []byte // storage for fields with U+FEFF removed
+	long      []byte // the kept start of an over-long line
 	malformed string
+	names     []string
+	blank     int64
 }
 
 // span locates one field: in buf (quoted=false) or in unquoted (quoted=true).
@@ -52,8 +61,18 @@ func NewScanner(r io.Reader) *Scanner {
 // SetComma sets the field delimiter (',' by default; '\t' for TSV).
 func (s *Scanner) SetComma(c byte) { s.comma = c }
 
-// SetMaxRecord sets the largest record accepted, in bytes.
-func (s *Scanner) SetMaxRecord(n int) { s.maxRecord = n }
+// SetMaxRecord sets the largest record accepted, in bytes. A longer line is
+// one Malformed record that keeps only its first bytes as Raw; the rest of it
+// is skipped without being held in memory.
+func (s *Scanner) SetMaxRecord(n int) { s.maxRecord = max(n, 1) }
+
+// SetNames gives the header's column names, so that reasons name a field by
+// its column rather than by its position.
+func (s *Scanner) SetNames(names []string) { s.names = names }
+
+// Blank returns how many lines were skipped so far as blank: empty lines and
+// records whose every field is empty or spaces, such as ",,,".
+func (s *Scanner) Blank() int64 { return s.blank }
 
 // Line returns the line on which the current record starts (1-based).
 func (s *Scanner) Line() int64 { return s.recLine }
@@ -108,8 +127,14 @@ func (s *Scanner) fill(keep int) bool {
 	}
 }
 
-// Next advances to the next record, skipping blank lines. It returns false
-// at the end of input or on a read error.
+// Next advances to the next record, skipping blank lines and records with
+// every field blank (counted by Blank). It returns false at the end of input
+// or on a read error.
+//
+// Fields are cleaned as they are split: U+FEFF (a byte-order mark left in the
+// middle of concatenated files) is removed, and a field holding a control
+// character other than tab, CR and LF (such as NUL) makes the record
+// Malformed, naming the field: "Lah\x00ore" must not pass for Lahore.
 func (s *Scanner) Next() bool {
 	if !s.started {
 		s.started = true
@@ -120,6 +145,23 @@ func (s *Scanner) Next() bool {
 		}
 	}
 	for {
+		if !s.next() {
+			return false
+		}
+		if s.malformed == "" {
+			s.clean()
+			if s.malformed == "" && isBlank(s.fields) {
+				s.blank += s.line - s.recLine
+				continue
+			}
+		}
+		return true
+	}
+}
+
+// next reads one record, blank or not.
+func (s *Scanner) next() bool {
+	for {
 		if s.pos >= s.end && !s.fill(s.pos) {
 			return false
 		}
@@ -128,6 +170,7 @@ func (s *Scanner) Next() bool {
 		if c == '\n' {
 			s.pos++
 			s.line++
+			s.blank++
 			continue
 		}
 		if c == '\r' && s.pos+1 == s.end && s.fill(s.pos) {
@@ -136,6 +179,7 @@ func (s *Scanner) Next() bool {
 		if c == '\r' && s.pos+1 < s.end && s.buf[s.pos+1] == '\n' {
 			s.pos += 2
 			s.line++
+			s.blank++
 			continue
 		}
 		break
@@ -165,21 +209,84 @@ func (s *Scanner) Next() bool {
 	}
 }
 
+// clean removes U+FEFF from the fields and rejects control characters.
+func (s *Scanner) clean() {
+	ctl, bom := scanText(s.raw)
+	if ctl < 0 && !bom {
+		return
+	}
+	if ctl >= 0 {
+		for i, f := range s.fields {
+			if j := firstControl(f); j >= 0 {
+				s.malformed = controlReason(s.fieldName(i), f[j])
+				s.fields = s.fields[:0]
+				return
+			}
+		}
+	}
+	if bom {
+		s.cleaned = s.cleaned[:0]
+		for i, f := range s.fields {
+			if bytes.Contains(f, utf8BOM) {
+				start := len(s.cleaned)
+				s.cleaned = appendWithoutBOM(s.cleaned, f)
+				s.fields[i] = s.cleaned[start:len(s.cleaned):len(s.cleaned)]
+			}
+		}
+	}
+}
+
+// fieldName names field i (0-based) for a reason.
+func (s *Scanner) fieldName(i int) string {
+	if i < len(s.names) && s.names[i] != "" {
+		return fmt.Sprintf("column %q", s.names[i])
+	}
+	return fmt.Sprintf("field %d", i+1)
+}
+
 // malformedLine makes the current record the first physical line at pos and
-// resumes after it.
+// resumes after it; a line longer than maxRecord is cut (see skipLong).
 func (s *Scanner) malformedLine(reason string) {
 	data := s.buf[s.pos:s.end]
 	n := bytes.IndexByte(data, '\n')
-	next := len(data)
-	if n >= 0 {
-		next = n + 1
-	} else {
-		n = len(data)
+	next := n + 1
+	if n < 0 && s.eof {
+		n, next = len(data), len(data)
+	}
+	if n < 0 || n > s.maxRecord {
+		s.skipLong()
+		return
 	}
 	s.raw = trimCR(data[:n])
 	s.fields = s.fields[:0]
 	s.malformed = reason
 	s.pos += next
+	s.line++
+}
+
+// skipLong makes the current record the physical line at pos, which is
+// longer than maxRecord: Raw keeps its first keptOfLong bytes and the rest is
+// read past in constant memory, so one line of any length is one record and
+// the lines after it keep their numbers.
+func (s *Scanner) skipLong() {
+	keep := min(s.end-s.pos, keptOfLong, s.maxRecord)
+	s.long = append(s.long[:0], s.buf[s.pos:s.pos+keep]...)
+	if i := bytes.IndexByte(s.long, '\n'); i >= 0 {
+		s.long = s.long[:i]
+	}
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos:s.end], '\n'); i >= 0 {
+			s.pos += i + 1
+			break
+		}
+		s.pos = s.end
+		if !s.fill(s.pos) {
+			break
+		}
+	}
+	s.raw = trimCR(s.long)
+	s.fields = s.fields[:0]
+	s.malformed = fmt.Sprintf("line longer than %d bytes (not a text file, or a record that never ends?); its text is cut to the first %d bytes", s.maxRecord, len(s.raw))
 	s.line++
 }
 
@@ -195,6 +302,10 @@ func (s *Scanner) parse() (ok, more bool) {
 			return false, true
 		}
 		lineLen = len(data)
+	}
+	if lineLen > s.maxRecord {
+		s.skipLong()
+		return true, false
 	}
 	line := data[:lineLen]
 	if bytes.IndexByte(line, '"') < 0 {
@@ -324,6 +435,10 @@ func (s *Scanner) parseQuoted(data []byte) (ok, more bool) {
 // finish sets the record from spans: raw is data[:rawEnd] and the record
 // consumed data[:consumed] plus a newline at consumed if present.
 func (s *Scanner) finish(data []byte, rawEnd, consumed int) bool {
+	if consumed > s.maxRecord {
+		s.malformedLine(fmt.Sprintf("record longer than %d bytes (unclosed quote?)", s.maxRecord))
+		return true
+	}
 	s.raw = data[:rawEnd]
 	s.fields = s.fields[:0]
 	for _, sp := range s.spans {

@@ -1,6 +1,8 @@
 package read
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -214,3 +216,99 @@ func trimSpace(b []byte) []byte {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// Masks for scanning eight bytes at a time.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// scanText returns the offset of the first byte of b that is a control
+// character (C0) other than tab, CR and LF, or -1; and whether b holds U+FEFF
+// (EF BB BF). It skips printable ASCII eight bytes at a time: most
+// records are that, and the rest is looked at byte by byte.
+func scanText(b []byte) (ctl int, bom bool) {
+	from := 0
+	if n := len(b); n >= 8 {
+		for from < n-8 && plain(binary.LittleEndian.Uint64(b[from:])) {
+			from += 8
+		}
+		if from >= n-8 {
+			// The last eight bytes, overlapping those already seen.
+			if plain(binary.LittleEndian.Uint64(b[n-8:])) {
+				return -1, false
+			}
+			from = n - 8
+		}
+	}
+	ctl = -1
+	for j := from; j < len(b); j++ {
+		c := b[j]
+		if c < 0x20 {
+			if isControl(c) && ctl < 0 {
+				ctl = j
+			}
+		} else if c == 0xEF && bytes.HasPrefix(b[j:], utf8BOM) {
+			bom = true
+		}
+	}
+	return ctl, bom
+}
+
+// plain reports whether the eight bytes of x are all ASCII from 0x20 on.
+func plain(x uint64) bool { return ((x-0x20*ones)|x)&highs == 0 }
+
+// isControl reports a C0 control character other than tab, CR and LF, which
+// a field of text never holds (CR and LF can be inside quoted fields).
+func isControl(c byte) bool {
+	return c < 0x20 && c != '\t' && c != '\r' && c != '\n'
+}
+
+// firstControl returns the offset of the first control character in b, or -1.
+func firstControl(b []byte) int {
+	for i, c := range b {
+		if isControl(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// controlReason says that field holds control character c.
+func controlReason(field string, c byte) string {
+	name := ""
+	if c == 0 {
+		name = " (NUL)"
+	}
+	return fmt.Sprintf("%s holds the control character 0x%02X%s, which is not text: the file may be damaged, or UTF-16 read as UTF-8", field, c, name)
+}
+
+// appendWithoutBOM appends f to dst without any U+FEFF.
+func appendWithoutBOM(dst, f []byte) []byte {
+	for {
+		i := bytes.Index(f, utf8BOM)
+		if i < 0 {
+			return append(dst, f...)
+		}
+		dst = append(dst, f[:i]...)
+		f = f[i+len(utf8BOM):]
+	}
+}
+
+// crOnlyReason explains a header line that runs on past a carriage return.
+const crOnlyReason = "the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"
+
+// crOnly reports whether raw holds a CR that does not end a line: in a
+// header, the sign of CR-only line endings, which make the whole file one line.
+func crOnly(raw []byte) bool {
+	for {
+		i := bytes.IndexByte(raw, '\r')
+		if i < 0 || i+1 >= len(raw) {
+			return false
+		}
+		if raw[i+1] != '\n' {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+}
