@@ -27,7 +27,6 @@ var unitWords = wordSet("district", "distt", "agency", "tehsil", "tahsil", "city
 // nearWords before a name make it a reference point, not the place.
 var nearWords = wordSet("near", "from", "to", "for", "towards", "outside", "via", "between")
 
-
 // Scan finds the districts and provinces that a sentence names, by names
 // and aliases in force on the day on (no close spellings), longest first,
 // as Mentions does, with three guards for narrative text: a word that is

@@ -40,7 +40,7 @@ type PlaceQuery struct {
 	// ("nine militants were killed in Bara tehsil of Khyber Agency"), used
 	// when no point and no name place the row.
 	Text []byte
-	On    int32 // the day of the incident (days since 1970); 0 unknown
+	On   int32 // the day of the incident (days since 1970); 0 unknown
 }
 
 // Placement is where a row was placed, and how.

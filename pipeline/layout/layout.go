@@ -59,8 +59,8 @@ type Layout struct {
 	// default), approximate (district or town centroids: rows are placed
 	// by their names first) or ignore (rows are placed by name only). A
 	// point_precision field sets it per row.
-	Points string `yaml:"points"`
-	Personal   []Personal       `yaml:"personal"`
+	Points   string     `yaml:"points"`
+	Personal []Personal `yaml:"personal"`
 
 	// Source is where the layout came from: "builtin" or a path.
 	Source string `yaml:"-"`

@@ -319,20 +319,20 @@ func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, 
 // batch loop, the counts, and rejects whose raw text leaves personal
 // columns out. Each normalizer embeds it and supplies row.
 type layoutBase struct {
-	src      Source
-	placer   Placer
-	opt      Options
+	src    Source
+	placer Placer
+	opt    Options
 	// pointPrec is the point_precision field, if the layout maps one.
 	pointPrec textField
 	// narrative is the text the layout marks to be read for places.
 	narrative textField
-	l        *layout.Layout
-	today    int32
-	min      int32
-	personal []int // columns kept out of reject raw text
-	hashed   []hashedColumn
-	canHash  bool // the layout kind stores person_keys
-	row      func() (schemas.RowError, bool)
+	l         *layout.Layout
+	today     int32
+	min       int32
+	personal  []int // columns kept out of reject raw text
+	hashed    []hashedColumn
+	canHash   bool // the layout kind stores person_keys
+	row       func() (schemas.RowError, bool)
 
 	b   *array.RecordBuilder
 	rej *schemas.RejectBuilder
