@@ -81,6 +81,13 @@ footer_rows; dates format excel), jsonl or json (nested keys as a.b), and
 convert fields.quantity {unit: g} to kg and fields.amount_pkr {unit:
 pkr_lakh} (or usd with usd_rate) to PKR.
 
+How good the points are: points: exact (the default), approximate (district
+or town centroids: rows are placed by their names first) or ignore (names
+only); fields.point_precision {column: geo_precision, map: {'1': exact,
+'2': approximate, '3': ignore}} says it row by row. fields.narrative names a
+column of free text read for place names when no point and no name place
+the row ("killed in Bara tehsil of Khyber Agency" is Khyber).
+
 Examples:
   ocmap layouts
   ocmap layouts check pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
