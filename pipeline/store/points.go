@@ -79,14 +79,21 @@ func (r *Run) DisputedPoints(ctx context.Context, fn func([]PointRow) error) err
 		// One pass over the run's rows placed by a point: each point of
 		// each file with its statistics, kept when a rule makes it suspect.
 		if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[2]s AS
-			WITH stats AS (
+			WITH run AS (
+				SELECT source_file, lat, lon, place, district_hint, occurred_on, location_note FROM %[1]s
+				WHERE run_id = $1 AND lat IS NOT NULL AND (location_precision = 1 OR ends_with(location_note, $6))),
+			shared AS (
+				-- Most points of most files are their row's own: the costly
+				-- statistics below are for the shared ones only.
+				SELECT source_file, lat, lon FROM run GROUP BY ALL HAVING count(*) > 1),
+			stats AS (
 				SELECT source_file, lat, lon, count(*) AS n,
 					count(DISTINCT lower(trim(coalesce(nullif(trim(place), ''), district_hint)))) AS places,
 					coalesce(datediff('day', min(occurred_on), max(occurred_on)), 0) AS span,
 					bool_or(coalesce(ends_with(location_note, $2) OR ends_with(location_note, $6), false)) AS disputed,
 					round(lat, 2) = lat AND round(lon, 2) = lon AS coarse
-				FROM %[1]s WHERE run_id = $1 AND (location_precision = 1 OR ends_with(location_note, $6))
-				GROUP BY source_file, lat, lon HAVING count(*) > 1),
+				FROM run SEMI JOIN shared USING (source_file, lat, lon)
+				GROUP BY source_file, lat, lon),
 			ruled AS (
 				SELECT *, CASE
 					WHEN n >= $3 AND places >= $4 THEN '%[4]s'
