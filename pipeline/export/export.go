@@ -83,6 +83,7 @@ type data struct {
 	table      disclosure.Period    // the period table and its months
 	release    *disclosure.Release  // nil for --internal
 	eb         map[string][]float64 // published EB rates per 100,000, by category and district
+	earlier    []store.ReleaseRecord // the release register
 	cells      []store.Cell
 	m          *analysis.Map
 	svg        map[string][]byte // each category's map, written by writeMaps
@@ -119,6 +120,12 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 		return nil, err
 	}
 	if err := writeManifest(w, d); err != nil {
+		return nil, err
+	}
+	// The register is written last, once every file is: DuckDB opens a
+	// database either read-only or for writing in one process.
+	st.Close()
+	if err := d.register(ctx, "export"); err != nil {
 		return nil, err
 	}
 	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories())}
@@ -218,6 +225,11 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if d.period.From.IsZero() || d.period.To.IsZero() || d.period.To.Before(d.period.From) {
 		return nil, fmt.Errorf("export: %s has no incidents in the period", opt.DB)
 	}
+	if !opt.Internal {
+		if d.earlier, err = st.ReleaseRecords(ctx); err != nil {
+			return nil, err
+		}
+	}
 	m := pipeline.LoadMap(ctx, d.districts, nbrs)
 	d.m, d.pop = m, pop
 	for _, cat := range categories {
@@ -283,6 +295,19 @@ func (d *data) suppress() {
 		d.sup = disclosure.Suppress(t, d.opt.MinCell)
 		d.release = disclosure.NewRelease()
 		d.release.AddPeriod(d.table, d.sup, d.opt.MinCell, true)
+		for _, rec := range d.earlier {
+			idx := make([]int, len(rec.Figures))
+			for n, f := range rec.Figures {
+				idx[n] = d.release.Add(f.Key, f.Value, f.Withheld, f.Small, f.Floor, false)
+			}
+			for _, rel := range rec.Relations {
+				parts := make([]int, len(rel.Parts))
+				for q, n := range rel.Parts {
+					parts[q] = idx[n]
+				}
+				d.release.Relate("release", idx[rel.Total], parts)
+			}
+		}
 		d.release.Protect(d.opt.MinCell)
 		d.sup = d.final(t)
 	}
@@ -295,6 +320,43 @@ func (d *data) suppress() {
 	}
 	d.suppressed[pipeline.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
 	d.smooth()
+}
+
+// register records what the release published in the database's release
+// register, in one transaction (see store.RecordRelease); --internal
+// releases are not registered.
+func (d *data) register(ctx context.Context, kind string) error {
+	if d.release == nil {
+		return nil
+	}
+	rec := store.ReleaseRecord{Info: store.ReleaseInfo{Kind: kind, Created: time.Now().UTC(), From: d.table.From, To: d.table.To,
+		MinCell: d.opt.MinCell, Version: d.opt.Version}}
+	ord := map[int]int{}
+	figs := d.release.Figures()
+	for i, f := range figs {
+		if f.Current {
+			ord[i] = len(rec.Figures)
+			rec.Figures = append(rec.Figures, store.ReleaseFigure{Key: f.Key, Value: f.Value, Withheld: f.Suppressed, Small: f.Primary, Floor: f.Floor})
+		}
+	}
+	for _, rel := range d.release.Relations() {
+		t, ok := ord[rel.Total]
+		parts := make([]int, len(rel.Parts))
+		for q, p := range rel.Parts {
+			n, in := ord[p]
+			ok = ok && in
+			parts[q] = n
+		}
+		if ok {
+			rec.Relations = append(rec.Relations, store.ReleaseRelation{Total: t, Parts: parts})
+		}
+	}
+	var last int64
+	if len(d.earlier) > 0 {
+		last = d.earlier[len(d.earlier)-1].Info.ID
+	}
+	_, err := store.RecordRelease(ctx, d.opt.DB, rec, last)
+	return err
 }
 
 // periodTable adds the months of the export's period to t.
