@@ -80,9 +80,9 @@ type data struct {
 	suppressed map[string][]bool // by category, by district index
 	dq         dataQuality
 	sup        disclosure.Result
-	table      disclosure.Period    // the period table and its months
-	release    *disclosure.Release  // nil for --internal
-	eb         map[string][]float64 // published EB rates per 100,000, by category and district
+	table      disclosure.Period     // the period table and its months
+	release    *disclosure.Release   // nil for --internal
+	eb         map[string][]float64  // published EB rates per 100,000, by category and district
 	earlier    []store.ReleaseRecord // the release register
 	cells      []store.Cell
 	m          *analysis.Map
