@@ -84,6 +84,10 @@ func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
 	if err := w.create("bulletin.html", func(out io.Writer) error { return bulletinHTML.Execute(out, b.view(maps)) }); err != nil {
 		return nil, err
 	}
+	st.Close()
+	if err := d.register(ctx, "bulletin"); err != nil {
+		return nil, err
+	}
 	return &BulletinReport{Files: w.names(), Month: month}, nil
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/disclosure"
+	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -82,6 +83,10 @@ type data struct {
 	suppressed map[string][]bool // by category, by district index
 	dq         dataQuality
 	sup        disclosure.Result
+	table      disclosure.Period     // the period table and its months
+	release    *disclosure.Release   // nil for --internal
+	eb         map[string][]float64  // published EB rates per 100,000, by category and district
+	earlier    []store.ReleaseRecord // the release register
 	cells      []store.Cell
 	m          *analysis.Map
 	svg        map[string][]byte // each category's map, written by writeMaps
@@ -118,6 +123,12 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 		return nil, err
 	}
 	if err := writeManifest(w, d); err != nil {
+		return nil, err
+	}
+	// The register is written last, once every file is: DuckDB opens a
+	// database either read-only or for writing in one process.
+	st.Close()
+	if err := d.register(ctx, "export"); err != nil {
 		return nil, err
 	}
 	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories())}
@@ -217,6 +228,11 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if d.period.From.IsZero() || d.period.To.IsZero() || d.period.To.Before(d.period.From) {
 		return nil, fmt.Errorf("export: %s has no incidents in the period", opt.DB)
 	}
+	if !opt.Internal {
+		if d.earlier, err = st.ReleaseRecords(ctx); err != nil {
+			return nil, err
+		}
+	}
 	m := pipeline.LoadMap(ctx, d.districts, nbrs)
 	d.m, d.pop = m, pop
 	for _, cat := range categories {
@@ -256,7 +272,10 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 
 // suppress decides which district figures are published: the districts x
 // categories table of incident counts, with district totals (all four),
-// province totals and national totals, through package disclosure.
+// province totals and national totals, and its months (the Parquet),
+// through package disclosure: rules 1 to 3 first, then the interval audit
+// of everything the export writes, which withholds more until every
+// withheld small count's range reaches MinCell on each side.
 func (d *data) suppress() {
 	cats := schemas.Categories()
 	t := disclosure.Table{Cols: cats}
@@ -269,6 +288,7 @@ func (d *data) suppress() {
 		}
 		t.Cells = append(t.Cells, row)
 	}
+	d.table = d.periodTable(t)
 	if d.opt.Internal {
 		d.sup = disclosure.Result{Suppressed: make([][]bool, len(t.Rows)), RowTotalSuppressed: make([]bool, len(t.Rows))}
 		for i := range d.sup.Suppressed {
@@ -276,6 +296,23 @@ func (d *data) suppress() {
 		}
 	} else {
 		d.sup = disclosure.Suppress(t, d.opt.MinCell)
+		d.release = disclosure.NewRelease()
+		d.release.AddPeriod(d.table, d.sup, d.opt.MinCell, true)
+		for _, rec := range d.earlier {
+			idx := make([]int, len(rec.Figures))
+			for n, f := range rec.Figures {
+				idx[n] = d.release.Add(f.Key, f.Value, f.Withheld, f.Small, f.Floor, false)
+			}
+			for _, rel := range rec.Relations {
+				parts := make([]int, len(rel.Parts))
+				for q, n := range rel.Parts {
+					parts[q] = idx[n]
+				}
+				d.release.Relate("release", idx[rel.Total], parts)
+			}
+		}
+		d.release.Protect(d.opt.MinCell)
+		d.sup = d.final(t)
 	}
 	for j, c := range cats {
 		s := make([]bool, len(d.districts))
@@ -285,6 +322,155 @@ func (d *data) suppress() {
 		d.suppressed[c] = s
 	}
 	d.suppressed[pipeline.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
+	d.smooth()
+}
+
+// register records what the release published in the database's release
+// register, in one transaction (see store.RecordRelease); --internal
+// releases are not registered.
+func (d *data) register(ctx context.Context, kind string) error {
+	if d.release == nil {
+		return nil
+	}
+	rec := store.ReleaseRecord{Info: store.ReleaseInfo{Kind: kind, Created: time.Now().UTC(), From: d.table.From, To: d.table.To,
+		MinCell: d.opt.MinCell, Version: d.opt.Version}}
+	ord := map[int]int{}
+	figs := d.release.Figures()
+	for i, f := range figs {
+		if f.Current {
+			ord[i] = len(rec.Figures)
+			rec.Figures = append(rec.Figures, store.ReleaseFigure{Key: f.Key, Value: f.Value, Withheld: f.Suppressed, Small: f.Primary, Floor: f.Floor})
+		}
+	}
+	for _, rel := range d.release.Relations() {
+		t, ok := ord[rel.Total]
+		parts := make([]int, len(rel.Parts))
+		for q, p := range rel.Parts {
+			n, in := ord[p]
+			ok = ok && in
+			parts[q] = n
+		}
+		if ok {
+			rec.Relations = append(rec.Relations, store.ReleaseRelation{Total: t, Parts: parts})
+		}
+	}
+	var last int64
+	if len(d.earlier) > 0 {
+		last = d.earlier[len(d.earlier)-1].Info.ID
+	}
+	_, err := store.RecordRelease(ctx, d.opt.DB, rec, last)
+	return err
+}
+
+// periodTable adds the months of the export's period to t.
+func (d *data) periodTable(t disclosure.Table) disclosure.Period {
+	p := disclosure.Period{Table: t, From: d.period.From.Format("2006-01"), To: d.period.To.Format("2006-01")}
+	months := d.period.Months()
+	mi := map[time.Time]int{}
+	for k, m := range months {
+		p.Months = append(p.Months, m.Format("2006-01"))
+		mi[m] = k
+	}
+	ri := map[string]int{}
+	for i, code := range t.Rows {
+		ri[code] = i
+	}
+	p.ByMonth = make([][][]int64, len(t.Rows))
+	for i := range p.ByMonth {
+		p.ByMonth[i] = make([][]int64, len(t.Cols))
+		for j := range t.Cols {
+			p.ByMonth[i][j] = make([]int64, len(months))
+		}
+	}
+	for _, c := range d.cells {
+		i, ok := ri[c.District]
+		k, in := mi[c.Month]
+		j := slices.Index(t.Cols, c.Category)
+		if ok && in && j >= 0 {
+			p.ByMonth[i][j][k] += c.Incidents
+		}
+	}
+	return p
+}
+
+// final reads back from the release which cells and margins of t are
+// withheld.
+func (d *data) final(t disclosure.Table) disclosure.Result {
+	r := d.sup
+	prefix := d.table.Prefix()
+	groups := t.GroupNames()
+	w := func(key string, v int64) bool { return d.release.Suppressed(prefix+key, v) }
+	r.Count, r.MarginCount = 0, 0
+	count := func(b bool, margin bool) bool {
+		switch {
+		case b && margin:
+			r.MarginCount++
+		case b:
+			r.Count++
+		}
+		return b
+	}
+	gsum := make([][]int64, len(groups))
+	for g := range gsum {
+		gsum[g] = make([]int64, len(t.Cols)+1)
+	}
+	nsum := make([]int64, len(t.Cols)+1)
+	gi := map[string]int{}
+	for g, name := range groups {
+		gi[name] = g
+	}
+	for i, code := range t.Rows {
+		var tot int64
+		for j, c := range t.Cols {
+			v := t.Cells[i][j]
+			r.Suppressed[i][j] = count(w(code+":"+c, v), false)
+			tot += v
+			gsum[gi[t.Groups[i]]][j] += v
+			nsum[j] += v
+		}
+		r.RowTotalSuppressed[i] = count(w(code+":all", tot), true)
+		gsum[gi[t.Groups[i]]][len(t.Cols)] += tot
+		nsum[len(t.Cols)] += tot
+	}
+	for g, name := range groups {
+		for j, c := range t.Cols {
+			r.GroupSuppressed[g][j] = count(w("prov="+name+":"+c, gsum[g][j]), true)
+		}
+		r.GroupTotalSuppressed[g] = count(w("prov="+name+":all", gsum[g][len(t.Cols)]), true)
+	}
+	for j, c := range t.Cols {
+		r.NationalSuppressed[j] = count(w("nation:"+c, nsum[j]), true)
+	}
+	r.NationalTotalSuppressed = count(w("nation:all", nsum[len(t.Cols)]), true)
+	return r
+}
+
+// smooth sets the published EB rates: from the published counts only, with
+// the prior (the mean and variance of the rates) of the published districts
+// only, so that no EB rate carries anything of a withheld count (issue 13,
+// finding 3). Withheld counts get no EB rate.
+func (d *data) smooth() {
+	d.eb = map[string][]float64{}
+	for _, cat := range categories {
+		r := d.results[cat]
+		eb := make([]float64, len(r.Districts))
+		events, people := make([]float64, len(r.Districts)), make([]float64, len(r.Districts))
+		for i, x := range r.Districts {
+			eb[i] = math.NaN()
+			events[i], people[i] = float64(x.Incidents), float64(x.Population)
+			if d.suppressed[cat][i] || x.Population <= 0 {
+				events[i], people[i] = math.NaN(), math.NaN()
+			}
+		}
+		if len(r.CensusYears) > 0 {
+			if out, err := measures.EBRates(events, people); err == nil {
+				for i, v := range out {
+					eb[i] = v * 1e5
+				}
+			}
+		}
+		d.eb[cat] = eb
+	}
 }
 
 // mapValue is what a map shows: the rate per 100,000 when the database has

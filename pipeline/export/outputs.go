@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -82,9 +83,6 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 		m.Values[ds.Code] = v
 		values = append(values, v)
 	}
-	if !d.opt.Internal {
-		m.SuppressBelow = int(d.opt.MinCell)
-	}
 	m.Legend = "Incidents"
 	note := "Incidents recorded by the sources ingested into ocmap, by district of occurrence; each incident reported by several sources counted once."
 	if pn := d.precisionNote(); pn != "" {
@@ -102,7 +100,7 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 		note += " Rates use census population (" + strings.Join(years, " and ") + "). Districts without a census figure have no data."
 	}
 	if !d.opt.Internal {
-		note += fmt.Sprintf(" Counts from 1 to %d are suppressed, with further cells so that they cannot be worked out from totals.", d.opt.MinCell-1)
+		note += fmt.Sprintf(" Suppressed: counts from 1 to %d, and further figures so that none of them can be narrowed to within %d of its value from everything published.", d.opt.MinCell-1, d.opt.MinCell)
 	}
 	m.Note = note + " Preliminary: figures depend on what the agencies reported."
 	breaks, err := render.Classify(values, d.opt.K, d.opt.Classes)
@@ -156,17 +154,18 @@ func num(f float64) *float64 {
 }
 
 // figuresOf gives what may be published of district i in cat. A suppressed
-// count takes its rates with it, since rate x population is the count; hot
-// spot classes stay, as they do not reveal the count.
+// count takes with it its rates (rate x population is the count) and its hot
+// spot class and cluster, which are computed from it. The EB rate is the
+// one smooth computes from published counts only.
 func (d *data) figuresOf(cat string, i int) figures {
 	x := d.results[cat].Districts[i]
-	f := figures{HotSpot: giClass(x.GiBin), Cluster: x.Lisa, Status: "published"}
+	f := figures{Status: "suppressed"}
 	if d.suppressed[cat][i] {
-		f.Status = "suppressed"
 		return f
 	}
 	n := x.Incidents
-	f.Incidents, f.Rate, f.EBRate = &n, num(x.Rate), num(x.EBRate)
+	f.Incidents, f.Rate, f.EBRate = &n, num(x.Rate), num(d.eb[cat][i])
+	f.HotSpot, f.Cluster, f.Status = giClass(x.GiBin), x.Lisa, "published"
 	return f
 }
 
@@ -278,53 +277,37 @@ func roundGeometry(g orb.Geometry) orb.Geometry {
 }
 
 // writeParquet writes district_month.parquet: incidents per district,
-// category and month, with monthly counts from 1 to MinCell-1 suppressed
-// (null, suppressed = true) and, in every district and category with a
-// suppressed month, the next smallest month too, so that no month can be
-// worked out from the period total; months of a suppressed district and
-// category are all suppressed.
+// category and month, a row for every district, category and month of the
+// period, zeros included, so that the number of rows says nothing. Months
+// are withheld (null, suppressed = true) as the release decided: every
+// month of a suppressed district and category, zeros too (the number of
+// non-zero months would bound it); in a published one, counts from 1 to
+// MinCell-1 and further months until the withheld ones meet the minimum-sum
+// rule and the interval audit.
 func writeParquet(ctx context.Context, st *store.Store, w *writer, d *data) error {
-	type key struct{ district, category string }
-	var cells []store.Cell
-	for _, c := range d.cells {
-		if c.District != "" && !c.Month.Before(d.period.From) && !c.Month.After(d.period.To) {
-			cells = append(cells, c)
+	type row struct {
+		district, category string
+		month              time.Time
+		n                  int64
+	}
+	var cells []row
+	months := d.period.Months()
+	for i, code := range d.table.Rows {
+		for j, cat := range d.table.Cols {
+			for k, m := range months {
+				cells = append(cells, row{code, cat, m, d.table.ByMonth[i][j][k]})
+			}
 		}
 	}
 	sup := make([]bool, len(cells))
-	if !d.opt.Internal {
-		dIndex := map[string]int{}
-		for i, ds := range d.districts {
-			dIndex[ds.Code] = i
-		}
-		byKey := map[key][]int{}
-		for i, c := range cells {
-			byKey[key{c.District, c.Category}] = append(byKey[key{c.District, c.Category}], i)
-			if c.Incidents > 0 && c.Incidents < d.opt.MinCell {
-				sup[i] = true
-			}
-			if j, ok := dIndex[c.District]; ok && d.suppressed[c.Category][j] {
-				sup[i] = true
-			}
-		}
-		for _, idx := range byKey {
-			n := 0
-			for _, i := range idx {
-				if sup[i] {
-					n++
+	if d.release != nil {
+		q := 0
+		for i := range d.table.Rows {
+			for j := range d.table.Cols {
+				for k := range months {
+					sup[q] = d.release.Suppressed(d.table.MonthKey(k, i, j), cells[q].n)
+					q++
 				}
-			}
-			if n != 1 {
-				continue
-			}
-			best := -1
-			for _, i := range idx {
-				if !sup[i] && cells[i].Incidents > 0 && (best < 0 || cells[i].Incidents < cells[best].Incidents) {
-					best = i
-				}
-			}
-			if best >= 0 {
-				sup[best] = true
 			}
 		}
 	}
@@ -334,11 +317,11 @@ func writeParquet(ctx context.Context, st *store.Store, w *writer, d *data) erro
 	cw := csv.NewWriter(&buf)
 	cw.Write([]string{"district_code", "category", "month", "incidents", "suppressed"})
 	for i, c := range cells {
-		n := strconv.FormatInt(c.Incidents, 10)
+		n := strconv.FormatInt(c.n, 10)
 		if sup[i] {
 			n = ""
 		}
-		cw.Write([]string{c.District, c.Category, c.Month.Format("2006-01-02"), n, strconv.FormatBool(sup[i])})
+		cw.Write([]string{c.district, c.category, c.month.Format("2006-01-02"), n, strconv.FormatBool(sup[i])})
 	}
 	cw.Flush()
 	tmp, err := os.CreateTemp("", "ocmap-export-*.csv")

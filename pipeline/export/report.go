@@ -68,6 +68,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 <li>Trends: Mann-Kendall test over the months; emerging classes from monthly Gi* z-scores.</li>
 <li>Co-location: the incidents of category B in and around the district of an average incident of A, relative to an average district (1 means no association).</li>
 <li>Classes: {{.Classes}}.</li>
+{{if .Rule}}<li>Disclosure control: {{.Rule}}</li>{{end}}
 </ul>
 <p class="small">Made by ocmap {{.Version}} from {{.Files}} input files; see manifest.json for their SHA-256 and the parameters.</p>
 </body></html>
@@ -98,6 +99,7 @@ func writeReport(w *writer, d *data) error {
 	type linkView struct{ A, B, Spearman, CLQ, BA string }
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
+		Rule                                                      string // the suppression rule, for the methods
 		Precision                                                 string // "" or the precisions counted, "1-3"
 		Files                                                     int
 		Places                                                    bool // the database was built with a place layer
@@ -167,6 +169,7 @@ func writeReport(w *writer, d *data) error {
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
 	if !d.opt.Internal {
 		v.Quality.Sources = PublicSources(d.dq.Sources, d.opt.PublishSources)
+		v.Rule = fmt.Sprintf("counts from 1 to %[1]d are suppressed (primary). Further figures are suppressed (complementary) until, for every primary count v, the least and greatest values that can be proved from every figure this export writes, and every earlier release of the same database, by linear programming (counts are at least 0, suppressed ones at least 1) reach v - %[2]d or the least value a suppressed count may have, and v + %[2]d (interval protection with protection level %[2]d, as in tau-ARGUS and sdcTable).", d.opt.MinCell-1, d.opt.MinCell)
 	}
 	if d.opt.Internal {
 		v.Disclosure = "INTERNAL VERSION: no cell is suppressed. Do not publish."
@@ -179,7 +182,7 @@ func writeReport(w *writer, d *data) error {
 				}
 			}
 		}
-		v.Disclosure = fmt.Sprintf("District counts from 1 to %d are suppressed, and so are further cells (%d district x category cells in all, of %d, and %d province or national totals) so that no suppressed count can be worked out from the published totals. Suppressed districts are hatched on the maps and blank in the tables; zeros are published.",
+		v.Disclosure = fmt.Sprintf("Suppressed figures are blank in the tables and hatched on the maps, whatever the reason: a district count from 1 to %d (primary), or a further figure withheld so that no small count can be worked out (complementary; these can be large). %d district x category cells are suppressed, of %d, and %d district, province or national totals. Zeros are published. Rates, EB rates, hot spot classes and clusters of suppressed cells are withheld; EB rates are smoothed towards the published districts only. Monthly counts (district_month.parquet) have a row for every district, category and month; all months of a suppressed cell are suppressed, and in published cells small months are suppressed with further months until they meet the same rule.",
 			d.opt.MinCell-1, n, len(d.districts)*len(schemas.Categories()), d.sup.MarginCount)
 	}
 	return w.create("report.html", func(out io.Writer) error { return reportTemplate.Execute(out, v) })

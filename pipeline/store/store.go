@@ -127,7 +127,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL(), populationDDL, measuresDDL) {
+	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL(), populationDDL, measuresDDL, releasesDDL) {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("store: %s: creating tables: %w", path, err)

@@ -1,0 +1,420 @@
+package disclosure
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// Unbounded is Bound.Hi when nothing the attacker knows caps a figure.
+const Unbounded = math.MaxInt64
+
+// Bound is the range an attacker can prove for one withheld figure: the
+// least and greatest value it can take while every published figure and
+// relation holds, every figure is at least 0 and every withheld figure at
+// least its floor (1 where zeros are published).
+type Bound struct {
+	Figure  int // index in Release.Figures
+	Key     string
+	Value   int64
+	Lo, Hi  int64
+	Primary bool
+}
+
+// Protected reports whether b meets interval protection at level p (see
+// Release.Protect): Hi ≥ Value+p and Lo ≤ max(Value−p, floor), floor being
+// what the attacker knows without any audit (1, or a withheld total's number
+// of withheld non-zero parts).
+func (b Bound) Protected(p, floor int64) bool {
+	return (b.Hi == Unbounded || b.Hi >= b.Value+p) && b.Lo <= max(b.Value-p, floor, 1)
+}
+
+func (b Bound) String() string {
+	hi := "∞"
+	if b.Hi != Unbounded {
+		hi = fmt.Sprint(b.Hi)
+	}
+	return fmt.Sprintf("%s = %d in [%d, %s]", b.Key, b.Value, b.Lo, hi)
+}
+
+// Audit returns the range an attacker can prove for every withheld figure,
+// in figure order, by linear programming: for each withheld figure, the
+// minimum and maximum of its value subject to every published relation.
+// Ranges are of the linear relaxation (figures may be fractions), rounded
+// inwards to whole numbers, which is the standard audit of interval
+// protection (tau-ARGUS, sdcTable); an attacker who solves integer programs
+// can sometimes narrow them by less than 1.
+func (r *Release) Audit() []Bound {
+	var out []Bound
+	done := make([]bool, len(r.figs))
+	for i, f := range r.figs {
+		if !f.Suppressed || done[i] {
+			continue
+		}
+		vars, rels := r.component(i)
+		for _, v := range vars {
+			done[v] = true
+		}
+		out = append(out, r.solve(vars, rels, vars)...)
+	}
+	slices.SortFunc(out, func(a, b Bound) int { return a.Figure - b.Figure })
+	return out
+}
+
+// Bound returns the range an attacker can prove for figure i, withheld.
+func (r *Release) Bound(i int) Bound {
+	vars, rels := r.component(i)
+	return r.solve(vars, rels, []int{i})[0]
+}
+
+// relsOf lists, per figure, the relations it is in.
+func (r *Release) relsOf() [][]int {
+	out := make([][]int, len(r.figs))
+	for k, rel := range r.rels {
+		out[rel.Total] = append(out[rel.Total], k)
+		for _, p := range rel.Parts {
+			out[p] = append(out[p], k)
+		}
+	}
+	return out
+}
+
+// component returns the withheld figures and the relations linked to figure
+// i through relations and withheld figures: the only part of the release
+// that bounds it.
+func (r *Release) component(i int) (vars, rels []int) {
+	of := r.relsOf()
+	seenF := map[int]bool{i: true}
+	seenR := map[int]bool{}
+	queue := []int{i}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		vars = append(vars, f)
+		for _, k := range of[f] {
+			if seenR[k] {
+				continue
+			}
+			seenR[k] = true
+			rels = append(rels, k)
+			rel := r.rels[k]
+			for _, g := range append([]int{rel.Total}, rel.Parts...) {
+				if r.figs[g].Suppressed && !seenF[g] {
+					seenF[g] = true
+					queue = append(queue, g)
+				}
+			}
+		}
+	}
+	slices.Sort(vars)
+	slices.Sort(rels)
+	return vars, rels
+}
+
+// solve bounds the targets (withheld figures of the component vars, rels).
+//
+// The linear program is made small before gonum's simplex sees it: figures
+// that appear in the same relations with the same signs are one unknown
+// (their sum; twelve withheld months of one cell, say), and a relation that
+// holds an unknown found nowhere else, whose bound it implies anyway, is
+// dropped with that unknown (the months of a withheld cell), its value
+// being a linear expression of the rest.
+func (r *Release) solve(vars, rels, targets []int) []Bound {
+	if r.cache == nil {
+		r.cache = map[string][2]float64{}
+	}
+	col := make(map[int]int, len(vars)) // figure -> unknown
+	for c, f := range vars {
+		col[f] = c
+	}
+	// Rows in the shifted unknowns y = x − floor ≥ 0.
+	type row struct {
+		coef map[int]float64
+		rhs  float64
+	}
+	rows := make([]row, len(rels))
+	for q, k := range rels {
+		rel := r.rels[k]
+		rw := row{coef: map[int]float64{}}
+		add := func(f int, a float64) {
+			fig := r.figs[f]
+			if fig.Suppressed {
+				rw.coef[col[f]] += a
+				rw.rhs -= a * float64(fig.Floor)
+			} else {
+				rw.rhs -= a * float64(fig.Value)
+			}
+		}
+		for _, p := range rel.Parts {
+			add(p, 1)
+		}
+		add(rel.Total, -1)
+		for c, a := range rw.coef {
+			if a == 0 {
+				delete(rw.coef, c)
+			}
+		}
+		rows[q] = rw
+	}
+	// Group unknowns by signature.
+	sig := make([][]string, len(vars))
+	for q, rw := range rows {
+		for c, a := range rw.coef {
+			sig[c] = append(sig[c], fmt.Sprintf("%d:%g", q, a))
+		}
+	}
+	groupOf := make([]int, len(vars))
+	var groups [][]int // unknowns
+	bySig := map[string]int{}
+	for c := range vars {
+		slices.Sort(sig[c])
+		s := strings.Join(sig[c], ",")
+		g, ok := bySig[s]
+		if !ok {
+			g = len(groups)
+			bySig[s] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], c)
+		groupOf[c] = g
+	}
+	// Group rows: coefficient per group (members share it).
+	grows := make([]map[int]float64, len(rows))
+	for q, rw := range rows {
+		grows[q] = map[int]float64{}
+		for c, a := range rw.coef {
+			grows[q][groupOf[c]] = a
+		}
+	}
+	ngroups := len(groups)
+	rowsOfG := make([][]int, ngroups)
+	for q, gr := range grows {
+		for g := range gr {
+			rowsOfG[g] = append(rowsOfG[g], q)
+		}
+	}
+	// Drop implied singletons, one round.
+	type elim struct {
+		a, rhs float64
+		others map[int]float64
+	}
+	elimOf := map[int]elim{}
+	dropped := make([]bool, len(rows))
+	pinned := make([]bool, ngroups)
+	for q, gr := range grows {
+		for g, a := range gr {
+			if pinned[g] || len(rowsOfG[g]) != 1 {
+				continue
+			}
+			ok := (a > 0 && rows[q].rhs >= 0) || (a < 0 && rows[q].rhs <= 0)
+			for h, b := range gr {
+				if h != g && b*a > 0 {
+					ok = false
+				}
+			}
+			if !ok {
+				continue
+			}
+			others := map[int]float64{}
+			for h, b := range gr {
+				if h != g {
+					others[h] = b
+					pinned[h] = true
+				}
+			}
+			elimOf[g] = elim{a: a, rhs: rows[q].rhs, others: others}
+			dropped[q] = true
+			pinned[g] = true
+			break
+		}
+	}
+	// The linear program over the groups left in some row.
+	lpCol := make([]int, ngroups)
+	for g := range lpCol {
+		lpCol[g] = -1
+	}
+	n := 0
+	var live []int
+	for q := range rows {
+		if dropped[q] {
+			continue
+		}
+		live = append(live, q)
+		for g := range grows[q] {
+			if lpCol[g] < 0 {
+				lpCol[g] = n
+				n++
+			}
+		}
+	}
+	var A *mat.Dense
+	var b []float64
+	if n > 0 {
+		dense := make([][]float64, len(live))
+		rhs := make([]float64, len(live))
+		for i, q := range live {
+			dense[i] = make([]float64, n)
+			for g, a := range grows[q] {
+				dense[i][lpCol[g]] = a
+			}
+			rhs[i] = rows[q].rhs
+		}
+		dense, rhs = independentRows(dense, rhs)
+		if len(dense) > 0 {
+			A = mat.NewDense(len(dense), n, nil)
+			for i, d := range dense {
+				A.SetRow(i, d)
+			}
+			b = rhs
+		}
+	}
+	// extreme returns min (sign +1) or max (sign −1) of const + Σ coef·y.
+	extreme := func(coef map[int]float64, sign float64) float64 {
+		c := make([]float64, n)
+		any := false
+		for g, a := range coef {
+			if lpCol[g] < 0 {
+				if sign*a < 0 {
+					return math.Inf(-int(sign)) // a free unknown drives it away
+				}
+				continue
+			}
+			c[lpCol[g]] = sign * a
+			any = any || a != 0
+		}
+		if !any || A == nil {
+			return 0
+		}
+		opt, _, err := lp.Simplex(c, A, b, 1e-10, nil)
+		switch {
+		case errors.Is(err, lp.ErrUnbounded):
+			return math.Inf(-int(sign))
+		case err != nil:
+			return math.NaN()
+		}
+		return sign * opt
+	}
+	// objective names an objective by the first figure of each group, the
+	// same for every call while nothing is withheld anew.
+	objective := func(coef map[int]float64) string {
+		var parts []string
+		for g, a := range coef {
+			parts = append(parts, fmt.Sprintf("%d:%g", vars[groups[g][0]], a))
+		}
+		slices.Sort(parts)
+		return strings.Join(parts, ",")
+	}
+	var out []Bound
+	for _, f := range targets {
+		c := col[f]
+		g := groupOf[c]
+		coef := map[int]float64{g: 1}
+		konst := 0.0
+		if e, ok := elimOf[g]; ok {
+			// y_g = a·(rhs − Σ b_h y_h), a = ±1.
+			coef = map[int]float64{}
+			for h, bh := range e.others {
+				coef[h] = -e.a * bh
+			}
+			konst = e.a * e.rhs
+		}
+		key := objective(coef)
+		ext, ok := r.cache[key]
+		if !ok {
+			ext = [2]float64{extreme(coef, 1), extreme(coef, -1)}
+			r.cache[key] = ext
+		}
+		lo, hi := konst+ext[0], konst+ext[1]
+		floors := int64(0)
+		for _, m := range groups[g] {
+			floors += r.figs[vars[m]].Floor
+		}
+		fig := r.figs[f]
+		bd := Bound{Figure: f, Key: fig.Key, Value: fig.Value, Primary: fig.Primary}
+		if math.IsNaN(lo) || math.IsNaN(hi) {
+			// The solver failed: claim nothing, so that the figure counts
+			// as exposed and gets more protection.
+			bd.Lo, bd.Hi = fig.Value, fig.Value
+			out = append(out, bd)
+			continue
+		}
+		gLo := max(float64(floors), float64(floors)+lo)
+		gHi := float64(floors) + hi
+		if len(groups[g]) == 1 {
+			bd.Lo = int64(math.Ceil(gLo - 1e-6))
+		} else {
+			bd.Lo = fig.Floor
+			gHi -= float64(floors - fig.Floor)
+		}
+		bd.Lo = max(bd.Lo, fig.Floor)
+		if math.IsInf(gHi, 1) || gHi > 1e15 {
+			bd.Hi = Unbounded
+		} else {
+			bd.Hi = int64(math.Floor(gHi + 1e-6))
+		}
+		out = append(out, bd)
+	}
+	return out
+}
+
+// independentRows keeps a largest set of linearly independent rows (gonum's
+// simplex wants A of full row rank; the margins of a table repeat each
+// other: a province's total is both the sum of its districts and of its
+// categories).
+func independentRows(rows [][]float64, rhs []float64) ([][]float64, []float64) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	n := len(rows[0])
+	var basis [][]float64 // reduced copies, each with a pivot
+	var pivots []int
+	var keep [][]float64
+	var keepRHS []float64
+	for i, rw := range rows {
+		v := slices.Clone(rw)
+		for k, bv := range basis {
+			p := pivots[k]
+			if f := v[p]; f != 0 {
+				for j := range n {
+					v[j] -= f * bv[j]
+				}
+			}
+		}
+		p, best := -1, 1e-9
+		for j, x := range v {
+			if math.Abs(x) > best {
+				p, best = j, math.Abs(x)
+			}
+		}
+		if p < 0 {
+			continue
+		}
+		inv := 1 / v[p]
+		for j := range v {
+			v[j] *= inv
+		}
+		basis = append(basis, v)
+		pivots = append(pivots, p)
+		keep = append(keep, rw)
+		keepRHS = append(keepRHS, rhs[i])
+	}
+	return keep, keepRHS
+}
+
+// Exposed returns the withheld small counts whose range (see Audit) is
+// narrower than protection level p allows, in figure order.
+func (r *Release) Exposed(p int64) []Bound {
+	of := r.relsOf()
+	var out []Bound
+	for _, b := range r.Audit() {
+		if b.Primary && !b.Protected(p, r.structuralFloor(of, b.Figure)) {
+			out = append(out, b)
+		}
+	}
+	return out
+}

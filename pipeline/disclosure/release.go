@@ -1,0 +1,518 @@
+package disclosure
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Release is everything one or more publications print, as figures named by
+// key, and the arithmetic an attacker knows links them (relations "the parts
+// sum to the total"). Figures with the same key and value are one figure,
+// whichever table, file or release prints them: a figure printed anywhere is
+// published. Keys name what a figure counts, for example
+// "p:2024-01..2024-06:PK101:drug_trafficking" (a period cell) or
+// "m:2024-06:PK101:drug_trafficking" (a month), so that the same month in two
+// releases is one unknown and differencing shows in the relations.
+//
+// A Release holds the release being made (figures added with current) and
+// every earlier release of the same database: Protect suppresses more of the
+// current figures until every small count of any of them is protected.
+type Release struct {
+	figs  []Figure
+	byKey map[string]int
+	rels  []Relation
+	seen  map[string]bool
+	// cache holds the extremes of linear programs while no figure is
+	// withheld anew (setWithheld clears it).
+	cache map[string][2]float64
+}
+
+// setWithheld withholds or publishes figure i.
+func (r *Release) setWithheld(i int, w bool) {
+	if r.figs[i].Suppressed != w {
+		r.figs[i].Suppressed = w
+		r.cache = nil
+	}
+}
+
+// Figure is one printed (or withheld) count.
+type Figure struct {
+	Key        string
+	Value      int64
+	Suppressed bool  // withheld by every table that prints it
+	Primary    bool  // a small count: 0 < Value < minCell
+	Floor      int64 // the least value an attacker may assume of it when withheld
+	Current    bool  // printed by the release being made
+	Earlier    bool  // published (not withheld) by an earlier release
+	Margin     bool  // a total of a table (district, province, national)
+}
+
+// Relation is a published identity: the parts sum to the total.
+type Relation struct {
+	Name  string
+	Total int
+	Parts []int
+}
+
+// NewRelease returns an empty Release.
+func NewRelease() *Release {
+	return &Release{byKey: map[string]int{}, seen: map[string]bool{}}
+}
+
+// Figures returns the figures, in the order they were added.
+func (r *Release) Figures() []Figure { return r.figs }
+
+// Relations returns the relations, in the order they were added.
+func (r *Release) Relations() []Relation { return r.rels }
+
+// Add records a figure and returns its index. A figure already known under
+// key with the same value is the same figure: it stays withheld only if
+// every table withholds it, and the attacker's floor is the larger one. The
+// same key with another value (the database changed between two releases)
+// is a different figure. current says the release being made prints it;
+// otherwise it comes from an earlier release.
+func (r *Release) Add(key string, value int64, suppressed, primary bool, floor int64, current bool) int {
+	r.cache = nil
+	k := key
+	if i, ok := r.byKey[k]; ok && r.figs[i].Value != value {
+		k = key + "#" + strconv.FormatInt(value, 10)
+	}
+	floor = min(floor, value)
+	if i, ok := r.byKey[k]; ok {
+		f := &r.figs[i]
+		f.Suppressed = f.Suppressed && suppressed
+		f.Primary = f.Primary || primary
+		f.Floor = max(f.Floor, floor)
+		f.Current = f.Current || current
+		f.Earlier = f.Earlier || (!current && !suppressed)
+		return i
+	}
+	r.byKey[k] = len(r.figs)
+	r.figs = append(r.figs, Figure{Key: key, Value: value, Suppressed: suppressed, Primary: primary, Floor: floor,
+		Current: current, Earlier: !current && !suppressed})
+	return len(r.figs) - 1
+}
+
+// Relate records that the parts sum to the total. Duplicates are kept once.
+func (r *Release) Relate(name string, total int, parts []int) {
+	r.cache = nil
+	if len(parts) == 0 || (len(parts) == 1 && parts[0] == total) {
+		return
+	}
+	s := slices.Clone(parts)
+	slices.Sort(s)
+	var b strings.Builder
+	fmt.Fprint(&b, total, ":", s)
+	if r.seen[b.String()] {
+		return
+	}
+	r.seen[b.String()] = true
+	r.rels = append(r.rels, Relation{Name: name, Total: total, Parts: slices.Clone(parts)})
+}
+
+// Index returns the index of the figure with key and value, or -1.
+func (r *Release) Index(key string, value int64) int {
+	i, ok := r.byKey[key]
+	if ok && r.figs[i].Value != value {
+		i, ok = r.byKey[key+"#"+strconv.FormatInt(value, 10)]
+	}
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// Suppressed reports whether the figure with key and value is withheld; a
+// figure the release does not know is withheld.
+func (r *Release) Suppressed(key string, value int64) bool {
+	i := r.Index(key, value)
+	return i < 0 || r.figs[i].Suppressed
+}
+
+// TableKeys names the figures of a Table in a Release: a row's cells are
+// Prefix+Row(i)+":"+column and its total Prefix+Row(i)+":all"; a group's are
+// Prefix+Group(g)+":"+column and ":all"; the national ones
+// Prefix+Nation+":"+column and ":all".
+type TableKeys struct {
+	Prefix string
+	Row    func(i int) string
+	Group  func(g int) string
+	Nation string
+}
+
+// AddTable adds the cells and published margins of t, withheld as res says,
+// with the relations of the package documentation. Every figure of a table
+// is at least 1 when withheld (zeros are published). It returns the keys of
+// the cells, Rows x Cols.
+func (r *Release) AddTable(t Table, res Result, minCell int64, k TableKeys, current bool) [][]string {
+	l := newLayout(t)
+	sup := l.flags(res)
+	idx := make([]int, l.nodes())
+	keys := make([][]string, l.nr)
+	for n := range idx {
+		key := k.Prefix + l.key(n, k)
+		v := l.vals[n]
+		idx[n] = r.Add(key, v, sup[n], v > 0 && v < minCell, 1, current)
+		r.figs[idx[n]].Margin = n >= l.rowTotal(0)
+		if n < l.rowTotal(0) {
+			i := n / max(l.nc, 1)
+			keys[i] = append(keys[i], key)
+		}
+	}
+	for _, rel := range l.rels {
+		parts := make([]int, len(rel.parts))
+		for i, p := range rel.parts {
+			parts[i] = idx[p]
+		}
+		r.Relate(k.Prefix+rel.name, idx[rel.total], parts)
+	}
+	return keys
+}
+
+// key names node n with k, without the prefix.
+func (l *layout) key(n int, k TableKeys) string {
+	switch {
+	case n < l.rowTotal(0):
+		return k.Row(n/l.nc) + ":" + l.t.Cols[n%l.nc]
+	case n < l.groupCol(0, 0):
+		return k.Row(n-l.rowTotal(0)) + ":all"
+	case n < l.groupTotal(0):
+		g := n - l.groupCol(0, 0)
+		return k.Group(g/l.nc) + ":" + l.t.Cols[g%l.nc]
+	case n < l.national(0):
+		return k.Group(n-l.groupTotal(0)) + ":all"
+	case n < l.nationalTotal():
+		return k.Nation + ":" + l.t.Cols[n-l.national(0)]
+	default:
+		return k.Nation + ":all"
+	}
+}
+
+// Protect withholds more figures of the current release until every
+// withheld small count (Primary) meets interval protection at level p: the
+// range an attacker can prove for a count v (see Audit) reaches v+p above,
+// and below reaches v−p or the least value any withheld count may take
+// (1), whichever is larger. p is the protection level; ocmap uses the
+// suppression threshold (min-cell), as tau-ARGUS and sdcTable's interval
+// protection do with their protection levels.
+//
+// For a count not yet protected, it withholds a published non-zero figure
+// of the current release in a relation of that count (parts before totals;
+// the smallest above p, which can absorb the whole protection, else the
+// largest), else in a relation one step further through withheld figures,
+// and so on; a relation the new figure leaves with one withheld figure gets
+// a second the same way. Then it audits again. Withholding more never
+// narrows a range, so a count once protected stays so. It returns the
+// figures it withheld and the small counts it could not protect (when every
+// figure of the current release that could help is withheld already, which
+// happens only when earlier releases exposed them).
+func (r *Release) Protect(p int64) (added, unprotected []int) {
+	of := r.relsOf()
+	for i := range r.figs {
+		f := r.figs[i]
+		if !f.Primary || !f.Suppressed {
+			continue
+		}
+		for {
+			b := r.Bound(i)
+			if b.Protected(p, r.structuralFloor(of, i)) {
+				break
+			}
+			c := r.complement(of, i, b, p)
+			if c < 0 {
+				unprotected = append(unprotected, i)
+				break
+			}
+			added = append(added, r.withhold(of, c, p)...)
+		}
+	}
+	return added, unprotected
+}
+
+// withhold withholds figure c, and then in every relation that holds a
+// single withheld figure a second one, and returns them all.
+func (r *Release) withhold(of [][]int, c int, p int64) []int {
+	var out []int
+	queue := []int{c}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if r.figs[c].Suppressed {
+			continue
+		}
+		r.setWithheld(c, true)
+		out = append(out, c)
+		for _, k := range of[c] {
+			rel := r.rels[k]
+			n := 0
+			for _, g := range append([]int{rel.Total}, rel.Parts...) {
+				if r.figs[g].Suppressed {
+					n++
+				}
+			}
+			if n != 1 {
+				continue
+			}
+			if d := r.pick([]int{k}, p); d >= 0 {
+				queue = append(queue, d)
+			}
+		}
+	}
+	return out
+}
+
+// complement returns the figure to withhold next for figure i, whose range
+// is b, or -1. Candidates are the best published figure (see pick) of the
+// relations of i, then of the relations one step further through withheld
+// figures, and so on, for a few steps; of these it takes the one that widens
+// the range of i most, trying each, or the first when none does.
+func (r *Release) complement(of [][]int, i int, b Bound, p int64) int {
+	seenF := map[int]bool{i: true}
+	seenR := map[int]bool{}
+	frontier := []int{i}
+	var cands []int
+	for len(frontier) > 0 && len(cands) < 4 {
+		var rels, next []int
+		for _, f := range frontier {
+			for _, k := range of[f] {
+				if seenR[k] {
+					continue
+				}
+				seenR[k] = true
+				rels = append(rels, k)
+				rel := r.rels[k]
+				for _, g := range append([]int{rel.Total}, rel.Parts...) {
+					if r.figs[g].Suppressed && !seenF[g] {
+						seenF[g] = true
+						next = append(next, g)
+					}
+				}
+			}
+		}
+		// The best of each relation, best first.
+		var here []int
+		for _, k := range rels {
+			if c := r.pick([]int{k}, p); c >= 0 && !slices.Contains(here, c) && !slices.Contains(cands, c) {
+				here = append(here, c)
+			}
+		}
+		slices.SortFunc(here, func(a, c int) int { return r.better(a, c, p) })
+		cands = append(cands, here[:min(len(here), 4-len(cands))]...)
+		frontier = next
+	}
+	if len(cands) <= 1 {
+		if len(cands) == 0 {
+			return -1
+		}
+		return cands[0]
+	}
+	best, gain := cands[0], int64(0)
+	for _, c := range cands {
+		r.setWithheld(c, true)
+		nb := r.Bound(i)
+		r.setWithheld(c, false)
+		g := widen(b, nb)
+		if g > gain {
+			best, gain = c, g
+		}
+	}
+	return best
+}
+
+// widen measures how much nb is wider than b (an unbounded end counts big).
+func widen(b, nb Bound) int64 {
+	hi := func(x int64) int64 { return min(x, 1<<40) }
+	return (hi(nb.Hi) - hi(b.Hi)) + (b.Lo - nb.Lo)
+}
+
+// better orders candidate figures a and c: cells before margins, then the
+// smallest above p, else the largest, then the lower index.
+func (r *Release) better(a, c int, p int64) int {
+	key := func(g int) [4]int64 {
+		f := r.figs[g]
+		var k [4]int64
+		if f.Margin {
+			k[0] = 1
+		}
+		if f.Value > p {
+			k[1] = f.Value
+		} else {
+			k[1], k[2] = math.MaxInt64, -f.Value
+		}
+		k[3] = int64(g)
+		return k
+	}
+	ka, kc := key(a), key(c)
+	return slices.Compare(ka[:], kc[:])
+}
+
+// structuralFloor is the least value of withheld figure i that needs no
+// audit: its floor, or in a relation where it is the total, the published
+// parts plus the floors of the withheld ones (a withheld district total is
+// at least the number of its withheld cells).
+func (r *Release) structuralFloor(of [][]int, i int) int64 {
+	out := r.figs[i].Floor
+	for _, k := range of[i] {
+		rel := r.rels[k]
+		if rel.Total != i {
+			continue
+		}
+		var s int64
+		for _, g := range rel.Parts {
+			if r.figs[g].Suppressed {
+				s += r.figs[g].Floor
+			} else {
+				s += r.figs[g].Value
+			}
+		}
+		out = max(out, s)
+	}
+	return out
+}
+
+// pick returns the published non-zero figure of the current release in the
+// relations rels to withhold first (see better), or -1.
+func (r *Release) pick(rels []int, p int64) int {
+	best := -1
+	for _, k := range rels {
+		rel := r.rels[k]
+		for _, g := range append(slices.Clone(rel.Parts), rel.Total) {
+			fig := r.figs[g]
+			if fig.Suppressed || fig.Value == 0 || !fig.Current || fig.Earlier {
+				continue
+			}
+			if best < 0 || r.better(g, best, p) < 0 {
+				best = g
+			}
+		}
+	}
+	return best
+}
+
+// SuppressMonths chooses which months of one published period count to
+// withhold: every month from 1 to minCell−1, then, smallest first, further
+// non-zero months until the withheld months meet the minimum-sum rule: with
+// k months withheld summing to S (anyone can compute S from the period
+// count), each is only known to lie in [1, S−(k−1)], and that must reach
+// the largest withheld small month plus minCell. When no month is left to
+// withhold the rule may still fail; Protect then withholds the period count.
+// The months of a withheld period count are all withheld, zeros included
+// (see AddMonths).
+func SuppressMonths(months []int64, minCell int64) []bool {
+	sup := make([]bool, len(months))
+	var k, sum, top int64
+	for i, v := range months {
+		if v > 0 && v < minCell {
+			sup[i] = true
+			k++
+			sum += v
+			top = max(top, v)
+		}
+	}
+	for k > 0 && sum-(k-1) < top+minCell {
+		best := -1
+		for i, v := range months {
+			if !sup[i] && v > 0 && (best < 0 || v < months[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		sup[best] = true
+		k++
+		sum += months[best]
+	}
+	return sup
+}
+
+// AddMonths adds the months of one period count (key period, which AddTable
+// added) and the relation "the months sum to the period count". withheld
+// says which months are withheld. When hideZeros is set (the period count
+// is withheld and so are all its months) a withheld month may be 0;
+// otherwise zeros are published and a withheld month is at least 1. A
+// period of one month is its month, and adds nothing.
+func (r *Release) AddMonths(period string, value int64, monthKeys []string, months []int64, withheld []bool, hideZeros bool, minCell int64, current bool) {
+	total := r.Index(period, value)
+	if total < 0 {
+		panic("disclosure: AddMonths: unknown period count " + period)
+	}
+	if len(monthKeys) == 1 && monthKeys[0] == period {
+		return
+	}
+	parts := make([]int, len(months))
+	for i, v := range months {
+		floor := int64(1)
+		if hideZeros {
+			floor = 0
+		}
+		parts[i] = r.Add(monthKeys[i], v, withheld[i], v > 0 && v < minCell, floor, current)
+	}
+	r.Relate(period+" by month", total, parts)
+}
+
+// Period is a district x category table of counts over a period of months,
+// with its months: what ocmap's export prints (districts.csv and
+// district_month.parquet).
+type Period struct {
+	Table
+	From, To string      // first and last month, "2024-01"
+	Months   []string    // the months of the period, in order, "2024-01"
+	ByMonth  [][][]int64 // Rows x Cols x Months; each cell's months sum to it
+}
+
+// Prefix is the key prefix of the period's figures: "p:FROM..TO:", or the
+// month's "m:MONTH:" for a period of one month, which is that month.
+func (p Period) Prefix() string {
+	if p.From == p.To {
+		return "m:" + p.From + ":"
+	}
+	return "p:" + p.From + ".." + p.To + ":"
+}
+
+// MonthKey is the key of month m of cell (i, j).
+func (p Period) MonthKey(m, i, j int) string {
+	return "m:" + p.Months[m] + ":" + p.Rows[i] + ":" + p.Cols[j]
+}
+
+// PeriodKeys are the keys ocmap gives a Period's figures: district codes,
+// "prov=NAME" for provinces, "nation".
+func (p Period) Keys() TableKeys {
+	groups := p.GroupNames()
+	return TableKeys{Prefix: p.Prefix(), Row: func(i int) string { return p.Rows[i] },
+		Group: func(g int) string { return "prov=" + groups[g] }, Nation: "nation"}
+}
+
+// AddPeriod adds the period table as res withholds it, and its months:
+// all months of a withheld cell are withheld, zeros included, and the months
+// of a published cell as SuppressMonths says. It returns which months it
+// withholds, Rows x Cols x Months.
+func (r *Release) AddPeriod(p Period, res Result, minCell int64, current bool) [][][]bool {
+	keys := r.AddTable(p.Table, res, minCell, p.Keys(), current)
+	out := make([][][]bool, len(p.Rows))
+	for i := range p.Rows {
+		out[i] = make([][]bool, len(p.Cols))
+		for j := range p.Cols {
+			months := p.ByMonth[i][j]
+			var w []bool
+			if res.Suppressed[i][j] {
+				w = make([]bool, len(months))
+				for m := range w {
+					w[m] = true
+				}
+			} else {
+				w = SuppressMonths(months, minCell)
+			}
+			mk := make([]string, len(months))
+			for m := range months {
+				mk[m] = p.MonthKey(m, i, j)
+			}
+			r.AddMonths(keys[i][j], p.Cells[i][j], mk, months, w, res.Suppressed[i][j], minCell, current)
+			out[i][j] = w
+		}
+	}
+	return out
+}
