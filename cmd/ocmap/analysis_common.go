@@ -18,6 +18,7 @@ import (
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -29,6 +30,8 @@ type analysisOptions struct {
 	Permutations, MaxPrecision               int
 	Seed                                     uint64
 	Alpha                                    float64
+	publish                                  publishOptions
+	approved                                 []string // source names the output may show (publish, read by open)
 }
 
 func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string) {
@@ -44,6 +47,7 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string) {
 	fs.Float64Var(&o.Alpha, "alpha", analysis.DefaultAlpha, "significance level of clusters, trends and emerging hot spots")
 	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
+	o.publish.AddFlags(fs)
 }
 
 // open checks the arguments every analyst command shares and opens the
@@ -61,6 +65,11 @@ func (o *analysisOptions) open(ctx context.Context, args []string, formats ...st
 	if err := checkMaxPrecision(o.MaxPrecision); err != nil {
 		return nil, err
 	}
+	approved, err := o.publish.names()
+	if err != nil {
+		return nil, err
+	}
+	o.approved = approved
 	return store.OpenReadOnly(ctx, o.DB)
 }
 
@@ -69,9 +78,9 @@ type analysed struct {
 	*analysis.Result
 	Category     string
 	Province     string
-	MaxPrecision int      // incidents counted are located at precision 1 to this
-	Precision    [5]int64 // incidents by precision 1, 2, 3, 4 and 6 in the period
-	Sources      []store.SourceShare
+	MaxPrecision int                 // incidents counted are located at precision 1 to this
+	Precision    [5]int64            // incidents by precision 1, 2, 3, 4 and 6 in the period
+	Sources      []store.SourceShare // approved names, the others counted (export.PublicSources)
 }
 
 // analyse reads the database and runs the analysis the flags ask for.
@@ -163,7 +172,8 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	if err != nil {
 		return nil, err
 	}
-	a := &analysed{Result: res, Category: o.Category, Province: province, MaxPrecision: o.MaxPrecision, Sources: sources}
+	a := &analysed{Result: res, Category: o.Category, Province: province, MaxPrecision: o.MaxPrecision,
+		Sources: export.PublicSources(sources, o.approved)}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
 			a.Precision[k] += d.ByPrecision[k]
@@ -207,12 +217,10 @@ func (a *analysed) header(w io.Writer, what string) {
 		for _, s := range a.Sources {
 			all += s.Records
 		}
+		// Every entry: the names are the user's list, the rest one "N other
+		// sources" entry, so cutting the list would miscount sources.
 		var parts []string
-		for i, s := range a.Sources {
-			if i == 5 {
-				parts = append(parts, fmt.Sprintf("%d others", len(a.Sources)-5))
-				break
-			}
+		for _, s := range a.Sources {
 			parts = append(parts, fmt.Sprintf("%s %.1f%%", s.Source, 100*float64(s.Records)/float64(all)))
 		}
 		fmt.Fprintf(w, "records by source: %s\n", strings.Join(parts, ", "))

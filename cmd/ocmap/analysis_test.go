@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/measures"
+	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // gridMap is a 3x3 grid of 1-degree districts in COD-AB style, G1..G9 row
@@ -143,9 +146,17 @@ func TestAnalystCommands(t *testing.T) {
 		t.Errorf("geojson with other boundaries: exit %d\n%s", code, stderr)
 	}
 
-	code, stdout, _ = ocmap("trends", "--db", db)
+	code, stdout, _ = ocmap("trends", "--db", db, "--publish-sources", "ANF,FIA")
 	if !strings.Contains(stdout, "records by source: ANF 96.2%, FIA 3.8%\n") { // 25 and 1 of 26
 		t.Errorf("trends says\n%s\nwant the sources", stdout)
+	}
+	code, stdout, _ = ocmap("trends", "--db", db, "--publish-sources", "FIA")
+	if !strings.Contains(stdout, "records by source: FIA 3.8%, 1 other source 96.2%\n") {
+		t.Errorf("trends --publish-sources FIA says\n%s\nwant ANF counted, not named", stdout)
+	}
+	code, stdout, _ = ocmap("trends", "--db", db)
+	if !strings.Contains(stdout, "records by source: 2 sources 100.0%\n") || strings.Contains(stdout, "ANF") {
+		t.Errorf("trends without a list says\n%s\nwant \"2 sources\" and no name", stdout)
 	}
 	for _, args := range [][]string{
 		{"hotspots", "--db", db, "--category", "drug_trafficking"},
@@ -163,5 +174,38 @@ func TestAnalystCommands(t *testing.T) {
 	}
 	if code, _, _ := ocmap("heatmap", "--db", db, "--metric", "nope"); code != exitUsage {
 		t.Errorf("unknown metric: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestHeaderSources checks the header's source line on lists longer than
+// the five names it once cut at.
+func TestHeaderSources(t *testing.T) {
+	var shares []store.SourceShare
+	for _, s := range []struct {
+		name string
+		n    int64
+	}{{"ANF", 30}, {"FIA", 20}, {"Punjab Police", 15}, {"Sindh Police", 10}, {"KP Police", 10},
+		{"CTD", 5}, {"informant 0300-1234567", 5}, {"Secret Cell", 5}} {
+		shares = append(shares, store.SourceShare{Source: s.name, Records: s.n})
+	}
+	tests := []struct {
+		name     string
+		approved []string
+		want     string
+	}{
+		{"six approved", []string{"ANF", "FIA", "Punjab Police", "Sindh Police", "KP Police", "CTD"},
+			"records by source: ANF 30.0%, FIA 20.0%, Punjab Police 15.0%, Sindh Police 10.0%, KP Police 10.0%, CTD 5.0%, 2 other sources 10.0%\n"},
+		{"one approved, spelt as the list spells it", []string{"fia"}, "records by source: fia 20.0%, 7 other sources 80.0%\n"},
+		{"no list", nil, "records by source: 8 sources 100.0%\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &analysed{Result: &analysis.Result{}, Category: "all", MaxPrecision: 4, Sources: export.PublicSources(shares, tt.approved)}
+			var b strings.Builder
+			a.header(&b, "trends")
+			if got := b.String(); !strings.Contains(got, tt.want) || strings.Contains(got, "Secret") || strings.Contains(got, "0300") {
+				t.Errorf("header:\n%s\nwant %q and no unapproved name", got, tt.want)
+			}
+		})
 	}
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/analysis"
-	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -42,7 +41,6 @@ type heatmapOptions struct {
 	Metric     string
 	Simplify   float64
 	boundaries boundaryOptions
-	publish    publishOptions
 }
 
 func init() {
@@ -94,7 +92,6 @@ Examples:
 			fs.StringVar(&o.Metric, "metric", "count", "count, rate, eb_rate, change, trend, gi or lisa")
 			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
 			o.boundaries.AddFlags(fs)
-			o.publish.AddFlags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runHeatmap(ctx, env, &o, args)
@@ -115,10 +112,6 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if o.Simplify < 0 {
 		return usagef("--simplify must be 0 or more")
 	}
-	approved, err := o.publish.names()
-	if err != nil {
-		return err
-	}
 	st, err := o.open(ctx, args, "table", "csv", "json", "geojson")
 	if err != nil {
 		return err
@@ -128,7 +121,6 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if err != nil {
 		return err
 	}
-	a.Sources = export.PublicSources(a.Sources, approved)
 	metric := metrics[mi]
 	ds := pointers(a.Districts)
 	sort.SliceStable(ds, func(i, j int) bool { return less(metric.value(ds[j]), metric.value(ds[i])) })

@@ -24,7 +24,7 @@ func init() {
 	var h, t, l analysisOptions
 	register(&Command{
 		Name:  "hotspots",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--format table|csv|json]",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "significant hot and cold spots and clusters, per district",
 		Long: `Lists the districts that are significant hot or cold spots (Getis-Ord Gi*
 with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
@@ -35,9 +35,12 @@ with the emerging hot spot class of their monthly series. Computed on EB
 smoothed rates when the database has a population, on counts otherwise.
 --format csv and json list every district, significant or not.
 
+` + publishHelp + `
+
 Examples:
   ocmap hotspots --db crime.duckdb --category drug_trafficking
-  ocmap hotspots --db crime.duckdb --from 2023-01 --to 2023-12 --format csv > hotspots.csv`,
+  ocmap hotspots --db crime.duckdb --from 2023-01 --to 2023-12 --format csv > hotspots.csv
+  ocmap hotspots --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > hotspots.json`,
 		Flags: func(fs *pflag.FlagSet) { h.addFlags(fs, "table, csv or json") },
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runAnalysis(ctx, env, &h, args, "hot spots and clusters", hotspotsTable, hotspotsSort)
@@ -45,7 +48,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "trends",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--format table|csv|json]",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "change between periods, monthly trends and emerging hot spots, per district",
 		Long: `For each district: incidents in the period and in the base period (by
 default the period of the same length just before), the percent change, the
@@ -57,9 +60,12 @@ Mann-Kendall trend, in the spirit of ArcGIS's Emerging Hot Spot Analysis
 (spatial Gi* per month, not a space-time cube). Districts with a significant
 trend or a class come first.
 
+` + publishHelp + `
+
 Examples:
   ocmap trends --db crime.duckdb --category cybercrime --from 2023-01 --to 2024-12
-  ocmap trends --db crime.duckdb --from 2024-01 --to 2024-06 --base-from 2023-01 --base-to 2023-06`,
+  ocmap trends --db crime.duckdb --from 2024-01 --to 2024-06 --base-from 2023-01 --base-to 2023-06
+  ocmap trends --db crime.duckdb --publish-sources-file approved-sources.txt`,
 		Flags: func(fs *pflag.FlagSet) { t.addFlags(fs, "table, csv or json") },
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runAnalysis(ctx, env, &t, args, "trends", trendsTable, trendsSort)
@@ -67,7 +73,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "links",
-		Usage: "--db FILE [--from YYYY-MM] [--to YYYY-MM] [--province P] [--format table|csv|json]",
+		Usage: "--db FILE [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "where the four crimes overlap, and border districts against interior ones",
 		Long: `For each pair of categories: the Spearman rank correlation of their district
 figures (EB rates with a population, counts without) and the co-location
@@ -77,9 +83,11 @@ happens where B is). Then, per category, the districts touching the national
 border on land against the interior ones: districts, incidents, population
 and rate per 100,000.
 
+` + publishHelp + `
+
 Examples:
   ocmap links --db crime.duckdb
-  ocmap links --db crime.duckdb --from 2023-01 --to 2023-12 --format json`,
+  ocmap links --db crime.duckdb --from 2023-01 --to 2023-12 --format json --publish-sources "ANF,FIA"`,
 		Flags: func(fs *pflag.FlagSet) { l.addFlags(fs, "table, csv or json") },
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runLinks(ctx, env, &l, args)

@@ -21,7 +21,6 @@ import (
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/geo/render"
 	"github.com/ocmap/ocmap/pipeline/analysis"
-	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -135,7 +134,7 @@ type server struct {
 	st      *store.Store
 	b       *geo.Boundaries
 	db      string
-	sources []string // approved source names (export.PublicSources)
+	sources []string // approved source names (analysisOptions.approved)
 	mux     *http.ServeMux
 }
 
@@ -180,7 +179,7 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 	}
 	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
 		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha,
-		MaxPrecision: prec}
+		MaxPrecision: prec, approved: s.sources}
 	metric := get("metric", "count")
 	for i, m := range metrics {
 		if m.name == metric {
@@ -199,7 +198,6 @@ func (s *server) analyse(r *http.Request) (*analysed, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	a.Sources = export.PublicSources(a.Sources, s.sources)
 	return a, mi, nil
 }
 

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -194,6 +195,65 @@ func TestPublishedSources(t *testing.T) {
 			}
 		})
 	}
+	// The analyst commands: the header and the JSON name the approved
+	// sources and count the others; summary and the CSVs name none.
+	const header = "records by source: Punjab Police 23.8%, ANF 19.0%, 3 other sources 57.1%\n"
+	sourcesFile := writeTestFile(t, dir, "approved.txt", "# approved for publication\nANF\n Punjab  Police\n")
+	for _, cmd := range []string{"summary", "hotspots", "trends", "links"} {
+		for _, format := range []string{"table", "csv", "json"} {
+			t.Run(cmd+" "+format, func(t *testing.T) {
+				list := []string{"--publish-sources", approvedSources}
+				if cmd == "trends" {
+					list = []string{"--publish-sources-file", sourcesFile}
+				}
+				if cmd == "summary" { // summary names no source, so has no list
+					list = nil
+				}
+				code, stdout, stderr := ocmap(append([]string{cmd, "--db", db, "--format", format}, list...)...)
+				if code != exitOK {
+					t.Fatalf("%s: exit %d\n%s", cmd, code, stderr)
+				}
+				switch {
+				case cmd == "summary" || format == "csv":
+					noLeak(t, format, []byte(stdout))
+					if strings.Contains(stdout, "ANF") || strings.Contains(stdout, "sources") {
+						t.Errorf("%s --format %s names sources:\n%s", cmd, format, stdout)
+					}
+				case format == "table":
+					noLeak(t, format, []byte(stdout), header)
+				case format == "json":
+					noLeak(t, format, []byte(stdout))
+					got := jsonSources(t, stdout)
+					want := []store.SourceShare{{Source: "Punjab Police", Records: 15}, {Source: "ANF", Records: 12}, {Source: "3 other sources", Records: 36}}
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Errorf("%s json sources %v, want %v", cmd, got, want)
+					}
+				}
+				if cmd == "summary" || format == "csv" {
+					return
+				}
+				code, stdout, _ = ocmap(cmd, "--db", db, "--format", format)
+				if code != exitOK {
+					t.Fatalf("%s without a list: exit %d", cmd, code)
+				}
+				noLeak(t, format+" without a list", []byte(stdout))
+				if strings.Contains(stdout, "ANF") || strings.Contains(stdout, "Punjab Police") {
+					t.Errorf("%s --format %s names sources without a list:\n%s", cmd, format, stdout)
+				}
+				if format == "table" {
+					noLeak(t, format+" without a list", []byte(stdout), "records by source: 5 sources 100.0%\n")
+				} else if got, want := fmt.Sprint(jsonSources(t, stdout)), fmt.Sprint([]store.SourceShare{{Source: "5 sources", Records: 63}}); got != want {
+					t.Errorf("%s json sources without a list %v, want %v", cmd, got, want)
+				}
+			})
+		}
+	}
+	t.Run("hotspots with a missing list file", func(t *testing.T) {
+		code, stdout, stderr := ocmap("hotspots", "--db", db, "--publish-sources-file", filepath.Join(dir, "nope.txt"))
+		if code != exitFailure || stdout != "" || !strings.Contains(stderr, "nope.txt") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want exit %d naming the file", code, stdout, stderr, exitFailure)
+		}
+	})
 	t.Run("serve", func(t *testing.T) {
 		b, err := geo.Load(mapPath, geo.Properties{})
 		if err != nil {
@@ -233,4 +293,16 @@ func TestPublishedSources(t *testing.T) {
 			noLeak(t, path, body, want...)
 		}
 	})
+}
+
+// jsonSources reads the "sources" of an analyst command's JSON.
+func jsonSources(t *testing.T, out string) []store.SourceShare {
+	t.Helper()
+	var v struct {
+		Sources []store.SourceShare `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return v.Sources
 }
