@@ -140,8 +140,8 @@ func ReadHeader(rows Rows, file string) (*Header, error) {
 	if rows.Malformed() != "" {
 		return nil, fmt.Errorf("%s:%d: %w: %s", file, rows.Line(), ErrHeader, rows.Malformed())
 	}
-	if bytes.IndexByte(rows.Raw(), '\r') >= 0 && crOnly(rows.Raw()) {
-		return nil, fmt.Errorf("%s:%d: %w: %s", file, rows.Line(), ErrHeader, crOnlyReason)
+	if bytes.IndexByte(rows.Raw(), '\r') >= 0 && schemas.CROnly(rows.Raw()) {
+		return nil, fmt.Errorf("%s:%d: %w: %s", file, rows.Line(), ErrHeader, schemas.CROnlyReason)
 	}
 	var unknown []string
 	for i, f := range fields {
@@ -505,24 +505,6 @@ func show(b []byte) string {
 	return strconv.Quote(s)
 }
 
-// crOnlyReason explains a header line that runs on past a carriage return.
-const crOnlyReason = "the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"
-
-// crOnly reports whether raw holds a CR that does not end a line: in a
-// header, the sign of CR-only line endings, which make the whole file one line.
-func crOnly(raw []byte) bool {
-	for {
-		i := bytes.IndexByte(raw, '\r')
-		if i < 0 || i+1 >= len(raw) {
-			return false
-		}
-		if raw[i+1] != '\n' {
-			return true
-		}
-		raw = raw[i+1:]
-	}
-}
-
 // maxHeaderNames bounds the names an error message lists.
 const maxHeaderNames = 20
 
@@ -540,32 +522,11 @@ func headerNames(names []string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		if headerLike(n) {
+		if schemas.HeaderLike(n) {
 			b.WriteString(strconv.Quote(n))
 		} else {
 			b.WriteString("(withheld)")
 		}
 	}
 	return b.String()
-}
-
-func headerLike(s string) bool {
-	if len(s) > 40 || strings.IndexByte(s, '@') >= 0 || schemas.LooksPersonal([]byte(s)) {
-		return false
-	}
-	run := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x20 || c == 0x7F:
-			return false
-		case c >= '0' && c <= '9':
-			if run++; run >= 5 {
-				return false
-			}
-		case c != ' ' && c != '-':
-			run = 0
-		}
-	}
-	return true
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // CSVOptions configure NewCSV. The zero value reads comma-separated text
@@ -77,8 +79,8 @@ func NewCSV(r io.Reader, opt CSVOptions) (Source, error) {
 	if m := invalidUTF8(s.sc.Raw()); m != "" {
 		return nil, fmt.Errorf("%s: %w: header %s", at(s.name, header), ErrNoHeader, m)
 	}
-	if crOnly(s.sc.Raw()) {
-		return nil, fmt.Errorf("%s: %w: %s", at(s.name, header), ErrNoHeader, crOnlyReason)
+	if schemas.CROnly(s.sc.Raw()) {
+		return nil, fmt.Errorf("%s: %w: %s", at(s.name, header), ErrNoHeader, schemas.CROnlyReason)
 	}
 	fields := trimTrailingEmpty(s.sc.Fields(), 1)
 	s.cols = make([]string, len(fields))

@@ -22,7 +22,7 @@ const headerScanRows = 10
 // XLSXHeaderCells returns the distinct texts of the non-empty cells in the
 // first rows of every sheet of the workbook at path, so that a layout can be
 // chosen by its match columns without knowing the header row. Rows that hold
-// data rather than names are left out (see headerLike): the cells end up in
+// data rather than names are left out (see schemas.HeaderLike): the cells end up in
 // error messages.
 func XLSXHeaderCells(path string) ([]string, error) {
 	f, err := excelize.OpenFile(path)
@@ -53,7 +53,7 @@ func XLSXHeaderCells(path string) ([]string, error) {
 // JSONKeys returns the keys of the first object in r, a JSON Lines file or
 // a JSON array of objects, with nested objects' keys as dotted paths
 // ("complainant.district", as NewJSONLines reads them), sorted. Keys that
-// look like data (see headerLike) are left out. Only the first
+// look like data (see schemas.HeaderLike) are left out. Only the first
 // DefaultMaxRecord bytes of the object are read.
 func JSONKeys(r io.Reader) ([]string, error) {
 	br := stripBOM(io.LimitReader(r, DefaultMaxRecord))
@@ -87,7 +87,7 @@ func JSONKeys(r io.Reader) ([]string, error) {
 	flattenKeys("", obj, &keys)
 	out := keys[:0]
 	for _, k := range keys {
-		if headerLike(k) {
+		if schemas.HeaderLike(k) {
 			out = append(out, k)
 		}
 	}
@@ -111,7 +111,7 @@ func flattenKeys(prefix string, obj map[string]json.RawMessage, out *[]string) {
 // knowing the header row or the delimiter. Records are read leniently
 // (quotes inside fields allowed, any number of fields): the result only
 // decides which layout reads the file. Records that hold data rather than
-// names are left out (see headerLike): the cells end up in error messages.
+// names are left out (see schemas.HeaderLike): the cells end up in error messages.
 // Lines ending in CR only are split too, so that such a file finds its
 // layout, which then says what is wrong with the line endings.
 func DelimitedHeaderCells(sample []byte) []string {
@@ -139,7 +139,7 @@ func DelimitedHeaderCells(sample []byte) []string {
 func addNames(cells []string, seen map[string]bool, out *[]string) {
 	for i, c := range cells {
 		cells[i] = strings.TrimSpace(strings.ReplaceAll(c, "\ufeff", ""))
-		if !headerLike(cells[i]) {
+		if !schemas.HeaderLike(cells[i]) {
 			return
 		}
 	}
@@ -149,29 +149,4 @@ func addNames(cells []string, seen map[string]bool, out *[]string) {
 			*out = append(*out, c)
 		}
 	}
-}
-
-// headerLike reports whether s may be a column name rather than a value:
-// at most 64 bytes, no control character, no '@', no run of five or more
-// digits (joined by spaces or hyphens, as in dates, CNIC and phone numbers)
-// and nothing schemas.LooksPersonal finds.
-func headerLike(s string) bool {
-	if len(s) > 64 || strings.IndexByte(s, '@') >= 0 || schemas.LooksPersonal([]byte(s)) {
-		return false
-	}
-	run := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x20 || c == 0x7F:
-			return false
-		case c >= '0' && c <= '9':
-			if run++; run >= 5 {
-				return false
-			}
-		case c != ' ' && c != '-':
-			run = 0
-		}
-	}
-	return true
 }

@@ -294,21 +294,3 @@ func appendWithoutBOM(dst, f []byte) []byte {
 		f = f[i+len(utf8BOM):]
 	}
 }
-
-// crOnlyReason explains a header line that runs on past a carriage return.
-const crOnlyReason = "the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings"
-
-// crOnly reports whether raw holds a CR that does not end a line: in a
-// header, the sign of CR-only line endings, which make the whole file one line.
-func crOnly(raw []byte) bool {
-	for {
-		i := bytes.IndexByte(raw, '\r')
-		if i < 0 || i+1 >= len(raw) {
-			return false
-		}
-		if raw[i+1] != '\n' {
-			return true
-		}
-		raw = raw[i+1:]
-	}
-}
