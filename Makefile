@@ -41,10 +41,12 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzIncidentDetails -fuzztime $(FUZZTIME) ./pipeline/normalize/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzLocate -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseShapefile -fuzztime $(FUZZTIME) ./geo/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzScan -fuzztime $(FUZZTIME) ./geo/
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzReadPlaces -fuzztime $(FUZZTIME) ./geo/
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/layout/
 	for f in FuzzDateParse FuzzParseCoord FuzzParseAmount FuzzScrub; do \
 	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./schemas/ || exit 1; done
-	for f in FuzzJSONLines FuzzDecode1252; do \
+	for f in FuzzJSONLines FuzzJSONArray FuzzDecode1252; do \
 	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/read/ || exit 1; done
 
 clean:

@@ -386,3 +386,22 @@ func BenchmarkPlacesFind(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "finds/s")
 }
+
+// FuzzReadPlaces reads any text as a GeoNames dump: no panic, and every
+// place kept has a name and coordinates in range.
+func FuzzReadPlaces(f *testing.F) {
+	f.Add("1161983\tRawalakot\tRawalakot\tRAZ,Rawala Kot\t33.85782\t73.76043\tP\tPPLA2\tPK\t\t06\t1167717\t\t\t50000\t\t1640\tAsia/Karachi\t2020-08-30\n")
+	f.Add("1\tX\tX\t\t95\t200\tP\tPPL\tPK\t\t\t\t\t\t0\t\t0\t\t\n")
+	f.Add("\t\t\n\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		pf, err := ReadPlaces(strings.NewReader(text), "fuzz.txt", PlaceLimits{MaxLineBytes: 4096, MaxRows: 1000})
+		if err != nil {
+			return
+		}
+		for _, p := range pf.Places {
+			if p.Name == "" || p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180 {
+				t.Fatalf("kept %+v", p)
+			}
+		}
+	})
+}

@@ -49,3 +49,19 @@ func TestScanNarrative(t *testing.T) {
 		})
 	}
 }
+
+// FuzzScan reads any text for places: no panic, and Settle gives a
+// district of the map or none, with a province when it gives a district.
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{"killed in Swat District of KPK", "near Khanpur, Punjab", "SUI HQ", "Kohat road",
+		"ضلع سوات", "Mirpur and Mirpur", "", "a b c d e f", "in Tank district", "\x00\xff"} {
+		f.Add(s, "")
+	}
+	g := gazetteer(f)
+	f.Fuzz(func(t *testing.T, text, hint string) {
+		d, prov, _ := g.Settle(g.Scan(text, hint, time.Time{}))
+		if d >= len(g.b.Districts) || d < -1 || d >= 0 && prov == "" {
+			t.Fatalf("Settle(%q) = %d %q", text, d, prov)
+		}
+	})
+}
