@@ -149,7 +149,7 @@ func TestCheckLanding(t *testing.T) {
 		"name over point: point in Alpha, name Beta, 1 rows, 16",
 		"name over point: point in Beta, name Alpha, 1 rows, 17",
 		"outside province: point in Beta, Sindh, 1 rows, 18",
-		"from text: , 1 rows, 20",
+		"from text: (narrative text), 1 rows, 20",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("review:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -51,7 +51,15 @@ from (ocmap layouts show anf-seizures > my-agency.yaml).
 'layouts check LAYOUT INPUT' is a dry run, without a database: it reads INPUT
 through LAYOUT (a builtin name or a layout file), checks and places every row
 in a district, and prints the first 5 normalized rows, the rejects counted per
-field and reason, and rows read = accepted + rejected. It needs the boundary
+field and reason, and rows read = accepted + rejected. Then, under 'where
+rows land', what the ingest and 'ocmap review' will find: placeholder points
+by rule (their rows are placed by name at ingest), rows whose point and name
+give two districts by district pair (the 10 pairs of most rows), points
+outside the province the row gives, rows placed near a town of the place
+layer or far from the town they name, and rows placed from narrative text,
+each with an example line. Statistics are kept for the first 1,000,000
+different points; rows at further points are counted but not checked for
+placeholders. It needs the boundary
 file, as ingest does, and reads INPUT within the limits ingest does
 (--max-bytes, see 'ocmap help ingest').
 

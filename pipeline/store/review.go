@@ -109,7 +109,7 @@ const reviewSQL = `WITH placed AS (
 		coalesce(district_name, ''), match_method, match_score, location_note, false, source_file, source_line
 	FROM placed WHERE match_method = 'place'
 	UNION ALL
-	SELECT 10, '` + ReviewText + `', '', coalesce(province_hint, ''), coalesce(district_name, province, ''), match_method, match_score,
+	SELECT 10, '` + ReviewText + `', '(narrative text)', coalesce(province_hint, ''), coalesce(district_name, province, ''), match_method, match_score,
 		location_note, false, source_file, source_line
 	FROM placed WHERE match_method = 'text' OR location_note LIKE '%found in the text: %'
 ), grouped AS (

@@ -128,8 +128,8 @@ func TestReview(t *testing.T) {
 		{Kind: ReviewPlaceholder, Name: "(30.25, 70.25)", Count: 1, Result: "by name",
 			Note: "the point (30.25, 70.25), given to two decimals, is shared by 2 rows of this file naming 2 different places", Example: "in.csv:13"},
 		{Kind: ReviewNearPlace, Name: "Near Wana", Count: 1, Result: "Alpha", Method: "place", Score: 1, Note: nearNote, Example: "in.csv:34"},
-		{Kind: ReviewText, Count: 1, Result: "Alpha", Method: "text", Score: 1, Note: `found in the text: "Alpha"`, Example: "ctx.csv:35"},
-		{Kind: ReviewText, Count: 1, Result: "North", Method: "province", Note: `found in the text: "North": kept in the province`, Example: "ctx.csv:36"},
+		{Kind: ReviewText, Name: "(narrative text)", Count: 1, Result: "Alpha", Method: "text", Score: 1, Note: `found in the text: "Alpha"`, Example: "ctx.csv:35"},
+		{Kind: ReviewText, Name: "(narrative text)", Count: 1, Result: "North", Method: "province", Note: `found in the text: "North": kept in the province`, Example: "ctx.csv:36"},
 	}
 	tests := []struct {
 		name string
