@@ -171,11 +171,16 @@ type CheckReport struct {
 	Rows                     [][]string // the first normalized rows, as text ("" for null)
 	Rejects                  []RejectCount
 	Warnings                 []string
+	Landing                  *Landing // where the rows land: placeholder points, disagreements
 }
 
 // Check runs layout l over the file at path without a database: it
 // normalizes and places every row, keeps the first rows normalized and
-// counts the rejects per field and reason, most frequent first. It reads
+// counts the rejects per field and reason, most frequent first. It finds
+// where the rows land (Landing) as the ingest and 'ocmap review' would:
+// placeholder points by the ingest's rules, points and names that disagree,
+// points outside the stated province, the place layer and narrative text;
+// in memory bounded by CheckPoints. It reads
 // within lim, and returns ctx's error soon after ctx is cancelled.
 func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.Placer, first int, lim read.Limits) (*CheckReport, error) {
 	in, warning, err := openLayout(ctx, path, l, lim)
@@ -207,6 +212,7 @@ func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.
 	}
 	defer nz.Release()
 	counts := map[[2]string]int64{}
+	lg := newLanding()
 	for ctx.Err() == nil && nz.Next() {
 		rec, rej := nz.Record(), nz.Rejects()
 		if rep.Columns == nil {
@@ -227,6 +233,7 @@ func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.
 		for i := 0; i < int(rej.NumRows()); i++ {
 			counts[[2]string{fields.Value(i), reasons.Value(i)}]++
 		}
+		lg.add(rec)
 		rec.Release()
 		rej.Release()
 	}
@@ -237,6 +244,7 @@ func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.
 		return nil, err
 	}
 	rep.Read, rep.Accepted, rep.Rejected = nz.Counts()
+	rep.Landing = lg.done()
 	for k, n := range counts {
 		rep.Rejects = append(rep.Rejects, RejectCount{Field: k[0], Reason: k[1], Count: n})
 	}

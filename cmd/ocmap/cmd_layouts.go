@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -11,7 +13,8 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
-	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -48,7 +51,15 @@ from (ocmap layouts show anf-seizures > my-agency.yaml).
 'layouts check LAYOUT INPUT' is a dry run, without a database: it reads INPUT
 through LAYOUT (a builtin name or a layout file), checks and places every row
 in a district, and prints the first 5 normalized rows, the rejects counted per
-field and reason, and rows read = accepted + rejected. It needs the boundary
+field and reason, and rows read = accepted + rejected. Then, under 'where
+rows land', what the ingest and 'ocmap review' will find: placeholder points
+by rule (their rows are placed by name at ingest), rows whose point and name
+give two districts by district pair (the 10 pairs of most rows), points
+outside the province the row gives, rows placed near a town of the place
+layer or far from the town they name, and rows placed from narrative text,
+each with an example line. Statistics are kept for the first 1,000,000
+different points; rows at further points are counted but not checked for
+placeholders. It needs the boundary
 file, as ingest does, and reads INPUT within the limits ingest does
 (--max-bytes, see 'ocmap help ingest').
 
@@ -190,16 +201,12 @@ func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input s
 	if err != nil {
 		return err
 	}
-	var placer normalize.Placer = loc
-	var tally *placeTally
 	if pf, err := o.places.load(env); err != nil {
 		return err
 	} else if pf != nil {
 		loc.UsePlaces(pf)
-		tally = &placeTally{Locator: loc}
-		placer = tally
 	}
-	rep, err := pipeline.Check(ctx, input, l, placer, checkRows, o.limits.limits())
+	rep, err := pipeline.Check(ctx, input, l, loc, checkRows, o.limits.limits())
 	if err != nil {
 		return limitHint(err)
 	}
@@ -228,8 +235,92 @@ func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input s
 		}
 	}
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s\n", commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected))
-	if tally != nil {
-		tally.print(env)
-	}
+	printLanding(w, filepath.Base(input), rep.Landing, loc)
 	return nil
+}
+
+// checkPairs is how many district pairs 'layouts check' shows.
+const checkPairs = 10
+
+// printLanding prints where the rows land, as the ingest and 'ocmap
+// review' will see them: only what is there to see.
+func printLanding(w io.Writer, file string, lg *pipeline.Landing, loc *locate.Locator) {
+	at := func(f pipeline.Finding) string {
+		return fmt.Sprintf("%s:%d", file, f.Line)
+	}
+	fmt.Fprintln(w, "where rows land:")
+	if len(lg.Placeholders) == 0 {
+		fmt.Fprintln(w, "  placeholder points: none")
+	}
+	for _, t := range lg.Placeholders {
+		what := fmt.Sprintf("%s rows naming %s different places", commas(t.AtPoint), placesShown(t.Places))
+		switch t.Rule {
+		case store.RuleNames:
+			what = fmt.Sprintf("%s rows whose names lie in 2 or more districts", commas(t.AtPoint))
+		case store.RuleDates:
+			what = fmt.Sprintf("%s rows over %s days", commas(t.AtPoint), commas(t.SpanDay))
+		}
+		fmt.Fprintf(w, "  placeholder points (%s): %s points, %s rows; e.g. %s, (%.4f, %.4f): %s\n",
+			ruleWords[t.Rule], commas(t.Points), commas(t.Rows), fmt.Sprintf("%s:%d", file, t.Line), t.Lat, t.Lon, what)
+	}
+	if len(lg.Placeholders) > 0 {
+		fmt.Fprintln(w, "    the ingest places the rows at a placeholder point by their names, else in the point's province")
+	}
+	if lg.Untracked > 0 {
+		fmt.Fprintf(w, "  %s rows at points beyond the first %s were not checked for placeholders\n",
+			commas(lg.Untracked), commas(int64(pipeline.CheckPoints)))
+	}
+	var kept, over int64
+	for _, p := range lg.Pairs {
+		kept += p.Kept.Rows
+		over += p.Over.Rows
+	}
+	fmt.Fprintf(w, "  point and name in different districts: %s rows, the point kept; %s rows, placed by the name\n", commas(kept), commas(over))
+	if len(lg.Pairs) > 0 {
+		var b bytes.Buffer
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "    point in\tname says\tpoint kept\tby name\texample")
+		for i, p := range lg.Pairs {
+			if i == checkPairs {
+				fmt.Fprintf(tw, "    (%d more pairs: see 'ocmap review' after the ingest)\n", len(lg.Pairs)-checkPairs)
+				break
+			}
+			ex := p.Example()
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s, (%.4f, %.4f)\n", p.Point, p.Name, commas(p.Kept.Rows), commas(p.Over.Rows), at(ex), ex.Lat, ex.Lon)
+		}
+		tw.Flush()
+		io.WriteString(w, b.String())
+	}
+	fmt.Fprintf(w, "  point outside the province the row gives: %s rows\n", commas(lg.Outside.Rows))
+	if lg.Outside.Rows > 0 {
+		fmt.Fprintf(w, "    e.g. %s: %s\n", at(lg.Outside), lg.Outside.Note)
+	}
+	if ps := loc.Places(); ps != nil {
+		fmt.Fprintf(w, "  place layer (%s): %s rows placed near a named town or village, %s rows whose point is more than %.0f km from the town they name\n",
+			ps.Source(), commas(lg.Near.Rows), commas(lg.Far.Rows), locate.PlaceKm)
+		for _, f := range []pipeline.Finding{lg.Near, lg.Far} {
+			if f.Rows > 0 {
+				fmt.Fprintf(w, "    e.g. %s: %s\n", at(f), f.Note)
+			}
+		}
+	}
+	if lg.Text.Rows > 0 {
+		fmt.Fprintf(w, "  placed from narrative text: %s rows\n    e.g. %s: %s\n", commas(lg.Text.Rows), at(lg.Text), lg.Text.Note)
+	}
+}
+
+// ruleWords says what each placeholder rule means.
+var ruleWords = map[string]string{
+	store.RuleNames:  "names in several districts",
+	store.RulePlaces: "many places at one point",
+	store.RuleCoarse: "two decimals, several places",
+	store.RuleDates:  "over more than a year",
+}
+
+// placesShown is a count of place texts, which stops at pipeline.CheckPlaces.
+func placesShown(n int64) string {
+	if n >= pipeline.CheckPlaces {
+		return commas(n) + " or more"
+	}
+	return commas(n)
 }

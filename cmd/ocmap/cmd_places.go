@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/locate"
-	"github.com/ocmap/ocmap/schemas"
 )
 
 type placesCmdOptions struct {
@@ -163,59 +161,4 @@ func showPlaces(env *Env, o *placesCmdOptions) error {
 	fmt.Fprintf(env.Stdout, "  with %s: %d places in a district, %d outside every district, %d names left to the gazetteer (district names and aliases)\n",
 		loc.Boundaries().Path, ps.Len(), ps.Outside, ps.DistrictNames)
 	return nil
-}
-
-// placeTally counts, for 'layouts check', what the place layer did: rows
-// placed near a named town, and rows whose point is far from the town
-// they name, each with an example.
-type placeTally struct {
-	*locate.Locator
-	near, far     int64
-	nearEx, farEx string
-}
-
-// Place implements normalize.Placer.
-func (t *placeTally) Place(q *schemas.PlaceQuery) schemas.Placement {
-	p := t.Locator.Place(q)
-	switch {
-	case p.OK && p.Method == schemas.MethodPlace:
-		t.near++
-		if t.nearEx == "" {
-			t.nearEx = fmt.Sprintf("%s: %s", showText(q.Hint, q.Place), p.Note)
-		}
-	case p.OK && strings.Contains(p.Note, "(GeoNames) is "):
-		t.far++
-		if t.farEx == "" {
-			t.farEx = p.Note
-		}
-	}
-	return p
-}
-
-// showText shows a row's name (or place text), withheld when it looks
-// personal.
-func showText(hint, place []byte) string {
-	s := hint
-	if len(s) == 0 {
-		s = place
-	}
-	if schemas.LooksPersonal(s) {
-		return "(withheld: looks like personal data)"
-	}
-	if r := []rune(strings.TrimSpace(string(s))); len(r) > 40 {
-		s = []byte(string(r[:40]) + "…")
-	}
-	return fmt.Sprintf("%q", strings.TrimSpace(string(s)))
-}
-
-func (t *placeTally) print(env *Env) {
-	w := env.Stdout
-	fmt.Fprintf(w, "place layer (%s): %s rows placed near a named town or village, %s rows whose point is more than %.0f km from the town they name\n",
-		t.Places().Source(), commas(t.near), commas(t.far), locate.PlaceKm)
-	if t.nearEx != "" {
-		fmt.Fprintf(w, "  e.g. %s\n", t.nearEx)
-	}
-	if t.farEx != "" {
-		fmt.Fprintf(w, "  e.g. %s\n", t.farEx)
-	}
 }

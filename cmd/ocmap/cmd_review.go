@@ -35,8 +35,9 @@ func init() {
 		Name:  "review",
 		Usage: "--db FILE [--top N] [--format text|csv]",
 		Short: "list the place names that did not match a district well",
-		Long: `Lists the place names of the database that a researcher should look at,
-with the number of rows that give each, most frequent first, in four kinds:
+		Long: `Lists what a researcher should look at in the database, with the number
+of rows of each, most frequent first, and the first row as an example.
+Place names that an alias can fix:
 
   unmatched        rows rejected because the name matches no district
                    ('(see rejects)': rows whose point is outside every
@@ -44,9 +45,26 @@ with the number of rows that give each, most frequent first, in four kinds:
   province only    names that are not one district (Karachi, or a typo
                    close to two): the rows are kept in the province only
   fuzzy            names placed by a close spelling: check the district
-  point disagrees  the point is in another district than the name says:
-                   the point was kept; the name may be wrong, or mean a
-                   place the table does not know
+
+Where rows landed, by the districts involved (see 'How ocmap decides where
+an event was' in the README; 'ocmap layouts check' shows the same before
+an ingest):
+
+  point kept            the point is in another district than the name
+                        says, and was kept: it lies within 2 km of the
+                        named district, or the row's place text sides
+                        with it
+  name over point       the same, but the name was taken over the point
+  outside province      the point is outside the province the row gives:
+                        swapped coordinates, or the row placed by its name
+  place far from point  the point is more than 25 km from the town (place
+                        layer) that the row names; the point was kept
+  placeholder point     one point a file gives to many places, or over
+                        years, or to places in several districts: its rows
+                        were placed by their names
+  near a place          rows placed near a town or village of the place
+                        layer (GeoNames), precision 2
+  from text             rows placed from narrative text
 
 Most are fixed by an alias: add lines to a CSV file with the header
 alias,district,province,kind,valid_from,valid_to,note (kind variant,
@@ -124,13 +142,13 @@ func reviewText(w io.Writer, rows []store.ReviewRow) error {
 	}
 	fixable := false
 	for _, r := range rows {
-		fixable = fixable || r.Kind != store.ReviewPoint && r.Kind != store.ReviewPlaceholder
+		fixable = fixable || r.Kind == store.ReviewUnmatched || r.Kind == store.ReviewProvince || r.Kind == store.ReviewFuzzy
 	}
 	if !fixable {
 		_, err := fmt.Fprint(w, `
-What to do: a point that disagrees with its name was kept, and the rows at a
-placeholder point were placed by their names; check them in the sources
-(latitude and longitude swapped, a district's centre, or a typo). An alias
+What to do: check the points in the sources (latitude and longitude
+swapped, a district's centre, or a typo); when a file's points are
+approximate, say so in its layout (points: approximate). An alias
 (--aliases) helps only when a name means another district than the one listed.
 `)
 		return err

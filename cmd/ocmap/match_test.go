@@ -183,11 +183,11 @@ func TestReviewCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("review: exit %d\n%s", code, stderr)
 	}
-	want := `kind             name      province  rows  placed in  score  example   note
-unmatched        Atlantis            2                       in.csv:4
-unmatched        Alfa                1                       in.csv:3  closest: Alpha 0.83
-fuzzy            Betaa               2     Beta       0.96   in.csv:5
-point disagrees  Alpha               1     Alpha             in.csv:7  the point is in Beta, 56 km outside Alpha that the name "Alpha" gives: placed by its name, not its point
+	want := `kind             name                       province  rows  placed in  score  example   note
+unmatched        Atlantis                             2                       in.csv:4
+unmatched        Alfa                                 1                       in.csv:3  closest: Alpha 0.83
+fuzzy            Betaa                                2     Beta       0.96   in.csv:5
+name over point  point in Beta, name Alpha            1     Alpha             in.csv:7  the point is in Beta, 56 km outside Alpha that the name "Alpha" gives: placed by its name, not its point
 
 What to do: for each name that means a district, add a line to an alias file
 (district and province as 'ocmap boundaries show' spells them; kind variant,
@@ -208,7 +208,7 @@ again with --aliases FILE: re-reading a file replaces its rows.
 	want = "kind,name,province,rows,placed_in,method,score,note,example\n" +
 		"unmatched,Atlantis,,2,,,,," + in + ":4\n" +
 		"fuzzy,Betaa,,2,Beta,fuzzy,0.9600,," + in + ":5\n" +
-		`point disagrees,Alpha,,1,Alpha,exact,1.0000,"the point is in Beta, 56 km outside Alpha that the name ""Alpha"" gives: placed by its name, not its point",` + in + ":7\n"
+		`name over point,"point in Beta, name Alpha",,1,Alpha,exact,1.0000,"the point is in Beta, 56 km outside Alpha that the name ""Alpha"" gives: placed by its name, not its point",` + in + ":7\n"
 	if stdout != want {
 		t.Errorf("review --format csv says\n%s\nwant\n%s", stdout, want)
 	}
@@ -221,7 +221,7 @@ again with --aliases FILE: re-reading a file replaces its rows.
 	}
 	code, stdout, _ = ocmap("review", "--db", db, "--format", "csv")
 	if want := "kind,name,province,rows,placed_in,method,score,note,example\n" +
-		`point disagrees,Alpha,,1,Alpha,exact,1.0000,"the point is in Beta, 56 km outside Alpha that the name ""Alpha"" gives: placed by its name, not its point",` + in + ":7\n"; code != exitOK || stdout != want {
+		`name over point,"point in Beta, name Alpha",,1,Alpha,exact,1.0000,"the point is in Beta, 56 km outside Alpha that the name ""Alpha"" gives: placed by its name, not its point",` + in + ":7\n"; code != exitOK || stdout != want {
 		t.Errorf("review after aliases: exit %d\n%s\nwant\n%s", code, stdout, want)
 	}
 

@@ -128,7 +128,10 @@ func TestIngestPlaces(t *testing.T) {
 		t.Errorf("meta: exit %d\n%s\nwant\n%s", code, stdout, want)
 	}
 	code, stdout, _ = ocmap("review", "--db", db, "--format", "csv")
-	if want := "point disagrees,Near Wana,,1,Beta,point,1.0000,the point is in Beta but the place Wana (GeoNames) is 96 km away in Alpha: the point is kept," + in + ":4\n"; code != exitOK || !strings.Contains(stdout, want) {
+	if want := "kind,name,province,rows,placed_in,method,score,note,example\n" +
+		`place far from point,"point in Beta, Wana in Alpha",,1,Beta,point,1.0000,the point is in Beta but the place Wana (GeoNames) is 96 km away in Alpha: the point is kept,` + in + ":4\n" +
+		`near a place,Mir Ali (Near Afghan Border),,1,Beta,place,1.0000,"near Mir Ali, a GeoNames place at 71.5000 E 30.5000 N",` + in + ":3\n" +
+		`near a place,Near Wana,,1,Alpha,place,1.0000,"near Wana, a GeoNames place at 70.5000 E 30.5000 N",` + in + ":2\n"; code != exitOK || stdout != want {
 		t.Errorf("review: exit %d\n%s\nwant %q", code, stdout, want)
 	}
 

@@ -10,13 +10,28 @@ import (
 
 // Kinds of [ReviewRow], in the order Review lists them.
 const (
-	ReviewUnmatched = "unmatched"       // rejected: the name matches no district
-	ReviewProvince  = "province only"   // kept in a province: the name is not one district
-	ReviewFuzzy     = "fuzzy"           // placed by a close spelling
-	ReviewPoint     = "point disagrees" // the point is in another district than the name
-	// ReviewPlaceholder is a point that rows of a file give to places in
-	// several districts: its rows were placed by their names.
+	ReviewUnmatched = "unmatched"     // rejected: the name matches no district
+	ReviewProvince  = "province only" // kept in a province: the name is not one district
+	ReviewFuzzy     = "fuzzy"         // placed by a close spelling
+	// ReviewPointKept is a point in another district than the name, kept;
+	// ReviewNameOver the same where the name was taken over the point.
+	// Their Name is the pair, "point in A, name B".
+	ReviewPointKept = "point kept"
+	ReviewNameOver  = "name over point"
+	// ReviewOutside is a point outside the province the row states.
+	ReviewOutside = "outside province"
+	// ReviewPlaceFar is a point far from the town (GeoNames) the row names.
+	ReviewPlaceFar = "place far from point"
+	// ReviewPlaceholder is a point that rows of a file give to many places,
+	// or over years, or to places in several districts: its rows were
+	// placed by their names.
 	ReviewPlaceholder = "placeholder point"
+	// ReviewNearPlace is rows placed near a town or village of the place
+	// layer (precision 2), by the name they give.
+	ReviewNearPlace = "near a place"
+	// ReviewText is rows placed from narrative text, by where they were
+	// placed.
+	ReviewText = "from text"
 )
 
 // ReviewSeeRejects is the Name of the unmatched line that counts rows whose
@@ -40,46 +55,73 @@ type ReviewRow struct {
 
 // reviewSQL gathers the rows of each kind from incidents, context_events
 // and rejects, groups them by what a researcher would fix, and ranks them
-// by count within a kind.
+// by count within a kind. The point kinds are grouped by the districts
+// their notes (pipeline/locate) name, with the first row's note shown.
 const reviewSQL = `WITH placed AS (
 	SELECT district_hint, province_hint, district_name, province, match_method, match_score,
-		location_note, source_file, source_line FROM incidents
+		coalesce(location_note, '') AS location_note, source_file, source_line FROM incidents
 	UNION ALL
 	SELECT district_hint, province_hint, district_name, province, match_method, match_score,
-		location_note, source_file, source_line FROM context_events
+		coalesce(location_note, '') AS location_note, source_file, source_line FROM context_events
 ), items AS (
 	SELECT 1 AS ord, '` + ReviewUnmatched + `' AS kind, regexp_extract(reason, ': "(.*)"$', 1) AS name, '' AS prov,
 		'' AS result, '' AS method, NULL::DOUBLE AS score,
-		regexp_extract(reason, '^unknown district name \((closest: [^)]*)\)', 1) AS note, source_file, source_line
+		regexp_extract(reason, '^unknown district name \((closest: [^)]*)\)', 1) AS note, true AS bynote, source_file, source_line
 	FROM rejects WHERE field = 'district_hint'
 	UNION ALL
 	SELECT 1, '` + ReviewUnmatched + `', '` + ReviewSeeRejects + `', '', '', '', NULL,
-		'coordinates are outside every district and the district name is not known', source_file, source_line
+		'coordinates are outside every district and the district name is not known', true, source_file, source_line
 	FROM rejects WHERE starts_with(reason, 'coordinates are outside every district and the district name is not known')
 	UNION ALL
 	SELECT 2, '` + ReviewProvince + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(province, ''),
-		match_method, match_score, coalesce(location_note, ''), source_file, source_line
-	FROM placed WHERE match_method = 'province'
+		match_method, match_score, location_note, true, source_file, source_line
+	FROM placed WHERE match_method = 'province' AND location_note NOT LIKE '%found in the text: %' -- listed as from text
 	UNION ALL
 	SELECT 3, '` + ReviewFuzzy + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, ''),
-		match_method, match_score, '', source_file, source_line
+		match_method, match_score, '', true, source_file, source_line
 	FROM placed WHERE match_method = 'fuzzy'
 	UNION ALL
-	SELECT 4, '` + ReviewPoint + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, ''),
-		coalesce(match_method, ''), match_score, location_note, source_file, source_line
-	FROM placed WHERE location_note LIKE 'the point is in %'
+	SELECT 4, '` + ReviewPointKept + `', 'point in ' || regexp_extract(location_note, '^the point is in (.*?) but the name ', 1) ||
+		', name ' || regexp_extract(location_note, '^.*" is (.*): the point is kept$', 1), coalesce(province_hint, ''),
+		coalesce(district_name, ''), match_method, match_score, location_note, false, source_file, source_line
+	FROM placed WHERE location_note LIKE 'the point is in % but the name %: the point is kept'
 	UNION ALL
-	SELECT 5, '` + ReviewPlaceholder + `', regexp_extract(location_note, '^the point (\([^)]*\))', 1), coalesce(province_hint, ''),
-		'by name', '', NULL, regexp_extract(location_note, '^(.*): a placeholder, not where the event was', 1), source_file, source_line
-	FROM placed WHERE location_note LIKE 'the point (%): a placeholder, not where the event was%'
+	SELECT 5, '` + ReviewNameOver + `', 'point in ' || regexp_extract(location_note, '^the point is in (.*?)(?: but the name |, \d+ km outside )', 1) ||
+		', name ' || coalesce(district_name, ''), coalesce(province_hint, ''),
+		coalesce(district_name, ''), match_method, match_score, location_note, false, source_file, source_line
+	FROM placed WHERE location_note LIKE 'the point is in %: placed by its name, not its point'
+	UNION ALL
+	SELECT 6, '` + ReviewOutside + `', 'point in ' || regexp_extract(location_note, '^the point \([^)]*\) is in (.*), outside the province the row gives', 1),
+		coalesce(province_hint, ''), coalesce(district_name, province, ''), match_method, match_score, location_note, false, source_file, source_line
+	FROM placed WHERE location_note LIKE 'the point (%, outside the province the row gives (%'
+	UNION ALL
+	SELECT 7, '` + ReviewPlaceFar + `', 'point in ' || regexp_extract(location_note, '^the point is in (.*?) but the place ', 1) ||
+		', ' || regexp_extract(location_note, ' but the place (.*) \(GeoNames\) is \d+ km away in (.*): the point is kept$', 1) ||
+		' in ' || regexp_extract(location_note, ' \(GeoNames\) is \d+ km away in (.*): the point is kept$', 1), coalesce(province_hint, ''),
+		coalesce(district_name, ''), match_method, match_score, location_note, false, source_file, source_line
+	FROM placed WHERE location_note LIKE 'the point is in % but the place % (GeoNames) is % km away in %: the point is kept'
+	UNION ALL
+	SELECT 8, '` + ReviewPlaceholder + `', regexp_extract(location_note, '^the point (\([^)]*\))', 1), coalesce(province_hint, ''),
+		'by name', '', NULL, regexp_extract(location_note, '^(.*): (a placeholder, not where the event was|approximate)', 1), true, source_file, source_line
+	FROM placed WHERE regexp_matches(location_note, '^the point \([^)]*\),? .*: (a placeholder, not where the event was|approximate)')
+	UNION ALL
+	SELECT 9, '` + ReviewNearPlace + `', coalesce(nullif(district_hint, ''), ''), coalesce(province_hint, ''),
+		coalesce(district_name, ''), match_method, match_score, location_note, false, source_file, source_line
+	FROM placed WHERE match_method = 'place'
+	UNION ALL
+	SELECT 10, '` + ReviewText + `', '(narrative text)', coalesce(province_hint, ''), coalesce(district_name, province, ''), match_method, match_score,
+		location_note, false, source_file, source_line
+	FROM placed WHERE match_method = 'text' OR location_note LIKE '%found in the text: %'
 ), grouped AS (
-	-- A point that disagrees, or a placeholder point, is the same case
-	-- whatever the province column says ("FATA", "Fata"): those rows are one
-	-- line, with the provinces listed.
+	-- From the point kinds on, the same case whatever the province column
+	-- says ("FATA", "Fata") is one line, with the provinces listed, and
+	-- the note of the first row.
 	SELECT ord, kind, name, CASE WHEN ord >= 4 THEN array_to_string(list_sort(list_distinct(list(nullif(prov, '')))), ', ') ELSE gprov END AS prov,
-		result, method, note, count(*) AS n, coalesce(min(score), 0) AS score,
+		result, first(method ORDER BY source_file, source_line) AS method,
+		first(note ORDER BY source_file, source_line) AS note, count(*) AS n, coalesce(min(score), 0) AS score,
 		first(coalesce(source_file, '') || ':' || coalesce(CAST(source_line AS VARCHAR), '') ORDER BY source_file, source_line) AS example
-	FROM (SELECT *, CASE WHEN ord >= 4 THEN '' ELSE prov END AS gprov FROM items) GROUP BY ord, kind, name, gprov, result, method, note
+	FROM (SELECT *, CASE WHEN ord >= 4 THEN '' ELSE prov END AS gprov, CASE WHEN bynote THEN note ELSE '' END AS gnote FROM items)
+	GROUP BY ord, kind, name, gprov, result, gnote, CASE WHEN ord < 4 THEN method END
 ), ranked AS (
 	SELECT *, row_number() OVER (PARTITION BY ord ORDER BY n DESC, name, prov, result, note) AS rk FROM grouped
 )
@@ -87,10 +129,13 @@ SELECT kind, name, prov, n, result, method, score, note, example FROM ranked
 WHERE $1 = 0 OR rk <= $1
 ORDER BY ord, rk`
 
-// Review lists the place names a researcher should look at, to add aliases
-// for: names rejected as unknown, names kept in a province only, names
-// placed by a close spelling, and names whose district is not the one the
-// point is in, and placeholder points. top limits the rows of each kind; 0 is all.
+// Review lists what a researcher should look at: names rejected as
+// unknown, names kept in a province only and names placed by a close
+// spelling, which aliases fix; points and names in two districts (by pair,
+// the point kept or the name taken over it), points outside the province
+// the row states, points far from the town they name, placeholder points;
+// and rows placed near a GeoNames town or from narrative text. top limits
+// the rows of each kind; 0 is all.
 func (s *Store) Review(ctx context.Context, top int) ([]ReviewRow, error) {
 	rows, err := s.db.QueryContext(ctx, reviewSQL, top)
 	if err != nil {

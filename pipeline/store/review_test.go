@@ -42,6 +42,14 @@ func reviewStore(t *testing.T) *Store {
 		{"context_events", "Alpha", "South", "PK002", "Beta", "South", "point", 1, pointNote, 10},
 		{"incidents", "Alpha", "North", "PK001", "Alpha", "North", "exact", 1, placeholderNote + "; placed by its name", 11},
 		{"incidents", "Beta", "FATA", "PK002", "Beta", "South", "exact", 1, placeholderNote + "; placed by its name", 12},
+		{"incidents", "Beta", "", "PK002", "Beta", "South", "exact", 1, coarseNote + "; placed by its name", 13},
+		{"incidents", "Beta", "South", "PK002", "Beta", "South", "exact", 1, overNote, 30},
+		{"context_events", "beta", "South", "PK002", "Beta", "South", "alias", 1, overNote2, 31},
+		{"incidents", "Beta", "South", "PK002", "Beta", "South", "exact", 1, outsideNote, 32},
+		{"incidents", "Alpha", "", "PK002", "Beta", "South", "point", 1, farNote, 33},
+		{"incidents", "Near Wana", "", "PK001", "Alpha", "North", "place", 1, nearNote, 34},
+		{"context_events", "", "", "PK001", "Alpha", "North", "text", 1, `found in the text: "Alpha"`, 35},
+		{"context_events", "", "", "", "", "North", "province", 0, `found in the text: "North": kept in the province`, 36},
 	}
 	for _, x := range rows {
 		var code, name any
@@ -87,6 +95,16 @@ func reviewStore(t *testing.T) *Store {
 	return st
 }
 
+// Notes of each kind that pipeline/locate and the placeholder pass write.
+const (
+	coarseNote  = "the point (30.25, 70.25), given to two decimals, is shared by 2 rows of this file naming 2 different places: approximate"
+	overNote    = `the point is in Alpha, 33 km outside Beta that the name "Beta" gives: placed by its name, not its point`
+	overNote2   = `the point is in Alpha but the name "beta" and the place "Village" are in Beta: placed by its name, not its point`
+	outsideNote = `the point (30.5000, 70.5000) is in Alpha, North, outside the province the row gives (South); placed by its name "Beta"`
+	farNote     = "the point is in Beta but the place Wana (GeoNames) is 59 km away in Alpha: the point is kept"
+	nearNote    = "near Wana, a GeoNames place at 70.5000 E 30.5000 N"
+)
+
 const placeholderNote = "the point (30.2000, 70.2000) is given to 2 rows of this file whose names lie in 2 districts (Alpha, Beta): " +
 	"a placeholder, not where the event was"
 
@@ -101,9 +119,17 @@ func TestReview(t *testing.T) {
 			Note: `the name "Bet Alpha" is not one district: kept in the province`, Example: "in.csv:7"},
 		{Kind: ReviewFuzzy, Name: "Alfa", Province: "North", Count: 3, Result: "Alpha", Method: "fuzzy", Score: 0.95, Example: "ctx.csv:5"},
 		{Kind: ReviewFuzzy, Name: "Betta", Count: 1, Result: "Beta", Method: "fuzzy", Score: 0.93, Example: "in.csv:6"},
-		{Kind: ReviewPoint, Name: "Alpha", Province: "North, South", Count: 3, Result: "Beta", Method: "point", Score: 1, Note: pointNote, Example: "ctx.csv:9"},
+		{Kind: ReviewPointKept, Name: "point in Beta, name Alpha", Province: "North, South", Count: 3, Result: "Beta", Method: "point", Score: 1, Note: pointNote, Example: "ctx.csv:9"},
+		{Kind: ReviewNameOver, Name: "point in Alpha, name Beta", Province: "South", Count: 2, Result: "Beta", Method: "alias", Score: 1, Note: overNote2, Example: "ctx.csv:31"},
+		{Kind: ReviewOutside, Name: "point in Alpha, North", Province: "South", Count: 1, Result: "Beta", Method: "exact", Score: 1, Note: outsideNote, Example: "in.csv:32"},
+		{Kind: ReviewPlaceFar, Name: "point in Beta, Wana in Alpha", Count: 1, Result: "Beta", Method: "point", Score: 1, Note: farNote, Example: "in.csv:33"},
 		{Kind: ReviewPlaceholder, Name: "(30.2000, 70.2000)", Province: "FATA, North", Count: 2, Result: "by name",
 			Note: "the point (30.2000, 70.2000) is given to 2 rows of this file whose names lie in 2 districts (Alpha, Beta)", Example: "in.csv:11"},
+		{Kind: ReviewPlaceholder, Name: "(30.25, 70.25)", Count: 1, Result: "by name",
+			Note: "the point (30.25, 70.25), given to two decimals, is shared by 2 rows of this file naming 2 different places", Example: "in.csv:13"},
+		{Kind: ReviewNearPlace, Name: "Near Wana", Count: 1, Result: "Alpha", Method: "place", Score: 1, Note: nearNote, Example: "in.csv:34"},
+		{Kind: ReviewText, Name: "(narrative text)", Count: 1, Result: "Alpha", Method: "text", Score: 1, Note: `found in the text: "Alpha"`, Example: "ctx.csv:35"},
+		{Kind: ReviewText, Name: "(narrative text)", Count: 1, Result: "North", Method: "province", Note: `found in the text: "North": kept in the province`, Example: "ctx.csv:36"},
 	}
 	tests := []struct {
 		name string
@@ -111,7 +137,7 @@ func TestReview(t *testing.T) {
 		want []ReviewRow
 	}{
 		{"all", 0, all},
-		{"top 1", 1, []ReviewRow{all[0], all[3], all[4], all[6], all[7]}},
+		{"top 1", 1, []ReviewRow{all[0], all[3], all[4], all[6], all[7], all[8], all[9], all[10], all[12], all[13]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
