@@ -216,3 +216,65 @@ func isShouting(raw []string) bool {
 	}
 	return letters > 0 && upper*10 >= letters*9
 }
+
+// Scan finds the towns and villages that a sentence names, with the guards
+// of [Gazetteer.Scan] (no common nouns or acronyms alone, no road names,
+// names after "near", "from" or "to" only when nothing else is named), and
+// returns the place when all it found lie in one district: the most
+// populous of them. Within province when it is a known province.
+func (ps *Places) Scan(text, province string) PlaceMatch {
+	if ps == nil {
+		return PlaceMatch{}
+	}
+	prov := ps.province(province)
+	ws, raw := splitWords(text, true)
+	shouting := isShouting(raw)
+	taken := make([]bool, len(ws))
+	var in, near []PlaceMatch
+	for n := min(3, len(ws)); n >= 1; n-- {
+	next:
+		for i := 0; i+n <= len(ws); i++ {
+			for j := i; j < i+n; j++ {
+				if taken[j] {
+					continue next
+				}
+			}
+			if dropWords[ws[i]] || nearWords[ws[i]] {
+				continue
+			}
+			supported := i+n < len(ws) && unitWords[ws[i+n]]
+			if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 4 || !shouting && isAcronym(raw[i])) {
+				continue
+			}
+			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
+				continue
+			}
+			m := ps.lookupKey(nameKey(strings.Join(ws[i:i+n], " ")), prov)
+			if !m.OK() {
+				continue
+			}
+			m.Text = strings.Join(raw[i:i+n], " ")
+			for j := i; j < i+n; j++ {
+				taken[j] = true
+			}
+			if i > 0 && nearWords[ws[i-1]] {
+				near = append(near, m)
+			} else {
+				in = append(in, m)
+			}
+		}
+	}
+	if len(in) == 0 {
+		in = near
+	}
+	var best PlaceMatch
+	for _, m := range in {
+		if best.OK() && m.Place.District != best.Place.District {
+			return PlaceMatch{} // places in two districts
+		}
+		if !best.OK() || m.Place.Population > best.Place.Population {
+			best = m
+		}
+	}
+	return best
+}

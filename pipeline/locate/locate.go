@@ -268,6 +268,20 @@ func (l *Locator) byText(q *schemas.PlaceQuery, m geo.Match, outside string) (sc
 		words[i] = quote([]byte(w))
 	}
 	note := outside + "found in the text: " + strings.Join(words, ", ")
+	if d < 0 && l.places != nil {
+		// A town or village of the place layer, in the province the text
+		// or the row gives.
+		in := prov
+		if in == "" {
+			in = string(q.Province)
+		}
+		if pm := l.places.Scan(string(q.Text), in); pm.OK() && (len(m.Candidates) < 2 || m.Candidates[1].Score != 1 ||
+			slices.ContainsFunc(m.Candidates, func(c geo.Candidate) bool { return c.District == pm.Place.District })) {
+			p := pm.Place
+			return schemas.Placement{District: p.District, Precision: schemas.PrecisionNear, Method: schemas.MethodPlace, Score: 1, OK: true,
+				Note: outside + fmt.Sprintf("found in the text: %s, a GeoNames place at %.4f E %.4f N", quote([]byte(pm.Text)), p.Lon, p.Lat)}, true
+		}
+	}
 	switch {
 	case d >= 0:
 		return schemas.Placement{District: d, Precision: schemas.PrecisionDistrict, Method: schemas.MethodText, Score: 1, OK: true, Note: note}, true
