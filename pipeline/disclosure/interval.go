@@ -519,14 +519,15 @@ func vertex(A *mat.Dense, y []float64) []int {
 			}
 			return 0
 		})
-		var reduced [][]float64    // echelon rows, reduced[j][pivot[j]] = 1
-		var pivot []int            // pivot row of each
-		var expr []map[int]float64 // reduced[j] as a combination of columns
+		var reduced [][]float64 // echelon rows, reduced[j][pivot[j]] = 1
+		var pivot []int         // pivot row of each
+		var expr [][]float64    // reduced[j] as a combination of columns
 		var basis []int
 		// reduce returns column k reduced by the basis and its expression.
-		reduce := func(k int) ([]float64, map[int]float64) {
+		reduce := func(k int) ([]float64, []float64) {
 			v := col(k)
-			e := map[int]float64{k: 1}
+			e := make([]float64, n)
+			e[k] = 1
 			for j, rj := range reduced {
 				f := v[pivot[j]]
 				if f == 0 {
@@ -536,12 +537,14 @@ func vertex(A *mat.Dense, y []float64) []int {
 					v[q] -= f * rj[q]
 				}
 				for c, a := range expr[j] {
-					e[c] -= f * a
+					if a != 0 {
+						e[c] -= f * a
+					}
 				}
 			}
 			return v, e
 		}
-		add := func(k int, v []float64, e map[int]float64) bool {
+		add := func(k int, v, e []float64) bool {
 			p, best := -1, 1e-7
 			for q, x := range v {
 				if math.Abs(x) > best {
@@ -582,9 +585,8 @@ func vertex(A *mat.Dense, y []float64) []int {
 				}
 			}
 			for c, d := range e {
-				y[c] -= t * d
-				if y[c] < 0 {
-					y[c] = 0
+				if d != 0 {
+					y[c] = max(y[c]-t*d, 0)
 				}
 			}
 			y[hit] = 0
