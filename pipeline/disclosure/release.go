@@ -314,8 +314,11 @@ func (r *Release) complement(of [][]int, i int, b Bound, p int64) int {
 	best, gain := cands[0], int64(0)
 	for _, c := range cands {
 		r.setWithheld(c, true)
-		nb, _ := r.localBound(of, i, p, false)
+		nb, ok := r.localBound(of, i, p, false)
 		r.setWithheld(c, false)
+		if ok {
+			return c // protects i by itself: none can do better
+		}
 		g := widen(b, nb)
 		if g > gain {
 			best, gain = c, g
