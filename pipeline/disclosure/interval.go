@@ -72,6 +72,92 @@ func (r *Release) Bound(i int) Bound {
 	return r.solve(vars, rels, []int{i})[0]
 }
 
+// localLimits are the sizes (relations) of the neighbourhoods localBound
+// solves short of a whole component: gonum's simplex is dense, and its time
+// grows with about the fourth power of the relations.
+var localLimits = []int{10, 40, 100}
+
+// neighbourhood returns withheld figures near figure i, reached from it
+// through relations and withheld figures breadth first until more than
+// limit of the relations that hold them link two withheld figures found in
+// other relations too (the rows of the linear program; the months of a
+// withheld cell, say, fall out of it, see solve), those relations, and
+// whether that is i's whole component (see component).
+func (r *Release) neighbourhood(of [][]int, i, limit int) (vars, rels []int, whole bool) {
+	seenF := map[int]bool{i: true}
+	seenR := map[int]bool{}
+	queue := []int{i}
+	whole = true
+	size := 0 // relations linking two withheld figures that are in others
+	for len(queue) > 0 {
+		f := queue[0]
+		if size > limit {
+			whole = false
+			break
+		}
+		queue = queue[1:]
+		vars = append(vars, f)
+		for _, k := range of[f] {
+			if seenR[k] {
+				continue
+			}
+			seenR[k] = true
+			rels = append(rels, k)
+			rel := r.rels[k]
+			linked := 0
+			for _, g := range append([]int{rel.Total}, rel.Parts...) {
+				if !r.figs[g].Suppressed {
+					continue
+				}
+				if len(of[g]) > 1 {
+					linked++
+				}
+				if !seenF[g] {
+					seenF[g] = true
+					queue = append(queue, g)
+				}
+			}
+			if linked > 1 {
+				size++
+			}
+		}
+	}
+	slices.Sort(vars)
+	slices.Sort(rels)
+	return vars, rels, whole
+}
+
+// localBound returns a range for withheld figure i that the attacker can
+// prove at least, and whether it meets interval protection at level p.
+// It solves the linear program of the withheld figures near i (see
+// neighbourhood), the others taken as known (at their values), and widens
+// the neighbourhood until the range is protected, the neighbourhood is i's
+// whole component (the range is then Bound's), or it passes the last of
+// localLimits (or, with exact, never short of the whole component).
+// Knowing more only narrows a range, so a range found protected is
+// protected against an attacker who knows only what is published; one
+// found unprotected short of the whole component may still be protected
+// (Protect then withholds more than needed, which is safe).
+func (r *Release) localBound(of [][]int, i int, p int64, exact bool) (Bound, bool) {
+	floor := r.structuralFloor(of, i)
+	limits := localLimits
+	if exact {
+		limits = append(slices.Clone(limits), math.MaxInt)
+	}
+	var b Bound
+	for _, limit := range limits {
+		vars, rels, whole := r.neighbourhood(of, i, limit)
+		b = r.solve(vars, rels, []int{i})[0]
+		if b.Protected(p, floor) {
+			return b, true
+		}
+		if whole {
+			return b, false
+		}
+	}
+	return b, false
+}
+
 // relsOf lists, per figure, the relations it is in.
 func (r *Release) relsOf() [][]int {
 	out := make([][]int, len(r.figs))
@@ -143,8 +229,8 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 		rw := row{coef: map[int]float64{}}
 		add := func(f int, a float64) {
 			fig := r.figs[f]
-			if fig.Suppressed {
-				rw.coef[col[f]] += a
+			if c, ok := col[f]; ok && fig.Suppressed {
+				rw.coef[c] += a
 				rw.rhs -= a * float64(fig.Floor)
 			} else {
 				rw.rhs -= a * float64(fig.Value)
@@ -273,6 +359,25 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 			b = rhs
 		}
 	}
+	// A vertex to start the simplex from, found from the true values (a
+	// feasible point), which spares gonum's phase one.
+	var basis []int
+	if A != nil {
+		m, _ := A.Dims()
+		if m < n {
+			y := make([]float64, n)
+			for g, members := range groups {
+				if lpCol[g] < 0 {
+					continue
+				}
+				for _, c := range members {
+					f := r.figs[vars[c]]
+					y[lpCol[g]] += float64(f.Value - f.Floor)
+				}
+			}
+			basis = vertex(A, y)
+		}
+	}
 	// extreme returns min (sign +1) or max (sign −1) of const + Σ coef·y.
 	extreme := func(coef map[int]float64, sign float64) float64 {
 		c := make([]float64, n)
@@ -290,7 +395,7 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 		if !any || A == nil {
 			return 0
 		}
-		opt, _, err := lp.Simplex(c, A, b, 1e-10, nil)
+		opt, err := simplex(c, A, b, basis)
 		switch {
 		case errors.Is(err, lp.ErrUnbounded):
 			return math.Inf(-int(sign))
@@ -324,6 +429,7 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 			konst = e.a * e.rhs
 		}
 		key := objective(coef)
+		key = fmt.Sprint(vars) + key
 		ext, ok := r.cache[key]
 		if !ok {
 			ext = [2]float64{extreme(coef, 1), extreme(coef, -1)}
@@ -360,6 +466,154 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 		out = append(out, bd)
 	}
 	return out
+}
+
+// simplex minimises c·y subject to A·y = b, y ≥ 0 with gonum's simplex,
+// from the vertex basis when it is one (gonum panics on a basis that is
+// not feasible, which rounding can make of a degenerate one), else from
+// scratch.
+func simplex(c []float64, A *mat.Dense, b []float64, basis []int) (opt float64, err error) {
+	if basis != nil {
+		func() {
+			defer func() {
+				if recover() != nil {
+					basis = nil
+				}
+			}()
+			opt, _, err = lp.Simplex(c, A, b, 1e-10, basis)
+		}()
+		if basis != nil {
+			return opt, err
+		}
+	}
+	opt, _, err = lp.Simplex(c, A, b, 1e-10, nil)
+	return opt, err
+}
+
+// vertex returns the columns of a basis of A (of full row rank) whose basic
+// solution is feasible, found from y, a feasible point (A·y = b, y ≥ 0), by
+// moving along null directions of its support until the support is
+// linearly independent, then completing it with other columns; nil when
+// rounding defeats it.
+func vertex(A *mat.Dense, y []float64) []int {
+	const eps = 1e-9
+	m, n := A.Dims()
+	y = slices.Clone(y)
+	col := func(k int) []float64 { return mat.Col(nil, k, A) }
+	for restart := 0; restart <= n; restart++ {
+		// Columns of the support, largest value first.
+		var support []int
+		for k, v := range y {
+			if v > eps {
+				support = append(support, k)
+			} else {
+				y[k] = 0
+			}
+		}
+		slices.SortStableFunc(support, func(a, b int) int {
+			switch {
+			case y[a] > y[b]:
+				return -1
+			case y[a] < y[b]:
+				return 1
+			}
+			return 0
+		})
+		var reduced [][]float64 // echelon rows, reduced[j][pivot[j]] = 1
+		var pivot []int         // pivot row of each
+		var expr [][]float64    // reduced[j] as a combination of columns
+		var basis []int
+		// reduce returns column k reduced by the basis and its expression.
+		reduce := func(k int) ([]float64, []float64) {
+			v := col(k)
+			e := make([]float64, n)
+			e[k] = 1
+			for j, rj := range reduced {
+				f := v[pivot[j]]
+				if f == 0 {
+					continue
+				}
+				for q := range v {
+					v[q] -= f * rj[q]
+				}
+				for c, a := range expr[j] {
+					if a != 0 {
+						e[c] -= f * a
+					}
+				}
+			}
+			return v, e
+		}
+		add := func(k int, v, e []float64) bool {
+			p, best := -1, 1e-7
+			for q, x := range v {
+				if math.Abs(x) > best {
+					p, best = q, math.Abs(x)
+				}
+			}
+			if p < 0 {
+				return false
+			}
+			inv := 1 / v[p]
+			for q := range v {
+				v[q] *= inv
+			}
+			for c := range e {
+				e[c] *= inv
+			}
+			reduced = append(reduced, v)
+			pivot = append(pivot, p)
+			expr = append(expr, e)
+			basis = append(basis, k)
+			return true
+		}
+		again := false
+		for _, k := range support {
+			if y[k] == 0 {
+				continue
+			}
+			v, e := reduce(k)
+			if add(k, v, e) {
+				continue
+			}
+			// e is a null direction: Σ e_c·A_c = 0. Move y along it
+			// until a value reaches 0, in the direction that lowers k.
+			t, hit := y[k], k
+			for c, d := range e {
+				if c != k && d > eps && y[c]/d < t {
+					t, hit = y[c]/d, c
+				}
+			}
+			for c, d := range e {
+				if d != 0 {
+					y[c] = max(y[c]-t*d, 0)
+				}
+			}
+			y[hit] = 0
+			if hit != k {
+				again = true
+				break
+			}
+		}
+		if again {
+			continue
+		}
+		if len(basis) > m {
+			return nil
+		}
+		for k := 0; k < n && len(basis) < m; k++ {
+			if y[k] != 0 {
+				continue
+			}
+			v, e := reduce(k)
+			add(k, v, e)
+		}
+		if len(basis) != m {
+			return nil
+		}
+		return basis
+	}
+	return nil
 }
 
 // independentRows keeps a largest set of linearly independent rows (gonum's

@@ -149,4 +149,4 @@ func BenchmarkAudit(b *testing.B) {
 	}
 }
 
-var benchDistricts = 40
+var benchDistricts = 160

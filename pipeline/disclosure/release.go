@@ -217,13 +217,15 @@ func (r *Release) Protect(p int64) (added, unprotected []int) {
 			continue
 		}
 		for {
-			b := r.Bound(i)
-			if b.Protected(p, r.structuralFloor(of, i)) {
+			b, ok := r.localBound(of, i, p, false)
+			if ok {
 				break
 			}
 			c := r.complement(of, i, b, p)
 			if c < 0 {
-				unprotected = append(unprotected, i)
+				if _, ok := r.localBound(of, i, p, true); !ok {
+					unprotected = append(unprotected, i)
+				}
 				break
 			}
 			added = append(added, r.withhold(of, c, p)...)
@@ -312,8 +314,11 @@ func (r *Release) complement(of [][]int, i int, b Bound, p int64) int {
 	best, gain := cands[0], int64(0)
 	for _, c := range cands {
 		r.setWithheld(c, true)
-		nb := r.Bound(i)
+		nb, ok := r.localBound(of, i, p, false)
 		r.setWithheld(c, false)
+		if ok {
+			return c // protects i by itself: none can do better
+		}
 		g := widen(b, nb)
 		if g > gain {
 			best, gain = c, g
