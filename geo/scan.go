@@ -18,7 +18,14 @@ type Mention struct {
 	// Several is set for a name of several districts of one province
 	// ("Karachi"): it gives the province only.
 	Several bool
+	// District is set for a name the sentence calls a district or an
+	// agency ("in Khyber Agency", "Kasur district"): the unit that holds
+	// the others it names.
+	Unit bool
 }
+
+// districtWords after a name say it is a district.
+var districtWords = wordSet("district", "distt", "dist", "agency")
 
 // unitWords after a name say what kind of unit it is: they support a name
 // that is also an ordinary word ("Tank district", "SWAT agency").
@@ -57,7 +64,8 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 				continue // "town Dera Bugti": the shorter name is tried next
 			}
 			phrase := strings.Join(ws[i:i+n], " ")
-			m := Mention{District: -1, Words: strings.Join(raw[i:i+n], " "), Near: i > 0 && nearWords[ws[i-1]]}
+			m := Mention{District: -1, Words: strings.Join(raw[i:i+n], " "), Near: i > 0 && nearWords[ws[i-1]],
+				Unit: districtWords[ws[i+n-1]] || i+n < len(ws) && districtWords[ws[i+n]]}
 			// Province names and their acronyms (FATA, KPK, AJK), but not
 			// a lone ordinary word ("capital").
 			if p, ok := NormalizeProvince(phrase); ok && (n > 1 || !commonWords[ws[i]] && len(ws[i]) > 2) {
@@ -135,6 +143,20 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	ds, several, words := pick(false)
 	if len(ds) == 0 && len(several) == 0 {
 		ds, several, words = pick(true)
+	}
+	// "Bara tehsil in Khyber Agency": when the names give several
+	// districts and the sentence calls one of them a district or an
+	// agency, that one holds the others.
+	if len(ds) > 1 {
+		var units []int
+		for _, m := range ms {
+			if m.Unit && !m.Near && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
+				units = append(units, m.District)
+			}
+		}
+		if len(units) == 1 {
+			ds = units
+		}
 	}
 	// Every place named must lie in one province, or the sentence names
 	// two places ("raids in Lahore and Karachi").

@@ -22,6 +22,10 @@ func TestScanNarrative(t *testing.T) {
 		{"nine militants were killed in Akkakhel area of Bara tehsil in Khyber Agency of FATA", "",
 			"Khyber", "Khyber Pakhtunkhwa", "Bara tehsil|Khyber Agency|FATA"},
 		{"a blast near the SUI Head Office in Karachi", "", "", "Sindh", "Karachi"},
+		// The sentence's own hierarchy: the unit it calls a district holds
+		// the town, whatever district the town's name alone would give.
+		{"blast at Mingora bazaar in Buner district", "", "Buner", "Khyber Pakhtunkhwa", "Buner district|Mingora"},
+		{"blast at Mingora bazaar, Swat", "", "Swat", "Khyber Pakhtunkhwa", "Mingora|Swat"},
 		{"Sui gas pipeline blown up near Sui town, Dera Bugti", "", "Dera Bugti", "Balochistan", "Dera Bugti|Sui"},
 		{"a check post on Kohat road was attacked, Peshawar", "", "Peshawar", "Khyber Pakhtunkhwa", "Peshawar"},
 		{"bus bound for Quetta attacked in Mastung", "", "Mastung", "Balochistan", "Mastung"},
