@@ -1,0 +1,342 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/pipeline/disclosure"
+	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// provinceGrid is an n x n grid of 1-degree districts G1..G(n*n), row by
+// row from the north-west, each row of districts a province P1..Pn.
+func provinceGrid(n int) string {
+	var fs []string
+	for i := 0; i < n*n; i++ {
+		x, y := 70+i%n, 33-i/n
+		fs = append(fs, fmt.Sprintf(`{"type":"Feature","properties":{"ADM2_PCODE":"G%d","ADM2_EN":"Grid %d","ADM1_EN":"P%d"},
+ "geometry":{"type":"Polygon","coordinates":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}}`, i+1, i+1, i/n+1, x, y-1, x+1, y-1, x+1, y, x, y, x, y-1))
+	}
+	return `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",\n") + "]}"
+}
+
+// sparseDB is a random sparse database on provinceGrid(n): per district and
+// category the counts of months 2024-01..2024-0nm that cell draws (one
+// incident each, on the 10th, in the district's centre). It returns the
+// database, the map and the counts [district][category][month].
+func sparseDB(t *testing.T, dir string, seed int64, n, nm int, cell func(rng *rand.Rand) int) (db, mapPath string, truth [][][]int64) {
+	t.Helper()
+	rng := rand.New(rand.NewSource(seed))
+	mapPath = writeTestFile(t, dir, "grid.geojson", provinceGrid(n))
+	cats := schemas.Categories()
+	var rows, pop []string
+	id := 0
+	truth = make([][][]int64, n*n)
+	for g := range truth {
+		truth[g] = make([][]int64, len(cats))
+		lon, lat := 70.5+float64(g%n), 32.5-float64(g/n)
+		for j, cat := range cats {
+			truth[g][j] = make([]int64, nm)
+			for range cell(rng) {
+				m := rng.Intn(nm)
+				truth[g][j][m]++
+				id++
+				rows = append(rows, fmt.Sprintf("E%d,%s,x,2024-%02d-10,%.1f,%.1f,,SRC,1,,", id, cat, m+1, lat, lon))
+			}
+		}
+		pop = append(pop, fmt.Sprintf("G%d,2023,%d", g+1, 100000+37000*g))
+	}
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n")
+	popPath := writeTestFile(t, dir, "pop.csv", "district,year,population\n"+strings.Join(pop, "\n")+"\n")
+	db = filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	return db, mapPath, truth
+}
+
+// published is what an export's files print of each district and category
+// ("all" for the four together) and month: the count, or nil when
+// withheld, with the other columns of districts.csv.
+type published struct {
+	cells  map[string]map[string]*int64            // district -> category -> count
+	cols   map[string]map[string]map[string]string // district -> category -> column suffix -> text
+	months map[string]map[string]map[string]*int64 // district -> category -> "2024-01" -> count
+}
+
+// readPublished reads districts.csv, districts.geojson, the report's top
+// districts and district_month.parquet of the export in out, and checks
+// that the files agree with each other.
+func readPublished(t *testing.T, db, out string) published {
+	t.Helper()
+	p := published{cells: map[string]map[string]*int64{}, cols: map[string]map[string]map[string]string{},
+		months: map[string]map[string]map[string]*int64{}}
+	cats := append(schemas.Categories(), "all")
+	// districts.csv
+	f, err := os.Open(filepath.Join(out, "districts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		code := rec[0]
+		p.cells[code], p.cols[code] = map[string]*int64{}, map[string]map[string]string{}
+		for k, h := range recs[0] {
+			for _, c := range cats {
+				suffix, ok := strings.CutPrefix(h, c+"_")
+				if !ok {
+					continue
+				}
+				if p.cols[code][c] == nil {
+					p.cols[code][c] = map[string]string{}
+				}
+				p.cols[code][c][suffix] = rec[k]
+				if suffix == "incidents" && rec[k] != "" {
+					v, err := strconv.ParseInt(rec[k], 10, 64)
+					if err != nil {
+						t.Fatalf("districts.csv %s %s: %v", code, h, err)
+					}
+					p.cells[code][c] = &v
+				}
+			}
+		}
+	}
+	// districts.geojson prints the same counts.
+	b, err := os.ReadFile(filepath.Join(out, "districts.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	for _, ft := range fc.Features {
+		var code string
+		json.Unmarshal(ft.Properties["district_code"], &code)
+		for _, c := range cats {
+			var fig struct {
+				Incidents *int64 `json:"incidents"`
+			}
+			if err := json.Unmarshal(ft.Properties[c], &fig); err != nil {
+				t.Fatalf("districts.geojson %s %s: %v", code, c, err)
+			}
+			if got, want := fmt.Sprint(deref(fig.Incidents)), fmt.Sprint(deref(p.cells[code][c])); got != want {
+				t.Errorf("districts.geojson %s %s = %s, districts.csv %s", code, c, got, want)
+			}
+		}
+	}
+	// The report's top districts print published counts only.
+	html, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]string{"Drug trafficking": "drug_trafficking", "Terror financing": "terror_financing",
+		"Human trafficking and migrant smuggling": "human_trafficking", "Cybercrime": "cybercrime", "Organized crime, four categories": "all"}
+	sec := regexp.MustCompile(`(?s)<section><h3>([^<]+)</h3><table>(.*?)</table>`)
+	row := regexp.MustCompile(`<tr><td>Grid (\d+)</td><td class="l">[^<]*</td><td>(\d+)</td>`)
+	for _, s := range sec.FindAllStringSubmatch(string(html), -1) {
+		c, ok := byTitle[s[1]]
+		if !ok {
+			t.Fatalf("report: top districts of %q", s[1])
+		}
+		for _, r := range row.FindAllStringSubmatch(s[2], -1) {
+			if got, want := r[2], fmt.Sprint(deref(p.cells["G"+r[1]][c])); got != want {
+				t.Errorf("report: top G%s %s = %s, districts.csv %s", r[1], c, got, want)
+			}
+		}
+	}
+	// district_month.parquet
+	st, err := store.OpenExport(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q := fmt.Sprintf(`SELECT district_code, category, strftime(month, '%%Y-%%m'), incidents, suppressed FROM read_parquet('%s')`,
+		filepath.Join(out, "district_month.parquet"))
+	res, _, err := st.Query(context.Background(), q, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Rows {
+		code, c, m := r[0].Text, r[1].Text, r[2].Text
+		if p.months[code] == nil {
+			p.months[code] = map[string]map[string]*int64{}
+		}
+		if p.months[code][c] == nil {
+			p.months[code][c] = map[string]*int64{}
+		}
+		if got, want := r[3].Null, r[4].Text == "true"; got != want {
+			t.Errorf("parquet %s %s %s: incidents null %v, suppressed %s", code, c, m, got, r[4].Text)
+		}
+		if r[3].Null {
+			p.months[code][c][m] = nil
+			continue
+		}
+		v, err := strconv.ParseInt(r[3].Text, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.months[code][c][m] = &v
+	}
+	return p
+}
+
+func deref(p *int64) any {
+	if p == nil {
+		return "withheld"
+	}
+	return *p
+}
+
+// attack builds the linear program of an attacker who reads the published
+// files p: a figure per district and category, district total and month,
+// withheld where the files leave it blank, with the sums the files imply
+// (a district's categories sum to its total, a cell's months to the cell).
+// Values are the true ones (truth), so that the audit can say how far each
+// range reaches; published values are checked against them. Withheld
+// figures are at least 1 where the files publish zeros: cells, totals, and
+// the months of a published cell; the months of a withheld cell are all
+// withheld, zeros too, so they are at least 0.
+func attack(t *testing.T, p published, truth [][][]int64, minCell int64) (*disclosure.Release, map[int]int64) {
+	t.Helper()
+	r := disclosure.NewRelease()
+	cats := schemas.Categories()
+	add := func(key string, v int64, pub *int64, floor int64) int {
+		if pub != nil && *pub != v {
+			t.Errorf("%s published %d, true value %d", key, *pub, v)
+		}
+		return r.Add(key, v, pub == nil, v > 0 && v < minCell, floor, true)
+	}
+	for g := range truth {
+		code := fmt.Sprintf("G%d", g+1)
+		var tot int64
+		var parts []int
+		for j, c := range cats {
+			var v int64
+			var months []int
+			for m, x := range truth[g][j] {
+				v += x
+				mk := fmt.Sprintf("2024-%02d", m+1)
+				pub, ok := p.months[code][c][mk]
+				if !ok {
+					t.Fatalf("parquet has no row %s %s %s", code, c, mk)
+				}
+				floor := int64(1)
+				if p.cells[code][c] == nil {
+					floor = 0
+				}
+				months = append(months, add("m:"+mk+":"+code+":"+c, x, pub, floor))
+			}
+			tot += v
+			cell := add("c:"+code+":"+c, v, p.cells[code][c], 1)
+			parts = append(parts, cell)
+			r.Relate(code+":"+c+" by month", cell, months)
+		}
+		r.Relate(code, add("c:"+code+":all", tot, p.cells[code]["all"], 1), parts)
+	}
+	// The least value of each withheld figure that needs no linear
+	// program: its floor, or as a total the published parts plus the
+	// floors of the withheld ones.
+	figs := r.Figures()
+	floor := map[int]int64{}
+	for i, f := range figs {
+		floor[i] = f.Floor
+	}
+	for _, rel := range r.Relations() {
+		var s int64
+		for _, q := range rel.Parts {
+			if figs[q].Suppressed {
+				s += figs[q].Floor
+			} else {
+				s += figs[q].Value
+			}
+		}
+		floor[rel.Total] = max(floor[rel.Total], s)
+	}
+	return r, floor
+}
+
+// TestExportAuditRandom exports random sparse databases (seeded) and audits
+// what the files print, not the export's own tables: every withheld small
+// count's range, as an attacker can prove it from districts.csv,
+// districts.geojson, the report and district_month.parquet by linear
+// programming, reaches the protection level (min-cell) on both sides.
+func TestExportAuditRandom(t *testing.T) {
+	const minCell = 10
+	for _, seed := range []int64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			dir := isolate(t)
+			// Per district and category: often nothing, often 1 to 9,
+			// else 10 to 59, spread over the months at random.
+			db, mapPath, truth := sparseDB(t, dir, seed, 4, 3, func(rng *rand.Rand) int {
+				switch x := rng.Float64(); {
+				case x < 0.3:
+					return 0
+				case x < 0.6:
+					return 1 + rng.Intn(9)
+				default:
+					return 10 + rng.Intn(50)
+				}
+			})
+			out := filepath.Join(dir, "out")
+			if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+				t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+			}
+			p := readPublished(t, db, out)
+			r, floor := attack(t, p, truth, minCell)
+			figs := r.Figures()
+			primary := 0
+			for _, f := range figs {
+				if f.Primary {
+					primary++
+					if !f.Suppressed {
+						t.Errorf("%s = %d is published", f.Key, f.Value)
+					}
+				}
+			}
+			if primary < 10 {
+				t.Fatalf("only %d small counts: the test needs a sparser table", primary)
+			}
+			// A withheld count takes its rates, hot spot class and cluster
+			// with it (rate x population is the count).
+			for code, byCat := range p.cols {
+				for c, col := range byCat {
+					if p.cells[code][c] != nil {
+						continue
+					}
+					for _, k := range []string{"rate_per_100k", "eb_rate_per_100k", "hot_spot", "cluster"} {
+						if col[k] != "" {
+							t.Errorf("districts.csv %s %s_%s = %q for a withheld count", code, c, k, col[k])
+						}
+					}
+				}
+			}
+			for _, b := range r.Audit() {
+				if b.Primary && !b.Protected(minCell, floor[b.Figure]) {
+					t.Errorf("%v: narrower than %d on a side (the least it can be without an audit is %d)", b, minCell, floor[b.Figure])
+				}
+			}
+		})
+	}
+}
