@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,27 +34,42 @@ func provinceGrid(n int) string {
 }
 
 // sparseDB is a random sparse database on provinceGrid(n): per district and
-// category the counts of months 2024-01..2024-0nm that cell draws (one
-// incident each, on the 10th, in the district's centre). It returns the
-// database, the map and the counts [district][category][month].
+// category the incidents cell draws, spread at random over the months
+// 2024-01..2024-0nm. It returns the database, the map and the counts
+// [district][category][month].
 func sparseDB(t *testing.T, dir string, seed int64, n, nm int, cell func(rng *rand.Rand) int) (db, mapPath string, truth [][][]int64) {
 	t.Helper()
 	rng := rand.New(rand.NewSource(seed))
-	mapPath = writeTestFile(t, dir, "grid.geojson", provinceGrid(n))
-	cats := schemas.Categories()
-	var rows, pop []string
-	id := 0
 	truth = make([][][]int64, n*n)
 	for g := range truth {
-		truth[g] = make([][]int64, len(cats))
-		lon, lat := 70.5+float64(g%n), 32.5-float64(g/n)
-		for j, cat := range cats {
+		truth[g] = make([][]int64, len(schemas.Categories()))
+		for j := range truth[g] {
 			truth[g][j] = make([]int64, nm)
 			for range cell(rng) {
-				m := rng.Intn(nm)
-				truth[g][j][m]++
-				id++
-				rows = append(rows, fmt.Sprintf("E%d,%s,x,2024-%02d-10,%.1f,%.1f,,SRC,1,,", id, cat, m+1, lat, lon))
+				truth[g][j][rng.Intn(nm)]++
+			}
+		}
+	}
+	db, mapPath = countsDB(t, dir, n, truth)
+	return db, mapPath, truth
+}
+
+// countsDB ingests counts [district][category][month] on provinceGrid(n),
+// months from 2024-01, an incident each on the 10th in the district's
+// centre, with a census population, and returns the database and the map.
+func countsDB(t *testing.T, dir string, n int, counts [][][]int64) (db, mapPath string) {
+	t.Helper()
+	mapPath = writeTestFile(t, dir, "grid.geojson", provinceGrid(n))
+	var rows, pop []string
+	id := 0
+	for g, byCat := range counts {
+		lon, lat := 70.5+float64(g%n), 32.5-float64(g/n)
+		for j, months := range byCat {
+			for m, c := range months {
+				for range c {
+					id++
+					rows = append(rows, fmt.Sprintf("E%d,%s,x,2024-%02d-10,%.1f,%.1f,,SRC,1,,", id, schemas.Categories()[j], m+1, lat, lon))
+				}
 			}
 		}
 		pop = append(pop, fmt.Sprintf("G%d,2023,%d", g+1, 100000+37000*g))
@@ -65,7 +81,7 @@ func sparseDB(t *testing.T, dir string, seed int64, n, nm int, cell func(rng *ra
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
-	return db, mapPath, truth
+	return db, mapPath
 }
 
 // published is what an export's files print of each district and category
@@ -338,5 +354,135 @@ func TestExportAuditRandom(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// smallGrid is a 3 x 3 grid's counts: drug trafficking large in most
+// districts, x in G2 (withheld: from 1 to 9), cybercrime 15 in G2 (which,
+// with G2's total, would give x away unless withheld too) and elsewhere.
+func smallGrid(x int64) [][][]int64 {
+	cats := schemas.Categories()
+	counts := make([][][]int64, 9)
+	for g := range counts {
+		counts[g] = make([][]int64, len(cats))
+		for j := range counts[g] {
+			counts[g][j] = make([]int64, 3)
+		}
+	}
+	set := func(g int, cat string, months ...int64) { copy(counts[g-1][slices.Index(cats, cat)], months) }
+	set(1, "drug_trafficking", 10, 12, 8)
+	set(2, "drug_trafficking", x, 0, 0)
+	set(3, "drug_trafficking", 9, 9, 7)
+	set(4, "drug_trafficking", 14, 13, 13)
+	set(5, "drug_trafficking", 4, 4, 4)
+	set(7, "drug_trafficking", 6, 6, 6)
+	set(8, "drug_trafficking", 7, 7, 8)
+	set(9, "drug_trafficking", 11, 11, 11)
+	set(1, "cybercrime", 7, 7, 6)
+	set(2, "cybercrime", 5, 5, 5)
+	set(5, "cybercrime", 4, 4, 3)
+	set(6, "cybercrime", 9, 9, 9)
+	return counts
+}
+
+// TestExportFindingEBRates reproduces finding 3 of issue 13 (published EB
+// rates leak the prior mean, and with it the withheld counts) and shows it
+// closed: two databases that differ only in a withheld count, 3 or 8,
+// publish the same EB rates for every count both publish, and none for a
+// withheld one.
+func TestExportFindingEBRates(t *testing.T) {
+	var pubs []published
+	for _, x := range []int64{3, 8} {
+		dir := isolate(t)
+		db, mapPath := countsDB(t, dir, 3, smallGrid(x))
+		out := filepath.Join(dir, "out")
+		if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		pubs = append(pubs, readPublished(t, db, out))
+	}
+	if pubs[0].cells["G2"]["drug_trafficking"] != nil || pubs[1].cells["G2"]["drug_trafficking"] != nil {
+		t.Fatal("G2's drug trafficking count is published")
+	}
+	compared := 0
+	for code, byCat := range pubs[0].cols {
+		for c, col := range byCat {
+			a, b := pubs[0].cells[code][c], pubs[1].cells[code][c]
+			if a == nil || b == nil || *a != *b {
+				if a == nil && col["eb_rate_per_100k"] != "" {
+					t.Errorf("%s %s: withheld, EB rate %s", code, c, col["eb_rate_per_100k"])
+				}
+				continue
+			}
+			compared++
+			if got, want := pubs[1].cols[code][c]["eb_rate_per_100k"], col["eb_rate_per_100k"]; got != want {
+				t.Errorf("%s %s = %d: EB rate %s with G2's drug count 8, %s with 3", code, c, *a, got, want)
+			}
+		}
+	}
+	if compared < 20 {
+		t.Errorf("only %d counts published by both exports", compared)
+	}
+}
+
+// TestExportFindingLegend reproduces finding 7 of issue 13 (the legend said
+// "suppressed (fewer than 10)" of complementary counts such as 102) and
+// shows it closed: when a count of 10 or more is withheld, the maps'
+// legends, the report and the bulletin say "suppressed" and nothing of
+// "fewer than".
+func TestExportFindingLegend(t *testing.T) {
+	dir := isolate(t)
+	counts := smallGrid(3)
+	db, mapPath := countsDB(t, dir, 3, counts)
+	out := filepath.Join(dir, "out")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	p := readPublished(t, db, out)
+	var large []string
+	for g, byCat := range counts {
+		code := fmt.Sprintf("G%d", g+1)
+		var tot int64
+		for j, months := range byCat {
+			var v int64
+			for _, x := range months {
+				v += x
+			}
+			tot += v
+			if c := schemas.Categories()[j]; v >= 10 && p.cells[code][c] == nil {
+				large = append(large, fmt.Sprintf("%s %s = %d", code, c, v))
+			}
+		}
+		if tot >= 10 && p.cells[code]["all"] == nil {
+			large = append(large, fmt.Sprintf("%s all = %d", code, tot))
+		}
+	}
+	if len(large) == 0 {
+		t.Fatal("no count of 10 or more is withheld: the test shows nothing")
+	}
+	bul := filepath.Join(dir, "bulletin")
+	if code, stdout, stderr := ocmap("bulletin", "--db", db, "--month", "2024-03", "--out", bul, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+		t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+	}
+	files := []string{filepath.Join(out, "report.html"), filepath.Join(bul, "bulletin.md"), filepath.Join(bul, "bulletin.html")}
+	for _, c := range append(schemas.Categories(), "all") {
+		files = append(files, filepath.Join(out, "map_"+c+".svg"))
+	}
+	legend := regexp.MustCompile(`>suppressed<`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.ToLower(string(b))
+		if strings.Contains(s, "fewer than") {
+			t.Errorf("%s says \"fewer than\" (withheld: %s)", filepath.Base(f), strings.Join(large, ", "))
+		}
+		if !strings.Contains(s, "suppressed") {
+			t.Errorf("%s does not say \"suppressed\"", filepath.Base(f))
+		}
+		if strings.HasSuffix(f, ".svg") && !legend.MatchString(string(b)) {
+			t.Errorf("%s: no legend entry \"suppressed\"", filepath.Base(f))
+		}
 	}
 }
