@@ -486,3 +486,88 @@ func TestExportFindingLegend(t *testing.T) {
 		}
 	}
 }
+
+// TestBulletinProvinceMonths shows that a bulletin registers the province
+// tables of the previous month and the month a year before, and audits them
+// with earlier releases: an export of January and February publishes G2's
+// drug count (23) but withholds its months (20 and 3), and every other
+// district's February; the March bulletin's national February count would
+// then give G2's February away (60 − 12 − 20 − 25 = 3), so it is withheld.
+func TestBulletinProvinceMonths(t *testing.T) {
+	dir := isolate(t)
+	cats := schemas.Categories()
+	counts := make([][][]int64, 9)
+	for g := range counts {
+		counts[g] = make([][]int64, len(cats))
+		for j := range counts[g] {
+			counts[g][j] = make([]int64, 3)
+		}
+	}
+	drug := slices.Index(cats, "drug_trafficking")
+	counts[0][drug] = []int64{12, 12, 12} // G1, province P1
+	counts[1][drug] = []int64{20, 3, 0}   // G2, P1
+	counts[3][drug] = []int64{20, 20, 20} // G4, P2
+	counts[6][drug] = []int64{25, 25, 25} // G7, P3
+	db, mapPath := countsDB(t, dir, 3, counts)
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", filepath.Join(dir, "out"), "--boundaries", mapPath, "--width", "400",
+		"--to", "2024-02"); code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	bul := filepath.Join(dir, "bulletin")
+	if code, stdout, stderr := ocmap("bulletin", "--db", db, "--month", "2024-03", "--out", bul, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+		t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(bul, "bulletin.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "| Drug trafficking | 57 | suppressed | – | 0 | – |\n"; !strings.Contains(string(md), want) {
+		t.Errorf("bulletin.md lacks %q:\n%s", want, md)
+	}
+
+	st, err := store.OpenExport(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.ReleaseRecords(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(recs), 2; got != want {
+		t.Fatalf("%d releases, want %d", got, want)
+	}
+	figs := map[string]string{}
+	for _, f := range recs[1].Figures {
+		figs[f.Key] = fmt.Sprintf("%d withheld=%v", f.Value, f.Withheld)
+	}
+	for _, tc := range []struct{ key, want string }{
+		{"m:2024-03:nation:drug_trafficking", "57 withheld=false"},
+		{"m:2024-02:nation:drug_trafficking", "60 withheld=true"},
+		{"m:2024-03:prov=P2:drug_trafficking", "20 withheld=false"},
+		{"m:2024-02:prov=P1:drug_trafficking", "15 withheld=true"},
+		{"m:2024-02:G2:drug_trafficking", "3 withheld=true"},
+		{"m:2023-03:nation:drug_trafficking", "0 withheld=false"},
+		{"m:2023-03:prov=P3:cybercrime", "0 withheld=false"},
+	} {
+		if got := figs[tc.key]; got != tc.want {
+			t.Errorf("bulletin registers %s = %q, want %q", tc.key, got, tc.want)
+		}
+	}
+	// The relations: February's P1 is the sum of its districts.
+	var rels []string
+	for _, rel := range recs[1].Relations {
+		if recs[1].Figures[rel.Total].Key != "m:2024-02:prov=P1:drug_trafficking" {
+			continue
+		}
+		var parts []string
+		for _, q := range rel.Parts {
+			parts = append(parts, recs[1].Figures[q].Key)
+		}
+		slices.Sort(parts)
+		rels = append(rels, strings.Join(parts, " + "))
+	}
+	if got, want := strings.Join(rels, "; "), "m:2024-02:G1:drug_trafficking + m:2024-02:G2:drug_trafficking + m:2024-02:G3:drug_trafficking"; got != want {
+		t.Errorf("February P1 drug trafficking = %s, want %s", got, want)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// MaxPrecision (1 exact point ... 4 province only); 0 or 4 counts all.
 	MaxPrecision int
 	Version      string
+	// provinceMonths are further months whose province x category table
+	// (with national totals) the release prints: the bulletin's previous
+	// month and the month a year before.
+	provinceMonths []time.Time
 }
 
 // Report says what an export wrote.
@@ -307,6 +311,9 @@ func (d *data) suppress() {
 				}
 				d.release.Relate("release", idx[rel.Total], parts)
 			}
+		}
+		for _, m := range d.opt.provinceMonths {
+			d.addProvinceMonth(m)
 		}
 		d.release.Protect(d.opt.MinCell)
 		d.sup = d.final(t)
