@@ -380,7 +380,12 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 	// A vertex to start the simplex from, found from the true values (a
 	// feasible point), which spares gonum's phase one.
 	var basis []int
-	if A != nil {
+	found := false
+	start := func() []int {
+		if found || A == nil {
+			return basis
+		}
+		found = true
 		m, _ := A.Dims()
 		if m < n {
 			y := make([]float64, n)
@@ -395,6 +400,7 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 			}
 			basis = vertex(A, y)
 		}
+		return basis
 	}
 	// record keeps the figures' values in x, an optimal solution, as proof
 	// points: a group's excess over its floors may go to any one member.
@@ -443,7 +449,7 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 		if !any || A == nil {
 			return 0
 		}
-		opt, x, err := simplex(c, A, b, basis)
+		opt, x, err := simplex(c, A, b, start())
 		switch {
 		case errors.Is(err, lp.ErrUnbounded):
 			return math.Inf(-int(sign))
@@ -454,7 +460,7 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 		return sign * opt
 	}
 	// objective names an objective by the first figure of each group, the
-	// same for every call while nothing is withheld anew.
+	// same for every call on the same unknowns and relations.
 	objective := func(coef map[int]float64) string {
 		var parts []string
 		for g, a := range coef {
@@ -477,7 +483,7 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 			}
 			konst = e.a * e.rhs
 		}
-		key := fmt.Sprint(vars) + objective(coef)
+		key := fmt.Sprint(vars, rels) + objective(coef)
 		ext := [2]float64{math.Inf(-1), math.Inf(1)}
 		for s, want := range []bool{wantLo, wantHi} {
 			if !want {

@@ -25,8 +25,10 @@ type Release struct {
 	byKey map[string]int
 	rels  []Relation
 	seen  map[string]bool
-	// cache holds the extremes of linear programs while no figure is
-	// withheld anew (setWithheld clears it).
+	// cache holds the extremes of linear programs by their unknowns,
+	// relations and objective, which make the program: withholding more
+	// changes the unknowns of a neighbourhood, not the program of a key.
+	// Add and Relate clear it.
 	cache map[string]float64
 	// lo and hi are, per figure, the least and greatest value it takes in
 	// the feasible tables met so far (the true one, and the optimal
@@ -41,7 +43,6 @@ type Release struct {
 func (r *Release) setWithheld(i int, w bool) {
 	if r.figs[i].Suppressed != w {
 		r.figs[i].Suppressed = w
-		r.cache = nil
 		if !w {
 			r.lo, r.hi = nil, nil
 		}
