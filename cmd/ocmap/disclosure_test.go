@@ -234,7 +234,7 @@ func deref(p *int64) any {
 // figures are at least 1 where the files publish zeros: cells, totals, and
 // the months of a published cell; the months of a withheld cell are all
 // withheld, zeros too, so they are at least 0.
-func attack(t *testing.T, p published, truth [][][]int64, minCell int64) (*disclosure.Release, map[int]int64) {
+func attack(t *testing.T, p published, truth [][][]int64, minCell int64) *disclosure.Release {
 	t.Helper()
 	r := disclosure.NewRelease()
 	cats := schemas.Categories()
@@ -271,6 +271,13 @@ func attack(t *testing.T, p published, truth [][][]int64, minCell int64) (*discl
 		}
 		r.Relate(code, add("c:"+code+":all", tot, p.cells[code]["all"], 1), parts)
 	}
+	return r
+}
+
+// floors returns the least value of each figure of r that needs no linear
+// program: its floor, or as a total the published parts plus the floors of
+// the withheld ones.
+func floors(r *disclosure.Release) map[int]int64 {
 	// The least value of each withheld figure that needs no linear
 	// program: its floor, or as a total the published parts plus the
 	// floors of the withheld ones.
@@ -290,14 +297,93 @@ func attack(t *testing.T, p published, truth [][][]int64, minCell int64) (*discl
 		}
 		floor[rel.Total] = max(floor[rel.Total], s)
 	}
-	return r, floor
+	return floor
 }
 
-// TestExportAuditRandom exports random sparse databases (seeded) and audits
-// what the files print, not the export's own tables: every withheld small
-// count's range, as an attacker can prove it from districts.csv,
-// districts.geojson, the report and district_month.parquet by linear
-// programming, reaches the protection level (min-cell) on both sides.
+// attackBulletin adds to r what bulletin.md prints (md): national counts by
+// category of the month (2024-mm), the month before and the year before,
+// and the "notable" province counts of the month and the month before, each
+// the sum of its districts' months (keys of attack); provinces are the rows
+// of provinceGrid(n).
+func attackBulletin(t *testing.T, r *disclosure.Release, md string, truth [][][]int64, n, month int, minCell int64) {
+	t.Helper()
+	cats := schemas.Categories()
+	byTitle := map[string]string{}
+	for _, c := range cats {
+		byTitle[strings.ToLower(bulletinTitle(c))] = c
+	}
+	// sum adds the figure "the districts' counts of category c in month m
+	// (1 = 2024-01; 0 or less: 2023) sum to text" ("suppressed" withholds it).
+	sum := func(key, c string, m int, districts []int, text string) {
+		j := slices.Index(cats, c)
+		var v int64
+		var parts []int
+		for _, g := range districts {
+			if m >= 1 {
+				v += truth[g][j][m-1]
+				mk := fmt.Sprintf("m:2024-%02d:G%d:%s", m, g+1, c)
+				parts = append(parts, r.Index(mk, truth[g][j][m-1]))
+			}
+		}
+		if m < 1 {
+			if text != "0" {
+				t.Errorf("bulletin.md: %s = %s, want 0 (no data)", key, text)
+			}
+			return
+		}
+		withheld := text == "suppressed"
+		if !withheld && text != fmt.Sprint(v) {
+			t.Errorf("bulletin.md: %s = %s, true value %d", key, text, v)
+		}
+		f := r.Add(key, v, withheld, v > 0 && v < minCell, 1, true)
+		r.Relate(key, f, parts)
+	}
+	all := make([]int, n*n)
+	for g := range all {
+		all[g] = g
+	}
+	national := regexp.MustCompile(`(?m)^\| ([^|]+) \| (\d+|suppressed) \| (\d+|suppressed) \| [^|]+ \| (\d+|suppressed) \| [^|]+ \|$`)
+	rows := national.FindAllStringSubmatch(md, -1)
+	if got, want := len(rows), len(cats); got != want {
+		t.Fatalf("bulletin.md: %d national rows, want %d:\n%s", got, want, md)
+	}
+	for _, row := range rows {
+		c, ok := byTitle[strings.ToLower(row[1])]
+		if !ok {
+			t.Fatalf("bulletin.md: category %q", row[1])
+		}
+		sum("nation now:"+c, c, month, all, row[2])
+		sum("nation before:"+c, c, month-1, all, row[3])
+		sum("nation year before:"+c, c, month-12, all, row[4])
+	}
+	notable := regexp.MustCompile(`(?m)^- P(\d+), ([^:]+): (\d+) against (\d+) the month before`)
+	for _, row := range notable.FindAllStringSubmatch(md, -1) {
+		c, ok := byTitle[row[2]]
+		p, _ := strconv.Atoi(row[1])
+		if !ok {
+			t.Fatalf("bulletin.md: category %q", row[2])
+		}
+		var districts []int
+		for g := (p - 1) * n; g < p*n; g++ {
+			districts = append(districts, g)
+		}
+		sum("P"+row[1]+" now:"+c, c, month, districts, row[3])
+		sum("P"+row[1]+" before:"+c, c, month-1, districts, row[4])
+	}
+}
+
+// bulletinTitle is the bulletin's name of category c.
+func bulletinTitle(c string) string {
+	return map[string]string{"drug_trafficking": "Drug trafficking", "terror_financing": "Terror financing",
+		"human_trafficking": "Human trafficking and migrant smuggling", "cybercrime": "Cybercrime"}[c]
+}
+
+// TestExportAuditRandom exports random sparse databases (seeded), and
+// writes the bulletin of the last month, and audits what the files print,
+// not the export's own tables: every withheld small count's range, as an
+// attacker can prove it from districts.csv, districts.geojson, the report,
+// district_month.parquet and bulletin.md by linear programming, reaches the
+// protection level (min-cell) on both sides.
 func TestExportAuditRandom(t *testing.T) {
 	const minCell = 10
 	for _, seed := range []int64{1, 2, 3} {
@@ -320,7 +406,18 @@ func TestExportAuditRandom(t *testing.T) {
 				t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 			}
 			p := readPublished(t, db, out)
-			r, floor := attack(t, p, truth, minCell)
+			r := attack(t, p, truth, minCell)
+			// The bulletin of the last month, audited with the export.
+			bul := filepath.Join(dir, "bulletin")
+			if code, stdout, stderr := ocmap("bulletin", "--db", db, "--month", "2024-03", "--out", bul, "--boundaries", mapPath, "--width", "400"); code != exitOK {
+				t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+			}
+			md, err := os.ReadFile(filepath.Join(bul, "bulletin.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			attackBulletin(t, r, string(md), truth, 4, 3, minCell)
+			floor := floors(r)
 			figs := r.Figures()
 			primary := 0
 			for _, f := range figs {
