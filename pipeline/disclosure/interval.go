@@ -469,6 +469,15 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 		slices.Sort(parts)
 		return strings.Join(parts, ",")
 	}
+	// program names the linear program: its unknowns (withheld figures of
+	// vars; a figure of vars that is published is known) and relations.
+	var pb strings.Builder
+	for _, f := range vars {
+		if r.figs[f].Suppressed {
+			fmt.Fprint(&pb, f, " ")
+		}
+	}
+	program := pb.String() + fmt.Sprint(rels)
 	var out []Bound
 	for _, f := range targets {
 		c := col[f]
@@ -483,7 +492,7 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 			}
 			konst = e.a * e.rhs
 		}
-		key := fmt.Sprint(vars, rels) + objective(coef)
+		key := program + objective(coef)
 		ext := [2]float64{math.Inf(-1), math.Inf(1)}
 		for s, want := range []bool{wantLo, wantHi} {
 			if !want {
