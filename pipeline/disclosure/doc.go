@@ -96,5 +96,19 @@
 // together from the same data (other periods, rates with published
 // denominators, other breakdowns) are outside the model and must be
 // suppressed consistently by the caller. Audit checks rules 1 and 3 with the
-// attacks it names.
+// attacks it names. Release does both: it audits every figure of several
+// tables and releases by linear programming, and Release.Protect withholds
+// more until interval protection holds.
+//
+// # Where Protect's time goes
+//
+// Almost all of it is in gonum's dense simplex, two programs (least and
+// greatest value) per withheld small count, on neighbourhoods of growing
+// size (see localBound). Two things keep their number down: each program's
+// optimal solution is a feasible table, kept as a proof point, so a count
+// that some kept table puts at v+p or more (or at its least value) needs no
+// program on that side; and the extremes are cached by the program's
+// unknowns and relations, so that trying a complement and then choosing it
+// solves nothing twice. BenchmarkAudit (160 districts, 4 categories, 12
+// months) takes about 4 to 5 s on one core, 12 s without these.
 package disclosure

@@ -144,16 +144,28 @@ func (r *Release) localBound(of [][]int, i int, p int64, exact bool) (Bound, boo
 	if exact {
 		limits = append(slices.Clone(limits), math.MaxInt)
 	}
+	pb, low, high := r.proven(i, p, floor)
+	if low && high {
+		return pb, true
+	}
 	var b Bound
 	for _, limit := range limits {
 		vars, rels, whole := r.neighbourhood(of, i, limit)
-		b = r.solve(vars, rels, []int{i})[0]
+		// A side the proof points show protected needs no program.
+		b = r.solveSides(vars, rels, []int{i}, !low, !high)[0]
+		if low {
+			b.Lo = pb.Lo
+		}
+		if high {
+			b.Hi = pb.Hi
+		}
 		if b.Protected(p, floor) {
 			return b, true
 		}
 		if whole {
 			return b, false
 		}
+		pb, low, high = r.proven(i, p, floor)
 	}
 	return b, false
 }
@@ -211,8 +223,14 @@ func (r *Release) component(i int) (vars, rels []int) {
 // dropped with that unknown (the months of a withheld cell), its value
 // being a linear expression of the rest.
 func (r *Release) solve(vars, rels, targets []int) []Bound {
+	return r.solveSides(vars, rels, targets, true, true)
+}
+
+// solveSides is solve for the least values (wantLo) and the greatest
+// (wantHi) only: a side not wanted comes back as the floor, or Unbounded.
+func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []Bound {
 	if r.cache == nil {
-		r.cache = map[string][2]float64{}
+		r.cache = map[string]float64{}
 	}
 	col := make(map[int]int, len(vars)) // figure -> unknown
 	for c, f := range vars {
@@ -362,7 +380,12 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 	// A vertex to start the simplex from, found from the true values (a
 	// feasible point), which spares gonum's phase one.
 	var basis []int
-	if A != nil {
+	found := false
+	start := func() []int {
+		if found || A == nil {
+			return basis
+		}
+		found = true
 		m, _ := A.Dims()
 		if m < n {
 			y := make([]float64, n)
@@ -376,6 +399,37 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 				}
 			}
 			basis = vertex(A, y)
+		}
+		return basis
+	}
+	// record keeps the figures' values in x, an optimal solution, as proof
+	// points: a group's excess over its floors may go to any one member.
+	record := func(x []float64) {
+		lo, hi := r.proofs()
+		y := make([]float64, ngroups)
+		for g := range y {
+			if lpCol[g] >= 0 {
+				y[g] = max(x[lpCol[g]], 0)
+			}
+		}
+		for g, e := range elimOf {
+			v := e.rhs
+			for h, bh := range e.others {
+				v -= bh * y[h]
+			}
+			y[g] = max(e.a*v, 0)
+		}
+		for g, members := range groups {
+			for _, c := range members {
+				f := vars[c]
+				v := float64(r.figs[f].Floor) + y[g]
+				hi[f] = max(hi[f], v)
+				if len(members) == 1 {
+					lo[f] = min(lo[f], v)
+				} else {
+					lo[f] = min(lo[f], float64(r.figs[f].Floor))
+				}
+			}
 		}
 	}
 	// extreme returns min (sign +1) or max (sign −1) of const + Σ coef·y.
@@ -395,17 +449,18 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 		if !any || A == nil {
 			return 0
 		}
-		opt, err := simplex(c, A, b, basis)
+		opt, x, err := simplex(c, A, b, start())
 		switch {
 		case errors.Is(err, lp.ErrUnbounded):
 			return math.Inf(-int(sign))
 		case err != nil:
 			return math.NaN()
 		}
+		record(x)
 		return sign * opt
 	}
 	// objective names an objective by the first figure of each group, the
-	// same for every call while nothing is withheld anew.
+	// same for every call on the same unknowns and relations.
 	objective := func(coef map[int]float64) string {
 		var parts []string
 		for g, a := range coef {
@@ -414,6 +469,15 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 		slices.Sort(parts)
 		return strings.Join(parts, ",")
 	}
+	// program names the linear program: its unknowns (withheld figures of
+	// vars; a figure of vars that is published is known) and relations.
+	var pb strings.Builder
+	for _, f := range vars {
+		if r.figs[f].Suppressed {
+			fmt.Fprint(&pb, f, " ")
+		}
+	}
+	program := pb.String() + fmt.Sprint(rels)
 	var out []Bound
 	for _, f := range targets {
 		c := col[f]
@@ -428,12 +492,19 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 			}
 			konst = e.a * e.rhs
 		}
-		key := objective(coef)
-		key = fmt.Sprint(vars) + key
-		ext, ok := r.cache[key]
-		if !ok {
-			ext = [2]float64{extreme(coef, 1), extreme(coef, -1)}
-			r.cache[key] = ext
+		key := program + objective(coef)
+		ext := [2]float64{math.Inf(-1), math.Inf(1)}
+		for s, want := range []bool{wantLo, wantHi} {
+			if !want {
+				continue
+			}
+			k := key + []string{"|min", "|max"}[s]
+			v, ok := r.cache[k]
+			if !ok {
+				v = extreme(coef, []float64{1, -1}[s])
+				r.cache[k] = v
+			}
+			ext[s] = v
 		}
 		lo, hi := konst+ext[0], konst+ext[1]
 		floors := int64(0)
@@ -472,7 +543,7 @@ func (r *Release) solve(vars, rels, targets []int) []Bound {
 // from the vertex basis when it is one (gonum panics on a basis that is
 // not feasible, which rounding can make of a degenerate one), else from
 // scratch.
-func simplex(c []float64, A *mat.Dense, b []float64, basis []int) (opt float64, err error) {
+func simplex(c []float64, A *mat.Dense, b []float64, basis []int) (opt float64, x []float64, err error) {
 	if basis != nil {
 		func() {
 			defer func() {
@@ -480,14 +551,13 @@ func simplex(c []float64, A *mat.Dense, b []float64, basis []int) (opt float64, 
 					basis = nil
 				}
 			}()
-			opt, _, err = lp.Simplex(c, A, b, 1e-10, basis)
+			opt, x, err = lp.Simplex(c, A, b, 1e-10, basis)
 		}()
 		if basis != nil {
-			return opt, err
+			return opt, x, err
 		}
 	}
-	opt, _, err = lp.Simplex(c, A, b, 1e-10, nil)
-	return opt, err
+	return lp.Simplex(c, A, b, 1e-10, nil)
 }
 
 // vertex returns the columns of a basis of A (of full row rank) whose basic

@@ -3,6 +3,7 @@ package disclosure
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -150,3 +151,32 @@ func BenchmarkAudit(b *testing.B) {
 }
 
 var benchDistricts = 160
+
+// TestProtectRandom protects random sparse tables (seeded) and audits them
+// afresh: no small count is left narrower than the protection level, and
+// every proof point Protect kept (a value some feasible table gives a
+// figure) lies in the range the audit finds.
+func TestProtectRandom(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			p := randomPeriod(rng, 24, 3, 6)
+			r := NewRelease()
+			r.AddPeriod(p, Suppress(p.Table, 10), 10, true)
+			added, unprotected := r.Protect(10)
+			if len(added) == 0 || len(unprotected) > 0 {
+				t.Fatalf("Protect withheld %d more and left %d unprotected", len(added), len(unprotected))
+			}
+			lo, hi := r.proofs()
+			lo, hi = slices.Clone(lo), slices.Clone(hi)
+			if got := narrow(r, 10); len(got) != 0 {
+				t.Errorf("narrow after Protect: %q", got)
+			}
+			for _, b := range r.Audit() {
+				if l, h := lo[b.Figure], hi[b.Figure]; l < float64(b.Lo)-1e-6 || (b.Hi != Unbounded && h > float64(b.Hi)+1e-6) {
+					t.Errorf("%v: a feasible table gives it %g to %g", b, l, h)
+				}
+			}
+		})
+	}
+}

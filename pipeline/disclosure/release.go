@@ -25,17 +25,52 @@ type Release struct {
 	byKey map[string]int
 	rels  []Relation
 	seen  map[string]bool
-	// cache holds the extremes of linear programs while no figure is
-	// withheld anew (setWithheld clears it).
-	cache map[string][2]float64
+	// cache holds the extremes of linear programs by their unknowns,
+	// relations and objective, which make the program: withholding more
+	// changes the unknowns of a neighbourhood, not the program of a key.
+	// Add and Relate clear it.
+	cache map[string]float64
+	// lo and hi are, per figure, the least and greatest value it takes in
+	// the feasible tables met so far (the true one, and the optimal
+	// solutions of linear programs): proof points. A table that satisfies
+	// every relation still does when more figures are withheld, so they
+	// stay valid until a figure is published again or a figure or relation
+	// is added (then they are nil).
+	lo, hi []float64
 }
 
 // setWithheld withholds or publishes figure i.
 func (r *Release) setWithheld(i int, w bool) {
 	if r.figs[i].Suppressed != w {
 		r.figs[i].Suppressed = w
-		r.cache = nil
+		if !w {
+			r.lo, r.hi = nil, nil
+		}
 	}
+}
+
+// proofs returns the proof points (see Release.lo), starting from the true
+// values.
+func (r *Release) proofs() (lo, hi []float64) {
+	if r.lo == nil {
+		r.lo, r.hi = make([]float64, len(r.figs)), make([]float64, len(r.figs))
+		for i, f := range r.figs {
+			r.lo[i], r.hi[i] = float64(f.Value), float64(f.Value)
+		}
+	}
+	return r.lo, r.hi
+}
+
+// proven returns the range the proof points show for figure i, rounded
+// inwards as Audit rounds, and whether it meets interval protection at
+// level p with floor (see Bound.Protected) on the low side and on the high
+// side.
+func (r *Release) proven(i int, p, floor int64) (b Bound, low, high bool) {
+	lo, hi := r.proofs()
+	f := r.figs[i]
+	b = Bound{Figure: i, Key: f.Key, Value: f.Value, Primary: f.Primary,
+		Lo: max(int64(math.Ceil(lo[i]-1e-6)), f.Floor), Hi: int64(math.Floor(hi[i] + 1e-6))}
+	return b, b.Lo <= max(b.Value-p, floor, 1), b.Hi >= b.Value+p
 }
 
 // Figure is one printed (or withheld) count.
@@ -75,7 +110,7 @@ func (r *Release) Relations() []Relation { return r.rels }
 // is a different figure. current says the release being made prints it;
 // otherwise it comes from an earlier release.
 func (r *Release) Add(key string, value int64, suppressed, primary bool, floor int64, current bool) int {
-	r.cache = nil
+	r.cache, r.lo, r.hi = nil, nil, nil
 	k := key
 	if i, ok := r.byKey[k]; ok && r.figs[i].Value != value {
 		k = key + "#" + strconv.FormatInt(value, 10)
@@ -98,7 +133,7 @@ func (r *Release) Add(key string, value int64, suppressed, primary bool, floor i
 
 // Relate records that the parts sum to the total. Duplicates are kept once.
 func (r *Release) Relate(name string, total int, parts []int) {
-	r.cache = nil
+	r.cache, r.lo, r.hi = nil, nil, nil
 	if len(parts) == 0 || (len(parts) == 1 && parts[0] == total) {
 		return
 	}
@@ -313,9 +348,14 @@ func (r *Release) complement(of [][]int, i int, b Bound, p int64) int {
 	}
 	best, gain := cands[0], int64(0)
 	for _, c := range cands {
+		// The proof points found while c is withheld may need c at
+		// another value: keep those found before.
+		lo, hi := r.proofs()
+		lo, hi = slices.Clone(lo), slices.Clone(hi)
 		r.setWithheld(c, true)
 		nb, ok := r.localBound(of, i, p, false)
 		r.setWithheld(c, false)
+		r.lo, r.hi = lo, hi
 		if ok {
 			return c // protects i by itself: none can do better
 		}

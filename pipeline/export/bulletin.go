@@ -38,6 +38,7 @@ func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
 		return nil, fmt.Errorf("export: bulletin: no month")
 	}
 	opt.To = month
+	opt.provinceMonths = []time.Time{month.AddDate(0, -1, 0), month.AddDate(-1, 0, 0)}
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
@@ -115,45 +116,126 @@ type comparison struct {
 	notable                 bool
 }
 
-// provinceTable counts incidents per province and category in one month,
-// from district_month, and suppresses what must be.
-func (b *bulletin) provinceTable(month time.Time) ([]string, [][]int64, disclosure.Result) {
-	cats := schemas.Categories()
-	idx := map[string]int{}
+// provinces returns the province names in the order of the districts.
+func (d *data) provinces() []string {
 	var names []string
-	for _, ds := range b.d.districts {
-		if _, ok := idx[ds.Province]; !ok {
-			idx[ds.Province] = len(names)
+	for _, ds := range d.districts {
+		if !slices.Contains(names, ds.Province) {
 			names = append(names, ds.Province)
 		}
 	}
-	cells := make([][]int64, len(names))
-	for i := range cells {
-		cells[i] = make([]int64, len(cats))
+	return names
+}
+
+// districtMonth returns the incidents of one month by district and
+// category, districts as d.districts, categories as schemas.Categories.
+func (d *data) districtMonth(month time.Time) [][]int64 {
+	cats := schemas.Categories()
+	idx := map[string]int{}
+	out := make([][]int64, len(d.districts))
+	for i, ds := range d.districts {
+		idx[ds.Code] = i
+		out[i] = make([]int64, len(cats))
 	}
-	for _, c := range b.d.cells {
-		if !c.Month.Equal(month) {
-			continue
-		}
-		i, ok := idx[c.Province]
+	for _, c := range d.cells {
+		i, ok := idx[c.District]
 		j := slices.Index(cats, c.Category)
-		if ok && j >= 0 {
-			cells[i][j] += c.Incidents
+		if ok && j >= 0 && c.Month.Equal(month) {
+			out[i][j] += c.Incidents
+		}
+	}
+	return out
+}
+
+// provinceKey is the key of a province's (or with name "" the nation's)
+// count of category cat in month: the same as the margins of that month's
+// district table, so that a bulletin of one month and one of the next
+// print one figure.
+func provinceKey(month time.Time, name, cat string) string {
+	place := "nation"
+	if name != "" {
+		place = "prov=" + name
+	}
+	return "m:" + month.Format("2006-01") + ":" + place + ":" + cat
+}
+
+// addProvinceMonth adds to the release the province x category table of
+// month, with its national totals, as the bulletin prints it: the small
+// counts withheld with their complements (Suppress), and the relations an
+// attacker knows: the provinces sum to the nation, and a province's count
+// to its districts' counts of the month (withheld unless an earlier release
+// published them, and at least 0, since this release prints no zeros of
+// them). Protect then audits them with everything else.
+func (d *data) addProvinceMonth(month time.Time) {
+	cats := schemas.Categories()
+	names := d.provinces()
+	byDistrict := d.districtMonth(month)
+	cells := make([][]int64, len(names))
+	parts := make([][][]int, len(names)) // province, category -> district figures
+	for p := range names {
+		cells[p] = make([]int64, len(cats))
+		parts[p] = make([][]int, len(cats))
+	}
+	minCell := d.opt.MinCell
+	for i, ds := range d.districts {
+		p := slices.Index(names, ds.Province)
+		for j, cat := range cats {
+			v := byDistrict[i][j]
+			cells[p][j] += v
+			key := "m:" + month.Format("2006-01") + ":" + ds.Code + ":" + cat
+			parts[p][j] = append(parts[p][j], d.release.Add(key, v, true, v > 0 && v < minCell, 0, true))
 		}
 	}
 	groups := make([]string, len(names))
-	for i := range groups {
-		groups[i] = "Pakistan"
+	for p := range groups {
+		groups[p] = "Pakistan"
 	}
-	t := disclosure.Table{Rows: names, Groups: groups, Cols: cats, Cells: cells}
-	if b.d.opt.Internal {
-		r := disclosure.Result{Suppressed: make([][]bool, len(names)), NationalSuppressed: make([]bool, len(cats))}
-		for i := range r.Suppressed {
-			r.Suppressed[i] = make([]bool, len(cats))
+	res := disclosure.Suppress(disclosure.Table{Rows: names, Groups: groups, Cols: cats, Cells: cells}, minCell)
+	for j, cat := range cats {
+		var tot int64
+		var provs []int
+		for p, name := range names {
+			v := cells[p][j]
+			tot += v
+			f := d.release.Add(provinceKey(month, name, cat), v, res.Suppressed[p][j], v > 0 && v < minCell, 1, true)
+			d.release.Relate(provinceKey(month, name, cat)+" by district", f, parts[p][j])
+			provs = append(provs, f)
 		}
-		return names, cells, r
+		n := d.release.Add(provinceKey(month, "", cat), tot, res.NationalSuppressed[j], tot > 0 && tot < minCell, 1, true)
+		d.release.Relate(provinceKey(month, "", cat)+" by province", n, provs)
 	}
-	return names, cells, disclosure.Suppress(t, b.d.opt.MinCell)
+}
+
+// provinceTable returns the provinces, their counts of each category in
+// month and the national counts, and which of them the release withholds
+// (nothing for --internal).
+func (b *bulletin) provinceTable(month time.Time) (names []string, cells [][]int64, national []int64, sup [][]bool, natSup []bool) {
+	cats := schemas.Categories()
+	names = b.d.provinces()
+	byDistrict := b.d.districtMonth(month)
+	cells, sup = make([][]int64, len(names)), make([][]bool, len(names))
+	for p := range names {
+		cells[p], sup[p] = make([]int64, len(cats)), make([]bool, len(cats))
+	}
+	for i, ds := range b.d.districts {
+		p := slices.Index(names, ds.Province)
+		for j := range cats {
+			cells[p][j] += byDistrict[i][j]
+		}
+	}
+	national, natSup = make([]int64, len(cats)), make([]bool, len(cats))
+	for j, cat := range cats {
+		for p, name := range names {
+			national[j] += cells[p][j]
+			if b.d.release != nil {
+				sup[p][j] = b.d.release.Suppressed(provinceKey(month, name, cat), cells[p][j])
+			}
+		}
+		if b.d.release != nil {
+			natSup[j] = b.d.release.Suppressed(provinceKey(month, "", cat), national[j])
+		}
+	}
+	return names, cells, national, sup, natSup
 }
 
 func (b *bulletin) shown(n int64, suppressed bool) string {
@@ -175,22 +257,19 @@ func change(now, before int64, ok bool) string {
 // compare fills the national and province comparisons.
 func (b *bulletin) compare() {
 	cats := schemas.Categories()
-	names, now, rNow := b.provinceTable(b.month)
-	_, prev, rPrev := b.provinceTable(b.month.AddDate(0, -1, 0))
-	_, year, rYear := b.provinceTable(b.month.AddDate(-1, 0, 0))
+	names, now, nNow, sNow, snNow := b.provinceTable(b.month)
+	_, prev, nPrev, sPrev, snPrev := b.provinceTable(b.month.AddDate(0, -1, 0))
+	_, year, nYear, sYear, snYear := b.provinceTable(b.month.AddDate(-1, 0, 0))
 	for j, c := range cats {
-		var n, p, y int64
-		for i := range names {
-			n, p, y = n+now[i][j], p+prev[i][j], y+year[i][j]
-		}
-		sn, sp, sy := rNow.NationalSuppressed[j], rPrev.NationalSuppressed[j], rYear.NationalSuppressed[j]
+		n, p, y := nNow[j], nPrev[j], nYear[j]
+		sn, sp, sy := snNow[j], snPrev[j], snYear[j]
 		b.national = append(b.national, comparison{Place: "Pakistan", Category: c,
 			Now: b.shown(n, sn), Before: b.shown(p, sp), YearAgo: b.shown(y, sy),
 			ChangeMonth: change(n, p, !sn && !sp), ChangeYear: change(n, y, !sn && !sy)})
 	}
 	for i, name := range names {
 		for j, c := range cats {
-			sn, sp, sy := rNow.Suppressed[i][j], rPrev.Suppressed[i][j], rYear.Suppressed[i][j]
+			sn, sp, sy := sNow[i][j], sPrev[i][j], sYear[i][j]
 			n, p := now[i][j], prev[i][j]
 			row := comparison{Place: name, Category: c, Now: b.shown(n, sn), Before: b.shown(p, sp), YearAgo: b.shown(year[i][j], sy),
 				ChangeMonth: change(n, p, !sn && !sp), ChangeYear: change(n, year[i][j], !sn && !sy)}

@@ -51,6 +51,10 @@ type Options struct {
 	// report may show; the others are counted, not named (PublicSources).
 	PublishSources []string
 	Version        string
+	// provinceMonths are further months whose province x category table
+	// (with national totals) the release prints: the bulletin's previous
+	// month and the month a year before.
+	provinceMonths []time.Time
 }
 
 // Report says what an export wrote.
@@ -310,6 +314,9 @@ func (d *data) suppress() {
 				}
 				d.release.Relate("release", idx[rel.Total], parts)
 			}
+		}
+		for _, m := range d.opt.provinceMonths {
+			d.addProvinceMonth(m)
 		}
 		d.release.Protect(d.opt.MinCell)
 		d.sup = d.final(t)

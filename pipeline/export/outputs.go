@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -104,9 +105,11 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 	}
 	m.Note = note + " Preliminary: figures depend on what the agencies reported."
 	breaks, err := render.Classify(values, d.opt.K, d.opt.Classes)
-	if err != nil {
+	if err != nil && !errors.Is(err, render.ErrNoValues) {
 		return nil, err
 	}
+	// With every district suppressed (a sparse database), the map is all
+	// hatched and has no classes.
 	m.Breaks = breaks
 	return m, nil
 }
