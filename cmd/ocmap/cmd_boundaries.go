@@ -133,18 +133,26 @@ func runBoundaries(ctx context.Context, env *Env, o *boundariesOptions, args []s
 			return fmt.Errorf("%w\n%s was downloaded but is not made the default", err, path)
 		}
 	}
+	return install(env, path, o.Dest == "", defaultPointer(env), "commands now use it by default",
+		"use it with --boundaries %s or OCMAP_BOUNDARIES")
+}
+
+// install tells where a fetched file was installed. When asDefault, the
+// file's absolute path is written to pointer, the file commands read it
+// from; otherwise how to use it is printed (use holds one %s, the path).
+func install(env *Env, path string, asDefault bool, pointer, done, use string) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return err
 	}
-	if o.Dest == "" {
-		if err := os.WriteFile(defaultPointer(env), []byte(abs+"\n"), 0o644); err != nil {
+	if asDefault {
+		if err := os.WriteFile(pointer, []byte(abs+"\n"), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "installed %s; commands now use it by default\n", abs)
-	} else {
-		fmt.Fprintf(env.Stdout, "installed %s; use it with --boundaries %s or OCMAP_BOUNDARIES\n", abs, abs)
+		fmt.Fprintf(env.Stdout, "installed %s; %s\n", abs, done)
+		return nil
 	}
+	fmt.Fprintf(env.Stdout, "installed %s; "+use+"\n", abs, abs)
 	return nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -117,19 +116,8 @@ func runPlaces(ctx context.Context, env *Env, o *placesCmdOptions, args []string
 		}
 		path = p
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return err
-	}
-	if o.Dest == "" {
-		if err := os.WriteFile(placesPointer(env), []byte(abs+"\n"), 0o644); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "installed %s; ingest, match and layouts check now use it by default\n", abs)
-	} else {
-		fmt.Fprintf(env.Stdout, "installed %s; use it with --places %s or OCMAP_PLACES\n", abs, abs)
-	}
-	return nil
+	return install(env, path, o.Dest == "", placesPointer(env), "ingest, match and layouts check now use it by default",
+		"use it with --places %s or OCMAP_PLACES")
 }
 
 // showPlaces says which places file is in use and what it holds.
