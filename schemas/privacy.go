@@ -47,6 +47,7 @@ var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
 // hyphens, brackets or "+" count as one group) and no '@' is returned as is,
 // without allocating; so is any text in which nothing is found.
 func Scrub(s string) string {
+	s = foldDigits(s)
 	digits, at := mayHoldPII(s)
 	if !digits && !at {
 		return s
@@ -72,6 +73,9 @@ func Scrub(s string) string {
 // number or e-mail address, or holds 10 or more digits joined only by spaces
 // and hyphens, so callers can withhold it from error messages.
 func LooksPersonal(b []byte) bool {
+	if f := foldDigits(string(b)); len(f) != len(b) || f != string(b) {
+		b = []byte(f)
+	}
 	digits, at := mayHoldPII(b)
 	if !digits && !at {
 		return false
@@ -88,6 +92,52 @@ func LooksPersonal(b []byte) bool {
 			}
 		case c != ' ' && c != '-':
 			run = 0
+		}
+	}
+	return false
+}
+
+// digitZeros are the zeros of the decimal digit scripts that Pakistani
+// files use besides ASCII: Arabic-Indic (٠), Extended Arabic-Indic, as Urdu
+// writes them (۰), Devanagari (०) and fullwidth (０).
+var digitZeros = []rune{'\u0660', '\u06F0', '\u0966', '\uFF10'}
+
+// foldDigits writes the digits of those scripts as ASCII digits, so that a
+// CNIC or a phone number written in Urdu digits (۳۵۲۰۲-۱۲۳۴۵۶۷-۱) is found
+// like any other. ASCII text is returned as is, without allocating.
+func foldDigits(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii || !strings.ContainsFunc(s, otherDigit) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	changed := false
+	for _, r := range s {
+		for _, z := range digitZeros {
+			if r >= z && r <= z+9 {
+				r, changed = '0'+(r-z), true
+				break
+			}
+		}
+		b.WriteRune(r)
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+func otherDigit(r rune) bool {
+	for _, z := range digitZeros {
+		if r >= z && r <= z+9 {
+			return true
 		}
 	}
 	return false

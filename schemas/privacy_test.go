@@ -317,3 +317,26 @@ func ExampleScrub() {
 	// FIR No. 123/2023 dated 16/07/2023: accused (CNIC [CNIC], cell [PHONE], [EMAIL]) seized 1,250 gm.
 	// Contact [PHONE] or [PHONE].
 }
+
+// TestScrubOtherDigits finds CNIC and phone numbers written in Urdu
+// (Extended Arabic-Indic), Arabic-Indic, Devanagari and fullwidth digits.
+func TestScrubOtherDigits(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"شناختی کارڈ ۳۵۲۰۲-۱۲۳۴۵۶۷-۱ فون ۰۳۰۰۱۲۳۴۵۶۷", "شناختی کارڈ [CNIC] فون [PHONE]"},
+		{"رقم ٣٥٢٠٢١٢٣٤٥٦٧١", "رقم [CNIC]"},
+		{"call ０３００-１２３４５６７", "call [PHONE]"},
+		{"लाहौर ०३००-१२३४५६७", "लाहौर [PHONE]"},
+		{"سال ۲۰۲۳ میں ۱۲ واقعات", "سال 2023 میں 12 واقعات"}, // digits folded, nothing personal
+		{"لاہور میں دھماکہ", "لاہور میں دھماکہ"},
+	} {
+		if got := schemas.Scrub(tt.in); got != tt.want {
+			t.Errorf("schemas.Scrub(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if !schemas.LooksPersonal([]byte("۰۳۰۰-۱۲۳۴۵۶۷")) {
+		t.Error("LooksPersonal misses a phone number in Urdu digits")
+	}
+	if s := "لاہور میں دھماکہ"; schemas.Scrub(s) != s || schemas.LooksPersonal([]byte(s)) {
+		t.Errorf("plain Urdu text changed or called personal")
+	}
+}
