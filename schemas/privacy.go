@@ -119,14 +119,19 @@ func foldDigits(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	changed := false
-	for _, r := range s {
-		for _, z := range digitZeros {
-			if r >= z && r <= z+9 {
-				r, changed = '0'+(r-z), true
-				break
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if otherDigit(r) {
+			for _, z := range digitZeros {
+				if r >= z && r <= z+9 {
+					b.WriteByte(byte('0' + r - z))
+				}
 			}
+			changed = true
+		} else {
+			b.WriteString(s[i : i+size]) // invalid bytes stay as they are
 		}
-		b.WriteRune(r)
+		i += size
 	}
 	if !changed {
 		return s

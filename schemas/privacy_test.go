@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -279,7 +280,9 @@ func FuzzScrub(f *testing.F) {
 		if again := schemas.Scrub(got); again != got {
 			t.Fatalf("Scrub not idempotent: %q -> %q -> %q", s, got, again)
 		}
-		if got != s && !strings.Contains(got, "[") {
+		// Digits of other scripts come out as ASCII digits; nothing else
+		// changes without a tag.
+		if got != asciiDigits(s) && !strings.Contains(got, "[") {
 			t.Fatalf("Scrub(%q) = %q changed text without a tag", s, got)
 		}
 		schemas.LooksPersonal([]byte(s))
@@ -339,4 +342,22 @@ func TestScrubOtherDigits(t *testing.T) {
 	if s := "لاہور میں دھماکہ"; schemas.Scrub(s) != s || schemas.LooksPersonal([]byte(s)) {
 		t.Errorf("plain Urdu text changed or called personal")
 	}
+}
+
+// asciiDigits writes the digits of the scripts Scrub folds as ASCII,
+// leaving invalid bytes as they are.
+func asciiDigits(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		out := s[i : i+size]
+		for _, z := range []rune{'\u0660', '\u06F0', '\u0966', '\uFF10'} {
+			if r >= z && r <= z+9 {
+				out = string('0' + r - z)
+			}
+		}
+		b.WriteString(out)
+		i += size
+	}
+	return b.String()
 }
