@@ -34,12 +34,14 @@ func init() {
 		Usage: `--db FILE [--format table|csv|json] [--limit N] "SELECT ..."`,
 		Short: "ask the database a question in SQL (read-only)",
 		Long: `Runs one SQL query on the database, opened read-only: nothing can be
-changed. Only queries run (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE,
-EXPLAIN); COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, PRAGMA and anything that
-writes are refused, and DuckDB may not open any other file: reading CSV or
-Parquet files by path (read_csv, read_parquet) is turned off too, so a query
-can neither leak a file of the machine nor write one. To join the database
-with your own files, open a copy of it in DuckDB itself. The tables and views are described in the README (incidents, the
+changed. Only one query runs at a time (SELECT, WITH, DESCRIBE, SHOW,
+SUMMARIZE, EXPLAIN, and PRAGMAs that only read, such as table_info); COPY,
+EXPORT, ATTACH, INSTALL, LOAD, SET, setting PRAGMAs and anything that writes
+are refused, and DuckDB may not open any other file: reading CSV or Parquet
+files by path (read_csv, read_parquet) is turned off too, so a query can
+neither leak a file of the machine nor write one. A query may use 4 GB of
+memory and spill 10 GB to disk. To join the database with your own files,
+open a copy of it in DuckDB itself. The tables and views are described in the README (incidents, the
 four category tables and their *_incidents views, context_events, rejects,
 districts, district_month, district_month_sources, district_month_rates,
 incident_groups, population, ingest_runs, ingest_files). DuckDB's SQL

@@ -103,6 +103,10 @@ func TestSQLSealed(t *testing.T) {
 		"CHECKPOINT",
 		"BEGIN TRANSACTION",
 		"SELECT 1; DELETE FROM incidents",
+		"SELECT 1; SELECT 2",
+		"/* hi */ COPY incidents TO 'x.csv'",
+		"SELECT 1; COPY incidents TO 'x.csv'",
+		"SET memory_limit = '100GB'",
 		fmt.Sprintf("SELECT * FROM read_csv('%s')", q(in)),
 		fmt.Sprintf("SELECT * FROM read_text('%s')", q(filepath.Join(dir, "two squares.geojson"))),
 		fmt.Sprintf("SELECT * FROM glob('%s/*')", q(dir)),
@@ -125,16 +129,23 @@ func TestSQLSealed(t *testing.T) {
 		}
 	}
 	// The refusal says why, and queries of every kind still run.
-	_, _, stderr := ocmap("sql", "--db", db, "COPY incidents TO 'x.csv'")
-	if !strings.Contains(stderr, "read-only") || !strings.Contains(stderr, "COPY") {
-		t.Errorf("COPY refused with %q; want it to say read-only and COPY", stderr)
+	for _, stmt := range []string{"COPY incidents TO 'x.csv'", "/* hi */ copy incidents TO 'x.csv'", "\n-- x\nCOPY incidents TO 'x.csv'"} {
+		_, _, stderr := ocmap("sql", "--db", db, stmt)
+		if !strings.Contains(stderr, "read-only") || !strings.Contains(stderr, "COPY is refused") {
+			t.Errorf("%q refused with %q; want it to say read-only and COPY", stmt, stderr)
+		}
+	}
+	if _, _, stderr := ocmap("sql", "--db", db, "SELECT 1; SELECT 2"); !strings.Contains(stderr, "one query at a time") {
+		t.Errorf("two queries refused with %q", stderr)
 	}
 	for stmt, want := range map[string]string{
 		"WITH n AS (SELECT count(*) AS c FROM incidents) SELECT c FROM n": "\n1  \n",
-		"DESCRIBE incidents":                  "incident_id",
-		"SHOW TABLES":                         "district_month",
-		"SUMMARIZE SELECT lat FROM incidents": "30.5",
-		"EXPLAIN SELECT * FROM incidents":     "physical_plan",
+		"DESCRIBE incidents":                               "incident_id",
+		"SHOW TABLES":                                      "district_month",
+		"SUMMARIZE SELECT lat FROM incidents":              "30.5",
+		"EXPLAIN SELECT * FROM incidents":                  "physical_plan",
+		"SELECT 'a;b' AS x; -- a comment; not a statement": "a;b",
+		"PRAGMA table_info('incidents')":                   "incident_id",
 	} {
 		code, stdout, stderr := ocmap("sql", "--db", db, stmt)
 		if code != exitOK || !strings.Contains(stdout, want) {

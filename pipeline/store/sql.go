@@ -113,9 +113,11 @@ func (s *Store) Query(ctx context.Context, q string, limit int) (*Result, bool, 
 	return res, false, rows.Err()
 }
 
-// checkQuery prepares q, which DuckDB refuses for more than one statement,
-// and accepts it only if it is a query.
+// checkQuery prepares q and accepts it only if it is one query.
 func checkQuery(ctx context.Context, conn *sql.Conn, q string) error {
+	if statements(q) > 1 {
+		return fmt.Errorf("%w: give one query at a time", ErrNotAQuery)
+	}
 	return conn.Raw(func(dc any) error {
 		pc, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
@@ -130,7 +132,7 @@ func checkQuery(ctx context.Context, conn *sql.Conn, q string) error {
 			case strings.Contains(msg, "disabled by configuration") || strings.Contains(msg, "Permission Error"):
 				// DuckDB refuses file access while binding, before it
 				// tells the statement's kind: name it from its first word.
-				if w := strings.ToUpper(strings.Fields(q)[0]); slices.Contains([]string{"COPY", "EXPORT", "ATTACH", "INSTALL", "LOAD", "IMPORT"}, w) {
+				if w := strings.ToUpper(firstWord(q)); slices.Contains([]string{"COPY", "EXPORT", "ATTACH", "INSTALL", "LOAD", "IMPORT"}, w) {
 					return fmt.Errorf("%w: ocmap sql runs queries only (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); %s is refused", ErrNotAQuery, w)
 				}
 				return fmt.Errorf("%w: ocmap sql reads the database only; reading other files (read_csv, read_parquet, ...) is turned off", ErrNotAQuery)
@@ -155,6 +157,67 @@ func checkQuery(ctx context.Context, conn *sql.Conn, q string) error {
 		}
 		return fmt.Errorf("%w: ocmap sql runs queries only (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); %s is refused", ErrNotAQuery, name)
 	})
+}
+
+// firstWord returns the first word of q after spaces and comments.
+func firstWord(q string) string {
+	for {
+		q = strings.TrimLeft(q, " \t\r\n(")
+		switch {
+		case strings.HasPrefix(q, "--"):
+			if i := strings.IndexByte(q, '\n'); i >= 0 {
+				q = q[i:]
+				continue
+			}
+			return ""
+		case strings.HasPrefix(q, "/*"):
+			if i := strings.Index(q, "*/"); i >= 0 {
+				q = q[i+2:]
+				continue
+			}
+			return ""
+		}
+		if f := strings.Fields(q); len(f) > 0 {
+			return f[0]
+		}
+		return ""
+	}
+}
+
+// statements counts the statements of q: the parts between semicolons
+// that hold more than spaces and comments, outside quotes and comments.
+// DuckDB would run only the last of several, silently.
+func statements(q string) int {
+	n, content := 0, false
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case c == '\'' || c == '"':
+			content = true
+			for i++; i < len(q) && q[i] != c; i++ {
+			}
+		case c == '-' && i+1 < len(q) && q[i+1] == '-':
+			for i < len(q) && q[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(q) && q[i+1] == '*':
+			i += 2
+			for i+1 < len(q) && !(q[i] == '*' && q[i+1] == '/') {
+				i++
+			}
+			i++
+		case c == ';':
+			if content {
+				n++
+			}
+			content = false
+		case c != ' ' && c != '\t' && c != '\n' && c != '\r':
+			content = true
+		}
+	}
+	if content {
+		n++
+	}
+	return n
 }
 
 func text(v any) Value {

@@ -165,7 +165,10 @@ func openReadOnly(ctx context.Context, path string, sealed bool) (*Store, error)
 	}
 	params := append([]string{"access_mode=read_only"}, noExtensions...)
 	if sealed {
-		params = append(params, "enable_external_access=false", "lock_configuration=true")
+		// A query may not take the machine's memory or fill its disk with
+		// spilled data.
+		params = append(params, "enable_external_access=false", "memory_limit=4GB", "max_temp_directory_size=10GB",
+			"lock_configuration=true")
 	}
 	s, err := open(ctx, path+"?"+strings.Join(params, "&"), path)
 	if err != nil {
