@@ -140,6 +140,21 @@ func reviewText(w io.Writer, rows []store.ReviewRow) error {
 			io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
 		}
 	}
+	// Say where --top left lines out, so that the counts can be added up.
+	shown := map[string]int64{}
+	var kinds []store.ReviewRow
+	for _, r := range rows {
+		if shown[r.Kind] == 0 {
+			kinds = append(kinds, r)
+		}
+		shown[r.Kind]++
+	}
+	for _, r := range kinds {
+		if r.KindLines > shown[r.Kind] {
+			fmt.Fprintf(w, "(%s: the first %d of %s lines, %s rows in all; --top 0 shows all)\n",
+				r.Kind, shown[r.Kind], commas(r.KindLines), commas(r.KindRows))
+		}
+	}
 	fixable := false
 	for _, r := range rows {
 		fixable = fixable || r.Kind == store.ReviewUnmatched || r.Kind == store.ReviewProvince || r.Kind == store.ReviewFuzzy

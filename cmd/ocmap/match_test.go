@@ -201,6 +201,12 @@ again with --aliases FILE: re-reading a file replaces its rows.
 		t.Errorf("review says\n%s\nwant\n%s", stdout, want)
 	}
 
+	// --top says what it leaves out, so that the counts add up.
+	code, stdout, _ = ocmap("review", "--db", db, "--top", "1")
+	if want := "(unmatched: the first 1 of 2 lines, 3 rows in all; --top 0 shows all)\n"; code != exitOK || !strings.Contains(stdout, want) {
+		t.Errorf("review --top 1 says\n%s\nwant it to contain %q", stdout, want)
+	}
+
 	code, stdout, stderr = ocmap("review", "--db", db, "--top", "1", "--format", "csv")
 	if code != exitOK {
 		t.Fatalf("review --format csv: exit %d\n%s", code, stderr)

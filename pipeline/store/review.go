@@ -51,6 +51,9 @@ type ReviewRow struct {
 	Score    float64 // the lowest match_score of the rows; 0 when none
 	Note     string  // location_note; for unmatched, the closest districts the reject names
 	Example  string  // source_file:source_line of the first row
+	// KindLines and KindRows are the lines and rows of the row's kind in
+	// all, also those that top leaves out.
+	KindLines, KindRows int64
 }
 
 // reviewSQL gathers the rows of each kind from incidents, context_events
@@ -123,9 +126,10 @@ const reviewSQL = `WITH placed AS (
 	FROM (SELECT *, CASE WHEN ord >= 4 THEN '' ELSE prov END AS gprov, CASE WHEN bynote THEN note ELSE '' END AS gnote FROM items)
 	GROUP BY ord, kind, name, gprov, result, gnote, CASE WHEN ord < 4 THEN method END
 ), ranked AS (
-	SELECT *, row_number() OVER (PARTITION BY ord ORDER BY n DESC, name, prov, result, note) AS rk FROM grouped
+	SELECT *, row_number() OVER (PARTITION BY ord ORDER BY n DESC, name, prov, result, note) AS rk,
+		count(*) OVER (PARTITION BY ord) AS lines, sum(n) OVER (PARTITION BY ord) AS total FROM grouped
 )
-SELECT kind, name, prov, n, result, method, score, note, example FROM ranked
+SELECT kind, name, prov, n, result, method, score, note, example, lines, total FROM ranked
 WHERE $1 = 0 OR rk <= $1
 ORDER BY ord, rk`
 
@@ -146,7 +150,8 @@ func (s *Store) Review(ctx context.Context, top int) ([]ReviewRow, error) {
 	for rows.Next() {
 		var r ReviewRow
 		var score sql.NullFloat64
-		if err := rows.Scan(&r.Kind, &r.Name, &r.Province, &r.Count, &r.Result, &r.Method, &score, &r.Note, &r.Example); err != nil {
+		if err := rows.Scan(&r.Kind, &r.Name, &r.Province, &r.Count, &r.Result, &r.Method, &score, &r.Note, &r.Example,
+			&r.KindLines, &r.KindRows); err != nil {
 			return nil, fmt.Errorf("store: %s: review: %w", s.Path, err)
 		}
 		r.Score = score.Float64

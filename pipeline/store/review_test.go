@@ -150,8 +150,15 @@ func TestReview(t *testing.T) {
 				got[i].Score = float64(float32(got[i].Score))
 			}
 			want := append([]ReviewRow(nil), tt.want...)
+			// Each kind's lines and rows in all, whatever top leaves out.
+			lines, rows := map[string]int64{}, map[string]int64{}
+			for _, r := range all {
+				lines[r.Kind]++
+				rows[r.Kind] += r.Count
+			}
 			for i := range want {
 				want[i].Score = float64(float32(want[i].Score))
+				want[i].KindLines, want[i].KindRows = lines[want[i].Kind], rows[want[i].Kind]
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("Review(%d) =\n%+v\nwant\n%+v", tt.top, got, want)
