@@ -77,6 +77,12 @@ func (r *Release) Bound(i int) Bound {
 // grows with about the fourth power of the relations.
 var localLimits = []int{10, 40, 100}
 
+// exactLimits are the further sizes localBound tries when it must decide,
+// the last being the whole component: with earlier releases a component
+// can hold a thousand relations, and a figure is mostly shown protected by
+// a few hundred of them.
+var exactLimits = []int{250, 600, math.MaxInt}
+
 // neighbourhood returns withheld figures near figure i, reached from it
 // through relations and withheld figures breadth first until more than
 // limit of the relations that hold them link two withheld figures found in
@@ -142,7 +148,7 @@ func (r *Release) localBound(of [][]int, i int, p int64, exact bool) (Bound, boo
 	floor := r.structuralFloor(of, i)
 	limits := localLimits
 	if exact {
-		limits = append(slices.Clone(limits), math.MaxInt)
+		limits = append(slices.Clone(limits), exactLimits...)
 	}
 	pb, low, high := r.proven(i, p, floor)
 	if low && high {

@@ -1,0 +1,79 @@
+package disclosure
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// subPeriod is months from..to (0-based, inclusive) of p.
+func subPeriod(p Period, from, to int) Period {
+	q := Period{Table: Table{Cols: p.Cols, Rows: p.Rows, Groups: p.Groups}, From: p.Months[from], To: p.Months[to],
+		Months: p.Months[from : to+1]}
+	for i := range p.Rows {
+		var cells []int64
+		var months [][]int64
+		for j := range p.Cols {
+			ms := p.ByMonth[i][j][from : to+1]
+			var s int64
+			for _, v := range ms {
+				s += v
+			}
+			cells = append(cells, s)
+			months = append(months, ms)
+		}
+		q.Cells = append(q.Cells, cells)
+		q.ByMonth = append(q.ByMonth, months)
+	}
+	return q
+}
+
+// addEarlier adds what release e printed to r as an earlier release, as
+// ocmap's export does from the register.
+func addEarlier(r, e *Release) {
+	idx := make(map[int]int)
+	for n, f := range e.Figures() {
+		if f.Current {
+			idx[n] = r.Add(f.Key, f.Value, f.Suppressed, f.Primary, f.Floor, false)
+		}
+	}
+	for _, rel := range e.Relations() {
+		t, ok := idx[rel.Total]
+		parts := make([]int, len(rel.Parts))
+		for q, p := range rel.Parts {
+			n, in := idx[p]
+			ok = ok && in
+			parts[q] = n
+		}
+		if ok {
+			r.Relate("release", t, parts)
+		}
+	}
+}
+
+// protectWith protects period p (current) against the earlier releases.
+func protectWith(p Period, earlier ...*Release) (*Release, []int, []int) {
+	r := NewRelease()
+	r.AddPeriod(p, Suppress(p.Table, 10), 10, true)
+	for _, e := range earlier {
+		addEarlier(r, e)
+	}
+	added, unprotected := r.Protect(10)
+	return r, added, unprotected
+}
+
+// BenchmarkAuditWithReleases protects a random sparse table of 160
+// districts, 4 categories and 12 months against two earlier releases of
+// the same data, months 1 to 5 and 1 to 6.
+func BenchmarkAuditWithReleases(b *testing.B) {
+	rng := rand.New(rand.NewPCG(13, 1))
+	p := randomPeriod(rng, benchDistricts, 6, 12)
+	first, _, _ := protectWith(subPeriod(p, 0, 4))
+	second, _, _ := protectWith(subPeriod(p, 0, 5), first)
+	for b.Loop() {
+		_, added, unprotected := protectWith(p, first, second)
+		if len(unprotected) > 0 {
+			b.Fatalf("unprotected %v", unprotected)
+		}
+		b.ReportMetric(float64(len(added)), "added")
+	}
+}
