@@ -151,6 +151,10 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	} else {
 		fmt.Fprintf(env.Stdout, "suppressed %d of %d district x category cells and %d totals (counts below %d and what would reveal them)\n",
 			rep.Suppressed, rep.Cells, rep.Totals, o.MinCell)
+		if rep.Unprotected > 0 {
+			fmt.Fprintf(env.Stderr, "WARNING: %d small counts cannot be protected to within %d: earlier releases of this database (ocmap releases) already narrow them; this export withholds them, but what was published before cannot be taken back\n",
+				rep.Unprotected, o.MinCell)
+		}
 	}
 	return nil
 }

@@ -64,6 +64,9 @@ type Report struct {
 	Cells      int // district x category cells
 	Suppressed int // of them, suppressed
 	Totals     int // province and national totals suppressed
+	// Unprotected counts the small counts that no further suppression could
+	// protect: earlier releases of the database already narrow them.
+	Unprotected int
 }
 
 // Categories of an export: the four, then all four together.
@@ -80,23 +83,25 @@ var titles = map[string]string{
 
 // data is what every output is made from.
 type data struct {
-	opt        Options
-	period     analysis.Period
-	districts  []store.District
-	results    map[string]*analysis.Result
-	suppressed map[string][]bool // by category, by district index
-	dq         dataQuality
-	sup        disclosure.Result
-	table      disclosure.Period     // the period table and its months
-	release    *disclosure.Release   // nil for --internal
-	eb         map[string][]float64  // published EB rates per 100,000, by category and district
-	earlier    []store.ReleaseRecord // the release register
-	cells      []store.Cell
-	m          *analysis.Map
-	svg        map[string][]byte // each category's map, written by writeMaps
-	pop        map[string][]store.PopulationYear
-	meta       map[string]string
-	runs       []runInfo
+	// unprotected counts the small counts Protect could not protect.
+	unprotected int
+	opt         Options
+	period      analysis.Period
+	districts   []store.District
+	results     map[string]*analysis.Result
+	suppressed  map[string][]bool // by category, by district index
+	dq          dataQuality
+	sup         disclosure.Result
+	table       disclosure.Period     // the period table and its months
+	release     *disclosure.Release   // nil for --internal
+	eb          map[string][]float64  // published EB rates per 100,000, by category and district
+	earlier     []store.ReleaseRecord // the release register
+	cells       []store.Cell
+	m           *analysis.Map
+	svg         map[string][]byte // each category's map, written by writeMaps
+	pop         map[string][]store.PopulationYear
+	meta        map[string]string
+	runs        []runInfo
 }
 
 // Export reads the database and writes every file into opt.Out.
@@ -135,7 +140,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err := d.register(ctx, "export"); err != nil {
 		return nil, err
 	}
-	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories())}
+	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected}
 	for _, row := range d.sup.Suppressed {
 		for _, s := range row {
 			if s {
@@ -318,7 +323,8 @@ func (d *data) suppress() {
 		for _, m := range d.opt.provinceMonths {
 			d.addProvinceMonth(m)
 		}
-		d.release.Protect(d.opt.MinCell)
+		_, unprotected := d.release.Protect(d.opt.MinCell)
+		d.unprotected = len(unprotected)
 		d.sup = d.final(t)
 	}
 	for j, c := range cats {
