@@ -195,11 +195,22 @@ func (r *Release) component(i int) (vars, rels []int) {
 	of := r.relsOf()
 	seenF := map[int]bool{i: true}
 	seenR := map[int]bool{}
-	queue := []int{i}
-	for len(queue) > 0 {
-		f := queue[0]
-		queue = queue[1:]
-		vars = append(vars, f)
+	for frontier := []int{i}; len(frontier) > 0; {
+		vars = append(vars, frontier...)
+		var more []int
+		more, frontier = r.step(of, frontier, seenF, seenR)
+		rels = append(rels, more...)
+	}
+	slices.Sort(vars)
+	slices.Sort(rels)
+	return vars, rels
+}
+
+// step goes one relation further from the frontier's figures: it returns
+// the relations of theirs not seen yet, and the withheld figures those
+// reach that were not seen yet, marking both seen.
+func (r *Release) step(of [][]int, frontier []int, seenF, seenR map[int]bool) (rels, next []int) {
+	for _, f := range frontier {
 		for _, k := range of[f] {
 			if seenR[k] {
 				continue
@@ -210,14 +221,12 @@ func (r *Release) component(i int) (vars, rels []int) {
 			for _, g := range append([]int{rel.Total}, rel.Parts...) {
 				if r.figs[g].Suppressed && !seenF[g] {
 					seenF[g] = true
-					queue = append(queue, g)
+					next = append(next, g)
 				}
 			}
 		}
 	}
-	slices.Sort(vars)
-	slices.Sort(rels)
-	return vars, rels
+	return rels, next
 }
 
 // solve bounds the targets (withheld figures of the component vars, rels).

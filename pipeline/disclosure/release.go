@@ -312,23 +312,7 @@ func (r *Release) complement(of [][]int, i int, b Bound, p int64) int {
 	frontier := []int{i}
 	var cands []int
 	for len(frontier) > 0 && len(cands) < 4 {
-		var rels, next []int
-		for _, f := range frontier {
-			for _, k := range of[f] {
-				if seenR[k] {
-					continue
-				}
-				seenR[k] = true
-				rels = append(rels, k)
-				rel := r.rels[k]
-				for _, g := range append([]int{rel.Total}, rel.Parts...) {
-					if r.figs[g].Suppressed && !seenF[g] {
-						seenF[g] = true
-						next = append(next, g)
-					}
-				}
-			}
-		}
+		rels, next := r.step(of, frontier, seenF, seenR)
 		// The best of each relation, best first.
 		var here []int
 		for _, k := range rels {
