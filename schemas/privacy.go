@@ -73,8 +73,8 @@ func Scrub(s string) string {
 // number or e-mail address, or holds 10 or more digits joined only by spaces
 // and hyphens, so callers can withhold it from error messages.
 func LooksPersonal(b []byte) bool {
-	if f := foldDigits(string(b)); len(f) != len(b) || f != string(b) {
-		b = []byte(f)
+	if !isASCIIBytes(b) {
+		b = []byte(foldDigits(string(b)))
 	}
 	digits, at := mayHoldPII(b)
 	if !digits && !at {
@@ -106,14 +106,7 @@ var digitZeros = []rune{'\u0660', '\u06F0', '\u0966', '\uFF10'}
 // CNIC or a phone number written in Urdu digits (۳۵۲۰۲-۱۲۳۴۵۶۷-۱) is found
 // like any other. ASCII text is returned as is, without allocating.
 func foldDigits(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii || !strings.ContainsFunc(s, otherDigit) {
+	if isASCIIBytes(s) || !strings.ContainsFunc(s, otherDigit) {
 		return s
 	}
 	var b strings.Builder
@@ -137,6 +130,15 @@ func foldDigits(s string) string {
 		return s
 	}
 	return b.String()
+}
+
+func isASCIIBytes[T ~string | ~[]byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func otherDigit(r rune) bool {
