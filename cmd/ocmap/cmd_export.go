@@ -151,6 +151,14 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	} else {
 		fmt.Fprintf(env.Stdout, "suppressed %d of %d district x category cells and %d totals (counts below %d and what would reveal them)\n",
 			rep.Suppressed, rep.Cells, rep.Totals, o.MinCell)
+		if len(rep.Overlapping) > 0 {
+			var ps []string
+			for _, in := range rep.Overlapping {
+				ps = append(ps, fmt.Sprintf("%d (%s to %s)", in.ID, in.From, in.To))
+			}
+			fmt.Fprintf(env.Stdout, "earlier releases with overlapping periods: %s (ocmap releases); subtracting one period from the other would show the months between them, so more is suppressed. Releases of the same period, or of periods that do not overlap (month by month, year by year), keep more cells.\n",
+				strings.Join(ps, ", "))
+		}
 		if rep.Unprotected > 0 {
 			fmt.Fprintf(env.Stderr, "WARNING: %d small counts cannot be protected to within %d: earlier releases of this database (ocmap releases) already narrow them; this export withholds them, but what was published before cannot be taken back\n",
 				rep.Unprotected, o.MinCell)

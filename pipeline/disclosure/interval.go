@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
 )
 
 // Unbounded is Bound.Hi when nothing the attacker knows caps a figure.
@@ -73,8 +71,8 @@ func (r *Release) Bound(i int) Bound {
 }
 
 // localLimits are the sizes (relations) of the neighbourhoods localBound
-// solves short of a whole component: gonum's simplex is dense, and its time
-// grows with about the fourth power of the relations.
+// solves short of a whole component: most counts are shown protected by a
+// few relations around them, and a small program is quick to load.
 var localLimits = []int{10, 40, 100}
 
 // exactLimits are the further sizes localBound tries when it must decide,
@@ -90,8 +88,8 @@ var exactLimits = []int{250, 600, math.MaxInt}
 // withheld cell, say, fall out of it, see solve), those relations, and
 // whether that is i's whole component (see component).
 func (r *Release) neighbourhood(of [][]int, i, limit int) (vars, rels []int, whole bool) {
-	seenF := map[int]bool{i: true}
-	seenR := map[int]bool{}
+	v := r.visit()
+	v.fig(i)
 	queue := []int{i}
 	whole = true
 	size := 0 // relations linking two withheld figures that are in others
@@ -104,10 +102,9 @@ func (r *Release) neighbourhood(of [][]int, i, limit int) (vars, rels []int, who
 		queue = queue[1:]
 		vars = append(vars, f)
 		for _, k := range of[f] {
-			if seenR[k] {
+			if !v.rel(k) {
 				continue
 			}
-			seenR[k] = true
 			rels = append(rels, k)
 			rel := r.rels[k]
 			linked := 0
@@ -118,8 +115,7 @@ func (r *Release) neighbourhood(of [][]int, i, limit int) (vars, rels []int, who
 				if len(of[g]) > 1 {
 					linked++
 				}
-				if !seenF[g] {
-					seenF[g] = true
+				if v.fig(g) {
 					queue = append(queue, g)
 				}
 			}
@@ -193,12 +189,12 @@ func (r *Release) relsOf() [][]int {
 // that bounds it.
 func (r *Release) component(i int) (vars, rels []int) {
 	of := r.relsOf()
-	seenF := map[int]bool{i: true}
-	seenR := map[int]bool{}
+	v := r.visit()
+	v.fig(i)
 	for frontier := []int{i}; len(frontier) > 0; {
 		vars = append(vars, frontier...)
 		var more []int
-		more, frontier = r.step(of, frontier, seenF, seenR)
+		more, frontier = r.step(of, frontier, v)
 		rels = append(rels, more...)
 	}
 	slices.Sort(vars)
@@ -209,18 +205,19 @@ func (r *Release) component(i int) (vars, rels []int) {
 // step goes one relation further from the frontier's figures: it returns
 // the relations of theirs not seen yet, and the withheld figures those
 // reach that were not seen yet, marking both seen.
-func (r *Release) step(of [][]int, frontier []int, seenF, seenR map[int]bool) (rels, next []int) {
+func (r *Release) step(of [][]int, frontier []int, v *visit) (rels, next []int) {
 	for _, f := range frontier {
 		for _, k := range of[f] {
-			if seenR[k] {
+			if !v.rel(k) {
 				continue
 			}
-			seenR[k] = true
 			rels = append(rels, k)
 			rel := r.rels[k]
-			for _, g := range append([]int{rel.Total}, rel.Parts...) {
-				if r.figs[g].Suppressed && !seenF[g] {
-					seenF[g] = true
+			if r.figs[rel.Total].Suppressed && v.fig(rel.Total) {
+				next = append(next, rel.Total)
+			}
+			for _, g := range rel.Parts {
+				if r.figs[g].Suppressed && v.fig(g) {
 					next = append(next, g)
 				}
 			}
@@ -229,9 +226,45 @@ func (r *Release) step(of [][]int, frontier []int, seenF, seenR map[int]bool) (r
 	return rels, next
 }
 
+// visit marks the figures and relations a walk over the release has met.
+// Its marks are stamps of the walk's number, so that a new walk costs
+// nothing to start (see Release.visit).
+type visit struct {
+	n          int32
+	figs, rels []int32
+}
+
+// visit starts a new walk over r.
+func (r *Release) visit() *visit {
+	v := &r.walk
+	if len(v.figs) != len(r.figs) || len(v.rels) != len(r.rels) || v.n == math.MaxInt32 {
+		*v = visit{figs: make([]int32, len(r.figs)), rels: make([]int32, len(r.rels))}
+	}
+	v.n++
+	return v
+}
+
+// fig marks figure i met, and reports whether it was not met before.
+func (v *visit) fig(i int) bool {
+	if v.figs[i] == v.n {
+		return false
+	}
+	v.figs[i] = v.n
+	return true
+}
+
+// rel marks relation k met, and reports whether it was not met before.
+func (v *visit) rel(k int) bool {
+	if v.rels[k] == v.n {
+		return false
+	}
+	v.rels[k] = v.n
+	return true
+}
+
 // solve bounds the targets (withheld figures of the component vars, rels).
 //
-// The linear program is made small before gonum's simplex sees it: figures
+// The linear program is made small before the solver sees it: figures
 // that appear in the same relations with the same signs are one unknown
 // (their sum; twelve withheld months of one cell, say), and a relation that
 // holds an unknown found nowhere else, whose bound it implies anyway, is
@@ -281,18 +314,21 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 		rows[q] = rw
 	}
 	// Group unknowns by signature.
-	sig := make([][]string, len(vars))
+	// Rows are met in order, so equal signatures are equal strings.
+	sig := make([][]byte, len(vars))
 	for q, rw := range rows {
 		for c, a := range rw.coef {
-			sig[c] = append(sig[c], fmt.Sprintf("%d:%g", q, a))
+			sig[c] = strconv.AppendInt(sig[c], int64(q), 10)
+			sig[c] = append(sig[c], ':')
+			sig[c] = strconv.AppendFloat(sig[c], a, 'g', -1, 64)
+			sig[c] = append(sig[c], ',')
 		}
 	}
 	groupOf := make([]int, len(vars))
 	var groups [][]int // unknowns
 	bySig := map[string]int{}
 	for c := range vars {
-		slices.Sort(sig[c])
-		s := strings.Join(sig[c], ",")
+		s := string(sig[c])
 		g, ok := bySig[s]
 		if !ok {
 			g = len(groups)
@@ -371,51 +407,28 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 			}
 		}
 	}
-	var A *mat.Dense
-	var b []float64
-	if n > 0 {
-		dense := make([][]float64, len(live))
-		rhs := make([]float64, len(live))
-		for i, q := range live {
-			dense[i] = make([]float64, n)
-			for g, a := range grows[q] {
-				dense[i][lpCol[g]] = a
-			}
-			rhs[i] = rows[q].rhs
+	// The program is loaded into the solver once, when a bound first
+	// needs it, and every later objective starts from its last basis.
+	var prog *program
+	defer func() {
+		if prog != nil {
+			prog.close()
 		}
-		dense, rhs = independentRows(dense, rhs)
-		if len(dense) > 0 {
-			A = mat.NewDense(len(dense), n, nil)
-			for i, d := range dense {
-				A.SetRow(i, d)
-			}
-			b = rhs
-		}
-	}
-	// A vertex to start the simplex from, found from the true values (a
-	// feasible point), which spares gonum's phase one.
-	var basis []int
-	found := false
-	start := func() []int {
-		if found || A == nil {
-			return basis
-		}
-		found = true
-		m, _ := A.Dims()
-		if m < n {
-			y := make([]float64, n)
-			for g, members := range groups {
-				if lpCol[g] < 0 {
-					continue
+	}()
+	solver := func() *program {
+		if prog == nil {
+			sparse := make([]map[int]float64, len(live))
+			rhs := make([]float64, len(live))
+			for i, q := range live {
+				sparse[i] = make(map[int]float64, len(grows[q]))
+				for g, a := range grows[q] {
+					sparse[i][lpCol[g]] = a
 				}
-				for _, c := range members {
-					f := r.figs[vars[c]]
-					y[lpCol[g]] += float64(f.Value - f.Floor)
-				}
+				rhs[i] = rows[q].rhs
 			}
-			basis = vertex(A, y)
+			prog = newProgram(sparse, rhs, n)
 		}
-		return basis
+		return prog
 	}
 	// record keeps the figures' values in x, an optimal solution, as proof
 	// points: a group's excess over its floors may go to any one member.
@@ -461,12 +474,12 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 			c[lpCol[g]] = sign * a
 			any = any || a != 0
 		}
-		if !any || A == nil {
+		if !any || n == 0 {
 			return 0
 		}
-		opt, x, err := simplex(c, A, b, start())
+		opt, x, err := solver().minimize(c)
 		switch {
-		case errors.Is(err, lp.ErrUnbounded):
+		case errors.Is(err, errUnbounded):
 			return math.Inf(-int(sign))
 		case err != nil:
 			return math.NaN()
@@ -477,22 +490,28 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 	// objective names an objective by the first figure of each group, the
 	// same for every call on the same unknowns and relations.
 	objective := func(coef map[int]float64) string {
-		var parts []string
+		parts := make([]string, 0, len(coef))
 		for g, a := range coef {
-			parts = append(parts, fmt.Sprintf("%d:%g", vars[groups[g][0]], a))
+			parts = append(parts, strconv.Itoa(vars[groups[g][0]])+":"+strconv.FormatFloat(a, 'g', -1, 64))
 		}
 		slices.Sort(parts)
 		return strings.Join(parts, ",")
 	}
 	// program names the linear program: its unknowns (withheld figures of
 	// vars; a figure of vars that is published is known) and relations.
-	var pb strings.Builder
+	var pb []byte
 	for _, f := range vars {
 		if r.figs[f].Suppressed {
-			fmt.Fprint(&pb, f, " ")
+			pb = strconv.AppendInt(pb, int64(f), 10)
+			pb = append(pb, ' ')
 		}
 	}
-	program := pb.String() + fmt.Sprint(rels)
+	pb = append(pb, '|')
+	for _, k := range rels {
+		pb = strconv.AppendInt(pb, int64(k), 10)
+		pb = append(pb, ' ')
+	}
+	program := string(pb)
 	var out []Bound
 	for _, f := range targets {
 		c := col[f]
@@ -552,197 +571,6 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 		out = append(out, bd)
 	}
 	return out
-}
-
-// simplex minimises c·y subject to A·y = b, y ≥ 0 with gonum's simplex,
-// from the vertex basis when it is one (gonum panics on a basis that is
-// not feasible, which rounding can make of a degenerate one), else from
-// scratch.
-func simplex(c []float64, A *mat.Dense, b []float64, basis []int) (opt float64, x []float64, err error) {
-	if basis != nil {
-		func() {
-			defer func() {
-				if recover() != nil {
-					basis = nil
-				}
-			}()
-			opt, x, err = lp.Simplex(c, A, b, 1e-10, basis)
-		}()
-		if basis != nil {
-			return opt, x, err
-		}
-	}
-	return lp.Simplex(c, A, b, 1e-10, nil)
-}
-
-// vertex returns the columns of a basis of A (of full row rank) whose basic
-// solution is feasible, found from y, a feasible point (A·y = b, y ≥ 0), by
-// moving along null directions of its support until the support is
-// linearly independent, then completing it with other columns; nil when
-// rounding defeats it.
-func vertex(A *mat.Dense, y []float64) []int {
-	const eps = 1e-9
-	m, n := A.Dims()
-	y = slices.Clone(y)
-	col := func(k int) []float64 { return mat.Col(nil, k, A) }
-	for restart := 0; restart <= n; restart++ {
-		// Columns of the support, largest value first.
-		var support []int
-		for k, v := range y {
-			if v > eps {
-				support = append(support, k)
-			} else {
-				y[k] = 0
-			}
-		}
-		slices.SortStableFunc(support, func(a, b int) int {
-			switch {
-			case y[a] > y[b]:
-				return -1
-			case y[a] < y[b]:
-				return 1
-			}
-			return 0
-		})
-		var reduced [][]float64 // echelon rows, reduced[j][pivot[j]] = 1
-		var pivot []int         // pivot row of each
-		var expr [][]float64    // reduced[j] as a combination of columns
-		var basis []int
-		// reduce returns column k reduced by the basis and its expression.
-		reduce := func(k int) ([]float64, []float64) {
-			v := col(k)
-			e := make([]float64, n)
-			e[k] = 1
-			for j, rj := range reduced {
-				f := v[pivot[j]]
-				if f == 0 {
-					continue
-				}
-				for q := range v {
-					v[q] -= f * rj[q]
-				}
-				for c, a := range expr[j] {
-					if a != 0 {
-						e[c] -= f * a
-					}
-				}
-			}
-			return v, e
-		}
-		add := func(k int, v, e []float64) bool {
-			p, best := -1, 1e-7
-			for q, x := range v {
-				if math.Abs(x) > best {
-					p, best = q, math.Abs(x)
-				}
-			}
-			if p < 0 {
-				return false
-			}
-			inv := 1 / v[p]
-			for q := range v {
-				v[q] *= inv
-			}
-			for c := range e {
-				e[c] *= inv
-			}
-			reduced = append(reduced, v)
-			pivot = append(pivot, p)
-			expr = append(expr, e)
-			basis = append(basis, k)
-			return true
-		}
-		again := false
-		for _, k := range support {
-			if y[k] == 0 {
-				continue
-			}
-			v, e := reduce(k)
-			if add(k, v, e) {
-				continue
-			}
-			// e is a null direction: Σ e_c·A_c = 0. Move y along it
-			// until a value reaches 0, in the direction that lowers k.
-			t, hit := y[k], k
-			for c, d := range e {
-				if c != k && d > eps && y[c]/d < t {
-					t, hit = y[c]/d, c
-				}
-			}
-			for c, d := range e {
-				if d != 0 {
-					y[c] = max(y[c]-t*d, 0)
-				}
-			}
-			y[hit] = 0
-			if hit != k {
-				again = true
-				break
-			}
-		}
-		if again {
-			continue
-		}
-		if len(basis) > m {
-			return nil
-		}
-		for k := 0; k < n && len(basis) < m; k++ {
-			if y[k] != 0 {
-				continue
-			}
-			v, e := reduce(k)
-			add(k, v, e)
-		}
-		if len(basis) != m {
-			return nil
-		}
-		return basis
-	}
-	return nil
-}
-
-// independentRows keeps a largest set of linearly independent rows (gonum's
-// simplex wants A of full row rank; the margins of a table repeat each
-// other: a province's total is both the sum of its districts and of its
-// categories).
-func independentRows(rows [][]float64, rhs []float64) ([][]float64, []float64) {
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	n := len(rows[0])
-	var basis [][]float64 // reduced copies, each with a pivot
-	var pivots []int
-	var keep [][]float64
-	var keepRHS []float64
-	for i, rw := range rows {
-		v := slices.Clone(rw)
-		for k, bv := range basis {
-			p := pivots[k]
-			if f := v[p]; f != 0 {
-				for j := range n {
-					v[j] -= f * bv[j]
-				}
-			}
-		}
-		p, best := -1, 1e-9
-		for j, x := range v {
-			if math.Abs(x) > best {
-				p, best = j, math.Abs(x)
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		inv := 1 / v[p]
-		for j := range v {
-			v[j] *= inv
-		}
-		basis = append(basis, v)
-		pivots = append(pivots, p)
-		keep = append(keep, rw)
-		keepRHS = append(keepRHS, rhs[i])
-	}
-	return keep, keepRHS
 }
 
 // Exposed returns the withheld small counts whose range (see Audit) is

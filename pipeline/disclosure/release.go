@@ -37,6 +37,11 @@ type Release struct {
 	// stay valid until a figure is published again or a figure or relation
 	// is added (then they are nil).
 	lo, hi []float64
+	// zeroRels are the relations "the months sum to the period count" of
+	// the current release whose zero months are published, so that an
+	// attacker knows each withheld month is at least 1.
+	zeroRels map[int]bool
+	walk     visit // see visit
 }
 
 // setWithheld withholds or publishes figure i.
@@ -83,6 +88,8 @@ type Figure struct {
 	Current    bool  // printed by the release being made
 	Earlier    bool  // published (not withheld) by an earlier release
 	Margin     bool  // a total of a table (district, province, national)
+	// EarlierFloor is the part of Floor that earlier releases told.
+	EarlierFloor int64
 }
 
 // Relation is a published identity: the parts sum to the total.
@@ -94,7 +101,7 @@ type Relation struct {
 
 // NewRelease returns an empty Release.
 func NewRelease() *Release {
-	return &Release{byKey: map[string]int{}, seen: map[string]bool{}}
+	return &Release{byKey: map[string]int{}, seen: map[string]bool{}, zeroRels: map[int]bool{}}
 }
 
 // Figures returns the figures, in the order they were added.
@@ -121,31 +128,40 @@ func (r *Release) Add(key string, value int64, suppressed, primary bool, floor i
 		f.Suppressed = f.Suppressed && suppressed
 		f.Primary = f.Primary || primary
 		f.Floor = max(f.Floor, floor)
+		if !current {
+			f.EarlierFloor = max(f.EarlierFloor, floor)
+		}
 		f.Current = f.Current || current
 		f.Earlier = f.Earlier || (!current && !suppressed)
 		return i
 	}
 	r.byKey[k] = len(r.figs)
-	r.figs = append(r.figs, Figure{Key: key, Value: value, Suppressed: suppressed, Primary: primary, Floor: floor,
-		Current: current, Earlier: !current && !suppressed})
+	f := Figure{Key: key, Value: value, Suppressed: suppressed, Primary: primary, Floor: floor,
+		Current: current, Earlier: !current && !suppressed}
+	if !current {
+		f.EarlierFloor = floor
+	}
+	r.figs = append(r.figs, f)
 	return len(r.figs) - 1
 }
 
-// Relate records that the parts sum to the total. Duplicates are kept once.
-func (r *Release) Relate(name string, total int, parts []int) {
+// Relate records that the parts sum to the total, and returns the
+// relation's index. Duplicates are kept once (-1).
+func (r *Release) Relate(name string, total int, parts []int) int {
 	r.cache, r.lo, r.hi = nil, nil, nil
 	if len(parts) == 0 || (len(parts) == 1 && parts[0] == total) {
-		return
+		return -1
 	}
 	s := slices.Clone(parts)
 	slices.Sort(s)
 	var b strings.Builder
 	fmt.Fprint(&b, total, ":", s)
 	if r.seen[b.String()] {
-		return
+		return -1
 	}
 	r.seen[b.String()] = true
 	r.rels = append(r.rels, Relation{Name: name, Total: total, Parts: slices.Clone(parts)})
+	return len(r.rels) - 1
 }
 
 // Index returns the index of the figure with key and value, or -1.
@@ -239,11 +255,17 @@ func (l *layout) key(n int, k TableKeys) string {
 // the smallest above p, which can absorb the whole protection, else the
 // largest), else in a relation one step further through withheld figures,
 // and so on; a relation the new figure leaves with one withheld figure gets
-// a second the same way. Then it audits again. Withholding more never
-// narrows a range, so a count once protected stays so. It returns the
-// figures it withheld and the small counts it could not protect (when every
-// figure of the current release that could help is withheld already, which
-// happens only when earlier releases exposed them).
+// a second the same way. When every non-zero figure near the count is
+// withheld or was printed by an earlier release, published zeros of the
+// current release are withheld the same way (months after an earlier
+// period, say, whose zeros would tell the earlier period's total). Then it
+// audits again. Withholding more never narrows a range, so a count once
+// protected stays so. It returns the figures it withheld and the small
+// counts it could not protect: when every figure of the current release
+// near them is withheld, the current release tells nothing of them that
+// the earlier ones did not, so that happens only when earlier releases
+// (made before ocmap audited across releases, or by another program's
+// rules) had exposed them.
 func (r *Release) Protect(p int64) (added, unprotected []int) {
 	of := r.relsOf()
 	for i := range r.figs {
@@ -256,7 +278,16 @@ func (r *Release) Protect(p int64) (added, unprotected []int) {
 			if ok {
 				break
 			}
-			c := r.complement(of, i, b, p)
+			c := r.complement(of, i, b, p, nonZero)
+			// When only published zeros of the current release are left to
+			// withhold near i (an earlier release printed the rest), zero
+			// months first, then any zero.
+			if c < 0 {
+				c = r.complement(of, i, b, p, zeroMonths)
+			}
+			if c < 0 {
+				c = r.complement(of, i, b, p, anyZero)
+			}
 			if c < 0 {
 				if _, ok := r.localBound(of, i, p, true); !ok {
 					unprotected = append(unprotected, i)
@@ -282,6 +313,13 @@ func (r *Release) withhold(of [][]int, c int, p int64) []int {
 		}
 		r.setWithheld(c, true)
 		out = append(out, c)
+		if r.figs[c].Value == 0 {
+			// A zero month is withheld with every zero of its period
+			// count, or withholding it would tell nothing.
+			for _, k := range of[c] {
+				out = append(out, r.hideZeros(k)...)
+			}
+		}
 		for _, k := range of[c] {
 			rel := r.rels[k]
 			n := 0
@@ -293,7 +331,11 @@ func (r *Release) withhold(of [][]int, c int, p int64) []int {
 			if n != 1 {
 				continue
 			}
-			if d := r.pick([]int{k}, p); d >= 0 {
+			d := r.pick([]int{k}, p, nonZero)
+			if d < 0 {
+				d = r.pick([]int{k}, p, zeroMonths)
+			}
+			if d >= 0 {
 				queue = append(queue, d)
 			}
 		}
@@ -306,17 +348,22 @@ func (r *Release) withhold(of [][]int, c int, p int64) []int {
 // relations of i, then of the relations one step further through withheld
 // figures, and so on, for a few steps; of these it takes the one that widens
 // the range of i most, trying each, or the first when none does.
-func (r *Release) complement(of [][]int, i int, b Bound, p int64) int {
-	seenF := map[int]bool{i: true}
-	seenR := map[int]bool{}
+//
+// kind says which published figures are candidates (see pick): Protect
+// takes zeros only when no non-zero figure is left, since an earlier
+// release printed the others. Withholding a zero tells an attacker less
+// than publishing it (a withheld zero's floor is 0, see Add).
+func (r *Release) complement(of [][]int, i int, b Bound, p int64, kind candidates) int {
+	v := r.visit()
+	v.fig(i)
 	frontier := []int{i}
 	var cands []int
 	for len(frontier) > 0 && len(cands) < 4 {
-		rels, next := r.step(of, frontier, seenF, seenR)
+		rels, next := r.step(of, frontier, v)
 		// The best of each relation, best first.
 		var here []int
 		for _, k := range rels {
-			if c := r.pick([]int{k}, p); c >= 0 && !slices.Contains(here, c) && !slices.Contains(cands, c) {
+			if c := r.pick([]int{k}, p, kind); c >= 0 && !slices.Contains(here, c) && !slices.Contains(cands, c) {
 				here = append(here, c)
 			}
 		}
@@ -402,21 +449,38 @@ func (r *Release) structuralFloor(of [][]int, i int) int64 {
 	return out
 }
 
-// pick returns the published non-zero figure of the current release in the
-// relations rels to withhold first (see better), or -1.
-func (r *Release) pick(rels []int, p int64) int {
+// candidates are the kinds of published figures Protect may withhold.
+type candidates int
+
+const (
+	nonZero    candidates = iota // non-zero figures
+	zeroMonths                   // zero months of a published count (see hideZeros)
+	anyZero                      // any zero
+)
+
+// pick returns the published figure of the current release of the kind
+// in the relations rels to withhold first (see better), or -1.
+func (r *Release) pick(rels []int, p int64, kind candidates) int {
 	best := -1
-	for _, k := range rels {
-		rel := r.rels[k]
-		for _, g := range append(slices.Clone(rel.Parts), rel.Total) {
-			fig := r.figs[g]
-			if fig.Suppressed || fig.Value == 0 || !fig.Current || fig.Earlier {
-				continue
-			}
-			if best < 0 || r.better(g, best, p) < 0 {
-				best = g
-			}
+	zeros := kind != nonZero
+	try := func(g int) {
+		fig := &r.figs[g]
+		if fig.Suppressed || (fig.Value == 0) != zeros || !fig.Current || fig.Earlier {
+			return
 		}
+		if best < 0 || r.better(g, best, p) < 0 {
+			best = g
+		}
+	}
+	for _, k := range rels {
+		if kind == zeroMonths && !r.zeroRels[k] {
+			continue // only months' zeros are withheld (see hideZeros)
+		}
+		rel := &r.rels[k]
+		for _, g := range rel.Parts {
+			try(g)
+		}
+		try(rel.Total)
 	}
 	return best
 }
@@ -462,8 +526,10 @@ func SuppressMonths(months []int64, minCell int64) []bool {
 // added) and the relation "the months sum to the period count". withheld
 // says which months are withheld. When hideZeros is set (the period count
 // is withheld and so are all its months) a withheld month may be 0;
-// otherwise zeros are published and a withheld month is at least 1. A
-// period of one month is its month, and adds nothing.
+// otherwise zeros are published and a withheld month is at least 1 — but
+// only where the count publishes a zero: Protect may withhold every zero
+// month of a count (see hideZeros), and a count without published zeros
+// looks the same. A period of one month is its month, and adds nothing.
 func (r *Release) AddMonths(period string, value int64, monthKeys []string, months []int64, withheld []bool, hideZeros bool, minCell int64, current bool) {
 	total := r.Index(period, value)
 	if total < 0 {
@@ -472,6 +538,11 @@ func (r *Release) AddMonths(period string, value int64, monthKeys []string, mont
 	if len(monthKeys) == 1 && monthKeys[0] == period {
 		return
 	}
+	zeros := false
+	for i, v := range months {
+		zeros = zeros || (v == 0 && !withheld[i])
+	}
+	hideZeros = hideZeros || !zeros
 	parts := make([]int, len(months))
 	for i, v := range months {
 		floor := int64(1)
@@ -480,7 +551,33 @@ func (r *Release) AddMonths(period string, value int64, monthKeys []string, mont
 		}
 		parts[i] = r.Add(monthKeys[i], v, withheld[i], v > 0 && v < minCell, floor, current)
 	}
-	r.Relate(period+" by month", total, parts)
+	if k := r.Relate(period+" by month", total, parts); k >= 0 && !hideZeros && current {
+		r.zeroRels[k] = true
+	}
+}
+
+// hideZeros withholds the published zeros of the current release in
+// relation k, one of zeroRels, and returns them: an attacker then knows no
+// withheld month of it to be at least 1, and the floors of its withheld
+// months fall to what earlier releases told.
+func (r *Release) hideZeros(k int) []int {
+	if !r.zeroRels[k] {
+		return nil
+	}
+	delete(r.zeroRels, k)
+	r.cache = nil
+	var out []int
+	for _, g := range r.rels[k].Parts {
+		f := &r.figs[g]
+		if f.Value == 0 && f.Current && !f.Earlier && !f.Suppressed {
+			r.setWithheld(g, true)
+			out = append(out, g)
+		}
+		if f.Suppressed && f.Current {
+			f.Floor = f.EarlierFloor
+		}
+	}
+	return out
 }
 
 // Period is a district x category table of counts over a period of months,

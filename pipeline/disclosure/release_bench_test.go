@@ -86,3 +86,37 @@ func BenchmarkAuditWithReleases(b *testing.B) {
 		b.ReportMetric(float64(len(unprotected)), "unprotected")
 	}
 }
+
+// TestProtectAcrossReleases makes three releases of one random sparse table
+// of 20 districts, as a statistician would: months 1 to 5, then 1 to 6, then
+// the year. Each is protected against those before it; then a fresh audit
+// of the three as the register records them (figures, withheld or not, and
+// relations only) finds every small count of every release protected.
+// The third release can only protect some counts of the first two by
+// withholding zero months (hideZeros): it does.
+func TestProtectAcrossReleases(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 1))
+	p := randomPeriod(rng, 20, 6, 12)
+	first, _, u1 := protectWith(subPeriod(p, 0, 4))
+	second, _, u2 := protectWith(subPeriod(p, 0, 5), first)
+	third, added, u3 := protectWith(p, first, second)
+	if got := len(u1) + len(u2) + len(u3); got != 0 {
+		t.Fatalf("unprotected: %d, %d, %d; want none", len(u1), len(u2), len(u3))
+	}
+	zeros := 0
+	for _, i := range added {
+		if third.Figures()[i].Value == 0 {
+			zeros++
+		}
+	}
+	if zeros == 0 {
+		t.Errorf("the third release withheld %d figures, no zero; want zero months withheld", len(added))
+	}
+	union := NewRelease()
+	for _, rel := range []*Release{first, second, third} {
+		addEarlier(union, rel)
+	}
+	if got := narrow(union, 10); len(got) != 0 {
+		t.Errorf("the three releases together narrow %d small counts: %q", len(got), got[:min(5, len(got))])
+	}
+}

@@ -67,6 +67,10 @@ type Report struct {
 	// Unprotected counts the small counts that no further suppression could
 	// protect: earlier releases of the database already narrow them.
 	Unprotected int
+	// Overlapping are the earlier releases whose periods overlap this
+	// export's and differ from it: what differs between two such periods
+	// is often small, so the export suppresses more to keep it hidden.
+	Overlapping []store.ReleaseInfo
 }
 
 // Categories of an export: the four, then all four together.
@@ -140,7 +144,8 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err := d.register(ctx, "export"); err != nil {
 		return nil, err
 	}
-	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected}
+	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected,
+		Overlapping: overlapping(d.earlier, d.table.From, d.table.To)}
 	for _, row := range d.sup.Suppressed {
 		for _, s := range row {
 			if s {
@@ -336,6 +341,19 @@ func (d *data) suppress() {
 	}
 	d.suppressed[pipeline.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
 	d.smooth()
+}
+
+// overlapping returns the releases of recs whose periods overlap from..to
+// (months, "2024-01") and are not the same period.
+func overlapping(recs []store.ReleaseRecord, from, to string) []store.ReleaseInfo {
+	var out []store.ReleaseInfo
+	for _, rec := range recs {
+		in := rec.Info
+		if in.From <= to && from <= in.To && (in.From != from || in.To != to) {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // register records what the release published in the database's release

@@ -169,7 +169,7 @@ func writeReport(w *writer, d *data) error {
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
 	if !d.opt.Internal {
 		v.Quality.Sources = PublicSources(d.dq.Sources, d.opt.PublishSources)
-		v.Rule = fmt.Sprintf("counts from 1 to %[1]d are suppressed (primary). Further figures are suppressed (complementary) until, for every primary count v, the least and greatest values that can be proved from every figure this export writes, and every earlier release of the same database, by linear programming (counts are at least 0, suppressed ones at least 1) reach v - %[2]d or the least value a suppressed count may have, and v + %[2]d (interval protection with protection level %[2]d, as in tau-ARGUS and sdcTable).", d.opt.MinCell-1, d.opt.MinCell)
+		v.Rule = fmt.Sprintf("counts from 1 to %[1]d are suppressed (primary). Further figures are suppressed (complementary) until, for every primary count v, the least and greatest values that can be proved from every figure this export writes, and every earlier release of the same database, by linear programming (counts are at least 0, and a suppressed count is at least 1 where the zeros beside it are published) reach v - %[2]d or the least value a suppressed count may have, and v + %[2]d (interval protection with protection level %[2]d, as in tau-ARGUS and sdcTable).", d.opt.MinCell-1, d.opt.MinCell)
 	}
 	if d.opt.Internal {
 		v.Disclosure = "INTERNAL VERSION: no cell is suppressed. Do not publish."
@@ -182,7 +182,7 @@ func writeReport(w *writer, d *data) error {
 				}
 			}
 		}
-		v.Disclosure = fmt.Sprintf("Suppressed figures are blank in the tables and hatched on the maps, whatever the reason: a district count from 1 to %d (primary), or a further figure withheld so that no small count can be worked out (complementary; these can be large). %d district x category cells are suppressed, of %d, and %d district, province or national totals. Zeros are published. Rates, EB rates, hot spot classes and clusters of suppressed cells are withheld; EB rates are smoothed towards the published districts only. Monthly counts (district_month.parquet) have a row for every district, category and month; all months of a suppressed cell are suppressed, and in published cells small months are suppressed with further months until they meet the same rule.",
+		v.Disclosure = fmt.Sprintf("Suppressed figures are blank in the tables and hatched on the maps, whatever the reason: a district count from 1 to %d (primary), or a further figure withheld so that no small count can be worked out (complementary; these can be large). %d district x category cells are suppressed, of %d, and %d district, province or national totals. Zeros are published. Rates, EB rates, hot spot classes and clusters of suppressed cells are withheld; EB rates are smoothed towards the published districts only. Monthly counts (district_month.parquet) have a row for every district, category and month; all months of a suppressed cell are suppressed, and in published cells small months are suppressed with further months until they meet the same rule. Zero months are published, except that a cell's zero months are all suppressed together when publishing them would narrow a count of an earlier release.",
 			d.opt.MinCell-1, n, len(d.districts)*len(schemas.Categories()), d.sup.MarginCount)
 	}
 	return w.create("report.html", func(out io.Writer) error { return reportTemplate.Execute(out, v) })
