@@ -276,7 +276,10 @@ func Header(path string, lim read.Limits) ([]string, error) {
 	}
 	defer f.Close()
 	sample := make([]byte, encodingSample)
-	n, _ := io.ReadFull(f, sample)
+	n, err := io.ReadFull(f, sample)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("input %s: %w", path, err)
+	}
 	if bytes.HasPrefix(sample[:n], []byte("PK\x03\x04")) {
 		if err := read.CheckWorkbook(path, lim); err != nil {
 			return nil, err

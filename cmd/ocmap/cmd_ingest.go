@@ -42,7 +42,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DB, "db", "", "DuckDB database to create or add to (required)")
 	o.boundaries.AddFlags(fs)
 	o.places.AddFlags(fs)
-	fs.StringVar(&o.Layout, "layout", layoutCanonical, "input layout: canonical, auto (chosen by each file's header), a builtin layout name (see 'ocmap layouts') or a layout file")
+	fs.StringVar(&o.Layout, "layout", layoutAuto, "input layout: auto (chosen by each file's header), canonical, a builtin layout name (see 'ocmap layouts') or a layout file")
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
@@ -73,7 +73,7 @@ func init() {
 	var o ingestOptions
 	register(&Command{
 		Name:  "ingest",
-		Usage: "--db FILE.duckdb [--boundaries FILE.geojson] [--layout NAME|FILE|auto] INPUT...",
+		Usage: "--db FILE.duckdb [--boundaries FILE.geojson] [--layout auto|NAME|FILE|canonical] INPUT...",
 		Short: "read incident files into the district database",
 		Long: `Reads incident files (CSV in the canonical layout, optionally gzip-compressed),
 checks every row, places it in a district (by its point, or by its district
@@ -85,10 +85,12 @@ all, so a failed or interrupted ingest leaves the database as it was. Ingesting
 a file with the same content again replaces its earlier rows (no double
 counting). The district x category x month summary is recomputed every run.
 
---layout reads other files through a source layout: a builtin one (listed by
-'ocmap layouts'), a layout file (YAML, see 'ocmap help layouts'), or auto,
-which picks the layout whose columns the file's header has (the canonical
-layout included) and prints its choice. Incident layouts fill the incidents
+--layout says how to read the files. The default, auto, picks by each file's
+header the layout whose columns it has (the canonical layout, or a builtin
+source layout) and prints its choice; when none fits, it names the closest
+and how to write a layout from it. Otherwise name a builtin layout (listed by
+'ocmap layouts'), a layout file (YAML, see 'ocmap help layouts'), or
+canonical. Incident layouts fill the incidents
 table, and each category's own fields (substance, channel, victims by sex,
 platform...) its own table; context layouts (such as terrorist attacks) fill
 the context_events table, beside the incidents. Layouts read CSV, TSV, XLSX,
@@ -120,7 +122,7 @@ Examples:
   ocmap ingest --db crime.duckdb --population pak_district_population.csv
   OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv
   ocmap ingest --db crime.duckdb --layout pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
-  ocmap ingest --db crime.duckdb --layout auto Attacks_on_Political_Leaders_in_Pakistan.csv`,
+  ocmap ingest --db crime.duckdb Attacks_on_Political_Leaders_in_Pakistan.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runIngest(ctx, env, &o, args)

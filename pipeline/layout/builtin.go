@@ -7,9 +7,11 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ocmap/ocmap/data"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // Errors of Find and Auto.
@@ -99,11 +101,82 @@ func Auto(columns []string) (*Layout, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return nil, fmt.Errorf("%w: no builtin layout (%s) has all its match columns in the header %q; name one with --layout",
-			ErrNoMatch, strings.Join(names(all), ", "), columns)
+		return nil, noMatch(all, columns, have)
 	default:
 		return nil, fmt.Errorf("%w (%s); name one with --layout", ErrAmbiguous, strings.Join(names(found), ", "))
 	}
+}
+
+// noMatch explains that no layout of all fits a header: which layout is
+// closest (the most of its match columns present), what it lacks, and how
+// to write a layout from it. It shows at most a few of the header's cells,
+// and only those that look like column names (schemas.HeaderLike): a file
+// without a header row starts with data, which can be personal, and a
+// binary file with noise.
+func noMatch(all []*Layout, columns []string, have map[string]bool) error {
+	var best *Layout
+	var bestHave int
+	var missing []string
+	for _, l := range all {
+		n := 0
+		var miss []string
+		for _, m := range l.Match {
+			if have[Fold(m)] {
+				n++
+			} else {
+				miss = append(miss, m)
+			}
+		}
+		if n > bestHave {
+			best, bestHave, missing = l, n, miss
+		}
+	}
+	// A row with any cell that is not like a column name is data, and
+	// shows nothing: its other cells may be names.
+	var shown []string
+	data := false
+	for _, c := range columns {
+		c = strings.TrimSpace(c)
+		switch {
+		case c == "" || strings.ContainsAny(c, ",;\t|"):
+		case !schemas.HeaderLike(c):
+			data = true
+		case len(shown) < 8:
+			shown = append(shown, strconv.Quote(c))
+		}
+	}
+	var b strings.Builder
+	switch {
+	case data:
+		b.WriteString(" (its first row holds values, not column names: a layout needs a header row)")
+	case len(shown) > 0:
+		fmt.Fprintf(&b, " (its columns: %s", strings.Join(shown, ", "))
+		if len(columns) > len(shown) {
+			b.WriteString(", ...")
+		}
+		b.WriteString(")")
+	}
+	b.WriteString("\n")
+	name := "pbc-suicide-attacks"
+	if best != nil {
+		fmt.Fprintf(&b, "  closest: %s, which has %d of its %d columns here; missing: %s\n", best.Name, bestHave, len(best.Match), strings.Join(quoteAll(missing), ", "))
+		name = best.Name
+	} else {
+		fmt.Fprintf(&b, "  builtin layouts: %s and canonical (ocmap layouts lists them)\n", strings.Join(names(all), ", "))
+	}
+	fmt.Fprintf(&b, "  to read this file, write a layout from the closest one and name it:\n"+
+		"    ocmap layouts show %s > my-layout.yaml     (edit its column names; ocmap help layouts)\n"+
+		"    ocmap layouts check my-layout.yaml FILE\n"+
+		"    ocmap ingest --layout my-layout.yaml ...", name)
+	return fmt.Errorf("%w%s", ErrNoMatch, b.String())
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }
 
 // MatchesHeader reports whether every column of match is in have, a set of

@@ -82,3 +82,42 @@ func TestAuto(t *testing.T) {
 		})
 	}
 }
+
+// TestAutoNoMatch checks what ingest says when no layout fits: the closest
+// layout, what it lacks, how to write one, and no cell that is not a
+// column name (a file without a header row starts with personal data).
+func TestAutoNoMatch(t *testing.T) {
+	tests := []struct {
+		name    string
+		columns []string
+		want    []string
+	}{
+		{"a header", []string{"S#", "Date", "City", "Latitude", "Province", "S#,Date,City,Latitude,Province"},
+			[]string{`(its columns: "S#", "Date", "City", "Latitude", "Province", ...)`,
+				"closest: pbc-political-attacks, which has 2 of its 7 columns here",
+				"ocmap layouts show pbc-political-attacks > my-layout.yaml"}},
+		{"data", []string{"Ali Khan", "0300-1234567", "35202-1234567-1", "Lahore"},
+			[]string{"its first row holds values, not column names", "ocmap layouts show pbc-suicide-attacks"}},
+		{"binary", []string{"PK\x03\x04\x14", "Ali Khan"},
+			[]string{"its first row holds values, not column names"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Auto(tt.columns)
+			if !errors.Is(err, ErrNoMatch) {
+				t.Fatalf("err %v, want ErrNoMatch", err)
+			}
+			msg := err.Error()
+			for _, want := range tt.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message lacks %q:\n%s", want, msg)
+				}
+			}
+			for _, leak := range []string{"Ali", "0300", "35202", "\x03"} {
+				if strings.Contains(msg, leak) {
+					t.Errorf("message shows %q:\n%s", leak, msg)
+				}
+			}
+		})
+	}
+}
