@@ -34,14 +34,22 @@ type analysisOptions struct {
 	approved                                 []string // source names the output may show (publish, read by open)
 }
 
-func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string) {
+// addFlags defines the shared flags, except those named in without (a
+// command defines only the flags it uses: "category" for links, which
+// compares every pair, "base" for commands that compare no periods).
+func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ...string) {
 	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
-	fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
+	o.Category = pipeline.AllCategories
+	if !slices.Contains(without, "category") {
+		fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
+	}
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last month with data)")
 	fs.StringVar(&o.Province, "province", "", "only the districts of this province (e.g. Punjab, KP, Sindh)")
-	fs.StringVar(&o.BaseFrom, "base-from", "", "first month of the period that change compares with (default: as long as the period, just before it)")
-	fs.StringVar(&o.BaseTo, "base-to", "", "last month of that base period")
+	if !slices.Contains(without, "base") {
+		fs.StringVar(&o.BaseFrom, "base-from", "", "first month of the period that change compares with (default: as long as the period, just before it)")
+		fs.StringVar(&o.BaseTo, "base-to", "", "last month of that base period")
+	}
 	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values")
 	fs.Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations (the same seed gives the same p-values)")
 	fs.Float64Var(&o.Alpha, "alpha", analysis.DefaultAlpha, "significance level of clusters, trends and emerging hot spots")
@@ -360,7 +368,7 @@ func (a *analysed) meta() map[string]any {
 	m := map[string]any{
 		"category": a.Category, "province": a.Province,
 		"from": a.Period.From.Format("2006-01"), "to": a.Period.To.Format("2006-01"),
-		"base_from": a.Base.From.Format("2006-01"), "base_to": a.Base.To.Format("2006-01"),
+		"base_from": a.Base.From.Format("2006-01"), "base_to": a.Base.To.Format("2006-01"), "base_incidents": a.baseTotal(),
 		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": unallocated,
 		"located": map[string]int64{"point": a.Precision[0], "near": a.Precision[1], "name": a.Precision[2], "province": a.Precision[3]},
 		"sources": a.Sources, "max_precision": a.MaxPrecision,
@@ -368,5 +376,20 @@ func (a *analysed) meta() map[string]any {
 	if country > 0 {
 		m["country_only"] = country
 	}
+	if a.baseTotal() == 0 {
+		// Usually a base period before the data: no change can be told.
+		m["base_from"], m["base_to"] = nil, nil
+		m["base_note"] = fmt.Sprintf("no incidents in the base period %s to %s (the period before the data?): change is not computed",
+			a.Base.From.Format("2006-01"), a.Base.To.Format("2006-01"))
+	}
 	return m
+}
+
+// baseTotal is the incidents of the base period over every district.
+func (a *analysed) baseTotal() int64 {
+	var n int64
+	for _, d := range a.Districts {
+		n += d.Base
+	}
+	return n
 }

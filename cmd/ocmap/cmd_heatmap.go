@@ -39,6 +39,7 @@ var metrics = []struct {
 type heatmapOptions struct {
 	analysisOptions
 	Metric     string
+	Top        int
 	Simplify   float64
 	boundaries boundaryOptions
 }
@@ -47,7 +48,7 @@ func init() {
 	var o heatmapOptions
 	register(&Command{
 		Name:  "heatmap",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--format table|csv|json|geojson]",
+		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
 		Short: "one value per district: counts, rates, change, trends, hot spots",
 		Long: `Computes one value per district from the database and prints it, highest
 first, or writes it as CSV, JSON or GeoJSON (with the district polygons, for
@@ -90,6 +91,7 @@ Examples:
 		Flags: func(fs *pflag.FlagSet) {
 			o.addFlags(fs, "table, csv, json or geojson")
 			fs.StringVar(&o.Metric, "metric", "count", "count, rate, eb_rate, change, trend, gi or lisa")
+			fs.IntVar(&o.Top, "top", 0, "table, csv, json: only the N highest districts (0: every district; geojson keeps every district)")
 			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
 			o.boundaries.AddFlags(fs)
 		},
@@ -112,6 +114,9 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if o.Simplify < 0 {
 		return usagef("--simplify must be 0 or more")
 	}
+	if o.Top < 0 {
+		return usagef("--top must be 0 or more")
+	}
 	st, err := o.open(ctx, args, "table", "csv", "json", "geojson")
 	if err != nil {
 		return err
@@ -124,6 +129,10 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	metric := metrics[mi]
 	ds := pointers(a.Districts)
 	sort.SliceStable(ds, func(i, j int) bool { return less(metric.value(ds[j]), metric.value(ds[i])) })
+	all := len(ds)
+	if o.Top > 0 && o.Top < len(ds) && o.Format != "geojson" {
+		ds = ds[:o.Top]
+	}
 	switch o.Format {
 	case "csv":
 		return heatmapCSV(env.Stdout, metric.name, metric.value, ds)
@@ -133,6 +142,9 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 		return heatmapGeoJSON(ctx, env, o, st, a, metric.name, metric.value, ds)
 	}
 	a.header(env.Stdout, "heatmap of "+metric.doc)
+	if len(ds) < all {
+		fmt.Fprintf(env.Stdout, "the %d highest of %d districts (--top)\n", len(ds), all)
+	}
 	return heatmapTable(env.Stdout, metric.name, metric.value, ds)
 }
 
@@ -179,7 +191,11 @@ func heatmapTable(w io.Writer, metric string, value func(*analysis.District) flo
 		if d.Population > 0 {
 			pop = commas(d.Population)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, dash(v, 2), commas(d.Incidents), pop, note)
+		shown := dash(v, 2)
+		if metric == "count" {
+			shown = commas(int64(v)) // a count has no decimals
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, shown, commas(d.Incidents), pop, note)
 	}
 	return tw.Flush()
 }

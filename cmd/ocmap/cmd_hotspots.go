@@ -41,7 +41,7 @@ Examples:
   ocmap hotspots --db crime.duckdb --category drug_trafficking
   ocmap hotspots --db crime.duckdb --from 2023-01 --to 2023-12 --format csv > hotspots.csv
   ocmap hotspots --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > hotspots.json`,
-		Flags: func(fs *pflag.FlagSet) { h.addFlags(fs, "table, csv or json") },
+		Flags: func(fs *pflag.FlagSet) { h.addFlags(fs, "table, csv or json", "base") },
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runAnalysis(ctx, env, &h, args, "hot spots and clusters", hotspotsTable, hotspotsSort)
 		},
@@ -88,7 +88,7 @@ and rate per 100,000.
 Examples:
   ocmap links --db crime.duckdb
   ocmap links --db crime.duckdb --from 2023-01 --to 2023-12 --format json --publish-sources "ANF,FIA"`,
-		Flags: func(fs *pflag.FlagSet) { l.addFlags(fs, "table, csv or json") },
+		Flags: func(fs *pflag.FlagSet) { l.addFlags(fs, "table, csv or json", "category", "base") },
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runLinks(ctx, env, &l, args)
 		},

@@ -223,7 +223,11 @@ func matchText(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
 	} else if prov == "" {
 		prov = "Pakistan"
 	}
-	fmt.Fprintf(&sb, ", %s; precision %d (%s)", prov, m.Precision, precisionName(m.Precision, m.Method))
+	if unmatched(m) {
+		fmt.Fprintf(&sb, ", %s; not located", prov)
+	} else {
+		fmt.Fprintf(&sb, ", %s; precision %d (%s)", prov, m.Precision, precisionName(m.Precision, m.Method))
+	}
 	switch {
 	case m.District >= 0:
 		fmt.Fprintf(&sb, ", %s %.2f", m.Method, m.Score)
@@ -231,8 +235,8 @@ func matchText(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
 		sb.WriteString(", the country: kept at national level")
 	case len(m.Candidates) > 0 && m.Candidates[0].Score == 1:
 		sb.WriteString(", not one district")
-	default:
-		sb.WriteString(", unmatched")
+	case !unmatched(m):
+		sb.WriteString(", the province only")
 	}
 	if m.HintIgnored {
 		sb.WriteString("; the province hint was ignored: the name is only in " + m.Province)
@@ -258,20 +262,34 @@ type jsonCandidate struct {
 	Score    float64 `json:"score"`
 }
 
+// unmatched reports whether m places the name nowhere: no district, no
+// province, not the country.
+func unmatched(m geo.Match) bool {
+	return m.District < 0 && m.Province == "" && m.Method != geo.MethodCountry
+}
+
 type jsonMatch struct {
 	Input       string           `json:"input"`
 	Code        string           `json:"district_code"`
 	Name        string           `json:"district"`
 	Province    string           `json:"province"`
-	Precision   int8             `json:"precision"`
-	Method      string           `json:"method"`
+	Precision   *int8            `json:"precision"` // null when not located
+	Method      string           `json:"method"`    // "unmatched" when not located
 	Score       float64          `json:"score"`
 	Candidates  *[]jsonCandidate `json:"candidates,omitempty"` // a pointer, so that an empty list shows
 	HintIgnored bool             `json:"hint_ignored,omitempty"`
 }
 
 func matchJSON(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
-	out := jsonMatch{Input: name, Province: m.Province, Precision: m.Precision, Method: m.Method, Score: m.Score, HintIgnored: m.HintIgnored}
+	out := jsonMatch{Input: name, Province: m.Province, Method: m.Method, Score: m.Score, HintIgnored: m.HintIgnored}
+	switch {
+	case unmatched(m):
+		out.Method = "unmatched"
+	case m.District < 0 && m.Method == "":
+		out.Method, out.Precision = "province", &m.Precision
+	default:
+		out.Precision = &m.Precision
+	}
 	if m.District >= 0 {
 		d := &b.Districts[m.District]
 		out.Code, out.Name = d.Code, d.Name

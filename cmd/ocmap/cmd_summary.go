@@ -7,13 +7,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/internal/csvout"
+	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -82,9 +85,12 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
+	if o.Category == pipeline.AllCategories {
+		o.Category = "" // as the other analyst commands take it
+	}
 	if o.Category != "" {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
-			return usagef("unknown category %q", o.Category)
+			return usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}
 	}
 	from, err := parseMonth("from", o.From)
@@ -114,6 +120,17 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if err != nil {
 		return err
 	}
+	if tot.Incidents == 0 && (!from.IsZero() || !to.IsZero()) {
+		// Say where the data is, rather than a table of nothing.
+		_, all, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, Top: 1, MaxPrecision: o.MaxPrecision})
+		if err != nil {
+			return err
+		}
+		if all.Incidents > 0 {
+			fmt.Fprintf(env.Stderr, "no incidents from %s to %s: the database's incidents run from %s to %s\n",
+				orDots(o.From), orDots(o.To), all.FirstMonth.Format("2006-01"), all.LastMonth.Format("2006-01"))
+		}
+	}
 	switch o.Format {
 	case "table":
 		return summaryTable(env.Stdout, o, rows, tot)
@@ -131,8 +148,11 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 		scope = o.Category
 	}
 	period := "all months"
-	if tot.Incidents > 0 {
+	switch {
+	case tot.Incidents > 0:
 		period = tot.FirstMonth.Format("2006-01") + " to " + tot.LastMonth.Format("2006-01")
+	case o.From != "" || o.To != "":
+		period = orDots(o.From) + " to " + orDots(o.To)
 	}
 	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n", commas(tot.Incidents), scope, period, tot.Districts)
 	if ps := store.PrecisionScope(o.MaxPrecision); ps != "" {
@@ -187,6 +207,26 @@ func rate(r store.SummaryRow) string {
 	return strconv.FormatFloat(r.Rate, 'f', 2, 64)
 }
 
+// orDots is a month flag's value, or "..." when it is not given.
+func orDots(month string) string {
+	if month == "" {
+		return "..."
+	}
+	return month
+}
+
+// round rounds x to places decimals: sums of kilograms and rupees carry
+// the binary noise of floating point (188797.73100000003).
+func round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}
+
+// decimal formats x rounded to places decimals, without trailing zeros.
+func decimal(x float64, places int) string {
+	return strconv.FormatFloat(round(x, places), 'f', -1, 64)
+}
+
 func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
 	cw := csvout.NewWriter(w)
 	head := []string{"rank", "district_code", "district_name", "province", "incidents"}
@@ -198,7 +238,7 @@ func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
 		for _, n := range r.ByCategory {
 			rec = append(rec, strconv.FormatInt(n, 10))
 		}
-		rec = append(rec, strconv.FormatFloat(r.Quantity, 'f', -1, 64), strconv.FormatFloat(r.AmountPKR, 'f', -1, 64),
+		rec = append(rec, decimal(r.Quantity, 3), decimal(r.AmountPKR, 2),
 			strconv.FormatInt(r.ByPoint, 10), strconv.FormatInt(r.ByName, 10))
 		if r.Population > 0 {
 			rec = append(rec, strconv.FormatInt(r.Population, 10), strconv.Itoa(r.PopulationYear), strconv.FormatFloat(r.Rate, 'f', 4, 64))
@@ -259,7 +299,7 @@ func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot st
 	}
 	for _, r := range rows {
 		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,
-			ByCategory: map[string]int64{}, Quantity: r.Quantity, AmountPKR: r.AmountPKR, ByPoint: r.ByPoint, ByName: r.ByName,
+			ByCategory: map[string]int64{}, Quantity: round(r.Quantity, 3), AmountPKR: round(r.AmountPKR, 2), ByPoint: r.ByPoint, ByName: r.ByName,
 			Population: r.Population, PopYear: r.PopulationYear}
 		if r.Population > 0 {
 			jd.Rate = &r.Rate

@@ -43,7 +43,7 @@ func TestMatchReal(t *testing.T) {
 		{"typo", []string{"Peshwar"}, `"Peshwar": Peshawar (PK528), Khyber Pakhtunkhwa; precision 3 (district), fuzzy 0.95; closest: Peshawar 0.95`},
 		{"several districts", []string{"Karachi"}, `"Karachi": no district, Sindh; precision 4 (province), not one district; ` +
 			`closest: Central Karachi 1.00, East Karachi 1.00, Korangi Karachi 1.00, Malir Karachi 1.00, South Karachi 1.00, West Karachi 1.00`},
-		{"unknown", []string{"Atlantis"}, `"Atlantis": no district, province unknown; precision 6 (none), unmatched`},
+		{"unknown", []string{"Atlantis"}, `"Atlantis": no district, province unknown; not located`},
 		{"hint ignored", []string{"--province", "Sindh", "Lahore"},
 			`"Lahore": Lahore (PK617), Punjab; precision 3 (district), exact 1.00; the province hint was ignored: the name is only in Punjab`},
 	}
@@ -78,10 +78,11 @@ func TestMatchRealJSON(t *testing.T) {
 	}
 	peshawar := []jsonCandidate{{Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Score: 0.9464285714285714}}
 	none := []jsonCandidate{}
+	p3, p4 := int8(3), int8(4)
 	want := []jsonMatch{
-		{Input: "Peshwar", Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Precision: 3, Method: "fuzzy", Score: 0.9464285714285714, Candidates: &peshawar},
-		{Input: "Atlantis", Province: "Khyber Pakhtunkhwa", Precision: 4, Candidates: &none},
-		{Input: "Lahore", Code: "PK617", Name: "Lahore", Province: "Punjab", Precision: 3, Method: "exact", Score: 1, HintIgnored: true},
+		{Input: "Peshwar", Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Precision: &p3, Method: "fuzzy", Score: 0.9464285714285714, Candidates: &peshawar},
+		{Input: "Atlantis", Province: "Khyber Pakhtunkhwa", Precision: &p4, Method: "province", Candidates: &none},
+		{Input: "Lahore", Code: "PK617", Name: "Lahore", Province: "Punjab", Precision: &p3, Method: "exact", Score: 1, HintIgnored: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("match --format json says\n%s\nwant %+v", stdout, want)
@@ -107,8 +108,8 @@ func TestMatchTwoSquares(t *testing.T) {
 	want := `"Alpha": Alpha (PK001), North; precision 3 (district), exact 1.00
 "pk002": Beta (PK002), South; precision 3 (district), pcode 1.00
 "Betaa": Beta (PK002), South; precision 3 (district), fuzzy 0.96; closest: Beta 0.96
-"Alfa": no district, province unknown; precision 6 (none), unmatched; closest: Alpha 0.83
-"Atlantis": no district, province unknown; precision 6 (none), unmatched
+"Alfa": no district, province unknown; not located; closest: Alpha 0.83
+"Atlantis": no district, province unknown; not located
 `
 	if stdout != want {
 		t.Errorf("match says\n%s\nwant\n%s", stdout, want)

@@ -1,0 +1,100 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAnalystFlagsConsistent checks issue 16's item 8: every flag an analyst
+// command lists does what it says, and every unknown value is an error.
+func TestAnalystFlagsConsistent(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	// G1 has 3 incidents with 0.1 kg each (sums that floating point cannot
+	// hold exactly), G5 2, in January and February 2024.
+	rows := []string{"incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description"}
+	for i, r := range []struct {
+		lat, lon float64
+		month    int
+	}{{32.5, 70.5, 1}, {32.5, 70.5, 2}, {32.5, 70.5, 2}, {31.5, 71.5, 1}, {31.5, 71.5, 2}} {
+		rows = append(rows, fmt.Sprintf("D%d,drug_trafficking,heroin,2024-%02d-10,%.1f,%.1f,,ANF,0.1,,", i, r.month, r.lat, r.lon))
+	}
+	in := writeTestFile(t, dir, "in.csv", strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// summary takes --category all as the others do, and rounds sums.
+	code, stdout, stderr := ocmap("summary", "--db", db, "--category", "all", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("summary --category all: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "G1,Grid 1,Punjab,3,0,3,0,0,0.3,") {
+		t.Errorf("summary csv: want G1 with 3 incidents and 0.3 kg:\n%s", stdout)
+	}
+	code, stdout, _ = ocmap("summary", "--db", db, "--format", "json")
+	var sj struct {
+		Districts []struct {
+			Code     string  `json:"district_code"`
+			Quantity float64 `json:"quantity"`
+		} `json:"districts"`
+	}
+	if code != exitOK || json.Unmarshal([]byte(stdout), &sj) != nil || len(sj.Districts) == 0 || sj.Districts[0].Quantity != 0.3 ||
+		strings.Contains(stdout, "0.30000000000000004") {
+		t.Errorf("summary json: exit %d, quantity not 0.3:\n%s", code, stdout)
+	}
+
+	// A period after the data says so.
+	code, stdout, stderr = ocmap("summary", "--db", db, "--from", "2030-01")
+	if code != exitOK || !strings.Contains(stdout, "0 incidents, all categories, 2030-01 to ...") ||
+		!strings.Contains(stderr, "no incidents from 2030-01 to ...: the database's incidents run from 2024-01 to 2024-02") {
+		t.Errorf("summary --from 2030-01: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// Flags a command does not use are refused, not ignored.
+	for _, args := range [][]string{
+		{"links", "--db", db, "--category", "nonsense"},
+		{"links", "--db", db, "--category", "drug_trafficking"},
+		{"hotspots", "--db", db, "--base-from", "2023-01", "--base-to", "2023-02"},
+	} {
+		if code, _, stderr := ocmap(args...); code != exitUsage || !strings.Contains(stderr, "unknown flag") {
+			t.Errorf("%v: exit %d, want %d with unknown flag:\n%s", args, code, exitUsage, stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"summary", "--db", db, "--category", "nonsense"},
+		{"heatmap", "--db", db, "--category", "nonsense"},
+		{"heatmap", "--db", db, "--top", "-1"},
+		{"heatmap", "--db", db, "--metric", "nonsense"},
+	} {
+		if code, _, stderr := ocmap(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d:\n%s", args, code, exitUsage, stderr)
+		}
+	}
+
+	// heatmap --top: the table says how many of how many; counts have no
+	// decimals.
+	code, stdout, stderr = ocmap("heatmap", "--db", db, "--top", "2")
+	if code != exitOK || !strings.Contains(stdout, "the 2 highest of 9 districts (--top)") || strings.Count(stdout, "Grid ") != 2 ||
+		strings.Contains(stdout, "3.00") {
+		t.Errorf("heatmap --top 2: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A base period before the data is not reported as one.
+	code, stdout, _ = ocmap("heatmap", "--db", db, "--format", "json", "--top", "1")
+	var hj map[string]any
+	if code != exitOK || json.Unmarshal([]byte(stdout), &hj) != nil {
+		t.Fatalf("heatmap json: exit %d\n%s", code, stdout)
+	}
+	if hj["base_from"] != nil || hj["base_to"] != nil || !strings.HasPrefix(fmt.Sprint(hj["base_note"]), "no incidents in the base period 2023-11 to 2023-12") {
+		t.Errorf("heatmap json base: from %v to %v note %v", hj["base_from"], hj["base_to"], hj["base_note"])
+	}
+	if ds, _ := hj["districts"].([]any); len(ds) != 1 {
+		t.Errorf("heatmap json --top 1: %d districts", len(ds))
+	}
+}
