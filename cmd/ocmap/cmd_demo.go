@@ -5,12 +5,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/pipeline/synth"
@@ -106,11 +108,45 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	if err := runExport(ctx, env, eo, nil); err != nil {
 		return err
 	}
+	installed, err := installDemoBoundaries(env, b.Path)
+	if err != nil {
+		return err
+	}
+	bin := os.Args[0]
 	fmt.Fprintf(env.Stdout, "\ndone in %.1fs. Open %s/report.html in a browser. The database is %s; try:\n"+
-		"  ocmap summary --db %[3]s --category cybercrime --from 2024-01\n"+
-		"  ocmap heatmap --db %[3]s --category drug_trafficking --metric eb_rate\n"+
-		"  ocmap trends --db %[3]s --from 2024-01 --to 2024-12\n", time.Since(start).Seconds(), npb, dbPath)
+		"  %[4]s summary --db %[3]s --category cybercrime --from 2024-01\n"+
+		"  %[4]s heatmap --db %[3]s --category drug_trafficking --metric eb_rate\n"+
+		"  %[4]s trends --db %[3]s --from 2024-01 --to 2024-12\n"+
+		"  %[4]s serve --db %[3]s      (then open http://127.0.0.1:8080)\n", time.Since(start).Seconds(), npb, dbPath, bin)
+	if installed != "" {
+		fmt.Fprintf(env.Stdout, "The boundary file it used is now the default (%s), so these commands need no --boundaries.\n", installed)
+	}
 	return nil
+}
+
+// installDemoBoundaries makes the boundary file the demo used the default
+// for later commands, as 'boundaries fetch --from' does, when there is no
+// default yet: after 'make demo' (which names the file through
+// OCMAP_BOUNDARIES) the README's commands then work as they are. It
+// returns the installed path, or "" when a default was already there.
+func installDemoBoundaries(env *Env, path string) (string, error) {
+	pointer := defaultPointer(env)
+	if fileExists(pointer) {
+		return "", nil
+	}
+	dest := filepath.Dir(pointer)
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return "", err
+	}
+	p, _, _, err := geo.InstallFrom(path, dest, io.Discard)
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return abs, os.WriteFile(pointer, []byte(abs+"\n"), 0o644)
 }
 
 func fileExists(p string) bool {

@@ -98,3 +98,29 @@ func TestAnalystFlagsConsistent(t *testing.T) {
 		t.Errorf("heatmap json --top 1: %d districts", len(ds))
 	}
 }
+
+// TestDemoInstallsBoundaries checks issue 16's item 7: after a demo run with
+// the boundaries named by OCMAP_BOUNDARIES (as make demo does), the
+// commands it suggests work without them, and a second demo leaves the
+// default alone.
+func TestDemoInstallsBoundaries(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	t.Setenv("OCMAP_BOUNDARIES", mapPath)
+	out := filepath.Join(dir, "demo")
+	code, stdout, stderr := ocmap("demo", "--out", out, "--rows", "2000")
+	if code != exitOK {
+		t.Fatalf("demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "is now the default") || !strings.Contains(stdout, " summary --db "+filepath.Join(out, "demo.duckdb")) {
+		t.Errorf("demo does not say the boundaries are installed, or suggests no runnable command:\n%s", stdout)
+	}
+	t.Setenv("OCMAP_BOUNDARIES", "")
+	if code, stdout, stderr := ocmap("match", "Grid 5"); code != exitOK || !strings.Contains(stdout, "Grid 5 (G5)") {
+		t.Errorf("match without OCMAP_BOUNDARIES after the demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	t.Setenv("OCMAP_BOUNDARIES", mapPath)
+	if code, stdout, _ := ocmap("demo", "--out", filepath.Join(dir, "demo2"), "--rows", "2000"); code != exitOK || strings.Contains(stdout, "is now the default") {
+		t.Errorf("second demo: exit %d, installs again:\n%s", code, stdout)
+	}
+}
