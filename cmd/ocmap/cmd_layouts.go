@@ -111,6 +111,9 @@ Examples:
 				return listLayouts(env.Stdout)
 			case args[0] == "fields" && len(args) == 1:
 				return listFields(env.Stdout)
+			case args[0] == "show" && len(args) == 2 && args[1] == layout.CanonicalName:
+				_, err := env.Stdout.Write(layout.CanonicalText())
+				return err
 			case args[0] == "show" && len(args) == 2:
 				text, err := layout.Text(args[1])
 				if err != nil {
@@ -193,7 +196,13 @@ func wrapList(names []string, width int) string {
 }
 
 func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input string) error {
-	l, err := layout.Find(name)
+	var l *layout.Layout
+	var err error
+	if name == layout.CanonicalName {
+		l, err = layout.Canonical()
+	} else {
+		l, err = layout.Find(name)
+	}
 	if err != nil {
 		return usagef("%v", err)
 	}
