@@ -439,12 +439,81 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 	if len(b) == 0 {
 		return 0, false, ""
 	}
+	if v, ok := parseDecimal(b); ok {
+		return v, true, ""
+	}
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
 	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
 		return 0, false, "not a number: " + show(b)
 	}
 	return v, true, ""
+}
+
+// pow10 holds the powers of ten that a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseDecimal is the fast path of parseNumber for what files hold almost
+// always: an optional sign, digits and at most one '.', with at most 15
+// significant digits. Then the digits as an integer and the power of ten
+// are both exact in a float64, and one division rounds correctly, so the
+// result is the one strconv.ParseFloat gives. It says false for anything
+// else, which parseNumber hands to strconv.
+func parseDecimal(b []byte) (float64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	i, neg := 0, false
+	switch b[0] {
+	case '-':
+		i, neg = 1, true
+	case '+':
+		i = 1
+	}
+	var mant uint64
+	nd, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if nd == 0 && c == '0' {
+				if dot {
+					frac++
+				}
+				continue // leading zeros count for nothing
+			}
+			if nd++; nd > 15 {
+				return 0, false
+			}
+			mant = mant*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	// At least one digit: "", "-" and "." are not numbers.
+	if nd == 0 && !hasDigit(b) || frac >= len(pow10) {
+		return 0, false
+	}
+	v := float64(mant) / pow10[frac]
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // parseDate parses YYYY-MM-DD into days since 1970-01-01.
