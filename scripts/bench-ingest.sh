@@ -8,8 +8,10 @@
 # Environment: GEN_FLAGS (default "--sources 10 --dup-rate 0.05") for other
 # data; REPEAT=N (default 1) times each ocmap ingest and DuckDB load N times
 # and keeps the fastest, as other work on the machine only slows a run down;
-# KEEP=1 keeps the databases in bench-out. Each size's CSV stays in
-# bench-out for the next run (5M rows is about 0.8 GB); its databases go.
+# PLACES=0 skips the run with the place layer; KEEP=1 keeps the databases;
+# OCMAP_BIN=FILE times another build (an older one, to compare). Each
+# size's CSV stays in bench-out for the next run (5M rows is about 0.8 GB);
+# its databases go.
 # Prints, per size: rows/s per stage, wall time, peak RSS, DuckDB's load,
 # the ratio, and the incremental ingest's wall time.
 set -euo pipefail
@@ -19,6 +21,7 @@ out=bench-out
 mkdir -p "$out"
 : "${OCMAP_BOUNDARIES:?set OCMAP_BOUNDARIES to a district GeoJSON (make bench sets it)}"
 gen_flags=${GEN_FLAGS:---sources 10 --dup-rate 0.05}
+ocmap=${OCMAP_BIN:-./bin/ocmap}
 tag=$(echo "$gen_flags" | tr -cd 'a-z0-9.' | sed 's/sources/s/; s/duprate/d/')
 
 # seconds prints the wall time /usr/bin/time wrote to $1.
@@ -55,7 +58,7 @@ for rows in "$@"; do
   t_ocmap=
   for i in $(seq "${REPEAT:-1}"); do
     rm -f "$db" "$db.wal"
-    /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" ./bin/ocmap ingest -q --db "$db" "$csv" >"$out/ingest.txt"
+    /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$db" "$csv" >"$out/ingest.txt"
     t=$(seconds "$out/time.txt")
     if [ -z "$t_ocmap" ] || awk -v a="$t" -v b="$t_ocmap" 'BEGIN{exit !(a < b)}'; then
       t_ocmap=$t
@@ -71,10 +74,10 @@ for rows in "$@"; do
   # The GeoNames place layer, on the smallest size only: its cost is a
   # lookup on rows the gazetteer does not know.
   places="${OCMAP_SHARED_DATA:-../shared/data}/places/geonames_cities500_PK.tsv"
-  if [ -f "$places" ] && [ "$rows" = "$1" ]; then
+  if [ "${PLACES:-1}" = 1 ] && [ -f "$places" ] && [ "$rows" = "$1" ]; then
     rm -f "$out/bench-places.duckdb" "$out/bench-places.duckdb.wal"
     echo "-- ocmap ingest --places (the place layer on)"
-    /usr/bin/time -f "wall %e s, peak RSS %M KB" ./bin/ocmap ingest --db "$out/bench-places.duckdb" --places "$places" "$csv" 2>&1 | grep -E "stages|wall"
+    /usr/bin/time -f "wall %e s, peak RSS %M KB" "$ocmap" ingest --db "$out/bench-places.duckdb" --places "$places" "$csv" 2>&1 | grep -E "stages|wall"
     rm -f "$out/bench-places.duckdb" "$out/bench-places.duckdb.wal"
   fi
 
@@ -89,12 +92,12 @@ for rows in "$@"; do
   echo "-- 1,000 new rows (another seed) into a copy of this database, and into an empty one"
   cp "$db" "$out/inc.duckdb"
   [ ! -f "$db.wal" ] || cp "$db.wal" "$out/inc.duckdb.wal"
-  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" ./bin/ocmap ingest -q --db "$out/inc.duckdb" "$small" >"$out/ingest.txt"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$small" >"$out/ingest.txt"
   t_inc=$(seconds "$out/time.txt")
   grep -E '^  stages:' "$out/ingest.txt" || true
   echo "into $rows rows: $(cat "$out/time.txt")"
   rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
-  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" ./bin/ocmap ingest -q --db "$out/inc.duckdb" "$small" >/dev/null
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$small" >/dev/null
   t_empty=$(seconds "$out/time.txt")
   echo "into an empty database: $(cat "$out/time.txt")"
   rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
