@@ -82,7 +82,8 @@ type Normalizer struct {
 	Read, Accepted, Rejected int64
 }
 
-// New returns a Normalizer over rows. The first row must be the header.
+// New returns a Normalizer over rows. The first row must be the header. mem
+// holds the rejects; accepted batches live in Go memory (see coreBatch).
 func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalizer {
 	if opt.BatchRows <= 0 {
 		opt.BatchRows = DefaultBatchRows
@@ -367,10 +368,6 @@ func appendPlacement(b *array.RecordBuilder, placer Placer, pl *schemas.Placemen
 	str(schemas.ILocationNote, schemas.Scrub(pl.Note))
 }
 
-func appendBytes(b *array.RecordBuilder, i int, v []byte) {
-	b.Field(i).(*array.StringBuilder).BinaryBuilder.Append(v)
-}
-
 func appendString(b *array.RecordBuilder, i int, s string) {
 	b.Field(i).(*array.StringBuilder).Append(s)
 }
@@ -382,13 +379,6 @@ func appendOptString(b *array.RecordBuilder, i int, s string) {
 		return
 	}
 	b.Field(i).(*array.StringBuilder).Append(s)
-}
-
-// appendOptText appends free text with personal data scrubbed
-// ([schemas.Scrub]), or null when it is empty. Text with nothing to scrub is
-// copied as is, without allocating.
-func appendOptText(b *array.RecordBuilder, i int, v []byte) {
-	appendOptString(b, i, schemas.Scrub(unsafeString(v)))
 }
 
 func appendOptFloat(b *array.RecordBuilder, i int, v float64, ok bool) {
