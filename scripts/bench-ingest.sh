@@ -1,34 +1,115 @@
 #!/usr/bin/env bash
-# Benchmarks a whole ingest on a generated canonical file against DuckDB's own
-# CSV load of the same file (the floor for any ingest that stores every row).
-# Usage: scripts/bench-ingest.sh [ROWS]   (needs bin/ocmap: run `make build`)
-# Prints rows/s per stage, total time and peak RSS.
+# Benchmarks a whole ingest of generated multi-source files (10 agencies, 5%
+# cross-source duplicates, so linking always runs) against DuckDB's own CSV
+# load of the same file (the floor for any ingest that stores every row), and
+# a 1,000-row monthly file added to the big database and to an empty one.
+# Usage: scripts/bench-ingest.sh [ROWS...]   (needs bin/ocmap: run `make build`)
+#   e.g. scripts/bench-ingest.sh 1000000 5000000
+# Environment: GEN_FLAGS (default "--sources 10 --dup-rate 0.05") for other
+# data; REPEAT=N (default 1) times each ocmap ingest and DuckDB load N times
+# and keeps the fastest, as other work on the machine only slows a run down;
+# PLACES=0 skips the run with the place layer; KEEP=1 keeps the databases;
+# OCMAP_BIN=FILE times another build (an older one, to compare). Each
+# size's CSV stays in bench-out for the next run (5M rows is about 0.8 GB);
+# its databases go.
+# Prints, per size: rows/s per stage, wall time, peak RSS, DuckDB's load,
+# the ratio, and the incremental ingest's wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=${1:-1000000}
+[ $# -gt 0 ] || set -- 1000000
 out=bench-out
 mkdir -p "$out"
 : "${OCMAP_BOUNDARIES:?set OCMAP_BOUNDARIES to a district GeoJSON (make bench sets it)}"
-csv="$out/synthetic-$rows.csv"
-if [ ! -f "$csv" ]; then
-  ./bin/ocmap gen --rows "$rows" --seed 7 --out "$csv"
-fi
-ls -l "$csv" | awk '{printf "input: %s, %.0f MB\n", $9, $5/1e6}'
+gen_flags=${GEN_FLAGS:---sources 10 --dup-rate 0.05}
+ocmap=${OCMAP_BIN:-./bin/ocmap}
+tag=$(echo "$gen_flags" | tr -cd 'a-z0-9.' | sed 's/sources/s/; s/duprate/d/')
 
-rm -f "$out/bench.duckdb" "$out/bench.duckdb.wal"
-echo "== ocmap ingest (read, validate, locate, DuckDB, summaries)"
-/usr/bin/time -f "wall %e s, peak RSS %M KB" ./bin/ocmap ingest -q --db "$out/bench.duckdb" "$csv"
+# seconds prints the wall time /usr/bin/time wrote to $1.
+seconds() { sed -n 's/^wall \([0-9.]*\) s.*/\1/p' "$1" | tail -1; }
 
-# The same file with the GeoNames place layer: its cost on rows whose names
-# the gazetteer already knows is a lookup that is never made; the placeholder
-# pass (one GROUP BY over the run's points) is in the stage line above.
-places="${OCMAP_SHARED_DATA:-../shared/data}/places/geonames_cities500_PK.tsv"
-if [ -f "$places" ]; then
-  rm -f "$out/bench-places.duckdb" "$out/bench-places.duckdb.wal"
-  echo "== ocmap ingest --places (the place layer on)"
-  /usr/bin/time -f "wall %e s, peak RSS %M KB" ./bin/ocmap ingest --db "$out/bench-places.duckdb" --places "$places" "$csv" 2>&1 | grep -E "stages|rows read|wall"
-fi
+# stages turns ingest's stage line into one line per stage with its rows/s.
+stages() {
+  local rows=$1
+  grep -E '^  stages:' | sed 's/^  stages: //; s/; /\n/g' | while read -r line; do
+    s=$(echo "$line" | grep -oE '[0-9]+\.[0-9]+s' | head -1 | tr -d s)
+    name=$(echo "$line" | sed -E 's/ [0-9]+\.[0-9]+s.*//')
+    if [ -n "$s" ] && awk -v s="$s" 'BEGIN{exit !(s > 0)}'; then
+      awk -v n="$name" -v s="$s" -v r="$rows" 'BEGIN{printf "  %-28s %7.2f s  %12.0f rows/s\n", n, s, r/s}'
+    else
+      echo "  $line"
+    fi
+  done
+}
 
-echo "== DuckDB alone: CREATE TABLE AS SELECT * FROM read_csv(...) into a database file"
-go test -tags duckdb_arrow -run '^$' -bench BenchmarkDuckDBReadCSV -benchtime 1x ./pipeline/store/ \
-  -args -csv "$PWD/$csv" | grep -E "Benchmark|ok"
+small="$out/monthly-1000-$tag.csv"
+./bin/ocmap gen --rows 1000 --seed 8 $gen_flags --out "$small" >/dev/null
+
+summary=()
+for rows in "$@"; do
+  csv="$out/synthetic-$rows-$tag.csv"
+  if [ ! -f "$csv" ]; then
+    ./bin/ocmap gen --rows "$rows" --seed 7 $gen_flags --out "$csv"
+  fi
+  echo
+  ls -l "$csv" | awk '{printf "== %s rows: %s, %.0f MB\n", "'"$rows"'", $9, $5/1e6}'
+
+  db="$out/bench-$rows.duckdb"
+  echo "-- ocmap ingest (read, validate, locate, DuckDB, links, summaries)"
+  t_ocmap=
+  for i in $(seq "${REPEAT:-1}"); do
+    rm -f "$db" "$db.wal"
+    /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$db" "$csv" >"$out/ingest.txt"
+    t=$(seconds "$out/time.txt")
+    if [ -z "$t_ocmap" ] || awk -v a="$t" -v b="$t_ocmap" 'BEGIN{exit !(a < b)}'; then
+      t_ocmap=$t
+      cp "$out/ingest.txt" "$out/best.txt"
+      cp "$out/time.txt" "$out/best-time.txt"
+    fi
+  done
+  grep -E '^rows read' "$out/best.txt" || true
+  stages "$rows" <"$out/best.txt"
+  cat "$out/best-time.txt"
+  rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB/\1/p' "$out/best-time.txt")
+
+  # The GeoNames place layer, on the smallest size only: its cost is a
+  # lookup on rows the gazetteer does not know.
+  places="${OCMAP_SHARED_DATA:-../shared/data}/places/geonames_cities500_PK.tsv"
+  if [ "${PLACES:-1}" = 1 ] && [ -f "$places" ] && [ "$rows" = "$1" ]; then
+    rm -f "$out/bench-places.duckdb" "$out/bench-places.duckdb.wal"
+    echo "-- ocmap ingest --places (the place layer on)"
+    /usr/bin/time -f "wall %e s, peak RSS %M KB" "$ocmap" ingest --db "$out/bench-places.duckdb" --places "$places" "$csv" 2>&1 | grep -E "stages|wall"
+    rm -f "$out/bench-places.duckdb" "$out/bench-places.duckdb.wal"
+  fi
+
+  echo "-- DuckDB alone: CREATE TABLE AS SELECT * FROM read_csv(...) into a database file"
+  go test -tags duckdb_arrow -run '^$' -bench BenchmarkDuckDBReadCSV -benchtime 1x -count "${REPEAT:-1}" ./pipeline/store/ \
+    -args -csv "$PWD/$csv" >"$out/duckdb.txt"
+  grep -E '^Benchmark' "$out/duckdb.txt"
+  t_duck=$(awk '/^Benchmark/ {t = $3/1e9; if (m == "" || t < m) m = t} END {printf "%.2f", m}' "$out/duckdb.txt")
+  ratio=$(awk -v a="$t_ocmap" -v b="$t_duck" 'BEGIN{printf "%.2f", a/b}')
+  echo "ocmap $t_ocmap s / DuckDB $t_duck s = ${ratio}x"
+
+  echo "-- 1,000 new rows (another seed) into a copy of this database, and into an empty one"
+  cp "$db" "$out/inc.duckdb"
+  [ ! -f "$db.wal" ] || cp "$db.wal" "$out/inc.duckdb.wal"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$small" >"$out/ingest.txt"
+  t_inc=$(seconds "$out/time.txt")
+  grep -E '^  stages:' "$out/ingest.txt" || true
+  echo "into $rows rows: $(cat "$out/time.txt")"
+  rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$small" >/dev/null
+  t_empty=$(seconds "$out/time.txt")
+  echo "into an empty database: $(cat "$out/time.txt")"
+  rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
+
+  if [ "${KEEP:-0}" != 1 ]; then
+    rm -f "$db" "$db.wal"
+  fi
+  rm -f "$out"/ingest.txt "$out"/best.txt "$out"/time.txt "$out"/best-time.txt "$out"/duckdb.txt
+  summary+=("$(printf '%10s %9s %9s %7s %9s %11s %11s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$((rss / 1024))" "$t_inc" "$t_empty")")
+done
+
+echo
+echo "== summary ($gen_flags)"
+printf '%10s %9s %9s %7s %9s %11s %11s\n' rows "ocmap s" "DuckDB s" ratio "RSS MiB" "+1000 s" "1000 new s"
+printf '%s\n' "${summary[@]}"

@@ -15,6 +15,8 @@ type genOptions struct {
 	Rows       int
 	Seed       uint64
 	Out        string
+	Sources    int
+	DupRate    float64
 	boundaries boundaryOptions
 }
 
@@ -23,22 +25,34 @@ func (o *genOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.Rows, "rows", 100000, "number of incident rows")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed; the same seed gives the same file")
 	fs.StringVar(&o.Out, "out", "", "output CSV file (required)")
+	fs.IntVar(&o.Sources, "sources", 10, fmt.Sprintf("agencies the rows come from, 1 to %d (1: every row's source is \"synthetic\")", len(synth.Agencies)))
+	fs.Float64Var(&o.DupRate, "dup-rate", 0.05, "share of rows that are another source's record of an earlier row's event, 0 to 0.5")
 }
 
 func init() {
 	var o genOptions
 	register(&Command{
 		Name:  "gen",
-		Usage: "--boundaries FILE --rows N --seed S --out FILE.csv",
+		Usage: "--boundaries FILE --rows N --seed S [--sources K --dup-rate R] --out FILE.csv",
 		Short: "write a synthetic incident file for tests, benchmarks and demos",
 		Long: `Writes realistic synthetic incidents in the canonical layout: points inside
 real district polygons, skewed across districts and months, about 1% rows with
 only a district name, and about 0.5% deliberately bad rows (bad dates, unknown
 categories, points outside Pakistan, wrong field counts, ...) that ingest must
-reject. Every row's source is "synthetic". No real person or case is in it.
+reject. No real person or case is in it.
+
+The rows come from --sources agencies, each with its own mix of categories:
+media, police_fir, anf (mostly drugs), fc, customs, pta (cybercrime), fia
+(cybercrime and trafficking), ngo, ctd (terror financing), excise. About
+--dup-rate of the rows are another agency's record of an event an earlier row
+reported: the same category and district, a date at most 3 days away, a point
+at most 1 km away (or the district spelled otherwise), a quantity or amount
+within 20%. Ingest links such records into one incident. --sources 1
+--dup-rate 0 writes one source, "synthetic", with no duplicates.
 
 Example:
-  ocmap gen --rows 1000000 --seed 7 --out synthetic.csv`,
+  ocmap gen --rows 1000000 --seed 7 --out synthetic.csv
+  ocmap gen --rows 1000000 --seed 7 --sources 1 --dup-rate 0 --out one-source.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if o.Out == "" {
@@ -47,16 +61,29 @@ Example:
 			if o.Rows < 0 {
 				return usagef("--rows must be 0 or more")
 			}
+			if o.Sources < 1 || o.Sources > len(synth.Agencies) {
+				return usagef("--sources must be 1 to %d", len(synth.Agencies))
+			}
+			if o.DupRate < 0 || o.DupRate > 0.5 {
+				return usagef("--dup-rate must be 0 to 0.5")
+			}
+			if o.DupRate > 0 && o.Sources < 2 {
+				return usagef("--dup-rate needs --sources 2 or more")
+			}
 			b, err := o.boundaries.load(env)
 			if err != nil {
 				return err
 			}
-			st, err := generate(b, o.Out, synth.Options{Rows: o.Rows, Seed: o.Seed})
+			st, err := generate(b, o.Out, synth.Options{Rows: o.Rows, Seed: o.Seed, Sources: o.Sources, DupRate: o.DupRate})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "wrote %s: %s rows (%s deliberately bad, %s by district name only)\n",
-				o.Out, commas(int64(st.Rows)), commas(int64(st.Bad)), commas(int64(st.NameOnly)))
+			sources := fmt.Sprintf("%d sources", len(st.PerSource))
+			if len(st.PerSource) == 1 {
+				sources = "1 source"
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s: %s rows from %s (%s deliberately bad, %s by district name only, %s repeating another source's event)\n",
+				o.Out, commas(int64(st.Rows)), sources, commas(int64(st.Bad)), commas(int64(st.NameOnly)), commas(int64(st.Dups)))
 			return nil
 		},
 	})

@@ -128,6 +128,8 @@ func TestExitCodes(t *testing.T) {
 		{"ingest with missing boundaries", []string{"ingest", "--db", db, "--boundaries", filepath.Join(dir, "nosuch.geojson"), "in.csv"}, exitBoundaries, "nosuch.geojson does not exist"},
 		{"ingest missing input", []string{"ingest", "--db", db, "--boundaries", mapPath, filepath.Join(dir, "nosuch.csv")}, exitFailure, "nosuch.csv: no such file or directory"},
 		{"gen without --out", []string{"gen", "--rows", "10"}, exitUsage, "--out is required"},
+		{"gen with 11 sources", []string{"gen", "--out", filepath.Join(dir, "g.csv"), "--sources", "11"}, exitUsage, "--sources must be 1 to 10"},
+		{"gen duplicates of one source", []string{"gen", "--out", filepath.Join(dir, "g.csv"), "--sources", "1"}, exitUsage, "--dup-rate needs --sources 2 or more"},
 		{"gen without boundaries", []string{"gen", "--out", filepath.Join(dir, "g.csv")}, exitBoundaries, "ocmap boundaries fetch"},
 		{"boundaries show without boundaries", []string{"boundaries", "show"}, exitBoundaries, "ocmap boundaries fetch"},
 		{"boundaries without action", []string{"boundaries"}, exitUsage, "say fetch, list or show"},
@@ -267,11 +269,25 @@ func TestFlow(t *testing.T) {
 	}
 	accepted := int64(st.Rows - st.Bad)
 	in := filepath.Join(dir, "synthetic incidents.csv")
+	// By default gen writes ten sources with duplicates; the counts below
+	// need one source, where every accepted row is an incident.
+	multi, err := synth.Generate(io.Discard, b, geo.NewIndex(b.Polygons), synth.Options{Rows: rows, Seed: seed, Sources: 10, DupRate: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
 	code, stdout, stderr = ocmap("gen", "--rows", fmt.Sprint(rows), "--seed", fmt.Sprint(seed), "--out", in)
 	if code != exitOK {
 		t.Fatalf("gen: exit %d\n%s", code, stderr)
 	}
-	if got, want := stdout, fmt.Sprintf("wrote %s: 3,000 rows (%s deliberately bad, %s by district name only)\n",
+	if got, want := stdout, fmt.Sprintf("wrote %s: 3,000 rows from 10 sources (%s deliberately bad, %s by district name only, %s repeating another source's event)\n",
+		in, commas(int64(multi.Bad)), commas(int64(multi.NameOnly)), commas(int64(multi.Dups))); got != want {
+		t.Errorf("gen says\n%s\nwant\n%s", got, want)
+	}
+	code, stdout, stderr = ocmap("gen", "--rows", fmt.Sprint(rows), "--seed", fmt.Sprint(seed), "--sources", "1", "--dup-rate", "0", "--out", in)
+	if code != exitOK {
+		t.Fatalf("gen: exit %d\n%s", code, stderr)
+	}
+	if got, want := stdout, fmt.Sprintf("wrote %s: 3,000 rows from 1 source (%s deliberately bad, %s by district name only, 0 repeating another source's event)\n",
 		in, commas(int64(st.Bad)), commas(int64(st.NameOnly))); got != want {
 		t.Errorf("gen says\n%s\nwant\n%s", got, want)
 	}

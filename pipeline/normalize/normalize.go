@@ -57,6 +57,9 @@ type Options struct {
 // DefaultBatchRows balances per-batch overhead in DuckDB against memory.
 const DefaultBatchRows = 1 << 17
 
+// firstBatchRows bounds a Normalizer's first batch.
+const firstBatchRows = 4096
+
 // Normalizer reads rows and yields batches. Counts always satisfy
 // read = accepted + rejected.
 type Normalizer struct {
@@ -69,18 +72,18 @@ type Normalizer struct {
 	today  int32
 	min    int32
 
-	b   *array.RecordBuilder
+	b   coreBatch
 	rej *schemas.RejectBuilder
 
 	rec, rejRec arrow.RecordBatch
 	err         error
-	dataLen     [32]int // string bytes per column in the last batch, to pre-size
 	header      bool
 
 	Read, Accepted, Rejected int64
 }
 
-// New returns a Normalizer over rows. The first row must be the header.
+// New returns a Normalizer over rows. The first row must be the header. mem
+// holds the rejects; accepted batches live in Go memory (see coreBatch).
 func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalizer {
 	if opt.BatchRows <= 0 {
 		opt.BatchRows = DefaultBatchRows
@@ -94,14 +97,12 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 		opt:    opt,
 		today:  mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
 		min:    mustDays(1900, 1, 1),
-		b:      array.NewRecordBuilder(mem, schemas.IncidentsCore),
 		rej:    schemas.NewRejectBuilder(mem, opt.RunID, opt.KeepRaw),
 	}
 }
 
 // Release frees the builders. Batches already returned stay valid.
 func (n *Normalizer) Release() {
-	n.b.Release()
 	n.rej.Release()
 }
 
@@ -215,9 +216,15 @@ func (n *Normalizer) Next() bool {
 		}
 		n.col, n.nCols = h.col, h.nCols
 	}
-	n.reserve()
+	// The first batch is small: a file may have ten rows, and the bytes
+	// per row of a first batch size the buffers of the full ones after it.
+	limit := n.opt.BatchRows
+	if n.Read == 0 {
+		limit = min(limit, firstBatchRows)
+	}
+	n.b.reset(limit)
 	got, accepted := 0, 0
-	for got < n.opt.BatchRows && n.rows.Next() {
+	for got < limit && n.rows.Next() {
 		got++
 		n.Read++
 		if e, ok := n.row(); !ok {
@@ -235,41 +242,9 @@ func (n *Normalizer) Next() bool {
 	if got == 0 {
 		return false
 	}
-	n.rec = n.newRecord(accepted)
+	n.rec = n.b.record()
 	n.rejRec = n.rej.NewBatch()
-	for i, col := range n.rec.Columns() {
-		if s, ok := col.(*array.String); ok && i < len(n.dataLen) {
-			n.dataLen[i] = len(s.ValueBytes())
-		}
-	}
 	return true
-}
-
-// newRecord builds the batch of the k rows accepted since the last one,
-// shaped by schemas.IncidentsCore: the columns only source layouts give are
-// left to the store's defaults.
-func (n *Normalizer) newRecord(k int) arrow.RecordBatch {
-	cols := make([]arrow.Array, schemas.IPlace)
-	for i := range cols {
-		cols[i] = n.b.Field(i).NewArray()
-	}
-	rec := array.NewRecordBatch(schemas.IncidentsCore, cols, int64(k))
-	for _, c := range cols {
-		c.Release()
-	}
-	return rec
-}
-
-// reserve sizes the builders for a full batch, as large as the last one, so
-// appends never reallocate and copy.
-func (n *Normalizer) reserve() {
-	// The columns from IPlace on come from newRecord, not the builder.
-	for i, f := range n.b.Fields()[:schemas.IPlace] {
-		f.Reserve(n.opt.BatchRows)
-		if sb, ok := f.(*array.StringBuilder); ok && i < len(n.dataLen) && n.dataLen[i] > 0 {
-			sb.ReserveData(n.dataLen[i] + n.dataLen[i]/8)
-		}
-	}
 }
 
 func (n *Normalizer) fail(field, reason string) (schemas.RowError, bool) {
@@ -346,22 +321,33 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 		return n.fail(pl.Field, pl.Reason)
 	}
 
-	b := n.b
-	appendBytes(b, schemas.NIncidentID, id)
-	appendBytes(b, schemas.NCategory, cat)
-	appendOptText(b, schemas.NSubcategory, get(schemas.ColSubcategory))
-	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
-	appendOptFloat(b, schemas.NLat, lat, hasLat)
-	appendOptFloat(b, schemas.NLon, lon, hasLon)
-	appendOptText(b, schemas.NDistrictHint, hint)
-	appendOptText(b, schemas.NSource, get(schemas.ColSource))
-	appendOptFloat(b, schemas.NQuantity, qty, hasQty)
-	appendOptFloat(b, schemas.NAmountPKR, amt, hasAmt)
-	appendOptText(b, schemas.NDescription, get(schemas.ColDescription))
-	b.Field(schemas.NSourceFile).(*array.StringBuilder).Append(n.opt.File)
-	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.rows.Line())
-	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
-	appendPlacement(b, n.placer, &pl)
+	b, i := &n.b, n.b.rows
+	b.incidentID.add(i, id)
+	b.category.add(i, cat)
+	b.subcategory.addOpt(i, schemas.Scrub(unsafeString(get(schemas.ColSubcategory))))
+	b.occurredOn.add(i, date)
+	b.lat.addOpt(i, lat, hasLat)
+	b.lon.addOpt(i, lon, hasLon)
+	b.districtHint.addOpt(i, schemas.Scrub(unsafeString(hint)))
+	b.source.addOpt(i, schemas.Scrub(unsafeString(get(schemas.ColSource))))
+	b.qty.addOpt(i, qty, hasQty)
+	b.amt.addOpt(i, amt, hasAmt)
+	b.description.addOpt(i, schemas.Scrub(unsafeString(get(schemas.ColDescription))))
+	b.sourceFile.addString(i, n.opt.File)
+	b.sourceLine.add(i, n.rows.Line())
+	b.runID.add(i, n.opt.RunID)
+	code, name, province := "", "", pl.Province
+	if pl.District >= 0 {
+		code, name, province = n.placer.District(pl.District)
+	}
+	b.districtCode.addOpt(i, code)
+	b.districtName.addOpt(i, name)
+	b.province.addOpt(i, province)
+	b.precision.add(i, pl.Precision)
+	b.matchMethod.addString(i, pl.Method)
+	b.matchScore.add(i, pl.Score)
+	b.locationNote.addOpt(i, schemas.Scrub(pl.Note))
+	b.rows++
 	return schemas.RowError{}, true
 }
 
@@ -382,10 +368,6 @@ func appendPlacement(b *array.RecordBuilder, placer Placer, pl *schemas.Placemen
 	str(schemas.ILocationNote, schemas.Scrub(pl.Note))
 }
 
-func appendBytes(b *array.RecordBuilder, i int, v []byte) {
-	b.Field(i).(*array.StringBuilder).BinaryBuilder.Append(v)
-}
-
 func appendString(b *array.RecordBuilder, i int, s string) {
 	b.Field(i).(*array.StringBuilder).Append(s)
 }
@@ -397,13 +379,6 @@ func appendOptString(b *array.RecordBuilder, i int, s string) {
 		return
 	}
 	b.Field(i).(*array.StringBuilder).Append(s)
-}
-
-// appendOptText appends free text with personal data scrubbed
-// ([schemas.Scrub]), or null when it is empty. Text with nothing to scrub is
-// copied as is, without allocating.
-func appendOptText(b *array.RecordBuilder, i int, v []byte) {
-	appendOptString(b, i, schemas.Scrub(unsafeString(v)))
 }
 
 func appendOptFloat(b *array.RecordBuilder, i int, v float64, ok bool) {
@@ -439,12 +414,81 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 	if len(b) == 0 {
 		return 0, false, ""
 	}
+	if v, ok := parseDecimal(b); ok {
+		return v, true, ""
+	}
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
 	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
 		return 0, false, "not a number: " + show(b)
 	}
 	return v, true, ""
+}
+
+// pow10 holds the powers of ten that a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseDecimal is the fast path of parseNumber for what files hold almost
+// always: an optional sign, digits and at most one '.', with at most 15
+// significant digits. Then the digits as an integer and the power of ten
+// are both exact in a float64, and one division rounds correctly, so the
+// result is the one strconv.ParseFloat gives. It says false for anything
+// else, which parseNumber hands to strconv.
+func parseDecimal(b []byte) (float64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	i, neg := 0, false
+	switch b[0] {
+	case '-':
+		i, neg = 1, true
+	case '+':
+		i = 1
+	}
+	var mant uint64
+	nd, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if nd == 0 && c == '0' {
+				if dot {
+					frac++
+				}
+				continue // leading zeros count for nothing
+			}
+			if nd++; nd > 15 {
+				return 0, false
+			}
+			mant = mant*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	// At least one digit: "", "-" and "." are not numbers.
+	if nd == 0 && !hasDigit(b) || frac >= len(pow10) {
+		return 0, false
+	}
+	v := float64(mant) / pow10[frac]
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // parseDate parses YYYY-MM-DD into days since 1970-01-01.

@@ -2,6 +2,8 @@ package normalize_test
 
 import (
 	"bytes"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,15 +34,24 @@ func (anywhere) Place(q *schemas.PlaceQuery) schemas.Placement {
 func (anywhere) District(int) (code, name, province string) { return "PK001", "Alpha", "North" }
 
 // BenchmarkReadValidate measures read.Scanner and the Normalizer together
-// over a synthetic canonical file held in memory.
+// over a synthetic canonical file held in memory, from ten sources with 5%
+// duplicates. OCMAP_BENCH_ROWS sets its size (default 200,000 rows; an
+// ingest's normalizer sees a million or more, in batches of 131,072).
 func BenchmarkReadValidate(b *testing.B) {
-	const rows = 200000
+	rows := 200000
+	if s := os.Getenv("OCMAP_BENCH_ROWS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("OCMAP_BENCH_ROWS=%q: want a positive number", s)
+		}
+		rows = n
+	}
 	bd, err := geo.Read(strings.NewReader(twoSquares), "two-squares.geojson", geo.Properties{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := synth.Generate(&buf, bd, geo.NewIndex(bd.Polygons), synth.Options{Rows: rows, Seed: 1}); err != nil {
+	if _, err := synth.Generate(&buf, bd, geo.NewIndex(bd.Polygons), synth.Options{Rows: rows, Seed: 1, Sources: 10, DupRate: 0.05}); err != nil {
 		b.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -55,7 +66,7 @@ func BenchmarkReadValidate(b *testing.B) {
 		if err := nz.Err(); err != nil {
 			b.Fatal(err)
 		}
-		if nz.Read != rows {
+		if nz.Read != int64(rows) {
 			b.Fatalf("read %d rows, want %d", nz.Read, rows)
 		}
 		nz.Release()

@@ -1,12 +1,28 @@
 // Package synth writes realistic synthetic incident files in the canonical
-// layout, for tests, benchmarks and the demo. Every row says source
-// "synthetic", and the generator reports exactly which rows it made bad, so a
-// test can reconcile an ingest to the row.
+// layout, for tests, benchmarks and the demo. The generator reports exactly
+// which rows it made bad, and which rows report the same event as an earlier
+// row, so a test can reconcile an ingest, and its linking, to the row.
+//
+// # Sources
+//
+// With Options.Sources at 0 or 1 every row says source "synthetic". With K
+// sources, each row comes from one of the first K agencies of Agencies, in
+// proportion to their weights, and its category follows that agency's own
+// shares (ANF reports drugs, PTA cybercrime, the media everything).
+//
+// # Duplicates
+//
+// With Options.DupRate R, about a share R of the rows are another agency's
+// record of an event an earlier row reported: the same category, subcategory
+// and district, a date at most 3 days away, a point at most 1 km away (or
+// another spelling of the district for rows without a point), and a quantity
+// or amount within 20% (the smaller at least 0.82 of the larger).
 package synth
 
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -29,6 +45,25 @@ type Options struct {
 	Months   int       // 0 for 72
 	BadShare float64   // share of deliberately bad rows; 0 for 0.5%
 	NameOnly float64   // share of rows with a district name and no point; 0 for 1%
+	Sources  int       // agencies, the first K of Agencies; 0 or 1 for the one source "synthetic"
+	DupRate  float64   // share of rows that repeat an earlier row's event from another source; needs Sources >= 2
+}
+
+// Limits of a duplicate against the row it repeats.
+const (
+	DupMaxDays  = 3    // between the dates
+	DupMaxKm    = 1.0  // between the points
+	DupMinRatio = 0.82 // smaller over larger quantity, or amount
+)
+
+// ErrOptions reports options Generate cannot honour.
+var ErrOptions = errors.New("synth: bad options")
+
+// Pair names a duplicate and the row whose event it repeats, by data row
+// (1 for the first row after the header; not the file line, since a
+// description can span lines).
+type Pair struct {
+	Orig, Dup int
 }
 
 // Stats count what Generate wrote.
@@ -37,6 +72,35 @@ type Stats struct {
 	Bad         int                        // rows that a correct ingest must reject
 	NameOnly    int                        // good rows located by district name only
 	PerCategory [schemas.NumCategories]int // good rows per category
+	// PerSource counts the good rows per source and category, in the order
+	// of Agencies (one entry, "synthetic", for a single source).
+	PerSource [][schemas.NumCategories]int
+	Dups      int    // good rows that repeat an earlier row's event
+	Pairs     []Pair // each duplicate and its original, in file order
+}
+
+// Agency is a source of incident records and what it reports.
+type Agency struct {
+	Name   string                         // the source column's value
+	Prefix string                         // of its incident ids
+	Weight float64                        // its share of all rows, before normalising over the K in use
+	Shares [schemas.NumCategories]float64 // its rows by category (terror financing, drugs, trafficking, cybercrime); they sum to 1
+}
+
+// Agencies are the sources Generate draws from, in the order Options.Sources
+// takes them. The first two report every category, so any K >= 2 can
+// duplicate any row.
+var Agencies = []Agency{
+	{"media", "MED", 0.20, [4]float64{0.15, 0.45, 0.15, 0.25}},
+	{"police_fir", "FIR", 0.25, [4]float64{0.10, 0.45, 0.15, 0.30}},
+	{"anf", "ANF", 0.15, [4]float64{0.05, 0.95, 0, 0}},
+	{"fc", "FC", 0.08, [4]float64{0.25, 0.60, 0.15, 0}},
+	{"customs", "CUS", 0.07, [4]float64{0.20, 0.80, 0, 0}},
+	{"pta", "PTA", 0.05, [4]float64{0, 0, 0, 1}},
+	{"fia", "FIA", 0.10, [4]float64{0.20, 0, 0.35, 0.45}},
+	{"ngo", "NGO", 0.04, [4]float64{0, 0, 0.70, 0.30}},
+	{"ctd", "CTD", 0.04, [4]float64{0.90, 0, 0, 0.10}},
+	{"excise", "EXC", 0.02, [4]float64{0, 1, 0, 0}},
 }
 
 var subcategories = [schemas.NumCategories][]string{
@@ -47,6 +111,21 @@ var subcategories = [schemas.NumCategories][]string{
 }
 
 var places = []string{"near the bypass", "at a checkpost", "in a warehouse", "on the highway", "at the bus terminal", "in a rented house", "at the port", "online"}
+
+// event is a good row that a later row may repeat from another source.
+type event struct {
+	row, src, c, d int
+	day            time.Time
+	p              orb.Point
+	hasPoint       bool
+	sub, qty, amt  string
+	hint           string // district_hint as written
+}
+
+// maxPending bounds the events waiting for a duplicate; a duplicate repeats
+// one of the last few thousand events, as reports of one event come close
+// together in a file.
+const maxPending = 4096
 
 // Generate writes opt.Rows rows to w. Points are drawn inside the chosen
 // district's polygon; districts and months are skewed the way real counts
@@ -63,6 +142,14 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 	}
 	if opt.NameOnly == 0 {
 		opt.NameOnly = 0.01
+	}
+	switch {
+	case opt.Sources < 0 || opt.Sources > len(Agencies):
+		return Stats{}, fmt.Errorf("%w: %d sources, want 1 to %d", ErrOptions, opt.Sources, len(Agencies))
+	case opt.DupRate < 0 || opt.DupRate > 0.5:
+		return Stats{}, fmt.Errorf("%w: duplicate rate %g, want 0 to 0.5", ErrOptions, opt.DupRate)
+	case opt.DupRate > 0 && opt.Sources < 2:
+		return Stats{}, fmt.Errorf("%w: duplicates need 2 sources or more", ErrOptions)
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	n := len(b.Districts)
@@ -101,7 +188,18 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 		}
 		monthCum[c] = cumulative(w)
 	}
-	catCum := cumulative([]float64{0.15, 0.45, 0.15, 0.25})
+	// One source: the historical mix; several: each agency's own.
+	srcs := []Agency{{Name: "synthetic", Prefix: "SYN", Weight: 1, Shares: [4]float64{0.15, 0.45, 0.15, 0.25}}}
+	if opt.Sources > 1 {
+		srcs = Agencies[:opt.Sources]
+	}
+	weights := make([]float64, len(srcs))
+	catCum := make([][]float64, len(srcs))
+	for i, a := range srcs {
+		weights[i] = a.Weight
+		catCum[i] = cumulative(a.Shares[:])
+	}
+	srcCum := cumulative(weights)
 	bounds := make([]orb.Bound, n)
 	for i, mp := range b.Polygons {
 		bounds[i] = mp.Bound()
@@ -112,23 +210,47 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 	if err := cw.Write(schemas.CanonicalColumns); err != nil {
 		return Stats{}, err
 	}
-	var st Stats
+	st := Stats{PerSource: make([][schemas.NumCategories]int, len(srcs))}
+	var pending []event
 	rec := make([]string, schemas.NumCanonical)
 	for r := 0; r < opt.Rows; r++ {
-		c := pick(rng, catCum)
+		for i := range rec {
+			rec[i] = ""
+		}
+		if opt.DupRate > 0 && rng.Float64() < opt.DupRate && len(pending) > 0 {
+			k := rng.IntN(len(pending))
+			e := pending[k]
+			pending[k] = pending[len(pending)-1]
+			pending = pending[:len(pending)-1]
+			src := duplicate(rng, rec, e, srcs, b, ix, opt.Seed, r)
+			st.Dups++
+			st.Pairs = append(st.Pairs, Pair{Orig: e.row + 1, Dup: r + 1})
+			st.PerCategory[e.c]++
+			st.PerSource[src][e.c]++
+			if !e.hasPoint {
+				st.NameOnly++
+			}
+			if err := cw.Write(rec); err != nil {
+				return st, err
+			}
+			st.Rows++
+			continue
+		}
+		src := 0
+		if len(srcs) > 1 {
+			src = pick(rng, srcCum)
+		}
+		c := pick(rng, catCum[src])
 		d := pick(rng, cum[c])
 		m := pick(rng, monthCum[c])
 		month := opt.From.AddDate(0, m, 0)
 		day := month.AddDate(0, 0, rng.IntN(daysInMonth(month)))
-		for i := range rec {
-			rec[i] = ""
-		}
-		rec[schemas.ColIncidentID] = fmt.Sprintf("SYN-%d-%07d", opt.Seed, r+1)
+		rec[schemas.ColIncidentID] = fmt.Sprintf("%s-%d-%07d", srcs[src].Prefix, opt.Seed, r+1)
 		rec[schemas.ColCategory] = schemas.Category(c).String()
 		subs := subcategories[c]
 		rec[schemas.ColSubcategory] = subs[rng.IntN(len(subs))]
 		rec[schemas.ColOccurredOn] = day.Format("2006-01-02")
-		rec[schemas.ColSource] = "synthetic"
+		rec[schemas.ColSource] = srcs[src].Name
 		switch schemas.Category(c) {
 		case schemas.DrugTrafficking:
 			rec[schemas.ColQuantity] = strconv.FormatFloat(round(math.Exp(rng.NormFloat64()*1.5+1.5), 3), 'f', -1, 64)
@@ -162,13 +284,24 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 			st.Bad++
 		} else {
 			st.PerCategory[c]++
+			st.PerSource[src][c]++
 			if !ok {
 				st.NameOnly++
+			}
+			if opt.DupRate > 0 {
+				e := event{row: r, src: src, c: c, d: d, day: day, p: p, hasPoint: ok,
+					sub: rec[schemas.ColSubcategory], qty: rec[schemas.ColQuantity], amt: rec[schemas.ColAmountPKR],
+					hint: rec[schemas.ColDistrictHint]}
+				if len(pending) < maxPending {
+					pending = append(pending, e)
+				} else {
+					pending[rng.IntN(maxPending)] = e
+				}
 			}
 		}
 		out := rec
 		if bad && rec[schemas.ColIncidentID] == "drop-a-field" {
-			rec[schemas.ColIncidentID] = fmt.Sprintf("SYN-%d-%07d", opt.Seed, r+1)
+			rec[schemas.ColIncidentID] = fmt.Sprintf("%s-%d-%07d", srcs[src].Prefix, opt.Seed, r+1)
 			out = rec[:schemas.NumCanonical-1]
 		}
 		if err := cw.Write(out); err != nil {
@@ -181,6 +314,99 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 		return st, err
 	}
 	return st, bw.Flush()
+}
+
+// duplicate fills rec with another source's record of event e as row r,
+// and returns the source. The source is drawn among those that report e's
+// category, in proportion to how many such rows each writes.
+func duplicate(rng *rand.Rand, rec []string, e event, srcs []Agency, b *geo.Boundaries, ix *geo.Index, seed uint64, r int) int {
+	c := e.c
+	w := make([]float64, len(srcs))
+	for i, a := range srcs {
+		if i != e.src {
+			w[i] = a.Weight * a.Shares[c]
+		}
+	}
+	src := pick(rng, cumulative(w))
+	day := e.day.AddDate(0, 0, rng.IntN(2*DupMaxDays+1)-DupMaxDays)
+	rec[schemas.ColIncidentID] = fmt.Sprintf("%s-%d-%07d", srcs[src].Prefix, seed, r+1)
+	rec[schemas.ColCategory] = schemas.Category(c).String()
+	rec[schemas.ColSubcategory] = e.sub
+	rec[schemas.ColOccurredOn] = day.Format("2006-01-02")
+	rec[schemas.ColSource] = srcs[src].Name
+	rec[schemas.ColQuantity] = near(rng, e.qty)
+	rec[schemas.ColAmountPKR] = near(rng, e.amt)
+	rec[schemas.ColDescription] = describe(rng, schemas.Category(c), e.sub)
+	if e.hasPoint {
+		p := nearPoint(rng, ix, e.d, e.p)
+		rec[schemas.ColLat] = strconv.FormatFloat(p[1], 'f', 6, 64)
+		rec[schemas.ColLon] = strconv.FormatFloat(p[0], 'f', 6, 64)
+		if rng.IntN(2) == 0 {
+			rec[schemas.ColDistrictHint] = respell(rng, b, e.d, e.hint)
+		}
+	} else {
+		rec[schemas.ColDistrictHint] = respell(rng, b, e.d, e.hint)
+	}
+	return src
+}
+
+// respell writes district d otherwise than was, when its name allows.
+func respell(rng *rand.Rand, b *geo.Boundaries, d int, was string) string {
+	s := spell(rng, b, d)
+	for try := 0; try < 8 && s == was; try++ {
+		s = spell(rng, b, d)
+	}
+	return s
+}
+
+// near returns a number within 20% of s, written with as many decimals as
+// s; an empty s stays empty.
+func near(rng *rand.Rand, s string) string {
+	if s == "" {
+		return ""
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 {
+		return s
+	}
+	digits := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		digits = len(s) - i - 1
+	}
+	for try := 0; try < 8; try++ {
+		u := round(v*(0.85+0.3*rng.Float64()), digits)
+		if u > 0 && min(u, v) >= DupMinRatio*max(u, v) {
+			return strconv.FormatFloat(u, 'f', -1, 64)
+		}
+	}
+	return s
+}
+
+// nearPoint returns a point within DupMaxKm of p in district d, as written
+// to the file (6 decimals); p itself when no try lands in d.
+func nearPoint(rng *rand.Rand, ix *geo.Index, d int, p orb.Point) orb.Point {
+	for try := 0; try < 20; try++ {
+		km := 0.95 * DupMaxKm * math.Sqrt(rng.Float64())
+		bearing := 2 * math.Pi * rng.Float64()
+		q := orb.Point{
+			round(p[0]+km*math.Sin(bearing)/(111.32*math.Cos(p[1]*math.Pi/180)), 6),
+			round(p[1]+km*math.Cos(bearing)/110.57, 6),
+		}
+		if Km(p, q) <= DupMaxKm && ix.Locate(q) == d {
+			return q
+		}
+	}
+	return p
+}
+
+// Km is the great-circle distance between two (lon, lat) points in km, as
+// the linker measures it.
+func Km(a, b orb.Point) float64 {
+	const r = 6371.0088
+	rad := math.Pi / 180
+	s1 := math.Sin((b[1] - a[1]) * rad / 2)
+	s2 := math.Sin((b[0] - a[0]) * rad / 2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(s1*s1+math.Cos(a[1]*rad)*math.Cos(b[1]*rad)*s2*s2)))
 }
 
 // spoil makes one row unusable in one of the ways real files are.
