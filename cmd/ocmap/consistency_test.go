@@ -124,3 +124,31 @@ func TestDemoInstallsBoundaries(t *testing.T) {
 		t.Errorf("second demo: exit %d, installs again:\n%s", code, stdout)
 	}
 }
+
+// TestLayoutsCanonical checks issue 16's item 9: 'layouts' lists canonical,
+// so 'layouts show canonical' and 'layouts check canonical' work, and the
+// shown text is a layout file that reads a canonical file as ingest does.
+func TestLayoutsCanonical(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	code, stdout, stderr := ocmap("layouts", "show", "canonical")
+	if code != exitOK || !strings.Contains(stdout, "name: canonical") || !strings.Contains(stdout, "  district_hint: {column: district_hint}") {
+		t.Fatalf("layouts show canonical: exit %d\n%s%s", code, stdout, stderr)
+	}
+	mine := writeTestFile(t, dir, "mine.yaml", strings.Replace(stdout, "name: canonical", "name: mine", 1))
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"A1,drug_trafficking,heroin,2024-01-10,32.5,70.5,,ANF,1,,\n"+
+		"A2,cybercrime,hacking,2024-01-11,,,Grid 5,FIA,,,\n"+
+		"A3,drug_trafficking,heroin,2024-13-10,32.5,70.5,,ANF,1,,\n")
+	for _, name := range []string{"canonical", mine} {
+		code, stdout, stderr := ocmap("layouts", "check", "--boundaries", mapPath, name, in)
+		if code != exitOK || !strings.Contains(stdout, "rows read 3 = accepted 2 + rejected 1") {
+			t.Errorf("layouts check %s: exit %d\n%s%s", name, code, stdout, stderr)
+		}
+	}
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK ||
+		!strings.Contains(stdout, "accepted 2, rejected 1") {
+		t.Errorf("ingest of the same file: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
