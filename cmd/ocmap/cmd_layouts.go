@@ -87,10 +87,25 @@ and aliases may share a value but not expand past 100,000 values):
 An incident layout (kind: incidents, the default) names its category with
 category: drug_trafficking, or fields.category (with a map), or neither when
 fields.statute and fields.section give it through the legal crosswalk, which
-also fills iccs_code. It may read format: xlsx (sheet, header_row,
-footer_rows; dates format excel), jsonl or json (nested keys as a.b), and
-convert fields.quantity {unit: g} to kg and fields.amount_pkr {unit:
-pkr_lakh} (or usd with usd_rate) to PKR.
+also fills iccs_code. agency: names the agency that keeps the files (for
+the reader; the source column still comes from fields.source). format: csv
+(the default; delimiter: ',' or another single character), tsv, xlsx
+(sheet), jsonl or json (nested keys as a.b). header_row: N skips title rows
+above the header and footer_rows: N drops the last N rows (totals, notes),
+in CSV as in XLSX. It may convert fields.quantity {unit: g} to kg and
+fields.amount_pkr {unit: pkr_lakh} (or usd with usd_rate) to PKR.
+
+Dates: dates.formats lists the forms tried in order, such as dd/mm/yyyy,
+d-mmm-yy, "mmm d, yyyy", dddd-mmmm d-yyyy, mm/yyyy, yyyy or excel. Tokens (any
+case): d and m take 1 or 2 digits, dd and mm exactly 2, yy 2 digits (years
+below pivot are 20yy, the others 19yy) and yyyy 4; mmm and mmmm an English
+month name (full, 3 letters or "Sept"); ddd and dddd a weekday name, checked
+to be one but not against the date; excel an Excel serial day number. Every
+other character is a separator that must appear as written. A month-only or
+year-only form gives the date's precision (occurred_on is the first day).
+
+Coordinates: fields.lat and fields.lon take coord: decimal (degrees), dms
+(degrees, minutes, seconds such as 33°41'30"N) or auto (the default: either).
 
 How good the points are: points: exact (the default), approximate (district
 or town centroids: rows are placed by their names first) or ignore (names
