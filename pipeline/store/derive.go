@@ -84,6 +84,7 @@ const (
 	tmpKeys    = "ocmap_keys"       // row keys to look up
 	tmpOld     = "ocmap_old_groups" // the groups a run replaces
 	tmpTouched = "ocmap_touched"    // the cells to summarize again
+	tmpRegroup = "ocmap_regroup"    // old group ids and new
 )
 
 // qColumns are what ocmap_q keeps of a row: its key, what linking compares
@@ -148,7 +149,7 @@ const crossSourceRunQuery = `
 // The result is the table linkGroups and summarize would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
@@ -170,8 +171,11 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}
 	var survivors []rowKey
+	damaged := map[int64]bool{}
 	if len(r.replaced) > 0 {
-		err := r.groupMembers(ctx, `SELECT group_id FROM `+tmpOld, func(g int64, k rowKey, link string, score float64, primary bool) {
+		err := r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
+			FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpOld+`)`, func(g int64, k rowKey, link string, score float64, primary bool) {
+			damaged[g] = true
 			if gone(k) {
 				return
 			}
@@ -207,7 +211,9 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 
-	// The groups the links reach, joined whole.
+	// The groups the links reach. Each joins the new groups whole, as one
+	// node (superNode) with its primary and the rows the run links to: its
+	// other rows keep their rows of incident_groups, but for the group id.
 	var reached []rowKey
 	for _, n := range l.nodes {
 		if n.key.run != r.ID && n.oldGroup == 0 {
@@ -218,28 +224,25 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		if _, err := r.stageKeys(ctx, reached); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
-		first := map[int64]int{}
-		err := r.groupMembers(ctx, `SELECT group_id FROM incident_groups SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`,
-			func(g int64, k rowKey, link string, score float64, primary bool) {
-				i, ok := l.index[k]
-				if !ok {
-					i = l.node(k, sql.NullInt16{})
-					l.nodes[i].prec = precUnread
-				}
-				n := &l.nodes[i]
-				n.oldGroup, n.oldPrimary = g, primary
-				n.best(link, score)
-				if f, ok := first[g]; ok {
-					l.union(f, i)
-				} else {
-					first[g] = i
-				}
-			})
-		if err != nil {
-			return fmt.Errorf("incident groups: %w", err)
+		old := func(g int64, k rowKey, link string, score float64, primary bool) {
+			i, ok := l.index[k]
+			if !ok {
+				i = l.node(k, sql.NullInt16{})
+				l.nodes[i].prec = precUnread
+			}
+			n := &l.nodes[i]
+			n.oldGroup, n.oldPrimary = g, primary
+			n.best(link, score)
+			l.union(i, l.superNode(g))
 		}
-		if _, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpOld+` SELECT DISTINCT group_id FROM incident_groups
-			SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`); err != nil {
+		const reachedGroups = `SELECT group_id FROM incident_groups SEMI JOIN ` + tmpKeys + ` USING (run_id, source_file, source_line)`
+		err := r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
+			FROM incident_groups SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`, old)
+		if err == nil {
+			err = r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
+				FROM incident_groups WHERE is_primary AND group_id IN (`+reachedGroups+`)`, old)
+		}
+		if err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
@@ -265,16 +268,26 @@ func (r *Run) deriveRun(ctx context.Context) error {
 
 	// The new groups, and the cells whose primaries changed.
 	touched := map[cell]bool{}
-	var groups [][]int
+	var (
+		write   [][]driver.Value // rows of incident_groups to write
+		stale   []rowKey         // rows of untouched groups written again
+		regroup [][]driver.Value // old group id, new
+	)
 	for _, g := range l.groups() {
-		if !l.nodes[g[0]].known {
+		p := &l.nodes[g[0]]
+		if !p.known {
 			return fmt.Errorf("incident groups: the primary of a group is unknown")
 		}
-		if len(g) > 1 {
-			groups = append(groups, g)
-		}
+		grouped := len(g) > 1
+		id := groupID(p.key)
 		for mi, i := range g {
 			n := &l.nodes[i]
+			if n.key.run == superRun {
+				if n.key.line != id {
+					regroup = append(regroup, []driver.Value{n.key.line, id})
+				}
+				continue
+			}
 			now := mi == 0 // a row alone is its own primary
 			was := n.oldGroup == 0 || n.oldPrimary
 			if n.key.run != r.ID && now != was {
@@ -283,12 +296,39 @@ func (r *Run) deriveRun(ctx context.Context) error {
 				}
 				touched[n.cell] = true
 			}
+			if n.oldGroup != 0 && !damaged[n.oldGroup] {
+				stale = append(stale, n.key)
+			}
+			if grouped {
+				write = append(write, []driver.Value{n.key.run, n.key.file, n.key.line, id, n.link, n.score, mi == 0})
+			}
 		}
 	}
 	if _, err := r.conn.ExecContext(ctx, `DELETE FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpOld+`)`); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
-	if err := r.insertGroups(l, groups); err != nil {
+	if len(stale) > 0 {
+		if _, err := r.stageKeys(ctx, stale); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if _, err := r.conn.ExecContext(ctx, `DELETE FROM incident_groups g USING `+tmpKeys+` k
+			WHERE g.run_id = k.run_id AND g.source_file = k.source_file AND g.source_line = k.source_line`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	if len(regroup) > 0 {
+		if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRegroup+` (old BIGINT, new BIGINT)`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if err := r.appendRows(tmpRegroup, regroup); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if _, err := r.conn.ExecContext(ctx, `UPDATE incident_groups SET group_id = m.new FROM `+tmpRegroup+` m
+			WHERE incident_groups.group_id = m.old`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	if err := r.appendRows("incident_groups", write); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 	for _, c := range r.gone {
@@ -383,11 +423,10 @@ func (r *Run) readEnds(ctx context.Context, l *linker, q string, args ...any) er
 	return rows.Err()
 }
 
-// groupMembers calls fn with every member of the groups whose ids q
-// selects.
-func (r *Run) groupMembers(ctx context.Context, q string, fn func(g int64, k rowKey, link string, score float64, primary bool)) error {
-	rows, err := r.conn.QueryContext(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
-		FROM incident_groups WHERE group_id IN (`+q+`)`)
+// groupRows calls fn with every row of incident_groups that q selects
+// (group_id, run_id, source_file, source_line, link, score, is_primary).
+func (r *Run) groupRows(ctx context.Context, q string, fn func(g int64, k rowKey, link string, score float64, primary bool)) error {
+	rows, err := r.conn.QueryContext(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -461,4 +500,32 @@ func (r *Run) summarizeTouched(ctx context.Context, touched map[cell]bool) error
 		from, to = lo.Time, hi.Time.AddDate(0, 1, -1)
 	}
 	return r.summarize(ctx, true, from, to)
+}
+
+// Rebuild recomputes every derived table from incidents in one
+// transaction: incident_groups, district_month and district_month_sources,
+// then whatever after derives from them (the measures). step, when not
+// nil, is told each step as it begins. A rebuild stopped half-way, or
+// failing, leaves the database as it was.
+func (s *Store) Rebuild(ctx context.Context, step func(string), after func(ctx context.Context, r *Run) error) error {
+	r, err := s.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	err = r.deriveAll(ctx, step)
+	if err == nil && after != nil {
+		err = after(ctx, r)
+	}
+	if err == nil {
+		if step != nil {
+			step("commit")
+		}
+		_, err = r.conn.ExecContext(ctx, "COMMIT")
+	}
+	if err != nil {
+		r.Rollback()
+		return fmt.Errorf("store: %s: rebuild: %w", s.Path, err)
+	}
+	r.done = true
+	return r.conn.Close()
 }

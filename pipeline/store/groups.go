@@ -227,6 +227,21 @@ func (l *linker) link(i, j int, kind string, score float64) {
 	l.union(i, j)
 }
 
+// superRun is the run of superNode's keys, which no row has.
+const superRun = -1
+
+// superNode returns the node that stands for the old group g in linkRun:
+// the rows of g not read are one with it. It never sorts first.
+func (l *linker) superNode(g int64) int {
+	k := rowKey{run: superRun, line: g}
+	if i, ok := l.index[k]; ok {
+		return i
+	}
+	i := l.node(k, sql.NullInt16{})
+	l.nodes[i].prec = precUnread
+	return i
+}
+
 // union joins the groups of records i and j, their links unchanged.
 func (l *linker) union(i, j int) {
 	if ri, rj := l.root(i), l.root(j); ri != rj {

@@ -273,6 +273,20 @@ type BoundaryInfo struct {
 // is filled from the boundaries on the first run; later runs must use the
 // same boundary file, or district codes would stop meaning one thing.
 func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
+	r, err := s.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.begin(ctx, b); err != nil {
+		r.Rollback()
+		return nil, err
+	}
+	return r, nil
+}
+
+// beginTx opens a connection with its Arrow interface and begins a
+// transaction on it.
+func (s *Store) beginTx(ctx context.Context) (*Run, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -289,10 +303,6 @@ func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("store: %s: %w", s.Path, err)
-	}
-	if err := r.begin(ctx, b); err != nil {
-		r.Rollback()
-		return nil, err
 	}
 	return r, nil
 }
