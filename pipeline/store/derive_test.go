@@ -146,14 +146,24 @@ func TestDeriveRunEqualsRebuild(t *testing.T) {
 	for _, x := range first[:20] {
 		firstFiles = append(firstFiles, x.file)
 	}
+	// Two groups of two runs in PK004 that a record of a later run joins:
+	// the second group takes the first one's id, in its row the bridge does
+	// not link to too.
+	pair := func(name, day1, day2 string) []rec {
+		return []rec{
+			{file: name + "-anf", source: "ANF", id: name + "1", code: "PK004", date: "2023-03-" + day1, lat: 30.5, lon: 70.5, qty: 10, amt: -1},
+			{file: name + "-fir", source: "police", id: name + "2", code: "PK004", date: "2023-03-" + day2, lat: 30.5, lon: 70.5, qty: 10, amt: -1},
+		}
+	}
+	bridge := rec{file: "bridge", source: "press", id: "b", code: "PK004", date: "2023-03-05", lat: 30.5, lon: 70.5, qty: 10, amt: -1}
 	runs := []storeRun{
 		{recs: first},
-		{recs: file(randomRecs(rnd, "r2", 15), "r2")},
-		{recs: file(randomRecs(rnd, "r3", 15), "r3")},
+		{recs: append(file(randomRecs(rnd, "r2", 15), "r2"), pair("g", "02", "01")...)},
+		{recs: append(file(randomRecs(rnd, "r3", 15), "r3"), pair("h", "08", "10")...)},
 		// The first 20 rows of run 1 leave (their files give other rows
 		// now), and groups lose members.
 		{recs: file(randomRecs(rnd, "r4", 10), "r4"), replace: firstFiles},
-		{recs: file(randomRecs(rnd, "r5", 1), "r5")},
+		{recs: append(file(randomRecs(rnd, "r5", 1), "r5"), bridge)},
 		{recs: nil},
 		{recs: file(randomRecs(rnd, "r7", 20), "r7"), replace: []string{"r2:000", "r2:001", "r3:004"}},
 	}
@@ -184,3 +194,4 @@ func TestDeriveRunEqualsRebuild(t *testing.T) {
 		t.Errorf("%d groups of %d rows, %d files replaced; want at least 5 groups, 20 rows and 23 files", groups, rows, replaced)
 	}
 }
+
