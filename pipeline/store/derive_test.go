@@ -194,4 +194,3 @@ func TestDeriveRunEqualsRebuild(t *testing.T) {
 		t.Errorf("%d groups of %d rows, %d files replaced; want at least 5 groups, 20 rows and 23 files", groups, rows, replaced)
 	}
 }
-

@@ -184,7 +184,7 @@ type groupNode struct {
 // Precisions of groupNode.prec that no row has.
 const (
 	precMissing = 1 << 14 // location_precision is null
-	precUnread  = 1 << 15 - 1
+	precUnread  = 1<<15 - 1
 )
 
 // linker collects links between records and joins them into groups.
