@@ -451,29 +451,20 @@ func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error 
 	}
 	rows, primary := `incidents`, `true`
 	clear := []string{`DELETE FROM district_month`, `DELETE FROM district_month_sources`}
+	var args []any
 	if only {
 		// The same cells as whole: district_month's province is one of the
 		// cell's rows', and district_month_sources has none.
 		match := func(t string) string {
 			return t + `.district_code IS NOT DISTINCT FROM t.district_code AND ` + t + `.category = t.category AND `
 		}
-		// The cells' rows first, in a table of their own: the join with
-		// incident_groups then probes it with the few rows it holds.
-		q := `CREATE OR REPLACE TEMP TABLE ocmap_rows AS
-			SELECT i.run_id, i.source_file, i.source_line, i.district_code, i.province, i.category, i.occurred_on,
-				i.source, i.layout, i.quantity, i.amount_pkr, i.location_precision, i.victims
-			FROM incidents i SEMI JOIN ocmap_touched t ON ` + match("i") +
+		rows = `(SELECT * FROM incidents i SEMI JOIN ocmap_touched t ON ` + match("i") +
 			`CAST(date_trunc('month', i.occurred_on) AS DATE) IS NOT DISTINCT FROM t.month`
-		var args []any
 		if !lo.IsZero() {
-			q += ` WHERE i.occurred_on BETWEEN $1 AND $2`
+			rows += ` WHERE i.occurred_on BETWEEN $1 AND $2`
 			args = []any{lo, hi}
 		}
-		if _, err := r.conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("summaries: %w", err)
-		}
-		defer r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS ocmap_rows`)
-		rows = `ocmap_rows`
+		rows += `)`
 		clear = []string{
 			`DELETE FROM district_month d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
 			`DELETE FROM district_month_sources d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
@@ -490,7 +481,7 @@ func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error 
 	}
 	// No ORDER BY: rows in insertion order cost a sort, 30 ms a table on a
 	// million incidents, and nothing reads them in that order.
-	for _, q := range []string{
+	for i, q := range []string{
 		// Grouped by source and layout as stored, and the victims split in
 		// two sums: computing coalesce() over every row of a large table
 		// cost more than the whole summary did before.
@@ -529,7 +520,11 @@ func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error 
 			SELECT district_code, category, month, coalesce(source, layout, ''), sum(records) FROM ocmap_cells GROUP BY ALL`,
 		`DROP TABLE ocmap_cells`,
 	} {
-		if _, err := r.conn.ExecContext(ctx, q); err != nil {
+		var a []any
+		if i == 0 {
+			a = args
+		}
+		if _, err := r.conn.ExecContext(ctx, q, a...); err != nil {
 			return fmt.Errorf("summaries: %w", err)
 		}
 	}
