@@ -232,3 +232,56 @@ func TestIngestChunksEqualsWhole(t *testing.T) {
 	}
 	compareDumps(t, "chunk 4 again, rebuilt", derivedDump(t, chunked), after)
 }
+
+// TestRebuildInterrupted stops a rebuild after it recomputed the groups and
+// summaries, before its commit: the database keeps its previous tables.
+func TestRebuildInterrupted(t *testing.T) {
+	f := newFixture(t)
+	f.ingest(t, writeFile(t, f.dir, "two-sources.csv", header+"\n"+
+		"A-1,drug_trafficking,heroin,2024-03-01,30.5,70.5,,ANF,10,,\n"+
+		"P-7,drug_trafficking,heroin,2024-03-02,30.51,70.5,,Punjab Police,9.5,,\n"))
+	// Tables a rebuild would change: no groups, no summaries.
+	st, err := store.Open(context.Background(), f.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DELETE FROM incident_groups`, `DELETE FROM district_month`} {
+		if _, err := st.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	before := snapshot(t, f.db)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var steps []string
+	progress := writerFunc(func(p []byte) (int, error) {
+		steps = append(steps, string(p))
+		if strings.Contains(string(p), "measures") {
+			cancel()
+		}
+		return len(p), nil
+	})
+	if err := pipeline.Rebuild(ctx, f.db, store.Options{}, progress); err == nil {
+		t.Fatalf("rebuild stopped at %q returned no error", steps)
+	}
+	if got, want := len(steps), 3; got != want { // groups, summaries, measures
+		t.Errorf("rebuild stopped after %d steps %q, want %d", got, steps, want)
+	}
+	if got := snapshot(t, f.db); !reflect.DeepEqual(got, before) {
+		t.Errorf("a stopped rebuild changed the database:\n got %v\nwant %v", got, before)
+	}
+	if err := pipeline.Rebuild(context.Background(), f.db, store.Options{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		got := fmt.Sprint(scanInt(t, db, `SELECT count(*) FROM incident_groups`), scanInt(t, db, `SELECT sum(incidents) FROM district_month`))
+		if want := "2 1"; got != want {
+			t.Errorf("after a rebuild: group rows, incidents = %s, want %s", got, want)
+		}
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
