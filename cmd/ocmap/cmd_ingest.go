@@ -83,7 +83,11 @@ used go to the rejects table with the file, line, field and reason.
 All the files of one ingest are one run: the run commits as a whole or not at
 all, so a failed or interrupted ingest leaves the database as it was. Ingesting
 a file with the same content again replaces its earlier rows (no double
-counting). The district x category x month summary is recomputed every run.
+counting). Each run updates the incident groups and the district x category
+x month summaries for the rows it adds or replaces only (the measures, which
+weigh every district against its neighbours, are recomputed), so adding a
+month to a large database costs little more than that month's rows;
+'ocmap rebuild' recomputes them all.
 
 --layout says how to read the files. The default, auto, picks by each file's
 header the layout whose columns it has (the canonical layout, or a builtin

@@ -134,6 +134,8 @@ func TestExitCodes(t *testing.T) {
 		{"boundaries show without boundaries", []string{"boundaries", "show"}, exitBoundaries, "ocmap boundaries fetch"},
 		{"boundaries without action", []string{"boundaries"}, exitUsage, "say fetch, list or show"},
 		{"summary without --db", []string{"summary"}, exitUsage, "--db is required"},
+		{"rebuild without --db", []string{"rebuild"}, exitUsage, "ocmap rebuild: --db is required"},
+		{"rebuild missing database", []string{"rebuild", "--db", filepath.Join(dir, "nosuch.duckdb")}, exitFailure, "no such database"},
 		{"summary bad month", []string{"summary", "--db", db, "--from", "2023-13"}, exitUsage, `--from "2023-13": want a month as YYYY-MM`},
 		{"summary day instead of month", []string{"summary", "--db", db, "--to", "2023-01-31"}, exitUsage, `--to "2023-01-31": want a month as YYYY-MM`},
 		{"summary to before from", []string{"summary", "--db", db, "--from", "2023-05", "--to", "2023-04"}, exitUsage, "--to 2023-04 is before --from 2023-05"},
@@ -311,6 +313,17 @@ func TestFlow(t *testing.T) {
 		t.Errorf("ingest stderr\n%s\nwant it to start %q", stderr, want)
 	}
 	truth := fromIncidents(t, db)
+
+	// A rebuild says its steps and leaves the summaries checked below.
+	code, _, stderr = ocmap("rebuild", "--db", db)
+	if code != exitOK {
+		t.Fatalf("rebuild: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"rebuilding the derived tables of " + db, "  measures (", "  done in "} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("rebuild stderr lacks %q:\n%s", want, stderr)
+		}
+	}
 
 	// JSON: every number, against the generator and the incidents table.
 	code, stdout, stderr = ocmap("summary", "--db", db, "--format", "json", "--top", "0")

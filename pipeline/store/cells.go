@@ -3,9 +3,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,9 +101,11 @@ func (s *Store) Cells(ctx context.Context, f CellFilter) ([]Cell, error) { retur
 // Cells reads all of district_month inside the run's transaction, after
 // its summaries were recomputed, through DuckDB's Arrow interface: the
 // measures read every cell after every ingest, and row-by-row scanning
-// cost as much as computing them.
+// cost as much as computing them. Go sorts them: DuckDB hands over a
+// sorted result through Arrow five times slower than an unsorted one
+// (0.2 s for the 45,000 cells of 1M incidents).
 func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
-	rdr, err := r.ar.QueryContext(ctx, `SELECT `+cellColumns+` FROM district_month ORDER BY 1, 3, 4, 2`)
+	rdr, err := r.ar.QueryContext(ctx, `SELECT `+cellColumns+` FROM district_month`)
 	if err != nil {
 		return nil, fmt.Errorf("store: district_month: %w", err)
 	}
@@ -122,6 +126,12 @@ func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
 				ByPrecision: [5]int64{i64(9).Value(k), i64(10).Value(k), i64(11).Value(k), i64(12).Value(k), i64(13).Value(k)}})
 		}
 	}
+	// The order of cells: district, category, month, province, as
+	// DuckDB's binary collation orders text (the four are a cell's key).
+	slices.SortFunc(out, func(a, b Cell) int {
+		return cmp.Or(strings.Compare(a.District, b.District), strings.Compare(a.Category, b.Category),
+			a.Month.Compare(b.Month), strings.Compare(a.Province, b.Province))
+	})
 	return out, rdr.Err()
 }
 

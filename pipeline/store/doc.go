@@ -21,6 +21,14 @@
 //	ingest_files    run_id, source_file, sha256, bytes, rows_*, replaced_by, content_sha256 (of the text inside a gzip)
 //	meta            key, value (schema version, boundary file)
 //
+// # Derived tables
+//
+// incident_groups, district_month and district_month_sources follow from
+// incidents; a run updates them for its own rows and the rows it replaced
+// (deriveRun), and Rebuild recomputes them whole, with the same result.
+// meta 'derived_rules' names their rules: a database made under other
+// rules is rebuilt by its next run.
+//
 // # Atomicity
 //
 // A run is one DuckDB transaction: rows, rejects, summaries and the run record

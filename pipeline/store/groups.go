@@ -7,8 +7,11 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -111,18 +114,23 @@ const crossSourceQuery = `
 		` + pairsSelect + ` ON a.cell = b.cell AND a.day = b.jday
 			AND a.category = b.category AND a.district_code = b.district_code
 		WHERE (a.skey < b.skey OR b.day > a.day AND a.skey <> b.skey) AND ` + pairsWhere + `)
-	SELECT r1, f1, l1, p1, r2, f2, l2, p2,
-		((1 - dd / (%[1]d + 1)) + CASE WHEN km <= %[3]f THEN 1 ELSE 0.5 END +
-			coalesce(least(coalesce(qr, ar), coalesce(ar, qr)), 0.5)) / 3
+	SELECT r1, f1, l1, p1, r2, f2, l2, p2, ` + pairScore + `
 	FROM pairs
 	WHERE coalesce(km <= %[4]f, true)`
 
 // pairsSelect gives a pair of records (a, b) of crossSourceQuery what
-// the score needs: days apart, km apart when both have a point, and the
-// smaller over the larger quantity and amount when both have one.
+// the score needs (pairMeasures).
 const pairsSelect = `SELECT a.run_id AS r1, a.source_file AS f1, a.source_line AS l1, a.prec AS p1,
 			b.run_id AS r2, b.source_file AS f2, b.source_line AS l2, b.prec AS p2,
-			abs(a.day - b.day) AS dd,
+			` + pairMeasures + `
+		FROM c a JOIN e b`
+
+// pairMeasures are the days apart of a pair of records a and b, the km
+// apart when both have a point, and the smaller over the larger quantity
+// and amount when both have one. Each is the same with a and b swapped, to
+// the last bit, so that linkRun, which meets a pair either way round,
+// scores it as linkGroups does.
+const pairMeasures = `abs(a.day - b.day) AS dd,
 			CASE WHEN a.lat IS NOT NULL AND a.lon IS NOT NULL AND b.lat IS NOT NULL AND b.lon IS NOT NULL
 				THEN 2 * 6371.0088 * asin(least(1, sqrt(
 					pow(sin(radians(b.lat - a.lat) / 2), 2) +
@@ -133,8 +141,12 @@ const pairsSelect = `SELECT a.run_id AS r1, a.source_file AS f1, a.source_line A
 				ELSE least(a.quantity, b.quantity) / greatest(a.quantity, b.quantity) END AS qr,
 			CASE WHEN a.amount_pkr IS NULL OR b.amount_pkr IS NULL THEN NULL
 				WHEN greatest(a.amount_pkr, b.amount_pkr) = 0 THEN 1
-				ELSE least(a.amount_pkr, b.amount_pkr) / greatest(a.amount_pkr, b.amount_pkr) END AS ar
-		FROM c a JOIN e b`
+				ELSE least(a.amount_pkr, b.amount_pkr) / greatest(a.amount_pkr, b.amount_pkr) END AS ar`
+
+// pairScore is the score of a pair from pairMeasures; %[1]d is the window
+// in days and %[3]f the km within which two points agree on the place.
+const pairScore = `((1 - dd / (%[1]d + 1)) + CASE WHEN km <= %[3]f THEN 1 ELSE 0.5 END +
+			coalesce(least(coalesce(qr, ar), coalesce(ar, qr)), 0.5)) / 3`
 
 // pairsWhere keeps the pairs of crossSourceQuery within the ratios before
 // any score is computed, and drops pairs more than %[6]f degrees of latitude
@@ -152,14 +164,28 @@ type rowKey struct {
 	line int64
 }
 
-// groupNode is one record in the union-find forest of linkGroups.
+// groupNode is one record in the union-find forest of linkGroups and
+// linkRun.
 type groupNode struct {
 	key    rowKey
-	prec   int16 // location_precision; a missing one sorts last
+	prec   int16 // location_precision; a missing one sorts last, an unread one (linkRun) after that
 	parent int
 	link   string // kind of its best link
 	score  float64
+	// linkRun only: the row's district_month cell, once read (known), and
+	// the group it was in before the run (0: none) and whether it was that
+	// group's primary.
+	cell       cell
+	known      bool
+	oldGroup   int64
+	oldPrimary bool
 }
+
+// Precisions of groupNode.prec that no row has.
+const (
+	precMissing = 1 << 14 // location_precision is null
+	precUnread  = 1<<15 - 1
+)
 
 // linker collects links between records and joins them into groups.
 type linker struct {
@@ -171,14 +197,17 @@ func (l *linker) node(k rowKey, prec sql.NullInt16) int {
 	if i, ok := l.index[k]; ok {
 		return i
 	}
-	p := int16(1 << 14)
-	if prec.Valid {
-		p = prec.Int16
-	}
 	i := len(l.nodes)
 	l.index[k] = i
-	l.nodes = append(l.nodes, groupNode{key: k, prec: p, parent: i})
+	l.nodes = append(l.nodes, groupNode{key: k, prec: precOf(prec), parent: i})
 	return i
+}
+
+func precOf(prec sql.NullInt16) int16 {
+	if prec.Valid {
+		return prec.Int16
+	}
+	return precMissing
 }
 
 func (l *linker) root(i int) int {
@@ -190,15 +219,40 @@ func (l *linker) root(i int) int {
 }
 
 // link joins records i and j; each keeps the best score of its links, and
-// a same-id link wins a tie.
+// a same-id link wins a tie, whatever order the links come in.
 func (l *linker) link(i, j int, kind string, score float64) {
 	for _, n := range []int{i, j} {
-		if l.nodes[n].link == "" || score > l.nodes[n].score {
-			l.nodes[n].link, l.nodes[n].score = kind, score
-		}
+		l.nodes[n].best(kind, score)
 	}
+	l.union(i, j)
+}
+
+// superRun is the run of superNode's keys, which no row has.
+const superRun = -1
+
+// superNode returns the node that stands for the old group g in linkRun:
+// the rows of g not read are one with it. It never sorts first.
+func (l *linker) superNode(g int64) int {
+	k := rowKey{run: superRun, line: g}
+	if i, ok := l.index[k]; ok {
+		return i
+	}
+	i := l.node(k, sql.NullInt16{})
+	l.nodes[i].prec = precUnread
+	return i
+}
+
+// union joins the groups of records i and j, their links unchanged.
+func (l *linker) union(i, j int) {
 	if ri, rj := l.root(i), l.root(j); ri != rj {
 		l.nodes[max(ri, rj)].parent = min(ri, rj)
+	}
+}
+
+// best keeps the link of kind and score when it beats the node's own.
+func (n *groupNode) best(kind string, score float64) {
+	if n.link == "" || score > n.score || score == n.score && kind == LinkSameID {
+		n.link, n.score = kind, score
 	}
 }
 
@@ -245,7 +299,8 @@ func (l *linker) groups() [][]int {
 // linked to each other. Each member's score and link are those of its best
 // link (same_id on a tie). The primary member has the lowest
 // location_precision, then the earliest run_id, source_file, source_line.
-// Group ids number the groups 1, 2, ... in the order of their primaries.
+// A group's id is a hash of its primary's run_id, source_file and
+// source_line (groupID).
 func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if windowDays < 0 {
 		return fmt.Errorf("negative link window %d", windowDays)
@@ -263,7 +318,7 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if len(l.nodes) == 0 {
 		return nil
 	}
-	if err := r.insertGroups(l); err != nil {
+	if err := r.insertGroups(l, l.groups()); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 	return nil
@@ -340,18 +395,34 @@ func (r *Run) linkCrossSource(ctx context.Context, l *linker, windowDays int) er
 	return rows.Err()
 }
 
-// insertGroups appends the groups through DuckDB's appender, which writes
-// within the connection's open transaction.
-func (r *Run) insertGroups(l *linker) error {
+// groupID is the group_id of the group whose primary record is k: a 63-bit
+// FNV-1a hash of its run_id, source_file and source_line. A group so keeps
+// its id for as long as it keeps its primary, whatever later runs add, and
+// a rebuild gives every group the id it had.
+func groupID(k rowKey) int64 {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(k.run))
+	h.Write(b[:])
+	h.Write([]byte(k.file))
+	binary.LittleEndian.PutUint64(b[:], uint64(k.line))
+	h.Write(b[:])
+	return int64(h.Sum64() >> 1)
+}
+
+// insertGroups appends groups (members, primary first) through DuckDB's
+// appender, which writes within the connection's open transaction.
+func (r *Run) insertGroups(l *linker, groups [][]int) error {
 	return r.conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "incident_groups")
 		if err != nil {
 			return err
 		}
-		for gi, g := range l.groups() {
+		for _, g := range groups {
+			id := groupID(l.nodes[g[0]].key)
 			for mi, i := range g {
 				n := &l.nodes[i]
-				if err := app.AppendRow(n.key.run, n.key.file, n.key.line, int64(gi+1), n.link, n.score, mi == 0); err != nil {
+				if err := app.AppendRow(n.key.run, n.key.file, n.key.line, id, n.link, n.score, mi == 0); err != nil {
 					app.Close()
 					return err
 				}
@@ -362,28 +433,55 @@ func (r *Run) insertGroups(l *linker) error {
 }
 
 // summarize recomputes district_month and district_month_sources from
-// incidents and incident_groups. In district_month, incidents counts groups,
+// incidents and incident_groups: every cell, or with only, the cells of
+// ocmap_touched (district_code, category, month) whose months lie from lo
+// to hi (hi included; zero times when some month is null). In
+// district_month, incidents counts groups,
 // each once in the cell of its primary member, with a record in no group
 // counting one; quantity, amount_pkr, by_point and by_name add up the
 // primaries alone, so a seizure two sources report is not counted twice;
 // records counts every row. A cell can so have records but no incidents,
 // when all its records belong to groups whose primary lies elsewhere.
 // district_month_sources counts the rows of each source key.
-func (r *Run) summarize(ctx context.Context) error {
+func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error {
 	// Without groups every record is primary, and the join is skipped.
 	var grouped bool
 	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM incident_groups`).Scan(&grouped); err != nil {
 		return fmt.Errorf("summaries: %w", err)
 	}
-	from, primary := `incidents i`, `true`
+	rows, primary := `incidents`, `true`
+	clear := []string{`DELETE FROM district_month`, `DELETE FROM district_month_sources`}
+	var args []any
+	if only {
+		// The same cells as whole: district_month's province is one of the
+		// cell's rows', and district_month_sources has none.
+		match := func(t string) string {
+			return t + `.district_code IS NOT DISTINCT FROM t.district_code AND ` + t + `.category = t.category AND `
+		}
+		rows = `(SELECT * FROM incidents i SEMI JOIN ocmap_touched t ON ` + match("i") +
+			`CAST(date_trunc('month', i.occurred_on) AS DATE) IS NOT DISTINCT FROM t.month`
+		if !lo.IsZero() {
+			rows += ` WHERE i.occurred_on BETWEEN $1 AND $2`
+			args = []any{lo, hi}
+		}
+		rows += `)`
+		clear = []string{
+			`DELETE FROM district_month d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
+			`DELETE FROM district_month_sources d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
+		}
+	}
+	from := rows + ` i`
 	if grouped {
-		from, primary = `incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)`, `coalesce(g.is_primary, true)`
+		from, primary = rows+` i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)`, `coalesce(g.is_primary, true)`
+	}
+	for _, q := range clear {
+		if _, err := r.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("summaries: %w", err)
+		}
 	}
 	// No ORDER BY: rows in insertion order cost a sort, 30 ms a table on a
 	// million incidents, and nothing reads them in that order.
-	for _, q := range []string{
-		`DELETE FROM district_month`,
-		`DELETE FROM district_month_sources`,
+	for i, q := range []string{
 		// Grouped by source and layout as stored, and the victims split in
 		// two sums: computing coalesce() over every row of a large table
 		// cost more than the whole summary did before.
@@ -422,7 +520,11 @@ func (r *Run) summarize(ctx context.Context) error {
 			SELECT district_code, category, month, coalesce(source, layout, ''), sum(records) FROM ocmap_cells GROUP BY ALL`,
 		`DROP TABLE ocmap_cells`,
 	} {
-		if _, err := r.conn.ExecContext(ctx, q); err != nil {
+		var a []any
+		if i == 0 {
+			a = args
+		}
+		if _, err := r.conn.ExecContext(ctx, q, a...); err != nil {
 			return fmt.Errorf("summaries: %w", err)
 		}
 	}

@@ -91,29 +91,40 @@ func commitRuns(t *testing.T, runs ...[]rec) *Store {
 }
 
 // groupRows lists incident_groups as "group file[*] link score", primary
-// first in each group, * marking it.
+// first in each group, * marking it; groups are numbered 1, 2, ... in the
+// order of their primaries (precision, run, file, line). It fails the test
+// when a group's id is not groupID of its primary.
 func groupRows(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	rows, err := db.Query(`SELECT group_id, source_file, is_primary, link, score FROM incident_groups
-		ORDER BY group_id, is_primary DESC, source_file`)
+	rows, err := db.Query(`WITH p AS (
+			SELECT group_id, g.run_id, g.source_file, g.source_line, dense_rank() OVER (
+				ORDER BY i.location_precision NULLS LAST, g.run_id, g.source_file, g.source_line) AS n
+			FROM incident_groups g JOIN incidents i USING (run_id, source_file, source_line) WHERE is_primary)
+		SELECT p.n, p.group_id, p.run_id, p.source_file, p.source_line, g.source_file, g.is_primary, g.link, g.score
+		FROM incident_groups g JOIN p USING (group_id)
+		ORDER BY p.n, g.is_primary DESC, g.source_file`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var g int64
+		var n, g int64
+		var pk rowKey
 		var file, link string
 		var primary bool
 		var score float64
-		if err := rows.Scan(&g, &file, &primary, &link, &score); err != nil {
+		if err := rows.Scan(&n, &g, &pk.run, &pk.file, &pk.line, &file, &primary, &link, &score); err != nil {
 			t.Fatal(err)
+		}
+		if got, want := g, groupID(pk); got != want {
+			t.Errorf("group %d of primary %v has id %d, want %d", n, pk, got, want)
 		}
 		star := ""
 		if primary {
 			star = "*"
 		}
-		out = append(out, fmt.Sprintf("%d %s%s %s %.4f", g, file, star, link, score))
+		out = append(out, fmt.Sprintf("%d %s%s %s %.4f", n, file, star, link, score))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
@@ -361,7 +372,7 @@ func BenchmarkLinkGroups(b *testing.B) {
 			b.Fatal(err)
 		}
 		mid := time.Now()
-		if err := r.summarize(ctx); err != nil {
+		if err := r.summarize(ctx, false, time.Time{}, time.Time{}); err != nil {
 			b.Fatal(err)
 		}
 		link += mid.Sub(start)

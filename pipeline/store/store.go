@@ -253,6 +253,10 @@ type Run struct {
 	// AfterSummaries, when set, runs in the transaction once district_month
 	// is recomputed, before the commit: the measures are computed there.
 	AfterSummaries func(ctx context.Context, r *Run) error
+	// replaced lists the files (run and file of rowKey) whose rows FinishFile
+	// deleted, and gone the summary cells those rows were in.
+	replaced []rowKey
+	gone     []cell
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -269,6 +273,20 @@ type BoundaryInfo struct {
 // is filled from the boundaries on the first run; later runs must use the
 // same boundary file, or district codes would stop meaning one thing.
 func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
+	r, err := s.beginTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.begin(ctx, b); err != nil {
+		r.Rollback()
+		return nil, err
+	}
+	return r, nil
+}
+
+// beginTx opens a connection with its Arrow interface and begins a
+// transaction on it.
+func (s *Store) beginTx(ctx context.Context) (*Run, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -285,10 +303,6 @@ func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("store: %s: %w", s.Path, err)
-	}
-	if err := r.begin(ctx, b); err != nil {
-		r.Rollback()
-		return nil, err
 	}
 	return r, nil
 }
@@ -423,6 +437,9 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 		if p.RunID == r.ID {
 			return nil, fmt.Errorf("%w: %s and %s", ErrDuplicateFileInRun, p.Path, f.Path)
 		}
+		if err := r.forget(ctx, p.RunID, p.Path); err != nil {
+			return nil, err
+		}
 		for _, q := range []string{
 			`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
 			`DELETE FROM drug_trafficking WHERE run_id = ? AND source_file = ?`,
@@ -447,17 +464,35 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 	return prev, err
 }
 
-// Commit recomputes the summaries from incidents, records the run and
-// commits everything at once.
+// forget notes the file whose rows are about to be deleted, and the
+// summary cells they are in, for derive.
+func (r *Run) forget(ctx context.Context, run int64, file string) error {
+	r.replaced = append(r.replaced, rowKey{run: run, file: file})
+	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE)
+		FROM incidents WHERE run_id = ? AND source_file = ?`, run, file)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d sql.NullString
+		var c string
+		var m sql.NullTime
+		if err := rows.Scan(&d, &c, &m); err != nil {
+			return err
+		}
+		r.gone = append(r.gone, cellOf(d, c, m))
+	}
+	return rows.Err()
+}
+
+// Commit brings the groups and summaries up to date with the run's rows,
+// records the run and commits everything at once.
 func (r *Run) Commit(ctx context.Context, filesJSON string, read, accepted, rejected int64, version string) error {
 	var bpath, bsha sql.NullString
 	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries'`).Scan(&bpath)
 	r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`).Scan(&bsha)
-	// Groups first: the summaries count each group once.
-	err := r.linkGroups(ctx, linkWindowDays)
-	if err == nil {
-		err = r.summarize(ctx)
-	}
+	err := r.derive(ctx)
 	if err == nil && r.AfterSummaries != nil {
 		err = r.AfterSummaries(ctx, r)
 	}

@@ -1,0 +1,63 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+func init() {
+	var (
+		db, memory string
+		quiet      bool
+	)
+	register(&Command{
+		Name:  "rebuild",
+		Usage: "--db FILE",
+		Short: "recompute the incident groups, summaries and measures from the incidents",
+		Long: `Recomputes every table that ocmap derives from the incidents: the incident
+groups (records of one incident from several sources, incident_groups), the
+summaries (district_month, district_month_sources) and the measures
+(district_measures, category_links, border_summary). The incidents, rejects
+and run records are not touched.
+
+Each ingest already updates these tables for the rows it adds or replaces,
+and gives the tables a rebuild would; rebuild is for when the rules that
+make them change (a new ocmap version says so in its notes). A database
+made by an older ocmap is rebuilt by its next ingest on its own.
+
+The rebuild is one transaction: if it fails or is interrupted, the database
+keeps its previous tables. It prints each step on stderr. It takes about as
+long as ingesting every row again minus reading the files (some seconds per
+million rows).
+
+Example:
+  ocmap rebuild --db crime.duckdb`,
+		Flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&db, "db", "", "ocmap database (required)")
+			fs.StringVar(&memory, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool)")
+			fs.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
+		},
+		Run: func(ctx context.Context, env *Env, args []string) error {
+			if db == "" {
+				return usagef("--db is required")
+			}
+			if len(args) > 0 {
+				return usagef("unexpected argument %q", args[0])
+			}
+			var progress io.Writer
+			if !quiet {
+				progress = env.Stderr
+				fmt.Fprintf(env.Stderr, "rebuilding the derived tables of %s\n", db)
+			}
+			return pipeline.Rebuild(ctx, db, store.Options{MemoryLimit: memory}, progress)
+		},
+	})
+}

@@ -1,0 +1,53 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// Rebuild recomputes every table derived from the incidents of the database
+// at db (incident groups, summaries, measures) in one transaction, writing
+// each step with its time to progress when it is not nil. Ingest keeps
+// them up to date run by run; a rebuild is for when their rules change,
+// and gives the same tables as the runs did.
+func Rebuild(ctx context.Context, db string, opt store.Options, progress io.Writer) error {
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("%w: %s", store.ErrNoDatabase, db)
+	}
+	// Opening for writing would give any DuckDB file ocmap's tables.
+	ro, err := store.OpenReadOnly(ctx, db)
+	if err != nil {
+		return err
+	}
+	ro.Close()
+	st, err := store.Open(ctx, db, opt)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start, last := time.Now(), time.Now()
+	step := func(s string) {
+		if progress != nil {
+			fmt.Fprintf(progress, "  %s (%.1fs)\n", s, time.Since(start).Seconds())
+		}
+		last = time.Now()
+	}
+	err = st.Rebuild(ctx, step, func(ctx context.Context, r *store.Run) error {
+		step("measures (district_measures, category_links, border_summary)")
+		return recomputeMeasures(ctx, r)
+	})
+	if err != nil {
+		return err
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "  done in %.1fs (commit %.1fs)\n", time.Since(start).Seconds(), time.Since(last).Seconds())
+	}
+	return st.Close()
+}

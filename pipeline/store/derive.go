@@ -1,0 +1,531 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// derivedRules names the rules by which incident_groups, district_month
+// and district_month_sources follow from incidents. A database whose meta
+// 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
+// by its next run.
+const derivedRules = "2"
+
+// cell is a district, category and month of district_month and
+// district_month_sources; a run recomputes the cells its rows touch.
+type cell struct {
+	district          string
+	category          string
+	month             time.Time
+	noDistrict, noMon bool // null district_code, null month
+}
+
+func cellOf(district sql.NullString, category string, month sql.NullTime) cell {
+	c := cell{district: district.String, category: category, noDistrict: !district.Valid, noMon: !month.Valid}
+	if month.Valid {
+		c.month = month.Time.UTC()
+	}
+	return c
+}
+
+// derive brings the derived tables up to date with incidents, within the
+// run's transaction. A run costs its own rows (deriveRun), unless it brings
+// more rows than the database had, or the database was made under other
+// rules: then every derived table is recomputed (deriveAll), which is
+// cheaper for a large share and gives the same tables.
+func (r *Run) derive(ctx context.Context) error {
+	var rules sql.NullString
+	if err := r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'derived_rules'`).Scan(&rules); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if rules.String == derivedRules {
+		var mine, all int64
+		if err := r.conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE run_id = $1), count(*) FROM incidents`, r.ID).
+			Scan(&mine, &all); err != nil {
+			return err
+		}
+		if 2*mine <= all {
+			return r.deriveRun(ctx)
+		}
+	}
+	return r.deriveAll(ctx, nil)
+}
+
+// deriveAll recomputes incident_groups, district_month and
+// district_month_sources from every incident, saying each step to step
+// when it is not nil.
+func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
+	if step == nil {
+		step = func(string) {}
+	}
+	step("linking records of one incident (incident_groups)")
+	if err := r.linkGroups(ctx, linkWindowDays); err != nil {
+		return err
+	}
+	step("summaries (district_month, district_month_sources)")
+	if err := r.summarize(ctx, false, time.Time{}, time.Time{}); err != nil {
+		return err
+	}
+	_, err := r.conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_rules', ?)`, derivedRules)
+	return err
+}
+
+// Temporary tables of deriveRun.
+const (
+	tmpQ       = "ocmap_q"          // the rows to link: the run's, and those of groups that lost a row
+	tmpKeys    = "ocmap_keys"       // row keys to look up
+	tmpOld     = "ocmap_old_groups" // the groups a run replaces
+	tmpTouched = "ocmap_touched"    // the cells to summarize again
+	tmpRegroup = "ocmap_regroup"    // old group ids and new
+)
+
+// qColumns are what ocmap_q keeps of a row: its key, what linking compares
+// and its cell.
+const qColumns = `run_id, source_file, source_line, location_precision AS prec, coalesce(source, layout, '') AS skey,
+	category, incident_id, district_code, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
+	occurred_on, occurred_on - DATE '1970-01-01' AS day, lat, lon, quantity, amount_pkr`
+
+// end is a row of a link, as the link queries of deriveRun give it: key,
+// precision and cell (7 columns).
+const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.prec, %[1]s.district_code, %[1]s.category, %[1]s.month`
+
+// sameIDRunQuery pairs each row of ocmap_q with the other rows of its
+// source key, category and incident id. It joins on the id alone, so that
+// incidents give one column to the join, and checks the rest after.
+const sameIDRunQuery = `SELECT ` + "%[1]s" + `, i.run_id, i.source_file, i.source_line, i.location_precision, i.district_code, i.category,
+		CAST(date_trunc('month', i.occurred_on) AS DATE)
+	FROM ocmap_q q JOIN incidents i ON i.incident_id = q.incident_id
+	WHERE q.incident_id IS NOT NULL AND i.category = q.category AND coalesce(i.source, i.layout, '') = q.skey
+		AND (i.run_id <> q.run_id OR i.source_file <> q.source_file OR i.source_line <> q.source_line)`
+
+// crossSourceRunQuery pairs each row of ocmap_q with the rows of other
+// sources that crossSourceQuery would link to it, with the score: only
+// rows of its category and district within the window of its date are
+// compared. %[1]d is the window in days, %[3]f and %[4]f the km of
+// crossSourceQuery, %[5]f its ratio and %[6]f its degrees; $1 and $2 bound
+// the dates of the candidates.
+const crossSourceRunQuery = `
+	WITH a AS (SELECT * FROM ocmap_q WHERE district_code IS NOT NULL AND day IS NOT NULL),
+	e AS (SELECT a.*, a.day + d AS jday FROM a, range(-%[1]d, %[1]d + 1) t(d)),
+	b AS (
+		SELECT run_id, source_file, source_line, location_precision AS prec, coalesce(source, layout, '') AS skey,
+			category, district_code, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
+			occurred_on - DATE '1970-01-01' AS day, lat, lon, quantity, amount_pkr
+		FROM incidents WHERE district_code IS NOT NULL AND occurred_on BETWEEN $1 AND $2),
+	pairs AS (
+		SELECT a.run_id AS r1, a.source_file AS f1, a.source_line AS l1, a.prec AS p1, a.district_code AS d1,
+			a.category AS c1, a.month AS m1,
+			b.run_id AS r2, b.source_file AS f2, b.source_line AS l2, b.prec AS p2, b.district_code AS d2,
+			b.category AS c2, b.month AS m2,
+			` + pairMeasures + `
+		FROM e a JOIN b ON b.day = a.jday AND b.category = a.category AND b.district_code = a.district_code
+		WHERE a.skey <> b.skey AND ` + pairsWhere + `)
+	SELECT * EXCLUDE (dd, km, qr, ar), ` + pairScore + `
+	FROM pairs
+	WHERE coalesce(km <= %[4]f, true)`
+
+// deriveRun updates the derived tables for the rows the run added and the
+// rows it removed (replaced files), and no others:
+//
+//   - links: the rows to link are the run's and the rest of each group
+//     that lost a row; each is compared with its neighbourhood only (the
+//     same incident id, or the same category and district within the date
+//     window). The groups these rows were in, or now reach, are replaced by
+//     the connected components they form: an untouched group reached is
+//     joined whole, its members keeping their best links, as no link
+//     between two of its rows changed.
+//   - summaries: the cells (district, category, month) of the run's rows,
+//     of the removed rows, and of every row that became or stopped being a
+//     group's primary, are computed again.
+//
+// The result is the table linkGroups and summarize would give.
+func (r *Run) deriveRun(ctx context.Context) error {
+	defer func() {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup} {
+			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
+		}
+	}()
+	l := &linker{index: map[rowKey]int{}}
+	replaced := map[rowKey]bool{} // run and file only
+	for _, k := range r.replaced {
+		replaced[k] = true
+	}
+	gone := func(k rowKey) bool { return replaced[rowKey{run: k.run, file: k.file}] }
+
+	// The groups that lost a row, and their other rows.
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpOld+` (group_id BIGINT)`); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	for _, k := range r.replaced {
+		if _, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpOld+` SELECT DISTINCT group_id FROM incident_groups
+			WHERE run_id = ? AND source_file = ?`, k.run, k.file); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	var survivors []rowKey
+	damaged := map[int64]bool{}
+	if len(r.replaced) > 0 {
+		err := r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
+			FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpOld+`)`, func(g int64, k rowKey, link string, score float64, primary bool) {
+			damaged[g] = true
+			if gone(k) {
+				return
+			}
+			survivors = append(survivors, k)
+			i := l.node(k, sql.NullInt16{})
+			l.nodes[i].prec = precUnread
+			l.nodes[i].oldGroup, l.nodes[i].oldPrimary = g, primary
+		})
+		if err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+
+	// The rows to link, and their links.
+	q := `CREATE OR REPLACE TEMP TABLE ` + tmpQ + ` AS SELECT ` + qColumns + ` FROM incidents WHERE run_id = $1`
+	if len(survivors) > 0 {
+		runs, err := r.stageKeys(ctx, survivors)
+		if err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		q += ` UNION ALL SELECT ` + qColumns + ` FROM incidents SEMI JOIN ` + tmpKeys +
+			` USING (run_id, source_file, source_line) WHERE run_id IN (` + runs + `)`
+	}
+	if _, err := r.conn.ExecContext(ctx, q, r.ID); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	if len(survivors) > 0 {
+		if err := r.readEnds(ctx, l, `SELECT `+fmt.Sprintf(endQ, "q")+` FROM `+tmpQ+` q WHERE run_id <> $1`, r.ID); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	if err := r.linkRun(ctx, l); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+
+	// The groups the links reach. Each joins the new groups whole, as one
+	// node (superNode) with its primary and the rows the run links to: its
+	// other rows keep their rows of incident_groups, but for the group id.
+	var reached []rowKey
+	for _, n := range l.nodes {
+		if n.key.run != r.ID && n.oldGroup == 0 {
+			reached = append(reached, n.key)
+		}
+	}
+	if len(reached) > 0 {
+		if _, err := r.stageKeys(ctx, reached); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		old := func(g int64, k rowKey, link string, score float64, primary bool) {
+			i, ok := l.index[k]
+			if !ok {
+				i = l.node(k, sql.NullInt16{})
+				l.nodes[i].prec = precUnread
+			}
+			n := &l.nodes[i]
+			n.oldGroup, n.oldPrimary = g, primary
+			n.best(link, score)
+			l.union(i, l.superNode(g))
+		}
+		const reachedGroups = `SELECT group_id FROM incident_groups SEMI JOIN ` + tmpKeys + ` USING (run_id, source_file, source_line)`
+		err := r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
+			FROM incident_groups SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`, old)
+		if err == nil {
+			err = r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
+				FROM incident_groups WHERE is_primary AND group_id IN (`+reachedGroups+`)`, old)
+		}
+		if err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	// A group's primary is one of the rows read, or an old primary: read
+	// those not read yet.
+	var unread []rowKey
+	for _, n := range l.nodes {
+		if !n.known && n.oldPrimary {
+			unread = append(unread, n.key)
+		}
+	}
+	if len(unread) > 0 {
+		runs, err := r.stageKeys(ctx, unread)
+		if err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if err := r.readEnds(ctx, l, `SELECT run_id, source_file, source_line, location_precision, district_code, category,
+				CAST(date_trunc('month', occurred_on) AS DATE)
+			FROM incidents SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line) WHERE run_id IN (`+runs+`)`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+
+	// The new groups, and the cells whose primaries changed.
+	touched := map[cell]bool{}
+	var (
+		write   [][]driver.Value // rows of incident_groups to write
+		stale   []rowKey         // rows of untouched groups written again
+		regroup [][]driver.Value // old group id, new
+	)
+	for _, g := range l.groups() {
+		p := &l.nodes[g[0]]
+		if !p.known {
+			return fmt.Errorf("incident groups: the primary of a group is unknown")
+		}
+		grouped := len(g) > 1
+		id := groupID(p.key)
+		for mi, i := range g {
+			n := &l.nodes[i]
+			if n.key.run == superRun {
+				if n.key.line != id {
+					regroup = append(regroup, []driver.Value{n.key.line, id})
+				}
+				continue
+			}
+			now := mi == 0 // a row alone is its own primary
+			was := n.oldGroup == 0 || n.oldPrimary
+			if n.key.run != r.ID && now != was {
+				if !n.known {
+					return fmt.Errorf("incident groups: a row whose primary status changed is unknown")
+				}
+				touched[n.cell] = true
+			}
+			if n.oldGroup != 0 && !damaged[n.oldGroup] {
+				stale = append(stale, n.key)
+			}
+			if grouped {
+				write = append(write, []driver.Value{n.key.run, n.key.file, n.key.line, id, n.link, n.score, mi == 0})
+			}
+		}
+	}
+	if _, err := r.conn.ExecContext(ctx, `DELETE FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpOld+`)`); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	if len(stale) > 0 {
+		if _, err := r.stageKeys(ctx, stale); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if _, err := r.conn.ExecContext(ctx, `DELETE FROM incident_groups g USING `+tmpKeys+` k
+			WHERE g.run_id = k.run_id AND g.source_file = k.source_file AND g.source_line = k.source_line`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	if len(regroup) > 0 {
+		if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRegroup+` (old BIGINT, new BIGINT)`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if err := r.appendRows(tmpRegroup, regroup); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if _, err := r.conn.ExecContext(ctx, `UPDATE incident_groups SET group_id = m.new FROM `+tmpRegroup+` m
+			WHERE incident_groups.group_id = m.old`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+	}
+	if err := r.appendRows("incident_groups", write); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	for _, c := range r.gone {
+		touched[c] = true
+	}
+	return r.summarizeTouched(ctx, touched)
+}
+
+// linkRun links the rows of ocmap_q to every row they link to.
+func (r *Run) linkRun(ctx context.Context, l *linker) error {
+	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(sameIDRunQuery, fmt.Sprintf(endQ, "q")))
+	if err != nil {
+		return fmt.Errorf("same id: %w", err)
+	}
+	err = scanLinks(rows, l, func(a, b int, _ float64) { l.link(a, b, LinkSameID, 1) }, false)
+	if err != nil {
+		return fmt.Errorf("same id: %w", err)
+	}
+	var lo, hi sql.NullTime
+	if err := r.conn.QueryRowContext(ctx, `SELECT min(occurred_on) - $1::INTEGER, max(occurred_on) + $1::INTEGER FROM `+tmpQ+`
+		WHERE district_code IS NOT NULL`, linkWindowDays).Scan(&lo, &hi); err != nil || !lo.Valid {
+		return err
+	}
+	q := fmt.Sprintf(crossSourceRunQuery, linkWindowDays, 0, linkNearKm, linkMaxKm, linkMinRatio, linkMaxKm/110)
+	rows, err = r.conn.QueryContext(ctx, q, lo.Time, hi.Time)
+	if err != nil {
+		return fmt.Errorf("cross source: %w", err)
+	}
+	err = scanLinks(rows, l, func(a, b int, score float64) { l.link(a, b, LinkCrossSource, score) }, true)
+	if err != nil {
+		return fmt.Errorf("cross source: %w", err)
+	}
+	return nil
+}
+
+// scanLinks reads rows of two ends (endQ) and, when scored, a score, and
+// calls link with their nodes.
+func scanLinks(rows *sql.Rows, l *linker, link func(a, b int, score float64), scored bool) error {
+	defer rows.Close()
+	var e [2]end
+	var score float64
+	dest := append(e[0].dest(), e[1].dest()...)
+	if scored {
+		dest = append(dest, &score)
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		link(e[0].node(l), e[1].node(l), score)
+	}
+	return rows.Err()
+}
+
+// end is one row of a link as the queries give it.
+type end struct {
+	key      rowKey
+	prec     sql.NullInt16
+	district sql.NullString
+	category string
+	month    sql.NullTime
+}
+
+func (e *end) dest() []any {
+	return []any{&e.key.run, &e.key.file, &e.key.line, &e.prec, &e.district, &e.category, &e.month}
+}
+
+// node returns e's node, with its precision and cell.
+func (e *end) node(l *linker) int {
+	i := l.node(e.key, e.prec)
+	if n := &l.nodes[i]; !n.known {
+		n.prec, n.cell, n.known = precOf(e.prec), cellOf(e.district, e.category, e.month), true
+	}
+	return i
+}
+
+// readEnds gives the nodes of the rows q returns (endQ) their precision
+// and cell.
+func (r *Run) readEnds(ctx context.Context, l *linker, q string, args ...any) error {
+	rows, err := r.conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var e end
+	for rows.Next() {
+		if err := rows.Scan(e.dest()...); err != nil {
+			return err
+		}
+		e.node(l)
+	}
+	return rows.Err()
+}
+
+// groupRows calls fn with every row of incident_groups that q selects
+// (group_id, run_id, source_file, source_line, link, score, is_primary).
+func (r *Run) groupRows(ctx context.Context, q string, fn func(g int64, k rowKey, link string, score float64, primary bool)) error {
+	rows, err := r.conn.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g int64
+		var k rowKey
+		var link string
+		var score float64
+		var primary bool
+		if err := rows.Scan(&g, &k.run, &k.file, &k.line, &link, &score, &primary); err != nil {
+			return err
+		}
+		fn(g, k, link, score, primary)
+	}
+	return rows.Err()
+}
+
+// stageKeys fills ocmap_keys with keys, and returns their run ids as a SQL
+// list: a filter on run_id lets DuckDB skip the row groups of other runs.
+func (r *Run) stageKeys(ctx context.Context, keys []rowKey) (string, error) {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpKeys+` (run_id BIGINT, source_file VARCHAR, source_line BIGINT)`); err != nil {
+		return "", err
+	}
+	rows := make([][]driver.Value, len(keys))
+	seen := map[int64]bool{}
+	var runs []string
+	for i, k := range keys {
+		rows[i] = []driver.Value{k.run, k.file, k.line}
+		if !seen[k.run] {
+			seen[k.run] = true
+			runs = append(runs, strconv.FormatInt(k.run, 10))
+		}
+	}
+	return strings.Join(runs, ", "), r.appendRows(tmpKeys, rows)
+}
+
+// summarizeTouched recomputes the summaries of the cells of the run's
+// rows and of touched.
+func (r *Run) summarizeTouched(ctx context.Context, touched map[cell]bool) error {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpTouched+` AS
+		SELECT DISTINCT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month
+		FROM incidents WHERE run_id = $1`, r.ID); err != nil {
+		return fmt.Errorf("summaries: %w", err)
+	}
+	rows := make([][]driver.Value, 0, len(touched))
+	for c := range touched {
+		var d, m driver.Value
+		if !c.noDistrict {
+			d = c.district
+		}
+		if !c.noMon {
+			m = c.month
+		}
+		rows = append(rows, []driver.Value{d, c.category, m})
+	}
+	if err := r.appendRows(tmpTouched, rows); err != nil {
+		return fmt.Errorf("summaries: %w", err)
+	}
+	var lo, hi sql.NullTime
+	var nulls int64
+	if err := r.conn.QueryRowContext(ctx, `SELECT min(month), max(month), count(*) FILTER (WHERE month IS NULL) FROM `+tmpTouched).
+		Scan(&lo, &hi, &nulls); err != nil {
+		return fmt.Errorf("summaries: %w", err)
+	}
+	if !lo.Valid && nulls == 0 {
+		return nil // nothing touched
+	}
+	var from, to time.Time
+	if nulls == 0 {
+		from, to = lo.Time, hi.Time.AddDate(0, 1, -1)
+	}
+	return r.summarize(ctx, true, from, to)
+}
+
+// Rebuild recomputes every derived table from incidents in one
+// transaction: incident_groups, district_month and district_month_sources,
+// then whatever after derives from them (the measures). step, when not
+// nil, is told each step as it begins. A rebuild stopped half-way, or
+// failing, leaves the database as it was.
+func (s *Store) Rebuild(ctx context.Context, step func(string), after func(ctx context.Context, r *Run) error) error {
+	r, err := s.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	err = r.deriveAll(ctx, step)
+	if err == nil && after != nil {
+		err = after(ctx, r)
+	}
+	if err == nil {
+		if step != nil {
+			step("commit")
+		}
+		_, err = r.conn.ExecContext(ctx, "COMMIT")
+	}
+	if err != nil {
+		r.Rollback()
+		return fmt.Errorf("store: %s: rebuild: %w", s.Path, err)
+	}
+	r.done = true
+	return r.conn.Close()
+}
