@@ -155,6 +155,38 @@ func TestExport(t *testing.T) {
 		}
 	}
 
+	// Attribution: every map and the report carry the source line, with
+	// the sources counted (none is approved for publication), never named.
+	for _, name := range []string{"map_all.svg", "map_drug_trafficking.svg", "report.html"} {
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		for _, want := range []string{"Boundaries: grid.geojson", "incidents: 1 source", "Made with ocmap", "data to March 2024", "exported "} {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+		if bytes.Contains(b, []byte("SRC")) {
+			t.Errorf("%s names the unpublished source SRC", name)
+		}
+	}
+	// The report reads top-down: key figures, then each map with its
+	// ranked table, then data quality; headings do not repeat map titles.
+	rep, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	last := -1
+	for _, sec := range []string{`id="key-figures"`, `id="map-terror_financing"`, "districts with the most incidents</caption>", `id="map-all"`, `id="data-quality"`, `class="small source"`} {
+		i := bytes.Index(rep, []byte(sec))
+		if i < last {
+			t.Errorf("report.html: %s at %d, before the section before it (%d)", sec, i, last)
+		}
+		last = i
+	}
+	if bytes.Contains(rep, []byte("<h3>Drug trafficking</h3>")) {
+		t.Errorf("report.html repeats the map title as a heading")
+	}
+	// National drugs: 70 in January to March, none the quarter before.
+	if !bytes.Contains(rep, []byte("<tr><td>Drug trafficking</td><td>70</td><td>–</td><td>–</td></tr>")) {
+		t.Errorf("report.html key figures lack drugs 70:\n%s", rep)
+	}
+
 	screenshot(t, filepath.Join(out, "report.html"))
 
 	// --internal publishes everything and says so.
