@@ -27,6 +27,7 @@ type exportOptions struct {
 	DB, Out, From, To, Classes string
 	MinCell                    int64
 	K, Width, MaxPrecision     int
+	LabelTop                   int
 	Internal                   bool
 	Simplify                   float64
 	boundaries                 boundaryOptions
@@ -60,7 +61,17 @@ national totals (zeros are published); the maps hatch them and the tables
 leave them blank; the report says how many. No file carries personal data,
 free text or rejected rows. --internal lifts suppression, and every map, the
 report and the manifest then say INTERNAL. Running the export again on the
-same database writes the same bytes.
+same database the same day writes the same bytes (set SOURCE_DATE_EPOCH to
+fix the export date that the source line prints).
+
+Every map, the report and the bulletin end with a source line: the boundary
+file and its licence (OCHA/WFP COD-AB, CC BY 3.0 IGO; the geoBoundaries
+citation), GeoNames (CC BY 4.0) when the database used place names, the
+incident sources (by name only through --publish-sources, else "N sources"),
+the ocmap version, the last month of data and the export date.
+
+--label-top N names the N districts with the highest mapped values on each
+map, leaving out a name that would overlap another label.
 
 ` + publishHelp + ` --internal reports name every source.
 
@@ -89,6 +100,7 @@ Examples:
 			fs.IntVar(&o.Width, "width", 1600, "map width in pixels")
 			fs.Float64Var(&o.Simplify, "simplify", 0.002, "GeoJSON: Douglas-Peucker tolerance in degrees (0 keeps polygons whole)")
 			fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
+			fs.IntVar(&o.LabelTop, "label-top", 0, "name the N districts with the highest mapped values on each map (0: none)")
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so on every file")
 			o.boundaries.AddFlags(fs)
 			o.publish.AddFlags(fs)
@@ -115,6 +127,8 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 		return usagef("--classes %q: want quantile or jenks", o.Classes)
 	case o.Width < 400:
 		return usagef("--width must be 400 or more")
+	case o.LabelTop < 0:
+		return usagef("--label-top must be 0 or more")
 	}
 	if err := checkMaxPrecision(o.MaxPrecision); err != nil {
 		return err
@@ -137,7 +151,7 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	}
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
-		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version})
+		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop})
 	if err != nil {
 		return err
 	}
@@ -173,6 +187,7 @@ type bulletinOptions struct {
 	Internal            bool
 	Width, MaxPrecision int
 	boundaries          boundaryOptions
+	publish             publishOptions
 }
 
 func init() {
@@ -197,6 +212,8 @@ totals, are shown as "suppressed" and hatched on the maps. --internal lifts
 it and says so. --max-precision N counts only the incidents located at
 precision 1 to N, as in export, and the bulletin says so.
 
+` + publishHelp + `
+
 Example:
   ocmap bulletin --db crime.duckdb --month 2024-06 --out bulletin-2024-06`,
 		Flags: func(fs *pflag.FlagSet) {
@@ -208,6 +225,7 @@ Example:
 			fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so")
 			o.boundaries.AddFlags(fs)
+			o.publish.AddFlags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			switch {
@@ -225,12 +243,17 @@ Example:
 			if err != nil {
 				return err
 			}
+			sources, err := o.publish.names()
+			if err != nil {
+				return err
+			}
 			b, err := o.boundaries.load(env)
 			if err != nil {
 				return err
 			}
 			rep, err := export.Bulletin(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: month,
-				MinCell: o.MinCell, Internal: o.Internal, Width: o.Width, MaxPrecision: o.MaxPrecision, Version: version})
+				MinCell: o.MinCell, Internal: o.Internal, Width: o.Width, MaxPrecision: o.MaxPrecision, Version: version,
+				PublishSources: sources})
 			if err != nil {
 				return err
 			}

@@ -28,6 +28,9 @@ import (
 // second export writes the same bytes.
 func TestExport(t *testing.T) {
 	dir := isolate(t)
+	// The source line prints the export date: fixed, so that two exports
+	// either side of midnight still write the same bytes.
+	t.Setenv("SOURCE_DATE_EPOCH", "1735689600")
 	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
 	mapPath := write("grid.geojson", gridMap())
 	// Drugs: 30 in G1, 3 in G2 (small), 25 in G4, 12 in G5; cybercrime 20
@@ -153,6 +156,38 @@ func TestExport(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two exports of the same database", name)
 		}
+	}
+
+	// Attribution: every map and the report carry the source line, with
+	// the sources counted (none is approved for publication), never named.
+	for _, name := range []string{"map_all.svg", "map_drug_trafficking.svg", "report.html"} {
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		for _, want := range []string{"Boundaries: grid.geojson", "incidents: 1 source", "Made with ocmap", "data to March 2024", "exported 1 January 2025."} {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+		if bytes.Contains(b, []byte("SRC")) {
+			t.Errorf("%s names the unpublished source SRC", name)
+		}
+	}
+	// The report reads top-down: key figures, then each map with its
+	// ranked table, then data quality; headings do not repeat map titles.
+	rep, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	last := -1
+	for _, sec := range []string{`id="key-figures"`, `id="map-terror_financing"`, "districts with the most incidents</caption>", `id="map-all"`, `id="data-quality"`, `class="small source"`} {
+		i := bytes.Index(rep, []byte(sec))
+		if i < last {
+			t.Errorf("report.html: %s at %d, before the section before it (%d)", sec, i, last)
+		}
+		last = i
+	}
+	if bytes.Contains(rep, []byte("<h3>Drug trafficking</h3>")) {
+		t.Errorf("report.html repeats the map title as a heading")
+	}
+	// National drugs: 70 in January to March, none the quarter before.
+	if !bytes.Contains(rep, []byte("<tr><td>Drug trafficking</td><td>70</td><td>–</td><td>–</td></tr>")) {
+		t.Errorf("report.html key figures lack drugs 70:\n%s", rep)
 	}
 
 	screenshot(t, filepath.Join(out, "report.html"))

@@ -125,15 +125,19 @@ func jenksBreaks(xs []float64, k int) []float64 {
 	return out
 }
 
-// ClassOf returns the class index of a district: -2 when suppressed, -1
-// when it has no value (absent or NaN), else the index of the first break
-// the value does not exceed (the last class for values above every break).
+// ClassOf returns the class index of a district: -2 when suppressed, -3
+// when it has no value and is in NoPopulation, -1 when it has no value
+// (absent or NaN), else the index of the first break the value does not
+// exceed (the last class for values above every break).
 func (m *Map) ClassOf(code string) int {
 	if m.Suppressed[code] {
 		return -2
 	}
 	v, ok := m.Values[code]
 	if !ok || math.IsNaN(v) || len(m.Breaks) == 0 {
+		if m.NoPopulation[code] {
+			return -3
+		}
 		return -1
 	}
 	i := sort.SearchFloat64s(m.Breaks, v) // first break >= v
@@ -183,30 +187,62 @@ func hexes(hs ...string) []color.RGBA {
 	return out
 }
 
-// formatBreaks renders lower bound lo and the breaks with the fewest
-// decimals (0 to 4) that keep them distinct and within 5% of their values,
-// trailing zeros trimmed ("0 – 1.2", not "0.0 – 1.20").
-func formatBreaks(lo float64, breaks []float64) []string {
+// classLabels names the classes of breaks (upper bounds) above lo so that
+// they do not overlap: every bound is rounded to one number of decimals
+// (integers for counts; for rates the fewest, 0 to 4, that keep the
+// bounds distinct and within 5% of their values), and a class starts one
+// unit of the last decimal above the end of the one before: "1 – 8",
+// "9 – 19"; "0.9 – 8.1", "8.2 – 19.8". A class of one value is that value.
+func classLabels(lo float64, breaks []float64, counts bool) []string {
 	all := append([]float64{lo}, breaks...)
-	for dec := 0; ; dec++ {
-		out := make([]string, len(all))
-		ok := true
-		for i, v := range all {
-			out[i] = formatNumber(v, dec)
-			if i > 0 && out[i] == out[i-1] && all[i] != all[i-1] {
-				ok = false
+	dec := 0
+	if !counts {
+		for dec = 0; dec < 4; dec++ {
+			ok := true
+			step := math.Pow(10, -float64(dec))
+			for i, v := range all {
+				r := roundTo(v, dec)
+				if i > 1 && r <= roundTo(all[i-1], dec) {
+					ok = false
+				}
+				if v != 0 && step/2/math.Abs(v) > 0.05 {
+					ok = false
+				}
 			}
-			if r := math.Pow(10, -float64(dec)) / 2; v != 0 && r/math.Abs(v) > 0.05 {
-				ok = false
+			if ok {
+				break
 			}
-		}
-		if ok || dec == 4 {
-			for i := range out {
-				out[i] = trimZeros(out[i])
-			}
-			return out
 		}
 	}
+	step := math.Pow(10, -float64(dec))
+	out := make([]string, len(breaks))
+	for i, hi := range breaks {
+		from := roundTo(lo, dec)
+		if counts {
+			from = math.Ceil(lo)
+		}
+		if i > 0 {
+			from = roundTo(breaks[i-1], dec) + step
+			if counts {
+				from = math.Floor(breaks[i-1]) + 1
+			}
+		}
+		to := roundTo(hi, dec)
+		if counts {
+			to = math.Floor(hi)
+		}
+		if to <= from {
+			out[i] = formatNumber(to, dec)
+			continue
+		}
+		out[i] = formatNumber(from, dec) + " – " + formatNumber(to, dec)
+	}
+	return out
+}
+
+func roundTo(v float64, dec int) float64 {
+	p := math.Pow(10, float64(dec))
+	return math.Round(v*p) / p
 }
 
 // formatNumber prints v with dec decimals and thousands separators.
@@ -249,20 +285,4 @@ func isZero(s string) bool {
 		}
 	}
 	return true
-}
-
-func trimZeros(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			j := len(s)
-			for j > i+1 && s[j-1] == '0' {
-				j--
-			}
-			if j == i+1 {
-				j = i
-			}
-			return s[:j]
-		}
-	}
-	return s
 }

@@ -97,19 +97,29 @@ func TestClassifyErrors(t *testing.T) {
 	}
 }
 
-func TestFormatBreaks(t *testing.T) {
+func TestClassLabels(t *testing.T) {
 	for _, tc := range []struct {
+		name   string
 		lo     float64
 		breaks []float64
+		counts bool
 		want   []string
 	}{
-		{0, []float64{1.2, 3.5, 10}, []string{"0", "1.2", "3.5", "10"}},
-		{0.05, []float64{0.37, 0.4, 2}, []string{"0.05", "0.37", "0.4", "2"}},
-		{120, []float64{1500, 23456.7}, []string{"120", "1500", "23,457"}},
+		{"counts", 1, []float64{8, 19, 50, 1234, 23456}, true,
+			[]string{"1 – 8", "9 – 19", "20 – 50", "51 – 1234", "1235 – 23,456"}},
+		{"counts from zero", 0, []float64{0, 3, 12}, true, []string{"0", "1 – 3", "4 – 12"}},
+		{"rates of issue 16", 0.92, []float64{8.08, 19.81, 77.32, 3570.5}, false,
+			[]string{"0.92 – 8.08", "8.09 – 19.81", "19.82 – 77.32", "77.33 – 3570.50"}},
+		{"rates, one decimal", 2.04, []float64{12.3, 25.61, 80}, false,
+			[]string{"2.0 – 12.3", "12.4 – 25.6", "25.7 – 80.0"}},
+		{"rates, zero class", 0, []float64{0, 5.5}, false, []string{"0.0", "0.1 – 5.5"}},
+		{"large rates", 120, []float64{1500, 23456.7}, false, []string{"120 – 1500", "1501 – 23,457"}},
 	} {
-		if got := formatBreaks(tc.lo, tc.breaks); !slices.Equal(got, tc.want) {
-			t.Errorf("formatBreaks(%v, %v) = %q, want %q", tc.lo, tc.breaks, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := classLabels(tc.lo, tc.breaks, tc.counts), tc.want; !slices.Equal(got, want) {
+				t.Errorf("classLabels(%v, %v, %v) = %q, want %q", tc.lo, tc.breaks, tc.counts, got, want)
+			}
+		})
 	}
 }
 

@@ -24,20 +24,27 @@ type Map struct {
 	Title, Subtitle string // e.g. "Drug trafficking, incidents per 100,000 people", "January 2023 – December 2024"
 	Boundaries      *geo.Boundaries
 	Values          map[string]float64 // by district code; absent or NaN: no data, drawn light grey
-	Suppressed      map[string]bool    // drawn hatched; wins over Values
-	SuppressBelow   int                // the suppression threshold, for the legend: "suppressed (fewer than N)"; 0 leaves it out
-	Breaks          []float64          // class upper bounds, ascending; see Classify
-	Palette         []color.RGBA       // one colour per class, light to dark; nil: DefaultPalette(len(Breaks))
-	Legend          string             // legend title
-	Note            string             // source and method note at the bottom, wrapped to the width
-	Label           string             // corner label; empty: "PRELIMINARY"
-	Width, Height   int                // pixels for PNG and the SVG viewBox; 0: 1600 wide, as high as the map needs
+	Suppressed      map[string]bool    // drawn hatched, legend "suppressed"; wins over Values
+	// NoPopulation are districts without a value because a rate has no
+	// population to divide by, though they have incidents: drawn in their
+	// own colour, "no population figure", never as "no data".
+	NoPopulation  map[string]bool
+	Counts        bool         // values are counts: legend classes are integers ("1 – 8", "9 – 19")
+	Breaks        []float64    // class upper bounds, ascending; see Classify
+	Palette       []color.RGBA // one colour per class, light to dark; nil: DefaultPalette(len(Breaks))
+	Legend        string       // legend title
+	Note          string       // source and method note at the bottom, wrapped to the width
+	Source        string       // attribution line below the note ("Boundaries: ...; incidents: ...")
+	LabelTop      int          // name the N districts with the highest values; 0 none
+	Label         string       // corner label; empty: "PRELIMINARY"
+	Width, Height int          // pixels for PNG and the SVG viewBox; 0: 1600 wide, as high as the map needs
 }
 
 // Colours of everything that is not a class.
 var (
 	white        = color.RGBA{255, 255, 255, 255}
 	NoDataColour = color.RGBA{0xd9, 0xd9, 0xd9, 255} // light grey
+	NoPopColour  = color.RGBA{0xc6, 0xdb, 0xef, 255} // light blue: incidents, no population figure
 	HatchColour  = color.RGBA{0x73, 0x73, 0x73, 255} // suppressed: grey lines ...
 	HatchBack    = white                             // ... on white
 	innerBorder  = white
@@ -55,6 +62,7 @@ type layout struct {
 	title     []string
 	subtitle  []string
 	note      []string
+	source    []string
 	label     string
 	labelBox  rect
 	frame     rect // where the districts go
@@ -116,7 +124,8 @@ func (m *Map) layout(f *faces) (*layout, error) {
 	top := l.margin + float64(len(l.title))*1.2*l.titleSize + float64(len(l.subtitle))*1.3*l.subSize
 	top = math.Max(top, l.labelBox.Y+l.labelBox.H) + 2*u
 	l.note = f.wrap(m.Note, l.noteSize, false, l.W-2*l.margin)
-	footer := l.margin + float64(len(l.note))*1.35*l.noteSize + 1.5*u
+	l.source = f.wrap(m.Source, l.noteSize, false, l.W-2*l.margin)
+	footer := l.margin + float64(len(l.note)+len(l.source))*1.35*l.noteSize + 1.5*u
 	if l.H <= 0 {
 		// As high as the map needs at the full frame width.
 		p := fit(m.Boundaries, rect{0, 0, 1, 1})
@@ -199,6 +208,9 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 		case -2:
 			p = paint{hatch: true}
 			info += "suppressed"
+		case -3:
+			p = paint{c: NoPopColour}
+			info += "no population figure"
 		case -1:
 			p = paint{c: NoDataColour}
 			info += "no data"
@@ -218,8 +230,13 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 	c.endGroup()
 
 	c.group("province-labels")
-	m.provinceLabels(c, f, l, sh, occ)
+	placed := m.provinceLabels(c, f, l, sh, occ)
 	c.endGroup()
+	if m.LabelTop > 0 {
+		c.group("district-labels")
+		m.districtLabels(c, f, l, sh, placed)
+		c.endGroup()
+	}
 
 	legend := m.legendBox(f, l)
 	used := m.placeLegend(c, f, l, occ, legend)
@@ -244,19 +261,28 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 	c.endGroup()
 
 	c.group("note")
-	y = l.H - l.margin - float64(len(l.note))*1.35*l.noteSize
+	y = l.H - l.margin - float64(len(l.note)+len(l.source))*1.35*l.noteSize
 	for _, s := range l.note {
 		y += 1.35 * l.noteSize
 		c.text(l.margin, y-0.3*l.noteSize, s, textStyle{size: l.noteSize, c: greyText})
 	}
 	c.endGroup()
+	if len(l.source) > 0 {
+		c.group("source")
+		for _, s := range l.source {
+			y += 1.35 * l.noteSize
+			c.text(l.margin, y-0.3*l.noteSize, s, textStyle{size: l.noteSize, c: greyText})
+		}
+		c.endGroup()
+	}
 }
 
 // provinceLabels names each province at its pole of inaccessibility,
 // largest first. A province too small to hold its name gets it beside,
 // west or east, with a short leader; a label that would overlap one
-// already placed takes its next candidate position.
-func (m *Map) provinceLabels(c canvas, f *faces, l *layout, sh *shapes, occ *occupancy) {
+// already placed takes its next candidate position, and is left out when
+// every position overlaps. It returns the boxes of the labels drawn.
+func (m *Map) provinceLabels(c canvas, f *faces, l *layout, sh *shapes, occ *occupancy) []rect {
 	u := l.u
 	st := textStyle{size: 1.35 * u, c: textColour, anchor: anchorMiddle, halo: 0.35 * u}
 	type prov struct {
@@ -298,19 +324,15 @@ func (m *Map) provinceLabels(c canvas, f *faces, l *layout, sh *shapes, occ *occ
 				centred,
 			}
 		}
-		pick := cands[0]
+		pick, found := cands[0], false
 		for _, cd := range cands {
-			free := true
-			for _, r := range placed {
-				if cd.box.overlaps(r) {
-					free = false
-					break
-				}
-			}
-			if free {
-				pick = cd
+			if !overlapsAny(haloed(cd.box, st.halo), placed) {
+				pick, found = cd, true
 				break
 			}
+		}
+		if !found {
+			continue
 		}
 		placed = append(placed, rect{pick.box.X - st.halo, pick.box.Y - st.halo, pick.box.W + 2*st.halo, pick.box.H + 2*st.halo})
 		if pick.leader != nil {
@@ -329,6 +351,79 @@ func (m *Map) provinceLabels(c canvas, f *faces, l *layout, sh *shapes, occ *occ
 			c.text(x, p.at.Y-float64(len(lines)-1)*lh/2+0.35*st.size+float64(i)*lh, s, lst)
 		}
 	}
+	return placed
+}
+
+func haloed(r rect, h float64) rect { return rect{r.X - h, r.Y - h, r.W + 2*h, r.H + 2*h} }
+
+func overlapsAny(r rect, placed []rect) bool {
+	for _, p := range placed {
+		if r.overlaps(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// districtLabels names the LabelTop districts with the highest published
+// values (ties by code), highest first, at the centre of their largest
+// polygon; a name whose box overlaps a label already placed is left out.
+func (m *Map) districtLabels(c canvas, f *faces, l *layout, sh *shapes, placed []rect) {
+	type top struct {
+		i int
+		v float64
+	}
+	var ts []top
+	for i, d := range m.Boundaries.Districts {
+		if v, ok := m.Values[d.Code]; ok && !math.IsNaN(v) && !m.Suppressed[d.Code] && d.Name != "" {
+			ts = append(ts, top{i, v})
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b top) int {
+		if c := cmp.Compare(b.v, a.v); c != 0 {
+			return c
+		}
+		return cmp.Compare(m.Boundaries.Districts[a.i].Code, m.Boundaries.Districts[b.i].Code)
+	})
+	st := textStyle{size: 1.15 * l.u, bold: true, c: textColour, anchor: anchorMiddle, halo: 0.3 * l.u}
+	for _, t := range ts[:min(m.LabelTop, len(ts))] {
+		at, ok := largestCentre(sh.districts[t.i])
+		if !ok {
+			continue
+		}
+		name := m.Boundaries.Districts[t.i].Name
+		tw := f.width(name, st.size, true)
+		box := rect{at.X - tw/2, at.Y - 0.5*st.size, tw, 1.15 * st.size}
+		if overlapsAny(haloed(box, st.halo), placed) {
+			continue
+		}
+		placed = append(placed, haloed(box, st.halo))
+		c.text(at.X, at.Y+0.35*st.size, name, st)
+	}
+}
+
+// largestCentre returns the area centroid of the outer ring of the largest
+// polygon of a district, in pixels.
+func largestCentre(polys [][][]pt) (pt, bool) {
+	best, at := 0.0, pt{}
+	for _, rings := range polys {
+		if len(rings) == 0 || len(rings[0]) < 3 {
+			continue
+		}
+		r := rings[0]
+		var a, cx, cy float64
+		for i := range r {
+			p, q := r[i], r[(i+1)%len(r)]
+			x := p.X*q.Y - q.X*p.Y
+			a += x
+			cx += (p.X + q.X) * x
+			cy += (p.Y + q.Y) * x
+		}
+		if math.Abs(a) > best {
+			best, at = math.Abs(a), pt{cx / (3 * a), cy / (3 * a)}
+		}
+	}
+	return at, best > 0
 }
 
 func splitMiddle(s string) []string {
@@ -381,17 +476,33 @@ func (m *Map) legendBox(f *faces, l *layout) legendBox {
 		lo = math.Min(lo, m.Breaks[0])
 		bs := append([]float64(nil), m.Breaks...)
 		bs[len(bs)-1] = math.Max(bs[len(bs)-1], hi)
-		txt := formatBreaks(lo, bs)
-		for i := range m.Breaks {
-			b.entries = append(b.entries, legendEntry{paint{c: l.palette[i]}, txt[i] + " – " + txt[i+1]})
+		for i, s := range classLabels(lo, bs, m.Counts) {
+			b.entries = append(b.entries, legendEntry{paint{c: l.palette[i]}, s})
 		}
 	}
-	b.entries = append(b.entries, legendEntry{paint{c: NoDataColour}, "no data"})
-	sup := "suppressed"
-	if m.SuppressBelow > 0 {
-		sup = fmt.Sprintf("suppressed (fewer than %d)", m.SuppressBelow)
+	// Only what the map shows: no "suppressed" on an internal map.
+	var noPop, noData, sup bool
+	for _, d := range m.Boundaries.Districts {
+		switch m.ClassOf(d.Code) {
+		case -3:
+			noPop = true
+		case -2:
+			sup = true
+		case -1:
+			noData = true
+		}
 	}
-	b.entries = append(b.entries, legendEntry{paint{hatch: true}, sup})
+	if noPop {
+		b.entries = append(b.entries, legendEntry{paint{c: NoPopColour}, "no population figure"})
+	}
+	if noData {
+		b.entries = append(b.entries, legendEntry{paint{c: NoDataColour}, "no data"})
+	}
+	if sup {
+		// Hatching hides small counts and the further figures that would
+		// reveal them, which can be large: the legend says no more.
+		b.entries = append(b.entries, legendEntry{paint{hatch: true}, "suppressed"})
+	}
 	tw := 0.0
 	for _, e := range b.entries {
 		tw = math.Max(tw, f.width(e.text, b.es, false))

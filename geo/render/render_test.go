@@ -54,17 +54,16 @@ func grid(t testing.TB) *geo.Boundaries {
 // PK33 (no data), in the classes of breaks 2, 4, 6, 8.
 func gridMap(t testing.TB) *Map {
 	m := &Map{
-		Title:         "Drug trafficking, incidents per 100,000 people",
-		Subtitle:      "January 2023 – December 2024",
-		Boundaries:    grid(t),
-		Values:        map[string]float64{},
-		Suppressed:    map[string]bool{"PK22": true},
-		SuppressBelow: 5,
-		Breaks:        []float64{2, 4, 6, 8},
-		Legend:        "Incidents per 100,000",
-		Note:          "Source: test data. Classes by hand. Districts with fewer than 5 incidents are suppressed.",
-		Width:         1600,
-		Height:        900,
+		Title:      "Drug trafficking, incidents per 100,000 people",
+		Subtitle:   "January 2023 – December 2024",
+		Boundaries: grid(t),
+		Values:     map[string]float64{},
+		Suppressed: map[string]bool{"PK22": true},
+		Breaks:     []float64{2, 4, 6, 8},
+		Legend:     "Incidents per 100,000",
+		Note:       "Source: test data. Classes by hand. Districts with fewer than 5 incidents are suppressed.",
+		Width:      1600,
+		Height:     900,
 	}
 	v := 1.0
 	for r := 1; r <= 3; r++ {
@@ -182,16 +181,38 @@ func TestPNGSizes(t *testing.T) {
 	}
 }
 
-func TestSVG(t *testing.T) {
-	m := gridMap(t)
+// svgText is what a test reads of an SVG: district fills by code, and
+// texts with their attributes, each with the id of its group.
+type svgText struct {
+	fills map[string]string
+	texts []svgTextEl
+}
+
+type svgTextEl struct {
+	group, text string
+	attr        map[string]string
+}
+
+func (s svgText) in(group string) []string {
+	var out []string
+	for _, e := range s.texts {
+		if group == "" || e.group == group {
+			out = append(out, e.text)
+		}
+	}
+	return out
+}
+
+func parseSVG(t *testing.T, m *Map) svgText {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := m.SVG(&buf); err != nil {
 		t.Fatal(err)
 	}
-	fills := map[string]string{}
-	var texts []string
+	out := svgText{fills: map[string]string{}}
 	d := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
-	var inText bool
+	var groups []string
+	var cur *svgTextEl
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -209,21 +230,42 @@ func TestSVG(t *testing.T) {
 					t.Errorf("external reference %s=%q", a.Name.Local, a.Value)
 				}
 			}
-			if tok.Name.Local == "path" && strings.HasPrefix(attr["id"], "d-") {
-				fills[strings.TrimPrefix(attr["id"], "d-")] = attr["fill"]
-			}
-			inText = tok.Name.Local == "text"
-			if tok.Name.Local == "image" || tok.Name.Local == "use" {
+			switch tok.Name.Local {
+			case "g":
+				groups = append(groups, attr["id"])
+			case "path":
+				if strings.HasPrefix(attr["id"], "d-") {
+					out.fills[strings.TrimPrefix(attr["id"], "d-")] = attr["fill"]
+				}
+			case "text":
+				g := ""
+				if len(groups) > 0 {
+					g = groups[len(groups)-1]
+				}
+				cur = &svgTextEl{group: g, attr: attr}
+			case "image", "use":
 				t.Errorf("unexpected <%s>", tok.Name.Local)
 			}
 		case xml.CharData:
-			if inText {
-				texts = append(texts, string(tok))
+			if cur != nil {
+				cur.text += string(tok)
 			}
 		case xml.EndElement:
-			inText = false
+			switch tok.Name.Local {
+			case "g":
+				groups = groups[:len(groups)-1]
+			case "text":
+				out.texts = append(out.texts, *cur)
+				cur = nil
+			}
 		}
 	}
+	return out
+}
+
+func TestSVG(t *testing.T) {
+	m := gridMap(t)
+	s := parseSVG(t, m)
 	pal := YlOrRd[4]
 	for _, dd := range m.Boundaries.Districts {
 		want := hex(NoDataColour)
@@ -234,14 +276,13 @@ func TestSVG(t *testing.T) {
 		default:
 			want = hex(pal[cl])
 		}
-		if got := fills[dd.Code]; got != want {
+		if got := s.fills[dd.Code]; got != want {
 			t.Errorf("district %s: fill %q, want %q", dd.Code, got, want)
 		}
 	}
+	texts := s.in("")
 	for _, want := range []string{
-		m.Title, m.Subtitle, "PRELIMINARY", m.Legend,
-		"1 – 2", "2 – 4", "4 – 6", "6 – 8", "no data", "suppressed (fewer than 5)",
-		"West", "East", "0",
+		m.Title, m.Subtitle, "PRELIMINARY", m.Legend, "West", "East", "0",
 	} {
 		if !slices.Contains(texts, want) {
 			t.Errorf("no text %q in %q", want, texts)
@@ -249,6 +290,70 @@ func TestSVG(t *testing.T) {
 	}
 	if !slices.ContainsFunc(texts, func(s string) bool { return strings.HasSuffix(s, " km") }) {
 		t.Errorf("no scale bar label in %q", texts)
+	}
+}
+
+// TestLegend reads the legend of a rates map, a counts map and an internal
+// map (nothing suppressed): classes that do not overlap, integers for
+// counts, "suppressed" exactly and only where something is, and "no
+// population figure" for districts with a count but no rate.
+func TestLegend(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(m *Map)
+		want   []string
+	}{
+		{"rates", func(m *Map) {
+			m.Values["PK11"] = 0.92
+			m.Breaks = []float64{2, 4, 6, 8}
+		}, []string{m0.Legend, "0.92 – 2.00", "2.01 – 4.00", "4.01 – 6.00", "6.01 – 8.00", "no data", "suppressed"}},
+		{"counts", func(m *Map) {
+			m.Counts, m.Legend = true, "Incidents"
+			for code, v := range m.Values {
+				m.Values[code] = v * 10
+			}
+			m.Breaks = []float64{20, 40, 60, 80}
+		}, []string{"Incidents", "10 – 20", "21 – 40", "41 – 60", "61 – 80", "no data", "suppressed"}},
+		{"internal", func(m *Map) {
+			m.Suppressed = nil
+			m.Values["PK22"] = 5
+			m.Values["PK33"] = 9
+			m.Breaks = []float64{2, 4, 6, 9}
+		}, []string{m0.Legend, "1.0 – 2.0", "2.1 – 4.0", "4.1 – 6.0", "6.1 – 9.0"}},
+		{"no population figure", func(m *Map) {
+			m.NoPopulation = map[string]bool{"PK33": true, "PK22": true}
+		}, []string{m0.Legend, "1.0 – 2.0", "2.1 – 4.0", "4.1 – 6.0", "6.1 – 8.0", "no population figure", "suppressed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := gridMap(t)
+			tc.change(m)
+			s := parseSVG(t, m)
+			if got, want := s.in("legend"), tc.want; !slices.Equal(got, want) {
+				t.Errorf("legend %q, want %q", got, want)
+			}
+		})
+	}
+	// The district with a count but no population figure has its own fill,
+	// a suppressed one stays hatched.
+	m := gridMap(t)
+	m.NoPopulation = map[string]bool{"PK33": true, "PK22": true}
+	s := parseSVG(t, m)
+	if got, want := s.fills["PK33"], hex(NoPopColour); got != want {
+		t.Errorf("PK33 fill %q, want %q", got, want)
+	}
+	if got, want := s.fills["PK22"], "url(#hatch)"; got != want {
+		t.Errorf("PK22 fill %q, want %q", got, want)
+	}
+}
+
+var m0 = Map{Legend: "Incidents per 100,000"}
+
+// TestSource shows the attribution line under the note.
+func TestSource(t *testing.T) {
+	m := gridMap(t)
+	m.Source = "Boundaries: OCHA/WFP COD-AB, CC BY 3.0 IGO. Incidents: 3 sources."
+	if got, want := strings.Join(parseSVG(t, m).in("source"), " "), m.Source; got != want {
+		t.Errorf("source %q, want %q", got, want)
 	}
 }
 
@@ -366,13 +471,12 @@ func realMap(tb testing.TB) *Map {
 	}
 	rng := rand.New(rand.NewPCG(6, 2024))
 	m := &Map{
-		Title:         "Drug trafficking, incidents per 100,000 people",
-		Subtitle:      "January 2023 – December 2024 (random test values)",
-		Boundaries:    b,
-		Values:        map[string]float64{},
-		Suppressed:    map[string]bool{},
-		SuppressBelow: 5,
-		Legend:        "Incidents per 100,000 people",
+		Title:      "Drug trafficking, incidents per 100,000 people",
+		Subtitle:   "January 2023 – December 2024 (random test values)",
+		Boundaries: b,
+		Values:     map[string]float64{},
+		Suppressed: map[string]bool{},
+		Legend:     "Incidents per 100,000 people",
 		Note: "Source: National Police Bureau, provincial police FIR records (preliminary, unaudited). " +
 			"Rates use 2023 census district populations; classes are Jenks natural breaks. " +
 			"Districts with fewer than 5 incidents are suppressed. Boundaries: OCHA COD-AB (" + filepath.Base(b.Path) + ").",
@@ -431,6 +535,59 @@ func TestRealBoundaries(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestLabels draws the real boundaries with the top 25 districts named and
+// checks that no two label boxes (from the SVG's text, font and anchor)
+// intersect, and that the labels were drawn.
+func TestLabels(t *testing.T) {
+	m := realMap(t)
+	m.LabelTop = 25
+	s := parseSVG(t, m)
+	f, err := newFaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boxes []rect
+	var names []string
+	for _, e := range s.texts {
+		if e.group != "province-labels" && e.group != "district-labels" {
+			continue
+		}
+		var x, y, size float64
+		fmt.Sscan(e.attr["x"], &x)
+		fmt.Sscan(e.attr["y"], &y)
+		fmt.Sscan(e.attr["font-size"], &size)
+		w := f.width(e.text, size, e.attr["font-weight"] == "bold")
+		switch e.attr["text-anchor"] {
+		case "middle":
+			x -= w / 2
+		case "end":
+			x -= w
+		}
+		boxes = append(boxes, rect{x, y - 0.8*size, w, size})
+		names = append(names, e.group+" "+e.text)
+	}
+	if got := len(s.in("district-labels")); got < 10 {
+		t.Errorf("%d district labels of 25 drawn: %q", got, s.in("district-labels"))
+	}
+	if got := len(s.in("province-labels")); got < 6 {
+		t.Errorf("%d province label lines drawn: %q", got, s.in("province-labels"))
+	}
+	for i := range boxes {
+		for j := range i {
+			if boxes[i].overlaps(boxes[j]) {
+				t.Errorf("labels %q and %q overlap: %v, %v", names[j], names[i], boxes[j], boxes[i])
+			}
+		}
+	}
+	if *out != "" {
+		var b bytes.Buffer
+		if err := m.PNG(&b); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(*out+"-labels.png", b.Bytes(), 0o644)
 	}
 }
 

@@ -348,8 +348,8 @@ func (b *bulletin) markdown(w io.Writer, maps []bulletinMap) error {
 	for _, m := range maps {
 		fmt.Fprintf(w, "\n![%s](%s)\n", m.Title, m.PNG)
 	}
-	fmt.Fprintf(w, "\n---\n\"suppressed\": a count from 1 to %d, or a figure that would let one be worked out from the totals; hatched on the maps. Figures depend on what the agencies reported and are preliminary. Made by ocmap %s.\n",
-		b.d.opt.MinCell-1, b.d.opt.Version)
+	fmt.Fprintf(w, "\n---\n\"suppressed\": a count from 1 to %d, or a figure that would let one be worked out from the totals; hatched on the maps. Figures depend on what the agencies reported and are preliminary.\n\n%s\n",
+		b.d.opt.MinCell-1, b.d.attribution())
 	return nil
 }
 
@@ -368,7 +368,7 @@ func (b *bulletin) view(maps []bulletinMap) any {
 	return map[string]any{"Title": b.title(), "Month": b.month.Format("January 2006"),
 		"Prev": b.month.AddDate(0, -1, 0).Format("January 2006"), "YearAgo": b.month.AddDate(-1, 0, 0).Format("January 2006"),
 		"National": national, "Hot": strings.Join(b.hot, ", "), "Notable": notable, "Maps": maps,
-		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version, "Precision": b.d.precisionNote()}
+		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version, "Precision": b.d.precisionNote(), "Source": b.d.attribution()}
 }
 
 var bulletinHTML = template.Must(template.New("bulletin").Parse(`<!DOCTYPE html>
@@ -386,6 +386,7 @@ svg{width:100%;height:auto}</style></head><body>
 <h2>Notable changes by province</h2>
 {{if .Notable}}<ul>{{range .Notable}}<li>{{.Place}}, {{.Category}}: {{.Now}} against {{.Before}} ({{.ChangeMonth}})</li>{{end}}</ul>{{else}}<p>No province changed by half or more, by at least {{.MinCell}} incidents.</p>{{end}}
 <h2>Maps</h2>{{range .Maps}}<section><h3>{{.Title}}</h3>{{.SVG}}</section>{{end}}
-<p><small>"suppressed": a count below {{.MinCell}}, or a figure that would let one be worked out from the totals; hatched on the maps. Preliminary. ocmap {{.Version}}.</small></p>
+<p><small>"suppressed": a count below {{.MinCell}}, or a figure that would let one be worked out from the totals; hatched on the maps. Preliminary.</small></p>
+<p class="source"><small>{{.Source}}</small></p>
 </body></html>
 `))

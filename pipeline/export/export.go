@@ -43,6 +43,7 @@ type Options struct {
 	K          int       // classes; 0 means 5
 	Internal   bool      // no suppression; every file says INTERNAL
 	Width      int       // map width in pixels; 0 means 1600
+	LabelTop   int       // name the N districts with the highest mapped values on every map; 0 none
 	Simplify   float64   // GeoJSON polygon tolerance in degrees
 	// MaxPrecision counts only the incidents located at precision 1 to
 	// MaxPrecision (1 exact point ... 4 province only); 0 or 4 counts all.
@@ -51,6 +52,9 @@ type Options struct {
 	// report may show; the others are counted, not named (PublicSources).
 	PublishSources []string
 	Version        string
+	// keyFigures adds the previous period's national counts to the
+	// release, for the report's key figures (Export, not Bulletin).
+	keyFigures bool
 	// provinceMonths are further months whose province x category table
 	// (with national totals) the release prints: the bulletin's previous
 	// month and the month a year before.
@@ -106,10 +110,12 @@ type data struct {
 	pop         map[string][]store.PopulationYear
 	meta        map[string]string
 	runs        []runInfo
+	prev        previous // the period before, for the report's key figures
 }
 
 // Export reads the database and writes every file into opt.Out.
 func Export(ctx context.Context, opt Options) (*Report, error) {
+	opt.keyFigures = true
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
@@ -261,6 +267,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 		}
 		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
 	}
+	d.loadPrevious()
 	d.suppress()
 	if d.dq, err = loadQuality(ctx, st, all, d.period); err != nil {
 		return nil, err
@@ -327,6 +334,9 @@ func (d *data) suppress() {
 		}
 		for _, m := range d.opt.provinceMonths {
 			d.addProvinceMonth(m)
+		}
+		if d.opt.keyFigures {
+			d.addPrevious()
 		}
 		_, unprotected := d.release.Protect(d.opt.MinCell)
 		d.unprotected = len(unprotected)
@@ -532,11 +542,13 @@ func (d *data) precisionNote() string {
 }
 
 // periodText names the period, "January 2023 – December 2024".
-func (d *data) periodText() string {
-	if d.period.From.Equal(d.period.To) {
-		return d.period.From.Format("January 2006")
+func (d *data) periodText() string { return periodName(d.period) }
+
+func periodName(p analysis.Period) string {
+	if p.From.Equal(p.To) {
+		return p.From.Format("January 2006")
 	}
-	return d.period.From.Format("January 2006") + " – " + d.period.To.Format("January 2006")
+	return p.From.Format("January 2006") + " – " + p.To.Format("January 2006")
 }
 
 // writer writes files into one directory and remembers them.

@@ -36,7 +36,7 @@ type dataQuality struct {
 
 type rejectCount struct {
 	Field string
-	Rows  int64
+	Rows  string // with thousands separators
 }
 
 // loadQuality sums the location precision of cells (district_month, read
@@ -55,14 +55,20 @@ func loadQuality(ctx context.Context, st *store.Store, cells []store.Cell, p ana
 	if dq.Sources, err = st.Sources(ctx, store.CellFilter{From: p.From, To: p.To}); err != nil {
 		return dq, err
 	}
-	// Rejects by field only: reasons can quote values from the files.
-	res, _, err := st.Query(ctx, `SELECT field, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC, 1`, 0)
+	// Rejects by field only: reasons can quote values from the files. A
+	// rejected row has no date to trust, so the period's rejects are those
+	// of the incident files that have incidents in it; the population
+	// file's rejects are not incidents.
+	res, _, err := st.Query(ctx, fmt.Sprintf(`SELECT field, count(*) FROM rejects
+		WHERE source_file NOT IN (SELECT value FROM meta WHERE key = 'population_file')
+		  AND source_file IN (SELECT source_file FROM incidents WHERE occurred_on >= DATE '%s' AND occurred_on < DATE '%s')
+		GROUP BY 1 ORDER BY 2 DESC, 1`, p.From.Format("2006-01-02"), p.To.AddDate(0, 1, 0).Format("2006-01-02")), 0)
 	if err != nil {
 		return dq, err
 	}
 	for _, r := range res.Rows {
 		n, _ := strconv.ParseInt(r[1].Text, 10, 64)
-		dq.Rejects = append(dq.Rejects, rejectCount{Field: r[0].Text, Rows: n})
+		dq.Rejects = append(dq.Rejects, rejectCount{Field: r[0].Text, Rows: thousands(n)})
 	}
 	return dq, nil
 }
@@ -72,13 +78,19 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 	r := d.results[cat]
 	m := &render.Map{
 		Title: titles[cat], Subtitle: d.periodText(), Boundaries: d.opt.Boundaries,
-		Values: map[string]float64{}, Suppressed: map[string]bool{}, Label: d.label(), Width: d.opt.Width,
+		Values: map[string]float64{}, Suppressed: map[string]bool{}, NoPopulation: map[string]bool{}, Label: d.label(), Width: d.opt.Width,
+		Counts: len(r.CensusYears) == 0, LabelTop: d.opt.LabelTop, Source: d.attribution(),
 	}
 	var values []float64
 	for i, ds := range d.districts {
 		if d.suppressed[cat][i] {
 			m.Suppressed[ds.Code] = true
 			continue
+		}
+		if len(r.CensusYears) > 0 && r.Districts[i].Population <= 0 {
+			// A rate needs a population: without one the district is
+			// "no population figure", its count still in the tables.
+			m.NoPopulation[ds.Code] = true
 		}
 		v := d.mapValue(cat, i)
 		m.Values[ds.Code] = v
@@ -89,16 +101,13 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 	if pn := d.precisionNote(); pn != "" {
 		note += " " + pn
 	}
-	if d.meta["places_sha256"] != "" {
-		note += " Place names: GeoNames (CC BY 4.0)."
-	}
 	if len(r.CensusYears) > 0 {
 		m.Legend = "Incidents per 100,000 people"
 		years := make([]string, len(r.CensusYears))
 		for i, y := range r.CensusYears {
 			years[i] = strconv.Itoa(y)
 		}
-		note += " Rates use census population (" + strings.Join(years, " and ") + "). Districts without a census figure have no data."
+		note += " Rates use census population (" + strings.Join(years, " and ") + "). Districts without a census figure are shown as \"no population figure\"; their counts are in districts.csv."
 	}
 	if !d.opt.Internal {
 		note += fmt.Sprintf(" Suppressed: counts from 1 to %d, and further figures so that none of them can be narrowed to within %d of its value from everything published.", d.opt.MinCell-1, d.opt.MinCell)

@@ -11,9 +11,11 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ocmap/ocmap/pipeline/measures"
+	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -32,55 +34,61 @@ body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#1a1a1a;line-
 h1{margin-bottom:0}.label{color:#c8102e;font-weight:bold;letter-spacing:.05em}
 table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}
 th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:auto}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}.small{color:#4d4d4d;font-size:.9em}
+.small{color:#4d4d4d;font-size:.9em}
 </style></head><body>
 <p class="label">{{.Label}}</p>
 <h1>{{.Title}}</h1>
 <p>{{.Period}}. {{.Scope}}</p>
-<h2>Maps</h2>
-{{range .Maps}}<section class="map" id="map-{{.Category}}"><h3>{{.Title}}</h3>{{.SVG}}</section>
+<h2 id="key-figures">Key figures</h2>
+<table><tr><th>category</th><th>{{.Period}}</th><th>{{.Previous}}</th><th>change</th></tr>
+{{range .Key}}<tr><td>{{.Title}}</td><td>{{.Now}}</td><td>{{.Before}}</td><td>{{.Change}}</td></tr>
+{{end}}</table>
+<p class="small">Incidents in the whole country, against the period of the same length before.{{if not .Internal}} "suppressed": withheld so that no small count can be worked out.{{end}}</p>
+<h2 id="maps">Maps and districts</h2>
+{{range .Maps}}<section class="map" id="map-{{.Category}}">{{.SVG}}
+<table><caption class="small">{{.Caption}}</caption><tr><th>rank</th><th class="l">district</th><th class="l">province</th><th>incidents</th><th>per 100,000</th></tr>
+{{range .Rows}}<tr><td>{{.Rank}}</td><td class="l">{{.Name}}</td><td class="l">{{.Province}}</td><td>{{.Incidents}}</td><td>{{.Rate}}</td></tr>
+{{end}}</table></section>
 {{end}}
-<h2>Top districts</h2>
-<div class="grid">{{range .Top}}<section><h3>{{.Title}}</h3><table><tr><th>district</th><th>province</th><th>incidents</th><th>per 100,000</th></tr>
-{{range .Rows}}<tr><td>{{.Name}}</td><td class="l">{{.Province}}</td><td>{{.Incidents}}</td><td>{{.Rate}}</td></tr>
-{{end}}</table></section>{{end}}</div>
-<h2>Trends</h2>
+<h2 id="trends">Trends</h2>
 <p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes).</p>
 <table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
 {{range .Trends}}<tr><td>{{.Title}}</td><td>{{.Up}}</td><td>{{.Down}}</td><td class="l">{{.Emerging}}</td></tr>
 {{end}}</table>
-<h2>Where the crimes overlap</h2>
+<h2 id="overlaps">Where the crimes overlap</h2>
 <table><tr><th>category A</th><th>category B</th><th>rank correlation</th><th>co-location A→B</th><th>B→A</th></tr>
 {{range .Links}}<tr><td>{{.A}}</td><td class="l">{{.B}}</td><td>{{.Spearman}}</td><td>{{.CLQ}}</td><td>{{.BA}}</td></tr>
 {{end}}</table>
-<h2>Data quality</h2>
+<h2 id="data-quality">Data quality</h2>
 <p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
 <table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
-<table><tr><th>rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
-<h2>Disclosure control</h2>
+<table><tr><th>incident rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
+<p class="small">Rejected rows of the incident files with incidents in the period (a rejected row's own date may be what is wrong); the population file's rejects are not counted.</p>
+<h2 id="disclosure">Disclosure control</h2>
 <p>{{.Disclosure}}</p>
-<h2>Methods</h2>
+<h2 id="methods">Methods</h2>
 <ul>
 <li>Incidents: records of the four categories from the agency files ingested, each placed in a district by its coordinates or by its place name through ocmap's gazetteer; records that describe one incident (one source repeating an id, or several sources reporting one seizure) count once.</li>
 {{if .Places}}<li>Place names: GeoNames (geonames.org), CC BY 4.0: the towns and villages that records name without a district the gazetteer knows, placed in the district containing the town (precision 2, near a named place).</li>
-{{end}}<li>Rates: incidents per 100,000 people, census population of the year nearest the period's end. EB rates: global empirical Bayes smoothing (Marshall), as GeoDa computes it.</li>
+{{end}}<li>Rates: incidents per 100,000 people, census population of the year nearest the period's end; districts without a census figure have no rate ("no population figure" on the maps) and keep their counts. EB rates: global empirical Bayes smoothing (Marshall), as GeoDa computes it.</li>
 <li>Hot spots: Getis-Ord Gi* with binary queen contiguity weights, bins at 90, 95 and 99% confidence after a False Discovery Rate correction; clusters: Local Moran's I with 999 seeded permutations. Both on EB rates when there is a population, on counts otherwise.</li>
 <li>Trends: Mann-Kendall test over the months; emerging classes from monthly Gi* z-scores.</li>
 <li>Co-location: the incidents of category B in and around the district of an average incident of A, relative to an average district (1 means no association).</li>
 <li>Classes: {{.Classes}}.</li>
 {{if .Rule}}<li>Disclosure control: {{.Rule}}</li>{{end}}
 </ul>
+<p class="small source">{{.Source}}</p>
 <p class="small">Made by ocmap {{.Version}} from {{.Files}} input files; see manifest.json for their SHA-256 and the parameters.</p>
 </body></html>
 `))
 
 type reportRow struct {
-	Name, Province, Incidents, Rate string
+	Rank, Name, Province, Incidents, Rate string
 }
 
 type reportTop struct {
-	Title string
-	Rows  []reportRow
+	Caption string
+	Rows    []reportRow
 }
 
 func pct(n, total int64) string {
@@ -92,19 +100,22 @@ func pct(n, total int64) string {
 
 func writeReport(w *writer, d *data) error {
 	type mapView struct {
-		Category, Title string
-		SVG             template.HTML
+		Category, Caption string
+		SVG               template.HTML
+		Rows              []reportRow
 	}
 	type trendView struct{ Title, Up, Down, Emerging string }
 	type linkView struct{ A, B, Spearman, CLQ, BA string }
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
+		Previous, Source                                          string
+		Internal                                                  bool
+		Key                                                       []keyFigure
 		Rule                                                      string // the suppression rule, for the methods
 		Precision                                                 string // "" or the precisions counted, "1-3"
 		Files                                                     int
 		Places                                                    bool // the database was built with a place layer
 		Maps                                                      []mapView
-		Top                                                       []reportTop
 		Trends                                                    []trendView
 		Links                                                     []linkView
 		Quality                                                   struct {
@@ -114,7 +125,9 @@ func writeReport(w *writer, d *data) error {
 			Rejects                     any
 		}
 	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
-		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version}
+		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version,
+		Internal: d.opt.Internal, Key: d.keyFigures(), Source: d.attribution(),
+		Previous: periodName(d.prev.period)}
 	if d.opt.Internal {
 		v.Title = "Map of organized crime in Pakistan (internal)"
 	}
@@ -131,8 +144,8 @@ func writeReport(w *writer, d *data) error {
 		if i := strings.Index(s, "<svg"); i > 0 {
 			s = s[i:] // drop the XML declaration inside HTML
 		}
-		v.Maps = append(v.Maps, mapView{Category: cat, Title: titles[cat], SVG: template.HTML(s)})
-		v.Top = append(v.Top, d.top(cat, 10))
+		top := d.top(cat, 10)
+		v.Maps = append(v.Maps, mapView{Category: cat, Caption: top.Caption, SVG: template.HTML(s), Rows: top.Rows})
 		r := d.results[cat]
 		var up, down int
 		var emerging []string
@@ -167,8 +180,11 @@ func writeReport(w *writer, d *data) error {
 		v.Quality.Country = pct(p[4], total)
 	}
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
+	if d.dq.Sources != nil {
+		v.Quality.Sources = thousandsSources(d.dq.Sources)
+	}
 	if !d.opt.Internal {
-		v.Quality.Sources = PublicSources(d.dq.Sources, d.opt.PublishSources)
+		v.Quality.Sources = thousandsSources(PublicSources(d.dq.Sources, d.opt.PublishSources))
 		v.Rule = fmt.Sprintf("counts from 1 to %[1]d are suppressed (primary). Further figures are suppressed (complementary) until, for every primary count v, the least and greatest values that can be proved from every figure this export writes, and every earlier release of the same database, by linear programming (counts are at least 0, and a suppressed count is at least 1 where the zeros beside it are published) reach v - %[2]d or the least value a suppressed count may have, and v + %[2]d (interval protection with protection level %[2]d, as in tau-ARGUS and sdcTable).", d.opt.MinCell-1, d.opt.MinCell)
 	}
 	if d.opt.Internal {
@@ -195,29 +211,78 @@ func f2(x float64) string {
 	return fmt.Sprintf("%.2f", x)
 }
 
-// top lists the districts with the most incidents of cat that may be
-// published.
+// top lists the districts that may be published ranked by what the map
+// of cat shows: the rate per 100,000 when the database has a population
+// (districts without one are left out), else the count; ties by code.
 func (d *data) top(cat string, n int) reportTop {
 	r := d.results[cat]
+	rates := len(r.CensusYears) > 0
 	idx := make([]int, 0, len(r.Districts))
-	for i := range r.Districts {
-		if !d.suppressed[cat][i] && r.Districts[i].Incidents > 0 {
-			idx = append(idx, i)
+	for i, x := range r.Districts {
+		if d.suppressed[cat][i] || x.Incidents == 0 || (rates && math.IsNaN(x.Rate)) {
+			continue
 		}
+		idx = append(idx, i)
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		x, y := r.Districts[idx[a]], r.Districts[idx[b]]
+		if rates && x.Rate != y.Rate {
+			return x.Rate > y.Rate
+		}
 		if x.Incidents != y.Incidents {
 			return x.Incidents > y.Incidents
 		}
 		return x.Code < y.Code
 	})
-	t := reportTop{Title: titles[cat]}
-	for _, i := range idx[:min(n, len(idx))] {
+	t := reportTop{Caption: fmt.Sprintf("The %d districts with the most incidents", min(n, len(idx)))}
+	if rates {
+		t.Caption = fmt.Sprintf("The %d districts with the highest rates per 100,000 people", min(n, len(idx)))
+	}
+	for k, i := range idx[:min(n, len(idx))] {
 		x := r.Districts[i]
-		t.Rows = append(t.Rows, reportRow{Name: x.Name, Province: x.Province, Incidents: fmt.Sprint(x.Incidents), Rate: f2(x.Rate)})
+		t.Rows = append(t.Rows, reportRow{Rank: fmt.Sprint(k + 1), Name: x.Name, Province: x.Province, Incidents: thousands(x.Incidents), Rate: rate2(x.Rate)})
 	}
 	return t
+}
+
+// thousands prints n with thousands separators: 12,592.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// rate2 prints a rate with two decimals and thousands separators; "-"
+// for none.
+func rate2(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "-"
+	}
+	s := fmt.Sprintf("%.2f", x)
+	whole, frac, _ := strings.Cut(s, ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	return thousands(n) + "." + frac
+}
+
+type sourceRow struct{ Source, Records string }
+
+func thousandsSources(ss []store.SourceShare) []sourceRow {
+	out := make([]sourceRow, len(ss))
+	for i, s := range ss {
+		out[i] = sourceRow{s.Source, thousands(s.Records)}
+	}
+	return out
 }
 
 // writeManifest writes manifest.json last: inputs, parameters and the
