@@ -142,7 +142,7 @@ func TestIngestPlaces(t *testing.T) {
 	for _, f := range []struct{ name, want string }{
 		{"report.html", "<li>Place names: GeoNames (geonames.org), CC BY 4.0"},
 		{"manifest.json", `"licence": "GeoNames (geonames.org), CC BY 4.0"`},
-		{"map_drug_trafficking.svg", "Place names: GeoNames (CC BY 4.0)."},
+		{"map_drug_trafficking.svg", "place names: GeoNames (geonames.org), CC BY 4.0"},
 	} {
 		b, err := os.ReadFile(filepath.Join(out, f.name))
 		if err != nil {
