@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocmap/ocmap/internal/testdb"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
@@ -114,26 +115,7 @@ func derivedDump(t *testing.T, path string) map[string][]string {
 			"category_links":         `SELECT * FROM category_links ORDER BY ALL`,
 			"border_summary":         `SELECT * FROM border_summary ORDER BY ALL`,
 		} {
-			rows, err := db.Query(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols, _ := rows.Columns()
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			for rows.Next() {
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				out[name] = append(out[name], fmt.Sprint(vals...))
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
-			rows.Close()
+			out[name] = testdb.Rows(t, db, q)
 		}
 	})
 	return out

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ocmap/ocmap/internal/testdb"
 )
 
 // derivedTables are the tables a run derives from incidents, with the
@@ -25,23 +27,7 @@ func dumpDerived(t *testing.T, q querier) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for table, sel := range derivedTables {
-		rows, err := q.QueryContext(context.Background(), sel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out[table] = append(out[table], fmt.Sprint(vals...))
-		}
-		rows.Close()
+		out[table] = testdb.Rows(t, q, sel)
 	}
 	return out
 }
