@@ -37,35 +37,13 @@ func resolveLayout(name string, inputs []string, lim read.Limits) (l *layout.Lay
 	}
 	var picked []string
 	for i, in := range inputs {
-		var got *layout.Layout
-		pick := layoutCanonical
-		// A file that is missing is reported by the ingest, in its turn; a
-		// pipe cannot be read twice, so it is taken as canonical.
-		st, err := os.Stat(in)
-		if err != nil || !st.Mode().IsRegular() {
-			if i > 0 && pick != picked[0] {
-				return nil, "", fmt.Errorf("--layout auto: %s is %s but %s, a pipe, is read as canonical; ingest them in separate runs or name a layout",
-					inputs[0], picked[0], in)
-			}
-			picked = append(picked, pick)
-			continue
-		}
-		cols, err := pipeline.Header(in, lim)
+		got, err := autoLayout(in, lim)
 		if err != nil {
 			return nil, "", err
 		}
-		if !isCanonical(cols) {
-			got, err = layout.Auto(cols)
-			switch {
-			case errors.Is(err, layout.ErrNoMatch) && canonicalShare(cols) >= 0.5:
-				// Most canonical columns are there: the canonical reader
-				// names the ones missing.
-				got = nil
-			case err != nil:
-				return nil, "", fmt.Errorf("--layout auto: %s: %w", in, err)
-			default:
-				pick = got.Name
-			}
+		pick := layoutCanonical
+		if got != nil {
+			pick = got.Name
 		}
 		if i > 0 && pick != picked[0] {
 			return nil, "", fmt.Errorf("--layout auto: %s is %s but %s is %s; ingest them in separate runs or name a layout",
@@ -78,6 +56,33 @@ func resolveLayout(name string, inputs []string, lim read.Limits) (l *layout.Lay
 		return nil, "", nil // what a canonical file always was: nothing to say
 	}
 	return l, fmt.Sprintf("layout: %s (chosen by header, --layout auto)", picked[0]), nil
+}
+
+// autoLayout is the layout auto picks for one input: nil for the canonical
+// one. A missing file is taken as canonical and reported by the ingest in
+// its turn; so is a pipe, which cannot be read twice.
+func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
+	if st, err := os.Stat(in); err != nil || !st.Mode().IsRegular() {
+		return nil, nil
+	}
+	cols, err := pipeline.Header(in, lim)
+	if err != nil {
+		return nil, err
+	}
+	share := canonicalShare(cols)
+	if share == 1 {
+		return nil, nil
+	}
+	got, err := layout.Auto(cols)
+	if errors.Is(err, layout.ErrNoMatch) && share >= 0.5 {
+		// Most canonical columns are there: the canonical reader names the
+		// ones missing.
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--layout auto: %s: %w", in, err)
+	}
+	return got, nil
 }
 
 // canonicalShare is the share of the canonical columns a header has.
@@ -93,14 +98,4 @@ func canonicalShare(cols []string) float64 {
 		}
 	}
 	return float64(n) / float64(len(schemas.CanonicalColumns))
-}
-
-// isCanonical reports whether a header has every canonical column, so that
-// auto treats the canonical layout as one more layout.
-func isCanonical(cols []string) bool {
-	have := map[string]bool{}
-	for _, c := range cols {
-		have[layout.Fold(c)] = true
-	}
-	return layout.MatchesHeader(schemas.CanonicalColumns, have)
 }
