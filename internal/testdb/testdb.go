@@ -43,3 +43,20 @@ func Rows(t testing.TB, q Querier, query string) []string {
 	}
 	return out
 }
+
+// FirstDiff shows the first row where got and want differ, "" when none.
+func FirstDiff(got, want []string) string {
+	for i := range max(len(got), len(want)) {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			return fmt.Sprintf("row %d:\n got %s\nwant %s", i, g, w)
+		}
+	}
+	return ""
+}

@@ -17,7 +17,7 @@ import (
 // and district_month_sources follow from incidents. A database whose meta
 // 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
 // by its next run.
-const derivedRules = "2"
+const derivedRules = "3"
 
 // cell is a district, category and month of district_month and
 // district_month_sources; a run recomputes the cells its rows touch.
@@ -85,63 +85,39 @@ const (
 	tmpOld     = "ocmap_old_groups" // the groups a run replaces
 	tmpTouched = "ocmap_touched"    // the cells to summarize again
 	tmpRegroup = "ocmap_regroup"    // old group ids and new
+	tmpRanges  = "ocmap_ranges"     // the days sweepChanged reads
 )
 
-// qColumns are what ocmap_q keeps of a row: its key, what linking compares
-// and its cell.
-const qColumns = `run_id, source_file, source_line, location_precision AS prec, coalesce(source, layout, '') AS skey,
-	category, incident_id, district_code, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
-	occurred_on, occurred_on - DATE '1970-01-01' AS day, lat, lon, quantity, amount_pkr`
+// qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
+// what same-id linking compares.
+const qColumns = `run_id, source_file, source_line, location_precision, district_code, category, occurred_on,
+	coalesce(source, layout, '') AS skey, incident_id`
 
 // end is a row of a link, as the link queries of deriveRun give it: key,
 // precision and cell (7 columns).
-const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.prec, %[1]s.district_code, %[1]s.category, %[1]s.month`
+const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.location_precision, %[1]s.district_code, %[1]s.category,
+	CAST(date_trunc('month', %[1]s.occurred_on) AS DATE)`
 
 // sameIDRunQuery pairs each row of ocmap_q with the other rows of its
 // source key, category and incident id. It joins on the id alone, so that
 // incidents give one column to the join, and checks the rest after.
-const sameIDRunQuery = `SELECT ` + "%[1]s" + `, i.run_id, i.source_file, i.source_line, i.location_precision, i.district_code, i.category,
-		CAST(date_trunc('month', i.occurred_on) AS DATE)
+const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 	FROM ocmap_q q JOIN incidents i ON i.incident_id = q.incident_id
 	WHERE q.incident_id IS NOT NULL AND i.category = q.category AND coalesce(i.source, i.layout, '') = q.skey
 		AND (i.run_id <> q.run_id OR i.source_file <> q.source_file OR i.source_line <> q.source_line)`
 
-// crossSourceRunQuery pairs each row of ocmap_q with the rows of other
-// sources that crossSourceQuery would link to it, with the score: only
-// rows of its category and district within the window of its date are
-// compared. %[1]d is the window in days, %[3]f and %[4]f the km of
-// crossSourceQuery, %[5]f its ratio and %[6]f its degrees; $1 and $2 bound
-// the dates of the candidates.
-const crossSourceRunQuery = `
-	WITH a AS (SELECT * FROM ocmap_q WHERE district_code IS NOT NULL AND day IS NOT NULL),
-	e AS (SELECT a.*, a.day + d AS jday FROM a, range(-%[1]d, %[1]d + 1) t(d)),
-	b AS (
-		SELECT run_id, source_file, source_line, location_precision AS prec, coalesce(source, layout, '') AS skey,
-			category, district_code, CAST(date_trunc('month', occurred_on) AS DATE) AS month,
-			occurred_on - DATE '1970-01-01' AS day, lat, lon, quantity, amount_pkr
-		FROM incidents WHERE district_code IS NOT NULL AND occurred_on BETWEEN $1 AND $2),
-	pairs AS (
-		SELECT a.run_id AS r1, a.source_file AS f1, a.source_line AS l1, a.prec AS p1, a.district_code AS d1,
-			a.category AS c1, a.month AS m1,
-			b.run_id AS r2, b.source_file AS f2, b.source_line AS l2, b.prec AS p2, b.district_code AS d2,
-			b.category AS c2, b.month AS m2,
-			` + pairMeasures + `
-		FROM e a JOIN b ON b.day = a.jday AND b.category = a.category AND b.district_code = a.district_code
-		WHERE a.skey <> b.skey AND ` + pairsWhere + `)
-	SELECT * EXCLUDE (dd, km, qr, ar), ` + pairScore + `
-	FROM pairs
-	WHERE coalesce(km <= %[4]f, true)`
-
 // deriveRun updates the derived tables for the rows the run added and the
 // rows it removed (replaced files), and no others:
 //
-//   - links: the rows to link are the run's and the rest of each group
-//     that lost a row; each is compared with its neighbourhood only (the
-//     same incident id, or the same category and district within the date
-//     window). The groups these rows were in, or now reach, are replaced by
-//     the connected components they form: an untouched group reached is
-//     joined whole, its members keeping their best links, as no link
-//     between two of its rows changed.
+//   - clusters: the sweep runs again from the first day each run changed in
+//     a category and district, until it is back in step with the old one
+//     (sweepChanged); the rows whose cluster or score changed have moved.
+//   - groups: the rows to link again are the run's and the rest of each
+//     group that lost a row or held a row that moved; their links are their
+//     same-id rows and their clusters. The groups these rows were in, or now
+//     reach, are replaced by the connected components they form: an
+//     untouched group reached is joined whole, its members keeping their
+//     best links, as no link between two of its rows changed.
 //   - summaries: the cells (district, category, month) of the run's rows,
 //     of the removed rows, and of every row that became or stopped being a
 //     group's primary, are computed again.
@@ -149,10 +125,21 @@ const crossSourceRunQuery = `
 // The result is the table linkGroups and summarize would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
+	decided, err := r.sweepChanged(ctx, linkWindowDays)
+	if err != nil {
+		return fmt.Errorf("incident groups: clusters: %w", err)
+	}
+	var moved []rowKey
+	for k, x := range decided {
+		if !x.isNew && x.moved() {
+			moved = append(moved, k)
+		}
+	}
+
 	l := &linker{index: map[rowKey]int{}}
 	replaced := map[rowKey]bool{} // run and file only
 	for _, k := range r.replaced {
@@ -160,7 +147,8 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	}
 	gone := func(k rowKey) bool { return replaced[rowKey{run: k.run, file: k.file}] }
 
-	// The groups that lost a row, and their other rows.
+	// The groups that lost a row or hold a row that moved, and their other
+	// rows.
 	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpOld+` (group_id BIGINT)`); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
@@ -170,26 +158,38 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
-	var survivors []rowKey
-	damaged := map[int64]bool{}
-	if len(r.replaced) > 0 {
-		err := r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
-			FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpOld+`)`, func(g int64, k rowKey, link string, score float64, primary bool) {
-			damaged[g] = true
-			if gone(k) {
-				return
-			}
-			survivors = append(survivors, k)
-			i := l.node(k, sql.NullInt16{})
-			l.nodes[i].prec = precUnread
-			l.nodes[i].oldGroup, l.nodes[i].oldPrimary = g, primary
-		})
-		if err != nil {
+	if len(moved) > 0 {
+		if _, err := r.stageKeys(ctx, moved); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if _, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpOld+` SELECT DISTINCT group_id FROM incident_groups
+			SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
+	var survivors []rowKey
+	damaged := map[int64]bool{}
+	err = r.groupRows(ctx, `SELECT `+groupColumns+` FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpOld+`)`,
+		func(g groupRow) {
+			damaged[g.group] = true
+			if gone(g.key) {
+				return
+			}
+			survivors = append(survivors, g.key)
+			i := l.node(g.key, sql.NullInt16{})
+			n := &l.nodes[i]
+			n.prec = precUnread
+			n.oldGroup, n.oldPrimary = g.group, g.primary
+			n.cluster, n.clusterScore = g.cluster, g.clusterScore
+		})
+	if err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	for _, k := range moved {
+		l.node(k, decided[k].prec)
+	}
 
-	// The rows to link, and their links.
+	// The rows to link, and their same-id links.
 	q := `CREATE OR REPLACE TEMP TABLE ` + tmpQ + ` AS SELECT ` + qColumns + ` FROM incidents WHERE run_id = $1`
 	if len(survivors) > 0 {
 		runs, err := r.stageKeys(ctx, survivors)
@@ -207,9 +207,17 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
-	if err := r.linkRun(ctx, l); err != nil {
-		return fmt.Errorf("incident groups: %w", err)
+	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(sameIDRunQuery, fmt.Sprintf(endQ, "q"), fmt.Sprintf(endQ, "i")))
+	if err != nil {
+		return fmt.Errorf("incident groups: same id: %w", err)
 	}
+	if err := scanLinks(rows, l, func(a, b int) { l.link(a, b, LinkSameID, 1) }); err != nil {
+		return fmt.Errorf("incident groups: same id: %w", err)
+	}
+
+	// Their cross-source links: the clusters the sweep made again, and the
+	// old clusters of the rest.
+	linkClusters(l, decided)
 
 	// The groups the links reach. Each joins the new groups whole, as one
 	// node (superNode) with its primary and the rows the run links to: its
@@ -224,23 +232,24 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		if _, err := r.stageKeys(ctx, reached); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
-		old := func(g int64, k rowKey, link string, score float64, primary bool) {
-			i, ok := l.index[k]
+		old := func(g groupRow) {
+			i, ok := l.index[g.key]
 			if !ok {
-				i = l.node(k, sql.NullInt16{})
+				i = l.node(g.key, sql.NullInt16{})
 				l.nodes[i].prec = precUnread
 			}
 			n := &l.nodes[i]
-			n.oldGroup, n.oldPrimary = g, primary
-			n.best(link, score)
-			l.union(i, l.superNode(g))
+			n.oldGroup, n.oldPrimary = g.group, g.primary
+			n.best(g.link, g.score)
+			if _, ok := decided[g.key]; !ok {
+				n.cluster, n.clusterScore = g.cluster, g.clusterScore
+			}
+			l.union(i, l.superNode(g.group))
 		}
 		const reachedGroups = `SELECT group_id FROM incident_groups SEMI JOIN ` + tmpKeys + ` USING (run_id, source_file, source_line)`
-		err := r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
-			FROM incident_groups SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`, old)
+		err := r.groupRows(ctx, `SELECT `+groupColumns+` FROM incident_groups SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`, old)
 		if err == nil {
-			err = r.groupRows(ctx, `SELECT group_id, run_id, source_file, source_line, link, score, is_primary
-				FROM incident_groups WHERE is_primary AND group_id IN (`+reachedGroups+`)`, old)
+			err = r.groupRows(ctx, `SELECT `+groupColumns+` FROM incident_groups WHERE is_primary AND group_id IN (`+reachedGroups+`)`, old)
 		}
 		if err != nil {
 			return fmt.Errorf("incident groups: %w", err)
@@ -259,9 +268,8 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
-		if err := r.readEnds(ctx, l, `SELECT run_id, source_file, source_line, location_precision, district_code, category,
-				CAST(date_trunc('month', occurred_on) AS DATE)
-			FROM incidents SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line) WHERE run_id IN (`+runs+`)`); err != nil {
+		if err := r.readEnds(ctx, l, `SELECT `+fmt.Sprintf(endQ, "i")+`
+			FROM incidents i SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line) WHERE run_id IN (`+runs+`)`); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
@@ -300,7 +308,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 				stale = append(stale, n.key)
 			}
 			if grouped {
-				write = append(write, []driver.Value{n.key.run, n.key.file, n.key.line, id, n.link, n.score, mi == 0})
+				write = append(write, n.groupRow(id, mi == 0))
 			}
 		}
 	}
@@ -337,48 +345,58 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	return r.summarizeTouched(ctx, touched)
 }
 
-// linkRun links the rows of ocmap_q to every row they link to.
-func (r *Run) linkRun(ctx context.Context, l *linker) error {
-	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(sameIDRunQuery, fmt.Sprintf(endQ, "q")))
-	if err != nil {
-		return fmt.Errorf("same id: %w", err)
+// linkClusters links, in l, the clusters the sweep made again that hold a
+// row of l or a new row, each whole, and the rows of l that the sweep did
+// not reach with the other rows of their old cluster. A row the sweep
+// reached takes its new cluster.
+func linkClusters(l *linker, decided map[rowKey]*sweepRec) {
+	seen := map[*sweepCluster]bool{}
+	for _, x := range decided {
+		c := x.c
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		for _, m := range c.members {
+			if _, ok := l.index[m.key]; ok || m.isNew {
+				linkCluster(l, c)
+				break
+			}
+		}
 	}
-	err = scanLinks(rows, l, func(a, b int, _ float64) { l.link(a, b, LinkSameID, 1) }, false)
-	if err != nil {
-		return fmt.Errorf("same id: %w", err)
+	byOld := map[int64][]int{}
+	for i := range l.nodes {
+		n := &l.nodes[i]
+		if x, ok := decided[n.key]; ok {
+			n.cluster, n.clusterScore = x.cluster()
+			if !n.known {
+				n.prec, n.cell, n.known = precOf(x.prec), x.cell(), true
+			}
+			continue
+		}
+		if n.cluster != 0 {
+			byOld[n.cluster] = append(byOld[n.cluster], i)
+		}
 	}
-	var lo, hi sql.NullTime
-	if err := r.conn.QueryRowContext(ctx, `SELECT min(occurred_on) - $1::INTEGER, max(occurred_on) + $1::INTEGER FROM `+tmpQ+`
-		WHERE district_code IS NOT NULL`, linkWindowDays).Scan(&lo, &hi); err != nil || !lo.Valid {
-		return err
+	for _, members := range byOld {
+		for _, i := range members {
+			l.nodes[i].best(LinkCrossSource, l.nodes[i].clusterScore)
+			l.union(members[0], i)
+		}
 	}
-	q := fmt.Sprintf(crossSourceRunQuery, linkWindowDays, 0, linkNearKm, linkMaxKm, linkMinRatio, linkMaxKm/110)
-	rows, err = r.conn.QueryContext(ctx, q, lo.Time, hi.Time)
-	if err != nil {
-		return fmt.Errorf("cross source: %w", err)
-	}
-	err = scanLinks(rows, l, func(a, b int, score float64) { l.link(a, b, LinkCrossSource, score) }, true)
-	if err != nil {
-		return fmt.Errorf("cross source: %w", err)
-	}
-	return nil
 }
 
-// scanLinks reads rows of two ends (endQ) and, when scored, a score, and
-// calls link with their nodes.
-func scanLinks(rows *sql.Rows, l *linker, link func(a, b int, score float64), scored bool) error {
+// scanLinks reads rows of two ends (endQ) and calls link with their
+// nodes.
+func scanLinks(rows *sql.Rows, l *linker, link func(a, b int)) error {
 	defer rows.Close()
 	var e [2]end
-	var score float64
 	dest := append(e[0].dest(), e[1].dest()...)
-	if scored {
-		dest = append(dest, &score)
-	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		link(e[0].node(l), e[1].node(l), score)
+		link(e[0].node(l), e[1].node(l))
 	}
 	return rows.Err()
 }
@@ -423,24 +441,36 @@ func (r *Run) readEnds(ctx context.Context, l *linker, q string, args ...any) er
 	return rows.Err()
 }
 
+// groupRow is a row of incident_groups.
+type groupRow struct {
+	group        int64
+	key          rowKey
+	link         string
+	score        float64
+	primary      bool
+	cluster      int64 // 0: none
+	clusterScore float64
+}
+
+// groupColumns are the columns of a groupRow, in the order groupRows
+// reads them.
+const groupColumns = `group_id, run_id, source_file, source_line, link, score, is_primary, coalesce(cluster, 0), coalesce(cluster_score, 0)`
+
 // groupRows calls fn with every row of incident_groups that q selects
-// (group_id, run_id, source_file, source_line, link, score, is_primary).
-func (r *Run) groupRows(ctx context.Context, q string, fn func(g int64, k rowKey, link string, score float64, primary bool)) error {
+// (groupColumns).
+func (r *Run) groupRows(ctx context.Context, q string, fn func(groupRow)) error {
 	rows, err := r.conn.QueryContext(ctx, q)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var g int64
-		var k rowKey
-		var link string
-		var score float64
-		var primary bool
-		if err := rows.Scan(&g, &k.run, &k.file, &k.line, &link, &score, &primary); err != nil {
+		var g groupRow
+		if err := rows.Scan(&g.group, &g.key.run, &g.key.file, &g.key.line, &g.link, &g.score, &g.primary,
+			&g.cluster, &g.clusterScore); err != nil {
 			return err
 		}
-		fn(g, k, link, score, primary)
+		fn(g)
 	}
 	return rows.Err()
 }

@@ -25,6 +25,10 @@ var groupsDDL = []string{
 	`CREATE TABLE IF NOT EXISTS incident_groups (
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
 		group_id BIGINT, link VARCHAR, score DOUBLE, is_primary BOOLEAN)`,
+	// The cross-source cluster of the row (sweep.go) and the row's best
+	// score in it; null when the row is in no cluster of two or more.
+	`ALTER TABLE incident_groups ADD COLUMN IF NOT EXISTS cluster BIGINT`,
+	`ALTER TABLE incident_groups ADD COLUMN IF NOT EXISTS cluster_score DOUBLE`,
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS records BIGINT`,
 	// Rows placed in a province only have no district_code; province
 	// says where they are, and by_near and by_province count precisions
@@ -78,85 +82,6 @@ var sameIDQueries = [3]string{
 // when no record can have a cross-source link.
 const oneSourceQuery = `SELECT coalesce(min(coalesce(source, layout, '')) = max(coalesce(source, layout, '')), true) FROM incidents`
 
-// crossSourceQuery lists the linked pairs of records from different sources
-// with their score; %[1]d is the window in days, %[2]d the width in days
-// of the buckets of the prefilter (at least the window, so linked dates are
-// in the same or adjacent buckets). Only rows in cells (category, district, bucket) whose
-// neighbourhood of three buckets holds more than one source key are joined.
-// The cells go by hashes of the category and district, and of the source
-// key: integers group much faster than strings, and a collision only makes
-// a cell join needlessly (or, for two source keys with one 64-bit hash,
-// miss a link).
-const crossSourceQuery = `
-	WITH cells AS (
-		SELECT hash(category, district_code) AS cell, (occurred_on - DATE '1970-01-01') // %[2]d AS bucket,
-			min(hash(coalesce(source, layout, ''))) AS lo, max(hash(coalesce(source, layout, ''))) AS hi
-		FROM incidents WHERE district_code IS NOT NULL AND occurred_on IS NOT NULL
-		GROUP BY ALL),
-	hot AS (
-		SELECT cell, bucket FROM (
-			SELECT cell, bucket, min(lo) OVER w AS lo, max(hi) OVER w AS hi
-			FROM cells
-			WINDOW w AS (PARTITION BY cell ORDER BY bucket RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING))
-		WHERE lo <> hi),
-	c AS (
-		SELECT run_id, source_file, source_line, location_precision AS prec,
-			coalesce(source, layout, '') AS skey, category, district_code, cell,
-			occurred_on - DATE '1970-01-01' AS day, bucket, lat, lon, quantity, amount_pkr
-		FROM (SELECT *, hash(category, district_code) AS cell, (occurred_on - DATE '1970-01-01') // %[2]d AS bucket
-			FROM incidents WHERE district_code IS NOT NULL AND occurred_on IS NOT NULL)
-		JOIN hot USING (cell, bucket)),
-	-- Each row of c again for each day d of the window, at day - d: an
-	-- equi-join on the day then pairs each row with the rows up to the window
-	-- later, and no further.
-	e AS (SELECT c.*, c.day - d AS jday FROM c, range(0, %[1]d + 1) t(d)),
-	pairs AS (
-		` + pairsSelect + ` ON a.cell = b.cell AND a.day = b.jday
-			AND a.category = b.category AND a.district_code = b.district_code
-		WHERE (a.skey < b.skey OR b.day > a.day AND a.skey <> b.skey) AND ` + pairsWhere + `)
-	SELECT r1, f1, l1, p1, r2, f2, l2, p2, ` + pairScore + `
-	FROM pairs
-	WHERE coalesce(km <= %[4]f, true)`
-
-// pairsSelect gives a pair of records (a, b) of crossSourceQuery what
-// the score needs (pairMeasures).
-const pairsSelect = `SELECT a.run_id AS r1, a.source_file AS f1, a.source_line AS l1, a.prec AS p1,
-			b.run_id AS r2, b.source_file AS f2, b.source_line AS l2, b.prec AS p2,
-			` + pairMeasures + `
-		FROM c a JOIN e b`
-
-// pairMeasures are the days apart of a pair of records a and b, the km
-// apart when both have a point, and the smaller over the larger quantity
-// and amount when both have one. Each is the same with a and b swapped, to
-// the last bit, so that linkRun, which meets a pair either way round,
-// scores it as linkGroups does.
-const pairMeasures = `abs(a.day - b.day) AS dd,
-			CASE WHEN a.lat IS NOT NULL AND a.lon IS NOT NULL AND b.lat IS NOT NULL AND b.lon IS NOT NULL
-				THEN 2 * 6371.0088 * asin(least(1, sqrt(
-					pow(sin(radians(b.lat - a.lat) / 2), 2) +
-					cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2))))
-			END AS km,
-			CASE WHEN a.quantity IS NULL OR b.quantity IS NULL THEN NULL
-				WHEN greatest(a.quantity, b.quantity) = 0 THEN 1
-				ELSE least(a.quantity, b.quantity) / greatest(a.quantity, b.quantity) END AS qr,
-			CASE WHEN a.amount_pkr IS NULL OR b.amount_pkr IS NULL THEN NULL
-				WHEN greatest(a.amount_pkr, b.amount_pkr) = 0 THEN 1
-				ELSE least(a.amount_pkr, b.amount_pkr) / greatest(a.amount_pkr, b.amount_pkr) END AS ar`
-
-// pairScore is the score of a pair from pairMeasures; %[1]d is the window
-// in days and %[3]f the km within which two points agree on the place.
-const pairScore = `((1 - dd / (%[1]d + 1)) + CASE WHEN km <= %[3]f THEN 1 ELSE 0.5 END +
-			coalesce(least(coalesce(qr, ar), coalesce(ar, qr)), 0.5)) / 3`
-
-// pairsWhere keeps the pairs of crossSourceQuery within the ratios before
-// any score is computed, and drops pairs more than %[6]f degrees of latitude
-// apart: a degree of latitude is over 110 km.
-const pairsWhere = `(a.quantity IS NULL OR b.quantity IS NULL
-				OR least(a.quantity, b.quantity) >= %[5]f * greatest(a.quantity, b.quantity))
-			AND (a.amount_pkr IS NULL OR b.amount_pkr IS NULL
-				OR least(a.amount_pkr, b.amount_pkr) >= %[5]f * greatest(a.amount_pkr, b.amount_pkr))
-			AND (a.lat IS NULL OR b.lat IS NULL OR abs(a.lat - b.lat) <= %[6]f)`
-
 // rowKey is the unique key of an incidents row.
 type rowKey struct {
 	run  int64
@@ -179,6 +104,9 @@ type groupNode struct {
 	known      bool
 	oldGroup   int64
 	oldPrimary bool
+	// The row's cross-source cluster and its score in it (0: none).
+	cluster      int64
+	clusterScore float64
 }
 
 // Precisions of groupNode.prec that no row has.
@@ -284,23 +212,22 @@ func (l *linker) groups() [][]int {
 // linkGroups recomputes incident_groups from every incident, within the
 // run's transaction.
 //
-// Two records are linked when they are
+// Records are linked when they are
 //   - same_id: the same source key (the source, else the layout), category
 //     and incident_id; score 1.
-//   - cross_source: different source keys, the same category and district,
-//     occurred_on at most windowDays apart, at most 10 km apart when both have
-//     a point, and, when both have a quantity (kg) or both an amount (PKR),
-//     min/max of each such pair at least 0.8. The score is the mean of date
-//     1-|days|/(windowDays+1), place 1 when both points lie within 1 km and
-//     0.5 otherwise (same district), and amount the smaller of the known
-//     ratios, 0.5 when neither is known.
+//   - cross_source: in one cluster of the sweep (sweep.go): the same
+//     category and district, dates at most windowDays from the cluster's
+//     first, one record per source key, and every two of them within 10 km
+//     when both have a point and within a ratio of 0.8 of quantity (kg) and
+//     of amount (PKR) when both have one. A member's score is its best
+//     pairScore in the cluster.
 //
-// A group is a connected component of links, so its members need not all be
-// linked to each other. Each member's score and link are those of its best
-// link (same_id on a tie). The primary member has the lowest
-// location_precision, then the earliest run_id, source_file, source_line.
-// A group's id is a hash of its primary's run_id, source_file and
-// source_line (groupID).
+// A group is a connected component of these links, so a source's
+// duplicate of a record brings its own cluster along. Each member's score
+// and link are those of its best link (same_id on a tie). The primary
+// member has the lowest location_precision, then the earliest run_id,
+// source_file, source_line. A group's id is a hash of its primary's
+// run_id, source_file and source_line (groupID).
 func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if windowDays < 0 {
 		return fmt.Errorf("negative link window %d", windowDays)
@@ -312,7 +239,7 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if err := r.linkSameID(ctx, l); err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
 	}
-	if err := r.linkCrossSource(ctx, l, windowDays); err != nil {
+	if err := r.linkCrossSource(ctx, l, int32(windowDays)); err != nil {
 		return fmt.Errorf("incident groups: cross source: %w", err)
 	}
 	if len(l.nodes) == 0 {
@@ -372,27 +299,12 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) error {
 	return nil
 }
 
-func (r *Run) linkCrossSource(ctx context.Context, l *linker, windowDays int) error {
+func (r *Run) linkCrossSource(ctx context.Context, l *linker, windowDays int32) error {
 	var one bool
 	if err := r.conn.QueryRowContext(ctx, oneSourceQuery).Scan(&one); err != nil || one {
 		return err
 	}
-	q := fmt.Sprintf(crossSourceQuery, windowDays, max(7, windowDays), linkNearKm, linkMaxKm, linkMinRatio, linkMaxKm/110)
-	rows, err := r.conn.QueryContext(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a, b rowKey
-		var pa, pb sql.NullInt16
-		var score float64
-		if err := rows.Scan(&a.run, &a.file, &a.line, &pa, &b.run, &b.file, &b.line, &pb, &score); err != nil {
-			return err
-		}
-		l.link(l.node(a, pa), l.node(b, pb), LinkCrossSource, score)
-	}
-	return rows.Err()
+	return r.sweepAll(ctx, l, windowDays)
 }
 
 // groupID is the group_id of the group whose primary record is k: a 63-bit
@@ -410,6 +322,15 @@ func groupID(k rowKey) int64 {
 	return int64(h.Sum64() >> 1)
 }
 
+// groupRow is n's row of incident_groups in group id.
+func (n *groupNode) groupRow(id int64, primary bool) []driver.Value {
+	var cluster, score driver.Value
+	if n.cluster != 0 {
+		cluster, score = n.cluster, n.clusterScore
+	}
+	return []driver.Value{n.key.run, n.key.file, n.key.line, id, n.link, n.score, primary, cluster, score}
+}
+
 // insertGroups appends groups (members, primary first) through DuckDB's
 // appender, which writes within the connection's open transaction.
 func (r *Run) insertGroups(l *linker, groups [][]int) error {
@@ -422,7 +343,7 @@ func (r *Run) insertGroups(l *linker, groups [][]int) error {
 			id := groupID(l.nodes[g[0]].key)
 			for mi, i := range g {
 				n := &l.nodes[i]
-				if err := app.AppendRow(n.key.run, n.key.file, n.key.line, id, n.link, n.score, mi == 0); err != nil {
+				if err := app.AppendRow(n.groupRow(id, mi == 0)...); err != nil {
 					app.Close()
 					return err
 				}

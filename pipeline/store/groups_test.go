@@ -223,15 +223,58 @@ func TestLinkGroups(t *testing.T) {
 		},
 		{
 			// a-b and b-c are 3 days apart, a-c 6: date 0.25, same point 1,
-			// no quantities 0.5.
+			// no quantities 0.5. c is past the window of a's cluster, so the
+			// chain stops there.
 			"a chain of three",
 			[]rec{
 				{file: "a", source: "ANF", id: "1", date: "2023-01-01", lat: lat, lon: lon, qty: none, amt: none},
 				{file: "b", source: "police", id: "2", date: "2023-01-04", lat: lat, lon: lon, qty: none, amt: none},
 				{file: "c", source: "press", id: "3", date: "2023-01-07", lat: lat, lon: lon, qty: none, amt: none},
 			},
-			[]string{"1 a* cross_source 0.5833", "1 b cross_source 0.5833", "1 c cross_source 0.5833"},
-			summaryTotals{Incidents: 1, Records: 3, ByPoint: 1, SourceRows: 3},
+			[]string{"1 a* cross_source 0.5833", "1 b cross_source 0.5833"},
+			summaryTotals{Incidents: 2, Records: 3, ByPoint: 2, SourceRows: 3},
+		},
+		{
+			// Six seizures on one day at one place, three from each of two
+			// sources: one record per source in a group, so three groups of
+			// two, not one of six.
+			"a busy day",
+			[]rec{
+				{file: "a", source: "ANF", id: "1", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "b", source: "ANF", id: "2", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "c", source: "ANF", id: "3", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "d", source: "police", id: "4", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "e", source: "police", id: "5", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "f", source: "police", id: "6", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+			},
+			[]string{"1 a* cross_source 1.0000", "1 d cross_source 1.0000", "2 b* cross_source 1.0000", "2 e cross_source 1.0000",
+				"3 c* cross_source 1.0000", "3 f cross_source 1.0000"},
+			summaryTotals{Incidents: 3, Records: 6, ByPoint: 3, Quantity: 30, SourceRows: 2},
+		},
+		{
+			// c is within 0.8 of b (7/8.5) but not of a (7/10): every two
+			// records of a group must link.
+			"every two members link",
+			[]rec{
+				{file: "a", source: "ANF", id: "1", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "b", source: "police", id: "2", date: "2023-01-01", lat: lat, lon: lon, qty: 8.5, amt: none},
+				{file: "c", source: "press", id: "3", date: "2023-01-01", lat: lat, lon: lon, qty: 7, amt: none},
+			},
+			[]string{"1 a* cross_source 0.9500", "1 b cross_source 0.9500"},
+			summaryTotals{Incidents: 2, Records: 3, ByPoint: 2, Quantity: 17, SourceRows: 3},
+		},
+		{
+			// a and b are 10.6 km apart; c (police) is 9.8 km from a and
+			// 0.8 km from b: it fits the cluster of a at 0.8333 and that of
+			// b at 1, and takes the better.
+			"the best fit",
+			[]rec{
+				{file: "a", source: "ANF", id: "1", date: "2023-01-01", lat: lat, lon: lon, qty: 10, amt: none},
+				{file: "b", source: "FC", id: "2", date: "2023-01-01", lat: lat + 0.0954, lon: lon, qty: 10, amt: none},
+				{file: "c", source: "police", id: "3", date: "2023-01-01", lat: lat + 0.0882, lon: lon, qty: 10, amt: none},
+			},
+			[]string{"1 b* cross_source 1.0000", "1 c cross_source 1.0000"},
+			summaryTotals{Incidents: 2, Records: 3, ByPoint: 2, Quantity: 20, SourceRows: 3},
 		},
 		{
 			// a has no point: date 1, place 0.5, amount 1.

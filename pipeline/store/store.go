@@ -257,6 +257,7 @@ type Run struct {
 	// deleted, and gone the summary cells those rows were in.
 	replaced []rowKey
 	gone     []cell
+	goneDays []partDay // the days of those rows with a district and a date
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -468,20 +469,32 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 // summary cells they are in, for derive.
 func (r *Run) forget(ctx context.Context, run int64, file string) error {
 	r.replaced = append(r.replaced, rowKey{run: run, file: file})
-	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE)
+	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT district_code, category, occurred_on
 		FROM incidents WHERE run_id = ? AND source_file = ?`, run, file)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	cells := map[cell]bool{}
 	for rows.Next() {
 		var d sql.NullString
 		var c string
-		var m sql.NullTime
-		if err := rows.Scan(&d, &c, &m); err != nil {
+		var day sql.NullTime
+		if err := rows.Scan(&d, &c, &day); err != nil {
 			return err
 		}
-		r.gone = append(r.gone, cellOf(d, c, m))
+		month := day
+		if day.Valid {
+			t := day.Time.UTC()
+			month.Time = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+			if d.Valid {
+				r.goneDays = append(r.goneDays, partDay{category: c, district: d.String, day: int32(t.Unix() / 86400)})
+			}
+		}
+		if k := cellOf(d, c, month); !cells[k] {
+			cells[k] = true
+			r.gone = append(r.gone, k)
+		}
 	}
 	return rows.Err()
 }

@@ -1,0 +1,797 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Cross-source records of one incident are found by a sweep through time.
+//
+// Within one category and district, the records with a date are read in
+// the order of their date, source key and row key. A record joins the
+// cluster it fits best among the clusters whose first record is at most
+// the link window older than it; it fits a cluster when the cluster holds
+// no record of its source key and it links (pairScore) to every record of
+// the cluster, and the fit is the best of those scores (ties go to the
+// older cluster). A record that fits none starts a cluster; one that fits
+// better than a record of its own source may take that one's place (add).
+//
+// So a cluster spans the link window at most and holds one record per
+// source, however densely a district reports: linking pairs into
+// connected components instead chained a district's records across months
+// into one "incident" (312,372 records in one group at 5M rows). And a
+// change to the records of some days changes the clusters of the days
+// after them only until the sweep is back in step with the old one, which
+// lets a run recompute a few days around its own rows (sweepChanged).
+
+// sweepRec is one record as the sweep reads it.
+type sweepRec struct {
+	key                rowKey
+	prec               sql.NullInt16
+	skey               string // the source, else the layout
+	category, district string
+	day                int32
+	lat, lon           float64 // NaN: no point
+	qty, amt           float64 // NaN: none
+	// Its cluster before the run: the groupID of the cluster's first
+	// record (its own when it was alone) and its score (0 alone); isNew
+	// says it is the run's.
+	oldCluster int64
+	oldScore   float64
+	oldStored  bool // incident_groups held its cluster
+	isNew      bool
+
+	c     *sweepCluster // the cluster the sweep put it in
+	score float64       // its best pairScore within c; 0 alone
+}
+
+// cluster returns the id and score rec has now: 0, 0 alone.
+func (s *sweepRec) cluster() (int64, float64) {
+	if len(s.c.members) < 2 {
+		return 0, 0
+	}
+	return s.c.id, s.score
+}
+
+// sweepCluster is the records of one incident from different sources.
+type sweepCluster struct {
+	id      int64     // groupID of first
+	first   *sweepRec // its earliest member in sweep order
+	members []*sweepRec
+}
+
+// sweepBefore orders records as the sweep reads them: by day, source key
+// and row key.
+func sweepBefore(a, b *sweepRec) bool {
+	if a.day != b.day {
+		return a.day < b.day
+	}
+	if a.skey != b.skey {
+		return a.skey < b.skey
+	}
+	return a.key.run < b.key.run || a.key.run == b.key.run &&
+		(a.key.file < b.key.file || a.key.file == b.key.file && a.key.line < b.key.line)
+}
+
+// join adds rec to c.
+func (c *sweepCluster) join(rec *sweepRec) {
+	c.members = append(c.members, rec)
+	rec.c = c
+	if c.first == nil || sweepBefore(rec, c.first) {
+		c.first, c.id = rec, groupID(rec.key)
+	}
+}
+
+// leave takes m out of c.
+func (c *sweepCluster) leave(m *sweepRec) {
+	c.members = slices.DeleteFunc(c.members, func(x *sweepRec) bool { return x == m })
+	m.c = nil
+	if c.first == m {
+		c.first = c.members[0]
+		for _, x := range c.members[1:] {
+			if sweepBefore(x, c.first) {
+				c.first = x
+			}
+		}
+		c.id = groupID(c.first.key)
+	}
+}
+
+// pairScore says whether a and b may be one incident, and how well they
+// match: different source keys, at most window days apart, at most
+// linkMaxKm apart when both have a point, and the smaller over the larger
+// quantity, and amount, at least linkMinRatio when both have one. The
+// score is the mean of date 1-|days|/(window+1), place (1 when both points
+// lie within linkNearKm, else 0.5) and amount (the lower known ratio, 0.5
+// when neither is known). It is the same with a and b swapped.
+func pairScore(a, b *sweepRec, window int32) (float64, bool) {
+	if a.skey == b.skey {
+		return 0, false
+	}
+	dd := abs32(a.day - b.day)
+	if dd > window {
+		return 0, false
+	}
+	qr, hasQ := ratio(a.qty, b.qty)
+	ar, hasA := ratio(a.amt, b.amt)
+	if hasQ && qr < linkMinRatio || hasA && ar < linkMinRatio {
+		return 0, false
+	}
+	place := 0.5
+	if !math.IsNaN(a.lat) && !math.IsNaN(b.lat) {
+		km := haversineKm(a.lat, a.lon, b.lat, b.lon)
+		if km > linkMaxKm {
+			return 0, false
+		}
+		if km <= linkNearKm {
+			place = 1
+		}
+	}
+	amount := 0.5
+	switch {
+	case hasQ && hasA:
+		amount = min(qr, ar)
+	case hasQ:
+		amount = qr
+	case hasA:
+		amount = ar
+	}
+	return ((1 - float64(dd)/float64(window+1)) + place + amount) / 3, true
+}
+
+// ratio is the smaller of a and b over the larger, 1 when both are 0;
+// false when either is missing.
+func ratio(a, b float64) (float64, bool) {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return 0, false
+	}
+	lo, hi := min(a, b), max(a, b)
+	if hi == 0 {
+		return 1, true
+	}
+	return lo / hi, true
+}
+
+// haversineKm is the great-circle distance in km, the same either way
+// round.
+func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const rad = math.Pi / 180
+	s1 := math.Sin((lat2 - lat1) * rad / 2)
+	s2 := math.Sin((lon2 - lon1) * rad / 2)
+	h := s1*s1 + math.Cos(lat1*rad)*math.Cos(lat2*rad)*s2*s2
+	return 2 * 6371.0088 * math.Asin(min(1, math.Sqrt(h)))
+}
+
+// sweeper runs the sweep through one partition (category and district).
+type sweeper struct {
+	window int32
+	open   []*sweepCluster // clusters a record may still join, oldest first
+	closed func(c *sweepCluster)
+}
+
+// add puts rec, the next record in sweep order, in a cluster: the one it
+// fits best, the older on a tie. It may take the place of a member of its
+// own source that fits the cluster less well and lies within the window
+// of it: that member then goes to the cluster it fits best, without
+// taking another's place, or alone. So a chance neighbour that came first
+// gives way to the record that repeats the incident.
+func (s *sweeper) add(rec *sweepRec) {
+	s.closeBefore(rec.day - s.window)
+	var best *sweepCluster
+	var evict *sweepRec
+	bestFit := -1.0
+	for _, c := range s.open {
+		fit, out, ok := c.fit(rec, s.window)
+		if ok && (fit > bestFit || fit == bestFit && sweepBefore(c.first, best.first)) {
+			best, bestFit, evict = c, fit, out
+		}
+	}
+	if best == nil {
+		s.start(rec)
+		return
+	}
+	if evict != nil {
+		best.leave(evict)
+	}
+	best.join(rec)
+	if evict != nil {
+		s.place(evict, best)
+	}
+}
+
+// place puts m, taken out of a cluster for another record, in the other
+// cluster it fits best (but that one), else alone.
+func (s *sweeper) place(m *sweepRec, not *sweepCluster) {
+	var best *sweepCluster
+	bestFit := -1.0
+	for _, c := range s.open {
+		if c == not {
+			continue
+		}
+		fit, out, ok := c.fit(m, s.window)
+		if ok && out == nil && (fit > bestFit || fit == bestFit && sweepBefore(c.first, best.first)) {
+			best, bestFit = c, fit
+		}
+	}
+	if best == nil {
+		s.start(m)
+		return
+	}
+	best.join(m)
+}
+
+// start opens a cluster of rec alone.
+func (s *sweeper) start(rec *sweepRec) {
+	c := &sweepCluster{}
+	c.join(rec)
+	s.open = append(s.open, c)
+}
+
+// fit is the best score of rec with a member of c, false when rec does
+// not fit c: it must link (pairScore) to every member. The best score
+// says which incident rec repeats; a member reported by a third source
+// far from it should not make rec choose another. When c holds a record m
+// of rec's source, rec fits only in m's place (out): with m within the
+// window of it, at least one other member, and a best score with the
+// others above m's.
+func (c *sweepCluster) fit(rec *sweepRec, window int32) (fit float64, out *sweepRec, ok bool) {
+	for _, m := range c.members {
+		if m.skey == rec.skey {
+			out = m
+			break
+		}
+	}
+	if out != nil && (len(c.members) < 2 || abs32(out.day-rec.day) > window) {
+		return 0, nil, false
+	}
+	outFit := 0.0
+	for _, m := range c.members {
+		if m == out {
+			continue
+		}
+		score, ok := pairScore(m, rec, window)
+		if !ok {
+			return 0, nil, false
+		}
+		fit = max(fit, score)
+		if out != nil {
+			score, _ := pairScore(m, out, window)
+			outFit = max(outFit, score)
+		}
+	}
+	if out != nil && fit <= outFit {
+		return 0, nil, false
+	}
+	return fit, out, true
+}
+
+func abs32(x int32) int32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// closeBefore closes the clusters whose first record is older than day:
+// no record may join them any more. Each member gets its score.
+func (s *sweeper) closeBefore(day int32) {
+	s.open = slices.DeleteFunc(s.open, func(c *sweepCluster) bool {
+		if c.first.day < day {
+			s.finish(c)
+			return true
+		}
+		return false
+	})
+}
+
+// flush closes every cluster, at the end of a partition.
+func (s *sweeper) flush() {
+	for _, c := range s.open {
+		s.finish(c)
+	}
+	s.open = s.open[:0]
+}
+
+func (s *sweeper) finish(c *sweepCluster) {
+	for _, a := range c.members {
+		a.score = 0
+		for _, b := range c.members {
+			if a != b {
+				if score, ok := pairScore(a, b, s.window); ok {
+					a.score = max(a.score, score)
+				}
+			}
+		}
+	}
+	if s.closed != nil {
+		s.closed(c)
+	}
+}
+
+// sweepColumns are the columns of a sweepRec that the sweep queries give,
+// after a partition number: %[1]s is the incidents table's alias.
+const sweepColumns = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, CAST(%[1]s.location_precision AS SMALLINT),
+	coalesce(%[1]s.source, %[1]s.layout, ''), %[1]s.category, %[1]s.district_code,
+	CAST(%[1]s.occurred_on - DATE '1970-01-01' AS INTEGER), %[1]s.lat, %[1]s.lon,
+	CAST(%[1]s.quantity AS DOUBLE), CAST(%[1]s.amount_pkr AS DOUBLE)`
+
+// sweepOrder is the order of the sweep within a partition.
+const sweepOrder = `CAST(%[1]s.occurred_on - DATE '1970-01-01' AS INTEGER), coalesce(%[1]s.source, %[1]s.layout, ''),
+	%[1]s.run_id, %[1]s.source_file, %[1]s.source_line`
+
+// readSweep runs q, whose columns are a partition number, sweepColumns,
+// the old cluster and its score, and calls fn with each row in order. It
+// reads through DuckDB's Arrow interface, a batch at a time.
+func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *sweepRec) error) error {
+	rdr, err := r.ar.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rdr.Release()
+	// Categories, districts, source keys and files repeat; an Arrow string
+	// lives in the batch's memory, which the next batch reuses.
+	strs := map[string]string{}
+	intern := func(col arrow.Array, i int) string {
+		s := stringAt(col, i)
+		if v, ok := strs[s]; ok {
+			return v
+		}
+		s = strings.Clone(s)
+		strs[s] = s
+		return s
+	}
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		cols := rec.Columns()
+		if len(cols) != 15 {
+			return fmt.Errorf("sweep query gives %d columns, want 15", len(cols))
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			s := &sweepRec{
+				key:      rowKey{run: int64At(cols[1], i), file: intern(cols[2], i), line: int64At(cols[3], i)},
+				skey:     intern(cols[5], i),
+				category: intern(cols[6], i),
+				district: intern(cols[7], i),
+				day:      int32(int64At(cols[8], i)),
+				lat:      floatAt(cols[9], i),
+				lon:      floatAt(cols[10], i),
+				qty:      floatAt(cols[11], i),
+				amt:      floatAt(cols[12], i),
+				oldScore: floatAt(cols[14], i),
+			}
+			if cols[4].IsValid(i) {
+				s.prec = sql.NullInt16{Int16: int16(int64At(cols[4], i)), Valid: true}
+			}
+			if math.IsNaN(s.lat) || math.IsNaN(s.lon) {
+				s.lat, s.lon = math.NaN(), math.NaN()
+			}
+			if math.IsNaN(s.oldScore) {
+				s.oldScore = 0
+			}
+			if cols[13].IsValid(i) {
+				s.oldCluster, s.oldStored = int64At(cols[13], i), true
+			} else {
+				s.oldCluster = groupID(s.key)
+			}
+			s.isNew = s.key.run == r.ID
+			if err := fn(int64At(cols[0], i), s); err != nil {
+				return err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return rdr.Err()
+}
+
+// stringAt, int64At and floatAt read row i of an Arrow column of the
+// types DuckDB gives; a null float is NaN.
+func stringAt(col arrow.Array, i int) string {
+	switch c := col.(type) {
+	case *array.String:
+		return c.Value(i)
+	case *array.LargeString:
+		return c.Value(i)
+	case *array.StringView:
+		return c.Value(i)
+	}
+	panic(fmt.Sprintf("store: a sweep column of type %s, want a string", col.DataType()))
+}
+
+func int64At(col arrow.Array, i int) int64 {
+	switch c := col.(type) {
+	case *array.Int64:
+		return c.Value(i)
+	case *array.Int32:
+		return int64(c.Value(i))
+	case *array.Int16:
+		return int64(c.Value(i))
+	case *array.Int8:
+		return int64(c.Value(i))
+	}
+	panic(fmt.Sprintf("store: a sweep column of type %s, want an integer", col.DataType()))
+}
+
+func floatAt(col arrow.Array, i int) float64 {
+	if col.IsNull(i) {
+		return math.NaN()
+	}
+	switch c := col.(type) {
+	case *array.Float64:
+		return c.Value(i)
+	case *array.Float32:
+		return float64(c.Value(i))
+	case *array.Null:
+		return math.NaN()
+	}
+	panic(fmt.Sprintf("store: a sweep column of type %s, want a float", col.DataType()))
+}
+
+// sweepAll clusters every record with a district and a date, and links the
+// members of each cluster of two or more in l.
+func (r *Run) sweepAll(ctx context.Context, l *linker, window int32) error {
+	s := &sweeper{window: window, closed: func(c *sweepCluster) { linkCluster(l, c) }}
+	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
+		FROM incidents i WHERE i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL
+		ORDER BY i.category, i.district_code, ` + fmt.Sprintf(sweepOrder, "i")
+	var cat, dist string
+	err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
+		if rec.category != cat || rec.district != dist {
+			s.flush()
+			cat, dist = rec.category, rec.district
+		}
+		s.add(rec)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.flush()
+	return nil
+}
+
+// linkCluster links the members of c in l when it has two or more: each
+// keeps its cluster and its best score in it.
+func linkCluster(l *linker, c *sweepCluster) {
+	if len(c.members) < 2 {
+		return
+	}
+	first := -1
+	for _, m := range c.members {
+		i := l.node(m.key, m.prec)
+		n := &l.nodes[i]
+		if !n.known {
+			n.prec, n.cell, n.known = precOf(m.prec), m.cell(), true
+		}
+		n.cluster, n.clusterScore = c.id, m.score
+		n.best(LinkCrossSource, m.score)
+		if first < 0 {
+			first = i
+		} else {
+			l.union(first, i)
+		}
+	}
+}
+
+// cell is the district_month cell of rec.
+func (s *sweepRec) cell() cell {
+	t := epochDay(s.day)
+	return cell{district: s.district, category: s.category, month: t.AddDate(0, 0, 1-t.Day())}
+}
+
+// epochDay is the date of a day number (days since 1970-01-01).
+func epochDay(day int32) time.Time {
+	return time.Unix(int64(day)*86400, 0).UTC()
+}
+
+// moved says whether rec's cluster or score differs from the one it had.
+func (s *sweepRec) moved() bool {
+	id, score := s.cluster()
+	if !s.oldStored {
+		return id != 0
+	}
+	return id != s.oldCluster || score != s.oldScore
+}
+
+// partDay is a day of a category and district whose records a run
+// changed.
+type partDay struct {
+	category, district string
+	day                int32
+}
+
+// span is a stretch of days of one category and district that
+// sweepChanged sweeps again: the changed days lie from lo to hi, and it
+// reads ext days past hi (unbounded: to the last record).
+type span struct {
+	category, district string
+	lo, hi             int32
+	ext                int32
+	last               int32 // the last day of the category and district
+	decided            []*sweepRec
+	done               bool
+	inStep             bool // done before the last record
+}
+
+// Extents past the last changed day that sweepChanged reads: a sweep
+// back in step within the first is read once; the last reads to the end.
+var spanExts = []int32{8 * linkWindowDays, 64 * linkWindowDays, 512 * linkWindowDays, 4096 * linkWindowDays, unbounded}
+
+const unbounded = math.MaxInt32 / 2
+
+// sweepChanged sweeps again the days around the days whose records the
+// run added or removed, in each category and district, and returns the
+// records whose clusters it made again, by key. Every sweep starts from
+// the old clusters open on its first changed day, and stops once, past
+// its last changed day, every record of a window's days has its old
+// cluster again: from there the old sweep and the new one agree.
+func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweepRec, error) {
+	days := map[[2]string][]int32{}
+	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT category, district_code, CAST(occurred_on - DATE '1970-01-01' AS INTEGER)
+		FROM incidents WHERE run_id = $1 AND district_code IS NOT NULL AND occurred_on IS NOT NULL`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var d partDay
+		if err := rows.Scan(&d.category, &d.district, &d.day); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		days[[2]string{d.category, d.district}] = append(days[[2]string{d.category, d.district}], d.day)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, d := range r.goneDays {
+		days[[2]string{d.category, d.district}] = append(days[[2]string{d.category, d.district}], d.day)
+	}
+	// Changed days close enough for their reads to overlap are one span.
+	var spans []*span
+	for part, ds := range days {
+		slices.Sort(ds)
+		var sp *span
+		for _, d := range ds {
+			if sp != nil && d-window <= sp.hi+spanExts[0] {
+				sp.hi = d
+				continue
+			}
+			sp = &span{category: part[0], district: part[1], lo: d, hi: d, ext: spanExts[0]}
+			spans = append(spans, sp)
+		}
+	}
+	if err := r.lastDays(ctx, spans); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(spans, func(a, b *span) int {
+		return cmp.Or(cmp.Compare(a.category, b.category), cmp.Compare(a.district, b.district), cmp.Compare(a.lo, b.lo))
+	})
+	var stats sweepStats
+	for {
+		var pending []*span
+		for _, sp := range spans {
+			if !sp.done {
+				pending = append(pending, sp)
+			}
+		}
+		if len(pending) == 0 {
+			break
+		}
+		stats.rounds++
+		if err := r.sweepSpans(ctx, pending, window); err != nil {
+			return nil, err
+		}
+		// A span not back in step reads further, and takes in the spans its
+		// read now reaches, which must be swept again from its start.
+		var next []*span
+		for _, sp := range spans {
+			if n := len(next); n > 0 {
+				prev := next[n-1]
+				if !prev.done && prev.category == sp.category && prev.district == sp.district && sp.lo-window <= sat(prev.hi, prev.ext) {
+					prev.hi, prev.ext = sp.hi, max(prev.ext, sp.ext)
+					continue
+				}
+			}
+			if !sp.done {
+				i := slices.Index(spanExts, sp.ext)
+				sp.ext = spanExts[min(i+1, len(spanExts)-1)]
+			}
+			next = append(next, sp)
+		}
+		spans = next
+	}
+	decided := map[rowKey]*sweepRec{}
+	for _, sp := range spans {
+		stats.spans++
+		if sp.inStep {
+			stats.inStep++
+		}
+		for _, x := range sp.decided {
+			decided[x.key] = x
+		}
+	}
+	if sweepHook != nil {
+		sweepHook(stats)
+	}
+	return decided, nil
+}
+
+// lastDays sets the last day of each span's category and district.
+func (r *Run) lastDays(ctx context.Context, spans []*span) error {
+	if len(spans) == 0 {
+		return nil
+	}
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRanges+` (category VARCHAR, district_code VARCHAR)`); err != nil {
+		return err
+	}
+	var rows [][]driver.Value
+	last := map[[2]string]int32{}
+	for _, sp := range spans {
+		k := [2]string{sp.category, sp.district}
+		if _, ok := last[k]; !ok {
+			last[k] = 0
+			rows = append(rows, []driver.Value{sp.category, sp.district})
+		}
+	}
+	if err := r.appendRows(tmpRanges, rows); err != nil {
+		return err
+	}
+	q, err := r.conn.QueryContext(ctx, `SELECT category, district_code, CAST(max(occurred_on) - DATE '1970-01-01' AS INTEGER)
+		FROM incidents SEMI JOIN `+tmpRanges+` USING (category, district_code) GROUP BY ALL`)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	for q.Next() {
+		var k [2]string
+		var d int32
+		if err := q.Scan(&k[0], &k[1], &d); err != nil {
+			return err
+		}
+		last[k] = d
+	}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	for _, sp := range spans {
+		sp.last = last[[2]string{sp.category, sp.district}]
+	}
+	return nil
+}
+
+// sweepStats counts what sweepChanged did: its spans, how many came back in
+// step before their last record, and its rounds of reads.
+type sweepStats struct{ spans, inStep, rounds int }
+
+// sweepHook, when not nil, is told the stats of each sweepChanged (tests).
+var sweepHook func(sweepStats)
+
+// sat is hi + ext, at most unbounded.
+func sat(hi, ext int32) int32 {
+	if ext >= unbounded {
+		return unbounded
+	}
+	return hi + ext
+}
+
+// sweepSpans reads the records of spans, from a window before each span's
+// first changed day to its extent, and sweeps each span.
+func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRanges+
+		` (part BIGINT, category VARCHAR, district_code VARCHAR, lo DATE, hi DATE)`); err != nil {
+		return err
+	}
+	rows := make([][]driver.Value, len(spans))
+	for i, sp := range spans {
+		hi := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+		if sat(sp.hi, sp.ext) < unbounded {
+			hi = epochDay(sat(sp.hi, sp.ext))
+		}
+		rows[i] = []driver.Value{int64(i), sp.category, sp.district, epochDay(sp.lo - window), hi}
+	}
+	if err := r.appendRows(tmpRanges, rows); err != nil {
+		return err
+	}
+	recs := make([][]*sweepRec, len(spans))
+	q := `SELECT s.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
+		FROM incidents i JOIN ` + tmpRanges + ` s ON i.category = s.category AND i.district_code = s.district_code
+			AND i.occurred_on BETWEEN s.lo AND s.hi
+		LEFT JOIN incident_groups g ON g.run_id = i.run_id AND g.source_file = i.source_file AND g.source_line = i.source_line
+		ORDER BY s.part, ` + fmt.Sprintf(sweepOrder, "i")
+	err := r.readSweep(ctx, q, func(part int64, rec *sweepRec) error {
+		recs[part] = append(recs[part], rec)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, sp := range spans {
+		sp.decided, sp.done, sp.inStep = sweepSpan(recs[i], sp, window)
+	}
+	return nil
+}
+
+// sweepSpan sweeps recs, the records of sp in sweep order, and returns the
+// records whose clusters it made, whether it is done, and whether it came
+// back in step with the old sweep (else it reached the last record).
+func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, done, inStep bool) {
+	s := &sweeper{window: window}
+	// The old clusters open on the first changed day: those whose first
+	// record lies within the window before it.
+	open := map[int64]*sweepCluster{}
+	i := 0
+	for ; i < len(recs) && recs[i].day < sp.lo; i++ {
+		x := recs[i]
+		if c, ok := open[x.oldCluster]; ok {
+			c.join(x)
+		} else if x.oldCluster == groupID(x.key) {
+			s.start(x)
+			open[x.oldCluster] = x.c
+		}
+	}
+	// inStepAt, after the records of day t: past the last change, every
+	// record of the window's days up to t is in its old cluster.
+	from := i // the first record of the window's days up to the day swept
+	inStepAt := func(t int32, end int) bool {
+		if t < sp.hi+window {
+			return false
+		}
+		for from < end && recs[from].day <= t-window {
+			from++
+		}
+		for _, x := range recs[from:end] {
+			if x.isNew || x.c.id != x.oldCluster {
+				return false
+			}
+		}
+		return true
+	}
+	more := sat(sp.hi, sp.ext) < sp.last // records lie past those read
+	stopped := false
+	for ; i < len(recs); i++ {
+		x := recs[i]
+		if i > from && x.day != recs[i-1].day && inStepAt(recs[i-1].day, i) {
+			stopped = true
+			break
+		}
+		s.add(x)
+	}
+	if !stopped && more && i > from && inStepAt(recs[i-1].day, i) {
+		stopped = true
+	}
+	switch {
+	case stopped:
+		// The clusters still open are the old ones: they are not made again.
+		s.closeBefore(recs[i-1].day + 1 - window)
+		for _, c := range s.open {
+			for _, m := range c.members {
+				m.c = nil
+			}
+		}
+	case more:
+		return nil, false, false
+	default:
+		s.flush()
+	}
+	for _, x := range recs[:i] {
+		if x.c != nil {
+			decided = append(decided, x)
+		}
+	}
+	return decided, true, stopped
+}
+
