@@ -794,4 +794,3 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, d
 	}
 	return decided, true, stopped
 }
-
