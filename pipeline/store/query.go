@@ -41,11 +41,11 @@ type SummaryRow struct {
 
 // Totals describe the whole scope of a summary, not only the top rows.
 type Totals struct {
-	Incidents      int64 // incident groups: records of one incident count once
-	Records        int64 // source records, duplicates included
-	Districts      int64 // districts with at least one incident
-	FirstMonth     time.Time
-	LastMonth      time.Time
+	Incidents  int64 // incident groups: records of one incident count once
+	Records    int64 // source records, duplicates included
+	Districts  int64 // districts with at least one incident
+	FirstMonth time.Time
+	LastMonth  time.Time
 	// Rejected counts the rejected rows of the incident files;
 	// PopulationRejected those of the population file, which are not
 	// incidents.
