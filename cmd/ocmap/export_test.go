@@ -321,6 +321,21 @@ func TestBulletin(t *testing.T) {
 	if !bytes.Contains(html, []byte("<svg")) || !bytes.Contains(html, []byte("suppressed")) {
 		t.Errorf("bulletin.html lacks its maps or its table")
 	}
+	// Issue 16 items 1 and 3: the bulletin and its maps carry the source
+	// line, and no legend class reads "0 – 0".
+	for name, b := range map[string][]byte{"bulletin.md": md, "bulletin.html": html} {
+		for _, want := range []string{"Boundaries: grid.geojson", "incidents: 1 source", "Made with ocmap"} {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("%s lacks the source line's %q", name, want)
+			}
+		}
+	}
+	if n := bytes.Count(html, []byte(`<g id="source">`)); n < 4 {
+		t.Errorf("bulletin.html: %d maps with a source line, want one per map", n)
+	}
+	if bytes.Contains(html, []byte(">0 – 0<")) || bytes.Contains(html, []byte(">0 - 0<")) {
+		t.Errorf("bulletin.html: a legend class reads 0 – 0")
+	}
 }
 
 // TestExportNoPopulationRejects checks issue 16's items 2 and 5 on the

@@ -177,3 +177,28 @@ fields:
 		})
 	}
 }
+
+// TestHelpLayouts checks issue 16's item 9: 'help layouts' documents the
+// date-format tokens, the coord: values, the agency: key and that
+// footer_rows works for CSV.
+func TestHelpLayouts(t *testing.T) {
+	isolate(t)
+	code, stdout, stderr := ocmap("help", "layouts")
+	if code != exitOK {
+		t.Fatalf("help layouts: exit %d\n%s", code, stderr)
+	}
+	help := strings.Join(strings.Fields(stdout+stderr), " ")
+	for _, want := range []string{
+		"agency: names the agency that keeps the files",
+		"footer_rows: N drops the last N rows (totals, notes), in CSV as in XLSX",
+		"Tokens (any case): d and m take 1 or 2 digits, dd and mm exactly 2, yy 2 digits (years below pivot are 20yy, the others 19yy) and yyyy 4",
+		"mmm and mmmm an English month name",
+		"excel an Excel serial day number",
+		"coord: decimal (degrees), dms",
+		"or auto (the default: either)",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help layouts lacks %q", want)
+		}
+	}
+}
