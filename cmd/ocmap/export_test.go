@@ -417,6 +417,17 @@ func TestExportNoPopulationRejects(t *testing.T) {
 		t.Error("districts.csv has no G9")
 	}
 	rep, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	// The drug table ranks by rate (G1 30 per 100,000, G5 6), then G9's
+	// count without a rate.
+	for _, want := range []string{
+		`<tr><td>1</td><td class="l">Grid 1</td><td class="l">Punjab</td><td>30</td><td>30.00</td></tr>
+<tr><td>2</td><td class="l">Grid 5</td><td class="l">Punjab</td><td>30</td><td>6.00</td></tr>
+<tr><td></td><td class="l">Grid 9</td><td class="l">Punjab</td><td>30</td><td>no population figure</td></tr>`,
+	} {
+		if !bytes.Contains(rep, []byte(want)) {
+			t.Errorf("report.html lacks\n%s", want)
+		}
+	}
 	i := bytes.Index(rep, []byte("<th>incident rows rejected, by field</th>"))
 	if i < 0 {
 		t.Fatal("report.html has no rejects table")
