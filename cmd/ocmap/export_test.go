@@ -437,4 +437,19 @@ func TestExportNoPopulationRejects(t *testing.T) {
 	if got, want := table, "<th>incident rows rejected, by field</th><th>rows</th></tr><tr><td>category</td><td>1</td></tr><tr><td>occurred_on</td><td>1</td></tr>"; got != want {
 		t.Errorf("report.html rejects table\n%s\nwant\n%s", got, want)
 	}
+
+	// Issue 16 item 4: --label-top 1 names the district with the highest
+	// rate (G1) on the drug map, and no other.
+	out2 := filepath.Join(dir, "labelled")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", out2, "--boundaries", mapPath, "--width", "600", "--from", "2024-01", "--to", "2024-03",
+		"--internal", "--label-top", "1"); code != exitOK {
+		t.Fatalf("export --label-top: exit %d\n%s%s", code, stdout, stderr)
+	}
+	svg, _ = os.ReadFile(filepath.Join(out2, "map_drug_trafficking.svg"))
+	g := string(svg)
+	if i := strings.Index(g, `<g id="district-labels">`); i < 0 {
+		t.Errorf("export --label-top 1: no district labels")
+	} else if g = g[i:strings.Index(g[i:], "</g>")+i]; strings.Count(g, "<text") != 1 || !strings.Contains(g, ">Grid 1</text>") {
+		t.Errorf("export --label-top 1: district labels\n%s\nwant Grid 1 alone", g)
+	}
 }
