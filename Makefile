@@ -23,8 +23,11 @@ build:
 demo: build
 	./bin/ocmap demo --out ocmap-demo
 
+# go test -json through internal/testsummary: go test's usual lines, then
+# the failures in full and every skipped test with its reason (a cross-check
+# skipped for a missing tool says so), then the totals.
 test:
-	$(GO) test -tags $(TAGS) -count=1 ./...
+	GO=$(GO) $(GO) run ./internal/testsummary -tags $(TAGS) -count=1 ./...
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...

@@ -91,6 +91,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		return err
 	}
 	printIngestReport(env.Stdout, rep)
+	fmt.Fprintln(env.Stdout, demoRejects(rep, st.Bad))
 	fmt.Fprintln(env.Stdout, "\n3/5 summary: top 10 districts")
 	so := &summaryOptions{DB: dbPath, Top: 10, Format: "table", MaxPrecision: 4}
 	if err := runSummary(ctx, env, so, nil); err != nil {
@@ -122,6 +123,17 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		fmt.Fprintf(env.Stdout, "The boundary file it used is now the default (%s), so these commands need no --boundaries.\n", installed)
 	}
 	return nil
+}
+
+// demoRejects says how many incident rows the ingest rejected against the
+// bad rows the generator wrote, and the population file's rejects apart:
+// they are census rows, not incidents.
+func demoRejects(rep *pipeline.Report, bad int) string {
+	s := fmt.Sprintf("    rejected: %s incident rows (gen wrote %s deliberately bad rows)", commas(rep.Rejected), commas(int64(bad)))
+	if p := rep.Population; p != nil {
+		s += fmt.Sprintf("; %s rows of the population file", commas(p.Rejected))
+	}
+	return s
 }
 
 // installDemoBoundaries makes the boundary file the demo used the default

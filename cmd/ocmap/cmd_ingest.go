@@ -241,11 +241,12 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		fmt.Fprintf(w, "warning: %s\n", w2)
 	}
 	if len(rep.FirstRejects) > 0 {
-		all := rep.Rejected
-		if rep.Population != nil {
-			all += rep.Population.Rejected
+		// The population file's rejects are not incidents: counted apart.
+		also := ""
+		if p := rep.Population; p != nil && p.Rejected > 0 {
+			also = fmt.Sprintf(", as are the population file's %s", commas(p.Rejected))
 		}
-		fmt.Fprintf(w, "first rejected rows (all %s are in the rejects table):\n", commas(all))
+		fmt.Fprintf(w, "first rejected incident rows (all %s are in the rejects table%s):\n", commas(rep.Rejected), also)
 		for _, r := range rep.FirstRejects {
 			fmt.Fprintf(w, "  %s:%d: %s: %s\n", r.File, r.Line, r.Field, r.Reason)
 		}

@@ -207,16 +207,22 @@ func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
 		Subtitle: a.Period.From.Format("January 2006") + " – " + a.Period.To.Format("January 2006"),
 		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000,
 		Note: "ocmap serve: " + s.db + ". Same figures as ocmap heatmap."}
+	m.Counts = metrics[mi].name == "count"
+	m.NoPopulation = map[string]bool{}
 	var vals []float64
 	for i := range a.Districts {
-		v := metrics[mi].value(&a.Districts[i])
-		if !math.IsNaN(v) {
-			m.Values[a.Districts[i].Code] = v
+		d := &a.Districts[i]
+		v := metrics[mi].value(d)
+		switch {
+		case !math.IsNaN(v):
+			m.Values[d.Code] = v
 			vals = append(vals, v)
+		case noPopulation(a, mi, d):
+			m.NoPopulation[d.Code] = true
 		}
 	}
 	if len(vals) == 0 {
-		return m, nil // every district "no data", e.g. rates without a population
+		return m, nil // no classes, e.g. rates without any population
 	}
 	breaks, err := render.Classify(vals, 5, "quantile")
 	if err != nil {
@@ -224,6 +230,24 @@ func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
 	}
 	m.Breaks = breaks
 	return m, nil
+}
+
+// noPopulation reports whether district d has incidents but no value of
+// metric mi only because it has no census population: rates, and hot spots
+// and clusters computed on rates. The map shows it as "no population
+// figure", as the export's maps do, never as "no data", and the table keeps
+// its count.
+func noPopulation(a *analysed, mi int, d *analysis.District) bool {
+	if d.Incidents == 0 || d.Population > 0 {
+		return false
+	}
+	switch metrics[mi].name {
+	case "rate", "eb_rate":
+		return true
+	case "gi", "lisa":
+		return a.Basis == "eb_rate"
+	}
+	return false
 }
 
 func titleOf(cat string) string {
@@ -299,7 +323,7 @@ td.l,th.l{text-align:left}pre{white-space:pre-wrap;color:#4d4d4d}.err{color:#c81
 `
 
 type pageRow struct {
-	Rank                                   int
+	Rank                                   string // "" for a district without a value
 	Name, Province, Value, Incidents, Note string
 }
 
@@ -344,14 +368,29 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 				ds := pointers(a.Districts)
 				value := metrics[mi].value
 				sort.SliceStable(ds, func(i, j int) bool { return less(value(ds[j]), value(ds[i])) })
+				// Districts with incidents but no population figure have
+				// no rank on a rate; they follow, with their counts.
+				var ranked, nopop []*analysis.District
+				for _, d := range ds {
+					if math.IsNaN(value(d)) && noPopulation(a, mi, d) {
+						nopop = append(nopop, d)
+					} else {
+						ranked = append(ranked, d)
+					}
+				}
 				var rows []pageRow
-				for i, d := range ds[:min(30, len(ds))] {
+				for i, d := range ranked[:min(30, len(ranked))] {
 					note := giLabel(d.GiBin)
 					if d.Lisa != "" {
 						note = strings.TrimSpace(note + " " + d.Lisa)
 					}
-					rows = append(rows, pageRow{Rank: i + 1, Name: d.Name, Province: d.Province, Value: dash(value(d), 2),
+					rows = append(rows, pageRow{Rank: strconv.Itoa(i + 1), Name: d.Name, Province: d.Province, Value: dash(value(d), 2),
 						Incidents: commas(d.Incidents), Note: note})
+				}
+				sort.SliceStable(nopop, func(i, j int) bool { return nopop[i].Incidents > nopop[j].Incidents })
+				for _, d := range nopop {
+					rows = append(rows, pageRow{Name: d.Name, Province: d.Province, Value: "-",
+						Incidents: commas(d.Incidents), Note: "no population figure"})
 				}
 				v["Rows"] = rows
 			}

@@ -191,7 +191,7 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 		}
 		fmt.Fprintf(w, "%s incidents in %s are placed in the province only (unallocated to a district)\n", commas(u.Incidents), u.Province)
 	}
-	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). Rejected rows in the database: %s.\n", commas(tot.Rejected))
+	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). %s\n", rejectedText(tot))
 	if rates {
 		fmt.Fprintln(w, "'per 100k': incidents in the period per 100,000 people, census year nearest the period's end ('-': no population for the district).")
 	}
@@ -312,4 +312,14 @@ func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot st
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// rejectedText counts the rejected rows of the incident files and, apart,
+// those of the population file, which are not incidents.
+func rejectedText(t store.Totals) string {
+	s := fmt.Sprintf("Rejected incident rows in the database: %s", commas(t.Rejected))
+	if t.PopulationRejected > 0 {
+		s += fmt.Sprintf("; rejected population rows: %s", commas(t.PopulationRejected))
+	}
+	return s + "."
 }

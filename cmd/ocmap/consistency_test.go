@@ -3,11 +3,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // TestAnalystFlagsConsistent checks issue 16's item 8: every flag an analyst
@@ -150,5 +153,49 @@ func TestLayoutsCanonical(t *testing.T) {
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK ||
 		!strings.Contains(stdout, "accepted 2, rejected 1") {
 		t.Errorf("ingest of the same file: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestDemoRejectsApart checks issue 16's item 9 (last line): the demo
+// counts the incident file's rejects and the population file's apart, in
+// the ingest report, its own line and the summary.
+func TestDemoRejectsApart(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	// Two bad census rows: a population that is not a number, and a
+	// district the boundaries do not have.
+	pop := writeTestFile(t, dir, "pop.csv", "district,year,population\nGrid 1,2023,100000\nGrid 2,2023,many\nGrid 3,2023,80000\nAtlantis,2023,5000\n")
+	out := filepath.Join(dir, "demo")
+	code, stdout, stderr := ocmap("demo", "--out", out, "--rows", "2000", "--boundaries", mapPath, "--population", pop)
+	if code != exitOK {
+		t.Fatalf("demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	var bad int64
+	if i := strings.Index(stdout, "incidents.csv ("); i < 0 {
+		t.Fatalf("demo does not say how many bad rows gen wrote:\n%s", stdout)
+	} else if _, err := fmt.Sscanf(stdout[i+len("incidents.csv ("):], "%d deliberately bad rows", &bad); err != nil || bad == 0 {
+		t.Fatalf("bad rows %d (%v):\n%s", bad, err, stdout)
+	}
+	st, err := store.OpenReadOnly(context.Background(), filepath.Join(out, "demo.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tot, err := st.Summary(context.Background(), store.SummaryQuery{})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprintf("%d %d", tot.Rejected, tot.PopulationRejected), fmt.Sprintf("%d 2", bad); got != want {
+		t.Errorf("rejects (incidents, population) %s, want %s", got, want)
+	}
+	for _, want := range []string{
+		"population " + pop + ": read 4 = accepted 2 + rejected 2;",
+		fmt.Sprintf("first rejected incident rows (all %s are in the rejects table, as are the population file's 2):\n", commas(bad)),
+		fmt.Sprintf("    rejected: %s incident rows (gen wrote %s deliberately bad rows); 2 rows of the population file\n", commas(bad), commas(bad)),
+		fmt.Sprintf("Rejected incident rows in the database: %s; rejected population rows: 2.\n", commas(bad)),
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
 	}
 }

@@ -321,4 +321,135 @@ func TestBulletin(t *testing.T) {
 	if !bytes.Contains(html, []byte("<svg")) || !bytes.Contains(html, []byte("suppressed")) {
 		t.Errorf("bulletin.html lacks its maps or its table")
 	}
+	// Issue 16 items 1 and 3: the bulletin and its maps carry the source
+	// line, and no legend class reads "0 – 0".
+	for name, b := range map[string][]byte{"bulletin.md": md, "bulletin.html": html} {
+		for _, want := range []string{"Boundaries: grid.geojson", "incidents: 1 source", "Made with ocmap"} {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("%s lacks the source line's %q", name, want)
+			}
+		}
+	}
+	if n := bytes.Count(html, []byte(`<g id="source">`)); n < 4 {
+		t.Errorf("bulletin.html: %d maps with a source line, want one per map", n)
+	}
+	if bytes.Contains(html, []byte(">0 – 0<")) || bytes.Contains(html, []byte(">0 - 0<")) {
+		t.Errorf("bulletin.html: a legend class reads 0 – 0")
+	}
+}
+
+// TestExportNoPopulationRejects checks issue 16's items 2 and 5 on the
+// export: a district with incidents but no census figure is "no population
+// figure" on the rate maps (its own fill and legend entry, not "no data")
+// and keeps its count in districts.csv; the report's rejects table counts
+// the incident rows rejected from the files of the export's period, not
+// the population file's nor those of a file of other years.
+func TestExportNoPopulationRejects(t *testing.T) {
+	dir := isolate(t)
+	write := func(name, text string) string { return writeTestFile(t, dir, name, text) }
+	mapPath := write("grid.geojson", gridMap())
+	const header = "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"
+	var rows []string
+	id := 0
+	add := func(g, n int, year int) {
+		lon, lat := 70.5+float64((g-1)%3), 32.5-float64((g-1)/3)
+		for range n {
+			id++
+			rows = append(rows, fmt.Sprintf("E%d,drug_trafficking,x,%d-0%d-10,%.1f,%.1f,,SRC,1,,", id, year, 1+id%3, lat, lon))
+		}
+	}
+	// 2024: drugs 30 in G1, G5 and G9 (no population), 10 a month, so that
+	// nothing is small, and two bad rows (category, date).
+	add(1, 30, 2024)
+	add(5, 30, 2024)
+	add(9, 30, 2024)
+	in2024 := write("in2024.csv", header+strings.Join(rows, "\n")+"\nB1,narcotics,x,2024-01-10,32.5,70.5,,SRC,1,,\nB2,drug_trafficking,x,2024-02-30,32.5,70.5,,SRC,1,,\n")
+	// 2022: one incident and three bad rows, outside the export's period.
+	rows = nil
+	add(1, 1, 2022)
+	in2022 := write("in2022.csv", header+strings.Join(rows, "\n")+"\nC1,narcotics,x,2022-01-10,32.5,70.5,,SRC,1,,\nC2,narcotics,x,2022-01-10,32.5,70.5,,SRC,1,,\nC3,narcotics,x,2022-01-10,32.5,70.5,,SRC,1,,\n")
+	pop := "district,year,population\nGrid 2,2023,many\n"
+	for g := 1; g <= 8; g++ {
+		pop += fmt.Sprintf("Grid %d,2023,%d\n", g, 100000*g)
+	}
+	popPath := write("pop.csv", pop)
+	db := filepath.Join(dir, "crime.duckdb")
+	for _, args := range [][]string{{"--population", popPath, in2024}, {in2022}} {
+		if code, stdout, stderr := ocmap(append([]string{"ingest", "-q", "--db", db, "--boundaries", mapPath}, args...)...); code != exitOK {
+			t.Fatalf("ingest %v: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+	out := filepath.Join(dir, "npb")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600", "--from", "2024-01", "--to", "2024-03"); code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	svg, _ := os.ReadFile(filepath.Join(out, "map_drug_trafficking.svg"))
+	hex := func(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+	if want := `<path id="d-G9" fill="` + hex(render.NoPopColour) + `"`; !bytes.Contains(svg, []byte(want)) {
+		t.Errorf("map_drug_trafficking.svg lacks %s", want)
+	}
+	if !bytes.Contains(svg, []byte(">no population figure</text>")) || bytes.Contains(svg, []byte(">no data</text>")) {
+		t.Errorf("map_drug_trafficking.svg: legend without \"no population figure\", or with \"no data\"")
+	}
+	f, err := os.Open(filepath.Join(out, "districts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	found := false
+	for _, r := range recs[1:] {
+		if r[0] == "G9" {
+			found = true
+			if got, want := r[col["drug_trafficking_incidents"]], "30"; got != want {
+				t.Errorf("districts.csv: G9 drugs %q, want %q", got, want)
+			}
+		}
+	}
+	if !found {
+		t.Error("districts.csv has no G9")
+	}
+	rep, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	// The drug table ranks by rate (G1 30 per 100,000, G5 6), then G9's
+	// count without a rate.
+	for _, want := range []string{
+		`<tr><td>1</td><td class="l">Grid 1</td><td class="l">Punjab</td><td>30</td><td>30.00</td></tr>
+<tr><td>2</td><td class="l">Grid 5</td><td class="l">Punjab</td><td>30</td><td>6.00</td></tr>
+<tr><td></td><td class="l">Grid 9</td><td class="l">Punjab</td><td>30</td><td>no population figure</td></tr>`,
+	} {
+		if !bytes.Contains(rep, []byte(want)) {
+			t.Errorf("report.html lacks\n%s", want)
+		}
+	}
+	i := bytes.Index(rep, []byte("<th>incident rows rejected, by field</th>"))
+	if i < 0 {
+		t.Fatal("report.html has no rejects table")
+	}
+	table := string(rep[i:])
+	table = table[:strings.Index(table, "</table>")]
+	if got, want := table, "<th>incident rows rejected, by field</th><th>rows</th></tr><tr><td>category</td><td>1</td></tr><tr><td>occurred_on</td><td>1</td></tr>"; got != want {
+		t.Errorf("report.html rejects table\n%s\nwant\n%s", got, want)
+	}
+
+	// Issue 16 item 4: --label-top 1 names the district with the highest
+	// rate (G1) on the drug map, and no other.
+	out2 := filepath.Join(dir, "labelled")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", out2, "--boundaries", mapPath, "--width", "600", "--from", "2024-01", "--to", "2024-03",
+		"--internal", "--label-top", "1"); code != exitOK {
+		t.Fatalf("export --label-top: exit %d\n%s%s", code, stdout, stderr)
+	}
+	svg, _ = os.ReadFile(filepath.Join(out2, "map_drug_trafficking.svg"))
+	g := string(svg)
+	if i := strings.Index(g, `<g id="district-labels">`); i < 0 {
+		t.Errorf("export --label-top 1: no district labels")
+	} else if g = g[i:strings.Index(g[i:], "</g>")+i]; strings.Count(g, "<text") != 1 || !strings.Contains(g, ">Grid 1</text>") {
+		t.Errorf("export --label-top 1: district labels\n%s\nwant Grid 1 alone", g)
+	}
 }

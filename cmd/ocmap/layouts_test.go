@@ -117,3 +117,88 @@ func TestLayoutsCheckReal(t *testing.T) {
 		})
 	}
 }
+
+// TestLayoutColumnDidYouMean checks issue 16's item 9: a layout, builtin or
+// a user's file, that reads a column the header lacks fails in ingest and
+// in 'layouts check' with the file, the layout, the column and the closest
+// header names, and never a cell of the data rows.
+func TestLayoutColumnDidYouMean(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	// The political attacks file with the longitude column spelt right: the
+	// builtin layout reads "Longititude".
+	attacks := filepath.Join(dir, "attacks.csv")
+	if err := os.WriteFile(attacks, []byte("S#,Politician,Day,Date,City,Location,Location Category,Province,Latitude,Longitude,"+
+		"Target Category,Party,Target Status,Killed,Injured\r\n"+
+		"1,Zafar Iqbal,Tuesday,16-Oct-51,Alpha,Company Bagh,Park,Punjab,30.5,70.5,Target,P,Killed,1,1\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(dir, "mine.yaml")
+	if err := os.WriteFile(mine, []byte(`name: mine
+kind: incidents
+match: [incident_id, category]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: incident_id}
+  category: {column: category}
+  occurred_on: {column: event_date}
+  lat: {column: lat}
+  lon: {column: lon}
+  source: {value: test}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mineCSV := filepath.Join(dir, "mine.csv")
+	if err := os.WriteFile(mineCSV, []byte("incident_id,category,Event Date,lat,lon\nA1,drug_trafficking,2023-01-15,30.5,70.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"ingest, builtin", []string{"ingest", "-q", "--db", filepath.Join(dir, "a.duckdb"), "--boundaries", mapPath, "--layout", "pbc-political-attacks", attacks},
+			attacks + `: normalize: a column of the layout is not in the header: layout pbc-political-attacks reads column "Longititude" (did you mean "Longitude"?); the header is [`},
+		{"check, builtin", []string{"layouts", "check", "--boundaries", mapPath, "pbc-political-attacks", attacks},
+			`layout pbc-political-attacks reads column "Longititude" (did you mean "Longitude"?)`},
+		{"ingest, a user's layout", []string{"ingest", "-q", "--db", filepath.Join(dir, "b.duckdb"), "--boundaries", mapPath, "--layout", mine, mineCSV},
+			mineCSV + `: normalize: a column of the layout is not in the header: layout mine reads column "event_date" (did you mean "Event Date"?)`},
+		{"check, a user's layout", []string{"layouts", "check", "--boundaries", mapPath, mine, mineCSV},
+			mineCSV + `: normalize: a column of the layout is not in the header: layout mine reads column "event_date" (did you mean "Event Date"?)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := ocmap(tt.args...)
+			if code == exitOK || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr\n%s\nwant it to contain\n%s", code, stderr, tt.want)
+			}
+			if strings.Contains(stdout+stderr, "Zafar") || strings.Contains(stdout+stderr, "Company Bagh") {
+				t.Errorf("a data cell is printed:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestHelpLayouts checks issue 16's item 9: 'help layouts' documents the
+// date-format tokens, the coord: values, the agency: key and that
+// footer_rows works for CSV.
+func TestHelpLayouts(t *testing.T) {
+	isolate(t)
+	code, stdout, stderr := ocmap("help", "layouts")
+	if code != exitOK {
+		t.Fatalf("help layouts: exit %d\n%s", code, stderr)
+	}
+	help := strings.Join(strings.Fields(stdout+stderr), " ")
+	for _, want := range []string{
+		"agency: names the agency that keeps the files",
+		"footer_rows: N drops the last N rows (totals, notes), in CSV as in XLSX",
+		"Tokens (any case): d and m take 1 or 2 digits, dd and mm exactly 2, yy 2 digits (years below pivot are 20yy, the others 19yy) and yyyy 4",
+		"mmm and mmmm an English month name",
+		"excel an Excel serial day number",
+		"coord: decimal (degrees), dms",
+		"or auto (the default: either)",
+	} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help layouts lacks %q", want)
+		}
+	}
+}

@@ -303,7 +303,7 @@ func TestFlow(t *testing.T) {
 		"run 1 into " + db + "\n",
 		fmt.Sprintf("  %s: read 3,000, accepted %s, rejected %s (sha256 ", in, commas(accepted), commas(int64(st.Bad))),
 		fmt.Sprintf("rows read 3,000 = accepted %s + rejected %s, in ", commas(accepted), commas(int64(st.Bad))),
-		fmt.Sprintf("first rejected rows (all %s are in the rejects table):\n", commas(int64(st.Bad))),
+		fmt.Sprintf("first rejected incident rows (all %s are in the rejects table):\n", commas(int64(st.Bad))),
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("ingest output lacks %q:\n%s", want, stdout)
@@ -439,7 +439,7 @@ func TestFlow(t *testing.T) {
 			t.Errorf("table line %d\n got %q\nwant %q", i+1, got, want)
 		}
 	}
-	if want := fmt.Sprintf("Rejected rows in the database: %s.\n", commas(int64(st.Bad))); !strings.HasSuffix(stdout, want) {
+	if want := fmt.Sprintf("Rejected incident rows in the database: %s.\n", commas(int64(st.Bad))); !strings.HasSuffix(stdout, want) {
 		t.Errorf("table ends\n%s\nwant %q", stdout, want)
 	}
 

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/geo/render"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -106,5 +108,82 @@ func TestServe(t *testing.T) {
 	_, help, _ := ocmap("serve", "--help")
 	if !strings.Contains(help+stderr, "127.0.0.1:8080") {
 		t.Errorf("serve's default address is not 127.0.0.1:8080:\n%s%s", help, stderr)
+	}
+}
+
+// TestServeNoPopulation checks issue 16's item 2 on the served page: a
+// district with incidents but no census population (as Poonch and Hunza)
+// is "no population figure" on the rate maps, in its own colour and in the
+// legend, never "no data", and the table keeps its count.
+func TestServeNoPopulation(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	// G1 2 incidents, G5 1, G9 3; every district but G9 has a population.
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"1,drug_trafficking,x,2024-01-10,32.5,70.5,,S,,,\n2,drug_trafficking,x,2024-01-11,32.5,70.5,,S,,,\n3,drug_trafficking,x,2024-01-12,31.5,71.5,,S,,,\n"+
+		"4,drug_trafficking,x,2024-01-13,30.5,72.5,,S,,,\n5,drug_trafficking,x,2024-01-14,30.5,72.5,,S,,,\n6,drug_trafficking,x,2024-01-15,30.5,72.5,,S,,,\n")
+	pop := "district,year,population\n"
+	for i := 1; i <= 8; i++ {
+		pop += fmt.Sprintf("Grid %d,2023,%d\n", i, 100000*i)
+	}
+	popPath := writeTestFile(t, dir, "pop.csv", pop)
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	b, err := geo.Load(mapPath, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h, err := newServer(context.Background(), st, b, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	get := func(path string) string {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	noPop := fmt.Sprintf(`<path id="d-G9" fill="#%02x%02x%02x"`, render.NoPopColour.R, render.NoPopColour.G, render.NoPopColour.B)
+	noData := fmt.Sprintf(`fill="#%02x%02x%02x"`, render.NoDataColour.R, render.NoDataColour.G, render.NoDataColour.B)
+	for _, metric := range []string{"rate", "eb_rate", "gi"} {
+		svg := get("/map.svg?category=drug_trafficking&metric=" + metric)
+		if !strings.Contains(svg, noPop) || !strings.Contains(svg, ">no population figure</text>") {
+			t.Errorf("%s map: G9 is not drawn as \"no population figure\", or the legend lacks it", metric)
+		}
+		// Every other district has a population, so a rate: nothing is
+		// "no data". (Gi* of G5, whose neighbour G9 has no rate, is.)
+		if metric != "gi" && (strings.Contains(svg, noData) || strings.Contains(svg, ">no data</text>")) {
+			t.Errorf("%s map: a district is \"no data\"", metric)
+		}
+	}
+	page := get("/?category=drug_trafficking&metric=rate")
+	for _, want := range []string{
+		noPop,
+		`<td>1</td><td class="l">Grid 1</td><td class="l">Punjab</td><td>2.00</td><td>2</td>`,
+		`<td></td><td class="l">Grid 9</td><td class="l">Punjab</td><td>-</td><td>3</td><td class="l">no population figure</td>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("rate page lacks %q", want)
+		}
+	}
+	// On counts G9 is a district like the others.
+	svg := get("/map.svg?category=drug_trafficking&metric=count")
+	if strings.Contains(svg, noPop) || strings.Contains(svg, "no population figure") {
+		t.Errorf("count map shows \"no population figure\"")
 	}
 }

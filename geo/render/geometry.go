@@ -393,10 +393,10 @@ func (o *occupancy) covered(r rect) int {
 	return n
 }
 
-// pole approximates the pole of inaccessibility of province p: the cell
-// farthest from any cell outside it (chamfer distance transform), in
-// pixels, with that distance. ok is false when the province has no cell.
-func (o *occupancy) pole(p int) (c pt, radius float64, ok bool) {
+// distance is the chamfer distance transform of province p: for each cell
+// of it, the distance in cells to the nearest cell outside it (the map's
+// edge counts as outside); 0 elsewhere.
+func (o *occupancy) distance(p int) []float64 {
 	const d1, d2 = 1.0, math.Sqrt2
 	dist := make([]float64, o.w*o.h)
 	id := int16(p + 1)
@@ -420,7 +420,6 @@ func (o *occupancy) pole(p int) (c pt, radius float64, ok bool) {
 			dist[i] = min(dist[i], at(x-1, y)+d1, at(x, y-1)+d1, at(x-1, y-1)+d2, at(x+1, y-1)+d2)
 		}
 	}
-	best, bi := 0.0, -1
 	for y := o.h - 1; y >= 0; y-- {
 		for x := o.w - 1; x >= 0; x-- {
 			i := y*o.w + x
@@ -428,15 +427,114 @@ func (o *occupancy) pole(p int) (c pt, radius float64, ok bool) {
 				continue
 			}
 			dist[i] = min(dist[i], at(x+1, y)+d1, at(x, y+1)+d1, at(x+1, y+1)+d2, at(x-1, y+1)+d2)
-			if dist[i] >= best {
-				best, bi = dist[i], i
-			}
+		}
+	}
+	return dist
+}
+
+// pole approximates the pole of inaccessibility of a province from its
+// distance transform: the cell farthest from any cell outside it, in
+// pixels, with that distance (ties: the one nearest the top left). ok is
+// false when the province has no cell.
+func (o *occupancy) pole(dist []float64) (c pt, radius float64, ok bool) {
+	best, bi := 0.0, -1
+	for i, d := range dist {
+		if d > best {
+			best, bi = d, i
 		}
 	}
 	if bi < 0 {
 		return pt{}, 0, false
 	}
-	return pt{(float64(bi%o.w) + 0.5) / o.g, (float64(bi/o.w) + 0.5) / o.g}, best / o.g, true
+	return o.centre(bi), best / o.g, true
+}
+
+func (o *occupancy) centre(i int) pt {
+	return pt{(float64(i%o.w) + 0.5) / o.g, (float64(i/o.w) + 0.5) / o.g}
+}
+
+// area is a summed-area table of the cells of one province, to count them
+// under any rectangle in constant time.
+type area struct {
+	w   int
+	sum []int32 // (w+1)×(h+1): sum[y*(w+1)+x] counts the cells above and left of (x, y)
+}
+
+func (o *occupancy) area(p int) area {
+	a := area{w: o.w, sum: make([]int32, (o.w+1)*(o.h+1))}
+	id := int16(p + 1)
+	for y := 0; y < o.h; y++ {
+		row := int32(0)
+		for x := 0; x < o.w; x++ {
+			if o.cell[y*o.w+x] == id {
+				row++
+			}
+			a.sum[(y+1)*(o.w+1)+x+1] = a.sum[y*(o.w+1)+x+1] + row
+		}
+	}
+	return a
+}
+
+// count is the number of the province's cells in columns [x0, x1) and rows
+// [y0, y1), which must lie in the raster.
+func (a area) count(x0, y0, x1, y1 int) int32 {
+	w := a.w + 1
+	return a.sum[y1*w+x1] - a.sum[y0*w+x1] - a.sum[y1*w+x0] + a.sum[y0*w+x0]
+}
+
+// cells returns the cells under r (pixels) grown by one cell on each side,
+// as [x0, x1) × [y0, y1), and whether they lie in the raster.
+func (o *occupancy) cells(r rect) (x0, y0, x1, y1 int, ok bool) {
+	x0, y0 = int(math.Floor(r.X*o.g))-1, int(math.Floor(r.Y*o.g))-1
+	x1, y1 = int(math.Ceil((r.X+r.W)*o.g))+1, int(math.Ceil((r.Y+r.H)*o.g))+1
+	return x0, y0, x1, y1, x0 >= 0 && y0 >= 0 && x1 <= o.w && y1 <= o.h
+}
+
+// inside reports whether r (pixels), with a margin of one cell, lies in
+// the province's cells only.
+func (o *occupancy) inside(a area, r rect) bool {
+	x0, y0, x1, y1, ok := o.cells(r)
+	return ok && int(a.count(x0, y0, x1, y1)) == (x1-x0)*(y1-y0)
+}
+
+// outside reports whether r (pixels), with a margin of one cell, lies on
+// the map and holds none of the province's cells.
+func (o *occupancy) outside(a area, r rect) bool {
+	x0, y0, x1, y1, ok := o.cells(r)
+	return ok && a.count(x0, y0, x1, y1) == 0
+}
+
+// kinds counts the provinces, and the outside of the map as one more,
+// under r (pixels, grown by one cell): 1 when r lies in one province.
+func (o *occupancy) kinds(r rect) int {
+	x0, y0, x1, y1, _ := o.cells(r)
+	seen := map[int16]bool{}
+	for y := max(0, y0); y < min(o.h, y1); y++ {
+		for x := max(0, x0); x < min(o.w, x1); x++ {
+			seen[o.cell[y*o.w+x]] = true
+		}
+	}
+	return len(seen)
+}
+
+// fitInside returns the centre (pixels) of a w×h box that lies, with a
+// margin of one cell, inside the province of distance transform dist and
+// summed area a, and overlaps none of placed: of all such positions, the
+// one farthest from the province's border (ties: the first from the top
+// left). ok is false when the box fits nowhere.
+func (o *occupancy) fitInside(dist []float64, a area, w, h float64, placed []rect) (c pt, ok bool) {
+	best := -1.0
+	for i, d := range dist {
+		if d <= best || d == 0 {
+			continue
+		}
+		at := o.centre(i)
+		r := rect{at.X - w/2, at.Y - h/2, w, h}
+		if o.inside(a, r) && !overlapsAny(r, placed) {
+			best, c, ok = d, at, true
+		}
+	}
+	return c, ok
 }
 
 func ringsBounds(rings [][]pt, scale float64) image.Rectangle {

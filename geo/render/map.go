@@ -277,11 +277,15 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 	}
 }
 
-// provinceLabels names each province at its pole of inaccessibility,
-// largest first. A province too small to hold its name gets it beside,
-// west or east, with a short leader; a label that would overlap one
-// already placed takes its next candidate position, and is left out when
-// every position overlaps. It returns the boxes of the labels drawn.
+// provinceLabels names each province, largest first, where its name fits
+// inside it: of the positions where the label's box (halo included) lies
+// within the province with a margin, the one farthest from its border
+// (its pole of inaccessibility when the name fits there), on one line or,
+// for a name of several words, on two. A province too small or too thin
+// to hold its name gets it outside, west, east, north or south of its
+// pole, with a short leader, on a box clear of the province. A label takes
+// its next position when it would overlap one already placed, and is left
+// out when every position does. It returns the boxes of the labels drawn.
 func (m *Map) provinceLabels(c canvas, f *faces, l *layout, sh *shapes, occ *occupancy) []rect {
 	u := l.u
 	st := textStyle{size: 1.35 * u, c: textColour, anchor: anchorMiddle, halo: 0.35 * u}
@@ -289,66 +293,116 @@ func (m *Map) provinceLabels(c canvas, f *faces, l *layout, sh *shapes, occ *occ
 		name   string
 		at     pt
 		radius float64
+		dist   []float64
+		area   area
 	}
 	var ps []prov
 	for p, name := range sh.provinces {
-		if at, radius, ok := occ.pole(p); ok && name != "" {
-			ps = append(ps, prov{name, at, radius})
+		if name == "" {
+			continue
+		}
+		dist := occ.distance(p)
+		if at, radius, ok := occ.pole(dist); ok {
+			ps = append(ps, prov{name, at, radius, dist, occ.area(p)})
 		}
 	}
 	slices.SortStableFunc(ps, func(a, b prov) int { return cmp.Compare(b.radius, a.radius) })
+	lh := 1.15 * st.size
 	var placed []rect
 	for _, p := range ps {
-		lines := []string{p.name}
-		if strings.Contains(p.name, " ") && f.width(p.name, st.size, false) > 2.4*p.radius {
-			lines = splitMiddle(p.name)
+		variants := [][]string{{p.name}}
+		if strings.Contains(p.name, " ") {
+			variants = append(variants, splitMiddle(p.name))
 		}
-		tw := 0.0
-		for _, s := range lines {
-			tw = math.Max(tw, f.width(s, st.size, false))
-		}
-		lh := 1.15 * st.size
-		th := float64(len(lines)) * lh
-		type cand struct {
-			box    rect
+		type label struct {
+			lines  []string
+			box    rect // text box, halo included
 			anchor int
 			leader []pt
+			scale  float64 // of the text size; 0 is 1
 		}
-		centred := cand{box: rect{p.at.X - tw/2, p.at.Y - th/2, tw, th}, anchor: anchorMiddle}
-		cands := []cand{centred}
-		if 2*p.radius < st.size {
-			gap := 0.8 * u
-			cands = []cand{
-				{rect{p.at.X - gap - tw, p.at.Y - th/2, tw, th}, anchorEnd, []pt{p.at, {p.at.X - gap + 0.15*u, p.at.Y}}},
-				{rect{p.at.X + gap, p.at.Y - th/2, tw, th}, anchorStart, []pt{p.at, {p.at.X + gap - 0.15*u, p.at.Y}}},
-				centred,
+		size := func(lines []string, scale float64) (w, h float64) {
+			for _, s := range lines {
+				w = math.Max(w, f.width(s, scale*st.size, false))
+			}
+			return w + 2*st.halo, float64(len(lines))*scale*lh + 2*st.halo
+		}
+		var pick *label
+		// Inside, at the full size or, rather than across the border,
+		// somewhat smaller.
+	inside:
+		for _, scale := range []float64{1, 0.85, 0.72} {
+			for _, lines := range variants {
+				w, h := size(lines, scale)
+				if at, ok := occ.fitInside(p.dist, p.area, w, h, placed); ok {
+					pick = &label{lines: lines, box: rect{at.X - w/2, at.Y - h/2, w, h}, anchor: anchorMiddle, scale: scale}
+					break inside
+				}
 			}
 		}
-		pick, found := cands[0], false
-		for _, cd := range cands {
-			if !overlapsAny(haloed(cd.box, st.halo), placed) {
-				pick, found = cd, true
-				break
+		if pick == nil {
+			// Outside, beside the pole, with a leader to it: west, east,
+			// north or south, near or farther, clear of the province, of
+			// the labels placed and of the smaller provinces' poles; best
+			// where it crosses the fewest borders.
+			others := placed
+			for _, q := range ps {
+				if q.name != p.name && q.radius < 3*u {
+					r := math.Max(q.radius, u)
+					others = append(others, rect{q.at.X - r, q.at.Y - r, 2 * r, 2 * r})
+				}
+			}
+			best := -1
+			for _, lines := range variants {
+				w, h := size(lines, 1)
+				a := p.at
+				for _, gap := range []float64{0.8 * u, 2.5 * u} {
+					for _, cd := range []label{
+						{lines, rect{a.X - gap - w, a.Y - h/2, w, h}, anchorEnd, []pt{a, {a.X - gap + 0.15*u, a.Y}}, 1},
+						{lines, rect{a.X + gap, a.Y - h/2, w, h}, anchorStart, []pt{a, {a.X + gap - 0.15*u, a.Y}}, 1},
+						{lines, rect{a.X - w/2, a.Y - gap - h, w, h}, anchorMiddle, []pt{a, {a.X, a.Y - gap + 0.15*u}}, 1},
+						{lines, rect{a.X - w/2, a.Y + gap, w, h}, anchorMiddle, []pt{a, {a.X, a.Y + gap - 0.15*u}}, 1},
+					} {
+						if !occ.outside(p.area, cd.box) || overlapsAny(cd.box, others) {
+							continue
+						}
+						if n := occ.kinds(cd.box); best < 0 || n < best {
+							best, pick = n, &cd
+						}
+					}
+				}
 			}
 		}
-		if !found {
-			continue
+		if pick == nil {
+			// Nowhere inside nor beside: at the pole, if that is free.
+			w, h := size(variants[len(variants)-1], 1)
+			cd := label{lines: variants[len(variants)-1], box: rect{p.at.X - w/2, p.at.Y - h/2, w, h}, anchor: anchorMiddle}
+			if overlapsAny(cd.box, placed) {
+				continue
+			}
+			pick = &cd
 		}
-		placed = append(placed, rect{pick.box.X - st.halo, pick.box.Y - st.halo, pick.box.W + 2*st.halo, pick.box.H + 2*st.halo})
+		placed = append(placed, pick.box)
 		if pick.leader != nil {
 			c.lines([][]pt{pick.leader}, textColour, math.Max(0.8, 0.12*u))
 		}
-		x := pick.box.X + tw/2
+		b := pick.box
+		x := b.X + b.W/2
 		switch pick.anchor {
 		case anchorStart:
-			x = pick.box.X
+			x = b.X + st.halo
 		case anchorEnd:
-			x = pick.box.X + tw
+			x = b.X + b.W - st.halo
 		}
 		lst := st
 		lst.anchor = pick.anchor
-		for i, s := range lines {
-			c.text(x, p.at.Y-float64(len(lines)-1)*lh/2+0.35*st.size+float64(i)*lh, s, lst)
+		if pick.scale > 0 {
+			lst.size *= pick.scale
+		}
+		plh := lh * lst.size / st.size
+		cy := b.Y + b.H/2
+		for i, s := range pick.lines {
+			c.text(x, cy-float64(len(pick.lines)-1)*plh/2+0.35*lst.size+float64(i)*plh, s, lst)
 		}
 	}
 	return placed

@@ -212,17 +212,23 @@ func f2(x float64) string {
 }
 
 // top lists the districts that may be published ranked by what the map
-// of cat shows: the rate per 100,000 when the database has a population
-// (districts without one are left out), else the count; ties by code.
+// of cat shows: the rate per 100,000 when the database has a population,
+// else the count; ties by code. On rates, the districts with incidents but
+// no census figure follow, unranked, with their counts and "no population
+// figure", as many as n, most incidents first.
 func (d *data) top(cat string, n int) reportTop {
 	r := d.results[cat]
 	rates := len(r.CensusYears) > 0
 	idx := make([]int, 0, len(r.Districts))
+	var nopop []int
 	for i, x := range r.Districts {
-		if d.suppressed[cat][i] || x.Incidents == 0 || (rates && math.IsNaN(x.Rate)) {
-			continue
+		switch {
+		case d.suppressed[cat][i] || x.Incidents == 0:
+		case rates && math.IsNaN(x.Rate):
+			nopop = append(nopop, i)
+		default:
+			idx = append(idx, i)
 		}
-		idx = append(idx, i)
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		x, y := r.Districts[idx[a]], r.Districts[idx[b]]
@@ -241,6 +247,17 @@ func (d *data) top(cat string, n int) reportTop {
 	for k, i := range idx[:min(n, len(idx))] {
 		x := r.Districts[i]
 		t.Rows = append(t.Rows, reportRow{Rank: fmt.Sprint(k + 1), Name: x.Name, Province: x.Province, Incidents: thousands(x.Incidents), Rate: rate2(x.Rate)})
+	}
+	sort.SliceStable(nopop, func(a, b int) bool {
+		x, y := r.Districts[nopop[a]], r.Districts[nopop[b]]
+		if x.Incidents != y.Incidents {
+			return x.Incidents > y.Incidents
+		}
+		return x.Code < y.Code
+	})
+	for _, i := range nopop[:min(n, len(nopop))] {
+		x := r.Districts[i]
+		t.Rows = append(t.Rows, reportRow{Name: x.Name, Province: x.Province, Incidents: thousands(x.Incidents), Rate: "no population figure"})
 	}
 	return t
 }

@@ -110,7 +110,7 @@ func (c *compiler) compile(name string, dst *textField) error {
 	for _, col := range cols {
 		i, ok := c.pos[layout.Fold(col)]
 		if !ok {
-			return fmt.Errorf("%s: %w: layout %s reads column %q; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, col, headerNames(c.cols))
+			return fmt.Errorf("%s: %w: layout %s reads column %q%s; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, col, layout.DidYouMean(col, c.cols), headerNames(c.cols))
 		}
 		dst.cols = append(dst.cols, i)
 	}
@@ -144,7 +144,7 @@ func (c *compiler) personal(h *schemas.Hasher, canHash bool) ([]int, []hashedCol
 					"set OCMAP_HASH_KEY or pass --hash-key-file (a secret of 16 bytes or more, kept out of the database and the same for every ingest whose records should link)",
 					c.l.Name, p.Column, ErrNoHashKey)
 			case !ok:
-				return nil, nil, fmt.Errorf("%s: %w: layout %s hashes column %q; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, p.Column, headerNames(c.cols))
+				return nil, nil, fmt.Errorf("%s: %w: layout %s hashes column %q%s; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, p.Column, layout.DidYouMean(p.Column, c.cols), headerNames(c.cols))
 			}
 			hashed = append(hashed, hashedColumn{col: i, kind: p.Kind})
 		}

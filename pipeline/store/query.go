@@ -41,12 +41,15 @@ type SummaryRow struct {
 
 // Totals describe the whole scope of a summary, not only the top rows.
 type Totals struct {
-	Incidents      int64 // incident groups: records of one incident count once
-	Records        int64 // source records, duplicates included
-	Districts      int64 // districts with at least one incident
-	FirstMonth     time.Time
-	LastMonth      time.Time
-	Rejected, Runs int64
+	Incidents  int64 // incident groups: records of one incident count once
+	Records    int64 // source records, duplicates included
+	Districts  int64 // districts with at least one incident
+	FirstMonth time.Time
+	LastMonth  time.Time
+	// Rejected counts the rejected rows of the incident files;
+	// PopulationRejected those of the population file, which are not
+	// incidents.
+	Rejected, PopulationRejected, Runs int64
 	// Unallocated counts, per province, the incidents placed in a province
 	// only: they are in Incidents but in no district's row. Province "" is
 	// the incidents placed at national level only.
@@ -143,7 +146,10 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	if err := urows.Err(); err != nil {
 		return nil, Totals{}, err
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM rejects), (SELECT count(*) FROM ingest_runs)`).Scan(&t.Rejected, &t.Runs); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM rejects WHERE source_file NOT IN (SELECT value FROM meta WHERE key = 'population_file')),
+		(SELECT count(*) FROM rejects WHERE source_file IN (SELECT value FROM meta WHERE key = 'population_file')),
+		(SELECT count(*) FROM ingest_runs)`).Scan(&t.Rejected, &t.PopulationRejected, &t.Runs); err != nil {
 		return nil, Totals{}, err
 	}
 	return out, t, nil
