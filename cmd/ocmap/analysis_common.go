@@ -27,7 +27,8 @@ import (
 type analysisOptions struct {
 	DB, Category, From, To, Province, Format string
 	BaseFrom, BaseTo                         string
-	Permutations, MaxPrecision               int
+	Inference                                string
+	Permutations, MaxPrecision, MinIncidents int
 	Seed                                     uint64
 	Alpha                                    float64
 	publish                                  publishOptions
@@ -50,9 +51,12 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 		fs.StringVar(&o.BaseFrom, "base-from", "", "first month of the period that change compares with (default: as long as the period, just before it)")
 		fs.StringVar(&o.BaseTo, "base-to", "", "last month of that base period")
 	}
-	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values")
+	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values, and for Gi* with --inference permutation")
 	fs.Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations (the same seed gives the same p-values)")
 	fs.Float64Var(&o.Alpha, "alpha", analysis.DefaultAlpha, "significance level of clusters, trends and emerging hot spots")
+	fs.StringVar(&o.Inference, "inference", analysis.Normal, "Gi* p-values: normal (normal approximation, as ArcGIS) or permutation (conditional permutations, seeded by --seed)")
+	fs.IntVar(&o.MinIncidents, "min-incidents", analysis.DefaultMinIncidents,
+		"no hot spot, cluster or emerging class when the period has fewer incidents than this (0: no minimum)")
 	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
 	o.publish.AddFlags(fs)
@@ -89,6 +93,8 @@ type analysed struct {
 	MaxPrecision int                 // incidents counted are located at precision 1 to this
 	Precision    [5]int64            // incidents by precision 1, 2, 3, 4 and 6 in the period
 	Sources      []store.SourceShare // approved names, the others counted (export.PublicSources)
+	Permutations int                 // of the analysis, with Seed
+	Seed         uint64
 }
 
 // analyse reads the database and runs the analysis the flags ask for.
@@ -119,6 +125,15 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	}
 	if o.Permutations < 1 || o.Alpha <= 0 || o.Alpha >= 1 {
 		return nil, usagef("--permutations must be 1 or more and --alpha between 0 and 1")
+	}
+	if o.Inference == "" {
+		o.Inference = analysis.Normal
+	}
+	if o.Inference != analysis.Normal && o.Inference != analysis.Permutation {
+		return nil, usagef("--inference %q: want normal or permutation", o.Inference)
+	}
+	if o.MinIncidents < 0 {
+		return nil, usagef("--min-incidents must be 0 (no minimum) or more")
 	}
 	ds, err := st.Districts(ctx)
 	if err != nil {
@@ -173,21 +188,39 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 		base = analysis.Period{From: months[2], To: months[3]}
 	}
 	m := pipeline.LoadMap(ctx, ds, nbrs)
-	res := analysis.Analyse(m, cells, pop, period, base, analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
+	res := analysis.Analyse(m, cells, pop, period, base, o.options())
 	srcFilter := filter
 	srcFilter.From, srcFilter.To = period.From, period.To
 	sources, err := st.Sources(ctx, srcFilter)
 	if err != nil {
 		return nil, err
 	}
+	opt := o.options()
 	a := &analysed{Result: res, Category: o.Category, Province: province, MaxPrecision: o.MaxPrecision,
-		Sources: export.PublicSources(sources, o.approved)}
+		Sources: export.PublicSources(sources, o.approved), Permutations: opt.Permutations, Seed: o.Seed}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
 			a.Precision[k] += d.ByPrecision[k]
 		}
 	}
 	return a, nil
+}
+
+// options are the statistics' options the flags give.
+func (o *analysisOptions) options() analysis.Options {
+	minimum := o.MinIncidents
+	if minimum == 0 {
+		minimum = -1 // --min-incidents 0: no minimum
+	}
+	inference := o.Inference
+	if inference == "" {
+		inference = analysis.Normal
+	}
+	perms := o.Permutations
+	if perms == 0 {
+		perms = analysis.DefaultPermutations
+	}
+	return analysis.Options{Permutations: perms, Seed: o.Seed, Alpha: o.Alpha, Inference: inference, MinIncidents: minimum}
 }
 
 // header says what the numbers are, and how trustworthy the locations.
@@ -242,11 +275,23 @@ func (a *analysed) header(w io.Writer, what string) {
 		}
 	}
 	if len(a.CensusYears) > 0 {
-		fmt.Fprintf(w, "population: census %v (the year nearest the period's end); hot spots on EB-smoothed rates\n", a.CensusYears)
+		fmt.Fprintf(w, "population: census %v (the census year nearest the period's end, the earlier of two as near: with 2017 and 2023, a period ending in 2020 uses 2017); hot spots, clusters and emerging classes on EB-smoothed rates\n", a.CensusYears)
 	} else {
-		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots on counts")
+		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots, clusters and emerging classes on counts")
+	}
+	fmt.Fprintf(w, "Gi* p-values: %s\n", a.inferenceText())
+	if a.Guard != "" {
+		fmt.Fprintf(w, "%s\n", a.Guard)
 	}
 	fmt.Fprintln(w)
+}
+
+// inferenceText says how Gi* p-values were found.
+func (a *analysed) inferenceText() string {
+	if a.Inference == analysis.Permutation {
+		return fmt.Sprintf("conditional permutation (%d, seed %d)", a.Permutations, a.Seed)
+	}
+	return "normal approximation (as ArcGIS)"
 }
 
 func sortedKeys(m map[string]int64) []string {
@@ -372,6 +417,11 @@ func (a *analysed) meta() map[string]any {
 		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": unallocated,
 		"located": map[string]int64{"point": a.Precision[0], "near": a.Precision[1], "name": a.Precision[2], "province": a.Precision[3]},
 		"sources": a.Sources, "max_precision": a.MaxPrecision,
+		"inference": a.Inference, "min_incidents": a.MinIncidents, "incidents": a.total(),
+		"permutations": a.Permutations, "seed": a.Seed,
+	}
+	if a.Guard != "" {
+		m["guard"] = a.Guard
 	}
 	if country > 0 {
 		m["country_only"] = country
@@ -383,6 +433,15 @@ func (a *analysed) meta() map[string]any {
 			a.Base.From.Format("2006-01"), a.Base.To.Format("2006-01"))
 	}
 	return m
+}
+
+// total is the incidents of the period over every district.
+func (a *analysed) total() int64 {
+	var n int64
+	for _, d := range a.Districts {
+		n += d.Incidents
+	}
+	return n
 }
 
 // baseTotal is the incidents of the base period over every district.

@@ -56,19 +56,27 @@ QGIS and kepler.gl).
 
 Metrics (--metric):
   count    incidents in the period
-  rate     incidents per 100,000 people (census year nearest the period's end)
+  rate     incidents per 100,000 people (the census year nearest the period's
+           end, the earlier of two as near: with 2017 and 2023 a period
+           ending in 2020 uses 2017)
   eb_rate  empirical Bayes smoothed rate per 100,000, as GeoDa computes it, so
            that small districts do not top the map on two incidents
   change   percent change against the base period (--base-from/--base-to;
            default the period of the same length just before)
   trend    Mann-Kendall z of the monthly counts (positive: rising)
   gi       Getis-Ord Gi* z-score with binary queen weights, as ArcGIS's Hot Spot
-           Analysis; bins at 90/95/99% confidence after FDR correction
+           Analysis; bins at 90/95/99% confidence after FDR correction, on
+           normal p (--inference normal) or permutation p (--inference
+           permutation)
   lisa     Local Moran's I with pseudo p-values from 999 seeded permutations
-           (esda's Moran_Local), clusters HH, LL, HL, LH
+           (esda's Moran_Local; ties counted on both sides), clusters HH,
+           LL, HL, LH
 
 Hot spots and clusters use EB-smoothed rates when the database has a
-population (ingest --population), counts otherwise. Every output says the
+population (ingest --population), counts otherwise. With fewer than
+--min-incidents incidents in the period (default 30, 0 for none) no hot
+spot, cluster or emerging class is given and the output says why (table
+header, CSV guard column, JSON and GeoJSON guard). Every output says the
 period, the census year and how the incidents were located, so that a change
 in reporting is not read as a change in crime. --max-precision N (all the
 analyst commands) counts only the incidents located at precision 1 to N
@@ -135,7 +143,7 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	}
 	switch o.Format {
 	case "csv":
-		return heatmapCSV(env.Stdout, metric.name, metric.value, ds)
+		return heatmapCSV(env.Stdout, metric.name, metric.value, ds, a.Guard)
 	case "json":
 		return heatmapJSON(env.Stdout, a, metric.name, metric.value, ds)
 	case "geojson":
@@ -200,11 +208,11 @@ func heatmapTable(w io.Writer, metric string, value func(*analysis.District) flo
 	return tw.Flush()
 }
 
-func heatmapCSV(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+func heatmapCSV(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District, guard string) error {
 	cw := csvout.NewWriter(w)
 	cw.Write([]string{"district_code", "district", "province", metric, "incidents", "population", "population_year",
 		"rate_per_100k", "eb_rate_per_100k", "change_pct", "trend_z", "trend_p", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
-		"emerging", "share_point", "share_name", "border"})
+		"emerging", "share_point", "share_name", "border", "guard"})
 	for _, d := range ds {
 		j := toJSON(*d)
 		pop, year := "", ""
@@ -214,7 +222,7 @@ func heatmapCSV(w io.Writer, metric string, value func(*analysis.District) float
 		cw.Write([]string{d.Code, d.Name, d.Province, num(value(d), 6), strconv.FormatInt(d.Incidents, 10), pop, year,
 			num(d.Rate, 6), num(d.EBRate, 6), num(d.Change, 6), num(d.TrendZ, 6), num(d.TrendP, 6), num(d.GiZ, 6), num(d.GiP, 6),
 			strconv.Itoa(d.GiBin), num(d.LisaI, 6), num(d.LisaP, 6), d.Lisa, d.Emerging,
-			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border)})
+			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border), guard})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -30,10 +30,24 @@ func init() {
 with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
 and 99% confidence after a False Discovery Rate correction) or members of a
 Local Moran's I cluster (HH high among high, LL, HL high among low, LH;
-pseudo p-values from seeded conditional permutations, as esda's Moran_Local),
-with the emerging hot spot class of their monthly series. Computed on EB
-smoothed rates when the database has a population, on counts otherwise.
+pseudo p-values from seeded conditional permutations, as esda's Moran_Local,
+with ties counted on both sides), with the emerging hot spot class of their
+monthly series. Hot spots, clusters and emerging classes are computed on the
+same districts and values: EB smoothed rates over the districts with a
+population when the database has one (each month's EB rates for emerging
+classes), counts over every district otherwise.
 --format csv and json list every district, significant or not.
+
+Gi* p-values come from the normal approximation (--inference normal, the
+default, as ArcGIS) or from --permutations conditional permutations
+(--inference permutation, seeded by --seed: the same seed gives the same
+p-values), which holds on skewed rates where the normal p is far too small.
+
+With fewer than --min-incidents incidents in the period (default 30; 0 for
+no minimum) no district gets a hot spot, cluster or emerging class: on so
+few incidents one incident makes its neighbours "hot". The z-scores and
+p-values are still printed, and every output (table header, the CSV guard
+column, the JSON guard member) says why.
 
 ` + publishHelp + `
 
@@ -57,8 +71,10 @@ tau; "up" or "down" when p is below --alpha), and the emerging hot spot class
 (new, consecutive, intensifying, persistent, diminishing, sporadic,
 oscillating, historical hot or cold spot) from monthly Gi* z-scores and their
 Mann-Kendall trend, in the spirit of ArcGIS's Emerging Hot Spot Analysis
-(spatial Gi* per month, not a space-time cube). Districts with a significant
-trend or a class come first.
+(spatial Gi* per month, not a space-time cube) on the same districts and
+values as hotspots' Gi* (each month's EB rates with a population). Districts
+with a significant trend or a class come first. --inference and
+--min-incidents work as for hotspots.
 
 ` + publishHelp + `
 
@@ -76,10 +92,12 @@ Examples:
 		Usage: "--db FILE [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "where the four crimes overlap, and border districts against interior ones",
 		Long: `For each pair of categories: the Spearman rank correlation of their district
-figures (EB rates with a population, counts without) and the co-location
-quotient both ways: the B incidents in and around the district of an average
-A incident, relative to an average district (1: no association; above 1: A
-happens where B is). Then, per category, the districts touching the national
+figures (EB rates with a population, counts without) and Leslie and
+Kronenfeld's co-location quotient both ways: the share of B among the other
+incidents in and around the district of an average A incident (its district
+and the contiguous ones), over B's share of the two categories' incidents
+(1: no association; above 1: A happens where B is; below 1: apart). Then,
+per category, the districts touching the national
 border on land against the interior ones: districts, incidents, population
 and rate per 100,000.
 
@@ -112,7 +130,7 @@ func runAnalysis(ctx context.Context, env *Env, o *analysisOptions, args []strin
 	sort.SliceStable(ds, func(i, j int) bool { return order(ds[i], ds[j]) })
 	switch o.Format {
 	case "csv":
-		return analysisCSV(env.Stdout, ds)
+		return analysisCSV(env.Stdout, ds, a.Guard)
 	case "json":
 		out := a.meta()
 		rows := make([]districtJSON, len(ds))
@@ -184,13 +202,14 @@ func trendsTable(w io.Writer, ds []*analysis.District) error {
 	return tw.Flush()
 }
 
-// analysisCSV writes every measure of every district.
-func analysisCSV(w io.Writer, ds []*analysis.District) error {
+// analysisCSV writes every measure of every district; guard, when not "",
+// fills the guard column of every row (why no district has a class).
+func analysisCSV(w io.Writer, ds []*analysis.District, guard string) error {
 	cw := csvout.NewWriter(w)
 	cw.Write([]string{"district_code", "district", "province", "border", "incidents", "records", "victims", "quantity_kg", "amount_pkr",
 		"population", "population_year", "rate_per_100k", "eb_rate_per_100k", "base_incidents", "change_pct",
 		"trend_s", "trend_z", "trend_p", "trend_tau", "trend", "emerging", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
-		"share_point", "share_name"})
+		"share_point", "share_name", "guard"})
 	for _, d := range ds {
 		j := toJSON(*d)
 		pop, year := "", ""
@@ -202,7 +221,7 @@ func analysisCSV(w io.Writer, ds []*analysis.District) error {
 			pop, year, num(d.Rate, 6), num(d.EBRate, 6), strconv.FormatInt(d.Base, 10), num(d.Change, 6),
 			num(d.TrendS, 0), num(d.TrendZ, 6), num(d.TrendP, 6), num(d.TrendTau, 6), d.Trend, d.Emerging,
 			num(d.GiZ, 6), num(d.GiP, 6), strconv.Itoa(d.GiBin), num(d.LisaI, 6), num(d.LisaP, 6), d.Lisa,
-			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4)})
+			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), guard})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -244,8 +263,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	links, sides := analysis.Links(pipeline.LoadMap(ctx, ds, nbrs), cells, pop, a.Period,
-		analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
+	links, sides := analysis.Links(pipeline.LoadMap(ctx, ds, nbrs), cells, pop, a.Period, o.options())
 	switch o.Format {
 	case "json":
 		type linkJSON struct {

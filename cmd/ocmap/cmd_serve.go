@@ -177,9 +177,13 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 	if err != nil || prec < 1 || prec > 4 {
 		return nil, 0, usagef("precision %q: want 1 to 4", q.Get("precision"))
 	}
+	minimum, err := strconv.Atoi(get("min_incidents", strconv.Itoa(analysis.DefaultMinIncidents)))
+	if err != nil || minimum < 0 {
+		return nil, 0, usagef("min_incidents %q: want 0 (no minimum) or more", q.Get("min_incidents"))
+	}
 	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
 		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha,
-		MaxPrecision: prec, approved: s.sources}
+		Inference: get("inference", analysis.Normal), MinIncidents: minimum, MaxPrecision: prec, approved: s.sources}
 	metric := get("metric", "count")
 	for i, m := range metrics {
 		if m.name == metric {
@@ -207,6 +211,9 @@ func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
 		Subtitle: a.Period.From.Format("January 2006") + " – " + a.Period.To.Format("January 2006"),
 		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000,
 		Note: "ocmap serve: " + s.db + ". Same figures as ocmap heatmap."}
+	if a.Guard != "" {
+		m.Note += " " + a.Guard + "."
+	}
 	var vals []float64
 	for i := range a.Districts {
 		v := metrics[mi].value(&a.Districts[i])
