@@ -28,6 +28,7 @@ type analysisOptions struct {
 	DB, Category, From, To, Province, Format string
 	BaseFrom, BaseTo                         string
 	Inference                                string
+	Events, Measure                          string // a context event type instead of a category; what of the events is counted
 	Permutations, MaxPrecision, MinIncidents int
 	Seed                                     uint64
 	Alpha                                    float64
@@ -43,6 +44,10 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 	o.Category = pipeline.AllCategories
 	if !slices.Contains(without, "category") {
 		fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
+	}
+	if !slices.Contains(without, "events") {
+		fs.StringVar(&o.Events, "events", "", "a context event type (e.g. suicide_attack; see ocmap sql 'SELECT DISTINCT event_type FROM context_events') instead of a category")
+		fs.StringVar(&o.Measure, "measure", "count", "with --events: what rates, hot spots, clusters and trends count: count (events), killed or injured")
 	}
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last month with data)")
@@ -89,17 +94,35 @@ func (o *analysisOptions) open(ctx context.Context, args []string, formats ...st
 type analysed struct {
 	*analysis.Result
 	Category     string
+	Events       string // the context event type analysed instead of a category, or ""
+	Measure      string // with Events: count, killed or injured
 	Province     string
 	MaxPrecision int                 // incidents counted are located at precision 1 to this
 	Precision    [5]int64            // incidents by precision 1, 2, 3, 4 and 6 in the period
 	Sources      []store.SourceShare // approved names, the others counted (export.PublicSources)
 	Permutations int                 // of the analysis, with Seed
 	Seed         uint64
+	forLinks     bool // the header leaves out what links do not compute (hot spot inference, the guard)
+}
+
+// figure names the figure analysed, for column headers: incidents, or
+// with context events the events, killed or injured.
+func (a *analysed) figure() string {
+	if a.Events == "" {
+		return "incidents"
+	}
+	if a.Measure == "count" || a.Measure == "" {
+		return "events"
+	}
+	return a.Measure
 }
 
 // analyse reads the database and runs the analysis the flags ask for.
 func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analysed, error) {
-	if o.Category != pipeline.AllCategories {
+	if err := o.checkEvents(ctx, st); err != nil {
+		return nil, err
+	}
+	if o.Events == "" && o.Category != pipeline.AllCategories {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}
@@ -159,11 +182,19 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	if o.Category != pipeline.AllCategories {
 		filter.Category = o.Category
 	}
-	cells, err := st.Cells(ctx, filter)
-	if err != nil {
-		return nil, err
+	var cells []store.Cell
+	if o.Events != "" {
+		filter.Category = o.Events
+		if cells, err = st.EventCells(ctx, filter, o.MaxPrecision); err != nil {
+			return nil, err
+		}
+		cells = eventMeasure(cells, o.Measure)
+	} else {
+		if cells, err = st.Cells(ctx, filter); err != nil {
+			return nil, err
+		}
+		cells = store.KeepPrecision(cells, o.MaxPrecision)
 	}
-	cells = store.KeepPrecision(cells, o.MaxPrecision)
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
@@ -191,12 +222,17 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	res := analysis.Analyse(m, cells, pop, period, base, o.options())
 	srcFilter := filter
 	srcFilter.From, srcFilter.To = period.From, period.To
-	sources, err := st.Sources(ctx, srcFilter)
+	var sources []store.SourceShare
+	if o.Events != "" {
+		sources, err = st.EventSources(ctx, srcFilter)
+	} else {
+		sources, err = st.Sources(ctx, srcFilter)
+	}
 	if err != nil {
 		return nil, err
 	}
 	opt := o.options()
-	a := &analysed{Result: res, Category: o.Category, Province: province, MaxPrecision: o.MaxPrecision,
+	a := &analysed{Result: res, Category: o.Category, Events: o.Events, Measure: o.Measure, Province: province, MaxPrecision: o.MaxPrecision,
 		Sources: export.PublicSources(sources, o.approved), Permutations: opt.Permutations, Seed: o.Seed}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
@@ -220,7 +256,64 @@ func (o *analysisOptions) options() analysis.Options {
 	if perms == 0 {
 		perms = analysis.DefaultPermutations
 	}
-	return analysis.Options{Permutations: perms, Seed: o.Seed, Alpha: o.Alpha, Inference: inference, MinIncidents: minimum}
+	return analysis.Options{Permutations: perms, Seed: o.Seed, Alpha: o.Alpha, Inference: inference, MinIncidents: minimum,
+		GuardRecords: o.Events != ""}
+}
+
+// checkEvents checks --events and --measure: the event type must be one
+// of the database's, and a category cannot be asked for as well.
+func (o *analysisOptions) checkEvents(ctx context.Context, st *store.Store) error {
+	if o.Measure == "" {
+		o.Measure = "count"
+	}
+	if o.Events == "" {
+		if o.Measure != "count" {
+			return usagef("--measure %s needs --events", o.Measure)
+		}
+		return nil
+	}
+	if o.Category != "" && o.Category != pipeline.AllCategories {
+		return usagef("give --category or --events, not both")
+	}
+	if !slices.Contains([]string{"count", "killed", "injured"}, o.Measure) {
+		return usagef("--measure %q: want count, killed or injured", o.Measure)
+	}
+	return checkEventType(ctx, st, o.Events)
+}
+
+// checkEventType errs unless t is an event type of the database, naming
+// those it has.
+func checkEventType(ctx context.Context, st *store.Store, t string) error {
+	known, err := st.EventTypes(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(known, t) {
+		return nil
+	}
+	if len(known) == 0 {
+		return usagef("unknown event type %q: the database has no context events (ingest them with a kind: context layout)", t)
+	}
+	return usagef("unknown event type %q (the database has %s)", t, strings.Join(known, ", "))
+}
+
+// eventMeasure makes each cell's Incidents the figure analysed: the
+// events (count), or the killed or injured in them. Records stay the
+// events, for the guard.
+func eventMeasure(cells []store.Cell, measure string) []store.Cell {
+	if measure == "count" || measure == "" {
+		return cells
+	}
+	out := make([]store.Cell, len(cells))
+	for i, c := range cells {
+		if measure == "killed" {
+			c.Incidents = c.Killed
+		} else {
+			c.Incidents = c.Injured
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // header says what the numbers are, and how trustworthy the locations.
@@ -229,6 +322,9 @@ func (a *analysed) header(w io.Writer, what string) {
 	if a.Category != pipeline.AllCategories {
 		scope = a.Category
 	}
+	if a.Events != "" {
+		scope = "context events " + a.Events
+	}
 	if a.Province != "" {
 		scope += ", " + a.Province
 	}
@@ -236,8 +332,21 @@ func (a *analysed) header(w io.Writer, what string) {
 	for _, n := range a.Precision {
 		total += n
 	}
-	fmt.Fprintf(w, "%s: %s, %s to %s, %s incidents in %d districts\n", what, scope,
-		a.Period.From.Format("2006-01"), a.Period.To.Format("2006-01"), commas(total), len(a.Districts))
+	unit := "incidents"
+	if a.Events != "" {
+		unit = "events"
+	}
+	fmt.Fprintf(w, "%s: %s, %s to %s, %s %s in %d districts\n", what, scope,
+		a.Period.From.Format("2006-01"), a.Period.To.Format("2006-01"), commas(total), unit, len(a.Districts))
+	if a.Events != "" {
+		var killed, injured int64
+		for _, d := range a.Districts {
+			killed += d.Killed
+			injured += d.Injured
+		}
+		fmt.Fprintf(w, "%s killed, %s injured in them; rates, hot spots, clusters and trends count %s\n", commas(killed), commas(injured),
+			map[string]string{"count": "events", "killed": "the killed", "injured": "the injured"}[a.Measure])
+	}
 	if total > 0 {
 		t := float64(total)
 		fmt.Fprintf(w, "located by point %.1f%%, near a district %.1f%%, by district name %.1f%%", 100*float64(a.Precision[0])/t,
@@ -279,9 +388,11 @@ func (a *analysed) header(w io.Writer, what string) {
 	} else {
 		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots, clusters and emerging classes on counts")
 	}
-	fmt.Fprintf(w, "Gi* p-values: %s\n", a.inferenceText())
-	if a.Guard != "" {
-		fmt.Fprintf(w, "%s\n", a.Guard)
+	if !a.forLinks {
+		fmt.Fprintf(w, "Gi* p-values: %s\n", a.inferenceText())
+		if a.Guard != "" {
+			fmt.Fprintf(w, "%s\n", a.Guard)
+		}
 	}
 	fmt.Fprintln(w)
 }
@@ -357,6 +468,8 @@ type districtJSON struct {
 	Incidents      int64   `json:"incidents"`
 	Records        int64   `json:"records"`
 	Victims        int64   `json:"victims"`
+	Killed         *int64  `json:"killed,omitempty"`  // context events only
+	Injured        *int64  `json:"injured,omitempty"` // context events only
 	Quantity       float64 `json:"quantity_kg"`
 	AmountPKR      float64 `json:"amount_pkr"`
 	Population     int64   `json:"population,omitempty"`
@@ -379,6 +492,15 @@ type districtJSON struct {
 	Lisa           string  `json:"lisa"`
 	SharePoint     jsonNum `json:"share_point"`
 	ShareName      jsonNum `json:"share_name"`
+}
+
+// json is toJSON with the killed and injured of context events.
+func (a *analysed) json(d analysis.District) districtJSON {
+	j := toJSON(d)
+	if a.Events != "" {
+		j.Killed, j.Injured = &d.Killed, &d.Injured
+	}
+	return j
 }
 
 func toJSON(d analysis.District) districtJSON {
@@ -422,6 +544,18 @@ func (a *analysed) meta() map[string]any {
 	}
 	if a.Guard != "" {
 		m["guard"] = a.Guard
+	}
+	if a.Events != "" {
+		delete(m, "category")
+		delete(m, "incidents")
+		m["events"], m["measure"] = a.Events, a.Measure
+		var events, killed, injured int64
+		for _, d := range a.Districts {
+			events += d.Records
+			killed += d.Killed
+			injured += d.Injured
+		}
+		m["event_count"], m["killed"], m["injured"] = events, killed, injured
 	}
 	if country > 0 {
 		m["country_only"] = country

@@ -49,6 +49,10 @@ type Options struct {
 	// and Result.Guard says why. 0 means DefaultMinIncidents; a negative
 	// value turns the guard off.
 	MinIncidents int
+	// GuardRecords makes the guard count Records, as events, rather than
+	// Incidents: context events analysed on killed or injured (which are
+	// then in Incidents) still need that many events (Records).
+	GuardRecords bool
 	// CountsOnly skips hot spots, clusters and trends, keeping counts,
 	// rates, EB rates and change: for an analysis read only for those.
 	CountsOnly bool
@@ -110,6 +114,7 @@ type District struct {
 	Border               bool
 
 	Incidents, Records, Victims int64
+	Killed, Injured             int64 // of context events (store.EventCells); 0 for incidents
 	Quantity, AmountPKR         float64
 	ByPrecision                 [5]int64 // incidents by location precision 1, 2, 3, 4 and 6
 
@@ -194,6 +199,8 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		d.Incidents += c.Incidents
 		d.Records += c.Records
 		d.Victims += c.Victims
+		d.Killed += c.Killed
+		d.Injured += c.Injured
 		d.Quantity += c.Quantity
 		d.AmountPKR += c.AmountPKR
 		for k := range d.ByPrecision {
@@ -238,12 +245,20 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	}
 	var total int64
 	for _, d := range res.Districts {
-		total += d.Incidents
+		if opt.GuardRecords {
+			total += d.Records
+		} else {
+			total += d.Incidents
+		}
 	}
 	guarded := opt.MinIncidents > 0 && total < int64(opt.MinIncidents)
 	if guarded {
-		res.Guard = fmt.Sprintf("%d incidents in the period, fewer than the minimum of %d (--min-incidents): no hot spot, cluster or emerging class",
-			total, opt.MinIncidents)
+		unit := "incidents"
+		if opt.GuardRecords {
+			unit = "events"
+		}
+		res.Guard = fmt.Sprintf("%d %s in the period, fewer than the minimum of %d (--min-incidents): no hot spot, cluster or emerging class",
+			total, unit, opt.MinIncidents)
 	}
 	// Hot spots and clusters over the districts that have a basis value.
 	sub, nbrs := subgraph(basis, m.Neighbors)

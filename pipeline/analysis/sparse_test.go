@@ -130,3 +130,38 @@ func TestAnalyseEmergingBasis(t *testing.T) {
 		t.Errorf("classes %s, want %s", got, want)
 	}
 }
+
+// TestEventLinks: drug incidents (1, 0, 2) and suicide attacks (0, 3, 1) in
+// three districts in a row, no population: the co-location quotients of
+// measures' hand example, 1.3 and 0.95, and Spearman on the counts' ranks
+// (2, 1, 3) and (1, 3, 2), −0.5.
+func TestEventLinks(t *testing.T) {
+	m := row(3)
+	period := Period{month(2024, 1), month(2024, 1)}
+	var cells, events []store.Cell
+	for i, n := range []int64{1, 0, 2} {
+		if n > 0 {
+			cells = append(cells, store.Cell{District: fmt.Sprintf("D%d", i), Category: "drug_trafficking", Month: month(2024, 1), Incidents: n})
+		}
+	}
+	for i, n := range []int64{0, 3, 1} {
+		if n > 0 {
+			events = append(events, store.Cell{District: fmt.Sprintf("D%d", i), Category: "suicide_attack", Month: month(2024, 1), Incidents: n, Records: n})
+		}
+	}
+	links := EventLinks(m, cells, events, []string{"suicide_attack"}, nil, period, Options{})
+	if len(links) != 4 {
+		t.Fatalf("%d links, want 4 (each category against the one type)", len(links))
+	}
+	for _, l := range links {
+		if l.A != "drug_trafficking" {
+			if !math.IsNaN(l.CLQ) {
+				t.Errorf("%s: CLQ %v without incidents, want NaN", l.A, l.CLQ)
+			}
+			continue
+		}
+		if got, want := fmt.Sprintf("%s %.12f %.12f %.12f", l.B, l.Spearman, l.CLQ, l.BA), "suicide_attack -0.500000000000 1.300000000000 0.950000000000"; got != want {
+			t.Errorf("drugs against attacks: %s, want %s", got, want)
+		}
+	}
+}
