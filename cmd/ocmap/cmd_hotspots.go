@@ -43,6 +43,12 @@ Gi* p-values come from the normal approximation (--inference normal, the
 default, as ArcGIS) or from --permutations conditional permutations
 (--inference permutation, seeded by --seed: the same seed gives the same
 p-values), which holds on skewed rates where the normal p is far too small.
+A permutation p is at least 2/(permutations + 1) (0.002 with 999), and the
+FDR correction asks the smallest p of n districts to be at most q/n (q =
+0.10, 0.05, 0.01 for the 90, 95, 99% bins): on 136 districts and 999
+permutations a bin needs several districts significant together. Use
+--permutations 99999 (about 14 s for a year of 160 districts) for the full
+range of bins.
 
 With fewer than --min-incidents incidents in the period (default 30; 0 for
 no minimum) no district gets a hot spot, cluster or emerging class: on so
