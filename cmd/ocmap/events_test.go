@@ -137,6 +137,11 @@ func TestEventsCommands(t *testing.T) {
 		t.Errorf("--metric killed without --events: exit %d, %s", code, stderr)
 	}
 
+	// GeoJSON carries the guard as a member of the collection.
+	gj := run("heatmap", "--db", db, "--events", "suicide_attack", "--metric", "gi", "--format", "geojson", "--boundaries", mapPath)
+	has("heatmap GeoJSON", gj, `"ocmap_guard":"6 events in the period, fewer than the minimum of 30 (--min-incidents): no hot spot, cluster or emerging class"`,
+		`"ocmap_events":"suicide_attack"`)
+
 	// hotspots: 6 events are under the guard, which then counts events
 	// even when the killed are analysed.
 	out = run("hotspots", "--db", db, "--events", "suicide_attack", "--measure", "killed")
@@ -253,6 +258,13 @@ func TestServeEvents(t *testing.T) {
 	if got, want := fmt.Sprintln(hm.Events, hm.Killed, hm.Districts[0].Code, hm.Districts[0].Value, hm.Districts[1].Code, hm.Districts[1].Value),
 		"suicide_attack 24 G9 16 G1 8\n"; got != want {
 		t.Errorf("/heatmap.json events: %s, want %s", got, want)
+	}
+	// The map's note says why no district has a class (6 events).
+	if code, body := get("/map.svg?events=suicide_attack&metric=gi"); code != http.StatusOK || !strings.Contains(body, "6 events in the period, fewer than the minimum of 30") {
+		t.Errorf("/map.svg guard note: %d %.300s", code, body)
+	}
+	if code, body := get("/map.svg?events=suicide_attack&metric=gi&min_incidents=0"); code != http.StatusOK || strings.Contains(body, "fewer than the minimum") {
+		t.Errorf("/map.svg min_incidents=0: %d, guard note still there", code)
 	}
 	if code, body := get("/map.svg?events=suicide_attack&metric=count"); code != http.StatusOK || !strings.Contains(body, "Context events, suicide attack: incidents") {
 		t.Errorf("/map.svg events: %d %.300s", code, body)

@@ -360,7 +360,8 @@ func monthIndex(from, m time.Time) int {
 func CensusYear(ys []store.PopulationYear, year int) (store.PopulationYear, bool) {
 	best, found := store.PopulationYear{}, false
 	for _, y := range ys {
-		if !found || abs(y.Year-year) < abs(best.Year-year) {
+		d, bd := abs(y.Year-year), abs(best.Year-year)
+		if !found || d < bd || d == bd && y.Year < best.Year {
 			best, found = y, true
 		}
 	}

@@ -165,3 +165,17 @@ func TestEventLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestCensusYear: the census nearest the period's end, the earlier of two
+// as near: with 2017 and 2023, 2020 uses 2017 and 2021 uses 2023.
+func TestCensusYear(t *testing.T) {
+	ys := []store.PopulationYear{{Year: 2023, Population: 2}, {Year: 2017, Population: 1}}
+	for _, tc := range []struct{ end, want int }{{2015, 2017}, {2019, 2017}, {2020, 2017}, {2021, 2023}, {2026, 2023}} {
+		if got, ok := CensusYear(ys, tc.end); !ok || got.Year != tc.want {
+			t.Errorf("period ending in %d: census %d (%v), want %d", tc.end, got.Year, ok, tc.want)
+		}
+	}
+	if _, ok := CensusYear(nil, 2020); ok {
+		t.Error("no census: found one")
+	}
+}
