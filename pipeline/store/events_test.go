@@ -31,9 +31,9 @@ func TestEventCells(t *testing.T) {
 	}{
 		{"suicide_attack", "2024-01-05", "PK001", "North", "PBC", 1, 5, 10},
 		{"suicide_attack", "2024-01-31", "PK001", "North", "PBC", 3, 2, nil}, // injured unknown: 0 in the sums
-		{"suicide_attack", "2024-02-29", "PK002", "South", "", 1, 1, 1},     // the last day of the period
-		{"suicide_attack", "2024-03-01", "PK002", "South", "PBC", 1, 7, 7},  // after it
-		{"suicide_attack", "2024-01-09", "", "South", "PBC", 4, 3, 0},       // in the province only
+		{"suicide_attack", "2024-02-29", "PK002", "South", "", 1, 1, 1},      // the last day of the period
+		{"suicide_attack", "2024-03-01", "PK002", "South", "PBC", 1, 7, 7},   // after it
+		{"suicide_attack", "2024-01-09", "", "South", "PBC", 4, 3, 0},        // in the province only
 		{"attack_on_politician", "2024-01-10", "PK001", "North", "PBC", 1, 1, 0},
 	} {
 		var code any
