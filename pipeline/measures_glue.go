@@ -120,7 +120,7 @@ func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store
 				Incidents12m: rd.Incidents, Prev12m: rd.Base, Change12m: rd.Change,
 				TrendS: d.TrendS, TrendZ: d.TrendZ, TrendP: d.TrendP, TrendTau: d.TrendTau, Trend: d.Trend, Emerging: d.Emerging,
 				Basis: res.Basis, GiZ: d.GiZ, GiP: d.GiP, GiBin: d.GiBin, LisaI: d.LisaI, LisaP: d.LisaP, Lisa: d.Lisa,
-				Border: d.Border}
+				Border: d.Border, Guard: res.Guard}
 			row.SharePoint, row.ShareNear, row.ShareName = shares(d.ByPrecision)
 			out.Districts = append(out.Districts, row)
 		}

@@ -27,7 +27,9 @@ import (
 type analysisOptions struct {
 	DB, Category, From, To, Province, Format string
 	BaseFrom, BaseTo                         string
-	Permutations, MaxPrecision               int
+	Inference                                string
+	Events, Measure                          string // a context event type instead of a category; what of the events is counted
+	Permutations, MaxPrecision, MinIncidents int
 	Seed                                     uint64
 	Alpha                                    float64
 	publish                                  publishOptions
@@ -43,6 +45,10 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 	if !slices.Contains(without, "category") {
 		fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
 	}
+	if !slices.Contains(without, "events") {
+		fs.StringVar(&o.Events, "events", "", "a context event type (e.g. suicide_attack; see ocmap sql 'SELECT DISTINCT event_type FROM context_events') instead of a category")
+		fs.StringVar(&o.Measure, "measure", "count", "with --events: what rates, hot spots, clusters and trends count: count (events), killed or injured")
+	}
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last month with data)")
 	fs.StringVar(&o.Province, "province", "", "only the districts of this province (e.g. Punjab, KP, Sindh)")
@@ -50,9 +56,12 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 		fs.StringVar(&o.BaseFrom, "base-from", "", "first month of the period that change compares with (default: as long as the period, just before it)")
 		fs.StringVar(&o.BaseTo, "base-to", "", "last month of that base period")
 	}
-	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values")
+	fs.IntVar(&o.Permutations, "permutations", analysis.DefaultPermutations, "permutations for Local Moran's I p-values, and for Gi* with --inference permutation")
 	fs.Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations (the same seed gives the same p-values)")
 	fs.Float64Var(&o.Alpha, "alpha", analysis.DefaultAlpha, "significance level of clusters, trends and emerging hot spots")
+	fs.StringVar(&o.Inference, "inference", analysis.Normal, "Gi* p-values: normal (normal approximation, as ArcGIS) or permutation (conditional permutations, seeded by --seed)")
+	fs.IntVar(&o.MinIncidents, "min-incidents", analysis.DefaultMinIncidents,
+		"no hot spot, cluster or emerging class when the period has fewer incidents than this (0: no minimum)")
 	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
 	o.publish.AddFlags(fs)
@@ -85,15 +94,35 @@ func (o *analysisOptions) open(ctx context.Context, args []string, formats ...st
 type analysed struct {
 	*analysis.Result
 	Category     string
+	Events       string // the context event type analysed instead of a category, or ""
+	Measure      string // with Events: count, killed or injured
 	Province     string
 	MaxPrecision int                 // incidents counted are located at precision 1 to this
 	Precision    [5]int64            // incidents by precision 1, 2, 3, 4 and 6 in the period
 	Sources      []store.SourceShare // approved names, the others counted (export.PublicSources)
+	Permutations int                 // of the analysis, with Seed
+	Seed         uint64
+	forLinks     bool // the header leaves out what links do not compute (hot spot inference, the guard)
+}
+
+// figure names the figure analysed, for column headers: incidents, or
+// with context events the events, killed or injured.
+func (a *analysed) figure() string {
+	if a.Events == "" {
+		return "incidents"
+	}
+	if a.Measure == "count" || a.Measure == "" {
+		return "events"
+	}
+	return a.Measure
 }
 
 // analyse reads the database and runs the analysis the flags ask for.
 func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analysed, error) {
-	if o.Category != pipeline.AllCategories {
+	if err := o.checkEvents(ctx, st); err != nil {
+		return nil, err
+	}
+	if o.Events == "" && o.Category != pipeline.AllCategories {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}
@@ -120,6 +149,15 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	if o.Permutations < 1 || o.Alpha <= 0 || o.Alpha >= 1 {
 		return nil, usagef("--permutations must be 1 or more and --alpha between 0 and 1")
 	}
+	if o.Inference == "" {
+		o.Inference = analysis.Normal
+	}
+	if o.Inference != analysis.Normal && o.Inference != analysis.Permutation {
+		return nil, usagef("--inference %q: want normal or permutation", o.Inference)
+	}
+	if o.MinIncidents < 0 {
+		return nil, usagef("--min-incidents must be 0 (no minimum) or more")
+	}
 	ds, err := st.Districts(ctx)
 	if err != nil {
 		return nil, err
@@ -144,11 +182,19 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	if o.Category != pipeline.AllCategories {
 		filter.Category = o.Category
 	}
-	cells, err := st.Cells(ctx, filter)
-	if err != nil {
-		return nil, err
+	var cells []store.Cell
+	if o.Events != "" {
+		filter.Category = o.Events
+		if cells, err = st.EventCells(ctx, filter, o.MaxPrecision); err != nil {
+			return nil, err
+		}
+		cells = eventMeasure(cells, o.Measure)
+	} else {
+		if cells, err = st.Cells(ctx, filter); err != nil {
+			return nil, err
+		}
+		cells = store.KeepPrecision(cells, o.MaxPrecision)
 	}
-	cells = store.KeepPrecision(cells, o.MaxPrecision)
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
@@ -173,15 +219,21 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 		base = analysis.Period{From: months[2], To: months[3]}
 	}
 	m := pipeline.LoadMap(ctx, ds, nbrs)
-	res := analysis.Analyse(m, cells, pop, period, base, analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
+	res := analysis.Analyse(m, cells, pop, period, base, o.options())
 	srcFilter := filter
 	srcFilter.From, srcFilter.To = period.From, period.To
-	sources, err := st.Sources(ctx, srcFilter)
+	var sources []store.SourceShare
+	if o.Events != "" {
+		sources, err = st.EventSources(ctx, srcFilter)
+	} else {
+		sources, err = st.Sources(ctx, srcFilter)
+	}
 	if err != nil {
 		return nil, err
 	}
-	a := &analysed{Result: res, Category: o.Category, Province: province, MaxPrecision: o.MaxPrecision,
-		Sources: export.PublicSources(sources, o.approved)}
+	opt := o.options()
+	a := &analysed{Result: res, Category: o.Category, Events: o.Events, Measure: o.Measure, Province: province, MaxPrecision: o.MaxPrecision,
+		Sources: export.PublicSources(sources, o.approved), Permutations: opt.Permutations, Seed: o.Seed}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
 			a.Precision[k] += d.ByPrecision[k]
@@ -190,11 +242,88 @@ func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analys
 	return a, nil
 }
 
+// options are the statistics' options the flags give.
+func (o *analysisOptions) options() analysis.Options {
+	minimum := o.MinIncidents
+	if minimum == 0 {
+		minimum = -1 // --min-incidents 0: no minimum
+	}
+	inference := o.Inference
+	if inference == "" {
+		inference = analysis.Normal
+	}
+	perms := o.Permutations
+	if perms == 0 {
+		perms = analysis.DefaultPermutations
+	}
+	return analysis.Options{Permutations: perms, Seed: o.Seed, Alpha: o.Alpha, Inference: inference, MinIncidents: minimum,
+		GuardRecords: o.Events != ""}
+}
+
+// checkEvents checks --events and --measure: the event type must be one
+// of the database's, and a category cannot be asked for as well.
+func (o *analysisOptions) checkEvents(ctx context.Context, st *store.Store) error {
+	if o.Measure == "" {
+		o.Measure = "count"
+	}
+	if o.Events == "" {
+		if o.Measure != "count" {
+			return usagef("--measure %s needs --events", o.Measure)
+		}
+		return nil
+	}
+	if o.Category != "" && o.Category != pipeline.AllCategories {
+		return usagef("give --category or --events, not both")
+	}
+	if !slices.Contains([]string{"count", "killed", "injured"}, o.Measure) {
+		return usagef("--measure %q: want count, killed or injured", o.Measure)
+	}
+	return checkEventType(ctx, st, o.Events)
+}
+
+// checkEventType errs unless t is an event type of the database, naming
+// those it has.
+func checkEventType(ctx context.Context, st *store.Store, t string) error {
+	known, err := st.EventTypes(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(known, t) {
+		return nil
+	}
+	if len(known) == 0 {
+		return usagef("unknown event type %q: the database has no context events (ingest them with a kind: context layout)", t)
+	}
+	return usagef("unknown event type %q (the database has %s)", t, strings.Join(known, ", "))
+}
+
+// eventMeasure makes each cell's Incidents the figure analysed: the
+// events (count), or the killed or injured in them. Records stay the
+// events, for the guard.
+func eventMeasure(cells []store.Cell, measure string) []store.Cell {
+	if measure == "count" || measure == "" {
+		return cells
+	}
+	out := make([]store.Cell, len(cells))
+	for i, c := range cells {
+		if measure == "killed" {
+			c.Incidents = c.Killed
+		} else {
+			c.Incidents = c.Injured
+		}
+		out[i] = c
+	}
+	return out
+}
+
 // header says what the numbers are, and how trustworthy the locations.
 func (a *analysed) header(w io.Writer, what string) {
 	scope := "all categories"
 	if a.Category != pipeline.AllCategories {
 		scope = a.Category
+	}
+	if a.Events != "" {
+		scope = "context events " + a.Events
 	}
 	if a.Province != "" {
 		scope += ", " + a.Province
@@ -203,8 +332,21 @@ func (a *analysed) header(w io.Writer, what string) {
 	for _, n := range a.Precision {
 		total += n
 	}
-	fmt.Fprintf(w, "%s: %s, %s to %s, %s incidents in %d districts\n", what, scope,
-		a.Period.From.Format("2006-01"), a.Period.To.Format("2006-01"), commas(total), len(a.Districts))
+	unit := "incidents"
+	if a.Events != "" {
+		unit = "events"
+	}
+	fmt.Fprintf(w, "%s: %s, %s to %s, %s %s in %d districts\n", what, scope,
+		a.Period.From.Format("2006-01"), a.Period.To.Format("2006-01"), commas(total), unit, len(a.Districts))
+	if a.Events != "" {
+		var killed, injured int64
+		for _, d := range a.Districts {
+			killed += d.Killed
+			injured += d.Injured
+		}
+		fmt.Fprintf(w, "%s killed, %s injured in them; rates, hot spots, clusters and trends count %s\n", commas(killed), commas(injured),
+			map[string]string{"count": "events", "killed": "the killed", "injured": "the injured"}[a.Measure])
+	}
 	if total > 0 {
 		t := float64(total)
 		fmt.Fprintf(w, "located by point %.1f%%, near a district %.1f%%, by district name %.1f%%", 100*float64(a.Precision[0])/t,
@@ -242,11 +384,25 @@ func (a *analysed) header(w io.Writer, what string) {
 		}
 	}
 	if len(a.CensusYears) > 0 {
-		fmt.Fprintf(w, "population: census %v (the year nearest the period's end); hot spots on EB-smoothed rates\n", a.CensusYears)
+		fmt.Fprintf(w, "population: census %v (the census year nearest the period's end, the earlier of two as near: with 2017 and 2023, a period ending in 2020 uses 2017); hot spots, clusters and emerging classes on EB-smoothed rates\n", a.CensusYears)
 	} else {
-		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots on counts")
+		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots, clusters and emerging classes on counts")
+	}
+	if !a.forLinks {
+		fmt.Fprintf(w, "Gi* p-values: %s\n", a.inferenceText())
+		if a.Guard != "" {
+			fmt.Fprintf(w, "%s\n", a.Guard)
+		}
 	}
 	fmt.Fprintln(w)
+}
+
+// inferenceText says how Gi* p-values were found.
+func (a *analysed) inferenceText() string {
+	if a.Inference == analysis.Permutation {
+		return fmt.Sprintf("conditional permutation (%d, seed %d)", a.Permutations, a.Seed)
+	}
+	return "normal approximation (as ArcGIS)"
 }
 
 func sortedKeys(m map[string]int64) []string {
@@ -312,6 +468,8 @@ type districtJSON struct {
 	Incidents      int64   `json:"incidents"`
 	Records        int64   `json:"records"`
 	Victims        int64   `json:"victims"`
+	Killed         *int64  `json:"killed,omitempty"`  // context events only
+	Injured        *int64  `json:"injured,omitempty"` // context events only
 	Quantity       float64 `json:"quantity_kg"`
 	AmountPKR      float64 `json:"amount_pkr"`
 	Population     int64   `json:"population,omitempty"`
@@ -334,6 +492,15 @@ type districtJSON struct {
 	Lisa           string  `json:"lisa"`
 	SharePoint     jsonNum `json:"share_point"`
 	ShareName      jsonNum `json:"share_name"`
+}
+
+// json is toJSON with the killed and injured of context events.
+func (a *analysed) json(d analysis.District) districtJSON {
+	j := toJSON(d)
+	if a.Events != "" {
+		j.Killed, j.Injured = &d.Killed, &d.Injured
+	}
+	return j
 }
 
 func toJSON(d analysis.District) districtJSON {
@@ -372,6 +539,23 @@ func (a *analysed) meta() map[string]any {
 		"basis": a.Basis, "census_years": a.CensusYears, "unallocated": unallocated,
 		"located": map[string]int64{"point": a.Precision[0], "near": a.Precision[1], "name": a.Precision[2], "province": a.Precision[3]},
 		"sources": a.Sources, "max_precision": a.MaxPrecision,
+		"inference": a.Inference, "min_incidents": a.MinIncidents, "incidents": a.total(),
+		"permutations": a.Permutations, "seed": a.Seed,
+	}
+	if a.Guard != "" {
+		m["guard"] = a.Guard
+	}
+	if a.Events != "" {
+		delete(m, "category")
+		delete(m, "incidents")
+		m["events"], m["measure"] = a.Events, a.Measure
+		var events, killed, injured int64
+		for _, d := range a.Districts {
+			events += d.Records
+			killed += d.Killed
+			injured += d.Injured
+		}
+		m["event_count"], m["killed"], m["injured"] = events, killed, injured
 	}
 	if country > 0 {
 		m["country_only"] = country
@@ -383,6 +567,15 @@ func (a *analysed) meta() map[string]any {
 			a.Base.From.Format("2006-01"), a.Base.To.Format("2006-01"))
 	}
 	return m
+}
+
+// total is the incidents of the period over every district.
+func (a *analysed) total() int64 {
+	var n int64
+	for _, d := range a.Districts {
+		n += d.Incidents
+	}
+	return n
 }
 
 // baseTotal is the incidents of the base period over every district.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/pipeline/export"
+	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // maxPrecisionHelp is the help line of --max-precision in every command.
@@ -29,6 +30,7 @@ type exportOptions struct {
 	K, Width, MaxPrecision     int
 	LabelTop                   int
 	Internal                   bool
+	Events                     string // context event types for events.csv, internal exports only
 	Simplify                   float64
 	boundaries                 boundaryOptions
 	publish                    publishOptions
@@ -38,7 +40,7 @@ func init() {
 	var o exportOptions
 	register(&Command{
 		Name:  "export",
-		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--max-precision N] [--internal]",
+		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--max-precision N] [--internal [--events TYPE,...|all]]",
 		Short: "write the publishable map: SVG/PNG maps, CSV, GeoJSON, Parquet, HTML report, manifest",
 		Long: `Writes the preliminary national crime map into DIR, from the database:
 
@@ -82,13 +84,19 @@ Parquet, the report and disclosure control all use the filtered counts; the
 maps' note, the report and manifest.json say so. The report's data quality
 shares stay those of all incidents.
 
+Context events (terrorist attacks and other kind: context layouts) stay out
+of the export, as they are not disclosure-controlled: --events TYPE,... (or
+all) with --internal adds events.csv, per district and event type the
+events, killed and injured of the period.
+
 The boundary file must be the one the database was built with.
 
 Examples:
   ocmap export --db crime.duckdb --out npb-map
   ocmap export --db crime.duckdb --out npb-2024 --from 2024-01 --to 2024-12 --classes jenks
   ocmap export --db crime.duckdb --out npb-named --max-precision 3
-  ocmap export --db crime.duckdb --out internal --internal`,
+  ocmap export --db crime.duckdb --out internal --internal
+  ocmap export --db crime.duckdb --out internal --internal --events suicide_attack`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
 			fs.StringVar(&o.Out, "out", "", "directory to write into (required)")
@@ -102,6 +110,7 @@ Examples:
 			fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 			fs.IntVar(&o.LabelTop, "label-top", 0, "name the N districts with the highest mapped values on each map (0: none)")
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so on every file")
+			fs.StringVar(&o.Events, "events", "", "with --internal: also write events.csv, the context events of these types (TYPE,... or all) per district")
 			o.boundaries.AddFlags(fs)
 			o.publish.AddFlags(fs)
 		},
@@ -145,13 +154,22 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	if o.Events != "" && !o.Internal {
+		return usagef("--events: context events are kept internal; add --internal")
+	}
+	var events []string
+	if o.Events != "" {
+		if events, err = exportEventTypes(ctx, o.DB, o.Events); err != nil {
+			return err
+		}
+	}
 	b, err := o.boundaries.load(env)
 	if err != nil {
 		return err
 	}
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
-		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop})
+		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop, Events: events})
 	if err != nil {
 		return err
 	}
@@ -261,4 +279,30 @@ Example:
 			return nil
 		},
 	})
+}
+
+// exportEventTypes reads the event types that list names ("all": every
+// type of the database), each checked against the database's.
+func exportEventTypes(ctx context.Context, db, list string) ([]string, error) {
+	st, err := store.OpenReadOnly(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if list == "all" {
+		types, err := st.EventTypes(ctx)
+		if err == nil && len(types) == 0 {
+			err = usagef("--events all: the database has no context events")
+		}
+		return types, err
+	}
+	var out []string
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimSpace(t)
+		if err := checkEventType(ctx, st, t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

@@ -28,6 +28,8 @@ var metrics = []struct {
 	value     func(d *analysis.District) float64
 }{
 	{"count", "incidents", func(d *analysis.District) float64 { return float64(d.Incidents) }},
+	{"killed", "killed (context events, --events)", func(d *analysis.District) float64 { return float64(d.Killed) }},
+	{"injured", "injured (context events, --events)", func(d *analysis.District) float64 { return float64(d.Injured) }},
 	{"rate", "incidents per 100,000 people", func(d *analysis.District) float64 { return d.Rate }},
 	{"eb_rate", "empirical Bayes smoothed rate per 100,000 (GeoDa's global EB)", func(d *analysis.District) float64 { return d.EBRate }},
 	{"change", "percent change against the base period", func(d *analysis.District) float64 { return d.Change }},
@@ -48,27 +50,38 @@ func init() {
 	var o heatmapOptions
 	register(&Command{
 		Name:  "heatmap",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
+		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
 		Short: "one value per district: counts, rates, change, trends, hot spots",
 		Long: `Computes one value per district from the database and prints it, highest
 first, or writes it as CSV, JSON or GeoJSON (with the district polygons, for
 QGIS and kepler.gl).
 
 Metrics (--metric):
-  count    incidents in the period
-  rate     incidents per 100,000 people (census year nearest the period's end)
+  count    incidents in the period (with --events: the figure --measure
+           counts, events by default)
+  killed   with --events: the killed in the period's events
+  injured  with --events: the injured in them
+  rate     incidents per 100,000 people (the census year nearest the period's
+           end, the earlier of two as near: with 2017 and 2023 a period
+           ending in 2020 uses 2017)
   eb_rate  empirical Bayes smoothed rate per 100,000, as GeoDa computes it, so
            that small districts do not top the map on two incidents
   change   percent change against the base period (--base-from/--base-to;
            default the period of the same length just before)
   trend    Mann-Kendall z of the monthly counts (positive: rising)
   gi       Getis-Ord Gi* z-score with binary queen weights, as ArcGIS's Hot Spot
-           Analysis; bins at 90/95/99% confidence after FDR correction
+           Analysis; bins at 90/95/99% confidence after FDR correction, on
+           normal p (--inference normal) or permutation p (--inference
+           permutation)
   lisa     Local Moran's I with pseudo p-values from 999 seeded permutations
-           (esda's Moran_Local), clusters HH, LL, HL, LH
+           (esda's Moran_Local; ties counted on both sides), clusters HH,
+           LL, HL, LH
 
 Hot spots and clusters use EB-smoothed rates when the database has a
-population (ingest --population), counts otherwise. Every output says the
+population (ingest --population), counts otherwise. With fewer than
+--min-incidents incidents in the period (default 30, 0 for none) no hot
+spot, cluster or emerging class is given and the output says why (table
+header, CSV guard column, JSON and GeoJSON guard). Every output says the
 period, the census year and how the incidents were located, so that a change
 in reporting is not read as a change in crime. --max-precision N (all the
 analyst commands) counts only the incidents located at precision 1 to N
@@ -82,15 +95,22 @@ them whole) and carry every measure as properties.
 
 ` + publishHelp + `
 
+Context events (--events TYPE, a kind: context layout's event_type such as
+suicide_attack) are mapped instead of a category: count, killed and injured
+are theirs, and rate, eb_rate, change, trend, gi and lisa are computed on the
+events, or on the killed or injured in them with --measure killed|injured.
+
 Examples:
   ocmap heatmap --db crime.duckdb --category drug_trafficking --metric eb_rate
+  ocmap heatmap --db crime.duckdb --events suicide_attack --metric killed
+  ocmap heatmap --db crime.duckdb --events suicide_attack --measure killed --metric gi
   ocmap heatmap --db crime.duckdb --metric change --from 2023-01 --to 2023-12
   ocmap heatmap --db crime.duckdb --category cybercrime --province Punjab --metric gi --format csv > gi.csv
   ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson
   ocmap heatmap --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > figures.json`,
 		Flags: func(fs *pflag.FlagSet) {
 			o.addFlags(fs, "table, csv, json or geojson")
-			fs.StringVar(&o.Metric, "metric", "count", "count, rate, eb_rate, change, trend, gi or lisa")
+			fs.StringVar(&o.Metric, "metric", "count", "count, killed, injured (--events), rate, eb_rate, change, trend, gi or lisa")
 			fs.IntVar(&o.Top, "top", 0, "table, csv, json: only the N highest districts (0: every district; geojson keeps every district)")
 			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
 			o.boundaries.AddFlags(fs)
@@ -109,7 +129,10 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 		}
 	}
 	if mi < 0 {
-		return usagef("unknown metric %q (count, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+		return usagef("unknown metric %q (count, killed, injured, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+	}
+	if (o.Metric == "killed" || o.Metric == "injured") && o.Events == "" {
+		return usagef("--metric %s needs --events TYPE (killed and injured are counted for context events)", o.Metric)
 	}
 	if o.Simplify < 0 {
 		return usagef("--simplify must be 0 or more")
@@ -135,7 +158,7 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	}
 	switch o.Format {
 	case "csv":
-		return heatmapCSV(env.Stdout, metric.name, metric.value, ds)
+		return heatmapCSV(env.Stdout, a, metric.name, metric.value, ds)
 	case "json":
 		return heatmapJSON(env.Stdout, a, metric.name, metric.value, ds)
 	case "geojson":
@@ -145,7 +168,7 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if len(ds) < all {
 		fmt.Fprintf(env.Stdout, "the %d highest of %d districts (--top)\n", len(ds), all)
 	}
-	return heatmapTable(env.Stdout, metric.name, metric.value, ds)
+	return heatmapTable(env.Stdout, a.figure(), metric.name, metric.value, ds)
 }
 
 // pointers lists pointers to the districts, to sort without copying.
@@ -168,9 +191,9 @@ func less(a, b float64) bool {
 	return a < b
 }
 
-func heatmapTable(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\tincidents\tpopulation\tnote\t\n", metric)
+	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\tpopulation\tnote\t\n", metric, figure)
 	for i, d := range ds {
 		v := value(d)
 		note := ""
@@ -192,7 +215,7 @@ func heatmapTable(w io.Writer, metric string, value func(*analysis.District) flo
 			pop = commas(d.Population)
 		}
 		shown := dash(v, 2)
-		if metric == "count" {
+		if metric == "count" || metric == "killed" || metric == "injured" {
 			shown = commas(int64(v)) // a count has no decimals
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, shown, commas(d.Incidents), pop, note)
@@ -200,21 +223,30 @@ func heatmapTable(w io.Writer, metric string, value func(*analysis.District) flo
 	return tw.Flush()
 }
 
-func heatmapCSV(w io.Writer, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
 	cw := csvout.NewWriter(w)
-	cw.Write([]string{"district_code", "district", "province", metric, "incidents", "population", "population_year",
+	head := []string{"district_code", "district", "province", metric, "incidents", "population", "population_year",
 		"rate_per_100k", "eb_rate_per_100k", "change_pct", "trend_z", "trend_p", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
-		"emerging", "share_point", "share_name", "border"})
+		"emerging", "share_point", "share_name", "border", "guard"}
+	if a.Events != "" {
+		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
+		head = append(head, "events", "events_killed", "events_injured")
+	}
+	cw.Write(head)
 	for _, d := range ds {
 		j := toJSON(*d)
 		pop, year := "", ""
 		if d.Population > 0 {
 			pop, year = strconv.FormatInt(d.Population, 10), strconv.Itoa(d.PopulationYear)
 		}
-		cw.Write([]string{d.Code, d.Name, d.Province, num(value(d), 6), strconv.FormatInt(d.Incidents, 10), pop, year,
+		rec := []string{d.Code, d.Name, d.Province, num(value(d), 6), strconv.FormatInt(d.Incidents, 10), pop, year,
 			num(d.Rate, 6), num(d.EBRate, 6), num(d.Change, 6), num(d.TrendZ, 6), num(d.TrendP, 6), num(d.GiZ, 6), num(d.GiP, 6),
 			strconv.Itoa(d.GiBin), num(d.LisaI, 6), num(d.LisaP, 6), d.Lisa, d.Emerging,
-			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border)})
+			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border), a.Guard}
+		if a.Events != "" {
+			rec = append(rec, strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10))
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -229,7 +261,7 @@ func heatmapJSON(w io.Writer, a *analysed, metric string, value func(*analysis.D
 	out["metric"] = metric
 	rows := make([]row, len(ds))
 	for i, d := range ds {
-		rows[i] = row{Value: jsonNum(value(d)), districtJSON: toJSON(*d)}
+		rows[i] = row{Value: jsonNum(value(d)), districtJSON: a.json(*d)}
 	}
 	out["districts"] = rows
 	enc := json.NewEncoder(w)
@@ -266,7 +298,7 @@ func heatmapGeoJSON(ctx context.Context, env *Env, o *heatmapOptions, st *store.
 			g = simplify.DouglasPeucker(o.Simplify).Simplify(g)
 		}
 		f := geojson.NewFeature(g)
-		raw, err := json.Marshal(toJSON(*d))
+		raw, err := json.Marshal(a.json(*d))
 		if err != nil {
 			return err
 		}

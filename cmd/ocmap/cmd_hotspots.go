@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
@@ -24,16 +25,40 @@ func init() {
 	var h, t, l analysisOptions
 	register(&Command{
 		Name:  "hotspots",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "significant hot and cold spots and clusters, per district",
 		Long: `Lists the districts that are significant hot or cold spots (Getis-Ord Gi*
 with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
 and 99% confidence after a False Discovery Rate correction) or members of a
 Local Moran's I cluster (HH high among high, LL, HL high among low, LH;
-pseudo p-values from seeded conditional permutations, as esda's Moran_Local),
-with the emerging hot spot class of their monthly series. Computed on EB
-smoothed rates when the database has a population, on counts otherwise.
+pseudo p-values from seeded conditional permutations, as esda's Moran_Local,
+with ties counted on both sides), with the emerging hot spot class of their
+monthly series. Hot spots, clusters and emerging classes are computed on the
+same districts and values: EB smoothed rates over the districts with a
+population when the database has one (each month's EB rates for emerging
+classes), counts over every district otherwise.
 --format csv and json list every district, significant or not.
+
+Gi* p-values come from the normal approximation (--inference normal, the
+default, as ArcGIS) or from --permutations conditional permutations
+(--inference permutation, seeded by --seed: the same seed gives the same
+p-values), which holds on skewed rates where the normal p is far too small.
+A permutation p is at least 2/(permutations + 1) (0.002 with 999), and the
+FDR correction asks the smallest p of n districts to be at most q/n (q =
+0.10, 0.05, 0.01 for the 90, 95, 99% bins): on 136 districts and 999
+permutations a bin needs several districts significant together. Use
+--permutations 99999 (about 14 s for a year of 160 districts) for the full
+range of bins.
+
+With fewer than --min-incidents incidents in the period (default 30; 0 for
+no minimum) no district gets a hot spot, cluster or emerging class: on so
+few incidents one incident makes its neighbours "hot". The z-scores and
+p-values are still printed, and every output (table header, the CSV guard
+column, the JSON guard member) says why.
+
+--events TYPE analyses a context event type (e.g. suicide_attack) instead
+of a category: events, or the killed or injured in them (--measure); the
+guard then counts events.
 
 ` + publishHelp + `
 
@@ -48,7 +73,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "trends",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "change between periods, monthly trends and emerging hot spots, per district",
 		Long: `For each district: incidents in the period and in the base period (by
 default the period of the same length just before), the percent change, the
@@ -57,8 +82,11 @@ tau; "up" or "down" when p is below --alpha), and the emerging hot spot class
 (new, consecutive, intensifying, persistent, diminishing, sporadic,
 oscillating, historical hot or cold spot) from monthly Gi* z-scores and their
 Mann-Kendall trend, in the spirit of ArcGIS's Emerging Hot Spot Analysis
-(spatial Gi* per month, not a space-time cube). Districts with a significant
-trend or a class come first.
+(spatial Gi* per month, not a space-time cube) on the same districts and
+values as hotspots' Gi* (each month's EB rates with a population). Districts
+with a significant trend or a class come first. --inference and
+--min-incidents work as for hotspots; so does --events TYPE (--measure
+count, killed or injured).
 
 ` + publishHelp + `
 
@@ -73,20 +101,27 @@ Examples:
 	})
 	register(&Command{
 		Name:  "links",
-		Usage: "--db FILE [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--events TYPE,...|all] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "where the four crimes overlap, and border districts against interior ones",
 		Long: `For each pair of categories: the Spearman rank correlation of their district
-figures (EB rates with a population, counts without) and the co-location
-quotient both ways: the B incidents in and around the district of an average
-A incident, relative to an average district (1: no association; above 1: A
-happens where B is). Then, per category, the districts touching the national
+figures (EB rates with a population, counts without) and Leslie and
+Kronenfeld's co-location quotient both ways: the share of B among the other
+incidents in and around the district of an average A incident (its district
+and the contiguous ones), over B's share of the two categories' incidents
+(1: no association; above 1: A happens where B is; below 1: apart). Then,
+per category, the districts touching the national
 border on land against the interior ones: districts, incidents, population
 and rate per 100,000.
 
 ` + publishHelp + `
 
+--events TYPE[,TYPE...] (or all) adds each category against each context
+event type (the same measures, events counted once each): how terror
+financing meets the attacks it pays for.
+
 Examples:
   ocmap links --db crime.duckdb
+  ocmap links --db crime.duckdb --events suicide_attack
   ocmap links --db crime.duckdb --from 2023-01 --to 2023-12 --format json --publish-sources "ANF,FIA"`,
 		Flags: func(fs *pflag.FlagSet) { l.addFlags(fs, "table, csv or json", "category", "base") },
 		Run: func(ctx context.Context, env *Env, args []string) error {
@@ -98,7 +133,7 @@ Examples:
 // runAnalysis runs an analysis and prints it: the table sorted by order,
 // or every district as CSV or JSON.
 func runAnalysis(ctx context.Context, env *Env, o *analysisOptions, args []string, what string,
-	table func(io.Writer, []*analysis.District) error, order func(a, b *analysis.District) bool) error {
+	table func(io.Writer, *analysed, []*analysis.District) error, order func(a, b *analysis.District) bool) error {
 	st, err := o.open(ctx, args, "table", "csv", "json")
 	if err != nil {
 		return err
@@ -112,12 +147,12 @@ func runAnalysis(ctx context.Context, env *Env, o *analysisOptions, args []strin
 	sort.SliceStable(ds, func(i, j int) bool { return order(ds[i], ds[j]) })
 	switch o.Format {
 	case "csv":
-		return analysisCSV(env.Stdout, ds)
+		return analysisCSV(env.Stdout, a, ds)
 	case "json":
 		out := a.meta()
 		rows := make([]districtJSON, len(ds))
 		for i, d := range ds {
-			rows[i] = toJSON(*d)
+			rows[i] = a.json(*d)
 		}
 		out["districts"] = rows
 		enc := json.NewEncoder(env.Stdout)
@@ -125,7 +160,7 @@ func runAnalysis(ctx context.Context, env *Env, o *analysisOptions, args []strin
 		return enc.Encode(out)
 	}
 	a.header(env.Stdout, what)
-	return table(env.Stdout, ds)
+	return table(env.Stdout, a, ds)
 }
 
 // hotspotsSort puts significant districts first, hottest first.
@@ -137,9 +172,9 @@ func hotspotsSort(a, b *analysis.District) bool {
 	return less(b.GiZ, a.GiZ)
 }
 
-func hotspotsTable(w io.Writer, ds []*analysis.District) error {
+func hotspotsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "code\tdistrict\tprovince\tincidents\tEB rate\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\tEB rate\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
 	shown := 0
 	for _, d := range ds {
 		if d.GiBin == 0 && d.Lisa == "" {
@@ -173,9 +208,9 @@ func trendsSort(a, b *analysis.District) bool {
 	return a.Incidents > b.Incidents
 }
 
-func trendsTable(w io.Writer, ds []*analysis.District) error {
+func trendsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "code\tdistrict\tprovince\tincidents\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
 	for _, d := range ds {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
 			commas(d.Base), dash(d.Change, 1), dash(d.TrendS, 0), dash(d.TrendZ, 2), dash(d.TrendP, 4), dash(d.TrendTau, 3),
@@ -184,25 +219,35 @@ func trendsTable(w io.Writer, ds []*analysis.District) error {
 	return tw.Flush()
 }
 
-// analysisCSV writes every measure of every district.
-func analysisCSV(w io.Writer, ds []*analysis.District) error {
+// analysisCSV writes every measure of every district; guard, when not "",
+// fills the guard column of every row (why no district has a class).
+func analysisCSV(w io.Writer, a *analysed, ds []*analysis.District) error {
 	cw := csvout.NewWriter(w)
-	cw.Write([]string{"district_code", "district", "province", "border", "incidents", "records", "victims", "quantity_kg", "amount_pkr",
+	head := []string{"district_code", "district", "province", "border", "incidents", "records", "victims", "quantity_kg", "amount_pkr",
 		"population", "population_year", "rate_per_100k", "eb_rate_per_100k", "base_incidents", "change_pct",
 		"trend_s", "trend_z", "trend_p", "trend_tau", "trend", "emerging", "gi_z", "gi_p", "gi_bin", "lisa_i", "lisa_p", "lisa",
-		"share_point", "share_name"})
+		"share_point", "share_name", "guard"}
+	if a.Events != "" {
+		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
+		head = append(head, "events", "events_killed", "events_injured")
+	}
+	cw.Write(head)
 	for _, d := range ds {
 		j := toJSON(*d)
 		pop, year := "", ""
 		if d.Population > 0 {
 			pop, year = strconv.FormatInt(d.Population, 10), strconv.Itoa(d.PopulationYear)
 		}
-		cw.Write([]string{d.Code, d.Name, d.Province, strconv.FormatBool(d.Border), strconv.FormatInt(d.Incidents, 10),
+		rec := []string{d.Code, d.Name, d.Province, strconv.FormatBool(d.Border), strconv.FormatInt(d.Incidents, 10),
 			strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Victims, 10), num(d.Quantity, 6), num(d.AmountPKR, 2),
 			pop, year, num(d.Rate, 6), num(d.EBRate, 6), strconv.FormatInt(d.Base, 10), num(d.Change, 6),
 			num(d.TrendS, 0), num(d.TrendZ, 6), num(d.TrendP, 6), num(d.TrendTau, 6), d.Trend, d.Emerging,
 			num(d.GiZ, 6), num(d.GiP, 6), strconv.Itoa(d.GiBin), num(d.LisaI, 6), num(d.LisaP, 6), d.Lisa,
-			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4)})
+			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), a.Guard}
+		if a.Events != "" {
+			rec = append(rec, strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10))
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
@@ -215,9 +260,33 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	}
 	defer st.Close()
 	o.Category = "all"
+	events := o.Events
+	o.Events = "" // the header and period are the categories'
+	if o.Measure != "" && o.Measure != "count" {
+		return usagef("links counts events: --measure is not used")
+	}
 	a, err := o.analyse(ctx, st) // checks the flags, finds the period, gives the header
 	if err != nil {
 		return err
+	}
+	var types []string
+	if events != "" {
+		if events == "all" {
+			if types, err = st.EventTypes(ctx); err != nil {
+				return err
+			}
+			if len(types) == 0 {
+				return usagef("--events all: the database has no context events (ingest them with a kind: context layout)")
+			}
+		} else {
+			for _, t := range strings.Split(events, ",") {
+				t = strings.TrimSpace(t)
+				if err := checkEventType(ctx, st, t); err != nil {
+					return err
+				}
+				types = append(types, t)
+			}
+		}
 	}
 	ds, err := st.Districts(ctx)
 	if err != nil {
@@ -244,8 +313,17 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	links, sides := analysis.Links(pipeline.LoadMap(ctx, ds, nbrs), cells, pop, a.Period,
-		analysis.Options{Permutations: o.Permutations, Seed: o.Seed, Alpha: o.Alpha})
+	cells = store.KeepPrecision(cells, o.MaxPrecision) // as the header counts
+	m := pipeline.LoadMap(ctx, ds, nbrs)
+	links, sides := analysis.Links(m, cells, pop, a.Period, o.options())
+	var eventLinks []analysis.Link
+	if len(types) > 0 {
+		ev, err := st.EventCells(ctx, store.CellFilter{Province: a.Province}, o.MaxPrecision)
+		if err != nil {
+			return err
+		}
+		eventLinks = analysis.EventLinks(m, cells, ev, types, pop, a.Period, o.options())
+	}
 	switch o.Format {
 	case "json":
 		type linkJSON struct {
@@ -273,6 +351,13 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 			sj = append(sj, sideJSON{s.Category, s.Border, s.Districts, s.Incidents, s.Population, jsonNum(s.Rate)})
 		}
 		out["links"], out["border"] = lj, sj
+		if len(types) > 0 {
+			ej := []linkJSON{}
+			for _, l := range eventLinks {
+				ej = append(ej, linkJSON{A: l.A, B: l.B, Spearman: jsonNum(l.Spearman), CLQ: jsonNum(l.CLQ), BA: jsonNum(l.BA)})
+			}
+			out["event_types"], out["event_links"] = types, ej
+		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
@@ -282,6 +367,9 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 		for _, l := range links {
 			cw.Write([]string{"links", l.A, l.B, num(l.Spearman, 6), num(l.CLQ, 6), num(l.BA, 6), "", "", "", "", ""})
 		}
+		for _, l := range eventLinks {
+			cw.Write([]string{"event_links", l.A, l.B, num(l.Spearman, 6), num(l.CLQ, 6), num(l.BA, 6), "", "", "", "", ""})
+		}
 		for _, s := range sides {
 			cw.Write([]string{"border", s.Category, "", "", "", "", strconv.FormatBool(s.Border), strconv.Itoa(s.Districts),
 				strconv.FormatInt(s.Incidents, 10), strconv.FormatInt(s.Population, 10), num(s.Rate, 6)})
@@ -290,6 +378,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 		return cw.Error()
 	}
 	a.Category = "all"
+	a.forLinks = true
 	a.header(env.Stdout, "links between categories")
 	w := env.Stdout
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
@@ -299,6 +388,15 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+	if len(eventLinks) > 0 {
+		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "category\tcontext events\tSpearman\tCLQ cat.→events\tCLQ events→cat.\t")
+		for _, l := range eventLinks {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", l.A, l.B, dash(l.Spearman, 3), dash(l.CLQ, 3), dash(l.BA, 3))
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "category\tdistricts\tborder: incidents\tper 100k\tdistricts\tinterior: incidents\tper 100k\t")
 	for i := 0; i+1 < len(sides); i += 2 {

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -150,6 +152,7 @@ func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db strin
 	s.mux.HandleFunc("/", s.page)
 	s.mux.HandleFunc("/map.svg", s.svg)
 	s.mux.HandleFunc("/heatmap.json", s.json)
+	s.mux.HandleFunc("/layers.json", s.layers)
 	return s, nil
 }
 
@@ -177,9 +180,17 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 	if err != nil || prec < 1 || prec > 4 {
 		return nil, 0, usagef("precision %q: want 1 to 4", q.Get("precision"))
 	}
+	minimum, err := strconv.Atoi(get("min_incidents", strconv.Itoa(analysis.DefaultMinIncidents)))
+	if err != nil || minimum < 0 {
+		return nil, 0, usagef("min_incidents %q: want 0 (no minimum) or more", q.Get("min_incidents"))
+	}
 	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
 		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha,
-		MaxPrecision: prec, approved: s.sources}
+		Inference: get("inference", analysis.Normal), MinIncidents: minimum, MaxPrecision: prec, approved: s.sources,
+		Events: get("events", ""), Measure: get("measure", "count")}
+	if o.Events != "" && q.Get("category") == "" {
+		o.Category = "" // a layer of context events rather than a category
+	}
 	metric := get("metric", "count")
 	for i, m := range metrics {
 		if m.name == metric {
@@ -203,12 +214,22 @@ func (s *server) analyse(r *http.Request) (*analysed, int, error) {
 
 // mapOf draws the metric's choropleth.
 func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
-	m := &render.Map{Title: titleOf(a.Category) + ": " + metrics[mi].doc, Boundaries: s.b, Values: map[string]float64{},
+	title := titleOf(a.Category)
+	if a.Events != "" {
+		title = "Context events, " + strings.ReplaceAll(a.Events, "_", " ")
+		if a.Measure != "count" {
+			title += " (" + a.Measure + ")"
+		}
+	}
+	m := &render.Map{Title: title + ": " + metrics[mi].doc, Boundaries: s.b, Values: map[string]float64{},
 		Subtitle: a.Period.From.Format("January 2006") + " – " + a.Period.To.Format("January 2006"),
 		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000,
 		Note: "ocmap serve: " + s.db + ". Same figures as ocmap heatmap."}
 	m.Counts = metrics[mi].name == "count"
 	m.NoPopulation = map[string]bool{}
+	if a.Guard != "" {
+		m.Note += " " + a.Guard + "."
+	}
 	var vals []float64
 	for i := range a.Districts {
 		d := &a.Districts[i]
@@ -291,6 +312,27 @@ func (s *server) json(w http.ResponseWriter, r *http.Request) {
 	sort.SliceStable(ds, func(i, j int) bool { return less(value(ds[j]), value(ds[i])) })
 	w.Header().Set("Content-Type", "application/json")
 	heatmapJSON(w, a, metrics[mi].name, metrics[mi].value, ds)
+}
+
+// layers lists what can be mapped: the categories, the context event types
+// of the database (each a layer: /heatmap.json?events=TYPE), the metrics
+// and the measures of events.
+func (s *server) layers(w http.ResponseWriter, r *http.Request) {
+	types, err := s.st.EventTypes(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	var names []string
+	for _, m := range metrics {
+		names = append(names, m.name)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{
+		"categories": append(schemas.Categories(), pipeline.AllCategories), "events": append([]string{}, types...),
+		"metrics": names, "event_measures": []string{"count", "killed", "injured"},
+		"inference": []string{analysis.Normal, analysis.Permutation}, "min_incidents": analysis.DefaultMinIncidents,
+	})
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,18 +19,21 @@ import (
 
 	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
 
 type summaryOptions struct {
 	DB, Category, From, To, Format string
+	Events                         string
 	Top, MaxPrecision              int
 }
 
 func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
 	fs.StringVar(&o.Category, "category", "", "only this category: terror_financing, drug_trafficking, human_trafficking, cybercrime")
+	fs.StringVar(&o.Events, "events", "", "rank districts by the context events of this type (e.g. suicide_attack) instead of incidents")
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM (inclusive)")
 	fs.IntVar(&o.Top, "top", 20, "number of districts to show; 0 for all")
@@ -40,7 +45,7 @@ func init() {
 	var o summaryOptions
 	register(&Command{
 		Name:  "summary",
-		Usage: "--db FILE [--category C] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--format table|csv|json]",
+		Usage: "--db FILE [--category C | --events TYPE] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--format table|csv|json]",
 		Short: "rank districts by incidents, per category and period",
 		Long: `Ranks districts by the number of incidents in the period, with the count per
 category, the total quantity (kg of drugs, victims) and amount (PKR), and how
@@ -56,8 +61,13 @@ and the per-source counts in district_month_sources.
 point, 2 near a point, 3 district named; 4, the default, counts all); kg,
 PKR and source records stay those of every incident.
 
+--events TYPE ranks districts by the context events of that type (a kind:
+context layout's event_type, e.g. suicide_attack) with the killed and
+injured in them, instead of the four categories' incidents.
+
 Examples:
   ocmap summary --db crime.duckdb
+  ocmap summary --db crime.duckdb --events suicide_attack --from 2010-01 --to 2015-12
   ocmap summary --db crime.duckdb --category drug_trafficking --from 2023-01 --to 2023-12 --top 10
   ocmap summary --db crime.duckdb --format csv --top 0 > districts.csv`,
 		Flags: o.AddFlags,
@@ -110,11 +120,23 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if err := checkMaxPrecision(o.MaxPrecision); err != nil {
 		return err
 	}
+	if !slices.Contains([]string{"table", "csv", "json"}, o.Format) {
+		return usagef("unknown format %q (table, csv or json)", o.Format)
+	}
 	st, err := store.OpenReadOnly(ctx, o.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if o.Events != "" {
+		if o.Category != "" {
+			return usagef("give --category or --events, not both")
+		}
+		if err := checkEventType(ctx, st, o.Events); err != nil {
+			return err
+		}
+		return eventSummary(ctx, env, st, o, from, to)
+	}
 	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top,
 		MaxPrecision: o.MaxPrecision})
 	if err != nil {
@@ -322,4 +344,142 @@ func rejectedText(t store.Totals) string {
 		s += fmt.Sprintf("; rejected population rows: %s", commas(t.PopulationRejected))
 	}
 	return s + "."
+}
+
+// eventSummary ranks districts by the context events of o.Events in the
+// period: events, per 100,000 people (census year of the period's end),
+// killed and injured, and how many were placed by name only.
+func eventSummary(ctx context.Context, env *Env, st *store.Store, o *summaryOptions, from, to time.Time) error {
+	cells, err := st.EventCells(ctx, store.CellFilter{Category: o.Events, From: from, To: to}, o.MaxPrecision)
+	if err != nil {
+		return err
+	}
+	ds, err := st.Districts(ctx)
+	if err != nil {
+		return err
+	}
+	nbrs, err := st.Neighbors(ctx)
+	if err != nil {
+		return err
+	}
+	pop, err := st.PopulationByDistrict(ctx)
+	if err != nil {
+		return err
+	}
+	period := analysis.Period{From: from, To: to}
+	for _, c := range cells {
+		if from.IsZero() && (period.From.IsZero() || c.Month.Before(period.From)) {
+			period.From = c.Month
+		}
+		if to.IsZero() && c.Month.After(period.To) {
+			period.To = c.Month
+		}
+	}
+	if len(cells) == 0 {
+		return fmt.Errorf("%s has no %s events in that period; nothing to summarise", o.DB, o.Events)
+	}
+	r := analysis.Analyse(pipeline.LoadMap(ctx, ds, nbrs), cells, pop, period, period.Before(), analysis.Options{CountsOnly: true})
+	var rows []*analysis.District
+	var events, killed, injured int64
+	for i := range r.Districts {
+		d := &r.Districts[i]
+		events += d.Incidents
+		killed += d.Killed
+		injured += d.Injured
+		if d.Incidents > 0 {
+			rows = append(rows, d)
+		}
+	}
+	with := len(rows)
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Incidents != rows[j].Incidents {
+			return rows[i].Incidents > rows[j].Incidents
+		}
+		return rows[i].Code < rows[j].Code
+	})
+	if o.Top > 0 && len(rows) > o.Top {
+		rows = rows[:o.Top]
+	}
+	var unallocated int64
+	for _, n := range r.Unallocated {
+		unallocated += n
+	}
+	rate := func(d *analysis.District) string { return num(d.Rate, 4) }
+	switch o.Format {
+	case "csv":
+		cw := csvout.NewWriter(env.Stdout)
+		cw.Write([]string{"rank", "district_code", "district_name", "province", "events", "killed", "injured", "by_point", "by_name",
+			"population", "population_year", "rate_per_100k"})
+		for i, d := range rows {
+			p, y := "", ""
+			if d.Population > 0 {
+				p, y = strconv.FormatInt(d.Population, 10), strconv.Itoa(d.PopulationYear)
+			}
+			cw.Write([]string{strconv.Itoa(i + 1), d.Code, d.Name, d.Province, strconv.FormatInt(d.Incidents, 10),
+				strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10), strconv.FormatInt(d.ByPrecision[0], 10),
+				strconv.FormatInt(d.ByPrecision[2], 10), p, y, rate(d)})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "json":
+		type row struct {
+			Rank       int     `json:"rank"`
+			Code       string  `json:"district_code"`
+			Name       string  `json:"district_name"`
+			Province   string  `json:"province"`
+			Events     int64   `json:"events"`
+			Killed     int64   `json:"killed"`
+			Injured    int64   `json:"injured"`
+			ByPoint    int64   `json:"by_point"`
+			ByName     int64   `json:"by_name"`
+			Population int64   `json:"population,omitempty"`
+			PopYear    int     `json:"population_year,omitempty"`
+			Rate       jsonNum `json:"rate_per_100k"`
+		}
+		out := struct {
+			Events      string `json:"events"`
+			From        string `json:"from"`
+			To          string `json:"to"`
+			Count       int64  `json:"event_count"`
+			Killed      int64  `json:"killed"`
+			Injured     int64  `json:"injured"`
+			Districts   int    `json:"districts_with_events"`
+			Unallocated int64  `json:"unallocated,omitempty"`
+			Rows        []row  `json:"districts"`
+		}{Events: o.Events, From: period.From.Format("2006-01"), To: period.To.Format("2006-01"), Count: events + unallocated,
+			Killed: killed, Injured: injured, Districts: with, Unallocated: unallocated, Rows: []row{}}
+		for i, d := range rows {
+			out.Rows = append(out.Rows, row{i + 1, d.Code, d.Name, d.Province, d.Incidents, d.Killed, d.Injured, d.ByPrecision[0],
+				d.ByPrecision[2], d.Population, d.PopulationYear, jsonNum(d.Rate)})
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := env.Stdout
+	fmt.Fprintf(w, "%s %s events, %s to %s, in %d districts: %s killed, %s injured (in the districts' events)\n", commas(events+unallocated), o.Events,
+		period.From.Format("2006-01"), period.To.Format("2006-01"), with, commas(killed), commas(injured))
+	if ps := store.PrecisionScope(o.MaxPrecision); ps != "" {
+		fmt.Fprintf(w, "(counting %s)\n", strings.Replace(ps, "incidents", "events", 1))
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rank\tcode\tdistrict\tprovince\tevents\tper 100k\tkilled\tinjured\tby name\t")
+	for i, d := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, commas(d.Incidents),
+			dash(d.Rate, 2), commas(d.Killed), commas(d.Injured), commas(d.ByPrecision[2]))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, p := range sortedKeys(r.Unallocated) {
+		switch n := r.Unallocated[p]; {
+		case n > 0 && p == "":
+			fmt.Fprintf(w, "%s events are placed in Pakistan only (national level)\n", commas(n))
+		case n > 0:
+			fmt.Fprintf(w, "%s events in %s are placed in the province only (unallocated to a district)\n", commas(n), p)
+		}
+	}
+	fmt.Fprintln(w, "\n'by name': events placed by district name only. 'per 100k': events per 100,000 people, census year nearest the period's end, the earlier of two as near ('-': no population).")
+	return nil
 }

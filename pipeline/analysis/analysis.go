@@ -7,6 +7,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -20,13 +21,38 @@ const (
 	DefaultPermutations = 999
 	DefaultSeed         = 20261125
 	DefaultAlpha        = 0.05
+	// DefaultMinIncidents is the fewest incidents in the period for which
+	// hot spots, clusters and emerging classes are given: on fewer, a
+	// single incident makes its neighbours "hot" and every test is
+	// dominated by ties and zeros.
+	DefaultMinIncidents = 30
+)
+
+// Inference of Gi* p-values.
+const (
+	// Normal is the normal approximation, as ArcGIS's Hot Spot Analysis.
+	Normal = "normal"
+	// Permutation is conditional permutation (measures.GiStarPerm), seeded.
+	Permutation = "permutation"
 )
 
 // Options tune the statistics.
 type Options struct {
-	Permutations int     // Local Moran's I; 0 means DefaultPermutations
+	Permutations int     // Local Moran's I, and Gi* with Permutation; 0 means DefaultPermutations
 	Seed         uint64  // of the permutations; 0 means DefaultSeed
 	Alpha        float64 // significance of LISA clusters, trends and emerging classes; 0 means DefaultAlpha
+	// Inference is how Gi* p-values (hot spot bins, emerging classes) are
+	// found: Normal ("" means Normal) or Permutation.
+	Inference string
+	// MinIncidents: with fewer incidents in the period (over the
+	// districts analysed) no hot spot, cluster or emerging class is given,
+	// and Result.Guard says why. 0 means DefaultMinIncidents; a negative
+	// value turns the guard off.
+	MinIncidents int
+	// GuardRecords makes the guard count Records, as events, rather than
+	// Incidents: context events analysed on killed or injured (which are
+	// then in Incidents) still need that many events (Records).
+	GuardRecords bool
 	// CountsOnly skips hot spots, clusters and trends, keeping counts,
 	// rates, EB rates and change: for an analysis read only for those.
 	CountsOnly bool
@@ -41,6 +67,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Alpha <= 0 {
 		o.Alpha = DefaultAlpha
+	}
+	if o.Inference == "" {
+		o.Inference = Normal
+	}
+	if o.MinIncidents == 0 {
+		o.MinIncidents = DefaultMinIncidents
 	}
 	return o
 }
@@ -82,10 +114,11 @@ type District struct {
 	Border               bool
 
 	Incidents, Records, Victims int64
+	Killed, Injured             int64 // of context events (store.EventCells); 0 for incidents
 	Quantity, AmountPKR         float64
 	ByPrecision                 [5]int64 // incidents by location precision 1, 2, 3, 4 and 6
 
-	Population     int64   // in PopulationYear, the census year nearest the period's end; 0 unknown
+	Population     int64   // in PopulationYear, the census year of the period's end (CensusYear); 0 unknown
 	PopulationYear int     //
 	Rate           float64 // incidents per 100,000 people; NaN without a population
 	EBRate         float64 // global empirical Bayes rate per 100,000; NaN without a population
@@ -95,9 +128,9 @@ type District struct {
 
 	TrendS, TrendZ, TrendP, TrendTau float64 // Mann-Kendall over the months
 	Trend                            string  // "up", "down" or "" (not significant)
-	Emerging                         string  // emerging hot spot class, or ""
+	Emerging                         string  // emerging hot spot class on the hot spot basis, or ""
 
-	GiZ, GiP float64 // Getis-Ord Gi* (binary weights, as ArcGIS) on the hot spot basis
+	GiZ, GiP float64 // Getis-Ord Gi* (binary weights, as ArcGIS) on the hot spot basis; GiP two-sided, by Result.Inference
 	GiBin    int     // ±3, ±2, ±1: hot or cold spot at 99, 95, 90% confidence, FDR-corrected
 	LisaI    float64 // Local Moran's I on the hot spot basis
 	LisaP    float64 // its pseudo p-value from conditional permutations
@@ -110,9 +143,17 @@ type Result struct {
 	// Basis is what hot spots and clusters are computed on: "eb_rate" over
 	// the districts with a population (others get NaN), or "count" when the
 	// database has no population.
-	Basis       string
-	CensusYears []int
-	Districts   []District
+	Basis string
+	// Inference is how GiP was found: Normal or Permutation.
+	Inference string
+	// MinIncidents is the guard applied (0 when off), and Guard, when not
+	// "", says why no hot spot, cluster or emerging class is given: the
+	// period has fewer incidents than MinIncidents. The z-scores, I and p
+	// are still computed, for reference.
+	MinIncidents int
+	Guard        string
+	CensusYears  []int
+	Districts    []District
 	// Unallocated counts, per province, incidents placed in the province
 	// only: they are in no district's figures.
 	Unallocated map[string]int64
@@ -125,7 +166,8 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	months := period.Months()
 	n := len(m.Districts)
 	index := make(map[string]int, n)
-	res := &Result{Period: period, Base: base, Districts: make([]District, n), Unallocated: map[string]int64{}}
+	res := &Result{Period: period, Base: base, Districts: make([]District, n), Unallocated: map[string]int64{},
+		Inference: opt.Inference, MinIncidents: max(opt.MinIncidents, 0)}
 	for i, d := range m.Districts {
 		index[d.Code] = i
 		res.Districts[i] = District{Code: d.Code, Name: d.Name, Province: d.Province, Rate: math.NaN(), EBRate: math.NaN(),
@@ -157,6 +199,8 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		d.Incidents += c.Incidents
 		d.Records += c.Records
 		d.Victims += c.Victims
+		d.Killed += c.Killed
+		d.Injured += c.Injured
 		d.Quantity += c.Quantity
 		d.AmountPKR += c.AmountPKR
 		for k := range d.ByPrecision {
@@ -165,7 +209,7 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		monthly[i][monthIndex(period.From, c.Month)] += float64(c.Incidents)
 	}
 
-	// Rates, from the census year nearest the period's end.
+	// Rates, from the census year of the period's end (CensusYear).
 	years := map[int]bool{}
 	events, people := make([]float64, n), make([]float64, n)
 	for i := range res.Districts {
@@ -173,7 +217,7 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		d.Change = measures.PercentChange(float64(d.Base), float64(d.Incidents))
 		events[i] = float64(d.Incidents)
 		people[i] = math.NaN()
-		if py, ok := nearest(pop[d.Code], period.To.Year()); ok {
+		if py, ok := CensusYear(pop[d.Code], period.To.Year()); ok {
 			d.Population, d.PopulationYear = py.Population, py.Year
 			d.Rate = float64(d.Incidents) * 1e5 / float64(py.Population)
 			people[i] = float64(py.Population)
@@ -199,6 +243,23 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	if opt.CountsOnly {
 		return res
 	}
+	var total int64
+	for _, d := range res.Districts {
+		if opt.GuardRecords {
+			total += d.Records
+		} else {
+			total += d.Incidents
+		}
+	}
+	guarded := opt.MinIncidents > 0 && total < int64(opt.MinIncidents)
+	if guarded {
+		unit := "incidents"
+		if opt.GuardRecords {
+			unit = "events"
+		}
+		res.Guard = fmt.Sprintf("%d %s in the period, fewer than the minimum of %d (--min-incidents): no hot spot, cluster or emerging class",
+			total, unit, opt.MinIncidents)
+	}
 	// Hot spots and clusters over the districts that have a basis value.
 	sub, nbrs := subgraph(basis, m.Neighbors)
 	x := make([]float64, len(sub))
@@ -206,36 +267,53 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		x[k] = basis[i]
 	}
 	if len(sub) > 1 {
-		z, p := measures.GiStarBinary(x, nbrs)
-		bins := measures.GiBins(z, true)
+		z, p := gi(x, nbrs, opt, 0)
+		bins := measures.GiBinsP(z, p, true)
 		I, pSim, quad := measures.LocalMoran(x, nbrs, opt.Permutations, opt.Seed)
 		cl := measures.Cluster(quad, pSim, opt.Alpha)
 		for k, i := range sub {
 			d := &res.Districts[i]
-			d.GiZ, d.GiP, d.GiBin = z[k], 2*p[k], bins[k] // two-sided, as GiBins reads it
-			d.LisaI, d.LisaP, d.Lisa = I[k], pSim[k], cl[k]
+			d.GiZ, d.GiP, d.LisaI, d.LisaP = z[k], p[k], I[k], pSim[k]
+			if !guarded {
+				d.GiBin, d.Lisa = bins[k], cl[k]
+			}
 		}
 	}
 
-	// Trends over the months, and emerging hot spots from monthly Gi* of
-	// counts (spatial Gi* per month, not ArcGIS's space-time cube).
-	zByMonth := make([][]float64, n)
-	for i := range zByMonth {
-		zByMonth[i] = make([]float64, len(months))
-	}
-	col := make([]float64, n)
-	for t := range months {
-		for i := range col {
-			col[i] = monthly[i][t]
-		}
-		z, _ := measures.GiStarBinary(col, m.Neighbors)
-		for i := range z {
-			zByMonth[i][t] = z[i]
-		}
-	}
+	// Trends over the months, and emerging hot spots from monthly Gi* on
+	// the same basis as the Gi* above: the same districts, and each month's
+	// EB rates (with the same populations) when the basis is eb_rate.
+	// Spatial Gi* per month, not ArcGIS's space-time cube.
 	var classes []measures.Pattern
-	if len(months) > 1 {
-		classes = measures.EmergingHotSpots(zByMonth, opt.Alpha, true)
+	if len(months) > 1 && len(sub) > 1 && !guarded {
+		zByMonth := make([][]float64, len(sub))
+		pByMonth := make([][]float64, len(sub))
+		for k := range sub {
+			zByMonth[k] = make([]float64, len(months))
+			pByMonth[k] = make([]float64, len(months))
+		}
+		col := make([]float64, n)
+		xs := make([]float64, len(sub))
+		for t := range months {
+			for i := range col {
+				col[i] = monthly[i][t]
+			}
+			if res.Basis == "eb_rate" {
+				eb, err := measures.EBRates(col, people)
+				if err != nil { // cannot happen: the period's EB rates worked
+					panic(err)
+				}
+				col = eb
+			}
+			for k, i := range sub {
+				xs[k] = col[i]
+			}
+			z, p := gi(xs, nbrs, opt, uint64(t+1))
+			for k := range sub {
+				zByMonth[k][t], pByMonth[k][t] = z[k], p[k]
+			}
+		}
+		classes = measures.EmergingHotSpotsP(zByMonth, pByMonth, opt.Alpha, true)
 	}
 	for i := range res.Districts {
 		d := &res.Districts[i]
@@ -246,11 +324,26 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 				d.Trend = "down"
 			}
 		}
+	}
+	for k, i := range sub {
 		if classes != nil {
-			d.Emerging = string(classes[i])
+			res.Districts[i].Emerging = string(classes[k])
 		}
 	}
 	return res
+}
+
+// gi is Gi* with binary weights and two-sided p by opt.Inference; step
+// varies the permutations' seed between the months of emerging hot spots.
+func gi(x []float64, nbrs [][]int, opt Options, step uint64) (z, p []float64) {
+	if opt.Inference == Permutation {
+		return measures.GiStarPerm(x, nbrs, opt.Permutations, opt.Seed+step*0x9e3779b97f4a7c15)
+	}
+	z, p = measures.GiStarBinary(x, nbrs)
+	for i := range p {
+		p[i] *= 2 // two-sided, as ArcGIS's GiPValue and GiBins read it
+	}
+	return z, p
 }
 
 // monthIndex counts months from from to m.
@@ -258,11 +351,17 @@ func monthIndex(from, m time.Time) int {
 	return (m.Year()-from.Year())*12 + int(m.Month()) - int(from.Month())
 }
 
-// nearest picks the census year nearest year, the earlier on a tie.
-func nearest(ys []store.PopulationYear, year int) (store.PopulationYear, bool) {
+// CensusYear picks the census whose population a period ending in year
+// uses: the census year nearest year, the earlier one when two are equally
+// near. With the 2017 and 2023 censuses, periods ending in 2020 or before
+// use 2017 (2020 is 3 years from each), periods ending in 2021 or later use
+// 2023. The store's view district_month_rates applies the same rule to
+// each month's year.
+func CensusYear(ys []store.PopulationYear, year int) (store.PopulationYear, bool) {
 	best, found := store.PopulationYear{}, false
 	for _, y := range ys {
-		if !found || abs(y.Year-year) < abs(best.Year-year) {
+		d, bd := abs(y.Year-year), abs(best.Year-year)
+		if !found || d < bd || d == bd && y.Year < best.Year {
 			best, found = y, true
 		}
 	}

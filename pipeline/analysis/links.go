@@ -14,9 +14,11 @@ type Link struct {
 	// Spearman is the rank correlation of the two categories' district
 	// figures (EB rates when the database has a population, else counts).
 	Spearman float64
-	// CLQ is the co-location quotient A→B: the B incidents in and around
-	// the district of an average A incident, relative to an average
-	// district (1 no association, above 1 co-located); BA is B→A.
+	// CLQ is Leslie and Kronenfeld's co-location quotient A→B
+	// (measures.ColocationQuotient): the share of B among the other
+	// incidents of A and B in and around the district of an average A
+	// incident, over B's share of the two (1 no association, above 1
+	// co-located, below 1 apart); BA is B→A.
 	CLQ, BA float64
 }
 
@@ -33,47 +35,12 @@ type Side struct {
 // Links compares every pair of the four categories over period, and each
 // category's border districts with its interior ones.
 func Links(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, period Period, opt Options) ([]Link, []Side) {
-	byCat := map[string]*Result{}
-	for _, c := range schemas.Categories() {
-		var own []store.Cell
-		for _, cell := range cells {
-			if cell.Category == c {
-				own = append(own, cell)
-			}
-		}
-		// Links read counts and EB rates only: no hot spots, clusters
-		// or trends to compute.
-		counts := opt
-		counts.CountsOnly = true
-		byCat[c] = Analyse(m, own, pop, period, period.Before(), counts)
-	}
-	figure := func(r *Result) []float64 {
-		out := make([]float64, len(r.Districts))
-		for i, d := range r.Districts {
-			out[i] = float64(d.Incidents)
-			if r.Basis == "eb_rate" {
-				out[i] = d.EBRate
-			}
-		}
-		return out
-	}
-	counts := func(r *Result) []float64 {
-		out := make([]float64, len(r.Districts))
-		for i, d := range r.Districts {
-			out[i] = float64(d.Incidents)
-		}
-		return out
-	}
+	byCat := byLayer(m, cells, schemas.Categories(), pop, period, opt)
 	cats := schemas.Categories()
 	var links []Link
 	for i, a := range cats {
 		for _, b := range cats[i+1:] {
-			ra, rb := byCat[a], byCat[b]
-			links = append(links, Link{A: a, B: b,
-				Spearman: measures.Spearman(figure(ra), figure(rb)),
-				CLQ:      measures.ColocationQuotient(counts(ra), counts(rb), m.Neighbors),
-				BA:       measures.ColocationQuotient(counts(rb), counts(ra), m.Neighbors),
-			})
+			links = append(links, link(m, a, b, byCat[a], byCat[b]))
 		}
 	}
 	var sides []Side
@@ -100,4 +67,65 @@ func Links(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, pe
 		}
 	}
 	return links, sides
+}
+
+// EventLinks compares every category with every context event type of
+// types over period, as Links compares categories: events are cells of
+// store.EventCells, each event counting once. A is the category, B the
+// event type.
+func EventLinks(m *Map, cells, events []store.Cell, types []string, pop map[string][]store.PopulationYear, period Period, opt Options) []Link {
+	byCat := byLayer(m, cells, schemas.Categories(), pop, period, opt)
+	byType := byLayer(m, events, types, pop, period, opt)
+	var links []Link
+	for _, c := range schemas.Categories() {
+		for _, t := range types {
+			links = append(links, link(m, c, t, byCat[c], byType[t]))
+		}
+	}
+	return links
+}
+
+// byLayer analyses the cells of each layer (a category or an event type)
+// for counts and EB rates only: links need no hot spots, clusters or
+// trends.
+func byLayer(m *Map, cells []store.Cell, layers []string, pop map[string][]store.PopulationYear, period Period, opt Options) map[string]*Result {
+	out := map[string]*Result{}
+	counts := opt
+	counts.CountsOnly = true
+	for _, l := range layers {
+		var own []store.Cell
+		for _, cell := range cells {
+			if cell.Category == l {
+				own = append(own, cell)
+			}
+		}
+		out[l] = Analyse(m, own, pop, period, period.Before(), counts)
+	}
+	return out
+}
+
+// link compares two layers' results.
+func link(m *Map, a, b string, ra, rb *Result) Link {
+	figure := func(r *Result) []float64 {
+		out := make([]float64, len(r.Districts))
+		for i, d := range r.Districts {
+			out[i] = float64(d.Incidents)
+			if r.Basis == "eb_rate" {
+				out[i] = d.EBRate
+			}
+		}
+		return out
+	}
+	counts := func(r *Result) []float64 {
+		out := make([]float64, len(r.Districts))
+		for i, d := range r.Districts {
+			out[i] = float64(d.Incidents)
+		}
+		return out
+	}
+	return Link{A: a, B: b,
+		Spearman: measures.Spearman(figure(ra), figure(rb)),
+		CLQ:      measures.ColocationQuotient(counts(ra), counts(rb), m.Neighbors),
+		BA:       measures.ColocationQuotient(counts(rb), counts(ra), m.Neighbors),
+	}
 }

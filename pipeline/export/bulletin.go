@@ -305,6 +305,12 @@ func (b *bulletin) hotSpots() {
 	slices.Sort(b.hot)
 }
 
+// guardRule says, in every published report, when hot spot classes are
+// not given. It is the same sentence whatever the counts: saying it only
+// when a category falls under the minimum would publish that its total is
+// below it, which disclosure control may withhold.
+var guardRule = fmt.Sprintf("Hot spot, cluster and emerging hot spot classes are given only for a category with at least %d incidents in the period (analysis.DefaultMinIncidents); below that, one incident makes its neighbours look hot.", analysis.DefaultMinIncidents)
+
 func (b *bulletin) title() string {
 	t := "Organized crime in Pakistan: " + b.month.Format("January 2006")
 	if b.d.opt.Internal {
@@ -328,11 +334,13 @@ func (b *bulletin) markdown(w io.Writer, maps []bulletinMap) error {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", titles[c.Category], c.Now, c.Before, c.ChangeMonth, c.YearAgo, c.ChangeYear)
 	}
 	fmt.Fprintln(w, "\n## New and intensifying hot spots")
-	if len(b.hot) == 0 {
+	switch {
+	case len(b.hot) == 0:
 		fmt.Fprintln(w, "\nNone over the last 12 months.")
-	} else {
+	default:
 		fmt.Fprintf(w, "\nOver the 12 months to %s (Gi* each month, all four categories): %s.\n", b.month.Format("January 2006"), strings.Join(b.hot, ", "))
 	}
+	fmt.Fprintf(w, "\n%s\n", guardRule)
 	fmt.Fprintln(w, "\n## Notable changes by province")
 	notable := 0
 	for _, c := range b.provinces {
@@ -367,7 +375,7 @@ func (b *bulletin) view(maps []bulletinMap) any {
 	}
 	return map[string]any{"Title": b.title(), "Month": b.month.Format("January 2006"),
 		"Prev": b.month.AddDate(0, -1, 0).Format("January 2006"), "YearAgo": b.month.AddDate(-1, 0, 0).Format("January 2006"),
-		"National": national, "Hot": strings.Join(b.hot, ", "), "Notable": notable, "Maps": maps,
+		"National": national, "Hot": strings.Join(b.hot, ", "), "Guard": guardRule, "Notable": notable, "Maps": maps,
 		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version, "Precision": b.d.precisionNote(), "Source": b.d.attribution()}
 }
 
@@ -382,7 +390,7 @@ svg{width:100%;height:auto}</style></head><body>
 {{end}}<table><tr><th>category</th><th>this month</th><th>previous month</th><th>change</th><th>a year before</th><th>change</th></tr>
 {{range .National}}<tr><td>{{.Category}}</td><td>{{.Now}}</td><td>{{.Before}}</td><td>{{.ChangeMonth}}</td><td>{{.YearAgo}}</td><td>{{.ChangeYear}}</td></tr>
 {{end}}</table>
-<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}}</p>
+<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}} {{.Guard}}</p>
 <h2>Notable changes by province</h2>
 {{if .Notable}}<ul>{{range .Notable}}<li>{{.Place}}, {{.Category}}: {{.Now}} against {{.Before}} ({{.ChangeMonth}})</li>{{end}}</ul>{{else}}<p>No province changed by half or more, by at least {{.MinCell}} incidents.</p>{{end}}
 <h2>Maps</h2>{{range .Maps}}<section><h3>{{.Title}}</h3>{{.SVG}}</section>{{end}}

@@ -42,9 +42,12 @@ type Options struct {
 	Classes    string    // "quantile" or "jenks"
 	K          int       // classes; 0 means 5
 	Internal   bool      // no suppression; every file says INTERNAL
-	Width      int       // map width in pixels; 0 means 1600
-	LabelTop   int       // name the N districts with the highest mapped values on every map; 0 none
-	Simplify   float64   // GeoJSON polygon tolerance in degrees
+	// Events are context event types written to events.csv; Internal
+	// exports only, as events are not disclosure-controlled.
+	Events   []string
+	Width    int     // map width in pixels; 0 means 1600
+	LabelTop int     // name the N districts with the highest mapped values on every map; 0 none
+	Simplify float64 // GeoJSON polygon tolerance in degrees
 	// MaxPrecision counts only the incidents located at precision 1 to
 	// MaxPrecision (1 exact point ... 4 province only); 0 or 4 counts all.
 	MaxPrecision int
@@ -141,6 +144,9 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err := writeParquet(ctx, st, w, d); err != nil {
 		return nil, err
 	}
+	if err := writeEvents(ctx, st, w, d); err != nil {
+		return nil, err
+	}
 	if err := writeManifest(w, d); err != nil {
 		return nil, err
 	}
@@ -182,6 +188,9 @@ func (opt Options) withDefaults() (Options, error) {
 	}
 	if opt.MaxPrecision == 0 {
 		opt.MaxPrecision = 4
+	}
+	if len(opt.Events) > 0 && !opt.Internal {
+		return opt, fmt.Errorf("export: context events are kept internal: events need an internal export")
 	}
 	return opt, nil
 }

@@ -369,3 +369,52 @@ func (w *writer) record(name string) error {
 	w.files[name] = sha256hex(b)
 	return nil
 }
+
+// writeEvents writes events.csv when the export asks for context events
+// (internal exports only): per district and event type, the events of the
+// period and the killed and injured in them, counting the precisions the
+// export counts. Every district has a row for every type, zeros included.
+func writeEvents(ctx context.Context, st *store.Store, w *writer, d *data) error {
+	if len(d.opt.Events) == 0 {
+		return nil
+	}
+	if !d.opt.Internal {
+		return fmt.Errorf("export: context events are kept internal")
+	}
+	type sums struct{ events, killed, injured int64 }
+	got := map[[2]string]*sums{}
+	for _, t := range d.opt.Events {
+		cells, err := st.EventCells(ctx, store.CellFilter{Category: t, From: d.period.From, To: d.period.To}, d.opt.MaxPrecision)
+		if err != nil {
+			return err
+		}
+		for _, c := range cells {
+			if c.District == "" {
+				continue
+			}
+			k := [2]string{c.District, t}
+			if got[k] == nil {
+				got[k] = &sums{}
+			}
+			got[k].events += c.Incidents
+			got[k].killed += c.Killed
+			got[k].injured += c.Injured
+		}
+	}
+	return w.create("events.csv", func(out io.Writer) error {
+		cw := csvout.NewWriter(out)
+		cw.Write([]string{"district_code", "district", "province", "event_type", "events", "killed", "injured", "status"})
+		for _, ds := range d.districts {
+			for _, t := range d.opt.Events {
+				s := got[[2]string{ds.Code, t}]
+				if s == nil {
+					s = &sums{}
+				}
+				cw.Write([]string{ds.Code, ds.Name, ds.Province, t, strconv.FormatInt(s.events, 10), strconv.FormatInt(s.killed, 10),
+					strconv.FormatInt(s.injured, 10), "internal"})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}

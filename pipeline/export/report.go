@@ -51,7 +51,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 {{end}}</table></section>
 {{end}}
 <h2 id="trends">Trends</h2>
-<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes).</p>
+<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes). {{.GuardRule}}</p>
 <table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
 {{range .Trends}}<tr><td>{{.Title}}</td><td>{{.Up}}</td><td>{{.Down}}</td><td class="l">{{.Emerging}}</td></tr>
 {{end}}</table>
@@ -108,7 +108,7 @@ func writeReport(w *writer, d *data) error {
 	type linkView struct{ A, B, Spearman, CLQ, BA string }
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
-		Previous, Source                                          string
+		Previous, Source, GuardRule                               string
 		Internal                                                  bool
 		Key                                                       []keyFigure
 		Rule                                                      string // the suppression rule, for the methods
@@ -127,7 +127,7 @@ func writeReport(w *writer, d *data) error {
 	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
 		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version,
 		Internal: d.opt.Internal, Key: d.keyFigures(), Source: d.attribution(),
-		Previous: periodName(d.prev.period)}
+		Previous: periodName(d.prev.period), GuardRule: guardRule}
 	if d.opt.Internal {
 		v.Title = "Map of organized crime in Pakistan (internal)"
 	}

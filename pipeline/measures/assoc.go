@@ -70,44 +70,66 @@ func pearson(a, b []float64) float64 {
 	return sab / math.Sqrt(saa*sbb)
 }
 
-// ColocationQuotient returns a district-level global co-location quotient of
-// category A towards category B, from counts a[i] and b[i] of each category
-// in district i. It carries Leslie & Kronenfeld's (2011) point CLQ ("The
-// colocation quotient", Geographical Analysis 43(3):306-326) — observed B
-// neighbours of the average A event over the count expected by chance — to
-// areal counts, taking a district's neighbourhood to be itself plus its
-// contiguous districts, N*(i) = {i} ∪ N(i):
+// ColocationQuotient returns Leslie & Kronenfeld's (2011) global co-location
+// quotient of category A towards category B ("The colocation quotient: a
+// new measure of spatial association between categorical subsets of
+// points", Geographical Analysis 43(3):306-326), on incidents counted by
+// district: a[i] and b[i] incidents of A and B in district i. Their measure,
+// for points, is
 //
-//	B*_i    = Σ_{j ∈ N*(i)} b_j                 (B events around district i)
-//	CLQ_A→B = (Σ_i a_i B*_i / Σ_i a_i) / (Σ_i B*_i / n)
+//	CLQ_A→B = (Σ_{A points p} f_p / N_A) / (N_B / (N − 1))
 //
-// The numerator is how many B events surround the average A event; the
-// denominator is how many surround the average district, which is what an A
-// event would see if A were placed in districts without regard to B (each
-// district equally likely). So CLQ = 1 means no association, > 1 that A
-// occurs where B is concentrated (co-location), < 1 that A avoids B; 0 means
-// no A event has any B event in its neighbourhood. Like Leslie and
-// Kronenfeld's it is asymmetric: CLQ_A→B ≠ CLQ_B→A in general. With no
-// neighbours at all it reduces to same-district co-occurrence,
-// (Σ a_i b_i/Σa)/(Σb/n). The null treats districts as equally likely hosts,
-// not by population: a quotient well above 1 between two crimes that both
-// follow population is expected. It is NaN when Σa or Σb is 0.
+// where f_p is the share of B among p's nearest neighbours (ties shared) and
+// N = N_A + N_B the points of both categories. The denominator is their null:
+// the labels are shuffled over the fixed incidents, so a neighbour of an A
+// incident is B with probability N_B/(N − 1), whatever district it is in.
+// Districts stand in for distance: every incident in the district or a
+// contiguous one, N*(i) = {i} ∪ N(i), is a nearest neighbour, all tied.
+// So an A incident in district i has T*_i − 1 neighbours, T*_i = Σ_{j ∈
+// N*(i)} (a_j + b_j), of which B*_i = Σ_{j ∈ N*(i)} b_j are B:
+//
+//	f_i     = B*_i / (T*_i − 1)
+//	CLQ_A→B = (Σ_i a_i f_i / Σ_i a_i) / (Σ_i b_i / (N − 1))
+//
+// both sums over the districts with T*_i > 1 (an A incident alone in its
+// neighbourhood has no neighbour to count; it is left out). CLQ = 1 means
+// no association, > 1 that A's neighbours are B more often than the mix of
+// the two categories would give, < 1 that A keeps apart from B; 0 that no
+// A incident has a B one around it. It is asymmetric (CLQ_A→B ≠ CLQ_B→A in
+// general) and does not depend on population: the null is the two
+// categories' own counts, not districts equally likely. It is NaN when Σa or
+// Σb is 0 or no A incident has a neighbour. With no contiguity (nbrs all
+// empty) the neighbourhood is the district itself.
 func ColocationQuotient(a, b []float64, nbrs [][]int) float64 {
 	n := len(a)
 	mustSameLen("ColocationQuotient: a and b", n, len(b))
 	mustSameLen("ColocationQuotient: a and nbrs", n, len(nbrs))
-	var sumA, num, sumB float64
+	var na, nb float64
 	for i := range n {
-		around := b[i]
-		for _, j := range nbrs[i] {
-			around += b[j]
-		}
-		sumA += a[i]
-		num += a[i] * around
-		sumB += around
+		na += a[i]
+		nb += b[i]
 	}
-	if sumA == 0 || sumB == 0 {
+	if na == 0 || nb == 0 {
 		return math.NaN()
 	}
-	return (num / sumA) / (sumB / float64(n))
+	var sum, withNbrs float64
+	for i := range n {
+		if a[i] == 0 {
+			continue
+		}
+		bs, all := b[i], a[i]+b[i]
+		for _, j := range nbrs[i] {
+			bs += b[j]
+			all += a[j] + b[j]
+		}
+		if all <= 1 {
+			continue
+		}
+		sum += a[i] * bs / (all - 1)
+		withNbrs += a[i]
+	}
+	if withNbrs == 0 {
+		return math.NaN()
+	}
+	return (sum / withNbrs) / (nb / (na + nb - 1))
 }

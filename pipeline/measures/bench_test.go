@@ -58,3 +58,11 @@ func BenchmarkMannKendall(b *testing.B) {
 	}
 	b.ReportMetric(float64(benchDistricts*b.N)/b.Elapsed().Seconds(), "series/s")
 }
+
+func BenchmarkGiStarPerm999(b *testing.B) {
+	x, nbrs := counts(benchDistricts, 1), ring(benchDistricts)
+	for b.Loop() {
+		GiStarPerm(x, nbrs, 999, 1)
+	}
+	b.ReportMetric(float64(benchDistricts*b.N)/b.Elapsed().Seconds(), "districts/s")
+}

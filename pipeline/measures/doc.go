@@ -21,7 +21,13 @@
 //   - GiStarBinary: ArcGIS Pro Hot Spot Analysis (Gi*) with contiguity
 //     weights, identical to esda.G_Local(transform="B", star=True).
 //   - GiBins: ArcGIS Gi_Bin (±3/±2/±1), optionally with its FDR correction.
-//   - LocalMoran, Cluster: esda.Moran_Local(y, w, transformation="r").
+//   - LocalMoran, Cluster: esda.Moran_Local(y, w, transformation="r") for
+//     I and quadrants; the pseudo p counts ties on both sides (see
+//     LocalMoran), where esda counts them in the upper tail only.
+//   - GiStarPerm: GiStarBinary's z with conditional-permutation p (esda
+//     G_Local p_sim, spdep localG_perm), ties on both sides.
+//   - ColocationQuotient: Leslie & Kronenfeld's (2011) CLQ, districts
+//     standing in for nearest neighbours.
 //   - MannKendall: pymannkendall.original_test.
 //   - EmergingClass: ArcGIS Emerging Hot Spot Analysis pattern names.
 //

@@ -36,10 +36,14 @@ func ExampleGiBins() {
 }
 
 func ExampleColocationQuotient() {
-	nbrs := [][]int{{1}, {0, 2}, {1}} // three districts in a row
-	drugs := []float64{0, 0, 4}
+	// Three districts in a row: the drug incidents all at one end, most
+	// trafficking at the other. A drug incident's 3 neighbours (the others
+	// in its district and the next) hold 1 trafficking incident: 1/3, where
+	// the mix of the two crimes gives 4/6. So 0.50: drugs keep apart.
+	nbrs := [][]int{{1}, {0, 2}, {1}}
+	drugs := []float64{3, 0, 0}
 	trafficking := []float64{0, 1, 3}
 	fmt.Printf("%.2f\n", measures.ColocationQuotient(drugs, trafficking, nbrs))
 	// Output:
-	// 1.33
+	// 0.50
 }

@@ -25,16 +25,25 @@ const (
 // quad is QuadHH, QuadLH, QuadLL or QuadHL from the signs of z_i and its lag
 // (a zero counts as low, as in esda).
 //
-// pSim is esda's folded pseudo p-value under conditional randomisation: for
-// each permutation, district i keeps its value and draws k_i = |N(i)| others
-// without replacement from the remaining n − 1; with larger = #{I_i^perm ≥
-// I_i}, if permutations − larger < larger then larger = permutations −
-// larger, and pSim = (larger + 1)/(permutations + 1). Draws come from a PCG
-// generator seeded with seed, so results repeat exactly for the same seed;
-// they are not numpy's draws, so pSim agrees with esda in distribution only.
-// A permuted I within 1e-9 (relative) of the observed one counts as ≥: with
-// repeated values many draws tie exactly, and esda's bare ≥ would break those
-// ties by floating-point summation order.
+// pSim is a folded pseudo p-value under conditional randomisation that
+// counts ties on both sides: for each permutation, district i keeps its value
+// and draws k_i = |N(i)| others without replacement from the remaining n − 1;
+// with ge = #{I_i^perm ≥ I_i} and le = #{I_i^perm ≤ I_i},
+//
+//	pSim = (min(ge, le) + 1) / (permutations + 1)
+//
+// This is the Monte Carlo p-value p = (1 + #{t* ≥ t})/(R + 1) of Davison &
+// Hinkley (1997), "Bootstrap Methods and their Application", ch. 4 (Monte
+// Carlo tests), which counts a tie as at least as extreme, taken in the
+// nearer tail. esda's
+// folded p (and spdep's localmoran_perm with rank = FALSE) counts ties in the
+// upper tail only and then folds: on repeated values (sparse counts, where most
+// draws tie the observed I_i) a tie-heavy district then gets the smallest
+// possible p although nothing distinguishes it from its permutations. Without
+// ties the two rules agree. Draws come from a PCG generator seeded with seed,
+// so results repeat exactly for the same seed; they are not numpy's draws. A
+// permuted I within 1e-9 (relative) of the observed one is a tie, so that
+// floating-point summation order cannot break ties.
 //
 // Deviation from esda: an isolate (no neighbours) gets I = 0 and pSim = NaN;
 // esda would give it the smallest possible p, which is meaningless. If all
@@ -101,7 +110,8 @@ func LocalMoran(x []float64, nbrs [][]int, permutations int, seed uint64) (I, pS
 		}
 		m := len(others)
 		kf := float64(k)
-		larger := 0
+		ge, le := 0, 0
+		tie := tieTol * math.Max(1, math.Abs(I[i]))
 		for range permutations {
 			// Partial Fisher-Yates: the first k slots become a uniform
 			// k-subset; the slice stays a permutation, so no reset is needed.
@@ -111,18 +121,24 @@ func LocalMoran(x []float64, nbrs [][]int, permutations int, seed uint64) (I, pS
 				others[t], others[u] = others[u], others[t]
 				s += z[others[t]]
 			}
-			// Values often repeat (counts), so many draws tie the observed
-			// I_i; summing in another order must not break those ties.
-			if scale*z[i]*(s/kf) >= I[i]-tieTol*math.Max(1, math.Abs(I[i])) {
-				larger++
+			v := scale * z[i] * (s / kf)
+			if v >= I[i]-tie {
+				ge++
+			}
+			if v <= I[i]+tie {
+				le++
 			}
 		}
-		if permutations-larger < larger {
-			larger = permutations - larger
-		}
-		pSim[i] = float64(larger+1) / float64(permutations+1)
+		pSim[i] = foldedP(ge, le, permutations)
 	}
 	return I, pSim, quad
+}
+
+// foldedP is the pseudo p-value of an observed statistic from permutations
+// of which ge were at least and le at most the observed value (ties in
+// both): (min(ge, le) + 1)/(permutations + 1), see LocalMoran.
+func foldedP(ge, le, permutations int) float64 {
+	return float64(min(ge, le)+1) / float64(permutations+1)
 }
 
 // Cluster labels each district's LISA cluster as GeoDa and esda's cluster

@@ -206,31 +206,47 @@ func classify(state []int, sign, same, opposite, trend int) int {
 // is applied within each time step across districts, in the spirit of
 // ArcGIS's FDR correction. The Mann-Kendall trend uses the same alpha.
 func EmergingHotSpots(z [][]float64, alpha float64, fdr bool) []Pattern {
+	p := make([][]float64, len(z))
+	for i := range z {
+		p[i] = make([]float64, len(z[i]))
+		for t, v := range z[i] {
+			p[i][t] = 2 * normSF(math.Abs(v))
+		}
+	}
+	return EmergingHotSpotsP(z, p, alpha, fdr)
+}
+
+// EmergingHotSpotsP is EmergingHotSpots with the two-sided p of each bin
+// given (from GiStarPerm, say) rather than from the normal distribution. A
+// NaN p is never significant.
+func EmergingHotSpotsP(z, p [][]float64, alpha float64, fdr bool) []Pattern {
 	n := len(z)
 	out := make([]Pattern, n)
 	if n == 0 {
 		return out
 	}
+	mustSameLen("EmergingHotSpotsP: districts of z and p", n, len(p))
 	T := len(z[0])
 	sig := make([][]bool, n)
 	for i := range z {
 		mustSameLen("EmergingHotSpots: time steps", T, len(z[i]))
+		mustSameLen("EmergingHotSpotsP: time steps of p", T, len(p[i]))
 		sig[i] = make([]bool, T)
 	}
-	p := make([]float64, n)
+	col := make([]float64, n)
 	for t := range T {
 		for i := range n {
-			p[i] = 2 * normSF(math.Abs(z[i][t]))
+			col[i] = p[i][t]
 		}
 		var rej []bool
 		if fdr {
-			rej = BH(p, alpha)
+			rej = BH(col, alpha)
 		}
 		for i := range n {
 			if fdr {
 				sig[i][t] = rej[i]
 			} else {
-				sig[i][t] = p[i] <= alpha
+				sig[i][t] = col[i] <= alpha
 			}
 		}
 	}

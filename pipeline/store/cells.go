@@ -38,6 +38,9 @@ type Cell struct {
 	// ByPrecision counts the incidents by location precision 1, 2, 3, 4
 	// and, last, 6 (country only).
 	ByPrecision [5]int64
+	// Killed and Injured are the sums of context events' columns
+	// (EventCells); 0 in district_month's cells.
+	Killed, Injured int64
 }
 
 // KeepPrecision returns cells whose incidents count only those located at

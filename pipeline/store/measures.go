@@ -24,7 +24,9 @@ var measuresDDL = []string{
 		incidents_12m BIGINT, incidents_prev_12m BIGINT, change_12m_pct DOUBLE,
 		trend_s DOUBLE, trend_z DOUBLE, trend_p DOUBLE, trend_tau DOUBLE, trend VARCHAR, emerging VARCHAR,
 		basis VARCHAR, gi_z DOUBLE, gi_p DOUBLE, gi_bin INTEGER, lisa_i DOUBLE, lisa_p DOUBLE, lisa VARCHAR,
-		share_point DOUBLE, share_near DOUBLE, share_name DOUBLE, border BOOLEAN)`,
+		share_point DOUBLE, share_near DOUBLE, share_name DOUBLE, border BOOLEAN, guard VARCHAR)`,
+	// Why no class is given (too few incidents), added by issue 15.
+	`ALTER TABLE district_measures ADD COLUMN IF NOT EXISTS guard VARCHAR`,
 	`CREATE TABLE IF NOT EXISTS category_links (
 		category_a VARCHAR, category_b VARCHAR, period_from DATE, period_to DATE,
 		spearman DOUBLE, clq_ab DOUBLE, clq_ba DOUBLE)`,
@@ -51,6 +53,7 @@ type MeasureRow struct {
 	Lisa                             string
 	SharePoint, ShareNear, ShareName float64
 	Border                           bool
+	Guard                            string // why gi_bin, lisa and emerging are empty, or ""
 }
 
 // LinkRow is one row of category_links.
@@ -129,7 +132,7 @@ func (r *Run) ReplaceMeasures(ctx context.Context, m *Measures) error {
 			d.Incidents12m, d.Prev12m, nullable(d.Change12m),
 			nullable(d.TrendS), nullable(d.TrendZ), nullable(d.TrendP), nullable(d.TrendTau), nullString(d.Trend), nullString(d.Emerging),
 			d.Basis, nullable(d.GiZ), nullable(d.GiP), int32(d.GiBin), nullable(d.LisaI), nullable(d.LisaP), nullString(d.Lisa),
-			nullable(d.SharePoint), nullable(d.ShareNear), nullable(d.ShareName), d.Border})
+			nullable(d.SharePoint), nullable(d.ShareNear), nullable(d.ShareName), d.Border, nullString(d.Guard)})
 	}
 	if err := r.appendRows("district_measures", rows); err != nil {
 		return fmt.Errorf("store: measures: %w", err)

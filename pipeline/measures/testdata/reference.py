@@ -137,14 +137,19 @@ def spearman(x, y):
     return float(np.corrcoef(avg_rank(x), avg_rank(y))[0, 1])
 
 
-# --- District co-location quotient (see measures.ColocationQuotient) ------
+# --- Co-location quotient, Leslie & Kronenfeld (2011), on district counts
+# (see measures.ColocationQuotient): an A incident's neighbours are the other
+# incidents of A and B in its district and the contiguous ones.
 def clq(a, b, nb):
     a = np.asarray(a, float)
     b = np.asarray(b, float)
     n = len(a)
     w = dense(nb, n) + np.eye(n)
-    s = w @ b  # B events in each district's closed neighbourhood
-    return float((a @ s / a.sum()) / (s.sum() / n))
+    bs = w @ b        # B incidents in each district's closed neighbourhood
+    alls = w @ (a + b)  # incidents of both
+    keep = (a > 0) & (alls > 1)
+    f = bs[keep] / (alls[keep] - 1)
+    return float((a[keep] @ f / a[keep].sum()) / (b.sum() / (a.sum() + b.sum() - 1)))
 
 
 # --- Benjamini-Hochberg ----------------------------------------------------
