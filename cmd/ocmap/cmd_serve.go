@@ -14,8 +14,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
@@ -37,16 +39,23 @@ func init() {
 	register(&Command{
 		Name:  "serve",
 		Usage: "--db FILE [--addr 127.0.0.1:8080 [--public [--allow-host NAME]]] [--boundaries FILE.geojson]",
-		Short: "a local web page of district heatmaps (read-only)",
-		Long: `Serves a web page for analysts at http://ADDR/: choose a category, a metric
-(count, rate, EB rate, change, trend, Gi*, Local Moran), a period, a
-province and how precisely incidents must be located (as --max-precision),
-and see the district map, the districts ranked, and how the incidents were
-located. The same numbers as 'ocmap heatmap'.
+		Short: "an interactive local page of district maps (read-only, offline)",
+		Long: `Serves an interactive page for analysts at http://ADDR/, from the
+program itself: it needs no network, and draws the district polygons as
+the map (no background tiles). Pan and zoom; hover a district for its
+count, rate, EB rate, class and how its incidents were located; click it
+for its months per category, its sources and its neighbours. Category,
+metric (count, rate, EB rate, change, trend, Gi*, Local Moran), months,
+province and location precision (as --max-precision) change the view at
+once; the table lists every district, sortable and searchable; the view
+downloads as CSV (as 'ocmap heatmap --format csv'), GeoJSON and PNG; a
+second map beside the first compares two categories or two periods, and
+follows its pan and zoom. The same numbers as 'ocmap heatmap'.
 
 It listens on 127.0.0.1 (this computer only), opens the database read-only
-and answers GET requests only: nothing can be changed through it. Stop it
-with Ctrl-C.
+and answers GET and HEAD requests only: nothing can be changed through it.
+The page runs only its own script, loads nothing from elsewhere, and is
+refused inside frames. Stop it with Ctrl-C.
 
 There is no password. To let other computers on your network see the page,
 give their way in with --addr (e.g. 0.0.0.0:8080, every interface) and add
@@ -56,7 +65,11 @@ or with --public the address given, this computer's IP addresses, or a name
 given with --allow-host; others are refused, so that a web page elsewhere
 cannot read the figures through your browser.
 
-Also: /map.svg?... gives the map alone, /heatmap.json?... the figures.
+Also: /plain?... is a page without script (the map drawn by the server
+and the top 30 districts), /map.svg?... the map alone, /heatmap.json?...
+the figures; /api/view.json, /api/view.csv, /api/view.geojson and
+/api/district.json?code=CODE are the page's data, with the same query
+(category, metric, from, to, province, precision).
 
 ` + publishHelp + `
 
@@ -136,6 +149,15 @@ type server struct {
 	db      string
 	sources []string // approved source names (analysisOptions.approved)
 	mux     *http.ServeMux
+	cache   viewCache
+
+	baseOnce sync.Once // the base map, built on first use (serve_page.go)
+	shapes   map[string]orb.Geometry
+	baseJSON []byte
+	baseErr  error
+	nbrOnce  sync.Once
+	nbrs     map[string][]string
+	nbrErr   error
 }
 
 func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {
@@ -147,9 +169,11 @@ func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db strin
 		return nil, fmt.Errorf("%s is not the boundary file %s was built with; give that one with --boundaries", b.Path, db)
 	}
 	s := &server{st: st, b: b, db: db, mux: http.NewServeMux()}
-	s.mux.HandleFunc("/", s.page)
+	s.mux.HandleFunc("/", s.index)
+	s.mux.HandleFunc("/plain", s.page)
 	s.mux.HandleFunc("/map.svg", s.svg)
 	s.mux.HandleFunc("/heatmap.json", s.json)
+	s.pageRoutes()
 	return s, nil
 }
 
@@ -271,16 +295,13 @@ func (s *server) json(w http.ResponseWriter, r *http.Request) {
 
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 
-// pageHTML is the page; its <style> element's hash is in the
-// Content-Security-Policy, computed from this text.
+// pageHTML is the page without script (at /plain): the map drawn on the
+// server, the form and the ranking; its style is /static/plain.css.
 const pageHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ocmap: {{.DB}}</title>
-<style>body{font-family:sans-serif;margin:1em 2em;color:#1a1a1a}form{margin:.5em 0 1em}label{margin-right:1em}
-.cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:2em}svg{width:100%;height:auto}
-table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #ddd;padding:.2em .5em;text-align:right}
-td.l,th.l{text-align:left}pre{white-space:pre-wrap;color:#4d4d4d}.err{color:#c8102e}</style></head><body>
+<link rel="stylesheet" href="/static/plain.css"></head><body>
 <h1>District heatmap</h1>
-<form method="get" action="/">
+<form method="get" action="/plain">
 <label>Category <select name="category">{{range .Categories}}<option value="{{.}}"{{if eq . $.Category}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 <label>Metric <select name="metric">{{range .Metrics}}<option value="{{.}}"{{if eq . $.Metric}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 <label>From <input name="from" value="{{.From}}" placeholder="YYYY-MM" size="8"></label>
@@ -304,10 +325,6 @@ type pageRow struct {
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		http.NotFound(w, r)
-		return
-	}
 	q := r.URL.Query()
 	v := map[string]any{"DB": s.db, "Categories": append(schemas.Categories(), "all"),
 		"Category": q.Get("category"), "Metric": q.Get("metric"), "From": q.Get("from"), "To": q.Get("to"),
