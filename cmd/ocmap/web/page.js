@@ -91,10 +91,9 @@
     var at = function (m, def) { var i = meta.months.indexOf(m); return i < 0 ? def : i; };
     $('from').value = at(q.get('from'), 0);
     $('to').value = at(q.get('to'), last);
-    // The second period starts as the first half, the first map as the second.
+    // The second map's period starts as the first half of the months.
     $('from2').value = 0;
     $('to2').value = Math.floor(last / 2);
-    if (!q.get('from') && !q.get('to') && last > 0) $('from').value = Math.floor(last / 2) + 1;
     $('compare').value = q.get('compare') || '';
     periodText();
     ['category', 'metric', 'province', 'precision', 'from', 'to', 'compare', 'category2', 'from2', 'to2'].forEach(function (id) {
