@@ -317,8 +317,10 @@ func slicesMin(xs []float64) float64 {
 	return lo
 }
 
-// rangeLabel names a sequential class from lo to hi: counts as integers
-// from the one after the class below ("3 – 8"), rates with two decimals.
+// rangeLabel names a sequential class from lo (exclusive, but for the
+// first class) to hi, so that labels do not overlap: counts as integers
+// ("3 – 8"), rates with two decimals from one hundredth above lo
+// ("0.01 – 1.50"); a class of one value is that value.
 func rangeLabel(lo, hi float64, counts, first bool) string {
 	if counts {
 		from := int64(lo) + 1
@@ -330,10 +332,14 @@ func rangeLabel(lo, hi float64, counts, first bool) string {
 		}
 		return commas(from) + " – " + commas(int64(hi))
 	}
+	from := lo + 0.01
 	if first {
-		return fmt.Sprintf("%.2f – %.2f", lo, hi)
+		from = lo
 	}
-	return fmt.Sprintf("> %.2f – %.2f", lo, hi)
+	if math.Round(from*100) >= math.Round(hi*100) {
+		return fmt.Sprintf("%.2f", hi)
+	}
+	return fmt.Sprintf("%.2f – %.2f", from, hi)
 }
 
 // viewDistrict is a district of the view as the page shows it.
