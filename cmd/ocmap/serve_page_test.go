@@ -26,7 +26,7 @@ func TestServeClasses(t *testing.T) {
 	a := &analysed{Result: &analysis.Result{Basis: "eb_rate", Districts: []analysis.District{
 		d("A", 10, 1000, 1000, -60, -3, 3.1, 3, 0.5, "HH"),
 		d("B", 0, 1000, 0, 0, 0, 0.1, 0, 0.1, ""),
-		d("C", 5, 0, nan, 50, 1.7, nan, 0, nan, ""), // incidents, no census figure
+		d("C", 5, 0, nan, 50, 1.7, nan, 0, nan, ""),  // incidents, no census figure
 		d("D", 0, 0, nan, nan, 2.0, nan, 0, nan, ""), // no incidents, no census figure
 		d("E", 2, 1000, 200, 20.5, -1.7, -2.0, -2, 0.3, "LL"),
 		d("F", 1, 1000, 100, 5, 1.0, -1.7, -1, -0.2, "HL"),
