@@ -91,8 +91,20 @@ type analysed struct {
 	Sources      []store.SourceShare // approved names, the others counted (export.PublicSources)
 }
 
+// analysisStore is what analyse reads: a *store.Store, or 'ocmap serve's
+// cache of one (serve_page.go).
+type analysisStore interface {
+	Districts(context.Context) ([]store.District, error)
+	Neighbors(context.Context) (map[string][]string, error)
+	Cells(context.Context, store.CellFilter) ([]store.Cell, error)
+	PopulationByDistrict(context.Context) (map[string][]store.PopulationYear, error)
+	Sources(context.Context, store.CellFilter) ([]store.SourceShare, error)
+}
+
+var _ analysisStore = (*store.Store)(nil)
+
 // analyse reads the database and runs the analysis the flags ask for.
-func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analysed, error) {
+func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analysed, error) {
 	if o.Category != pipeline.AllCategories {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))

@@ -149,15 +149,13 @@ type server struct {
 	db      string
 	sources []string // approved source names (analysisOptions.approved)
 	mux     *http.ServeMux
-	cache   viewCache
+	data    cachedStore     // st, with what analyses read kept (serve_page.go)
+	cache   memo[*analysed] // analyses by query, the metric aside
 
-	baseOnce sync.Once // the base map, built on first use (serve_page.go)
+	baseOnce sync.Once // the base map, built on first use
 	shapes   map[string]orb.Geometry
 	baseJSON []byte
 	baseErr  error
-	nbrOnce  sync.Once
-	nbrs     map[string][]string
-	nbrErr   error
 }
 
 func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {
@@ -168,7 +166,7 @@ func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db strin
 	if len(res.Rows) == 1 && res.Rows[0][0].Text != b.SHA256 {
 		return nil, fmt.Errorf("%s is not the boundary file %s was built with; give that one with --boundaries", b.Path, db)
 	}
-	s := &server{st: st, b: b, db: db, mux: http.NewServeMux()}
+	s := &server{st: st, b: b, db: db, mux: http.NewServeMux(), data: cachedStore{st: st}}
 	s.mux.HandleFunc("/", s.index)
 	s.mux.HandleFunc("/plain", s.page)
 	s.mux.HandleFunc("/map.svg", s.svg)

@@ -38,6 +38,7 @@ import (
 type pageFixture struct {
 	db, mapPath string
 	st          *store.Store
+	srv         *server
 	ts          *httptest.Server
 }
 
@@ -120,7 +121,7 @@ func startPage(t testing.TB, db, mapPath string) *pageFixture {
 	ts.Config.Handler = g
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &pageFixture{db: db, mapPath: mapPath, st: st, ts: ts}
+	return &pageFixture{db: db, mapPath: mapPath, st: st, srv: h, ts: ts}
 }
 
 // newBrowser starts Debian's headless Chromium for a test, or skips the

@@ -80,64 +80,90 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 	w.Write(page)
 }
 
-// viewKey is what an analysis depends on; the metric is not in it, as one
-// analysis computes every metric.
-type viewKey struct {
-	category, from, to, province string
-	precision                    int
-}
+// memoSize bounds each of the server's caches: the database is read-only,
+// so nothing kept goes stale, and a view seen before, or a change of
+// metric only, answers at once.
+const memoSize = 64
 
-// viewCacheSize bounds the analyses kept: the database is read-only, so an
-// analysis never goes stale, and switching metric or going back to a view
-// answers at once.
-const viewCacheSize = 64
-
-type viewCache struct {
+// memo keeps up to memoSize values by key, the oldest dropped first.
+type memo[V any] struct {
 	mu    sync.Mutex
-	m     map[viewKey]*analysed
-	order []viewKey
+	m     map[string]V
+	order []string
 }
 
-func (c *viewCache) get(k viewKey) (*analysed, bool) {
+// get returns the value of key, loading it on first use. Loads run one at
+// a time: DuckDB would only queue them.
+func (c *memo[V]) get(key string, load func() (V, error)) (V, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	a, ok := c.m[k]
-	return a, ok
-}
-
-func (c *viewCache) put(k viewKey, a *analysed) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if v, ok := c.m[key]; ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
 	if c.m == nil {
-		c.m = map[viewKey]*analysed{}
+		c.m = map[string]V{}
 	}
-	if _, ok := c.m[k]; ok {
-		return
-	}
-	if len(c.order) >= viewCacheSize {
+	if len(c.order) >= memoSize {
 		delete(c.m, c.order[0])
 		c.order = c.order[1:]
 	}
-	c.m[k] = a
-	c.order = append(c.order, k)
+	c.m[key] = v
+	c.order = append(c.order, key)
+	return v, nil
 }
 
-// view is analyse with the cache.
+// cachedStore is the read-only store with what analyse reads kept in
+// memory: the district-month cells are bounded by districts x months x
+// categories whatever the number of incidents, and reading them is most of
+// an analysis's time.
+type cachedStore struct {
+	st        *store.Store
+	districts memo[[]store.District]
+	neighbors memo[map[string][]string]
+	cells     memo[[]store.Cell]
+	pop       memo[map[string][]store.PopulationYear]
+	sources   memo[[]store.SourceShare]
+}
+
+var _ analysisStore = (*cachedStore)(nil)
+
+func filterKey(f store.CellFilter) string {
+	return f.Category + "|" + f.Province + "|" + f.From.Format("2006-01") + "|" + f.To.Format("2006-01")
+}
+
+func (c *cachedStore) Districts(ctx context.Context) ([]store.District, error) {
+	return c.districts.get("", func() ([]store.District, error) { return c.st.Districts(ctx) })
+}
+
+func (c *cachedStore) Neighbors(ctx context.Context) (map[string][]string, error) {
+	return c.neighbors.get("", func() (map[string][]string, error) { return c.st.Neighbors(ctx) })
+}
+
+func (c *cachedStore) Cells(ctx context.Context, f store.CellFilter) ([]store.Cell, error) {
+	return c.cells.get(filterKey(f), func() ([]store.Cell, error) { return c.st.Cells(ctx, f) })
+}
+
+func (c *cachedStore) PopulationByDistrict(ctx context.Context) (map[string][]store.PopulationYear, error) {
+	return c.pop.get("", func() (map[string][]store.PopulationYear, error) { return c.st.PopulationByDistrict(ctx) })
+}
+
+func (c *cachedStore) Sources(ctx context.Context, f store.CellFilter) ([]store.SourceShare, error) {
+	return c.sources.get(filterKey(f), func() ([]store.SourceShare, error) { return c.st.Sources(ctx, f) })
+}
+
+// view is analyse with the caches.
 func (s *server) view(r *http.Request) (*analysed, int, error) {
 	o, mi, err := s.query(r)
 	if err != nil {
 		return nil, 0, err
 	}
-	k := viewKey{o.Category, o.From, o.To, o.Province, o.MaxPrecision}
-	if a, ok := s.cache.get(k); ok {
-		return a, mi, nil
-	}
-	a, err := o.analyse(r.Context(), s.st)
-	if err != nil {
-		return nil, 0, err
-	}
-	s.cache.put(k, a)
-	return a, mi, nil
+	key := strings.Join([]string{o.Category, o.From, o.To, o.Province, strconv.Itoa(o.MaxPrecision)}, "|")
+	a, err := s.cache.get(key, func() (*analysed, error) { return o.analyse(r.Context(), &s.data) })
+	return a, mi, err
 }
 
 // Colours of the page's classes. Sequential metrics use render's YlOrRd,
@@ -475,7 +501,7 @@ func (s *server) baseShapes() map[string]orb.Geometry {
 		s.shapes = map[string]orb.Geometry{}
 		fc := geojson.NewFeatureCollection()
 		for i, d := range s.b.Districts {
-			g := simplify.DouglasPeucker(baseMapTolerance).Simplify(s.b.Polygons[i].Clone())
+			g := roundCoords(simplify.DouglasPeucker(baseMapTolerance).Simplify(s.b.Polygons[i].Clone()))
 			s.shapes[d.Code] = g
 			f := geojson.NewFeature(g)
 			f.Properties = geojson.Properties{"district_code": d.Code, "district": d.Name, "province": d.Province}
@@ -484,6 +510,29 @@ func (s *server) baseShapes() map[string]orb.Geometry {
 		s.baseJSON, s.baseErr = json.Marshal(fc)
 	})
 	return s.shapes
+}
+
+// roundCoords rounds lon and lat to 4 decimals (about 10 m), below the
+// simplification's tolerance: the base map is half the bytes to parse.
+func roundCoords(g orb.Geometry) orb.Geometry {
+	r := func(ps []orb.Point) {
+		for i := range ps {
+			ps[i] = orb.Point{math.Round(ps[i][0]*1e4) / 1e4, math.Round(ps[i][1]*1e4) / 1e4}
+		}
+	}
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, ring := range g {
+			r(ring)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, ring := range p {
+				r(ring)
+			}
+		}
+	}
+	return g
 }
 
 // apiBaseMap is the district polygons, the page's base map.
@@ -608,7 +657,7 @@ func (s *server) detail(ctx context.Context, code string, a *analysed, maxPrecis
 	for _, c := range det.Categories {
 		det.Series[c] = make([]int64, len(months))
 	}
-	cells, err := s.st.Cells(ctx, store.CellFilter{From: a.Period.From, To: a.Period.To})
+	cells, err := s.data.Cells(ctx, store.CellFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -637,16 +686,16 @@ func (s *server) detail(ctx context.Context, code string, a *analysed, maxPrecis
 	if det.Sources == nil {
 		det.Sources = []store.SourceShare{}
 	}
-	s.nbrOnce.Do(func() { s.nbrs, s.nbrErr = s.st.Neighbors(ctx) })
-	if s.nbrErr != nil {
-		return nil, s.nbrErr
+	nbrs, err := s.data.Neighbors(ctx)
+	if err != nil {
+		return nil, err
 	}
 	names := map[string]int{}
 	for i, d := range s.b.Districts {
 		names[d.Code] = i
 	}
 	det.Neighbours = []map[string]string{}
-	for _, n := range s.nbrs[code] {
+	for _, n := range nbrs[code] {
 		if i, ok := names[n]; ok {
 			det.Neighbours = append(det.Neighbours, map[string]string{"district_code": n, "district": s.b.Districts[i].Name,
 				"province": s.b.Districts[i].Province})

@@ -17,6 +17,9 @@
   var selected = null;              // district code of the panel
   var sortKey = 'rank', sortDir = 1;
   var syncing = false;
+  // periodSet: the months were chosen (slider or URL); until then a view
+  // covers the months with data of its scope, as 'ocmap heatmap' does.
+  var periodSet = false;
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -58,7 +61,7 @@
     if (which === 'B' && cmp === 'period') { from = +$('from2').value; to = +$('to2').value; }
     p.set('category', cat);
     p.set('metric', $('metric').value);
-    if (meta.months.length) {
+    if (meta.months.length && (periodSet || (which === 'B' && cmp === 'period'))) {
       p.set('from', meta.months[Math.min(from, to)]);
       p.set('to', meta.months[Math.max(from, to)]);
     }
@@ -91,13 +94,17 @@
     var at = function (m, def) { var i = meta.months.indexOf(m); return i < 0 ? def : i; };
     $('from').value = at(q.get('from'), 0);
     $('to').value = at(q.get('to'), last);
+    periodSet = !!(q.get('from') || q.get('to'));
     // The second map's period starts as the first half of the months.
     $('from2').value = 0;
     $('to2').value = Math.floor(last / 2);
     $('compare').value = q.get('compare') || '';
     periodText();
     ['category', 'metric', 'province', 'precision', 'from', 'to', 'compare', 'category2', 'from2', 'to2'].forEach(function (id) {
-      $(id).addEventListener('change', function () { refresh(); });
+      $(id).addEventListener('change', function () {
+        if (id === 'from' || id === 'to') periodSet = true;
+        refresh();
+      });
     });
     ['from', 'to', 'from2', 'to2'].forEach(function (id) { $(id).addEventListener('input', periodText); });
     $('controls').addEventListener('submit', function (e) { e.preventDefault(); });
@@ -219,9 +226,10 @@
     return cat + ': ' + view.metric_doc + ', ' + view.from + ' to ' + view.to + (view.province ? ', ' + view.province : '');
   }
 
-  function loadView(which) {
+  function loadView(which, prefetched) {
     var p = params(which);
-    return getJSON('/api/view.json?' + p.toString()).then(function (v) {
+    var got = prefetched && prefetched.query === p.toString() ? Promise.resolve(prefetched.view) : getJSON('/api/view.json?' + p.toString());
+    return got.then(function (v) {
       v.index = byCode(v);
       v.query = p.toString();
       views[which] = v;
@@ -229,6 +237,10 @@
       drawLegend(which);
       $('title' + which).textContent = title(v);
       if (which === 'A') {
+        if (!periodSet) { // show the view's months on the slider
+          var i = meta.months.indexOf(v.from), j = meta.months.indexOf(v.to);
+          if (i >= 0 && j >= 0) { $('from').value = i; $('to').value = j; periodText(); }
+        }
         $('header').textContent = v.header;
         $('dl-csv').href = '/api/view.csv?' + v.query;
         $('dl-geojson').href = '/api/view.geojson?' + v.query;
@@ -238,7 +250,7 @@
   }
 
   var pending = 0;
-  function refresh() {
+  function refresh(prefetched) {
     var cmp = $('compare').value;
     $('controls').className = 'controls' + (cmp ? ' cmp-on-' + cmp : '');
     var wasHidden = $('boxB').hidden;
@@ -257,7 +269,7 @@
       q.set('category2', $('category2').value);
     }
     history.replaceState(null, '', '?' + q.toString());
-    var jobs = [loadView('A')];
+    var jobs = [loadView('A', prefetched)];
     if (cmp) jobs.push(loadView('B'));
     pending++;
     document.body.setAttribute('data-busy', '1');
@@ -507,13 +519,27 @@
     }, 'image/png');
   }
 
+  // firstQuery is the first view's query, from the address alone, so that
+  // its data is fetched beside the controls and the base map.
+  function firstQuery() {
+    var q = new URLSearchParams(location.search), p = new URLSearchParams();
+    p.set('category', q.get('category') || 'all');
+    p.set('metric', q.get('metric') || 'count');
+    if (q.get('from') || q.get('to')) return null; // the slider's months need the controls
+    if (q.get('province')) p.set('province', q.get('province'));
+    p.set('precision', q.get('precision') || '4');
+    return p.toString();
+  }
+
   function start() {
-    Promise.all([getJSON('/api/meta.json'), getJSON('/api/districts.geojson')]).then(function (r) {
+    var fq = firstQuery();
+    var first = fq ? getJSON('/api/view.json?' + fq).then(function (v) { return {query: fq, view: v}; }, function () { return null; }) : null;
+    Promise.all([getJSON('/api/meta.json'), getJSON('/api/districts.geojson'), first]).then(function (r) {
       meta = r[0];
       base = r[1];
       setupControls();
       makeMap('A');
-      return refresh();
+      return refresh(r[2]);
     }).catch(function (e) { showError('The page could not load its data: ' + e.message); });
   }
 
