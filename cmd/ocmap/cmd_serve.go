@@ -131,6 +131,7 @@ Example:
 				<-ctx.Done()
 				srv.Close()
 			}()
+			go h.warm(ctx) // an error here is the first request's to report
 			fmt.Fprint(env.Stderr, warning)
 			fmt.Fprintf(env.Stdout, "serving %s at http://%s/ (read-only; Ctrl-C stops)\n", o.DB, ln.Addr())
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -118,8 +118,9 @@ func (c *memo[V]) get(key string, load func() (V, error)) (V, error) {
 
 // cachedStore is the read-only store with what analyse reads kept in
 // memory: the district-month cells are bounded by districts x months x
-// categories whatever the number of incidents, and reading them is most of
-// an analysis's time.
+// categories whatever the number of incidents, and reading them was most
+// of an analysis's time. All of them are read once; a filter's cells are
+// taken from them as store.Cells's query takes them (same rows, same order).
 type cachedStore struct {
 	st        *store.Store
 	districts memo[[]store.District]
@@ -144,7 +145,35 @@ func (c *cachedStore) Neighbors(ctx context.Context) (map[string][]string, error
 }
 
 func (c *cachedStore) Cells(ctx context.Context, f store.CellFilter) ([]store.Cell, error) {
-	return c.cells.get(filterKey(f), func() ([]store.Cell, error) { return c.st.Cells(ctx, f) })
+	all, err := c.cells.get("", func() ([]store.Cell, error) { return c.st.Cells(ctx, store.CellFilter{}) })
+	if err != nil || f == (store.CellFilter{}) {
+		return all, err
+	}
+	var out []store.Cell
+	for _, x := range all {
+		if (f.Category == "" || x.Category == f.Category) && (f.From.IsZero() || !x.Month.Before(f.From)) &&
+			(f.To.IsZero() || !x.Month.After(f.To)) && (f.Province == "" || x.Province == f.Province) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// warm reads what every view needs, and builds the base map, before the
+// first request: 'ocmap serve' runs it as it starts listening.
+func (s *server) warm(ctx context.Context) error {
+	s.baseShapes()
+	if _, err := s.data.Districts(ctx); err != nil {
+		return err
+	}
+	if _, err := s.data.Neighbors(ctx); err != nil {
+		return err
+	}
+	if _, err := s.data.PopulationByDistrict(ctx); err != nil {
+		return err
+	}
+	_, err := s.data.Cells(ctx, store.CellFilter{})
+	return err
 }
 
 func (c *cachedStore) PopulationByDistrict(ctx context.Context) (map[string][]store.PopulationYear, error) {

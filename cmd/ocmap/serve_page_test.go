@@ -3,12 +3,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // TestServeClasses checks the page's colour schemes by kind of metric:
@@ -90,5 +94,31 @@ func TestServeClasses(t *testing.T) {
 	}
 	if got, want := legend[cls[0]].Fill, "#e31a1c"; got != want {
 		t.Errorf("A (the highest rate) is filled %s, want %s", got, want)
+	}
+}
+
+// TestServeCachedCells checks that the server's cells, read once and
+// filtered in memory, are store.Cells's for every kind of filter.
+func TestServeCachedCells(t *testing.T) {
+	f := newPageFixture(t)
+	ctx := context.Background()
+	jan, mar := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	c := &cachedStore{st: f.st}
+	for _, flt := range []store.CellFilter{{}, {Category: "cybercrime"}, {Province: "Punjab"}, {Province: "Sindh"},
+		{From: mar}, {To: jan}, {Category: "drug_trafficking", From: jan, To: jan, Province: "Punjab"}, {Category: "human_trafficking"}} {
+		want, err := f.st.Cells(ctx, flt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Cells(ctx, flt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%+v: cached cells\n%+v\nstore's\n%+v", flt, got, want)
+		}
+		if flt == (store.CellFilter{}) && len(want) != 9 {
+			t.Errorf("the fixture has %d cells, want 9 (district, category, month with incidents)", len(want))
+		}
 	}
 }
