@@ -285,6 +285,8 @@
         // Tests and the demo's screenshot wait for this counter.
         var n = +(document.body.getAttribute('data-views') || 0) + 1;
         document.body.setAttribute('data-views', String(n));
+        // Milliseconds from the start of navigation to the first view drawn.
+        if (n === 1) document.body.setAttribute('data-first-view-ms', String(Math.round(performance.now())));
       }
     });
   }
