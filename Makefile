@@ -20,8 +20,11 @@ ROWS ?= 1000000
 build:
 	$(GO) build -tags $(TAGS) -o bin/ocmap ./cmd/ocmap
 
+# The demo, then a screenshot of 'ocmap serve's page into ocmap-demo/page.png
+# (needs chromium; not committed: it derives from ../shared).
 demo: build
 	./bin/ocmap demo --out ocmap-demo
+	./scripts/demo-screenshot.sh ocmap-demo
 
 test:
 	$(GO) test -tags $(TAGS) -count=1 ./...

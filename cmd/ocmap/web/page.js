@@ -264,6 +264,7 @@
       maps.A.invalidateSize();
     }
     var q = params('A');
+    if (selected) q.set('district', selected);
     if (cmp) {
       q.set('compare', cmp);
       q.set('category2', $('category2').value);
@@ -355,6 +356,9 @@
 
   function closePanel() {
     selected = null;
+    var q = new URLSearchParams(location.search);
+    q.delete('district');
+    history.replaceState(null, '', '?' + q.toString());
     $('panel').hidden = true;
     highlight(null);
     maps.A.invalidateSize();
@@ -363,6 +367,9 @@
 
   function openPanel(code, zoom) {
     selected = code;
+    var q = new URLSearchParams(location.search);
+    q.set('district', code);
+    history.replaceState(null, '', '?' + q.toString());
     var p = params('A');
     p.set('code', code);
     return getJSON('/api/district.json?' + p.toString()).then(function (det) {
@@ -406,7 +413,7 @@
   function drawChart(det) {
     var box = $('panel-chart');
     clear(box);
-    var W = 320, H = 170, L0 = 32, R0 = 8, T0 = 8, B0 = 30;
+    var W = 320, H = 180, L0 = 32, R0 = 8, T0 = 8, B0 = 42;
     var n = det.months.length, max = 1;
     det.categories.forEach(function (c) { det.series[c].forEach(function (v) { max = Math.max(max, v); }); });
     var x = function (i) { return L0 + (n > 1 ? i * (W - L0 - R0) / (n - 1) : (W - L0 - R0) / 2); };
@@ -431,7 +438,7 @@
         {cx: x(0), cy: y(det.series[c][0]), r: 3, fill: CATEGORY_COLOURS[k]});
       line.setAttribute('data-category', c);
       svg.appendChild(line);
-      var t = svgEl('text', {x: L0 + (k % 2) * 150, y: H - 8 + (k < 2 ? -9 : 0) + 9, fill: CATEGORY_COLOURS[k]});
+      var t = svgEl('text', {x: L0 + (k % 2) * 140, y: H - 16 + 12 * Math.floor(k / 2), fill: CATEGORY_COLOURS[k]});
       t.textContent = '— ' + c.replace(/_/g, ' ');
       svg.appendChild(t);
     });
@@ -541,6 +548,8 @@
       base = r[1];
       setupControls();
       makeMap('A');
+      var d = new URLSearchParams(location.search).get('district');
+      if (d && base.features.some(function (f) { return f.properties.district_code === d; })) selected = d;
       return refresh(r[2]);
     }).catch(function (e) { showError('The page could not load its data: ' + e.message); });
   }
