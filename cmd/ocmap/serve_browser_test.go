@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -281,10 +282,11 @@ func waitFile(ctx context.Context, t *testing.T, dir, name string) string {
 
 // TestServePageInBrowser drives the interactive page in headless Chromium:
 // the tooltip, the district panel (its months equal the database's), the
-// category switch (the map's colours change), the period slider, the
-// sortable and searchable table, the CSV, GeoJSON and PNG downloads, the
-// linked second map, and a screenshot showing the map drawn. Chromium
-// must report no script error and no refusal by the page's policy.
+// category switch (the map's colours change), the sortable and searchable
+// table, the CSV, GeoJSON and PNG downloads, a screenshot showing the map
+// drawn, the period slider, the linked second map (another category, then
+// another period), the metric and the precision. Chromium must report no
+// script error and no refusal by the page's policy.
 func TestServePageInBrowser(t *testing.T) {
 	ctx, plog := newBrowser(t)
 	f := newPageFixture(t)
@@ -482,6 +484,36 @@ func TestServePageInBrowser(t *testing.T) {
 	if fill := evalJS[string](p, `document.querySelector('#mapB path.d-G9').getAttribute('fill')`); fill == "#d9d9d9" || fill == after["G9"] {
 		t.Errorf("second map: G9 (2 drug incidents) filled %s, as with none", fill)
 	}
+	// Metric: Gi* takes the hot and cold spot classes.
+	p.choose("metric", "gi")
+	p.waitViews(6)
+	if legend := p.text("#legendA"); !strings.Contains(legend, "not significant (") {
+		t.Errorf("Gi* legend %q has no \"not significant\" class", legend)
+	}
+	gi := map[string]bool{"#d9d9d9": true, "#c6dbef": true}
+	for _, c := range giPalette {
+		gi[c] = true
+	}
+	for code, fill := range p.fills() {
+		if !gi[fill] {
+			t.Errorf("Gi* map: %s filled %s, not a hot or cold spot class colour", code, fill)
+		}
+	}
+	// Precision: exact points only leaves out G5's incident located by its
+	// name (drug trafficking, 25 March) from the panel.
+	marchDrugs := `document.querySelector('#panel-table tr[data-month="2024-03"] td[data-category="drug_trafficking"]').textContent`
+	if got := evalJS[string](p, marchDrugs); got != "2" {
+		t.Errorf("G5's drug trafficking in March 2024, all incidents: %s, want 2", got)
+	}
+	p.choose("precision", "1")
+	p.waitViews(7)
+	p.wait("the panel at precision 1", marchDrugs+` === '1'`)
+	// The second map on another period: January and February.
+	p.choose("compare", "period")
+	p.waitViews(8)
+	if title := p.text("#titleB"); title != "cybercrime: Getis-Ord Gi* z-score (hot spots), 2024-01 to 2024-02" {
+		t.Errorf("second map on another period: title %q", title)
+	}
 	if pr := plog.problems(); len(pr) > 0 {
 		t.Errorf("Chromium reported problems with the page:\n%s", strings.Join(pr, "\n"))
 	}
@@ -571,4 +603,33 @@ func mapPixels(img image.Image, fills map[string]string) (float64, int) {
 		}
 	}
 	return float64(drawn) / float64(n), len(seen)
+}
+
+// TestServePolicyInBrowser checks that Chromium enforces the page's policy:
+// a page with an inline script, served with the server's headers, does not
+// run it, and the refusal is reported (so TestServePageInBrowser's check
+// that none is reported means something).
+func TestServePolicyInBrowser(t *testing.T) {
+	ctx, plog := newBrowser(t)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setSecurityHeaders(w.Header())
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!DOCTYPE html><html><head><title>before</title></head><body><script>document.title='ran'</script></body></html>`)
+	}))
+	defer ts.Close()
+	p := tab{ctx, t}
+	p.do("loading the page", chromedp.Navigate(ts.URL+"/"))
+	if got := evalJS[string](p, `document.title`); got != "before" {
+		t.Errorf("the inline script ran (title %q): the policy is not enforced", got)
+	}
+	// The report comes as an event: wait for it up to the test's deadline.
+	for len(plog.problems()) == 0 && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if pr := plog.problems(); len(pr) == 0 || !strings.Contains(strings.Join(pr, " "), "Content Security Policy") {
+		t.Errorf("Chromium reported %q, want the inline script's refusal by the Content Security Policy", pr)
+	}
 }
