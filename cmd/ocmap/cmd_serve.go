@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"math"
+	"image/color"
 	"net"
 	"net/http"
 	"sort"
@@ -224,28 +224,40 @@ func (s *server) analyse(r *http.Request) (*analysed, int, error) {
 	return a, mi, nil
 }
 
-// mapOf draws the metric's choropleth.
+// mapOf draws the metric's choropleth in the interactive page's classes
+// and colours (classes, serve_page.go): quantiles in YlOrRd for counts and
+// rates, diverging for change and trend, ArcGIS's hot and cold spots for
+// Gi*, GeoDa's clusters for Local Moran, "no population figure" apart.
 func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
 	m := &render.Map{Title: titleOf(a.Category) + ": " + metrics[mi].doc, Boundaries: s.b, Values: map[string]float64{},
 		Subtitle: a.Period.From.Format("January 2006") + " – " + a.Period.To.Format("January 2006"),
-		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000,
+		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000, NoPopulation: map[string]bool{},
 		Note: "ocmap serve: " + s.db + ". Same figures as ocmap heatmap."}
-	var vals []float64
-	for i := range a.Districts {
-		v := metrics[mi].value(&a.Districts[i])
-		if !math.IsNaN(v) {
-			m.Values[a.Districts[i].Code] = v
-			vals = append(vals, v)
-		}
-	}
-	if len(vals) == 0 {
-		return m, nil // every district "no data", e.g. rates without a population
-	}
-	breaks, err := render.Classify(vals, 5, "quantile")
+	legend, cls, err := classes(a, mi)
 	if err != nil {
 		return nil, err
 	}
-	m.Breaks = breaks
+	k := len(legend) - 2 // the last two are "no data" and "no population figure"
+	for i := 0; i < k; i++ {
+		c, err := strconv.ParseUint(strings.TrimPrefix(legend[i].Fill, "#"), 16, 32)
+		if err != nil {
+			return nil, fmt.Errorf("serve: colour %q: %w", legend[i].Fill, err)
+		}
+		m.Breaks = append(m.Breaks, float64(i))
+		m.Palette = append(m.Palette, color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 255})
+		m.Labels = append(m.Labels, legend[i].Label)
+	}
+	for i, d := range a.Districts {
+		switch c := cls[i]; {
+		case c < k:
+			m.Values[d.Code] = float64(c)
+		case legend[c].Label == noPopLabel:
+			m.NoPopulation[d.Code] = true
+		}
+	}
+	if k == 0 {
+		m.Breaks, m.Palette, m.Labels = nil, nil, nil // every district "no data", e.g. counts of an empty period
+	}
 	return m, nil
 }
 

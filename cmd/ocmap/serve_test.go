@@ -88,6 +88,16 @@ func TestServe(t *testing.T) {
 	if code, body = get("/map.svg?metric=rate"); code != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
 		t.Errorf("GET /map.svg: %d", code)
 	}
+	// The Gi* map takes ArcGIS's classes, not the counts' quantiles; with no
+	// population, districts with incidents have "no population figure".
+	if code, body = get("/map.svg?metric=gi"); code != http.StatusOK || !strings.Contains(body, ">not significant<") ||
+		!strings.Contains(body, `fill="#ffffbf"`) || strings.Contains(body, `fill="#ffeda0"`) {
+		t.Errorf("GET /map.svg?metric=gi: %d, not drawn in hot and cold spot classes", code)
+	}
+	if code, body = get("/map.svg?metric=rate"); code != http.StatusOK || !strings.Contains(body, ">no population figure<") ||
+		!strings.Contains(body, `fill="#c6dbef"`) {
+		t.Errorf("GET /map.svg?metric=rate without population: %d, no \"no population figure\"", code)
+	}
 	if code, _ = get("/plain?metric=nope"); code != http.StatusOK { // the page shows the error
 		t.Errorf("GET / with a bad metric: %d", code)
 	}
