@@ -514,6 +514,12 @@ func TestServePageInBrowser(t *testing.T) {
 	if title := p.text("#titleB"); title != "cybercrime: Getis-Ord Gi* z-score (hot spots), 2024-01 to 2024-02" {
 		t.Errorf("second map on another period: title %q", title)
 	}
+	// Province: the view and its header are the province's.
+	p.choose("province", "Punjab")
+	p.waitViews(9)
+	if head := p.text("#header"); !strings.Contains(head, "cybercrime, Punjab, 2024-02 to 2024-03") {
+		t.Errorf("header for Punjab: %q", head)
+	}
 	if pr := plog.problems(); len(pr) > 0 {
 		t.Errorf("Chromium reported problems with the page:\n%s", strings.Join(pr, "\n"))
 	}

@@ -103,7 +103,8 @@
     ['category', 'metric', 'province', 'precision', 'from', 'to', 'compare', 'category2', 'from2', 'to2'].forEach(function (id) {
       $(id).addEventListener('change', function () {
         if (id === 'from' || id === 'to') periodSet = true;
-        refresh();
+        var done = refresh();
+        if (id === 'province') done.then(fitProvince);
       });
     });
     ['from', 'to', 'from2', 'to2'].forEach(function (id) { $(id).addEventListener('input', periodText); });
@@ -148,6 +149,15 @@
     maps[which] = map;
     layers[which] = layer;
     map.on('move', function () { sync(which); });
+  }
+
+  // fitProvince shows the chosen province's districts, or the whole map.
+  function fitProvince() {
+    var p = $('province').value, b = null;
+    layers.A.eachLayer(function (l) {
+      if (!p || l.feature.properties.province === p) b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+    });
+    if (b) maps.A.fitBounds(b);
   }
 
   // sync makes the other map show what this one shows.
