@@ -37,6 +37,7 @@ vet:
 # own load of the file, the ratio, and a 1,000-row file added to the result.
 bench: build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./geo/ ./pipeline/...
+	$(GO) test -tags $(TAGS) -run '^$$' -bench BenchmarkServeViews -benchtime 10x ./cmd/ocmap/
 	./scripts/bench-ingest.sh $(ROWS)
 
 # Each fuzz target for FUZZTIME; go test fuzzes one target at a time.
