@@ -269,6 +269,10 @@ func titleOf(cat string) string {
 }
 
 func (s *server) fail(w http.ResponseWriter, err error) {
+	if errors.As(err, new(errNoData)) {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
 	if errors.Is(err, errUsage) || strings.HasPrefix(err.Error(), "unknown metric") {
 		http.Error(w, strings.TrimPrefix(err.Error(), "usage: "), http.StatusBadRequest)
 		return

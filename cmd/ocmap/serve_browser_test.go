@@ -520,6 +520,26 @@ func TestServePageInBrowser(t *testing.T) {
 	if head := p.text("#header"); !strings.Contains(head, "cybercrime, Punjab, 2024-02 to 2024-03") {
 		t.Errorf("header for Punjab: %q", head)
 	}
+	// With explicit months a category without incidents is a view of
+	// zeros (Gi* undefined: no data); without them, as 'ocmap heatmap',
+	// there is nothing to analyse: the page says why and the map is blank.
+	p.choose("category", "human_trafficking")
+	p.waitViews(10)
+	for code, fill := range p.fills() {
+		if fill != "#d9d9d9" {
+			t.Errorf("no human trafficking in February and March: Gi* of %s filled %s, want no data", code, fill)
+		}
+	}
+	p.do("loading a view without data", chromedp.Navigate(f.ts.URL+"/?category=human_trafficking"))
+	p.waitViews(1)
+	if msg := p.text("#error"); !strings.Contains(msg, "no incidents in that scope") {
+		t.Errorf("no human trafficking: the page says %q", msg)
+	}
+	for code, fill := range p.fills() {
+		if fill != "#f7f7f7" {
+			t.Errorf("no human trafficking: %s still filled %s", code, fill)
+		}
+	}
 	if pr := plog.problems(); len(pr) > 0 {
 		t.Errorf("Chromium reported problems with the page:\n%s", strings.Join(pr, "\n"))
 	}

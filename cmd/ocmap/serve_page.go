@@ -192,8 +192,18 @@ func (s *server) view(r *http.Request) (*analysed, int, error) {
 	}
 	key := strings.Join([]string{o.Category, o.From, o.To, o.Province, strconv.Itoa(o.MaxPrecision)}, "|")
 	a, err := s.cache.get(key, func() (*analysed, error) { return o.analyse(r.Context(), &s.data) })
+	if err != nil && (strings.Contains(err.Error(), "nothing to analyse") || strings.Contains(err.Error(), "no district of the database is in")) {
+		// A scope without data is an answer, not a fault of the server.
+		return nil, 0, errNoData{err}
+	}
 	return a, mi, err
 }
+
+// errNoData is a view whose scope (category, months, province,
+// precision) has no incidents or no district: 404, with the reason.
+type errNoData struct{ error }
+
+func (e errNoData) Unwrap() error { return e.error }
 
 // Colours of the page's classes. Sequential metrics use render's YlOrRd,
 // as the static maps do.

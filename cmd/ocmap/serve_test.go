@@ -132,6 +132,9 @@ func TestServe(t *testing.T) {
 		det.Series["cybercrime"][0] != 1 || det.Series["drug_trafficking"][0] != 0 {
 		t.Errorf("GET /api/district.json?code=G5&precision=1: %d %v %s", code, err, body)
 	}
+	if code, body = get("/api/view.json?category=human_trafficking"); code != http.StatusNotFound || !strings.Contains(body, "no incidents in that scope") {
+		t.Errorf("GET /api/view.json for a category without incidents: %d %q, want 404 saying why", code, body)
+	}
 	if code, _ = get("/api/district.json?code=NOPE"); code != http.StatusNotFound {
 		t.Errorf("GET /api/district.json?code=NOPE: %d, want 404", code)
 	}

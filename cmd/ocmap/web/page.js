@@ -236,10 +236,25 @@
     return cat + ': ' + view.metric_doc + ', ' + view.from + ' to ' + view.to + (view.province ? ', ' + view.province : '');
   }
 
+  // emptyView stands for a view that could not be had (a scope without
+  // incidents): the map is drawn blank, not left in the last view's colours.
+  function emptyView(which, p, err) {
+    var v = {districts: [], index: {}, legend: [], query: p.toString(), metric: p.get('metric'), header: err.message};
+    views[which] = v;
+    paint(which);
+    clear($('legend' + which));
+    $('title' + which).textContent = err.message;
+    if (which === 'A') {
+      $('header').textContent = '';
+      drawTable();
+    }
+    throw err;
+  }
+
   function loadView(which, prefetched) {
     var p = params(which);
     var got = prefetched && prefetched.query === p.toString() ? Promise.resolve(prefetched.view) : getJSON('/api/view.json?' + p.toString());
-    return got.then(function (v) {
+    return got.catch(function (e) { return emptyView(which, p, e); }).then(function (v) {
       v.index = byCode(v);
       v.query = p.toString();
       views[which] = v;
@@ -349,7 +364,7 @@
       th.className = (th.className.replace(/\b(asc|desc)\b/g, '').trim() + ' ' +
         (th.getAttribute('data-key') === sortKey ? (sortDir > 0 ? 'asc' : 'desc') : '')).trim();
     });
-    $('table-count').textContent = ds.length + ' of ' + view.districts.length + ' districts' +
+    $('table-count').textContent = !view.districts.length ? 'no districts in this view' : ds.length + ' of ' + view.districts.length + ' districts' +
       (view.districts.length < meta.districts ? ' (the province\'s; the map has ' + meta.districts + ')' : '');
   }
 
