@@ -487,8 +487,11 @@ func TestServePageInBrowser(t *testing.T) {
 	// Metric: Gi* takes the hot and cold spot classes.
 	p.choose("metric", "gi")
 	p.waitViews(6)
-	if legend := p.text("#legendA"); !strings.Contains(legend, "not significant (") {
-		t.Errorf("Gi* legend %q has no \"not significant\" class", legend)
+	legend := p.text("#legendA")
+	for _, class := range []string{"cold spot 99%", "cold spot 95%", "cold spot 90%", "not significant", "hot spot 90%", "hot spot 95%", "hot spot 99%"} {
+		if !strings.Contains(legend, class+" (") {
+			t.Errorf("Gi* legend %q has no %q class (all seven are shown, as ArcGIS does)", legend, class)
+		}
 	}
 	gi := map[string]bool{"#d9d9d9": true, "#c6dbef": true}
 	for _, c := range giPalette {

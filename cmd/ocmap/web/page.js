@@ -192,6 +192,10 @@
       [view.metric, fmt(d.value, view.metric === 'count' ? 0 : 2)],
       ['class', d['class']]
     ];
+    if (view.metric === 'gi') rows.push(['Gi* p (FDR bins)', fmt(d.gi_p, 4)]);
+    if (view.metric === 'lisa') rows.push(['pseudo p', fmt(d.lisa_p, 3)]);
+    if (view.metric === 'trend') rows.push(['trend p', fmt(d.trend_p, 4)]);
+    if (view.metric === 'change') rows.push(['base period', fmt(d.base_incidents, 0) + ' incidents']);
     var total = d.by_precision[0] + d.by_precision[1] + d.by_precision[2] + d.by_precision[3];
     rows.push(['located', total ? 'point ' + pct(d.by_precision[0], total) + ', near ' + pct(d.by_precision[1], total) +
       ', by name ' + pct(d.by_precision[2], total) + ', province ' + pct(d.by_precision[3], total) : '–']);
@@ -206,11 +210,18 @@
     return box;
   }
 
+  // shownInLegend: every class of Gi* and clusters, as ArcGIS and GeoDa
+  // show them, empty ones too; otherwise the classes with districts.
+  function shownInLegend(view, e) {
+    var fixed = (view.kind === 'gi' || view.kind === 'lisa') && e.label !== 'no data' && e.label !== 'no population figure';
+    return e.n > 0 || fixed;
+  }
+
   function drawLegend(which) {
     var box = $('legend' + which), view = views[which];
     clear(box);
     view.legend.forEach(function (e) {
-      if (!e.n) return;
+      if (!shownInLegend(view, e)) return;
       var item = el('span', {'class': 'item'});
       var sw = el('span', {'class': 'swatch'});
       sw.style.background = e.fill;
@@ -532,7 +543,7 @@
       g.font = '11px sans-serif';
       var i = 0;
       view.legend.forEach(function (e) {
-        if (!e.n) return;
+        if (!shownInLegend(view, e)) return;
         var lx = ox + (i % 3) * (size.x / 3), ly = oy + size.y + 8 + 22 * Math.floor(i / 3);
         g.fillStyle = e.fill;
         g.fillRect(lx, ly, 14, 12);
