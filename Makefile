@@ -20,8 +20,11 @@ ROWS ?= 1000000
 build:
 	$(GO) build -tags $(TAGS) -o bin/ocmap ./cmd/ocmap
 
+# The demo, then a screenshot of 'ocmap serve's page into ocmap-demo/page.png
+# (needs chromium; not committed: it derives from ../shared).
 demo: build
 	./bin/ocmap demo --out ocmap-demo
+	./scripts/demo-screenshot.sh ocmap-demo
 
 # go test -json through internal/testsummary: go test's usual lines, then
 # the failures in full and every skipped test with its reason (a cross-check
@@ -37,6 +40,7 @@ vet:
 # own load of the file, the ratio, and a 1,000-row file added to the result.
 bench: build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./geo/ ./pipeline/...
+	$(GO) test -tags $(TAGS) -run '^$$' -bench BenchmarkServeViews -benchtime 10x ./cmd/ocmap/
 	./scripts/bench-ingest.sh $(ROWS)
 
 # Each fuzz target for FUZZTIME; go test fuzzes one target at a time.

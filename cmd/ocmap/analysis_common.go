@@ -117,8 +117,23 @@ func (a *analysed) figure() string {
 	return a.Measure
 }
 
+// analysisStore is what analyse reads: a *store.Store, or 'ocmap serve's
+// cache of one (serve_page.go).
+type analysisStore interface {
+	Districts(context.Context) ([]store.District, error)
+	Neighbors(context.Context) (map[string][]string, error)
+	Cells(context.Context, store.CellFilter) ([]store.Cell, error)
+	PopulationByDistrict(context.Context) (map[string][]store.PopulationYear, error)
+	Sources(context.Context, store.CellFilter) ([]store.SourceShare, error)
+	EventTypes(context.Context) ([]string, error)
+	EventCells(context.Context, store.CellFilter, int) ([]store.Cell, error)
+	EventSources(context.Context, store.CellFilter) ([]store.SourceShare, error)
+}
+
+var _ analysisStore = (*store.Store)(nil)
+
 // analyse reads the database and runs the analysis the flags ask for.
-func (o *analysisOptions) analyse(ctx context.Context, st *store.Store) (*analysed, error) {
+func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analysed, error) {
 	if err := o.checkEvents(ctx, st); err != nil {
 		return nil, err
 	}
@@ -262,7 +277,7 @@ func (o *analysisOptions) options() analysis.Options {
 
 // checkEvents checks --events and --measure: the event type must be one
 // of the database's, and a category cannot be asked for as well.
-func (o *analysisOptions) checkEvents(ctx context.Context, st *store.Store) error {
+func (o *analysisOptions) checkEvents(ctx context.Context, st analysisStore) error {
 	if o.Measure == "" {
 		o.Measure = "count"
 	}
@@ -283,7 +298,9 @@ func (o *analysisOptions) checkEvents(ctx context.Context, st *store.Store) erro
 
 // checkEventType errs unless t is an event type of the database, naming
 // those it has.
-func checkEventType(ctx context.Context, st *store.Store, t string) error {
+func checkEventType(ctx context.Context, st interface {
+	EventTypes(context.Context) ([]string, error)
+}, t string) error {
 	known, err := st.EventTypes(ctx)
 	if err != nil {
 		return err

@@ -9,14 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"image/color"
 	"math"
 	"net"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
@@ -39,16 +42,23 @@ func init() {
 	register(&Command{
 		Name:  "serve",
 		Usage: "--db FILE [--addr 127.0.0.1:8080 [--public [--allow-host NAME]]] [--boundaries FILE.geojson]",
-		Short: "a local web page of district heatmaps (read-only)",
-		Long: `Serves a web page for analysts at http://ADDR/: choose a category, a metric
-(count, rate, EB rate, change, trend, Gi*, Local Moran), a period, a
-province and how precisely incidents must be located (as --max-precision),
-and see the district map, the districts ranked, and how the incidents were
-located. The same numbers as 'ocmap heatmap'.
+		Short: "an interactive local page of district maps (read-only, offline)",
+		Long: `Serves an interactive page for analysts at http://ADDR/, from the
+program itself: it needs no network, and draws the district polygons as
+the map (no background tiles). Pan and zoom; hover a district for its
+count, rate, EB rate, class and how its incidents were located; click it
+for its months per category, its sources and its neighbours. Category,
+metric (count, rate, EB rate, change, trend, Gi*, Local Moran), months,
+province and location precision (as --max-precision) change the view at
+once; the table lists every district, sortable and searchable; the view
+downloads as CSV (as 'ocmap heatmap --format csv'), GeoJSON and PNG; a
+second map beside the first compares two categories or two periods, and
+follows its pan and zoom. The same numbers as 'ocmap heatmap'.
 
 It listens on 127.0.0.1 (this computer only), opens the database read-only
-and answers GET requests only: nothing can be changed through it. Stop it
-with Ctrl-C.
+and answers GET and HEAD requests only: nothing can be changed through it.
+The page runs only its own script, loads nothing from elsewhere, and is
+refused inside frames. Stop it with Ctrl-C.
 
 There is no password. To let other computers on your network see the page,
 give their way in with --addr (e.g. 0.0.0.0:8080, every interface) and add
@@ -58,7 +68,11 @@ or with --public the address given, this computer's IP addresses, or a name
 given with --allow-host; others are refused, so that a web page elsewhere
 cannot read the figures through your browser.
 
-Also: /map.svg?... gives the map alone, /heatmap.json?... the figures.
+Also: /plain?... is a page without script (the map drawn by the server
+and the top 30 districts), /map.svg?... the map alone, /heatmap.json?...
+the figures; /api/view.json, /api/view.csv, /api/view.geojson and
+/api/district.json?code=CODE are the page's data, with the same query
+(category, metric, from, to, province, precision).
 
 ` + publishHelp + `
 
@@ -120,6 +134,7 @@ Example:
 				<-ctx.Done()
 				srv.Close()
 			}()
+			go h.warm(ctx) // an error here is the first request's to report
 			fmt.Fprint(env.Stderr, warning)
 			fmt.Fprintf(env.Stdout, "serving %s at http://%s/ (read-only; Ctrl-C stops)\n", o.DB, ln.Addr())
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -138,6 +153,13 @@ type server struct {
 	db      string
 	sources []string // approved source names (analysisOptions.approved)
 	mux     *http.ServeMux
+	data    cachedStore     // st, with what analyses read kept (serve_page.go)
+	cache   memo[*analysed] // analyses by query, the metric aside
+
+	baseOnce sync.Once // the base map, built on first use
+	shapes   map[string]orb.Geometry
+	baseJSON []byte
+	baseErr  error
 }
 
 func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {
@@ -148,11 +170,13 @@ func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db strin
 	if len(res.Rows) == 1 && res.Rows[0][0].Text != b.SHA256 {
 		return nil, fmt.Errorf("%s is not the boundary file %s was built with; give that one with --boundaries", b.Path, db)
 	}
-	s := &server{st: st, b: b, db: db, mux: http.NewServeMux()}
-	s.mux.HandleFunc("/", s.page)
+	s := &server{st: st, b: b, db: db, mux: http.NewServeMux(), data: cachedStore{st: st}}
+	s.mux.HandleFunc("/", s.index)
+	s.mux.HandleFunc("/plain", s.page)
 	s.mux.HandleFunc("/map.svg", s.svg)
 	s.mux.HandleFunc("/heatmap.json", s.json)
 	s.mux.HandleFunc("/layers.json", s.layers)
+	s.pageRoutes()
 	return s, nil
 }
 
@@ -212,7 +236,10 @@ func (s *server) analyse(r *http.Request) (*analysed, int, error) {
 	return a, mi, nil
 }
 
-// mapOf draws the metric's choropleth.
+// mapOf draws the metric's choropleth in the interactive page's classes
+// and colours (classes, serve_page.go): quantiles in YlOrRd for counts and
+// rates, diverging for change and trend, ArcGIS's hot and cold spots for
+// Gi*, GeoDa's clusters for Local Moran, "no population figure" apart.
 func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
 	title := titleOf(a.Category)
 	if a.Events != "" {
@@ -223,33 +250,36 @@ func (s *server) mapOf(a *analysed, mi int) (*render.Map, error) {
 	}
 	m := &render.Map{Title: title + ": " + metrics[mi].doc, Boundaries: s.b, Values: map[string]float64{},
 		Subtitle: a.Period.From.Format("January 2006") + " – " + a.Period.To.Format("January 2006"),
-		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000,
+		Legend:   metrics[mi].name, Label: "ANALYSIS", Width: 1000, NoPopulation: map[string]bool{},
 		Note: "ocmap serve: " + s.db + ". Same figures as ocmap heatmap."}
-	m.Counts = metrics[mi].name == "count"
-	m.NoPopulation = map[string]bool{}
 	if a.Guard != "" {
 		m.Note += " " + a.Guard + "."
 	}
-	var vals []float64
-	for i := range a.Districts {
-		d := &a.Districts[i]
-		v := metrics[mi].value(d)
-		switch {
-		case !math.IsNaN(v):
-			m.Values[d.Code] = v
-			vals = append(vals, v)
-		case noPopulation(a, mi, d):
-			m.NoPopulation[d.Code] = true
-		}
-	}
-	if len(vals) == 0 {
-		return m, nil // no classes, e.g. rates without any population
-	}
-	breaks, err := render.Classify(vals, 5, "quantile")
+	legend, cls, err := classes(a, mi)
 	if err != nil {
 		return nil, err
 	}
-	m.Breaks = breaks
+	k := len(legend) - 2 // the last two are "no data" and "no population figure"
+	for i := 0; i < k; i++ {
+		c, err := strconv.ParseUint(strings.TrimPrefix(legend[i].Fill, "#"), 16, 32)
+		if err != nil {
+			return nil, fmt.Errorf("serve: colour %q: %w", legend[i].Fill, err)
+		}
+		m.Breaks = append(m.Breaks, float64(i))
+		m.Palette = append(m.Palette, color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 255})
+		m.Labels = append(m.Labels, legend[i].Label)
+	}
+	for i, d := range a.Districts {
+		switch c := cls[i]; {
+		case c < k:
+			m.Values[d.Code] = float64(c)
+		case legend[c].Label == noPopLabel:
+			m.NoPopulation[d.Code] = true
+		}
+	}
+	if k == 0 {
+		m.Breaks, m.Palette, m.Labels = nil, nil, nil // every district "no data", e.g. counts of an empty period
+	}
 	return m, nil
 }
 
@@ -279,6 +309,10 @@ func titleOf(cat string) string {
 }
 
 func (s *server) fail(w http.ResponseWriter, err error) {
+	if errors.As(err, new(errNoData)) {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
 	if errors.Is(err, errUsage) || strings.HasPrefix(err.Error(), "unknown metric") {
 		http.Error(w, strings.TrimPrefix(err.Error(), "usage: "), http.StatusBadRequest)
 		return
@@ -337,16 +371,13 @@ func (s *server) layers(w http.ResponseWriter, r *http.Request) {
 
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 
-// pageHTML is the page; its <style> element's hash is in the
-// Content-Security-Policy, computed from this text.
+// pageHTML is the page without script (at /plain): the map drawn on the
+// server, the form and the ranking; its style is /static/plain.css.
 const pageHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ocmap: {{.DB}}</title>
-<style>body{font-family:sans-serif;margin:1em 2em;color:#1a1a1a}form{margin:.5em 0 1em}label{margin-right:1em}
-.cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:2em}svg{width:100%;height:auto}
-table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #ddd;padding:.2em .5em;text-align:right}
-td.l,th.l{text-align:left}pre{white-space:pre-wrap;color:#4d4d4d}.err{color:#c8102e}</style></head><body>
+<link rel="stylesheet" href="/static/plain.css"></head><body>
 <h1>District heatmap</h1>
-<form method="get" action="/">
+<form method="get" action="/plain">
 <label>Category <select name="category">{{range .Categories}}<option value="{{.}}"{{if eq . $.Category}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 <label>Metric <select name="metric">{{range .Metrics}}<option value="{{.}}"{{if eq . $.Metric}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 <label>From <input name="from" value="{{.From}}" placeholder="YYYY-MM" size="8"></label>
@@ -370,10 +401,6 @@ type pageRow struct {
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		http.NotFound(w, r)
-		return
-	}
 	q := r.URL.Query()
 	v := map[string]any{"DB": s.db, "Categories": append(schemas.Categories(), "all"),
 		"Category": q.Get("category"), "Metric": q.Get("metric"), "From": q.Get("from"), "To": q.Get("to"),

@@ -271,7 +271,12 @@ func TestPublishedSources(t *testing.T) {
 		h.sources = []string{"ANF", "Punjab Police"}
 		ts := httptest.NewServer(h)
 		defer ts.Close()
-		for _, path := range []string{"/", "/?category=drug_trafficking&metric=gi", "/heatmap.json", "/heatmap.json?category=cybercrime", "/map.svg"} {
+		paths := []string{"/plain", "/plain?category=drug_trafficking&metric=gi", "/heatmap.json", "/heatmap.json?category=cybercrime", "/map.svg",
+			"/api/view.json", "/api/view.json?category=cybercrime&metric=lisa", "/api/view.csv", "/api/view.geojson", "/api/meta.json"}
+		for _, d := range b.Districts {
+			paths = append(paths, "/api/district.json?code="+d.Code)
+		}
+		for _, path := range paths {
 			resp, err := http.Get(ts.URL + path)
 			if err != nil {
 				t.Fatal(err)
@@ -283,7 +288,7 @@ func TestPublishedSources(t *testing.T) {
 			}
 			var want []string
 			switch path {
-			case "/":
+			case "/plain", "/api/view.json":
 				want = []string{"records by source: Punjab Police 23.8%, ANF 19.0%, 3 other sources 57.1%"}
 			case "/heatmap.json":
 				want = approved

@@ -58,7 +58,7 @@ func TestServe(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
-	code, body := get("/?category=drug_trafficking&metric=count")
+	code, body := get("/plain?category=drug_trafficking&metric=count")
 	for _, want := range []string{"<svg", "heatmap of incidents: drug_trafficking, 2024-01 to 2024-01, 2 incidents in 9 districts",
 		`<td class="l">Grid 1</td><td class="l">Punjab</td><td>2.00</td><td>2</td>`} {
 		if code != http.StatusOK || !strings.Contains(body, want) {
@@ -80,9 +80,9 @@ func TestServe(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &js); code != http.StatusOK || err != nil || js.Districts[0].Code != "G5" || js.Districts[0].Value != 1 {
 		t.Errorf("GET /heatmap.json?precision=1: %d %v %s", code, err, body[:min(200, len(body))])
 	}
-	if code, body = get("/?precision=3"); code != http.StatusOK || !strings.Contains(body, `<option value="3" selected>district named or better</option>`) ||
+	if code, body = get("/plain?precision=3"); code != http.StatusOK || !strings.Contains(body, `<option value="3" selected>district named or better</option>`) ||
 		!strings.Contains(body, "counting incidents located at precision 1-3 only") {
-		t.Errorf("GET /?precision=3: %d, no selected option or header", code)
+		t.Errorf("GET /plain?precision=3: %d, no selected option or header", code)
 	}
 	if code, _ = get("/heatmap.json?precision=9"); code != http.StatusBadRequest {
 		t.Errorf("GET /heatmap.json?precision=9: %d, want 400", code)
@@ -90,11 +90,63 @@ func TestServe(t *testing.T) {
 	if code, body = get("/map.svg?metric=rate"); code != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(body), "<?xml") {
 		t.Errorf("GET /map.svg: %d", code)
 	}
-	if code, _ = get("/?metric=nope"); code != http.StatusOK { // the page shows the error
+	// The Gi* map takes ArcGIS's classes, not the counts' quantiles; with no
+	// population, districts with incidents have "no population figure".
+	if code, body = get("/map.svg?metric=gi"); code != http.StatusOK || !strings.Contains(body, ">not significant<") ||
+		!strings.Contains(body, `fill="#ffffbf"`) || strings.Contains(body, `fill="#ffeda0"`) {
+		t.Errorf("GET /map.svg?metric=gi: %d, not drawn in hot and cold spot classes", code)
+	}
+	if code, body = get("/map.svg?metric=rate"); code != http.StatusOK || !strings.Contains(body, ">no population figure<") ||
+		!strings.Contains(body, `fill="#c6dbef"`) {
+		t.Errorf("GET /map.svg?metric=rate without population: %d, no \"no population figure\"", code)
+	}
+	if code, _ = get("/plain?metric=nope"); code != http.StatusOK { // the page shows the error
 		t.Errorf("GET / with a bad metric: %d", code)
 	}
 	if code, _ = get("/heatmap.json?metric=nope"); code != http.StatusBadRequest {
 		t.Errorf("GET /heatmap.json with a bad metric: %d, want 400", code)
+	}
+	// The interactive page loads its own script and style, and its data.
+	if code, body = get("/"); code != http.StatusOK || !strings.Contains(body, `<script src="/static/page.js" defer></script>`) ||
+		!strings.Contains(body, `<script src="/static/vendor/leaflet-1.9.4/leaflet.js" defer></script>`) {
+		t.Errorf("GET /: %d, no page script or Leaflet", code)
+	}
+	code, body = get("/api/view.json?category=cybercrime&metric=count")
+	var view struct {
+		Kind      string `json:"kind"`
+		Districts []struct {
+			Code  string  `json:"district_code"`
+			Value float64 `json:"value"`
+			Class string  `json:"class"`
+			Fill  string  `json:"fill"`
+		} `json:"districts"`
+	}
+	if err := json.Unmarshal([]byte(body), &view); code != http.StatusOK || err != nil || len(view.Districts) != 9 || view.Kind != "sequential" ||
+		view.Districts[0].Code != "G5" || view.Districts[0].Value != 2 {
+		t.Errorf("GET /api/view.json: %d %v %s", code, err, body[:min(300, len(body))])
+	}
+	code, body = get("/api/district.json?code=G5&precision=1")
+	var det struct {
+		Months []string           `json:"months"`
+		Series map[string][]int64 `json:"series"`
+	}
+	if err := json.Unmarshal([]byte(body), &det); code != http.StatusOK || err != nil || len(det.Months) != 1 ||
+		det.Series["cybercrime"][0] != 1 || det.Series["drug_trafficking"][0] != 0 {
+		t.Errorf("GET /api/district.json?code=G5&precision=1: %d %v %s", code, err, body)
+	}
+	if code, body = get("/api/view.json?category=human_trafficking"); code != http.StatusNotFound || !strings.Contains(body, "no incidents in that scope") {
+		t.Errorf("GET /api/view.json for a category without incidents: %d %q, want 404 saying why", code, body)
+	}
+	if code, _ = get("/api/district.json?code=NOPE"); code != http.StatusNotFound {
+		t.Errorf("GET /api/district.json?code=NOPE: %d, want 404", code)
+	}
+	if code, body = get("/api/view.csv?category=cybercrime"); code != http.StatusOK || !strings.HasPrefix(body, "district_code,district,province,count,") {
+		t.Errorf("GET /api/view.csv: %d %.80s", code, body)
+	}
+	for _, p := range []string{"/static/", "/static/vendor/", "/static/vendor/leaflet-1.9.4/VENDOR.md", "/static/nope.js"} {
+		if code, _ = get(p); code != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404 (no listings)", p, code)
+		}
 	}
 	resp, err := http.Post(ts.URL+"/", "text/plain", strings.NewReader("x"))
 	if err != nil {

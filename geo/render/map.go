@@ -28,16 +28,20 @@ type Map struct {
 	// NoPopulation are districts without a value because a rate has no
 	// population to divide by, though they have incidents: drawn in their
 	// own colour, "no population figure", never as "no data".
-	NoPopulation  map[string]bool
-	Counts        bool         // values are counts: legend classes are integers ("1 – 8", "9 – 19")
-	Breaks        []float64    // class upper bounds, ascending; see Classify
-	Palette       []color.RGBA // one colour per class, light to dark; nil: DefaultPalette(len(Breaks))
-	Legend        string       // legend title
-	Note          string       // source and method note at the bottom, wrapped to the width
-	Source        string       // attribution line below the note ("Boundaries: ...; incidents: ...")
-	LabelTop      int          // name the N districts with the highest values; 0 none
-	Label         string       // corner label; empty: "PRELIMINARY"
-	Width, Height int          // pixels for PNG and the SVG viewBox; 0: 1600 wide, as high as the map needs
+	NoPopulation map[string]bool
+	Counts       bool         // values are counts: legend classes are integers ("1 – 8", "9 – 19")
+	Breaks       []float64    // class upper bounds, ascending; see Classify
+	Palette      []color.RGBA // one colour per class, light to dark; nil: DefaultPalette(len(Breaks))
+	// Labels name the classes in the legend, one per break, for classes
+	// that are not ranges of the value (hot and cold spots, clusters);
+	// nil: each class's range.
+	Labels        []string
+	Legend        string // legend title
+	Note          string // source and method note at the bottom, wrapped to the width
+	Source        string // attribution line below the note ("Boundaries: ...; incidents: ...")
+	LabelTop      int    // name the N districts with the highest values; 0 none
+	Label         string // corner label; empty: "PRELIMINARY"
+	Width, Height int    // pixels for PNG and the SVG viewBox; 0: 1600 wide, as high as the map needs
 }
 
 // Colours of everything that is not a class.
@@ -530,7 +534,11 @@ func (m *Map) legendBox(f *faces, l *layout) legendBox {
 		lo = math.Min(lo, m.Breaks[0])
 		bs := append([]float64(nil), m.Breaks...)
 		bs[len(bs)-1] = math.Max(bs[len(bs)-1], hi)
-		for i, s := range classLabels(lo, bs, m.Counts) {
+		labels := classLabels(lo, bs, m.Counts)
+		if len(m.Labels) == len(m.Breaks) {
+			labels = m.Labels
+		}
+		for i, s := range labels {
 			b.entries = append(b.entries, legendEntry{paint{c: l.palette[i]}, s})
 		}
 	}

@@ -323,6 +323,10 @@ func TestLegend(t *testing.T) {
 		{"no population figure", func(m *Map) {
 			m.NoPopulation = map[string]bool{"PK33": true, "PK22": true}
 		}, []string{m0.Legend, "1.0 – 2.0", "2.1 – 4.0", "4.1 – 6.0", "6.1 – 8.0", "no population figure", "suppressed"}},
+		{"named classes", func(m *Map) {
+			m.Breaks = []float64{2, 4, 6, 8}
+			m.Labels = []string{"cold spot", "not significant", "hot spot 90%", "hot spot 99%"}
+		}, []string{m0.Legend, "cold spot", "not significant", "hot spot 90%", "hot spot 99%", "no data", "suppressed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := gridMap(t)
