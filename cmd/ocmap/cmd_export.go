@@ -91,7 +91,7 @@ distributed engine (Spark with Apache Sedona, Trino, DuckDB; see
 docs/scale-out.md), for internal use only: it refuses without --internal,
 and every file says INTERNAL in its metadata (key ocmap:use).
 
-  DIR/incidents/category=C/year=YYYY/month=MM/part-N.parquet
+  DIR/incidents/category=C/year=YYYY/month=M/part-N.parquet (M is 1 to 12)
       GeoParquet 1.1: geometry (WKB point, lon/lat, OGC:CRS84; null when the
       row has no point), bbox (xmin, ymin, xmax, ymax covering), the district
       ocmap placed it in (district_code, district_name, province,

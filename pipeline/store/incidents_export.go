@@ -14,7 +14,8 @@ import (
 )
 
 // ExportColumns are the incident columns ScanIncidents gives, after the
-// partition keys category, year and month (text, month as "01".."12"):
+// partition keys category, year and month (text: "2024", "1" to "12", which
+// engines read back as integers):
 // identity and dates, the point (lon, lat), where ocmap placed the row and
 // how, the location columns as the source gave them, the measures, whether
 // the row counts in district_month.incidents (is_primary) and its incident
@@ -91,7 +92,7 @@ func (s *Store) ScanIncidents(ctx context.Context, withText bool, memoryLimit st
 			cols = append(cols, "i."+c)
 		}
 	}
-	q := `SELECT i.category, strftime(i.occurred_on, '%Y') AS year, strftime(i.occurred_on, '%m') AS month, ` +
+	q := `SELECT i.category, CAST(year(i.occurred_on) AS VARCHAR) AS year, CAST(month(i.occurred_on) AS VARCHAR) AS month, ` +
 		strings.Join(cols, ", ") + `
 		FROM incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)
 		ORDER BY 1, 2, 3, i.run_id, i.source_file, i.source_line`
