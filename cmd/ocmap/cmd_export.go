@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -313,6 +314,11 @@ func runExportIncidents(ctx context.Context, env *Env, o *exportOptions, args []
 	b, err := o.boundaries.load(env)
 	if err != nil {
 		return err
+	}
+	// As in ingest: a soft Go limit keeps the batches in flight from
+	// doubling between collections.
+	if env.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(goMemoryLimit)
 	}
 	rep, err := export.Incidents(ctx, export.IncidentsOptions{DB: o.DB, Dir: o.Incidents, Boundaries: b,
 		Internal: o.Internal, WithText: o.WithText, Version: version})

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/internal/testdb"
+	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -72,7 +74,7 @@ func sqlPath(p string) string { return strings.ReplaceAll(filepath.ToSlash(p), "
 // Parquet reader and Hive partitioning, and gets district_month's counts
 // cell for cell.
 func TestExportIncidentsDuckDB(t *testing.T) {
-	db, _, lake := parquetFixture(t)
+	db, mapPath, lake := parquetFixture(t)
 	for _, part := range []string{
 		"category=cybercrime/year=2023/month=12/part-0.parquet",
 		"category=drug_trafficking/year=2024/month=1/part-0.parquet",
@@ -104,11 +106,39 @@ func TestExportIncidentsDuckDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ro.Close()
 	fromDB := testdb.Rows(t, ro.DB(), `SELECT concat_ws(' ', district_code, category, year(month), month(month), incidents, records)
 		FROM district_month ORDER BY district_code, category, month`)
+	ro.Close()
 	if !reflect.DeepEqual(got, fromDB) {
 		t.Errorf("from the Parquet folder:\n%q\ndistrict_month:\n%q", got, fromDB)
+	}
+
+	// Paged from DuckDB two rows at a time, two rows to a part: the same
+	// rows, in more files (the drug rows of January 2024 are six).
+	b, err := geo.Load(mapPath, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paged := filepath.Join(t.TempDir(), "paged")
+	rep, err := export.Incidents(context.Background(), export.IncidentsOptions{DB: db, Dir: paged, Boundaries: b, Internal: true,
+		PageRows: 2, FileRows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(rep.Files), 6; got != want || rep.Rows != 11 {
+		t.Errorf("paged export: %d rows in %d files %v, want 11 in %d", rep.Rows, got, rep.Files, want)
+	}
+	pagedRows := testdb.Rows(t, st.DB(), `SELECT concat_ws(' ', district_code, category, year, month,
+			count(*) FILTER (WHERE is_primary), count(*))
+		FROM read_parquet('`+sqlPath(filepath.Join(paged, "incidents"))+`/**/*.parquet', hive_partitioning = true)
+		GROUP BY district_code, category, year, month ORDER BY district_code, category, year, month`)
+	if !reflect.DeepEqual(pagedRows, want) {
+		t.Errorf("paged export:\n%q\nwant\n%q", pagedRows, want)
+	}
+	lines := testdb.Rows(t, st.DB(), `SELECT string_agg(source_line, ' ' ORDER BY filename, file_row_number)
+		FROM read_parquet('`+sqlPath(filepath.Join(paged, "incidents"))+`/category=drug_trafficking/year=2024/month=1/*.parquet', filename = true, file_row_number = true)`)
+	if got, want := lines, []string{"2 3 4 5 6 7"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("January's drug rows in lineage order: %q, want %q", got, want)
 	}
 
 	// The file says what it is: GeoParquet 1.1 points in OGC:CRS84 with a
@@ -125,7 +155,7 @@ func TestExportIncidentsDuckDB(t *testing.T) {
 	var geo struct {
 		Version string `json:"version"`
 		Primary string `json:"primary_column"`
-		Columns                map[string]struct {
+		Columns map[string]struct {
 			Encoding      string    `json:"encoding"`
 			GeometryTypes []string  `json:"geometry_types"`
 			BBox          []float64 `json:"bbox"`

@@ -50,8 +50,9 @@ type IncidentsOptions struct {
 	// WithText adds the description (through schemas.Scrub, as every
 	// free text ocmap writes) and the person_keys hashes.
 	WithText    bool
-	MemoryLimit string // DuckDB's buffer pool during the export; "" is 512MB
+	MemoryLimit string // DuckDB's buffer pool during the export; "" is 256MB
 	FileRows    int64  // rows of a part file at most; 0: geoparquet.DefaultFileRows
+	PageRows    int64  // rows asked of DuckDB at a time; 0: store.DefaultPageRows
 	Version     string
 	Mem         memory.Allocator
 }
@@ -77,7 +78,7 @@ func Incidents(ctx context.Context, opt IncidentsOptions) (*IncidentsReport, err
 		return nil, ErrNotInternal
 	}
 	if opt.MemoryLimit == "" {
-		opt.MemoryLimit = "512MB"
+		opt.MemoryLimit = "256MB"
 	}
 	if opt.Mem == nil {
 		opt.Mem = memory.NewGoAllocator()
@@ -123,7 +124,7 @@ func Incidents(ctx context.Context, opt IncidentsOptions) (*IncidentsReport, err
 
 	rep := &IncidentsReport{}
 	var w *geoparquet.Points
-	err = st.ScanIncidents(ctx, opt.WithText, opt.MemoryLimit, func(rec arrow.RecordBatch) error {
+	err = st.ScanIncidents(ctx, store.ScanOptions{WithText: opt.WithText, MemoryLimit: opt.MemoryLimit, PageRows: opt.PageRows}, func(rec arrow.RecordBatch) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
