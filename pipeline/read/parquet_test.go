@@ -37,7 +37,7 @@ type pqRow struct {
 
 // writeDataset writes rows as a folder partitioned by category, through
 // the GeoParquet writer, and returns the folder.
-func writeDataset(t *testing.T, rows []pqRow) string {
+func writeDataset(t testing.TB, rows []pqRow) string {
 	t.Helper()
 	dir := t.TempDir()
 	w, err := geoparquet.NewPoints(pqSchema, geoparquet.PointsOptions{Dir: dir, Keys: []string{"category"}, Lon: "lon", Lat: "lat"})
