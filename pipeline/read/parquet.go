@@ -616,8 +616,15 @@ func (s *ParquetSet) Line() int64 { return s.line }
 // Raw implements Source.
 func (s *ParquetSet) Raw() []byte { return s.cur.Raw() }
 
-// Malformed implements Source.
-func (s *ParquetSet) Malformed() string { return s.cur.Malformed() }
+// Malformed implements Source; the reason names the file and its row, as
+// Line counts across the folder.
+func (s *ParquetSet) Malformed() string {
+	m := s.cur.Malformed()
+	if m == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s row %d: %s", filepath.Base(filepath.Dir(s.cur.name))+"/"+filepath.Base(s.cur.name), s.cur.Line(), m)
+}
 
 // Err implements Source.
 func (s *ParquetSet) Err() error { return s.err }
