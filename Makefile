@@ -37,7 +37,8 @@ vet:
 
 # For each size in ROWS, generates a multi-source file (10 agencies, 5%
 # cross-source duplicates) and reports rows/s per stage, peak RSS, DuckDB's
-# own load of the file, the ratio, and a 1,000-row file added to the result.
+# own load of the file, the ratio, a 1,000-row file added to the result, and
+# export --incidents and the ingest of its folder back (rows/s).
 bench: build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./geo/ ./pipeline/...
 	$(GO) test -tags $(TAGS) -run '^$$' -bench BenchmarkServeViews -benchtime 10x ./cmd/ocmap/

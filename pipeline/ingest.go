@@ -139,8 +139,9 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	for _, in := range cfg.Inputs {
 		if fi, err := os.Stat(in); err != nil {
 			return nil, fmt.Errorf("input %w", err)
-		} else if fi.IsDir() {
-			return nil, fmt.Errorf("input %s is a directory; name the files in it", in)
+		} else if fi.IsDir() && (cfg.Layout == nil || cfg.Layout.Format != "parquet") {
+			// A folder is a Parquet dataset, read through a layout.
+			return nil, fmt.Errorf("input %s is a directory; name the files in it (a folder is read as one Parquet dataset, through a layout of format parquet)", in)
 		}
 	}
 	loc, err := locate.NewWithAliases(cfg.Boundaries, cfg.Aliases)

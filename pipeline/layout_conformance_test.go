@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ocmap/ocmap/pipeline/geoparquet"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/normalize"
 	"github.com/ocmap/ocmap/pipeline/read"
@@ -29,7 +31,8 @@ var fixtureToday = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // generators write fixture inputs that are binary; they run with -update
 // and their output is committed.
 var generators = map[string]func(path string) error{
-	"anf-seizures": writeANFWorkbook,
+	"anf-seizures":    writeANFWorkbook,
+	"ocmap-incidents": writeIncidentsParquet,
 }
 
 // TestLayoutConformance runs every builtin layout that has a fixture
@@ -161,7 +164,7 @@ var fixtureDistricts = []struct{ code, name, province string }{
 
 func (fixturePlacer) Place(q *schemas.PlaceQuery) schemas.Placement {
 	for i, d := range fixtureDistricts {
-		if strings.EqualFold(strings.TrimSpace(string(q.Hint)), d.name) {
+		if h := strings.TrimSpace(string(q.Hint)); strings.EqualFold(h, d.name) || strings.EqualFold(h, d.code) {
 			return schemas.Placement{District: i, Precision: schemas.PrecisionDistrict, Method: schemas.MethodExact, Score: 1, OK: true}
 		}
 	}
@@ -225,4 +228,83 @@ func writeANFWorkbook(path string) error {
 		}
 	}
 	return f.SaveAs(path)
+}
+
+// writeIncidentsParquet writes the ocmap-incidents fixture: a part of an
+// incidents export (invented rows), with category as a column since the
+// fixture has no partition folders.
+func writeIncidentsParquet(path string) error {
+	str := arrow.BinaryTypes.String
+	f64 := arrow.PrimitiveTypes.Float64
+	fields := []arrow.Field{
+		{Name: "category", Type: str}, {Name: "incident_id", Type: str}, {Name: "subcategory", Type: str, Nullable: true},
+		{Name: "occurred_on", Type: arrow.FixedWidthTypes.Date32}, {Name: "occurred_end", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+		{Name: "reported_on", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+		{Name: "lon", Type: f64, Nullable: true}, {Name: "lat", Type: f64, Nullable: true},
+		{Name: "district_code", Type: str, Nullable: true}, {Name: "province", Type: str, Nullable: true},
+		{Name: "location_precision", Type: arrow.PrimitiveTypes.Int8}, {Name: "point_used", Type: str},
+		{Name: "place", Type: str, Nullable: true}, {Name: "source", Type: str, Nullable: true}, {Name: "source_ref", Type: str, Nullable: true},
+		{Name: "statute", Type: str, Nullable: true}, {Name: "section", Type: str, Nullable: true},
+		{Name: "quantity", Type: f64, Nullable: true}, {Name: "amount_pkr", Type: f64, Nullable: true},
+		{Name: "victims", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		{Name: "source_file", Type: str}, {Name: "source_line", Type: arrow.PrimitiveTypes.Int64},
+	}
+	schema := arrow.NewSchema(fields, nil)
+	type row []any // in fields' order; nil is null
+	day := func(s string) any { t, _ := time.Parse(time.DateOnly, s); return arrow.Date32FromTime(t) }
+	rows := []row{
+		{"drug_trafficking", "ANF-1", "heroin", day("2024-01-05"), nil, day("2024-01-06"), 74.35, 31.55, "T01", "Punjab", int8(1), "exact",
+			"Mall Road", "ANF", "FIR 12/2024", "CNSA", "9(c)", 2.5, nil, nil, "anf.csv", int64(2)},
+		{"cybercrime", "FIA-7", "fraud", day("2023-12-31"), day("2024-01-02"), nil, nil, nil, "T02", "Sindh", int8(3), "ignore",
+			"Saddar", "FIA", nil, "PECA", "14", nil, 150000.0, nil, "fia.jsonl", int64(8)},
+		{"human_trafficking", "FIA-9", nil, day("2024-02-10"), nil, nil, 67.0, 30.2, "T04", "Balochistan", int8(3), "ignore",
+			"bus stand", "FIA", nil, nil, nil, nil, nil, int32(4), "fia.jsonl", int64(9)},
+		{"drug_trafficking", "ANF-2", nil, day("2024-01-20"), nil, nil, nil, nil, nil, "Punjab", int8(4), "ignore",
+			nil, "ANF", nil, nil, nil, 1.0, nil, nil, "anf.csv", int64(3)},
+		{"drug_trafficking", "ANF-3", nil, day("2024-01-21"), nil, nil, nil, nil, "T05", "Punjab", int8(3), "ignore",
+			"Raja\x00 Bazaar", "ANF", nil, nil, nil, 1.0, nil, nil, "anf.csv", int64(4)},
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for _, r := range rows {
+		for i, v := range r {
+			fb := b.Field(i)
+			if v == nil {
+				fb.AppendNull()
+				continue
+			}
+			switch x := v.(type) {
+			case string:
+				fb.(*array.StringBuilder).Append(x)
+			case float64:
+				fb.(*array.Float64Builder).Append(x)
+			case int8:
+				fb.(*array.Int8Builder).Append(x)
+			case int32:
+				fb.(*array.Int32Builder).Append(x)
+			case int64:
+				fb.(*array.Int64Builder).Append(x)
+			case arrow.Date32:
+				fb.(*array.Date32Builder).Append(x)
+			}
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	dir, err := os.MkdirTemp("", "ocmap-fixture-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	w, err := geoparquet.NewPoints(schema, geoparquet.PointsOptions{Dir: dir, Lon: "lon", Lat: "lat"})
+	if err != nil {
+		return err
+	}
+	if err := w.Write(rec); err != nil {
+		return err
+	}
+	if _, err := w.Close(); err != nil {
+		return err
+	}
+	return os.Rename(filepath.Join(dir, "part-0.parquet"), path)
 }

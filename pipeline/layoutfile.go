@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 
@@ -26,9 +30,60 @@ const encodingSample = 1 << 16
 // layoutInput is an opened file of a layout: the file on disk, for its
 // digest and interruption, and the records read from it.
 type layoutInput struct {
-	f     *read.File
+	f     inputFile
 	src   read.Source
 	close func() error // closes what src holds beyond f, e.g. a workbook
+}
+
+// inputFile is the file (or folder) on disk behind a source: a *read.File,
+// or a folder's digest.
+type inputFile interface {
+	Interrupt()
+	Digest() (string, int64, error)
+	ContentDigest() string
+	Close() error
+}
+
+// folderDigest is a folder of Parquet files read as one input: the
+// SHA-256 of its files' paths (relative, as partition values are in them)
+// and bytes, in name order.
+type folderDigest struct {
+	sha string
+	n   int64
+}
+
+func (d *folderDigest) Interrupt()                     {}
+func (d *folderDigest) Digest() (string, int64, error) { return d.sha, d.n, nil }
+func (d *folderDigest) ContentDigest() string          { return d.sha }
+func (d *folderDigest) Close() error                   { return nil }
+
+// digestFolder hashes the files under dir, stopping when ctx is cancelled.
+func digestFolder(ctx context.Context, dir string, files []string) (*folderDigest, error) {
+	h := sha256.New()
+	var n int64
+	for _, path := range files {
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("input %w", err)
+		}
+		stop := context.AfterFunc(ctx, func() { f.Close() })
+		m, err := io.Copy(h, f)
+		stop()
+		f.Close()
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", path, err)
+		}
+		n += m
+	}
+	return &folderDigest{sha: hex.EncodeToString(h.Sum(nil)), n: n}, nil
 }
 
 // Close closes the source and the file.
@@ -49,8 +104,11 @@ func (in *layoutInput) Close() error {
 // cancelled; for the other formats the caller interrupts in.f. The caller
 // closes the input.
 func openLayout(ctx context.Context, path string, l *layout.Layout, lim read.Limits) (in *layoutInput, warning string, err error) {
-	if l.Format == "xlsx" {
+	switch l.Format {
+	case "xlsx":
 		return openXLSX(ctx, path, l, lim)
+	case "parquet":
+		return openParquet(ctx, path, l, lim)
 	}
 	if s, err := read.OpenLimited(path, lim); err == nil {
 		sample, _ := io.ReadAll(io.LimitReader(s, encodingSample))
@@ -116,6 +174,61 @@ func openXLSX(ctx context.Context, path string, l *layout.Layout, lim read.Limit
 		warning = fmt.Sprintf("%s: layout %s: the workbook counts dates from 1904; excel dates are read from 1900 and will be 1462 days early", path, l.Name)
 	}
 	return &layoutInput{f: f, src: src, close: x.Close}, warning, nil
+}
+
+// openParquet opens a Parquet file, reading only the layout's columns in
+// record batches. The file is read through once first for its digest; ctx
+// stops the reading.
+func openParquet(ctx context.Context, path string, l *layout.Layout, lim read.Limits) (*layoutInput, string, error) {
+	cols := l.Columns()
+	for _, p := range l.Personal {
+		cols = append(cols, p.Column)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		// A folder (a partitioned dataset) is one input: one stream into
+		// the database, rows numbered across its files in name order.
+		files, err := read.ParquetFiles(path)
+		if err != nil {
+			return nil, "", fmt.Errorf("input %w", err)
+		}
+		d, err := digestFolder(ctx, path, files)
+		if err != nil {
+			return nil, "", err
+		}
+		set, err := read.OpenParquetSet(ctx, path, cols, lim)
+		if err != nil {
+			return nil, "", fmt.Errorf("layout %s: %w", l.Name, err)
+		}
+		stop := context.AfterFunc(ctx, set.Interrupt)
+		return &layoutInput{f: d, src: set, close: func() error {
+			stop()
+			return set.Close()
+		}}, "", nil
+	}
+	f, err := read.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("input %w", err)
+	}
+	stop := context.AfterFunc(ctx, f.Interrupt)
+	_, err = io.Copy(io.Discard, f)
+	stop()
+	if cerr := ctx.Err(); cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		f.Close()
+		return nil, "", fmt.Errorf("input %s: %w", path, err)
+	}
+	p, err := read.OpenParquet(ctx, path, cols, lim)
+	if err != nil {
+		f.Close()
+		return nil, "", fmt.Errorf("layout %s: %w", l.Name, err)
+	}
+	stopP := context.AfterFunc(ctx, p.Interrupt)
+	return &layoutInput{f: f, src: p, close: func() error {
+		stopP()
+		return p.Close()
+	}}, "", nil
 }
 
 // layoutNormalizer is the normalizer of a layout's kind.
@@ -270,6 +383,13 @@ func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.
 // object's keys, nested ones as dotted paths. A workbook over lim is
 // refused before it is unzipped.
 func Header(path string, lim read.Limits) ([]string, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		files, err := read.ParquetFiles(path)
+		if err != nil {
+			return nil, fmt.Errorf("input %w", err)
+		}
+		return read.ParquetColumns(files[0], lim)
+	}
 	f, err := read.OpenLimited(path, lim)
 	if err != nil {
 		return nil, fmt.Errorf("input %w", err)
@@ -279,6 +399,9 @@ func Header(path string, lim read.Limits) ([]string, error) {
 	n, err := io.ReadFull(f, sample)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("input %s: %w", path, err)
+	}
+	if bytes.HasPrefix(sample[:n], []byte("PAR1")) {
+		return read.ParquetColumns(path, lim)
 	}
 	if bytes.HasPrefix(sample[:n], []byte("PK\x03\x04")) {
 		if err := read.CheckWorkbook(path, lim); err != nil {

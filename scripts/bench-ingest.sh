@@ -13,7 +13,9 @@
 # size's CSV stays in bench-out for the next run (5M rows is about 0.8 GB);
 # its databases go.
 # Prints, per size: rows/s per stage, wall time, peak RSS, DuckDB's load,
-# the ratio, and the incremental ingest's wall time.
+# the ratio, the incremental ingest's wall time, and the rows/s of
+# export --incidents (partitioned GeoParquet) and of ingesting that folder
+# back into a new database (its peak RSS too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 1000000
@@ -102,14 +104,31 @@ for rows in "$@"; do
   echo "into an empty database: $(cat "$out/time.txt")"
   rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
 
+  echo "-- export --incidents (partitioned GeoParquet) and ingest of that folder into a new database"
+  lake="$out/lake-$rows"
+  rm -rf "$lake"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" export --db "$db" --incidents "$lake" --internal >"$out/export.txt"
+  head -1 "$out/export.txt"
+  t_exp=$(seconds "$out/time.txt")
+  n_exp=$(sed -n 's/^wrote \([0-9,]*\) incidents.*/\1/p' "$out/export.txt" | tr -d ,)
+  echo "export: $(cat "$out/time.txt"), $(awk -v n="$n_exp" -v s="$t_exp" 'BEGIN{printf "%.0f", n/s}') rows/s"
+  rm -f "$out/back.duckdb" "$out/back.duckdb.wal"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/back.duckdb" "$lake/incidents" >"$out/ingest.txt"
+  t_imp=$(seconds "$out/time.txt")
+  grep -E '^rows read|^  stages:' "$out/ingest.txt" || true
+  echo "import: $(cat "$out/time.txt"), $(awk -v n="$n_exp" -v s="$t_imp" 'BEGIN{printf "%.0f", n/s}') rows/s"
+  rm -rf "$lake" "$out/back.duckdb" "$out/back.duckdb.wal" "$out/export.txt"
+  exp_rate=$(awk -v n="$n_exp" -v s="$t_exp" 'BEGIN{printf "%.0f", n/s}')
+  imp_rate=$(awk -v n="$n_exp" -v s="$t_imp" 'BEGIN{printf "%.0f", n/s}')
+
   if [ "${KEEP:-0}" != 1 ]; then
     rm -f "$db" "$db.wal"
   fi
   rm -f "$out"/ingest.txt "$out"/best.txt "$out"/time.txt "$out"/best-time.txt "$out"/duckdb.txt
-  summary+=("$(printf '%10s %9s %9s %7s %9s %11s %11s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$((rss / 1024))" "$t_inc" "$t_empty")")
+  summary+=("$(printf '%10s %9s %9s %7s %9s %11s %11s %12s %12s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$((rss / 1024))" "$t_inc" "$t_empty" "$exp_rate" "$imp_rate")")
 done
 
 echo
 echo "== summary ($gen_flags)"
-printf '%10s %9s %9s %7s %9s %11s %11s\n' rows "ocmap s" "DuckDB s" ratio "RSS MiB" "+1000 s" "1000 new s"
+printf '%10s %9s %9s %7s %9s %11s %11s %12s %12s\n' rows "ocmap s" "DuckDB s" ratio "RSS MiB" "+1000 s" "1000 new s" "export r/s" "import r/s"
 printf '%s\n' "${summary[@]}"

@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -29,8 +31,9 @@ type exportOptions struct {
 	MinCell                    int64
 	K, Width, MaxPrecision     int
 	LabelTop                   int
-	Internal                   bool
+	Internal, WithText         bool
 	Events                     string // context event types for events.csv, internal exports only
+	Incidents                  string
 	Simplify                   float64
 	boundaries                 boundaryOptions
 	publish                    publishOptions
@@ -40,7 +43,7 @@ func init() {
 	var o exportOptions
 	register(&Command{
 		Name:  "export",
-		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--max-precision N] [--internal [--events TYPE,...|all]]",
+		Usage: "--db FILE --out DIR [--from YYYY-MM] [--to YYYY-MM] [--min-cell N] [--classes quantile|jenks] [--max-precision N] [--internal [--events TYPE,...|all]]\n       ocmap export --db FILE --incidents DIR --internal [--with-text]",
 		Short: "write the publishable map: SVG/PNG maps, CSV, GeoJSON, Parquet, HTML report, manifest",
 		Long: `Writes the preliminary national crime map into DIR, from the database:
 
@@ -91,12 +94,38 @@ events, killed and injured of the period.
 
 The boundary file must be the one the database was built with.
 
+--incidents DIR writes, instead of the map, the accepted incidents for a
+distributed engine (Spark with Apache Sedona, Trino, DuckDB; see
+docs/scale-out.md), for internal use only: it refuses without --internal,
+and every file says INTERNAL in its metadata (key ocmap:use).
+
+  DIR/incidents/category=C/year=YYYY/month=M/part-N.parquet (M is 1 to 12)
+      GeoParquet 1.1: geometry (WKB point, lon/lat, OGC:CRS84; null when the
+      row has no point), bbox (xmin, ymin, xmax, ymax covering), the district
+      ocmap placed it in (district_code, district_name, province,
+      location_precision, match_method, match_score, location_note), the
+      location as the source gave it (district_hint, province_hint, place),
+      dates and date_precision, measures, is_primary (the row counts in
+      district_month.incidents) and group_id, and lineage (layout,
+      source_file, source_line, run_id)
+  DIR/districts.parquet
+      the boundary file's districts: district_code (P-code), district_name,
+      province, geometry (WKB Polygon or MultiPolygon), bbox
+
+No personal column or free text is written unless --with-text, which adds
+the description (phone numbers, CNIC and e-mail addresses scrubbed, as in
+every text ocmap writes) and person_keys (keyed hashes). Rows stream from
+the database in Arrow batches into one file at a time, so memory stays
+bounded however many rows there are. 'ocmap ingest DIR/incidents' reads the
+folder back (layout ocmap-incidents, chosen by its columns).
+
 Examples:
   ocmap export --db crime.duckdb --out npb-map
   ocmap export --db crime.duckdb --out npb-2024 --from 2024-01 --to 2024-12 --classes jenks
   ocmap export --db crime.duckdb --out npb-named --max-precision 3
   ocmap export --db crime.duckdb --out internal --internal
-  ocmap export --db crime.duckdb --out internal --internal --events suicide_attack`,
+  ocmap export --db crime.duckdb --out internal --internal --events suicide_attack
+  ocmap export --db crime.duckdb --incidents lake --internal`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
 			fs.StringVar(&o.Out, "out", "", "directory to write into (required)")
@@ -111,6 +140,8 @@ Examples:
 			fs.IntVar(&o.LabelTop, "label-top", 0, "name the N districts with the highest mapped values on each map (0: none)")
 			fs.BoolVar(&o.Internal, "internal", false, "no suppression: an internal version, labelled so on every file")
 			fs.StringVar(&o.Events, "events", "", "with --internal: also write events.csv, the context events of these types (TYPE,... or all) per district")
+			fs.StringVar(&o.Incidents, "incidents", "", "write the incidents as partitioned GeoParquet and districts.parquet into DIR, instead of the map (needs --internal)")
+			fs.BoolVar(&o.WithText, "with-text", false, "with --incidents: add the scrubbed description and the person_keys hashes")
 			o.boundaries.AddFlags(fs)
 			o.publish.AddFlags(fs)
 		},
@@ -121,6 +152,12 @@ Examples:
 }
 
 func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) error {
+	if o.Incidents != "" {
+		return runExportIncidents(ctx, env, o, args)
+	}
+	if o.WithText {
+		return usagef("--with-text goes with --incidents")
+	}
 	switch {
 	case o.DB == "":
 		return usagef("--db is required")
@@ -305,4 +342,38 @@ func exportEventTypes(ctx context.Context, db, list string) ([]string, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// runExportIncidents writes the accepted incidents as partitioned
+// GeoParquet, and the districts beside them (export --incidents).
+func runExportIncidents(ctx context.Context, env *Env, o *exportOptions, args []string) error {
+	switch {
+	case o.DB == "":
+		return usagef("--db is required")
+	case o.Out != "":
+		return usagef("--incidents writes the incidents, not the map: drop --out, or export them in two runs")
+	case len(args) > 0:
+		return usagef("unexpected argument %q", args[0])
+	case !o.Internal:
+		return usagef("--incidents writes every accepted incident with its point, without disclosure control: it is for internal use only, add --internal")
+	}
+	b, err := o.boundaries.load(env)
+	if err != nil {
+		return err
+	}
+	// As in ingest: a soft Go limit keeps the batches in flight from
+	// doubling between collections.
+	if env.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(goMemoryLimit)
+	}
+	rep, err := export.Incidents(ctx, export.IncidentsOptions{DB: o.DB, Dir: o.Incidents, Boundaries: b,
+		Internal: o.Internal, WithText: o.WithText, Version: version})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s incidents in %d files into %s (category=/year=/month=/part-N.parquet)\n",
+		commas(rep.Rows), len(rep.Files), filepath.Join(o.Incidents, export.IncidentsDir))
+	fmt.Fprintf(env.Stdout, "wrote %d districts into %s\n", rep.Districts, filepath.Join(o.Incidents, export.DistrictsFile))
+	fmt.Fprintln(env.Stdout, "INTERNAL: incident points without disclosure control; do not publish")
+	return nil
 }

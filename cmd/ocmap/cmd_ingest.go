@@ -98,7 +98,17 @@ canonical. Incident layouts fill the incidents
 table, and each category's own fields (substance, channel, victims by sex,
 platform...) its own table; context layouts (such as terrorist attacks) fill
 the context_events table, beside the incidents. Layouts read CSV, TSV, XLSX,
-JSON Lines and JSON.
+JSON Lines, JSON and Parquet (format: parquet).
+
+A folder as INPUT is one Parquet dataset: the files under it (*.parquet,
+in name order; names starting with . or _ are skipped) are read one after
+the other as one input, such as a Hive-partitioned folder
+(category=.../year=.../part-0.parquet) whose key=value folder names become
+columns; its rows are numbered across the files in that order. Parquet is read in record batches
+of 8,192 rows, only the columns the layout uses; GeoParquet points are the
+columns geometry.lon and geometry.lat, a struct's fields parent.child.
+'ocmap export --incidents DIR --internal' writes such a folder, which the
+builtin layout ocmap-incidents reads back (chosen by --layout auto).
 
 A layout drops the columns it declares personal, or keeps them only as keyed
 hashes (to link records of one person across sources without storing the
@@ -126,7 +136,8 @@ Examples:
   ocmap ingest --db crime.duckdb --population pak_district_population.csv
   OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv
   ocmap ingest --db crime.duckdb --layout pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
-  ocmap ingest --db crime.duckdb Attacks_on_Political_Leaders_in_Pakistan.csv`,
+  ocmap ingest --db crime.duckdb Attacks_on_Political_Leaders_in_Pakistan.csv
+  ocmap ingest --db copy.duckdb lake/incidents`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runIngest(ctx, env, &o, args)

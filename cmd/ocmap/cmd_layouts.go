@@ -90,7 +90,10 @@ fields.statute and fields.section give it through the legal crosswalk, which
 also fills iccs_code. agency: names the agency that keeps the files (for
 the reader; the source column still comes from fields.source). format: csv
 (the default; delimiter: ',' or another single character), tsv, xlsx
-(sheet), jsonl or json (nested keys as a.b). header_row: N skips title rows
+(sheet), jsonl or json (nested keys as a.b), or parquet (a file, or a folder
+read as one dataset: struct fields as a.b, GeoParquet points as
+geometry.lon and geometry.lat, Hive key=value folder names as columns; see
+'ocmap layouts show ocmap-incidents'). header_row: N skips title rows
 above the header and footer_rows: N drops the last N rows (totals, notes),
 in CSV as in XLSX. It may convert fields.quantity {unit: g} to kg and
 fields.amount_pkr {unit: pkr_lakh} (or usd with usd_rate) to PKR.

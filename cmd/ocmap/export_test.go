@@ -449,7 +449,7 @@ func TestExportNoPopulationRejects(t *testing.T) {
 	g := string(svg)
 	if i := strings.Index(g, `<g id="district-labels">`); i < 0 {
 		t.Errorf("export --label-top 1: no district labels")
-	} else if g = g[i:strings.Index(g[i:], "</g>")+i]; strings.Count(g, "<text") != 1 || !strings.Contains(g, ">Grid 1</text>") {
+	} else if g = g[i : strings.Index(g[i:], "</g>")+i]; strings.Count(g, "<text") != 1 || !strings.Contains(g, ">Grid 1</text>") {
 		t.Errorf("export --label-top 1: district labels\n%s\nwant Grid 1 alone", g)
 	}
 }

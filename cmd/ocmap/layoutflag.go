@@ -62,7 +62,8 @@ func resolveLayout(name string, inputs []string, lim read.Limits) (l *layout.Lay
 // one. A missing file is taken as canonical and reported by the ingest in
 // its turn; so is a pipe, which cannot be read twice.
 func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
-	if st, err := os.Stat(in); err != nil || !st.Mode().IsRegular() {
+	st, err := os.Stat(in)
+	if err != nil || !st.Mode().IsRegular() && !st.IsDir() {
 		return nil, nil
 	}
 	cols, err := pipeline.Header(in, lim)
@@ -70,6 +71,10 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 		return nil, err
 	}
 	share := canonicalShare(cols)
+	if st.IsDir() || read.IsParquet(in) {
+		// The canonical reader reads text: a Parquet file needs a layout.
+		share = 0
+	}
 	if share == 1 {
 		return nil, nil
 	}

@@ -326,8 +326,8 @@ func (v *validator) check(l *Layout) {
 			v.errorf("category", "context events are outside the four categories")
 		}
 	}
-	if !oneOf(l.Format, "csv", "tsv", "jsonl", "json", "xlsx") {
-		v.errorf("format", "%q: want csv, tsv, jsonl, json or xlsx", l.Format)
+	if !oneOf(l.Format, "csv", "tsv", "jsonl", "json", "xlsx", "parquet") {
+		v.errorf("format", "%q: want csv, tsv, jsonl, json, xlsx or parquet", l.Format)
 	}
 	if len(l.Delimiter) != 1 {
 		v.errorf("delimiter", "%q: want one character", l.Delimiter)
@@ -468,7 +468,7 @@ func (v *validator) checkFields(l *Layout) {
 			need(false, "give the category: category: at the top, fields.category, or fields.statute and fields.section for the legal crosswalk to give it")
 		}
 	}
-	if l.Format == "csv" || l.Format == "tsv" || l.Format == "xlsx" {
+	if l.Format == "csv" || l.Format == "tsv" || l.Format == "xlsx" || l.Format == "parquet" {
 		if len(l.Match) == 0 {
 			v.errorf("match", "list the header columns that identify this source's files (for --layout auto)")
 		}

@@ -62,7 +62,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"unknown top-level key", "footer_rows: 1\n", "footer_rows: 1\nfooter: 2\n", `unknown field "footer"`},
 		{"bad name", "name: anf-seizures", "name: ANF Seizures", `anf.yaml:1: name: "ANF Seizures": use lower-case letters`},
-		{"bad format", "format: xlsx", "format: xls", `anf.yaml:4: format: "xls": want csv, tsv, jsonl, json or xlsx`},
+		{"bad format", "format: xlsx", "format: xls", `anf.yaml:4: format: "xls": want csv, tsv, jsonl, json, xlsx or parquet`},
 		{"sheet on csv", "format: xlsx", "format: csv", `anf.yaml:5: sheet: only xlsx files have sheets`},
 		{"bad encoding", "footer_rows: 1\n", "footer_rows: 1\nencoding: latin-1\n", `anf.yaml:8: encoding: "latin-1": want one of utf-8, utf-8-bom, windows-1252, windows-1256, utf-16, utf-16le, utf-16be`},
 		{"bad unit", "unit: g}", "unit: grams}", `anf.yaml:16: fields.quantity.unit: "grams": want one of mg, g, kg, ton`},
