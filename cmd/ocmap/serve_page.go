@@ -293,7 +293,7 @@ func classes(a *analysed, mi int) ([]legendEntry, []int, error) {
 			}
 			lo := slicesMin(vals)
 			for i, b := range breaks {
-				legend = append(legend, legendEntry{Label: rangeLabel(lo, b, m.name == "count", i == 0), Fill: hexOf(pal[i])})
+				legend = append(legend, legendEntry{Label: rangeLabel(lo, b, m.name == "count" || m.name == "killed" || m.name == "injured", i == 0), Fill: hexOf(pal[i])})
 				lo = b
 			}
 			idx = func(d *analysis.District) int {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,13 @@ func TestServeClasses(t *testing.T) {
 	}
 	// Rates: quantile classes in YlOrRd, the highest darkest; 4 distinct
 	// rates make 4 classes.
-	legend, cls, err := classes(a, 1)
+	rate := slices.IndexFunc(metrics, func(m struct {
+		name, doc string
+		value     func(d *analysis.District) float64
+	}) bool {
+		return m.name == "rate"
+	})
+	legend, cls, err := classes(a, rate)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -223,7 +223,7 @@ func TestServeNoPopulation(t *testing.T) {
 			t.Errorf("%s map: a district is \"no data\"", metric)
 		}
 	}
-	page := get("/?category=drug_trafficking&metric=rate")
+	page := get("/plain?category=drug_trafficking&metric=rate")
 	for _, want := range []string{
 		noPop,
 		`<td>1</td><td class="l">Grid 1</td><td class="l">Punjab</td><td>2.00</td><td>2</td>`,
