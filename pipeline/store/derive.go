@@ -80,12 +80,13 @@ func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 
 // Temporary tables of deriveRun.
 const (
-	tmpQ       = "ocmap_q"          // the rows to link: the run's, and those of groups that lost a row
-	tmpKeys    = "ocmap_keys"       // row keys to look up
-	tmpOld     = "ocmap_old_groups" // the groups a run replaces
-	tmpTouched = "ocmap_touched"    // the cells to summarize again
-	tmpRegroup = "ocmap_regroup"    // old group ids and new
-	tmpRanges  = "ocmap_ranges"     // the days sweepChanged reads
+	tmpQ        = "ocmap_q"          // the rows to link: the run's, and those of groups that lost a row
+	tmpKeys     = "ocmap_keys"       // row keys to look up
+	tmpOld      = "ocmap_old_groups" // the groups a run replaces
+	tmpTouched  = "ocmap_touched"    // the cells to summarize again
+	tmpRegroup  = "ocmap_regroup"    // old group ids and new
+	tmpRanges   = "ocmap_ranges"     // the days sweepChanged reads
+	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
 )
 
 // qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
@@ -125,7 +126,7 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 // The result is the table linkGroups and summarize would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges, tmpSpanRows} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()

@@ -528,7 +528,7 @@ type span struct {
 
 // Extents past the last changed day that sweepChanged reads: a sweep
 // back in step within the first is read once; the last reads to the end.
-var spanExts = []int32{8 * linkWindowDays, 64 * linkWindowDays, 512 * linkWindowDays, 4096 * linkWindowDays, unbounded}
+var spanExts = []int32{2 * linkWindowDays, 16 * linkWindowDays, 128 * linkWindowDays, 1024 * linkWindowDays, unbounded}
 
 const unbounded = math.MaxInt32 / 2
 
@@ -707,11 +707,19 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		return err
 	}
 	recs := make([][]*sweepRec, len(spans))
-	q := `SELECT s.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
-		FROM incidents i JOIN ` + tmpRanges + ` s ON i.category = s.category AND i.district_code = s.district_code
-			AND i.occurred_on BETWEEN s.lo AND s.hi
+	// The rows first, then their clusters: joined in one query, DuckDB
+	// read the whole of incident_groups against the whole of incidents.
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpSpanRows+` AS
+		SELECT s.part, i.run_id, i.source_file, i.source_line, i.location_precision, i.source, i.layout, i.category,
+			i.district_code, i.occurred_on, i.lat, i.lon, i.quantity, i.amount_pkr
+		FROM incidents i JOIN `+tmpRanges+` s ON i.category = s.category AND i.district_code = s.district_code
+			AND i.occurred_on BETWEEN s.lo AND s.hi`); err != nil {
+		return err
+	}
+	q := `SELECT i.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
+		FROM ` + tmpSpanRows + ` i
 		LEFT JOIN incident_groups g ON g.run_id = i.run_id AND g.source_file = i.source_file AND g.source_line = i.source_line
-		ORDER BY s.part, ` + fmt.Sprintf(sweepOrder, "i")
+		ORDER BY i.part, ` + fmt.Sprintf(sweepOrder, "i")
 	err := r.readSweep(ctx, q, func(part int64, rec *sweepRec) error {
 		recs[part] = append(recs[part], rec)
 		return nil
