@@ -142,16 +142,12 @@ func openLayout(ctx context.Context, path string, l *layout.Layout, lim read.Lim
 	return &layoutInput{f: f, src: src}, warning, nil
 }
 
-// openXLSX opens a workbook. excelize reads it by path, so the file is read
-// through once first for its digest.
-func openXLSX(ctx context.Context, path string, l *layout.Layout, lim read.Limits) (*layoutInput, string, error) {
-	// The zip directory first: a bomb is refused before its bytes are read.
-	if err := read.CheckWorkbook(path, lim); err != nil {
-		return nil, "", err
-	}
+// readThrough opens path and reads it to its end, for its digest (a
+// reader that opens the file by path reads it again); ctx stops it.
+func readThrough(ctx context.Context, path string) (*read.File, error) {
 	f, err := read.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("input %w", err)
+		return nil, fmt.Errorf("input %w", err)
 	}
 	stop := context.AfterFunc(ctx, f.Interrupt)
 	_, err = io.Copy(io.Discard, f)
@@ -161,7 +157,21 @@ func openXLSX(ctx context.Context, path string, l *layout.Layout, lim read.Limit
 	}
 	if err != nil {
 		f.Close()
-		return nil, "", fmt.Errorf("input %s: %w", path, err)
+		return nil, fmt.Errorf("input %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// openXLSX opens a workbook. excelize reads it by path, so the file is read
+// through once first for its digest.
+func openXLSX(ctx context.Context, path string, l *layout.Layout, lim read.Limits) (*layoutInput, string, error) {
+	// The zip directory first: a bomb is refused before its bytes are read.
+	if err := read.CheckWorkbook(path, lim); err != nil {
+		return nil, "", err
+	}
+	f, err := readThrough(ctx, path)
+	if err != nil {
+		return nil, "", err
 	}
 	src, err := read.NewXLSX(ctx, path, l.Sheet, read.XLSXOptions{HeaderRow: l.HeaderRow, FooterRows: l.FooterRows, RawNumbers: true, Limits: lim})
 	if err != nil {
@@ -205,19 +215,9 @@ func openParquet(ctx context.Context, path string, l *layout.Layout, lim read.Li
 			return set.Close()
 		}}, "", nil
 	}
-	f, err := read.Open(path)
+	f, err := readThrough(ctx, path)
 	if err != nil {
-		return nil, "", fmt.Errorf("input %w", err)
-	}
-	stop := context.AfterFunc(ctx, f.Interrupt)
-	_, err = io.Copy(io.Discard, f)
-	stop()
-	if cerr := ctx.Err(); cerr != nil {
-		err = cerr
-	}
-	if err != nil {
-		f.Close()
-		return nil, "", fmt.Errorf("input %s: %w", path, err)
+		return nil, "", err
 	}
 	p, err := read.OpenParquet(ctx, path, cols, lim)
 	if err != nil {

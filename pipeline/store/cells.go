@@ -239,6 +239,11 @@ func (s *Store) Sources(ctx context.Context, f CellFilter) ([]SourceShare, error
 	if err != nil {
 		return nil, fmt.Errorf("store: district_month_sources: %w", err)
 	}
+	return scanShares(rows)
+}
+
+// scanShares reads rows of a source and its count.
+func scanShares(rows *sql.Rows) ([]SourceShare, error) {
 	defer rows.Close()
 	var out []SourceShare
 	for rows.Next() {

@@ -75,14 +75,5 @@ func (s *Store) EventSources(ctx context.Context, f CellFilter) ([]SourceShare, 
 	if err != nil {
 		return nil, fmt.Errorf("store: context_events: %w", err)
 	}
-	defer rows.Close()
-	var out []SourceShare
-	for rows.Next() {
-		var x SourceShare
-		if err := rows.Scan(&x.Source, &x.Records); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return scanShares(rows)
 }
