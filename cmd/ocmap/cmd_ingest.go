@@ -104,9 +104,11 @@ A folder as INPUT is one Parquet dataset: the files under it (*.parquet,
 in name order; names starting with . or _ are skipped) are read one after
 the other as one input, such as a Hive-partitioned folder
 (category=.../year=.../part-0.parquet) whose key=value folder names become
-columns; its rows are numbered across the files in that order. Parquet is read in record batches
-of 8,192 rows, only the columns the layout uses; GeoParquet points are the
-columns geometry.lon and geometry.lat, a struct's fields parent.child.
+columns. Its rows are stored with the folder as their file, numbered
+across the files in that order; a rejected row names its own file and its
+row in that file. Parquet is read in record batches of 8,192 rows, only
+the columns the layout uses; GeoParquet points are the columns
+geometry.lon and geometry.lat, a struct's fields parent.child.
 'ocmap export --incidents DIR --internal' writes such a folder, which the
 builtin layout ocmap-incidents reads back (chosen by --layout auto).
 

@@ -22,6 +22,13 @@ type Source interface {
 	Columns() []string
 }
 
+// origins is a Source of several files, such as read.ParquetSet: a
+// rejected row names its file and its line there, while the stored rows
+// keep the input's name and Line as their lineage.
+type origins interface {
+	Origin() (file string, line int64)
+}
+
 // textField is one target field compiled from a layout: the positions of its
 // columns, resolved from the header once, and how to combine them.
 type textField struct {
@@ -421,6 +428,10 @@ func (n *layoutBase) Next() bool {
 }
 
 func (n *layoutBase) fail(field, reason string) (schemas.RowError, bool) {
+	if o, ok := n.src.(origins); ok {
+		file, line := o.Origin()
+		return schemas.RowError{File: file, Line: line, Field: field, Reason: reason}, false
+	}
 	return schemas.RowError{File: n.opt.File, Line: n.src.Line(), Field: field, Reason: reason}, false
 }
 

@@ -185,7 +185,8 @@ func openParquet(ctx context.Context, path string, l *layout.Layout, lim Limits)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		// A folder (a partitioned dataset) is one input: one stream into
-		// the database, rows numbered across its files in name order.
+		// the database, rows numbered across its files in name order
+		// (ParquetSet.Origin names a row's own file, for its reject).
 		files, err := ParquetFiles(path)
 		if err != nil {
 			return nil, "", fmt.Errorf("input %w", err)

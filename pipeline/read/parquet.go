@@ -522,7 +522,8 @@ func ParquetFiles(dir string) ([]string, error) {
 // ParquetSet reads the Parquet files of a folder (a partitioned dataset)
 // one after the other as one source: the columns are the first file's,
 // and every file must have the same; Line counts rows across the files in
-// name order, from 1. One file is open at a time.
+// name order, from 1, and Origin gives the file and its row there. One
+// file is open at a time.
 type ParquetSet struct {
 	ctx   context.Context
 	dir   string
@@ -538,7 +539,10 @@ type ParquetSet struct {
 	stopped bool
 }
 
-var _ Source = (*ParquetSet)(nil)
+var (
+	_ Source  = (*ParquetSet)(nil)
+	_ Origins = (*ParquetSet)(nil)
+)
 
 // OpenParquetSet opens the Parquet files under dir (see ParquetFiles) as
 // one source, reading the columns named in want (all when nil).
@@ -616,15 +620,12 @@ func (s *ParquetSet) Line() int64 { return s.line }
 // Raw implements Source.
 func (s *ParquetSet) Raw() []byte { return s.cur.Raw() }
 
-// Malformed implements Source; the reason names the file and its row, as
-// Line counts across the folder.
-func (s *ParquetSet) Malformed() string {
-	m := s.cur.Malformed()
-	if m == "" {
-		return ""
-	}
-	return fmt.Sprintf("%s row %d: %s", filepath.Base(filepath.Dir(s.cur.name))+"/"+filepath.Base(s.cur.name), s.cur.Line(), m)
-}
+// Malformed implements Source.
+func (s *ParquetSet) Malformed() string { return s.cur.Malformed() }
+
+// Origin implements Origins: the current row's file (its path, the folder
+// joined with the file's place under it) and its row in that file, from 1.
+func (s *ParquetSet) Origin() (file string, line int64) { return s.cur.name, s.cur.Line() }
 
 // Err implements Source.
 func (s *ParquetSet) Err() error { return s.err }

@@ -3,6 +3,7 @@ package read
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -140,6 +141,22 @@ func TestParquet(t *testing.T) {
 	defer set.Close()
 	if got, want := drainText(t, set), []string{"1: C1||||||||||cyber", "2: D1||||||||||drugs", "3: ||||||||||drugs"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("folder:\n%q\nwant\n%q", got, want)
+	}
+
+	// Origin names each row's file and its row there.
+	set2, err := OpenParquetSet(context.Background(), dir, []string{"id"}, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer set2.Close()
+	var origins []string
+	for set2.Next() {
+		file, line := set2.Origin()
+		rel, _ := filepath.Rel(dir, file)
+		origins = append(origins, fmt.Sprintf("%d: %s:%d", set2.Line(), filepath.ToSlash(rel), line))
+	}
+	if want := []string{"1: category=cyber/part-0.parquet:1", "2: category=drugs/part-0.parquet:1", "3: category=drugs/part-0.parquet:2"}; !reflect.DeepEqual(origins, want) {
+		t.Errorf("origins:\n%q\nwant\n%q", origins, want)
 	}
 }
 

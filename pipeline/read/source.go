@@ -29,6 +29,14 @@ type Source interface {
 	Err() error
 }
 
+// Origins is a Source whose records come from several files (a folder of
+// Parquet files read as one input): Line numbers the records across the
+// files, as the lineage of the input's rows, and Origin names the file of
+// the current record and its line or row there, for a reader to find it.
+type Origins interface {
+	Origin() (file string, line int64)
+}
+
 var (
 	// ErrNoHeader is returned when the header is missing, empty or unreadable.
 	ErrNoHeader = errors.New("read: no header")
