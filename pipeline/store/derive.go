@@ -141,7 +141,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}
 
-	l := &linker{index: map[rowKey]int{}}
+	l := &linker{index: map[rowKey]int{}, cells: map[int]cell{}}
 	replaced := map[rowKey]bool{} // run and file only
 	for _, k := range r.replaced {
 		replaced[k] = true
@@ -303,7 +303,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 				if !n.known {
 					return fmt.Errorf("incident groups: a row whose primary status changed is unknown")
 				}
-				touched[n.cell] = true
+				touched[l.cells[i]] = true
 			}
 			if n.oldGroup != 0 && !damaged[n.oldGroup] {
 				stale = append(stale, n.key)
@@ -370,9 +370,7 @@ func linkClusters(l *linker, decided map[rowKey]*sweepRec) {
 		n := &l.nodes[i]
 		if x, ok := decided[n.key]; ok {
 			n.cluster, n.clusterScore = x.cluster()
-			if !n.known {
-				n.prec, n.cell, n.known = precOf(x.prec), x.cell(), true
-			}
+			l.know(i, precOf(x.prec), x.cell)
 			continue
 		}
 		if n.cluster != 0 {
@@ -418,9 +416,7 @@ func (e *end) dest() []any {
 // node returns e's node, with its precision and cell.
 func (e *end) node(l *linker) int {
 	i := l.node(e.key, e.prec)
-	if n := &l.nodes[i]; !n.known {
-		n.prec, n.cell, n.known = precOf(e.prec), cellOf(e.district, e.category, e.month), true
-	}
+	l.know(i, precOf(e.prec), func() cell { return cellOf(e.district, e.category, e.month) })
 	return i
 }
 
