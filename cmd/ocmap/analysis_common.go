@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -41,7 +40,7 @@ type analysisOptions struct {
 // compares every pair, "base" for commands that compare no periods).
 func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ...string) {
 	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
-	o.Category = pipeline.AllCategories
+	o.Category = analysis.AllCategories
 	if !slices.Contains(without, "category") {
 		fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
 	}
@@ -137,7 +136,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if err := o.checkEvents(ctx, st); err != nil {
 		return nil, err
 	}
-	if o.Events == "" && o.Category != pipeline.AllCategories {
+	if o.Events == "" && o.Category != analysis.AllCategories {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}
@@ -194,7 +193,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 		ds = kept
 	}
 	filter := store.CellFilter{Province: province}
-	if o.Category != pipeline.AllCategories {
+	if o.Category != analysis.AllCategories {
 		filter.Category = o.Category
 	}
 	var cells []store.Cell
@@ -233,7 +232,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if o.BaseFrom != "" {
 		base = analysis.Period{From: months[2], To: months[3]}
 	}
-	m := pipeline.LoadMap(ctx, ds, nbrs)
+	m := analysis.LoadMap(ctx, ds, nbrs)
 	res := analysis.Analyse(m, cells, pop, period, base, o.options())
 	srcFilter := filter
 	srcFilter.From, srcFilter.To = period.From, period.To
@@ -287,7 +286,7 @@ func (o *analysisOptions) checkEvents(ctx context.Context, st analysisStore) err
 		}
 		return nil
 	}
-	if o.Category != "" && o.Category != pipeline.AllCategories {
+	if o.Category != "" && o.Category != analysis.AllCategories {
 		return usagef("give --category or --events, not both")
 	}
 	if !slices.Contains([]string{"count", "killed", "injured"}, o.Measure) {
@@ -336,7 +335,7 @@ func eventMeasure(cells []store.Cell, measure string) []store.Cell {
 // header says what the numbers are, and how trustworthy the locations.
 func (a *analysed) header(w io.Writer, what string) {
 	scope := "all categories"
-	if a.Category != pipeline.AllCategories {
+	if a.Category != analysis.AllCategories {
 		scope = a.Category
 	}
 	if a.Events != "" {
