@@ -67,13 +67,16 @@ func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 		step = func(string) {}
 	}
 	step("linking records of one incident (incident_groups)")
+	t := time.Now()
 	if err := r.linkGroups(ctx, linkWindowDays); err != nil {
 		return err
 	}
 	step("summaries (district_month, district_month_sources)")
+	r.Links, t = time.Since(t), time.Now()
 	if err := r.summarize(ctx, false, time.Time{}, time.Time{}); err != nil {
 		return err
 	}
+	r.Summaries = time.Since(t)
 	_, err := r.conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_rules', ?)`, derivedRules)
 	return err
 }
@@ -130,6 +133,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
+	t := time.Now()
 	decided, err := r.sweepChanged(ctx, linkWindowDays)
 	if err != nil {
 		return fmt.Errorf("incident groups: clusters: %w", err)
@@ -343,7 +347,10 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	for _, c := range r.gone {
 		touched[c] = true
 	}
-	return r.summarizeTouched(ctx, touched)
+	r.Links, t = time.Since(t), time.Now()
+	err = r.summarizeTouched(ctx, touched)
+	r.Summaries = time.Since(t)
+	return err
 }
 
 // linkClusters links, in l, the clusters the sweep made again that hold a
