@@ -103,8 +103,10 @@ type Timings struct {
 	Produce time.Duration // reading, validating and locating rows (busy time)
 	Insert  time.Duration // DuckDB taking the rows, including waits for them
 	Commit  time.Duration // summaries, measures, run record, commit
-	// Measures is the part of Commit that recomputes the measure tables.
-	Measures time.Duration
+	// Links, Summaries and Measures are the parts of Commit that link
+	// records into incidents, update the summaries of the cells the run
+	// touched, and recompute the measure tables.
+	Links, Summaries, Measures time.Duration
 	// Placeholders is finding placeholder points and placing their rows.
 	Placeholders time.Duration
 	Total        time.Duration
@@ -219,6 +221,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("closing %s: %v (the run is committed)", cfg.DB, err))
 	}
 	rep.Timings.Commit = time.Since(commit)
+	rep.Timings.Links, rep.Timings.Summaries = run.Links, run.Summaries
 	rep.Timings.Total = time.Since(start)
 	return rep, nil
 }
