@@ -1,0 +1,25 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/ocmap/ocmap/data"
+	"github.com/ocmap/ocmap/schemas"
+)
+
+// SubcategoryCodes is the embedded code list (data/subcategories.csv),
+// parsed on first use, with the known codes of every category: the main
+// detail codes and the legal crosswalk's offence codes.
+var SubcategoryCodes = sync.OnceValues(func() (*schemas.SubcategoryCodes, error) {
+	cw, err := crosswalk()
+	if err != nil {
+		return nil, err
+	}
+	sc, err := schemas.LoadSubcategoryCodes("data/subcategories.csv", bytes.NewReader(data.Subcategories), schemas.KnownSubcategories(cw))
+	if err != nil {
+		return nil, fmt.Errorf("embedded subcategory codes: %w", err)
+	}
+	return sc, nil
+})
