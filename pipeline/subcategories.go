@@ -17,7 +17,8 @@ var SubcategoryCodes = sync.OnceValues(func() (*schemas.SubcategoryCodes, error)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := schemas.LoadSubcategoryCodes("data/subcategories.csv", bytes.NewReader(data.Subcategories), schemas.KnownSubcategories(cw))
+	main, more := schemas.KnownSubcategories(cw)
+	sc, err := schemas.LoadSubcategoryCodes("data/subcategories.csv", bytes.NewReader(data.Subcategories), main, more)
 	if err != nil {
 		return nil, fmt.Errorf("embedded subcategory codes: %w", err)
 	}

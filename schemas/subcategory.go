@@ -22,7 +22,7 @@ var SubcategoryColumns = []string{"category", "variant", "code", "note"}
 // channel, offence_type, offence) and the legal crosswalk's offence codes.
 // It is read-only and safe for concurrent use.
 type SubcategoryCodes struct {
-	codes   [NumCategories][]string         // known codes, sorted
+	codes   [NumCategories][]string          // known codes, sorted
 	variant [NumCategories]map[string]string // folded variant -> code
 }
 
@@ -48,13 +48,15 @@ func SubcategoryKey(s string) string {
 }
 
 // LoadSubcategoryCodes reads a code list with the header
-// [SubcategoryColumns]. known gives, per category, the codes variants may
-// point to (the main detail codes and the crosswalk's subcategories, see
-// [KnownSubcategories]). Every row is checked: the category, the variant
-// (not empty, not itself a code, not given twice) and the code (known).
+// [SubcategoryColumns]. main and more give, per category, the codes (see
+// [KnownSubcategories]: the main detail codes, and the crosswalk's offence
+// codes); a code of more that the list names as a variant (the crosswalk's
+// trafficking_in_persons is trafficking) folds into its code and is no
+// code of its own. Every row is checked: the category, the variant (not
+// empty, not a main code, not given twice) and the code (known).
 // The error wraps [ErrSubcategoryCodes] and a [RowError] per problem,
 // naming file, line and column.
-func LoadSubcategoryCodes(file string, r io.Reader, known [NumCategories][]string) (*SubcategoryCodes, error) {
+func LoadSubcategoryCodes(file string, r io.Reader, main, more [NumCategories][]string) (*SubcategoryCodes, error) {
 	var errs []error
 	fail := func(line int, field, format string, args ...any) {
 		errs = append(errs, &RowError{File: file, Line: int64(line), Field: field, Reason: fmt.Sprintf(format, args...)})
@@ -67,7 +69,7 @@ func LoadSubcategoryCodes(file string, r io.Reader, known [NumCategories][]strin
 	}
 	c := &SubcategoryCodes{}
 	for i := range c.codes {
-		c.codes[i] = slices.Compact(slices.Sorted(slices.Values(known[i])))
+		c.codes[i] = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(main[i]), more[i]...))))
 		c.variant[i] = map[string]string{}
 	}
 	cr := csv.NewReader(r)
@@ -107,11 +109,11 @@ func LoadSubcategoryCodes(file string, r io.Reader, known [NumCategories][]strin
 			fail(line, "variant", "empty")
 		case v != rec[1]:
 			fail(line, "variant", "%q is not in folded form: write %q", rec[1], v)
-		case slices.Contains(c.codes[cat], v):
+		case slices.Contains(main[cat], v):
 			fail(line, "variant", "%q is itself a code of %s", v, cat)
 		case c.variant[cat][v] != "":
 			fail(line, "variant", "%q is given twice for %s", v, cat)
-		case !slices.Contains(c.codes[cat], code):
+		case !slices.Contains(c.codes[cat], code) || c.variant[cat][code] != "" || slices.Contains(folded(c, cat), code):
 			fail(line, "code", "%q is not a code of %s (codes: %s)", code, cat, strings.Join(c.codes[cat], ", "))
 		default:
 			c.variant[cat][v] = code
@@ -120,27 +122,41 @@ func LoadSubcategoryCodes(file string, r io.Reader, known [NumCategories][]strin
 	if err := done(); err != nil {
 		return nil, err
 	}
+	for i := range c.codes {
+		c.codes[i] = slices.DeleteFunc(c.codes[i], func(code string) bool { return c.variant[i][code] != "" })
+	}
 	return c, nil
 }
 
+// folded lists the variants of category cat read so far: no code may
+// point to one.
+func folded(c *SubcategoryCodes, cat Category) []string {
+	out := make([]string, 0, len(c.variant[cat]))
+	for v := range c.variant[cat] {
+		out = append(out, v)
+	}
+	return out
+}
+
 // KnownSubcategories lists per category the codes a subcategory may take:
-// the category's main detail codes (substance, channel, offence_type,
-// offence) and the subcategories of the crosswalk's rules for it.
-func KnownSubcategories(cw *Crosswalk) [NumCategories][]string {
-	var out [NumCategories][]string
+// main, the category's main detail codes (substance, channel,
+// offence_type, offence), and more, the subcategories of the crosswalk's
+// rules for it that are not main codes.
+func KnownSubcategories(cw *Crosswalk) (main, more [NumCategories][]string) {
 	for _, cd := range Details {
 		if d, ok := DetailOf(cd.Category, cd.Main); ok {
-			out[cd.Category] = append(out[cd.Category], d.Codes...)
+			main[cd.Category] = append(main[cd.Category], d.Codes...)
 		}
 	}
 	if cw != nil {
 		for _, r := range cw.rules {
-			if c, ok := ParseCategory(r.Category); ok && r.Subcategory != "" && !slices.Contains(out[c], r.Subcategory) {
-				out[c] = append(out[c], r.Subcategory)
+			c, ok := ParseCategory(r.Category)
+			if ok && r.Subcategory != "" && !slices.Contains(main[c], r.Subcategory) && !slices.Contains(more[c], r.Subcategory) {
+				more[c] = append(more[c], r.Subcategory)
 			}
 		}
 	}
-	return out
+	return main, more
 }
 
 // Codes lists the known codes of category c, sorted.

@@ -2,17 +2,20 @@ package schemas
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
 
 func TestSubcategoryCodes(t *testing.T) {
-	known := KnownSubcategories(nil)
+	main, _ := KnownSubcategories(nil)
+	more := [NumCategories][]string{Cybercrime: {"electronic_fraud", "dignity"}}
 	sc, err := LoadSubcategoryCodes("codes.csv", strings.NewReader("category,variant,code,note\n"+
 		"drug_trafficking,charas,hashish,\n"+
 		"drug_trafficking,ice,methamphetamine,\n"+
 		"terror_financing,hundi,hawala_hundi,\n"+
-		"human_trafficking,migrant_smuggling,smuggling,\n"), known)
+		"human_trafficking,migrant_smuggling,smuggling,\n"+
+		"cybercrime,electronic_fraud,financial_fraud,\n"), main, more)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +32,8 @@ func TestSubcategoryCodes(t *testing.T) {
 		{"spaces fold", HumanTrafficking, "Migrant Smuggling", "smuggling", true},
 		{"unknown", DrugTrafficking, "Bhang", "bhang", false},
 		{"empty", DrugTrafficking, "", "", false},
+		{"crosswalk code folded", Cybercrime, "electronic_fraud", "financial_fraud", true},
+		{"crosswalk code kept", Cybercrime, "dignity", "dignity", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := sc.Code(tc.cat, tc.written)
@@ -40,16 +45,20 @@ func TestSubcategoryCodes(t *testing.T) {
 	if got, want := strings.Join(sc.Variants(DrugTrafficking, "hashish"), ","), "charas"; got != want {
 		t.Errorf("variants of hashish %q, want %q", got, want)
 	}
+	if slices.Contains(sc.Codes(Cybercrime), "electronic_fraud") || !slices.Contains(sc.Codes(Cybercrime), "dignity") {
+		t.Errorf("cyber codes %v: want dignity, not electronic_fraud (folded)", sc.Codes(Cybercrime))
+	}
 }
 
 func TestSubcategoryCodesErrors(t *testing.T) {
+	main, _ := KnownSubcategories(nil)
 	_, err := LoadSubcategoryCodes("codes.csv", strings.NewReader("category,variant,code,note\n"+
 		"drug_trafficking,charas,hashish,\n"+
 		"drugs,ice,methamphetamine,\n"+
 		"drug_trafficking,Ice,methamphetamine,\n"+
 		"drug_trafficking,heroin,opium,\n"+
 		"drug_trafficking,charas,hashish,\n"+
-		"drug_trafficking,yaba,ecstasy,\n"), KnownSubcategories(nil))
+		"drug_trafficking,yaba,ecstasy,\n"), main, [NumCategories][]string{})
 	if !errors.Is(err, ErrSubcategoryCodes) {
 		t.Fatalf("err %v", err)
 	}

@@ -27,7 +27,13 @@ var metrics = []struct {
 	name, doc string
 	value     func(d *analysis.District) float64
 }{
-	{"count", "incidents", func(d *analysis.District) float64 { return float64(d.Incidents) }},
+	{"count", "incidents (with --measure: the sum of kg, PKR or victims)", func(d *analysis.District) float64 { return d.Value }},
+	{"kg", "kg of drugs seized (sum; as --measure kg)", func(d *analysis.District) float64 { return d.Value }},
+	{"amount_pkr", "amount in PKR (sum; as --measure amount_pkr)", func(d *analysis.District) float64 { return d.Value }},
+	{"victims", "victims (sum; as --measure victims)", func(d *analysis.District) float64 { return d.Value }},
+	{"median", "median per incident of --measure kg, amount_pkr or victims", func(d *analysis.District) float64 { return d.Median }},
+	{"log", "log10(1 + count or sum): a few large seizures weigh as orders of magnitude", func(d *analysis.District) float64 { return math.Log10(1 + d.Value) }},
+	{"rank", "place by count or sum, 1 the largest", func(d *analysis.District) float64 { return float64(d.Rank) }},
 	{"killed", "killed (context events, --events)", func(d *analysis.District) float64 { return float64(d.Killed) }},
 	{"injured", "injured (context events, --events)", func(d *analysis.District) float64 { return float64(d.Injured) }},
 	{"rate", "incidents per 100,000 people", func(d *analysis.District) float64 { return d.Rate }},
@@ -110,7 +116,7 @@ Examples:
   ocmap heatmap --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > figures.json`,
 		Flags: func(fs *pflag.FlagSet) {
 			o.addFlags(fs, "table, csv, json or geojson")
-			fs.StringVar(&o.Metric, "metric", "count", "count, killed, injured (--events), rate, eb_rate, change, trend, gi or lisa")
+			fs.StringVar(&o.Metric, "metric", "count", "count, kg, amount_pkr, victims, median, log, rank, killed, injured (--events), rate, eb_rate, change, trend, gi or lisa")
 			fs.IntVar(&o.Top, "top", 0, "table, csv, json: only the N highest districts (0: every district; geojson keeps every district)")
 			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
 			o.boundaries.AddFlags(fs)
@@ -129,7 +135,20 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 		}
 	}
 	if mi < 0 {
-		return usagef("unknown metric %q (count, killed, injured, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+		return usagef("unknown metric %q (count, kg, amount_pkr, victims, median, log, rank, killed, injured, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+	}
+	if _, ok := quantityMeasures[o.Metric]; ok {
+		// --metric kg is the sum of --measure kg.
+		switch o.Measure {
+		case "count", "":
+			o.Measure = o.Metric
+		case o.Metric:
+		default:
+			return usagef("--metric %s with --measure %s: give one of them", o.Metric, o.Measure)
+		}
+	}
+	if _, ok := quantityMeasures[o.Measure]; o.Metric == "median" && (!ok || o.Events != "") {
+		return usagef("--metric median needs --measure kg, amount_pkr or victims (the median per incident of that quantity)")
 	}
 	if (o.Metric == "killed" || o.Metric == "injured") && o.Events == "" {
 		return usagef("--metric %s needs --events TYPE (killed and injured are counted for context events)", o.Metric)
@@ -151,7 +170,15 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	}
 	metric := metrics[mi]
 	ds := pointers(a.Districts)
-	sort.SliceStable(ds, func(i, j int) bool { return less(metric.value(ds[j]), metric.value(ds[i])) })
+	if metric.name == "eb_rate" && a.quantity != nil {
+		return usagef("--metric eb_rate: no EB rate of a quantity (EB smoothing assumes counts of events); use rate, median, log or rank")
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		if metric.name == "rank" {
+			return ds[i].Rank < ds[j].Rank
+		}
+		return less(metric.value(ds[j]), metric.value(ds[i]))
+	})
 	all := len(ds)
 	if o.Top > 0 && o.Top < len(ds) && o.Format != "geojson" {
 		ds = ds[:o.Top]
@@ -168,7 +195,7 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if len(ds) < all {
 		fmt.Fprintf(env.Stdout, "the %d highest of %d districts (--top)\n", len(ds), all)
 	}
-	return heatmapTable(env.Stdout, a.figure(), metric.name, metric.value, ds)
+	return heatmapTable(env.Stdout, a.figure(), metric.name, metric.value, ds, a.quantity != nil)
 }
 
 // pointers lists pointers to the districts, to sort without copying.
@@ -191,7 +218,7 @@ func less(a, b float64) bool {
 	return a < b
 }
 
-func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.District) float64, ds []*analysis.District, quantity bool) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\tpopulation\tnote\t\n", metric, figure)
 	for i, d := range ds {
@@ -215,7 +242,12 @@ func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.Distr
 			pop = commas(d.Population)
 		}
 		shown := dash(v, 2)
-		if metric == "count" || metric == "killed" || metric == "injured" {
+		switch {
+		case metric == "rank":
+			shown = strconv.Itoa(d.Rank)
+		case quantity && (metric == "count" || metric == "kg" || metric == "amount_pkr" || metric == "victims"):
+			shown = commasFloat(v, 2)
+		case metric == "count" || metric == "killed" || metric == "injured":
 			shown = commas(int64(v)) // a count has no decimals
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, shown, commas(d.Incidents), pop, note)
@@ -232,6 +264,10 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
 		head = append(head, "events", "events_killed", "events_injured")
 	}
+	if a.quantity != nil {
+		m := a.Measure
+		head = append(head, m+"_sum", m+"_incidents", m+"_median", m+"_max", m+"_log10", m+"_rank", "basis")
+	}
 	cw.Write(head)
 	for _, d := range ds {
 		j := toJSON(*d)
@@ -245,6 +281,15 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border), a.Guard}
 		if a.Events != "" {
 			rec = append(rec, strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10))
+		}
+		if a.quantity != nil {
+			q := a.Medians[d.Code]
+			mx := ""
+			if q.N > 0 {
+				mx = decimal(q.Max, 6)
+			}
+			rec = append(rec, decimal(d.Value, 6), strconv.FormatInt(q.N, 10), num(d.Median, 6), mx, num(math.Log10(1+d.Value), 6),
+				strconv.Itoa(d.Rank), a.Basis)
 		}
 		cw.Write(rec)
 	}

@@ -260,6 +260,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	}
 	defer st.Close()
 	o.Category = "all"
+	o.keepCategories = true // --subcategory narrows its category against the others
 	events := o.Events
 	o.Events = "" // the header and period are the categories'
 	if o.Measure != "" && o.Measure != "count" {
@@ -305,14 +306,11 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province})
+	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province, Sub: a.sub})
 	if err != nil {
 		return err
 	}
-	pop, err := st.PopulationByDistrict(ctx)
-	if err != nil {
-		return err
-	}
+	pop := a.pop                                       // the population, or --denominator's figures
 	cells = store.KeepPrecision(cells, o.MaxPrecision) // as the header counts
 	m := pipeline.LoadMap(ctx, ds, nbrs)
 	links, sides := analysis.Links(m, cells, pop, a.Period, o.options())
