@@ -166,21 +166,21 @@ type SubcategoryStat struct {
 // subcategory not in fold stays as stored), most incidents first.
 func (s *Store) SubcategoryStats(ctx context.Context, f CellFilter, fold map[SubKey]string) ([]SubcategoryStat, error) {
 	// The fold as a VALUES table: medians must be of the folded codes' rows.
-	values := "SELECT NULL::VARCHAR AS category, NULL::VARCHAR AS written, NULL::VARCHAR AS code WHERE false"
+	values := "SELECT NULL::VARCHAR AS fold_category, NULL::VARCHAR AS fold_written, NULL::VARCHAR AS fold_code WHERE false"
 	if len(fold) > 0 {
 		var vs []string
 		for k, code := range fold {
 			vs = append(vs, fmt.Sprintf("(%s, %s, %s)", sqlString(k.Category), sqlString(k.Subcategory), sqlString(code)))
 		}
 		slices.Sort(vs)
-		values = "SELECT * FROM (VALUES " + strings.Join(vs, ", ") + ") AS t(category, written, code)"
+		values = "SELECT * FROM (VALUES " + strings.Join(vs, ", ") + ") AS t(fold_category, fold_written, fold_code)"
 	}
 	rows, err := s.db.QueryContext(ctx, `WITH fold AS (`+values+`),
-		rows AS (SELECT i.category, coalesce(i.subcategory, '') AS written, coalesce(f.code, i.subcategory, '') AS code,
+		rows AS (SELECT i.category, coalesce(i.subcategory, '') AS written, coalesce(f.fold_code, i.subcategory, '') AS code,
 				coalesce(g.is_primary, true) AS p, i.district_code,
 				CAST(`+quantityExpr["kg"]+` AS DOUBLE) AS kg, CAST(amount_pkr AS DOUBLE) AS pkr, CAST(`+victimsExpr+` AS DOUBLE) AS vic
 			FROM incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)
-				LEFT JOIN fold f ON f.category = i.category AND f.written = coalesce(i.subcategory, '')
+				LEFT JOIN fold f ON f.fold_category = i.category AND f.fold_written = coalesce(i.subcategory, '')
 			WHERE `+f.Sub.predicate("i")+` AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
 				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4))
 		SELECT category, code, string_agg(DISTINCT written, '`+keysSep+`' ORDER BY written),
