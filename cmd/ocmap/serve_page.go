@@ -221,7 +221,7 @@ func (s *server) view(r *http.Request) (*analysed, int, error) {
 		return nil, 0, err
 	}
 	key := strings.Join([]string{o.Category, o.From, o.To, o.Province, strconv.Itoa(o.MaxPrecision),
-		o.Events, o.Measure, o.Inference, strconv.Itoa(o.MinIncidents)}, "|")
+		o.Events, o.Measure, o.Inference, strconv.Itoa(o.MinIncidents), o.Scale, strings.Join(o.Subcategories, ",")}, "|")
 	a, err := s.cache.get(key, func() (*analysed, error) { return o.analyse(r.Context(), &s.data) })
 	if err != nil && (strings.Contains(err.Error(), "nothing to analyse") || strings.Contains(err.Error(), "no district of the database is in")) {
 		// A scope without data is an answer, not a fault of the server.
