@@ -591,6 +591,10 @@ type districtJSON struct {
 	Lisa           string  `json:"lisa"`
 	SharePoint     jsonNum `json:"share_point"`
 	ShareName      jsonNum `json:"share_name"`
+	// With --measure kg, amount_pkr or victims: its sum, and median per
+	// incident (null without one).
+	MeasureSum    *float64 `json:"measure_sum,omitempty"`
+	MeasureMedian *jsonNum `json:"measure_median,omitempty"`
 }
 
 // json is toJSON with the killed and injured of context events.
@@ -598,6 +602,10 @@ func (a *analysed) json(d analysis.District) districtJSON {
 	j := toJSON(d)
 	if a.Events != "" {
 		j.Killed, j.Injured = &d.Killed, &d.Injured
+	}
+	if a.quantity != nil {
+		sum, med := round(d.Value, 6), jsonNum(round(d.Median, 6))
+		j.MeasureSum, j.MeasureMedian = &sum, &med
 	}
 	return j
 }

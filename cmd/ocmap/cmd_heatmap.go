@@ -27,15 +27,15 @@ var metrics = []struct {
 	name, doc string
 	value     func(d *analysis.District) float64
 }{
-	{"count", "incidents (with --measure: the sum of kg, PKR or victims)", func(d *analysis.District) float64 { return d.Value }},
+	{"count", "incidents", func(d *analysis.District) float64 { return d.Value }},
+	{"killed", "killed (context events, --events)", func(d *analysis.District) float64 { return float64(d.Killed) }},
+	{"injured", "injured (context events, --events)", func(d *analysis.District) float64 { return float64(d.Injured) }},
 	{"kg", "kg of drugs seized (sum; as --measure kg)", func(d *analysis.District) float64 { return d.Value }},
 	{"amount_pkr", "amount in PKR (sum; as --measure amount_pkr)", func(d *analysis.District) float64 { return d.Value }},
 	{"victims", "victims (sum; as --measure victims)", func(d *analysis.District) float64 { return d.Value }},
 	{"median", "median per incident of --measure kg, amount_pkr or victims", func(d *analysis.District) float64 { return d.Median }},
 	{"log", "log10(1 + count or sum): a few large seizures weigh as orders of magnitude", func(d *analysis.District) float64 { return math.Log10(1 + d.Value) }},
 	{"rank", "place by count or sum, 1 the largest", func(d *analysis.District) float64 { return float64(d.Rank) }},
-	{"killed", "killed (context events, --events)", func(d *analysis.District) float64 { return float64(d.Killed) }},
-	{"injured", "injured (context events, --events)", func(d *analysis.District) float64 { return float64(d.Injured) }},
 	{"rate", "incidents per 100,000 people", func(d *analysis.District) float64 { return d.Rate }},
 	{"eb_rate", "empirical Bayes smoothed rate per 100,000 (GeoDa's global EB)", func(d *analysis.District) float64 { return d.EBRate }},
 	{"change", "percent change against the base period", func(d *analysis.District) float64 { return d.Change }},
@@ -191,11 +191,15 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	case "geojson":
 		return heatmapGeoJSON(ctx, env, o, st, a, metric.name, metric.value, ds)
 	}
-	a.header(env.Stdout, "heatmap of "+metric.doc)
+	doc := metric.doc
+	if a.quantity != nil && metric.name == "count" {
+		doc = a.quantity.doc // --measure kg: the sum of kg
+	}
+	a.header(env.Stdout, "heatmap of "+doc)
 	if len(ds) < all {
 		fmt.Fprintf(env.Stdout, "the %d highest of %d districts (--top)\n", len(ds), all)
 	}
-	return heatmapTable(env.Stdout, a.figure(), metric.name, metric.value, ds, a.quantity != nil)
+	return heatmapTable(env.Stdout, a, metric.name, metric.value, ds)
 }
 
 // pointers lists pointers to the districts, to sort without copying.
@@ -218,9 +222,14 @@ func less(a, b float64) bool {
 	return a < b
 }
 
-func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.District) float64, ds []*analysis.District, quantity bool) error {
+func heatmapTable(w io.Writer, a *analysed, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+	quantity := a.quantity != nil
+	people := "population"
+	if a.Denominator != nil {
+		people = a.Denominator.Measure
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\tpopulation\tnote\t\n", metric, figure)
+	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\t%s\tnote\t\n", metric, a.figure(), people)
 	for i, d := range ds {
 		v := value(d)
 		note := ""
@@ -264,6 +273,9 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
 		head = append(head, "events", "events_killed", "events_injured")
 	}
+	if a.Denominator != nil {
+		head[5], head[6] = "denominator", "denominator_year" // --denominator's figure, not people
+	}
 	if a.quantity != nil {
 		m := a.Measure
 		head = append(head, m+"_sum", m+"_incidents", m+"_median", m+"_max", m+"_log10", m+"_rank", "basis")
@@ -288,7 +300,11 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 			if q.N > 0 {
 				mx = decimal(q.Max, 6)
 			}
-			rec = append(rec, decimal(d.Value, 6), strconv.FormatInt(q.N, 10), num(d.Median, 6), mx, num(math.Log10(1+d.Value), 6),
+			med := ""
+			if !math.IsNaN(d.Median) {
+				med = decimal(d.Median, 6)
+			}
+			rec = append(rec, decimal(d.Value, 6), strconv.FormatInt(q.N, 10), med, mx, decimal(math.Log10(1+d.Value), 6),
 				strconv.Itoa(d.Rank), a.Basis)
 		}
 		cw.Write(rec)

@@ -231,6 +231,12 @@ func analysisCSV(w io.Writer, a *analysed, ds []*analysis.District) error {
 		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
 		head = append(head, "events", "events_killed", "events_injured")
 	}
+	if a.Denominator != nil {
+		head[9], head[10] = "denominator", "denominator_year" // --denominator's figure, not people
+	}
+	if a.quantity != nil {
+		head = append(head, a.Measure+"_sum", a.Measure+"_median", "basis")
+	}
 	cw.Write(head)
 	for _, d := range ds {
 		j := toJSON(*d)
@@ -246,6 +252,13 @@ func analysisCSV(w io.Writer, a *analysed, ds []*analysis.District) error {
 			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), a.Guard}
 		if a.Events != "" {
 			rec = append(rec, strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10))
+		}
+		if a.quantity != nil {
+			med := ""
+			if !math.IsNaN(d.Median) {
+				med = decimal(d.Median, 6)
+			}
+			rec = append(rec, decimal(d.Value, 6), med, a.Basis)
 		}
 		cw.Write(rec)
 	}

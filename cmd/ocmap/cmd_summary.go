@@ -137,6 +137,9 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if !slices.Contains([]string{"table", "csv", "json"}, o.Format) {
 		return usagef("unknown format %q (table, csv or json)", o.Format)
 	}
+	if o.By == "" {
+		o.By = "district" // the demo's options
+	}
 	if o.By != "district" && o.By != "subcategory" {
 		return usagef("--by %q: want district or subcategory", o.By)
 	}
@@ -196,10 +199,7 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	}
 	switch o.Format {
 	case "table":
-		if err := summaryTable(env.Stdout, o, sub.Codes, rows, tot); err != nil {
-			return err
-		}
-		return breakdownTable(env.Stdout, breakdown)
+		return summaryTable(env.Stdout, o, sub.Codes, rows, tot, breakdown)
 	case "csv":
 		if o.By == "subcategory" {
 			return breakdownCSV(env.Stdout, breakdown)
@@ -211,7 +211,7 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	return usagef("unknown format %q (table, csv or json)", o.Format)
 }
 
-func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, tot store.Totals) error {
+func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, tot store.Totals, breakdown []store.SubcategoryStat) error {
 	scope := "all categories"
 	if o.Category != "" {
 		scope = o.Category
@@ -260,6 +260,9 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 			continue
 		}
 		fmt.Fprintf(w, "%s incidents in %s are placed in the province only (unallocated to a district)\n", commas(u.Incidents), u.Province)
+	}
+	if err := breakdownTable(w, breakdown); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). %s\n", rejectedText(tot))
 	if rates {

@@ -40,7 +40,7 @@ func breakdownTable(w io.Writer, rows []store.SubcategoryStat) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "Incidents count once however many sources report them; kg, PKR and victims are summed over the incidents that have one, the median and largest of the same. A few large seizures dominate sums: compare the median.")
+	fmt.Fprintln(w, "An incident reported by several agencies counts once; kg, PKR and victims are summed over the incidents that have one, the median and largest of the same. A few large seizures dominate sums: compare the median.")
 	return nil
 }
 
