@@ -480,6 +480,8 @@ func (a *analysed) header(w io.Writer, what string) {
 	}
 	if d := a.Denominator; d != nil {
 		fmt.Fprintln(w, a.denominatorNote())
+	} else if len(a.CensusYears) > 0 && a.quantity != nil {
+		fmt.Fprintf(w, "population: census %v (the census year nearest the period's end, the earlier of two as near); rates per 100,000 people\n", a.CensusYears)
 	} else if len(a.CensusYears) > 0 {
 		fmt.Fprintf(w, "population: census %v (the census year nearest the period's end, the earlier of two as near: with 2017 and 2023, a period ending in 2020 uses 2017); hot spots, clusters and emerging classes on EB-smoothed rates\n", a.CensusYears)
 	} else if a.quantity != nil {

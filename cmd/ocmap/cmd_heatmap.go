@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/paulmach/orb"
@@ -195,6 +196,9 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	if a.quantity != nil && metric.name == "count" {
 		doc = a.quantity.doc // --measure kg: the sum of kg
 	}
+	if a.Denominator != nil {
+		doc = strings.ReplaceAll(doc, "100,000 people", "100,000 "+a.Denominator.Measure)
+	}
 	a.header(env.Stdout, "heatmap of "+doc)
 	if len(ds) < all {
 		fmt.Fprintf(env.Stdout, "the %d highest of %d districts (--top)\n", len(ds), all)
@@ -255,7 +259,7 @@ func heatmapTable(w io.Writer, a *analysed, metric string, value func(*analysis.
 		case metric == "rank":
 			shown = strconv.Itoa(d.Rank)
 		case quantity && (metric == "count" || metric == "kg" || metric == "amount_pkr" || metric == "victims"):
-			shown = commasFloat(v, 2)
+			shown = commasFloat(v, a.quantity.places())
 		case metric == "count" || metric == "killed" || metric == "injured":
 			shown = commas(int64(v)) // a count has no decimals
 		}

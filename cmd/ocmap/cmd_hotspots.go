@@ -174,7 +174,11 @@ func hotspotsSort(a, b *analysis.District) bool {
 
 func hotspotsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\tEB rate\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
+	second, value := "EB rate", func(d *analysis.District) string { return dash(d.EBRate, 2) }
+	if q := a.quantity; q != nil { // no EB rate of a quantity: its sum instead
+		second, value = q.unit, func(d *analysis.District) string { return commasFloat(d.Value, q.places()) }
+	}
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\t"+second+"\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
 	shown := 0
 	for _, d := range ds {
 		if d.GiBin == 0 && d.Lisa == "" {
@@ -182,7 +186,7 @@ func hotspotsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 		}
 		shown++
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
-			dash(d.EBRate, 2), dash(d.GiZ, 2), dash(d.GiP, 4), giLabel(d.GiBin), d.Lisa, dash(d.LisaP, 3), d.Emerging)
+			value(d), dash(d.GiZ, 2), dash(d.GiP, 4), giLabel(d.GiBin), d.Lisa, dash(d.LisaP, 3), d.Emerging)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -210,10 +214,17 @@ func trendsSort(a, b *analysis.District) bool {
 
 func trendsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
+	figure, value, base := a.figure(), func(d *analysis.District) string { return commas(d.Incidents) },
+		func(d *analysis.District) string { return commas(d.Base) }
+	if q := a.quantity; q != nil { // change and trends are of the sums
+		figure = q.unit
+		value = func(d *analysis.District) string { return commasFloat(d.Value, q.places()) }
+		base = func(d *analysis.District) string { return commasFloat(d.BaseValue, q.places()) }
+	}
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+figure+"\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
 	for _, d := range ds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
-			commas(d.Base), dash(d.Change, 1), dash(d.TrendS, 0), dash(d.TrendZ, 2), dash(d.TrendP, 4), dash(d.TrendTau, 3),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, value(d),
+			base(d), dash(d.Change, 1), dash(d.TrendS, 0), dash(d.TrendZ, 2), dash(d.TrendP, 4), dash(d.TrendTau, 3),
 			d.Trend, d.Emerging)
 	}
 	return tw.Flush()

@@ -265,6 +265,13 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 		}
 	}
 
+	// Every analyst command and export take the one --subcategory flag.
+	for _, cmd := range []string{"summary", "heatmap", "hotspots", "trends", "links", "serve", "export"} {
+		if code, stdout, _ := ocmap("help", cmd); code != exitOK || !strings.Contains(stdout, "--subcategory strings") {
+			t.Errorf("%s has no --subcategory:\n%s", cmd, stdout)
+		}
+	}
+
 	// codes: each code with its count and spellings.
 	code, stdout, _ = ocmap("codes", "--db", db, "--format", "csv")
 	cr, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()

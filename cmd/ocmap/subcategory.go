@@ -151,6 +151,15 @@ type quantityMeasure struct {
 	value                     func(store.Cell) float64
 }
 
+// places are the decimals a quantity is shown with: grams of a kg, whole
+// rupees and people.
+func (q *quantityMeasure) places() int {
+	if q.unit == "kg" {
+		return 2
+	}
+	return 0
+}
+
 // quantityMeasures are the quantities --measure takes. kg is drug
 // seizures' only (canonical trafficking rows keep victims in quantity);
 // the store converts every mass to kg and every amount to PKR at ingest.
@@ -182,10 +191,10 @@ func (a *analysed) quantityNotes() []string {
 		largest = max(largest, s.Max)
 	}
 	out := []string{fmt.Sprintf("measure: %s, %s %s in %s incidents with one (median per district in --format csv and json; heatmap --metric median)",
-		q.doc, decimal(sum, 2), q.unit, commas(n))}
+		q.doc, commasFloat(sum, q.places()), q.unit, commas(n))}
 	if sum > 0 {
 		out = append(out, fmt.Sprintf("the largest single incident is %s %s, %.1f%% of the sum: sums of seizures and amounts are dominated by a few large ones, so read the median and the log or rank view beside them",
-			decimal(largest, 2), q.unit, 100*largest/sum))
+			commasFloat(largest, q.places()), q.unit, 100*largest/sum))
 	}
 	scale := a.Basis
 	per := "people"
