@@ -3,12 +3,16 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 const canonicalHeader = "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"
@@ -23,7 +27,7 @@ func gridPoint(n int) string {
 // (hashish) in G3; heroin 1, 1 and 2 kg and 0.5 kg of ice
 // (methamphetamine) in G5. Terror financing: hawala_hundi twice and hundi
 // once in G1, cash_courier twice in G2, npo (charity) once in G3; and two
-// hacking complaints in G4.
+// hacking complaints in G4. Customs reports the 500 kg seizure again.
 func quantityDB(t *testing.T) (dir, db, mapPath string) {
 	t.Helper()
 	dir = isolate(t)
@@ -52,6 +56,9 @@ func quantityDB(t *testing.T) (dir, db, mapPath string) {
 	}
 	add("cybercrime", "hacking", 4, "", "")
 	add("cybercrime", "hacking", 4, "", "")
+	// Customs reports the 500 kg seizure (R4, 5 January) too: one
+	// incident, two records.
+	rows = append(rows, "X1,drug_trafficking,heroin,2024-01-05,"+gridPoint(2)+",,Customs,500,,")
 	in := writeTestFile(t, dir, "in.csv", canonicalHeader+strings.Join(rows, "\n")+"\n")
 	db = filepath.Join(dir, "crime.duckdb")
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
@@ -112,8 +119,8 @@ func TestQuantityOneLargeSeizure(t *testing.T) {
 	code, stdout, _ = ocmap("heatmap", "--db", db, "--subcategory", "heroin", "--metric", "kg")
 	for _, want := range []string{
 		"drug_trafficking (heroin)",
-		"measure: kg of drugs seized, 511 kg in 8 incidents with one",
-		"the largest single incident is 500 kg, 97.8% of the sum",
+		"measure: kg of drugs seized, 511.00 kg in 8 incidents with one",
+		"the largest single incident is 500.00 kg, 97.8% of the sum",
 	} {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("heatmap table lacks %q:\n%s", want, stdout)
@@ -265,6 +272,26 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 		}
 	}
 
+	// Cells computed from incidents with every stored subcategory kept
+	// are district_month's, cell for cell.
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := st.StoredSubcategories(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err1 := st.Cells(context.Background(), store.CellFilter{})
+	sub, err2 := st.Cells(context.Background(), store.CellFilter{Sub: store.NewSubFilter(keys)})
+	st.Close()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if len(all) == 0 || !reflect.DeepEqual(all, sub) {
+		t.Errorf("cells from incidents differ from district_month's:\n%v\n%v", sub, all)
+	}
+
 	// Every analyst command and export take the one --subcategory flag.
 	for _, cmd := range []string{"summary", "heatmap", "hotspots", "trends", "links", "serve", "export"} {
 		if code, stdout, _ := ocmap("help", cmd); code != exitOK || !strings.Contains(stdout, "--subcategory strings") {
@@ -281,6 +308,9 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 	counts := map[string]string{}
 	for _, r := range cr[1:] {
 		counts[r[0]+"/"+r[1]] = r[5] + " " + r[4]
+		if r[1] == "heroin" && r[6] != "9" {
+			t.Errorf("heroin: %s records, want 9 (Customs' report of the 500 kg seizure is the same incident)", r[6])
+		}
 	}
 	for k, want := range map[string]string{
 		"drug_trafficking/heroin":          "8 heroin",
