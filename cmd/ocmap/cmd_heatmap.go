@@ -57,7 +57,7 @@ func init() {
 	var o heatmapOptions
 	register(&Command{
 		Name:  "heatmap",
-		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE [--spread population]] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
 		Short: "one value per district: counts, rates, change, trends, hot spots",
 		Long: `Computes one value per district from the database and prints it, highest
 first, or writes it as CSV, JSON or GeoJSON (with the district polygons, for
@@ -65,7 +65,15 @@ QGIS and kepler.gl).
 
 Metrics (--metric):
   count    incidents in the period (with --events: the figure --measure
-           counts, events by default)
+           counts, events by default; with --measure kg, amount_pkr or
+           victims: that quantity's sum)
+  kg, amount_pkr, victims
+           the sum of kg of drugs seized, of PKR (terror financing, fraud),
+           of victims (trafficking): --metric kg is --measure kg
+  median   the median per incident of --measure's quantity: what a typical
+           seizure or transfer is, which one large seizure cannot move
+  log      log10(1 + count or sum): orders of magnitude
+  rank     the district's place by count or sum, 1 the largest
   killed   with --events: the killed in the period's events
   injured  with --events: the injured in them
   rate     incidents per 100,000 people (the census year nearest the period's
@@ -102,6 +110,22 @@ them whole) and carry every measure as properties.
 
 ` + publishHelp + `
 
+Quantities (--measure kg, amount_pkr or victims): sums of seizures and
+amounts are dominated by a few large ones (one 500 kg seizure outweighs a
+year of 1 kg ones), so the header gives the largest single incident's share
+of the sum, and medians beside the sums. rate is the quantity per 100,000;
+eb_rate is refused (EB smoothing assumes counts of events); change and
+trend are on the sums (Mann-Kendall uses their ranks only); gi and lisa are
+on log10(1 + sum) by default, on ranks with --scale rank, on raw sums with
+--scale raw.
+
+--subcategory CODE (repeatable) keeps a drug, channel or offence ('ocmap
+codes'); --denominator FILE gives rates per 100,000 of another measure than
+people (mobile subscriptions for cybercrime): a CSV of district (or
+province), year, value, measure; a district the file lacks has no rate,
+and a province's figure is spread over its districts by population share
+only with --spread population.
+
 Context events (--events TYPE, a kind: context layout's event_type such as
 suicide_attack) are mapped instead of a category: count, killed and injured
 are theirs, and rate, eb_rate, change, trend, gi and lisa are computed on the
@@ -114,6 +138,9 @@ Examples:
   ocmap heatmap --db crime.duckdb --metric change --from 2023-01 --to 2023-12
   ocmap heatmap --db crime.duckdb --category cybercrime --province Punjab --metric gi --format csv > gi.csv
   ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson
+  ocmap heatmap --db crime.duckdb --subcategory ice --metric kg
+  ocmap heatmap --db crime.duckdb --category drug_trafficking --measure kg --metric median
+  ocmap heatmap --db crime.duckdb --category cybercrime --metric rate --denominator mobile.csv
   ocmap heatmap --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > figures.json`,
 		Flags: func(fs *pflag.FlagSet) {
 			o.addFlags(fs, "table, csv, json or geojson")

@@ -25,7 +25,7 @@ func init() {
 	var h, t, l analysisOptions
 	register(&Command{
 		Name:  "hotspots",
-		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "significant hot and cold spots and clusters, per district",
 		Long: `Lists the districts that are significant hot or cold spots (Getis-Ord Gi*
 with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
@@ -73,7 +73,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "trends",
-		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "change between periods, monthly trends and emerging hot spots, per district",
 		Long: `For each district: incidents in the period and in the base period (by
 default the period of the same length just before), the percent change, the
@@ -101,7 +101,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "links",
-		Usage: "--db FILE [--events TYPE,...|all] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--subcategory CODE]... [--events TYPE,...|all] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "where the four crimes overlap, and border districts against interior ones",
 		Long: `For each pair of categories: the Spearman rank correlation of their district
 figures (EB rates with a population, counts without) and Leslie and
