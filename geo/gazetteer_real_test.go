@@ -233,7 +233,7 @@ var adjudicated = map[int]struct{ place, district string }{
 //     has both;
 //   - the same, leaving out rows at placeholder points, which the pipeline
 //     places by name (one point given to rows whose names lie in two or
-//     more districts, see pipeline.placeholderPoints);
+//     more districts, see placeholder.Replace);
 //   - the name's district is right: it agrees with the point, or, where the
 //     two differ, with the place the row's Location text names.
 func TestGazetteerAgreesWithPoints(t *testing.T) {

@@ -21,9 +21,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/locate"
 	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/placeholder"
 	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -82,14 +84,14 @@ type Report struct {
 	DB                       string
 	Files                    []FileReport
 	Read, Accepted, Rejected int64
-	FirstRejects             []schemas.RowError // up to MaxShownRejects, for the terminal
-	Population               *PopulationReport  // when the run read a population file
+	FirstRejects             []schemas.RowError     // up to MaxShownRejects, for the terminal
+	Population               *read.PopulationReport // when the run read a population file
 	// PlacesLoaded is the number of places of Config.Places inside a
 	// district, used by the place layer.
 	PlacesLoaded int
 	// Placeholders counts the rows placed anew because their point was a
-	// placeholder (see placeholderPoints), by rule.
-	Placeholders PlaceholderCounts
+	// placeholder (see placeholder.Replace), by rule.
+	Placeholders placeholder.Counts
 	Warnings     []string
 	Timings      Timings
 }
@@ -101,8 +103,10 @@ type Timings struct {
 	Produce time.Duration // reading, validating and locating rows (busy time)
 	Insert  time.Duration // DuckDB taking the rows, including waits for them
 	Commit  time.Duration // summaries, measures, run record, commit
-	// Measures is the part of Commit that recomputes the measure tables.
-	Measures time.Duration
+	// Links, Summaries and Measures are the parts of Commit that link
+	// records into incidents, update the summaries of the cells the run
+	// touched, and recompute the measure tables.
+	Links, Summaries, Measures time.Duration
 	// Placeholders is finding placeholder points and placing their rows.
 	Placeholders time.Duration
 	Total        time.Duration
@@ -161,7 +165,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	defer st.Close()
 	run, err := st.BeginRun(ctx, store.BoundaryInfo{
 		Path: cfg.Boundaries.Path, SHA256: cfg.Boundaries.SHA256, Districts: cfg.Boundaries.Districts,
-		Weights: weights(cfg.Boundaries),
+		Weights: analysis.Weights(cfg.Boundaries),
 	})
 	if err != nil {
 		return nil, err
@@ -175,7 +179,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	run.AfterSummaries = func(ctx context.Context, r *store.Run) error {
 		t := time.Now()
 		defer func() { rep.Timings.Measures = time.Since(t) }()
-		return recomputeMeasures(ctx, r)
+		return analysis.Recompute(ctx, r)
 	}
 	rep.RunID = run.ID
 	for _, in := range cfg.Inputs {
@@ -194,7 +198,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Rejected += fr.Rejected
 	}
 	t := time.Now()
-	rep.Placeholders, err = placeholderPoints(ctx, loc, run)
+	rep.Placeholders, err = placeholder.Replace(ctx, loc, run)
 	rep.Timings.Placeholders = time.Since(t)
 	if err != nil {
 		run.Rollback()
@@ -217,6 +221,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("closing %s: %v (the run is committed)", cfg.DB, err))
 	}
 	rep.Timings.Commit = time.Since(commit)
+	rep.Timings.Links, rep.Timings.Summaries = run.Links, run.Summaries
 	rep.Timings.Total = time.Since(start)
 	return rep, nil
 }
@@ -278,25 +283,25 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		// worker is as fast as two (measured), on 8 cores four help.
 		workers = max(1, runtime.GOMAXPROCS(0)/2)
 	}
-	work := make(chan *chunk, workers)
-	free := make(chan *chunk, 2*workers+1)
+	work := make(chan *normalize.Chunk, workers)
+	free := make(chan *normalize.Chunk, 2*workers+1)
 	go func() {
 		defer close(work)
 		for {
-			var c *chunk
+			var c *normalize.Chunk
 			select {
 			case c = <-free:
-				c.reset()
+				c.Reset()
 			default:
-				c = &chunk{}
+				c = &normalize.Chunk{}
 			}
-			for !c.full() && sc.Next() {
-				c.add(sc)
+			for !c.Full() && sc.Next() {
+				c.Add(sc)
 			}
-			if len(c.recs) == 0 {
+			if c.Len() == 0 {
 				break
 			}
-			rows.Add(int64(len(c.recs)))
+			rows.Add(int64(c.Len()))
 			select {
 			case work <- c:
 			case <-pctx.Done():
@@ -311,7 +316,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	nzs := make([]*normalize.Normalizer, workers)
 	var wg sync.WaitGroup
 	for w := range nzs {
-		nz := normalize.New(mem, &chunkReader{in: work, free: free}, loc.Worker(), normalize.Options{
+		nz := normalize.New(mem, normalize.NewChunkReader(work, free), loc.Worker(), normalize.Options{
 			File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Header: header,
 		})
 		defer nz.Release()
@@ -355,7 +360,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		close(ch)
 	}()
 	stop := startProgress(cfg.Progress, path, size, f, &rows)
-	rdr := newChanReader(schemas.IncidentsCore, ch, func() error {
+	rdr := store.NewChanReader(schemas.IncidentsCore, ch, func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		return perr
@@ -483,7 +488,7 @@ func startProgress(w io.Writer, path string, size int64, f *read.File, rows *ato
 // ingestPopulation replaces the population table from cfg.Population and
 // records its unusable rows in rejects.
 func ingestPopulation(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, rep *Report) error {
-	rows, rejects, raws, prep, err := readPopulation(cfg.Population, loc.Gazetteer())
+	rows, rejects, raws, prep, err := read.Population(cfg.Population, loc.Gazetteer())
 	if err != nil {
 		return err
 	}

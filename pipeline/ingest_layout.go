@@ -17,6 +17,7 @@ import (
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/locate"
 	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -35,12 +36,12 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		}
 		hasher = h
 	}
-	in, warning, err := openLayout(ctx, path, l, cfg.Limits)
+	in, warning, err := read.OpenLayout(ctx, path, l, cfg.Limits)
 	if err != nil {
 		return fr, err
 	}
 	defer in.Close()
-	f := in.f
+	f := in.File
 	if warning != "" {
 		rep.Warnings = append(rep.Warnings, warning)
 	}
@@ -52,7 +53,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	defer spill.Close()
 
 	mem := memory.NewGoAllocator()
-	nz, schema, err := newLayoutNormalizer(mem, in.src, loc.Worker(), l, normalize.Options{
+	nz, schema, err := normalize.ForLayout(mem, in.Source, loc.Worker(), l, normalize.Options{
 		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Hasher: hasher,
 	})
 	if err != nil {
@@ -108,7 +109,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	if l.Kind == layout.KindIncidents {
 		table = store.TableIncidents
 	}
-	rdr := newChanReader(schema, ch, func() error {
+	rdr := store.NewChanReader(schema, ch, func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		return perr
@@ -137,7 +138,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		return fr, err
 	}
 	fr.Read, fr.Accepted, fr.Rejected = nz.Counts()
-	if b, ok := in.src.(interface{ Blank() int64 }); ok {
+	if b, ok := in.Source.(interface{ Blank() int64 }); ok {
 		fr.Blank = b.Blank()
 	}
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {

@@ -288,6 +288,10 @@ func TestIngest(t *testing.T) {
 	rep := f.ingest(t, f.small)
 	sha, size := sha256File(t, f.small)
 
+	// The stage line's parts of the commit are measured, and lie within it.
+	if tm := rep.Timings; tm.Links <= 0 || tm.Summaries <= 0 || tm.Links+tm.Summaries+tm.Measures > tm.Commit {
+		t.Errorf("timings: links %v, summaries %v, measures %v, commit %v", tm.Links, tm.Summaries, tm.Measures, tm.Commit)
+	}
 	if got, want := [4]int64{rep.RunID, rep.Read, rep.Accepted, rep.Rejected}, [4]int64{1, 13, 8, 5}; got != want {
 		t.Errorf("report run, read, accepted, rejected = %v, want %v", got, want)
 	}

@@ -61,7 +61,7 @@ func TestLayoutConformance(t *testing.T) {
 			if len(inputs) != 1 {
 				t.Fatalf("%s: want one input.* file, have %q", dir, inputs)
 			}
-			cols, err := Header(inputs[0], read.Limits{})
+			cols, err := read.Header(inputs[0], read.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +95,7 @@ func dumpLayout(t *testing.T, path string, l *layout.Layout) []byte {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	in, warning, err := openLayout(context.Background(), path, l, read.Limits{})
+	in, warning, err := read.OpenLayout(context.Background(), path, l, read.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func dumpLayout(t *testing.T, path string, l *layout.Layout) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nz, _, err := newLayoutNormalizer(mem, in.src, fixturePlacer{}, l, normalize.Options{
+	nz, _, err := normalize.ForLayout(mem, in.Source, fixturePlacer{}, l, normalize.Options{
 		File: filepath.Base(path), KeepRaw: true, BatchRows: 3, Today: fixtureToday, Hasher: hasher,
 	})
 	if err != nil {

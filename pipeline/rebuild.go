@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -41,7 +42,7 @@ func Rebuild(ctx context.Context, db string, opt store.Options, progress io.Writ
 	}
 	err = st.Rebuild(ctx, step, func(ctx context.Context, r *store.Run) error {
 		step("measures (district_measures, category_links, border_summary)")
-		return recomputeMeasures(ctx, r)
+		return analysis.Recompute(ctx, r)
 	})
 	if err != nil {
 		return err

@@ -13,9 +13,9 @@ import (
 // parsed on first use, with the known codes of every category: the main
 // detail codes and the legal crosswalk's offence codes.
 var SubcategoryCodes = sync.OnceValues(func() (*schemas.SubcategoryCodes, error) {
-	cw, err := crosswalk()
+	cw, err := schemas.LoadCrosswalk(bytes.NewReader(data.LegalCrosswalk))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("embedded legal crosswalk: %w", err)
 	}
 	main, more := schemas.KnownSubcategories(cw)
 	sc, err := schemas.LoadSubcategoryCodes("data/subcategories.csv", bytes.NewReader(data.Subcategories), main, more)

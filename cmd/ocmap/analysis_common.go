@@ -45,7 +45,7 @@ type analysisOptions struct {
 // compares every pair, "base" for commands that compare no periods).
 func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ...string) {
 	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
-	o.Category = pipeline.AllCategories
+	o.Category = analysis.AllCategories
 	if !slices.Contains(without, "category") {
 		fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
 	}
@@ -155,7 +155,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if err := o.checkEvents(ctx, st); err != nil {
 		return nil, err
 	}
-	if o.Events == "" && o.Category != pipeline.AllCategories {
+	if o.Events == "" && o.Category != analysis.AllCategories {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}
@@ -183,10 +183,10 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if err != nil {
 		return nil, err
 	}
-	if sub.Category != "" && o.Category == pipeline.AllCategories && !o.keepCategories {
+	if sub.Category != "" && o.Category == analysis.AllCategories && !o.keepCategories {
 		o.Category = sub.Category // --subcategory heroin is drug trafficking's
 	}
-	if isQuantity && q.category != "" && o.Category != pipeline.AllCategories && o.Category != q.category && !(o.Measure == "amount_pkr" && o.Category == "cybercrime") {
+	if isQuantity && q.category != "" && o.Category != analysis.AllCategories && o.Category != q.category && !(o.Measure == "amount_pkr" && o.Category == "cybercrime") {
 		return nil, usagef("--measure %s: %s has no %s (%s)", o.Measure, o.Category, q.unit, q.doc)
 	}
 	province := ""
@@ -241,7 +241,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 		ds = kept
 	}
 	filter := store.CellFilter{Province: province, Sub: sub.Filter}
-	if o.Category != pipeline.AllCategories {
+	if o.Category != analysis.AllCategories {
 		filter.Category = o.Category
 	}
 	var cells []store.Cell
@@ -287,7 +287,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if o.BaseFrom != "" {
 		base = analysis.Period{From: months[2], To: months[3]}
 	}
-	m := pipeline.LoadMap(ctx, ds, nbrs)
+	m := analysis.LoadMap(ctx, ds, nbrs)
 	opt := o.options()
 	if isQuantity {
 		opt.Value, opt.Scale = q.value, o.Scale
@@ -359,7 +359,7 @@ func (o *analysisOptions) checkEvents(ctx context.Context, st analysisStore) err
 		}
 		return nil
 	}
-	if o.Category != "" && o.Category != pipeline.AllCategories {
+	if o.Category != "" && o.Category != analysis.AllCategories {
 		return usagef("give --category or --events, not both")
 	}
 	if !slices.Contains([]string{"count", "killed", "injured"}, o.Measure) {
@@ -408,7 +408,7 @@ func eventMeasure(cells []store.Cell, measure string) []store.Cell {
 // header says what the numbers are, and how trustworthy the locations.
 func (a *analysed) header(w io.Writer, what string) {
 	scope := "all categories"
-	if a.Category != pipeline.AllCategories {
+	if a.Category != analysis.AllCategories {
 		scope = a.Category
 	}
 	scope = scopeText(scope, a.Subcategories)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -75,7 +76,7 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 		return usagef("unknown format %q (table, csv or json)", o.Format)
 	}
 	cats := schemas.Categories()
-	if o.Category != "" && o.Category != pipeline.AllCategories {
+	if o.Category != "" && o.Category != analysis.AllCategories {
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/internal/csvout"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
@@ -336,7 +335,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	}
 	pop := a.pop                                       // the population, or --denominator's figures
 	cells = store.KeepPrecision(cells, o.MaxPrecision) // as the header counts
-	m := pipeline.LoadMap(ctx, ds, nbrs)
+	m := analysis.LoadMap(ctx, ds, nbrs)
 	links, sides := analysis.Links(m, cells, pop, a.Period, o.options())
 	var eventLinks []analysis.Link
 	if len(types) > 0 {

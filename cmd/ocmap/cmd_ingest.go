@@ -225,8 +225,9 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	t := rep.Timings
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s, in %.1fs (%s rows/s)\n",
 		commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected), t.Total.Seconds(), rowsPerSec(rep.Read, t.Total))
-	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; placeholder points %.2fs; summaries+commit %.2fs (measures %.2fs)\n",
-		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Placeholders.Seconds(), t.Commit.Seconds(), t.Measures.Seconds())
+	fmt.Fprintf(w, "  stages: index %.2fs; read+validate+locate %.2fs busy (%s rows/s); DuckDB insert %.2fs; placeholder points %.2fs; summaries+commit %.2fs (links %.2fs, summaries %.2fs, measures %.2fs)\n",
+		t.Index.Seconds(), t.Produce.Seconds(), rowsPerSec(rep.Read, t.Produce), t.Insert.Seconds(), t.Placeholders.Seconds(), t.Commit.Seconds(),
+		t.Links.Seconds(), t.Summaries.Seconds(), t.Measures.Seconds())
 	if ph := rep.Placeholders; ph.Rows > 0 {
 		fmt.Fprintf(w, "  %s rows at %s placeholder points (a point a file gives for events that were not there) were placed by their names; %s of them moved to another district or to their province (see location_note; %.2fs):\n",
 			commas(int64(ph.Rows)), commas(int64(ph.Points)), commas(int64(ph.Moved)), rep.Timings.Placeholders.Seconds())

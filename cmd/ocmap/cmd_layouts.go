@@ -271,8 +271,8 @@ const checkPairs = 10
 
 // printLanding prints where the rows land, as the ingest and 'ocmap
 // review' will see them: only what is there to see.
-func printLanding(w io.Writer, file string, lg *pipeline.Landing, loc *locate.Locator) {
-	at := func(f pipeline.Finding) string {
+func printLanding(w io.Writer, file string, lg *store.Landing, loc *locate.Locator) {
+	at := func(f store.Finding) string {
 		return fmt.Sprintf("%s:%d", file, f.Line)
 	}
 	fmt.Fprintln(w, "where rows land:")
@@ -295,7 +295,7 @@ func printLanding(w io.Writer, file string, lg *pipeline.Landing, loc *locate.Lo
 	}
 	if lg.Untracked > 0 {
 		fmt.Fprintf(w, "  %s rows at points beyond the first %s were not checked for placeholders\n",
-			commas(lg.Untracked), commas(int64(pipeline.CheckPoints)))
+			commas(lg.Untracked), commas(int64(store.CheckPoints)))
 	}
 	var kept, over int64
 	for _, p := range lg.Pairs {
@@ -325,7 +325,7 @@ func printLanding(w io.Writer, file string, lg *pipeline.Landing, loc *locate.Lo
 	if ps := loc.Places(); ps != nil {
 		fmt.Fprintf(w, "  place layer (%s): %s rows placed near a named town or village, %s rows whose point is more than %.0f km from the town they name\n",
 			ps.Source(), commas(lg.Near.Rows), commas(lg.Far.Rows), locate.PlaceKm)
-		for _, f := range []pipeline.Finding{lg.Near, lg.Far} {
+		for _, f := range []store.Finding{lg.Near, lg.Far} {
 			if f.Rows > 0 {
 				fmt.Fprintf(w, "    e.g. %s: %s\n", at(f), f.Note)
 			}
@@ -344,9 +344,9 @@ var ruleWords = map[string]string{
 	store.RuleDates:  "over more than a year",
 }
 
-// placesShown is a count of place texts, which stops at pipeline.CheckPlaces.
+// placesShown is a count of place texts, which stops at store.CheckPlaces.
 func placesShown(n int64) string {
-	if n >= pipeline.CheckPlaces {
+	if n >= store.CheckPlaces {
 		return commas(n) + " or more"
 	}
 	return commas(n)

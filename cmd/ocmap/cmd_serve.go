@@ -24,7 +24,6 @@ import (
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/geo/render"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -382,7 +381,7 @@ func (s *server) layers(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{
-		"categories": append(schemas.Categories(), pipeline.AllCategories), "events": append([]string{}, types...),
+		"categories": append(schemas.Categories(), analysis.AllCategories), "events": append([]string{}, types...),
 		"metrics": names, "event_measures": []string{"count", "killed", "injured"},
 		"inference": []string{analysis.Normal, analysis.Permutation}, "min_incidents": analysis.DefaultMinIncidents,
 	})

@@ -18,7 +18,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/internal/csvout"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -109,7 +108,7 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
-	if o.Category == pipeline.AllCategories {
+	if o.Category == analysis.AllCategories {
 		o.Category = "" // as the other analyst commands take it
 	}
 	if o.Category != "" {
@@ -431,7 +430,7 @@ func eventSummary(ctx context.Context, env *Env, st *store.Store, o *summaryOpti
 	if len(cells) == 0 {
 		return fmt.Errorf("%s has no %s events in that period; nothing to summarise", o.DB, o.Events)
 	}
-	r := analysis.Analyse(pipeline.LoadMap(ctx, ds, nbrs), cells, pop, period, period.Before(), analysis.Options{CountsOnly: true})
+	r := analysis.Analyse(analysis.LoadMap(ctx, ds, nbrs), cells, pop, period, period.Before(), analysis.Options{CountsOnly: true})
 	var rows []*analysis.District
 	var events, killed, injured int64
 	for i := range r.Districts {

@@ -12,13 +12,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/ocmap/ocmap/geo/render"
 	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ocmap/ocmap/geo/render"
 
 	"github.com/ocmap/ocmap/schemas"
 )

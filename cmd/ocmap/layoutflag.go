@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/schemas"
@@ -66,7 +65,7 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 	if err != nil || !st.Mode().IsRegular() && !st.IsDir() {
 		return nil, nil
 	}
-	cols, err := pipeline.Header(in, lim)
+	cols, err := read.Header(in, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -54,7 +55,7 @@ func resolveSubcategories(ctx context.Context, st storedSubcategories, category 
 		return nil, err
 	}
 	cats := schemas.Categories()
-	if category != "" && category != pipeline.AllCategories {
+	if category != "" && category != analysis.AllCategories {
 		cats = []string{category}
 	}
 	out := &subcategoryScope{}
@@ -81,7 +82,7 @@ func resolveSubcategories(ctx context.Context, st storedSubcategories, category 
 			}
 		}
 		switch {
-		case len(inCats) == 0 && (category == "" || category == pipeline.AllCategories):
+		case len(inCats) == 0 && (category == "" || category == analysis.AllCategories):
 			return nil, usagef("unknown subcategory %q ('ocmap codes --db FILE' lists the codes and their counts)", a)
 		case len(inCats) == 0:
 			return nil, usagef("unknown subcategory %q of %s ('ocmap codes --db FILE --category %s' lists its codes and their counts)", a, category, category)

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/disclosure"
 	"github.com/ocmap/ocmap/pipeline/measures"
@@ -86,7 +85,7 @@ type Report struct {
 }
 
 // Categories of an export: the four, then all four together.
-var categories = append(schemas.Categories(), pipeline.AllCategories)
+var categories = append(schemas.Categories(), analysis.AllCategories)
 
 // titles name the categories on maps.
 var titles = map[string]string{
@@ -267,11 +266,11 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 			return nil, err
 		}
 	}
-	m := pipeline.LoadMap(ctx, d.districts, nbrs)
+	m := analysis.LoadMap(ctx, d.districts, nbrs)
 	d.m, d.pop = m, pop
 	for _, cat := range categories {
 		own := d.cells
-		if cat != pipeline.AllCategories {
+		if cat != analysis.AllCategories {
 			own = nil
 			for _, c := range d.cells {
 				if c.Category == cat {
@@ -363,7 +362,7 @@ func (d *data) suppress() {
 		}
 		d.suppressed[c] = s
 	}
-	d.suppressed[pipeline.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
+	d.suppressed[analysis.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
 	d.smooth()
 }
 

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/disclosure"
 	"github.com/ocmap/ocmap/schemas"
@@ -106,8 +105,8 @@ func (d *data) addPrevious() {
 		all = append(all, n)
 	}
 	v := d.prev.nation[len(cats)]
-	n := d.release.Add(d.prevKey(pipeline.AllCategories), v, v > 0 && v < minCell, v > 0 && v < minCell, 1, true)
-	d.release.Relate(d.prevKey(pipeline.AllCategories)+" by category", n, all)
+	n := d.release.Add(d.prevKey(analysis.AllCategories), v, v > 0 && v < minCell, v > 0 && v < minCell, 1, true)
+	d.release.Relate(d.prevKey(analysis.AllCategories)+" by category", n, all)
 }
 
 // keyFigure is one row of the report's key figures.

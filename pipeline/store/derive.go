@@ -67,13 +67,16 @@ func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 		step = func(string) {}
 	}
 	step("linking records of one incident (incident_groups)")
+	t := time.Now()
 	if err := r.linkGroups(ctx, linkWindowDays); err != nil {
 		return err
 	}
 	step("summaries (district_month, district_month_sources)")
+	r.Links, t = time.Since(t), time.Now()
 	if err := r.summarize(ctx, false, time.Time{}, time.Time{}); err != nil {
 		return err
 	}
+	r.Summaries = time.Since(t)
 	_, err := r.conn.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('derived_rules', ?)`, derivedRules)
 	return err
 }
@@ -130,6 +133,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
+	t := time.Now()
 	decided, err := r.sweepChanged(ctx, linkWindowDays)
 	if err != nil {
 		return fmt.Errorf("incident groups: clusters: %w", err)
@@ -141,7 +145,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}
 
-	l := &linker{index: map[rowKey]int{}}
+	l := &linker{index: map[rowKey]int{}, cells: map[int]cell{}}
 	replaced := map[rowKey]bool{} // run and file only
 	for _, k := range r.replaced {
 		replaced[k] = true
@@ -303,7 +307,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 				if !n.known {
 					return fmt.Errorf("incident groups: a row whose primary status changed is unknown")
 				}
-				touched[n.cell] = true
+				touched[l.cells[i]] = true
 			}
 			if n.oldGroup != 0 && !damaged[n.oldGroup] {
 				stale = append(stale, n.key)
@@ -343,7 +347,10 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	for _, c := range r.gone {
 		touched[c] = true
 	}
-	return r.summarizeTouched(ctx, touched)
+	r.Links, t = time.Since(t), time.Now()
+	err = r.summarizeTouched(ctx, touched)
+	r.Summaries = time.Since(t)
+	return err
 }
 
 // linkClusters links, in l, the clusters the sweep made again that hold a
@@ -370,9 +377,7 @@ func linkClusters(l *linker, decided map[rowKey]*sweepRec) {
 		n := &l.nodes[i]
 		if x, ok := decided[n.key]; ok {
 			n.cluster, n.clusterScore = x.cluster()
-			if !n.known {
-				n.prec, n.cell, n.known = precOf(x.prec), x.cell(), true
-			}
+			l.know(i, precOf(x.prec), x.cell)
 			continue
 		}
 		if n.cluster != 0 {
@@ -418,9 +423,7 @@ func (e *end) dest() []any {
 // node returns e's node, with its precision and cell.
 func (e *end) node(l *linker) int {
 	i := l.node(e.key, e.prec)
-	if n := &l.nodes[i]; !n.known {
-		n.prec, n.cell, n.known = precOf(e.prec), cellOf(e.district, e.category, e.month), true
-	}
+	l.know(i, precOf(e.prec), func() cell { return cellOf(e.district, e.category, e.month) })
 	return i
 }
 

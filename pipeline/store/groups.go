@@ -93,20 +93,21 @@ type rowKey struct {
 // linkRun.
 type groupNode struct {
 	key    rowKey
-	prec   int16 // location_precision; a missing one sorts last, an unread one (linkRun) after that
 	parent int
 	link   string // kind of its best link
 	score  float64
-	// linkRun only: the row's district_month cell, once read (known), and
-	// the group it was in before the run (0: none) and whether it was that
-	// group's primary.
-	cell       cell
-	known      bool
-	oldGroup   int64
-	oldPrimary bool
 	// The row's cross-source cluster and its score in it (0: none).
 	cluster      int64
 	clusterScore float64
+	// linkRun only: the group it was in before the run (0: none) and
+	// whether it was that group's primary, and whether its precision and
+	// cell were read (the cell is in linker.cells).
+	oldGroup   int64
+	oldPrimary bool
+	known      bool
+	prec       int16 // location_precision; a missing one sorts last, an unread one (linkRun) after that
+	// (The small fields last: a node of millions in a rebuild is 96
+	// bytes, not 120 with padding between them.)
 }
 
 // Precisions of groupNode.prec that no row has.
@@ -119,6 +120,23 @@ const (
 type linker struct {
 	index map[rowKey]int
 	nodes []groupNode
+	// cells holds the district_month cell of each known node in a run
+	// (deriveRun), and is nil in a rebuild, which needs none: a cell in
+	// every node of millions cost a third of the nodes' memory.
+	cells map[int]cell
+}
+
+// know sets node i's precision and, in a run, its cell (from c), unless
+// they are known.
+func (l *linker) know(i int, prec int16, c func() cell) {
+	n := &l.nodes[i]
+	if n.known {
+		return
+	}
+	n.prec, n.known = prec, true
+	if l.cells != nil {
+		l.cells[i] = c()
+	}
 }
 
 func (l *linker) node(k rowKey, prec sql.NullInt16) int {

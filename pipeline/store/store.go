@@ -253,6 +253,10 @@ type Run struct {
 	// AfterSummaries, when set, runs in the transaction once district_month
 	// is recomputed, before the commit: the measures are computed there.
 	AfterSummaries func(ctx context.Context, r *Run) error
+	// Links and Summaries are the time Commit spent linking records into
+	// incidents (incident_groups) and updating district_month and
+	// district_month_sources, for the ingest's stage line.
+	Links, Summaries time.Duration
 	// replaced lists the files (run and file of rowKey) whose rows FinishFile
 	// deleted, and gone the summary cells those rows were in.
 	replaced []rowKey

@@ -581,10 +581,8 @@ func linkCluster(l *linker, c *sweepCluster) {
 	first := -1
 	for _, m := range c.members {
 		i := l.node(m.key, m.prec)
+		l.know(i, precOf(m.prec), m.cell)
 		n := &l.nodes[i]
-		if !n.known {
-			n.prec, n.cell, n.known = precOf(m.prec), m.cell(), true
-		}
 		n.cluster, n.clusterScore = c.id, m.score
 		n.best(LinkCrossSource, m.score)
 		if first < 0 {

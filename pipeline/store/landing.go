@@ -1,4 +1,6 @@
-package pipeline
+//go:build duckdb_arrow
+
+package store
 
 import (
 	"hash/fnv"
@@ -11,7 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
-	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -27,7 +28,7 @@ const CheckPlaces = 64
 // Landing is where a dry run's rows land: what the ingest's placeholder
 // pass would place anew and what 'ocmap review' would list.
 type Landing struct {
-	// Placeholders are the placeholder points by rule (store.Rule*), in
+	// Placeholders are the placeholder points by rule (Rule*), in
 	// the order the ingest tries the rules; rules without points are left
 	// out.
 	Placeholders []PlaceholderTally
@@ -63,7 +64,7 @@ func (f *Finding) add(n int64, line int64, lat, lon float64, note string) {
 // PlaceholderTally counts the placeholder points of one rule and the rows
 // at them, with the point of most rows as an example.
 type PlaceholderTally struct {
-	Rule         string // store.Rule*
+	Rule         string // Rule*
 	Points, Rows int64
 	// The example point: its first line, coordinates, rows, different
 	// place texts (at most CheckPlaces) and days between its first and last
@@ -112,7 +113,7 @@ type pointFind struct {
 	f    Finding
 }
 
-// pointStats are one point's statistics as store.DisputedPoints computes
+// pointStats are one point's statistics as Run.DisputedPoints computes
 // them in SQL.
 type pointStats struct {
 	rows           int64
@@ -127,16 +128,19 @@ type pointStats struct {
 
 type pointKey struct{ lat, lon float64 }
 
-// landing gathers a Landing over the batches of one file.
-type landing struct {
+// LandingTally gathers a Landing over the normalized batches of one file,
+// for a dry run: in memory, what DisputedPoints and the placeholder rules
+// find in the database after an ingest.
+type LandingTally struct {
 	points    map[pointKey]*pointStats
 	untracked int64
 	pairs     map[pairKey]*PairTally
 	out       Landing
 }
 
-func newLanding() *landing {
-	return &landing{points: map[pointKey]*pointStats{}, pairs: map[pairKey]*PairTally{}}
+// NewLandingTally returns an empty tally.
+func NewLandingTally() *LandingTally {
+	return &LandingTally{points: map[pointKey]*pointStats{}, pairs: map[pairKey]*PairTally{}}
 }
 
 // Notes of the point and name rules (pipeline/locate), parsed back for
@@ -150,8 +154,8 @@ var (
 // states.
 const noteOutside = ", outside the province the row gives ("
 
-// add reads one normalized batch.
-func (l *landing) add(rec arrow.RecordBatch) {
+// Add reads one normalized batch.
+func (l *LandingTally) Add(rec arrow.RecordBatch) {
 	col := func(name string) arrow.Array {
 		if ix := rec.Schema().FieldIndices(name); len(ix) > 0 {
 			return rec.Column(ix[0])
@@ -259,7 +263,7 @@ func (l *landing) add(rec arrow.RecordBatch) {
 
 // point returns the statistics of the point k, or nil when there are
 // CheckPoints points already.
-func (l *landing) point(k pointKey, line int64) *pointStats {
+func (l *LandingTally) point(k pointKey, line int64) *pointStats {
 	st := l.points[k]
 	if st == nil {
 		if len(l.points) >= CheckPoints {
@@ -272,7 +276,7 @@ func (l *landing) point(k pointKey, line int64) *pointStats {
 	return st
 }
 
-func (l *landing) count(kind int, pair pairKey, f Finding) {
+func (l *LandingTally) count(kind int, pair pairKey, f Finding) {
 	var to *Finding
 	switch kind {
 	case findKept, findOver:
@@ -297,7 +301,7 @@ func (l *landing) count(kind int, pair pairKey, f Finding) {
 	to.add(f.Rows, f.Line, f.Lat, f.Lon, f.Note)
 }
 
-// rule is the placeholder rule of a point, as store.DisputedPoints and the
+// rule is the placeholder rule of a point, as Run.DisputedPoints and the
 // ingest's placeholder pass decide it, or "".
 func (st *pointStats) rule(k pointKey) string {
 	places := int64(len(st.places))
@@ -306,20 +310,20 @@ func (st *pointStats) rule(k pointKey) string {
 	switch {
 	case st.rows < 2:
 		return ""
-	case st.rows >= store.PlaceholderMinRows && places >= store.PlaceholderMinPlaces:
-		return store.RulePlaces
+	case st.rows >= PlaceholderMinRows && places >= PlaceholderMinPlaces:
+		return RulePlaces
 	case coarse && places >= 2:
-		return store.RuleCoarse
-	case st.rows >= store.PlaceholderMinRows && span >= store.PlaceholderSpanDays:
-		return store.RuleDates
+		return RuleCoarse
+	case st.rows >= PlaceholderMinRows && span >= PlaceholderSpanDays:
+		return RuleDates
 	case st.disputed && len(st.named) >= 2:
-		return store.RuleNames
+		return RuleNames
 	}
 	return ""
 }
 
-// done decides the points and returns the Landing.
-func (l *landing) done() *Landing {
+// Done decides the points and returns the Landing.
+func (l *LandingTally) Done() *Landing {
 	byRule := map[string]*PlaceholderTally{}
 	for k, st := range l.points {
 		rule := st.rule(k)
@@ -341,7 +345,7 @@ func (l *landing) done() *Landing {
 			t.Places, t.SpanDay = int64(len(st.places)), int64(st.maxDay-st.minDay)
 		}
 	}
-	for _, rule := range []string{store.RuleNames, store.RulePlaces, store.RuleCoarse, store.RuleDates} {
+	for _, rule := range []string{RuleNames, RulePlaces, RuleCoarse, RuleDates} {
 		if t := byRule[rule]; t != nil {
 			l.out.Placeholders = append(l.out.Placeholders, *t)
 		}

@@ -1,10 +1,6 @@
-package pipeline
+package normalize
 
-import (
-	"github.com/ocmap/ocmap/pipeline/normalize"
-)
-
-// chunkRows is how many records the reader hands a worker at a time: large
+// chunkRows is how many records a reader hands a worker at a time: large
 // enough that the channel is no cost, small enough to share work evenly.
 const chunkRows = 8192
 
@@ -13,9 +9,10 @@ const chunkRows = 8192
 // pile gigabytes into one chunk.
 const chunkBytes = 16 << 20
 
-// chunk is a run of records copied out of the scanner's buffer, so that a
-// worker can validate them while the scanner reads on.
-type chunk struct {
+// Chunk is a run of records copied out of a scanner's buffer, so that a
+// worker can validate them while the scanner reads on. One goroutine fills
+// chunks with Add until Full; workers read them through a ChunkReader.
+type Chunk struct {
 	data []byte // raw text and fields of every record, back to back
 	recs []chunkRec
 	ends []int // field ends in data; fields of rec i are ends[rec.f0:rec.f1]
@@ -29,8 +26,8 @@ type chunkRec struct {
 	malformed       string
 }
 
-// add copies the scanner's current record.
-func (c *chunk) add(rows normalize.Rows) {
+// Add copies the current record of rows.
+func (c *Chunk) Add(rows Rows) {
 	r := chunkRec{line: rows.Line(), rawStart: len(c.data), malformed: rows.Malformed()}
 	c.data = append(c.data, rows.Raw()...)
 	r.start = len(c.data)
@@ -43,25 +40,35 @@ func (c *chunk) add(rows normalize.Rows) {
 	c.recs = append(c.recs, r)
 }
 
-// full reports whether the chunk should go to a worker.
-func (c *chunk) full() bool { return len(c.recs) >= chunkRows || len(c.data) >= chunkBytes }
+// Full reports whether the chunk should go to a worker.
+func (c *Chunk) Full() bool { return len(c.recs) >= chunkRows || len(c.data) >= chunkBytes }
 
-func (c *chunk) reset() {
+// Len is the number of records in the chunk.
+func (c *Chunk) Len() int { return len(c.recs) }
+
+// Reset empties the chunk, keeping its memory.
+func (c *Chunk) Reset() {
 	c.data, c.recs, c.ends = c.data[:0], c.recs[:0], c.ends[:0]
 }
 
-// chunkReader presents the chunks a worker receives as one stream of rows.
-type chunkReader struct {
-	in     <-chan *chunk
-	free   chan<- *chunk // chunks go back for reuse
-	cur    *chunk
+// ChunkReader presents the chunks a worker receives as one stream of rows.
+type ChunkReader struct {
+	in     <-chan *Chunk
+	free   chan<- *Chunk // chunks go back for reuse
+	cur    *Chunk
 	i      int
 	fields [][]byte
 }
 
-var _ normalize.Rows = (*chunkReader)(nil)
+var _ Rows = (*ChunkReader)(nil)
 
-func (r *chunkReader) Next() bool {
+// NewChunkReader reads the chunks that arrive on in until it is closed,
+// handing each read chunk back on free for reuse when free has room.
+func NewChunkReader(in <-chan *Chunk, free chan<- *Chunk) *ChunkReader {
+	return &ChunkReader{in: in, free: free}
+}
+
+func (r *ChunkReader) Next() bool {
 	r.i++
 	for r.cur == nil || r.i >= len(r.cur.recs) {
 		if r.cur != nil {
@@ -87,11 +94,11 @@ func (r *chunkReader) Next() bool {
 	return true
 }
 
-func (r *chunkReader) Fields() [][]byte { return r.fields }
-func (r *chunkReader) Raw() []byte {
+func (r *ChunkReader) Fields() [][]byte { return r.fields }
+func (r *ChunkReader) Raw() []byte {
 	rec := &r.cur.recs[r.i]
 	return r.cur.data[rec.rawStart:rec.start]
 }
-func (r *chunkReader) Line() int64       { return r.cur.recs[r.i].line }
-func (r *chunkReader) Malformed() string { return r.cur.recs[r.i].malformed }
-func (r *chunkReader) Err() error        { return nil }
+func (r *ChunkReader) Line() int64       { return r.cur.recs[r.i].line }
+func (r *ChunkReader) Malformed() string { return r.cur.recs[r.i].malformed }
+func (r *ChunkReader) Err() error        { return nil }

@@ -96,7 +96,7 @@ func TestCheckLanding(t *testing.T) {
 	}
 	for _, x := range []struct {
 		name string
-		f    pipeline.Finding
+		f    store.Finding
 	}{{"outside", lg.Outside}, {"near", lg.Near}, {"far", lg.Far}, {"text", lg.Text}} {
 		if x.f.Rows > 0 {
 			got = append(got, fmt.Sprintf("%s: %d, line %d: %s", x.name, x.f.Rows, x.f.Line, x.f.Note))
@@ -164,8 +164,8 @@ func TestCheckPointsCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := writeFile(t, f.dir, "tracker.csv", "id,date,city,location,prov,lat,lon,text\n"+strings.Join(landingRows[:7], "\n")+"\n")
-	defer func(n int) { pipeline.CheckPoints = n }(pipeline.CheckPoints)
-	pipeline.CheckPoints = 1
+	defer func(n int) { store.CheckPoints = n }(store.CheckPoints)
+	store.CheckPoints = 1
 	rep, err := pipeline.Check(context.Background(), in, l, locate.New(f.b), 0, read.Limits{})
 	if err != nil {
 		t.Fatal(err)

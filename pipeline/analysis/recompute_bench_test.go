@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-package pipeline
+package analysis
 
 import (
 	"fmt"
@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -18,7 +17,7 @@ import (
 // about 5M incidents in all.
 func BenchmarkComputeMeasures(b *testing.B) {
 	const cols, rows, months = 16, 10, 72
-	m := &analysis.Map{}
+	m := &Map{}
 	for i := range cols * rows {
 		m.Districts = append(m.Districts, store.District{Code: fmt.Sprintf("D%03d", i), Province: fmt.Sprintf("P%d", i/40)})
 		var nb []int
@@ -53,7 +52,7 @@ func BenchmarkComputeMeasures(b *testing.B) {
 	b.ReportMetric(float64(total), "incidents")
 	b.ReportMetric(float64(len(cells)), "cells")
 	for b.Loop() {
-		if _, err := ComputeMeasures(m, cells, pop, analysis.Options{}); err != nil {
+		if _, err := ComputeMeasures(m, cells, pop, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

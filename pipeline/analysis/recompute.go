@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-package pipeline
+package analysis
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -17,9 +16,9 @@ import (
 // queen neighbour) is given.
 const knnIslands = 2
 
-// weights computes the queen weights of b, with the k nearest districts for
-// islands, and the border districts.
-func weights(b *geo.Boundaries) func() ([][]int, string, []bool) {
+// Weights computes the queen weights of b, with the k nearest districts for
+// islands, and the border districts, for store.BoundaryInfo.
+func Weights(b *geo.Boundaries) func() ([][]int, string, []bool) {
 	return func() ([][]int, string, []bool) {
 		w := geo.QueenWeights(b)
 		if len(w.Islands) > 0 {
@@ -33,8 +32,8 @@ func weights(b *geo.Boundaries) func() ([][]int, string, []bool) {
 const AllCategories = "all"
 
 // LoadMap reads the districts and their neighbours of a database.
-func LoadMap(ctx context.Context, districts []store.District, nbrs map[string][]string) *analysis.Map {
-	m := &analysis.Map{Districts: districts}
+func LoadMap(ctx context.Context, districts []store.District, nbrs map[string][]string) *Map {
+	m := &Map{Districts: districts}
 	index := make(map[string]int, len(districts))
 	for i, d := range districts {
 		index[d.Code] = i
@@ -52,9 +51,9 @@ func LoadMap(ctx context.Context, districts []store.District, nbrs map[string][]
 	return m
 }
 
-// recomputeMeasures fills the measure tables from district_month, over the
+// Recompute fills the measure tables from district_month, over the
 // whole span of the data, with percent change over the last 12 months.
-func recomputeMeasures(ctx context.Context, r *store.Run) error {
+func Recompute(ctx context.Context, r *store.Run) error {
 	ds, err := r.Districts(ctx)
 	if err != nil {
 		return err
@@ -71,7 +70,7 @@ func recomputeMeasures(ctx context.Context, r *store.Run) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ComputeMeasures(LoadMap(ctx, ds, nbrs), cells, pop, analysis.Options{})
+	ms, err := ComputeMeasures(LoadMap(ctx, ds, nbrs), cells, pop, Options{})
 	if err != nil {
 		return err
 	}
@@ -82,7 +81,7 @@ func recomputeMeasures(ctx context.Context, r *store.Run) error {
 // all four together, every district's figures over the whole span of the
 // cells, and the change of its last 12 months against the 12 before; then
 // the links between categories and the border split.
-func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store.PopulationYear, opt analysis.Options) (*store.Measures, error) {
+func ComputeMeasures(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, opt Options) (*store.Measures, error) {
 	out := &store.Measures{}
 	var first, last time.Time
 	for _, c := range cells {
@@ -96,8 +95,8 @@ func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store
 	if first.IsZero() {
 		return out, nil
 	}
-	whole := analysis.Period{From: first, To: last}
-	year := analysis.Period{From: last.AddDate(0, -11, 0), To: last}
+	whole := Period{From: first, To: last}
+	year := Period{From: last.AddDate(0, -11, 0), To: last}
 	for _, cat := range append(schemas.Categories(), AllCategories) {
 		own := cells
 		if cat != AllCategories {
@@ -108,10 +107,10 @@ func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store
 				}
 			}
 		}
-		res := analysis.Analyse(m, own, pop, whole, whole.Before(), opt)
+		res := Analyse(m, own, pop, whole, whole.Before(), opt)
 		counts := opt
 		counts.CountsOnly = true
-		recent := analysis.Analyse(m, own, pop, year, year.Before(), counts)
+		recent := Analyse(m, own, pop, year, year.Before(), counts)
 		for i, d := range res.Districts {
 			rd := recent.Districts[i]
 			row := store.MeasureRow{Category: cat, District: d.Code, From: whole.From, To: whole.To,
@@ -125,7 +124,7 @@ func ComputeMeasures(m *analysis.Map, cells []store.Cell, pop map[string][]store
 			out.Districts = append(out.Districts, row)
 		}
 	}
-	links, sides := analysis.Links(m, cells, pop, whole, opt)
+	links, sides := Links(m, cells, pop, whole, opt)
 	for _, l := range links {
 		out.Links = append(out.Links, store.LinkRow{A: l.A, B: l.B, From: whole.From, To: whole.To, Spearman: l.Spearman, CLQ: l.CLQ, CLQBA: l.BA})
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package read
 
 import (
 	"encoding/csv"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -35,15 +34,15 @@ type PopulationReport struct {
 // errPopulationHeader is returned for a file without the needed columns.
 var errPopulationHeader = errors.New("population file: no district, year and population columns")
 
-// readPopulation reads a census table: CSV with columns district, year and
+// Population reads a census table: CSV with columns district, year and
 // population (any order, any others ignored; province, when present,
 // constrains the name). Names are matched through the gazetteer on 1 July of
 // the year, so a 2017 figure for "Keamari" (a 2020 district) still lands in
 // its reference district. Rows that match the same district and year add up
 // (districts created since the boundary file, inside their parent). Rows
 // that cannot be used are returned as row errors, never dropped.
-func readPopulation(path string, g *geo.Gazetteer) ([]PopulationRow, []schemas.RowError, []string, *PopulationReport, error) {
-	f, err := read.Open(path)
+func Population(path string, g *geo.Gazetteer) ([]PopulationRow, []schemas.RowError, []string, *PopulationReport, error) {
+	f, err := Open(path)
 	if err != nil {
 		return nil, nil, nil, nil, fmt.Errorf("population %w", err)
 	}

@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-package pipeline
+package placeholder
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"github.com/ocmap/ocmap/schemas"
 )
 
-// PlaceholderCounts says how many rows each placeholder rule placed anew.
-type PlaceholderCounts struct {
+// Counts says how many rows each placeholder rule placed anew.
+type Counts struct {
 	Rows   int            // all rows placed anew
 	Points int            // at this many points
 	ByRule map[string]int // rows by store.Rule*
@@ -23,7 +23,7 @@ type PlaceholderCounts struct {
 	Moved int
 }
 
-// placeholderPoints re-places the rows of a run that sit at a placeholder
+// Replace re-places the rows of a run that sit at a placeholder
 // point: one pair of coordinates that a file gives for events that were
 // not there. A point is a placeholder (store.PointStats) when rows of one
 // file give it for places their names put in two or more districts, such
@@ -38,13 +38,13 @@ type PlaceholderCounts struct {
 // says so in location_note. A point that only the first rule questions and
 // only one other district's names use is left alone: there the point
 // wins, as anywhere.
-func placeholderPoints(ctx context.Context, loc *locate.Locator, run *store.Run) (PlaceholderCounts, error) {
+func Replace(ctx context.Context, loc *locate.Locator, run *store.Run) (Counts, error) {
 	w := loc.Worker() // a file names its places many times: match each once
 	byCode := map[string]int{}
 	for i, d := range loc.Boundaries().Districts {
 		byCode[d.Code] = i
 	}
-	c := PlaceholderCounts{ByRule: map[string]int{}}
+	c := Counts{ByRule: map[string]int{}}
 	err := run.DisputedPoints(ctx, func(rows []store.PointRow) error {
 		var reps []store.Replacement
 		for len(rows) > 0 {
