@@ -26,3 +26,11 @@ import _ "embed"
 //
 //go:embed legal_crosswalk.csv
 var LegalCrosswalk []byte
+
+// Subcategories is subcategories.csv: the spellings of subcategories seen
+// in agency files (charas, ice, hundi, migrant_smuggling) and the code each
+// folds into. Load it with schemas.LoadSubcategoryCodes. Treat it as
+// read-only.
+//
+//go:embed subcategories.csv
+var Subcategories []byte

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -27,12 +28,16 @@ type analysisOptions struct {
 	DB, Category, From, To, Province, Format string
 	BaseFrom, BaseTo                         string
 	Inference                                string
-	Events, Measure                          string // a context event type instead of a category; what of the events is counted
+	Events, Measure                          string // a context event type instead of a category; what is counted (count, killed, injured; kg, amount_pkr, victims)
+	Subcategories                            []string
+	Scale                                    string // hot spot basis of a quantity measure
+	Denominator, Spread                      string // rates per 100,000 of a file's measure, and how province figures spread
 	Permutations, MaxPrecision, MinIncidents int
 	Seed                                     uint64
 	Alpha                                    float64
 	publish                                  publishOptions
 	approved                                 []string // source names the output may show (publish, read by open)
+	keepCategories                           bool     // links: --subcategory narrows its category, the others stay
 }
 
 // addFlags defines the shared flags, except those named in without (a
@@ -44,10 +49,15 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 	if !slices.Contains(without, "category") {
 		fs.StringVar(&o.Category, "category", "all", "terror_financing, drug_trafficking, human_trafficking, cybercrime, or all")
 	}
+	addSubcategoryFlag(fs, &o.Subcategories)
 	if !slices.Contains(without, "events") {
 		fs.StringVar(&o.Events, "events", "", "a context event type (e.g. suicide_attack; see ocmap sql 'SELECT DISTINCT event_type FROM context_events') instead of a category")
-		fs.StringVar(&o.Measure, "measure", "count", "with --events: what rates, hot spots, clusters and trends count: count (events), killed or injured")
 	}
+	fs.StringVar(&o.Measure, "measure", "count", "what rates, hot spots, clusters and trends count: count (incidents, or events with --events); "+
+		"kg (drugs seized), amount_pkr (terror financing, fraud) or victims (trafficking); with --events killed or injured")
+	fs.StringVar(&o.Scale, "scale", "", "with --measure kg, amount_pkr or victims: hot spots and clusters on log (log10(1+sum), the default), rank or raw sums (a few large seizures dominate raw sums)")
+	fs.StringVar(&o.Denominator, "denominator", "", "rates per 100,000 of this CSV's measure instead of people: columns district (or province), year, value, measure (e.g. mobile_subscriptions)")
+	fs.StringVar(&o.Spread, "spread", "", "with --denominator: spread province figures over their districts by population share (population); without it a province figure is an error")
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last month with data)")
 	fs.StringVar(&o.Province, "province", "", "only the districts of this province (e.g. Punjab, KP, Sindh)")
@@ -102,6 +112,13 @@ type analysed struct {
 	Permutations int                 // of the analysis, with Seed
 	Seed         uint64
 	forLinks     bool // the header leaves out what links do not compute (hot spot inference, the guard)
+
+	Subcategories []string                      // the --subcategory codes, folded
+	sub           store.SubFilter               // their stored spellings
+	quantity      *quantityMeasure              // --measure kg, amount_pkr or victims, or nil
+	Medians       map[string]store.QuantityStat // with a quantity: per district, the incidents with one, median and largest
+	Denominator   *pipeline.Denominator         // --denominator, or nil: rates are per 100,000 people
+	pop           map[string][]store.PopulationYear
 }
 
 // figure names the figure analysed, for column headers: incidents, or
@@ -127,6 +144,8 @@ type analysisStore interface {
 	EventTypes(context.Context) ([]string, error)
 	EventCells(context.Context, store.CellFilter, int) ([]store.Cell, error)
 	EventSources(context.Context, store.CellFilter) ([]store.SourceShare, error)
+	StoredSubcategories(context.Context) ([]store.SubKey, error)
+	QuantityStats(context.Context, store.CellFilter, string) (map[string]store.QuantityStat, error)
 }
 
 var _ analysisStore = (*store.Store)(nil)
@@ -140,6 +159,35 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 		if _, ok := schemas.ParseCategory(o.Category); !ok {
 			return nil, usagef("unknown category %q (want one of %s, or all)", o.Category, strings.Join(schemas.Categories(), ", "))
 		}
+	}
+	q, isQuantity := quantityMeasures[o.Measure]
+	if o.Events != "" {
+		isQuantity = false
+	}
+	if o.Scale != "" && !isQuantity {
+		return nil, usagef("--scale is for --measure kg, amount_pkr or victims")
+	}
+	if isQuantity && !slices.Contains([]string{"", analysis.ScaleLog, analysis.ScaleRank, analysis.ScaleRaw}, o.Scale) {
+		return nil, usagef("--scale %q: want log, rank or raw", o.Scale)
+	}
+	if o.Spread != "" && o.Spread != "population" {
+		return nil, usagef("--spread %q: want population (province figures spread by the districts' population shares)", o.Spread)
+	}
+	if o.Spread != "" && o.Denominator == "" {
+		return nil, usagef("--spread needs --denominator")
+	}
+	if len(o.Subcategories) > 0 && o.Events != "" {
+		return nil, usagef("--subcategory is of incidents, not of --events")
+	}
+	sub, err := resolveSubcategories(ctx, st, o.Category, o.Subcategories)
+	if err != nil {
+		return nil, err
+	}
+	if sub.Category != "" && o.Category == analysis.AllCategories && !o.keepCategories {
+		o.Category = sub.Category // --subcategory heroin is drug trafficking's
+	}
+	if isQuantity && q.category != "" && o.Category != analysis.AllCategories && o.Category != q.category && !(o.Measure == "amount_pkr" && o.Category == "cybercrime") {
+		return nil, usagef("--measure %s: %s has no %s (%s)", o.Measure, o.Category, q.unit, q.doc)
 	}
 	province := ""
 	if o.Province != "" {
@@ -192,7 +240,7 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 		}
 		ds = kept
 	}
-	filter := store.CellFilter{Province: province}
+	filter := store.CellFilter{Province: province, Sub: sub.Filter}
 	if o.Category != analysis.AllCategories {
 		filter.Category = o.Category
 	}
@@ -212,6 +260,13 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
+	}
+	var den *pipeline.Denominator
+	if o.Denominator != "" {
+		if den, err = pipeline.ReadDenominator(o.Denominator, ds, pop, o.Spread); err != nil {
+			return nil, err
+		}
+		pop = den.ByDistrict
 	}
 	period := analysis.Period{From: months[0], To: months[1]}
 	for _, c := range cells {
@@ -233,7 +288,11 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 		base = analysis.Period{From: months[2], To: months[3]}
 	}
 	m := analysis.LoadMap(ctx, ds, nbrs)
-	res := analysis.Analyse(m, cells, pop, period, base, o.options())
+	opt := o.options()
+	if isQuantity {
+		opt.Value, opt.Scale = q.value, o.Scale
+	}
+	res := analysis.Analyse(m, cells, pop, period, base, opt)
 	srcFilter := filter
 	srcFilter.From, srcFilter.To = period.From, period.To
 	var sources []store.SourceShare
@@ -245,9 +304,20 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if err != nil {
 		return nil, err
 	}
-	opt := o.options()
 	a := &analysed{Result: res, Category: o.Category, Events: o.Events, Measure: o.Measure, Province: province, MaxPrecision: o.MaxPrecision,
-		Sources: export.PublicSources(sources, o.approved), Permutations: opt.Permutations, Seed: o.Seed}
+		Sources: export.PublicSources(sources, o.approved), Permutations: opt.Permutations, Seed: o.Seed,
+		Subcategories: sub.Codes, sub: sub.Filter, pop: pop, Denominator: den}
+	if isQuantity {
+		a.quantity = &q
+		if a.Medians, err = st.QuantityStats(ctx, srcFilter, o.Measure); err != nil {
+			return nil, err
+		}
+		for i := range a.Districts {
+			if q, ok := a.Medians[a.Districts[i].Code]; ok {
+				a.Districts[i].Median = q.Median
+			}
+		}
+	}
 	for _, d := range res.Districts {
 		for k := range a.Precision {
 			a.Precision[k] += d.ByPrecision[k]
@@ -281,8 +351,11 @@ func (o *analysisOptions) checkEvents(ctx context.Context, st analysisStore) err
 		o.Measure = "count"
 	}
 	if o.Events == "" {
-		if o.Measure != "count" {
-			return usagef("--measure %s needs --events", o.Measure)
+		if _, ok := quantityMeasures[o.Measure]; !ok && o.Measure != "count" {
+			if o.Measure == "killed" || o.Measure == "injured" {
+				return usagef("--measure %s needs --events", o.Measure)
+			}
+			return usagef("--measure %q: want count, kg, amount_pkr or victims (killed or injured with --events)", o.Measure)
 		}
 		return nil
 	}
@@ -338,6 +411,7 @@ func (a *analysed) header(w io.Writer, what string) {
 	if a.Category != analysis.AllCategories {
 		scope = a.Category
 	}
+	scope = scopeText(scope, a.Subcategories)
 	if a.Events != "" {
 		scope = "context events " + a.Events
 	}
@@ -362,6 +436,11 @@ func (a *analysed) header(w io.Writer, what string) {
 		}
 		fmt.Fprintf(w, "%s killed, %s injured in them; rates, hot spots, clusters and trends count %s\n", commas(killed), commas(injured),
 			map[string]string{"count": "events", "killed": "the killed", "injured": "the injured"}[a.Measure])
+	}
+	if a.quantity != nil {
+		for _, line := range a.quantityNotes() {
+			fmt.Fprintln(w, line)
+		}
 	}
 	if total > 0 {
 		t := float64(total)
@@ -399,8 +478,14 @@ func (a *analysed) header(w io.Writer, what string) {
 			fmt.Fprintf(w, "%s incidents in %s are placed in the province only and are in no district's figures\n", commas(n), p)
 		}
 	}
-	if len(a.CensusYears) > 0 {
+	if d := a.Denominator; d != nil {
+		fmt.Fprintln(w, a.denominatorNote())
+	} else if len(a.CensusYears) > 0 && a.quantity != nil {
+		fmt.Fprintf(w, "population: census %v (the census year nearest the period's end, the earlier of two as near); rates per 100,000 people\n", a.CensusYears)
+	} else if len(a.CensusYears) > 0 {
 		fmt.Fprintf(w, "population: census %v (the census year nearest the period's end, the earlier of two as near: with 2017 and 2023, a period ending in 2020 uses 2017); hot spots, clusters and emerging classes on EB-smoothed rates\n", a.CensusYears)
+	} else if a.quantity != nil {
+		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates")
 	} else {
 		fmt.Fprintln(w, "no population in the database (ingest --population FILE): no rates; hot spots, clusters and emerging classes on counts")
 	}
@@ -508,6 +593,10 @@ type districtJSON struct {
 	Lisa           string  `json:"lisa"`
 	SharePoint     jsonNum `json:"share_point"`
 	ShareName      jsonNum `json:"share_name"`
+	// With --measure kg, amount_pkr or victims: its sum, and median per
+	// incident (null without one).
+	MeasureSum    *float64 `json:"measure_sum,omitempty"`
+	MeasureMedian *jsonNum `json:"measure_median,omitempty"`
 }
 
 // json is toJSON with the killed and injured of context events.
@@ -515,6 +604,10 @@ func (a *analysed) json(d analysis.District) districtJSON {
 	j := toJSON(d)
 	if a.Events != "" {
 		j.Killed, j.Injured = &d.Killed, &d.Injured
+	}
+	if a.quantity != nil {
+		sum, med := round(d.Value, 6), jsonNum(round(d.Median, 6))
+		j.MeasureSum, j.MeasureMedian = &sum, &med
 	}
 	return j
 }
@@ -560,6 +653,17 @@ func (a *analysed) meta() map[string]any {
 	}
 	if a.Guard != "" {
 		m["guard"] = a.Guard
+	}
+	if len(a.Subcategories) > 0 {
+		m["subcategories"] = a.Subcategories
+	}
+	if a.quantity != nil {
+		m["measure"] = a.Measure
+		m["measure_notes"] = a.quantityNotes()
+	}
+	if d := a.Denominator; d != nil {
+		m["denominator"] = map[string]any{"file": d.Path, "measure": d.Measure, "years": d.Years, "spread_districts": d.Spread,
+			"no_figure": a.noDenominator(), "note": a.denominatorNote()}
 	}
 	if a.Events != "" {
 		delete(m, "category")

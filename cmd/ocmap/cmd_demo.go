@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -70,6 +72,12 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "    wrote %s (%s deliberately bad rows)\n", csvPath, commas(int64(st.Bad)))
+	subsPath := filepath.Join(o.Out, "mobile_subscriptions.csv")
+	n, err := writeDemoSubscriptions(b, subsPath)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "    wrote %s (illustrative mobile subscriptions of %d districts, for --denominator; Azad Kashmir's and Gilgit-Baltistan's left out)\n", subsPath, n)
 	// The demo database is ours to recreate, so every demo starts clean.
 	for _, p := range []string{dbPath, dbPath + ".wal"} {
 		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
@@ -164,4 +172,25 @@ func installDemoBoundaries(env *Env, path string) (string, error) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// writeDemoSubscriptions writes an illustrative --denominator file: mobile
+// subscriptions in 2023 for every district of b but those of Azad Kashmir
+// and Gilgit-Baltistan (left out, as a source covering the provinces and
+// Islamabad would, so that the demo shows districts with no figure). The
+// figures are made up from each district's code, the same every run.
+func writeDemoSubscriptions(b *geo.Boundaries, path string) (int, error) {
+	var buf strings.Builder
+	buf.WriteString("district,year,value,measure\n")
+	n := 0
+	for _, d := range b.Districts {
+		if p, _ := geo.NormalizeProvince(d.Province); p == geo.AzadKashmir || p == geo.GilgitBaltistan {
+			continue
+		}
+		h := fnv.New32a()
+		h.Write([]byte(d.Code))
+		fmt.Fprintf(&buf, "%s,2023,%d,mobile_subscriptions\n", d.Code, 150_000+int(h.Sum32()%1_850_000))
+		n++
+	}
+	return n, os.WriteFile(path, []byte(buf.String()), 0o644)
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/paulmach/orb"
@@ -27,9 +28,15 @@ var metrics = []struct {
 	name, doc string
 	value     func(d *analysis.District) float64
 }{
-	{"count", "incidents", func(d *analysis.District) float64 { return float64(d.Incidents) }},
+	{"count", "incidents", func(d *analysis.District) float64 { return d.Value }},
 	{"killed", "killed (context events, --events)", func(d *analysis.District) float64 { return float64(d.Killed) }},
 	{"injured", "injured (context events, --events)", func(d *analysis.District) float64 { return float64(d.Injured) }},
+	{"kg", "kg of drugs seized (sum; as --measure kg)", func(d *analysis.District) float64 { return d.Value }},
+	{"amount_pkr", "amount in PKR (sum; as --measure amount_pkr)", func(d *analysis.District) float64 { return d.Value }},
+	{"victims", "victims (sum; as --measure victims)", func(d *analysis.District) float64 { return d.Value }},
+	{"median", "median per incident of --measure kg, amount_pkr or victims", func(d *analysis.District) float64 { return d.Median }},
+	{"log", "log10(1 + count or sum): a few large seizures weigh as orders of magnitude", func(d *analysis.District) float64 { return math.Log10(1 + d.Value) }},
+	{"rank", "place by count or sum, 1 the largest", func(d *analysis.District) float64 { return float64(d.Rank) }},
 	{"rate", "incidents per 100,000 people", func(d *analysis.District) float64 { return d.Rate }},
 	{"eb_rate", "empirical Bayes smoothed rate per 100,000 (GeoDa's global EB)", func(d *analysis.District) float64 { return d.EBRate }},
 	{"change", "percent change against the base period", func(d *analysis.District) float64 { return d.Change }},
@@ -50,7 +57,7 @@ func init() {
 	var o heatmapOptions
 	register(&Command{
 		Name:  "heatmap",
-		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE [--spread population]] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
 		Short: "one value per district: counts, rates, change, trends, hot spots",
 		Long: `Computes one value per district from the database and prints it, highest
 first, or writes it as CSV, JSON or GeoJSON (with the district polygons, for
@@ -58,7 +65,15 @@ QGIS and kepler.gl).
 
 Metrics (--metric):
   count    incidents in the period (with --events: the figure --measure
-           counts, events by default)
+           counts, events by default; with --measure kg, amount_pkr or
+           victims: that quantity's sum)
+  kg, amount_pkr, victims
+           the sum of kg of drugs seized, of PKR (terror financing, fraud),
+           of victims (trafficking): --metric kg is --measure kg
+  median   the median per incident of --measure's quantity: what a typical
+           seizure or transfer is, which one large seizure cannot move
+  log      log10(1 + count or sum): orders of magnitude
+  rank     the district's place by count or sum, 1 the largest
   killed   with --events: the killed in the period's events
   injured  with --events: the injured in them
   rate     incidents per 100,000 people (the census year nearest the period's
@@ -95,6 +110,22 @@ them whole) and carry every measure as properties.
 
 ` + publishHelp + `
 
+Quantities (--measure kg, amount_pkr or victims): sums of seizures and
+amounts are dominated by a few large ones (one 500 kg seizure outweighs a
+year of 1 kg ones), so the header gives the largest single incident's share
+of the sum, and medians beside the sums. rate is the quantity per 100,000;
+eb_rate is refused (EB smoothing assumes counts of events); change and
+trend are on the sums (Mann-Kendall uses their ranks only); gi and lisa are
+on log10(1 + sum) by default, on ranks with --scale rank, on raw sums with
+--scale raw.
+
+--subcategory CODE (repeatable) keeps a drug, channel or offence ('ocmap
+codes'); --denominator FILE gives rates per 100,000 of another measure than
+people (mobile subscriptions for cybercrime): a CSV of district (or
+province), year, value, measure; a district the file lacks has no rate,
+and a province's figure is spread over its districts by population share
+only with --spread population.
+
 Context events (--events TYPE, a kind: context layout's event_type such as
 suicide_attack) are mapped instead of a category: count, killed and injured
 are theirs, and rate, eb_rate, change, trend, gi and lisa are computed on the
@@ -107,10 +138,13 @@ Examples:
   ocmap heatmap --db crime.duckdb --metric change --from 2023-01 --to 2023-12
   ocmap heatmap --db crime.duckdb --category cybercrime --province Punjab --metric gi --format csv > gi.csv
   ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson
+  ocmap heatmap --db crime.duckdb --subcategory ice --metric kg
+  ocmap heatmap --db crime.duckdb --category drug_trafficking --measure kg --metric median
+  ocmap heatmap --db crime.duckdb --category cybercrime --metric rate --denominator mobile.csv
   ocmap heatmap --db crime.duckdb --format json --publish-sources "ANF,Punjab Police,FIA" > figures.json`,
 		Flags: func(fs *pflag.FlagSet) {
 			o.addFlags(fs, "table, csv, json or geojson")
-			fs.StringVar(&o.Metric, "metric", "count", "count, killed, injured (--events), rate, eb_rate, change, trend, gi or lisa")
+			fs.StringVar(&o.Metric, "metric", "count", "count, kg, amount_pkr, victims, median, log, rank, killed, injured (--events), rate, eb_rate, change, trend, gi or lisa")
 			fs.IntVar(&o.Top, "top", 0, "table, csv, json: only the N highest districts (0: every district; geojson keeps every district)")
 			fs.Float64Var(&o.Simplify, "simplify", 0.005, "geojson: Douglas-Peucker tolerance in degrees (0.005 is about 500 m)")
 			o.boundaries.AddFlags(fs)
@@ -129,7 +163,20 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 		}
 	}
 	if mi < 0 {
-		return usagef("unknown metric %q (count, killed, injured, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+		return usagef("unknown metric %q (count, kg, amount_pkr, victims, median, log, rank, killed, injured, rate, eb_rate, change, trend, gi or lisa)", o.Metric)
+	}
+	if _, ok := quantityMeasures[o.Metric]; ok {
+		// --metric kg is the sum of --measure kg.
+		switch o.Measure {
+		case "count", "":
+			o.Measure = o.Metric
+		case o.Metric:
+		default:
+			return usagef("--metric %s with --measure %s: give one of them", o.Metric, o.Measure)
+		}
+	}
+	if _, ok := quantityMeasures[o.Measure]; o.Metric == "median" && (!ok || o.Events != "") {
+		return usagef("--metric median needs --measure kg, amount_pkr or victims (the median per incident of that quantity)")
 	}
 	if (o.Metric == "killed" || o.Metric == "injured") && o.Events == "" {
 		return usagef("--metric %s needs --events TYPE (killed and injured are counted for context events)", o.Metric)
@@ -151,7 +198,15 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	}
 	metric := metrics[mi]
 	ds := pointers(a.Districts)
-	sort.SliceStable(ds, func(i, j int) bool { return less(metric.value(ds[j]), metric.value(ds[i])) })
+	if metric.name == "eb_rate" && a.quantity != nil {
+		return usagef("--metric eb_rate: no EB rate of a quantity (EB smoothing assumes counts of events); use rate, median, log or rank")
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		if metric.name == "rank" {
+			return ds[i].Rank < ds[j].Rank
+		}
+		return less(metric.value(ds[j]), metric.value(ds[i]))
+	})
 	all := len(ds)
 	if o.Top > 0 && o.Top < len(ds) && o.Format != "geojson" {
 		ds = ds[:o.Top]
@@ -164,11 +219,18 @@ func runHeatmap(ctx context.Context, env *Env, o *heatmapOptions, args []string)
 	case "geojson":
 		return heatmapGeoJSON(ctx, env, o, st, a, metric.name, metric.value, ds)
 	}
-	a.header(env.Stdout, "heatmap of "+metric.doc)
+	doc := metric.doc
+	if a.quantity != nil && metric.name == "count" {
+		doc = a.quantity.doc // --measure kg: the sum of kg
+	}
+	if a.Denominator != nil {
+		doc = strings.ReplaceAll(doc, "100,000 people", "100,000 "+a.Denominator.Measure)
+	}
+	a.header(env.Stdout, "heatmap of "+doc)
 	if len(ds) < all {
 		fmt.Fprintf(env.Stdout, "the %d highest of %d districts (--top)\n", len(ds), all)
 	}
-	return heatmapTable(env.Stdout, a.figure(), metric.name, metric.value, ds)
+	return heatmapTable(env.Stdout, a, metric.name, metric.value, ds)
 }
 
 // pointers lists pointers to the districts, to sort without copying.
@@ -191,9 +253,14 @@ func less(a, b float64) bool {
 	return a < b
 }
 
-func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+func heatmapTable(w io.Writer, a *analysed, metric string, value func(*analysis.District) float64, ds []*analysis.District) error {
+	quantity := a.quantity != nil
+	people := "population"
+	if a.Denominator != nil {
+		people = a.Denominator.Measure
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\tpopulation\tnote\t\n", metric, figure)
+	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\t%s\tnote\t\n", metric, a.figure(), people)
 	for i, d := range ds {
 		v := value(d)
 		note := ""
@@ -215,7 +282,12 @@ func heatmapTable(w io.Writer, figure, metric string, value func(*analysis.Distr
 			pop = commas(d.Population)
 		}
 		shown := dash(v, 2)
-		if metric == "count" || metric == "killed" || metric == "injured" {
+		switch {
+		case metric == "rank":
+			shown = strconv.Itoa(d.Rank)
+		case quantity && (metric == "count" || metric == "kg" || metric == "amount_pkr" || metric == "victims"):
+			shown = commasFloat(v, a.quantity.places())
+		case metric == "count" || metric == "killed" || metric == "injured":
 			shown = commas(int64(v)) // a count has no decimals
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, shown, commas(d.Incidents), pop, note)
@@ -232,6 +304,13 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
 		head = append(head, "events", "events_killed", "events_injured")
 	}
+	if a.Denominator != nil {
+		head[5], head[6] = "denominator", "denominator_year" // --denominator's figure, not people
+	}
+	if a.quantity != nil {
+		m := a.Measure
+		head = append(head, m+"_sum", m+"_incidents", m+"_median", m+"_max", m+"_log10", m+"_rank", "basis")
+	}
 	cw.Write(head)
 	for _, d := range ds {
 		j := toJSON(*d)
@@ -245,6 +324,19 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 			num(float64(j.SharePoint), 4), num(float64(j.ShareName), 4), strconv.FormatBool(d.Border), a.Guard}
 		if a.Events != "" {
 			rec = append(rec, strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10))
+		}
+		if a.quantity != nil {
+			q := a.Medians[d.Code]
+			mx := ""
+			if q.N > 0 {
+				mx = decimal(q.Max, 6)
+			}
+			med := ""
+			if !math.IsNaN(d.Median) {
+				med = decimal(d.Median, 6)
+			}
+			rec = append(rec, decimal(d.Value, 6), strconv.FormatInt(q.N, 10), med, mx, decimal(math.Log10(1+d.Value), 6),
+				strconv.Itoa(d.Rank), a.Basis)
 		}
 		cw.Write(rec)
 	}

@@ -24,7 +24,7 @@ func init() {
 	var h, t, l analysisOptions
 	register(&Command{
 		Name:  "hotspots",
-		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "significant hot and cold spots and clusters, per district",
 		Long: `Lists the districts that are significant hot or cold spots (Getis-Ord Gi*
 with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
@@ -72,7 +72,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "trends",
-		Usage: "--db FILE [--category C | --events TYPE [--measure M]] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "change between periods, monthly trends and emerging hot spots, per district",
 		Long: `For each district: incidents in the period and in the base period (by
 default the period of the same length just before), the percent change, the
@@ -100,7 +100,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "links",
-		Usage: "--db FILE [--events TYPE,...|all] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--subcategory CODE]... [--events TYPE,...|all] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "where the four crimes overlap, and border districts against interior ones",
 		Long: `For each pair of categories: the Spearman rank correlation of their district
 figures (EB rates with a population, counts without) and Leslie and
@@ -173,7 +173,11 @@ func hotspotsSort(a, b *analysis.District) bool {
 
 func hotspotsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\tEB rate\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
+	second, value := "EB rate", func(d *analysis.District) string { return dash(d.EBRate, 2) }
+	if q := a.quantity; q != nil { // no EB rate of a quantity: its sum instead
+		second, value = q.unit, func(d *analysis.District) string { return commasFloat(d.Value, q.places()) }
+	}
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\t"+second+"\tGi* z\tGi* p\thot spot\tLISA\tLISA p\temerging\t")
 	shown := 0
 	for _, d := range ds {
 		if d.GiBin == 0 && d.Lisa == "" {
@@ -181,7 +185,7 @@ func hotspotsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 		}
 		shown++
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
-			dash(d.EBRate, 2), dash(d.GiZ, 2), dash(d.GiP, 4), giLabel(d.GiBin), d.Lisa, dash(d.LisaP, 3), d.Emerging)
+			value(d), dash(d.GiZ, 2), dash(d.GiP, 4), giLabel(d.GiBin), d.Lisa, dash(d.LisaP, 3), d.Emerging)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -209,10 +213,17 @@ func trendsSort(a, b *analysis.District) bool {
 
 func trendsTable(w io.Writer, a *analysed, ds []*analysis.District) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+a.figure()+"\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
+	figure, value, base := a.figure(), func(d *analysis.District) string { return commas(d.Incidents) },
+		func(d *analysis.District) string { return commas(d.Base) }
+	if q := a.quantity; q != nil { // change and trends are of the sums
+		figure = q.unit
+		value = func(d *analysis.District) string { return commasFloat(d.Value, q.places()) }
+		base = func(d *analysis.District) string { return commasFloat(d.BaseValue, q.places()) }
+	}
+	fmt.Fprintln(tw, "code\tdistrict\tprovince\t"+figure+"\tbase\tchange %\tMK S\tMK z\tMK p\ttau\ttrend\temerging\t")
 	for _, d := range ds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, commas(d.Incidents),
-			commas(d.Base), dash(d.Change, 1), dash(d.TrendS, 0), dash(d.TrendZ, 2), dash(d.TrendP, 4), dash(d.TrendTau, 3),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", d.Code, d.Name, d.Province, value(d),
+			base(d), dash(d.Change, 1), dash(d.TrendS, 0), dash(d.TrendZ, 2), dash(d.TrendP, 4), dash(d.TrendTau, 3),
 			d.Trend, d.Emerging)
 	}
 	return tw.Flush()
@@ -230,6 +241,12 @@ func analysisCSV(w io.Writer, a *analysed, ds []*analysis.District) error {
 		head[4] = "analysed_" + a.Measure // the figure analysed: events (count), killed or injured
 		head = append(head, "events", "events_killed", "events_injured")
 	}
+	if a.Denominator != nil {
+		head[9], head[10] = "denominator", "denominator_year" // --denominator's figure, not people
+	}
+	if a.quantity != nil {
+		head = append(head, a.Measure+"_sum", a.Measure+"_median", "basis")
+	}
 	cw.Write(head)
 	for _, d := range ds {
 		j := toJSON(*d)
@@ -246,6 +263,13 @@ func analysisCSV(w io.Writer, a *analysed, ds []*analysis.District) error {
 		if a.Events != "" {
 			rec = append(rec, strconv.FormatInt(d.Records, 10), strconv.FormatInt(d.Killed, 10), strconv.FormatInt(d.Injured, 10))
 		}
+		if a.quantity != nil {
+			med := ""
+			if !math.IsNaN(d.Median) {
+				med = decimal(d.Median, 6)
+			}
+			rec = append(rec, decimal(d.Value, 6), med, a.Basis)
+		}
 		cw.Write(rec)
 	}
 	cw.Flush()
@@ -259,6 +283,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	}
 	defer st.Close()
 	o.Category = "all"
+	o.keepCategories = true // --subcategory narrows its category against the others
 	events := o.Events
 	o.Events = "" // the header and period are the categories'
 	if o.Measure != "" && o.Measure != "count" {
@@ -304,14 +329,11 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	if err != nil {
 		return err
 	}
-	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province})
+	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province, Sub: a.sub})
 	if err != nil {
 		return err
 	}
-	pop, err := st.PopulationByDistrict(ctx)
-	if err != nil {
-		return err
-	}
+	pop := a.pop                                       // the population, or --denominator's figures
 	cells = store.KeepPrecision(cells, o.MaxPrecision) // as the header counts
 	m := analysis.LoadMap(ctx, ds, nbrs)
 	links, sides := analysis.Links(m, cells, pop, a.Period, o.options())

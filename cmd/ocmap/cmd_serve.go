@@ -30,10 +30,11 @@ import (
 )
 
 type serveOptions struct {
-	DB, Addr   string
-	listen     listenPolicy
-	boundaries boundaryOptions
-	publish    publishOptions
+	DB, Addr      string
+	Subcategories []string // the views' default --subcategory
+	listen        listenPolicy
+	boundaries    boundaryOptions
+	publish       publishOptions
 }
 
 func init() {
@@ -71,7 +72,9 @@ Also: /plain?... is a page without script (the map drawn by the server
 and the top 30 districts), /map.svg?... the map alone, /heatmap.json?...
 the figures; /api/view.json, /api/view.csv, /api/view.geojson and
 /api/district.json?code=CODE are the page's data, with the same query
-(category, metric, from, to, province, precision).
+(category, metric, from, to, province, precision; subcategory=CODE,
+repeatable, measure=kg|amount_pkr|victims and scale=log|rank|raw as the
+heatmap's flags). --subcategory CODE gives the views' default subcategories.
 
 ` + publishHelp + `
 
@@ -84,6 +87,7 @@ Example:
 			fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on; keep 127.0.0.1 unless others on your network should see it")
 			fs.BoolVar(&o.listen.Public, "public", false, "allow an --addr other computers can reach (no password: anyone there can read the figures)")
 			fs.StringSliceVar(&o.listen.AllowHosts, "allow-host", nil, "with --public, also answer requests for this name of the computer (repeatable)")
+			addSubcategoryFlag(fs, &o.Subcategories)
 			o.boundaries.AddFlags(fs)
 			o.publish.AddFlags(fs)
 		},
@@ -119,6 +123,10 @@ Example:
 				return err
 			}
 			h.sources = approved
+			if _, err := resolveSubcategories(ctx, st, "", o.Subcategories); err != nil {
+				return err // checked now rather than on every view
+			}
+			h.subcategories = o.Subcategories
 			ln, err := net.Listen("tcp", o.Addr)
 			if err != nil {
 				return err
@@ -151,9 +159,12 @@ type server struct {
 	b       *geo.Boundaries
 	db      string
 	sources []string // approved source names (analysisOptions.approved)
-	mux     *http.ServeMux
-	data    cachedStore     // st, with what analyses read kept (serve_page.go)
-	cache   memo[*analysed] // analyses by query, the metric aside
+	// subcategories are --subcategory, the views' default; a view's
+	// subcategory= parameters (repeatable) replace them.
+	subcategories []string
+	mux           *http.ServeMux
+	data          cachedStore     // st, with what analyses read kept (serve_page.go)
+	cache         memo[*analysed] // analyses by query, the metric aside
 
 	baseOnce sync.Once // the base map, built on first use
 	shapes   map[string]orb.Geometry
@@ -210,7 +221,15 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 	o := &analysisOptions{DB: s.db, Category: get("category", "all"), From: get("from", ""), To: get("to", ""),
 		Province: get("province", ""), Permutations: analysis.DefaultPermutations, Seed: analysis.DefaultSeed, Alpha: analysis.DefaultAlpha,
 		Inference: get("inference", analysis.Normal), MinIncidents: minimum, MaxPrecision: prec, approved: s.sources,
-		Events: get("events", ""), Measure: get("measure", "count")}
+		Events: get("events", ""), Measure: get("measure", "count"), Scale: get("scale", ""), Subcategories: s.subcategories}
+	if subs := q["subcategory"]; len(subs) > 0 {
+		o.Subcategories = nil
+		for _, v := range subs {
+			if v = strings.TrimSpace(v); v != "" {
+				o.Subcategories = append(o.Subcategories, v)
+			}
+		}
+	}
 	if o.Events != "" && q.Get("category") == "" {
 		o.Category = "" // a layer of context events rather than a category
 	}

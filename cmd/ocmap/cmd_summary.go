@@ -25,18 +25,21 @@ import (
 
 type summaryOptions struct {
 	DB, Category, From, To, Format string
-	Events                         string
+	Events, By                     string
+	Subcategories                  []string
 	Top, MaxPrecision              int
 }
 
 func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DB, "db", "", "ocmap database (required)")
 	fs.StringVar(&o.Category, "category", "", "only this category: terror_financing, drug_trafficking, human_trafficking, cybercrime")
+	addSubcategoryFlag(fs, &o.Subcategories)
 	fs.StringVar(&o.Events, "events", "", "rank districts by the context events of this type (e.g. suicide_attack) instead of incidents")
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM (inclusive)")
 	fs.IntVar(&o.Top, "top", 20, "number of districts to show; 0 for all")
 	fs.StringVar(&o.Format, "format", "table", "output format: table, csv or json")
+	fs.StringVar(&o.By, "by", "district", "csv: one row per district, or per subcategory (the breakdown the table and json give below the districts)")
 	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
 }
 
@@ -44,7 +47,7 @@ func init() {
 	var o summaryOptions
 	register(&Command{
 		Name:  "summary",
-		Usage: "--db FILE [--category C | --events TYPE] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--format table|csv|json] [--by district|subcategory]",
 		Short: "rank districts by incidents, per category and period",
 		Long: `Ranks districts by the number of incidents in the period, with the count per
 category, the total quantity (kg of drugs, victims) and amount (PKR), and how
@@ -60,6 +63,15 @@ and the per-source counts in district_month_sources.
 point, 2 near a point, 3 district named; 4, the default, counts all); kg,
 PKR and source records stay those of every incident.
 
+Below the districts, the incidents are broken down by subcategory (drug,
+terror financing channel, trafficking or smuggling, cyber offence), the
+spellings of agency files folded into one code (charas is hashish, ice is
+methamphetamine; 'ocmap codes' lists them): incidents, source records,
+districts, and per incident with a quantity the sum, median and largest of
+kg (drugs), PKR (terror financing, fraud) and victims (trafficking).
+--subcategory CODE (repeatable) keeps those subcategories only; --format csv
+--by subcategory writes the breakdown alone.
+
 --events TYPE ranks districts by the context events of that type (a kind:
 context layout's event_type, e.g. suicide_attack) with the killed and
 injured in them, instead of the four categories' incidents.
@@ -68,6 +80,8 @@ Examples:
   ocmap summary --db crime.duckdb
   ocmap summary --db crime.duckdb --events suicide_attack --from 2010-01 --to 2015-12
   ocmap summary --db crime.duckdb --category drug_trafficking --from 2023-01 --to 2023-12 --top 10
+  ocmap summary --db crime.duckdb --category terror_financing --top 5
+  ocmap summary --db crime.duckdb --subcategory ice --subcategory heroin
   ocmap summary --db crime.duckdb --format csv --top 0 > districts.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
@@ -122,6 +136,15 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if !slices.Contains([]string{"table", "csv", "json"}, o.Format) {
 		return usagef("unknown format %q (table, csv or json)", o.Format)
 	}
+	if o.By == "" {
+		o.By = "district" // the demo's options
+	}
+	if o.By != "district" && o.By != "subcategory" {
+		return usagef("--by %q: want district or subcategory", o.By)
+	}
+	if o.By == "subcategory" && o.Format != "csv" {
+		return usagef("--by subcategory is for --format csv (the table and json give the breakdown below the districts)")
+	}
 	st, err := store.OpenReadOnly(ctx, o.DB)
 	if err != nil {
 		return err
@@ -131,13 +154,34 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 		if o.Category != "" {
 			return usagef("give --category or --events, not both")
 		}
+		if len(o.Subcategories) > 0 {
+			return usagef("--subcategory is of incidents, not of --events")
+		}
+		if o.By != "district" {
+			return usagef("--by subcategory is of incidents, not of --events")
+		}
 		if err := checkEventType(ctx, st, o.Events); err != nil {
 			return err
 		}
 		return eventSummary(ctx, env, st, o, from, to)
 	}
+	sub, err := resolveSubcategories(ctx, st, o.Category, o.Subcategories)
+	if err != nil {
+		return err
+	}
+	if o.Category == "" {
+		o.Category = sub.Category // --subcategory heroin is drug trafficking's
+	}
 	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top,
-		MaxPrecision: o.MaxPrecision})
+		MaxPrecision: o.MaxPrecision, Sub: sub.Filter})
+	if err != nil {
+		return err
+	}
+	fold, err := foldMap(ctx, st)
+	if err != nil {
+		return err
+	}
+	breakdown, err := st.SubcategoryStats(ctx, store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter}, fold)
 	if err != nil {
 		return err
 	}
@@ -154,20 +198,24 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	}
 	switch o.Format {
 	case "table":
-		return summaryTable(env.Stdout, o, rows, tot)
+		return summaryTable(env.Stdout, o, sub.Codes, rows, tot, breakdown)
 	case "csv":
+		if o.By == "subcategory" {
+			return breakdownCSV(env.Stdout, breakdown)
+		}
 		return summaryCSV(env.Stdout, rows)
 	case "json":
-		return summaryJSON(env.Stdout, o, rows, tot)
+		return summaryJSON(env.Stdout, o, sub.Codes, rows, tot, breakdown)
 	}
 	return usagef("unknown format %q (table, csv or json)", o.Format)
 }
 
-func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) error {
+func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, tot store.Totals, breakdown []store.SubcategoryStat) error {
 	scope := "all categories"
 	if o.Category != "" {
 		scope = o.Category
 	}
+	scope = scopeText(scope, codes)
 	period := "all months"
 	switch {
 	case tot.Incidents > 0:
@@ -211,6 +259,9 @@ func summaryTable(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot s
 			continue
 		}
 		fmt.Fprintf(w, "%s incidents in %s are placed in the province only (unallocated to a district)\n", commas(u.Incidents), u.Province)
+	}
+	if err := breakdownTable(w, breakdown); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). %s\n", rejectedText(tot))
 	if rates {
@@ -293,21 +344,23 @@ type jsonProvinceCount struct {
 	Incidents int64  `json:"incidents"`
 }
 
-func summaryJSON(w io.Writer, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) error {
+func summaryJSON(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, tot store.Totals, breakdown []store.SubcategoryStat) error {
 	out := struct {
-		Category  string `json:"category,omitempty"`
-		From      string `json:"from,omitempty"`
-		To        string `json:"to,omitempty"`
-		MaxPrec   int    `json:"max_precision,omitempty"`
-		Incidents int64  `json:"incidents"`
-		Records   int64  `json:"records"`
-		Districts int64  `json:"districts_with_incidents"`
+		Category      string   `json:"category,omitempty"`
+		Subcategories []string `json:"subcategories,omitempty"`
+		From          string   `json:"from,omitempty"`
+		To            string   `json:"to,omitempty"`
+		MaxPrec       int      `json:"max_precision,omitempty"`
+		Incidents     int64    `json:"incidents"`
+		Records       int64    `json:"records"`
+		Districts     int64    `json:"districts_with_incidents"`
 		// Incidents placed in a province only, and in Pakistan only: in
 		// "incidents" but in no district's row.
 		Unallocated []jsonProvinceCount `json:"unallocated,omitempty"`
 		CountryOnly int64               `json:"country_only,omitempty"`
 		Rows        []jsonDistrict      `json:"districts"`
-	}{Category: o.Category, From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
+		Breakdown   []breakdownJSON     `json:"by_subcategory"`
+	}{Category: o.Category, Subcategories: codes, Breakdown: breakdownRows(breakdown), From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
 	if o.MaxPrecision < 4 {
 		out.MaxPrec = o.MaxPrecision // absent: every incident
 	}

@@ -133,7 +133,11 @@ type cachedStore struct {
 var _ analysisStore = (*cachedStore)(nil)
 
 func filterKey(f store.CellFilter) string {
-	return f.Category + "|" + f.Province + "|" + f.From.Format("2006-01") + "|" + f.To.Format("2006-01")
+	k := f.Category + "|" + f.Province + "|" + f.From.Format("2006-01") + "|" + f.To.Format("2006-01")
+	for _, s := range f.Sub.Keys() {
+		k += "|" + s.Category + "/" + s.Subcategory
+	}
+	return k
 }
 
 func (c *cachedStore) Districts(ctx context.Context) ([]store.District, error) {
@@ -148,6 +152,10 @@ func (c *cachedStore) Cells(ctx context.Context, f store.CellFilter) ([]store.Ce
 	all, err := c.cells.get("", func() ([]store.Cell, error) { return c.st.Cells(ctx, store.CellFilter{}) })
 	if err != nil || f == (store.CellFilter{}) {
 		return all, err
+	}
+	if !f.Sub.IsZero() {
+		// Subcategories are not in the cells: the store computes them.
+		return c.st.Cells(ctx, f)
 	}
 	var out []store.Cell
 	for _, x := range all {
@@ -184,6 +192,16 @@ func (c *cachedStore) Sources(ctx context.Context, f store.CellFilter) ([]store.
 	return c.sources.get(filterKey(f), func() ([]store.SourceShare, error) { return c.st.Sources(ctx, f) })
 }
 
+// StoredSubcategories and QuantityStats read the store: they are read
+// for views with --subcategory or a quantity measure only.
+func (c *cachedStore) StoredSubcategories(ctx context.Context) ([]store.SubKey, error) {
+	return c.st.StoredSubcategories(ctx)
+}
+
+func (c *cachedStore) QuantityStats(ctx context.Context, f store.CellFilter, measure string) (map[string]store.QuantityStat, error) {
+	return c.st.QuantityStats(ctx, f, measure)
+}
+
 // EventTypes, EventCells and EventSources read the store: context event
 // layers are small and not kept.
 func (c *cachedStore) EventTypes(ctx context.Context) ([]string, error) { return c.st.EventTypes(ctx) }
@@ -203,7 +221,7 @@ func (s *server) view(r *http.Request) (*analysed, int, error) {
 		return nil, 0, err
 	}
 	key := strings.Join([]string{o.Category, o.From, o.To, o.Province, strconv.Itoa(o.MaxPrecision),
-		o.Events, o.Measure, o.Inference, strconv.Itoa(o.MinIncidents)}, "|")
+		o.Events, o.Measure, o.Inference, strconv.Itoa(o.MinIncidents), o.Scale, strings.Join(o.Subcategories, ",")}, "|")
 	a, err := s.cache.get(key, func() (*analysed, error) { return o.analyse(r.Context(), &s.data) })
 	if err != nil && (strings.Contains(err.Error(), "nothing to analyse") || strings.Contains(err.Error(), "no district of the database is in")) {
 		// A scope without data is an answer, not a fault of the server.

@@ -56,7 +56,25 @@ type Options struct {
 	// CountsOnly skips hot spots, clusters and trends, keeping counts,
 	// rates, EB rates and change: for an analysis read only for those.
 	CountsOnly bool
+	// Value, when not nil, is the figure of a cell that rates, change,
+	// trends and hot spots are computed on, in place of its incidents: a
+	// quantity such as kg seized. A quantity is not a count of events, so
+	// no EB rate is given (EB assumes Poisson counts), and hot spots and
+	// clusters are computed on Scale of the districts' sums.
+	Value func(store.Cell) float64
+	// Scale is the hot spot basis of a Value: ScaleLog ("" means
+	// ScaleLog), ScaleRank or ScaleRaw.
+	Scale string
 }
+
+// Scales of a quantity's hot spot basis. Sums of seizures are dominated by
+// a few large ones: on the raw sums one 500 kg seizure makes its district
+// and its neighbours a hot spot whatever the rest of the map does.
+const (
+	ScaleLog  = "log"  // log10(1 + sum): a large seizure weighs as an order of magnitude
+	ScaleRank = "rank" // the sums' ranks, 1 the smallest, ties averaged: order only
+	ScaleRaw  = "raw"  // the sums as they are
+)
 
 func (o Options) withDefaults() Options {
 	if o.Permutations <= 0 {
@@ -114,17 +132,26 @@ type District struct {
 	Border               bool
 
 	Incidents, Records, Victims int64
-	Killed, Injured             int64 // of context events (store.EventCells); 0 for incidents
-	Quantity, AmountPKR         float64
-	ByPrecision                 [5]int64 // incidents by location precision 1, 2, 3, 4 and 6
+	// Value is the figure analysed: Options.Value summed over the period,
+	// or Incidents; BaseValue the same over the base period.
+	Value, BaseValue float64
+	// Rank is the district's place by Value, 1 the largest; districts with
+	// the same Value share the best place.
+	Rank int
+	// Median is the median per incident of a quantity, for the caller to
+	// fill (store.QuantityStats); NaN here.
+	Median              float64
+	Killed, Injured     int64 // of context events (store.EventCells); 0 for incidents
+	Quantity, AmountPKR float64
+	ByPrecision         [5]int64 // incidents by location precision 1, 2, 3, 4 and 6
 
 	Population     int64   // in PopulationYear, the census year of the period's end (CensusYear); 0 unknown
 	PopulationYear int     //
-	Rate           float64 // incidents per 100,000 people; NaN without a population
-	EBRate         float64 // global empirical Bayes rate per 100,000; NaN without a population
+	Rate           float64 // Value per 100,000 people; NaN without a population
+	EBRate         float64 // global empirical Bayes rate per 100,000; NaN without a population, or for a quantity
 
 	Base   int64   // incidents in the base period
-	Change float64 // percent change from Base to Incidents; NaN when Base is 0
+	Change float64 // percent change from BaseValue to Value; NaN when BaseValue is 0
 
 	TrendS, TrendZ, TrendP, TrendTau float64 // Mann-Kendall over the months
 	Trend                            string  // "up", "down" or "" (not significant)
@@ -142,7 +169,8 @@ type Result struct {
 	Period, Base Period
 	// Basis is what hot spots and clusters are computed on: "eb_rate" over
 	// the districts with a population (others get NaN), or "count" when the
-	// database has no population.
+	// database has no population; with Options.Value "log" (log10(1 +
+	// sum)), "rank" or "sum" of the districts' values (Options.Scale).
 	Basis string
 	// Inference is how GiP was found: Normal or Permutation.
 	Inference string
@@ -170,7 +198,7 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		Inference: opt.Inference, MinIncidents: max(opt.MinIncidents, 0)}
 	for i, d := range m.Districts {
 		index[d.Code] = i
-		res.Districts[i] = District{Code: d.Code, Name: d.Name, Province: d.Province, Rate: math.NaN(), EBRate: math.NaN(),
+		res.Districts[i] = District{Code: d.Code, Name: d.Name, Province: d.Province, Rate: math.NaN(), EBRate: math.NaN(), Median: math.NaN(),
 			GiZ: math.NaN(), GiP: math.NaN(), LisaI: math.NaN(), LisaP: math.NaN()}
 		if m.Border != nil {
 			res.Districts[i].Border = m.Border[i]
@@ -179,6 +207,10 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	monthly := make([][]float64, n) // district x month incidents
 	for i := range monthly {
 		monthly[i] = make([]float64, len(months))
+	}
+	value := opt.Value
+	if value == nil {
+		value = func(c store.Cell) float64 { return float64(c.Incidents) }
 	}
 	for _, c := range cells {
 		i, ok := index[c.District]
@@ -190,13 +222,16 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 			continue
 		}
 		d := &res.Districts[i]
+		v := value(c)
 		if base.contains(c.Month) {
 			d.Base += c.Incidents
+			d.BaseValue += v
 		}
 		if !period.contains(c.Month) {
 			continue
 		}
 		d.Incidents += c.Incidents
+		d.Value += v
 		d.Records += c.Records
 		d.Victims += c.Victims
 		d.Killed += c.Killed
@@ -206,7 +241,17 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		for k := range d.ByPrecision {
 			d.ByPrecision[k] += c.ByPrecision[k]
 		}
-		monthly[i][monthIndex(period.From, c.Month)] += float64(c.Incidents)
+		monthly[i][monthIndex(period.From, c.Month)] += v
+	}
+
+	for i := range res.Districts {
+		d := &res.Districts[i]
+		d.Rank = 1
+		for j := range res.Districts {
+			if res.Districts[j].Value > d.Value {
+				d.Rank++
+			}
+		}
 	}
 
 	// Rates, from the census year of the period's end (CensusYear).
@@ -214,12 +259,12 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	events, people := make([]float64, n), make([]float64, n)
 	for i := range res.Districts {
 		d := &res.Districts[i]
-		d.Change = measures.PercentChange(float64(d.Base), float64(d.Incidents))
-		events[i] = float64(d.Incidents)
+		d.Change = measures.PercentChange(d.BaseValue, d.Value)
+		events[i] = d.Value
 		people[i] = math.NaN()
 		if py, ok := CensusYear(pop[d.Code], period.To.Year()); ok {
 			d.Population, d.PopulationYear = py.Population, py.Year
-			d.Rate = float64(d.Incidents) * 1e5 / float64(py.Population)
+			d.Rate = d.Value * 1e5 / float64(py.Population)
 			people[i] = float64(py.Population)
 			years[py.Year] = true
 		}
@@ -230,7 +275,9 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	slices.Sort(res.CensusYears)
 	basis := events
 	res.Basis = "count"
-	if len(years) > 0 {
+	if opt.Value != nil {
+		basis, res.Basis = scaled(events, opt.Scale)
+	} else if len(years) > 0 {
 		if eb, err := measures.EBRates(events, people); err == nil {
 			for i := range eb {
 				res.Districts[i].EBRate = eb[i] * 1e5
@@ -298,7 +345,10 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 			for i := range col {
 				col[i] = monthly[i][t]
 			}
-			if res.Basis == "eb_rate" {
+			switch {
+			case opt.Value != nil:
+				col, _ = scaled(col, opt.Scale)
+			case res.Basis == "eb_rate":
 				eb, err := measures.EBRates(col, people)
 				if err != nil { // cannot happen: the period's EB rates worked
 					panic(err)
@@ -331,6 +381,47 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		}
 	}
 	return res
+}
+
+// scaled is a quantity's hot spot basis on scale, and its name.
+func scaled(x []float64, scale string) ([]float64, string) {
+	out := make([]float64, len(x))
+	switch scale {
+	case ScaleRaw:
+		copy(out, x)
+		return out, "sum"
+	case ScaleRank:
+		order := make([]int, len(x))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(x[a], x[b]) })
+		for lo := 0; lo < len(order); {
+			hi := lo
+			for hi+1 < len(order) && x[order[hi+1]] == x[order[lo]] {
+				hi++
+			}
+			for k := lo; k <= hi; k++ {
+				out[order[k]] = float64(lo+hi)/2 + 1 // ties share their mean rank
+			}
+			lo = hi + 1
+		}
+		return out, "rank"
+	}
+	for i, v := range x {
+		out[i] = math.Log10(1 + v)
+	}
+	return out, "log"
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // gi is Gi* with binary weights and two-sided p by opt.Inference; step

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ocmap/ocmap/geo"
@@ -53,7 +54,11 @@ type Options struct {
 	// PublishSources are the source names a published (not Internal)
 	// report may show; the others are counted, not named (PublicSources).
 	PublishSources []string
-	Version        string
+	// Sub keeps some subcategories only (Subcategories names their
+	// codes, for the files); Internal exports only, see cmd export.
+	Sub           store.SubFilter
+	Subcategories []string
+	Version       string
 	// keyFigures adds the previous period's national counts to the
 	// release, for the report's key figures (Export, not Bulletin).
 	keyFigures bool
@@ -232,7 +237,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := st.Cells(ctx, store.CellFilter{})
+	all, err := st.Cells(ctx, store.CellFilter{Sub: opt.Sub})
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +282,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	}
 	d.loadPrevious()
 	d.suppress()
-	if d.dq, err = loadQuality(ctx, st, all, d.period); err != nil {
+	if d.dq, err = loadQuality(ctx, st, all, d.period, opt.Sub); err != nil {
 		return nil, err
 	}
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
@@ -543,10 +548,14 @@ func (d *data) label() string {
 // precisionNote is the sentence maps and reports add when MaxPrecision
 // leaves incidents out; "" otherwise.
 func (d *data) precisionNote() string {
+	var out []string
 	if s := store.PrecisionScope(d.opt.MaxPrecision); s != "" {
-		return "Counted: " + s + "."
+		out = append(out, "Counted: "+s+".")
 	}
-	return ""
+	if len(d.opt.Subcategories) > 0 {
+		out = append(out, "Only the subcategories "+strings.Join(d.opt.Subcategories, ", ")+".")
+	}
+	return strings.Join(out, " ")
 }
 
 // periodText names the period, "January 2023 – December 2024".

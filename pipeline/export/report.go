@@ -340,6 +340,9 @@ func writeManifest(w *writer, d *data) error {
 		// as it was.
 		m["parameters"].(map[string]any)["max_precision"] = d.opt.MaxPrecision
 	}
+	if len(d.opt.Subcategories) > 0 {
+		m["parameters"].(map[string]any)["subcategories"] = d.opt.Subcategories
+	}
 	return w.create("manifest.json", func(out io.Writer) error {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

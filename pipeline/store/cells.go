@@ -25,6 +25,9 @@ type CellFilter struct {
 	Category string
 	From, To time.Time
 	Province string
+	// Sub keeps some subcategories only: the cells are then computed from
+	// incidents, by district_month's rules.
+	Sub SubFilter
 }
 
 // Cell is one district, category and month of district_month. District is
@@ -147,8 +150,12 @@ const cellColumns = `coalesce(district_code, ''), coalesce(province, ''), catego
 	CAST(coalesce(by_province, 0) AS BIGINT), CAST(coalesce(by_country, 0) AS BIGINT)`
 
 func cells(ctx context.Context, q querier, f CellFilter) ([]Cell, error) {
+	from := "district_month"
+	if !f.Sub.IsZero() {
+		from = incidentCells(f.Sub)
+	}
 	rows, err := q.QueryContext(ctx, `SELECT `+cellColumns+`
-		FROM district_month
+		FROM `+from+`
 		WHERE ($1 = '' OR category = $1) AND ($2::DATE IS NULL OR month >= $2) AND ($3::DATE IS NULL OR month <= $3)
 			AND ($4 = '' OR province = $4)
 		ORDER BY 1, 3, 4, 2`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
@@ -231,6 +238,16 @@ type SourceShare struct {
 // Sources counts the records of each source in district_month_sources
 // within f (the province filter applies through the district), most first.
 func (s *Store) Sources(ctx context.Context, f CellFilter) ([]SourceShare, error) {
+	if !f.Sub.IsZero() {
+		rows, err := s.db.QueryContext(ctx, `SELECT coalesce(i.source, i.layout, ''), count(*) FROM incidents i
+			WHERE `+f.Sub.predicate("i")+` AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
+				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)
+			GROUP BY 1 ORDER BY 2 DESC, 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
+		if err != nil {
+			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		return scanShares(rows)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT s.source, sum(s.records) FROM district_month_sources s
 		LEFT JOIN districts d USING (district_code)
 		WHERE ($1 = '' OR s.category = $1) AND ($2::DATE IS NULL OR s.month >= $2) AND ($3::DATE IS NULL OR s.month <= $3)

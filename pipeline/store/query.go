@@ -21,6 +21,8 @@ type SummaryQuery struct {
 	// MaxPrecision (see KeepPrecision); 0 or 4 counts all. Records,
 	// quantities and amounts are of every incident.
 	MaxPrecision int
+	// Sub keeps some subcategories only (see SubFilter).
+	Sub SubFilter
 }
 
 // SummaryRow is one district's totals in the query's scope.
@@ -82,9 +84,12 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	args = append(args, refYear)
 	// district_month, with incidents counting the kept precisions only.
 	months := "district_month"
+	if !q.Sub.IsZero() {
+		months = incidentCells(q.Sub)
+	}
 	if q.MaxPrecision >= 1 && q.MaxPrecision <= 3 {
 		kept := []string{"coalesce(by_point, 0)", "coalesce(by_near, 0)", "coalesce(by_name, 0)"}[:q.MaxPrecision]
-		months = `(SELECT * REPLACE (` + strings.Join(kept, " + ") + ` AS incidents) FROM district_month)`
+		months = `(SELECT * REPLACE (` + strings.Join(kept, " + ") + ` AS incidents) FROM ` + months + `)`
 	}
 	rows, err := s.db.QueryContext(ctx, `WITH pop AS (
 			SELECT district_code, year, population FROM population

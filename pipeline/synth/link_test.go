@@ -20,7 +20,10 @@ import (
 // repeats, and no group holds more records than there are sources. The
 // few it misses are a date window away from another report of the
 // cluster the original joined, or lose their place to a chance neighbour
-// of their source that fits better.
+// of their source that fits better: more often since gen writes
+// realistic mixes (half the drug seizures are hashish of about 2 kg, and
+// cyber offences other than fraud carry no amount to tell them apart), 32
+// of 1,974 with seed 21.
 func TestLinkerFindsDuplicates(t *testing.T) {
 	b := grid(t, 4)
 	for _, tc := range []struct {
@@ -28,7 +31,7 @@ func TestLinkerFindsDuplicates(t *testing.T) {
 		opt    synth.Options
 		missed int // duplicates at most not linked
 	}{
-		{"points", synth.Options{Rows: 20000, Seed: 21, Sources: 10, DupRate: 0.1}, 20},
+		{"points", synth.Options{Rows: 20000, Seed: 21, Sources: 10, DupRate: 0.1}, 40},
 		{"names", synth.Options{Rows: 4000, Seed: 22, Sources: 3, DupRate: 0.2, NameOnly: 0.5}, 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -103,13 +103,6 @@ var Agencies = []Agency{
 	{"excise", "EXC", 0.02, [4]float64{0, 1, 0, 0}},
 }
 
-var subcategories = [schemas.NumCategories][]string{
-	{"hawala_hundi", "cash_courier", "charity", "extortion", "kidnap_for_ransom", "bank_transfer"},
-	{"heroin", "hashish", "opium", "methamphetamine", "cocaine", "precursors"},
-	{"trafficking_in_persons", "migrant_smuggling"},
-	{"financial_fraud", "online_harassment", "hacking", "identity_theft"},
-}
-
 var places = []string{"near the bypass", "at a checkpost", "in a warehouse", "on the highway", "at the bus terminal", "in a rented house", "at the port", "online"}
 
 // event is a good row that a later row may repeat from another source.
@@ -247,21 +240,15 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 		day := month.AddDate(0, 0, rng.IntN(daysInMonth(month)))
 		rec[schemas.ColIncidentID] = fmt.Sprintf("%s-%d-%07d", srcs[src].Prefix, opt.Seed, r+1)
 		rec[schemas.ColCategory] = schemas.Category(c).String()
-		subs := subcategories[c]
-		rec[schemas.ColSubcategory] = subs[rng.IntN(len(subs))]
+		sub, qty := subcategory(rng, c) // mix.go: realistic shares, spellings and sizes
+		rec[schemas.ColSubcategory] = sub
 		rec[schemas.ColOccurredOn] = day.Format("2006-01-02")
 		rec[schemas.ColSource] = srcs[src].Name
 		switch schemas.Category(c) {
-		case schemas.DrugTrafficking:
-			rec[schemas.ColQuantity] = strconv.FormatFloat(round(math.Exp(rng.NormFloat64()*1.5+1.5), 3), 'f', -1, 64)
-		case schemas.HumanTrafficking:
-			rec[schemas.ColQuantity] = strconv.Itoa(1 + rng.IntN(12))
-		case schemas.TerrorFinancing:
-			rec[schemas.ColAmountPKR] = strconv.FormatFloat(round(math.Exp(rng.NormFloat64()*1.2+13), 0), 'f', -1, 64)
-		case schemas.Cybercrime:
-			if rng.IntN(2) == 0 {
-				rec[schemas.ColAmountPKR] = strconv.Itoa(1000 * (1 + rng.IntN(500)))
-			}
+		case schemas.DrugTrafficking, schemas.HumanTrafficking: // kg; victims for trafficking
+			rec[schemas.ColQuantity] = qty
+		default: // PKR
+			rec[schemas.ColAmountPKR] = qty
 		}
 		rec[schemas.ColDescription] = describe(rng, schemas.Category(c), rec[schemas.ColSubcategory])
 		nameOnly := rng.Float64() < opt.NameOnly
