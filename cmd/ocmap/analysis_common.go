@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/export"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -117,7 +116,7 @@ type analysed struct {
 	sub           store.SubFilter               // their stored spellings
 	quantity      *quantityMeasure              // --measure kg, amount_pkr or victims, or nil
 	Medians       map[string]store.QuantityStat // with a quantity: per district, the incidents with one, median and largest
-	Denominator   *pipeline.Denominator         // --denominator, or nil: rates are per 100,000 people
+	Denominator   *analysis.Denominator         // --denominator, or nil: rates are per 100,000 people
 	pop           map[string][]store.PopulationYear
 }
 
@@ -261,9 +260,9 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if err != nil {
 		return nil, err
 	}
-	var den *pipeline.Denominator
+	var den *analysis.Denominator
 	if o.Denominator != "" {
-		if den, err = pipeline.ReadDenominator(o.Denominator, ds, pop, o.Spread); err != nil {
+		if den, err = analysis.ReadDenominator(o.Denominator, ds, pop, o.Spread); err != nil {
 			return nil, err
 		}
 		pop = den.ByDistrict

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/internal/csvout"
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -82,7 +81,7 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 		}
 		cats = []string{o.Category}
 	}
-	sc, err := pipeline.SubcategoryCodes()
+	sc, err := analysis.SubcategoryCodes()
 	if err != nil {
 		return err
 	}

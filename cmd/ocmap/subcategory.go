@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -30,6 +29,16 @@ type storedSubcategories interface {
 	StoredSubcategories(context.Context) ([]store.SubKey, error)
 }
 
+// codesAndStored returns ocmap's code list and the spellings st holds.
+func codesAndStored(ctx context.Context, st storedSubcategories) (*schemas.SubcategoryCodes, []store.SubKey, error) {
+	sc, err := analysis.SubcategoryCodes()
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := st.StoredSubcategories(ctx)
+	return sc, stored, err
+}
+
 // subcategoryScope is --subcategory resolved against the database.
 type subcategoryScope struct {
 	Codes    []string // the codes asked for, folded ("ice" -> methamphetamine)
@@ -46,11 +55,7 @@ func resolveSubcategories(ctx context.Context, st storedSubcategories, category 
 	if len(asked) == 0 {
 		return &subcategoryScope{}, nil
 	}
-	sc, err := pipeline.SubcategoryCodes()
-	if err != nil {
-		return nil, err
-	}
-	stored, err := st.StoredSubcategories(ctx)
+	sc, stored, err := codesAndStored(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -116,11 +121,7 @@ func resolveSubcategories(ctx context.Context, st storedSubcategories, category 
 // foldMap maps every stored spelling to its code, for
 // store.SubcategoryStats.
 func foldMap(ctx context.Context, st storedSubcategories) (map[store.SubKey]string, error) {
-	sc, err := pipeline.SubcategoryCodes()
-	if err != nil {
-		return nil, err
-	}
-	stored, err := st.StoredSubcategories(ctx)
+	sc, stored, err := codesAndStored(ctx, st)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-package pipeline
+package analysis
 
 import (
 	"encoding/csv"
@@ -14,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -219,7 +218,7 @@ func ReadDenominator(path string, ds []store.District, pop map[string][]store.Po
 				members = nil
 				break
 			}
-			py, ok := analysis.CensusYear(pop[d.Code], k.year)
+			py, ok := CensusYear(pop[d.Code], k.year)
 			if !ok {
 				fail(line, "province", "cannot spread %s by population: %s has no population in the database (ingest --population)", k.province, d.Name)
 				members = nil
