@@ -69,8 +69,11 @@ spellings of agency files folded into one code (charas is hashish, ice is
 methamphetamine; 'ocmap codes' lists them): incidents, source records,
 districts, and per incident with a quantity the sum, median and largest of
 kg (drugs), PKR (terror financing, fraud) and victims (trafficking).
---subcategory CODE (repeatable) keeps those subcategories only; --format csv
---by subcategory writes the breakdown alone.
+Trafficking records that give an exploitation type (sexual, forced_labour,
+begging, ...) or a stage are broken down by it too, marked with the field.
+--subcategory CODE (repeatable) keeps those subcategories only (an
+exploitation type with trafficking or smuggling keeps the incidents that
+are both); --format csv --by subcategory writes the breakdown alone.
 
 --events TYPE ranks districts by the context events of that type (a kind:
 context layout's event_type, e.g. suicide_attack) with the killed and
@@ -181,8 +184,12 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if err != nil {
 		return err
 	}
-	breakdown, err := st.SubcategoryStats(ctx, store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter}, fold)
+	cf := store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter}
+	breakdown, err := st.SubcategoryStats(ctx, cf, fold)
 	if err != nil {
+		return err
+	}
+	if breakdown, err = fieldBreakdown(ctx, st, cf, breakdown); err != nil {
 		return err
 	}
 	if tot.Incidents == 0 && (!from.IsZero() || !to.IsZero()) {

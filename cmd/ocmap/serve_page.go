@@ -135,7 +135,7 @@ var _ analysisStore = (*cachedStore)(nil)
 func filterKey(f store.CellFilter) string {
 	k := f.Category + "|" + f.Province + "|" + f.From.Format("2006-01") + "|" + f.To.Format("2006-01")
 	for _, s := range f.Sub.Keys() {
-		k += "|" + s.Category + "/" + s.Subcategory
+		k += "|" + s.Category + "/" + s.Subcategory + "/" + s.Field
 	}
 	return k
 }

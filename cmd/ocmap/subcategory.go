@@ -16,7 +16,7 @@ import (
 	"github.com/ocmap/ocmap/schemas"
 )
 
-const subcategoryHelp = "only this subcategory (repeatable, or a comma list): a drug (heroin, hashish, methamphetamine, ...), a terror financing channel (hawala_hundi, cash_courier, charity, crypto, ...), trafficking or smuggling, a cyber offence; spellings such as charas, ice or hundi fold into their code ('ocmap codes --db FILE' lists them with their counts)"
+const subcategoryHelp = "only this subcategory (repeatable, or a comma list): a drug (heroin, hashish, methamphetamine, ...), a terror financing channel (hawala_hundi, cash_courier, charity, crypto, ...), trafficking or smuggling, an exploitation type (sexual, forced_labour, begging, ...; with trafficking or smuggling, both must hold), a cyber offence; spellings such as charas, ice or hundi fold into their code ('ocmap codes --db FILE' lists them with their counts)"
 
 // addSubcategoryFlag defines --subcategory, the same for every analyst
 // command.
@@ -102,6 +102,12 @@ func resolveSubcategories(ctx context.Context, st storedSubcategories, category 
 			out.Codes = append(out.Codes, code)
 		}
 		c, _ := schemas.ParseCategory(inCats[0])
+		if field := schemas.SubcategoryField(c, code); field != "" {
+			// An exploitation type (or stage) is read from the
+			// category's own table, where it is stored as its code.
+			keys = append(keys, store.SubKey{Category: inCats[0], Subcategory: code, Field: field})
+			continue
+		}
 		// The code itself, so that a code with no incident keeps nothing
 		// rather than everything, and every stored spelling of it.
 		keys = append(keys, store.SubKey{Category: inCats[0], Subcategory: code})
