@@ -440,9 +440,9 @@ fields:
 `)
 	var rows []string
 	for i, r := range []struct {
-		district           int
-		offence, purpose   string
-		victims            int
+		district         int
+		offence, purpose string
+		victims          int
 	}{{1, "trafficking", "sexual", 2}, {1, "trafficking", "sexual", 1}, {2, "trafficking", "sexual", 3},
 		{2, "trafficking", "bonded labour", 5}, {3, "smuggling", "sexual", 1}, {3, "smuggling", "", 4}} {
 		rows = append(rows, fmt.Sprintf("T%d,2024-02-%02d,%s,%s,%s,%d", i+1, 1+5*i, gridPoint(r.district), r.offence, r.purpose, r.victims))
