@@ -410,6 +410,83 @@ func TestDenominator(t *testing.T) {
 	if code, _, stderr := ocmap("heatmap", "--db", db, "--spread", "population"); code != exitUsage {
 		t.Errorf("--spread without --denominator: exit %d\n%s", code, stderr)
 	}
+
+	// summary takes the same file: G1's 4 complaints per 200,000
+	// subscriptions, G4's 2 per 400,000, none for G3; the rates per
+	// 100,000 people stay beside them.
+	code, stdout, stderr = ocmap("summary", "--db", db, "--category", "cybercrime", "--denominator", den, "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("summary --denominator: exit %d\n%s", code, stderr)
+	}
+	rows = csvRows(t, stdout)
+	var got []string
+	for _, rank := range []string{"1", "2", "3"} {
+		r := rows[rank]
+		got = append(got, strings.Join([]string{r["district_code"], r["incidents"], r["rate_per_100k"], r["denominator_measure"],
+			r["denominator"], r["denominator_year"], r["rate_per_100k_denominator"]}, " "))
+	}
+	want := []string{"G1 4 4.0000 mobile_subscriptions 200000 2023 2.0000", "G4 2 0.5000 mobile_subscriptions 400000 2023 0.5000",
+		"G3 1 0.3333 mobile_subscriptions   "}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(rows) != 3 {
+		t.Errorf("summary --denominator:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	code, stdout, _ = ocmap("summary", "--db", db, "--category", "cybercrime", "--denominator", den)
+	for _, want := range []string{"per 100k mobile_subscriptions", "2.00", "0.50",
+		"'per 100k mobile_subscriptions': incidents in the period; denominator: mobile_subscriptions from " + den +
+			", years [2023] (the year nearest the period's end, the earlier of two as near); rates per 100,000 mobile_subscriptions; 1 districts have no denominator figure (no rate, not 0): Grid 3"} {
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("summary --denominator table lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := ocmap("summary", "--db", db, "--events", "suicide_attack", "--denominator", den); code != exitUsage ||
+		!strings.Contains(stderr, "not of --events") {
+		t.Errorf("summary --events --denominator: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestSummaryMeasure checks summary --measure on quantityDB's seizures:
+// ranked by kg, G2's one large seizure (500 kg, reported twice, counted
+// once, and 1 kg) comes first though G5 has the most seizures; rates are
+// of the kg; victims are not drugs'.
+func TestSummaryMeasure(t *testing.T) {
+	dir, db, mapPath := quantityDB(t)
+	var pop []string
+	for i := 1; i <= 9; i++ {
+		pop = append(pop, fmt.Sprintf("Grid %d,2023,%d", i, 100000*i))
+	}
+	popFile := writeTestFile(t, dir, "pop.csv", "district,year,population\n"+strings.Join(pop, "\n")+"\n")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popFile); code != exitOK {
+		t.Fatalf("ingest --population: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := ocmap("summary", "--db", db, "--measure", "kg", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("summary --measure kg: exit %d\n%s", code, stderr)
+	}
+	rows := csvRows(t, stdout)
+	var got []string
+	for _, rank := range []string{"1", "2", "3", "4"} {
+		r := rows[rank]
+		got = append(got, r["district_code"]+" "+r["incidents"]+" "+r["quantity"]+" "+r["rate_per_100k"]+" "+r["terror_financing"])
+	}
+	want := "G2 2 501 250.5000 0|G1 3 6 6.0000 0|G5 4 4.5 0.9000 0|G3 1 4 1.3333 0"
+	if strings.Join(got, "|") != want || len(rows) != 4 {
+		t.Errorf("summary --measure kg: %s, want %s\n%s", strings.Join(got, "|"), want, stdout)
+	}
+	code, stdout, _ = ocmap("summary", "--db", db, "--measure", "kg")
+	if code != exitOK || !strings.Contains(stdout, "ranked by kg of drugs seized") || !strings.Contains(stdout, "'per 100k': kg of drugs seized in the period per 100,000 people") {
+		t.Errorf("summary --measure kg table:\n%s", stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--category", "drug_trafficking", "--measure", "victims"}, "--measure victims: drug_trafficking has no victims"},
+		{[]string{"--measure", "weight"}, `--measure "weight": want count, kg, amount_pkr or victims`},
+	} {
+		if code, _, stderr := ocmap(append([]string{"summary", "--db", db}, tc.args...)...); code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("summary %v: exit %d, want %q:\n%s", tc.args, code, tc.want, stderr)
+		}
+	}
 }
 
 // TestExploitationSubcategory checks that --subcategory takes a

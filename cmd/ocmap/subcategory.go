@@ -228,14 +228,17 @@ func (a *analysed) noDenominator() []string {
 
 // denominatorNote says what rates are per 100,000 of, and which districts
 // have none.
-func (a *analysed) denominatorNote() string {
-	d := a.Denominator
+func (a *analysed) denominatorNote() string { return denominatorNote(a.Denominator, a.noDenominator()) }
+
+// denominatorNote says what rates are per 100,000 of d's measure, and
+// names the districts of no that have no figure.
+func denominatorNote(d *analysis.Denominator, no []string) string {
 	s := fmt.Sprintf("denominator: %s from %s, years %v (the year nearest the period's end, the earlier of two as near); rates per 100,000 %s",
 		d.Measure, d.Path, d.Years, d.Measure)
 	if d.Spread > 0 {
 		s += fmt.Sprintf("; %d districts' figures spread from their province's by population share (--spread population)", d.Spread)
 	}
-	if no := a.noDenominator(); len(no) > 0 {
+	if len(no) > 0 {
 		shown := no
 		if len(shown) > 10 {
 			shown = shown[:10]

@@ -74,7 +74,10 @@ func breakdownTable(w io.Writer, rows []store.SubcategoryStat) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "Rows marked (exploitation) or (stage) break the same incidents down by that field of the trafficking record ((none): not given). An incident reported by several agencies counts once; kg, PKR and victims are summed over the incidents that have one, the median and largest of the same. A few large seizures dominate sums: compare the median.")
+	if slices.ContainsFunc(rows, func(r store.SubcategoryStat) bool { return r.Field != "" }) {
+		fmt.Fprintln(w, "Rows marked (exploitation) or (stage) break the same incidents down by that field of the trafficking record ((none): not given).")
+	}
+	fmt.Fprintln(w, "An incident reported by several agencies counts once; kg, PKR and victims are summed over the incidents that have one, the median and largest of the same. A few large seizures dominate sums: compare the median.")
 	return nil
 }
 

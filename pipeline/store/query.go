@@ -23,7 +23,14 @@ type SummaryQuery struct {
 	MaxPrecision int
 	// Sub keeps some subcategories only (see SubFilter).
 	Sub SubFilter
+	// Order ranks the districts by incidents (""), or by the sum of
+	// quantity (kg of drugs with Category drug_trafficking), amount_pkr
+	// or victims.
+	Order string
 }
+
+// summaryOrder is the column each SummaryQuery.Order ranks by.
+var summaryOrder = map[string]string{"": "4", "quantity": "9", "amount_pkr": "10", "victims": "15"}
 
 // SummaryRow is one district's totals in the query's scope.
 type SummaryRow struct {
@@ -32,6 +39,7 @@ type SummaryRow struct {
 	Incidents            int64
 	ByCategory           [schemas.NumCategories]int64
 	Quantity, AmountPKR  float64
+	Victims              int64
 	ByPoint, ByName      int64
 	// Population is the district's in the census year nearest the end of
 	// the period (0 when the database has none), and Rate the incidents
@@ -52,6 +60,9 @@ type Totals struct {
 	// PopulationRejected those of the population file, which are not
 	// incidents.
 	Rejected, PopulationRejected, Runs int64
+	// RefYear is the year population figures are taken nearest to: the
+	// period's end, else the last month of the database.
+	RefYear int
 	// Unallocated counts, per province, the incidents placed in a province
 	// only: they are in Incidents but in no district's row. Province "" is
 	// the incidents placed at national level only.
@@ -68,6 +79,10 @@ type ProvinceCount struct {
 func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Totals, error) {
 	where := ` WHERE ($1 = '' OR m.category = $1) AND ($2::DATE IS NULL OR m.month >= $2) AND ($3::DATE IS NULL OR m.month <= $3)`
 	args := []any{q.Category, nullDate(q.From), nullDate(q.To)}
+	order, ok := summaryOrder[q.Order]
+	if !ok {
+		return nil, Totals{}, fmt.Errorf("store: summary: unknown order %q", q.Order)
+	}
 	limit := ""
 	if q.Top > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.Top)
@@ -102,9 +117,10 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'cybercrime'), 0),
 			coalesce(sum(m.quantity), 0), coalesce(sum(m.amount_pkr), 0),
 			sum(m.by_point), sum(m.by_name),
-			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0)
+			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0),
+			coalesce(sum(m.victims), 0)
 		FROM `+months+` m JOIN districts d USING (district_code) LEFT JOIN pop p USING (district_code)`+where+`
-		GROUP BY d.district_code, d.district_name, d.province ORDER BY 4 DESC, 1`+limit, args...)
+		GROUP BY d.district_code, d.district_name, d.province ORDER BY `+order+` DESC, 4 DESC, 1`+limit, args...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("store: %s: summary: %w", s.Path, err)
 	}
@@ -114,7 +130,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 		var r SummaryRow
 		if err := rows.Scan(&r.Code, &r.Name, &r.Province, &r.Incidents,
 			&r.ByCategory[0], &r.ByCategory[1], &r.ByCategory[2], &r.ByCategory[3],
-			&r.Quantity, &r.AmountPKR, &r.ByPoint, &r.ByName, &r.Population, &r.PopulationYear); err != nil {
+			&r.Quantity, &r.AmountPKR, &r.ByPoint, &r.ByName, &r.Population, &r.PopulationYear, &r.Victims); err != nil {
 			return nil, Totals{}, err
 		}
 		if r.Population > 0 {
@@ -134,7 +150,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	if err != nil {
 		return nil, Totals{}, err
 	}
-	t.FirstMonth, t.LastMonth = first.Time, last.Time
+	t.FirstMonth, t.LastMonth, t.RefYear = first.Time, last.Time, refYear
 	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, ''), sum(m.incidents) FROM `+months+` m`+where+`
 		AND m.district_code IS NULL GROUP BY 1 HAVING sum(m.incidents) > 0 ORDER BY 2 DESC, 1`, args[:3]...)
 	if err != nil {
