@@ -342,8 +342,8 @@ type districtRates struct {
 	base    []int64               // per row: the people or the denominator's figure, 0 for none
 	year    []int                 // of base
 	rate    []float64             // value per 100,000 of base
-	any     bool     // some row has a rate
-	missing []string // --denominator: the rows' districts it gives no figure
+	any     bool                  // some row has a rate
+	missing []string              // --denominator: the rows' districts it gives no figure
 }
 
 // summaryRates computes the rates of rows: per 100,000 people of the
