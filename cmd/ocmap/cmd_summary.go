@@ -219,7 +219,7 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if err != nil {
 		return err
 	}
-	rates, err := summaryRates(ctx, st, o, rows, tot)
+	rates, err := summaryRates(ctx, st, o, rows, st.RefYear(ctx, to))
 	if err != nil {
 		return err
 	}
@@ -349,7 +349,7 @@ type districtRates struct {
 // summaryRates computes the rates of rows: per 100,000 people of the
 // census year nearest the period's end (the store's), or with
 // --denominator of its figure for the year nearest it.
-func summaryRates(ctx context.Context, st *store.Store, o *summaryOptions, rows []store.SummaryRow, tot store.Totals) (*districtRates, error) {
+func summaryRates(ctx context.Context, st *store.Store, o *summaryOptions, rows []store.SummaryRow, refYear int) (*districtRates, error) {
 	out := &districtRates{what: "incidents"}
 	if q, ok := quantityMeasures[o.Measure]; ok {
 		out.what = q.doc
@@ -373,7 +373,7 @@ func summaryRates(ctx context.Context, st *store.Store, o *summaryOptions, rows 
 		base, year := r.Population, r.PopulationYear
 		if figures != nil {
 			base, year = 0, 0
-			if py, ok := analysis.CensusYear(figures[r.Code], tot.RefYear); ok {
+			if py, ok := analysis.CensusYear(figures[r.Code], refYear); ok {
 				base, year = py.Population, py.Year
 			} else {
 				out.missing = append(out.missing, r.Name)

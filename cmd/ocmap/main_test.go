@@ -435,7 +435,7 @@ func TestFlow(t *testing.T) {
 		for _, c := range schemas.Categories() {
 			want = append(want, commas(r.ByCategory[c]))
 		}
-		want = append(want, commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.ByName))
+		want = append(want, commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.Victims), commas(r.ByName))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("table line %d\n got %q\nwant %q", i+1, got, want)
 		}

@@ -60,9 +60,6 @@ type Totals struct {
 	// PopulationRejected those of the population file, which are not
 	// incidents.
 	Rejected, PopulationRejected, Runs int64
-	// RefYear is the year population figures are taken nearest to: the
-	// period's end, else the last month of the database.
-	RefYear int
 	// Unallocated counts, per province, the incidents placed in a province
 	// only: they are in Incidents but in no district's row. Province "" is
 	// the incidents placed at national level only.
@@ -76,6 +73,20 @@ type ProvinceCount struct {
 }
 
 // Summary ranks districts by incidents within the query's scope.
+// RefYear is the year a summary takes population figures nearest to: the
+// year of to, the period's last month, else of the database's last month,
+// else this year.
+func (s *Store) RefYear(ctx context.Context, to time.Time) int {
+	if !to.IsZero() {
+		return to.Year()
+	}
+	var last sql.NullTime
+	if err := s.db.QueryRowContext(ctx, `SELECT max(month) FROM district_month`).Scan(&last); err == nil && last.Valid {
+		return last.Time.Year()
+	}
+	return time.Now().Year()
+}
+
 func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Totals, error) {
 	where := ` WHERE ($1 = '' OR m.category = $1) AND ($2::DATE IS NULL OR m.month >= $2) AND ($3::DATE IS NULL OR m.month <= $3)`
 	args := []any{q.Category, nullDate(q.From), nullDate(q.To)}
@@ -87,16 +98,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	if q.Top > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.Top)
 	}
-	refYear := time.Now().Year()
-	if !q.To.IsZero() {
-		refYear = q.To.Year()
-	} else {
-		var last sql.NullTime
-		if err := s.db.QueryRowContext(ctx, `SELECT max(month) FROM district_month`).Scan(&last); err == nil && last.Valid {
-			refYear = last.Time.Year()
-		}
-	}
-	args = append(args, refYear)
+	args = append(args, s.RefYear(ctx, q.To))
 	// district_month, with incidents counting the kept precisions only.
 	months := "district_month"
 	if !q.Sub.IsZero() {
@@ -150,7 +152,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 	if err != nil {
 		return nil, Totals{}, err
 	}
-	t.FirstMonth, t.LastMonth, t.RefYear = first.Time, last.Time, refYear
+	t.FirstMonth, t.LastMonth = first.Time, last.Time
 	urows, err := s.db.QueryContext(ctx, `SELECT coalesce(m.province, ''), sum(m.incidents) FROM `+months+` m`+where+`
 		AND m.district_code IS NULL GROUP BY 1 HAVING sum(m.incidents) > 0 ORDER BY 2 DESC, 1`, args[:3]...)
 	if err != nil {
