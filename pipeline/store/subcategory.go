@@ -155,7 +155,7 @@ func (s *Store) QuantityStats(ctx context.Context, f CellFilter, measure string)
 			WHERE coalesce(g.is_primary, true) AND `+f.Sub.predicate("i")+`
 				AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
 				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)
-				AND i.district_code IS NOT NULL)
+				AND i.district_code IS NOT NULL`+f.near("i.district_code")+`)
 		WHERE v > 0 GROUP BY 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", measure, err)
@@ -232,7 +232,7 @@ func (s *Store) codeStats(ctx context.Context, f CellFilter, with, columns, join
 			FROM incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)
 				`+join+`
 			WHERE `+f.Sub.predicate("i")+` AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
-				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4))
+				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)`+f.near("i.district_code")+`)
 		SELECT category, code, string_agg(DISTINCT written, '`+keysSep+`' ORDER BY written),
 			count(*) FILTER (WHERE p), count(*), count(DISTINCT district_code) FILTER (WHERE p),
 			count(*) FILTER (WHERE p AND kg > 0), coalesce(sum(kg) FILTER (WHERE p AND kg > 0), 0),
