@@ -83,14 +83,22 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 const nearBorderHelp = "only the districts within `KM` km of an official border crossing or port (districts.crossing_km: " +
 	"from the district's outline, 0 when the crossing is inside it; see data/flows/crossings.csv); incidents placed in a province only are left out"
 
+// checkNearBorder refuses a --near-border that is no distance above 0.
+func checkNearBorder(km float64) error {
+	if !(km > 0) || math.IsInf(km, 0) {
+		return usagef("--near-border %g: want a distance in km above 0", km)
+	}
+	return nil
+}
+
 // nearBorder keeps the districts within o.NearBorder km of a crossing;
 // all of them when it is 0.
 func (o *analysisOptions) nearBorder(ds []store.District) ([]store.District, error) {
 	if o.NearBorder == 0 && !o.nearBorderSet {
 		return ds, nil
 	}
-	if !(o.NearBorder > 0) || math.IsInf(o.NearBorder, 0) {
-		return nil, usagef("--near-border %g: want a distance in km above 0", o.NearBorder)
+	if err := checkNearBorder(o.NearBorder); err != nil {
+		return nil, err
 	}
 	kept, nearest := ds[:0:0], math.Inf(1)
 	for _, d := range ds {

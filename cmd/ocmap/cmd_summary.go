@@ -27,6 +27,8 @@ type summaryOptions struct {
 	DB, Category, From, To, Format string
 	Events, By                     string
 	Measure, Denominator, Spread   string
+	NearBorder                     float64 // km; 0 for all districts
+	nearBorderSet                  bool
 	Subcategories                  []string
 	Top, MaxPrecision              int
 }
@@ -42,6 +44,8 @@ func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Format, "format", "table", "output format: table, csv or json")
 	fs.StringVar(&o.By, "by", "district", "csv: one row per district, or per subcategory (the breakdown the table and json give below the districts)")
 	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
+	o.NearBorder, o.nearBorderSet = 0, false // fs.Var sets no default
+	fs.Var(kmFlag{&o.NearBorder, &o.nearBorderSet}, "near-border", nearBorderHelp)
 	fs.StringVar(&o.Measure, "measure", "count", "rank districts by: count (incidents), kg (of drugs seized), amount_pkr (terror financing, and fraud among cybercrime) or victims (trafficking); the 'per 100k' rate is of it too")
 	fs.StringVar(&o.Denominator, "denominator", "", "rates per 100,000 of this CSV's measure instead of people: columns district (or province), year, value, measure (e.g. mobile_subscriptions)")
 	fs.StringVar(&o.Spread, "spread", "", "with --denominator: spread province figures over their districts by population share (population); without it a province figure is an error")
@@ -86,6 +90,9 @@ is of it. --denominator FILE gives rates per 100,000 of another measure
 with --spread population), year, value and measure; the year nearest the
 period's end is used, and a district the file does not give has no rate.
 
+--near-border KM keeps the districts within KM km of an official border
+crossing or port (districts.crossing_km, from data/flows/crossings.csv).
+
 --events TYPE ranks districts by the context events of that type (a kind:
 context layout's event_type, e.g. suicide_attack) with the killed and
 injured in them, instead of the four categories' incidents.
@@ -97,6 +104,7 @@ Examples:
   ocmap summary --db crime.duckdb --category terror_financing --top 5
   ocmap summary --db crime.duckdb --subcategory ice --subcategory heroin
   ocmap summary --db crime.duckdb --category drug_trafficking --measure kg --top 10
+  ocmap summary --db crime.duckdb --category drug_trafficking --near-border 25
   ocmap summary --db crime.duckdb --category cybercrime --denominator mobile_subscriptions.csv
   ocmap summary --db crime.duckdb --format csv --top 0 > districts.csv`,
 		Flags: o.AddFlags,
@@ -171,6 +179,11 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if o.Spread != "" && o.Denominator == "" {
 		return usagef("--spread needs --denominator")
 	}
+	if o.nearBorderSet {
+		if err := checkNearBorder(o.NearBorder); err != nil {
+			return err
+		}
+	}
 	if o.By == "subcategory" && o.Format != "csv" {
 		return usagef("--by subcategory is for --format csv (the table and json give the breakdown below the districts)")
 	}
@@ -189,8 +202,8 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 		if o.By != "district" {
 			return usagef("--by subcategory is of incidents, not of --events")
 		}
-		if o.Measure != "count" || o.Denominator != "" {
-			return usagef("--measure and --denominator are of incidents, not of --events")
+		if o.Measure != "count" || o.Denominator != "" || o.nearBorderSet {
+			return usagef("--measure, --denominator and --near-border are of incidents, not of --events")
 		}
 		if err := checkEventType(ctx, st, o.Events); err != nil {
 			return err
@@ -215,7 +228,7 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 		order = map[string]string{"kg": "quantity", "amount_pkr": "amount_pkr", "victims": "victims"}[o.Measure]
 	}
 	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top,
-		MaxPrecision: o.MaxPrecision, Sub: sub.Filter, Order: order})
+		MaxPrecision: o.MaxPrecision, Sub: sub.Filter, Order: order, NearBorderKm: o.NearBorder})
 	if err != nil {
 		return err
 	}
@@ -227,7 +240,7 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if err != nil {
 		return err
 	}
-	cf := store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter}
+	cf := store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter, NearBorderKm: o.NearBorder}
 	breakdown, err := st.SubcategoryStats(ctx, cf, fold)
 	if err != nil {
 		return err
@@ -266,6 +279,9 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 		scope = o.Category
 	}
 	scope = scopeText(scope, codes)
+	if o.NearBorder > 0 {
+		scope += fmt.Sprintf(", districts within %g km of a border crossing or port", o.NearBorder)
+	}
 	period := "all months"
 	switch {
 	case tot.Incidents > 0:

@@ -99,6 +99,21 @@ func TestNearBorder(t *testing.T) {
 			t.Errorf("%s --near-border 50: exit %d\n%s%s", cmd, code, stdout, stderr)
 		}
 	}
+	// summary: the same districts and incidents, the province-only one
+	// left out; its breakdown too.
+	code, stdout, stderr = ocmap("summary", "--db", db, "--near-border", "50", "--format", "csv")
+	if rr := csvRows(t, stdout); code != exitOK || len(rr) != 2 || rr["1"]["district_code"] != "G1" || rr["1"]["incidents"] != "6" ||
+		rr["2"]["district_code"] != "G2" || rr["2"]["incidents"] != "1" {
+		t.Errorf("summary --near-border 50: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = ocmap("summary", "--db", db, "--near-border", "50")
+	if code != exitOK || !strings.Contains(stdout, "7 incidents, all categories, districts within 50 km of a border crossing or port, 2024-01 to 2024-01, in 2 districts") ||
+		!strings.Contains(stdout, "drug_trafficking       heroin          7          2") {
+		t.Errorf("summary --near-border 50 table:\n%s", stdout)
+	}
+	if code, _, stderr = ocmap("summary", "--db", db, "--near-border", "-1"); code != exitUsage || !strings.Contains(stderr, "want a distance in km above 0") {
+		t.Errorf("summary --near-border -1: exit %d\n%s", code, stderr)
+	}
 	// Bad distances and empty scopes are clear errors.
 	for _, tt := range []struct{ km, want string }{
 		{"0", "--near-border 0: want a distance in km above 0"},

@@ -27,6 +27,9 @@ type SummaryQuery struct {
 	// quantity (kg of drugs with Category drug_trafficking), amount_pkr
 	// or victims.
 	Order string
+	// NearBorderKm, when above 0, keeps the districts within it of a
+	// border crossing (see CellFilter).
+	NearBorderKm float64
 }
 
 // summaryOrder is the column each SummaryQuery.Order ranks by.
@@ -89,6 +92,7 @@ func (s *Store) RefYear(ctx context.Context, to time.Time) int {
 
 func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Totals, error) {
 	where := ` WHERE ($1 = '' OR m.category = $1) AND ($2::DATE IS NULL OR m.month >= $2) AND ($3::DATE IS NULL OR m.month <= $3)`
+	where += CellFilter{NearBorderKm: q.NearBorderKm}.near("m.district_code")
 	args := []any{q.Category, nullDate(q.From), nullDate(q.To)}
 	order, ok := summaryOrder[q.Order]
 	if !ok {
