@@ -303,7 +303,7 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	head := "rank\tcode\tdistrict\tprovince\tincidents\t"
 	if rates.any {
-		head += "per 100k" + rates.per + "\t"
+		head += rates.label() + "\t"
 	}
 	victims := slices.ContainsFunc(rows, func(r store.SummaryRow) bool { return r.Victims > 0 })
 	head += "terror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\t"
@@ -340,9 +340,9 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). %s\n", rejectedText(tot))
 	switch {
 	case rates.den != nil:
-		fmt.Fprintf(w, "'per 100k%s': %s in the period; %s\n", rates.per, rates.what, denominatorNote(rates.den, rates.missing))
+		fmt.Fprintf(w, "'%s': %s in the period; %s\n", rates.label(), rates.what, denominatorNote(rates.den, rates.missing))
 	case rates.any:
-		fmt.Fprintf(w, "'per 100k': %s in the period per 100,000 people, census year nearest the period's end ('-': no population for the district).\n", rates.what)
+		fmt.Fprintf(w, "'%s': %s in the period per 100,000 people, census year nearest the period's end ('-': no population for the district).\n", rates.label(), rates.what)
 	}
 	return nil
 }
@@ -352,6 +352,7 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 // --measure's sum, one per row.
 type districtRates struct {
 	what    string                // what is counted: "incidents", "kg of drugs seized"
+	unit    string                // of a --measure's sum: "kg ", "PKR ", "victims "; "" for incidents
 	per     string                // " " and the denominator's measure, "" for people
 	den     *analysis.Denominator // --denominator, or nil
 	value   []float64             // per row: what is counted
@@ -368,7 +369,7 @@ type districtRates struct {
 func summaryRates(ctx context.Context, st *store.Store, o *summaryOptions, rows []store.SummaryRow, refYear int) (*districtRates, error) {
 	out := &districtRates{what: "incidents"}
 	if q, ok := quantityMeasures[o.Measure]; ok {
-		out.what = q.doc
+		out.what, out.unit = q.doc, q.unit+" "
 	}
 	var figures map[string][]store.PopulationYear
 	if o.Denominator != "" {
@@ -415,6 +416,10 @@ func summaryRates(ctx context.Context, st *store.Store, o *summaryOptions, rows 
 	out.any = out.any || out.den != nil
 	return out, nil
 }
+
+// label heads the rates' column: "per 100k", "kg per 100k", "per 100k
+// mobile_subscriptions".
+func (d *districtRates) label() string { return d.unit + "per 100k" + d.per }
 
 // perPeople is row i's value per 100,000 of r's people (r.Population
 // above 0).

@@ -473,7 +473,7 @@ func TestSummaryMeasure(t *testing.T) {
 		t.Errorf("summary --measure kg: %s, want %s\n%s", strings.Join(got, "|"), want, stdout)
 	}
 	code, stdout, _ = ocmap("summary", "--db", db, "--measure", "kg")
-	if code != exitOK || !strings.Contains(stdout, "ranked by kg of drugs seized") || !strings.Contains(stdout, "'per 100k': kg of drugs seized in the period per 100,000 people") {
+	if code != exitOK || !strings.Contains(stdout, "ranked by kg of drugs seized") || !strings.Contains(stdout, "'kg per 100k': kg of drugs seized in the period per 100,000 people") {
 		t.Errorf("summary --measure kg table:\n%s", stdout)
 	}
 	for _, tc := range []struct {
