@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/pipeline/synth"
 )
@@ -67,7 +68,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	dbPath := filepath.Join(o.Out, "demo.duckdb")
 	start := time.Now()
 	fmt.Fprintf(env.Stdout, "1/5 gen: %s synthetic incidents over %d districts of %s\n", commas(int64(o.Rows)), len(b.Districts), b.Path)
-	st, err := generate(b, csvPath, synth.Options{Rows: o.Rows, Seed: 1})
+	st, err := generate(b, csvPath, synth.Options{Rows: o.Rows, Seed: 1, Flows: true})
 	if err != nil {
 		return err
 	}
@@ -91,8 +92,12 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		}
 	}
 	fmt.Fprintln(env.Stdout, "2/5 ingest")
+	gen, err := layout.Find("ocmap-synthetic")
+	if err != nil {
+		return err
+	}
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
-		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true,
+		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true, Layout: gen,
 		Version: version, Store: store.Options{MemoryLimit: "256MB"}, Population: pop,
 	})
 	if err != nil {

@@ -563,7 +563,8 @@ func (m *Map) legendBox(f *faces, l *layout) legendBox {
 	if noPop {
 		b.entries = append(b.entries, legendEntry{paint{c: NoPopColour}, "no population figure"})
 	}
-	if noData {
+	if noData && (len(m.Values) > 0 || len(m.Lines) == 0) {
+		// A flow map's districts are its base, not missing values.
 		b.entries = append(b.entries, legendEntry{paint{c: NoDataColour}, "no data"})
 	}
 	if sup {

@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -154,6 +155,9 @@ func Compute(ctx context.Context, src Source, r *Resolver, q Query) (*Result, er
 	}
 	flush()
 	for _, f := range acc {
+		// Stored kilograms keep 6 decimals (mg); the sums in float64 add
+		// noise beyond them.
+		f.Kg = math.Round(f.Kg*1e6) / 1e6
 		if c != schemas.DrugTrafficking {
 			f.Kg = 0
 		}

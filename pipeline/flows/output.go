@@ -3,8 +3,10 @@
 package flows
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -88,10 +90,11 @@ func round5(v float64) float64 {
 }
 
 // Map returns the flow map of fs over b's districts (drawn without values,
-// as the base), one arrow per origin and destination with the incidents of
-// every period added up; crossings are named as marks. The caller sets
-// the title, note and label.
-func Map(b *geo.Boundaries, fs []Flow, a *Anchors, crossings []render.Mark) (*render.Map, error) {
+// as the base): one arrow per origin and destination with the incidents of
+// every period added up, the top largest of them (0: all; the ties of the
+// last one drawn too), and the number of pairs in all; crossings are named
+// as marks. The caller sets the title, note and label.
+func Map(b *geo.Boundaries, fs []Flow, a *Anchors, crossings []render.Mark, top int) (*render.Map, int, error) {
 	type pair struct{ o, d End }
 	sum := map[pair]int64{}
 	var order []pair
@@ -102,15 +105,25 @@ func Map(b *geo.Boundaries, fs []Flow, a *Anchors, crossings []render.Mark) (*re
 		}
 		sum[k] += f.Incidents
 	}
+	slices.SortStableFunc(order, func(x, y pair) int { return cmp.Compare(sum[y], sum[x]) })
+	pairs := len(order)
+	if top > 0 && len(order) > top {
+		last := sum[order[top-1]]
+		n := top
+		for n < len(order) && sum[order[n]] == last {
+			n++
+		}
+		order = order[:n]
+	}
 	m := &render.Map{Boundaries: b, Marks: crossings}
 	for _, k := range order {
 		ol, oa, ok1 := a.Of(k.o)
 		dl, da, ok2 := a.Of(k.d)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("flows: %s -> %s: no anchor point for an end (is the boundary file the database's?)", k.o.Code, k.d.Code)
+			return nil, 0, fmt.Errorf("flows: %s -> %s: no anchor point for an end (is the boundary file the database's?)", k.o.Code, k.d.Code)
 		}
 		m.Lines = append(m.Lines, render.Line{From: [2]float64{ol, oa}, To: [2]float64{dl, da}, Value: float64(sum[k]),
 			FromName: k.o.Name, ToName: k.d.Name})
 	}
-	return m, nil
+	return m, pairs, nil
 }

@@ -18,7 +18,8 @@
 //   - destination: the destination field; else the last place of the route;
 //     else, for a drug seizure, the district where it was seized.
 //
-// A route is split at "-", "->", ">", ",", ";", "/" and the words to, via,
+// A route is split at " - " (a hyphen with a space beside it: "N-25" is a
+// highway), "->", ">", ",", ";", "/" and the words to, via,
 // through and then (and their Urdu forms); words like via, from, border
 // and road alone are dropped. A route of one place is the site of a
 // seizure, not a way between two places, and gives neither end.
@@ -185,8 +186,9 @@ func isPakistani(s string) bool {
 }
 
 // routeSplit cuts a route into places: arrows, dashes and punctuation, and
-// the linking words in English and Urdu.
-var routeSplit = regexp.MustCompile(`(?i)\s*(?:->|=>|→|⇒|>|–|—|\s-\s|-|,|;|/|\||\b(?:to|via|through|thru|then|onward to|towards)\b|(?:^|\s)(?:براستہ|سے|تک|اور)(?:\s|$))\s*`)
+// the linking words in English and Urdu. A hyphen cuts only with a space
+// beside it, as "N-25" and "Kala-Bagh" are names.
+var routeSplit = regexp.MustCompile(`(?i)\s*(?:->|=>|→|⇒|>|–|—|\s-|-\s|--|,|;|/|\||\b(?:to|via|through|thru|then|onward to|towards)\b|(?:^|\s)(?:براستہ|سے|تک|اور)(?:\s|$))\s*`)
 
 // filler are words that, alone, are no place: what is left of "from X" or
 // "X border".

@@ -30,7 +30,7 @@ type FlowRecord struct {
 	On      time.Time
 	// District is the district_code where the record is placed, or "".
 	District                                string
-	Origin, Destination, Route, Nationality string // "" when absent or not a field of the category
+	Origin, Destination, Route, Nationality string  // "" when absent or not a field of the category
 	Kg, Victims                             float64 // of the primary: kg seized (drugs), victims (trafficking); 0 when none
 }
 
