@@ -341,3 +341,7 @@ func flowNote(lines []render.Line, pairs int, minCell int64, withheld int) strin
 	}
 	return s
 }
+
+// crossingMarks are the border crossings the flow maps name: none until
+// ocmap ships a table of them.
+func crossingMarks() []render.Mark { return nil }

@@ -75,6 +75,9 @@ the figures; /api/view.json, /api/view.csv, /api/view.geojson and
 (category, metric, from, to, province, precision; subcategory=CODE,
 repeatable, measure=kg|amount_pkr|victims and scale=log|rank|raw as the
 heatmap's flags). --subcategory CODE gives the views' default subcategories.
+/api/flows.json?category=human_trafficking|drug_trafficking (from, to,
+subcategory, by=month|year, regions=1, min_cell=N) is 'ocmap flows --format
+json' with each end's point: the page's "flows" layer draws it.
 
 ` + publishHelp + `
 
@@ -123,6 +126,9 @@ Example:
 				return err
 			}
 			h.sources = approved
+			if h.aliases, err = o.boundaries.aliases(env); err != nil {
+				return err
+			}
 			if _, err := resolveSubcategories(ctx, st, "", o.Subcategories); err != nil {
 				return err // checked now rather than on every view
 			}
@@ -170,6 +176,8 @@ type server struct {
 	shapes   map[string]orb.Geometry
 	baseJSON []byte
 	baseErr  error
+
+	serverFlows // /api/flows.json
 }
 
 func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {
