@@ -129,7 +129,7 @@ func (s *Store) QuantityStats(ctx context.Context, f CellFilter, measure string)
 			WHERE coalesce(g.is_primary, true) AND `+f.Sub.predicate("i")+`
 				AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
 				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)
-				AND i.district_code IS NOT NULL)
+				AND i.district_code IS NOT NULL`+f.near("i.district_code")+`)
 		WHERE v > 0 GROUP BY 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", measure, err)
@@ -182,7 +182,7 @@ func (s *Store) SubcategoryStats(ctx context.Context, f CellFilter, fold map[Sub
 			FROM incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)
 				LEFT JOIN fold f ON f.fold_category = i.category AND f.fold_written = coalesce(i.subcategory, '')
 			WHERE `+f.Sub.predicate("i")+` AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
-				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4))
+				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)`+f.near("i.district_code")+`)
 		SELECT category, code, string_agg(DISTINCT written, '`+keysSep+`' ORDER BY written),
 			count(*) FILTER (WHERE p), count(*), count(DISTINCT district_code) FILTER (WHERE p),
 			count(*) FILTER (WHERE p AND kg > 0), coalesce(sum(kg) FILTER (WHERE p AND kg > 0), 0),
