@@ -238,10 +238,14 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	marks, err := crossingMarks()
+	if err != nil {
+		return err
+	}
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: loc.Boundaries(), From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
 		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop, Events: events,
-		Sub: sub.Filter, Subcategories: sub.Codes, Flows: flows.NewResolver(loc.Gazetteer(), cs), Crossings: crossingMarks()})
+		Sub: sub.Filter, Subcategories: sub.Codes, Flows: flows.NewResolver(loc.Gazetteer(), cs), Crossings: marks})
 	if err != nil {
 		return err
 	}

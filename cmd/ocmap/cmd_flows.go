@@ -21,6 +21,7 @@ import (
 	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/flows"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
@@ -70,7 +71,8 @@ unresolved incidents, which with the category's total would reveal them.
 
 --map FILE.svg or FILE.png draws the flows as arrows over the districts, as
 wide as their incidents, with the ends named; countries are drawn at the
-map's edge in their direction. GeoJSON has one LineString per flow, from an
+map's edge in their direction; the official border crossings and ports
+(data/flows/crossings.csv) are marked. GeoJSON has one LineString per flow, from an
 interior point of the origin district (or the country's anchor point, inside
 that country) to the destination's. Both need the boundary file the database
 was built with (--boundaries, or the installed one).
@@ -216,11 +218,13 @@ func flowsPeriod(from, to string) string {
 }
 
 func flowsTable(w io.Writer, v *flowsView, top int) {
-	fmt.Fprintf(w, "flows of %s, %s: %s incidents, %s with both ends resolved, in %s flows\n",
-		strings.ReplaceAll(v.Category, "_", " "), flowsPeriod(v.From, v.To), commas(v.Incidents),
-		commas(v.Incidents-v.Unresolved.Incidents), commas(int64(len(v.Flows)+v.Withheld)))
+	what := strings.ReplaceAll(v.Category, "_", " ")
 	if v.MinCell > 0 {
-		fmt.Fprintf(w, "withheld: %d flows of fewer than %d incidents (--min-cell)\n", v.Withheld, v.MinCell)
+		fmt.Fprintf(w, "flows of %s, %s: %s flows shown; %s flows of fewer than %d incidents withheld (--min-cell)\n",
+			what, flowsPeriod(v.From, v.To), commas(int64(len(v.Flows))), commas(int64(v.Withheld)), v.MinCell)
+	} else {
+		fmt.Fprintf(w, "flows of %s, %s: %s incidents, %s with both ends resolved, in %s flows\n",
+			what, flowsPeriod(v.From, v.To), commas(v.Incidents), commas(v.Incidents-v.Unresolved.Incidents), commas(int64(len(v.Flows))))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -289,7 +293,11 @@ func endKind(e flows.End) string {
 
 // writeFlowMap draws v's flows into o.Map.
 func writeFlowMap(o *flowsOptions, v *flowsView, b *geo.Boundaries, a *flows.Anchors) error {
-	m, pairs, err := flows.Map(b, v.Flows, a, nil, o.MapTop)
+	marks, err := crossingMarks()
+	if err != nil {
+		return err
+	}
+	m, pairs, err := flows.Map(b, v.Flows, a, marks, o.MapTop)
 	if err != nil {
 		return err
 	}
@@ -335,13 +343,24 @@ func flowNote(lines []render.Line, pairs int, minCell int64, withheld int) strin
 		s += fmt.Sprintf(" The %d largest of %d flows are drawn (%s incidents or more); the table lists them all.",
 			len(lines), pairs, strconv.FormatFloat(least, 'f', -1, 64))
 	}
-	s += " Countries outside the frame are drawn at its edge, in their direction. Incidents without a resolved origin or destination are not drawn."
+	s += " Countries outside the frame are drawn at its edge, in their direction. Diamonds: official border crossings and ports." +
+		" Incidents without a resolved origin or destination are not drawn."
 	if minCell > 0 {
 		s += fmt.Sprintf(" Flows of fewer than %d incidents are not drawn (%d withheld).", minCell, withheld)
 	}
 	return s
 }
 
-// crossingMarks are the border crossings the flow maps name: none until
-// ocmap ships a table of them.
-func crossingMarks() []render.Mark { return nil }
+// crossingMarks are the official border crossings and ports ocmap ships
+// (data/flows/crossings.csv), which the flow maps mark and name.
+func crossingMarks() ([]render.Mark, error) {
+	cs, err := pipeline.ShippedCrossings()
+	if err != nil {
+		return nil, err
+	}
+	var out []render.Mark
+	for _, c := range cs {
+		out = append(out, render.Mark{Lon: c.Point[0], Lat: c.Point[1], Name: c.Name})
+	}
+	return out, nil
+}

@@ -142,6 +142,9 @@ func (d *data) flowNote(cat string, lines []render.Line, pairs int) string {
 		s += fmt.Sprintf(" The %d largest of %d flows are drawn (%d incidents or more); flows.csv lists them all.", len(lines), pairs, least)
 	}
 	s += " Countries outside the frame are drawn at its edge, in their direction."
+	if len(d.opt.Crossings) > 0 {
+		s += " Diamonds: official border crossings and ports."
+	}
 	if !d.opt.Internal {
 		s += fmt.Sprintf(" Flows of fewer than %d incidents are withheld from every file (%d here).", d.opt.MinCell, d.flows.withheld[cat])
 	}
