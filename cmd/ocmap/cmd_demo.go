@@ -44,7 +44,9 @@ func init() {
 		Long: `Runs the whole job on synthetic data: writes DIR/incidents.csv (gen), ingests
 it into a fresh DIR/demo.duckdb (ingest, with the census population when
 one is found), prints the top districts (summary) and the drug trafficking
-hot spots (hotspots), and writes the publishable map into DIR/npb (export).
+hot spots (hotspots) and where trafficking victims came from and were taken
+(flows), and writes the publishable map into DIR/npb (export, with the flow
+maps).
 Then try the other commands on DIR/demo.duckdb.
 
 Example:
@@ -115,6 +117,11 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	if err := runAnalysis(ctx, env, ho, nil, "hot spots and clusters", hotspotsTable, hotspotsSort); err != nil {
 		return err
 	}
+	fmt.Fprintln(env.Stdout, "\n    flows: where trafficking victims came from and were taken (ocmap flows), the 8 largest")
+	fo := &flowsOptions{DB: dbPath, Category: "human_trafficking", Format: "table", Top: 8, boundaries: o.boundaries}
+	if err := runFlows(ctx, env, fo, nil); err != nil {
+		return err
+	}
 	npb := filepath.Join(o.Out, "npb")
 	fmt.Fprintf(env.Stdout, "\n5/5 export: the publishable map into %s\n", npb)
 	eo := &exportOptions{DB: dbPath, Out: npb, MinCell: 10, Classes: "quantile", K: 5, Width: 1600, Simplify: 0.002, MaxPrecision: 4,
@@ -131,6 +138,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		"  %[4]s summary --db %[3]s --category cybercrime --from 2024-01\n"+
 		"  %[4]s heatmap --db %[3]s --category drug_trafficking --metric eb_rate\n"+
 		"  %[4]s trends --db %[3]s --from 2024-01 --to 2024-12\n"+
+		"  %[4]s flows --db %[3]s --category drug_trafficking --map flows.svg\n"+
 		"  %[4]s serve --db %[3]s      (then open http://127.0.0.1:8080)\n", time.Since(start).Seconds(), npb, dbPath, bin)
 	if installed != "" {
 		fmt.Fprintf(env.Stdout, "The boundary file it used is now the default (%s), so these commands need no --boundaries.\n", installed)

@@ -28,6 +28,7 @@ import (
 
 type flowsOptions struct {
 	DB, Category, From, To, By, Format, Map string
+	Province                                string
 	Subcategories                           []string
 	MinCell                                 int64
 	Top, MapTop                             int
@@ -39,7 +40,7 @@ func init() {
 	var o flowsOptions
 	register(&Command{
 		Name:  "flows",
-		Usage: "--db FILE --category drug_trafficking|human_trafficking [--from YYYY-MM] [--to YYYY-MM] [--by month|year] [--format table|csv|json|geojson] [--map FILE.svg|FILE.png] [--min-cell N]",
+		Usage: "--db FILE --category drug_trafficking|human_trafficking [--from YYYY-MM] [--to YYYY-MM] [--by month|year] [--province P] [--subcategory CODE] [--format table|csv|json|geojson] [--map FILE.svg|FILE.png] [--min-cell N]",
 		Short: "where trafficked people and drugs come from and go: origin -> destination flows",
 		Long: `Counts the incidents of drug or human trafficking per origin and destination.
 Each end is a district (matched by the gazetteer, as ingest places rows) or a
@@ -88,6 +89,7 @@ Examples:
 			addSubcategoryFlag(fs, &o.Subcategories)
 			fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first with data)")
 			fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last with data)")
+			fs.StringVar(&o.Province, "province", "", "only the incidents placed in this province (e.g. Punjab, KP, Sindh), wherever they came from or went")
 			fs.StringVar(&o.By, "by", "", "one row per flow and month or year (default: the whole period)")
 			fs.StringVar(&o.Format, "format", "table", "output format: table, csv, json or geojson")
 			fs.StringVar(&o.Map, "map", "", "also draw the flow map into this file, .svg or .png")
@@ -143,6 +145,14 @@ func runFlows(ctx context.Context, env *Env, o *flowsOptions, args []string) err
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		return usagef("--to %s is before --from %s", o.To, o.From)
 	}
+	province := ""
+	if o.Province != "" {
+		p, ok := geo.NormalizeProvince(o.Province)
+		if !ok {
+			return usagef("unknown province %q", o.Province)
+		}
+		province = p
+	}
 	loc, err := o.boundaries.locator(env)
 	if err != nil {
 		return err
@@ -165,7 +175,7 @@ func runFlows(ctx context.Context, env *Env, o *flowsOptions, args []string) err
 		return err
 	}
 	res, err := flows.Compute(ctx, st, flows.NewResolver(loc.Gazetteer(), cs),
-		flows.Query{Category: o.Category, From: from, To: to, By: o.By, Sub: sub.Filter, Regions: o.Regions})
+		flows.Query{Category: o.Category, From: from, To: to, By: o.By, Sub: sub.Filter, Regions: o.Regions, Province: province})
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ repeatable, measure=kg|amount_pkr|victims and scale=log|rank|raw as the
 heatmap's flags; near_border=KM keeps the districts within KM km of an
 official border crossing or port, as --near-border). --subcategory CODE gives the views' default subcategories.
 /api/flows.json?category=human_trafficking|drug_trafficking (from, to,
-subcategory, by=month|year, regions=1, min_cell=N) is 'ocmap flows --format
+province, subcategory, by=month|year, regions=1, min_cell=N) is 'ocmap flows --format
 json' with each end's point: the page's "flows" layer draws it.
 
 ` + publishHelp + `

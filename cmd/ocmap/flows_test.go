@@ -270,7 +270,11 @@ func TestServeFlows(t *testing.T) {
 	if code != http.StatusOK || json.Unmarshal([]byte(body), &js) != nil || len(js.Flows) != 1 || js.Flows[0].Origin.Code != "PK02" {
 		t.Errorf("subcategory trafficking: %d %s", code, body)
 	}
-	for _, q := range []string{"category=all", "category=cybercrime", "min_cell=-1", "from=2024-13", "by=week"} {
+	code, body = get("/api/flows.json?category=human_trafficking&province=balochistan")
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &js) != nil || len(js.Flows) != 1 || js.Flows[0].Origin.Code != "AF" || js.Incidents != 2 {
+		t.Errorf("province Balochistan: %d %s", code, body)
+	}
+	for _, q := range []string{"category=all", "category=cybercrime", "min_cell=-1", "from=2024-13", "by=week", "province=Atlantis"} {
 		if code, body := get("/api/flows.json?" + q); code != http.StatusBadRequest {
 			t.Errorf("%s: %d %s, want 400", q, code, body)
 		}

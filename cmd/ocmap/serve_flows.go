@@ -45,8 +45,9 @@ type flowJSON struct {
 
 // apiFlows is 'ocmap flows --format json' for the page: category
 // (drug_trafficking or human_trafficking; default human_trafficking),
-// from, to, subcategory (repeatable; else the server's --subcategory when
-// it is of the category), by, regions=1 and min_cell=N as the command's
+// from, to, province, subcategory (repeatable; else the server's
+// --subcategory when it is of the category), by, regions=1 and min_cell=N
+// as the command's
 // flags, each flow with the anchor points of its ends.
 func (s *server) apiFlows(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -76,6 +77,14 @@ func (s *server) apiFlows(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, usagef("min_cell %q: want 0 (none) or more", q.Get("min_cell")))
 		return
 	}
+	province := ""
+	if p := get("province", ""); p != "" {
+		var ok bool
+		if province, ok = geo.NormalizeProvince(p); !ok {
+			s.fail(w, usagef("unknown province %q", p))
+			return
+		}
+	}
 	by := get("by", "")
 	if by != "" && by != flows.ByMonth && by != flows.ByYear {
 		s.fail(w, usagef("by %q: want month or year", by))
@@ -104,7 +113,7 @@ func (s *server) apiFlows(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, err := flows.Compute(r.Context(), s.st, res, flows.Query{Category: cat, From: from, To: to, By: by, Sub: sub.Filter,
-		Regions: get("regions", "") == "1"})
+		Regions: get("regions", "") == "1", Province: province})
 	if err != nil {
 		s.fail(w, err)
 		return

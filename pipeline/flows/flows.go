@@ -29,6 +29,7 @@ type Query struct {
 	From, To time.Time
 	By       string // ByAll, ByMonth or ByYear
 	Sub      store.SubFilter
+	Province string // incidents placed in this province only (as geo.NormalizeProvince spells it); "" all
 	// Regions folds each country into its group (XG for a Gulf state, XE
 	// for a European one), when it has one.
 	Regions bool
@@ -140,7 +141,7 @@ func Compute(ctx context.Context, src Source, r *Resolver, q Query) (*Result, er
 		f.Victims += prim.Victims
 		group = group[:0]
 	}
-	err := src.FlowRecords(ctx, store.FlowQuery{Category: q.Category, From: q.From, To: q.To, Sub: q.Sub}, func(rec store.FlowRecord) error {
+	err := src.FlowRecords(ctx, store.FlowQuery{Category: q.Category, From: q.From, To: q.To, Sub: q.Sub, Province: q.Province}, func(rec store.FlowRecord) error {
 		if len(group) > 0 && rec.Group != group[0].Group {
 			flush()
 			if err := ctx.Err(); err != nil {

@@ -226,6 +226,16 @@ func TestCompute(t *testing.T) {
 		t.Errorf("trafficking only: %d flows %+v of %d incidents, want Sialkot -> Quetta of 2", got, s.Flows, s.Incidents)
 	}
 
+	// A province: the incidents placed in Balochistan are H5 and H6
+	// (Quetta), wherever they came from or went.
+	bal, err := flows.Compute(ctx, st, r, flows.Query{Category: "human_trafficking", Province: "Balochistan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bal.Flows) != 1 || bal.Flows[0].Origin != af || bal.Incidents != 2 || bal.Unresolved.Incidents != 1 {
+		t.Errorf("Balochistan: %+v of %d incidents, want Afghanistan -> Quetta of 2 (one unresolved)", bal.Flows, bal.Incidents)
+	}
+
 	// Regions fold a Gulf state into XG; Iran has no group.
 	g, err := flows.Compute(ctx, st, r, flows.Query{Category: "human_trafficking", Regions: true})
 	if err != nil {

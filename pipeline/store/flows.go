@@ -14,11 +14,12 @@ import (
 // FlowQuery selects the incidents whose origins and destinations a flow
 // analysis reads: one category that has them (drug or human trafficking),
 // the incidents whose group's primary record falls in the months From to
-// To (zero: unbounded) and passes Sub.
+// To (zero: unbounded), passes Sub and is placed in Province ("": any).
 type FlowQuery struct {
 	Category string
 	From, To time.Time
 	Sub      SubFilter
+	Province string
 }
 
 // FlowRecord is one record of an incident in a FlowQuery, with the fields
@@ -57,17 +58,18 @@ func (s *Store) FlowRecords(ctx context.Context, q FlowQuery, fn func(FlowRecord
 	rows, err := s.db.QueryContext(ctx, `WITH r AS (
 			SELECT CASE WHEN g.group_id IS NULL THEN 'r' || i.run_id || ':' || i.source_line || ':' || i.source_file
 					ELSE 'g' || g.group_id END AS gk,
-				coalesce(g.is_primary, true) AS p, i.run_id, i.source_file, i.source_line, i.category, i.subcategory,
+				coalesce(g.is_primary, true) AS p, i.run_id, i.source_file, i.source_line, i.category, i.subcategory, i.province,
 				i.occurred_on, i.district_code,
 				CAST(`+quantityExpr["kg"]+` AS DOUBLE) AS kg, CAST(`+victimsExpr+` AS DOUBLE) AS vic
 			FROM incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)
 			WHERE i.category = $1),
 		keep AS (SELECT gk FROM r WHERE p AND `+q.Sub.predicate("r")+`
-			AND ($2::DATE IS NULL OR occurred_on >= $2) AND ($3::DATE IS NULL OR occurred_on < $3::DATE + INTERVAL 1 MONTH))
+			AND ($2::DATE IS NULL OR occurred_on >= $2) AND ($3::DATE IS NULL OR occurred_on < $3::DATE + INTERVAL 1 MONTH)
+			AND ($4 = '' OR province = $4))
 		SELECT r.gk, r.p, r.occurred_on, coalesce(r.district_code, ''), coalesce(r.kg, 0), coalesce(r.vic, 0)`+cols+`
 		FROM r LEFT JOIN `+schemas.Details[c].Table+` d USING (run_id, source_file, source_line)
 		WHERE r.gk IN (SELECT gk FROM keep)
-		ORDER BY r.gk, r.p DESC, r.run_id, r.source_file, r.source_line`, q.Category, nullDate(q.From), nullDate(q.To))
+		ORDER BY r.gk, r.p DESC, r.run_id, r.source_file, r.source_line`, q.Category, nullDate(q.From), nullDate(q.To), q.Province)
 	if err != nil {
 		return fmt.Errorf("store: %s: flows: %w", s.Path, err)
 	}

@@ -299,6 +299,7 @@
     var cat = a.get('category');
     p.set('category', cat === 'drug_trafficking' ? cat : 'human_trafficking');
     if (a.get('from')) { p.set('from', a.get('from')); p.set('to', a.get('to')); }
+    if (a.get('province')) p.set('province', a.get('province'));
     return getJSON('/api/flows.json?' + p.toString()).then(function (res) {
       flowLayer = L.layerGroup();
       var widest = res.flows.reduce(function (m, f) { return Math.max(m, f.incidents); }, 0);
