@@ -161,7 +161,7 @@ func TestExportFlows(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "withheld 5 of 6 origin -> destination flows (fewer than 3 incidents)") {
+	if !strings.Contains(stdout, "withheld 5 of 6 origin -> destination flows (1 to 2 incidents)") {
 		t.Errorf("export output lacks the withheld flows:\n%s", stdout)
 	}
 	b, err := os.ReadFile(filepath.Join(out, "flows.csv"))
@@ -182,11 +182,11 @@ func TestExportFlows(t *testing.T) {
 		t.Errorf("flows.geojson has a withheld flow:\n%s", gj)
 	}
 	svg, _ := os.ReadFile(filepath.Join(out, "flows_drug_trafficking.svg"))
-	if strings.Contains(string(svg), ">Afghanistan</text>") || !strings.Contains(string(svg), "withheld from every file (3 here)") {
+	if strings.Contains(string(svg), ">Afghanistan</text>") || !strings.Contains(string(svg), "Flows of 1 to 2 incidents are withheld from every file (3 here)") {
 		t.Errorf("the drug flow map draws a withheld flow or does not count them")
 	}
 	report, _ := os.ReadFile(filepath.Join(out, "report.html"))
-	for _, want := range []string{"2 flows of fewer than 3 incidents withheld.", "3 flows of fewer than 3 incidents withheld."} {
+	for _, want := range []string{"2 flows of 1 to 2 incidents withheld.", "3 flows of 1 to 2 incidents withheld."} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -146,7 +146,7 @@ func (d *data) flowNote(cat string, lines []render.Line, pairs int) string {
 		s += " Diamonds: official border crossings and ports."
 	}
 	if !d.opt.Internal {
-		s += fmt.Sprintf(" Flows of fewer than %d incidents are withheld from every file (%d here).", d.opt.MinCell, d.flows.withheld[cat])
+		s += fmt.Sprintf(" Flows of 1 to %d incidents are withheld from every file (%d here).", d.opt.MinCell-1, d.flows.withheld[cat])
 	}
 	return s
 }
@@ -179,7 +179,9 @@ func (d *data) flowViews() []flowView {
 		v.SVG = template.HTML(s)
 		v.Caption = fmt.Sprintf("%s: the %d largest of %d flows shown.", flowTitles[cat], min(10, len(fs)), len(fs))
 		if !d.opt.Internal {
-			v.Caption += fmt.Sprintf(" %d flows of fewer than %d incidents withheld.", d.flows.withheld[cat], d.opt.MinCell)
+			// Said as a range: the report never says "fewer than", which
+			// of a suppressed district cell would be untrue.
+			v.Caption += fmt.Sprintf(" %d flows of 1 to %d incidents withheld.", d.flows.withheld[cat], d.opt.MinCell-1)
 		}
 		for i, f := range fs {
 			if i == 10 {
