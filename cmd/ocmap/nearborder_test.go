@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,6 +112,29 @@ func TestNearBorder(t *testing.T) {
 	if code, _, stderr = ocmap("heatmap", "--db", db, "--province", "Sindh", "--near-border", "50"); code == exitOK ||
 		!strings.Contains(stderr, "no district of the database is in Sindh") {
 		t.Errorf("empty province: exit %d, %q", code, stderr)
+	}
+
+	// export: a published map refuses it; an internal one maps the
+	// districts within the distance and says so in its manifest.
+	out := filepath.Join(dir, "out")
+	if code, _, stderr = ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--near-border", "50"); code != exitUsage ||
+		!strings.Contains(stderr, "--near-border: a published map of some districts only is a release shape the disclosure audit does not check; add --internal") {
+		t.Errorf("published export --near-border: exit %d, %q", code, stderr)
+	}
+	if code, stdout, stderr = ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--internal", "--near-border", "50"); code != exitOK {
+		t.Fatalf("export --internal --near-border: exit %d\n%s%s", code, stdout, stderr)
+	}
+	csvText, err := os.ReadFile(filepath.Join(out, "districts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvLines := strings.Split(strings.TrimSpace(string(csvText)), "\n")
+	if len(csvLines) != 3 || !strings.HasPrefix(csvLines[1], "G1,Grid 1,") || !strings.HasPrefix(csvLines[2], "G2,Grid 2,") {
+		t.Errorf("internal export's districts.csv:\n%s\nwant G1 and G2 only", csvText)
+	}
+	manifest, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil || !strings.Contains(string(manifest), `"near_border_km": 50`) {
+		t.Errorf("manifest: %v\n%s\nwant near_border_km 50", err, manifest)
 	}
 
 	// serve: near_border in the query.
