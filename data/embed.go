@@ -34,3 +34,12 @@ var LegalCrosswalk []byte
 //
 //go:embed subcategories.csv
 var Subcategories []byte
+
+// Countries is flows/countries.csv: the countries (ISO 3166-1 alpha-2) and
+// groups of countries (user-assigned codes XG, XE) that trafficking records
+// name as origins and destinations, with their spellings, demonyms and Urdu
+// names, and an anchor point inside each for maps. Read it with
+// geo.ReadCountries. Treat it as read-only.
+//
+//go:embed flows/countries.csv
+var Countries []byte

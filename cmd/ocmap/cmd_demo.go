@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
+	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/pipeline/synth"
 )
@@ -43,7 +44,9 @@ func init() {
 		Long: `Runs the whole job on synthetic data: writes DIR/incidents.csv (gen), ingests
 it into a fresh DIR/demo.duckdb (ingest, with the census population when
 one is found), prints the top districts (summary) and the drug trafficking
-hot spots (hotspots), and writes the publishable map into DIR/npb (export).
+hot spots (hotspots) and where trafficking victims came from and were taken
+(flows), and writes the publishable map into DIR/npb (export, with the flow
+maps).
 Then try the other commands on DIR/demo.duckdb.
 
 Example:
@@ -67,7 +70,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	dbPath := filepath.Join(o.Out, "demo.duckdb")
 	start := time.Now()
 	fmt.Fprintf(env.Stdout, "1/5 gen: %s synthetic incidents over %d districts of %s\n", commas(int64(o.Rows)), len(b.Districts), b.Path)
-	st, err := generate(b, csvPath, synth.Options{Rows: o.Rows, Seed: 1})
+	st, err := generate(b, csvPath, synth.Options{Rows: o.Rows, Seed: 1, Flows: true})
 	if err != nil {
 		return err
 	}
@@ -91,8 +94,12 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		}
 	}
 	fmt.Fprintln(env.Stdout, "2/5 ingest")
+	gen, err := layout.Find("ocmap-synthetic")
+	if err != nil {
+		return err
+	}
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
-		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true,
+		DB: dbPath, Boundaries: b, Inputs: []string{csvPath}, KeepRaw: true, Layout: gen,
 		Version: version, Store: store.Options{MemoryLimit: "256MB"}, Population: pop,
 	})
 	if err != nil {
@@ -108,6 +115,11 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 	fmt.Fprintln(env.Stdout, "\n4/5 hotspots: drug trafficking")
 	ho := &analysisOptions{DB: dbPath, Category: "drug_trafficking", Format: "table", Permutations: 999, Seed: 20261125, Alpha: 0.05, MaxPrecision: 4}
 	if err := runAnalysis(ctx, env, ho, nil, "hot spots and clusters", hotspotsTable, hotspotsSort); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "\n    flows: where trafficking victims came from and were taken (ocmap flows), the 8 largest")
+	fo := &flowsOptions{DB: dbPath, Category: "human_trafficking", Format: "table", Top: 8, boundaries: o.boundaries}
+	if err := runFlows(ctx, env, fo, nil); err != nil {
 		return err
 	}
 	npb := filepath.Join(o.Out, "npb")
@@ -126,6 +138,7 @@ func runDemo(ctx context.Context, env *Env, o *demoOptions) error {
 		"  %[4]s summary --db %[3]s --category cybercrime --from 2024-01\n"+
 		"  %[4]s heatmap --db %[3]s --category drug_trafficking --metric eb_rate\n"+
 		"  %[4]s trends --db %[3]s --from 2024-01 --to 2024-12\n"+
+		"  %[4]s flows --db %[3]s --category drug_trafficking --map flows.svg\n"+
 		"  %[4]s serve --db %[3]s      (then open http://127.0.0.1:8080)\n", time.Since(start).Seconds(), npb, dbPath, bin)
 	if installed != "" {
 		fmt.Fprintf(env.Stdout, "The boundary file it used is now the default (%s), so these commands need no --boundaries.\n", installed)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/pipeline/export"
+	"github.com/ocmap/ocmap/pipeline/flows"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -59,6 +60,10 @@ func init() {
                              class and cluster of each category, blank where suppressed
   districts.geojson          the same, with simplified district polygons (QGIS, kepler.gl)
   district_month.parquet     incidents per district, category and month
+  flows.csv, flows.geojson   drug and human trafficking incidents by origin and
+                             destination (district or country; see 'ocmap help flows'),
+                             GeoJSON lines from a point inside each end
+  flows_<category>.svg, .png the flow maps of drug and human trafficking
   report.html                one self-contained page: maps, top districts, trends,
                              overlaps, data quality, disclosure control, methods
   manifest.json              inputs with SHA-256, ingest runs, boundary and population
@@ -67,7 +72,9 @@ func init() {
 Disclosure control is on: counts from 1 to --min-cell - 1 are suppressed, with
 further cells so that none can be worked out from district, province or
 national totals (zeros are published); the maps hatch them and the tables
-leave them blank; the report says how many. No file carries personal data,
+leave them blank; the report says how many. A flow of fewer than --min-cell
+incidents is in no file and on no map; the report counts them per category.
+No file carries personal data,
 free text or rejected rows. --internal lifts suppression, and every map, the
 report and the manifest then say INTERNAL. Running the export again on the
 same database the same day writes the same bytes (set SOURCE_DATE_EPOCH to
@@ -245,14 +252,22 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 			return err
 		}
 	}
-	b, err := o.boundaries.load(env)
+	loc, err := o.boundaries.locator(env)
 	if err != nil {
 		return err
 	}
-	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
+	cs, err := countries()
+	if err != nil {
+		return err
+	}
+	marks, err := crossingMarks()
+	if err != nil {
+		return err
+	}
+	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: loc.Boundaries(), From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
 		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop, Events: events,
-		Sub: sub.Filter, Subcategories: sub.Codes, NearBorderKm: o.NearBorder})
+		Sub: sub.Filter, Subcategories: sub.Codes, NearBorderKm: o.NearBorder, Flows: flows.NewResolver(loc.Gazetteer(), cs), Crossings: marks})
 	if err != nil {
 		return err
 	}
@@ -266,6 +281,7 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	} else {
 		fmt.Fprintf(env.Stdout, "suppressed %d of %d district x category cells and %d totals (counts below %d and what would reveal them)\n",
 			rep.Suppressed, rep.Cells, rep.Totals, o.MinCell)
+		fmt.Fprintf(env.Stdout, "withheld %d of %d origin -> destination flows (1 to %d incidents)\n", rep.FlowsWithheld, rep.Flows, o.MinCell-1)
 		if len(rep.Overlapping) > 0 {
 			var ps []string
 			for _, in := range rep.Overlapping {

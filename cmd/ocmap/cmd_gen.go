@@ -17,6 +17,7 @@ type genOptions struct {
 	Out        string
 	Sources    int
 	DupRate    float64
+	Flows      bool
 	boundaries boundaryOptions
 }
 
@@ -27,6 +28,7 @@ func (o *genOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Out, "out", "", "output CSV file (required)")
 	fs.IntVar(&o.Sources, "sources", 10, fmt.Sprintf("agencies the rows come from, 1 to %d (1: every row's source is \"synthetic\")", len(synth.Agencies)))
 	fs.Float64Var(&o.DupRate, "dup-rate", 0.05, "share of rows that are another source's record of an earlier row's event, 0 to 0.5")
+	fs.BoolVar(&o.Flows, "flows", true, "add the origin, destination, route and nationality columns of drug and human trafficking (--flows=false: the canonical columns only)")
 }
 
 func init() {
@@ -49,6 +51,17 @@ reported: the same category and district, a date at most 3 days away, a point
 at most 1 km away (or the district spelled otherwise), a quantity or amount
 within 20%. Ingest links such records into one incident. --sources 1
 --dup-rate 0 writes one source, "synthetic", with no duplicates.
+
+Drug and human trafficking rows carry where they came from and went, for
+'ocmap flows': heroin and hashish from Afghanistan over Chaman and Torkham
+towards Karachi, the Makran coast and the Punjab; migrants from Gujrat,
+Sialkot and Mandi Bahauddin towards Iran, Turkey, Greece, Italy and the Gulf;
+Afghan and Bangladeshi nationals; a few ends no one can resolve ("Karachi",
+"abroad"). The columns origin, destination, route and nationality follow the
+canonical ones (ingest reads the file with the builtin layout
+ocmap-synthetic); --flows=false leaves them out. They come from a random
+stream of their own, so the other columns are those of the same seed
+without them.
 
 Example:
   ocmap gen --rows 1000000 --seed 7 --out synthetic.csv
@@ -74,7 +87,7 @@ Example:
 			if err != nil {
 				return err
 			}
-			st, err := generate(b, o.Out, synth.Options{Rows: o.Rows, Seed: o.Seed, Sources: o.Sources, DupRate: o.DupRate})
+			st, err := generate(b, o.Out, synth.Options{Rows: o.Rows, Seed: o.Seed, Sources: o.Sources, DupRate: o.DupRate, Flows: o.Flows})
 			if err != nil {
 				return err
 			}

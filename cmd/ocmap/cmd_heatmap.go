@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/simplify"
 	"github.com/spf13/pflag"
 
+	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -383,13 +384,8 @@ func heatmapGeoJSON(ctx context.Context, env *Env, o *heatmapOptions, st *store.
 	if err != nil {
 		return err
 	}
-	res, _, err := st.Query(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`, 1)
-	if err != nil {
+	if err := checkDBBoundaries(ctx, st, b, o.DB); err != nil {
 		return err
-	}
-	if len(res.Rows) == 1 && res.Rows[0][0].Text != b.SHA256 {
-		return fmt.Errorf("%s is not the boundary file %s was built with (sha256 %.12s…); give that one with --boundaries",
-			b.Path, o.DB, res.Rows[0][0].Text)
 	}
 	index := map[string]int{}
 	for i, d := range b.Districts {
@@ -430,4 +426,19 @@ func setExtra(m geojson.Properties, k string, v any) geojson.Properties {
 	}
 	m["ocmap_"+k] = v
 	return m
+}
+
+// checkDBBoundaries refuses a boundary file other than the one the
+// database db was built with: its district codes might not be the stored
+// ones.
+func checkDBBoundaries(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) error {
+	res, _, err := st.Query(ctx, `SELECT value FROM meta WHERE key = 'boundaries_sha256'`, 1)
+	if err != nil {
+		return err
+	}
+	if len(res.Rows) == 1 && res.Rows[0][0].Text != b.SHA256 {
+		return fmt.Errorf("%s is not the boundary file %s was built with (sha256 %.12s…); give that one with --boundaries",
+			b.Path, db, res.Rows[0][0].Text)
+	}
+	return nil
 }

@@ -76,6 +76,9 @@ the figures; /api/view.json, /api/view.csv, /api/view.geojson and
 repeatable, measure=kg|amount_pkr|victims and scale=log|rank|raw as the
 heatmap's flags; near_border=KM keeps the districts within KM km of an
 official border crossing or port, as --near-border). --subcategory CODE gives the views' default subcategories.
+/api/flows.json?category=human_trafficking|drug_trafficking (from, to,
+province, subcategory, by=month|year, regions=1, min_cell=N) is 'ocmap flows --format
+json' with each end's point: the page's "flows" layer draws it.
 
 ` + publishHelp + `
 
@@ -124,6 +127,9 @@ Example:
 				return err
 			}
 			h.sources = approved
+			if h.aliases, err = o.boundaries.aliases(env); err != nil {
+				return err
+			}
 			if _, err := resolveSubcategories(ctx, st, "", o.Subcategories); err != nil {
 				return err // checked now rather than on every view
 			}
@@ -171,6 +177,8 @@ type server struct {
 	shapes   map[string]orb.Geometry
 	baseJSON []byte
 	baseErr  error
+
+	serverFlows // /api/flows.json
 }
 
 func newServer(ctx context.Context, st *store.Store, b *geo.Boundaries, db string) (*server, error) {

@@ -63,7 +63,7 @@ func TestExport(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "wrote 15 files into "+out+" for 2024-01 to 2024-03\n") {
+	if !strings.Contains(stdout, "wrote 21 files into "+out+" for 2024-01 to 2024-03\n") {
 		t.Errorf("export says\n%s", stdout)
 	}
 
@@ -144,7 +144,7 @@ func TestExport(t *testing.T) {
 		Label string            `json:"label"`
 	}
 	mb, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
-	if err := json.Unmarshal(mb, &man); err != nil || len(man.Files) != 14 || man.Label != "PRELIMINARY" {
+	if err := json.Unmarshal(mb, &man); err != nil || len(man.Files) != 20 || man.Label != "PRELIMINARY" {
 		t.Errorf("manifest: %v, %d files, label %q", err, len(man.Files), man.Label)
 	}
 	again := filepath.Join(dir, "again")

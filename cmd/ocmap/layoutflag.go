@@ -74,10 +74,12 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 		// The canonical reader reads text: a Parquet file needs a layout.
 		share = 0
 	}
-	if share == 1 {
+	got, err := layout.Auto(cols)
+	if share == 1 && (err != nil || len(cols) == len(schemas.CanonicalColumns)) {
+		// The canonical columns, and no layout that reads more of them
+		// (ocmap-synthetic reads gen's flow columns too).
 		return nil, nil
 	}
-	got, err := layout.Auto(cols)
 	if errors.Is(err, layout.ErrNoMatch) && share >= 0.5 {
 		// Most canonical columns are there: the canonical reader names the
 		// ones missing.

@@ -106,7 +106,7 @@ func TestPublishedSources(t *testing.T) {
 			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 		}
 		files := listFiles(t, out)
-		if got, want := len(files), 15; got != want {
+		if got, want := len(files), 21; got != want { // 15, and the flows' 6
 			t.Fatalf("%d files, want %d: %v", got, want, files)
 		}
 		for _, name := range files {

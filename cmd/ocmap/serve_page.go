@@ -63,6 +63,7 @@ func (s *server) pageRoutes() {
 	s.mux.HandleFunc("/api/view.csv", s.apiViewCSV)
 	s.mux.HandleFunc("/api/view.geojson", s.apiViewGeoJSON)
 	s.mux.HandleFunc("/api/district.json", s.apiDistrict)
+	s.mux.HandleFunc("/api/flows.json", s.apiFlows)
 }
 
 // index serves the interactive page (at "/" only).

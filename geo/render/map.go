@@ -42,6 +42,11 @@ type Map struct {
 	LabelTop      int    // name the N districts with the highest values; 0 none
 	Label         string // corner label; empty: "PRELIMINARY"
 	Width, Height int    // pixels for PNG and the SVG viewBox; 0: 1600 wide, as high as the map needs
+	// Lines are flows drawn over the districts as arrows, the widest
+	// (1.6 % of the shorter side) for the largest Value, and their ends
+	// labelled; Marks are points named over them (border crossings).
+	Lines []Line
+	Marks []Mark
 }
 
 // Colours of everything that is not a class.
@@ -236,6 +241,7 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 	c.group("province-labels")
 	placed := m.provinceLabels(c, f, l, sh, occ)
 	c.endGroup()
+	m.drawLines(c, f, l)
 	if m.LabelTop > 0 {
 		c.group("district-labels")
 		m.districtLabels(c, f, l, sh, placed)
@@ -557,7 +563,8 @@ func (m *Map) legendBox(f *faces, l *layout) legendBox {
 	if noPop {
 		b.entries = append(b.entries, legendEntry{paint{c: NoPopColour}, "no population figure"})
 	}
-	if noData {
+	if noData && (len(m.Values) > 0 || len(m.Lines) == 0) {
+		// A flow map's districts are its base, not missing values.
 		b.entries = append(b.entries, legendEntry{paint{c: NoDataColour}, "no data"})
 	}
 	if sup {

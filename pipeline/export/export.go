@@ -22,8 +22,10 @@ import (
 	"time"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/geo/render"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/disclosure"
+	"github.com/ocmap/ocmap/pipeline/flows"
 	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -63,6 +65,11 @@ type Options struct {
 	// export.
 	NearBorderKm float64
 	Version      string
+	// Flows resolves the origins and destinations of drug and human
+	// trafficking for flows.csv, flows.geojson and the flow maps; nil
+	// writes none. Crossings are marked on the flow maps.
+	Flows     *flows.Resolver
+	Crossings []render.Mark
 	// keyFigures adds the previous period's national counts to the
 	// release, for the report's key figures (Export, not Bulletin).
 	keyFigures bool
@@ -86,6 +93,9 @@ type Report struct {
 	// export's and differ from it: what differs between two such periods
 	// is often small, so the export suppresses more to keep it hidden.
 	Overlapping []store.ReleaseInfo
+	// Flows counts the origin -> destination flows of the period, and
+	// FlowsWithheld those of fewer than MinCell incidents, in no file.
+	Flows, FlowsWithheld int
 }
 
 // Categories of an export: the four, then all four together.
@@ -122,6 +132,7 @@ type data struct {
 	meta        map[string]string
 	runs        []runInfo
 	prev        previous // the period before, for the report's key figures
+	flows       flowData
 }
 
 // Export reads the database and writes every file into opt.Out.
@@ -144,7 +155,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 		return nil, err
 	}
 	w := &writer{dir: opt.Out}
-	for _, step := range []func(*writer, *data) error{writeMaps, writeTables, writeGeoJSON, writeReport} {
+	for _, step := range []func(*writer, *data) error{writeMaps, writeFlows, writeTables, writeGeoJSON, writeReport} {
 		if err := step(w, d); err != nil {
 			return nil, err
 		}
@@ -174,6 +185,10 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 		}
 	}
 	rep.Totals = d.sup.MarginCount
+	for _, cat := range flows.Categories {
+		rep.Flows += len(d.flows.shown[cat]) + d.flows.withheld[cat]
+		rep.FlowsWithheld += d.flows.withheld[cat]
+	}
 	return rep, nil
 }
 
@@ -299,6 +314,9 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	}
 	d.loadPrevious()
 	d.suppress()
+	if err := d.loadFlows(ctx, st); err != nil {
+		return nil, err
+	}
 	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}

@@ -50,7 +50,13 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 {{range .Rows}}<tr><td>{{.Rank}}</td><td class="l">{{.Name}}</td><td class="l">{{.Province}}</td><td>{{.Incidents}}</td><td>{{.Rate}}</td></tr>
 {{end}}</table></section>
 {{end}}
-<h2 id="trends">Trends</h2>
+{{if .Flows}}<h2 id="flows">Where drugs and trafficked people come from and go</h2>
+{{range .Flows}}<section class="map" id="flows-{{.Category}}">{{.SVG}}
+<table><caption class="small">{{.Caption}}</caption><tr><th class="l">origin</th><th class="l">destination</th><th>incidents</th><th>{{.Quantity}}</th></tr>
+{{range .Rows}}<tr><td class="l">{{.Origin}}</td><td class="l">{{.Destination}}</td><td>{{.Incidents}}</td><td>{{.Quantity}}</td></tr>
+{{end}}</table></section>
+{{end}}<p class="small">Each end is a district (the gazetteer) or a country (ISO 3166-1; XG the Gulf states, XE Europe when a record names only the group): the origin field, else the first place of the route, else a foreign nationality; the destination field, else the last place of the route, else the district of a drug seizure. Incidents whose ends are not resolved are not in the flows. flows.csv and flows.geojson hold every flow shown.</p>
+{{end}}<h2 id="trends">Trends</h2>
 <p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes). {{.GuardRule}}</p>
 <table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
 {{range .Trends}}<tr><td>{{.Title}}</td><td>{{.Up}}</td><td>{{.Down}}</td><td class="l">{{.Emerging}}</td></tr>
@@ -118,6 +124,7 @@ func writeReport(w *writer, d *data) error {
 		Maps                                                      []mapView
 		Trends                                                    []trendView
 		Links                                                     []linkView
+		Flows                                                     []flowView
 		Quality                                                   struct {
 			Point, Near, Name, Province string
 			Country                     string // "" when no incident is placed at national level only
@@ -163,6 +170,7 @@ func writeReport(w *writer, d *data) error {
 		sort.Strings(emerging)
 		v.Trends = append(v.Trends, trendView{Title: titles[cat], Up: fmt.Sprint(up), Down: fmt.Sprint(down), Emerging: strings.Join(emerging, ", ")})
 	}
+	v.Flows = d.flowViews()
 	links, _ := d.links()
 	for _, l := range links {
 		v.Links = append(v.Links, linkView{A: titles[l.A], B: titles[l.B], Spearman: f2(l.Spearman), CLQ: f2(l.CLQ), BA: f2(l.BA)})

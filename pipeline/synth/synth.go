@@ -27,6 +27,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,10 @@ type Options struct {
 	NameOnly float64   // share of rows with a district name and no point; 0 for 1%
 	Sources  int       // agencies, the first K of Agencies; 0 or 1 for the one source "synthetic"
 	DupRate  float64   // share of rows that repeat an earlier row's event from another source; needs Sources >= 2
+	// Flows adds FlowColumns after the canonical ones and fills them for
+	// drug and human trafficking rows (flows.go), from a random stream of
+	// their own: the rows are otherwise those of the same seed without.
+	Flows bool
 }
 
 // Limits of a duplicate against the row it repeats.
@@ -113,6 +118,7 @@ type event struct {
 	hasPoint       bool
 	sub, qty, amt  string
 	hint           string // district_hint as written
+	flow           [4]string
 }
 
 // maxPending bounds the events waiting for a duplicate; a duplicate repeats
@@ -200,12 +206,18 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 
 	bw := bufio.NewWriterSize(w, 1<<20)
 	cw := csv.NewWriter(bw)
-	if err := cw.Write(schemas.CanonicalColumns); err != nil {
+	header := schemas.CanonicalColumns
+	var frng *rand.Rand
+	if opt.Flows {
+		header = append(slices.Clone(header), FlowColumns...)
+		frng = flowStream(opt.Seed)
+	}
+	if err := cw.Write(header); err != nil {
 		return Stats{}, err
 	}
 	st := Stats{PerSource: make([][schemas.NumCategories]int, len(srcs))}
 	var pending []event
-	rec := make([]string, schemas.NumCanonical)
+	rec := make([]string, len(header))
 	for r := 0; r < opt.Rows; r++ {
 		for i := range rec {
 			rec[i] = ""
@@ -216,6 +228,9 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 			pending[k] = pending[len(pending)-1]
 			pending = pending[:len(pending)-1]
 			src := duplicate(rng, rec, e, srcs, b, ix, opt.Seed, r)
+			if opt.Flows {
+				copy(rec[schemas.NumCanonical:], e.flow[:])
+			}
 			st.Dups++
 			st.Pairs = append(st.Pairs, Pair{Orig: e.row + 1, Dup: r + 1})
 			st.PerCategory[e.c]++
@@ -266,6 +281,10 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 			rec[schemas.ColDistrictHint] = spell(rng, b, d)
 		}
 		bad := rng.Float64() < opt.BadShare
+		if opt.Flows {
+			f := flowFields(frng, schemas.Category(c), sub)
+			copy(rec[schemas.NumCanonical:], f[:])
+		}
 		if bad {
 			spoil(rng, rec, r)
 			st.Bad++
@@ -279,6 +298,9 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 				e := event{row: r, src: src, c: c, d: d, day: day, p: p, hasPoint: ok,
 					sub: rec[schemas.ColSubcategory], qty: rec[schemas.ColQuantity], amt: rec[schemas.ColAmountPKR],
 					hint: rec[schemas.ColDistrictHint]}
+				if opt.Flows {
+					copy(e.flow[:], rec[schemas.NumCanonical:])
+				}
 				if len(pending) < maxPending {
 					pending = append(pending, e)
 				} else {
@@ -289,7 +311,7 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 		out := rec
 		if bad && rec[schemas.ColIncidentID] == "drop-a-field" {
 			rec[schemas.ColIncidentID] = fmt.Sprintf("%s-%d-%07d", srcs[src].Prefix, opt.Seed, r+1)
-			out = rec[:schemas.NumCanonical-1]
+			out = rec[:len(rec)-1]
 		}
 		if err := cw.Write(out); err != nil {
 			return st, err

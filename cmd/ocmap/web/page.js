@@ -118,6 +118,8 @@
         drawTable();
       });
     });
+    $('flows').checked = q.get('flows') === '1';
+    $('flows').addEventListener('change', function () { refresh(); });
     $('panel-close').addEventListener('click', function () { closePanel(); });
     $('dl-png').addEventListener('click', downloadPNG);
   }
@@ -285,6 +287,51 @@
     });
   }
 
+  // The flows layer: origin -> destination lines of drug or human
+  // trafficking (/api/flows.json) over map A, as wide as their incidents.
+  var FLOW_COLOUR = '#b2182b';
+  var flowLayer = null;
+  function loadFlows() {
+    if (flowLayer) { maps.A.removeLayer(flowLayer); flowLayer = null; }
+    var note = $('flows-note');
+    if (!$('flows').checked) { note.hidden = true; return Promise.resolve(); }
+    var a = params('A'), p = new URLSearchParams();
+    var cat = a.get('category');
+    p.set('category', cat === 'drug_trafficking' ? cat : 'human_trafficking');
+    if (a.get('from')) { p.set('from', a.get('from')); p.set('to', a.get('to')); }
+    if (a.get('province')) p.set('province', a.get('province'));
+    return getJSON('/api/flows.json?' + p.toString()).then(function (res) {
+      flowLayer = L.layerGroup();
+      var widest = res.flows.reduce(function (m, f) { return Math.max(m, f.incidents); }, 0);
+      var ends = {};
+      res.flows.forEach(function (f) {
+        var line = L.polyline([[f.from[1], f.from[0]], [f.to[1], f.to[0]]],
+          {color: FLOW_COLOUR, opacity: 0.75, weight: 1 + 11 * f.incidents / Math.max(widest, 1), interactive: true});
+        line.bindTooltip(f.origin.name + ' \u2192 ' + f.destination.name + ': ' + fmt(f.incidents, 0) + ' incidents' +
+          (f.victims ? ', ' + fmt(f.victims, 0) + ' victims' : '') + (f.kg ? ', ' + fmt(f.kg, 1) + ' kg' : ''), {sticky: true, className: 'tip'});
+        flowLayer.addLayer(line);
+        [[f.origin, f.from], [f.destination, f.to]].forEach(function (e) {
+          var k = e[0].kind + ':' + e[0].code;
+          if (ends[k]) return;
+          ends[k] = true;
+          flowLayer.addLayer(L.circleMarker([e[1][1], e[1][0]], {radius: 3, color: '#08306b', fillOpacity: 1, weight: 1})
+            .bindTooltip(e[0].name, {className: 'tip'}));
+        });
+      });
+      flowLayer.addTo(maps.A);
+      var un = res.unresolved ? res.unresolved.incidents : 0;
+      note.textContent = 'Flows of ' + res.category.replace(/_/g, ' ') + ': ' + res.flows.length + ' origin \u2192 destination pairs of ' +
+        fmt(res.incidents, 0) + ' incidents (' + fmt(un, 0) + ' without a resolved origin or destination; ocmap flows lists why). ' +
+        'Line width: incidents (the widest ' + fmt(widest, 0) + '). Countries are drawn at their anchor points: zoom out to see them.' +
+        (cat === 'drug_trafficking' || cat === 'human_trafficking' ? '' : ' Choose drug trafficking to see drug flows.');
+      note.hidden = false;
+      document.body.setAttribute('data-flows', String(res.flows.length));
+    }).catch(function (e) {
+      note.textContent = 'Flows: ' + e.message;
+      note.hidden = false;
+    });
+  }
+
   var pending = 0;
   function refresh(prefetched) {
     var cmp = $('compare').value;
@@ -305,8 +352,9 @@
       q.set('compare', cmp);
       q.set('category2', $('category2').value);
     }
+    if ($('flows').checked) q.set('flows', '1');
     history.replaceState(null, '', '?' + q.toString());
-    var jobs = [loadView('A', prefetched)];
+    var jobs = [loadView('A', prefetched), loadFlows()];
     if (cmp) jobs.push(loadView('B'));
     pending++;
     document.body.setAttribute('data-busy', '1');

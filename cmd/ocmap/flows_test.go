@@ -1,0 +1,282 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// flowsDB ingests pipeline/flows' fixture (flows between the districts
+// Gujrat, Sialkot and Quetta and the countries Iran and Afghanistan; see
+// pipeline/flows/flows_test.go) with --layout auto, which picks
+// ocmap-synthetic by its header.
+func flowsDB(t *testing.T) (dir, db, mapPath string) {
+	t.Helper()
+	dir = isolate(t)
+	fixture := filepath.Join("..", "..", "pipeline", "flows", "testdata")
+	mapPath = filepath.Join(fixture, "districts.geojson")
+	db = filepath.Join(dir, "flows.duckdb")
+	code, stdout, stderr := ocmap("ingest", "--db", db, "--boundaries", mapPath, filepath.Join(fixture, "incidents.csv"))
+	if code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "layout: ocmap-synthetic (chosen by header") || !strings.Contains(stdout, "accepted 15, rejected 0") {
+		t.Fatalf("ingest did not read the fixture with ocmap-synthetic:\n%s%s", stdout, stderr)
+	}
+	return dir, db, mapPath
+}
+
+func TestFlowsCommand(t *testing.T) {
+	dir, db, mapPath := flowsDB(t)
+	run := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := ocmap(append([]string{"flows", "--db", db, "--boundaries", mapPath}, args...)...)
+		if code != exitOK {
+			t.Fatalf("flows %v: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+		return stdout
+	}
+	out := run()
+	for _, want := range []string{
+		"flows of human trafficking, all months: 9 incidents, 5 with both ends resolved, in 3 flows",
+		"Gujrat  Punjab  Iran  IR  3  4  6",
+		"Afghanistan  AF  Quetta  Balochistan  1  1  5",
+		"unresolved: 4 incidents without an origin or a destination",
+		"origin       names several districts                1",
+		"destination  not given                              1",
+		"origin: nationality 1",
+	} {
+		if !strings.Contains(squeeze(out), squeeze(want)) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, csvOut, _ := ocmap("flows", "--db", db, "--boundaries", mapPath, "--category", "drug_trafficking", "--format", "csv")
+	if code != exitOK || !strings.Contains(csvOut, "drug_trafficking,,country,AF,Afghanistan,,district,PK01,Gujrat,Punjab,2,2,,5.5\n") ||
+		strings.Count(csvOut, "\n") != 4 {
+		t.Errorf("csv:\n%s", csvOut)
+	}
+
+	var js struct {
+		Incidents  int64 `json:"incidents"`
+		Withheld   int   `json:"withheld_flows"`
+		Flows      []struct{ Incidents int64 }
+		Unresolved struct{ Incidents int64 }
+	}
+	if err := json.Unmarshal([]byte(run("--format", "json", "--by", "month")), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js.Incidents != 9 || len(js.Flows) != 4 || js.Unresolved.Incidents != 4 {
+		t.Errorf("json by month: %+v, want 9 incidents, 4 flows (Gujrat -> Iran in January and February), 4 unresolved", js)
+	}
+
+	// --min-cell 3: the flow of 3 stays; the others and the unresolved
+	// counts are left out.
+	js.Unresolved.Incidents = -1
+	if err := json.Unmarshal([]byte(run("--format", "json", "--min-cell", "3")), &js); err != nil {
+		t.Fatal(err)
+	}
+	if len(js.Flows) != 1 || js.Flows[0].Incidents != 3 || js.Withheld != 2 || js.Unresolved.Incidents != 0 {
+		t.Errorf("json --min-cell 3: %+v, want the flow of 3 shown, 2 withheld, no unresolved counts", js)
+	}
+
+	var fc struct {
+		Features []struct {
+			Geometry   struct{ Type string }
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(run("--category", "drug_trafficking", "--format", "geojson", "--min-cell", "2")), &fc); err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != 1 || fc.Features[0].Geometry.Type != "LineString" || fc.Features[0].Properties["destination_code"] != "PK01" {
+		t.Errorf("geojson --min-cell 2: %+v, want one LineString AF -> PK01", fc)
+	}
+
+	svg := filepath.Join(dir, "flows.svg")
+	png := filepath.Join(dir, "flows.png")
+	run("--map", svg, "--min-cell", "3")
+	run("--category", "drug_trafficking", "--map", png)
+	b, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := string(b[strings.Index(string(b), `<g id="flow-ends">`):])
+	ends = ends[:strings.Index(ends, "</g>")]
+	for _, want := range []string{">Gujrat</text>", ">Iran</text>"} {
+		if !strings.Contains(ends, want) {
+			t.Errorf("map's ends lack %s", want)
+		}
+	}
+	if strings.Contains(ends, ">Afghanistan</text>") || strings.Contains(ends, ">Sialkot</text>") {
+		t.Errorf("map names an end of a withheld flow:\n%s", ends)
+	}
+	if !strings.Contains(string(b), "(2 withheld)") {
+		t.Error("map's note does not count the withheld flows")
+	}
+	if p, err := os.ReadFile(png); err != nil || len(p) < 1000 || string(p[1:4]) != "PNG" {
+		t.Errorf("PNG map: %d bytes, %v", len(p), err)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--category", "cybercrime"}, "flows are of drug_trafficking or human_trafficking"},
+		{[]string{"--format", "xml"}, "unknown format"},
+		{[]string{"--by", "week"}, "--by \"week\""},
+		{[]string{"--map", filepath.Join(dir, "m.jpg")}, "want a .svg or .png file"},
+		{[]string{"--from", "2024-13"}, "want a month as YYYY-MM"},
+		{[]string{"--subcategory", "heroin"}, "unknown subcategory \"heroin\" of human_trafficking"},
+	} {
+		code, stdout, stderr := ocmap(append([]string{"flows", "--db", db, "--boundaries", mapPath}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("flows %v: exit %d, %q%q; want usage error %q", tc.args, code, stdout, stderr, tc.want)
+		}
+	}
+}
+
+// squeeze collapses runs of spaces, so that table rows compare without
+// their alignment.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// TestExportFlows: a published export with --min-cell 3 writes the flow of
+// 3 incidents and none of the smaller ones (the flow of 2, Afghanistan ->
+// Gujrat, among them), and counts them; --internal writes them all.
+func TestExportFlows(t *testing.T) {
+	dir, db, mapPath := flowsDB(t)
+	out := filepath.Join(dir, "npb")
+	code, stdout, stderr := ocmap("export", "--db", db, "--boundaries", mapPath, "--out", out, "--min-cell", "3")
+	if code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "withheld 5 of 6 origin -> destination flows (1 to 2 incidents)") {
+		t.Errorf("export output lacks the withheld flows:\n%s", stdout)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "flows.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), "category,period,origin_kind,origin_code,origin_name,origin_province,destination_kind,destination_code,destination_name,destination_province,incidents,records,victims,kg\n"+
+		"human_trafficking,,district,PK01,Gujrat,Punjab,country,IR,Iran,,3,4,6,\n"; got != want {
+		t.Errorf("flows.csv:\n%s\nwant\n%s", got, want)
+	}
+	for _, name := range []string{"flows.geojson", "flows_drug_trafficking.svg", "flows_drug_trafficking.png", "flows_human_trafficking.svg", "flows_human_trafficking.png"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("export lacks %s", name)
+		}
+	}
+	gj, _ := os.ReadFile(filepath.Join(out, "flows.geojson"))
+	if strings.Count(string(gj), `"LineString"`) != 1 || strings.Contains(string(gj), "Afghanistan") {
+		t.Errorf("flows.geojson has a withheld flow:\n%s", gj)
+	}
+	svg, _ := os.ReadFile(filepath.Join(out, "flows_drug_trafficking.svg"))
+	if strings.Contains(string(svg), ">Afghanistan</text>") || !strings.Contains(string(svg), "Flows of 1 to 2 incidents are withheld from every file (3 here)") {
+		t.Errorf("the drug flow map draws a withheld flow or does not count them")
+	}
+	report, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	for _, want := range []string{"2 flows of 1 to 2 incidents withheld.", "3 flows of 1 to 2 incidents withheld."} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	manifest, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if !strings.Contains(string(manifest), "flows.csv") {
+		t.Error("manifest lacks flows.csv")
+	}
+	// The register keeps each flow, withheld or not.
+	code, stdout, _ = ocmap("sql", "--db", db, "SELECT count(*), count(*) FILTER (WHERE withheld) FROM release_figures WHERE key LIKE '%flow:%'")
+	if code != exitOK || !strings.Contains(squeeze(stdout), "6 5") {
+		t.Errorf("release register of flows:\n%s", stdout)
+	}
+
+	internal := filepath.Join(dir, "internal")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--boundaries", mapPath, "--out", internal, "--internal"); code != exitOK {
+		t.Fatalf("export --internal: exit %d\n%s%s", code, stdout, stderr)
+	}
+	b, _ = os.ReadFile(filepath.Join(internal, "flows.csv"))
+	if got, want := strings.Count(string(b), "\n"), 7; got != want {
+		t.Errorf("internal flows.csv has %d lines, want %d:\n%s", got, want, b)
+	}
+}
+
+func TestServeFlows(t *testing.T) {
+	_, db, mapPath := flowsDB(t)
+	b, err := geo.Load(mapPath, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h, err := newServer(context.Background(), st, b, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	var js struct {
+		Incidents int64 `json:"incidents"`
+		Flows     []struct {
+			Origin      struct{ Code string }
+			Destination struct{ Code string }
+			Incidents   int64
+			Kg          float64
+			From, To    [2]float64
+		}
+		Unresolved *struct{ Incidents int64 }
+		Withheld   int `json:"withheld_flows"`
+	}
+	code, body := get("/api/flows.json?category=drug_trafficking")
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &js) != nil {
+		t.Fatalf("flows.json: %d %s", code, body)
+	}
+	if len(js.Flows) != 3 || js.Flows[0].Destination.Code != "PK01" || js.Flows[0].Incidents != 2 || js.Flows[0].Kg != 5.5 ||
+		js.Unresolved == nil || js.Unresolved.Incidents != 1 {
+		t.Errorf("flows.json: %s", body)
+	}
+	// Afghanistan's anchor, and an interior point of Gujrat (73-73.5 E, 32.5-33 N).
+	if f, to := js.Flows[0].From, js.Flows[0].To; f != [2]float64{69.1723, 34.5281} || to[0] <= 73 || to[0] >= 73.5 || to[1] <= 32.5 || to[1] >= 33 {
+		t.Errorf("anchors %v -> %v", f, to)
+	}
+	js.Flows, js.Unresolved = nil, nil
+	code, body = get("/api/flows.json?category=human_trafficking&from=2024-02&to=2024-02&min_cell=2")
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &js) != nil || len(js.Flows) != 0 || js.Withheld != 3 || js.Unresolved != nil {
+		t.Errorf("February, min_cell 2: %d %s", code, body)
+	}
+	code, body = get("/api/flows.json?category=human_trafficking&subcategory=trafficking")
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &js) != nil || len(js.Flows) != 1 || js.Flows[0].Origin.Code != "PK02" {
+		t.Errorf("subcategory trafficking: %d %s", code, body)
+	}
+	code, body = get("/api/flows.json?category=human_trafficking&province=balochistan")
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &js) != nil || len(js.Flows) != 1 || js.Flows[0].Origin.Code != "AF" || js.Incidents != 2 {
+		t.Errorf("province Balochistan: %d %s", code, body)
+	}
+	for _, q := range []string{"category=all", "category=cybercrime", "min_cell=-1", "from=2024-13", "by=week", "province=Atlantis"} {
+		if code, body := get("/api/flows.json?" + q); code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s, want 400", q, code, body)
+		}
+	}
+}

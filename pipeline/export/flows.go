@@ -1,0 +1,200 @@
+//go:build duckdb_arrow
+
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/pipeline/flows"
+	"github.com/ocmap/ocmap/pipeline/store"
+)
+
+// flowMapTop is how many flows a flow map draws, largest first, so that
+// the map stays readable; flows.csv lists them all.
+const flowMapTop = 40
+
+// flowData are the flows an export writes, by category (flows.Categories).
+type flowData struct {
+	shown    map[string][]flows.Flow
+	withheld map[string]int
+}
+
+// loadFlows counts the period's flows of drug and human trafficking
+// (package flows) and, for a published export, withholds every flow of
+// fewer than MinCell incidents, as a district count is suppressed, and
+// records each flow in the release, withheld or not, so that the
+// register keeps what this release told. No flow total is published, so
+// no relation ties a withheld flow to published figures; nor does the
+// report give the incidents without a resolved end, which with the
+// national count would add up the withheld flows.
+func (d *data) loadFlows(ctx context.Context, st *store.Store) error {
+	d.flows = flowData{shown: map[string][]flows.Flow{}, withheld: map[string]int{}}
+	if d.opt.Flows == nil {
+		return nil
+	}
+	for _, cat := range flows.Categories {
+		res, err := flows.Compute(ctx, st, d.opt.Flows, flows.Query{Category: cat, From: d.period.From, To: d.period.To, Sub: d.opt.Sub})
+		if err != nil {
+			return err
+		}
+		minCell := d.opt.MinCell
+		if d.opt.Internal {
+			minCell = 0
+		}
+		shown, withheld := flows.Publishable(res.Flows, minCell)
+		d.flows.shown[cat], d.flows.withheld[cat] = shown, withheld
+		if d.release == nil {
+			continue
+		}
+		prefix := d.table.Prefix()
+		for _, f := range res.Flows {
+			small := f.Incidents < minCell
+			d.release.Add(prefix+"flow:"+cat+":"+f.Origin.Code+">"+f.Destination.Code, f.Incidents, small, small, 1, true)
+		}
+	}
+	return nil
+}
+
+// writeFlows writes flows.csv, flows.geojson and a flow map per category
+// (flows_<category>.svg and .png) of the flows loadFlows kept.
+func writeFlows(w *writer, d *data) error {
+	if d.opt.Flows == nil {
+		return nil
+	}
+	var all []flows.Flow
+	for _, cat := range flows.Categories {
+		all = append(all, d.flows.shown[cat]...)
+	}
+	if err := w.create("flows.csv", func(out io.Writer) error { return flows.WriteCSV(out, all) }); err != nil {
+		return err
+	}
+	anchors := flows.NewAnchors(d.opt.Boundaries, d.opt.Flows.Countries())
+	fc, err := flows.GeoJSON(all, anchors)
+	if err != nil {
+		return err
+	}
+	if err := w.create("flows.geojson", func(out io.Writer) error {
+		b, err := json.Marshal(fc)
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(append(b, '\n'))
+		return err
+	}); err != nil {
+		return err
+	}
+	for _, cat := range flows.Categories {
+		m, pairs, err := flows.Map(d.opt.Boundaries, d.flows.shown[cat], anchors, d.opt.Crossings, flowMapTop)
+		if err != nil {
+			return err
+		}
+		m.Title, m.Subtitle, m.Label, m.Width, m.Source = flowTitles[cat], d.periodText(), d.label(), d.opt.Width, d.attribution()
+		m.Note = d.flowNote(cat, m.Lines, pairs)
+		var svg bytes.Buffer
+		if err := m.SVG(&svg); err != nil {
+			return err
+		}
+		d.svg["flows_"+cat] = svg.Bytes()
+		if err := w.create("flows_"+cat+".svg", func(out io.Writer) error {
+			_, err := out.Write(svg.Bytes())
+			return err
+		}); err != nil {
+			return err
+		}
+		if err := w.create("flows_"+cat+".png", m.PNG); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flowTitles name the flow maps.
+var flowTitles = map[string]string{
+	"drug_trafficking":  "Drug trafficking: where seized drugs came from and were going",
+	"human_trafficking": "Human trafficking and migrant smuggling: where victims came from and were taken",
+}
+
+// flowNote says how to read a flow map and what it withholds.
+func (d *data) flowNote(cat string, lines []render.Line, pairs int) string {
+	widest, least := int64(0), int64(0)
+	for i, l := range lines {
+		v := int64(l.Value)
+		if i == 0 || v > widest {
+			widest = v
+		}
+		if i == 0 || v < least {
+			least = v
+		}
+	}
+	s := "Incidents by resolved origin and destination (a district, through ocmap's gazetteer, or a country); each incident reported by several sources counted once."
+	if len(lines) > 0 {
+		s += " Arrow width: incidents (the widest " + strconv.FormatInt(widest, 10) + ")."
+	}
+	if len(lines) < pairs {
+		s += fmt.Sprintf(" The %d largest of %d flows are drawn (%d incidents or more); flows.csv lists them all.", len(lines), pairs, least)
+	}
+	s += " Countries outside the frame are drawn at its edge, in their direction."
+	if len(d.opt.Crossings) > 0 {
+		s += " Diamonds: official border crossings and ports."
+	}
+	if !d.opt.Internal {
+		s += fmt.Sprintf(" Flows of 1 to %d incidents are withheld from every file (%d here).", d.opt.MinCell-1, d.flows.withheld[cat])
+	}
+	return s
+}
+
+// flowView is a category's flows in the report: the map and the largest.
+type flowView struct {
+	Category, Caption, Quantity string
+	SVG                         template.HTML
+	Rows                        []flowRow
+}
+
+type flowRow struct{ Origin, Destination, Incidents, Quantity string }
+
+// flowViews are the report's flow sections, none without Options.Flows.
+func (d *data) flowViews() []flowView {
+	if d.opt.Flows == nil {
+		return nil
+	}
+	var out []flowView
+	for _, cat := range flows.Categories {
+		fs := d.flows.shown[cat]
+		v := flowView{Category: cat, Quantity: "victims"}
+		if cat == "drug_trafficking" {
+			v.Quantity = "kg"
+		}
+		s := string(d.svg["flows_"+cat])
+		if i := strings.Index(s, "<svg"); i > 0 {
+			s = s[i:]
+		}
+		v.SVG = template.HTML(s)
+		v.Caption = fmt.Sprintf("%s: the %d largest of %d flows shown.", flowTitles[cat], min(10, len(fs)), len(fs))
+		if !d.opt.Internal {
+			// Said as a range: the report never says "fewer than", which
+			// of a suppressed district cell would be untrue.
+			v.Caption += fmt.Sprintf(" %d flows of 1 to %d incidents withheld.", d.flows.withheld[cat], d.opt.MinCell-1)
+		}
+		for i, f := range fs {
+			if i == 10 {
+				break
+			}
+			q := f.Victims
+			if cat == "drug_trafficking" {
+				q = f.Kg
+			}
+			v.Rows = append(v.Rows, flowRow{Origin: f.Origin.Name, Destination: f.Destination.Name,
+				Incidents: thousands(f.Incidents), Quantity: strconv.FormatFloat(q, 'f', 1, 64)})
+		}
+		out = append(out, v)
+	}
+	return out
+}
