@@ -9,9 +9,32 @@ import (
 
 // FlowColumns follow the canonical columns in a file Generate writes with
 // Options.Flows: the drug and human trafficking fields that say where a
-// consignment or a victim came from and went (schemas.Details). The
-// builtin layout ocmap-synthetic reads such a file.
-var FlowColumns = []string{"origin", "destination", "route", "nationality"}
+// consignment or a victim came from and went (schemas.Details), and a
+// trafficking case's exploitation type. The builtin layout
+// ocmap-synthetic reads such a file.
+var FlowColumns = []string{"origin", "destination", "route", "nationality", "exploitation"}
+
+// exploitationStream is the random stream of the exploitation column,
+// apart from the flow stream so that adding it moved no flow.
+func exploitationStream(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed^0x3c6ef372fe94f82b, seed+0xa54ff53a5f1d36f1))
+}
+
+// Exploitation of trafficking victims, roughly as the US TIP reports on
+// Pakistan describe it: bonded labour in brick kilns and farms first,
+// then sexual exploitation, begging, domestic servitude and forced
+// marriage. A third of cases give none. Illustrative, not data.
+var exploitationMix = []weighted{{30, "forced_labour"}, {8, "forced labour"}, {22, "sexual"}, {10, "begging"},
+	{8, "domestic_servitude"}, {6, "forced_marriage"}, {0.5, "organ_removal"}, {2, "other"}, {35, ""}}
+
+// exploitation is a trafficking case's exploitation type as gen writes
+// it ("" for none): migrant smuggling has none.
+func exploitation(rng *rand.Rand, sub string) string {
+	if strings.Contains(schemas.SubcategoryKey(sub), "smuggl") || sub == "som" {
+		return ""
+	}
+	return choose(rng, exploitationMix)
+}
 
 // flowStream is the random stream of the flow fields, apart from the
 // row stream so that a file with flows has the same rows as one without.
@@ -139,13 +162,14 @@ func htFlow(rng *rand.Rand) (origin, destination, nationality string) {
 
 // flowFields returns the FlowColumns of a row of category c and
 // subcategory sub, "" for those it has none of.
-func flowFields(rng *rand.Rand, c schemas.Category, sub string) [4]string {
-	var f [4]string
+func flowFields(rng, erng *rand.Rand, c schemas.Category, sub string) [5]string {
+	var f [5]string
 	switch c {
 	case schemas.DrugTrafficking:
 		f[0], f[2] = drugFlow(rng, sub)
 	case schemas.HumanTrafficking:
 		f[0], f[1], f[3] = htFlow(rng)
+		f[4] = exploitation(erng, sub)
 	}
 	return f
 }

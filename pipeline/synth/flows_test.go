@@ -92,7 +92,7 @@ func TestFlows(t *testing.T) {
 	if !bytes.Equal(a.Bytes(), c.Bytes()) {
 		t.Error("the same seed gave two files")
 	}
-	if got := strings.SplitN(a.String(), "\n", 2)[0]; !strings.HasSuffix(got, ",origin,destination,route,nationality") {
+	if got := strings.SplitN(a.String(), "\n", 2)[0]; !strings.HasSuffix(got, ",origin,destination,route,nationality,exploitation") {
 		t.Errorf("header %q", got)
 	}
 }

@@ -118,7 +118,7 @@ type event struct {
 	hasPoint       bool
 	sub, qty, amt  string
 	hint           string // district_hint as written
-	flow           [4]string
+	flow           [5]string
 }
 
 // maxPending bounds the events waiting for a duplicate; a duplicate repeats
@@ -207,10 +207,10 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 	bw := bufio.NewWriterSize(w, 1<<20)
 	cw := csv.NewWriter(bw)
 	header := schemas.CanonicalColumns
-	var frng *rand.Rand
+	var frng, erng *rand.Rand
 	if opt.Flows {
 		header = append(slices.Clone(header), FlowColumns...)
-		frng = flowStream(opt.Seed)
+		frng, erng = flowStream(opt.Seed), exploitationStream(opt.Seed)
 	}
 	if err := cw.Write(header); err != nil {
 		return Stats{}, err
@@ -282,7 +282,7 @@ func Generate(w io.Writer, b *geo.Boundaries, ix *geo.Index, opt Options) (Stats
 		}
 		bad := rng.Float64() < opt.BadShare
 		if opt.Flows {
-			f := flowFields(frng, schemas.Category(c), sub)
+			f := flowFields(frng, erng, schemas.Category(c), sub)
 			copy(rec[schemas.NumCanonical:], f[:])
 		}
 		if bad {
