@@ -104,25 +104,9 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 			return err
 		}
 		defer st.Close()
-		fold, err := foldMap(ctx, st)
+		stats, err := codeCounts(ctx, st)
 		if err != nil {
 			return err
-		}
-		stats, err := st.SubcategoryStats(ctx, store.CellFilter{}, fold)
-		if err != nil {
-			return err
-		}
-		for _, cn := range cats {
-			c, _ := schemas.ParseCategory(cn)
-			for _, d := range schemas.SubcategoryFields(c) {
-				fs, err := st.FieldStats(ctx, store.CellFilter{}, c, d.Name)
-				if err != nil {
-					return err
-				}
-				// A record without the field is counted by its
-				// subcategory already.
-				stats = append(stats, slices.DeleteFunc(fs, func(s store.SubcategoryStat) bool { return s.Code == "" })...)
-			}
 		}
 		for _, s := range stats {
 			if !slices.Contains(cats, s.Category) {

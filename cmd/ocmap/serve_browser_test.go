@@ -543,6 +543,54 @@ func TestServePageInBrowser(t *testing.T) {
 			t.Errorf("no human trafficking: %s still filled %s", code, fill)
 		}
 	}
+
+	// Subcategory, measure and near-border controls: the codes of the
+	// category with their incidents, the measures it has, and views
+	// equal to the server's for the same query.
+	p.do("loading drug trafficking", chromedp.Navigate(f.ts.URL+"/?category=drug_trafficking&metric=count"))
+	p.waitViews(1)
+	// The counts are 'ocmap codes': incidents, a multi-source one once.
+	code, codesCSV, stderr := ocmap("codes", "--db", f.db, "--category", "drug_trafficking", "--format", "csv")
+	var n string
+	for _, r := range strings.Split(codesCSV, "\n") {
+		if f := strings.Split(r, ","); len(f) == 8 && f[1] == "x" {
+			n = f[6]
+		}
+	}
+	opts := evalJS[[]string](p, `Array.from(document.querySelectorAll('#subcategory option')).map(function(o){return o.value+'='+o.textContent;})`)
+	if got, want := strings.Join(opts, "|"), "=all|x=x: "+n; code != exitOK || n == "" || got != want {
+		t.Errorf("subcategory options %s, want %s (ocmap codes: exit %d %s%s)", got, want, code, codesCSV, stderr)
+	}
+	if got, want := strings.Join(evalJS[[]string](p, `Array.from(document.querySelectorAll('#measure option')).map(function(o){return o.value;})`), " "), "count kg"; got != want {
+		t.Errorf("measure options of drug trafficking: %s, want %s", got, want)
+	}
+	p.choose("subcategory", "x")
+	p.waitViews(2)
+	p.choose("near_border", "100")
+	p.waitViews(3)
+	if q := evalJS[string](p, `location.search`); !strings.Contains(q, "subcategory=x") || !strings.Contains(q, "near_border=100") {
+		t.Errorf("the page's address %q keeps no subcategory or near_border", q)
+	}
+	nb := pageView(t, f, "category=drug_trafficking&metric=count&precision=4&subcategory=x&near_border=100")
+	fills := p.fills()
+	if len(nb.Districts) == 0 || len(nb.Districts) == 9 {
+		t.Errorf("near_border=100 keeps %d of 9 districts, want some", len(nb.Districts))
+	}
+	for _, d := range nb.Districts {
+		if fills[d.Code] != d.Fill {
+			t.Errorf("near_border=100: %s is filled %s on the page, the view says %s", d.Code, fills[d.Code], d.Fill)
+		}
+	}
+	// kg is drugs' only: choosing cybercrime puts the measure back to
+	// incidents, and keeps the subcategory x, which cybercrime has too.
+	p.choose("measure", "kg")
+	p.waitViews(4)
+	p.choose("category", "cybercrime")
+	p.waitViews(5)
+	if got := evalJS[string](p, `document.getElementById('subcategory').value + '/' + document.getElementById('measure').value`); got != "x/count" {
+		t.Errorf("after choosing cybercrime the subcategory/measure are %q, want x/count", got)
+	}
+
 	if pr := plog.problems(); len(pr) > 0 {
 		t.Errorf("Chromium reported problems with the page:\n%s", strings.Join(pr, "\n"))
 	}

@@ -657,12 +657,50 @@ func (s *server) apiMeta(w http.ResponseWriter, r *http.Request) {
 	for _, m := range metrics {
 		ms = append(ms, named{m.name, m.doc, metricKind(m.name)})
 	}
+	subs, err := metaSubcategories(r.Context(), s.st)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	measures := []map[string]string{{"name": "count", "doc": "incidents", "category": ""}}
+	for _, name := range []string{"kg", "amount_pkr", "victims"} {
+		q := quantityMeasures[name]
+		measures = append(measures, map[string]string{"name": name, "doc": q.doc, "category": q.category})
+	}
 	writeJSON(w, map[string]any{
 		"db": s.db, "categories": append(schemas.Categories(), "all"), "metrics": ms, "months": months,
+		"subcategories": subs, "measures": measures,
 		"provinces": provinces, "districts": len(s.b.Districts),
 		"precisions": []map[string]any{{"value": 4, "text": "all incidents"}, {"value": 3, "text": "district named or better"},
 			{"value": 2, "text": "point near a place or better"}, {"value": 1, "text": "exact points only"}},
 	})
+}
+
+// metaSubcategory is one code the page's subcategory control offers.
+type metaSubcategory struct {
+	Code      string `json:"code"`
+	Field     string `json:"field,omitempty"` // exploitation, stage; "" for the subcategory
+	Incidents int64  `json:"incidents"`
+}
+
+// metaSubcategories lists per category the codes its incidents hold, as
+// 'ocmap codes --db' counts them (spellings folded; exploitation types and
+// stages marked with their field), most incidents first.
+func metaSubcategories(ctx context.Context, st *store.Store) (map[string][]metaSubcategory, error) {
+	stats, err := codeCounts(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]metaSubcategory{}
+	for _, cn := range schemas.Categories() {
+		out[cn] = []metaSubcategory{}
+	}
+	for _, x := range stats {
+		if x.Code != "" && x.Incidents > 0 {
+			out[x.Category] = append(out[x.Category], metaSubcategory{x.Code, x.Field, x.Incidents})
+		}
+	}
+	return out, nil
 }
 
 // districtDetail is the panel of one district: its monthly incidents per

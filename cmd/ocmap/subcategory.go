@@ -144,6 +144,32 @@ func foldMap(ctx context.Context, st storedSubcategories) (map[store.SubKey]stri
 	return out, nil
 }
 
+// codeCounts counts every code's incidents in st: the subcategories,
+// their spellings folded, then the codes of each category's other code
+// fields (exploitation type, stage; records without one are counted by
+// their subcategory already, so they are left out).
+func codeCounts(ctx context.Context, st *store.Store) ([]store.SubcategoryStat, error) {
+	fold, err := foldMap(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := st.SubcategoryStats(ctx, store.CellFilter{}, fold)
+	if err != nil {
+		return nil, err
+	}
+	for _, cn := range schemas.Categories() {
+		c, _ := schemas.ParseCategory(cn)
+		for _, d := range schemas.SubcategoryFields(c) {
+			fs, err := st.FieldStats(ctx, store.CellFilter{}, c, d.Name)
+			if err != nil {
+				return nil, err
+			}
+			stats = append(stats, slices.DeleteFunc(fs, func(s store.SubcategoryStat) bool { return s.Code == "" })...)
+		}
+	}
+	return stats, nil
+}
+
 // scopeText names a category and its subcategories: "drug_trafficking
 // (heroin, hashish)".
 func scopeText(category string, codes []string) string {

@@ -67,7 +67,40 @@
     }
     if ($('province').value) p.set('province', $('province').value);
     p.set('precision', $('precision').value);
+    // The subcategory and measure are map A's category's; map B of
+    // another category counts all of its incidents.
+    if (!(which === 'B' && cmp === 'category')) {
+      if ($('subcategory').value) p.set('subcategory', $('subcategory').value);
+      if ($('measure').value !== 'count') p.set('measure', $('measure').value);
+    }
+    if (+$('near_border').value > 0) p.set('near_border', $('near_border').value);
     return p;
+  }
+
+  // fillSubcategories offers the codes of the chosen category with their
+  // incidents (none for all four categories: a code implies its
+  // category), keeping the chosen code while it is one of them.
+  function fillSubcategories(value) {
+    var codes = meta.subcategories[$('category').value] || [];
+    var items = [{value: '', text: codes.length ? 'all' : 'all (choose a category)'}];
+    codes.forEach(function (c) {
+      items.push({value: c.code, text: c.code.replace(/_/g, ' ') + (c.field ? ' (' + c.field + ')' : '') + ': ' + fmt(c.incidents, 0)});
+    });
+    var keep = codes.some(function (c) { return c.code === value; }) ? value : '';
+    fillSelect($('subcategory'), items, keep);
+    $('subcategory').disabled = !codes.length;
+  }
+
+  // fillMeasures offers the measures the chosen category has: kg for
+  // drugs, PKR for terror financing and cybercrime, victims for
+  // trafficking, and all of them for all four categories.
+  function fillMeasures(value) {
+    var cat = $('category').value;
+    var items = meta.measures.filter(function (m) {
+      return !m.category || cat === 'all' || cat === m.category || (m.name === 'amount_pkr' && cat === 'cybercrime');
+    }).map(function (m) { return {value: m.name, text: m.name === 'count' ? 'incidents' : m.doc}; });
+    var keep = items.some(function (m) { return m.value === value; }) ? value : 'count';
+    fillSelect($('measure'), items, keep);
   }
 
   function fillSelect(sel, items, value) {
@@ -88,6 +121,9 @@
     fillSelect($('metric'), meta.metrics.map(function (m) { return {value: m.name, text: m.name + ': ' + m.doc}; }), q.get('metric') || 'count');
     meta.provinces.forEach(function (p) { $('province').appendChild(el('option', {value: p}, p)); });
     $('province').value = q.get('province') || '';
+    fillSubcategories(q.get('subcategory') || '');
+    fillMeasures(q.get('measure') || 'count');
+    $('near_border').value = q.get('near_border') || '';
     fillSelect($('precision'), meta.precisions.map(function (p) { return {value: p.value, text: p.text}; }), q.get('precision') || '4');
     var last = Math.max(meta.months.length - 1, 0);
     ['from', 'to', 'from2', 'to2'].forEach(function (id) { $(id).max = last; });
@@ -100,9 +136,13 @@
     $('to2').value = Math.floor(last / 2);
     $('compare').value = q.get('compare') || '';
     periodText();
-    ['category', 'metric', 'province', 'precision', 'from', 'to', 'compare', 'category2', 'from2', 'to2'].forEach(function (id) {
+    ['category', 'metric', 'subcategory', 'measure', 'province', 'near_border', 'precision', 'from', 'to', 'compare', 'category2', 'from2', 'to2'].forEach(function (id) {
       $(id).addEventListener('change', function () {
         if (id === 'from' || id === 'to') periodSet = true;
+        if (id === 'category') {
+          fillSubcategories($('subcategory').value);
+          fillMeasures($('measure').value);
+        }
         var done = refresh();
         if (id === 'province') done.then(fitProvince);
       });
@@ -300,6 +340,7 @@
     p.set('category', cat === 'drug_trafficking' ? cat : 'human_trafficking');
     if (a.get('from')) { p.set('from', a.get('from')); p.set('to', a.get('to')); }
     if (a.get('province')) p.set('province', a.get('province'));
+    if (a.get('subcategory') && cat === p.get('category')) p.set('subcategory', a.get('subcategory'));
     return getJSON('/api/flows.json?' + p.toString()).then(function (res) {
       flowLayer = L.layerGroup();
       var widest = res.flows.reduce(function (m, f) { return Math.max(m, f.incidents); }, 0);
