@@ -549,10 +549,24 @@ func floatAt(col arrow.Array, i int) float64 {
 	panic(fmt.Sprintf("store: a sweep column of type %s, want a float", col.DataType()))
 }
 
-// sweepAll clusters every record with a district and a date, and links the
-// members of each cluster of two or more in l.
-func (r *Run) sweepAll(ctx context.Context, l *linker, window int32) error {
-	s := &sweeper{window: window, closed: func(c *sweepCluster) { linkCluster(l, c) }}
+// sweepAll clusters every record with a district and a date. A cluster of
+// two or more is a group, which it writes to spill, unless one of its
+// records is a node of l (it has a same-id link): then it links the
+// members in l.
+func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window int32) error {
+	var spillErr error
+	s := &sweeper{window: window, closed: func(c *sweepCluster) {
+		if len(c.members) < 2 || spillErr != nil {
+			return
+		}
+		for _, m := range c.members {
+			if _, ok := l.index[m.key]; ok {
+				linkCluster(l, c)
+				return
+			}
+		}
+		spillErr = spill.cluster(c)
+	}}
 	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
 		FROM incidents i WHERE i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL
 		ORDER BY i.category, i.district_code, ` + fmt.Sprintf(sweepOrder, "i")
@@ -563,13 +577,13 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, window int32) error {
 			cat, dist = rec.category, rec.district
 		}
 		s.add(rec)
-		return nil
+		return spillErr
 	})
 	if err != nil {
 		return err
 	}
 	s.flush()
-	return nil
+	return spillErr
 }
 
 // linkCluster links the members of c in l when it has two or more: each
