@@ -146,9 +146,13 @@ func (g *groupSpill) insert(ctx context.Context, r *Run) error {
 	})
 }
 
-// close removes the file.
+// close removes the file; it may be called again.
 func (g *groupSpill) close() {
+	if g.b == nil {
+		return
+	}
 	g.b.Release()
+	g.b = nil
 	g.f.Close()
 	os.Remove(g.f.Name())
 }
