@@ -535,3 +535,63 @@ func TestSweepAllSpillsClusters(t *testing.T) {
 		t.Errorf("spill file %s left after close: %v", spill.f.Name(), err)
 	}
 }
+
+// TestSweepChunks splits the sweep's records into queries of whole
+// partitions, and a sweep in chunks of one partition finds the groups of
+// one query.
+func TestSweepChunks(t *testing.T) {
+	const lat, lon = 30.5, 70.5
+	ctx := context.Background()
+	var recs []rec
+	for i, p := range []struct{ category, code string }{
+		{"drug_trafficking", "PK001"}, {"drug_trafficking", "PK002"}, {"drug_trafficking", "PK003"},
+		{"human_trafficking", "PK001"}, {"human_trafficking", "PK002"},
+	} {
+		for j, src := range []string{"ANF", "police", "FC"}[:2+i%2] {
+			recs = append(recs, rec{file: fmt.Sprintf("%s-%s-%d", p.category, p.code, j), source: src, id: fmt.Sprint(i, j),
+				category: p.category, code: p.code, date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1})
+		}
+	}
+	// Two or three records a partition: 2, 3, 2, 3, 2.
+	whole := commitRuns(t, recs)
+
+	st := commitRuns(t)
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	insertRecs(t, r, recs)
+	for _, tt := range []struct {
+		limit int64
+		want  []sweepChunk
+	}{
+		{1, []sweepChunk{{"drug_trafficking", "PK001", "PK001"}, {"drug_trafficking", "PK002", "PK002"},
+			{"drug_trafficking", "PK003", "PK003"}, {"human_trafficking", "PK001", "PK001"}, {"human_trafficking", "PK002", "PK002"}}},
+		{5, []sweepChunk{{"drug_trafficking", "PK001", "PK002"}, {"drug_trafficking", "PK003", "PK003"},
+			{"human_trafficking", "PK001", "PK002"}}},
+		{100, []sweepChunk{{"drug_trafficking", "PK001", "PK003"}, {"human_trafficking", "PK001", "PK002"}}},
+	} {
+		got, err := r.sweepChunks(ctx, tt.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("chunks of %d rows:\n got %v\nwant %v", tt.limit, got, tt.want)
+		}
+	}
+	if err := r.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+
+	defer func(n int64) { sweepChunkRows = n }(sweepChunkRows)
+	sweepChunkRows = 1
+	chunked := commitRuns(t, recs)
+	got, want := groupRows(t, chunked.DB()), groupRows(t, whole.DB())
+	if len(want) != 12 {
+		t.Fatalf("one query: %d grouped records, want 12: %q", len(want), want)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups in chunks of one partition\n got %q\nwant %q", got, want)
+	}
+}
