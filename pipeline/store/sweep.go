@@ -75,15 +75,13 @@ type sweepCluster struct {
 
 // sweepBefore orders records as the sweep reads them: by day, source key
 // and row key.
-func sweepBefore(a, b *sweepRec) bool {
-	if a.day != b.day {
-		return a.day < b.day
-	}
-	if a.skey != b.skey {
-		return a.skey < b.skey
-	}
-	return a.key.run < b.key.run || a.key.run == b.key.run &&
-		(a.key.file < b.key.file || a.key.file == b.key.file && a.key.line < b.key.line)
+func sweepBefore(a, b *sweepRec) bool { return sweepCompare(a, b) < 0 }
+
+// sweepCompare is sweepBefore as a comparison, byte-wise on strings as
+// DuckDB's ORDER BY.
+func sweepCompare(a, b *sweepRec) int {
+	return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.skey, b.skey), cmp.Compare(a.key.run, b.key.run),
+		strings.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
 }
 
 // join adds rec to c.
@@ -572,22 +570,39 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 	if err != nil {
 		return err
 	}
+	// DuckDB orders the records by district and day, and Go each day's by
+	// the rest of the sweep order: DuckDB's sort on the source key, run,
+	// file and line cost about twice its sort on district and day, as every
+	// record of a file shares its long name.
 	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
 		FROM incidents i WHERE i.category = $1 AND i.district_code BETWEEN $2 AND $3 AND i.occurred_on IS NOT NULL
-		ORDER BY i.district_code, ` + fmt.Sprintf(sweepOrder, "i")
+		ORDER BY i.district_code, i.occurred_on`
 	var cat, dist string
-	for _, c := range chunks {
-		err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
+	var day []*sweepRec // the records of one district and day
+	sweepDay := func() {
+		slices.SortFunc(day, sweepCompare)
+		for _, rec := range day {
 			if rec.category != cat || rec.district != dist {
 				s.flush()
 				cat, dist = rec.category, rec.district
 			}
 			s.add(rec)
+		}
+		clear(day)
+		day = day[:0]
+	}
+	for _, c := range chunks {
+		err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
+			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district) {
+				sweepDay()
+			}
+			day = append(day, rec)
 			return spillErr
 		}, c.category, c.lo, c.hi)
 		if err != nil {
 			return err
 		}
+		sweepDay()
 	}
 	s.flush()
 	return spillErr
