@@ -6,4 +6,11 @@
 // every pipeline stage can use.
 //
 // Coordinates are WGS 84 in (lon, lat) order, as in GeoJSON and orb.
+//
+// # Border crossings
+//
+// [ReadCrossings] reads a list of official crossings and ports (ocmap ships
+// one in package data), and [NearestCrossings] gives each district its
+// nearest crossing and the great-circle distance from the district's
+// polygon, 0 when the crossing lies inside it.
 package geo

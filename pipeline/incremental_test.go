@@ -177,7 +177,7 @@ func TestIngestChunksEqualsWhole(t *testing.T) {
 	})
 
 	for _, db := range []string{chunked, all} {
-		if err := pipeline.Rebuild(context.Background(), db, store.Options{MemoryLimit: "256MB", Threads: 2}, nil); err != nil {
+		if err := pipeline.Rebuild(context.Background(), db, store.Options{MemoryLimit: "256MB", Threads: 2}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -193,7 +193,7 @@ func TestIngestChunksEqualsWhole(t *testing.T) {
 	if reflect.DeepEqual(snapshot(t, chunked)["incident_groups"], before["incident_groups"]) {
 		t.Errorf("chunk 4 again changed no row of incident_groups")
 	}
-	if err := pipeline.Rebuild(context.Background(), chunked, store.Options{MemoryLimit: "256MB", Threads: 2}, nil); err != nil {
+	if err := pipeline.Rebuild(context.Background(), chunked, store.Options{MemoryLimit: "256MB", Threads: 2}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	compareDumps(t, "chunk 4 again, rebuilt", derivedDump(t, chunked), after)
@@ -228,7 +228,7 @@ func TestRebuildInterrupted(t *testing.T) {
 		}
 		return len(p), nil
 	})
-	if err := pipeline.Rebuild(ctx, f.db, store.Options{}, progress); err == nil {
+	if err := pipeline.Rebuild(ctx, f.db, store.Options{}, progress, nil); err == nil {
 		t.Fatalf("rebuild stopped at %q returned no error", steps)
 	}
 	if got, want := len(steps), 3; got != want { // groups, summaries, measures
@@ -237,7 +237,7 @@ func TestRebuildInterrupted(t *testing.T) {
 	if got := snapshot(t, f.db); !reflect.DeepEqual(got, before) {
 		t.Errorf("a stopped rebuild changed the database:\n got %v\nwant %v", got, before)
 	}
-	if err := pipeline.Rebuild(context.Background(), f.db, store.Options{}, nil); err != nil {
+	if err := pipeline.Rebuild(context.Background(), f.db, store.Options{}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	query(t, f.db, func(db *sql.DB) {

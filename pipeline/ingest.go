@@ -3,6 +3,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/layout"
@@ -64,6 +66,36 @@ type Config struct {
 	// Places is a GeoNames file (geo.ReadPlacesFile) for the place layer:
 	// towns and villages the gazetteer does not know. Nil for none.
 	Places *geo.PlaceFile
+	// Crossings are the official crossings whose nearest one, and its
+	// distance, every run stores for each district (districts.crossing,
+	// crossing_km); nil takes ocmap's (ShippedCrossings). CrossingsSource
+	// names their file.
+	Crossings       []geo.Crossing
+	CrossingsSource string
+}
+
+// ShippedCrossingsSource names the crossings file ocmap ships.
+const ShippedCrossingsSource = "ocmap's data/flows/crossings.csv"
+
+// ShippedCrossings reads the crossings file ocmap ships (package data).
+func ShippedCrossings() ([]geo.Crossing, error) {
+	cs, err := geo.ReadCrossings(bytes.NewReader(data.Crossings))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ShippedCrossingsSource, err)
+	}
+	return cs, nil
+}
+
+// districtCrossings measures each district's distance to its nearest
+// crossing, for the districts table.
+func districtCrossings(b *geo.Boundaries, cs []geo.Crossing) []store.DistrictCrossing {
+	out := make([]store.DistrictCrossing, 0, len(b.Districts))
+	for i, n := range geo.NearestCrossings(b, cs) {
+		if n.Crossing >= 0 {
+			out = append(out, store.DistrictCrossing{Code: b.Districts[i].Code, Crossing: cs[n.Crossing].Name, Km: n.Km})
+		}
+	}
+	return out
 }
 
 // FileReport is what happened to one input file.
@@ -152,6 +184,12 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Crossings == nil {
+		if cfg.Crossings, err = ShippedCrossings(); err != nil {
+			return nil, err
+		}
+		cfg.CrossingsSource = ShippedCrossingsSource
+	}
 	rep := &Report{DB: cfg.DB}
 	if cfg.Places != nil {
 		rep.PlacesLoaded = loc.UsePlaces(cfg.Places).Len()
@@ -165,7 +203,8 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	defer st.Close()
 	run, err := st.BeginRun(ctx, store.BoundaryInfo{
 		Path: cfg.Boundaries.Path, SHA256: cfg.Boundaries.SHA256, Districts: cfg.Boundaries.Districts,
-		Weights: analysis.Weights(cfg.Boundaries),
+		Weights:   analysis.Weights(cfg.Boundaries),
+		Crossings: districtCrossings(cfg.Boundaries, cfg.Crossings), CrossingsSource: cfg.CrossingsSource,
 	})
 	if err != nil {
 		return nil, err

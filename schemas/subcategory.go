@@ -141,22 +141,59 @@ func folded(c *SubcategoryCodes, cat Category) []string {
 // KnownSubcategories lists per category the codes a subcategory may take:
 // main, the category's main detail codes (substance, channel,
 // offence_type, offence), and more, the subcategories of the crosswalk's
-// rules for it that are not main codes.
+// rules for it that are not main codes, then the codes of its other code
+// fields ([SubcategoryFields]: exploitation type, stage).
 func KnownSubcategories(cw *Crosswalk) (main, more [NumCategories][]string) {
 	for _, cd := range Details {
 		if d, ok := DetailOf(cd.Category, cd.Main); ok {
 			main[cd.Category] = append(main[cd.Category], d.Codes...)
 		}
 	}
+	add := func(c Category, code string) {
+		if !slices.Contains(main[c], code) && !slices.Contains(more[c], code) {
+			more[c] = append(more[c], code)
+		}
+	}
 	if cw != nil {
 		for _, r := range cw.rules {
-			c, ok := ParseCategory(r.Category)
-			if ok && r.Subcategory != "" && !slices.Contains(main[c], r.Subcategory) && !slices.Contains(more[c], r.Subcategory) {
-				more[c] = append(more[c], r.Subcategory)
+			if c, ok := ParseCategory(r.Category); ok && r.Subcategory != "" {
+				add(c, r.Subcategory)
+			}
+		}
+	}
+	for _, cd := range Details {
+		for _, d := range SubcategoryFields(cd.Category) {
+			for _, code := range d.Codes {
+				add(cd.Category, code)
 			}
 		}
 	}
 	return main, more
+}
+
+// SubcategoryFields are category c's code fields besides its main one
+// (a trafficking record's exploitation type and stage), whose codes
+// --subcategory takes too: they describe the incident along another line
+// than its subcategory.
+func SubcategoryFields(c Category) []Detail {
+	var out []Detail
+	for _, d := range Details[c].Fields {
+		if d.Kind == DetailCode && d.Name != Details[c].Main {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// SubcategoryField names the field of [SubcategoryFields] that code is a
+// code of in category c, or "" when it is none's.
+func SubcategoryField(c Category, code string) string {
+	for _, d := range SubcategoryFields(c) {
+		if slices.Contains(d.Codes, code) {
+			return d.Name
+		}
+	}
+	return ""
 }
 
 // Codes lists the known codes of category c, sorted.

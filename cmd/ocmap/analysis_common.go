@@ -34,6 +34,8 @@ type analysisOptions struct {
 	Permutations, MaxPrecision, MinIncidents int
 	Seed                                     uint64
 	Alpha                                    float64
+	NearBorder                               float64 // km: only the districts within it of an official crossing; 0 for all
+	nearBorderSet                            bool    // --near-border was given (0 is then an error, not "all")
 	publish                                  publishOptions
 	approved                                 []string // source names the output may show (publish, read by open)
 	keepCategories                           bool     // links: --subcategory narrows its category, the others stay
@@ -60,6 +62,8 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 	fs.StringVar(&o.From, "from", "", "first month, YYYY-MM (default: the first month with data)")
 	fs.StringVar(&o.To, "to", "", "last month, YYYY-MM, inclusive (default: the last month with data)")
 	fs.StringVar(&o.Province, "province", "", "only the districts of this province (e.g. Punjab, KP, Sindh)")
+	o.NearBorder, o.nearBorderSet = 0, false // fs.Var sets no default
+	fs.Var(kmFlag{&o.NearBorder, &o.nearBorderSet}, "near-border", nearBorderHelp)
 	if !slices.Contains(without, "base") {
 		fs.StringVar(&o.BaseFrom, "base-from", "", "first month of the period that change compares with (default: as long as the period, just before it)")
 		fs.StringVar(&o.BaseTo, "base-to", "", "last month of that base period")
@@ -74,6 +78,72 @@ func (o *analysisOptions) addFlags(fs *pflag.FlagSet, formats string, without ..
 	fs.StringVar(&o.Format, "format", "table", "output format: "+formats)
 	o.publish.AddFlags(fs)
 }
+
+// nearBorderHelp is the help of --near-border, and of serve's near_border.
+const nearBorderHelp = "only the districts within `KM` km of an official border crossing or port (districts.crossing_km: " +
+	"from the district's outline, 0 when the crossing is inside it; see data/flows/crossings.csv); incidents placed in a province only are left out"
+
+// checkNearBorder refuses a --near-border that is no distance above 0.
+func checkNearBorder(km float64) error {
+	if !(km > 0) || math.IsInf(km, 0) {
+		return usagef("--near-border %g: want a distance in km above 0", km)
+	}
+	return nil
+}
+
+// nearBorder keeps the districts within o.NearBorder km of a crossing;
+// all of them when it is 0.
+func (o *analysisOptions) nearBorder(ds []store.District) ([]store.District, error) {
+	if o.NearBorder == 0 && !o.nearBorderSet {
+		return ds, nil
+	}
+	if err := checkNearBorder(o.NearBorder); err != nil {
+		return nil, err
+	}
+	kept, nearest := ds[:0:0], math.Inf(1)
+	for _, d := range ds {
+		if math.IsNaN(d.CrossingKm) {
+			continue
+		}
+		nearest = math.Min(nearest, d.CrossingKm)
+		if d.CrossingKm <= o.NearBorder {
+			kept = append(kept, d)
+		}
+	}
+	if math.IsInf(nearest, 1) {
+		return nil, fmt.Errorf("--near-border: %s has no distances to border crossings (made by an older ocmap); "+
+			"store them with: ocmap rebuild --db %s --boundaries FILE.geojson", o.DB, o.DB)
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("no district in that scope is within %g km of a crossing (the nearest is %.1f km away)", o.NearBorder, nearest)
+	}
+	return kept, nil
+}
+
+// kmFlag is a distance flag that knows whether it was given, and shows
+// no default in the help.
+type kmFlag struct {
+	v   *float64
+	set *bool
+}
+
+func (f kmFlag) String() string {
+	if f.v == nil || !*f.set {
+		return ""
+	}
+	return strconv.FormatFloat(*f.v, 'g', -1, 64)
+}
+
+func (f kmFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number of km", s)
+	}
+	*f.v, *f.set = v, true
+	return nil
+}
+
+func (kmFlag) Type() string { return "float" }
 
 // open checks the arguments every analyst command shares and opens the
 // database read-only.
@@ -105,10 +175,12 @@ type analysed struct {
 	Events       string // the context event type analysed instead of a category, or ""
 	Measure      string // with Events: count, killed or injured
 	Province     string
-	MaxPrecision int                 // incidents counted are located at precision 1 to this
-	Precision    [5]int64            // incidents by precision 1, 2, 3, 4 and 6 in the period
-	Sources      []store.SourceShare // approved names, the others counted (export.PublicSources)
-	Permutations int                 // of the analysis, with Seed
+	NearBorder   float64                   // km: only the districts within it of a crossing, or 0
+	Crossings    map[string]store.District // with NearBorder: by code, the district's nearest crossing and its km
+	MaxPrecision int                       // incidents counted are located at precision 1 to this
+	Precision    [5]int64                  // incidents by precision 1, 2, 3, 4 and 6 in the period
+	Sources      []store.SourceShare       // approved names, the others counted (export.PublicSources)
+	Permutations int                       // of the analysis, with Seed
 	Seed         uint64
 	forLinks     bool // the header leaves out what links do not compute (hot spot inference, the guard)
 
@@ -239,7 +311,10 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 		}
 		ds = kept
 	}
-	filter := store.CellFilter{Province: province, Sub: sub.Filter}
+	if ds, err = o.nearBorder(ds); err != nil {
+		return nil, err
+	}
+	filter := store.CellFilter{Province: province, Sub: sub.Filter, NearBorderKm: o.NearBorder}
 	if o.Category != analysis.AllCategories {
 		filter.Category = o.Category
 	}
@@ -303,9 +378,15 @@ func (o *analysisOptions) analyse(ctx context.Context, st analysisStore) (*analy
 	if err != nil {
 		return nil, err
 	}
-	a := &analysed{Result: res, Category: o.Category, Events: o.Events, Measure: o.Measure, Province: province, MaxPrecision: o.MaxPrecision,
+	a := &analysed{Result: res, Category: o.Category, Events: o.Events, Measure: o.Measure, Province: province, NearBorder: o.NearBorder, MaxPrecision: o.MaxPrecision,
 		Sources: export.PublicSources(sources, o.approved), Permutations: opt.Permutations, Seed: o.Seed,
 		Subcategories: sub.Codes, sub: sub.Filter, pop: pop, Denominator: den}
+	if o.NearBorder > 0 {
+		a.Crossings = map[string]store.District{}
+		for _, d := range ds {
+			a.Crossings[d.Code] = d
+		}
+	}
 	if isQuantity {
 		a.quantity = &q
 		if a.Medians, err = st.QuantityStats(ctx, srcFilter, o.Measure); err != nil {
@@ -416,6 +497,9 @@ func (a *analysed) header(w io.Writer, what string) {
 	}
 	if a.Province != "" {
 		scope += ", " + a.Province
+	}
+	if a.NearBorder > 0 {
+		scope += fmt.Sprintf(", districts within %g km of a border crossing or port", a.NearBorder)
 	}
 	var total int64
 	for _, n := range a.Precision {

@@ -32,7 +32,9 @@ func init() {
 		Long: `Lists the subcategory codes --subcategory takes, per category: drugs
 (heroin, hashish, methamphetamine, ...), terror financing channels
 (hawala_hundi, cash_courier, charity, crypto, ...), trafficking or smuggling,
-cyber offences (with the PECA offences of the legal crosswalk), and the
+cyber offences (with the PECA offences of the legal crosswalk), trafficking
+records' exploitation types and stages (sexual, forced_labour, begging, ...;
+transit; read from the record's own fields, marked with the field), and the
 spellings of agency files that fold into each (charas is hashish, ice is
 methamphetamine, hundi is hawala_hundi, npo is charity). The spellings are
 ocmap's data/subcategories.csv.
@@ -60,6 +62,7 @@ Examples:
 type codeRow struct {
 	Category  string   `json:"category"`
 	Code      string   `json:"code"`
+	Field     string   `json:"field,omitempty"`     // another code field than the subcategory (exploitation)
 	Listed    bool     `json:"listed"`              // in the code list (false: stored only)
 	Variants  []string `json:"variants"`            // the list's spellings
 	Stored    []string `json:"stored,omitempty"`    // the spellings the database holds
@@ -91,7 +94,8 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 		c, _ := schemas.ParseCategory(cn)
 		for _, code := range sc.Codes(c) {
 			index[store.SubKey{Category: cn, Subcategory: code}] = len(rows)
-			rows = append(rows, codeRow{Category: cn, Code: code, Listed: true, Variants: orEmpty(sc.Variants(c, code))})
+			rows = append(rows, codeRow{Category: cn, Code: code, Field: schemas.SubcategoryField(c, code), Listed: true,
+				Variants: orEmpty(sc.Variants(c, code))})
 		}
 	}
 	if o.DB != "" {
@@ -108,6 +112,18 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 		if err != nil {
 			return err
 		}
+		for _, cn := range cats {
+			c, _ := schemas.ParseCategory(cn)
+			for _, d := range schemas.SubcategoryFields(c) {
+				fs, err := st.FieldStats(ctx, store.CellFilter{}, c, d.Name)
+				if err != nil {
+					return err
+				}
+				// A record without the field is counted by its
+				// subcategory already.
+				stats = append(stats, slices.DeleteFunc(fs, func(s store.SubcategoryStat) bool { return s.Code == "" })...)
+			}
+		}
 		for _, s := range stats {
 			if !slices.Contains(cats, s.Category) {
 				continue
@@ -115,7 +131,7 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 			i, ok := index[store.SubKey{Category: s.Category, Subcategory: s.Code}]
 			if !ok {
 				i = len(rows)
-				rows = append(rows, codeRow{Category: s.Category, Code: s.Code, Variants: []string{}})
+				rows = append(rows, codeRow{Category: s.Category, Code: s.Code, Field: s.Field, Variants: []string{}})
 			}
 			rows[i].Incidents, rows[i].Records, rows[i].Stored = &s.Incidents, &s.Records, s.Written
 		}
@@ -147,13 +163,13 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 		return enc.Encode(map[string]any{"db": o.DB, "codes": rows})
 	case "csv":
 		cw := csvout.NewWriter(env.Stdout)
-		cw.Write([]string{"category", "code", "listed", "variants", "stored", "incidents", "records"})
+		cw.Write([]string{"category", "code", "field", "listed", "variants", "stored", "incidents", "records"})
 		for _, r := range rows {
 			n, rec := "", ""
 			if r.Incidents != nil {
 				n, rec = strconv.FormatInt(*r.Incidents, 10), strconv.FormatInt(*r.Records, 10)
 			}
-			cw.Write([]string{r.Category, r.Code, strconv.FormatBool(r.Listed), strings.Join(r.Variants, ";"), strings.Join(r.Stored, ";"), n, rec})
+			cw.Write([]string{r.Category, r.Code, r.Field, strconv.FormatBool(r.Listed), strings.Join(r.Variants, ";"), strings.Join(r.Stored, ";"), n, rec})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -173,6 +189,9 @@ func runCodes(ctx context.Context, env *Env, o *codesOptions, args []string) err
 		}
 		if code == " *" {
 			code = "(none) *"
+		}
+		if r.Field != "" {
+			code += " (" + r.Field + ")"
 		}
 		line := fmt.Sprintf("%s\t%s\t%s\t", r.Category, code, strings.Join(r.Variants, ", "))
 		if r.Incidents != nil {

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -36,6 +37,8 @@ type exportOptions struct {
 	Subcategories              []string
 	Incidents                  string
 	Simplify                   float64
+	NearBorder                 float64 // --near-border, internal exports only
+	nearBorderSet              bool
 	boundaries                 boundaryOptions
 	publish                    publishOptions
 }
@@ -87,6 +90,10 @@ map, leaving out a name that would overlap another label.
 Parquet, the report and disclosure control all use the filtered counts; the
 maps' note, the report and manifest.json say so. The report's data quality
 shares stay those of all incidents.
+
+--near-border KM with --internal maps only the districts within KM km of an
+official border crossing or port (as the analyst commands' --near-border);
+a published export refuses it, as the disclosure audit checks whole maps.
 
 Context events (terrorist attacks and other kind: context layouts) stay out
 of the export, as they are not disclosure-controlled: --events TYPE,... (or
@@ -144,6 +151,8 @@ Examples:
 			fs.StringVar(&o.Events, "events", "", "with --internal: also write events.csv, the context events of these types (TYPE,... or all) per district")
 			fs.StringVar(&o.Incidents, "incidents", "", "write the incidents as partitioned GeoParquet and districts.parquet into DIR, instead of the map (needs --internal)")
 			fs.BoolVar(&o.WithText, "with-text", false, "with --incidents: add the scrubbed description and the person_keys hashes")
+			o.NearBorder, o.nearBorderSet = 0, false
+			fs.Var(kmFlag{&o.NearBorder, &o.nearBorderSet}, "near-border", "with --internal: "+nearBorderHelp)
 			o.boundaries.AddFlags(fs)
 			o.publish.AddFlags(fs)
 		},
@@ -155,6 +164,9 @@ Examples:
 
 func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) error {
 	if o.Incidents != "" {
+		if o.nearBorderSet {
+			return usagef("--near-border is for the map export, not --incidents (filter the incidents with ocmap sql and districts.crossing_km)")
+		}
 		return runExportIncidents(ctx, env, o, args)
 	}
 	if o.WithText {
@@ -196,6 +208,16 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	if o.Events != "" && !o.Internal {
 		return usagef("--events: context events are kept internal; add --internal")
 	}
+	if o.nearBorderSet && !(o.NearBorder > 0 && !math.IsInf(o.NearBorder, 0)) {
+		return usagef("--near-border %g: want a distance in km above 0", o.NearBorder)
+	}
+	if o.nearBorderSet && !o.Internal {
+		// The release register audits the whole map's district x category
+		// cells across releases; a map of only the districts near the
+		// border is another shape of release, beside which its province
+		// and national totals would give away the districts left out.
+		return usagef("--near-border: a published map of some districts only is a release shape the disclosure audit does not check; add --internal")
+	}
 	if len(o.Subcategories) > 0 && !o.Internal {
 		// The release register audits district x category figures; a
 		// subcategory's count beside a published category total gives
@@ -230,7 +252,7 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
 		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop, Events: events,
-		Sub: sub.Filter, Subcategories: sub.Codes})
+		Sub: sub.Filter, Subcategories: sub.Codes, NearBorderKm: o.NearBorder})
 	if err != nil {
 		return err
 	}

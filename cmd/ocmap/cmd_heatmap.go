@@ -57,7 +57,7 @@ func init() {
 	var o heatmapOptions
 	register(&Command{
 		Name:  "heatmap",
-		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE [--spread population]] [--from YYYY-MM] [--to YYYY-MM] [--province P] --metric M [--top N] [--format table|csv|json|geojson]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE [--spread population]] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--near-border KM] --metric M [--top N] [--format table|csv|json|geojson]",
 		Short: "one value per district: counts, rates, change, trends, hot spots",
 		Long: `Computes one value per district from the database and prints it, highest
 first, or writes it as CSV, JSON or GeoJSON (with the district polygons, for
@@ -137,6 +137,7 @@ Examples:
   ocmap heatmap --db crime.duckdb --events suicide_attack --measure killed --metric gi
   ocmap heatmap --db crime.duckdb --metric change --from 2023-01 --to 2023-12
   ocmap heatmap --db crime.duckdb --category cybercrime --province Punjab --metric gi --format csv > gi.csv
+  ocmap heatmap --db crime.duckdb --category drug_trafficking --near-border 25 --top 8
   ocmap heatmap --db crime.duckdb --metric rate --format geojson > rates.geojson
   ocmap heatmap --db crime.duckdb --subcategory ice --metric kg
   ocmap heatmap --db crime.duckdb --category drug_trafficking --measure kg --metric median
@@ -260,7 +261,11 @@ func heatmapTable(w io.Writer, a *analysed, metric string, value func(*analysis.
 		people = a.Denominator.Measure
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\t%s\tnote\t\n", metric, a.figure(), people)
+	crossing := ""
+	if a.Crossings != nil {
+		crossing = "nearest crossing\t"
+	}
+	fmt.Fprintf(tw, "rank\tcode\tdistrict\tprovince\t%s\t%s\t%s\t%snote\t\n", metric, a.figure(), people, crossing)
 	for i, d := range ds {
 		v := value(d)
 		note := ""
@@ -290,7 +295,11 @@ func heatmapTable(w io.Writer, a *analysed, metric string, value func(*analysis.
 		case metric == "count" || metric == "killed" || metric == "injured":
 			shown = commas(int64(v)) // a count has no decimals
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, d.Code, d.Name, d.Province, shown, commas(d.Incidents), pop, note)
+		if a.Crossings != nil {
+			c := a.Crossings[d.Code]
+			crossing = fmt.Sprintf("%s %.1f km\t", c.Crossing, c.CrossingKm)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t\n", i+1, d.Code, d.Name, d.Province, shown, commas(d.Incidents), pop, crossing, note)
 	}
 	return tw.Flush()
 }
@@ -310,6 +319,9 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 	if a.quantity != nil {
 		m := a.Measure
 		head = append(head, m+"_sum", m+"_incidents", m+"_median", m+"_max", m+"_log10", m+"_rank", "basis")
+	}
+	if a.Crossings != nil {
+		head = append(head, "crossing", "crossing_km")
 	}
 	cw.Write(head)
 	for _, d := range ds {
@@ -337,6 +349,10 @@ func heatmapCSV(w io.Writer, a *analysed, metric string, value func(*analysis.Di
 			}
 			rec = append(rec, decimal(d.Value, 6), strconv.FormatInt(q.N, 10), med, mx, decimal(math.Log10(1+d.Value), 6),
 				strconv.Itoa(d.Rank), a.Basis)
+		}
+		if a.Crossings != nil {
+			c := a.Crossings[d.Code]
+			rec = append(rec, c.Crossing, num(c.CrossingKm, 3))
 		}
 		cw.Write(rec)
 	}

@@ -24,7 +24,7 @@ func init() {
 	var h, t, l analysisOptions
 	register(&Command{
 		Name:  "hotspots",
-		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M [--scale S]] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--near-border KM] [--inference normal|permutation] [--min-incidents N] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "significant hot and cold spots and clusters, per district",
 		Long: `Lists the districts that are significant hot or cold spots (Getis-Ord Gi*
 with binary queen weights, as ArcGIS's Hot Spot Analysis, binned at 90, 95
@@ -72,7 +72,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "trends",
-		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--measure M] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--base-from YYYY-MM --base-to YYYY-MM] [--province P] [--near-border KM] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "change between periods, monthly trends and emerging hot spots, per district",
 		Long: `For each district: incidents in the period and in the base period (by
 default the period of the same length just before), the percent change, the
@@ -100,7 +100,7 @@ Examples:
 	})
 	register(&Command{
 		Name:  "links",
-		Usage: "--db FILE [--subcategory CODE]... [--events TYPE,...|all] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--publish-sources LIST] [--format table|csv|json]",
+		Usage: "--db FILE [--subcategory CODE]... [--events TYPE,...|all] [--denominator FILE] [--from YYYY-MM] [--to YYYY-MM] [--province P] [--near-border KM] [--publish-sources LIST] [--format table|csv|json]",
 		Short: "where the four crimes overlap, and border districts against interior ones",
 		Long: `For each pair of categories: the Spearman rank correlation of their district
 figures (EB rates with a population, counts without) and Leslie and
@@ -325,11 +325,14 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 		}
 		ds = kept
 	}
+	if ds, err = o.nearBorder(ds); err != nil {
+		return err
+	}
 	nbrs, err := st.Neighbors(ctx)
 	if err != nil {
 		return err
 	}
-	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province, Sub: a.sub})
+	cells, err := st.Cells(ctx, store.CellFilter{Province: a.Province, Sub: a.sub, NearBorderKm: a.NearBorder})
 	if err != nil {
 		return err
 	}
@@ -339,7 +342,7 @@ func runLinks(ctx context.Context, env *Env, o *analysisOptions, args []string) 
 	links, sides := analysis.Links(m, cells, pop, a.Period, o.options())
 	var eventLinks []analysis.Link
 	if len(types) > 0 {
-		ev, err := st.EventCells(ctx, store.CellFilter{Province: a.Province}, o.MaxPrecision)
+		ev, err := st.EventCells(ctx, store.CellFilter{Province: a.Province, NearBorderKm: a.NearBorder}, o.MaxPrecision)
 		if err != nil {
 			return err
 		}

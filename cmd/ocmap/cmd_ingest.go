@@ -36,12 +36,14 @@ type ingestOptions struct {
 	boundaries   boundaryOptions
 	limits       limitsOptions
 	places       placesOptions
+	crossings    crossingsOptions
 }
 
 func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.DB, "db", "", "DuckDB database to create or add to (required)")
 	o.boundaries.AddFlags(fs)
 	o.places.AddFlags(fs)
+	o.crossings.AddFlags(fs)
 	fs.StringVar(&o.Layout, "layout", layoutAuto, "input layout: auto (chosen by each file's header), canonical, a builtin layout name (see 'ocmap layouts') or a layout file")
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250 MB)")
@@ -131,6 +133,13 @@ database's population, and the view district_month_rates gives incidents
 per 100,000 people from the census year nearest each month. Rows that
 cannot be matched go to rejects.
 
+Every run also stores each district's nearest official border crossing or
+port and its distance in km (districts.crossing and crossing_km), measured
+from the district's polygon, 0 when the crossing lies inside it; the
+analyst commands' --near-border KM filters on it. ocmap ships the list
+(data/flows/crossings.csv, each point with its source); --crossings FILE
+uses yours instead (same columns), until the next run without it.
+
 ` + limitsHelp + `
 
 Examples:
@@ -139,7 +148,8 @@ Examples:
   OCMAP_BOUNDARIES=pak_adm2.geojson ocmap ingest --db crime.duckdb *.csv
   ocmap ingest --db crime.duckdb --layout pbc-suicide-attacks "PakistanSuicideAttacks Ver 11 (30-November-2017).csv"
   ocmap ingest --db crime.duckdb Attacks_on_Political_Leaders_in_Pakistan.csv
-  ocmap ingest --db copy.duckdb lake/incidents`,
+  ocmap ingest --db copy.duckdb lake/incidents
+  ocmap ingest --db crime.duckdb --crossings my_crossings.csv fir_2024.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			return runIngest(ctx, env, &o, args)
@@ -177,6 +187,10 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	crossings, crossingsSource, err := o.crossings.load()
+	if err != nil {
+		return err
+	}
 	// Peak memory = Go's batches in flight + DuckDB's buffer pool (capped by
 	// --memory-limit). A soft Go limit keeps the first from doubling between
 	// collections, so the peak stays flat however large the input.
@@ -200,6 +214,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
 		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Limits: o.limits.limits(), Places: places,
+		Crossings: crossings, CrossingsSource: crossingsSource,
 	})
 	if err != nil {
 		return limitHint(err)

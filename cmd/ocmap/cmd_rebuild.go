@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -18,10 +19,12 @@ func init() {
 	var (
 		db, memory string
 		quiet      bool
+		boundaries boundaryOptions
+		crossings  crossingsOptions
 	)
 	register(&Command{
 		Name:  "rebuild",
-		Usage: "--db FILE",
+		Usage: "--db FILE [--boundaries FILE.geojson] [--crossings FILE.csv]",
 		Short: "recompute the incident groups, summaries and measures from the incidents",
 		Long: `Recomputes every table that ocmap derives from the incidents: the incident
 groups (records of one incident from several sources, incident_groups), the
@@ -34,17 +37,28 @@ and gives the tables a rebuild would; rebuild is for when the rules that
 make them change (a new ocmap version says so in its notes). A database
 made by an older ocmap is rebuilt by its next ingest on its own.
 
+It also stores each district's nearest official border crossing or port
+anew (districts.crossing and crossing_km, in km from the district polygon,
+0 when the crossing lies inside it), from ocmap's list or --crossings FILE.
+That needs the boundary file the database was built with (--boundaries,
+$OCMAP_BOUNDARIES or the installed one; its SHA-256 is checked); without
+one the crossings are left as they are, and the rebuild says so. A
+database made before the crossings gains the columns here.
+
 The rebuild is one transaction: if it fails or is interrupted, the database
 keeps its previous tables. It prints each step on stderr. It takes about as
 long as ingesting every row again minus reading the files (some seconds per
 million rows).
 
-Example:
-  ocmap rebuild --db crime.duckdb`,
+Examples:
+  ocmap rebuild --db crime.duckdb
+  ocmap rebuild --db crime.duckdb --boundaries pak_adm2.geojson --crossings my_crossings.csv`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&db, "db", "", "ocmap database (required)")
 			fs.StringVar(&memory, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool)")
 			fs.BoolVarP(&quiet, "quiet", "q", false, "no progress lines")
+			boundaries.AddFlags(fs)
+			crossings.AddFlags(fs)
 		},
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if db == "" {
@@ -52,6 +66,20 @@ Example:
 			}
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
+			}
+			cs, source, err := crossings.load()
+			if err != nil {
+				return err
+			}
+			var cross *pipeline.RebuildCrossings
+			b, err := boundaries.load(env)
+			switch {
+			case errors.Is(err, errNoBoundaries) && crossings.Path == "":
+				fmt.Fprintf(env.Stderr, "crossings: not measured again (no boundary file; give --boundaries to store each district's nearest crossing)\n")
+			case err != nil:
+				return err
+			default:
+				cross = &pipeline.RebuildCrossings{Boundaries: b, Crossings: cs, Source: source}
 			}
 			var progress io.Writer
 			if !quiet {
@@ -64,7 +92,7 @@ Example:
 			if env.Getenv("GOMEMLIMIT") == "" {
 				debug.SetMemoryLimit(goMemoryLimit)
 			}
-			return pipeline.Rebuild(ctx, db, store.Options{MemoryLimit: memory}, progress)
+			return pipeline.Rebuild(ctx, db, store.Options{MemoryLimit: memory}, progress, cross)
 		},
 	})
 }

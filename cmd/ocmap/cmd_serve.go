@@ -74,7 +74,8 @@ the figures; /api/view.json, /api/view.csv, /api/view.geojson and
 /api/district.json?code=CODE are the page's data, with the same query
 (category, metric, from, to, province, precision; subcategory=CODE,
 repeatable, measure=kg|amount_pkr|victims and scale=log|rank|raw as the
-heatmap's flags). --subcategory CODE gives the views' default subcategories.
+heatmap's flags; near_border=KM keeps the districts within KM km of an
+official border crossing or port, as --near-border). --subcategory CODE gives the views' default subcategories.
 
 ` + publishHelp + `
 
@@ -229,6 +230,13 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 				o.Subcategories = append(o.Subcategories, v)
 			}
 		}
+	}
+	if v := get("near_border", ""); v != "" {
+		km, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(km > 0) || math.IsInf(km, 0) {
+			return nil, 0, usagef("near_border %q: want a distance in km above 0", v)
+		}
+		o.NearBorder = km
 	}
 	if o.Events != "" && q.Get("category") == "" {
 		o.Category = "" // a layer of context events rather than a category
@@ -401,6 +409,7 @@ const pageHTML = `<!DOCTYPE html>
 <label>From <input name="from" value="{{.From}}" placeholder="YYYY-MM" size="8"></label>
 <label>To <input name="to" value="{{.To}}" placeholder="YYYY-MM" size="8"></label>
 <label>Province <input name="province" value="{{.Province}}" size="12"></label>
+<label>Near a border crossing, km <input name="near_border" value="{{.NearBorder}}" size="5"></label>
 <label>Located <select name="precision">{{range .Precisions}}<option value="{{.Value}}"{{if eq .Value $.Precision}} selected{{end}}>{{.Text}}</option>{{end}}</select></label>
 <button>Show</button></form>
 {{if .Error}}<p class="err">{{.Error}}</p>{{else}}
@@ -422,7 +431,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := map[string]any{"DB": s.db, "Categories": append(schemas.Categories(), "all"),
 		"Category": q.Get("category"), "Metric": q.Get("metric"), "From": q.Get("from"), "To": q.Get("to"),
-		"Province": q.Get("province"), "Query": r.URL.RawQuery, "Precision": q.Get("precision"),
+		"Province": q.Get("province"), "NearBorder": q.Get("near_border"), "Query": r.URL.RawQuery, "Precision": q.Get("precision"),
 		"Precisions": []struct{ Value, Text string }{{"4", "all incidents"}, {"3", "district named or better"},
 			{"2", "point near a place or better"}, {"1", "exact points only"}}}
 	if v["Precision"] == "" {

@@ -26,6 +26,9 @@ import (
 type summaryOptions struct {
 	DB, Category, From, To, Format string
 	Events, By                     string
+	Measure, Denominator, Spread   string
+	NearBorder                     float64 // km; 0 for all districts
+	nearBorderSet                  bool
 	Subcategories                  []string
 	Top, MaxPrecision              int
 }
@@ -41,13 +44,18 @@ func (o *summaryOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Format, "format", "table", "output format: table, csv or json")
 	fs.StringVar(&o.By, "by", "district", "csv: one row per district, or per subcategory (the breakdown the table and json give below the districts)")
 	fs.IntVar(&o.MaxPrecision, "max-precision", 4, maxPrecisionHelp)
+	o.NearBorder, o.nearBorderSet = 0, false // fs.Var sets no default
+	fs.Var(kmFlag{&o.NearBorder, &o.nearBorderSet}, "near-border", nearBorderHelp)
+	fs.StringVar(&o.Measure, "measure", "count", "rank districts by: count (incidents), kg (of drugs seized), amount_pkr (terror financing, and fraud among cybercrime) or victims (trafficking); the 'per 100k' rate is of it too")
+	fs.StringVar(&o.Denominator, "denominator", "", "rates per 100,000 of this CSV's measure instead of people: columns district (or province), year, value, measure (e.g. mobile_subscriptions)")
+	fs.StringVar(&o.Spread, "spread", "", "with --denominator: spread province figures over their districts by population share (population); without it a province figure is an error")
 }
 
 func init() {
 	var o summaryOptions
 	register(&Command{
 		Name:  "summary",
-		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--format table|csv|json] [--by district|subcategory]",
+		Usage: "--db FILE [--category C [--subcategory CODE]... | --events TYPE] [--from YYYY-MM] [--to YYYY-MM] [--top N] [--max-precision N] [--measure count|kg|amount_pkr|victims] [--denominator FILE [--spread population]] [--format table|csv|json] [--by district|subcategory]",
 		Short: "rank districts by incidents, per category and period",
 		Long: `Ranks districts by the number of incidents in the period, with the count per
 category, the total quantity (kg of drugs, victims) and amount (PKR), and how
@@ -69,8 +77,21 @@ spellings of agency files folded into one code (charas is hashish, ice is
 methamphetamine; 'ocmap codes' lists them): incidents, source records,
 districts, and per incident with a quantity the sum, median and largest of
 kg (drugs), PKR (terror financing, fraud) and victims (trafficking).
---subcategory CODE (repeatable) keeps those subcategories only; --format csv
---by subcategory writes the breakdown alone.
+Trafficking records that give an exploitation type (sexual, forced_labour,
+begging, ...) or a stage are broken down by it too, marked with the field.
+--subcategory CODE (repeatable) keeps those subcategories only (an
+exploitation type with trafficking or smuggling keeps the incidents that
+are both); --format csv --by subcategory writes the breakdown alone.
+
+--measure kg, amount_pkr or victims ranks the districts by that sum instead
+of incidents (kg is drugs', victims trafficking's), and the 'per 100k' rate
+is of it. --denominator FILE gives rates per 100,000 of another measure
+(mobile subscriptions for cybercrime, say): a CSV of district (or province,
+with --spread population), year, value and measure; the year nearest the
+period's end is used, and a district the file does not give has no rate.
+
+--near-border KM keeps the districts within KM km of an official border
+crossing or port (districts.crossing_km, from data/flows/crossings.csv).
 
 --events TYPE ranks districts by the context events of that type (a kind:
 context layout's event_type, e.g. suicide_attack) with the killed and
@@ -82,6 +103,9 @@ Examples:
   ocmap summary --db crime.duckdb --category drug_trafficking --from 2023-01 --to 2023-12 --top 10
   ocmap summary --db crime.duckdb --category terror_financing --top 5
   ocmap summary --db crime.duckdb --subcategory ice --subcategory heroin
+  ocmap summary --db crime.duckdb --category drug_trafficking --measure kg --top 10
+  ocmap summary --db crime.duckdb --category drug_trafficking --near-border 25
+  ocmap summary --db crime.duckdb --category cybercrime --denominator mobile_subscriptions.csv
   ocmap summary --db crime.duckdb --format csv --top 0 > districts.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
@@ -142,6 +166,24 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if o.By != "district" && o.By != "subcategory" {
 		return usagef("--by %q: want district or subcategory", o.By)
 	}
+	if o.Measure == "" {
+		o.Measure = "count" // the demo's options
+	}
+	q, isQuantity := quantityMeasures[o.Measure]
+	if !isQuantity && o.Measure != "count" {
+		return usagef("--measure %q: want count, kg, amount_pkr or victims", o.Measure)
+	}
+	if o.Spread != "" && o.Spread != "population" {
+		return usagef("--spread %q: want population (province figures spread by the districts' population shares)", o.Spread)
+	}
+	if o.Spread != "" && o.Denominator == "" {
+		return usagef("--spread needs --denominator")
+	}
+	if o.nearBorderSet {
+		if err := checkNearBorder(o.NearBorder); err != nil {
+			return err
+		}
+	}
 	if o.By == "subcategory" && o.Format != "csv" {
 		return usagef("--by subcategory is for --format csv (the table and json give the breakdown below the districts)")
 	}
@@ -160,6 +202,9 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 		if o.By != "district" {
 			return usagef("--by subcategory is of incidents, not of --events")
 		}
+		if o.Measure != "count" || o.Denominator != "" || o.nearBorderSet {
+			return usagef("--measure, --denominator and --near-border are of incidents, not of --events")
+		}
 		if err := checkEventType(ctx, st, o.Events); err != nil {
 			return err
 		}
@@ -172,8 +217,22 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if o.Category == "" {
 		o.Category = sub.Category // --subcategory heroin is drug trafficking's
 	}
+	order := ""
+	if isQuantity {
+		if o.Category == "" && o.Measure != "amount_pkr" {
+			o.Category = q.category // kg is drugs', victims trafficking's
+		}
+		if o.Category != "" && o.Category != q.category && !(o.Measure == "amount_pkr" && o.Category == "cybercrime") {
+			return usagef("--measure %s: %s has no %s (%s)", o.Measure, o.Category, q.unit, q.doc)
+		}
+		order = map[string]string{"kg": "quantity", "amount_pkr": "amount_pkr", "victims": "victims"}[o.Measure]
+	}
 	rows, tot, err := st.Summary(ctx, store.SummaryQuery{Category: o.Category, From: from, To: to, Top: o.Top,
-		MaxPrecision: o.MaxPrecision, Sub: sub.Filter})
+		MaxPrecision: o.MaxPrecision, Sub: sub.Filter, Order: order, NearBorderKm: o.NearBorder})
+	if err != nil {
+		return err
+	}
+	rates, err := summaryRates(ctx, st, o, rows, st.RefYear(ctx, to))
 	if err != nil {
 		return err
 	}
@@ -181,8 +240,12 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	if err != nil {
 		return err
 	}
-	breakdown, err := st.SubcategoryStats(ctx, store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter}, fold)
+	cf := store.CellFilter{Category: o.Category, From: from, To: to, Sub: sub.Filter, NearBorderKm: o.NearBorder}
+	breakdown, err := st.SubcategoryStats(ctx, cf, fold)
 	if err != nil {
+		return err
+	}
+	if breakdown, err = fieldBreakdown(ctx, st, cf, breakdown); err != nil {
 		return err
 	}
 	if tot.Incidents == 0 && (!from.IsZero() || !to.IsZero()) {
@@ -198,24 +261,27 @@ func runSummary(ctx context.Context, env *Env, o *summaryOptions, args []string)
 	}
 	switch o.Format {
 	case "table":
-		return summaryTable(env.Stdout, o, sub.Codes, rows, tot, breakdown)
+		return summaryTable(env.Stdout, o, sub.Codes, rows, rates, tot, breakdown)
 	case "csv":
 		if o.By == "subcategory" {
 			return breakdownCSV(env.Stdout, breakdown)
 		}
-		return summaryCSV(env.Stdout, rows)
+		return summaryCSV(env.Stdout, rows, rates)
 	case "json":
-		return summaryJSON(env.Stdout, o, sub.Codes, rows, tot, breakdown)
+		return summaryJSON(env.Stdout, o, sub.Codes, rows, rates, tot, breakdown)
 	}
 	return usagef("unknown format %q (table, csv or json)", o.Format)
 }
 
-func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, tot store.Totals, breakdown []store.SubcategoryStat) error {
+func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, rates *districtRates, tot store.Totals, breakdown []store.SubcategoryStat) error {
 	scope := "all categories"
 	if o.Category != "" {
 		scope = o.Category
 	}
 	scope = scopeText(scope, codes)
+	if o.NearBorder > 0 {
+		scope += fmt.Sprintf(", districts within %g km of a border crossing or port", o.NearBorder)
+	}
 	period := "all months"
 	switch {
 	case tot.Incidents > 0:
@@ -224,6 +290,9 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 		period = orDots(o.From) + " to " + orDots(o.To)
 	}
 	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n", commas(tot.Incidents), scope, period, tot.Districts)
+	if q, ok := quantityMeasures[o.Measure]; ok {
+		fmt.Fprintf(w, "ranked by %s (sums are dominated by a few large ones: the breakdown below gives medians)\n", q.doc)
+	}
 	if ps := store.PrecisionScope(o.MaxPrecision); ps != "" {
 		fmt.Fprintf(w, "(counting %s; kg, PKR and source records are of every incident)\n", ps)
 	} else if dup := tot.Records - tot.Incidents; dup > 0 {
@@ -231,24 +300,29 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 			commas(tot.Records), commas(dup))
 	}
 	fmt.Fprintln(w)
-	rates := false
-	for _, r := range rows {
-		rates = rates || r.Population > 0
-	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	head := "rank\tcode\tdistrict\tprovince\tincidents\t"
-	if rates {
-		head += "per 100k\t"
+	if rates.any {
+		head += rates.label() + "\t"
 	}
-	fmt.Fprintln(tw, head+"terror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\tby name\t")
-	for _, r := range rows {
+	victims := slices.ContainsFunc(rows, func(r store.SummaryRow) bool { return r.Victims > 0 })
+	head += "terror fin.\tdrugs\ttrafficking\tcyber\tdrugs kg\tamount PKR\t"
+	if victims {
+		head += "victims\t"
+	}
+	fmt.Fprintln(tw, head+"by name\t")
+	for i, r := range rows {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t", r.Rank, r.Code, r.Name, r.Province, commas(r.Incidents))
-		if rates {
-			fmt.Fprintf(tw, "%s\t", rate(r))
+		if rates.any {
+			fmt.Fprintf(tw, "%s\t", rates.text(i))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t",
 			commas(r.ByCategory[0]), commas(r.ByCategory[1]), commas(r.ByCategory[2]), commas(r.ByCategory[3]),
-			commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.ByName))
+			commas(int64(r.Quantity)), commas(int64(r.AmountPKR)))
+		if victims {
+			fmt.Fprintf(tw, "%s\t", commas(r.Victims))
+		}
+		fmt.Fprintf(tw, "%s\t\n", commas(r.ByName))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -264,19 +338,101 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 		return err
 	}
 	fmt.Fprintf(w, "\n'by name': rows placed by district name only (no usable point). %s\n", rejectedText(tot))
-	if rates {
-		fmt.Fprintln(w, "'per 100k': incidents in the period per 100,000 people, census year nearest the period's end ('-': no population for the district).")
+	switch {
+	case rates.den != nil:
+		fmt.Fprintf(w, "'%s': %s in the period; %s\n", rates.label(), rates.what, denominatorNote(rates.den, rates.missing))
+	case rates.any:
+		fmt.Fprintf(w, "'%s': %s in the period per 100,000 people, census year nearest the period's end ('-': no population for the district).\n", rates.label(), rates.what)
 	}
 	return nil
 }
 
-// rate formats a district's rate per 100,000 people, "-" without a
-// population.
-func rate(r store.SummaryRow) string {
-	if r.Population == 0 {
+// districtRates are the summary's rates per 100,000 people or per
+// 100,000 of a --denominator's measure, of the incidents or of a
+// --measure's sum, one per row.
+type districtRates struct {
+	what    string                // what is counted: "incidents", "kg of drugs seized"
+	unit    string                // of a --measure's sum: "kg ", "PKR ", "victims "; "" for incidents
+	per     string                // " " and the denominator's measure, "" for people
+	den     *analysis.Denominator // --denominator, or nil
+	value   []float64             // per row: what is counted
+	base    []int64               // per row: the people or the denominator's figure, 0 for none
+	year    []int                 // of base
+	rate    []float64             // value per 100,000 of base
+	any     bool                  // some row has a rate
+	missing []string              // --denominator: the rows' districts it gives no figure
+}
+
+// summaryRates computes the rates of rows: per 100,000 people of the
+// census year nearest the period's end (the store's), or with
+// --denominator of its figure for the year nearest it.
+func summaryRates(ctx context.Context, st *store.Store, o *summaryOptions, rows []store.SummaryRow, refYear int) (*districtRates, error) {
+	out := &districtRates{what: "incidents"}
+	if q, ok := quantityMeasures[o.Measure]; ok {
+		out.what, out.unit = q.doc, q.unit+" "
+	}
+	var figures map[string][]store.PopulationYear
+	if o.Denominator != "" {
+		ds, err := st.Districts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		pop, err := st.PopulationByDistrict(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if out.den, err = analysis.ReadDenominator(o.Denominator, ds, pop, o.Spread); err != nil {
+			return nil, err
+		}
+		figures, out.per = out.den.ByDistrict, " "+out.den.Measure
+	}
+	for _, r := range rows {
+		base, year := r.Population, r.PopulationYear
+		if figures != nil {
+			base, year = 0, 0
+			if py, ok := analysis.CensusYear(figures[r.Code], refYear); ok {
+				base, year = py.Population, py.Year
+			} else {
+				out.missing = append(out.missing, r.Name)
+			}
+		}
+		var v float64
+		switch o.Measure {
+		case "kg":
+			v = r.Quantity
+		case "amount_pkr":
+			v = r.AmountPKR
+		case "victims":
+			v = float64(r.Victims)
+		default:
+			v = float64(r.Incidents)
+		}
+		rate := 0.0
+		if base > 0 {
+			rate, out.any = v*1e5/float64(base), true
+		}
+		out.value, out.base, out.year, out.rate = append(out.value, v), append(out.base, base), append(out.year, year), append(out.rate, rate)
+	}
+	out.any = out.any || out.den != nil
+	return out, nil
+}
+
+// label heads the rates' column: "per 100k", "kg per 100k", "per 100k
+// mobile_subscriptions".
+func (d *districtRates) label() string { return d.unit + "per 100k" + d.per }
+
+// perPeople is row i's value per 100,000 of r's people (r.Population
+// above 0).
+func (d *districtRates) perPeople(i int, r store.SummaryRow) float64 {
+	return d.value[i] * 1e5 / float64(r.Population)
+}
+
+// text formats row i's rate, "-" without a population or figure.
+func (d *districtRates) text(i int) string {
+	if d.base[i] == 0 {
 		return "-"
 	}
-	return strconv.FormatFloat(r.Rate, 'f', 2, 64)
+	return strconv.FormatFloat(d.rate[i], 'f', 2, 64)
 }
 
 // orDots is a month flag's value, or "..." when it is not given.
@@ -299,13 +455,16 @@ func decimal(x float64, places int) string {
 	return strconv.FormatFloat(round(x, places), 'f', -1, 64)
 }
 
-func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
+func summaryCSV(w io.Writer, rows []store.SummaryRow, rates *districtRates) error {
 	cw := csvout.NewWriter(w)
 	head := []string{"rank", "district_code", "district_name", "province", "incidents"}
 	head = append(head, schemas.Categories()...)
-	head = append(head, "quantity", "amount_pkr", "by_point", "by_name", "population", "population_year", "rate_per_100k")
+	head = append(head, "quantity", "amount_pkr", "by_point", "by_name", "population", "population_year", "rate_per_100k", "victims")
+	if rates.den != nil {
+		head = append(head, "denominator_measure", "denominator", "denominator_year", "rate_per_100k_denominator")
+	}
 	cw.Write(head)
-	for _, r := range rows {
+	for i, r := range rows {
 		rec := []string{strconv.Itoa(r.Rank), r.Code, r.Name, r.Province, strconv.FormatInt(r.Incidents, 10)}
 		for _, n := range r.ByCategory {
 			rec = append(rec, strconv.FormatInt(n, 10))
@@ -313,9 +472,17 @@ func summaryCSV(w io.Writer, rows []store.SummaryRow) error {
 		rec = append(rec, decimal(r.Quantity, 3), decimal(r.AmountPKR, 2),
 			strconv.FormatInt(r.ByPoint, 10), strconv.FormatInt(r.ByName, 10))
 		if r.Population > 0 {
-			rec = append(rec, strconv.FormatInt(r.Population, 10), strconv.Itoa(r.PopulationYear), strconv.FormatFloat(r.Rate, 'f', 4, 64))
+			rec = append(rec, strconv.FormatInt(r.Population, 10), strconv.Itoa(r.PopulationYear), strconv.FormatFloat(rates.perPeople(i, r), 'f', 4, 64))
 		} else {
 			rec = append(rec, "", "", "")
+		}
+		rec = append(rec, strconv.FormatInt(r.Victims, 10))
+		if rates.den != nil {
+			rec = append(rec, rates.den.Measure, "", "", "")
+			if rates.base[i] > 0 {
+				n := len(rec)
+				rec[n-3], rec[n-2], rec[n-1] = strconv.FormatInt(rates.base[i], 10), strconv.Itoa(rates.year[i]), strconv.FormatFloat(rates.rate[i], 'f', 4, 64)
+			}
 		}
 		cw.Write(rec)
 	}
@@ -337,6 +504,11 @@ type jsonDistrict struct {
 	Population int64            `json:"population,omitempty"`
 	PopYear    int              `json:"population_year,omitempty"`
 	Rate       *float64         `json:"rate_per_100k,omitempty"`
+	Victims    int64            `json:"victims"`
+	// With --denominator: its figure, year and the rate per 100,000 of it.
+	Denominator     int64    `json:"denominator,omitempty"`
+	DenominatorYear int      `json:"denominator_year,omitempty"`
+	DenominatorRate *float64 `json:"rate_per_100k_denominator,omitempty"`
 }
 
 type jsonProvinceCount struct {
@@ -344,9 +516,11 @@ type jsonProvinceCount struct {
 	Incidents int64  `json:"incidents"`
 }
 
-func summaryJSON(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, tot store.Totals, breakdown []store.SubcategoryStat) error {
+func summaryJSON(w io.Writer, o *summaryOptions, codes []string, rows []store.SummaryRow, rates *districtRates, tot store.Totals, breakdown []store.SubcategoryStat) error {
 	out := struct {
 		Category      string   `json:"category,omitempty"`
+		Measure       string   `json:"measure"`
+		Denominator   string   `json:"denominator_measure,omitempty"`
 		Subcategories []string `json:"subcategories,omitempty"`
 		From          string   `json:"from,omitempty"`
 		To            string   `json:"to,omitempty"`
@@ -360,7 +534,7 @@ func summaryJSON(w io.Writer, o *summaryOptions, codes []string, rows []store.Su
 		CountryOnly int64               `json:"country_only,omitempty"`
 		Rows        []jsonDistrict      `json:"districts"`
 		Breakdown   []breakdownJSON     `json:"by_subcategory"`
-	}{Category: o.Category, Subcategories: codes, Breakdown: breakdownRows(breakdown), From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
+	}{Category: o.Category, Measure: o.Measure, Subcategories: codes, Breakdown: breakdownRows(breakdown), From: o.From, To: o.To, Incidents: tot.Incidents, Records: tot.Records, Districts: tot.Districts, Rows: []jsonDistrict{}}
 	if o.MaxPrecision < 4 {
 		out.MaxPrec = o.MaxPrecision // absent: every incident
 	}
@@ -371,12 +545,19 @@ func summaryJSON(w io.Writer, o *summaryOptions, codes []string, rows []store.Su
 			out.Unallocated = append(out.Unallocated, jsonProvinceCount{u.Province, u.Incidents})
 		}
 	}
-	for _, r := range rows {
+	if rates.den != nil {
+		out.Denominator = rates.den.Measure
+	}
+	for i, r := range rows {
 		jd := jsonDistrict{Rank: r.Rank, Code: r.Code, Name: r.Name, Province: r.Province, Incidents: r.Incidents,
 			ByCategory: map[string]int64{}, Quantity: round(r.Quantity, 3), AmountPKR: round(r.AmountPKR, 2), ByPoint: r.ByPoint, ByName: r.ByName,
-			Population: r.Population, PopYear: r.PopulationYear}
+			Population: r.Population, PopYear: r.PopulationYear, Victims: r.Victims}
 		if r.Population > 0 {
-			jd.Rate = &r.Rate
+			rate := rates.perPeople(i, r)
+			jd.Rate = &rate
+		}
+		if rates.den != nil && rates.base[i] > 0 {
+			jd.Denominator, jd.DenominatorYear, jd.DenominatorRate = rates.base[i], rates.year[i], &rates.rate[i]
 		}
 		for i, c := range schemas.Categories() {
 			jd.ByCategory[c] = r.ByCategory[i]

@@ -51,7 +51,7 @@ func resolveLayout(name string, inputs []string, lim read.Limits) (l *layout.Lay
 		picked = append(picked, pick)
 		l = got
 	}
-	if picked[0] == layoutCanonical {
+	if len(picked) == 0 || picked[0] == layoutCanonical {
 		return nil, "", nil // what a canonical file always was: nothing to say
 	}
 	return l, fmt.Sprintf("layout: %s (chosen by header, --layout auto)", picked[0]), nil

@@ -176,6 +176,7 @@ type summaryJSONOut struct {
 		AmountPKR  float64          `json:"amount_pkr"`
 		ByPoint    int64            `json:"by_point"`
 		ByName     int64            `json:"by_name"`
+		Victims    int64            `json:"victims"`
 	} `json:"districts"`
 }
 
@@ -395,14 +396,14 @@ func TestFlow(t *testing.T) {
 	}
 	wantCSV := [][]string{{"rank", "district_code", "district_name", "province", "incidents",
 		"terror_financing", "drug_trafficking", "human_trafficking", "cybercrime", "quantity", "amount_pkr", "by_point", "by_name",
-		"population", "population_year", "rate_per_100k"}}
+		"population", "population_year", "rate_per_100k", "victims"}}
 	for _, r := range js.Rows {
 		rec := []string{strconv.Itoa(r.Rank), r.Code, r.Name, r.Province, fmt.Sprint(r.Incidents)}
 		for _, c := range schemas.Categories() {
 			rec = append(rec, fmt.Sprint(r.ByCategory[c]))
 		}
 		rec = append(rec, strconv.FormatFloat(r.Quantity, 'f', -1, 64), strconv.FormatFloat(r.AmountPKR, 'f', -1, 64),
-			fmt.Sprint(r.ByPoint), fmt.Sprint(r.ByName), "", "", "") // no population given
+			fmt.Sprint(r.ByPoint), fmt.Sprint(r.ByName), "", "", "", fmt.Sprint(r.Victims)) // no population given
 		wantCSV = append(wantCSV, rec)
 	}
 	if got, want := recs, wantCSV; !reflect.DeepEqual(got, want) {
@@ -434,7 +435,7 @@ func TestFlow(t *testing.T) {
 		for _, c := range schemas.Categories() {
 			want = append(want, commas(r.ByCategory[c]))
 		}
-		want = append(want, commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.ByName))
+		want = append(want, commas(int64(r.Quantity)), commas(int64(r.AmountPKR)), commas(r.Victims), commas(r.ByName))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("table line %d\n got %q\nwant %q", i+1, got, want)
 		}

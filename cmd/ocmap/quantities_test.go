@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -262,7 +263,7 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 		want string
 	}{
 		{[]string{"summary", "--db", db, "--subcategory", "bhang"}, `unknown subcategory "bhang"`},
-		{[]string{"heatmap", "--db", db, "--subcategory", "other"}, `is a code of terror_financing and drug_trafficking and cybercrime: give --category`},
+		{[]string{"heatmap", "--db", db, "--subcategory", "other"}, `is a code of terror_financing and drug_trafficking and human_trafficking and cybercrime: give --category`},
 		{[]string{"heatmap", "--db", db, "--category", "cybercrime", "--subcategory", "heroin"}, `unknown subcategory "heroin" of cybercrime`},
 		{[]string{"heatmap", "--db", db, "--subcategory", "heroin", "--subcategory", "hundi"}, "give codes of one category"},
 		{[]string{"export", "--db", db, "--out", filepath.Join(t.TempDir(), "x"), "--subcategory", "heroin"}, "add --internal"},
@@ -306,10 +307,10 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 		t.Fatalf("codes: exit %d %v\n%s", code, err, stdout)
 	}
 	counts := map[string]string{}
-	for _, r := range cr[1:] {
-		counts[r[0]+"/"+r[1]] = r[5] + " " + r[4]
-		if r[1] == "heroin" && r[6] != "9" {
-			t.Errorf("heroin: %s records, want 9 (Customs' report of the 500 kg seizure is the same incident)", r[6])
+	for _, r := range cr[1:] { // category, code, field, listed, variants, stored, incidents, records
+		counts[r[0]+"/"+r[1]] = r[6] + " " + r[5]
+		if r[1] == "heroin" && r[7] != "9" {
+			t.Errorf("heroin: %s records, want 9 (Customs' report of the 500 kg seizure is the same incident)", r[7])
 		}
 	}
 	for k, want := range map[string]string{
@@ -408,5 +409,194 @@ func TestDenominator(t *testing.T) {
 	}
 	if code, _, stderr := ocmap("heatmap", "--db", db, "--spread", "population"); code != exitUsage {
 		t.Errorf("--spread without --denominator: exit %d\n%s", code, stderr)
+	}
+
+	// summary takes the same file: G1's 4 complaints per 200,000
+	// subscriptions, G4's 2 per 400,000, none for G3; the rates per
+	// 100,000 people stay beside them.
+	code, stdout, stderr = ocmap("summary", "--db", db, "--category", "cybercrime", "--denominator", den, "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("summary --denominator: exit %d\n%s", code, stderr)
+	}
+	rows = csvRows(t, stdout)
+	var got []string
+	for _, rank := range []string{"1", "2", "3"} {
+		r := rows[rank]
+		got = append(got, strings.Join([]string{r["district_code"], r["incidents"], r["rate_per_100k"], r["denominator_measure"],
+			r["denominator"], r["denominator_year"], r["rate_per_100k_denominator"]}, " "))
+	}
+	want := []string{"G1 4 4.0000 mobile_subscriptions 200000 2023 2.0000", "G4 2 0.5000 mobile_subscriptions 400000 2023 0.5000",
+		"G3 1 0.3333 mobile_subscriptions   "}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(rows) != 3 {
+		t.Errorf("summary --denominator:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	code, stdout, _ = ocmap("summary", "--db", db, "--category", "cybercrime", "--denominator", den)
+	for _, want := range []string{"per 100k mobile_subscriptions", "2.00", "0.50",
+		"'per 100k mobile_subscriptions': incidents in the period; denominator: mobile_subscriptions from " + den +
+			", years [2023] (the year nearest the period's end, the earlier of two as near); rates per 100,000 mobile_subscriptions; 1 districts have no denominator figure (no rate, not 0): Grid 3"} {
+		if code != exitOK || !strings.Contains(stdout, want) {
+			t.Errorf("summary --denominator table lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := ocmap("summary", "--db", db, "--events", "suicide_attack", "--denominator", den); code != exitUsage ||
+		!strings.Contains(stderr, "not of --events") {
+		t.Errorf("summary --events --denominator: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestSummaryMeasure checks summary --measure on quantityDB's seizures:
+// ranked by kg, G2's one large seizure (500 kg, reported twice, counted
+// once, and 1 kg) comes first though G5 has the most seizures; rates are
+// of the kg; victims are not drugs'.
+func TestSummaryMeasure(t *testing.T) {
+	dir, db, mapPath := quantityDB(t)
+	var pop []string
+	for i := 1; i <= 9; i++ {
+		pop = append(pop, fmt.Sprintf("Grid %d,2023,%d", i, 100000*i))
+	}
+	popFile := writeTestFile(t, dir, "pop.csv", "district,year,population\n"+strings.Join(pop, "\n")+"\n")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popFile); code != exitOK {
+		t.Fatalf("ingest --population: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := ocmap("summary", "--db", db, "--measure", "kg", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("summary --measure kg: exit %d\n%s", code, stderr)
+	}
+	rows := csvRows(t, stdout)
+	var got []string
+	for _, rank := range []string{"1", "2", "3", "4"} {
+		r := rows[rank]
+		got = append(got, r["district_code"]+" "+r["incidents"]+" "+r["quantity"]+" "+r["rate_per_100k"]+" "+r["terror_financing"])
+	}
+	want := "G2 2 501 250.5000 0|G1 3 6 6.0000 0|G5 4 4.5 0.9000 0|G3 1 4 1.3333 0"
+	if strings.Join(got, "|") != want || len(rows) != 4 {
+		t.Errorf("summary --measure kg: %s, want %s\n%s", strings.Join(got, "|"), want, stdout)
+	}
+	code, stdout, _ = ocmap("summary", "--db", db, "--measure", "kg")
+	if code != exitOK || !strings.Contains(stdout, "ranked by kg of drugs seized") || !strings.Contains(stdout, "'kg per 100k': kg of drugs seized in the period per 100,000 people") {
+		t.Errorf("summary --measure kg table:\n%s", stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--category", "drug_trafficking", "--measure", "victims"}, "--measure victims: drug_trafficking has no victims"},
+		{[]string{"--measure", "weight"}, `--measure "weight": want count, kg, amount_pkr or victims`},
+	} {
+		if code, _, stderr := ocmap(append([]string{"summary", "--db", db}, tc.args...)...); code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("summary %v: exit %d, want %q:\n%s", tc.args, code, tc.want, stderr)
+		}
+	}
+}
+
+// TestExploitationSubcategory checks that --subcategory takes a
+// trafficking record's exploitation type, read from its own table: alone,
+// with trafficking or smuggling (both must hold), in the summary's
+// breakdown and in 'ocmap codes'. Six hand-made FIA records in the grid:
+// trafficking for sexual exploitation twice in G1 and once in G2,
+// trafficking for forced labour (written "bonded labour") in G2,
+// smuggling for sexual exploitation in G3 and smuggling without an
+// exploitation type in G3.
+func TestExploitationSubcategory(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	lay := writeTestFile(t, dir, "fia-tip.yaml", `name: fia-tip
+title: FIA trafficking cases (test)
+category: human_trafficking
+match: [case, date, lat, lon, offence, purpose, victims]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: case}
+  occurred_on: {column: date}
+  lat: {column: lat}
+  lon: {column: lon}
+  offence_type: {column: offence}
+  exploitation: {column: purpose, map: {bonded labour: forced_labour}}
+  victims: {column: victims}
+  source: {value: FIA}
+`)
+	var rows []string
+	for i, r := range []struct {
+		district         int
+		offence, purpose string
+		victims          int
+	}{{1, "trafficking", "sexual", 2}, {1, "trafficking", "sexual", 1}, {2, "trafficking", "sexual", 3},
+		{2, "trafficking", "bonded labour", 5}, {3, "smuggling", "sexual", 1}, {3, "smuggling", "", 4}} {
+		rows = append(rows, fmt.Sprintf("T%d,2024-02-%02d,%s,%s,%s,%d", i+1, 1+5*i, gridPoint(r.district), r.offence, r.purpose, r.victims))
+	}
+	in := writeTestFile(t, dir, "tip.csv", "case,date,lat,lon,offence,purpose,victims\n"+strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", lay, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	for _, tc := range []struct {
+		subs []string
+		want string // district: incidents, by summary --format csv
+	}{
+		{[]string{"sexual"}, "G1:2 G2:1 G3:1"},
+		{[]string{"sexual", "trafficking"}, "G1:2 G2:1"},
+		{[]string{"forced_labor"}, "G2:1"}, // a spelling of forced_labour
+		{[]string{"sexual", "forced_labour"}, "G1:2 G2:2 G3:1"},
+		{[]string{"smuggling"}, "G3:2"},
+	} {
+		args := []string{"summary", "--db", db, "--format", "csv"}
+		for _, s := range tc.subs {
+			args = append(args, "--subcategory", s)
+		}
+		code, stdout, stderr := ocmap(args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", tc.subs, code, stderr)
+		}
+		var got []string
+		for _, r := range csvRows(t, stdout) {
+			got = append(got, r["district_code"]+":"+r["incidents"])
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("--subcategory %v: %v, want %s", tc.subs, got, tc.want)
+		}
+	}
+	// The heatmap takes it the same way: victims of sexual exploitation.
+	code, stdout, stderr := ocmap("heatmap", "--db", db, "--subcategory", "sexual", "--measure", "victims", "--format", "json")
+	if code != exitOK || !strings.Contains(stdout, `"subcategories": [`) || !strings.Contains(stdout, `"sexual"`) {
+		t.Errorf("heatmap --subcategory sexual: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	code, stdout, stderr = ocmap("summary", "--db", db, "--format", "csv", "--by", "subcategory")
+	if code != exitOK {
+		t.Fatalf("summary --by subcategory: exit %d\n%s", code, stderr)
+	}
+	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs[1:] { // category, subcategory, field, spellings, incidents, records, districts, ..., victims_sum
+		got = append(got, fmt.Sprintf("%s/%s: %s in %s, victims %s", r[2], r[1], r[4], r[6], r[16]))
+	}
+	want := []string{
+		"/trafficking: 4 in 2, victims 11",
+		"/smuggling: 2 in 1, victims 5",
+		"exploitation/sexual: 4 in 3, victims 7",
+		"exploitation/: 1 in 1, victims 4",
+		"exploitation/forced_labour: 1 in 1, victims 5",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("breakdown:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	code, stdout, _ = ocmap("codes", "--db", db, "--category", "human_trafficking", "--format", "csv")
+	cr := map[string]string{}
+	recs, err = csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs[1:] { // category, code, field, listed, variants, stored, incidents, records
+		cr[r[1]] = r[2] + " " + r[6] + " " + r[4]
+	}
+	if code != exitOK || cr["sexual"] != "exploitation 4 commercial_sexual_exploitation;forced_prostitution" ||
+		cr["forced_labour"] != "exploitation 1 bonded_labor;bonded_labour;forced_labor;labour_exploitation" || cr["trafficking"][:3] != " 4 " {
+		t.Errorf("codes: exit %d %v\n%s", code, cr, stdout)
 	}
 }

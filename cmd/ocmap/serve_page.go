@@ -133,9 +133,10 @@ type cachedStore struct {
 var _ analysisStore = (*cachedStore)(nil)
 
 func filterKey(f store.CellFilter) string {
-	k := f.Category + "|" + f.Province + "|" + f.From.Format("2006-01") + "|" + f.To.Format("2006-01")
+	k := f.Category + "|" + f.Province + "|" + f.From.Format("2006-01") + "|" + f.To.Format("2006-01") +
+		"|" + strconv.FormatFloat(f.NearBorderKm, 'g', -1, 64)
 	for _, s := range f.Sub.Keys() {
-		k += "|" + s.Category + "/" + s.Subcategory
+		k += "|" + s.Category + "/" + s.Subcategory + "/" + s.Field
 	}
 	return k
 }
@@ -153,8 +154,9 @@ func (c *cachedStore) Cells(ctx context.Context, f store.CellFilter) ([]store.Ce
 	if err != nil || f == (store.CellFilter{}) {
 		return all, err
 	}
-	if !f.Sub.IsZero() {
-		// Subcategories are not in the cells: the store computes them.
+	if !f.Sub.IsZero() || f.NearBorderKm > 0 {
+		// Subcategories and distances to crossings are not in the cells:
+		// the store computes them.
 		return c.st.Cells(ctx, f)
 	}
 	var out []store.Cell
@@ -221,9 +223,11 @@ func (s *server) view(r *http.Request) (*analysed, int, error) {
 		return nil, 0, err
 	}
 	key := strings.Join([]string{o.Category, o.From, o.To, o.Province, strconv.Itoa(o.MaxPrecision),
-		o.Events, o.Measure, o.Inference, strconv.Itoa(o.MinIncidents), o.Scale, strings.Join(o.Subcategories, ",")}, "|")
+		o.Events, o.Measure, o.Inference, strconv.Itoa(o.MinIncidents), o.Scale, strings.Join(o.Subcategories, ","),
+		strconv.FormatFloat(o.NearBorder, 'g', -1, 64)}, "|")
 	a, err := s.cache.get(key, func() (*analysed, error) { return o.analyse(r.Context(), &s.data) })
-	if err != nil && (strings.Contains(err.Error(), "nothing to analyse") || strings.Contains(err.Error(), "no district of the database is in")) {
+	if err != nil && (strings.Contains(err.Error(), "nothing to analyse") || strings.Contains(err.Error(), "no district of the database is in") ||
+		strings.Contains(err.Error(), "of a crossing (the nearest is")) {
 		// A scope without data is an answer, not a fault of the server.
 		return nil, 0, errNoData{err}
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/ocmap/ocmap/schemas"
 )
 
-const subcategoryHelp = "only this subcategory (repeatable, or a comma list): a drug (heroin, hashish, methamphetamine, ...), a terror financing channel (hawala_hundi, cash_courier, charity, crypto, ...), trafficking or smuggling, a cyber offence; spellings such as charas, ice or hundi fold into their code ('ocmap codes --db FILE' lists them with their counts)"
+const subcategoryHelp = "only this subcategory (repeatable, or a comma list): a drug (heroin, hashish, methamphetamine, ...), a terror financing channel (hawala_hundi, cash_courier, charity, crypto, ...), trafficking or smuggling, an exploitation type (sexual, forced_labour, begging, ...; with trafficking or smuggling, both must hold), a cyber offence; spellings such as charas, ice or hundi fold into their code ('ocmap codes --db FILE' lists them with their counts)"
 
 // addSubcategoryFlag defines --subcategory, the same for every analyst
 // command.
@@ -102,6 +102,12 @@ func resolveSubcategories(ctx context.Context, st storedSubcategories, category 
 			out.Codes = append(out.Codes, code)
 		}
 		c, _ := schemas.ParseCategory(inCats[0])
+		if field := schemas.SubcategoryField(c, code); field != "" {
+			// An exploitation type (or stage) is read from the
+			// category's own table, where it is stored as its code.
+			keys = append(keys, store.SubKey{Category: inCats[0], Subcategory: code, Field: field})
+			continue
+		}
 		// The code itself, so that a code with no incident keeps nothing
 		// rather than everything, and every stored spelling of it.
 		keys = append(keys, store.SubKey{Category: inCats[0], Subcategory: code})
@@ -222,14 +228,17 @@ func (a *analysed) noDenominator() []string {
 
 // denominatorNote says what rates are per 100,000 of, and which districts
 // have none.
-func (a *analysed) denominatorNote() string {
-	d := a.Denominator
+func (a *analysed) denominatorNote() string { return denominatorNote(a.Denominator, a.noDenominator()) }
+
+// denominatorNote says what rates are per 100,000 of d's measure, and
+// names the districts of no that have no figure.
+func denominatorNote(d *analysis.Denominator, no []string) string {
 	s := fmt.Sprintf("denominator: %s from %s, years %v (the year nearest the period's end, the earlier of two as near); rates per 100,000 %s",
 		d.Measure, d.Path, d.Years, d.Measure)
 	if d.Spread > 0 {
 		s += fmt.Sprintf("; %d districts' figures spread from their province's by population share (--spread population)", d.Spread)
 	}
-	if no := a.noDenominator(); len(no) > 0 {
+	if len(no) > 0 {
 		shown := no
 		if len(shown) > 10 {
 			shown = shown[:10]

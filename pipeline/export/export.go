@@ -58,7 +58,11 @@ type Options struct {
 	// codes, for the files); Internal exports only, see cmd export.
 	Sub           store.SubFilter
 	Subcategories []string
-	Version       string
+	// NearBorderKm, above 0, keeps the districts within it of an official
+	// crossing (districts.crossing_km); Internal exports only, see cmd
+	// export.
+	NearBorderKm float64
+	Version      string
 	// keyFigures adds the previous period's national counts to the
 	// release, for the report's key figures (Export, not Bulletin).
 	keyFigures bool
@@ -233,11 +237,24 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if d.districts, err = st.Districts(ctx); err != nil {
 		return nil, err
 	}
+	if opt.NearBorderKm > 0 {
+		kept := d.districts[:0:0]
+		for _, ds := range d.districts {
+			if ds.CrossingKm <= opt.NearBorderKm { // false for NaN: no distance stored
+				kept = append(kept, ds)
+			}
+		}
+		if len(kept) == 0 {
+			return nil, fmt.Errorf("export: no district of %s is within %g km of a crossing (a database made before the crossings has none: ocmap rebuild --db %s --boundaries FILE stores them)",
+				opt.DB, opt.NearBorderKm, opt.DB)
+		}
+		d.districts = kept
+	}
 	nbrs, err := st.Neighbors(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all, err := st.Cells(ctx, store.CellFilter{Sub: opt.Sub})
+	all, err := st.Cells(ctx, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm})
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +299,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	}
 	d.loadPrevious()
 	d.suppress()
-	if d.dq, err = loadQuality(ctx, st, all, d.period, opt.Sub); err != nil {
+	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
@@ -554,6 +571,9 @@ func (d *data) precisionNote() string {
 	}
 	if len(d.opt.Subcategories) > 0 {
 		out = append(out, "Only the subcategories "+strings.Join(d.opt.Subcategories, ", ")+".")
+	}
+	if d.opt.NearBorderKm > 0 {
+		out = append(out, fmt.Sprintf("Only the districts within %g km of an official border crossing or port.", d.opt.NearBorderKm))
 	}
 	return strings.Join(out, " ")
 }

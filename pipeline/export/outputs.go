@@ -41,7 +41,7 @@ type rejectCount struct {
 
 // loadQuality sums the location precision of cells (district_month, read
 // already) in the period p, and reads the sources and rejects.
-func loadQuality(ctx context.Context, st *store.Store, cells []store.Cell, p analysis.Period, sub store.SubFilter) (dataQuality, error) {
+func loadQuality(ctx context.Context, st *store.Store, cells []store.Cell, p analysis.Period, scope store.CellFilter) (dataQuality, error) {
 	var dq dataQuality
 	for _, c := range cells {
 		if c.Month.Before(p.From) || c.Month.After(p.To) {
@@ -52,7 +52,8 @@ func loadQuality(ctx context.Context, st *store.Store, cells []store.Cell, p ana
 		}
 	}
 	var err error
-	if dq.Sources, err = st.Sources(ctx, store.CellFilter{From: p.From, To: p.To, Sub: sub}); err != nil {
+	scope.From, scope.To = p.From, p.To
+	if dq.Sources, err = st.Sources(ctx, scope); err != nil {
 		return dq, err
 	}
 	// Rejects by field only: reasons can quote values from the files. A

@@ -343,6 +343,9 @@ func writeManifest(w *writer, d *data) error {
 	if len(d.opt.Subcategories) > 0 {
 		m["parameters"].(map[string]any)["subcategories"] = d.opt.Subcategories
 	}
+	if d.opt.NearBorderKm > 0 {
+		m["parameters"].(map[string]any)["near_border_km"] = d.opt.NearBorderKm
+	}
 	return w.create("manifest.json", func(out io.Writer) error {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 // querier is what a Store's database and a Run's connection share.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // CellFilter narrows district_month: a category ("" for all), months from
@@ -28,6 +30,10 @@ type CellFilter struct {
 	// Sub keeps some subcategories only: the cells are then computed from
 	// incidents, by district_month's rules.
 	Sub SubFilter
+	// NearBorderKm, when above 0, keeps the districts whose nearest
+	// crossing (districts.crossing_km) is at most this many km away;
+	// incidents without a district are then left out.
+	NearBorderKm float64
 }
 
 // Cell is one district, category and month of district_month. District is
@@ -92,6 +98,11 @@ func PrecisionScope(max int) string {
 type District struct {
 	Code, Name, Province string
 	Border               bool // touches the national border on land
+	// Crossing is the nearest official crossing, and CrossingKm its
+	// distance from the district polygon (0 inside it); "" and NaN when
+	// the database has no distances (see HasCrossings).
+	Crossing   string
+	CrossingKm float64
 }
 
 // PopulationYear is a district's population in one census year.
@@ -157,7 +168,7 @@ func cells(ctx context.Context, q querier, f CellFilter) ([]Cell, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+cellColumns+`
 		FROM `+from+`
 		WHERE ($1 = '' OR category = $1) AND ($2::DATE IS NULL OR month >= $2) AND ($3::DATE IS NULL OR month <= $3)
-			AND ($4 = '' OR province = $4)
+			AND ($4 = '' OR province = $4)`+f.near("district_code")+`
 		ORDER BY 1, 3, 4, 2`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 	if err != nil {
 		return nil, fmt.Errorf("store: district_month: %w", err)
@@ -183,7 +194,17 @@ func (s *Store) Districts(ctx context.Context) ([]District, error) { return dist
 func (r *Run) Districts(ctx context.Context) ([]District, error) { return districts(ctx, r.conn) }
 
 func districts(ctx context.Context, q querier) ([]District, error) {
-	rows, err := q.QueryContext(ctx, `SELECT district_code, district_name, coalesce(province, ''), coalesce(border, false) FROM districts ORDER BY 1`)
+	// A database made before the crossings has not their columns, and one
+	// opened read-only cannot gain them.
+	crossing := `'', CAST(NULL AS DOUBLE)`
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE table_name = 'districts' AND column_name = 'crossing_km'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: districts: %w", err)
+	}
+	if n > 0 {
+		crossing = `coalesce(crossing, ''), crossing_km`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT district_code, district_name, coalesce(province, ''), coalesce(border, false), `+crossing+` FROM districts ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("store: districts: %w", err)
 	}
@@ -191,8 +212,13 @@ func districts(ctx context.Context, q querier) ([]District, error) {
 	var out []District
 	for rows.Next() {
 		var d District
-		if err := rows.Scan(&d.Code, &d.Name, &d.Province, &d.Border); err != nil {
+		var km sql.NullFloat64
+		if err := rows.Scan(&d.Code, &d.Name, &d.Province, &d.Border, &d.Crossing, &km); err != nil {
 			return nil, err
+		}
+		d.CrossingKm = math.NaN()
+		if km.Valid {
+			d.CrossingKm = km.Float64
 		}
 		out = append(out, d)
 	}
@@ -241,7 +267,7 @@ func (s *Store) Sources(ctx context.Context, f CellFilter) ([]SourceShare, error
 	if !f.Sub.IsZero() {
 		rows, err := s.db.QueryContext(ctx, `SELECT coalesce(i.source, i.layout, ''), count(*) FROM incidents i
 			WHERE `+f.Sub.predicate("i")+` AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
-				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)
+				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)`+f.near("i.district_code")+`
 			GROUP BY 1 ORDER BY 2 DESC, 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 		if err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
@@ -251,7 +277,7 @@ func (s *Store) Sources(ctx context.Context, f CellFilter) ([]SourceShare, error
 	rows, err := s.db.QueryContext(ctx, `SELECT s.source, sum(s.records) FROM district_month_sources s
 		LEFT JOIN districts d USING (district_code)
 		WHERE ($1 = '' OR s.category = $1) AND ($2::DATE IS NULL OR s.month >= $2) AND ($3::DATE IS NULL OR s.month <= $3)
-			AND ($4 = '' OR d.province = $4)
+			AND ($4 = '' OR d.province = $4)`+f.near("s.district_code")+`
 		GROUP BY 1 ORDER BY 2 DESC, 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 	if err != nil {
 		return nil, fmt.Errorf("store: district_month_sources: %w", err)

@@ -47,7 +47,7 @@ func (s *Store) EventCells(ctx context.Context, f CellFilter, maxPrecision int) 
 		FROM context_events
 		WHERE occurred_on IS NOT NULL AND event_type IS NOT NULL AND coalesce(location_precision, 6) <= $5
 			AND ($1 = '' OR event_type = $1) AND ($2::DATE IS NULL OR occurred_on >= $2)
-			AND ($3::DATE IS NULL OR occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR province = $4)
+			AND ($3::DATE IS NULL OR occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR province = $4)`+f.near("district_code")+`
 		GROUP BY ALL ORDER BY 1, 3, 4, 2`, f.Category, nullDate(f.From), nullDate(f.To), f.Province, maxPrecision)
 	if err != nil {
 		return nil, fmt.Errorf("store: context_events: %w", err)
@@ -70,7 +70,7 @@ func (s *Store) EventCells(ctx context.Context, f CellFilter, maxPrecision int) 
 func (s *Store) EventSources(ctx context.Context, f CellFilter) ([]SourceShare, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(nullif(source, ''), layout, ''), count(*) FROM context_events
 		WHERE occurred_on IS NOT NULL AND ($1 = '' OR event_type = $1) AND ($2::DATE IS NULL OR occurred_on >= $2)
-			AND ($3::DATE IS NULL OR occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR province = $4)
+			AND ($3::DATE IS NULL OR occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR province = $4)`+f.near("district_code")+`
 		GROUP BY 1 ORDER BY 2 DESC, 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 	if err != nil {
 		return nil, fmt.Errorf("store: context_events: %w", err)

@@ -23,7 +23,17 @@ type SummaryQuery struct {
 	MaxPrecision int
 	// Sub keeps some subcategories only (see SubFilter).
 	Sub SubFilter
+	// Order ranks the districts by incidents (""), or by the sum of
+	// quantity (kg of drugs with Category drug_trafficking), amount_pkr
+	// or victims.
+	Order string
+	// NearBorderKm, when above 0, keeps the districts within it of a
+	// border crossing (see CellFilter).
+	NearBorderKm float64
 }
+
+// summaryOrder is the column each SummaryQuery.Order ranks by.
+var summaryOrder = map[string]string{"": "4", "quantity": "9", "amount_pkr": "10", "victims": "15"}
 
 // SummaryRow is one district's totals in the query's scope.
 type SummaryRow struct {
@@ -32,6 +42,7 @@ type SummaryRow struct {
 	Incidents            int64
 	ByCategory           [schemas.NumCategories]int64
 	Quantity, AmountPKR  float64
+	Victims              int64
 	ByPoint, ByName      int64
 	// Population is the district's in the census year nearest the end of
 	// the period (0 when the database has none), and Rate the incidents
@@ -65,23 +76,33 @@ type ProvinceCount struct {
 }
 
 // Summary ranks districts by incidents within the query's scope.
+// RefYear is the year a summary takes population figures nearest to: the
+// year of to, the period's last month, else of the database's last month,
+// else this year.
+func (s *Store) RefYear(ctx context.Context, to time.Time) int {
+	if !to.IsZero() {
+		return to.Year()
+	}
+	var last sql.NullTime
+	if err := s.db.QueryRowContext(ctx, `SELECT max(month) FROM district_month`).Scan(&last); err == nil && last.Valid {
+		return last.Time.Year()
+	}
+	return time.Now().Year()
+}
+
 func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Totals, error) {
 	where := ` WHERE ($1 = '' OR m.category = $1) AND ($2::DATE IS NULL OR m.month >= $2) AND ($3::DATE IS NULL OR m.month <= $3)`
+	where += CellFilter{NearBorderKm: q.NearBorderKm}.near("m.district_code")
 	args := []any{q.Category, nullDate(q.From), nullDate(q.To)}
+	order, ok := summaryOrder[q.Order]
+	if !ok {
+		return nil, Totals{}, fmt.Errorf("store: summary: unknown order %q", q.Order)
+	}
 	limit := ""
 	if q.Top > 0 {
 		limit = fmt.Sprintf(" LIMIT %d", q.Top)
 	}
-	refYear := time.Now().Year()
-	if !q.To.IsZero() {
-		refYear = q.To.Year()
-	} else {
-		var last sql.NullTime
-		if err := s.db.QueryRowContext(ctx, `SELECT max(month) FROM district_month`).Scan(&last); err == nil && last.Valid {
-			refYear = last.Time.Year()
-		}
-	}
-	args = append(args, refYear)
+	args = append(args, s.RefYear(ctx, q.To))
 	// district_month, with incidents counting the kept precisions only.
 	months := "district_month"
 	if !q.Sub.IsZero() {
@@ -102,9 +123,10 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'cybercrime'), 0),
 			coalesce(sum(m.quantity), 0), coalesce(sum(m.amount_pkr), 0),
 			sum(m.by_point), sum(m.by_name),
-			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0)
+			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0),
+			coalesce(sum(m.victims), 0)
 		FROM `+months+` m JOIN districts d USING (district_code) LEFT JOIN pop p USING (district_code)`+where+`
-		GROUP BY d.district_code, d.district_name, d.province ORDER BY 4 DESC, 1`+limit, args...)
+		GROUP BY d.district_code, d.district_name, d.province ORDER BY `+order+` DESC, 4 DESC, 1`+limit, args...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("store: %s: summary: %w", s.Path, err)
 	}
@@ -114,7 +136,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 		var r SummaryRow
 		if err := rows.Scan(&r.Code, &r.Name, &r.Province, &r.Incidents,
 			&r.ByCategory[0], &r.ByCategory[1], &r.ByCategory[2], &r.ByCategory[3],
-			&r.Quantity, &r.AmountPKR, &r.ByPoint, &r.ByName, &r.Population, &r.PopulationYear); err != nil {
+			&r.Quantity, &r.AmountPKR, &r.ByPoint, &r.ByName, &r.Population, &r.PopulationYear, &r.Victims); err != nil {
 			return nil, Totals{}, err
 		}
 		if r.Population > 0 {

@@ -127,7 +127,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL(), populationDDL, measuresDDL, releasesDDL) {
+	for _, q := range slices.Concat(ddl, groupsDDL, detailsDDL(), populationDDL, measuresDDL, releasesDDL, crossingsDDL) {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("store: %s: creating tables: %w", path, err)
@@ -272,6 +272,11 @@ type BoundaryInfo struct {
 	// lists and their kind) and which districts touch the national border
 	// on land. It is called once per database, when they are first stored.
 	Weights func() (neighbors [][]int, kind string, border []bool)
+	// Crossings, when not nil, replace the districts' nearest crossings
+	// (SetCrossings) on every run, so that a new crossings file takes
+	// effect; CrossingsSource names that file.
+	Crossings       []DistrictCrossing
+	CrossingsSource string
 }
 
 // BeginRun starts a transaction and allocates a run id. The districts table
@@ -336,6 +341,11 @@ func (r *Run) begin(ctx context.Context, b BoundaryInfo) error {
 	}
 	if err := r.insertNeighbors(ctx, b); err != nil {
 		return err
+	}
+	if b.Crossings != nil {
+		if err := r.SetCrossings(ctx, b.SHA256, b.CrossingsSource, b.Crossings); err != nil {
+			return err
+		}
 	}
 	return r.conn.QueryRowContext(ctx, `SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs`).Scan(&r.ID)
 }

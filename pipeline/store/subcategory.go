@@ -6,13 +6,18 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // SubKey is a category and a subcategory as stored in incidents ("" for
-// none).
-type SubKey struct{ Category, Subcategory string }
+// none), or with Field a code of one of the category's other code fields
+// (schemas.SubcategoryFields: a trafficking record's exploitation type),
+// stored in the category's own table.
+type SubKey struct{ Category, Subcategory, Field string }
 
 // SubFilter keeps the incidents of some subcategories: a category that one
 // of its keys names keeps only the incidents of the keys' subcategories;
@@ -30,7 +35,7 @@ const (
 func NewSubFilter(keys []SubKey) SubFilter {
 	var ks []string
 	for _, k := range keys {
-		ks = append(ks, k.Category+subSep+k.Subcategory)
+		ks = append(ks, k.Category+subSep+k.Subcategory+subSep+k.Field)
 	}
 	slices.Sort(ks)
 	return SubFilter{keys: strings.Join(slices.Compact(ks), keysSep)}
@@ -46,8 +51,8 @@ func (f SubFilter) Keys() []SubKey {
 	}
 	var out []SubKey
 	for _, k := range strings.Split(f.keys, keysSep) {
-		c, s, _ := strings.Cut(k, subSep)
-		out = append(out, SubKey{c, s})
+		parts := strings.SplitN(k, subSep, 3)
+		out = append(out, SubKey{Category: parts[0], Subcategory: parts[1], Field: parts[2]})
 	}
 	return out
 }
@@ -56,21 +61,42 @@ func (f SubFilter) Keys() []SubKey {
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // predicate is the filter as a condition on incidents' category and
-// subcategory, "true" for the zero filter. The keys are literals, quoted:
-// DuckDB binds no list of pairs.
+// subcategory, "true" for the zero filter. Keys of one kind (the stored
+// subcategory, or one other code field) keep any of their codes; keys of
+// several kinds must all hold (trafficking for sexual exploitation). A
+// field's codes are read from the category's own table. The keys are
+// literals, quoted: DuckDB binds no list of pairs; field names are
+// schemas' own.
 func (f SubFilter) predicate(alias string) string {
 	if f.IsZero() {
 		return "true"
 	}
-	var cats, keys []string
+	var cats, keys, conds []string
+	fields := map[SubKey][]string{} // category and field -> codes
 	for _, k := range f.Keys() {
+		if k.Field != "" {
+			fk := SubKey{Category: k.Category, Field: k.Field}
+			fields[fk] = append(fields[fk], sqlString(k.Subcategory))
+			continue
+		}
 		keys = append(keys, sqlString(k.Category+subSep+k.Subcategory))
 		if q := sqlString(k.Category); !slices.Contains(cats, q) {
 			cats = append(cats, q)
 		}
 	}
-	return fmt.Sprintf("(%[1]s.category NOT IN (%[2]s) OR %[1]s.category || '%[3]s' || coalesce(%[1]s.subcategory, '') IN (%[4]s))",
-		alias, strings.Join(cats, ", "), subSep, strings.Join(keys, ", "))
+	if len(keys) > 0 {
+		conds = append(conds, fmt.Sprintf("(%[1]s.category NOT IN (%[2]s) OR %[1]s.category || '%[3]s' || coalesce(%[1]s.subcategory, '') IN (%[4]s))",
+			alias, strings.Join(cats, ", "), subSep, strings.Join(keys, ", ")))
+	}
+	for _, fk := range slices.SortedFunc(maps.Keys(fields), func(a, b SubKey) int {
+		return strings.Compare(a.Category+subSep+a.Field, b.Category+subSep+b.Field)
+	}) {
+		c, _ := schemas.ParseCategory(fk.Category)
+		conds = append(conds, fmt.Sprintf(`(%[1]s.category <> %[2]s OR EXISTS (SELECT 1 FROM %[3]s d
+			WHERE d.run_id = %[1]s.run_id AND d.source_file = %[1]s.source_file AND d.source_line = %[1]s.source_line
+				AND d.%[4]s IN (%[5]s)))`, alias, sqlString(fk.Category), schemas.Details[c].Table, fk.Field, strings.Join(fields[fk], ", ")))
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
 }
 
 // incidentCells is district_month computed from incidents with f's
@@ -129,7 +155,7 @@ func (s *Store) QuantityStats(ctx context.Context, f CellFilter, measure string)
 			WHERE coalesce(g.is_primary, true) AND `+f.Sub.predicate("i")+`
 				AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
 				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)
-				AND i.district_code IS NOT NULL)
+				AND i.district_code IS NOT NULL`+f.near("i.district_code")+`)
 		WHERE v > 0 GROUP BY 1`, f.Category, nullDate(f.From), nullDate(f.To), f.Province)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", measure, err)
@@ -150,6 +176,7 @@ func (s *Store) QuantityStats(ctx context.Context, f CellFilter, measure string)
 // SubcategoryStat is one subcategory's incidents in a scope.
 type SubcategoryStat struct {
 	Category, Code     string
+	Field              string   // "" for the subcategory, else the code field (FieldStats)
 	Written            []string // the spellings stored that fold into Code, sorted
 	Incidents, Records int64
 	Districts          int64 // with at least one incident
@@ -175,14 +202,37 @@ func (s *Store) SubcategoryStats(ctx context.Context, f CellFilter, fold map[Sub
 		slices.Sort(vs)
 		values = "SELECT * FROM (VALUES " + strings.Join(vs, ", ") + ") AS t(fold_category, fold_written, fold_code)"
 	}
-	rows, err := s.db.QueryContext(ctx, `WITH fold AS (`+values+`),
-		rows AS (SELECT i.category, coalesce(i.subcategory, '') AS written, coalesce(f.fold_code, i.subcategory, '') AS code,
+	return s.codeStats(ctx, f, `WITH fold AS (`+values+`),`,
+		`coalesce(i.subcategory, '') AS written, coalesce(f.fold_code, i.subcategory, '') AS code`,
+		`LEFT JOIN fold f ON f.fold_category = i.category AND f.fold_written = coalesce(i.subcategory, '')`, "")
+}
+
+// FieldStats counts the incidents of category within f per code of its
+// code field field (schemas.SubcategoryFields: exploitation), "" where
+// the record gives none, most incidents first. The codes are stored as
+// codes, so nothing folds.
+func (s *Store) FieldStats(ctx context.Context, f CellFilter, category schemas.Category, field string) ([]SubcategoryStat, error) {
+	if !slices.ContainsFunc(schemas.SubcategoryFields(category), func(d schemas.Detail) bool { return d.Name == field }) {
+		return nil, fmt.Errorf("store: %s has no code field %q", category, field)
+	}
+	f.Category = category.String()
+	return s.codeStats(ctx, f, "WITH",
+		`coalesce(d.`+field+`, '') AS written, coalesce(d.`+field+`, '') AS code`,
+		`LEFT JOIN `+schemas.Details[category].Table+` d USING (run_id, source_file, source_line)`, field)
+}
+
+// codeStats runs SubcategoryStats' and FieldStats' query: with opens the
+// WITH clause, columns give each incident's written and code, join the
+// table they come from.
+func (s *Store) codeStats(ctx context.Context, f CellFilter, with, columns, join, field string) ([]SubcategoryStat, error) {
+	rows, err := s.db.QueryContext(ctx, with+`
+		rows AS (SELECT i.category, `+columns+`,
 				coalesce(g.is_primary, true) AS p, i.district_code,
 				CAST(`+quantityExpr["kg"]+` AS DOUBLE) AS kg, CAST(amount_pkr AS DOUBLE) AS pkr, CAST(`+victimsExpr+` AS DOUBLE) AS vic
 			FROM incidents i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)
-				LEFT JOIN fold f ON f.fold_category = i.category AND f.fold_written = coalesce(i.subcategory, '')
+				`+join+`
 			WHERE `+f.Sub.predicate("i")+` AND ($1 = '' OR i.category = $1) AND ($2::DATE IS NULL OR i.occurred_on >= $2)
-				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4))
+				AND ($3::DATE IS NULL OR i.occurred_on < $3::DATE + INTERVAL 1 MONTH) AND ($4 = '' OR i.province = $4)`+f.near("i.district_code")+`)
 		SELECT category, code, string_agg(DISTINCT written, '`+keysSep+`' ORDER BY written),
 			count(*) FILTER (WHERE p), count(*), count(DISTINCT district_code) FILTER (WHERE p),
 			count(*) FILTER (WHERE p AND kg > 0), coalesce(sum(kg) FILTER (WHERE p AND kg > 0), 0),
@@ -198,7 +248,7 @@ func (s *Store) SubcategoryStats(ctx context.Context, f CellFilter, fold map[Sub
 	defer rows.Close()
 	var out []SubcategoryStat
 	for rows.Next() {
-		var x SubcategoryStat
+		x := SubcategoryStat{Field: field}
 		var written sql.NullString
 		if err := rows.Scan(&x.Category, &x.Code, &written, &x.Incidents, &x.Records, &x.Districts,
 			&x.KgN, &x.Kg, &x.KgMedian, &x.KgMax, &x.AmountN, &x.AmountPKR, &x.AmountMedian, &x.AmountMax,
