@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/spf13/pflag"
 
@@ -84,6 +85,12 @@ Examples:
 			if !quiet {
 				progress = env.Stderr
 				fmt.Fprintf(env.Stderr, "rebuilding the derived tables of %s\n", db)
+			}
+			// As in ingest: the sweep's clusters, its temporary file's batches
+			// and the query results in flight stay well under the soft limit,
+			// which keeps the heap from doubling between collections.
+			if env.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(goMemoryLimit)
 			}
 			return pipeline.Rebuild(ctx, db, store.Options{MemoryLimit: memory}, progress, cross)
 		},

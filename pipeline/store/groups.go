@@ -204,8 +204,10 @@ func (n *groupNode) best(kind string, score float64) {
 
 // before orders the candidates for a group's primary record: the most
 // precise location, then the earliest run, file and line.
-func (l *linker) before(i, j int) int {
-	a, b := &l.nodes[i], &l.nodes[j]
+func (l *linker) before(i, j int) int { return nodeBefore(&l.nodes[i], &l.nodes[j]) }
+
+// nodeBefore is linker.before of two nodes.
+func nodeBefore(a, b *groupNode) int {
 	return cmp.Or(cmp.Compare(a.prec, b.prec), cmp.Compare(a.key.run, b.key.run),
 		cmp.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
 }
@@ -257,8 +259,16 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if err := r.linkSameID(ctx, l); err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
 	}
-	if err := r.linkCrossSource(ctx, l, int32(windowDays)); err != nil {
+	spill, err := newGroupSpill()
+	if err != nil {
+		return fmt.Errorf("incident groups: %w", err)
+	}
+	defer spill.close()
+	if err := r.linkCrossSource(ctx, l, spill, int32(windowDays)); err != nil {
 		return fmt.Errorf("incident groups: cross source: %w", err)
+	}
+	if err := spill.insert(ctx, r); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
 	}
 	if len(l.nodes) == 0 {
 		return nil
@@ -317,12 +327,15 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) error {
 	return nil
 }
 
-func (r *Run) linkCrossSource(ctx context.Context, l *linker, windowDays int32) error {
+// linkCrossSource sweeps every record: a cluster with a record that has a
+// same-id link (a node of l) is linked in l, any other is a group, written
+// to spill.
+func (r *Run) linkCrossSource(ctx context.Context, l *linker, spill *groupSpill, windowDays int32) error {
 	var one bool
 	if err := r.conn.QueryRowContext(ctx, oneSourceQuery).Scan(&one); err != nil || one {
 		return err
 	}
-	return r.sweepAll(ctx, l, windowDays)
+	return r.sweepAll(ctx, l, spill, windowDays)
 }
 
 // groupID is the group_id of the group whose primary record is k: a 63-bit

@@ -294,6 +294,19 @@ func TestLinkGroups(t *testing.T) {
 			summaryTotals{Incidents: 1, Records: 3, ByPoint: 1, Quantity: 10, SourceRows: 2},
 		},
 		{
+			// The group of a, b and c comes from the linker (a has a same-id
+			// link), that of d and e from the sweep's spill file.
+			"a duplicate's group beside a cluster",
+			[]rec{
+				anf, with(anf, func(r *rec) { r.file = "b" }), with(fir, func(r *rec) { r.file = "c" }),
+				with(anf, func(r *rec) { r.file, r.id, r.code = "d", "ANF-2", "PK002" }),
+				with(fir, func(r *rec) { r.file, r.id, r.code = "e", "FIR-8", "PK002" }),
+			},
+			[]string{"1 a* same_id 1.0000", "1 b same_id 1.0000", "1 c cross_source 0.9000",
+				"2 d* cross_source 0.9000", "2 e cross_source 0.9000"},
+			summaryTotals{Incidents: 2, Records: 5, ByPoint: 2, Quantity: 20, SourceRows: 4},
+		},
+		{
 			// By district name, PKR 1,000,000 and 900,000: date 1, place 0.5, amount 0.9.
 			"amounts",
 			[]rec{
@@ -448,4 +461,137 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// TestSweepAllSpillsClusters checks that a rebuild's linker holds only the
+// records of same-id links and of their clusters: every other cluster goes
+// to the spill file as it closes, so linking memory does not grow with the
+// grouped records.
+func TestSweepAllSpillsClusters(t *testing.T) {
+	const lat, lon = 30.5, 70.5
+	ctx := context.Background()
+	st := commitRuns(t)
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	pair := func(file1, file2, day string, lat float64) []rec {
+		return []rec{
+			{file: file1, source: "ANF", id: file1, date: day, lat: lat, lon: lon, qty: 10, amt: -1},
+			{file: file2, source: "police", id: file2, date: day, lat: lat, lon: lon, qty: 10, amt: -1},
+		}
+	}
+	var recs []rec
+	// a and b: one ANF incident twice; c: the police's report of it.
+	recs = append(recs,
+		rec{file: "a", source: "ANF", id: "dup", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1},
+		rec{file: "b", source: "ANF", id: "dup", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1},
+		rec{file: "c", source: "police", id: "c", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1})
+	// Three more incidents that two sources report, none with a same-id link.
+	recs = append(recs, pair("d", "e", "2023-02-01", lat)...)
+	recs = append(recs, pair("f", "g", "2023-03-01", lat)...)
+	recs = append(recs, pair("h", "i", "2023-03-01", lat+1)...)
+	insertRecs(t, r, recs)
+
+	l := &linker{index: map[rowKey]int{}}
+	if err := r.linkSameID(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(l.nodes), 2; got != want {
+		t.Fatalf("same-id nodes: got %d, want %d", got, want)
+	}
+	spill, err := newGroupSpill()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spill.close()
+	if err := r.sweepAll(ctx, l, spill, linkWindowDays); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(l.nodes), 3; got != want {
+		t.Errorf("linker nodes: got %d, want %d (a, b, c)", got, want)
+	}
+	if got, want := spill.rows, int64(6); got != want {
+		t.Errorf("spilled rows: got %d, want %d (d-e, f-g, h-i)", got, want)
+	}
+	if err := spill.insert(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	var rows, groups, primaries int64
+	if err := r.conn.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT group_id), count(*) FILTER (WHERE is_primary)
+		FROM incident_groups WHERE link = 'cross_source' AND cluster IS NOT NULL AND cluster_score = 1`).
+		Scan(&rows, &groups, &primaries); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 6 || groups != 3 || primaries != 3 {
+		t.Errorf("incident_groups from the spill: %d rows, %d groups, %d primaries; want 6, 3, 3", rows, groups, primaries)
+	}
+	if _, err := os.Stat(spill.f.Name()); err != nil {
+		t.Errorf("spill file gone before close: %v", err)
+	}
+	spill.close()
+	if _, err := os.Stat(spill.f.Name()); !os.IsNotExist(err) {
+		t.Errorf("spill file %s left after close: %v", spill.f.Name(), err)
+	}
+}
+
+// TestSweepChunks splits the sweep's records into queries of whole
+// partitions, and a sweep in chunks of one partition finds the groups of
+// one query.
+func TestSweepChunks(t *testing.T) {
+	const lat, lon = 30.5, 70.5
+	ctx := context.Background()
+	var recs []rec
+	for i, p := range []struct{ category, code string }{
+		{"drug_trafficking", "PK001"}, {"drug_trafficking", "PK002"}, {"drug_trafficking", "PK003"},
+		{"human_trafficking", "PK001"}, {"human_trafficking", "PK002"},
+	} {
+		for j, src := range []string{"ANF", "police", "FC"}[:2+i%2] {
+			recs = append(recs, rec{file: fmt.Sprintf("%s-%s-%d", p.category, p.code, j), source: src, id: fmt.Sprint(i, j),
+				category: p.category, code: p.code, date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1})
+		}
+	}
+	// Two or three records a partition: 2, 3, 2, 3, 2.
+	whole := commitRuns(t, recs)
+
+	st := commitRuns(t)
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	insertRecs(t, r, recs)
+	for _, tt := range []struct {
+		limit int64
+		want  []sweepChunk
+	}{
+		{1, []sweepChunk{{"drug_trafficking", "PK001", "PK001"}, {"drug_trafficking", "PK002", "PK002"},
+			{"drug_trafficking", "PK003", "PK003"}, {"human_trafficking", "PK001", "PK001"}, {"human_trafficking", "PK002", "PK002"}}},
+		{5, []sweepChunk{{"drug_trafficking", "PK001", "PK002"}, {"drug_trafficking", "PK003", "PK003"},
+			{"human_trafficking", "PK001", "PK002"}}},
+		{100, []sweepChunk{{"drug_trafficking", "PK001", "PK003"}, {"human_trafficking", "PK001", "PK002"}}},
+	} {
+		got, err := r.sweepChunks(ctx, tt.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("chunks of %d rows:\n got %v\nwant %v", tt.limit, got, tt.want)
+		}
+	}
+	if err := r.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+
+	defer func(n int64) { sweepChunkRows = n }(sweepChunkRows)
+	sweepChunkRows = 1
+	chunked := commitRuns(t, recs)
+	got, want := groupRows(t, chunked.DB()), groupRows(t, whole.DB())
+	if len(want) != 12 {
+		t.Fatalf("one query: %d grouped records, want 12: %q", len(want), want)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups in chunks of one partition\n got %q\nwant %q", got, want)
+	}
 }

@@ -386,19 +386,39 @@ func (r *Run) InsertStream(ctx context.Context, table string, rdr array.RecordRe
 	if table != TableIncidents && table != TableContext && table != TableRejects {
 		return fmt.Errorf("store: cannot stream into %q", table)
 	}
+	if table == TableIncidents && rdr.Schema().NumFields() > schemas.Incidents.NumFields() {
+		return r.withView(ctx, rdr, func(view string) error { return r.insertLayoutIncidents(ctx, view) })
+	}
+	err := r.insertView(ctx, rdr, func(view string) string {
+		return fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM %s`, table, view)
+	})
+	if err != nil {
+		return fmt.Errorf("store: inserting into %s: %w", table, err)
+	}
+	return nil
+}
+
+// insertView runs the statement q makes from the name of a view of rdr's
+// batches.
+func (r *Run) insertView(ctx context.Context, rdr array.RecordReader, q func(view string) string) error {
+	return r.withView(ctx, rdr, func(view string) error {
+		_, err := r.conn.ExecContext(ctx, q(view))
+		return err
+	})
+}
+
+// withView calls fn with the name of a view of rdr's batches, which DuckDB
+// pulls through its Arrow scan, and drops the view after.
+func (r *Run) withView(ctx context.Context, rdr array.RecordReader, fn func(view string) error) error {
 	r.views++
 	view := fmt.Sprintf("ocmap_batch_%d", r.views)
 	release, err := r.ar.RegisterView(rdr, view)
 	if err != nil {
-		return fmt.Errorf("store: %s: %w", table, err)
+		return err
 	}
 	defer release()
-	if table == TableIncidents && rdr.Schema().NumFields() > schemas.Incidents.NumFields() {
-		if err := r.insertLayoutIncidents(ctx, view); err != nil {
-			return err
-		}
-	} else if _, err := r.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM %s`, table, view)); err != nil {
-		return fmt.Errorf("store: inserting into %s: %w", table, err)
+	if err := fn(view); err != nil {
+		return err
 	}
 	_, err = r.conn.ExecContext(ctx, `DROP VIEW IF EXISTS `+view)
 	return err

@@ -75,15 +75,13 @@ type sweepCluster struct {
 
 // sweepBefore orders records as the sweep reads them: by day, source key
 // and row key.
-func sweepBefore(a, b *sweepRec) bool {
-	if a.day != b.day {
-		return a.day < b.day
-	}
-	if a.skey != b.skey {
-		return a.skey < b.skey
-	}
-	return a.key.run < b.key.run || a.key.run == b.key.run &&
-		(a.key.file < b.key.file || a.key.file == b.key.file && a.key.line < b.key.line)
+func sweepBefore(a, b *sweepRec) bool { return sweepCompare(a, b) < 0 }
+
+// sweepCompare is sweepBefore as a comparison, byte-wise on strings as
+// DuckDB's ORDER BY.
+func sweepCompare(a, b *sweepRec) int {
+	return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.skey, b.skey), cmp.Compare(a.key.run, b.key.run),
+		strings.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
 }
 
 // join adds rec to c.
@@ -440,11 +438,12 @@ const sweepColumns = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, CAST(%
 const sweepOrder = `CAST(%[1]s.occurred_on - DATE '1970-01-01' AS INTEGER), coalesce(%[1]s.source, %[1]s.layout, ''),
 	%[1]s.run_id, %[1]s.source_file, %[1]s.source_line`
 
-// readSweep runs q, whose columns are a partition number, sweepColumns,
-// the old cluster and its score, and calls fn with each row in order. It
-// reads through DuckDB's Arrow interface, a batch at a time.
-func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *sweepRec) error) error {
-	rdr, err := r.ar.QueryContext(ctx, q)
+// readSweep runs q with args, whose columns are a partition number,
+// sweepColumns, the old cluster and its score, and calls fn with each row
+// in order. It reads through DuckDB's Arrow interface, a batch at a time;
+// DuckDB holds the whole result (the driver does not stream it).
+func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *sweepRec) error, args ...any) error {
+	rdr, err := r.ar.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -549,27 +548,102 @@ func floatAt(col arrow.Array, i int) float64 {
 	panic(fmt.Sprintf("store: a sweep column of type %s, want a float", col.DataType()))
 }
 
-// sweepAll clusters every record with a district and a date, and links the
-// members of each cluster of two or more in l.
-func (r *Run) sweepAll(ctx context.Context, l *linker, window int32) error {
-	s := &sweeper{window: window, closed: func(c *sweepCluster) { linkCluster(l, c) }}
-	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
-		FROM incidents i WHERE i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL
-		ORDER BY i.category, i.district_code, ` + fmt.Sprintf(sweepOrder, "i")
-	var cat, dist string
-	err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
-		if rec.category != cat || rec.district != dist {
-			s.flush()
-			cat, dist = rec.category, rec.district
+// sweepAll clusters every record with a district and a date. A cluster of
+// two or more is a group, which it writes to spill, unless one of its
+// records is a node of l (it has a same-id link): then it links the
+// members in l.
+func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window int32) error {
+	var spillErr error
+	s := &sweeper{window: window, closed: func(c *sweepCluster) {
+		if len(c.members) < 2 || spillErr != nil {
+			return
 		}
-		s.add(rec)
-		return nil
-	})
+		for _, m := range c.members {
+			if _, ok := l.index[m.key]; ok {
+				linkCluster(l, c)
+				return
+			}
+		}
+		spillErr = spill.cluster(c)
+	}}
+	chunks, err := r.sweepChunks(ctx, sweepChunkRows)
 	if err != nil {
 		return err
 	}
+	// DuckDB orders the records by district and day, and Go each day's by
+	// the rest of the sweep order: DuckDB's sort on the source key, run,
+	// file and line cost about twice its sort on district and day, as every
+	// record of a file shares its long name.
+	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
+		FROM incidents i WHERE i.category = $1 AND i.district_code BETWEEN $2 AND $3 AND i.occurred_on IS NOT NULL
+		ORDER BY i.district_code, i.occurred_on`
+	var cat, dist string
+	var day []*sweepRec // the records of one district and day
+	sweepDay := func() {
+		slices.SortFunc(day, sweepCompare)
+		for _, rec := range day {
+			if rec.category != cat || rec.district != dist {
+				s.flush()
+				cat, dist = rec.category, rec.district
+			}
+			s.add(rec)
+		}
+		clear(day)
+		day = day[:0]
+	}
+	for _, c := range chunks {
+		err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
+			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district) {
+				sweepDay()
+			}
+			day = append(day, rec)
+			return spillErr
+		}, c.category, c.lo, c.hi)
+		if err != nil {
+			return err
+		}
+		sweepDay()
+	}
 	s.flush()
-	return nil
+	return spillErr
+}
+
+// sweepChunkRows bounds the records of one query of sweepAll (tests lower
+// it). DuckDB's driver holds a query's whole result: one query of every
+// record took 1 GB at 3M rows.
+var sweepChunkRows int64 = 1 << 19
+
+// sweepChunk is the partitions of one category whose district codes lie
+// from lo to hi.
+type sweepChunk struct{ category, lo, hi string }
+
+// sweepChunks splits the records with a district and a date into chunks of
+// whole partitions (category and district) in sweep order, of at most
+// limit records unless one partition has more.
+func (r *Run) sweepChunks(ctx context.Context, limit int64) ([]sweepChunk, error) {
+	rows, err := r.conn.QueryContext(ctx, `SELECT category, district_code, count(*) FROM incidents
+		WHERE district_code IS NOT NULL AND occurred_on IS NOT NULL GROUP BY ALL ORDER BY ALL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var chunks []sweepChunk
+	var size int64
+	for rows.Next() {
+		var cat, dist string
+		var n int64
+		if err := rows.Scan(&cat, &dist, &n); err != nil {
+			return nil, err
+		}
+		if k := len(chunks) - 1; k >= 0 && chunks[k].category == cat && size+n <= limit {
+			chunks[k].hi = dist
+			size += n
+			continue
+		}
+		chunks = append(chunks, sweepChunk{category: cat, lo: dist, hi: dist})
+		size = n
+	}
+	return chunks, rows.Err()
 }
 
 // linkCluster links the members of c in l when it has two or more: each
