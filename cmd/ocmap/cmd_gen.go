@@ -18,6 +18,7 @@ type genOptions struct {
 	Sources    int
 	DupRate    float64
 	Flows      bool
+	From, To   string // months, YYYY-MM
 	boundaries boundaryOptions
 }
 
@@ -28,14 +29,16 @@ func (o *genOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Out, "out", "", "output CSV file (required)")
 	fs.IntVar(&o.Sources, "sources", 10, fmt.Sprintf("agencies the rows come from, 1 to %d (1: every row's source is \"synthetic\")", len(synth.Agencies)))
 	fs.Float64Var(&o.DupRate, "dup-rate", 0.05, "share of rows that are another source's record of an earlier row's event, 0 to 0.5")
-	fs.BoolVar(&o.Flows, "flows", true, "add the origin, destination, route and nationality columns of drug and human trafficking (--flows=false: the canonical columns only)")
+	fs.BoolVar(&o.Flows, "flows", true, "add the origin, destination, route, nationality and exploitation columns of drug and human trafficking (--flows=false: the canonical columns only)")
+	fs.StringVar(&o.From, "from", "2019-01", "first month of the dates, YYYY-MM")
+	fs.StringVar(&o.To, "to", "2024-12", "last month of the dates, YYYY-MM (with --from of the same month: a monthly file)")
 }
 
 func init() {
 	var o genOptions
 	register(&Command{
 		Name:  "gen",
-		Usage: "--boundaries FILE --rows N --seed S [--sources K --dup-rate R] --out FILE.csv",
+		Usage: "--boundaries FILE --rows N --seed S [--sources K --dup-rate R] [--from YYYY-MM --to YYYY-MM] --out FILE.csv",
 		Short: "write a synthetic incident file for tests, benchmarks and demos",
 		Long: `Writes realistic synthetic incidents in the canonical layout: points inside
 real district polygons, skewed across districts and months, about 1% rows with
@@ -57,15 +60,21 @@ Drug and human trafficking rows carry where they came from and went, for
 towards Karachi, the Makran coast and the Punjab; migrants from Gujrat,
 Sialkot and Mandi Bahauddin towards Iran, Turkey, Greece, Italy and the Gulf;
 Afghan and Bangladeshi nationals; a few ends no one can resolve ("Karachi",
-"abroad"). The columns origin, destination, route and nationality follow the
+"abroad"); and trafficking cases' exploitation type (bonded labour first).
+The columns origin, destination, route, nationality and exploitation follow the
 canonical ones (ingest reads the file with the builtin layout
 ocmap-synthetic); --flows=false leaves them out. They come from a random
 stream of their own, so the other columns are those of the same seed
 without them.
 
+The dates lie from the first day of --from to the last of --to (by default
+2019-01 to 2024-12, six years); recent months get more rows. A file of one
+month, like an agency's monthly return, has --from and --to the same month.
+
 Example:
   ocmap gen --rows 1000000 --seed 7 --out synthetic.csv
-  ocmap gen --rows 1000000 --seed 7 --sources 1 --dup-rate 0 --out one-source.csv`,
+  ocmap gen --rows 1000000 --seed 7 --sources 1 --dup-rate 0 --out one-source.csv
+  ocmap gen --rows 1000 --seed 8 --from 2025-01 --to 2025-01 --out monthly.csv`,
 		Flags: o.AddFlags,
 		Run: func(ctx context.Context, env *Env, args []string) error {
 			if o.Out == "" {
@@ -83,11 +92,27 @@ Example:
 			if o.DupRate > 0 && o.Sources < 2 {
 				return usagef("--dup-rate needs --sources 2 or more")
 			}
+			from, err := parseMonth("from", o.From)
+			if err != nil {
+				return err
+			}
+			to, err := parseMonth("to", o.To)
+			if err != nil {
+				return err
+			}
+			if from.IsZero() || to.IsZero() {
+				return usagef("--from and --to need a month each, YYYY-MM")
+			}
+			months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1
+			if months < 1 {
+				return usagef("--to %s is before --from %s", o.To, o.From)
+			}
 			b, err := o.boundaries.load(env)
 			if err != nil {
 				return err
 			}
-			st, err := generate(b, o.Out, synth.Options{Rows: o.Rows, Seed: o.Seed, Sources: o.Sources, DupRate: o.DupRate, Flows: o.Flows})
+			st, err := generate(b, o.Out, synth.Options{Rows: o.Rows, Seed: o.Seed, Sources: o.Sources, DupRate: o.DupRate,
+				Flows: o.Flows, From: from, Months: months})
 			if err != nil {
 				return err
 			}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/internal/testmaps"
@@ -131,6 +132,8 @@ func TestExitCodes(t *testing.T) {
 		{"gen with 11 sources", []string{"gen", "--out", filepath.Join(dir, "g.csv"), "--sources", "11"}, exitUsage, "--sources must be 1 to 10"},
 		{"gen duplicates of one source", []string{"gen", "--out", filepath.Join(dir, "g.csv"), "--sources", "1"}, exitUsage, "--dup-rate needs --sources 2 or more"},
 		{"gen without boundaries", []string{"gen", "--out", filepath.Join(dir, "g.csv")}, exitBoundaries, "ocmap boundaries fetch"},
+		{"gen months backwards", []string{"gen", "--out", filepath.Join(dir, "g.csv"), "--from", "2025-02", "--to", "2025-01"}, exitUsage, "--to 2025-01 is before --from 2025-02"},
+		{"gen day instead of month", []string{"gen", "--out", filepath.Join(dir, "g.csv"), "--from", "2025-01-01"}, exitUsage, `--from "2025-01-01": want a month as YYYY-MM`},
 		{"boundaries show without boundaries", []string{"boundaries", "show"}, exitBoundaries, "ocmap boundaries fetch"},
 		{"boundaries without action", []string{"boundaries"}, exitUsage, "say fetch, list or show"},
 		{"summary without --db", []string{"summary"}, exitUsage, "--db is required"},
@@ -296,6 +299,35 @@ func TestFlow(t *testing.T) {
 	if got, want := stdout, fmt.Sprintf("wrote %s: 3,000 rows from 1 source (%s deliberately bad, %s by district name only, 0 repeating another source's event)\n",
 		in, commas(int64(st.Bad)), commas(int64(st.NameOnly))); got != want {
 		t.Errorf("gen says\n%s\nwant\n%s", got, want)
+	}
+
+	// A monthly file: its dates lie in its month, but for another source's
+	// record of an event, up to 3 days later or earlier.
+	monthly := filepath.Join(dir, "monthly.csv")
+	if code, _, stderr := ocmap("gen", "--rows", "500", "--seed", "8", "--from", "2025-01", "--to", "2025-01", "--out", monthly); code != exitOK {
+		t.Fatalf("gen --from --to: exit %d\n%s", code, stderr)
+	}
+	text, err := os.ReadFile(monthly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMonth, outside := 0, []string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		if len(f) < 4 {
+			continue
+		}
+		day, err := time.Parse("2006-01-02", f[3])
+		switch {
+		case err != nil: // a deliberately bad row
+		case day.Format("2006-01") == "2025-01":
+			inMonth++
+		case day.Before(time.Date(2024, 12, 29, 0, 0, 0, 0, time.UTC)) || day.After(time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC)):
+			outside = append(outside, f[3])
+		}
+	}
+	if inMonth < 480 || len(outside) > 0 {
+		t.Errorf("gen --from 2025-01 --to 2025-01: %d rows in the month, dates %v more than 3 days outside it", inMonth, outside)
 	}
 
 	db := filepath.Join(dir, "flow.duckdb")
