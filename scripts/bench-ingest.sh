@@ -2,10 +2,16 @@
 # Benchmarks a whole ingest of generated multi-source files (10 agencies, 5%
 # cross-source duplicates, so linking always runs) against DuckDB's own CSV
 # load of the same file (the floor for any ingest that stores every row), and
-# a 1,000-row monthly file added to the big database and to an empty one.
+# 1,000 new rows added to the big database and to an empty one: a monthly
+# file (gen --from 2025-01 --to 2025-01, the month after the big file's six
+# years, as an agency's monthly return comes), and the same number of rows
+# with dates over all six years (the worst case: every row falls in another
+# part of the database).
 # Usage: scripts/bench-ingest.sh [ROWS...]   (needs bin/ocmap: run `make build`)
 #   e.g. scripts/bench-ingest.sh 1000000 5000000
-# Environment: GEN_FLAGS (default "--sources 10 --dup-rate 0.05") for other
+# Environment: GEN_FLAGS (default "--sources 10 --dup-rate 0.05 --flows=false":
+# the canonical columns, as DuckDB loads them; gen's flow columns go
+# through the ocmap-synthetic layout) for other
 # data; REPEAT=N (default 1) times each ocmap ingest and DuckDB load N times
 # and keeps the fastest, as other work on the machine only slows a run down;
 # PLACES=0 skips the run with the place layer; KEEP=1 keeps the databases;
@@ -22,7 +28,7 @@ cd "$(dirname "$0")/.."
 out=bench-out
 mkdir -p "$out"
 : "${OCMAP_BOUNDARIES:?set OCMAP_BOUNDARIES to a district GeoJSON (make bench sets it)}"
-gen_flags=${GEN_FLAGS:---sources 10 --dup-rate 0.05}
+gen_flags=${GEN_FLAGS:---sources 10 --dup-rate 0.05 --flows=false}
 ocmap=${OCMAP_BIN:-./bin/ocmap}
 tag=$(echo "$gen_flags" | tr -cd 'a-z0-9.' | sed 's/sources/s/; s/duprate/d/')
 
@@ -44,7 +50,25 @@ stages() {
 }
 
 small="$out/monthly-1000-$tag.csv"
-./bin/ocmap gen --rows 1000 --seed 8 $gen_flags --out "$small" >/dev/null
+./bin/ocmap gen --rows 1000 --seed 8 $gen_flags --from 2025-01 --to 2025-01 --out "$small" >/dev/null
+spread="$out/spread-1000-$tag.csv"
+./bin/ocmap gen --rows 1000 --seed 8 $gen_flags --out "$spread" >/dev/null
+
+# incremental DB FILE NAME: ingests FILE into a copy of DB and into an
+# empty database, prints both, and sets t_inc and t_empty (wall seconds).
+incremental() {
+  cp "$1" "$out/inc.duckdb"
+  [ ! -f "$1.wal" ] || cp "$1.wal" "$out/inc.duckdb.wal"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$2" >"$out/ingest.txt"
+  t_inc=$(seconds "$out/time.txt")
+  grep -E '^  stages:' "$out/ingest.txt" || true
+  echo "$3 into $rows rows: $(cat "$out/time.txt")"
+  rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
+  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$2" >/dev/null
+  t_empty=$(seconds "$out/time.txt")
+  echo "$3 into an empty database: $(cat "$out/time.txt")"
+  rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
+}
 
 summary=()
 for rows in "$@"; do
@@ -92,17 +116,10 @@ for rows in "$@"; do
   echo "ocmap $t_ocmap s / DuckDB $t_duck s = ${ratio}x"
 
   echo "-- 1,000 new rows (another seed) into a copy of this database, and into an empty one"
-  cp "$db" "$out/inc.duckdb"
-  [ ! -f "$db.wal" ] || cp "$db.wal" "$out/inc.duckdb.wal"
-  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$small" >"$out/ingest.txt"
-  t_inc=$(seconds "$out/time.txt")
-  grep -E '^  stages:' "$out/ingest.txt" || true
-  echo "into $rows rows: $(cat "$out/time.txt")"
-  rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
-  /usr/bin/time -f "wall %e s, peak RSS %M KB" -o "$out/time.txt" "$ocmap" ingest -q --db "$out/inc.duckdb" "$small" >/dev/null
-  t_empty=$(seconds "$out/time.txt")
-  echo "into an empty database: $(cat "$out/time.txt")"
-  rm -f "$out/inc.duckdb" "$out/inc.duckdb.wal"
+  incremental "$db" "$small" "monthly file"
+  t_month=$t_inc t_month_empty=$t_empty
+  incremental "$db" "$spread" "rows over six years"
+  t_spread=$t_inc t_spread_empty=$t_empty
 
   echo "-- export --incidents (partitioned GeoParquet) and ingest of that folder into a new database"
   lake="$out/lake-$rows"
@@ -125,10 +142,11 @@ for rows in "$@"; do
     rm -f "$db" "$db.wal"
   fi
   rm -f "$out"/ingest.txt "$out"/best.txt "$out"/time.txt "$out"/best-time.txt "$out"/duckdb.txt
-  summary+=("$(printf '%10s %9s %9s %7s %9s %11s %11s %12s %12s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$((rss / 1024))" "$t_inc" "$t_empty" "$exp_rate" "$imp_rate")")
+  summary+=("$(printf '%10s %9s %9s %7s %9s %13s %13s %12s %12s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$((rss / 1024))" \
+    "$t_month/$t_month_empty" "$t_spread/$t_spread_empty" "$exp_rate" "$imp_rate")")
 done
 
 echo
 echo "== summary ($gen_flags)"
-printf '%10s %9s %9s %7s %9s %11s %11s %12s %12s\n' rows "ocmap s" "DuckDB s" ratio "RSS MiB" "+1000 s" "1000 new s" "export r/s" "import r/s"
+printf '%10s %9s %9s %7s %9s %13s %13s %12s %12s\n' rows "ocmap s" "DuckDB s" ratio "RSS MiB" "+month/new s" "+spread/new s" "export r/s" "import r/s"
 printf '%s\n' "${summary[@]}"
