@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"io"
 	"io/fs"
 	"os"
@@ -184,6 +185,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	steptrace.Mark("locator")
 	if cfg.Crossings == nil {
 		if cfg.Crossings, err = ShippedCrossings(); err != nil {
 			return nil, err
@@ -196,11 +198,13 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Timings.Index = time.Since(start)
 
+	steptrace.Mark("crossings")
 	st, err := store.Open(ctx, cfg.DB, cfg.Store)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
+	steptrace.Mark("open database")
 	run, err := st.BeginRun(ctx, store.BoundaryInfo{
 		Path: cfg.Boundaries.Path, SHA256: cfg.Boundaries.SHA256, Districts: cfg.Boundaries.Districts,
 		Weights:   analysis.Weights(cfg.Boundaries),
@@ -209,6 +213,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	steptrace.Mark("begin run (districts, neighbours, crossings)")
 	if cfg.Places != nil {
 		if err := run.RecordPlaces(ctx, cfg.Places.Path, cfg.Places.SHA256, geo.PlacesLicence); err != nil {
 			run.Rollback()
@@ -218,6 +223,8 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	run.AfterSummaries = func(ctx context.Context, r *store.Run) error {
 		t := time.Now()
 		defer func() { rep.Timings.Measures = time.Since(t) }()
+		steptrace.Mark("derived tables")
+		defer steptrace.Mark("measures")
 		return analysis.Recompute(ctx, r)
 	}
 	rep.RunID = run.ID
@@ -231,6 +238,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 			run.Rollback()
 			return nil, err
 		}
+		steptrace.Mark("file " + in)
 		rep.Files = append(rep.Files, fr)
 		rep.Read += fr.Read
 		rep.Accepted += fr.Accepted
@@ -239,6 +247,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	t := time.Now()
 	rep.Placeholders, err = placeholder.Replace(ctx, loc, run)
 	rep.Timings.Placeholders = time.Since(t)
+	steptrace.Mark("placeholder points")
 	if err != nil {
 		run.Rollback()
 		return nil, err
@@ -254,11 +263,13 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if err := run.Commit(ctx, string(files), rep.Read, rep.Accepted, rep.Rejected, cfg.Version); err != nil {
 		return nil, err
 	}
+	steptrace.Mark("commit")
 	// The run is committed; a failed checkpoint on close loses nothing
 	// (DuckDB replays its log on the next open), so it is a warning.
 	if err := st.Close(); err != nil {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("closing %s: %v (the run is committed)", cfg.DB, err))
 	}
+	steptrace.Mark("close (checkpoint)")
 	rep.Timings.Commit = time.Since(commit)
 	rep.Timings.Links, rep.Timings.Summaries = run.Links, run.Summaries
 	rep.Timings.Total = time.Since(start)

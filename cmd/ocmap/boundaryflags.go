@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,9 +109,11 @@ func (o *boundaryOptions) load(env *Env) (*geo.Boundaries, error) {
 	if err != nil {
 		return nil, err
 	}
+	steptrace.Mark("start")
 	b, err := geo.Load(path, geo.Properties{Code: o.CodeProp, Name: o.NameProp, Province: o.ProvProp})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s does not exist", errNoBoundaries, path)
 	}
+	steptrace.Mark("boundaries")
 	return b, err
 }

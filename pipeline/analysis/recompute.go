@@ -4,6 +4,7 @@ package analysis
 
 import (
 	"context"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"math"
 	"time"
 
@@ -70,10 +71,12 @@ func Recompute(ctx context.Context, r *store.Run) error {
 	if err != nil {
 		return err
 	}
+	steptrace.Mark("measures: read districts, cells, population")
 	ms, err := ComputeMeasures(LoadMap(ctx, ds, nbrs), cells, pop, Options{})
 	if err != nil {
 		return err
 	}
+	steptrace.Mark("measures: compute")
 	return r.ReplaceMeasures(ctx, ms)
 }
 

@@ -8,6 +8,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,7 @@ func (r *Run) derive(ctx context.Context) error {
 			Scan(&mine, &all); err != nil {
 			return err
 		}
+		steptrace.Mark("derive: count run rows")
 		if 2*mine <= all {
 			return r.deriveRun(ctx)
 		}
@@ -138,6 +140,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("incident groups: clusters: %w", err)
 	}
+	steptrace.Mark("derive: sweep changed")
 	var moved []rowKey
 	for k, x := range decided {
 		if !x.isNew && x.moved() {
@@ -194,6 +197,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		l.node(k, decided[k].prec)
 	}
 
+	steptrace.Mark("derive: old groups")
 	// The rows to link, and their same-id links.
 	q := `CREATE OR REPLACE TEMP TABLE ` + tmpQ + ` AS SELECT ` + qColumns + ` FROM incidents WHERE run_id = $1`
 	if len(survivors) > 0 {
@@ -212,6 +216,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
+	steptrace.Mark("derive: rows to link")
 	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(sameIDRunQuery, fmt.Sprintf(endQ, "q"), fmt.Sprintf(endQ, "i")))
 	if err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
@@ -222,6 +227,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 
 	// Their cross-source links: the clusters the sweep made again, and the
 	// old clusters of the rest.
+	steptrace.Mark("derive: same id")
 	linkClusters(l, decided)
 
 	// The groups the links reach. Each joins the new groups whole, as one
@@ -260,6 +266,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
+	steptrace.Mark("derive: reached groups")
 	// A group's primary is one of the rows read, or an old primary: read
 	// those not read yet.
 	var unread []rowKey
@@ -279,6 +286,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}
 
+	steptrace.Mark("derive: unread primaries")
 	// The new groups, and the cells whose primaries changed.
 	touched := map[cell]bool{}
 	var (
@@ -344,6 +352,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	if err := r.appendRows("incident_groups", write); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
+	steptrace.Mark("derive: write groups")
 	for _, c := range r.gone {
 		touched[c] = true
 	}

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"math"
 	"slices"
 	"strings"
@@ -741,6 +742,7 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 	for _, d := range r.goneDays {
 		days[[2]string{d.category, d.district}] = append(days[[2]string{d.category, d.district}], d.day)
 	}
+	steptrace.Mark("sweep: changed days")
 	// Changed days close enough for their reads to overlap are one span.
 	var spans []*span
 	for part, ds := range days {
@@ -758,6 +760,7 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 	if err := r.lastDays(ctx, spans); err != nil {
 		return nil, err
 	}
+	steptrace.Mark(fmt.Sprintf("sweep: last days of %d spans", len(spans)))
 	slices.SortFunc(spans, func(a, b *span) int {
 		return cmp.Or(cmp.Compare(a.category, b.category), cmp.Compare(a.district, b.district), cmp.Compare(a.lo, b.lo))
 	})
@@ -897,6 +900,7 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 			AND i.occurred_on BETWEEN s.lo AND s.hi`); err != nil {
 		return err
 	}
+	steptrace.Mark(fmt.Sprintf("sweep: span rows of %d spans", len(spans)))
 	q := `SELECT i.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
 		FROM ` + tmpSpanRows + ` i
 		LEFT JOIN incident_groups g ON g.run_id = i.run_id AND g.source_file = i.source_file AND g.source_line = i.source_line
@@ -908,9 +912,11 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 	if err != nil {
 		return err
 	}
+	steptrace.Mark("sweep: read span rows with clusters")
 	for i, sp := range spans {
 		sp.decided, sp.done, sp.inStep = sweepSpan(recs[i], sp, window)
 	}
+	steptrace.Mark("sweep: sweep spans")
 	return nil
 }
 
