@@ -151,20 +151,67 @@ const MaxShownRejects = 10
 // Ingest reads every input into the database as one run: all of it commits,
 // or none of it does. A database that the run created is removed when it
 // fails, so a failed first ingest leaves nothing behind.
+//
+// A run that creates the database writes it as DB.partial (StagingPath),
+// which it may commit in steps, and puts it in place as DB only when the
+// whole run succeeded: a failed or killed first ingest leaves no database
+// at DB, and the next one removes the partial file it left.
 func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	_, statErr := os.Stat(cfg.DB)
-	created := errors.Is(statErr, fs.ErrNotExist)
-	rep, err := ingest(ctx, cfg)
-	if err != nil && created {
-		RemoveDB(cfg.DB)
+	if !errors.Is(statErr, fs.ErrNotExist) {
+		return ingest(ctx, cfg)
 	}
-	return rep, err
+	final := cfg.DB
+	cfg.DB = StagingPath(final)
+	cfg.Store.Staged = true
+	RemoveDB(cfg.DB) // left by a killed run
+	rep, err := ingest(ctx, cfg)
+	if err == nil {
+		rep.DB = final
+		err = putInPlace(cfg.DB, final)
+	}
+	if err != nil {
+		RemoveDB(cfg.DB)
+		return nil, err
+	}
+	return rep, nil
 }
 
-// RemoveDB removes a database file and the files DuckDB keeps beside it.
+// StagingPath is where a first ingest into db writes it.
+func StagingPath(db string) string { return db + ".partial" }
+
+// putInPlace makes the closed staged database the database at final. It
+// links rather than renames, so a database made meanwhile at final by
+// another process is not replaced.
+func putInPlace(staged, final string) error {
+	if _, err := os.Stat(staged + ".wal"); err == nil {
+		// DuckDB writes its log into the file when it closes; a log left
+		// means the file alone is not the whole database.
+		return fmt.Errorf("%s: the new database kept a write-ahead log after closing; not put in place as %s", staged, final)
+	}
+	if err := os.Link(staged, final); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s was created by another process during this ingest; this run's database is not put in its place", final)
+		}
+		// No hard links on this file system: a rename is as atomic.
+		if _, statErr := os.Stat(final); statErr == nil {
+			return fmt.Errorf("%s was created by another process during this ingest; this run's database is not put in its place", final)
+		}
+		if err := os.Rename(staged, final); err != nil {
+			return fmt.Errorf("putting the new database in place: %w", err)
+		}
+		return nil
+	}
+	return os.Remove(staged)
+}
+
+// RemoveDB removes a database file and the files DuckDB keeps beside it,
+// and those of its staged copy (StagingPath).
 func RemoveDB(path string) {
-	for _, p := range []string{path, path + ".wal", path + ".tmp"} {
-		os.RemoveAll(p)
+	for _, base := range []string{path, StagingPath(path)} {
+		for _, p := range []string{base, base + ".wal", base + ".tmp"} {
+			os.RemoveAll(p)
+		}
 	}
 }
 
@@ -243,6 +290,13 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Read += fr.Read
 		rep.Accepted += fr.Accepted
 		rep.Rejected += fr.Rejected
+	}
+	if cfg.Store.Staged {
+		// A new database: its rows are read faster committed.
+		if err := run.CommitRows(ctx); err != nil {
+			return nil, err
+		}
+		steptrace.Mark("commit rows (new database)")
 	}
 	t := time.Now()
 	rep.Placeholders, err = placeholder.Replace(ctx, loc, run)

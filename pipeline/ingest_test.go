@@ -964,3 +964,56 @@ func TestIngestHostileLines(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestFirstRunStaged: a run that creates the database writes it as
+// DB.partial and puts it in place only when it succeeds. A failed first
+// run leaves neither file; a partial file left by a killed run does not
+// stop the next; and the staged run (committed in two steps) gives the tables a run into an
+// existing database gives.
+func TestIngestFirstRunStaged(t *testing.T) {
+	f := newFixture(t)
+	partial := pipeline.StagingPath(f.db)
+	badHeader := writeFile(t, f.dir, "bad header.csv", strings.Replace(smallCSV(), "amount_pkr", "amount", 1))
+	if _, err := pipeline.Ingest(context.Background(), f.config(f.small, badHeader)); err == nil {
+		t.Fatal("no error for a bad header")
+	}
+	for _, p := range []string{f.db, partial, partial + ".wal", f.db + ".wal"} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left by a failed first run (stat: %v)", filepath.Base(p), err)
+		}
+	}
+
+	// What a killed first run leaves: a partial file, and its log.
+	writeFile(t, f.dir, filepath.Base(partial), "half a database")
+	writeFile(t, f.dir, filepath.Base(partial)+".wal", "half a log")
+	rep := f.ingest(t, f.small)
+	if rep.DB != f.db || rep.RunID != 1 {
+		t.Errorf("report names run %d into %s, want run 1 into %s", rep.RunID, rep.DB, f.db)
+	}
+	for _, p := range []string{partial, partial + ".wal"} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s still there after a successful first run (stat: %v)", filepath.Base(p), err)
+		}
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := incidents(t, db), smallIncidents(1); !reflect.DeepEqual(got, want) {
+			t.Errorf("incidents of the staged run\n got %v\nwant %v", got, want)
+		}
+	})
+	staged := snapshot(t, f.db)
+
+	// The same file into an existing (empty) database: one transaction.
+	g := newFixture(t)
+	st, err := store.Open(context.Background(), g.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	g.ingest(t, f.small)
+	whole := snapshot(t, g.db)
+	for _, table := range []string{"incidents", "district_month", "district_month_sources", "incident_groups"} {
+		if staged[table] != whole[table] {
+			t.Errorf("%s: staged first run %s, run in one transaction %s", table, staged[table], whole[table])
+		}
+	}
+}

@@ -180,17 +180,18 @@ type sweeper struct {
 	open   []*sweepCluster // clusters a record may still join, oldest first
 	closed func(c *sweepCluster)
 
-	// The open clusters by the latitude band (bandOf) of each member's
+	// The open clusters by the grid cell (cellOfPoint) of each member's
 	// point, and those with no point: a record with a point links only to
 	// records within linkMaxKm, so it is compared with the clusters of its
-	// band and the two beside it, the clusters without a point, and those
+	// cell and the eight around it, the clusters without a point, and those
 	// whose only point is a record of its source, which it may replace. In a
 	// district that reports densely, comparing each record with every open
 	// cluster made the sweep quadratic (35 clusters a record at 3M rows,
-	// 14 at 1M). The lists may hold a cluster twice, or one that has since
-	// lost the member that put it there: fit decides. They are made again
-	// each day, when the clusters that no record can join any more close.
-	bands    map[int32][]*sweepCluster
+	// 14 at 1M); latitude bands alone still compared a district's width.
+	// The lists may hold a cluster twice, or one that has since lost the
+	// member that put it there: fit decides. They are made again each day,
+	// when the clusters that no record can join any more close.
+	bands    map[gridCell][]*sweepCluster
 	noPoint  []*sweepCluster
 	onePoint map[string][]*sweepCluster // by source key: clusters of two or more whose only point is of that source
 	day      int32                      // the day of the last record added
@@ -205,20 +206,61 @@ type sweeper struct {
 // 111.19 km on the sphere haversineKm uses).
 const bandDeg = linkMaxKm / 111.0
 
+// lonCellDeg is the width of a cell of the grid, in the bands that lie
+// between 60 degrees south and north (gridLat): there a degree of longitude
+// is at least half of one of latitude, so points in cells two or more apart
+// east-west are more than 2.1 / 2 * 111 / 111.19 linkMaxKm apart (at least
+// 1.05 linkMaxKm). The cells go round the globe (lonCells of them, the
+// width rounded up to divide 360 degrees), so that cells either side of
+// the 180th meridian are neighbours. Nearer the poles a band is one cell.
+var (
+	lonCells   = int32(math.Floor(360 / (2.1 * bandDeg)))
+	lonCellDeg = 360 / float64(lonCells)
+)
+
+const gridLat = 60.0
+
 func bandOf(lat float64) int32 { return int32(math.Floor(lat / bandDeg)) }
+
+// gridCell is a cell of the sweep's grid: a latitude band, and in it a
+// longitude band (wholeBand where the band is one cell).
+type gridCell struct{ lat, lon int32 }
+
+const wholeBand = math.MinInt32
+
+// gridded says whether band b is cut into cells: all of it lies within
+// gridLat of the equator.
+func gridded(b int32) bool {
+	return float64(b)*bandDeg >= -gridLat && float64(b+1)*bandDeg <= gridLat
+}
+
+// lonCell is the longitude cell of lon in band b, moved by step cells east
+// (with the cells round the globe).
+func lonCell(b int32, lon float64, step int32) int32 {
+	if !gridded(b) {
+		return wholeBand
+	}
+	c := int32(math.Floor((lon + 180) / lonCellDeg))
+	return ((c+step)%lonCells + lonCells) % lonCells
+}
+
+func cellOfPoint(lat, lon float64) gridCell {
+	b := bandOf(lat)
+	return gridCell{b, lonCell(b, lon, 0)}
+}
 
 // index puts c in the lists of its members' bands, or in noPoint when no
 // member has a point.
 func (s *sweeper) index(c *sweepCluster) {
 	if s.bands == nil {
-		s.bands = map[int32][]*sweepCluster{}
+		s.bands = map[gridCell][]*sweepCluster{}
 	}
 	var only *sweepRec // the member with a point, when it is the only one
 	points := 0
 	for _, m := range c.members {
 		if !math.IsNaN(m.lat) {
-			b := bandOf(m.lat)
-			s.bands[b] = append(s.bands[b], c)
+			g := cellOfPoint(m.lat, m.lon)
+			s.bands[g] = append(s.bands[g], c)
 			only = m
 			points++
 		}
@@ -268,7 +310,13 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 	visit(s.onePoint[rec.skey])
 	b := bandOf(rec.lat)
 	for d := int32(-1); d <= 1; d++ {
-		visit(s.bands[b+d])
+		if !gridded(b + d) {
+			visit(s.bands[gridCell{b + d, wholeBand}])
+			continue
+		}
+		for e := int32(-1); e <= 1; e++ {
+			visit(s.bands[gridCell{b + d, lonCell(b+d, rec.lon, e)}])
+		}
 	}
 }
 
@@ -814,28 +862,24 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 	return decided, nil
 }
 
-// lastDays sets the last day of each span's category and district.
+// lastDays sets the last day of each span's category and district. Only
+// the days from the spans' first on are read: every span's category and
+// district has a row there (the run's own, or the span's first day), and
+// a last day before a span's read does not change the sweep (more, in
+// sweepSpan, is false either way). A constant bound lets DuckDB skip the
+// row groups before it (their zone maps), where rows lie in date order.
 func (r *Run) lastDays(ctx context.Context, spans []*span) error {
 	if len(spans) == 0 {
 		return nil
 	}
-	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRanges+` (category VARCHAR, district_code VARCHAR)`); err != nil {
-		return err
-	}
-	var rows [][]driver.Value
 	last := map[[2]string]int32{}
+	from := spans[0].lo
 	for _, sp := range spans {
-		k := [2]string{sp.category, sp.district}
-		if _, ok := last[k]; !ok {
-			last[k] = 0
-			rows = append(rows, []driver.Value{sp.category, sp.district})
-		}
-	}
-	if err := r.appendRows(tmpRanges, rows); err != nil {
-		return err
+		last[[2]string{sp.category, sp.district}] = 0
+		from = min(from, sp.lo)
 	}
 	q, err := r.conn.QueryContext(ctx, `SELECT category, district_code, CAST(max(occurred_on) - DATE '1970-01-01' AS INTEGER)
-		FROM incidents SEMI JOIN `+tmpRanges+` USING (category, district_code) GROUP BY ALL`)
+		FROM incidents WHERE occurred_on >= $1 AND district_code IS NOT NULL GROUP BY ALL`, epochDay(from))
 	if err != nil {
 		return err
 	}
@@ -846,7 +890,9 @@ func (r *Run) lastDays(ctx context.Context, spans []*span) error {
 		if err := q.Scan(&k[0], &k[1], &d); err != nil {
 			return err
 		}
-		last[k] = d
+		if _, ok := last[k]; ok {
+			last[k] = d
+		}
 	}
 	if err := q.Err(); err != nil {
 		return err
@@ -880,12 +926,22 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		return err
 	}
 	rows := make([][]driver.Value, len(spans))
+	// The first and last days of all spans bound the read by constants,
+	// which DuckDB checks against each row group's zone map.
+	first, last := epochDay(spans[0].lo-window), time.Time{}
 	for i, sp := range spans {
 		hi := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 		if sat(sp.hi, sp.ext) < unbounded {
 			hi = epochDay(sat(sp.hi, sp.ext))
 		}
-		rows[i] = []driver.Value{int64(i), sp.category, sp.district, epochDay(sp.lo - window), hi}
+		lo := epochDay(sp.lo - window)
+		if lo.Before(first) {
+			first = lo
+		}
+		if hi.After(last) {
+			last = hi
+		}
+		rows[i] = []driver.Value{int64(i), sp.category, sp.district, lo, hi}
 	}
 	if err := r.appendRows(tmpRanges, rows); err != nil {
 		return err
@@ -897,7 +953,8 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		SELECT s.part, i.run_id, i.source_file, i.source_line, i.location_precision, i.source, i.layout, i.category,
 			i.district_code, i.occurred_on, i.lat, i.lon, i.quantity, i.amount_pkr
 		FROM incidents i JOIN `+tmpRanges+` s ON i.category = s.category AND i.district_code = s.district_code
-			AND i.occurred_on BETWEEN s.lo AND s.hi`); err != nil {
+			AND i.occurred_on BETWEEN s.lo AND s.hi
+		WHERE i.occurred_on BETWEEN $1 AND $2`, first, last); err != nil {
 		return err
 	}
 	steptrace.Mark(fmt.Sprintf("sweep: span rows of %d spans", len(spans)))

@@ -9,7 +9,7 @@ import (
 )
 
 // TestSweepBands sweeps a dense district twice, comparing each record
-// with the clusters of its latitude band and the bands beside it, and with
+// with the clusters of its grid cell and the cells around it, and with
 // every open cluster: the clusters must be the same, and the banded sweep
 // must compare far fewer.
 func TestSweepBands(t *testing.T) {
@@ -20,6 +20,10 @@ func TestSweepBands(t *testing.T) {
 
 func sweepBandsSeed(t *testing.T, seed uint64) {
 	sources := []string{"anf", "customs", "fc", "media", "police"}
+	width := 0.2
+	if seed >= 4 {
+		width = 1.5
+	}
 	recs := func() []*sweepRec {
 		rng := rand.New(rand.NewPCG(seed, 4))
 		var out []*sweepRec
@@ -30,8 +34,10 @@ func sweepBandsSeed(t *testing.T, seed uint64) {
 					skey:     sources[rng.IntN(len(sources))],
 					category: "drug_trafficking", district: "PK1",
 					day: day,
-					// A district 2 degrees tall; one record in 4 to 11 has no point.
-					lat: 30 + 2*rng.Float64(), lon: 70 + 0.2*rng.Float64(),
+					// A district 2 degrees tall, 0.2 or (seeds 4 to 7) 1.5
+					// wide, where the grid cuts bands in cells; one record
+					// in 4 to 11 has no point.
+					lat: 30 + 2*rng.Float64(), lon: 70 + width*rng.Float64(),
 					qty: math.NaN(), amt: math.NaN(),
 				}
 				if i%int(4+seed) == 0 {
@@ -76,4 +82,61 @@ func sweepBandsSeed(t *testing.T, seed uint64) {
 		t.Errorf("bands compared %d clusters, every cluster %d: want half or less", fewer, every)
 	}
 	t.Logf("seed %d: %d rows clustered; clusters compared: %d with bands, %d without", seed, clustered, fewer, every)
+}
+
+// TestSweepGridFindsNear: for pairs of points within linkMaxKm (at every
+// latitude, across the 180th meridian, on the 60th parallel where the grid
+// ends), the cell of one is among the cells the other is compared with.
+// A cluster out of those cells would never be compared.
+func TestSweepGridFindsNear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	near := func(lat, lon float64) (float64, float64) {
+		for {
+			la := lat + (rng.Float64()*2-1)*bandDeg
+			lo := lon + (rng.Float64()*2-1)*bandDeg*4
+			if lo >= 180 {
+				lo -= 360
+			}
+			if lo < -180 {
+				lo += 360
+			}
+			if la <= 90 && la >= -90 && haversineKm(lat, lon, la, lo) <= linkMaxKm {
+				return la, lo
+			}
+		}
+	}
+	checked := 0
+	for i := range 200000 {
+		var lat, lon float64
+		switch i % 4 {
+		case 0:
+			lat, lon = rng.Float64()*170-85, rng.Float64()*360-180
+		case 1: // Pakistan
+			lat, lon = 23+rng.Float64()*14, 60+rng.Float64()*18
+		case 2: // the 180th meridian
+			lat, lon = rng.Float64()*120-60, 179.95+rng.Float64()*0.05
+		case 3: // the 60th parallels
+			lat, lon = math.Copysign(59.8+rng.Float64()*0.4, rng.Float64()-0.5), rng.Float64()*360-180
+		}
+		la, lo := near(lat, lon)
+		s := &sweeper{}
+		c := &sweepCluster{members: []*sweepRec{{lat: la, lon: lo, skey: "a"}}}
+		s.index(c)
+		found := false
+		s.candidates(&sweepRec{lat: lat, lon: lon, skey: "b"}, func(x *sweepCluster) { found = found || x == c })
+		if !found {
+			t.Fatalf("(%.5f, %.5f) and (%.5f, %.5f) are %.3f km apart, but the cell of one is not compared with the other",
+				lat, lon, la, lo, haversineKm(lat, lon, la, lo))
+		}
+		checked++
+	}
+	// The grid must also leave out far cells, or it would prove nothing.
+	s := &sweeper{}
+	far := &sweepCluster{members: []*sweepRec{{lat: 30, lon: 70 + 3*lonCellDeg, skey: "a"}}}
+	s.index(far)
+	s.candidates(&sweepRec{lat: 30, lon: 70, skey: "b"}, func(x *sweepCluster) {
+		if x == far {
+			t.Errorf("a cluster %.1f km east is compared", haversineKm(30, 70, 30, 70+3*lonCellDeg))
+		}
+	})
 }
