@@ -627,7 +627,7 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 		FROM incidents i WHERE i.category = $1 AND i.district_code BETWEEN $2 AND $3 AND i.occurred_on IS NOT NULL
 		ORDER BY i.district_code, i.occurred_on`
 	var cat, dist string
-	var day []*sweepRec // the records of one district and day
+	var day []*sweepRec // the records of one category, district and day
 	sweepDay := func() {
 		slices.SortFunc(day, sweepCompare)
 		for _, rec := range day {
@@ -640,22 +640,72 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 		clear(day)
 		day = day[:0]
 	}
-	for _, c := range chunks {
-		err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
-			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district) {
+	// DuckDB reads and sorts the next chunks while Go sweeps this one: a
+	// goroutine, the only user of the connection until it returns, reads
+	// the records into batches, up to a chunk ahead.
+	ctx, cancel := context.WithCancel(ctx)
+	batches := make(chan []*sweepRec, sweepChunkRows/sweepBatch+1)
+	var readErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(batches)
+		batch := make([]*sweepRec, 0, sweepBatch)
+		send := func() error {
+			select {
+			case batches <- batch:
+				batch = make([]*sweepRec, 0, sweepBatch)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		for _, c := range chunks {
+			err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
+				batch = append(batch, rec)
+				if len(batch) == sweepBatch {
+					return send()
+				}
+				return nil
+			}, c.category, c.lo, c.hi)
+			if err != nil {
+				readErr = err
+				return
+			}
+		}
+		if len(batch) > 0 {
+			readErr = send()
+		}
+	}()
+	stop := func() {
+		cancel()
+		for range batches {
+		}
+		<-done
+	}
+	for batch := range batches {
+		for _, rec := range batch {
+			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district || rec.category != day[0].category) {
 				sweepDay()
 			}
 			day = append(day, rec)
-			return spillErr
-		}, c.category, c.lo, c.hi)
-		if err != nil {
-			return err
 		}
-		sweepDay()
+		if spillErr != nil {
+			stop()
+			return spillErr
+		}
 	}
+	stop()
+	if readErr != nil {
+		return readErr
+	}
+	sweepDay()
 	s.flush()
 	return spillErr
 }
+
+// sweepBatch is how many records sweepAll's reader hands over at a time.
+const sweepBatch = 4096
 
 // sweepChunkRows bounds the records of one query of sweepAll (tests lower
 // it). DuckDB's driver holds a query's whole result: one query of every
