@@ -424,7 +424,12 @@ func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error 
 	}
 	from := rows + ` i`
 	if grouped {
-		from, primary = rows+` i LEFT JOIN incident_groups g USING (run_id, source_file, source_line)`, `coalesce(g.is_primary, true)`
+		// A row is primary unless incident_groups says it is not: joining
+		// the rows that are not (fewer than half of the grouped rows)
+		// costs less than joining every grouped row for its flag.
+		from = rows + ` i LEFT JOIN (SELECT run_id, source_file, source_line FROM incident_groups WHERE NOT is_primary) g
+			USING (run_id, source_file, source_line)`
+		primary = `g.run_id IS NULL`
 	}
 	for _, q := range clear {
 		if _, err := r.conn.ExecContext(ctx, q); err != nil {
