@@ -131,11 +131,15 @@ func pairScore(a, b *sweepRec, window int32) (float64, bool) {
 	}
 	place := 0.5
 	if !math.IsNaN(a.lat) && !math.IsNaN(b.lat) {
-		km := haversineKm(a.lat, a.lon, b.lat, b.lon)
-		if km > linkMaxKm {
+		// Points further apart in latitude alone than linkMaxKm need no
+		// trigonometry: most pairs the sweep compares.
+		if math.Abs(a.lat-b.lat)*math.Pi/180*earthKm > linkMaxKm {
 			return 0, false
 		}
-		if km <= linkNearKm {
+		switch h := haversineH(a.lat, a.lon, b.lat, b.lon); {
+		case h > maxH:
+			return 0, false
+		case h <= nearH:
 			place = 1
 		}
 	}
@@ -164,15 +168,33 @@ func ratio(a, b float64) (float64, bool) {
 	return lo / hi, true
 }
 
+// earthKm is the radius of the sphere haversineKm uses.
+const earthKm = 6371.0088
+
 // haversineKm is the great-circle distance in km, the same either way
 // round.
 func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
+	return 2 * earthKm * math.Asin(min(1, math.Sqrt(haversineH(lat1, lon1, lat2, lon2))))
+}
+
+// haversineH is the haversine of the central angle between two points:
+// haversineKm grows with it, so pairScore compares it with maxH and nearH
+// (the haversines of linkMaxKm and linkNearKm) and needs no square root
+// nor arcsine.
+func haversineH(lat1, lon1, lat2, lon2 float64) float64 {
 	const rad = math.Pi / 180
 	s1 := math.Sin((lat2 - lat1) * rad / 2)
 	s2 := math.Sin((lon2 - lon1) * rad / 2)
-	h := s1*s1 + math.Cos(lat1*rad)*math.Cos(lat2*rad)*s2*s2
-	return 2 * 6371.0088 * math.Asin(min(1, math.Sqrt(h)))
+	return s1*s1 + math.Cos(lat1*rad)*math.Cos(lat2*rad)*s2*s2
 }
+
+// maxH and nearH are the haversines of linkMaxKm and linkNearKm.
+var (
+	maxH  = hav(linkMaxKm / earthKm)
+	nearH = hav(linkNearKm / earthKm)
+)
+
+func hav(angle float64) float64 { s := math.Sin(angle / 2); return s * s }
 
 // sweeper runs the sweep through one partition (category and district).
 type sweeper struct {

@@ -140,3 +140,47 @@ func TestSweepGridFindsNear(t *testing.T) {
 		}
 	})
 }
+
+// TestPairScoreDistances: pairScore, which compares haversines and skips
+// pairs far apart in latitude, decides "within linkMaxKm" and "within
+// linkNearKm" as the distance in km does, for pairs on either side of both.
+func TestPairScoreDistances(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	counts := map[string]int{}
+	for range 100000 {
+		lat, lon := 23+rng.Float64()*14, 60+rng.Float64()*18
+		km := []float64{linkNearKm, linkMaxKm}[rng.IntN(2)] * (0.98 + 0.04*rng.Float64())
+		bearing := 2 * math.Pi * rng.Float64()
+		la := lat + km/111.19*math.Cos(bearing)
+		lo := lon + km/111.19*math.Sin(bearing)/math.Cos(lat*math.Pi/180)
+		a := &sweepRec{skey: "a", lat: lat, lon: lon, qty: math.NaN(), amt: math.NaN()}
+		b := &sweepRec{skey: "b", lat: la, lon: lo, qty: math.NaN(), amt: math.NaN()}
+		d := haversineKm(lat, lon, la, lo)
+		if math.Abs(d-linkMaxKm) < 1e-9 || math.Abs(d-linkNearKm) < 1e-9 {
+			continue
+		}
+		score, ok := pairScore(a, b, linkWindowDays)
+		if want := d <= linkMaxKm; ok != want {
+			t.Fatalf("%.6f km apart: linked %v, want %v", d, ok, want)
+		}
+		if !ok {
+			counts["beyond max"]++
+			continue
+		}
+		// Same day, no amounts: score is (1 + place + 0.5) / 3.
+		near := score > (1+0.75+0.5)/3
+		if want := d <= linkNearKm; near != want {
+			t.Fatalf("%.6f km apart: near %v, want %v (score %v)", d, near, want, score)
+		}
+		if near {
+			counts["near"]++
+		} else {
+			counts["within max"]++
+		}
+	}
+	for _, k := range []string{"near", "within max", "beyond max"} {
+		if counts[k] < 10000 {
+			t.Errorf("only %d pairs %s: the test does not reach both sides of each limit", counts[k], k)
+		}
+	}
+}
