@@ -67,15 +67,29 @@ func (o *boundaryOptions) locator(env *Env) (*locate.Locator, error) {
 	return locate.NewWithAliases(b, a)
 }
 
-// cacheDir is where 'boundaries fetch' installs files by default.
+// cacheDir is where 'boundaries fetch' installs files by default, and
+// where parsed boundaries are cached. OCMAP_CACHE=off turns the cache of
+// parsed boundaries off; installed files stay in the default place.
 func cacheDir(env *Env) string {
-	if d := env.Getenv("OCMAP_CACHE"); d != "" {
+	if d := env.Getenv("OCMAP_CACHE"); d != "" && d != cacheOff {
 		return d
 	}
 	if d, err := os.UserCacheDir(); err == nil {
 		return filepath.Join(d, "ocmap")
 	}
 	return ".ocmap-cache"
+}
+
+// cacheOff as OCMAP_CACHE parses the boundary file on every run.
+const cacheOff = "off"
+
+// parsedCacheDir is where parsed, validated boundaries are kept between
+// runs (see geo.LoadCached), or "" when OCMAP_CACHE=off.
+func parsedCacheDir(env *Env) string {
+	if env.Getenv("OCMAP_CACHE") == cacheOff {
+		return ""
+	}
+	return filepath.Join(cacheDir(env), "parsed")
 }
 
 // defaultPointer records the path of the installed boundary file.
@@ -110,7 +124,7 @@ func (o *boundaryOptions) load(env *Env) (*geo.Boundaries, error) {
 		return nil, err
 	}
 	steptrace.Mark("start")
-	b, err := geo.Load(path, geo.Properties{Code: o.CodeProp, Name: o.NameProp, Province: o.ProvProp})
+	b, err := geo.LoadCached(path, geo.Properties{Code: o.CodeProp, Name: o.NameProp, Province: o.ProvProp}, parsedCacheDir(env))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s does not exist", errNoBoundaries, path)
 	}

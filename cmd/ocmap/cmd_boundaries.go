@@ -54,6 +54,12 @@ Any GeoJSON of district polygons works with --boundaries; properties are
 detected for COD-AB (ADM2_PCODE, ADM2_EN, ADM1_EN) and geoBoundaries
 (shapeID, shapeName), or named with --code-prop/--name-prop/--province-prop.
 
+Every command checks the boundary file's SHA-256 on each run; the first run
+with a file keeps its parsed, checked polygons in the ocmap cache
+($OCMAP_CACHE/parsed), so later runs skip parsing it (about 0.3 s for the
+full-resolution COD-AB file). An edited file is parsed again. Set
+OCMAP_CACHE=off to parse the file on every run.
+
 Examples:
   ocmap boundaries fetch
   ocmap boundaries fetch --from ~/Downloads/pak_admbnda_adm2_wfp_20220909.geojson

@@ -1,0 +1,236 @@
+package geo
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/paulmach/orb"
+)
+
+// cacheFormat names the layout of a cache file and the checks that admitted
+// its boundaries. Bump it whenever the file layout, the District fields or
+// any check of Read (coordinates, rings, overlap limits) changes: entries of
+// another format are then never read, and are rebuilt.
+const cacheFormat = 1
+
+var cacheMagic = []byte("OCMAPBND")
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// errCache is any fault of a cache file; LoadCached then parses the
+// boundary file and writes the entry again.
+var errCache = errors.New("geo: boundary cache entry unreadable")
+
+// LoadCached is Load with a cache of the parsed, validated boundaries in
+// dir, keyed by the SHA-256 of the file, the properties asked for and the
+// cache format. A hit skips the GeoJSON decode and the ring and overlap
+// checks, which the entry passed when it was written; it still reads and
+// hashes the whole file, so an edited file is never served from the cache.
+// An unreadable or corrupt entry is ignored and rebuilt. Entries are written
+// atomically (a temporary file renamed into place), and a failure to write
+// one only costs the next run the parse. An empty dir means no cache: Load.
+func LoadCached(path string, props Properties, dir string) (*Boundaries, error) {
+	if dir == "" {
+		return Load(path, props)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	sha := hex.EncodeToString(sum[:])
+	entry := filepath.Join(dir, cacheName(sha, props))
+	if b, err := readCache(entry); err == nil {
+		b.Path, b.SHA256 = path, sha
+		return b, nil
+	}
+	b, err := Read(bytes.NewReader(data), path, props)
+	if err != nil {
+		return nil, err
+	}
+	b.SHA256 = sha
+	_ = writeCache(dir, entry, b) // best effort: a miss next time
+	return b, nil
+}
+
+// cacheName is the entry's file name: the file's SHA-256, then a short hash
+// of the properties asked for (detection may depend on them) and the format.
+func cacheName(sha string, props Properties) string {
+	k := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s", cacheFormat, props.Code, props.Name, props.Province))
+	return fmt.Sprintf("boundaries-%s-%x.bin", sha, k[:6])
+}
+
+// encodeCache lays out b: magic, format, properties, then per district its
+// strings, area and polygons (counts, then longitude/latitude pairs), and a
+// CRC-32C of everything before it.
+func encodeCache(b *Boundaries) []byte {
+	n := 64
+	for _, mp := range b.Polygons {
+		for _, p := range mp {
+			for _, r := range p {
+				n += 4 + 16*len(r)
+			}
+		}
+	}
+	out := make([]byte, 0, n)
+	out = append(out, cacheMagic...)
+	out = binary.LittleEndian.AppendUint32(out, cacheFormat)
+	str := func(s string) {
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(s)))
+		out = append(out, s...)
+	}
+	str(b.Props.Code)
+	str(b.Props.Name)
+	str(b.Props.Province)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(b.Districts)))
+	for i, d := range b.Districts {
+		str(d.Code)
+		str(d.Name)
+		str(d.Province)
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(d.AreaKm2))
+		mp := b.Polygons[i]
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(mp)))
+		for _, p := range mp {
+			out = binary.LittleEndian.AppendUint32(out, uint32(len(p)))
+			for _, r := range p {
+				out = binary.LittleEndian.AppendUint32(out, uint32(len(r)))
+				for _, pt := range r {
+					out = binary.LittleEndian.AppendUint64(out, math.Float64bits(pt[0]))
+					out = binary.LittleEndian.AppendUint64(out, math.Float64bits(pt[1]))
+				}
+			}
+		}
+	}
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, crcTable))
+}
+
+// cacheReader walks an entry; any read past the end sets bad.
+type cacheReader struct {
+	buf []byte
+	bad bool
+}
+
+func (r *cacheReader) u32() int {
+	if len(r.buf) < 4 {
+		r.bad = true
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(r.buf)
+	r.buf = r.buf[4:]
+	return int(v)
+}
+
+func (r *cacheReader) f64() float64 {
+	if len(r.buf) < 8 {
+		r.bad = true
+		return 0
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(r.buf))
+	r.buf = r.buf[8:]
+	return v
+}
+
+func (r *cacheReader) str() string {
+	n := r.u32()
+	if r.bad || n > len(r.buf) {
+		r.bad = true
+		return ""
+	}
+	s := string(r.buf[:n])
+	r.buf = r.buf[n:]
+	return s
+}
+
+// count reads a count of items of at least size bytes each, refusing one the
+// rest of the entry cannot hold (so a corrupt count cannot allocate much).
+func (r *cacheReader) count(size int) int {
+	n := r.u32()
+	if r.bad || n > len(r.buf)/size {
+		r.bad = true
+		return 0
+	}
+	return n
+}
+
+func decodeCache(data []byte) (*Boundaries, error) {
+	if len(data) < len(cacheMagic)+8 || !bytes.Equal(data[:len(cacheMagic)], cacheMagic) {
+		return nil, fmt.Errorf("%w: not a cache entry", errCache)
+	}
+	body, tail := data[:len(data)-4], data[len(data)-4:]
+	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(tail) {
+		return nil, fmt.Errorf("%w: checksum mismatch", errCache)
+	}
+	r := &cacheReader{buf: body[len(cacheMagic):]}
+	if r.u32() != cacheFormat {
+		return nil, fmt.Errorf("%w: another format", errCache)
+	}
+	b := &Boundaries{}
+	b.Props = Properties{Code: r.str(), Name: r.str(), Province: r.str()}
+	nd := r.count(12)
+	b.Districts = make([]District, 0, nd)
+	b.Polygons = make([]orb.MultiPolygon, 0, nd)
+	for range nd {
+		d := District{Code: r.str(), Name: r.str(), Province: r.str(), AreaKm2: r.f64()}
+		mp := make(orb.MultiPolygon, r.count(4))
+		for i := range mp {
+			p := make(orb.Polygon, r.count(4))
+			for j := range p {
+				ring := make(orb.Ring, r.count(16))
+				for k := range ring {
+					ring[k] = orb.Point{r.f64(), r.f64()}
+				}
+				p[j] = ring
+			}
+			mp[i] = p
+		}
+		if r.bad {
+			return nil, fmt.Errorf("%w: truncated", errCache)
+		}
+		b.Districts = append(b.Districts, d)
+		b.Polygons = append(b.Polygons, mp)
+	}
+	if r.bad || len(r.buf) != 0 || len(b.Districts) == 0 {
+		return nil, fmt.Errorf("%w: bad length", errCache)
+	}
+	b.indexNames()
+	return b, nil
+}
+
+func readCache(entry string) (*Boundaries, error) {
+	data, err := os.ReadFile(entry)
+	if err != nil {
+		return nil, err
+	}
+	return decodeCache(data)
+}
+
+// writeCache writes the entry to a temporary file in dir and renames it into
+// place, so a reader never sees half an entry.
+func writeCache(dir, entry string, b *Boundaries) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".boundaries-*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(encodeCache(b))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), entry)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
