@@ -4,9 +4,13 @@ package analysis
 
 import (
 	"context"
-	"github.com/ocmap/ocmap/internal/steptrace"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/ocmap/ocmap/internal/steptrace"
 
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline/store"
@@ -100,34 +104,32 @@ func ComputeMeasures(m *Map, cells []store.Cell, pop map[string][]store.Populati
 	}
 	whole := Period{From: first, To: last}
 	year := Period{From: last.AddDate(0, -11, 0), To: last}
-	for _, cat := range append(schemas.Categories(), AllCategories) {
-		own := cells
-		if cat != AllCategories {
-			own = nil
-			for _, c := range cells {
-				if c.Category == cat {
-					own = append(own, c)
+	cats := append(schemas.Categories(), AllCategories)
+	own := splitLayers(cells, schemas.Categories())
+	own[AllCategories] = cells
+	// The categories are independent (each analysis seeds its own
+	// permutations), so they run on all CPUs; rows are kept in category
+	// order, so the tables do not depend on which finishes first.
+	rows := make([][]store.MeasureRow, len(cats))
+	var links []Link
+	var sides []Side
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(cats)+1)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k <= len(cats); k = int(next.Add(1) - 1) {
+				if k == len(cats) {
+					links, sides = linksOf(m, own, pop, whole, opt)
+					continue
 				}
+				rows[k] = categoryMeasures(m, cats[k], own[cats[k]], pop, whole, year, opt)
 			}
-		}
-		res := Analyse(m, own, pop, whole, whole.Before(), opt)
-		counts := opt
-		counts.CountsOnly = true
-		recent := Analyse(m, own, pop, year, year.Before(), counts)
-		for i, d := range res.Districts {
-			rd := recent.Districts[i]
-			row := store.MeasureRow{Category: cat, District: d.Code, From: whole.From, To: whole.To,
-				Incidents: d.Incidents, Records: d.Records, Victims: d.Victims, Quantity: d.Quantity, AmountPKR: d.AmountPKR,
-				Population: d.Population, PopulationYear: d.PopulationYear, Rate: d.Rate, EBRate: d.EBRate,
-				Incidents12m: rd.Incidents, Prev12m: rd.Base, Change12m: rd.Change,
-				TrendS: d.TrendS, TrendZ: d.TrendZ, TrendP: d.TrendP, TrendTau: d.TrendTau, Trend: d.Trend, Emerging: d.Emerging,
-				Basis: res.Basis, GiZ: d.GiZ, GiP: d.GiP, GiBin: d.GiBin, LisaI: d.LisaI, LisaP: d.LisaP, Lisa: d.Lisa,
-				Border: d.Border, Guard: res.Guard}
-			row.SharePoint, row.ShareNear, row.ShareName = shares(d.ByPrecision)
-			out.Districts = append(out.Districts, row)
-		}
+		})
 	}
-	links, sides := Links(m, cells, pop, whole, opt)
+	wg.Wait()
+	for _, r := range rows {
+		out.Districts = append(out.Districts, r...)
+	}
 	for _, l := range links {
 		out.Links = append(out.Links, store.LinkRow{A: l.A, B: l.B, From: whole.From, To: whole.To, Spearman: l.Spearman, CLQ: l.CLQ, CLQBA: l.BA})
 	}
@@ -147,4 +149,27 @@ func shares(by [5]int64) (point, near, name float64) {
 	}
 	t := float64(total)
 	return float64(by[0]) / t, float64(by[1]) / t, float64(by[2]) / t
+}
+
+// categoryMeasures is ComputeMeasures for one category (or all), from its
+// own cells.
+func categoryMeasures(m *Map, cat string, own []store.Cell, pop map[string][]store.PopulationYear, whole, year Period, opt Options) []store.MeasureRow {
+	res := Analyse(m, own, pop, whole, whole.Before(), opt)
+	counts := opt
+	counts.CountsOnly = true
+	recent := Analyse(m, own, pop, year, year.Before(), counts)
+	out := make([]store.MeasureRow, 0, len(res.Districts))
+	for i, d := range res.Districts {
+		rd := recent.Districts[i]
+		row := store.MeasureRow{Category: cat, District: d.Code, From: whole.From, To: whole.To,
+			Incidents: d.Incidents, Records: d.Records, Victims: d.Victims, Quantity: d.Quantity, AmountPKR: d.AmountPKR,
+			Population: d.Population, PopulationYear: d.PopulationYear, Rate: d.Rate, EBRate: d.EBRate,
+			Incidents12m: rd.Incidents, Prev12m: rd.Base, Change12m: rd.Change,
+			TrendS: d.TrendS, TrendZ: d.TrendZ, TrendP: d.TrendP, TrendTau: d.TrendTau, Trend: d.Trend, Emerging: d.Emerging,
+			Basis: res.Basis, GiZ: d.GiZ, GiP: d.GiP, GiBin: d.GiBin, LisaI: d.LisaI, LisaP: d.LisaP, Lisa: d.Lisa,
+			Border: d.Border, Guard: res.Guard}
+		row.SharePoint, row.ShareNear, row.ShareName = shares(d.ByPrecision)
+		out = append(out, row)
+	}
+	return out
 }

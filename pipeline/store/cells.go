@@ -121,13 +121,21 @@ func (s *Store) Cells(ctx context.Context, f CellFilter) ([]Cell, error) { retur
 // cost as much as computing them. Go sorts them: DuckDB hands over a
 // sorted result through Arrow five times slower than an unsorted one
 // (0.2 s for the 45,000 cells of 1M incidents).
+//
+// The slice is made once at its final length: growing it batch by batch
+// copied the 45,000 cells of 1M incidents (200 bytes each) a dozen times
+// and cost more than the query.
 func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
+	var n int
+	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) FROM district_month`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: district_month: %w", err)
+	}
 	rdr, err := r.ar.QueryContext(ctx, `SELECT `+cellColumns+` FROM district_month`)
 	if err != nil {
 		return nil, fmt.Errorf("store: district_month: %w", err)
 	}
 	defer rdr.Release()
-	var out []Cell
+	out := make([]Cell, 0, n)
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		str := func(i int) *array.String { return rec.Column(i).(*array.String) }
