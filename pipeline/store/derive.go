@@ -92,6 +92,7 @@ const (
 	tmpRegroup  = "ocmap_regroup"    // old group ids and new
 	tmpRanges   = "ocmap_ranges"     // the days sweepChanged reads
 	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
+	tmpSumRows  = "ocmap_sum_rows"   // the rows of the cells summarized again
 )
 
 // qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
@@ -131,7 +132,7 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 // The result is the table linkGroups and summarize would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges, tmpSpanRows} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges, tmpSpanRows, tmpSumRows} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
@@ -535,6 +536,7 @@ func (r *Run) summarizeTouched(ctx context.Context, touched map[cell]bool) error
 		Scan(&lo, &hi, &nulls); err != nil {
 		return fmt.Errorf("summaries: %w", err)
 	}
+	steptrace.Mark("summaries: touched cells")
 	if !lo.Valid && nulls == 0 {
 		return nil // nothing touched
 	}

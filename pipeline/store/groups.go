@@ -410,13 +410,23 @@ func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error 
 		match := func(t string) string {
 			return t + `.district_code IS NOT DISTINCT FROM t.district_code AND ` + t + `.category = t.category AND `
 		}
-		rows = `(SELECT * FROM incidents i SEMI JOIN ocmap_touched t ON ` + match("i") +
+		// The cells' rows go to a table of their own first: DuckDB then
+		// knows how few they are and hashes them, not the non-primary rows
+		// of incident_groups (a million at 5M rows: 0.44 s of a 1,000-row
+		// run, against 0.04 s).
+		q := `CREATE OR REPLACE TEMP TABLE ` + tmpSumRows + ` AS
+			SELECT i.run_id, i.source_file, i.source_line, i.district_code, i.province, i.category, i.occurred_on,
+				i.source, i.layout, i.quantity, i.amount_pkr, i.location_precision, i.victims
+			FROM incidents i SEMI JOIN ocmap_touched t ON ` + match("i") +
 			`CAST(date_trunc('month', i.occurred_on) AS DATE) IS NOT DISTINCT FROM t.month`
 		if !lo.IsZero() {
-			rows += ` WHERE i.occurred_on BETWEEN $1 AND $2`
+			q += ` WHERE i.occurred_on BETWEEN $1 AND $2`
 			args = []any{lo, hi}
 		}
-		rows += `)`
+		if _, err := r.conn.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("summaries: %w", err)
+		}
+		rows, args = tmpSumRows, nil
 		clear = []string{
 			`DELETE FROM district_month d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
 			`DELETE FROM district_month_sources d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
@@ -476,6 +486,7 @@ func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error 
 		`INSERT INTO district_month_sources
 			SELECT district_code, category, month, coalesce(source, layout, ''), sum(records) FROM ocmap_cells GROUP BY ALL`,
 		`DROP TABLE ocmap_cells`,
+		`DROP TABLE IF EXISTS ` + tmpSumRows,
 	} {
 		var a []any
 		if i == 0 {
