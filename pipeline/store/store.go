@@ -169,16 +169,25 @@ func (s *Store) createTables(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'ddl_sha256'`).Scan(&have); err == nil && have == key {
 		return nil
 	}
+	// One transaction: a commit for each statement cost 0.09-0.2 s on a new
+	// database, and a database gets all of them or none.
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
 	for _, q := range allDDL() {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)`, schemaVersion); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)`, schemaVersion); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('ddl_sha256', ?)`, key)
-	return err
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('ddl_sha256', ?)`, key); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // OpenReadOnly opens an existing database for queries, sealed: the file is
@@ -392,19 +401,16 @@ func (r *Run) begin(ctx context.Context, b BoundaryInfo) error {
 }
 
 func (r *Run) insertDistricts(ctx context.Context, ds []geo.District) error {
-	stmt, err := r.conn.PrepareContext(ctx, `INSERT INTO districts (district_code, district_name, province, area_km2) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	// One statement: one per district cost 0.1 s on a new database.
+	codes, names, provs, areas := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds)), make([]float64, len(ds))
+	for i, d := range ds {
+		codes[i], names[i], provs[i], areas[i] = d.Code, d.Name, d.Province, d.AreaKm2
 	}
-	defer stmt.Close()
-	for _, d := range ds {
-		var prov any
-		if d.Province != "" {
-			prov = d.Province
-		}
-		if _, err := stmt.ExecContext(ctx, d.Code, d.Name, prov, d.AreaKm2); err != nil {
-			return fmt.Errorf("store: district %s: %w", d.Code, err)
-		}
+	_, err := r.conn.ExecContext(ctx, `INSERT INTO districts (district_code, district_name, province, area_km2)
+		SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), nullif(unnest(?::VARCHAR[]), ''), unnest(?::DOUBLE[])`,
+		codes, names, provs, areas)
+	if err != nil {
+		return fmt.Errorf("store: districts: %w", err)
 	}
 	return nil
 }
