@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -161,13 +162,28 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if !errors.Is(statErr, fs.ErrNotExist) {
 		return ingest(ctx, cfg)
 	}
-	final := cfg.DB
+	name, final := cfg.DB, linkTarget(cfg.DB)
 	cfg.DB = StagingPath(final)
 	cfg.Store.Staged = true
+	// Two first ingests into the same new database would write the same
+	// staged file: the lock makes the second stop (and the first remove a
+	// staged file only when no run is writing it).
+	unlock, err := store.LockFile(cfg.DB + ".lock")
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("another ingest is creating %s now; run this one again when it has finished (it will add to that database)", name)
+	} else if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if _, err := os.Stat(final); !errors.Is(err, fs.ErrNotExist) {
+		// Made by a run that finished after this one first looked.
+		cfg.DB, cfg.Store.Staged = final, false
+		return ingest(ctx, cfg)
+	}
 	RemoveDB(cfg.DB) // left by a killed run
 	rep, err := ingest(ctx, cfg)
 	if err == nil {
-		rep.DB = final
+		rep.DB = name
 		err = putInPlace(cfg.DB, final)
 	}
 	if err != nil {
@@ -175,6 +191,37 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// linkTarget is the file a first ingest into db makes: db itself, or, when
+// db is a symbolic link to a file not made yet (a database kept on another
+// disk), the file the link names, as DuckDB would open it. The staged file
+// goes beside it, on the same file system.
+func linkTarget(db string) string {
+	for range 40 { // as the kernel, give up on a loop
+		fi, err := os.Lstat(db)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return db
+		}
+		to, err := os.Readlink(db)
+		if err != nil {
+			return db
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(db), to)
+		}
+		db = to
+	}
+	return db
+}
+
+// RemoveStaged removes what a first ingest into db that was stopped hard
+// leaves: its staged database and its lock. Not the database at db: until
+// the run puts its own in place, one there is another run's.
+func RemoveStaged(db string) {
+	staged := StagingPath(linkTarget(db))
+	RemoveDB(staged)
+	os.Remove(staged + ".lock")
 }
 
 // StagingPath is where a first ingest into db writes it.

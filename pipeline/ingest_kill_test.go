@@ -5,6 +5,7 @@ package pipeline_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -270,5 +271,100 @@ func TestIngestCancelled(t *testing.T) {
 	feed.Stop()
 	if got, want := snapshot(t, f.db), before; !reflect.DeepEqual(got, want) {
 		t.Errorf("database changed by a cancelled run\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestIngestFirstRunsAtOnce starts two first ingests (two processes) into
+// the same new database, the second while the first is still reading its
+// input, and lets the first finish first. Whatever each reports must be
+// true: a run that reports success is the database at DB, and no staged
+// file is left behind.
+func TestIngestFirstRunsAtOnce(t *testing.T) {
+	if os.Getenv("OCMAP_TEST_CHILD") == "1" {
+		ingestChild()
+		return
+	}
+	f := newFixture(t)
+	// Each feed is a named pipe "feed.csv" beside its source: two folders.
+	srcA := writeFile(t, t.TempDir(), "a.csv", smallCSV())
+	srcB := writeFile(t, t.TempDir(), "b.csv", header+"\nC1,cybercrime,hacking,2023-05-01,30.5,70.5,,FIA,,,new\n")
+	type result struct {
+		err error
+		out string
+	}
+	start := func(src string) (*pipeFeed, chan result) {
+		feed := newPipeFeed(t, src)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestIngestFirstRunsAtOnce$")
+		cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
+			"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+feed.Path, "OCMAP_TEST_MAP="+f.b.Path)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill() })
+		res := make(chan result, 1)
+		go func() {
+			err := cmd.Wait()
+			res <- result{err, out.String()}
+		}()
+		return feed, res
+	}
+	// waitRead waits until the run has opened its input (its database is
+	// open by then), or has ended.
+	waitRead := func(feed *pipeFeed, res chan result) *result {
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			select {
+			case r := <-res:
+				return &r
+			default:
+			}
+			if feed.Written.Load() == feed.Size {
+				return nil
+			}
+		}
+		t.Fatal("the ingest neither read its input nor ended in 2 minutes")
+		return nil
+	}
+	feedA, resA := start(srcA)
+	if r := waitRead(feedA, resA); r != nil {
+		t.Fatalf("the first run ended before its input did: %v\n%s", r.err, r.out)
+	}
+	feedB, resB := start(srcB)
+	early := waitRead(feedB, resB)
+	feedA.Stop()
+	a := <-resA
+	var b result
+	if early != nil {
+		b = *early
+	} else {
+		feedB.Stop()
+		b = <-resB
+	}
+	t.Logf("first run: %v\n%s\nsecond run: %v\n%s", a.err, a.out, b.err, b.out)
+	if a.err != nil {
+		t.Errorf("the first run failed: the second must not undo a run under way")
+	}
+	if a.err == nil && b.err == nil {
+		t.Errorf("both runs report they created %s", f.db)
+	}
+	if a.err == nil || b.err == nil {
+		var gotRows int64
+		var gotSource string
+		query(t, f.db, func(db *sql.DB) {
+			gotRows = scanInt(t, db, `SELECT count(*) FROM incidents`)
+			if err := db.QueryRow(`SELECT string_agg(DISTINCT source_file) FROM incidents`).Scan(&gotSource); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if a.err == nil && (gotRows != 8 || gotSource != feedA.Path) {
+			t.Errorf("the first run reported success, but %s holds %d rows of %s (want 8 of %s)", f.db, gotRows, gotSource, feedA.Path)
+		}
+		if b.err == nil && (gotRows != 1 || gotSource != feedB.Path) {
+			t.Errorf("the second run reported success, but %s holds %d rows of %s (want 1 of %s)", f.db, gotRows, gotSource, feedB.Path)
+		}
+	}
+	if left, _ := filepath.Glob(pipeline.StagingPath(f.db) + "*"); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }

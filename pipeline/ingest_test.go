@@ -986,11 +986,12 @@ func TestIngestFirstRunStaged(t *testing.T) {
 	// What a killed first run leaves: a partial file, and its log.
 	writeFile(t, f.dir, filepath.Base(partial), "half a database")
 	writeFile(t, f.dir, filepath.Base(partial)+".wal", "half a log")
+	writeFile(t, f.dir, filepath.Base(partial)+".lock", "")
 	rep := f.ingest(t, f.small)
 	if rep.DB != f.db || rep.RunID != 1 {
 		t.Errorf("report names run %d into %s, want run 1 into %s", rep.RunID, rep.DB, f.db)
 	}
-	for _, p := range []string{partial, partial + ".wal"} {
+	for _, p := range []string{partial, partial + ".wal", partial + ".lock"} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s still there after a successful first run (stat: %v)", filepath.Base(p), err)
 		}
@@ -1014,6 +1015,34 @@ func TestIngestFirstRunStaged(t *testing.T) {
 	for _, table := range []string{"incidents", "district_month", "district_month_sources", "incident_groups"} {
 		if staged[table] != whole[table] {
 			t.Errorf("%s: staged first run %s, run in one transaction %s", table, staged[table], whole[table])
+		}
+	}
+}
+
+// TestIngestFirstRunThroughSymlink: a database path that is a symbolic
+// link to a file not made yet (a database kept on another disk) gets the
+// new database at the link's target, as DuckDB itself would make it.
+func TestIngestFirstRunThroughSymlink(t *testing.T) {
+	f := newFixture(t)
+	target := filepath.Join(t.TempDir(), "elsewhere.duckdb")
+	if err := os.Symlink(target, f.db); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	rep := f.ingest(t, f.small)
+	if rep.DB != f.db || rep.RunID != 1 {
+		t.Errorf("report names run %d into %s, want run 1 into %s", rep.RunID, rep.DB, f.db)
+	}
+	if fi, err := os.Lstat(f.db); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer the link (lstat: %v)", f.db, err)
+	}
+	query(t, target, func(db *sql.DB) {
+		if got, want := incidents(t, db), smallIncidents(1); !reflect.DeepEqual(got, want) {
+			t.Errorf("incidents at the link's target\n got %v\nwant %v", got, want)
+		}
+	})
+	for _, dir := range []string{f.dir, filepath.Dir(target)} {
+		if left, _ := filepath.Glob(filepath.Join(dir, "*.partial*")); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
 		}
 	}
 }

@@ -205,10 +205,11 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 			fmt.Fprintf(env.Stderr, "places: %s (%d places; %s)\n", places.Path, len(places.Places), geo.PlacesLicence)
 		}
 	}
-	// A database that this run creates is removed if the run fails or is
-	// stopped (pipeline.Ingest does it on failure; this, on a hard stop).
+	// A database that this run creates is written as a staged file, removed
+	// if the run fails or is stopped (pipeline.Ingest does it on failure;
+	// this, on a hard stop).
 	if _, err := os.Stat(o.DB); errors.Is(err, fs.ErrNotExist) {
-		defer onAbort(func() { pipeline.RemoveDB(o.DB) })()
+		defer onAbort(func() { pipeline.RemoveStaged(o.DB) })()
 	}
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
