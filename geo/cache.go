@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func LoadCached(path string, props Properties, dir string) (*Boundaries, error) 
 	sum := sha256.Sum256(data)
 	sha := hex.EncodeToString(sum[:])
 	entry := filepath.Join(dir, cacheName(sha, props))
-	if b, err := readCache(entry); err == nil {
+	if b, err := readCache(entry, maxCacheEntry(len(data))); err == nil {
 		b.Path, b.SHA256 = path, sha
 		return b, nil
 	}
@@ -204,10 +205,32 @@ func decodeCache(data []byte) (*Boundaries, error) {
 	return b, nil
 }
 
-func readCache(entry string) (*Boundaries, error) {
-	data, err := os.ReadFile(entry)
+// maxCacheEntry bounds the entry of a boundary file of n bytes: an entry
+// holds 16 bytes a point where the GeoJSON has at least 6 ("[0,0],"), and
+// its names at most as long as the file's.
+func maxCacheEntry(n int) int64 { return 3*int64(n) + 4096 }
+
+// readCache reads the entry at most limit bytes long. Anything else at its
+// name (a larger file, a pipe, a device) is no entry: it is not read.
+func readCache(entry string, limit int64) (*Boundaries, error) {
+	fi, err := os.Stat(entry)
 	if err != nil {
 		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > limit {
+		return nil, fmt.Errorf("%w: not a file of at most %d bytes", errCache, limit)
+	}
+	f, err := os.Open(entry)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: longer than %d bytes", errCache, limit)
 	}
 	return decodeCache(data)
 }

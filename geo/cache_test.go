@@ -1,12 +1,18 @@
 package geo
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // cacheFixture writes three districts (one with a hole, one multi-polygon
@@ -183,6 +189,52 @@ func TestLoadCachedCorrupt(t *testing.T) {
 			}
 		})
 	}
+	// Not entries, and not to be read: a file far larger than any entry of
+	// this boundary file (sparse: it takes no disk, but reading it would
+	// take all memory), and a named pipe (reading it would wait forever).
+	for _, tc := range []struct {
+		name string
+		make func(path string) error
+	}{
+		{"huge", func(p string) error {
+			if err := os.WriteFile(p, good, 0o644); err != nil {
+				return err
+			}
+			return os.Truncate(p, 1<<40)
+		}},
+		{"pipe", func(p string) error { return syscall.Mkfifo(p, 0o644) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := t.TempDir()
+			name := filepath.Join(cache, cacheName(want.SHA256, Properties{}))
+			if err := tc.make(name); err != nil {
+				t.Skip("cannot make it here:", err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				got, err := LoadCached(path, Properties{}, cache)
+				if err == nil {
+					sameBoundaries(t, got, want)
+				}
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("LoadCached still reading the entry after a minute")
+			}
+			file, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := readCache(name, maxCacheEntry(len(file))); err != nil {
+				t.Fatalf("entry not rebuilt: %v", err)
+			}
+		})
+	}
 	t.Run("unreadable", func(t *testing.T) {
 		cache := filepath.Join(t.TempDir(), "cache")
 		// A directory where the entry should be: it can be neither read
@@ -279,4 +331,44 @@ func BenchmarkLoadCached(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzDecodeCacheSealed fuzzes the entry's body with a valid checksum
+// appended, so that the fuzzer's mutations reach the counts, strings and
+// points (FuzzDecodeCache's mutations almost all stop at the checksum). A
+// decoded entry must encode back to the same bytes; seeds include counts far
+// larger than the entry (which must be refused before anything is made).
+func FuzzDecodeCacheSealed(f *testing.F) {
+	b, err := Read(strings.NewReader(collection(
+		feature("PK2", "Beta", square(72, 30, 1, 1), "[[72.2,30.2],[72.2,30.4],[72.4,30.4],[72.4,30.2],[72.2,30.2]]"),
+		feature("PK1", "Alpha", square(70, 30, 1, 1)))), "seed", Properties{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	good := encodeCache(b)
+	body := good[:len(good)-4]
+	f.Add(body)
+	head := len(cacheMagic) + 4
+	for _, s := range []string{b.Props.Code, b.Props.Name, b.Props.Province} {
+		head += 4 + len(s)
+	}
+	for _, at := range []int{head, head + 4} { // the district count; the first code's length
+		big := append([]byte(nil), body...)
+		binary.LittleEndian.PutUint32(big[at:], math.MaxUint32)
+		f.Add(big)
+	}
+	f.Add(body[:head+4])
+	f.Fuzz(func(t *testing.T, body []byte) {
+		entry := binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, crcTable))
+		got, err := decodeCache(entry)
+		if err != nil {
+			if !errors.Is(err, errCache) {
+				t.Fatalf("error %v is not errCache", err)
+			}
+			return
+		}
+		if again := encodeCache(got); !bytes.Equal(again, entry) {
+			t.Fatalf("decoded entry encodes to other bytes")
+		}
+	})
 }
