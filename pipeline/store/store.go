@@ -156,18 +156,23 @@ func ddlKey() string {
 }
 
 // createTables runs allDDL, unless meta says this very list already ran on
-// the database: the 40-odd statements cost 0.08-0.12 s on every open, even
-// when they change nothing. Every statement is idempotent and the key is
-// written after the last one, so a run killed half-way through them runs
-// them all again on the next open; any change to a statement changes the
-// key.
+// the database and made the tables and views it has now: the 40-odd
+// statements cost 0.08-0.12 s on every open, even when they change nothing.
+// Every statement is idempotent and the key is written in the same
+// transaction, after the last one; any change to a statement changes the
+// key. The key holds a digest of the catalog too (catalogSum), so a table
+// or column dropped since, or a view that an older build (one that runs its
+// statements on every open) replaced with its own definition, runs them
+// again.
 func (s *Store) createTables(ctx context.Context) error {
 	key := ddlKey()
 	var have string
 	// No meta table (a new database) is an error here, and a reason to run
 	// the statements.
-	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'ddl_sha256'`).Scan(&have); err == nil && have == key {
-		return nil
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'ddl_sha256'`).Scan(&have); err == nil && strings.HasPrefix(have, key+" ") {
+		if sum, err := catalogSum(ctx, s.db); err == nil && have == key+" "+sum {
+			return nil
+		}
 	}
 	// One transaction: a commit for each statement cost 0.09-0.2 s on a new
 	// database, and a database gets all of them or none.
@@ -184,10 +189,32 @@ func (s *Store) createTables(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)`, schemaVersion); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('ddl_sha256', ?)`, key); err != nil {
+	sum, err := catalogSum(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('ddl_sha256', ?)`, key+" "+sum); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// catalogSum is a digest of the database's tables, columns (name, type,
+// default) and views (their SQL): what allDDL makes.
+func catalogSum(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (string, error) {
+	var cat string
+	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(x, chr(10) ORDER BY x), '') FROM (
+		SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || coalesce(column_default, '') AS x
+		FROM duckdb_columns() WHERE database_name = current_database() AND NOT internal
+		UNION ALL
+		SELECT 'view ' || view_name || ' ' || sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal)`).Scan(&cat)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(cat))
+	return hex.EncodeToString(sum[:16]), nil
 }
 
 // OpenReadOnly opens an existing database for queries, sealed: the file is
