@@ -368,3 +368,58 @@ func TestIngestFirstRunsAtOnce(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+// TestIngestFirstRunKilled kills a first ingest (SIGKILL) while it reads its
+// input, its staged database open: nothing is at DB, and the next first
+// ingest removes what the killed one left and makes the database.
+func TestIngestFirstRunKilled(t *testing.T) {
+	if os.Getenv("OCMAP_TEST_CHILD") == "1" {
+		ingestChild()
+		return
+	}
+	f := newFixture(t)
+	feed := newPipeFeed(t, f.small)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestFirstRunKilled$")
+	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
+		"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+feed.Path, "OCMAP_TEST_MAP="+f.b.Path)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	quit := make(chan string, 1)
+	exited := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		exited <- err
+		quit <- fmt.Sprint(err)
+	}()
+	feed.WaitFor(t, 1, quit) // the child opened its input, so its staged database
+	partial := pipeline.StagingPath(f.db)
+	if _, err := os.Stat(partial); err != nil {
+		t.Fatalf("no staged database while the first run reads: %v", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	t.Logf("child:\n%s", out.String())
+	if _, err := os.Stat(f.db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("%s exists after a killed first run (stat: %v)", f.db, err)
+	}
+	left, _ := filepath.Glob(partial + "*")
+	t.Logf("left by the killed run: %v", left)
+	rep := f.ingest(t, f.small)
+	if rep.RunID != 1 {
+		t.Errorf("run %d after the killed first run, want 1", rep.RunID)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := incidents(t, db), smallIncidents(1); !reflect.DeepEqual(got, want) {
+			t.Errorf("incidents after the killed first run\n got %v\nwant %v", got, want)
+		}
+	})
+	if left, _ := filepath.Glob(partial + "*"); len(left) > 0 {
+		t.Errorf("left behind after the next run: %v", left)
+	}
+}
