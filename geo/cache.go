@@ -12,6 +12,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -63,11 +65,29 @@ func LoadCached(path string, props Properties, dir string) (*Boundaries, error) 
 }
 
 // cacheName is the entry's file name: the file's SHA-256, then a short hash
-// of the properties asked for (detection may depend on them) and the format.
+// of the properties asked for (detection may depend on them), the format
+// and the build: a build that changed a check of Read but not cacheFormat
+// still never reads another build's entries.
 func cacheName(sha string, props Properties) string {
-	k := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s", cacheFormat, props.Code, props.Name, props.Province))
+	k := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s\x00%s", cacheFormat, props.Code, props.Name, props.Province, buildKey()))
 	return fmt.Sprintf("boundaries-%s-%x.bin", sha, k[:6])
 }
+
+// buildKey names this build: its module version and, when built from a
+// checkout, the commit and whether the tree had changes ("" in tests).
+var buildKey = sync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	key := bi.Main.Version
+	for _, st := range bi.Settings {
+		if st.Key == "vcs.revision" || st.Key == "vcs.modified" {
+			key += " " + st.Value
+		}
+	}
+	return key
+})
 
 // encodeCache lays out b: magic, format, properties, then per district its
 // strings, area and polygons (counts, then longitude/latitude pairs), and a

@@ -138,6 +138,26 @@ func TestLoadCachedEditedFile(t *testing.T) {
 	}
 }
 
+// Another build never reads this build's entry: a check of Read may have
+// changed without cacheFormat.
+func TestLoadCachedOtherBuild(t *testing.T) {
+	dir := t.TempDir()
+	path := cacheFixture(t, dir)
+	cache := filepath.Join(dir, "cache")
+	was := buildKey
+	t.Cleanup(func() { buildKey = was })
+	for i, build := range []string{"v1 abc false", "v1 abc true", "v1 def false", "v1 abc false"} {
+		buildKey = func() string { return build }
+		if _, err := LoadCached(path, Properties{}, cache); err != nil {
+			t.Fatal(err)
+		}
+		// The last build is the first again: its entry is read, not made.
+		if got, want := len(cacheEntries(t, cache)), min(i+1, 3); got != want {
+			t.Fatalf("after build %q: %d cache entries, want %d", build, got, want)
+		}
+	}
+}
+
 // A corrupt, truncated or unreadable entry is ignored; a bad one is
 // replaced by a good one.
 func TestLoadCachedCorrupt(t *testing.T) {

@@ -247,9 +247,25 @@ func putInPlace(staged, final string) error {
 		if err := os.Rename(staged, final); err != nil {
 			return fmt.Errorf("putting the new database in place: %w", err)
 		}
+		syncDir(filepath.Dir(final))
 		return nil
 	}
-	return os.Remove(staged)
+	if err := os.Remove(staged); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(final))
+	return nil
+}
+
+// syncDir makes the names in dir durable: without it, a power cut after a
+// run said it succeeded could lose the new database's name. It is best
+// effort: some systems (Windows, some network file systems) cannot sync a
+// folder, and the database is in place either way.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // RemoveDB removes a database file and the files DuckDB keeps beside it,
