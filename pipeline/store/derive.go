@@ -93,7 +93,7 @@ const (
 	tmpRanges   = "ocmap_ranges"     // the days sweepChanged reads
 	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
 	tmpSumRows  = "ocmap_sum_rows"   // the rows of the cells summarized again
-	tmpSame     = "ocmap_same"       // row ids of the rows with a run's incident ids
+	tmpSame     = "ocmap_same"       // the rows with the incident ids of ocmap_q
 )
 
 // qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
