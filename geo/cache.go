@@ -255,25 +255,14 @@ func readCache(entry string, limit int64) (*Boundaries, error) {
 	return decodeCache(data)
 }
 
-// writeCache writes the entry to a temporary file in dir and renames it into
-// place, so a reader never sees half an entry.
+// writeCache writes the entry atomically (writeAtomic), so a reader never
+// sees half an entry.
 func writeCache(dir, entry string, b *Boundaries) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".boundaries-*.tmp")
-	if err != nil {
+	return writeAtomic(entry, func(w io.Writer) error {
+		_, err := w.Write(encodeCache(b))
 		return err
-	}
-	_, err = f.Write(encodeCache(b))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), entry)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	})
 }

@@ -267,7 +267,7 @@ func TestLoadCachedCorrupt(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameBoundaries(t, got, want)
-		tmp, _ := filepath.Glob(filepath.Join(cache, ".boundaries-*.tmp"))
+		tmp, _ := filepath.Glob(filepath.Join(cache, ".boundaries-*.part"))
 		if len(tmp) != 0 {
 			t.Fatalf("temporary files left behind: %v", tmp)
 		}

@@ -237,20 +237,15 @@ func putInPlace(staged, final string) error {
 		return fmt.Errorf("%s: the new database kept a write-ahead log after closing; not put in place as %s", staged, final)
 	}
 	if err := os.Link(staged, final); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s was created by another process during this ingest; this run's database is not put in its place", final)
-		}
-		// No hard links on this file system: a rename is as atomic.
-		if _, statErr := os.Stat(final); statErr == nil {
+		// Without hard links on this file system a rename is as atomic, once
+		// final is known not to exist.
+		if _, statErr := os.Stat(final); errors.Is(err, fs.ErrExist) || statErr == nil {
 			return fmt.Errorf("%s was created by another process during this ingest; this run's database is not put in its place", final)
 		}
 		if err := os.Rename(staged, final); err != nil {
 			return fmt.Errorf("putting the new database in place: %w", err)
 		}
-		syncDir(filepath.Dir(final))
-		return nil
-	}
-	if err := os.Remove(staged); err != nil {
+	} else if err := os.Remove(staged); err != nil {
 		return err
 	}
 	syncDir(filepath.Dir(final))

@@ -170,9 +170,7 @@ func TestIngestKilled(t *testing.T) {
 	before := snapshot(t, f.db)
 	feed := newPipeFeed(t, bigFile(t, f))
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestKilled$")
-	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
-		"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+feed.Path, "OCMAP_TEST_MAP="+f.b.Path)
+	cmd := childIngest("TestIngestKilled", f, feed.Path)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -219,6 +217,15 @@ func TestIngestKilled(t *testing.T) {
 
 // ingestChild is the child process of TestIngestKilled: it ingests and says
 // whether it committed.
+// childIngest is the command that runs test, in this test binary, as an
+// ingest child (ingestChild) of f's database and boundaries, reading input.
+func childIngest(test string, f *fixture, input string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
+		"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+input, "OCMAP_TEST_MAP="+f.b.Path)
+	return cmd
+}
+
 func ingestChild() {
 	b, err := geo.Load(os.Getenv("OCMAP_TEST_MAP"), geo.Properties{})
 	if err == nil {
@@ -294,9 +301,7 @@ func TestIngestFirstRunsAtOnce(t *testing.T) {
 	}
 	start := func(src string) (*pipeFeed, chan result) {
 		feed := newPipeFeed(t, src)
-		cmd := exec.Command(os.Args[0], "-test.run=^TestIngestFirstRunsAtOnce$")
-		cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
-			"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+feed.Path, "OCMAP_TEST_MAP="+f.b.Path)
+		cmd := childIngest("TestIngestFirstRunsAtOnce", f, feed.Path)
 		var out strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
@@ -379,9 +384,7 @@ func TestIngestFirstRunKilled(t *testing.T) {
 	}
 	f := newFixture(t)
 	feed := newPipeFeed(t, f.small)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestFirstRunKilled$")
-	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
-		"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+feed.Path, "OCMAP_TEST_MAP="+f.b.Path)
+	cmd := childIngest("TestIngestFirstRunKilled", f, feed.Path)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

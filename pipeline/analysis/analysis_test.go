@@ -16,20 +16,26 @@ func grid() *Map {
 	m := &Map{}
 	for i := range 9 {
 		m.Districts = append(m.Districts, store.District{Code: fmt.Sprintf("D%d", i), Name: fmt.Sprintf("District %d", i), Province: "P"})
-		var nb []int
-		r, c := i/3, i%3
-		for dr := -1; dr <= 1; dr++ {
-			for dc := -1; dc <= 1; dc++ {
-				rr, cc := r+dr, c+dc
-				if (dr != 0 || dc != 0) && rr >= 0 && rr < 3 && cc >= 0 && cc < 3 {
-					nb = append(nb, rr*3+cc)
-				}
-			}
-		}
-		m.Neighbors = append(m.Neighbors, nb)
+		m.Neighbors = append(m.Neighbors, queenNeighbors(i, 3, 3))
 		m.Border = append(m.Border, i == 8)
 	}
 	return m
+}
+
+// queenNeighbors is district i's queen neighbours on a grid of cols x
+// rows districts numbered row by row.
+func queenNeighbors(i, cols, rows int) []int {
+	var nb []int
+	r, c := i/cols, i%cols
+	for dr := -1; dr <= 1; dr++ {
+		for dc := -1; dc <= 1; dc++ {
+			rr, cc := r+dr, c+dc
+			if (dr != 0 || dc != 0) && rr >= 0 && rr < rows && cc >= 0 && cc < cols {
+				nb = append(nb, rr*cols+cc)
+			}
+		}
+	}
+	return nb
 }
 
 func month(y, m int) time.Time { return time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }

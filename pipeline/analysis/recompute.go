@@ -5,14 +5,11 @@ package analysis
 import (
 	"context"
 	"math"
-	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/ocmap/ocmap/internal/steptrace"
-
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -113,19 +110,11 @@ func ComputeMeasures(m *Map, cells []store.Cell, pop map[string][]store.Populati
 	rows := make([][]store.MeasureRow, len(cats))
 	var links []Link
 	var sides []Side
-	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(cats)+1)) {
-		wg.Go(func() {
-			for k := int(next.Add(1) - 1); k <= len(cats); k = int(next.Add(1) - 1) {
-				if k == len(cats) {
-					links, sides = linksOf(m, own, pop, whole, opt)
-					continue
-				}
-				rows[k] = categoryMeasures(m, cats[k], own[cats[k]], pop, whole, year, opt)
-			}
-		})
+	for k, cat := range cats {
+		wg.Go(func() { rows[k] = categoryMeasures(m, cat, own[cat], pop, whole, year, opt) })
 	}
+	wg.Go(func() { links, sides = linksOf(m, own, pop, whole, opt) })
 	wg.Wait()
 	for _, r := range rows {
 		out.Districts = append(out.Districts, r...)

@@ -20,17 +20,8 @@ func BenchmarkComputeMeasures(b *testing.B) {
 	m := &Map{}
 	for i := range cols * rows {
 		m.Districts = append(m.Districts, store.District{Code: fmt.Sprintf("D%03d", i), Province: fmt.Sprintf("P%d", i/40)})
-		var nb []int
 		r, c := i/cols, i%cols
-		for dr := -1; dr <= 1; dr++ {
-			for dc := -1; dc <= 1; dc++ {
-				rr, cc := r+dr, c+dc
-				if (dr != 0 || dc != 0) && rr >= 0 && rr < rows && cc >= 0 && cc < cols {
-					nb = append(nb, rr*cols+cc)
-				}
-			}
-		}
-		m.Neighbors = append(m.Neighbors, nb)
+		m.Neighbors = append(m.Neighbors, queenNeighbors(i, cols, rows))
 		m.Border = append(m.Border, r == 0 || c == 0)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -23,17 +23,8 @@ func measureGrid() (*Map, []store.Cell, map[string][]store.PopulationYear) {
 	for i := range cols * rows {
 		code := fmt.Sprintf("D%02d", i)
 		m.Districts = append(m.Districts, store.District{Code: code, Province: fmt.Sprintf("P%d", i/6)})
-		var nb []int
-		r, c := i/cols, i%cols
-		for dr := -1; dr <= 1; dr++ {
-			for dc := -1; dc <= 1; dc++ {
-				rr, cc := r+dr, c+dc
-				if (dr != 0 || dc != 0) && rr >= 0 && rr < rows && cc >= 0 && cc < cols {
-					nb = append(nb, rr*cols+cc)
-				}
-			}
-		}
-		m.Neighbors = append(m.Neighbors, nb)
+		c := i % cols
+		m.Neighbors = append(m.Neighbors, queenNeighbors(i, cols, rows))
 		m.Border = append(m.Border, c == 0)
 		pop[code] = []store.PopulationYear{{Year: 2017, Population: int64(200000 + 50000*i)}}
 	}

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -81,39 +79,21 @@ func TestDeriveRunEqualsRebuildNulls(t *testing.T) {
 	}
 	defer st.Close()
 	for i, run := range runs {
-		r, err := st.BeginRun(ctx, groupBoundaries)
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := map[string]bool{}
+		var files []string
 		for _, x := range run.recs {
-			if _, err := r.conn.ExecContext(ctx, `INSERT INTO incidents
-				(incident_id, category, occurred_on, lat, lon, source, quantity, source_file, source_line, run_id, district_code, location_precision)
-				VALUES (?, 'drug_trafficking', CAST(? AS DATE), ?, ?, ?, 10, ?, 2, ?, ?, ?)`,
-				x.id, x.date, x.lat, x.lon, x.source, x.file, r.ID, x.code, x.prec); err != nil {
-				t.Fatal(err)
+			files = append(files, x.file)
+		}
+		commitRun(t, st, len(run.recs), append(files, run.replace...), func(r *Run) {
+			for _, x := range run.recs {
+				if _, err := r.conn.ExecContext(ctx, `INSERT INTO incidents
+					(incident_id, category, occurred_on, lat, lon, source, quantity, source_file, source_line, run_id, district_code, location_precision)
+					VALUES (?, 'drug_trafficking', CAST(? AS DATE), ?, ?, ?, 10, ?, 2, ?, ?, ?)`,
+					x.id, x.date, x.lat, x.lon, x.source, x.file, r.ID, x.code, x.prec); err != nil {
+					t.Fatal(err)
+				}
 			}
-			done[x.file] = true
-		}
-		for _, f := range run.replace {
-			done[f] = true
-		}
-		for f := range done {
-			if _, err := r.FinishFile(ctx, FileStats{Path: f, SHA256: "sha-" + f}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		n := int64(len(run.recs))
-		if err := r.Commit(ctx, "[]", n, n, 0, "test"); err != nil {
-			t.Fatal(err)
-		}
-		got, want := dumpDerived(t, st.db), rebuilt(t, st)
-		for table := range derivedTables {
-			if !reflect.DeepEqual(got[table], want[table]) {
-				t.Errorf("after run %d, %s differs from a rebuild:\n got %s\nwant %s", i+1, table,
-					strings.Join(got[table], "\n     "), strings.Join(want[table], "\n     "))
-			}
-		}
+		})
+		checkEqualsRebuild(t, st, i+1)
 	}
 	// The data mean something: groups of several runs, cells without a
 	// district or a month, and rows without an id or a source in groups.

@@ -201,9 +201,7 @@ func (s *Store) createTables(ctx context.Context) error {
 
 // catalogSum is a digest of the database's tables, columns (name, type,
 // default) and views (their SQL): what allDDL makes.
-func catalogSum(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (string, error) {
+func catalogSum(ctx context.Context, q querier) (string, error) {
 	var cat string
 	err := q.QueryRowContext(ctx, `SELECT coalesce(string_agg(x, chr(10) ORDER BY x), '') FROM (
 		SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || coalesce(column_default, '') AS x
