@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ocmap/ocmap/internal/steptrace"
 	"io"
 	"io/fs"
 	"os"
@@ -25,6 +24,8 @@ import (
 
 	"github.com/ocmap/ocmap/data"
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/scratch"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/locate"
@@ -401,7 +402,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	}
 	// Rejected rows wait in a temporary Arrow IPC file until the incidents
 	// are in: memory stays bounded even when every row of a file is bad.
-	spill, err := os.CreateTemp("", "ocmap-rejects-*.arrows")
+	spill, err := scratch.File("ocmap-rejects-*.arrows")
 	if err != nil {
 		return fr, err
 	}
@@ -551,7 +552,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	if err := rw.Close(); err != nil {
 		return fr, fmt.Errorf("spilling rejects: %w", err)
 	}
-	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
+	if err := insertSpilled(ctx, run, spill, mem); err != nil {
 		return fr, err
 	}
 	fr.Blank = sc.Blank()
@@ -570,12 +571,11 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	return fr, err
 }
 
-func insertSpilled(ctx context.Context, run *store.Run, path string, mem memory.Allocator) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
+// insertSpilled inserts the rejects written to f, a scratch file.
+func insertSpilled(ctx context.Context, run *store.Run, f *os.File, mem memory.Allocator) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("reading spilled rejects: %w", err)
 	}
-	defer f.Close()
 	r, err := ipc.NewReader(f, ipc.WithAllocator(mem), ipc.WithSchema(schemas.Rejects))
 	if err != nil {
 		return fmt.Errorf("reading spilled rejects: %w", err)

@@ -208,11 +208,24 @@ func TestIngestKilled(t *testing.T) {
 	if got, want := snapshot(t, f.db), before; !reflect.DeepEqual(got, want) {
 		t.Errorf("database changed by a killed run\n got %v\nwant %v", got, want)
 	}
+	// Its spill of rejected rows (raw text) had no name to leave behind.
+	if left, _ := os.ReadDir(childTemp(f)); len(left) > 0 {
+		t.Errorf("a killed run left %d files in its temporary folder, first %s", len(left), left[0].Name())
+	}
 	// The database still works: the next run is run 2.
 	other := writeFile(t, f.dir, "other.csv", header+"\nC1,cybercrime,hacking,2023-05-01,30.5,70.5,,FIA,,,new\n")
 	if got, want := f.ingest(t, other).RunID, int64(2); got != want {
 		t.Errorf("run after the kill is %d, want %d", got, want)
 	}
+}
+
+// childTemp is the temporary folder of f's ingest children.
+func childTemp(f *fixture) string {
+	dir := filepath.Join(f.dir, "tmp")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		panic(err)
+	}
+	return dir
 }
 
 // ingestChild is the child process of TestIngestKilled: it ingests and says
@@ -221,7 +234,7 @@ func TestIngestKilled(t *testing.T) {
 // ingest child (ingestChild) of f's database and boundaries, reading input.
 func childIngest(test string, f *fixture, input string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
-	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1",
+	cmd.Env = append(os.Environ(), "OCMAP_TEST_CHILD=1", "TMPDIR="+childTemp(f),
 		"OCMAP_TEST_DB="+f.db, "OCMAP_TEST_INPUT="+input, "OCMAP_TEST_MAP="+f.b.Path)
 	return cmd
 }

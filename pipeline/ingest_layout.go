@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/ocmap/ocmap/internal/scratch"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/locate"
 	"github.com/ocmap/ocmap/pipeline/normalize"
@@ -45,7 +46,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	if warning != "" {
 		rep.Warnings = append(rep.Warnings, warning)
 	}
-	spill, err := os.CreateTemp("", "ocmap-rejects-*.arrows")
+	spill, err := scratch.File("ocmap-rejects-*.arrows")
 	if err != nil {
 		return fr, err
 	}
@@ -134,7 +135,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	if err := rw.Close(); err != nil {
 		return fr, fmt.Errorf("spilling rejects: %w", err)
 	}
-	if err := insertSpilled(ctx, run, spill.Name(), mem); err != nil {
+	if err := insertSpilled(ctx, run, spill, mem); err != nil {
 		return fr, err
 	}
 	fr.Read, fr.Accepted, fr.Rejected = nz.Counts()

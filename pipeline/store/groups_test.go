@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -527,8 +528,10 @@ func TestSweepAllSpillsClusters(t *testing.T) {
 	if rows != 6 || groups != 3 || primaries != 3 {
 		t.Errorf("incident_groups from the spill: %d rows, %d groups, %d primaries; want 6, 3, 3", rows, groups, primaries)
 	}
-	if _, err := os.Stat(spill.f.Name()); err != nil {
-		t.Errorf("spill file gone before close: %v", err)
+	// The spill lost its name when made (scratch.File): a killed rebuild
+	// leaves no file behind.
+	if _, err := os.Stat(spill.f.Name()); runtime.GOOS != "windows" && !os.IsNotExist(err) {
+		t.Errorf("spill file %s has a name while open: %v", spill.f.Name(), err)
 	}
 	spill.close()
 	if _, err := os.Stat(spill.f.Name()); !os.IsNotExist(err) {

@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ocmap/ocmap/internal/scratch"
 )
 
 // A rebuild writes most groups as the sweep closes them.
@@ -54,7 +56,7 @@ type groupSpill struct {
 }
 
 func newGroupSpill() (*groupSpill, error) {
-	f, err := os.CreateTemp("", "ocmap-groups-*.arrows")
+	f, err := scratch.File("ocmap-groups-*.arrows")
 	if err != nil {
 		return nil, fmt.Errorf("temporary file for incident groups: %w", err)
 	}
