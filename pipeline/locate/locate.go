@@ -52,19 +52,25 @@ func New(b *geo.Boundaries) *Locator {
 // NewWithAliases is New with a user's aliases (geo.ReadAliases) added to
 // the embedded table, such as the spellings 'ocmap review' found.
 func NewWithAliases(b *geo.Boundaries, extra []geo.Alias) (*Locator, error) {
+	// The point index and the gazetteer are independent, and each takes
+	// 0.04-0.07 s on the full-resolution map: they are built at once.
+	ix := make(chan *geo.Index, 1)
+	go func() { ix <- geo.NewIndex(b.Polygons) }()
 	aliases, err := geo.ReadAliases(bytes.NewReader(data.GazetteerAliases))
 	if err != nil {
+		<-ix
 		return nil, fmt.Errorf("locate: the embedded alias table: %w", err)
 	}
 	g, warnings, err := geo.NewGazetteer(b, append(aliases, extra...))
 	if err != nil {
+		<-ix
 		return nil, fmt.Errorf("locate: %w", err)
 	}
 	bounds := make([]orb.Bound, len(b.Polygons))
 	for i, mp := range b.Polygons {
 		bounds[i] = mp.Bound()
 	}
-	return &Locator{b: b, ix: geo.NewIndex(b.Polygons), g: g, bounds: bounds, warnings: warnings}, nil
+	return &Locator{b: b, ix: <-ix, g: g, bounds: bounds, warnings: warnings}, nil
 }
 
 // snap returns the district nearest to a point outside every district when
