@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/ocmap/ocmap/internal/steptrace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/steptrace"
 	"github.com/ocmap/ocmap/pipeline/locate"
 )
 

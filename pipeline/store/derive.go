@@ -8,10 +8,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"github.com/ocmap/ocmap/internal/steptrace"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ocmap/ocmap/internal/steptrace"
 )
 
 // derivedRules names the rules by which incident_groups, district_month

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"github.com/ocmap/ocmap/internal/steptrace"
 	"math"
 	"slices"
 	"strings"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ocmap/ocmap/internal/steptrace"
 )
 
 // Cross-source records of one incident are found by a sweep through time.
