@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
