@@ -32,8 +32,11 @@ demo: build
 test:
 	GO=$(GO) $(GO) run ./internal/testsummary -tags $(TAGS) -count=1 ./...
 
+# vet also fails on a file gofmt would change.
 vet:
 	$(GO) vet -tags $(TAGS) ./...
+	@out="$$("$$($(GO) env GOROOT)/bin/gofmt" -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 # For each size in ROWS, generates a multi-source file (10 agencies, 5%
 # cross-source duplicates) and reports rows/s per stage, peak RSS, DuckDB's
