@@ -35,7 +35,7 @@ test:
 # vet also fails on a file gofmt would change.
 vet:
 	$(GO) vet -tags $(TAGS) ./...
-	@out="$$("$$($(GO) env GOROOT)/bin/gofmt" -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	@out="$$("$$($(GO) env GOROOT)/bin/gofmt" -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || exit 1; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 # For each size in ROWS, generates a multi-source file (10 agencies, 5%
