@@ -138,8 +138,8 @@ Examples:
   ocmap export --db crime.duckdb --out npb-map
   ocmap export --db crime.duckdb --out npb-2024 --from 2024-01 --to 2024-12 --classes jenks
   ocmap export --db crime.duckdb --out npb-named --max-precision 3
-  ocmap export --db crime.duckdb --out internal --internal
-  ocmap export --db crime.duckdb --out internal --internal --events suicide_attack
+  ocmap export --db crime.duckdb --out npb-internal --internal
+  ocmap export --db crime.duckdb --out npb-internal --internal --events suicide_attack
   ocmap export --db crime.duckdb --incidents lake --internal`,
 		Flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&o.DB, "db", "", "ocmap database (required)")

@@ -115,6 +115,19 @@ type flowsView struct {
 	From, To string
 	MinCell  int64 `json:"min_cell,omitempty"`
 	Withheld int   `json:"withheld_flows"`
+	// Codes and Province narrow the flows; the table and the map say so.
+	Codes    []string `json:"-"`
+	Province string   `json:"-"`
+}
+
+// scope names what the flows are of: the category, the subcategory codes
+// asked for and the province ("drug trafficking (heroin), Punjab").
+func (v *flowsView) scope() string {
+	s := scopeText(strings.ReplaceAll(v.Category, "_", " "), v.Codes)
+	if v.Province != "" {
+		s += ", " + v.Province
+	}
+	return s
 }
 
 func runFlows(ctx context.Context, env *Env, o *flowsOptions, args []string) error {
@@ -179,7 +192,7 @@ func runFlows(ctx context.Context, env *Env, o *flowsOptions, args []string) err
 	if err != nil {
 		return err
 	}
-	v := &flowsView{Result: res, From: o.From, To: o.To, MinCell: o.MinCell}
+	v := &flowsView{Result: res, From: o.From, To: o.To, MinCell: o.MinCell, Codes: sub.Codes, Province: province}
 	v.Flows, v.Withheld = flows.Publishable(res.Flows, o.MinCell)
 	if o.MinCell > 0 {
 		// With the category's total (summary), the unresolved counts
@@ -228,7 +241,7 @@ func flowsPeriod(from, to string) string {
 }
 
 func flowsTable(w io.Writer, v *flowsView, top int) {
-	what := strings.ReplaceAll(v.Category, "_", " ")
+	what := v.scope()
 	if v.MinCell > 0 {
 		fmt.Fprintf(w, "flows of %s, %s: %s flows shown; %s flows of fewer than %d incidents withheld (--min-cell)\n",
 			what, flowsPeriod(v.From, v.To), commas(int64(len(v.Flows))), commas(int64(v.Withheld)), v.MinCell)
@@ -311,8 +324,11 @@ func writeFlowMap(o *flowsOptions, v *flowsView, b *geo.Boundaries, a *flows.Anc
 	if err != nil {
 		return err
 	}
-	m.Title = flowTitle(v.Category)
+	m.Title = flowTitle(v.Category, v.Codes)
 	m.Subtitle = flowsPeriod(v.From, v.To)
+	if v.Province != "" {
+		m.Subtitle += ", " + v.Province
+	}
 	m.Note = flowNote(m.Lines, pairs, v.MinCell, v.Withheld)
 	m.Label = "INTERNAL"
 	if o.MinCell > 0 {
@@ -333,12 +349,13 @@ func writeFlowMap(o *flowsOptions, v *flowsView, b *geo.Boundaries, a *flows.Anc
 	return err
 }
 
-// flowTitle is a flow map's title.
-func flowTitle(category string) string {
+// flowTitle is a flow map's title, with the subcategory codes the flows
+// are limited to.
+func flowTitle(category string, codes []string) string {
 	if category == "drug_trafficking" {
-		return "Drug trafficking: where seized drugs came from and were going"
+		return scopeText("Drug trafficking", codes) + ": where seized drugs came from and were going"
 	}
-	return "Human trafficking and migrant smuggling: where victims came from and were taken"
+	return scopeText("Human trafficking and migrant smuggling", codes) + ": where victims came from and were taken"
 }
 
 // flowNote says how to read a flow map of pairs origin -> destination

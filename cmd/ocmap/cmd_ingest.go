@@ -18,6 +18,7 @@ import (
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // goMemoryLimit is the Go heap's soft limit during ingest: a few batches of
@@ -270,16 +271,33 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	for _, w2 := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", w2)
 	}
-	if len(rep.FirstRejects) > 0 {
-		// The population file's rejects are not incidents: counted apart.
+	// The population file's rejects are not incidents: counted and listed
+	// apart, so that no census row is shown as an incident row.
+	var incidents, population []schemas.RowError
+	for _, r := range rep.FirstRejects {
+		if p := rep.Population; p != nil && r.File == p.Path {
+			population = append(population, r)
+		} else {
+			incidents = append(incidents, r)
+		}
+	}
+	if len(incidents) > 0 {
 		also := ""
 		if p := rep.Population; p != nil && p.Rejected > 0 {
 			also = fmt.Sprintf(", as are the population file's %s", commas(p.Rejected))
 		}
 		fmt.Fprintf(w, "first rejected incident rows (all %s are in the rejects table%s):\n", commas(rep.Rejected), also)
-		for _, r := range rep.FirstRejects {
-			fmt.Fprintf(w, "  %s:%d: %s: %s\n", r.File, r.Line, r.Field, r.Reason)
-		}
+		printRowErrors(w, incidents)
+	}
+	if len(population) > 0 {
+		fmt.Fprintln(w, "first rejected rows of the population file:")
+		printRowErrors(w, population)
+	}
+}
+
+func printRowErrors(w io.Writer, rows []schemas.RowError) {
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %s\n", r.Error())
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -220,6 +221,9 @@ func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input s
 		l, err = layout.Canonical()
 	} else {
 		l, err = layout.Find(name)
+	}
+	if errors.Is(err, layout.ErrInvalid) {
+		return err // a mistake in the file, with its line: not a wrong call
 	}
 	if err != nil {
 		return usagef("%v", err)

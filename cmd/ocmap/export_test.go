@@ -186,6 +186,9 @@ func TestExport(t *testing.T) {
 	if bytes.Contains(rep, []byte("<h3>Drug trafficking</h3>")) {
 		t.Errorf("report.html repeats the map title as a heading")
 	}
+	if !bytes.Contains(rep, []byte("given only for a category with at least 30 incidents in the period; below that")) || bytes.Contains(rep, []byte("DefaultMinIncidents")) {
+		t.Errorf("report.html: the minimum count rule is missing or names a Go constant")
+	}
 	// National drugs: 70 in January to March, none the quarter before.
 	if !bytes.Contains(rep, []byte("<tr><td>Drug trafficking</td><td>70</td><td>–</td><td>–</td></tr>")) {
 		t.Errorf("report.html key figures lack drugs 70:\n%s", rep)
@@ -313,6 +316,9 @@ func TestBulletin(t *testing.T) {
 		"| Drug trafficking | suppressed | 12 | – | 0 | – |\n",
 		"| Cybercrime | suppressed | 0 | – | 0 | – |\n",
 		"![Drug trafficking](bulletin_drug_trafficking.png)\n",
+		// The minimum count rule, in words a reader of the newsletter
+		// understands: no Go identifier.
+		"\nHot spot, cluster and emerging hot spot classes are given only for a category with at least 30 incidents in the period; below that, one incident makes its neighbours look hot.\n",
 	} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("bulletin.md lacks %q:\n%s", want, md)
@@ -321,6 +327,11 @@ func TestBulletin(t *testing.T) {
 	html, _ := os.ReadFile(filepath.Join(out, "bulletin.html"))
 	if !bytes.Contains(html, []byte("<svg")) || !bytes.Contains(html, []byte("suppressed")) {
 		t.Errorf("bulletin.html lacks its maps or its table")
+	}
+	for name, b := range map[string][]byte{"bulletin.md": md, "bulletin.html": html} {
+		if bytes.Contains(b, []byte("DefaultMinIncidents")) {
+			t.Errorf("%s names a Go constant (DefaultMinIncidents) to its readers", name)
+		}
 	}
 	// Issue 16 items 1 and 3: the bulletin and its maps carry the source
 	// line, and no legend class reads "0 – 0".

@@ -129,6 +129,31 @@ func TestFlowsCommand(t *testing.T) {
 		t.Errorf("PNG map: %d bytes, %v", len(p), err)
 	}
 
+	// A subcategory or a province narrows the flows: the table's header and
+	// the map's title and subtitle say so, or a map of heroin alone would
+	// read as one of every drug.
+	heroin := filepath.Join(dir, "heroin.svg")
+	out = run("--category", "drug_trafficking", "--subcategory", "heroin", "--province", "Punjab", "--map", heroin)
+	if want := "flows of drug trafficking (heroin), Punjab, all months: 2 incidents,"; !strings.Contains(out, want) {
+		t.Errorf("table header lacks %q:\n%s", want, out)
+	}
+	b, err = os.ReadFile(heroin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := string(b[strings.Index(string(b), `<g id="title">`):])
+	title = title[:strings.Index(title, "</g>")]
+	var words []string
+	for _, part := range strings.Split(title, "</text>") {
+		if i := strings.LastIndex(part, ">"); i >= 0 {
+			words = append(words, part[i+1:])
+		}
+	}
+	if got, want := strings.Join(strings.Fields(strings.Join(words, " ")), " "),
+		"Drug trafficking (heroin): where seized drugs came from and were going all months, Punjab"; got != want {
+		t.Errorf("heroin map's title and subtitle read %q, want %q", got, want)
+	}
+
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -29,6 +29,9 @@ func resolveLayout(name string, inputs []string, lim read.Limits) (l *layout.Lay
 	case layoutAuto:
 	default:
 		l, err := layout.Find(name)
+		if errors.Is(err, layout.ErrInvalid) {
+			return nil, "", fmt.Errorf("--layout: %w", err) // a mistake in the file, with its line
+		}
 		if err != nil {
 			return nil, "", usagef("--layout: %v (or use canonical or auto)", err)
 		}

@@ -202,3 +202,31 @@ func TestHelpLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutFileMistake checks what a researcher editing a layout file
+// sees on a mistake in it (README, "Bring your own data", step 4): the
+// file, line, field and what is wanted, as a failed command (exit 1), not
+// buried under the command's usage text as a wrong call would be.
+func TestLayoutFileMistake(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	text, err := os.ReadFile(filepath.Join("..", "..", "data", "layouts", "anf-seizures.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(text), "unit: g") {
+		t.Fatal("anf-seizures.yaml no longer has unit: g; choose another mistake")
+	}
+	bad := writeTestFile(t, dir, "my-layout.yaml", strings.Replace(string(text), "unit: g", "unit: grams", 1))
+	in := writeTestFile(t, dir, "in.csv", "a,b\n1,2\n")
+	for _, args := range [][]string{
+		{"layouts", "check", "--boundaries", mapPath, bad, in},
+		{"ingest", "--db", filepath.Join(dir, "x.duckdb"), "--boundaries", mapPath, "--layout", bad, in},
+	} {
+		code, _, stderr := ocmap(args...)
+		if code != exitFailure || !strings.Contains(stderr, `my-layout.yaml:`) || !strings.Contains(stderr, `fields.quantity.unit: "grams": want one of mg, g, kg, ton`) ||
+			strings.Contains(stderr, "Usage:") {
+			t.Errorf("%s with a wrong unit: exit %d, want %d, the line and no usage text\n%s", args[0], code, exitFailure, stderr)
+		}
+	}
+}

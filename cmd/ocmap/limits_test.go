@@ -118,7 +118,9 @@ func TestLayoutsCheckBomb(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := ocmap("layouts", "check", bomb, filepath.Join(dir, "x.json"))
-	if got, want := code, exitUsage; got != want {
+	// A refused layout file is input that cannot be used (exit 1), as a
+	// layout file with a mistake is (TestLayoutFileMistake).
+	if got, want := code, exitFailure; got != want {
 		t.Errorf("exit %d, want %d", got, want)
 	}
 	if want := "bomb.yaml:5: aliases (*name) expand to more than 100000 nodes, the limit for a layout"; !strings.Contains(stderr, want) {

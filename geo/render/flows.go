@@ -34,9 +34,19 @@ var (
 // country) is drawn where the line from the frame's centre towards it
 // meets the frame, inset, so that every line to one country meets at one
 // point of the edge, in that country's direction.
-func (m *Map) drawLines(c canvas, f *faces, l *layout) {
+//
+// The ends' names, the largest flow's first, take the first of eight
+// places beside their dot (right or left; level with it, below it, a line
+// above or a line below those; the side towards the map's centre first
+// for a country at the right edge) whose box overlaps no label placed
+// before: the province names in placed, and the names of larger flows'
+// ends. Countries drawn at one point of the edge (Italy and Greece) so
+// stack. A name with no free place is left out, its dot drawn; a
+// crossing's name that would overlap is left out too. It returns placed
+// with the boxes of the names drawn.
+func (m *Map) drawLines(c canvas, f *faces, l *layout, placed []rect) []rect {
 	if len(m.Lines) == 0 && len(m.Marks) == 0 {
-		return
+		return placed
 	}
 	u := l.u
 	in := rect{l.frame.X + 2*u, l.frame.Y + 2*u, l.frame.W - 4*u, l.frame.H - 4*u}
@@ -63,13 +73,16 @@ func (m *Map) drawLines(c canvas, f *faces, l *layout) {
 		p     pt
 		name  string
 		outer bool
+		x, y  float64 // where the name is drawn; ok false: not drawn
+		st    textStyle
+		ok    bool
 	}
 	var labels []label
 	seen := map[string]bool{}
 	addLabel := func(p pt, name string, outer bool) {
 		if name != "" && !seen[name] {
 			seen[name] = true
-			labels = append(labels, label{p, name, outer})
+			labels = append(labels, label{p: p, name: name, outer: outer})
 		}
 	}
 	c.group("flows")
@@ -112,6 +125,38 @@ func (m *Map) drawLines(c canvas, f *faces, l *layout) {
 	}
 	c.endGroup()
 
+	// box is the halo'd box of a name drawn at (x, y) with st.
+	box := func(name string, x, y float64, st textStyle) rect {
+		w := f.width(name, st.size, st.bold)
+		if st.anchor == anchorEnd {
+			x -= w
+		}
+		return haloed(rect{x, y - 0.8*st.size, w, st.size}, st.halo)
+	}
+	for i := range labels {
+		lb := &labels[i]
+		lb.st = textStyle{size: 1.25 * u, bold: lb.outer, c: endColour, halo: 0.25 * u}
+		right, left := lb.p.X+0.7*u, lb.p.X-0.7*u
+		sides := []struct {
+			anchor int
+			x      float64
+		}{{anchorStart, right}, {anchorEnd, left}}
+		if lb.outer && lb.p.X > l.frame.X+l.frame.W/2 {
+			sides[0], sides[1] = sides[1], sides[0]
+		}
+		up, down, line := lb.p.Y-0.5*u, lb.p.Y+0.5*u+lb.st.size, 1.1*lb.st.size
+		for _, y := range []float64{up, down, up - line, down + line} {
+			for _, sd := range sides {
+				st := lb.st
+				st.anchor = sd.anchor
+				if b := box(lb.name, sd.x, y, st); !lb.ok && !overlapsAny(b, placed) {
+					lb.x, lb.y, lb.st, lb.ok = sd.x, y, st, true
+					placed = append(placed, b)
+				}
+			}
+		}
+	}
+
 	c.group("marks")
 	for _, mk := range m.Marks {
 		p, out := place([2]float64{mk.Lon, mk.Lat})
@@ -120,22 +165,23 @@ func (m *Map) drawLines(c canvas, f *faces, l *layout) {
 		}
 		s := 0.45 * u
 		c.polygon([]pt{{p.X, p.Y - s}, {p.X + s, p.Y}, {p.X, p.Y + s}, {p.X - s, p.Y}}, MarkColour)
-		c.text(p.X+0.8*u, p.Y+0.9*u, mk.Name, textStyle{size: 1.0 * u, c: MarkColour, halo: 0.2 * u})
+		st := textStyle{size: 1.0 * u, c: MarkColour, halo: 0.2 * u}
+		if b := box(mk.Name, p.X+0.8*u, p.Y+0.9*u, st); !overlapsAny(b, placed) {
+			placed = append(placed, b)
+			c.text(p.X+0.8*u, p.Y+0.9*u, mk.Name, st)
+		}
 	}
 	c.endGroup()
 
 	c.group("flow-ends")
 	for _, lb := range labels {
-		s := 0.35 * u
-		c.polygon(octagon(lb.p, s), endColour)
-		st := textStyle{size: 1.25 * u, bold: lb.outer, c: endColour, halo: 0.25 * u}
-		x := lb.p.X + 0.7*u
-		if lb.outer && lb.p.X > l.frame.X+l.frame.W/2 {
-			st.anchor, x = anchorEnd, lb.p.X-0.7*u
+		c.polygon(octagon(lb.p, 0.35*u), endColour)
+		if lb.ok {
+			c.text(lb.x, lb.y, lb.name, lb.st)
 		}
-		c.text(x, lb.p.Y-0.5*u, lb.name, st)
 	}
 	c.endGroup()
+	return placed
 }
 
 // clampTo moves p, outside r, to where the segment from r's centre to p

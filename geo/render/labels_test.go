@@ -43,13 +43,19 @@ type labelBox struct {
 
 func provinceLabelBoxes(t *testing.T, m *Map) []labelBox {
 	t.Helper()
+	return labelBoxes(t, m, "province-labels")
+}
+
+// labelBoxes are the boxes of the texts of the SVG's groups.
+func labelBoxes(t *testing.T, m *Map, groups ...string) []labelBox {
+	t.Helper()
 	f, err := newFaces()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []labelBox
 	for _, e := range parseSVG(t, m).texts {
-		if e.group != "province-labels" {
+		if !slices.Contains(groups, e.group) {
 			continue
 		}
 		var x, y, size float64

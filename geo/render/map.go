@@ -241,7 +241,7 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 	c.group("province-labels")
 	placed := m.provinceLabels(c, f, l, sh, occ)
 	c.endGroup()
-	m.drawLines(c, f, l)
+	placed = m.drawLines(c, f, l, placed)
 	if m.LabelTop > 0 {
 		c.group("district-labels")
 		m.districtLabels(c, f, l, sh, placed)
