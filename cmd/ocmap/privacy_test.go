@@ -118,7 +118,14 @@ func TestPublishedSources(t *testing.T) {
 			case "report.html":
 				noLeak(t, name, b, `<td>Punjab Police</td><td>15</td>`, `<td>ANF</td><td>12</td>`, `<td>3 other sources</td><td>36</td>`)
 			case "manifest.json":
-				noLeak(t, name, b, `"publish_sources": [`)
+				// The files it was made from by name at most: the folders
+				// (the user's home) and the agency files' names stay out.
+				noLeak(t, name, b, `"publish_sources": [`, `"path": "grid.geojson"`)
+				for _, leak := range []string{dir, "canonical.csv", "layout.csv"} {
+					if bytes.Contains(b, []byte(leak)) {
+						t.Errorf("manifest.json holds %q", leak)
+					}
+				}
 			default:
 				noLeak(t, name, b)
 			}
@@ -146,6 +153,13 @@ func TestPublishedSources(t *testing.T) {
 		out := filepath.Join(dir, "export-internal")
 		if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "400", "--internal"); code != exitOK {
 			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		// An internal manifest names the files in full, for the audit trail.
+		m, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+		for _, want := range []string{mapPath, filepath.Join(dir, "canonical.csv")} {
+			if !bytes.Contains(m, []byte(want)) {
+				t.Errorf("internal manifest.json lacks %q", want)
+			}
 		}
 		b, _ := os.ReadFile(filepath.Join(out, "report.html"))
 		for _, want := range []string{"<td>informant [PHONE]</td>", "<td>[EMAIL]</td>", "<td>Secret Cell</td>"} {

@@ -225,7 +225,9 @@ type runInfo struct {
 }
 
 type fileInfo struct {
-	Path     string `json:"path"`
+	// Path is empty in a published export: an agency file's name may name
+	// a case or a person, which no scrub can find; its SHA-256 identifies it.
+	Path     string `json:"path,omitempty"`
 	SHA256   string `json:"sha256"`
 	Rows     int64  `json:"rows_accepted"`
 	Rejected int64  `json:"rows_rejected"`
@@ -334,7 +336,11 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 			d.runs = append(d.runs, runInfo{RunID: id})
 		}
 		last := &d.runs[len(d.runs)-1]
-		last.Files = append(last.Files, fileInfo{Path: r[1].Text, SHA256: r[2].Text, Rows: acc, Rejected: rej})
+		f := fileInfo{SHA256: r[2].Text, Rows: acc, Rejected: rej}
+		if opt.Internal {
+			f.Path = r[1].Text
+		}
+		last.Files = append(last.Files, f)
 	}
 	return d, nil
 }

@@ -325,8 +325,8 @@ func writeManifest(w *writer, d *data) error {
 		"period":        map[string]string{"from": d.period.From.Format("2006-01"), "to": d.period.To.Format("2006-01")},
 		"parameters": map[string]any{"min_cell": d.opt.MinCell, "classes": d.opt.Classes, "k": d.opt.K,
 			"simplify_degrees": d.opt.Simplify, "width": d.opt.Width},
-		"boundaries":  map[string]string{"path": d.meta["boundaries"], "sha256": d.meta["boundaries_sha256"]},
-		"population":  map[string]string{"path": d.meta["population_file"], "sha256": d.meta["population_sha256"]},
+		"boundaries":  map[string]string{"path": d.sourcePath(d.meta["boundaries"]), "sha256": d.meta["boundaries_sha256"]},
+		"population":  map[string]string{"path": d.sourcePath(d.meta["population_file"]), "sha256": d.meta["population_sha256"]},
 		"ingest_runs": d.runs,
 		"suppression": map[string]any{"district_category_cells": len(d.districts) * len(schemas.Categories()),
 			"suppressed_cells": countTrue(d.sup.Suppressed), "suppressed_totals": d.sup.MarginCount},
@@ -341,7 +341,7 @@ func writeManifest(w *writer, d *data) error {
 	}
 	if d.meta["places_sha256"] != "" {
 		// Only with a place layer, so that other manifests stay as they were.
-		m["places"] = map[string]string{"path": d.meta["places"], "sha256": d.meta["places_sha256"], "licence": d.meta["places_licence"]}
+		m["places"] = map[string]string{"path": d.sourcePath(d.meta["places"]), "sha256": d.meta["places_sha256"], "licence": d.meta["places_licence"]}
 	}
 	if d.opt.MaxPrecision < 4 {
 		// Only when it filters, so that a default export's manifest stays
@@ -371,4 +371,18 @@ func countTrue(b [][]bool) int {
 		}
 	}
 	return n
+}
+
+// sourcePath is how the manifest names a reference file the export was
+// made from (boundaries, population, places): in full in an internal
+// export; in a published one by its name alone, as a folder
+// (C:\Users\<name>\..., /home/<name>/...) tells who made the export.
+func (d *data) sourcePath(p string) string {
+	if d.opt.Internal {
+		return p
+	}
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		p = p[i+1:]
+	}
+	return schemas.Scrub(p)
 }
