@@ -34,7 +34,9 @@ var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
 // "042 35761234", "(021) 1234567") and any number written with "+" or "00"
 // and a country code with "[PHONE]"; e-mail addresses with "[EMAIL]"; and
 // any other run of 13 or more digits (bank accounts, card numbers, IMEIs)
-// with "[ID]". Dates, times, amounts with separators ("1,250,000"), FIR
+// with "[ID]". Numbers written with Unicode dashes or no-break spaces
+// ("35202–1234567–1", as word processors type them) are found too; text in
+// which nothing is found keeps its dashes as written. Dates, times, amounts with separators ("1,250,000"), FIR
 // numbers ("123/2023") and years are left alone.
 //
 // It is the one rule for personal data in free text: ingest applies it to
@@ -53,13 +55,15 @@ func Scrub(s string) string {
 		return s
 	}
 	s = foldDigits(s)
+	written := s
+	s = foldSeparators(s)
 	digits, at := mayHoldPII(s)
 	if !digits && !at {
-		return s
+		return written
 	}
 	start, end, kind := nextPII(s, 0, at)
 	if kind == piiNone {
-		return s
+		return written
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -79,7 +83,7 @@ func Scrub(s string) string {
 // and hyphens, so callers can withhold it from error messages.
 func LooksPersonal(b []byte) bool {
 	if !isASCIIBytes(b) {
-		b = []byte(foldDigits(string(b)))
+		b = []byte(foldSeparators(foldDigits(string(b))))
 	}
 	digits, at := mayHoldPII(b)
 	if !digits && !at {
@@ -174,6 +178,45 @@ func isASCIIBytes[T ~string | ~[]byte](s T) bool {
 		}
 	}
 	return true
+}
+
+// foldSeparators writes a Unicode dash or no-break space between two ASCII
+// digits as '-' or ' ': word processors and Excel turn the hyphens and
+// spaces of "35202-1234567-1" and "+92 300 1234567" into en dashes and
+// no-break spaces, and the number must still be found. Text without such a
+// separator is returned as is, without allocating.
+func foldSeparators(s string) string {
+	if isASCIIBytes(s) || !strings.ContainsFunc(s, separatorFold) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if separatorFold(r) && i > 0 && isDigitByte(s[i-1]) && i+size < len(s) && (isDigitByte(s[i+size]) || s[i+size] == '(') {
+			if unicode.IsSpace(r) {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('-')
+			}
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// separatorFold reports the dashes (hyphen, non-breaking hyphen, figure
+// dash, en and em dash, minus sign) and the no-break, figure, thin and
+// narrow no-break spaces that foldSeparators writes as ASCII.
+func separatorFold(r rune) bool {
+	switch r {
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212', '\uFE63', '\uFF0D',
+		'\u00A0', '\u2007', '\u2009', '\u202F':
+		return true
+	}
+	return false
 }
 
 func otherDigit(r rune) bool {
