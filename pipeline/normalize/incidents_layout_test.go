@@ -41,7 +41,9 @@ const firs = "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused\n" +
 	"2/2024,06/01/2024,Cyber,beta,,,,\"1,000\",2,,Someone\n" + // ok, USD to PKR
 	"3/2024,07/01/2024,Theft,alpha,,,,,,,Someone\n" + // category not mapped
 	"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,Someone\n" + // negative quantity
-	"5/2024,09/01/2024,Cyber,alpha,,,,,many,,Someone\n" // victims not a number
+	"5/2024,09/01/2024,Cyber,alpha,,,,,many,,Someone\n" + // victims not a number
+	"6/2024,10/01/2024,Narcotics,alpha,,,\"10,000,000,000,000,000\",,,,Someone\n" + // more kg than the store can sum
+	"7/2024,11/01/2024,Cyber,alpha,,,,\"10,000,000,000,000\",,,Someone\n" // 2.8e15 PKR once converted
 
 func crosswalk(t *testing.T) *schemas.Crosswalk {
 	t.Helper()
@@ -108,6 +110,8 @@ func TestIncidentLayout(t *testing.T) {
 		`category: unknown category "Theft"; map it to one of terror_financing, drug_trafficking, human_trafficking, cybercrime in fields.category.map | 3/2024,07/01/2024,Theft,alpha,,,,,,,`,
 		`quantity: negative quantity: "-1" | 4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,`,
 		`victims: not a whole number of people: "many" | 5/2024,09/01/2024,Cyber,alpha,,,,,many,,`,
+		`quantity: too large: "10,000,000,000,000,000" is more than 10^15 | 6/2024,10/01/2024,Narcotics,alpha,,,"10,000,000,000,000,000",,,,`,
+		`amount_pkr: too large: "10,000,000,000,000" is more than 10^15 | 7/2024,11/01/2024,Cyber,alpha,,,,"10,000,000,000,000",,,`,
 	}
 	if got := strings.Join(rejects, "\n"); got != strings.Join(wantRej, "\n") {
 		t.Errorf("rejects:\n%s\nwant:\n%s", got, strings.Join(wantRej, "\n"))

@@ -301,12 +301,18 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if reason == "" && hasQty && qty < 0 {
 		reason = "negative quantity"
 	}
+	if reason == "" && hasQty {
+		reason = schemas.TooLarge(qty, get(schemas.ColQuantity))
+	}
 	if reason != "" {
 		return n.fail(schemas.FieldQuantity, reason)
 	}
 	amt, hasAmt, reason := parseNumber(get(schemas.ColAmountPKR))
 	if reason == "" && hasAmt && amt < 0 {
 		reason = "negative amount"
+	}
+	if reason == "" && hasAmt {
+		reason = schemas.TooLarge(amt, get(schemas.ColAmountPKR))
 	}
 	if reason != "" {
 		return n.fail(schemas.FieldAmountPKR, reason)

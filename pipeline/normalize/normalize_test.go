@@ -252,6 +252,9 @@ func TestRejects(t *testing.T) {
 		{"negative quantity", row(schemas.ColQuantity, "-1"), schemas.FieldQuantity, "negative quantity"},
 		{"non-numeric quantity", row(schemas.ColQuantity, "2 kg"), schemas.FieldQuantity, `not a number: "2 kg"`},
 		{"negative amount", row(schemas.ColAmountPKR, "-500"), schemas.FieldAmountPKR, "negative amount"},
+		// The store sums quantities as DECIMAL(38, 6): 1e308 stopped the whole ingest.
+		{"absurd quantity", row(schemas.ColQuantity, "1e308"), schemas.FieldQuantity, `too large: "1e308" is more than 10^15`},
+		{"absurd amount", row(schemas.ColAmountPKR, "5e15"), schemas.FieldAmountPKR, `too large: "5e15" is more than 10^15`},
 		{"thousands separator in amount", row(schemas.ColAmountPKR, `"1,000"`), schemas.FieldAmountPKR, `not a number: "1,000"`},
 		{"no location", "A1,cybercrime,hacking,2023-01-15,,,,FIA,,,", schemas.FieldLat, "no coordinates and no district name"},
 		{"unknown district name", "A1,cybercrime,hacking,2023-01-15,,,gamma,FIA,,,", schemas.FieldDistrictHint, `unknown district name: "gamma"`},
