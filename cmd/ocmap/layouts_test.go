@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +84,26 @@ func TestLayoutAuto(t *testing.T) {
 	code, _, stderr = ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", "auto", canonical, attacks)
 	if code != exitFailure || !strings.Contains(stderr, "separate runs") {
 		t.Errorf("auto on mixed files: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestLayoutAutoEmpty: an empty file, plain or gzipped, is called empty by
+// --layout auto, not sent to write a layout for it.
+func TestLayoutAutoEmpty(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Close()
+	for name, content := range map[string][]byte{"empty.csv": nil, "blank.csv": []byte("\r\n\r\n"), "empty.csv.gz": gz.Bytes()} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := ocmap("ingest", "-q", "--db", filepath.Join(dir, "e.duckdb"), "--boundaries", mapPath, path)
+		if code != exitFailure || !strings.Contains(stderr, name+": the file is empty") || strings.Contains(stderr, "layouts show") {
+			t.Errorf("%s: exit %d\n%s", name, code, stderr)
+		}
 	}
 }
 
