@@ -423,6 +423,9 @@ func TestHeader(t *testing.T) {
 			"in.csv:1: normalize: header does not match the canonical layout: the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings", true},
 		{"personal values among unknown names withheld", strings.TrimSuffix(header, "\n") + ",35202-1234567-1,0300-1234567,ali@example.pk,FIR 2023/11,x12345\n" + body,
 			`in.csv:1: normalize: header does not match the canonical layout: unknown (withheld), (withheld), (withheld), "fir 2023/11", (withheld)` + want, true},
+		{"semicolons", strings.ReplaceAll(header, ",", ";") + strings.ReplaceAll(body, ",", ";"), "in.csv:1: normalize: header does not match the canonical layout: its columns are separated by semicolons (;), the canonical layout's by commas: save the file as CSV with commas, or read it through a layout with delimiter: \";\" (ocmap help layouts)", true},
+		{"tabs", strings.ReplaceAll(header, ",", "\t") + body, "in.csv:1: normalize: header does not match the canonical layout: its columns are separated by tabs, the canonical layout's by commas: save the file as CSV with commas, or read it through a layout with delimiter: \"\\t\" (ocmap help layouts)", true},
+		{"nameless columns at the end", strings.TrimSuffix(header, "\n") + ",,,\n" + body, "in.csv:1: normalize: header does not match the canonical layout: 3 columns have no name (empty header cells, as a spreadsheet writes for columns once used): delete those columns and save the file again" + want, true},
 		{"empty file", "", "in.csv: the file is empty (no header)", false},
 		{"blank lines only", "\n\r\n\n", "in.csv: the file is empty (no header)", false},
 	}
