@@ -147,6 +147,54 @@ func TestIncidentLayoutErrors(t *testing.T) {
 	}
 }
 
+// TestIncidentLayoutDuplicateColumns: a header that repeats a column name
+// (an export with the complainant's and the accused's "Name") keeps every
+// copy of a personal column out of the raw text of rejects, and refuses a
+// field column it cannot tell apart rather than read the first.
+func TestIncidentLayoutDuplicateColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	l, err := layout.Parse("test.yaml", []byte(firLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused,Accused\n" +
+		"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,Rubina Kausar,Nasreen Akhtar\n"
+	src, err := read.NewCSV(strings.NewReader(in), read.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nz, err := normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "firs.csv", KeepRaw: true, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []string
+	for nz.Next() {
+		rec, rej := nz.Record(), nz.Rejects()
+		for i := 0; i < int(rej.NumRows()); i++ {
+			raws = append(raws, rej.Column(5).(*array.String).Value(i))
+		}
+		rec.Release()
+		rej.Release()
+	}
+	nz.Release()
+	if err := nz.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,,"}; strings.Join(raws, "\n") != strings.Join(want, "\n") {
+		t.Errorf("raw text of rejects %q, want %q", raws, want)
+	}
+
+	in = "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused,District\n1/2024,05/01/2024,Narcotics,alpha,,,1,,,,,beta\n"
+	if src, err = read.NewCSV(strings.NewReader(in), read.CSVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "firs.csv", Today: today})
+	if want := `firs.csv: normalize: a column of the layout appears twice in the header: layout test-firs reads column "District", which is columns 4 and 12: rename one of them`; err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, normalize.ErrDuplicateColumn) {
+		t.Errorf("err %v, want ErrDuplicateColumn containing %q", err, want)
+	}
+}
+
 // FuzzIncidentLayout feeds arbitrary rows through an incident layout: it
 // must never panic, and every row read is accepted or rejected.
 func FuzzIncidentLayout(f *testing.F) {
