@@ -315,9 +315,9 @@ func nextPII[T ~string | ~[]byte](s T, from int, at bool) (start, end int, kind 
 
 // numberAt matches a CNIC, phone number or long digit run starting at s[i]:
 // up to six digit groups, each optionally in brackets, joined by one space or
-// hyphen (or a dot after a first group of 3 to 5 digits that starts with 0),
-// the first optionally after "+". It tries the longest run of groups
-// first and returns the end of the match.
+// hyphen (or a dot or slash after a first group of 3 to 5 digits that starts
+// with 0), the first optionally after "+". It tries the longest run of
+// groups first and returns the end of the match.
 func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 	var (
 		ends    [6]int // end of each group, after its ')'
@@ -371,9 +371,10 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 		case paren && q < len(s) && (isDigitByte(s[q]) || s[q] == '('): // "(021)1234567"
 			p = q
 		case ng == 1 && !paren && !plus && lens[0] >= 3 && lens[0] <= 5 && d[0] == '0' &&
-			q+1 < len(s) && s[q] == '.' && isDigitByte(s[q+1]):
-			// "0300.1234567", "042.35761234": a dot after a code that starts
-			// with 0, which no decimal number has.
+			q+1 < len(s) && (s[q] == '.' || s[q] == '/') && isDigitByte(s[q+1]):
+			// "0300.1234567", "042/35761234": a dot or slash after a code
+			// that starts with 0, which no decimal number has; FIR numbers
+			// ("0123/2023") and dates are too short for a phone number.
 			p = q + 1
 		default:
 			p = -1

@@ -377,6 +377,8 @@ func TestScrubUnicodeSeparators(t *testing.T) {
 		{"۰۳۰۰–۱۲۳۴۵۶۷", "[PHONE]"},                       // Urdu digits, en dash
 		{"Lahore 0300.1234567", "Lahore [PHONE]"},         // a dot after the mobile or area code
 		{"tel 042.35761234.", "tel [PHONE]."},
+		{"contact 0300/1234567", "contact [PHONE]"}, // or a slash
+		{"FIR No. 0123/2023 of 01/07/2023 u/s 302/34", "FIR No. 0123/2023 of 01/07/2023 u/s 302/34"},
 		{"33.6844, 73.0479 0.0511234567 12.5 0.300 1.0300.2 v0300.12", "33.6844, 73.0479 0.0511234567 12.5 0.300 1.0300.2 v0300.12"}, // decimals stay
 		{"2019–2020 and 2021 – 2022", "2019–2020 and 2021 – 2022"},                                                                   // nothing personal: kept as written
 		{"12\u00a0kg – Lahore", "12\u00a0kg – Lahore"},
