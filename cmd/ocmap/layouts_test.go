@@ -224,3 +224,25 @@ func TestHelpLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestFooterShown: a file read through a layout with footer_rows but
+// exported without its totals row loses its last row to the footer; ingest
+// and 'layouts check' name that line.
+func TestFooterShown(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	t.Setenv("OCMAP_HASH_KEY", "sixteen bytes or more of key")
+	in := writeTestFile(t, dir, "fmu.csv", "FMU extract (invented)\r\n"+
+		"STR Ref,Report Date,Transaction Date,Reporting Entity,Branch,District,Account Holder,Account Holder CNIC,Account Holder Phone,Channel,Proscribed Organisation,Amount (PKR m),Narrative\r\n"+
+		"STR-1,14-Mar-2023,02/03/2023,Bank,Branch,Alpha,,,,Hundi,,1.5,x\r\n"+
+		"STR-2,15-Mar-2023,03/03/2023,Bank,Branch,Alpha,,,,Hundi,,2.5,y\r\n")
+	want := "left out as the layout's footer (footer_rows: 1, a totals or notes row): line 4;"
+	code, stdout, stderr := ocmap("ingest", "-q", "--db", filepath.Join(dir, "f.duckdb"), "--boundaries", mapPath, in)
+	if code != exitOK || !strings.Contains(stdout, "read 1, accepted 1, rejected 0") || !strings.Contains(stdout, want) {
+		t.Errorf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = ocmap("layouts", "check", "--boundaries", mapPath, "fmu-extract", in)
+	if code != exitOK || !strings.Contains(stdout, want) {
+		t.Errorf("layouts check: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
