@@ -30,6 +30,7 @@ type CheckReport struct {
 	Rows                     [][]string // the first normalized rows, as text ("" for null)
 	Rejects                  []RejectCount
 	Warnings                 []string
+	Footer                   []int64        // lines left out by footer_rows (see FileReport.Footer)
 	Landing                  *store.Landing // where the rows land: placeholder points, disagreements
 }
 
@@ -103,6 +104,7 @@ func Check(ctx context.Context, path string, l *layout.Layout, placer normalize.
 		return nil, err
 	}
 	rep.Read, rep.Accepted, rep.Rejected = nz.Counts()
+	rep.Footer = read.FooterLines(in.Source)
 	rep.Landing = lg.Done()
 	for k, n := range counts {
 		rep.Rejects = append(rep.Rejects, RejectCount{Field: k[0], Reason: k[1], Count: n})

@@ -109,7 +109,10 @@ type FileReport struct {
 	Read, Accepted, Rejected int64
 	// Blank counts the lines skipped as blank: empty, or only commas and
 	// spaces. They are not rows, so not in Read.
-	Blank    int64 `json:",omitempty"`
+	Blank int64 `json:",omitempty"`
+	// Footer lists the lines (a sheet's rows) the layout's footer_rows left
+	// out as totals or notes; not in Read either.
+	Footer   []int64 `json:",omitempty"`
 	Replaced []store.Replaced
 }
 

@@ -142,6 +142,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	if b, ok := in.Source.(interface{ Blank() int64 }); ok {
 		fr.Blank = b.Blank()
 	}
+	fr.Footer = read.FooterLines(in.Source)
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
 		return fr, fmt.Errorf("input %s: %w", path, err)
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/locate"
+	"github.com/ocmap/ocmap/pipeline/read"
 )
 
 const attacksLayout = `name: test-attacks
@@ -443,4 +445,37 @@ func placeMeasures(t *testing.T, db *sql.DB, b *geo.Boundaries, file string) (ag
 		}
 	}
 	return agree, named, wrongProv, stated
+}
+
+// TestIngestFooterReported: a layout's footer_rows drops the last rows of a
+// file (a totals row); a file exported without one loses its last incident
+// that way, so the report names every line it dropped, in the ingest and
+// in 'layouts check', instead of leaving read = accepted + rejected to hide
+// it.
+func TestIngestFooterReported(t *testing.T) {
+	f := newFixture(t)
+	l, err := layout.Parse("test.yaml", []byte(strings.Replace(seizuresLayout, "category: drug_trafficking", "category: drug_trafficking\nfooter_rows: 1", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, f.dir, "seizures.csv", "Case,Date,Drug,Lat,Lon,District,Kg,Phone\n"+
+		"S-1,2024-02-01,Charas,30.5,70.5,,12.5,\n"+
+		"S-2,2024-02-03,heroin,30.5,71.5,,2,\n") // no totals row: S-2 is the footer
+	cfg := f.config(in)
+	cfg.Layout = l
+	cfg.HashKey = []byte("sixteen bytes or more of key")
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected, rep.Files[0].Footer), "1 1 0 [3]"; got != want {
+		t.Errorf("read accepted rejected footer = %s, want %s", got, want)
+	}
+	chk, err := pipeline.Check(context.Background(), in, l, locate.New(f.b), 0, read.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(chk.Footer), "[3]"; got != want {
+		t.Errorf("layouts check footer lines %s, want %s", got, want)
+	}
 }

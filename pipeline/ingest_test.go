@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 	"github.com/ocmap/ocmap/internal/testmaps"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/normalize"
+	"github.com/ocmap/ocmap/pipeline/read"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/pipeline/synth"
 	"github.com/ocmap/ocmap/schemas"
@@ -542,7 +542,7 @@ func TestIngestFailsAtomically(t *testing.T) {
 		{"same file twice", context.Background(), f.b, []string{other, other}, store.ErrDuplicateFileInRun,
 			"store: the same file content is given twice: " + other + " and " + other},
 		{"earlier content twice", context.Background(), f.b, []string{f.small, other, f.small}, store.ErrDuplicateFileInRun, "store: the same file content is given twice"},
-		{"truncated gzip", context.Background(), f.b, []string{other, truncated}, io.ErrUnexpectedEOF, truncated + ": unexpected EOF"},
+		{"truncated gzip", context.Background(), f.b, []string{other, truncated}, read.ErrDamaged, truncated + ": read: damaged file: the gzip file ends too early"},
 		{"not gzip", context.Background(), f.b, []string{other, notGzip}, nil, notGzip + ": not a valid gzip file"},
 		{"missing file", context.Background(), f.b, []string{other, filepath.Join(f.dir, "nosuch.csv")}, os.ErrNotExist, "input stat "},
 		{"directory", context.Background(), f.b, []string{f.dir}, nil, "is a directory; name the files in it"},

@@ -162,6 +162,38 @@ func (f DateFormat) String() string { return f.spec }
 // Precision returns the precision of the dates the format reads.
 func (f DateFormat) Precision() DatePrecision { return f.prec }
 
+// SwapsDayAndMonth reports whether a and b read the same text with day and
+// month exchanged: "dd/mm/yyyy" and "mm/dd/yyyy" both read 05/01/2023, as 5
+// January and as 1 May, so a parser holding both would guess by their order.
+func SwapsDayAndMonth(a, b DateFormat) bool {
+	ka, da, oka := a.numericShape()
+	kb, db, okb := b.numericShape()
+	return oka && okb && ka == kb && da != db
+}
+
+// numericShape writes f's items with a numeric day or month, of one or two
+// digits, as one symbol, and says whether the day comes first; ok is false
+// unless f has both a numeric day and a numeric month.
+func (f DateFormat) numericShape() (shape string, dayFirst, ok bool) {
+	var b strings.Builder
+	day, month := false, false
+	for _, it := range f.items {
+		switch it.tok {
+		case tokLit:
+			b.WriteByte(it.lit)
+		case tokDay, tokDay2:
+			day, dayFirst = true, !month
+			b.WriteByte(0)
+		case tokMonth, tokMonth2:
+			month = true
+			b.WriteByte(0)
+		default:
+			b.WriteByte(1 + byte(it.tok)) // below ' ', so never a separator
+		}
+	}
+	return b.String(), dayFirst, day && month
+}
+
 func isNumericTok(t dateTok) bool {
 	return t == tokDay || t == tokDay2 || t == tokMonth || t == tokMonth2 || t == tokYear2 || t == tokYear4
 }

@@ -207,6 +207,28 @@ func TestDateParserValidate(t *testing.T) {
 	}
 }
 
+func TestSwapsDayAndMonth(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"dd/mm/yyyy", "mm/dd/yyyy", true},
+		{"d-m-yy", "mm-dd-yy", true},
+		{"dd/mm/yyyy", "dd/mm/yyyy", false},
+		{"dd/mm/yyyy", "yyyy-mm-dd", false},
+		{"dd/mm/yyyy", "mm/dd/yy", false}, // a 4-digit year fits only the first
+		{"dd-mmm-yyyy", "mmm-dd-yyyy", false},
+		{"dd/mm/yyyy", "excel", false},
+		{"yyyy/mm/dd", "yyyy/dd/mm", true},
+	} {
+		a, _ := schemas.ParseDateFormat(tt.a)
+		b, _ := schemas.ParseDateFormat(tt.b)
+		if got := schemas.SwapsDayAndMonth(a, b); got != tt.want {
+			t.Errorf("SwapsDayAndMonth(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 // TestDateEveryDay parses every day from 1900 to 2100 in two formats and
 // compares with the time package.
 func TestDateEveryDay(t *testing.T) {

@@ -34,7 +34,9 @@ var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
 // "042 35761234", "(021) 1234567") and any number written with "+" or "00"
 // and a country code with "[PHONE]"; e-mail addresses with "[EMAIL]"; and
 // any other run of 13 or more digits (bank accounts, card numbers, IMEIs)
-// with "[ID]". Dates, times, amounts with separators ("1,250,000"), FIR
+// with "[ID]". Numbers written with Unicode dashes or no-break spaces
+// ("35202–1234567–1", as word processors type them) are found too; text in
+// which nothing is found keeps its dashes as written. Dates, times, amounts with separators ("1,250,000"), FIR
 // numbers ("123/2023") and years are left alone.
 //
 // It is the one rule for personal data in free text: ingest applies it to
@@ -53,13 +55,15 @@ func Scrub(s string) string {
 		return s
 	}
 	s = foldDigits(s)
+	written := s
+	s = foldSeparators(s)
 	digits, at := mayHoldPII(s)
 	if !digits && !at {
-		return s
+		return written
 	}
 	start, end, kind := nextPII(s, 0, at)
 	if kind == piiNone {
-		return s
+		return written
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -79,7 +83,7 @@ func Scrub(s string) string {
 // and hyphens, so callers can withhold it from error messages.
 func LooksPersonal(b []byte) bool {
 	if !isASCIIBytes(b) {
-		b = []byte(foldDigits(string(b)))
+		b = []byte(foldSeparators(foldDigits(string(b))))
 	}
 	digits, at := mayHoldPII(b)
 	if !digits && !at {
@@ -174,6 +178,45 @@ func isASCIIBytes[T ~string | ~[]byte](s T) bool {
 		}
 	}
 	return true
+}
+
+// foldSeparators writes a Unicode dash or no-break space between two ASCII
+// digits as '-' or ' ': word processors and Excel turn the hyphens and
+// spaces of "35202-1234567-1" and "+92 300 1234567" into en dashes and
+// no-break spaces, and the number must still be found. Text without such a
+// separator is returned as is, without allocating.
+func foldSeparators(s string) string {
+	if isASCIIBytes(s) || !strings.ContainsFunc(s, separatorFold) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if separatorFold(r) && i > 0 && isDigitByte(s[i-1]) && i+size < len(s) && (isDigitByte(s[i+size]) || s[i+size] == '(') {
+			if unicode.IsSpace(r) {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('-')
+			}
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// separatorFold reports the dashes (hyphen, non-breaking hyphen, figure
+// dash, en and em dash, minus sign) and the no-break, figure, thin and
+// narrow no-break spaces that foldSeparators writes as ASCII.
+func separatorFold(r rune) bool {
+	switch r {
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212', '\uFE63', '\uFF0D',
+		'\u00A0', '\u2007', '\u2009', '\u202F':
+		return true
+	}
+	return false
 }
 
 func otherDigit(r rune) bool {
@@ -272,8 +315,9 @@ func nextPII[T ~string | ~[]byte](s T, from int, at bool) (start, end int, kind 
 
 // numberAt matches a CNIC, phone number or long digit run starting at s[i]:
 // up to six digit groups, each optionally in brackets, joined by one space or
-// hyphen, the first optionally after "+". It tries the longest run of groups
-// first and returns the end of the match.
+// hyphen (or a dot or slash after a first group of 3 to 5 digits that starts
+// with 0), the first optionally after "+". It tries the longest run of
+// groups first and returns the end of the match.
 func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 	var (
 		ends    [6]int // end of each group, after its ')'
@@ -326,6 +370,12 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 			p = q + 1
 		case paren && q < len(s) && (isDigitByte(s[q]) || s[q] == '('): // "(021)1234567"
 			p = q
+		case ng == 1 && !paren && !plus && lens[0] >= 3 && lens[0] <= 5 && d[0] == '0' &&
+			q+1 < len(s) && (s[q] == '.' || s[q] == '/') && isDigitByte(s[q+1]):
+			// "0300.1234567", "042/35761234": a dot or slash after a code
+			// that starts with 0, which no decimal number has; FIR numbers
+			// ("0123/2023") and dates are too short for a phone number.
+			p = q + 1
 		default:
 			p = -1
 		}

@@ -361,3 +361,35 @@ func asciiDigits(s string) string {
 	}
 	return b.String()
 }
+
+// TestScrubUnicodeSeparators: word processors and Excel write the hyphens
+// and spaces inside numbers as Unicode dashes and no-break spaces; a CNIC or
+// phone number so written is still found.
+func TestScrubUnicodeSeparators(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"CNIC 35202–1234567–1 held", "CNIC [CNIC] held"}, // en dash
+		{"35202—1234567—1", "[CNIC]"},                     // em dash
+		{"35202‑1234567‑1", "[CNIC]"},                     // non-breaking hyphen
+		{"35202−1234567−1", "[CNIC]"},                     // minus sign
+		{"cell 0321–7654321.", "cell [PHONE]."},           // en dash
+		{"+92\u00a0300\u00a01234567", "[PHONE]"},          // no-break space
+		{"0300\u202f1234567", "[PHONE]"},                  // narrow no-break space
+		{"۰۳۰۰–۱۲۳۴۵۶۷", "[PHONE]"},                       // Urdu digits, en dash
+		{"Lahore 0300.1234567", "Lahore [PHONE]"},         // a dot after the mobile or area code
+		{"tel 042.35761234.", "tel [PHONE]."},
+		{"contact 0300/1234567", "contact [PHONE]"}, // or a slash
+		{"FIR No. 0123/2023 of 01/07/2023 u/s 302/34", "FIR No. 0123/2023 of 01/07/2023 u/s 302/34"},
+		{"33.6844, 73.0479 0.0511234567 12.5 0.300 1.0300.2 v0300.12", "33.6844, 73.0479 0.0511234567 12.5 0.300 1.0300.2 v0300.12"}, // decimals stay
+		{"2019–2020 and 2021 – 2022", "2019–2020 and 2021 – 2022"},                                                                   // nothing personal: kept as written
+		{"12\u00a0kg – Lahore", "12\u00a0kg – Lahore"},
+	} {
+		if got := schemas.Scrub(tt.in); got != tt.want {
+			t.Errorf("schemas.Scrub(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, s := range []string{"0300–1234567", "35202–1234567–1", "0300\u00a01234567"} {
+		if !schemas.LooksPersonal([]byte(s)) {
+			t.Errorf("LooksPersonal(%q) = false, want true", s)
+		}
+	}
+}

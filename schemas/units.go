@@ -176,6 +176,21 @@ func quoteSafe(s string) string {
 	return strconv.Quote(s)
 }
 
+// MaxMeasure is the largest quantity (kg) or amount (PKR) one row may give:
+// 10^15, a thousand times Pakistan's yearly GDP in rupees and far above any
+// seizure, yet small enough that the store's DECIMAL(38, 6) sums of a
+// billion rows cannot overflow. A larger value is a typing error.
+const MaxMeasure = 1e15
+
+// TooLarge returns the reason a quantity or amount v, written text, is
+// refused, or "" when v is at most [MaxMeasure].
+func TooLarge(v float64, text []byte) string {
+	if v <= MaxMeasure {
+		return ""
+	}
+	return "too large: " + quoteSafe(string(text)) + " is more than 10^15"
+}
+
 // ParseAmount parses a number as agencies write it: "1,250,000", Pakistani
 // lakh grouping "12,50,000", "Rs. 50,000/-", " 3.5 ", "-2". It returns the
 // value and "" or the reason it is not an amount. Multipliers ("1.25

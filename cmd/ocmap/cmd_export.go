@@ -264,6 +264,7 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	if err != nil {
 		return err
 	}
+	defer onAbort(func() { export.RemovePartial(o.Out) })()
 	rep, err := export.Export(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: loc.Boundaries(), From: from, To: to,
 		MinCell: o.MinCell, Classes: o.Classes, K: o.K, Internal: o.Internal, Width: o.Width, Simplify: o.Simplify,
 		MaxPrecision: o.MaxPrecision, PublishSources: sources, Version: version, LabelTop: o.LabelTop, Events: events,
@@ -368,6 +369,7 @@ Example:
 			if err != nil {
 				return err
 			}
+			defer onAbort(func() { export.RemovePartial(o.Out) })()
 			rep, err := export.Bulletin(ctx, export.Options{DB: o.DB, Out: o.Out, Boundaries: b, From: month,
 				MinCell: o.MinCell, Internal: o.Internal, Width: o.Width, MaxPrecision: o.MaxPrecision, Version: version,
 				PublishSources: sources})

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -225,6 +226,21 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	return nil
 }
 
+// footerNote says which lines the layout's footer_rows left out, so that
+// a file exported without its totals row does not lose its last incident
+// unseen; "" when none.
+func footerNote(lines []int64) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	ls := make([]string, len(lines))
+	for i, l := range lines {
+		ls[i] = commas(l)
+	}
+	return fmt.Sprintf("left out as the layout's footer (footer_rows: %d, a totals or notes row): line %s; "+
+		"if it is an incident, the file has no totals row: set footer_rows: 0 in a copy of the layout", len(lines), strings.Join(ls, ", "))
+}
+
 func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	fmt.Fprintf(w, "run %d into %s\n", rep.RunID, rep.DB)
 	for _, f := range rep.Files {
@@ -237,6 +253,9 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		}
 		fmt.Fprintf(w, "  %s: read %s, accepted %s, rejected %s%s (sha256 %.12s…)\n",
 			f.Path, commas(f.Read), commas(f.Accepted), commas(f.Rejected), blank, f.SHA256)
+		if note := footerNote(f.Footer); note != "" {
+			fmt.Fprintf(w, "    %s\n", note)
+		}
 		for _, r := range f.Replaced {
 			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced\n", r.Path, r.RunID, commas(r.Rows))
 		}

@@ -266,6 +266,9 @@ func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input s
 		}
 	}
 	fmt.Fprintf(w, "rows read %s = accepted %s + rejected %s\n", commas(rep.Read), commas(rep.Accepted), commas(rep.Rejected))
+	if note := footerNote(rep.Footer); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	printLanding(w, filepath.Base(input), rep.Landing, loc)
 	return nil
 }

@@ -72,6 +72,10 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(cols) == 0 {
+		// Not a file no layout fits: one with nothing to read.
+		return nil, fmt.Errorf("--layout auto: %s: the file is empty (no header row in its first lines or sheets)", in)
+	}
 	share := canonicalShare(cols)
 	if st.IsDir() || read.IsParquet(in) {
 		// The canonical reader reads text: a Parquet file needs a layout.

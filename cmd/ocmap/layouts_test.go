@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +84,26 @@ func TestLayoutAuto(t *testing.T) {
 	code, _, stderr = ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--layout", "auto", canonical, attacks)
 	if code != exitFailure || !strings.Contains(stderr, "separate runs") {
 		t.Errorf("auto on mixed files: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestLayoutAutoEmpty: an empty file, plain or gzipped, is called empty by
+// --layout auto, not sent to write a layout for it.
+func TestLayoutAutoEmpty(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Close()
+	for name, content := range map[string][]byte{"empty.csv": nil, "blank.csv": []byte("\r\n\r\n"), "empty.csv.gz": gz.Bytes()} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := ocmap("ingest", "-q", "--db", filepath.Join(dir, "e.duckdb"), "--boundaries", mapPath, path)
+		if code != exitFailure || !strings.Contains(stderr, name+": the file is empty") || strings.Contains(stderr, "layouts show") {
+			t.Errorf("%s: exit %d\n%s", name, code, stderr)
+		}
 	}
 }
 
@@ -228,5 +250,27 @@ func TestLayoutFileMistake(t *testing.T) {
 			strings.Contains(stderr, "Usage:") {
 			t.Errorf("%s with a wrong unit: exit %d, want %d, the line and no usage text\n%s", args[0], code, exitFailure, stderr)
 		}
+	}
+}
+
+// TestFooterShown: a file read through a layout with footer_rows but
+// exported without its totals row loses its last row to the footer; ingest
+// and 'layouts check' name that line.
+func TestFooterShown(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	t.Setenv("OCMAP_HASH_KEY", "sixteen bytes or more of key")
+	in := writeTestFile(t, dir, "fmu.csv", "FMU extract (invented)\r\n"+
+		"STR Ref,Report Date,Transaction Date,Reporting Entity,Branch,District,Account Holder,Account Holder CNIC,Account Holder Phone,Channel,Proscribed Organisation,Amount (PKR m),Narrative\r\n"+
+		"STR-1,14-Mar-2023,02/03/2023,Bank,Branch,Alpha,,,,Hundi,,1.5,x\r\n"+
+		"STR-2,15-Mar-2023,03/03/2023,Bank,Branch,Alpha,,,,Hundi,,2.5,y\r\n")
+	want := "left out as the layout's footer (footer_rows: 1, a totals or notes row): line 4;"
+	code, stdout, stderr := ocmap("ingest", "-q", "--db", filepath.Join(dir, "f.duckdb"), "--boundaries", mapPath, in)
+	if code != exitOK || !strings.Contains(stdout, "read 1, accepted 1, rejected 0") || !strings.Contains(stdout, want) {
+		t.Errorf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = ocmap("layouts", "check", "--boundaries", mapPath, "fmu-extract", in)
+	if code != exitOK || !strings.Contains(stdout, want) {
+		t.Errorf("layouts check: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

@@ -197,3 +197,50 @@ func TestFailedFirstIngest(t *testing.T) {
 		}
 	}
 }
+
+// TestSignalExport stops an export once its first file is written: the
+// output folder is left without any file of it, and no release is
+// registered. Files the register does not know could be published and
+// then subtracted from the next release's figures.
+func TestSignalExport(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	var rows []string
+	for i := range 60 {
+		rows = append(rows, fmt.Sprintf("E%d,drug_trafficking,x,2024-0%d-10,%.1f,%.1f,,SRC,1,,", i, 1+i%3, 32.5-float64(i%3), 70.5+float64(i%2)))
+	}
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(dir, "npb")
+	files := func() (names []string) {
+		filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				names = append(names, p)
+			}
+			return nil
+		})
+		return names
+	}
+	// Wide maps take long enough to draw that the signal comes in the middle.
+	// No ready line: by the time a file is written the handler is long installed.
+	cmd, stderr := startOcmap(t, "", "export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "6000")
+	for deadline := time.Now().Add(60 * time.Second); len(files()) == 0; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no file written in a minute\n%s", stderr)
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if got, want := waitExit(t, cmd), exitCancelled; got != want {
+		t.Fatalf("exit %d, want %d (the export ended before the signal?)\n%s", got, want, stderr)
+	}
+	if left := files(); len(left) > 0 {
+		t.Errorf("the stopped export left %d files: %q", len(left), left)
+	}
+	if code, stdout, _ := ocmap("releases", "--db", db); code != exitOK || !strings.Contains(stdout, "no releases") {
+		t.Errorf("releases after the stop: exit %d\n%s", code, stdout)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -55,10 +54,11 @@ func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
 	b := &bulletin{d: d, month: month}
 	b.compare()
 	b.hotSpots()
-	w := &writer{dir: opt.Out}
-	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+	w, err := stagedWriter(opt.Out)
+	if err != nil {
 		return nil, err
 	}
+	defer w.discard()
 	var maps []bulletinMap
 	for _, cat := range schemas.Categories() {
 		m, err := d.mapFor(cat)
@@ -87,6 +87,9 @@ func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
 	}
 	st.Close()
 	if err := d.register(ctx, "bulletin"); err != nil {
+		return nil, err
+	}
+	if err := w.commit(); err != nil {
 		return nil, err
 	}
 	return &BulletinReport{Files: w.names(), Month: month}, nil

@@ -151,10 +151,11 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+	w, err := stagedWriter(opt.Out)
+	if err != nil {
 		return nil, err
 	}
-	w := &writer{dir: opt.Out}
+	defer w.discard()
 	for _, step := range []func(*writer, *data) error{writeMaps, writeFlows, writeTables, writeGeoJSON, writeReport} {
 		if err := step(w, d); err != nil {
 			return nil, err
@@ -173,6 +174,9 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	// database either read-only or for writing in one process.
 	st.Close()
 	if err := d.register(ctx, "export"); err != nil {
+		return nil, err
+	}
+	if err := w.commit(); err != nil {
 		return nil, err
 	}
 	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected,
@@ -616,6 +620,51 @@ func periodName(p analysis.Period) string {
 type writer struct {
 	dir   string
 	files map[string]string // name -> sha256
+	out   string            // where commit moves them; "" when dir is the output
+}
+
+// stagedWriter returns a writer into a new hidden folder inside out, so
+// that a release that fails or is interrupted before its register is
+// written leaves no file in out: figures on disk that the register does
+// not know could be published, and then subtracted from the next release's.
+func stagedWriter(out string) (*writer, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	stage := partialDir(out)
+	os.RemoveAll(stage) // left by a killed process of the same id
+	if err := os.Mkdir(stage, 0o755); err != nil {
+		return nil, err
+	}
+	return &writer{dir: stage, out: out}, nil
+}
+
+// partialDir is the folder inside out where this process stages an export
+// or bulletin.
+func partialDir(out string) string {
+	return filepath.Join(out, fmt.Sprintf(".ocmap-partial-%d", os.Getpid()))
+}
+
+// RemovePartial removes what this process staged in out: a command ended
+// before Export or Bulletin returned (by the watchdog) calls it.
+func RemovePartial(out string) { os.RemoveAll(partialDir(out)) }
+
+// commit moves the staged files into the output folder, once the release
+// is registered.
+func (w *writer) commit() error {
+	for _, name := range w.names() {
+		if err := os.Rename(filepath.Join(w.dir, name), filepath.Join(w.out, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// discard removes the staging folder and whatever commit has not moved.
+func (w *writer) discard() {
+	if w.out != "" {
+		os.RemoveAll(w.dir)
+	}
 }
 
 func (w *writer) create(name string, fill func(io.Writer) error) error {

@@ -354,10 +354,19 @@ func (v *validator) check(l *Layout) {
 
 func (v *validator) checkDates(key string, formats []string, pivot int) {
 	twoDigit := false
+	var parsed []schemas.DateFormat
 	for i, f := range formats {
-		if _, err := schemas.ParseDateFormat(f); err != nil {
+		df, err := schemas.ParseDateFormat(f)
+		if err != nil {
 			v.errorf(fmt.Sprintf("%s.%d", key, i), "%v", err)
 		}
+		for _, e := range parsed {
+			if schemas.SwapsDayAndMonth(e, df) {
+				v.errorf(key, "%q and %q read the same text with day and month exchanged (05/01/2023: 5 January or 1 May), "+
+					"so ocmap would guess; keep the one the source uses, and correct a file that mixes both before ingesting it", e, f)
+			}
+		}
+		parsed = append(parsed, df)
 		if strings.Contains(f, "yy") && !strings.Contains(f, "yyyy") {
 			twoDigit = true
 		}

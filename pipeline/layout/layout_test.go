@@ -71,6 +71,10 @@ func TestParseErrors(t *testing.T) {
 		{"no date", "  occurred_on: {column: Date}\n", "", `fields: occurred_on is required`},
 		{"bad date token", "formats: [dd/mm/yyyy,", "formats: [dd/qq/yyyy,", `dates.formats.0:`},
 		{"two-digit year without pivot", ", pivot: 30}", "}", `needs dates.pivot`},
+		// 05/01/2023 is 5 January by the first and 1 May by the second: the
+		// order of the list would decide, unseen.
+		{"day and month both ways", "formats: [dd/mm/yyyy,", "formats: [dd/mm/yyyy, mm/dd/yyyy,", `anf.yaml:9: dates.formats: "dd/mm/yyyy" and "mm/dd/yyyy" read the same text with day and month exchanged`},
+		{"day and month both ways, one or two digits", "formats: [dd/mm/yyyy,", "formats: [m/d/yyyy, dd/mm/yyyy,", `"m/d/yyyy" and "dd/mm/yyyy" read the same text`},
 		{"category twice", "  source: {value: ANF}", "  source: {value: ANF}\n  category: {value: drug_trafficking}", `give the category once`},
 		{"unknown category", "category: drug_trafficking", "category: narcotics", `anf.yaml:3: category: "narcotics"`},
 		{"personal column used", "{column: Accused, action: drop}", "{column: District, action: drop}", `column "District" is personal but also feeds fields.district_hint`},

@@ -135,6 +135,9 @@ func amount(s string, u *schemas.Unit, what string) (float64, bool, string) {
 	if u != nil {
 		v = u.Convert(v)
 	}
+	if reason := schemas.TooLarge(v, []byte(s)); reason != "" {
+		return 0, false, reason
+	}
 	return v, true, ""
 }
 

@@ -41,7 +41,9 @@ const firs = "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused\n" +
 	"2/2024,06/01/2024,Cyber,beta,,,,\"1,000\",2,,Someone\n" + // ok, USD to PKR
 	"3/2024,07/01/2024,Theft,alpha,,,,,,,Someone\n" + // category not mapped
 	"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,Someone\n" + // negative quantity
-	"5/2024,09/01/2024,Cyber,alpha,,,,,many,,Someone\n" // victims not a number
+	"5/2024,09/01/2024,Cyber,alpha,,,,,many,,Someone\n" + // victims not a number
+	"6/2024,10/01/2024,Narcotics,alpha,,,\"10,000,000,000,000,000\",,,,Someone\n" + // more kg than the store can sum
+	"7/2024,11/01/2024,Cyber,alpha,,,,\"10,000,000,000,000\",,,Someone\n" // 2.8e15 PKR once converted
 
 func crosswalk(t *testing.T) *schemas.Crosswalk {
 	t.Helper()
@@ -108,6 +110,8 @@ func TestIncidentLayout(t *testing.T) {
 		`category: unknown category "Theft"; map it to one of terror_financing, drug_trafficking, human_trafficking, cybercrime in fields.category.map | 3/2024,07/01/2024,Theft,alpha,,,,,,,`,
 		`quantity: negative quantity: "-1" | 4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,`,
 		`victims: not a whole number of people: "many" | 5/2024,09/01/2024,Cyber,alpha,,,,,many,,`,
+		`quantity: too large: "10,000,000,000,000,000" is more than 10^15 | 6/2024,10/01/2024,Narcotics,alpha,,,"10,000,000,000,000,000",,,,`,
+		`amount_pkr: too large: "10,000,000,000,000" is more than 10^15 | 7/2024,11/01/2024,Cyber,alpha,,,,"10,000,000,000,000",,,`,
 	}
 	if got := strings.Join(rejects, "\n"); got != strings.Join(wantRej, "\n") {
 		t.Errorf("rejects:\n%s\nwant:\n%s", got, strings.Join(wantRej, "\n"))
@@ -140,6 +144,54 @@ func TestIncidentLayoutErrors(t *testing.T) {
 				t.Errorf("err %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestIncidentLayoutDuplicateColumns: a header that repeats a column name
+// (an export with the complainant's and the accused's "Name") keeps every
+// copy of a personal column out of the raw text of rejects, and refuses a
+// field column it cannot tell apart rather than read the first.
+func TestIncidentLayoutDuplicateColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	l, err := layout.Parse("test.yaml", []byte(firLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused,Accused\n" +
+		"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,Rubina Kausar,Nasreen Akhtar\n"
+	src, err := read.NewCSV(strings.NewReader(in), read.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nz, err := normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "firs.csv", KeepRaw: true, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []string
+	for nz.Next() {
+		rec, rej := nz.Record(), nz.Rejects()
+		for i := 0; i < int(rej.NumRows()); i++ {
+			raws = append(raws, rej.Column(5).(*array.String).Value(i))
+		}
+		rec.Release()
+		rej.Release()
+	}
+	nz.Release()
+	if err := nz.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,,"}; strings.Join(raws, "\n") != strings.Join(want, "\n") {
+		t.Errorf("raw text of rejects %q, want %q", raws, want)
+	}
+
+	in = "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused,District\n1/2024,05/01/2024,Narcotics,alpha,,,1,,,,,beta\n"
+	if src, err = read.NewCSV(strings.NewReader(in), read.CSVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "firs.csv", Today: today})
+	if want := `firs.csv: normalize: a column of the layout appears twice in the header: layout test-firs reads column "District", which is columns 4 and 12: rename one of them`; err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, normalize.ErrDuplicateColumn) {
+		t.Errorf("err %v, want ErrDuplicateColumn containing %q", err, want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,22 +78,45 @@ func (f *textField) get(fields [][]byte) string {
 // foldValue folds case and runs of spaces, as layout maps compare values.
 func foldValue(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
+// ErrDuplicateColumn is returned when a column the layout reads appears more
+// than once in the header: which one the layout means cannot be told.
+var ErrDuplicateColumn = errors.New("normalize: a column of the layout appears twice in the header")
+
 // compiler resolves a layout's columns against one file's header.
 type compiler struct {
 	l    *layout.Layout
 	pos  map[string]int
+	all  map[string][]int // every position of a name the header repeats
 	cols []string
 	file string
 }
 
 func newCompiler(src Source, l *layout.Layout, file string) *compiler {
-	c := &compiler{l: l, pos: map[string]int{}, cols: src.Columns(), file: file}
+	c := &compiler{l: l, pos: map[string]int{}, all: map[string][]int{}, cols: src.Columns(), file: file}
 	for i, name := range c.cols {
-		if _, dup := c.pos[layout.Fold(name)]; !dup {
-			c.pos[layout.Fold(name)] = i
+		k := layout.Fold(name)
+		if first, dup := c.pos[k]; dup {
+			if len(c.all[k]) == 0 {
+				c.all[k] = []int{first}
+			}
+			c.all[k] = append(c.all[k], i)
+			continue
 		}
+		c.pos[k] = i
 	}
 	return c
+}
+
+// positions writes header positions, numbered from 1, as "4 and 12".
+func positions(at []int) string {
+	s := make([]string, len(at))
+	for i, p := range at {
+		s[i] = strconv.Itoa(p + 1)
+	}
+	if len(s) == 2 {
+		return s[0] + " and " + s[1]
+	}
+	return strings.Join(s, ", ")
 }
 
 func (c *compiler) compile(name string, dst *textField) error {
@@ -118,6 +142,10 @@ func (c *compiler) compile(name string, dst *textField) error {
 		i, ok := c.pos[layout.Fold(col)]
 		if !ok {
 			return fmt.Errorf("%s: %w: layout %s reads column %q%s; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, col, layout.DidYouMean(col, c.cols), headerNames(c.cols))
+		}
+		if at := c.all[layout.Fold(col)]; len(at) > 1 {
+			return fmt.Errorf("%s: %w: layout %s reads column %q, which is columns %s: rename one of them in the file so that the layout can name the one it means",
+				c.file, ErrDuplicateColumn, c.l.Name, col, positions(at))
 		}
 		dst.cols = append(dst.cols, i)
 	}
@@ -157,6 +185,15 @@ func (c *compiler) personal(h *schemas.Hasher, canHash bool) ([]int, []hashedCol
 		}
 		if ok {
 			out = append(out, i)
+		}
+		// Every copy of a repeated personal column is personal.
+		if at := c.all[layout.Fold(p.Column)]; len(at) > 1 {
+			for _, j := range at[1:] {
+				out = append(out, j)
+				if p.Action == "hash" {
+					hashed = append(hashed, hashedColumn{col: j, kind: p.Kind})
+				}
+			}
 		}
 	}
 	return out, hashed, nil

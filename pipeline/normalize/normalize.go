@@ -165,10 +165,19 @@ func ReadHeader(rows Rows, file string) (*Header, error) {
 		}
 	}
 	if len(missing) == len(schemas.CanonicalColumns) {
+		if sep := otherDelimiter(rows.Raw()); sep != "" {
+			return nil, fmt.Errorf("%s:%d: %w: its columns are separated by %s, the canonical layout's by commas: "+
+				"save the file as CSV with commas, or read it through a layout with delimiter: %q (ocmap help layouts)",
+				file, rows.Line(), ErrHeader, delimiterNames[sep], sep)
+		}
 		// Not a header at all, most likely a row of data: its values are
 		// not repeated here, as they may be personal.
 		return nil, fmt.Errorf("%s:%d: %w: the line has none of the canonical columns; is the header row missing? (want %s)",
 			file, rows.Line(), ErrHeader, strings.Join(schemas.CanonicalColumns, ","))
+	}
+	if n := nameless(unknown); n > 0 {
+		return nil, fmt.Errorf("%s:%d: %w: %d columns have no name (empty header cells, as a spreadsheet writes for columns once used): "+
+			"delete those columns and save the file again (want %s)", file, rows.Line(), ErrHeader, n, strings.Join(schemas.CanonicalColumns, ","))
 	}
 	if len(missing) > 0 || len(unknown) > 0 {
 		msg := ""
@@ -186,6 +195,38 @@ func ReadHeader(rows Rows, file string) (*Header, error) {
 	}
 	h.nCols = len(fields)
 	return h, nil
+}
+
+// delimiterNames names the delimiters otherDelimiter looks for.
+var delimiterNames = map[string]string{";": "semicolons (;)", "\t": "tabs"}
+
+// otherDelimiter returns ";" or "\t" when a header line with none of the
+// canonical columns holds two or more of them split on it: a file saved
+// with another delimiter, as Excel does in locales with a decimal comma.
+func otherDelimiter(raw []byte) string {
+	for _, sep := range []string{";", "\t"} {
+		n := 0
+		for _, f := range strings.Split(string(raw), sep) {
+			if indexOf(schemas.CanonicalColumns, strings.ToLower(strings.Trim(f, " \"\r"))) >= 0 {
+				n++
+			}
+		}
+		if n >= 2 {
+			return sep
+		}
+	}
+	return ""
+}
+
+// nameless counts the empty names among a header's unknown columns.
+func nameless(unknown []string) int {
+	n := 0
+	for _, u := range unknown {
+		if u == "" {
+			n++
+		}
+	}
+	return n
 }
 
 func indexOf(list []string, s string) int {
@@ -301,12 +342,18 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if reason == "" && hasQty && qty < 0 {
 		reason = "negative quantity"
 	}
+	if reason == "" && hasQty {
+		reason = schemas.TooLarge(qty, get(schemas.ColQuantity))
+	}
 	if reason != "" {
 		return n.fail(schemas.FieldQuantity, reason)
 	}
 	amt, hasAmt, reason := parseNumber(get(schemas.ColAmountPKR))
 	if reason == "" && hasAmt && amt < 0 {
 		reason = "negative amount"
+	}
+	if reason == "" && hasAmt {
+		reason = schemas.TooLarge(amt, get(schemas.ColAmountPKR))
 	}
 	if reason != "" {
 		return n.fail(schemas.FieldAmountPKR, reason)

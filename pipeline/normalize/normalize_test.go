@@ -252,6 +252,9 @@ func TestRejects(t *testing.T) {
 		{"negative quantity", row(schemas.ColQuantity, "-1"), schemas.FieldQuantity, "negative quantity"},
 		{"non-numeric quantity", row(schemas.ColQuantity, "2 kg"), schemas.FieldQuantity, `not a number: "2 kg"`},
 		{"negative amount", row(schemas.ColAmountPKR, "-500"), schemas.FieldAmountPKR, "negative amount"},
+		// The store sums quantities as DECIMAL(38, 6): 1e308 stopped the whole ingest.
+		{"absurd quantity", row(schemas.ColQuantity, "1e308"), schemas.FieldQuantity, `too large: "1e308" is more than 10^15`},
+		{"absurd amount", row(schemas.ColAmountPKR, "5e15"), schemas.FieldAmountPKR, `too large: "5e15" is more than 10^15`},
 		{"thousands separator in amount", row(schemas.ColAmountPKR, `"1,000"`), schemas.FieldAmountPKR, `not a number: "1,000"`},
 		{"no location", "A1,cybercrime,hacking,2023-01-15,,,,FIA,,,", schemas.FieldLat, "no coordinates and no district name"},
 		{"unknown district name", "A1,cybercrime,hacking,2023-01-15,,,gamma,FIA,,,", schemas.FieldDistrictHint, `unknown district name: "gamma"`},
@@ -420,6 +423,9 @@ func TestHeader(t *testing.T) {
 			"in.csv:1: normalize: header does not match the canonical layout: the line goes on past a carriage return (CR): the file's lines end with CR only, as old Mac programs write them; save it with Windows (CRLF) or Unix (LF) line endings", true},
 		{"personal values among unknown names withheld", strings.TrimSuffix(header, "\n") + ",35202-1234567-1,0300-1234567,ali@example.pk,FIR 2023/11,x12345\n" + body,
 			`in.csv:1: normalize: header does not match the canonical layout: unknown (withheld), (withheld), (withheld), "fir 2023/11", (withheld)` + want, true},
+		{"semicolons", strings.ReplaceAll(header, ",", ";") + strings.ReplaceAll(body, ",", ";"), "in.csv:1: normalize: header does not match the canonical layout: its columns are separated by semicolons (;), the canonical layout's by commas: save the file as CSV with commas, or read it through a layout with delimiter: \";\" (ocmap help layouts)", true},
+		{"tabs", strings.ReplaceAll(header, ",", "\t") + body, "in.csv:1: normalize: header does not match the canonical layout: its columns are separated by tabs, the canonical layout's by commas: save the file as CSV with commas, or read it through a layout with delimiter: \"\\t\" (ocmap help layouts)", true},
+		{"nameless columns at the end", strings.TrimSuffix(header, "\n") + ",,,\n" + body, "in.csv:1: normalize: header does not match the canonical layout: 3 columns have no name (empty header cells, as a spreadsheet writes for columns once used): delete those columns and save the file again" + want, true},
 		{"empty file", "", "in.csv: the file is empty (no header)", false},
 		{"blank lines only", "\n\r\n\n", "in.csv: the file is empty (no header)", false},
 	}

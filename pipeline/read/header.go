@@ -1,6 +1,7 @@
 package read
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -67,6 +68,10 @@ func JSONKeys(r io.Reader) ([]string, error) {
 			continue
 		}
 		if c == '[' {
+			if c, err := skipSpace(br); err == nil && c == ']' {
+				return nil, nil // an empty array: no records, no keys
+			}
+			br.UnreadByte()
 			dec := json.NewDecoder(br)
 			if err := dec.Decode(&obj); err != nil {
 				return nil, fmt.Errorf("%s: first element: %s", nameOf(r), jsonProblem(err))
@@ -93,6 +98,16 @@ func JSONKeys(r io.Reader) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// skipSpace returns the next byte of br that is not JSON white space.
+func skipSpace(br *bufio.Reader) (byte, error) {
+	for {
+		c, err := br.ReadByte()
+		if err != nil || c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c, err
+		}
+	}
 }
 
 func flattenKeys(prefix string, obj map[string]json.RawMessage, out *[]string) {

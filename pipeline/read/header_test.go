@@ -39,6 +39,17 @@ func TestJSONKeysWithholdData(t *testing.T) {
 	}
 }
 
+// TestJSONKeysEmptyArray: "[]" (a month with no cases) has no keys, which
+// is no error; the caller calls the file empty.
+func TestJSONKeysEmptyArray(t *testing.T) {
+	for _, in := range []string{"[]", "\ufeff[ \r\n ]\r\n"} {
+		got, err := JSONKeys(strings.NewReader(in))
+		if err != nil || len(got) != 0 {
+			t.Errorf("JSONKeys(%q) = %q, %v; want no keys and no error", in, got, err)
+		}
+	}
+}
+
 // TestCSVHeaderErrorsWithholdData: whatever goes wrong with a header, the
 // message does not repeat the personal values of the rows it swallowed.
 func TestCSVHeaderErrorsWithholdData(t *testing.T) {

@@ -243,6 +243,8 @@ func (j *jsonLines) next(rec *record) bool {
 		*rec = record{line: j.line, raw: line}
 		switch {
 		case tooLong:
+			// As a CSV line: the first keptOfLong bytes, no number cut in two.
+			rec.raw = cutNumber(line[:min(len(line), keptOfLong)])
 			rec.malformed = fmt.Sprintf("line longer than %d bytes", j.maxLine)
 		default:
 			if m := invalidUTF8(line); m != "" {
@@ -526,7 +528,7 @@ func (j *jsonArray) readValue() (size int, depth int, err error) {
 		j.r.Discard(n)
 	}
 	if size > j.maxElem && len(j.elem) > keptOfLong {
-		j.elem = j.elem[:keptOfLong]
+		j.elem = cutNumber(j.elem[:keptOfLong])
 	}
 	return size, depth, nil
 }

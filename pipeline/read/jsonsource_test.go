@@ -103,6 +103,23 @@ func TestJSONLinesLongLine(t *testing.T) {
 	}
 }
 
+// TestJSONLinesLongLineCutNumber: a line cut inside a CNIC keeps none of its
+// digits, and no more than the first keptOfLong bytes of the line.
+func TestJSONLinesLongLineCutNumber(t *testing.T) {
+	src := NewJSONLines(strings.NewReader(`{"a":"cnic 35202-1234567-1 `+strings.Repeat("x", 3000)+`"}`+"\n"+`{"a":"y"}`), []string{"a"})
+	src.(*jsonLines).maxLine = 20
+	got := drain(t, src)
+	want := []srec{bad(1, `{"a":"cnic`, "line longer than 20 bytes"), ok(2, `{"a":"y"}`, "y")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+	src = NewJSONLines(strings.NewReader(`{"a":"`+strings.Repeat("x", 3<<20)+`"}`), []string{"a"})
+	got = drain(t, src)
+	if len(got) != 1 || len(got[0].Raw) != keptOfLong {
+		t.Errorf("a 3 MiB line keeps %d bytes of raw text, want %d", len(got[0].Raw), keptOfLong)
+	}
+}
+
 func TestJSONArray(t *testing.T) {
 	in := "\xEF\xBB\xBF[\n  {\"case_id\": \"FIA-1\",\n   \"victim\": {\"age\": 34}},\n  {\"case_id\": \"FIA-2\", \"amount\": 2.50}\n]\n"
 	for _, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in))} {

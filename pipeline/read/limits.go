@@ -13,6 +13,8 @@ var (
 	ErrTooLarge = errors.New("read: input expands past a limit")
 	// ErrTooManyCells is for a sheet past Limits.MaxCells.
 	ErrTooManyCells = errors.New("read: sheet past the cell limit")
+	// ErrDamaged is for a compressed file cut short or corrupted.
+	ErrDamaged = errors.New("read: damaged file")
 )
 
 // Limits bound what one input may expand to when it is decompressed, so

@@ -298,3 +298,40 @@ func TestXLSXCancel(t *testing.T) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 }
+
+// TestGzipDamaged: a gzip file cut short (an interrupted download) or
+// damaged says so in words, not as Go's "unexpected EOF".
+func TestGzipDamaged(t *testing.T) {
+	text := csvText(200 << 10)
+	whole, err := os.ReadFile(writeGzip(t, "whole.gz", text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	badSum := bytes.Clone(whole)
+	badSum[len(badSum)-5] ^= 0xff // the CRC-32 of the trailer
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"cut short", whole[:len(whole)/2], "the gzip file ends too early"},
+		{"trailer missing", whole[:len(whole)-8], "the gzip file ends too early"},
+		{"wrong checksum", badSum, "the gzip file is damaged"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "firs.csv.gz")
+			if err := os.WriteFile(path, tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			_, err = io.Copy(io.Discard, f)
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want ErrDamaged containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -2,9 +2,11 @@ package read
 
 import (
 	"bufio"
+	"compress/flate"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -80,6 +82,12 @@ func (e *expansion) Read(p []byte) (int, error) {
 	case e.ratio > 0 && e.out > gzipRatioFloor && e.out > e.ratio*e.in.Load():
 		e.err = fmt.Errorf("%w: it decompresses to more than %d times its compressed size, as a gzip bomb does (%s from %s so far)",
 			ErrTooLarge, e.ratio, Size(e.out), Size(e.in.Load()))
+	}
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e.err = fmt.Errorf("%w: the gzip file ends too early (a download or copy cut short?); get the whole file again", ErrDamaged)
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, new(flate.CorruptInputError)):
+		e.err = fmt.Errorf("%w: the gzip file is damaged (%v); get the file again", ErrDamaged, err)
 	}
 	if e.err != nil {
 		return 0, e.err

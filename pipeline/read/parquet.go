@@ -411,7 +411,7 @@ func (p *Parquet) Next() bool {
 		p.raw = append(p.raw, f...)
 	}
 	if len(p.raw) > DefaultMaxRecord {
-		p.raw = p.raw[:1024]
+		p.raw = cutNumber(p.raw[:keptOfLong])
 		if p.bad == "" {
 			p.bad = fmt.Sprintf("the row holds more than %s of text, the limit of a record", Size(DefaultMaxRecord))
 		}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultMaxRecord bounds one record's size. A longer record almost always
@@ -284,10 +287,27 @@ func (s *Scanner) skipLong() {
 			break
 		}
 	}
-	s.raw = trimCR(s.long)
+	s.raw = trimCR(cutNumber(s.long))
 	s.fields = s.fields[:0]
 	s.malformed = fmt.Sprintf("line longer than %d bytes (not a text file, or a record that never ends?); its text is cut to the first %d bytes", s.maxRecord, len(s.raw))
 	s.line++
+}
+
+// cutNumber drops from the end of b, a line's text cut short, the digits
+// and separators of a number the cut went through (and a rune it split):
+// the first 11 digits of a CNIC are not found by schemas.Scrub, yet all but
+// name the person.
+func cutNumber(b []byte) []byte {
+	for len(b) > 0 {
+		r, size := utf8.DecodeLastRune(b)
+		if r == utf8.RuneError && size <= 1 || unicode.IsDigit(r) || unicode.Is(unicode.Pd, r) ||
+			unicode.IsSpace(r) || strings.ContainsRune("()+.", r) {
+			b = b[:len(b)-size]
+			continue
+		}
+		break
+	}
+	return b
 }
 
 // parse tries to split one record starting at pos. ok means a record (maybe

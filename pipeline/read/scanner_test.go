@@ -236,6 +236,12 @@ func TestScannerLongLine(t *testing.T) {
 			{3, nil, long[:limit], true}, {4, []string{"3", "c"}, "3,c", false}, {5, []string{"4", "d"}, "4,d", false}}},
 		{"quoted", "id,x\n2,\"" + long + "\"\r\n3,c\n", []rec{
 			{1, []string{"id", "x"}, "id,x", false}, {2, nil, "2,\"" + long[:limit-3], true}, {3, []string{"3", "c"}, "3,c", false}}},
+		// The cut falls inside a CNIC: its first digits would pass Scrub
+		// (too few for a CNIC) and still all but name the person.
+		{"cut inside a number", "id,x\n" + strings.Repeat("z", 990) + ",35202-1234567-1," + long + "\n3,c\n", []rec{
+			{1, []string{"id", "x"}, "id,x", false}, {2, nil, strings.Repeat("z", 990) + ",", true}, {3, []string{"3", "c"}, "3,c", false}}},
+		{"cut inside a number in Urdu digits", "id,x\n" + strings.Repeat("z", 994) + ",۰۳۰۰–۱۲۳۴۵۶۷," + long + "\n", []rec{
+			{1, []string{"id", "x"}, "id,x", false}, {2, nil, strings.Repeat("z", 994) + ",", true}}},
 		{"last line without newline", "id\n1\n" + long, []rec{
 			{1, []string{"id"}, "id", false}, {2, []string{"1"}, "1", false}, {3, nil, long[:limit], true}}},
 		{"unclosed quote, then a long line", "id,x\n1,\"open\n" + long + "\n2,b\n", []rec{

@@ -143,6 +143,22 @@ func (b *records) Malformed() string { return b.cur.malformed }
 // Dropped returns the footer records left out, once Next has returned false.
 func (b *records) Dropped() []Dropped { return b.dropped }
 
+// FooterLines returns the lines (a sheet's rows) of the footer records src
+// left out, once it has been read to its end: a file exported without its
+// totals row loses its last incident that way, so callers show them. It is
+// nil for a source without a footer.
+func FooterLines(src any) []int64 {
+	d, ok := src.(interface{ Dropped() []Dropped })
+	if !ok {
+		return nil
+	}
+	var lines []int64
+	for _, r := range d.Dropped() {
+		lines = append(lines, r.Line)
+	}
+	return lines
+}
+
 // nameOf returns the file name behind r, such as a *File's path, or "".
 func nameOf(r io.Reader) string {
 	if n, ok := r.(interface{ Name() string }); ok {
