@@ -465,3 +465,36 @@ func TestExportNoPopulationRejects(t *testing.T) {
 		t.Errorf("export --label-top 1: district labels\n%s\nwant Grid 1 alone", g)
 	}
 }
+
+// TestExportUnprotectedFirstRelease: a first export whose small counts the
+// table itself narrows (seven incidents in four districts of one province:
+// the published zeros show which cells are withheld, each at least 1) says
+// so, and does not blame earlier releases there are none of; a second
+// export, after the first is registered, does.
+func TestExportUnprotectedFirstRelease(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	rows := []string{"incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description"}
+	n := 0
+	for d, c := range []int{2, 1, 1, 3} {
+		for k := range c {
+			n++
+			rows = append(rows, fmt.Sprintf("D%d,drug_trafficking,heroin,2024-01-%02d,%.1f,%.1f,,ANF,1,,", n, 10+k, 32.5-float64(d/3), 70.5+float64(d%3)))
+		}
+	}
+	in := writeTestFile(t, dir, "in.csv", strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for i, want := range []string{"the table itself narrows them", "earlier releases of this database (ocmap releases) already narrow them"} {
+		code, stdout, stderr := ocmap("export", "--db", db, "--boundaries", mapPath, "--width", "400", "--out", filepath.Join(dir, fmt.Sprint("out", i)))
+		if code != exitOK || !strings.Contains(stdout, "suppressed 36 of 36 district x category cells") ||
+			!strings.Contains(stderr, "WARNING: 2 small counts cannot be protected to within 10") || !strings.Contains(stderr, want) {
+			t.Errorf("export %d: exit %d, want the two counts and %q\n%s%s", i+1, code, want, stdout, stderr)
+		}
+		if i == 0 && strings.Contains(stderr, "earlier releases") {
+			t.Errorf("the first export blames earlier releases:\n%s", stderr)
+		}
+	}
+}

@@ -87,8 +87,10 @@ type Report struct {
 	Suppressed int // of them, suppressed
 	Totals     int // province and national totals suppressed
 	// Unprotected counts the small counts that no further suppression could
-	// protect: earlier releases of the database already narrow them.
-	Unprotected int
+	// protect: earlier releases of the database (EarlierReleases of them),
+	// or the table itself, already narrow them.
+	Unprotected     int
+	EarlierReleases int
 	// Overlapping are the earlier releases whose periods overlap this
 	// export's and differ from it: what differs between two such periods
 	// is often small, so the export suppresses more to keep it hidden.
@@ -179,7 +181,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected,
+	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected, EarlierReleases: len(d.earlier),
 		Overlapping: overlapping(d.earlier, d.table.From, d.table.To)}
 	for _, row := range d.sup.Suppressed {
 		for _, s := range row {
