@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -438,6 +439,34 @@ func foldEq(b []byte, s string) bool {
 		}
 	}
 	return true
+}
+
+// First day an event may have, and the days that systems write for an
+// unknown date, as days since 1970-01-01.
+var (
+	firstDay        = daysFromCivil(1900, 1, 1)
+	placeholderDays = [...]int32{
+		daysFromCivil(1900, 1, 1), // day 1 of Excel's and SQL Server's calendars
+		0,                         // 1970-01-01, Unix time 0
+	}
+)
+
+// DayProblem says why days (since 1970-01-01) cannot be the date of an
+// event recorded up to today, or "": it is in the future, before 1900, or a
+// placeholder, one of the days that spreadsheets, databases and Unix write
+// for an unknown date (1900-01-01 and 1970-01-01). A placeholder accepted
+// would be counted in its month and stretch every period to a century.
+// Callers add the value as written.
+func DayProblem(days, today int32) string {
+	switch {
+	case days > today:
+		return "date is in the future"
+	case days < firstDay:
+		return "date is before 1900"
+	case slices.Contains(placeholderDays[:], days):
+		return "date is a placeholder that systems write for an unknown date (1900-01-01: day 1 of Excel's calendar; 1970-01-01: Unix time 0); give the true date"
+	}
+	return ""
 }
 
 // CivilDays returns the days since 1970-01-01 of the calendar date y-m-d, and

@@ -71,16 +71,14 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	}
 	dateText := n.date.get(fields)
 	date, prec, reason := n.dates.Parse([]byte(dateText))
-	switch {
-	case reason != "":
-		if dateText == "" {
-			return n.fail(schemas.FieldOccurredOn, "missing date")
-		}
+	if dateText == "" {
+		return n.fail(schemas.FieldOccurredOn, "missing date")
+	}
+	if reason == "" {
+		reason = schemas.DayProblem(date, n.today)
+	}
+	if reason != "" {
 		return n.fail(schemas.FieldOccurredOn, reason+": "+show([]byte(dateText)))
-	case date > n.today:
-		return n.fail(schemas.FieldOccurredOn, "date is in the future: "+show([]byte(dateText)))
-	case date < n.min:
-		return n.fail(schemas.FieldOccurredOn, "date is before 1900: "+show([]byte(dateText)))
 	}
 	lat, lon, hasLat, e, ok := n.point(fields, &n.lat, &n.lon)
 	if !ok {

@@ -3,7 +3,9 @@ package normalize_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -200,4 +202,45 @@ func FuzzContext(f *testing.F) {
 			t.Errorf("read %d != accepted %d + rejected %d", nz.Read, nz.Accepted, nz.Rejected)
 		}
 	})
+}
+
+// TestContextPlaceholderDates: context events dated with a placeholder for
+// an unknown date are rejected as incidents are (schemas.DayProblem); the
+// days beside them are kept.
+func TestContextPlaceholderDates(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	path := filepath.Join(t.TempDir(), "attacks.csv")
+	text := "S#,Politician,Date,City,Location,Province,Latitude,Longititude,Killed,Injured,Target\n" +
+		"1,A,1-Jan-70,alpha,Market,Punjab,,,1,0,Rally\n" +
+		"2,B,2-Jan-70,alpha,Market,Punjab,,,1,0,Rally\n" +
+		"3,C,1-Jan-00,alpha,Market,Punjab,,,1,0,Rally\n" + // 2000 (pivot 30): a real day
+		"4,D,31-Dec-69,alpha,Market,Punjab,,,1,0,Rally\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, l := openContext(t, path, contextLayout)
+	nz, err := normalize.NewContext(mem, src, fakePlacer{}, l, normalize.Options{File: "attacks.csv", RunID: 1, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for nz.Next() {
+		rec, rej := nz.Record(), nz.Rejects()
+		for i := 0; i < int(rej.NumRows()); i++ {
+			reasons = append(reasons, fmt.Sprintf("%d %s: %s", rej.Column(2).(*array.Int64).Value(i),
+				rej.Column(3).(*array.String).Value(i), rej.Column(4).(*array.String).Value(i)))
+		}
+		rec.Release()
+		rej.Release()
+	}
+	if err := nz.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(reasons, "\n"), `2 occurred_on: `+placeholderDate+`: "1-Jan-70"`; got != want {
+		t.Errorf("rejects:\n%s\nwant:\n%s", got, want)
+	}
+	if nz.Accepted != 3 || nz.Rejected != 1 {
+		t.Errorf("accepted %d, rejected %d; want 3 and 1", nz.Accepted, nz.Rejected)
+	}
 }

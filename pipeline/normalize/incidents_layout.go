@@ -109,13 +109,11 @@ func (n *IncidentNormalizer) optDate(p *schemas.DateParser, text string) (int32,
 		return 0, false, ""
 	}
 	d, _, reason := p.Parse([]byte(text))
-	switch {
-	case reason != "":
+	if reason == "" {
+		reason = schemas.DayProblem(d, n.today)
+	}
+	if reason != "" {
 		return 0, false, reason + ": " + show([]byte(text))
-	case d > n.today:
-		return 0, false, "date is in the future: " + show([]byte(text))
-	case d < n.min:
-		return 0, false, "date is before 1900: " + show([]byte(text))
 	}
 	return d, true, ""
 }
@@ -156,13 +154,11 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldOccurredOn, "missing date")
 	}
 	date, prec, reason := n.dates.Parse([]byte(dateText))
-	switch {
-	case reason != "":
+	if reason == "" {
+		reason = schemas.DayProblem(date, n.today)
+	}
+	if reason != "" {
 		return n.fail(schemas.FieldOccurredOn, reason+": "+show([]byte(dateText)))
-	case date > n.today:
-		return n.fail(schemas.FieldOccurredOn, "date is in the future: "+show([]byte(dateText)))
-	case date < n.min:
-		return n.fail(schemas.FieldOccurredOn, "date is before 1900: "+show([]byte(dateText)))
 	}
 	reportedOn, hasReported, reason := n.optDate(&n.reported, n.reportedOn.get(fields))
 	if reason != "" {

@@ -43,7 +43,9 @@ const firs = "FIR,Date,Head,District,Act,Sec,Kg,USD,Victims,Place,Accused\n" +
 	"4/2024,08/01/2024,Narcotics,alpha,,,-1,,,,Someone\n" + // negative quantity
 	"5/2024,09/01/2024,Cyber,alpha,,,,,many,,Someone\n" + // victims not a number
 	"6/2024,10/01/2024,Narcotics,alpha,,,\"10,000,000,000,000,000\",,,,Someone\n" + // more kg than the store can sum
-	"7/2024,11/01/2024,Cyber,alpha,,,,\"10,000,000,000,000\",,,Someone\n" // 2.8e15 PKR once converted
+	"7/2024,11/01/2024,Cyber,alpha,,,,\"10,000,000,000,000\",,,Someone\n" + // 2.8e15 PKR once converted
+	"8/2024,01/01/1970,Cyber,alpha,,,,,,,Someone\n" + // Unix time 0 for an unknown date
+	"9/2024,01/01/1900,Cyber,alpha,,,,,,,Someone\n" // day 1 of Excel's calendar
 
 func crosswalk(t *testing.T) *schemas.Crosswalk {
 	t.Helper()
@@ -112,6 +114,8 @@ func TestIncidentLayout(t *testing.T) {
 		`victims: not a whole number of people: "many" | 5/2024,09/01/2024,Cyber,alpha,,,,,many,,`,
 		`quantity: too large: "10,000,000,000,000,000" is more than 10^15 | 6/2024,10/01/2024,Narcotics,alpha,,,"10,000,000,000,000,000",,,,`,
 		`amount_pkr: too large: "10,000,000,000,000" is more than 10^15 | 7/2024,11/01/2024,Cyber,alpha,,,,"10,000,000,000,000",,,`,
+		`occurred_on: ` + placeholderDate + `: "01/01/1970" | 8/2024,01/01/1970,Cyber,alpha,,,,,,,`,
+		`occurred_on: ` + placeholderDate + `: "01/01/1900" | 9/2024,01/01/1900,Cyber,alpha,,,,,,,`,
 	}
 	if got := strings.Join(rejects, "\n"); got != strings.Join(wantRej, "\n") {
 		t.Errorf("rejects:\n%s\nwant:\n%s", got, strings.Join(wantRej, "\n"))

@@ -372,7 +372,6 @@ type layoutBase struct {
 	narrative textField
 	l         *layout.Layout
 	today     int32
-	min       int32
 	personal  []int // columns kept out of reject raw text
 	hashed    []hashedColumn
 	canHash   bool // the layout kind stores person_keys
@@ -398,7 +397,6 @@ func (n *layoutBase) init(src Source, placer Placer, l *layout.Layout, opt Optio
 	}
 	n.src, n.placer, n.opt, n.l, n.row = src, placer, opt, l, row
 	n.today = mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day())
-	n.min = mustDays(1900, 1, 1)
 	return newCompiler(src, l, opt.File)
 }
 

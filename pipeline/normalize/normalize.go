@@ -70,7 +70,6 @@ type Normalizer struct {
 	nCols  int
 	q      schemas.PlaceQuery // reused: Place takes it by pointer, so it does not escape per row
 	today  int32
-	min    int32
 
 	b   coreBatch
 	rej *schemas.RejectBuilder
@@ -96,7 +95,6 @@ func New(mem memory.Allocator, rows Rows, placer Placer, opt Options) *Normalize
 		placer: placer,
 		opt:    opt,
 		today:  mustDays(opt.Today.Year(), int(opt.Today.Month()), opt.Today.Day()),
-		min:    mustDays(1900, 1, 1),
 		rej:    schemas.NewRejectBuilder(mem, opt.RunID, opt.KeepRaw),
 	}
 }
@@ -556,11 +554,8 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 	if !ok {
 		return 0, "no such date: " + show(b)
 	}
-	if days > n.today {
-		return 0, "date is in the future: " + show(b)
-	}
-	if days < n.min {
-		return 0, "date is before 1900: " + show(b)
+	if why := schemas.DayProblem(days, n.today); why != "" {
+		return 0, why + ": " + show(b)
 	}
 	return days, ""
 }

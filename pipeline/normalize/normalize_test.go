@@ -236,6 +236,8 @@ func TestRejects(t *testing.T) {
 		{"tomorrow", row(schemas.ColOccurredOn, "2025-07-01"), schemas.FieldOccurredOn, `date is in the future: "2025-07-01"`},
 		{"far future", row(schemas.ColOccurredOn, "9999-12-31"), schemas.FieldOccurredOn, `date is in the future: "9999-12-31"`},
 		{"before 1900", row(schemas.ColOccurredOn, "1899-12-31"), schemas.FieldOccurredOn, `date is before 1900: "1899-12-31"`},
+		{"placeholder 1900-01-01", row(schemas.ColOccurredOn, "1900-01-01"), schemas.FieldOccurredOn, placeholderDate + `: "1900-01-01"`},
+		{"placeholder 1970-01-01", row(schemas.ColOccurredOn, "1970-01-01"), schemas.FieldOccurredOn, placeholderDate + `: "1970-01-01"`},
 		{"year 0000", row(schemas.ColOccurredOn, "0000-01-01"), schemas.FieldOccurredOn, `no such date: "0000-01-01"`},
 		{"non-numeric lat", row(schemas.ColLat, "abc"), schemas.FieldLat, `not a number: "abc"`},
 		{"decimal comma lat", row(schemas.ColLat, `"30,5"`), schemas.FieldLat, `not a number: "30,5"`},
@@ -293,7 +295,9 @@ func TestAcceptedEdges(t *testing.T) {
 		{"lon -180", schemas.ColLon, "-180.0", func(w *incident) { w.Lon = "-180" }},
 		{"lat with exponent", schemas.ColLat, "3.05e1", func(w *incident) { w.Lat = "30.5" }},
 		{"lat with plus sign", schemas.ColLat, "+30.5", func(w *incident) { w.Lat = "30.5" }},
-		{"first of 1900", schemas.ColOccurredOn, "1900-01-01", func(w *incident) { w.OccurredOn = "1900-01-01" }},
+		{"second of 1900", schemas.ColOccurredOn, "1900-01-02", func(w *incident) { w.OccurredOn = "1900-01-02" }},
+		{"last day of 1969", schemas.ColOccurredOn, "1969-12-31", func(w *incident) { w.OccurredOn = "1969-12-31" }},
+		{"second of 1970", schemas.ColOccurredOn, "1970-01-02", func(w *incident) { w.OccurredOn = "1970-01-02" }},
 		{"today", schemas.ColOccurredOn, "2025-06-30", func(w *incident) { w.OccurredOn = "2025-06-30" }},
 		{"leap day", schemas.ColOccurredOn, "2024-02-29", func(w *incident) { w.OccurredOn = "2024-02-29" }},
 		{"leap day of 2000", schemas.ColOccurredOn, "2000-02-29", func(w *incident) { w.OccurredOn = "2000-02-29" }},
@@ -887,3 +891,6 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// placeholderDate is the reason a placeholder date is rejected with.
+const placeholderDate = "date is a placeholder that systems write for an unknown date (1900-01-01: day 1 of Excel's calendar; 1970-01-01: Unix time 0); give the true date"
