@@ -1,6 +1,8 @@
 package normalize_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,4 +210,48 @@ func FuzzIncidentDetails(f *testing.F) {
 			t.Fatalf("read %d != accepted %d + rejected %d", nz.Read, nz.Accepted, nz.Rejected)
 		}
 	})
+}
+
+// TestCanonicalSwapped: the canonical layout corrects exchanged coordinates
+// as layouts do (one rule, placeRow): a point outside every district whose
+// exchanged coordinates land in one is kept, corrected and noted; a point
+// outside even exchanged is placed by its name (noted) or rejected.
+func TestCanonicalSwapped(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	in := "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n" +
+		"S1,cybercrime,hacking,2023-01-15,70.5,30.25,,FIA,,,\n" + // exchanged
+		"S2,cybercrime,hacking,2023-01-15,30.25,70.5,,FIA,,,\n" + // right
+		"S3,cybercrime,hacking,2023-01-15,10,10,alpha,FIA,,,\n" + // outside, named
+		"S4,cybercrime,hacking,2023-01-15,10,10,,FIA,,,\n" // outside, even exchanged
+	nz := normalize.New(mem, read.NewScanner(strings.NewReader(in)), boxPlacer{}, normalize.Options{File: "in.csv", RunID: 1, Today: today})
+	defer nz.Release()
+	var got []string
+	for nz.Next() {
+		rec, rej := nz.Record(), nz.Rejects()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			got = append(got, fmt.Sprintf("%s %s,%s p%d %s", rec.Column(schemas.NIncidentID).ValueStr(i),
+				rec.Column(schemas.NLat).ValueStr(i), rec.Column(schemas.NLon).ValueStr(i),
+				rec.Column(schemas.ILocationPrecision).(*array.Int8).Value(i), rec.Column(schemas.ILocationNote).ValueStr(i)))
+		}
+		for i := 0; i < int(rej.NumRows()); i++ {
+			got = append(got, fmt.Sprintf("line %d %s: %s", rej.Column(2).(*array.Int64).Value(i),
+				rej.Column(3).(*array.String).Value(i), rej.Column(4).(*array.String).Value(i)))
+		}
+		rec.Release()
+		rej.Release()
+	}
+	if err := nz.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	want := []string{
+		"S1 30.25,70.5 p1 " + normalize.NoteSwapped,
+		"S2 30.25,70.5 p1 (null)",
+		"S3 10,10 p3 " + normalize.NoteByName,
+		"line 5 lat: coordinates are outside every district",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -236,21 +236,27 @@ const (
 	NoteByName  = schemas.NoteByName
 )
 
-// locate places a layout row. A point outside every district whose
-// exchanged coordinates land in one is corrected and noted (lat and lon are
-// updated); a point outside every district that its district name places is
-// noted. Otherwise it is Placer.Place.
+// locate places a layout row (placeRow), or by locateApproximate when the
+// layout says its points are approximate.
 func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, place, text, points string, on int32) schemas.Placement {
 	q := schemas.PlaceQuery{Lon: *lon, Lat: *lat, HasPoint: hasPoint, Hint: []byte(hint), Province: []byte(province),
 		Place: []byte(place), Text: []byte(text), On: on}
 	if hasPoint && points != layout.PointsExact {
 		return n.locateApproximate(&q, points)
 	}
-	p := n.placer.Place(&q)
-	if !hasPoint || (p.OK && p.Precision == schemas.PrecisionPoint) {
+	return placeRow(n.placer, &q, lon, lat)
+}
+
+// placeRow places a row, canonical or read through a layout. A point outside
+// every district whose exchanged coordinates land in one is corrected and
+// noted (lat and lon are updated); a point outside every district that its
+// district name places is noted. Otherwise it is Placer.Place.
+func placeRow(placer Placer, q *schemas.PlaceQuery, lon, lat *float64) schemas.Placement {
+	p := placer.Place(q)
+	if !q.HasPoint || (p.OK && p.Precision == schemas.PrecisionPoint) {
 		return p
 	}
-	if pl, can := n.placer.(PointLocator); can {
+	if pl, can := placer.(PointLocator); can {
 		if i := pl.Locate(*lat, *lon); i >= 0 {
 			*lon, *lat = *lat, *lon
 			return schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1,

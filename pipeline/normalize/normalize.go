@@ -358,7 +358,7 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	}
 	hint := get(schemas.ColDistrictHint)
 	n.q = schemas.PlaceQuery{Lon: lon, Lat: lat, HasPoint: hasLat, Hint: hint, On: date}
-	pl := n.placer.Place(&n.q)
+	pl := placeRow(n.placer, &n.q, &lon, &lat)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint {
 			pl.Reason += ": " + show(hint)
