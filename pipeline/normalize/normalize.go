@@ -299,7 +299,7 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if !utf8.Valid(raw) {
 		return n.fail(schemas.RecordField, "text is not valid UTF-8 (save the file as UTF-8)")
 	}
-	fields := n.rows.Fields()
+	fields := schemas.TrimTrailingEmpty(n.rows.Fields(), n.nCols)
 	if len(fields) != n.nCols {
 		return n.fail(schemas.RecordField, fmt.Sprintf("has %d fields, the header has %d", len(fields), n.nCols))
 	}

@@ -214,6 +214,7 @@ func TestRejects(t *testing.T) {
 		{"invalid utf-8", row(schemas.ColDescription, "caf\xe9"), schemas.RecordField, "text is not valid UTF-8 (save the file as UTF-8)"},
 		{"too few fields", strings.Join(good[:10], ","), schemas.RecordField, "has 10 fields, the header has 11"},
 		{"too many fields", strings.Join(good, ",") + ",extra", schemas.RecordField, "has 12 fields, the header has 11"},
+		{"too many fields, empty between", strings.Join(good, ",") + ",,extra,", schemas.RecordField, "has 13 fields, the header has 11"},
 		{"one field", "A1", schemas.RecordField, "has 1 fields, the header has 11"},
 		{"missing id", row(schemas.ColIncidentID, ""), schemas.FieldIncidentID, "missing incident id"},
 		{"blank id", row(schemas.ColIncidentID, " \t "), schemas.FieldIncidentID, "missing incident id"},
@@ -894,3 +895,22 @@ func FuzzNormalize(f *testing.F) {
 
 // placeholderDate is the reason a placeholder date is rejected with.
 const placeholderDate = "date is a placeholder that systems write for an unknown date (1900-01-01: day 1 of Excel's calendar; 1970-01-01: Unix time 0); give the true date"
+
+// TestTrailingEmptyFields: empty cells past the header's columns (a
+// trailing comma on every line, as some exports write) carry no data, and
+// the row is read as if they were not there, as layouts read it
+// (schemas.TrimTrailingEmpty).
+func TestTrailingEmptyFields(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	res, err := run(t, mem, header+strings.Join(good, ",")+",,, \n", defaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Incidents) != 1 || len(res.Rejects) != 0 {
+		t.Fatalf("%d incidents, %d rejects %+v; want 1 and 0", len(res.Incidents), len(res.Rejects), res.Rejects)
+	}
+	if got, want := res.Incidents[0], goodIncident; got != want {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}

@@ -82,7 +82,7 @@ func NewCSV(r io.Reader, opt CSVOptions) (Source, error) {
 	if schemas.CROnly(s.sc.Raw()) {
 		return nil, fmt.Errorf("%s: %w: %s", at(s.name, header), ErrNoHeader, schemas.CROnlyReason)
 	}
-	fields := trimTrailingEmpty(s.sc.Fields(), 1)
+	fields := schemas.TrimTrailingEmpty(s.sc.Fields(), 1)
 	s.cols = make([]string, len(fields))
 	for i, f := range fields {
 		s.cols[i] = strings.TrimSpace(string(f))
@@ -103,7 +103,7 @@ func (s *csvSource) next(r *record) bool {
 			r.malformed = m
 			return true
 		}
-		fields = trimTrailingEmpty(fields, len(s.cols))
+		fields = schemas.TrimTrailingEmpty(fields, len(s.cols))
 		if len(fields) != len(s.cols) {
 			r.malformed = fmt.Sprintf("has %d fields, the header has %d", len(fields), len(s.cols))
 			return true

@@ -219,16 +219,6 @@ func isBlank(fields [][]byte) bool {
 	return true
 }
 
-// trimTrailingEmpty drops empty fields beyond the first n: extra cells that
-// hold nothing (a formatted but empty spreadsheet column, a trailing comma)
-// carry no data and should not make a row malformed.
-func trimTrailingEmpty(fields [][]byte, n int) [][]byte {
-	for len(fields) > n && len(trimSpace(fields[len(fields)-1])) == 0 {
-		fields = fields[:len(fields)-1]
-	}
-	return fields
-}
-
 func trimSpace(b []byte) []byte {
 	for len(b) > 0 && isSpace(b[0]) {
 		b = b[1:]
