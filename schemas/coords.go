@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 )
@@ -41,6 +42,9 @@ func ParseCoord(b []byte, axis byte) (float64, string) {
 	s := trimBlank(b)
 	if len(s) == 0 {
 		return 0, "empty"
+	}
+	if DecimalComma(s) {
+		return 0, DecimalCommaReason
 	}
 	i := 0
 	var hemi byte
@@ -256,4 +260,30 @@ func parseUnsigned(s []byte) (v float64, n int, frac bool) {
 		v = math.Inf(1)
 	}
 	return v, n, frac
+}
+
+// DecimalCommaReason is why a coordinate written with a decimal comma is
+// refused.
+const DecimalCommaReason = "a decimal comma: write degrees with a point (30.5, not 30,5)"
+
+// DecimalComma reports whether b is a coordinate written with a decimal
+// comma, as spreadsheets in many locales write it ("30,5", "-72,25"): one
+// to three digits, a comma, digits. No coordinate has a thousands
+// separator, so the comma can only be a decimal one; the row is still
+// refused (the file may use commas in other numbers too), with that reason.
+func DecimalComma(b []byte) bool {
+	b = trimBlank(b)
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		b = b[1:]
+	}
+	c := bytes.IndexByte(b, ',')
+	if c < 1 || c > 3 || c == len(b)-1 {
+		return false
+	}
+	for i, x := range b {
+		if i != c && !isDigitByte(x) {
+			return false
+		}
+	}
+	return true
 }

@@ -320,11 +320,11 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	}
 	lat, hasLat, reason := parseNumber(get(schemas.ColLat))
 	if reason != "" {
-		return n.fail(schemas.FieldLat, reason)
+		return n.fail(schemas.FieldLat, coordReason(reason, get(schemas.ColLat)))
 	}
 	lon, hasLon, reason := parseNumber(get(schemas.ColLon))
 	if reason != "" {
-		return n.fail(schemas.FieldLon, reason)
+		return n.fail(schemas.FieldLon, coordReason(reason, get(schemas.ColLon)))
 	}
 	switch {
 	case hasLat && !hasLon:
@@ -451,6 +451,15 @@ func unsafeString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// coordReason adds to why a coordinate is not a number what to do when it
+// is written with a decimal comma.
+func coordReason(reason string, b []byte) string {
+	if schemas.DecimalComma(b) {
+		return reason + " (" + schemas.DecimalCommaReason + ")"
+	}
+	return reason
 }
 
 // parseNumber parses an optional decimal number. An empty field is absent,

@@ -241,7 +241,7 @@ func TestRejects(t *testing.T) {
 		{"placeholder 1970-01-01", row(schemas.ColOccurredOn, "1970-01-01"), schemas.FieldOccurredOn, placeholderDate + `: "1970-01-01"`},
 		{"year 0000", row(schemas.ColOccurredOn, "0000-01-01"), schemas.FieldOccurredOn, `no such date: "0000-01-01"`},
 		{"non-numeric lat", row(schemas.ColLat, "abc"), schemas.FieldLat, `not a number: "abc"`},
-		{"decimal comma lat", row(schemas.ColLat, `"30,5"`), schemas.FieldLat, `not a number: "30,5"`},
+		{"decimal comma lat", row(schemas.ColLat, `"30,5"`), schemas.FieldLat, `not a number: "30,5" (a decimal comma: write degrees with a point (30.5, not 30,5))`},
 		{"degrees lat", row(schemas.ColLat, "30°30'N"), schemas.FieldLat, `not a number: "30°30'N"`},
 		{"NaN lat", row(schemas.ColLat, "NaN"), schemas.FieldLat, `not a number: "NaN"`},
 		{"overflowing lat", row(schemas.ColLat, "1e400"), schemas.FieldLat, `not a number: "1e400"`},
