@@ -479,3 +479,49 @@ func TestIngestFooterReported(t *testing.T) {
 		t.Errorf("layouts check footer lines %s, want %s", got, want)
 	}
 }
+
+// TestIngestManySmallLayoutFiles ingests 300 files of 20 rows through a
+// layout in one run, within the 256 MB DuckDB limit: before, each file's
+// insert kept a row group and a temporary table of its own in memory until
+// the commit (about 6 MB a file), and the run ran out of memory by its 50th
+// file.
+func TestIngestManySmallLayoutFiles(t *testing.T) {
+	const files, rows = 300, 20
+	f := newFixture(t)
+	l, err := layout.Parse("test.yaml", []byte(seizuresLayout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for i := range files {
+		var b strings.Builder
+		b.WriteString("Case,Date,Drug,Lat,Lon,District,Kg,Phone\n")
+		for j := range rows {
+			fmt.Fprintf(&b, "S-%d-%d,2024-02-%02d,heroin,30.5,70.5,,1,\n", i, j, 1+j)
+		}
+		inputs = append(inputs, writeFile(t, f.dir, fmt.Sprintf("seizures-%03d.csv", i), b.String()))
+	}
+	cfg := f.config(inputs...)
+	cfg.Layout = l
+	cfg.HashKey = []byte("sixteen bytes or more of key")
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), fmt.Sprint(files*rows, files*rows, 0); got != want {
+		t.Errorf("read accepted rejected = %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		for q, want := range map[string]int64{
+			`SELECT count(*) FROM incidents`:                               files * rows,
+			`SELECT count(*) FROM drug_trafficking`:                        files * rows,
+			`SELECT count(DISTINCT source_file) FROM incidents`:            files,
+			`SELECT count(*) FROM ingest_files`:                            files,
+			`SELECT count(*) FROM incidents WHERE district_code = 'PK001'`: files * rows,
+		} {
+			if got := scanInt(t, db, q); got != want {
+				t.Errorf("%s: %d, want %d", q, got, want)
+			}
+		}
+	})
+}

@@ -59,14 +59,23 @@ func DetailTables() []string {
 // the core into incidents, each category's fields into its own table. The
 // stream can be read only once, so it goes through a temporary table; layout
 // files are agency extracts, far smaller than the canonical bulk path.
+//
+// The run keeps one temporary table and empties it after each file: a
+// table created and dropped per file keeps its blocks until the run
+// commits (a block per column, about 1.6 MB a file), so a run of 500 small
+// files ran out of memory.
 func (r *Run) insertLayoutIncidents(ctx context.Context, view string) error {
-	stage := view + "_stage"
+	const stage = "ocmap_layout_stage"
 	core := make([]string, 0, schemas.Incidents.NumFields())
 	for _, f := range schemas.Incidents.Fields() {
 		core = append(core, f.Name)
 	}
+	fill := fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM %s`, stage, view)
+	if !r.layoutStage {
+		fill = fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT * FROM %s`, stage, view)
+	}
 	stmts := []string{
-		fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT * FROM %s`, stage, view),
+		fill,
 		fmt.Sprintf(`INSERT INTO incidents BY NAME SELECT %s FROM %s`, strings.Join(core, ", "), stage),
 	}
 	for _, cd := range schemas.Details {
@@ -77,10 +86,13 @@ func (r *Run) insertLayoutIncidents(ctx context.Context, view string) error {
 		stmts = append(stmts, fmt.Sprintf(`INSERT INTO %s BY NAME SELECT %s FROM %s WHERE category = '%s'`,
 			cd.Table, strings.Join(cols, ", "), stage, cd.Category))
 	}
-	stmts = append(stmts, `DROP TABLE `+stage)
-	for _, q := range stmts {
+	stmts = append(stmts, `DELETE FROM `+stage)
+	for i, q := range stmts {
 		if _, err := r.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("store: inserting incidents: %w", err)
+		}
+		if i == 0 {
+			r.layoutStage = true
 		}
 	}
 	return nil

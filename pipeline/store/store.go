@@ -325,6 +325,9 @@ type Run struct {
 	Started time.Time
 	views   int
 	done    bool
+	// layoutStage says the run's temporary table of layout rows exists
+	// (insertLayoutIncidents).
+	layoutStage bool
 	// AfterSummaries, when set, runs in the transaction once district_month
 	// is recomputed, before the commit: the measures are computed there.
 	AfterSummaries func(ctx context.Context, r *Run) error
@@ -480,11 +483,20 @@ func (r *Run) insertView(ctx context.Context, rdr array.RecordReader, q func(vie
 }
 
 // withView calls fn with the name of a view of rdr's batches, which DuckDB
-// pulls through its Arrow scan, and drops the view after.
+// pulls through its Arrow scan, and drops the view after. A stream of at
+// most smallStream rows is inserted in order (see smallStream).
 func (r *Run) withView(ctx context.Context, rdr array.RecordReader, fn func(view string) error) error {
+	h, small := peekSmall(rdr, smallStream)
+	defer h.Release()
+	if small {
+		if _, err := r.conn.ExecContext(ctx, `SET preserve_insertion_order = true`); err != nil {
+			return err
+		}
+		defer r.conn.ExecContext(context.WithoutCancel(ctx), `SET preserve_insertion_order = false`)
+	}
 	r.views++
 	view := fmt.Sprintf("ocmap_batch_%d", r.views)
-	release, err := r.ar.RegisterView(rdr, view)
+	release, err := r.ar.RegisterView(h, view)
 	if err != nil {
 		return err
 	}
