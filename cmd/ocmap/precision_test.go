@@ -22,6 +22,20 @@ import (
 // point and 6 by name; G5 4 by name. It returns the database and the map.
 func precisionDB(t *testing.T) (db, mapPath string) {
 	t.Helper()
+	db, mapPath = locatedDB(t, map[int]int{1: 20, 4: 15}, map[int]int{4: 6, 5: 4})
+	code, stdout, stderr := ocmap("sql", "--db", db, "--format", "csv",
+		"SELECT location_precision, count(*) FROM incidents GROUP BY 1 ORDER BY 1")
+	if code != exitOK || stdout != "location_precision,count_star()\n1,35\n3,10\n" {
+		t.Fatalf("the test data is not located as planned: exit %d\n%s%s", code, stdout, stderr)
+	}
+	return db, mapPath
+}
+
+// locatedDB ingests drug incidents on the test grid, points[g] of them in
+// Grid g by point (precision 1) and named[g] by district name only
+// (precision 3), alternately in January and February 2024.
+func locatedDB(t *testing.T, points, named map[int]int) (db, mapPath string) {
+	t.Helper()
 	dir := isolate(t)
 	mapPath = writeTestFile(t, dir, "grid.geojson", gridMap())
 	var rows []string
@@ -33,26 +47,21 @@ func precisionDB(t *testing.T) (db, mapPath string) {
 			rows = append(rows, fmt.Sprintf("P%d,drug_trafficking,x,2024-0%d-10,%.1f,%.1f,,SRC,1,,", id, 1+id%2, lat, lon))
 		}
 	}
-	named := func(g, n int) {
+	byName := func(g, n int) {
 		for range n {
 			id++
 			rows = append(rows, fmt.Sprintf("N%d,drug_trafficking,x,2024-0%d-10,,,Grid %d,SRC,1,,", id, 1+id%2, g))
 		}
 	}
-	point(1, 20)
-	point(4, 15)
-	named(4, 6)
-	named(5, 4)
+	for g := 1; g <= 9; g++ {
+		point(g, points[g])
+		byName(g, named[g])
+	}
 	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
 		strings.Join(rows, "\n")+"\n")
 	db = filepath.Join(dir, "crime.duckdb")
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
-	}
-	code, stdout, stderr := ocmap("sql", "--db", db, "--format", "csv",
-		"SELECT location_precision, count(*) FROM incidents GROUP BY 1 ORDER BY 1")
-	if code != exitOK || stdout != "location_precision,count_star()\n1,35\n3,10\n" {
-		t.Fatalf("the test data is not located as planned: exit %d\n%s%s", code, stdout, stderr)
 	}
 	return db, mapPath
 }
@@ -145,7 +154,16 @@ func TestExportMaxPrecision(t *testing.T) {
 
 	// Disclosure control works on the filtered counts: G5's 4 named
 	// incidents are suppressed by default, and by point G5 has none to hide.
+	// Each is the first published release of its database (one after the
+	// other would be audited together, TestExportMaxPrecisionDifferencing).
+	b, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pub := export("published")
+	if err := os.WriteFile(db, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	pubExact := export("published-exact", "--max-precision", "1")
 	if got, want := districtCounts(t, pub, "drug_trafficking")["G5"], "/suppressed"; got != want {
 		t.Errorf("default export: G5 drugs = %s, want %s", got, want)
@@ -293,5 +311,45 @@ func TestMaxPrecisionUsage(t *testing.T) {
 				t.Errorf("%s --max-precision %s: exit %d, want %d, stderr %q", cmd[0], p, code, exitUsage, stderr)
 			}
 		}
+	}
+}
+
+// TestExportMaxPrecisionDifferencing is the attacker who holds a published
+// export of every incident and a published --max-precision 1 export of the
+// same period: G4 has 21 drug incidents, 15 of them by point, so both
+// tables printing G4 would tell that G4 has 6 incidents located by
+// district name only, a count under --min-cell. The second export must
+// withhold enough that no such difference is printed, in either order.
+func TestExportMaxPrecisionDifferencing(t *testing.T) {
+	for _, order := range [][2]string{{"4", "1"}, {"1", "4"}} {
+		t.Run("precision "+order[0]+" then "+order[1], func(t *testing.T) {
+			db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+			dir := filepath.Dir(db)
+			got := map[string]map[string]string{}
+			for _, p := range order {
+				out := filepath.Join(dir, "p"+p)
+				code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600", "--max-precision", p)
+				if code != exitOK {
+					t.Fatalf("--max-precision %s: exit %d\n%s%s", p, code, stdout, stderr)
+				}
+				got[p] = districtCounts(t, out, "drug_trafficking")
+				for k, v := range districtCounts(t, out, "all") {
+					got[p]["all:"+k] = v
+				}
+			}
+			// The first release is audited alone and publishes G4.
+			if want := map[string]string{"4": "36/published", "1": "30/published"}[order[0]]; got[order[0]]["G4"] != want {
+				t.Errorf("first export (--max-precision %s): G4 %s, want %s", order[0], got[order[0]]["G4"], want)
+			}
+			for key, all := range got["4"] {
+				exact := got["1"][key]
+				var a, e int
+				_, errA := fmt.Sscanf(all, "%d/published", &a)
+				_, errE := fmt.Sscanf(exact, "%d/published", &e)
+				if errA == nil && errE == nil && a-e > 0 && a-e < 10 {
+					t.Errorf("%s: every incident %s, by point %s: %d incidents by name only can be worked out", key, all, exact, a-e)
+				}
+			}
+		})
 	}
 }

@@ -128,6 +128,7 @@ type data struct {
 	eb          map[string][]float64  // published EB rates per 100,000, by category and district
 	earlier     []store.ReleaseRecord // the release register
 	cells       []store.Cell
+	all         []store.Cell // every incident's cells, whatever MaxPrecision
 	m           *analysis.Map
 	svg         map[string][]byte // each category's map, written by writeMaps
 	pop         map[string][]store.PopulationYear
@@ -285,6 +286,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	// data quality paragraph still describes all incidents, so that the
 	// report shows what the filter left out.
 	d.cells = store.KeepPrecision(all, opt.MaxPrecision)
+	d.all = all
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
@@ -369,7 +371,7 @@ func (d *data) suppress() {
 		}
 		t.Cells = append(t.Cells, row)
 	}
-	d.table = d.periodTable(t)
+	d.table = d.periodTable(t, d.cells)
 	if d.opt.Internal {
 		d.sup = disclosure.Result{Suppressed: make([][]bool, len(t.Rows)), RowTotalSuppressed: make([]bool, len(t.Rows))}
 		for i := range d.sup.Suppressed {
@@ -378,7 +380,9 @@ func (d *data) suppress() {
 	} else {
 		d.sup = disclosure.Suppress(t, d.opt.MinCell)
 		d.release = disclosure.NewRelease()
+		d.release.SetScope(precisionScope(d.opt.MaxPrecision))
 		d.release.AddPeriod(d.table, d.sup, d.opt.MinCell, true)
+		d.widen(t)
 		for _, rec := range d.earlier {
 			idx := make([]int, len(rec.Figures))
 			for n, f := range rec.Figures {
@@ -463,8 +467,48 @@ func (d *data) register(ctx context.Context, kind string) error {
 	return err
 }
 
-// periodTable adds the months of the export's period to t.
-func (d *data) periodTable(t disclosure.Table) disclosure.Period {
+// precisionScope names, in the release register's keys, the incidents a
+// release with --max-precision max counts: "" for every incident.
+func precisionScope(max int) string {
+	if max <= 0 || max >= 4 {
+		return ""
+	}
+	return fmt.Sprintf("prec<=%d|", max)
+}
+
+// widen links a release that counts only the incidents located at
+// precision 1 to MaxPrecision to the same table counted with each wider
+// precision up to every incident (disclosure.Release.Widen), so that an
+// export of every incident and one of exact points only cannot be
+// subtracted to show how many incidents of a district were located less
+// exactly, nor two exports with different --max-precision.
+func (d *data) widen(t disclosure.Table) {
+	narrow, scope := d.table, precisionScope(d.opt.MaxPrecision)
+	for n := d.opt.MaxPrecision + 1; scope != "" && n <= 4; n++ {
+		cells := store.KeepPrecision(d.all, n)
+		wt := t
+		wt.Cells = make([][]int64, len(t.Rows))
+		idx := map[string]int{}
+		for i, code := range t.Rows {
+			wt.Cells[i] = make([]int64, len(t.Cols))
+			idx[code] = i
+		}
+		for _, c := range cells {
+			i, ok := idx[c.District]
+			j := slices.Index(t.Cols, c.Category)
+			if ok && j >= 0 && !c.Month.Before(d.period.From) && !c.Month.After(d.period.To) {
+				wt.Cells[i][j] += c.Incidents
+			}
+		}
+		wide, wideScope := d.periodTable(wt, cells), precisionScope(n)
+		d.release.Widen(narrow, scope, wide, wideScope, d.opt.MinCell)
+		narrow, scope = wide, wideScope
+	}
+}
+
+// periodTable adds to t the months of the export's period, counted from
+// cells.
+func (d *data) periodTable(t disclosure.Table, cells []store.Cell) disclosure.Period {
 	p := disclosure.Period{Table: t, From: d.period.From.Format("2006-01"), To: d.period.To.Format("2006-01")}
 	months := d.period.Months()
 	mi := map[time.Time]int{}
@@ -483,7 +527,7 @@ func (d *data) periodTable(t disclosure.Table) disclosure.Period {
 			p.ByMonth[i][j] = make([]int64, len(months))
 		}
 	}
-	for _, c := range d.cells {
+	for _, c := range cells {
 		i, ok := ri[c.District]
 		k, in := mi[c.Month]
 		j := slices.Index(t.Cols, c.Category)
