@@ -353,3 +353,50 @@ func TestExportMaxPrecisionDifferencing(t *testing.T) {
 		})
 	}
 }
+
+// TestBulletinMaxPrecisionDifferencing is the attacker with a published
+// export of January 2024 (every incident) and a published bulletin of
+// February with --max-precision 1, which prints January's national counts
+// by point as its "previous month": January's 3 drug incidents located by
+// district name only must not follow by subtraction.
+func TestBulletinMaxPrecisionDifferencing(t *testing.T) {
+	db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+	dir := filepath.Dir(db)
+	jan := filepath.Join(dir, "jan")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", jan, "--boundaries", mapPath, "--width", "600",
+		"--from", "2024-01", "--to", "2024-01"); code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	var all int
+	for code, v := range districtCounts(t, jan, "drug_trafficking") {
+		var n int
+		if _, err := fmt.Sscanf(v, "%d/published", &n); err != nil {
+			t.Fatalf("January export: %s drugs %s: the attack needs every district published", code, v)
+		}
+		all += n
+	}
+	if all != 193 {
+		t.Fatalf("January export: %d drug incidents, want 193", all)
+	}
+	out := filepath.Join(dir, "feb")
+	if code, stdout, stderr := ocmap("bulletin", "--db", db, "--month", "2024-02", "--out", out, "--boundaries", mapPath,
+		"--width", "600", "--max-precision", "1"); code != exitOK {
+		t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "bulletin.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile(`\| Drug trafficking \| ([^|]+) \| ([^|]+) \|`).FindSubmatch(md)
+	if row == nil {
+		t.Fatalf("bulletin.md has no national drug row:\n%s", md)
+	}
+	var before int
+	if _, err := fmt.Sscanf(string(bytes.TrimSpace(row[2])), "%d", &before); err == nil && all-before > 0 && all-before < 10 {
+		t.Errorf("bulletin prints January's %d by point, the export %d in all: %d located by name only can be worked out", before, all, all-before)
+	}
+	// February itself is the bulletin's own table, audited alone: printed.
+	if got, want := string(bytes.TrimSpace(row[1])), "190"; got != want {
+		t.Errorf("bulletin: February's drug incidents by point %q, want %q", got, want)
+	}
+}

@@ -689,16 +689,7 @@ func (r *Release) AddPeriod(p Period, res Result, minCell int64, current bool) [
 // a component of a few figures, so that Protect shows it protected without
 // the whole of the wide tables.
 func (r *Release) Widen(narrow Period, narrowScope string, wide Period, wideScope string, minCell int64) {
-	small := func(v int64) bool { return v > 0 && v < minCell }
-	link := func(key string, nv, wv int64) {
-		n := r.index(narrowScope+key, nv)
-		if n < 0 {
-			return
-		}
-		w := r.add(wideScope+key, wv, true, small(wv), 0, true)
-		rest := r.add("rest:"+narrowScope+wideScope+key, wv-nv, true, small(wv-nv), 0, true)
-		r.Relate(wideScope+key+" widens "+narrowScope, w, []int{n, rest})
-	}
+	link := func(key string, nv, wv int64) { r.widen(key, narrowScope, nv, wideScope, wv, minCell) }
 	nl, wl := newLayout(narrow.Table), newLayout(wide.Table)
 	keys := narrow.Keys()
 	for n := range wl.nodes() {
@@ -714,4 +705,28 @@ func (r *Release) Widen(narrow Period, narrowScope string, wide Period, wideScop
 			}
 		}
 	}
+}
+
+// WidenFigure links one figure of the current release, key counted in
+// scopes[0] with value values[0] (added already), to the same figure
+// counted in each wider scope scopes[k] with value values[k], as Widen does
+// for every figure of a table: for the district months under a bulletin's
+// province counts of earlier months, say.
+func (r *Release) WidenFigure(key string, scopes []string, values []int64, minCell int64) {
+	for k := 1; k < len(scopes); k++ {
+		r.widen(key, scopes[k-1], values[k-1], scopes[k], values[k], minCell)
+	}
+}
+
+// widen adds key counted in wideScope (value wv) and the rest over key
+// counted in narrowScope (nv), withheld, with wide = narrow + rest.
+func (r *Release) widen(key, narrowScope string, nv int64, wideScope string, wv, minCell int64) {
+	small := func(v int64) bool { return v > 0 && v < minCell }
+	n := r.index(narrowScope+key, nv)
+	if n < 0 {
+		return
+	}
+	w := r.add(wideScope+key, wv, true, small(wv), 0, true)
+	rest := r.add("rest:"+narrowScope+wideScope+key, wv-nv, true, small(wv-nv), 0, true)
+	r.Relate(wideScope+key+" widens "+narrowScope, w, []int{n, rest})
 }

@@ -129,13 +129,16 @@ type data struct {
 	earlier     []store.ReleaseRecord // the release register
 	cells       []store.Cell
 	all         []store.Cell // every incident's cells, whatever MaxPrecision
-	m           *analysis.Map
-	svg         map[string][]byte // each category's map, written by writeMaps
-	pop         map[string][]store.PopulationYear
-	meta        map[string]string
-	runs        []runInfo
-	prev        previous // the period before, for the report's key figures
-	flows       flowData
+	// byScope holds all's counts by "district|category|month", in each
+	// scope of scopes (see widenMonths).
+	byScope map[string][]int64
+	m       *analysis.Map
+	svg     map[string][]byte // each category's map, written by writeMaps
+	pop     map[string][]store.PopulationYear
+	meta    map[string]string
+	runs    []runInfo
+	prev    previous // the period before, for the report's key figures
+	flows   flowData
 }
 
 // Export reads the database and writes every file into opt.Out.
@@ -504,6 +507,57 @@ func (d *data) widen(t disclosure.Table) {
 		d.release.Widen(narrow, scope, wide, wideScope, d.opt.MinCell)
 		narrow, scope = wide, wideScope
 	}
+}
+
+// scopes returns the release register's scopes of the incidents counted
+// with --max-precision MaxPrecision and each wider one, up to every
+// incident (""), and a function giving a cell's count in each; nil when
+// the release counts every incident.
+func (d *data) scopes() ([]string, func(store.Cell) []int64) {
+	if precisionScope(d.opt.MaxPrecision) == "" {
+		return nil, nil
+	}
+	var scopes []string
+	for n := d.opt.MaxPrecision; n <= 4; n++ {
+		scopes = append(scopes, precisionScope(n))
+	}
+	return scopes, func(c store.Cell) []int64 {
+		out := make([]int64, len(scopes))
+		for k := range scopes {
+			out[k] = store.KeepPrecision([]store.Cell{c}, d.opt.MaxPrecision+k)[0].Incidents
+		}
+		return out
+	}
+}
+
+// widenMonths links the figures key of district i's counts of cat,
+// each the sum of months, to their counts in every wider scope
+// (disclosure.Release.WidenFigure); nothing when the release counts every
+// incident.
+func (d *data) widenMonths(key, code, cat string, months []time.Time) {
+	scopes, count := d.scopes()
+	if scopes == nil {
+		return
+	}
+	if d.byScope == nil {
+		d.byScope = map[string][]int64{}
+		for _, c := range d.all {
+			k := c.District + "|" + c.Category + "|" + c.Month.Format("2006-01")
+			if d.byScope[k] == nil {
+				d.byScope[k] = make([]int64, len(scopes))
+			}
+			for n, v := range count(c) {
+				d.byScope[k][n] += v
+			}
+		}
+	}
+	values := make([]int64, len(scopes))
+	for _, m := range months {
+		for n, v := range d.byScope[code+"|"+cat+"|"+m.Format("2006-01")] {
+			values[n] += v
+		}
+	}
+	d.release.WidenFigure(key, scopes, values, d.opt.MinCell)
 }
 
 // periodTable adds to t the months of the export's period, counted from
