@@ -400,3 +400,45 @@ func TestBulletinMaxPrecisionDifferencing(t *testing.T) {
 		t.Errorf("bulletin: February's drug incidents by point %q, want %q", got, want)
 	}
 }
+
+// TestExportLateFileDifferencing is the attacker with two published
+// exports of the same period, before and after a late file added 3 drug
+// incidents in G4: the tables print G4's 36 and 39, telling that 3
+// incidents there were reported late. The second export must withhold
+// enough that no change under --min-cell can be worked out.
+func TestExportLateFileDifferencing(t *testing.T) {
+	db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+	dir := filepath.Dir(db)
+	export := func(name string) map[string]string {
+		out := filepath.Join(dir, name)
+		if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600"); code != exitOK {
+			t.Fatalf("export %s: exit %d\n%s%s", name, code, stdout, stderr)
+		}
+		got := districtCounts(t, out, "drug_trafficking")
+		for k, v := range districtCounts(t, out, "all") {
+			got["all:"+k] = v
+		}
+		return got
+	}
+	before := export("before")
+	if before["G4"] != "36/published" {
+		t.Fatalf("first export: G4 %s, want 36/published", before["G4"])
+	}
+	late := writeTestFile(t, dir, "late.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"L1,drug_trafficking,x,2024-01-12,31.5,70.5,,SRC,1,,\nL2,drug_trafficking,x,2024-02-12,31.5,70.5,,SRC,1,,\nL3,drug_trafficking,x,2024-02-13,31.5,70.5,,SRC,1,,\n")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, late); code != exitOK {
+		t.Fatalf("ingest late file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	after := export("after")
+	if after["G4"] == "36/published" {
+		t.Fatalf("the late file did not reach G4: %v", after)
+	}
+	for key, b := range before {
+		var x, y int
+		_, errB := fmt.Sscanf(b, "%d/published", &x)
+		_, errA := fmt.Sscanf(after[key], "%d/published", &y)
+		if errA == nil && errB == nil && y != x && y-x > -10 && y-x < 10 {
+			t.Errorf("%s: %s before the late file, %s after: %d incidents reported late can be worked out", key, b, after[key], y-x)
+		}
+	}
+}

@@ -730,3 +730,43 @@ func (r *Release) widen(key, narrowScope string, nv int64, wideScope string, wv,
 	rest := r.add("rest:"+narrowScope+wideScope+key, wv-nv, true, small(wv-nv), 0, true)
 	r.Relate(wideScope+key+" widens "+narrowScope, w, []int{n, rest})
 }
+
+// LinkRevisions links every figure of the current release to each figure
+// an earlier release printed under the same key with another value (the
+// database changed between them: a late file added incidents, or replaced
+// some): the larger is the smaller plus the change, a withheld figure,
+// small when 0 < change < minCell. Two exports of the same period, before
+// and after a late file added 3 incidents in a district, print its 36 and
+// 39; with the change in the release, Protect treats the 3 as the small
+// count it is. Changes between two earlier releases are left out: nothing
+// withheld now can protect them. Call it once every figure is added, before
+// Protect.
+func (r *Release) LinkRevisions(minCell int64) {
+	byKey := map[string][]int{}
+	var keys []string
+	for i, f := range r.figs {
+		if len(byKey[f.Key]) == 0 {
+			keys = append(keys, f.Key)
+		}
+		byKey[f.Key] = append(byKey[f.Key], i)
+	}
+	for _, key := range keys {
+		for _, c := range byKey[key] {
+			if !r.figs[c].Current {
+				continue
+			}
+			for _, e := range byKey[key] {
+				if r.figs[e].Current || r.figs[e].Value == r.figs[c].Value {
+					continue
+				}
+				lo, hi := c, e
+				if r.figs[lo].Value > r.figs[hi].Value {
+					lo, hi = hi, lo
+				}
+				d := r.figs[hi].Value - r.figs[lo].Value
+				ch := r.add(fmt.Sprintf("change:%s:%d>%d", key, r.figs[c].Value, r.figs[e].Value), d, true, d < minCell, 0, true)
+				r.Relate("change "+key, hi, []int{lo, ch})
+			}
+		}
+	}
+}

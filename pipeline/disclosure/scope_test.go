@@ -112,3 +112,37 @@ func TestScopeDifferencing(t *testing.T) {
 		t.Errorf("every incident after exact points: D4's 36 published")
 	}
 }
+
+// TestLinkRevisions: the same period exported before and after a late file
+// added 3 incidents in D4 (36, then 39). Each release alone publishes D4;
+// audited together with LinkRevisions, the change of 3 is exact until
+// Protect withholds the second release's D4 and what would give it back.
+func TestLinkRevisions(t *testing.T) {
+	before, _ := scopeTables()
+	after, _ := scopeTables()
+	after.Cells[3][0] += 3
+	after.ByMonth[3][0][1] += 3
+	figs, rels := protectAlone(t, before, "", nil)
+	r := NewRelease()
+	r.AddPeriod(after, Suppress(after.Table, 10), 10, true)
+	withEarlier(r, figs, rels)
+	if got := narrow(r, 10); len(got) != 0 {
+		t.Fatalf("without the change: exposed %q", got)
+	}
+	r.LinkRevisions(10)
+	const change = "change:p:2024-01..2024-02:D4:c0:39>36"
+	exposed := r.Exposed(10)
+	if !slices.ContainsFunc(exposed, func(b Bound) bool { return b.Key == change && b.Lo == 3 && b.Hi == 3 }) {
+		t.Errorf("with the change: exposed %v, want %s exactly 3", exposed, change)
+	}
+	r.Protect(10)
+	if got := narrow(r, 10); len(got) != 0 {
+		t.Errorf("after Protect: exposed %q", got)
+	}
+	if !r.Suppressed("p:2024-01..2024-02:D4:c0", 39) {
+		t.Errorf("D4's 39 published after the late file")
+	}
+	if r.Suppressed("p:2024-01..2024-02:D1:c0", 40) {
+		t.Errorf("D1's 40, unchanged, withheld")
+	}
+}

@@ -405,6 +405,7 @@ func (d *data) suppress() {
 		if d.opt.keyFigures {
 			d.addPrevious()
 		}
+		d.release.LinkRevisions(d.opt.MinCell)
 		_, unprotected := d.release.Protect(d.opt.MinCell)
 		d.unprotected = len(unprotected)
 		d.sup = d.final(t)
