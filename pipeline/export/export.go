@@ -96,8 +96,12 @@ type Report struct {
 	// is often small, so the export suppresses more to keep it hidden.
 	Overlapping []store.ReleaseInfo
 	// Flows counts the origin -> destination flows of the period, and
-	// FlowsWithheld those of fewer than MinCell incidents, in no file.
+	// FlowsWithheld those in no file: of fewer than MinCell incidents, and
+	// FlowsLarger more.
 	Flows, FlowsWithheld int
+	// FlowsLarger are the withheld flows of MinCell incidents or more,
+	// withheld so that a small one cannot be worked out.
+	FlowsLarger int
 }
 
 // Categories of an export: the four, then all four together.
@@ -198,6 +202,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	for _, cat := range flows.Categories {
 		rep.Flows += len(d.flows.shown[cat]) + d.flows.withheld[cat]
 		rep.FlowsWithheld += d.flows.withheld[cat]
+		rep.FlowsLarger += d.flows.larger[cat]
 	}
 	return rep, nil
 }
@@ -326,10 +331,11 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
 	}
 	d.loadPrevious()
-	d.suppress()
 	if err := d.loadFlows(ctx, st); err != nil {
 		return nil, err
 	}
+	d.suppress()
+	d.publishFlows()
 	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}
@@ -405,6 +411,7 @@ func (d *data) suppress() {
 		if d.opt.keyFigures {
 			d.addPrevious()
 		}
+		d.addFlows()
 		d.release.LinkRevisions(d.opt.MinCell)
 		_, unprotected := d.release.Protect(d.opt.MinCell)
 		d.unprotected = len(unprotected)
