@@ -442,3 +442,51 @@ func TestExportLateFileDifferencing(t *testing.T) {
 		}
 	}
 }
+
+// TestExportSourceRecords is the attacker reading the report's records
+// per source. ANF sent 3 records and SRC 386: an export with
+// --publish-sources ANF must not print ANF's 3; and after an export that
+// printed "2 sources" with 389 records, one with --publish-sources ANF
+// must not print "1 other source" with 386.
+func TestExportSourceRecords(t *testing.T) {
+	db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+	dir := filepath.Dir(db)
+	anf := writeTestFile(t, dir, "anf.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"A1,drug_trafficking,x,2024-01-12,32.5,70.5,,ANF,1,,\nA2,drug_trafficking,x,2024-02-12,32.5,70.5,,ANF,1,,\nA3,drug_trafficking,x,2024-02-13,32.5,70.5,,ANF,1,,\n")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, anf); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	fresh, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := func(name string, extra ...string) map[string]string {
+		out := filepath.Join(dir, name)
+		args := append([]string{"export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600"}, extra...)
+		if code, stdout, stderr := ocmap(args...); code != exitOK {
+			t.Fatalf("export %v: exit %d\n%s%s", extra, code, stdout, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "report.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, m := range regexp.MustCompile(`<tr><td>([^<]*)</td><td>([^<]*)</td></tr>`).FindAllStringSubmatch(string(b), -1) {
+			got[m[1]] = m[2]
+		}
+		return got
+	}
+	if got := sources("anf", "--publish-sources", "ANF"); got["ANF"] != "suppressed" || got["1 other source"] != "386" {
+		t.Errorf("--publish-sources ANF: ANF %q, 1 other source %q; want suppressed and 386", got["ANF"], got["1 other source"])
+	}
+
+	if err := os.WriteFile(db, fresh, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := sources("all"); got["2 sources"] != "389" {
+		t.Fatalf("no list: 2 sources %q, want 389", got["2 sources"])
+	}
+	if got := sources("anf-after", "--publish-sources", "ANF"); got["ANF"] != "suppressed" || got["1 other source"] != "suppressed" {
+		t.Errorf("--publish-sources ANF after '2 sources 389': ANF %q, 1 other source %q; want both suppressed", got["ANF"], got["1 other source"])
+	}
+}

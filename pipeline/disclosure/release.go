@@ -134,6 +134,14 @@ func (r *Release) Add(key string, value int64, suppressed, primary bool, floor i
 	return r.add(key, value, suppressed, primary, floor, current)
 }
 
+// AddEvery is Add for a figure of the current release that counts the
+// same whatever the release's scope (see SetScope): the records of a
+// source, say, which --max-precision does not filter, so that releases of
+// different scopes print it as one figure.
+func (r *Release) AddEvery(key string, value int64, suppressed, primary bool, floor int64) int {
+	return r.add(key, value, suppressed, primary, floor, true)
+}
+
 // add is Add with key as it is, whatever the scope.
 func (r *Release) add(key string, value int64, suppressed, primary bool, floor int64, current bool) int {
 	r.cache, r.lo, r.hi = nil, nil, nil

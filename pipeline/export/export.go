@@ -71,7 +71,8 @@ type Options struct {
 	Flows     *flows.Resolver
 	Crossings []render.Mark
 	// keyFigures adds the previous period's national counts to the
-	// release, for the report's key figures (Export, not Bulletin).
+	// release, for the report's key figures, and the report's records
+	// per source (Export, not Bulletin).
 	keyFigures bool
 	// provinceMonths are further months whose province x category table
 	// (with national totals) the release prints: the bulletin's previous
@@ -136,13 +137,16 @@ type data struct {
 	// byScope holds all's counts by "district|category|month", in each
 	// scope of scopes (see widenMonths).
 	byScope map[string][]int64
-	m       *analysis.Map
-	svg     map[string][]byte // each category's map, written by writeMaps
-	pop     map[string][]store.PopulationYear
-	meta    map[string]string
-	runs    []runInfo
-	prev    previous // the period before, for the report's key figures
-	flows   flowData
+	// sourceFigs are the release's figures of the report's records per
+	// source, one per row (addSources).
+	sourceFigs []int
+	m          *analysis.Map
+	svg        map[string][]byte // each category's map, written by writeMaps
+	pop        map[string][]store.PopulationYear
+	meta       map[string]string
+	runs       []runInfo
+	prev       previous // the period before, for the report's key figures
+	flows      flowData
 }
 
 // Export reads the database and writes every file into opt.Out.
@@ -334,11 +338,11 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if err := d.loadFlows(ctx, st); err != nil {
 		return nil, err
 	}
-	d.suppress()
-	d.publishFlows()
 	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}
+	d.suppress()
+	d.publishFlows()
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
 		WHERE replaced_by IS NULL ORDER BY run_id, source_file`, 0)
 	if err != nil {
@@ -412,6 +416,9 @@ func (d *data) suppress() {
 			d.addPrevious()
 		}
 		d.addFlows()
+		if d.opt.keyFigures {
+			d.addSources()
+		}
 		d.release.LinkRevisions(d.opt.MinCell)
 		_, unprotected := d.release.Protect(d.opt.MinCell)
 		d.unprotected = len(unprotected)
