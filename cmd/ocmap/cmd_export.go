@@ -282,7 +282,12 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 	} else {
 		fmt.Fprintf(env.Stdout, "suppressed %d of %d district x category cells and %d totals (counts below %d and what would reveal them)\n",
 			rep.Suppressed, rep.Cells, rep.Totals, o.MinCell)
-		fmt.Fprintf(env.Stdout, "withheld %d of %d origin -> destination flows (1 to %d incidents)\n", rep.FlowsWithheld, rep.Flows, o.MinCell-1)
+		if rep.FlowsLarger > 0 {
+			fmt.Fprintf(env.Stdout, "withheld %d of %d origin -> destination flows: %d of 1 to %d incidents, and %d of %d or more that would let a small one be worked out\n",
+				rep.FlowsWithheld, rep.Flows, rep.FlowsWithheld-rep.FlowsLarger, o.MinCell-1, rep.FlowsLarger, o.MinCell)
+		} else {
+			fmt.Fprintf(env.Stdout, "withheld %d of %d origin -> destination flows (1 to %d incidents)\n", rep.FlowsWithheld, rep.Flows, o.MinCell-1)
+		}
 		if len(rep.Overlapping) > 0 {
 			var ps []string
 			for _, in := range rep.Overlapping {

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -176,9 +177,12 @@ func TestFlowsCommand(t *testing.T) {
 // their alignment.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// TestExportFlows: a published export with --min-cell 3 writes the flow of
-// 3 incidents and none of the smaller ones (the flow of 2, Afghanistan ->
-// Gujrat, among them), and counts them; --internal writes them all.
+// TestExportFlows: a published export with --min-cell 3 withholds the
+// flows of 1 and 2 incidents (Afghanistan -> Gujrat among them), and counts
+// them; it withholds the flow Gujrat -> Iran of 3 too, as its months (2 in
+// January, 1 in February) would be narrowed to at most 3 by it, as a
+// district cell's months are (TestExportFlowsPeriodDifferencing shows a
+// flow printed); --internal writes them all.
 func TestExportFlows(t *testing.T) {
 	dir, db, mapPath := flowsDB(t)
 	out := filepath.Join(dir, "npb")
@@ -186,15 +190,14 @@ func TestExportFlows(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "withheld 5 of 6 origin -> destination flows (1 to 2 incidents)") {
+	if !strings.Contains(stdout, "withheld 6 of 6 origin -> destination flows: 5 of 1 to 2 incidents, and 1 of 3 or more that would let a small one be worked out") {
 		t.Errorf("export output lacks the withheld flows:\n%s", stdout)
 	}
 	b, err := os.ReadFile(filepath.Join(out, "flows.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(b), "category,period,origin_kind,origin_code,origin_name,origin_province,destination_kind,destination_code,destination_name,destination_province,incidents,records,victims,kg\n"+
-		"human_trafficking,,district,PK01,Gujrat,Punjab,country,IR,Iran,,3,4,6,\n"; got != want {
+	if got, want := string(b), "category,period,origin_kind,origin_code,origin_name,origin_province,destination_kind,destination_code,destination_name,destination_province,incidents,records,victims,kg\n"; got != want {
 		t.Errorf("flows.csv:\n%s\nwant\n%s", got, want)
 	}
 	for _, name := range []string{"flows.geojson", "flows_drug_trafficking.svg", "flows_drug_trafficking.png", "flows_human_trafficking.svg", "flows_human_trafficking.png"} {
@@ -203,7 +206,7 @@ func TestExportFlows(t *testing.T) {
 		}
 	}
 	gj, _ := os.ReadFile(filepath.Join(out, "flows.geojson"))
-	if strings.Count(string(gj), `"LineString"`) != 1 || strings.Contains(string(gj), "Afghanistan") {
+	if strings.Count(string(gj), `"LineString"`) != 0 {
 		t.Errorf("flows.geojson has a withheld flow:\n%s", gj)
 	}
 	svg, _ := os.ReadFile(filepath.Join(out, "flows_drug_trafficking.svg"))
@@ -211,7 +214,8 @@ func TestExportFlows(t *testing.T) {
 		t.Errorf("the drug flow map draws a withheld flow or does not count them")
 	}
 	report, _ := os.ReadFile(filepath.Join(out, "report.html"))
-	for _, want := range []string{"2 flows of 1 to 2 incidents withheld.", "3 flows of 1 to 2 incidents withheld."} {
+	for _, want := range []string{"2 flows of 1 to 2 incidents withheld. Withheld too, so that a small one cannot be worked out: 1 of 3 incidents or more.",
+		"3 flows of 1 to 2 incidents withheld."} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -220,9 +224,10 @@ func TestExportFlows(t *testing.T) {
 	if !strings.Contains(string(manifest), "flows.csv") {
 		t.Error("manifest lacks flows.csv")
 	}
-	// The register keeps each flow, withheld or not.
+	// The register keeps each flow, withheld or not, and its months (8,
+	// never printed).
 	code, stdout, _ = ocmap("sql", "--db", db, "SELECT count(*), count(*) FILTER (WHERE withheld) FROM release_figures WHERE key LIKE '%flow:%'")
-	if code != exitOK || !strings.Contains(squeeze(stdout), "6 5") {
+	if code != exitOK || !strings.Contains(squeeze(stdout), "14 14") {
 		t.Errorf("release register of flows:\n%s", stdout)
 	}
 
@@ -303,5 +308,48 @@ func TestServeFlows(t *testing.T) {
 		if code, body := get("/api/flows.json?" + q); code != http.StatusBadRequest {
 			t.Errorf("%s: %d %s, want 400", q, code, body)
 		}
+	}
+}
+
+// TestExportFlowsPeriodDifferencing is the attacker with two published
+// exports, January 2024 and January to February: the flow Gujrat -> Iran
+// has 12 incidents in January and 3 in February, so flows.csv printing 12
+// and 15 would tell February's 3. The second export must withhold it.
+func TestExportFlowsPeriodDifferencing(t *testing.T) {
+	dir := isolate(t)
+	mapPath := filepath.Join("..", "..", "pipeline", "flows", "testdata", "districts.geojson")
+	var rows []string
+	for i := range 15 {
+		month := 1 + i/12
+		rows = append(rows, fmt.Sprintf("H%d,human_trafficking,smuggling,2024-%02d-%02d,,,Gujrat,FIA,1,,,Gujrat,Iran,,,", i, month, 1+i%12))
+	}
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description,origin,destination,route,nationality,exploitation\n"+
+		strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "flows.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	flow := func(name, to string) string {
+		out := filepath.Join(dir, name)
+		if code, stdout, stderr := ocmap("export", "--db", db, "--boundaries", mapPath, "--out", out, "--width", "600",
+			"--from", "2024-01", "--to", to); code != exitOK {
+			t.Fatalf("export to %s: exit %d\n%s%s", to, code, stdout, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "flows.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, ",PK01,Gujrat,") && strings.Contains(line, ",IR,Iran,") {
+				return strings.Split(line, ",")[10]
+			}
+		}
+		return "withheld"
+	}
+	if got := flow("jan", "2024-01"); got != "12" {
+		t.Fatalf("January: flow Gujrat -> Iran %s, want 12", got)
+	}
+	if got := flow("janfeb", "2024-02"); got != "withheld" {
+		t.Errorf("January to February: flow Gujrat -> Iran %s published after January's 12: February's flow follows", got)
 	}
 }

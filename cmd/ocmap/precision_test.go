@@ -22,6 +22,20 @@ import (
 // point and 6 by name; G5 4 by name. It returns the database and the map.
 func precisionDB(t *testing.T) (db, mapPath string) {
 	t.Helper()
+	db, mapPath = locatedDB(t, map[int]int{1: 20, 4: 15}, map[int]int{4: 6, 5: 4})
+	code, stdout, stderr := ocmap("sql", "--db", db, "--format", "csv",
+		"SELECT location_precision, count(*) FROM incidents GROUP BY 1 ORDER BY 1")
+	if code != exitOK || stdout != "location_precision,count_star()\n1,35\n3,10\n" {
+		t.Fatalf("the test data is not located as planned: exit %d\n%s%s", code, stdout, stderr)
+	}
+	return db, mapPath
+}
+
+// locatedDB ingests drug incidents on the test grid, points[g] of them in
+// Grid g by point (precision 1) and named[g] by district name only
+// (precision 3), alternately in January and February 2024.
+func locatedDB(t *testing.T, points, named map[int]int) (db, mapPath string) {
+	t.Helper()
 	dir := isolate(t)
 	mapPath = writeTestFile(t, dir, "grid.geojson", gridMap())
 	var rows []string
@@ -33,26 +47,21 @@ func precisionDB(t *testing.T) (db, mapPath string) {
 			rows = append(rows, fmt.Sprintf("P%d,drug_trafficking,x,2024-0%d-10,%.1f,%.1f,,SRC,1,,", id, 1+id%2, lat, lon))
 		}
 	}
-	named := func(g, n int) {
+	byName := func(g, n int) {
 		for range n {
 			id++
 			rows = append(rows, fmt.Sprintf("N%d,drug_trafficking,x,2024-0%d-10,,,Grid %d,SRC,1,,", id, 1+id%2, g))
 		}
 	}
-	point(1, 20)
-	point(4, 15)
-	named(4, 6)
-	named(5, 4)
+	for g := 1; g <= 9; g++ {
+		point(g, points[g])
+		byName(g, named[g])
+	}
 	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
 		strings.Join(rows, "\n")+"\n")
 	db = filepath.Join(dir, "crime.duckdb")
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
-	}
-	code, stdout, stderr := ocmap("sql", "--db", db, "--format", "csv",
-		"SELECT location_precision, count(*) FROM incidents GROUP BY 1 ORDER BY 1")
-	if code != exitOK || stdout != "location_precision,count_star()\n1,35\n3,10\n" {
-		t.Fatalf("the test data is not located as planned: exit %d\n%s%s", code, stdout, stderr)
 	}
 	return db, mapPath
 }
@@ -145,7 +154,16 @@ func TestExportMaxPrecision(t *testing.T) {
 
 	// Disclosure control works on the filtered counts: G5's 4 named
 	// incidents are suppressed by default, and by point G5 has none to hide.
+	// Each is the first published release of its database (one after the
+	// other would be audited together, TestExportMaxPrecisionDifferencing).
+	b, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pub := export("published")
+	if err := os.WriteFile(db, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	pubExact := export("published-exact", "--max-precision", "1")
 	if got, want := districtCounts(t, pub, "drug_trafficking")["G5"], "/suppressed"; got != want {
 		t.Errorf("default export: G5 drugs = %s, want %s", got, want)
@@ -293,5 +311,182 @@ func TestMaxPrecisionUsage(t *testing.T) {
 				t.Errorf("%s --max-precision %s: exit %d, want %d, stderr %q", cmd[0], p, code, exitUsage, stderr)
 			}
 		}
+	}
+}
+
+// TestExportMaxPrecisionDifferencing is the attacker who holds a published
+// export of every incident and a published --max-precision 1 export of the
+// same period: G4 has 21 drug incidents, 15 of them by point, so both
+// tables printing G4 would tell that G4 has 6 incidents located by
+// district name only, a count under --min-cell. The second export must
+// withhold enough that no such difference is printed, in either order.
+func TestExportMaxPrecisionDifferencing(t *testing.T) {
+	for _, order := range [][2]string{{"4", "1"}, {"1", "4"}} {
+		t.Run("precision "+order[0]+" then "+order[1], func(t *testing.T) {
+			db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+			dir := filepath.Dir(db)
+			got := map[string]map[string]string{}
+			for _, p := range order {
+				out := filepath.Join(dir, "p"+p)
+				code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600", "--max-precision", p)
+				if code != exitOK {
+					t.Fatalf("--max-precision %s: exit %d\n%s%s", p, code, stdout, stderr)
+				}
+				got[p] = districtCounts(t, out, "drug_trafficking")
+				for k, v := range districtCounts(t, out, "all") {
+					got[p]["all:"+k] = v
+				}
+			}
+			// The first release is audited alone and publishes G4.
+			if want := map[string]string{"4": "36/published", "1": "30/published"}[order[0]]; got[order[0]]["G4"] != want {
+				t.Errorf("first export (--max-precision %s): G4 %s, want %s", order[0], got[order[0]]["G4"], want)
+			}
+			for key, all := range got["4"] {
+				exact := got["1"][key]
+				var a, e int
+				_, errA := fmt.Sscanf(all, "%d/published", &a)
+				_, errE := fmt.Sscanf(exact, "%d/published", &e)
+				if errA == nil && errE == nil && a-e > 0 && a-e < 10 {
+					t.Errorf("%s: every incident %s, by point %s: %d incidents by name only can be worked out", key, all, exact, a-e)
+				}
+			}
+		})
+	}
+}
+
+// TestBulletinMaxPrecisionDifferencing is the attacker with a published
+// export of January 2024 (every incident) and a published bulletin of
+// February with --max-precision 1, which prints January's national counts
+// by point as its "previous month": January's 3 drug incidents located by
+// district name only must not follow by subtraction.
+func TestBulletinMaxPrecisionDifferencing(t *testing.T) {
+	db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+	dir := filepath.Dir(db)
+	jan := filepath.Join(dir, "jan")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--out", jan, "--boundaries", mapPath, "--width", "600",
+		"--from", "2024-01", "--to", "2024-01"); code != exitOK {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	var all int
+	for code, v := range districtCounts(t, jan, "drug_trafficking") {
+		var n int
+		if _, err := fmt.Sscanf(v, "%d/published", &n); err != nil {
+			t.Fatalf("January export: %s drugs %s: the attack needs every district published", code, v)
+		}
+		all += n
+	}
+	if all != 193 {
+		t.Fatalf("January export: %d drug incidents, want 193", all)
+	}
+	out := filepath.Join(dir, "feb")
+	if code, stdout, stderr := ocmap("bulletin", "--db", db, "--month", "2024-02", "--out", out, "--boundaries", mapPath,
+		"--width", "600", "--max-precision", "1"); code != exitOK {
+		t.Fatalf("bulletin: exit %d\n%s%s", code, stdout, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "bulletin.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile(`\| Drug trafficking \| ([^|]+) \| ([^|]+) \|`).FindSubmatch(md)
+	if row == nil {
+		t.Fatalf("bulletin.md has no national drug row:\n%s", md)
+	}
+	var before int
+	if _, err := fmt.Sscanf(string(bytes.TrimSpace(row[2])), "%d", &before); err == nil && all-before > 0 && all-before < 10 {
+		t.Errorf("bulletin prints January's %d by point, the export %d in all: %d located by name only can be worked out", before, all, all-before)
+	}
+	// February itself is the bulletin's own table, audited alone: printed.
+	if got, want := string(bytes.TrimSpace(row[1])), "190"; got != want {
+		t.Errorf("bulletin: February's drug incidents by point %q, want %q", got, want)
+	}
+}
+
+// TestExportLateFileDifferencing is the attacker with two published
+// exports of the same period, before and after a late file added 3 drug
+// incidents in G4: the tables print G4's 36 and 39, telling that 3
+// incidents there were reported late. The second export must withhold
+// enough that no change under --min-cell can be worked out.
+func TestExportLateFileDifferencing(t *testing.T) {
+	db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+	dir := filepath.Dir(db)
+	export := func(name string) map[string]string {
+		out := filepath.Join(dir, name)
+		if code, stdout, stderr := ocmap("export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600"); code != exitOK {
+			t.Fatalf("export %s: exit %d\n%s%s", name, code, stdout, stderr)
+		}
+		got := districtCounts(t, out, "drug_trafficking")
+		for k, v := range districtCounts(t, out, "all") {
+			got["all:"+k] = v
+		}
+		return got
+	}
+	before := export("before")
+	if before["G4"] != "36/published" {
+		t.Fatalf("first export: G4 %s, want 36/published", before["G4"])
+	}
+	late := writeTestFile(t, dir, "late.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"L1,drug_trafficking,x,2024-01-12,31.5,70.5,,SRC,1,,\nL2,drug_trafficking,x,2024-02-12,31.5,70.5,,SRC,1,,\nL3,drug_trafficking,x,2024-02-13,31.5,70.5,,SRC,1,,\n")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, late); code != exitOK {
+		t.Fatalf("ingest late file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	after := export("after")
+	if after["G4"] == "36/published" {
+		t.Fatalf("the late file did not reach G4: %v", after)
+	}
+	for key, b := range before {
+		var x, y int
+		_, errB := fmt.Sscanf(b, "%d/published", &x)
+		_, errA := fmt.Sscanf(after[key], "%d/published", &y)
+		if errA == nil && errB == nil && y != x && y-x > -10 && y-x < 10 {
+			t.Errorf("%s: %s before the late file, %s after: %d incidents reported late can be worked out", key, b, after[key], y-x)
+		}
+	}
+}
+
+// TestExportSourceRecords is the attacker reading the report's records
+// per source. ANF sent 3 records and SRC 386: an export with
+// --publish-sources ANF must not print ANF's 3; and after an export that
+// printed "2 sources" with 389 records, one with --publish-sources ANF
+// must not print "1 other source" with 386.
+func TestExportSourceRecords(t *testing.T) {
+	db, mapPath := locatedDB(t, map[int]int{1: 40, 2: 50, 3: 60, 4: 30, 6: 44, 7: 56, 8: 48, 9: 52}, map[int]int{4: 6})
+	dir := filepath.Dir(db)
+	anf := writeTestFile(t, dir, "anf.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"A1,drug_trafficking,x,2024-01-12,32.5,70.5,,ANF,1,,\nA2,drug_trafficking,x,2024-02-12,32.5,70.5,,ANF,1,,\nA3,drug_trafficking,x,2024-02-13,32.5,70.5,,ANF,1,,\n")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, anf); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	fresh, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := func(name string, extra ...string) map[string]string {
+		out := filepath.Join(dir, name)
+		args := append([]string{"export", "--db", db, "--out", out, "--boundaries", mapPath, "--width", "600"}, extra...)
+		if code, stdout, stderr := ocmap(args...); code != exitOK {
+			t.Fatalf("export %v: exit %d\n%s%s", extra, code, stdout, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "report.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, m := range regexp.MustCompile(`<tr><td>([^<]*)</td><td>([^<]*)</td></tr>`).FindAllStringSubmatch(string(b), -1) {
+			got[m[1]] = m[2]
+		}
+		return got
+	}
+	if got := sources("anf", "--publish-sources", "ANF"); got["ANF"] != "suppressed" || got["1 other source"] != "386" {
+		t.Errorf("--publish-sources ANF: ANF %q, 1 other source %q; want suppressed and 386", got["ANF"], got["1 other source"])
+	}
+
+	if err := os.WriteFile(db, fresh, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := sources("all"); got["2 sources"] != "389" {
+		t.Fatalf("no list: 2 sources %q, want 389", got["2 sources"])
+	}
+	if got := sources("anf-after", "--publish-sources", "ANF"); got["ANF"] != "suppressed" || got["1 other source"] != "suppressed" {
+		t.Errorf("--publish-sources ANF after '2 sources 389': ANF %q, 1 other source %q; want both suppressed", got["ANF"], got["1 other source"])
 	}
 }

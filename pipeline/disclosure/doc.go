@@ -100,6 +100,19 @@
 // tables and releases by linear programming, and Release.Protect withholds
 // more until interval protection holds.
 //
+// # Scopes, revisions and other figures
+//
+// A release that counts part of the incidents (ocmap's --max-precision)
+// keys its figures in a scope (Release.SetScope), and Release.Widen and
+// WidenFigure add the same figures counted over more incidents, withheld,
+// with the rest between them as a small count to protect: an export of
+// every incident and one of exact points of the same period cannot be
+// subtracted. Release.LinkRevisions does the same for one key printed with
+// two values by two releases (the database changed between them): their
+// change is a count to protect. The export puts its flows (with their
+// months) and the report's records per source in the release too, so that
+// Protect audits them with the tables.
+//
 // # Where Protect's time goes
 //
 // Most of it is in the linear programs (GLPK's revised simplex, see

@@ -42,7 +42,18 @@ type Release struct {
 	// attacker knows each withheld month is at least 1.
 	zeroRels map[int]bool
 	walk     visit // see visit
+	// scope starts the key of every figure the current release adds, when
+	// it counts only part of the incidents (see SetScope).
+	scope string
 }
+
+// SetScope says that the current release counts only part of the
+// incidents (those located at precision 1 to 3, say), named by scope
+// ("prec<=3|"): every figure it adds, and every key it is asked about, is
+// then scope+key, so that its counts are never taken for those of a release
+// of every incident under the same key. Widen then tells how the two are
+// linked. Call it before adding figures of the current release.
+func (r *Release) SetScope(scope string) { r.scope = scope }
 
 // setWithheld withholds or publishes figure i.
 func (r *Release) setWithheld(i int, w bool) {
@@ -117,6 +128,22 @@ func (r *Release) Relations() []Relation { return r.rels }
 // is a different figure. current says the release being made prints it;
 // otherwise it comes from an earlier release.
 func (r *Release) Add(key string, value int64, suppressed, primary bool, floor int64, current bool) int {
+	if current {
+		key = r.scope + key
+	}
+	return r.add(key, value, suppressed, primary, floor, current)
+}
+
+// AddEvery is Add for a figure of the current release that counts the
+// same whatever the release's scope (see SetScope): the records of a
+// source, say, which --max-precision does not filter, so that releases of
+// different scopes print it as one figure.
+func (r *Release) AddEvery(key string, value int64, suppressed, primary bool, floor int64) int {
+	return r.add(key, value, suppressed, primary, floor, true)
+}
+
+// add is Add with key as it is, whatever the scope.
+func (r *Release) add(key string, value int64, suppressed, primary bool, floor int64, current bool) int {
 	r.cache, r.lo, r.hi = nil, nil, nil
 	k := key
 	if i, ok := r.byKey[k]; ok && r.figs[i].Value != value {
@@ -164,8 +191,14 @@ func (r *Release) Relate(name string, total int, parts []int) int {
 	return len(r.rels) - 1
 }
 
-// Index returns the index of the figure with key and value, or -1.
+// Index returns the index of the current release's figure with key and
+// value (in its scope, see SetScope), or -1.
 func (r *Release) Index(key string, value int64) int {
+	return r.index(r.scope+key, value)
+}
+
+// index is Index with key as it is, whatever the scope.
+func (r *Release) index(key string, value int64) int {
 	i, ok := r.byKey[key]
 	if ok && r.figs[i].Value != value {
 		i, ok = r.byKey[key+"#"+strconv.FormatInt(value, 10)]
@@ -531,7 +564,10 @@ func SuppressMonths(months []int64, minCell int64) []bool {
 // month of a count (see hideZeros), and a count without published zeros
 // looks the same. A period of one month is its month, and adds nothing.
 func (r *Release) AddMonths(period string, value int64, monthKeys []string, months []int64, withheld []bool, hideZeros bool, minCell int64, current bool) {
-	total := r.Index(period, value)
+	total := r.index(period, value)
+	if current {
+		total = r.Index(period, value)
+	}
 	if total < 0 {
 		panic("disclosure: AddMonths: unknown period count " + period)
 	}
@@ -641,4 +677,104 @@ func (r *Release) AddPeriod(p Period, res Result, minCell int64, current bool) [
 		}
 	}
 	return out
+}
+
+// Widen links the current release's period table narrow, counted in scope
+// narrowScope (see SetScope; its figures added with AddPeriod or by an
+// earlier Widen), to the same table wide counted over more incidents, in
+// scope wideScope ("" for every incident): for every figure (cell, margin,
+// month) it adds the wide count and the count of the incidents in wide and
+// not in narrow, both withheld and at least 0 (a zero is not known to be
+// one), with "wide = narrow + the rest". An export of every incident and
+// one of exact points only of the same period, each protected on its own,
+// print a district's 36 and 30 and so its 6 incidents not located by
+// point: with the rest in the release, Protect treats a small rest as the
+// small count it is, whichever of the two releases comes first.
+//
+// The wide table's own sums are not added: this release prints none of its
+// figures, and a release that prints some (an export of every incident)
+// records its sums in the register itself. Left out, they keep each rest in
+// a component of a few figures, so that Protect shows it protected without
+// the whole of the wide tables.
+func (r *Release) Widen(narrow Period, narrowScope string, wide Period, wideScope string, minCell int64) {
+	link := func(key string, nv, wv int64) { r.widen(key, narrowScope, nv, wideScope, wv, minCell) }
+	nl, wl := newLayout(narrow.Table), newLayout(wide.Table)
+	keys := narrow.Keys()
+	for n := range wl.nodes() {
+		link(keys.Prefix+wl.key(n, keys), nl.vals[n], wl.vals[n])
+	}
+	if len(wide.Months) < 2 {
+		return // the month is the period
+	}
+	for i := range wide.Rows {
+		for j := range wide.Cols {
+			for m := range wide.Months {
+				link(wide.MonthKey(m, i, j), narrow.ByMonth[i][j][m], wide.ByMonth[i][j][m])
+			}
+		}
+	}
+}
+
+// WidenFigure links one figure of the current release, key counted in
+// scopes[0] with value values[0] (added already), to the same figure
+// counted in each wider scope scopes[k] with value values[k], as Widen does
+// for every figure of a table: for the district months under a bulletin's
+// province counts of earlier months, say.
+func (r *Release) WidenFigure(key string, scopes []string, values []int64, minCell int64) {
+	for k := 1; k < len(scopes); k++ {
+		r.widen(key, scopes[k-1], values[k-1], scopes[k], values[k], minCell)
+	}
+}
+
+// widen adds key counted in wideScope (value wv) and the rest over key
+// counted in narrowScope (nv), withheld, with wide = narrow + rest.
+func (r *Release) widen(key, narrowScope string, nv int64, wideScope string, wv, minCell int64) {
+	small := func(v int64) bool { return v > 0 && v < minCell }
+	n := r.index(narrowScope+key, nv)
+	if n < 0 {
+		return
+	}
+	w := r.add(wideScope+key, wv, true, small(wv), 0, true)
+	rest := r.add("rest:"+narrowScope+wideScope+key, wv-nv, true, small(wv-nv), 0, true)
+	r.Relate(wideScope+key+" widens "+narrowScope, w, []int{n, rest})
+}
+
+// LinkRevisions links every figure of the current release to each figure
+// an earlier release printed under the same key with another value (the
+// database changed between them: a late file added incidents, or replaced
+// some): the larger is the smaller plus the change, a withheld figure,
+// small when 0 < change < minCell. Two exports of the same period, before
+// and after a late file added 3 incidents in a district, print its 36 and
+// 39; with the change in the release, Protect treats the 3 as the small
+// count it is. Changes between two earlier releases are left out: nothing
+// withheld now can protect them. Call it once every figure is added, before
+// Protect.
+func (r *Release) LinkRevisions(minCell int64) {
+	byKey := map[string][]int{}
+	var keys []string
+	for i, f := range r.figs {
+		if len(byKey[f.Key]) == 0 {
+			keys = append(keys, f.Key)
+		}
+		byKey[f.Key] = append(byKey[f.Key], i)
+	}
+	for _, key := range keys {
+		for _, c := range byKey[key] {
+			if !r.figs[c].Current {
+				continue
+			}
+			for _, e := range byKey[key] {
+				if r.figs[e].Current || r.figs[e].Value == r.figs[c].Value {
+					continue
+				}
+				lo, hi := c, e
+				if r.figs[lo].Value > r.figs[hi].Value {
+					lo, hi = hi, lo
+				}
+				d := r.figs[hi].Value - r.figs[lo].Value
+				ch := r.add(fmt.Sprintf("change:%s:%d>%d", key, r.figs[c].Value, r.figs[e].Value), d, true, d < minCell, 0, true)
+				r.Relate("change "+key, hi, []int{lo, ch})
+			}
+		}
+	}
 }

@@ -187,6 +187,7 @@ func (d *data) addProvinceMonth(month time.Time) {
 			cells[p][j] += v
 			key := "m:" + month.Format("2006-01") + ":" + ds.Code + ":" + cat
 			parts[p][j] = append(parts[p][j], d.release.Add(key, v, true, v > 0 && v < minCell, 0, true))
+			d.widenMonths(key, ds.Code, cat, []time.Time{month})
 		}
 	}
 	groups := make([]string, len(names))

@@ -71,7 +71,8 @@ type Options struct {
 	Flows     *flows.Resolver
 	Crossings []render.Mark
 	// keyFigures adds the previous period's national counts to the
-	// release, for the report's key figures (Export, not Bulletin).
+	// release, for the report's key figures, and the report's records
+	// per source (Export, not Bulletin).
 	keyFigures bool
 	// provinceMonths are further months whose province x category table
 	// (with national totals) the release prints: the bulletin's previous
@@ -96,8 +97,12 @@ type Report struct {
 	// is often small, so the export suppresses more to keep it hidden.
 	Overlapping []store.ReleaseInfo
 	// Flows counts the origin -> destination flows of the period, and
-	// FlowsWithheld those of fewer than MinCell incidents, in no file.
+	// FlowsWithheld those in no file: of fewer than MinCell incidents, and
+	// FlowsLarger more.
 	Flows, FlowsWithheld int
+	// FlowsLarger are the withheld flows of MinCell incidents or more,
+	// withheld so that a small one cannot be worked out.
+	FlowsLarger int
 }
 
 // Categories of an export: the four, then all four together.
@@ -128,13 +133,20 @@ type data struct {
 	eb          map[string][]float64  // published EB rates per 100,000, by category and district
 	earlier     []store.ReleaseRecord // the release register
 	cells       []store.Cell
-	m           *analysis.Map
-	svg         map[string][]byte // each category's map, written by writeMaps
-	pop         map[string][]store.PopulationYear
-	meta        map[string]string
-	runs        []runInfo
-	prev        previous // the period before, for the report's key figures
-	flows       flowData
+	all         []store.Cell // every incident's cells, whatever MaxPrecision
+	// byScope holds all's counts by "district|category|month", in each
+	// scope of scopes (see widenMonths).
+	byScope map[string][]int64
+	// sourceFigs are the release's figures of the report's records per
+	// source, one per row (addSources).
+	sourceFigs []int
+	m          *analysis.Map
+	svg        map[string][]byte // each category's map, written by writeMaps
+	pop        map[string][]store.PopulationYear
+	meta       map[string]string
+	runs       []runInfo
+	prev       previous // the period before, for the report's key figures
+	flows      flowData
 }
 
 // Export reads the database and writes every file into opt.Out.
@@ -194,6 +206,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	for _, cat := range flows.Categories {
 		rep.Flows += len(d.flows.shown[cat]) + d.flows.withheld[cat]
 		rep.FlowsWithheld += d.flows.withheld[cat]
+		rep.FlowsLarger += d.flows.larger[cat]
 	}
 	return rep, nil
 }
@@ -285,6 +298,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	// data quality paragraph still describes all incidents, so that the
 	// report shows what the filter left out.
 	d.cells = store.KeepPrecision(all, opt.MaxPrecision)
+	d.all = all
 	pop, err := st.PopulationByDistrict(ctx)
 	if err != nil {
 		return nil, err
@@ -321,13 +335,14 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
 	}
 	d.loadPrevious()
-	d.suppress()
 	if err := d.loadFlows(ctx, st); err != nil {
 		return nil, err
 	}
 	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}
+	d.suppress()
+	d.publishFlows()
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
 		WHERE replaced_by IS NULL ORDER BY run_id, source_file`, 0)
 	if err != nil {
@@ -369,7 +384,7 @@ func (d *data) suppress() {
 		}
 		t.Cells = append(t.Cells, row)
 	}
-	d.table = d.periodTable(t)
+	d.table = d.periodTable(t, d.cells)
 	if d.opt.Internal {
 		d.sup = disclosure.Result{Suppressed: make([][]bool, len(t.Rows)), RowTotalSuppressed: make([]bool, len(t.Rows))}
 		for i := range d.sup.Suppressed {
@@ -378,7 +393,9 @@ func (d *data) suppress() {
 	} else {
 		d.sup = disclosure.Suppress(t, d.opt.MinCell)
 		d.release = disclosure.NewRelease()
+		d.release.SetScope(precisionScope(d.opt.MaxPrecision))
 		d.release.AddPeriod(d.table, d.sup, d.opt.MinCell, true)
+		d.widen(t)
 		for _, rec := range d.earlier {
 			idx := make([]int, len(rec.Figures))
 			for n, f := range rec.Figures {
@@ -398,6 +415,11 @@ func (d *data) suppress() {
 		if d.opt.keyFigures {
 			d.addPrevious()
 		}
+		d.addFlows()
+		if d.opt.keyFigures {
+			d.addSources()
+		}
+		d.release.LinkRevisions(d.opt.MinCell)
 		_, unprotected := d.release.Protect(d.opt.MinCell)
 		d.unprotected = len(unprotected)
 		d.sup = d.final(t)
@@ -463,8 +485,99 @@ func (d *data) register(ctx context.Context, kind string) error {
 	return err
 }
 
-// periodTable adds the months of the export's period to t.
-func (d *data) periodTable(t disclosure.Table) disclosure.Period {
+// precisionScope names, in the release register's keys, the incidents a
+// release with --max-precision max counts: "" for every incident.
+func precisionScope(max int) string {
+	if max <= 0 || max >= 4 {
+		return ""
+	}
+	return fmt.Sprintf("prec<=%d|", max)
+}
+
+// widen links a release that counts only the incidents located at
+// precision 1 to MaxPrecision to the same table counted with each wider
+// precision up to every incident (disclosure.Release.Widen), so that an
+// export of every incident and one of exact points only cannot be
+// subtracted to show how many incidents of a district were located less
+// exactly, nor two exports with different --max-precision.
+func (d *data) widen(t disclosure.Table) {
+	narrow, scope := d.table, precisionScope(d.opt.MaxPrecision)
+	for n := d.opt.MaxPrecision + 1; scope != "" && n <= 4; n++ {
+		cells := store.KeepPrecision(d.all, n)
+		wt := t
+		wt.Cells = make([][]int64, len(t.Rows))
+		idx := map[string]int{}
+		for i, code := range t.Rows {
+			wt.Cells[i] = make([]int64, len(t.Cols))
+			idx[code] = i
+		}
+		for _, c := range cells {
+			i, ok := idx[c.District]
+			j := slices.Index(t.Cols, c.Category)
+			if ok && j >= 0 && !c.Month.Before(d.period.From) && !c.Month.After(d.period.To) {
+				wt.Cells[i][j] += c.Incidents
+			}
+		}
+		wide, wideScope := d.periodTable(wt, cells), precisionScope(n)
+		d.release.Widen(narrow, scope, wide, wideScope, d.opt.MinCell)
+		narrow, scope = wide, wideScope
+	}
+}
+
+// scopes returns the release register's scopes of the incidents counted
+// with --max-precision MaxPrecision and each wider one, up to every
+// incident (""), and a function giving a cell's count in each; nil when
+// the release counts every incident.
+func (d *data) scopes() ([]string, func(store.Cell) []int64) {
+	if precisionScope(d.opt.MaxPrecision) == "" {
+		return nil, nil
+	}
+	var scopes []string
+	for n := d.opt.MaxPrecision; n <= 4; n++ {
+		scopes = append(scopes, precisionScope(n))
+	}
+	return scopes, func(c store.Cell) []int64 {
+		out := make([]int64, len(scopes))
+		for k := range scopes {
+			out[k] = store.KeepPrecision([]store.Cell{c}, d.opt.MaxPrecision+k)[0].Incidents
+		}
+		return out
+	}
+}
+
+// widenMonths links the figures key of district i's counts of cat,
+// each the sum of months, to their counts in every wider scope
+// (disclosure.Release.WidenFigure); nothing when the release counts every
+// incident.
+func (d *data) widenMonths(key, code, cat string, months []time.Time) {
+	scopes, count := d.scopes()
+	if scopes == nil {
+		return
+	}
+	if d.byScope == nil {
+		d.byScope = map[string][]int64{}
+		for _, c := range d.all {
+			k := c.District + "|" + c.Category + "|" + c.Month.Format("2006-01")
+			if d.byScope[k] == nil {
+				d.byScope[k] = make([]int64, len(scopes))
+			}
+			for n, v := range count(c) {
+				d.byScope[k][n] += v
+			}
+		}
+	}
+	values := make([]int64, len(scopes))
+	for _, m := range months {
+		for n, v := range d.byScope[code+"|"+cat+"|"+m.Format("2006-01")] {
+			values[n] += v
+		}
+	}
+	d.release.WidenFigure(key, scopes, values, d.opt.MinCell)
+}
+
+// periodTable adds to t the months of the export's period, counted from
+// cells.
+func (d *data) periodTable(t disclosure.Table, cells []store.Cell) disclosure.Period {
 	p := disclosure.Period{Table: t, From: d.period.From.Format("2006-01"), To: d.period.To.Format("2006-01")}
 	months := d.period.Months()
 	mi := map[time.Time]int{}
@@ -483,7 +596,7 @@ func (d *data) periodTable(t disclosure.Table) disclosure.Period {
 			p.ByMonth[i][j] = make([]int64, len(months))
 		}
 	}
-	for _, c := range d.cells {
+	for _, c := range cells {
 		i, ok := ri[c.District]
 		k, in := mi[c.Month]
 		j := slices.Index(t.Cols, c.Category)

@@ -23,44 +23,102 @@ const flowMapTop = 40
 
 // flowData are the flows an export writes, by category (flows.Categories).
 type flowData struct {
+	all      map[string][]flows.Flow // the period's flows
+	months   map[string][]flows.Flow // by month (Period "2024-01"), for the release
 	shown    map[string][]flows.Flow
 	withheld map[string]int
+	// larger counts the withheld flows of MinCell incidents or more: withheld
+	// so that a small one cannot be worked out (Release.Protect).
+	larger map[string]int
 }
 
 // loadFlows counts the period's flows of drug and human trafficking
-// (package flows) and, for a published export, withholds every flow of
-// fewer than MinCell incidents, as a district count is suppressed, and
-// records each flow in the release, withheld or not, so that the
-// register keeps what this release told. No flow total is published, so
-// no relation ties a withheld flow to published figures; nor does the
-// report give the incidents without a resolved end, which with the
-// national count would add up the withheld flows.
+// (package flows), and for a published export of several months their
+// months too, which addFlows puts in the release.
 func (d *data) loadFlows(ctx context.Context, st *store.Store) error {
-	d.flows = flowData{shown: map[string][]flows.Flow{}, withheld: map[string]int{}}
+	d.flows = flowData{all: map[string][]flows.Flow{}, months: map[string][]flows.Flow{}, shown: map[string][]flows.Flow{},
+		withheld: map[string]int{}, larger: map[string]int{}}
 	if d.opt.Flows == nil {
 		return nil
 	}
 	for _, cat := range flows.Categories {
-		res, err := flows.Compute(ctx, st, d.opt.Flows, flows.Query{Category: cat, From: d.period.From, To: d.period.To, Sub: d.opt.Sub})
+		q := flows.Query{Category: cat, From: d.period.From, To: d.period.To, Sub: d.opt.Sub}
+		res, err := flows.Compute(ctx, st, d.opt.Flows, q)
 		if err != nil {
 			return err
 		}
-		minCell := d.opt.MinCell
-		if d.opt.Internal {
-			minCell = 0
-		}
-		shown, withheld := flows.Publishable(res.Flows, minCell)
-		d.flows.shown[cat], d.flows.withheld[cat] = shown, withheld
-		if d.release == nil {
+		d.flows.all[cat] = res.Flows
+		if d.opt.Internal || d.period.From.Equal(d.period.To) {
 			continue
 		}
-		prefix := d.table.Prefix()
-		for _, f := range res.Flows {
-			small := f.Incidents < minCell
-			d.release.Add(prefix+"flow:"+cat+":"+f.Origin.Code+">"+f.Destination.Code, f.Incidents, small, small, 1, true)
+		q.By = flows.ByMonth
+		if res, err = flows.Compute(ctx, st, d.opt.Flows, q); err != nil {
+			return err
 		}
+		d.flows.months[cat] = res.Flows
 	}
 	return nil
+}
+
+// flowKey is the release's key of a flow of cat counted over the period
+// whose key prefix is prefix.
+func flowKey(prefix, cat string, f flows.Flow) string {
+	return prefix + "flow:" + cat + ":" + f.Origin.Code + ">" + f.Destination.Code
+}
+
+// addFlows records each flow in the release, small ones withheld as a
+// district count is suppressed, with its months (never printed): a flow
+// of January to May and the same flow of January to June, each published,
+// would tell June's flow, and a month's flow is the flow of a one-month
+// export. No flow total is published, so no other relation ties a flow to
+// published figures; nor does the report give the incidents without a
+// resolved end, which with the national count would add up the withheld
+// flows.
+func (d *data) addFlows() {
+	minCell := d.opt.MinCell
+	prefix := d.table.Prefix()
+	for _, cat := range flows.Categories {
+		byFlow := map[string][]int{}
+		for _, f := range d.flows.months[cat] {
+			v := f.Incidents
+			k := flowKey("m:"+f.Period+":", cat, f)
+			byFlow[flowKey("", cat, f)] = append(byFlow[flowKey("", cat, f)], d.release.Add(k, v, true, v > 0 && v < minCell, 0, true))
+		}
+		for _, f := range d.flows.all[cat] {
+			small := f.Incidents < minCell
+			n := d.release.Add(flowKey(prefix, cat, f), f.Incidents, small, small, 1, true)
+			if ms := byFlow[flowKey("", cat, f)]; len(ms) > 0 {
+				d.release.Relate(flowKey(prefix, cat, f)+" by month", n, ms)
+			}
+		}
+	}
+}
+
+// publishFlows keeps the flows the release publishes: for a published
+// export, none of fewer than MinCell incidents, nor any Protect withheld.
+func (d *data) publishFlows() {
+	for _, cat := range flows.Categories {
+		if d.release == nil {
+			minCell := d.opt.MinCell
+			if d.opt.Internal {
+				minCell = 0
+			}
+			d.flows.shown[cat], d.flows.withheld[cat] = flows.Publishable(d.flows.all[cat], minCell)
+			continue
+		}
+		d.flows.shown[cat], d.flows.withheld[cat], d.flows.larger[cat] = nil, 0, 0
+		for _, f := range d.flows.all[cat] {
+			switch {
+			case !d.release.Suppressed(flowKey(d.table.Prefix(), cat, f), f.Incidents):
+				d.flows.shown[cat] = append(d.flows.shown[cat], f)
+			case f.Incidents >= d.opt.MinCell:
+				d.flows.larger[cat]++
+				d.flows.withheld[cat]++
+			default:
+				d.flows.withheld[cat]++
+			}
+		}
+	}
 }
 
 // writeFlows writes flows.csv, flows.geojson and a flow map per category
@@ -146,7 +204,11 @@ func (d *data) flowNote(cat string, lines []render.Line, pairs int) string {
 		s += " Diamonds: official border crossings and ports."
 	}
 	if !d.opt.Internal {
-		s += fmt.Sprintf(" Flows of 1 to %d incidents are withheld from every file (%d here).", d.opt.MinCell-1, d.flows.withheld[cat])
+		if n := d.flows.larger[cat]; n > 0 {
+			s += fmt.Sprintf(" Flows of 1 to %d incidents, and larger ones that would let a small one be worked out, are withheld from every file (%d here, %d of them larger).", d.opt.MinCell-1, d.flows.withheld[cat], n)
+		} else {
+			s += fmt.Sprintf(" Flows of 1 to %d incidents are withheld from every file (%d here).", d.opt.MinCell-1, d.flows.withheld[cat])
+		}
 	}
 	return s
 }
@@ -181,7 +243,10 @@ func (d *data) flowViews() []flowView {
 		if !d.opt.Internal {
 			// Said as a range: the report never says "fewer than", which
 			// of a suppressed district cell would be untrue.
-			v.Caption += fmt.Sprintf(" %d flows of 1 to %d incidents withheld.", d.flows.withheld[cat], d.opt.MinCell-1)
+			v.Caption += fmt.Sprintf(" %d flows of 1 to %d incidents withheld.", d.flows.withheld[cat]-d.flows.larger[cat], d.opt.MinCell-1)
+			if n := d.flows.larger[cat]; n > 0 {
+				v.Caption += fmt.Sprintf(" Withheld too, so that a small one cannot be worked out: %d of %d incidents or more.", n, d.opt.MinCell)
+			}
 		}
 		for i, f := range fs {
 			if i == 10 {

@@ -86,10 +86,13 @@ func (d *data) addPrevious() {
 				for k, m := range months {
 					v := d.prev.byCell[i][j][k]
 					tot += v
-					ms = append(ms, d.release.Add("m:"+m.Format("2006-01")+":"+ds.Code+":"+cat, v, true, v > 0 && v < minCell, 0, true))
+					mk := "m:" + m.Format("2006-01") + ":" + ds.Code + ":" + cat
+					ms = append(ms, d.release.Add(mk, v, true, v > 0 && v < minCell, 0, true))
+					d.widenMonths(mk, ds.Code, cat, []time.Time{m})
 				}
 				key := prefix + ds.Code + ":" + cat
 				f := d.release.Add(key, tot, true, tot > 0 && tot < minCell, 0, true)
+				d.widenMonths(key, ds.Code, cat, months)
 				d.release.Relate(key+" by month", f, ms)
 				parts[j] = append(parts[j], f)
 			}

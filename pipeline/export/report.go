@@ -188,11 +188,10 @@ func writeReport(w *writer, d *data) error {
 		v.Quality.Country = pct(p[4], total)
 	}
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
-	if d.dq.Sources != nil {
-		v.Quality.Sources = thousandsSources(d.dq.Sources)
+	if d.dq.Sources != nil || !d.opt.Internal {
+		v.Quality.Sources = d.sourceRows()
 	}
 	if !d.opt.Internal {
-		v.Quality.Sources = thousandsSources(PublicSources(d.dq.Sources, d.opt.PublishSources))
 		v.Rule = fmt.Sprintf("counts from 1 to %[1]d are suppressed (primary). Further figures are suppressed (complementary) until, for every primary count v, the least and greatest values that can be proved from every figure this export writes, and every earlier release of the same database, by linear programming (counts are at least 0, and a suppressed count is at least 1 where the zeros beside it are published) reach v - %[2]d or the least value a suppressed count may have, and v + %[2]d (interval protection with protection level %[2]d, as in tau-ARGUS and sdcTable).", d.opt.MinCell-1, d.opt.MinCell)
 	}
 	if d.opt.Internal {
