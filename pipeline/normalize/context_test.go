@@ -227,9 +227,8 @@ func TestContextPlaceholderDates(t *testing.T) {
 	var reasons []string
 	for nz.Next() {
 		rec, rej := nz.Record(), nz.Rejects()
-		for i := 0; i < int(rej.NumRows()); i++ {
-			reasons = append(reasons, fmt.Sprintf("%d %s: %s", rej.Column(2).(*array.Int64).Value(i),
-				rej.Column(3).(*array.String).Value(i), rej.Column(4).(*array.String).Value(i)))
+		for _, r := range rejects(rej) {
+			reasons = append(reasons, fmt.Sprintf("%d %s: %s", r.Line, r.Field, r.Reason))
 		}
 		rec.Release()
 		rej.Release()

@@ -234,9 +234,8 @@ func TestCanonicalSwapped(t *testing.T) {
 				rec.Column(schemas.NLat).ValueStr(i), rec.Column(schemas.NLon).ValueStr(i),
 				rec.Column(schemas.ILocationPrecision).(*array.Int8).Value(i), rec.Column(schemas.ILocationNote).ValueStr(i)))
 		}
-		for i := 0; i < int(rej.NumRows()); i++ {
-			got = append(got, fmt.Sprintf("line %d %s: %s", rej.Column(2).(*array.Int64).Value(i),
-				rej.Column(3).(*array.String).Value(i), rej.Column(4).(*array.String).Value(i)))
+		for _, r := range rejects(rej) {
+			got = append(got, fmt.Sprintf("line %d %s: %s", r.Line, r.Field, r.Reason))
 		}
 		rec.Release()
 		rej.Release()

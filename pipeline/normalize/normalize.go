@@ -336,23 +336,11 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	case hasLon && (lon < -180 || lon > 180):
 		return n.fail(schemas.FieldLon, "longitude "+show(get(schemas.ColLon))+" is outside -180..180")
 	}
-	qty, hasQty, reason := parseNumber(get(schemas.ColQuantity))
-	if reason == "" && hasQty && qty < 0 {
-		reason = "negative quantity"
-	}
-	if reason == "" && hasQty {
-		reason = schemas.TooLarge(qty, get(schemas.ColQuantity))
-	}
+	qty, hasQty, reason := parseMeasure(get(schemas.ColQuantity), "negative quantity")
 	if reason != "" {
 		return n.fail(schemas.FieldQuantity, reason)
 	}
-	amt, hasAmt, reason := parseNumber(get(schemas.ColAmountPKR))
-	if reason == "" && hasAmt && amt < 0 {
-		reason = "negative amount"
-	}
-	if reason == "" && hasAmt {
-		reason = schemas.TooLarge(amt, get(schemas.ColAmountPKR))
-	}
+	amt, hasAmt, reason := parseMeasure(get(schemas.ColAmountPKR), "negative amount")
 	if reason != "" {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}
@@ -460,6 +448,20 @@ func coordReason(reason string, b []byte) string {
 		return reason + " (" + schemas.DecimalCommaReason + ")"
 	}
 	return reason
+}
+
+// parseMeasure parses an optional quantity or amount: a number, not
+// negative (negative is the reason then), at most schemas.MaxMeasure.
+func parseMeasure(b []byte, negative string) (v float64, ok bool, reason string) {
+	v, ok, reason = parseNumber(b)
+	switch {
+	case reason != "" || !ok:
+	case v < 0:
+		reason = negative
+	default:
+		reason = schemas.TooLarge(v, b)
+	}
+	return v, ok, reason
 }
 
 // parseNumber parses an optional decimal number. An empty field is absent,
