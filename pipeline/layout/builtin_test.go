@@ -23,6 +23,35 @@ func TestBuiltin(t *testing.T) {
 	}
 }
 
+// TestBuiltinParsedOnce checks that the builtin layouts are parsed once and
+// shared, and that a caller changing its slice does not change the next
+// caller's.
+func TestBuiltinParsedOnce(t *testing.T) {
+	a, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := a[0]
+	a[0] = nil
+	b, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[0] != first {
+		t.Errorf("second call: %v, want the layout the first call returned (%s)", b[0], first.Name)
+	}
+}
+
+// BenchmarkAuto is what --layout auto costs a file.
+func BenchmarkAuto(b *testing.B) {
+	header := []string{"incident_id", "category", "occurred_on", "lat", "lon"}
+	for b.Loop() {
+		if _, err := Auto(header); err != nil && !errors.Is(err, ErrNoMatch) {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestFind(t *testing.T) {
 	l, err := Find("pbc-suicide-attacks")
 	if err != nil {
