@@ -18,7 +18,7 @@ type jsonFields struct {
 	cols   []string
 	paths  [][]string
 	top    map[string]json.RawMessage
-	nested map[string]map[string]json.RawMessage // this record's decoded objects by path prefix
+	nested map[string]nestedObject // this record's decoded objects by path prefix
 	buf    []byte
 	ends   []int
 	fields [][]byte
@@ -51,13 +51,21 @@ func (j *jsonFields) extract(obj []byte) (malformed string) {
 	if err := json.Unmarshal(obj, &j.top); err != nil {
 		return jsonProblem(err)
 	}
+	if topLevelKeys(obj) != len(j.top) {
+		if m := j.conflict(obj); m != "" {
+			return m
+		}
+	}
 	clear(j.nested)
 	j.buf = j.buf[:0]
 	j.ends = j.ends[:0]
 	for i, c := range j.cols {
 		v, ok := j.top[c]
 		if !ok && j.paths[i] != nil {
-			v, ok = j.lookup(j.paths[i])
+			var problem string
+			if v, ok, problem = j.lookup(j.paths[i]); problem != "" {
+				return problem
+			}
 		}
 		if ok {
 			j.buf = j.appendValue(j.buf, v)
@@ -80,54 +88,155 @@ func (j *jsonFields) extract(obj []byte) (malformed string) {
 	return ""
 }
 
-// lookup follows path through nested objects and arrays.
-func (j *jsonFields) lookup(path []string) (json.RawMessage, bool) {
-	v, ok := j.top[path[0]]
+// topLevelKeys counts the keys of obj, a valid JSON object, repeated ones
+// included: the colons outside strings at depth 1. Unmarshal keeps the
+// last value of a repeated key, so a record with fewer keys in j.top than
+// this repeats one.
+func topLevelKeys(obj []byte) int {
+	n, depth, inString := 0, 0, false
+	for i := 0; i < len(obj); i++ {
+		c := obj[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == ':' && depth == 1:
+			n++
+		}
+	}
+	return n
+}
+
+// conflict says why a record that repeats a key cannot be read: a column
+// (or the first key of a dotted column) given twice with different
+// values, since which one the agency meant is unknown. Keys no column
+// reads, and a key repeated with the same value, do not matter. The values
+// are not shown: they can be personal.
+func (j *jsonFields) conflict(obj []byte) string {
+	for _, k := range repeated(obj) {
+		if j.reads(k) {
+			return repeatedKey(k)
+		}
+	}
+	return ""
+}
+
+func repeatedKey(k string) string {
+	return fmt.Sprintf("key %s is given twice with different values: which one is meant is unclear", strconv.Quote(k))
+}
+
+// repeated lists the keys obj, a valid JSON object, gives twice or more
+// with different values.
+func repeated(obj []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil { // '{'
+		return nil
+	}
+	first := map[string]json.RawMessage{}
+	var out []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		key, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		prev, seen := first[key]
+		if !seen {
+			first[key] = v
+		} else if !bytes.Equal(trimSpace(prev), trimSpace(v)) && !slices.Contains(out, key) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// reads says whether a column reads top-level key k, by name or as the
+// first key of its path.
+func (j *jsonFields) reads(k string) bool {
+	for i, c := range j.cols {
+		if c == k || j.paths[i] != nil && j.paths[i][0] == k {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup follows path through nested objects and arrays; problem says why
+// the value cannot be read (a key of the path given twice).
+func (j *jsonFields) lookup(path []string) (v json.RawMessage, ok bool, problem string) {
+	v, ok = j.top[path[0]]
 	for i := 1; ok && i < len(path); i++ {
 		v = trimSpace(v)
 		if len(v) == 0 {
-			return nil, false
+			return nil, false, ""
 		}
 		switch v[0] {
 		case '{':
 			prefix := strings.Join(path[:i], ".")
-			m, err := j.object(prefix, v)
+			o, err := j.object(prefix, v)
 			if err != nil {
-				return nil, false
+				return nil, false, ""
 			}
-			v, ok = m[path[i]]
+			if slices.Contains(o.repeated, path[i]) {
+				return nil, false, repeatedKey(prefix + "." + path[i])
+			}
+			v, ok = o.m[path[i]]
 		case '[':
 			n, err := strconv.Atoi(path[i])
 			if err != nil || n < 0 {
-				return nil, false
+				return nil, false, ""
 			}
 			var a []json.RawMessage
 			if json.Unmarshal(v, &a) != nil || n >= len(a) {
-				return nil, false
+				return nil, false, ""
 			}
 			v = a[n]
 		default:
-			return nil, false
+			return nil, false, ""
 		}
 	}
-	return v, ok
+	return v, ok, ""
+}
+
+// nestedObject is a decoded nested object and the keys it repeats with
+// different values.
+type nestedObject struct {
+	m        map[string]json.RawMessage
+	repeated []string
 }
 
 // object decodes a nested object once per record, as several columns
 // ("victim.age", "victim.name") usually share it.
-func (j *jsonFields) object(prefix string, v json.RawMessage) (map[string]json.RawMessage, error) {
-	if m, ok := j.nested[prefix]; ok {
-		return m, nil
+func (j *jsonFields) object(prefix string, v json.RawMessage) (nestedObject, error) {
+	if o, ok := j.nested[prefix]; ok {
+		return o, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(v, &m); err != nil {
-		return nil, err
+	var o nestedObject
+	if err := json.Unmarshal(v, &o.m); err != nil {
+		return o, err
+	}
+	if topLevelKeys(v) != len(o.m) {
+		o.repeated = repeated(v)
 	}
 	if j.nested == nil {
-		j.nested = make(map[string]map[string]json.RawMessage)
+		j.nested = make(map[string]nestedObject)
 	}
-	j.nested[prefix] = m
-	return m, nil
+	j.nested[prefix] = o
+	return o, nil
 }
 
 // appendValue appends v as field text.

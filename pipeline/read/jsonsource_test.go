@@ -68,6 +68,8 @@ func TestJSONLinesMalformed(t *testing.T) {
 		{"form feed is not JSON space", "\f", "invalid JSON at byte 1: invalid character '\\f' looking for beginning of value"},
 		{"NUL in a value", `{"a":"Lah\u0000ore"}`, `column "a" holds the control character 0x00 (NUL), which is not text: the file may be damaged, or UTF-16 read as UTF-8`},
 		{"raw control character", "{\"a\":1,\"b\":\"\x01\"}", "invalid JSON at byte 13: invalid character '\\x01' in string literal"},
+		{"a column given twice", `{"a":"Lahore","b":1,"a":"Kasur"}`, `key "a" is given twice with different values: which one is meant is unclear`},
+		{"a column given twice, once escaped", `{"a":1,"\u0061":2}`, `key "a" is given twice with different values: which one is meant is unclear`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +79,32 @@ func TestJSONLinesMalformed(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+// TestJSONRepeatedKeys checks the repeated keys that do not make a record
+// unreadable: one no column reads, one given twice with the same value,
+// a key inside a string; and that a dotted column's keys given twice with
+// different values do, at the top and nested.
+func TestJSONRepeatedKeys(t *testing.T) {
+	in := `{"a":1,"note":"x","note":"y"}
+{"a":1,"a": 1}
+{"a":"a:1,\"a\":2","v":{"n":1,"m":2}}
+{"a":3,"v":{"n":1},"v":{"n":2}}
+{"a":4,"v":{"n":1,"n":2}}
+{"a":5,"v":{"n":1,"m":2,"m":3}}
+`
+	got := drain(t, NewJSONLines(strings.NewReader(in), []string{"a", "v.n"}))
+	want := []srec{
+		ok(1, `{"a":1,"note":"x","note":"y"}`, "1", ""),
+		ok(2, `{"a":1,"a": 1}`, "1", ""),
+		ok(3, `{"a":"a:1,\"a\":2","v":{"n":1,"m":2}}`, `a:1,"a":2`, "1"),
+		bad(4, `{"a":3,"v":{"n":1},"v":{"n":2}}`, `key "v" is given twice with different values: which one is meant is unclear`),
+		bad(5, `{"a":4,"v":{"n":1,"n":2}}`, `key "v.n" is given twice with different values: which one is meant is unclear`),
+		ok(6, `{"a":5,"v":{"n":1,"m":2,"m":3}}`, "5", "1"),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 }
 
