@@ -250,12 +250,14 @@ func (s *server) query(r *http.Request) (*analysisOptions, int, error) {
 		o.Category = "" // a layer of context events rather than a category
 	}
 	metric := get("metric", "count")
+	names := make([]string, len(metrics))
 	for i, m := range metrics {
 		if m.name == metric {
 			return o, i, nil
 		}
+		names[i] = m.name
 	}
-	return nil, 0, fmt.Errorf("unknown metric %q", metric)
+	return nil, 0, fmt.Errorf("unknown metric %q (want one of %s)", metric, strings.Join(names, ", "))
 }
 
 func (s *server) analyse(r *http.Request) (*analysed, int, error) {

@@ -727,6 +727,10 @@ func (s *server) apiDistrict(w http.ResponseWriter, r *http.Request) {
 			at = i
 		}
 	}
+	if code == "" {
+		http.Error(w, "give the district as code=CODE (its P-code or shapeID, as /api/view.json lists)", http.StatusBadRequest)
+		return
+	}
 	if at < 0 {
 		http.Error(w, fmt.Sprintf("no district with code %q", code), http.StatusNotFound)
 		return

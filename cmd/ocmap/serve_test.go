@@ -103,8 +103,12 @@ func TestServe(t *testing.T) {
 	if code, _ = get("/plain?metric=nope"); code != http.StatusOK { // the page shows the error
 		t.Errorf("GET / with a bad metric: %d", code)
 	}
-	if code, _ = get("/heatmap.json?metric=nope"); code != http.StatusBadRequest {
-		t.Errorf("GET /heatmap.json with a bad metric: %d, want 400", code)
+	if code, body = get("/heatmap.json?metric=nope"); code != http.StatusBadRequest ||
+		!strings.Contains(body, `unknown metric "nope" (want one of count, `) || !strings.Contains(body, "lisa") {
+		t.Errorf("GET /heatmap.json with a bad metric: %d %q, want 400 and the metrics", code, body)
+	}
+	if code, body = get("/api/district.json"); code != http.StatusBadRequest || !strings.Contains(body, "code=CODE") {
+		t.Errorf("GET /api/district.json without a code: %d %q, want 400 and how to give one", code, body)
 	}
 	// The interactive page loads its own script and style, and its data.
 	if code, body = get("/"); code != http.StatusOK || !strings.Contains(body, `<script src="/static/page.js" defer></script>`) ||
