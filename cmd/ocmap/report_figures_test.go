@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -134,6 +135,35 @@ func TestExportQualityProvinceOnly(t *testing.T) {
 	nation, errN := strconv.Atoi(cells["Organized crime, four categories"])
 	if errR == nil && errN == nil && records-nation < 3+10 {
 		t.Errorf("the report prints %d records and %d incidents in districts: at most %d incidents in no district, want at least 13", records, nation, records-nation)
+	}
+	// manifest.json's rows accepted per file are at least the records.
+	b, err := os.ReadFile(filepath.Join(dir, "published", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Runs []struct {
+			Files []struct {
+				Rows any `json:"rows_accepted"`
+			} `json:"files"`
+		} `json:"ingest_runs"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	rows, all := 0, true
+	for _, r := range m.Runs {
+		for _, f := range r.Files {
+			n, ok := f.Rows.(float64)
+			all = all && ok
+			rows += int(n)
+			if !ok && f.Rows != "suppressed" {
+				t.Errorf("manifest.json: rows_accepted %v, want a number or \"suppressed\"", f.Rows)
+			}
+		}
+	}
+	if all && errN == nil && rows-nation < 3+10 {
+		t.Errorf("manifest.json prints %d rows accepted and the report %d incidents in districts: at most %d incidents in no district, want at least 13", rows, nation, rows-nation)
 	}
 	if got := qualitySentence(t, exportReport(t, db, mapPath, "internal", "--internal")); !strings.Contains(got, "in a province only 0.8%") {
 		t.Errorf("internal report: want every share, got %q", got)

@@ -249,10 +249,14 @@ type runInfo struct {
 type fileInfo struct {
 	// Path is empty in a published export: an agency file's name may name
 	// a case or a person, which no scrub can find; its SHA-256 identifies it.
-	Path     string `json:"path,omitempty"`
-	SHA256   string `json:"sha256"`
-	Rows     int64  `json:"rows_accepted"`
-	Rejected int64  `json:"rows_rejected"`
+	Path   string `json:"path,omitempty"`
+	SHA256 string `json:"sha256"`
+	// Rows are the rows accepted: a number, or "suppressed" where the
+	// release withholds it (see addQuality).
+	Rows     any   `json:"rows_accepted"`
+	Rejected int64 `json:"rows_rejected"`
+	accepted int64 // Rows, as a number
+	fig      int   // its figure in the release (addFiles)
 }
 
 func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
@@ -344,8 +348,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}
-	d.suppress()
-	d.publishFlows()
+	// The manifest's rows per file are figures of the release (addQuality).
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
 		WHERE replaced_by IS NULL ORDER BY run_id, source_file`, 0)
 	if err != nil {
@@ -360,12 +363,14 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 			d.runs = append(d.runs, runInfo{RunID: id})
 		}
 		last := &d.runs[len(d.runs)-1]
-		f := fileInfo{SHA256: r[2].Text, Rows: acc, Rejected: rej}
+		f := fileInfo{SHA256: r[2].Text, Rows: acc, Rejected: rej, accepted: acc, fig: -1}
 		if opt.Internal {
 			f.Path = r[1].Text
 		}
 		last.Files = append(last.Files, f)
 	}
+	d.suppress()
+	d.publishFlows()
 	return d, nil
 }
 

@@ -3,8 +3,11 @@
 package export
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // qualityNames name, in the release's keys, the report's data-quality
@@ -54,9 +57,11 @@ func (d *data) addQuality() {
 		total += v
 		// Counts the release cannot link to the tables are not printed.
 		d.qualityFigs[k] = d.release.AddEvery(prefix+qualityNames[k], v, small(v) || !linked, small(v), 1)
+		d.release.SetAside(d.qualityFigs[k])
 	}
 	last := len(p)
 	d.qualityFigs[last] = d.release.AddEvery(prefix+qualityNames[last], total, small(total) || !linked, small(total), 1)
+	d.release.SetAside(d.qualityFigs[last])
 	d.release.Relate(prefix+"all by precision", d.qualityFigs[last], d.qualityFigs[:last])
 	// The records per source (addSources) sum to the incidents and the
 	// records that repeat one: their total bounds the total above, and with
@@ -70,6 +75,7 @@ func (d *data) addQuality() {
 		d.release.Relate(prefix+"records by source", r, d.sourceFigs)
 		more := d.release.AddEvery(prefix+"records:repeats", records-total, true, false, 0)
 		d.release.Relate(prefix+"records are incidents and repeats", r, []int{d.qualityFigs[last], more})
+		d.addFiles(r, records)
 	}
 	if !linked {
 		return
@@ -81,11 +87,11 @@ func (d *data) addQuality() {
 		// current release's or an earlier one's when one printed it, else
 		// a withheld unknown that a later release may print.
 		key := precisionScope(n) + d.table.Prefix() + "nation:all"
-		nat := d.release.AddEvery(key, upTo, true, small(upTo), 0)
+		nat := d.release.AddEvery(key, upTo, true, false, 0)
 		d.release.Relate(fmt.Sprintf("%s at precision 1-%d", key, n), nat, d.qualityFigs[:n])
 	}
 	// Every incident is counted at --max-precision 4 (the scope "").
-	nat := d.release.AddEvery(d.table.Prefix()+"nation:all", upTo, true, small(upTo), 0)
+	nat := d.release.AddEvery(d.table.Prefix()+"nation:all", upTo, true, false, 0)
 	d.release.Relate(d.table.Prefix()+"nation:all at every precision", nat, d.qualityFigs[:3])
 }
 
@@ -110,6 +116,59 @@ func (d *data) qualityShares() [len(dataQuality{}.Precision)]string {
 	for k := range p {
 		if figs[d.qualityFigs[k]].Suppressed || figs[d.qualityFigs[len(p)]].Suppressed {
 			out[k] = "suppressed"
+		}
+	}
+	return out
+}
+
+// addFiles adds to the release the rows accepted of each input file that
+// manifest.json prints: they sum to the period's records (figure records,
+// of value value) and the rows of other periods, so that their total bounds
+// the records, and with them the incidents, above. An export of the whole
+// span of the data after a file of 3 rows, say, would otherwise give those
+// 3 as a national total. Files are keyed by their SHA-256, so that every
+// release that lists a file prints one figure.
+func (d *data) addFiles(records int, value int64) {
+	var shas []string
+	var parts []int
+	var sum int64
+	for r := range d.runs {
+		for k := range d.runs[r].Files {
+			f := &d.runs[r].Files[k]
+			f.fig = d.release.AddEvery("file:"+f.SHA256+":accepted", f.accepted, false, false, 0)
+			d.release.SetAside(f.fig)
+			parts = append(parts, f.fig)
+			shas = append(shas, f.SHA256)
+			sum += f.accepted
+		}
+	}
+	if len(parts) == 0 || sum < value {
+		return
+	}
+	slices.Sort(shas)
+	h := sha256.Sum256([]byte(strings.Join(shas, "\n")))
+	key := "files:" + hex.EncodeToString(h[:8]) + ":accepted"
+	all := d.release.AddEvery(key, sum, true, false, 0)
+	d.release.Relate(key+" by file", all, parts)
+	other := d.release.AddEvery(d.table.Prefix()+key+":other", sum-value, true, false, 0)
+	d.release.Relate(key+" are the period's records and others", all, []int{records, other})
+}
+
+// manifestRuns are the ingest runs manifest.json lists: for a published
+// export, the rows accepted of a file are "suppressed" where the release
+// withholds them.
+func (d *data) manifestRuns() []runInfo {
+	if d.release == nil {
+		return d.runs
+	}
+	figs := d.release.Figures()
+	out := slices.Clone(d.runs)
+	for r := range out {
+		out[r].Files = slices.Clone(out[r].Files)
+		for k := range out[r].Files {
+			if f := &out[r].Files[k]; f.fig >= 0 && figs[f.fig].Suppressed {
+				f.Rows = "suppressed"
+			}
 		}
 	}
 	return out

@@ -354,7 +354,7 @@ func writeManifest(w *writer, d *data) error {
 			"simplify_degrees": d.opt.Simplify, "width": d.opt.Width},
 		"boundaries":  map[string]string{"path": d.sourcePath(d.meta["boundaries"]), "sha256": d.meta["boundaries_sha256"]},
 		"population":  map[string]string{"path": d.sourcePath(d.meta["population_file"]), "sha256": d.meta["population_sha256"]},
-		"ingest_runs": d.runs,
+		"ingest_runs": d.manifestRuns(),
 		"suppression": map[string]any{"district_category_cells": len(d.districts) * len(schemas.Categories()),
 			"suppressed_cells": countTrue(d.sup.Suppressed), "suppressed_totals": d.sup.MarginCount},
 		"files": files,
