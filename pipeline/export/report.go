@@ -67,6 +67,8 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 <table><tr><th>category A</th><th>category B</th><th>rank correlation</th><th>co-location A→B</th><th>B→A</th></tr>
 {{range .Links}}<tr><td>{{.A}}</td><td class="l">{{.B}}</td><td>{{.Spearman}}</td><td>{{.CLQ}}</td><td>{{.BA}}</td></tr>
 {{end}}</table>
+{{if not .Internal}}<p class="small">Worked out from the published district figures only, so that they tell nothing of a suppressed count: a suppressed count is left out of the rank correlation and counts as none in the co-location.</p>
+{{end}}
 <h2 id="data-quality">Data quality</h2>
 <p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Quality.Withheld}} A share shown as "suppressed" is withheld: its count is from 1 to {{.MinCellLess}}, or would let such a count be worked out.{{end}}{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
 <table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
