@@ -70,7 +70,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 {{if not .Internal}}<p class="small">Worked out from the published district figures only, so that they tell nothing of a suppressed count: a suppressed count is left out of the rank correlation and counts as none in the co-location.</p>
 {{end}}
 <h2 id="data-quality">Data quality</h2>
-<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Quality.Withheld}} A share shown as "suppressed" is withheld: its count is from 1 to {{.MinCellLess}}, or would let such a count be worked out.{{end}}{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
+<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Quality.Withheld}} A share shown as "suppressed" is withheld: its count is from 1 to {{.MaxSmall}}, or would let such a count be worked out.{{end}}{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
 <table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
 <table><tr><th>incident rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
 <p class="small">Rejected rows of the incident files with incidents in the period (a rejected row's own date may be what is wrong); the population file's rejects are not counted.</p>
@@ -118,7 +118,7 @@ func writeReport(w *writer, d *data) error {
 	type linkView struct{ A, B, Spearman, CLQ, BA string }
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
-		MinCellLess                                               int64 // the largest count suppressed as small
+		MaxSmall                                                  int64 // the largest count suppressed as small
 		Previous, Source, GuardRule                               string
 		Internal                                                  bool
 		Key                                                       []keyFigure
@@ -140,7 +140,7 @@ func writeReport(w *writer, d *data) error {
 	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
 		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version,
 		Internal: d.opt.Internal, Key: d.keyFigures(), Source: d.attribution(),
-		Previous: periodName(d.prev.period), GuardRule: guardRule, MinCellLess: d.opt.MinCell - 1}
+		Previous: periodName(d.prev.period), GuardRule: guardRule, MaxSmall: d.opt.MinCell - 1}
 	if d.opt.Internal {
 		v.Title = "Map of organized crime in Pakistan (internal)"
 	}
