@@ -150,9 +150,19 @@ func link(m *Map, a, b string, ra, rb *Result) Link {
 		}
 		return out
 	}
+	return LinkOf(m, a, b, figure(ra), figure(rb), counts(ra), counts(rb))
+}
+
+// LinkOf compares categories a and b from their district figures (EB
+// rates or counts, for the rank correlation; NaN leaves a district out of
+// it) and counts (for the co-location quotients), in m's district order.
+// A published export passes the published figures only, so that what it
+// prints is worked out from them alone: withheld figures NaN, withheld
+// counts 0.
+func LinkOf(m *Map, a, b string, figA, figB, countA, countB []float64) Link {
 	return Link{A: a, B: b,
-		Spearman: measures.Spearman(figure(ra), figure(rb)),
-		CLQ:      measures.ColocationQuotient(counts(ra), counts(rb), m.Neighbors),
-		BA:       measures.ColocationQuotient(counts(rb), counts(ra), m.Neighbors),
+		Spearman: measures.Spearman(figA, figB),
+		CLQ:      measures.ColocationQuotient(countA, countB, m.Neighbors),
+		BA:       measures.ColocationQuotient(countB, countA, m.Neighbors),
 	}
 }

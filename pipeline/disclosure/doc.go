@@ -110,8 +110,13 @@
 // subtracted. Release.LinkRevisions does the same for one key printed with
 // two values by two releases (the database changed between them): their
 // change is a count to protect. The export puts its flows (with their
-// months) and the report's records per source in the release too, so that
-// Protect audits them with the tables.
+// months), the report's records per source, its data-quality shares (as
+// the counts they give, with their total) and manifest.json's rows per
+// input file in the release too, with the relations an attacker knows
+// (the records are the incidents and their repeats, say), so that Protect
+// audits them with the tables. Figures printed beside the tables are
+// marked aside (SetAside) and withheld before a table's cell when either
+// would do.
 //
 // # Where Protect's time goes
 //

@@ -99,6 +99,9 @@ type Figure struct {
 	Current    bool  // printed by the release being made
 	Earlier    bool  // published (not withheld) by an earlier release
 	Margin     bool  // a total of a table (district, province, national)
+	// Aside is printed beside the tables (a report's records per source,
+	// say): Protect withholds such figures before the tables' cells.
+	Aside bool
 	// EarlierFloor is the part of Floor that earlier releases told.
 	EarlierFloor int64
 }
@@ -141,6 +144,12 @@ func (r *Release) Add(key string, value int64, suppressed, primary bool, floor i
 func (r *Release) AddEvery(key string, value int64, suppressed, primary bool, floor int64) int {
 	return r.add(key, value, suppressed, primary, floor, true)
 }
+
+// SetAside marks figure i as printed beside the tables (see
+// Figure.Aside), so that Protect withholds it before a table's cell when
+// either would do: the records per source of a report rather than a
+// district count.
+func (r *Release) SetAside(i int) { r.figs[i].Aside = true }
 
 // add is Add with key as it is, whatever the scope.
 func (r *Release) add(key string, value int64, suppressed, primary bool, floor int64, current bool) int {
@@ -437,13 +446,17 @@ func widen(b, nb Bound) int64 {
 	return (hi(nb.Hi) - hi(b.Hi)) + (b.Lo - nb.Lo)
 }
 
-// better orders candidate figures a and c: cells before margins, then the
-// smallest above p, else the largest, then the lower index.
+// better orders candidate figures a and c: figures aside before cells,
+// cells before margins, then the smallest above p, else the largest, then
+// the lower index.
 func (r *Release) better(a, c int, p int64) int {
 	key := func(g int) [4]int64 {
 		f := r.figs[g]
 		var k [4]int64
-		if f.Margin {
+		switch {
+		case f.Aside:
+			k[0] = -1
+		case f.Margin:
 			k[0] = 1
 		}
 		if f.Value > p {

@@ -146,3 +146,44 @@ func TestLinkRevisions(t *testing.T) {
 		t.Errorf("D1's 40, unchanged, withheld")
 	}
 }
+
+// TestProtectAside: a total of 93 over a small count of 3, a cell of 40
+// and a figure of 50 printed beside the tables (records per source, say).
+// Protect withholds the smallest above the protection level, the 40,
+// unless the 50 is marked aside: then the 50, and the cell stays
+// published.
+func TestProtectAside(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		aside bool
+		want  []string
+	}{
+		{"no figure aside", false, []string{"small", "cell"}},
+		{"records aside", true, []string{"small", "records"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewRelease()
+			total := r.Add("total", 93, false, false, 1, true)
+			small := r.Add("small", 3, true, true, 1, true)
+			cell := r.Add("cell", 40, false, false, 1, true)
+			records := r.Add("records", 50, false, false, 1, true)
+			if tt.aside {
+				r.SetAside(records)
+			}
+			r.Relate("total", total, []int{small, cell, records})
+			r.Protect(10)
+			var got []string
+			for _, f := range r.Figures() {
+				if f.Suppressed {
+					got = append(got, f.Key)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("withheld %q, want %q", got, tt.want)
+			}
+			if got := narrow(r, 10); len(got) != 0 {
+				t.Errorf("exposed %q", got)
+			}
+		})
+	}
+}

@@ -72,7 +72,7 @@ type Options struct {
 	Crossings []render.Mark
 	// keyFigures adds the previous period's national counts to the
 	// release, for the report's key figures, and the report's records
-	// per source (Export, not Bulletin).
+	// per source and data-quality shares (Export, not Bulletin).
 	keyFigures bool
 	// provinceMonths are further months whose province x category table
 	// (with national totals) the release prints: the bulletin's previous
@@ -140,13 +140,16 @@ type data struct {
 	// sourceFigs are the release's figures of the report's records per
 	// source, one per row (addSources).
 	sourceFigs []int
-	m          *analysis.Map
-	svg        map[string][]byte // each category's map, written by writeMaps
-	pop        map[string][]store.PopulationYear
-	meta       map[string]string
-	runs       []runInfo
-	prev       previous // the period before, for the report's key figures
-	flows      flowData
+	// qualityFigs are the release's figures of the report's data-quality
+	// shares, as qualityNames (addQuality).
+	qualityFigs []int
+	m           *analysis.Map
+	svg         map[string][]byte // each category's map, written by writeMaps
+	pop         map[string][]store.PopulationYear
+	meta        map[string]string
+	runs        []runInfo
+	prev        previous // the period before, for the report's key figures
+	flows       flowData
 }
 
 // Export reads the database and writes every file into opt.Out.
@@ -246,10 +249,14 @@ type runInfo struct {
 type fileInfo struct {
 	// Path is empty in a published export: an agency file's name may name
 	// a case or a person, which no scrub can find; its SHA-256 identifies it.
-	Path     string `json:"path,omitempty"`
-	SHA256   string `json:"sha256"`
-	Rows     int64  `json:"rows_accepted"`
-	Rejected int64  `json:"rows_rejected"`
+	Path   string `json:"path,omitempty"`
+	SHA256 string `json:"sha256"`
+	// Rows are the rows accepted: a number, or "suppressed" where the
+	// release withholds it (see addQuality).
+	Rows     any   `json:"rows_accepted"`
+	Rejected int64 `json:"rows_rejected"`
+	accepted int64 // Rows, as a number
+	fig      int   // its figure in the release (addFiles)
 }
 
 func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
@@ -341,8 +348,7 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	if d.dq, err = loadQuality(ctx, st, all, d.period, store.CellFilter{Sub: opt.Sub, NearBorderKm: opt.NearBorderKm}); err != nil {
 		return nil, err
 	}
-	d.suppress()
-	d.publishFlows()
+	// The manifest's rows per file are figures of the release (addQuality).
 	rows, _, err := st.Query(ctx, `SELECT run_id, source_file, sha256, rows_accepted, rows_rejected FROM ingest_files
 		WHERE replaced_by IS NULL ORDER BY run_id, source_file`, 0)
 	if err != nil {
@@ -357,12 +363,14 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 			d.runs = append(d.runs, runInfo{RunID: id})
 		}
 		last := &d.runs[len(d.runs)-1]
-		f := fileInfo{SHA256: r[2].Text, Rows: acc, Rejected: rej}
+		f := fileInfo{SHA256: r[2].Text, Rows: acc, Rejected: rej, accepted: acc, fig: -1}
 		if opt.Internal {
 			f.Path = r[1].Text
 		}
 		last.Files = append(last.Files, f)
 	}
+	d.suppress()
+	d.publishFlows()
 	return d, nil
 }
 
@@ -418,6 +426,7 @@ func (d *data) suppress() {
 		d.addFlows()
 		if d.opt.keyFigures {
 			d.addSources()
+			d.addQuality()
 		}
 		d.release.LinkRevisions(d.opt.MinCell)
 		_, unprotected := d.release.Protect(d.opt.MinCell)
@@ -827,7 +836,40 @@ func (f jsonNum) MarshalJSON() ([]byte, error) {
 	return json.Marshal(float64(f))
 }
 
-// links compares the categories over the export's period.
-func (d *data) links() ([]analysis.Link, []analysis.Side) {
-	return analysis.Links(d.m, d.cells, d.pop, d.period, analysis.Options{})
+// links compares the categories over the export's period. A published
+// export compares their published figures only: the EB rates smooth
+// computed from published counts, or the counts where the database has no
+// population, and the published counts for co-location, withheld ones left
+// out; so that anyone can work out what the report prints from the
+// published figures, and it tells nothing of a withheld count. An internal
+// export compares every count.
+func (d *data) links() []analysis.Link {
+	if d.opt.Internal {
+		links, _ := analysis.Links(d.m, d.cells, d.pop, d.period, analysis.Options{})
+		return links
+	}
+	cats := schemas.Categories()
+	fig, count := map[string][]float64{}, map[string][]float64{}
+	for _, cat := range cats {
+		r := d.results[cat]
+		fig[cat], count[cat] = make([]float64, len(r.Districts)), make([]float64, len(r.Districts))
+		for i, x := range r.Districts {
+			fig[cat][i] = math.NaN()
+			if d.suppressed[cat][i] {
+				continue
+			}
+			count[cat][i] = float64(x.Incidents)
+			fig[cat][i] = float64(x.Incidents)
+			if r.Basis == "eb_rate" {
+				fig[cat][i] = d.eb[cat][i]
+			}
+		}
+	}
+	var out []analysis.Link
+	for i, a := range cats {
+		for _, b := range cats[i+1:] {
+			out = append(out, analysis.LinkOf(d.m, a, b, fig[a], fig[b], count[a], count[b]))
+		}
+	}
+	return out
 }

@@ -10,10 +10,12 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -57,7 +59,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 {{end}}</table></section>
 {{end}}<p class="small">Each end is a district (the gazetteer) or a country (ISO 3166-1; XG the Gulf states, XE Europe when a record names only the group): the origin field, else the first place of the route, else a foreign nationality; the destination field, else the last place of the route, else the district of a drug seizure. Incidents whose ends are not resolved are not in the flows. flows.csv and flows.geojson hold every flow shown.</p>
 {{end}}<h2 id="trends">Trends</h2>
-<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes). {{.GuardRule}}</p>
+<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes){{if not .Internal}}, among the districts whose monthly counts of the category are all published (district_month.parquet): a trend or class worked out from a suppressed count would tell something of it{{end}}. {{.GuardRule}}</p>
 <table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
 {{range .Trends}}<tr><td>{{.Title}}</td><td>{{.Up}}</td><td>{{.Down}}</td><td class="l">{{.Emerging}}</td></tr>
 {{end}}</table>
@@ -65,8 +67,10 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 <table><tr><th>category A</th><th>category B</th><th>rank correlation</th><th>co-location A→B</th><th>B→A</th></tr>
 {{range .Links}}<tr><td>{{.A}}</td><td class="l">{{.B}}</td><td>{{.Spearman}}</td><td>{{.CLQ}}</td><td>{{.BA}}</td></tr>
 {{end}}</table>
+{{if not .Internal}}<p class="small">Worked out from the published district figures only, so that they tell nothing of a suppressed count: a suppressed count is left out of the rank correlation and counts as none in the co-location.</p>
+{{end}}
 <h2 id="data-quality">Data quality</h2>
-<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
+<p>Incidents located by point {{.Quality.Point}}, near a district {{.Quality.Near}}, by district name {{.Quality.Name}}, in a province only {{.Quality.Province}}{{if .Quality.Country}}, in Pakistan only (national level) {{.Quality.Country}}{{end}} (those are in no district's figures).{{if .Quality.Withheld}} A share shown as "suppressed" is withheld: its count is from 1 to {{.MaxSmall}}, or would let such a count be worked out.{{end}}{{if .Precision}} These shares are of all incidents; the figures count only those located at precision {{.Precision}}.{{end}}</p>
 <table><tr><th>source</th><th>records</th></tr>{{range .Quality.Sources}}<tr><td>{{.Source}}</td><td>{{.Records}}</td></tr>{{end}}</table>
 <table><tr><th>incident rows rejected, by field</th><th>rows</th></tr>{{range .Quality.Rejects}}<tr><td>{{.Field}}</td><td>{{.Rows}}</td></tr>{{end}}</table>
 <p class="small">Rejected rows of the incident files with incidents in the period (a rejected row's own date may be what is wrong); the population file's rejects are not counted.</p>
@@ -114,6 +118,7 @@ func writeReport(w *writer, d *data) error {
 	type linkView struct{ A, B, Spearman, CLQ, BA string }
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
+		MaxSmall                                                  int64 // the largest count suppressed as small
 		Previous, Source, GuardRule                               string
 		Internal                                                  bool
 		Key                                                       []keyFigure
@@ -128,13 +133,14 @@ func writeReport(w *writer, d *data) error {
 		Quality                                                   struct {
 			Point, Near, Name, Province string
 			Country                     string // "" when no incident is placed at national level only
+			Withheld                    bool   // some share is suppressed
 			Sources                     any
 			Rejects                     any
 		}
 	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
 		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version,
 		Internal: d.opt.Internal, Key: d.keyFigures(), Source: d.attribution(),
-		Previous: periodName(d.prev.period), GuardRule: guardRule}
+		Previous: periodName(d.prev.period), GuardRule: guardRule, MaxSmall: d.opt.MinCell - 1}
 	if d.opt.Internal {
 		v.Title = "Map of organized crime in Pakistan (internal)"
 	}
@@ -156,7 +162,10 @@ func writeReport(w *writer, d *data) error {
 		r := d.results[cat]
 		var up, down int
 		var emerging []string
-		for _, x := range r.Districts {
+		for i, x := range r.Districts {
+			if !d.monthsPublished(cat, i) {
+				continue
+			}
 			switch x.Trend {
 			case "up":
 				up++
@@ -171,8 +180,7 @@ func writeReport(w *writer, d *data) error {
 		v.Trends = append(v.Trends, trendView{Title: titles[cat], Up: fmt.Sprint(up), Down: fmt.Sprint(down), Emerging: strings.Join(emerging, ", ")})
 	}
 	v.Flows = d.flowViews()
-	links, _ := d.links()
-	for _, l := range links {
+	for _, l := range d.links() {
 		v.Links = append(v.Links, linkView{A: titles[l.A], B: titles[l.B], Spearman: f2(l.Spearman), CLQ: f2(l.CLQ), BA: f2(l.BA)})
 	}
 	switch {
@@ -181,12 +189,12 @@ func writeReport(w *writer, d *data) error {
 	case d.opt.MaxPrecision < 4:
 		v.Precision = fmt.Sprintf("1-%d", d.opt.MaxPrecision)
 	}
-	p := d.dq.Precision
-	total := p[0] + p[1] + p[2] + p[3] + p[4]
-	v.Quality.Point, v.Quality.Near, v.Quality.Name, v.Quality.Province = pct(p[0], total), pct(p[1], total), pct(p[2], total), pct(p[3], total)
-	if p[4] > 0 {
-		v.Quality.Country = pct(p[4], total)
+	shares := d.qualityShares()
+	v.Quality.Point, v.Quality.Near, v.Quality.Name, v.Quality.Province = shares[0], shares[1], shares[2], shares[3]
+	if d.dq.Precision[4] > 0 {
+		v.Quality.Country = shares[4]
 	}
+	v.Quality.Withheld = slices.Contains(shares[:], "suppressed")
 	v.Quality.Sources, v.Quality.Rejects = d.dq.Sources, d.dq.Rejects
 	if d.dq.Sources != nil || !d.opt.Internal {
 		v.Quality.Sources = d.sourceRows()
@@ -209,6 +217,28 @@ func writeReport(w *writer, d *data) error {
 			d.opt.MinCell-1, n, len(d.districts)*len(schemas.Categories()), d.sup.MarginCount)
 	}
 	return w.create("report.html", func(out io.Writer) error { return reportTemplate.Execute(out, v) })
+}
+
+// monthsPublished reports whether every month of district i's count of
+// cat (all four categories for "all") is published in
+// district_month.parquet, so that what the report says of the district's
+// months (its trend, its emerging class) can be worked out from published
+// figures alone. Every month is published in an internal export.
+func (d *data) monthsPublished(cat string, i int) bool {
+	if d.release == nil {
+		return true
+	}
+	for j, c := range d.table.Cols {
+		if cat != analysis.AllCategories && c != cat {
+			continue
+		}
+		for k, v := range d.table.ByMonth[i][j] {
+			if d.release.Suppressed(d.table.MonthKey(k, i, j), v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func f2(x float64) string {
@@ -326,7 +356,7 @@ func writeManifest(w *writer, d *data) error {
 			"simplify_degrees": d.opt.Simplify, "width": d.opt.Width},
 		"boundaries":  map[string]string{"path": d.sourcePath(d.meta["boundaries"]), "sha256": d.meta["boundaries_sha256"]},
 		"population":  map[string]string{"path": d.sourcePath(d.meta["population_file"]), "sha256": d.meta["population_sha256"]},
-		"ingest_runs": d.runs,
+		"ingest_runs": d.manifestRuns(),
 		"suppression": map[string]any{"district_category_cells": len(d.districts) * len(schemas.Categories()),
 			"suppressed_cells": countTrue(d.sup.Suppressed), "suppressed_totals": d.sup.MarginCount},
 		"files": files,

@@ -97,6 +97,7 @@ func (d *data) addSources() {
 		}
 		v := row.Records
 		d.sourceFigs[i] = d.release.AddEvery(key(names), v, v < minCell, v < minCell, 1)
+		d.release.SetAside(d.sourceFigs[i])
 		d.release.Relate(key(names)+" by source", d.sourceFigs[i], parts)
 	}
 }
