@@ -65,10 +65,74 @@ func commitPropRun(t *testing.T, st *Store, run propRun) {
 	})
 }
 
+// propCoverage counts, after a run, the rows and links of each kind the
+// property test means to exercise.
+const propCoverage = `SELECT
+	(SELECT count(*) FILTER (WHERE lat IS NULL) FROM incidents),
+	(SELECT count(*) FILTER (WHERE quantity IS NULL) FROM incidents),
+	(SELECT count(*) FILTER (WHERE amount_pkr IS NULL) FROM incidents),
+	(SELECT count(*) FILTER (WHERE district_code IS NULL) FROM incidents),
+	(SELECT count(*) FILTER (WHERE occurred_on IS NULL) FROM incidents),
+	(SELECT count(*) FROM incident_groups WHERE link = 'same_id'),
+	(SELECT count(*) FROM incident_groups WHERE link = 'cross_source'),
+	(SELECT count(*) FROM (SELECT group_id FROM incident_groups GROUP BY 1 HAVING count(DISTINCT run_id) > 1)),
+	(SELECT count(*) FROM (SELECT cluster FROM incident_groups i JOIN incidents USING (run_id, source_file, source_line)
+		WHERE cluster IS NOT NULL GROUP BY 1 HAVING count(DISTINCT date_trunc('month', occurred_on)) > 1)),
+	(SELECT count(*) FROM (SELECT cluster FROM incident_groups i JOIN incidents USING (run_id, source_file, source_line)
+		WHERE cluster IS NOT NULL GROUP BY 1 HAVING max(occurred_on) - min(occurred_on) = 3)),
+	(SELECT count(*) FROM (SELECT incident_id FROM incidents GROUP BY 1 HAVING count(DISTINCT (coalesce(source, layout), category)) > 1))`
+
+var propCoverageNames = []string{"records that made way", "rows without a point", "without a quantity", "without an amount", "without a district",
+	"without a date", "same-id rows", "cross-source rows", "groups across runs", "clusters across months",
+	"clusters on the window's edge", "ids of several sources or categories"}
+
+// sweepEvictions sweeps the records of st as a rebuild does, and counts
+// those that made way in their cluster for a later record of their source
+// (sweeper.add's eviction).
+func sweepEvictions(t *testing.T, st *Store) int {
+	t.Helper()
+	ctx := context.Background()
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	var recs []*sweepRec
+	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE FROM incidents i
+		WHERE i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL ORDER BY i.category, i.district_code, ` + fmt.Sprintf(sweepOrder, "i")
+	if err := r.readSweep(ctx, q, func(_ int64, x *sweepRec) error { recs = append(recs, x); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	s := &sweeper{window: linkWindowDays}
+	for i, x := range recs {
+		if i > 0 && (x.category != recs[i-1].category || x.district != recs[i-1].district) {
+			s.flush()
+		}
+		// The records of x's source it may take the place of, and their
+		// clusters before it comes.
+		var before []*sweepRec
+		var was []*sweepCluster
+		for j := i - 1; j >= 0 && recs[j].day >= x.day-linkWindowDays && recs[j].district == x.district && recs[j].category == x.category; j-- {
+			if recs[j].skey == x.skey {
+				before, was = append(before, recs[j]), append(was, recs[j].c)
+			}
+		}
+		s.add(x)
+		for j, y := range before {
+			if y.c != was[j] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // propDiff commits runs one by one into a new store and returns the first
 // run after which the derived tables differ from a rebuild (0: none), with
-// the first differing row; each run's incidents must be the model's.
-func propDiff(t *testing.T, runs []propRun) (int, string) {
+// the first differing row; each run's incidents must be the model's. It
+// adds each run's propCoverage to seen, when not nil.
+func propDiff(t *testing.T, runs []propRun, seen map[string]int) (int, string) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := Open(ctx, filepath.Join(t.TempDir(), "prop.duckdb"), Options{Threads: 2})
@@ -88,6 +152,20 @@ func propDiff(t *testing.T, runs []propRun) (int, string) {
 		}
 		if got := testdb.Rows(t, st.db, `SELECT count(*) FROM incidents`); got[0] != fmt.Sprint(want) {
 			t.Fatalf("after run %d: %s incidents, want %d", i+1, got[0], want)
+		}
+		if seen != nil {
+			n := make([]int, len(propCoverageNames)-1) // all but the first, which sweepEvictions counts
+			dest := make([]any, len(n))
+			for i := range n {
+				dest[i] = &n[i]
+			}
+			if err := st.db.QueryRow(propCoverage).Scan(dest...); err != nil {
+				t.Fatal(err)
+			}
+			for i, name := range propCoverageNames[1:] {
+				seen[name] += n[i]
+			}
+			seen["records that made way"] += sweepEvictions(t, st)
 		}
 		got, reb := dumpDerived(t, st.db), rebuilt(t, st)
 		for _, table := range slices.Sorted(maps.Keys(derivedTables)) {
@@ -116,6 +194,8 @@ type propGen struct {
 	names []string             // files in the order first given
 	next  int                  // the next file number
 	rows  int                  // rows in the database now
+	// What the runs made, for the test to check it made each kind.
+	made map[string]int
 }
 
 var (
@@ -167,6 +247,7 @@ func (g *propGen) row(late bool) propRow {
 		day += g.rnd.IntN(2*linkWindowDays+3) - linkWindowDays - 1
 	}
 	if late {
+		g.made["late rows"]++
 		day -= 1 + g.rnd.IntN(2*linkWindowDays)
 	}
 	x := propRow{source: propSources[g.rnd.IntN(len(propSources))], id: propIDs[g.rnd.IntN(len(propIDs))],
@@ -258,10 +339,12 @@ func (g *propGen) runs(n int) []propRun {
 				run = append(run, g.file(1+g.rnd.IntN(5), false))
 			}
 		case i == big:
+			g.made["whole path runs"]++
 			for range 4 {
 				run = append(run, g.file(g.rows/4+2, false))
 			}
 		case g.rnd.IntN(10) == 0: // nothing
+			g.made["empty runs"]++
 		default:
 			if g.rnd.IntN(3) == 0 {
 				g.spot()
@@ -278,10 +361,13 @@ func (g *propGen) runs(n int) []propRun {
 				given[name] = true
 				switch g.rnd.IntN(4) {
 				case 0: // again, unchanged
+					g.made["files again"]++
 					run = append(run, propFile{name: name, rows: g.files[name]})
 				case 1: // emptied
+					g.made["files emptied"]++
 					run = append(run, propFile{name: name})
 				default:
+					g.made["files changed"]++
 					run = append(run, g.changed(name))
 				}
 			}
@@ -301,7 +387,7 @@ func (g *propGen) runs(n int) []propRun {
 // shrinkProp removes runs, files and rows from a failing sequence while
 // it still fails, and returns the smallest it found.
 func shrinkProp(t *testing.T, runs []propRun) []propRun {
-	fails := func(rs []propRun) bool { n, _ := propDiff(t, rs); return n > 0 }
+	fails := func(rs []propRun) bool { n, _ := propDiff(t, rs, nil); return n > 0 }
 	for changed := true; changed; {
 		changed = false
 		for i := len(runs) - 1; i >= 0; i-- {
@@ -354,9 +440,15 @@ func formatProp(runs []propRun) string {
 // tables equal a rebuild's. A failing sequence is shrunk and printed.
 func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 	var stats sweepStats
-	sweepHook = func(s sweepStats) { stats.spans += s.spans; stats.inStep += s.inStep; stats.rounds += s.rounds }
+	sweepHook = func(s sweepStats) {
+		stats.spans += s.spans
+		stats.inStep += s.inStep
+		stats.rounds += s.rounds
+		stats.earlier += s.earlier
+	}
 	defer func() { sweepHook = nil }()
 	runs, rows := 0, 0
+	seen, made := map[string]int{}, map[string]int{}
 	// OCMAP_PROP_SEEDS=n tries n seeds instead of 6, for a longer search.
 	seeds := uint64(6)
 	if n, err := strconv.ParseUint(os.Getenv("OCMAP_PROP_SEEDS"), 10, 64); err == nil {
@@ -364,7 +456,7 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 	}
 	for seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			g := &propGen{rnd: rand.New(rand.NewPCG(7, seed)), files: map[string][]propRow{}}
+			g := &propGen{rnd: rand.New(rand.NewPCG(7, seed)), files: map[string][]propRow{}, made: made}
 			seq := g.runs(12)
 			for _, run := range seq {
 				runs++
@@ -372,15 +464,29 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 					rows += len(f.rows)
 				}
 			}
-			if n, diff := propDiff(t, seq); n > 0 {
+			if n, diff := propDiff(t, seq, seen); n > 0 {
 				t.Errorf("after run %d of %d: %s", n, len(seq), diff)
 				small := shrinkProp(t, seq[:n])
-				n, diff := propDiff(t, small)
+				n, diff := propDiff(t, small, nil)
 				t.Errorf("smallest failing sequence found, failing after run %d: %s\n%s", n, diff, formatProp(small))
 			}
 		})
 	}
-	t.Logf("%d runs, %d rows; sweeps: %+v", runs, rows, stats)
+	t.Logf("%d runs, %d rows; sweeps: %+v; made: %v; seen after the runs: %v", runs, rows, stats, made, seen)
+	// Every kind of run and row the test means to try was tried.
+	for _, k := range []string{"whole path runs", "empty runs", "files again", "files emptied", "files changed", "late rows"} {
+		if made[k] == 0 {
+			t.Errorf("the runs made no %s", k)
+		}
+	}
+	for _, k := range propCoverageNames {
+		if seen[k] == 0 {
+			t.Errorf("no run left %s", k)
+		}
+	}
+	if stats.inStep == 0 || stats.inStep == stats.spans || stats.earlier == 0 {
+		t.Errorf("sweeps %+v: want some spans back in step, not all, and some started earlier", stats)
+	}
 }
 
 // TestDeriveRunReachedPrimarySwept is the smallest failing case
@@ -450,7 +556,7 @@ func TestSweepRunEvictedBeforeChange(t *testing.T) {
 	var stats sweepStats
 	sweepHook = func(s sweepStats) { stats.spans += s.spans; stats.rounds += s.rounds }
 	defer func() { sweepHook = nil }()
-	if n, diff := propDiff(t, runs); n > 0 {
+	if n, diff := propDiff(t, runs, nil); n > 0 {
 		t.Fatalf("after run %d: %s", n, diff)
 	}
 	// The last run's span started a step earlier: two rounds.

@@ -916,6 +916,7 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 			if !sp.earlier {
 				continue
 			}
+			stats.earlier++
 			if sp.back < len(spanExts)-1 {
 				sp.lo -= spanExts[sp.back]
 				sp.back++
@@ -1017,8 +1018,9 @@ func (r *Run) firstDay(ctx context.Context, category, district string) (int32, e
 }
 
 // sweepStats counts what sweepChanged did: its spans, how many came back in
-// step before their last record, and its rounds of reads.
-type sweepStats struct{ spans, inStep, rounds int }
+// step before their last record, its rounds of reads, and how many times a
+// span started earlier.
+type sweepStats struct{ spans, inStep, rounds, earlier int }
 
 // sweepHook, when not nil, is told the stats of each sweepChanged (tests).
 var sweepHook func(sweepStats)
