@@ -7,10 +7,12 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocmap/ocmap/internal/testdb"
 	"github.com/ocmap/ocmap/pipeline"
@@ -251,3 +253,127 @@ func TestRebuildInterrupted(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
+
+// crowdedRows makes the data rows of a file where several sources report
+// the same few places and days (clusters with more candidates than
+// places, so records make way for others of their source), with the
+// window's edge days, month ends, rows placed by name only, rows without a
+// quantity, ids one source gives twice and ids another source or category
+// gives again, and a copy of some rows (a new description, the same
+// fields). The rows come in no order of date: a later chunk brings earlier
+// days.
+func crowdedRows(rnd *rand.Rand, n int) []string {
+	type spot struct {
+		cat, sub string
+		day      int // days after 2023-01-01
+		lat, lon float64
+	}
+	cats := []struct{ name, sub string }{{"drug_trafficking", "heroin"}, {"human_trafficking", "migrant_smuggling"}, {"terror_financing", "hawala_hundi"}}
+	var spots []spot
+	for range 6 {
+		c := cats[rnd.IntN(len(cats))]
+		// Month ends (January 31st is day 30, February 28th day 58), or any day.
+		day := []int{29, 30, 57, 58, 89, rnd.IntN(90)}[rnd.IntN(6)]
+		spots = append(spots, spot{c.name, c.sub, day, 30.1 + 0.8*rnd.Float64(), 70.1 + 1.8*rnd.Float64()})
+	}
+	sources := []string{"ANF", "Punjab Police", "FIA", "Dawn"}
+	rows := make([]string, 0, n)
+	for i := range n {
+		s := spots[rnd.IntN(len(spots))]
+		day := s.day + []int{0, 0, 1, -1, 3, -3, 2}[rnd.IntN(7)] // 3: the window's edge
+		lat := s.lat + []float64{0, 0, 0.004, 0.05, 0.0895}[rnd.IntN(5)]
+		la, lo, hint := fmt.Sprintf("%.5f", lat), fmt.Sprintf("%.5f", s.lon), ""
+		if rnd.IntN(8) == 0 {
+			la, lo, hint = "", "", []string{"Alpha", "Beta"}[int(s.lon-70)]
+		}
+		src := sources[rnd.IntN(len(sources))]
+		q, a := "", ""
+		switch s.cat {
+		case "terror_financing":
+			a = []string{"100000", "90000", "75000", ""}[rnd.IntN(4)]
+		default:
+			q = []string{"10", "9.5", "8", "7.5", ""}[rnd.IntN(5)]
+		}
+		// Ids from a small pool, which sources and categories share.
+		id := fmt.Sprintf("ID-%d", rnd.IntN(n/4))
+		date := time.Date(2023, 1, 1+day, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+		row := fmt.Sprintf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s", id, s.cat, s.sub, date, la, lo, hint, src, q, a)
+		rows = append(rows, fmt.Sprintf("%s,row %d", row, i))
+		if rnd.IntN(10) == 0 {
+			rows = append(rows, fmt.Sprintf("%s,copy of row %d", row, i))
+		}
+	}
+	rnd.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	return rows
+}
+
+// rebuiltDump copies the database at path and returns the derived tables
+// `ocmap rebuild` gives the copy.
+func rebuiltDump(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	cp := filepath.Join(t.TempDir(), "copy.duckdb")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := pipeline.Rebuild(context.Background(), cp, store.Options{MemoryLimit: "256MB", Threads: 2}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	return derivedDump(t, cp)
+}
+
+// TestIngestCrowdedChunksEqualsRebuild ingests a crowded multi-source
+// file (crowdedRows) in five chunks, one run each, checking after every run
+// that the derived tables (groups, summaries, measures, category links,
+// border summary) are those `ocmap rebuild` gives; then a chunk again
+// unchanged, which replaces its rows and keeps every source's counts (its
+// rows now have a later run, which may change primaries and the sweep
+// order, so only the rebuild says what the groups must be); then the same
+// rows at once into another database, which gives the chunked database's
+// tables.
+func TestIngestCrowdedChunksEqualsRebuild(t *testing.T) {
+	f := newFixture(t)
+	rows := crowdedRows(rand.New(rand.NewPCG(15, 1)), 120)
+	const n = 5
+	var chunks []string
+	for i := range n {
+		part := rows[i*len(rows)/n : (i+1)*len(rows)/n]
+		chunks = append(chunks, writeFile(t, f.dir, fmt.Sprintf("chunk%02d.csv", i+1), header+"\n"+strings.Join(part, "\n")+"\n"))
+	}
+	chunked := filepath.Join(f.dir, "chunked.duckdb")
+	f.db = chunked
+	for i, c := range chunks {
+		f.ingest(t, c)
+		compareDumps(t, fmt.Sprintf("after chunk %d, against a rebuild", i+1), derivedDump(t, chunked), rebuiltDump(t, chunked))
+	}
+	whole := derivedDump(t, chunked)
+	f.db = filepath.Join(f.dir, "whole.duckdb")
+	f.ingest(t, writeFile(t, f.dir, "whole.csv", header+"\n"+strings.Join(rows, "\n")+"\n"))
+	compareDumps(t, "chunked against whole", whole, derivedDump(t, f.db))
+	// The rows crowd: same-id links, cross-source links, groups across
+	// chunks, copies.
+	query(t, chunked, func(db *sql.DB) {
+		got := fmt.Sprint(
+			scanInt(t, db, `SELECT count(*) FROM incidents`),
+			scanInt(t, db, `SELECT count(*) FROM incident_groups WHERE link = 'same_id'`),
+			scanInt(t, db, `SELECT count(*) FROM incident_groups WHERE link = 'cross_source'`),
+			scanInt(t, db, `SELECT count(*) FROM (SELECT group_id FROM incident_groups GROUP BY 1 HAVING count(DISTINCT source_file) > 1)`),
+			scanInt(t, db, `SELECT count(*) FROM incidents WHERE description LIKE 'copy%'`))
+		if want := "132 58 65 10 12"; got != want {
+			t.Errorf("rows, same-id rows, cross-source rows, groups across chunks, copies = %s, want %s", got, want)
+		}
+	})
+
+	f.db = chunked
+	if rep := f.ingest(t, chunks[1]); len(rep.Files[0].Replaced) != 1 {
+		t.Fatalf("chunk 2 again replaced %v, want the first chunk 2", rep.Files[0].Replaced)
+	}
+	again := derivedDump(t, chunked)
+	compareDumps(t, "chunk 2 again, against a rebuild", again, rebuiltDump(t, chunked))
+	if got, want := again["district_month_sources"], whole["district_month_sources"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("chunk 2 again changed the counts of sources:\n%s", testdb.FirstDiff(got, want))
+	}
+}

@@ -276,7 +276,12 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			n := &l.nodes[i]
 			n.oldGroup, n.oldPrimary = g.group, g.primary
 			n.best(g.link, g.score)
-			if _, ok := decided[g.key]; !ok {
+			// A row the sweep made again has its new cluster: linkClusters
+			// gave it to the nodes there were then, and a row first read
+			// here (the primary of a group reached) takes it now.
+			if x, ok := decided[g.key]; ok {
+				n.cluster, n.clusterScore = x.cluster()
+			} else {
 				n.cluster, n.clusterScore = g.cluster, g.clusterScore
 			}
 			l.union(i, l.superNode(g.group))

@@ -810,10 +810,11 @@ func (s *sweepRec) moved() bool {
 }
 
 // partDay is a day of a category and district whose records a run
-// changed.
+// changed; for a row it removed, with that row's source key.
 type partDay struct {
 	category, district string
 	day                int32
+	skey               string
 }
 
 // span is a stretch of days of one category and district that
@@ -827,6 +828,13 @@ type span struct {
 	decided            []*sweepRec
 	done               bool
 	inStep             bool // done before the last record
+	// gone are the rows the run removed in the category and district. The
+	// old sweep may have moved a record before lo out of its cluster for a
+	// record on or after lo (mayBeEvicted): the span then starts earlier
+	// (earlier), back steps of spanExts before, then at the first record.
+	gone    []partDay
+	earlier bool
+	back    int
 }
 
 // Extents past the last changed day that sweepChanged reads: a sweep
@@ -860,8 +868,10 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	gone := map[[2]string][]partDay{}
 	for _, d := range r.goneDays {
 		days[[2]string{d.category, d.district}] = append(days[[2]string{d.category, d.district}], d.day)
+		gone[[2]string{d.category, d.district}] = append(gone[[2]string{d.category, d.district}], d)
 	}
 	steptrace.Mark("sweep: changed days")
 	// Changed days close enough for their reads to overlap are one span.
@@ -874,7 +884,7 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 				sp.hi = d
 				continue
 			}
-			sp = &span{category: part[0], district: part[1], lo: d, hi: d, ext: spanExts[0]}
+			sp = &span{category: part[0], district: part[1], lo: d, hi: d, ext: spanExts[0], gone: gone[part]}
 			spans = append(spans, sp)
 		}
 	}
@@ -882,9 +892,10 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 		return nil, err
 	}
 	steptrace.Mark(fmt.Sprintf("sweep: last days of %d spans", len(spans)))
-	slices.SortFunc(spans, func(a, b *span) int {
+	byStart := func(a, b *span) int {
 		return cmp.Or(cmp.Compare(a.category, b.category), cmp.Compare(a.district, b.district), cmp.Compare(a.lo, b.lo))
-	})
+	}
+	slices.SortFunc(spans, byStart)
 	var stats sweepStats
 	for {
 		var pending []*span
@@ -900,18 +911,40 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 		if err := r.sweepSpans(ctx, pending, window); err != nil {
 			return nil, err
 		}
+		// A span that must start earlier does so.
+		for _, sp := range spans {
+			if !sp.earlier {
+				continue
+			}
+			stats.earlier++
+			if sp.back < len(spanExts)-1 {
+				sp.lo -= spanExts[sp.back]
+				sp.back++
+				continue
+			}
+			first, err := r.firstDay(ctx, sp.category, sp.district)
+			if err != nil {
+				return nil, err
+			}
+			sp.lo = min(sp.lo, first)
+		}
+		slices.SortFunc(spans, byStart)
 		// A span not back in step reads further, and takes in the spans its
-		// read now reaches, which must be swept again from its start.
+		// read now reaches, which must be swept again from its start; so
+		// does a span that started earlier.
 		var next []*span
 		for _, sp := range spans {
+			earlier := sp.earlier
+			sp.earlier = false
 			if n := len(next); n > 0 {
 				prev := next[n-1]
-				if !prev.done && prev.category == sp.category && prev.district == sp.district && sp.lo-window <= sat(prev.hi, prev.ext) {
-					prev.hi, prev.ext = sp.hi, max(prev.ext, sp.ext)
+				if (!prev.done || earlier) && prev.category == sp.category && prev.district == sp.district && sp.lo-window <= sat(prev.hi, prev.ext) {
+					prev.hi, prev.ext, prev.back = max(prev.hi, sp.hi), max(prev.ext, sp.ext), max(prev.back, sp.back)
+					prev.done, prev.inStep = false, false
 					continue
 				}
 			}
-			if !sp.done {
+			if !sp.done && !earlier {
 				i := slices.Index(spanExts, sp.ext)
 				sp.ext = spanExts[min(i+1, len(spanExts)-1)]
 			}
@@ -976,9 +1009,18 @@ func (r *Run) lastDays(ctx context.Context, spans []*span) error {
 	return nil
 }
 
+// firstDay is the first day of a category and district.
+func (r *Run) firstDay(ctx context.Context, category, district string) (int32, error) {
+	var d int32
+	err := r.conn.QueryRowContext(ctx, `SELECT CAST(min(occurred_on) - DATE '1970-01-01' AS INTEGER) FROM incidents
+		WHERE category = $1 AND district_code = $2`, category, district).Scan(&d)
+	return d, err
+}
+
 // sweepStats counts what sweepChanged did: its spans, how many came back in
-// step before their last record, and its rounds of reads.
-type sweepStats struct{ spans, inStep, rounds int }
+// step before their last record, its rounds of reads, and how many times a
+// span started earlier.
+type sweepStats struct{ spans, inStep, rounds, earlier int }
 
 // sweepHook, when not nil, is told the stats of each sweepChanged (tests).
 var sweepHook func(sweepStats)
@@ -1044,23 +1086,32 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 	}
 	steptrace.Mark("sweep: read span rows with clusters")
 	for i, sp := range spans {
-		sp.decided, sp.done, sp.inStep = sweepSpan(recs[i], sp, window)
+		sp.decided, sp.done, sp.inStep, sp.earlier = sweepSpan(recs[i], sp, window)
 	}
 	steptrace.Mark("sweep: sweep spans")
 	return nil
 }
 
 // sweepSpan sweeps recs, the records of sp in sweep order, and returns the
-// records whose clusters it made, whether it is done, and whether it came
-// back in step with the old sweep (else it reached the last record).
-func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, done, inStep bool) {
+// records whose clusters it made, whether it is done, whether it came back
+// in step with the old sweep (else it reached the last record), and
+// whether it must start earlier.
+//
+// It starts from the old clusters of the records before sp.lo, which are
+// the old sweep's clusters on that day unless the old sweep later took one
+// of those records out for a record of its source (add): then the span
+// starts earlier. It stops, in step, only where the same holds of the old
+// sweep on the day after.
+func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, done, inStep, earlier bool) {
 	s := &sweeper{window: window}
+	i, _ := slices.BinarySearchFunc(recs, sp.lo, func(x *sweepRec, day int32) int { return cmp.Compare(x.day, day) })
+	if mayBeEvicted(recs, i, sp.gone, sp.lo, window) {
+		return nil, false, false, true
+	}
 	// The old clusters open on the first changed day: those whose first
 	// record lies within the window before it.
 	open := map[int64]*sweepCluster{}
-	i := 0
-	for ; i < len(recs) && recs[i].day < sp.lo; i++ {
-		x := recs[i]
+	for _, x := range recs[:i] {
 		if c, ok := open[x.oldCluster]; ok {
 			s.join(c, x)
 		} else if x.oldCluster == groupID(x.key) {
@@ -1085,17 +1136,27 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, d
 		}
 		return true
 	}
-	more := sat(sp.hi, sp.ext) < sp.last // records lie past those read
+	read := sat(sp.hi, sp.ext) // the last day read
+	more := read < sp.last     // records lie past those read
+	// stopAt says whether the old sweep kept the records before recs[end]
+	// in their clusters from day on: the records they might make way for
+	// are read, and none does (mayBeEvicted).
+	stopAt := func(end int, day int32) bool {
+		if more && recs[end-1].day+window > read {
+			return false
+		}
+		return !mayBeEvicted(recs, end, nil, day, window)
+	}
 	stopped := false
 	for ; i < len(recs); i++ {
 		x := recs[i]
-		if i > from && x.day != recs[i-1].day && inStepAt(recs[i-1].day, i) {
+		if i > from && x.day != recs[i-1].day && inStepAt(recs[i-1].day, i) && stopAt(i, x.day) {
 			stopped = true
 			break
 		}
 		s.add(x)
 	}
-	if !stopped && more && i > from && inStepAt(recs[i-1].day, i) {
+	if !stopped && more && i > from && inStepAt(recs[i-1].day, i) && stopAt(i, recs[i-1].day+1) {
 		stopped = true
 	}
 	switch {
@@ -1108,7 +1169,7 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, d
 			}
 		}
 	case more:
-		return nil, false, false
+		return nil, false, false, false
 	default:
 		s.flush()
 	}
@@ -1117,5 +1178,53 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, d
 			decided = append(decided, x)
 		}
 	}
-	return decided, true, stopped
+	return decided, true, stopped, false
+}
+
+// mayBeEvicted says whether the old sweep may have taken a record m of
+// recs[:end], the records before day, out of its cluster c for a record r
+// of recs[end:] or gone (a row the run removed), of day or after. add does
+// so only when r is of m's source key and within the window of m, and c
+// holds a record y of the window before r, which both link to (pairScore)
+// and r better than m (r's fit is above m's). Rows the run added were not
+// in the old sweep; of the removed rows only the day and source key are
+// known, so one that may be r or y is taken to be.
+func mayBeEvicted(recs []*sweepRec, end int, gone []partDay, day, window int32) bool {
+	for j := end - 1; j >= 0 && recs[j].day >= day-window; j-- {
+		m := recs[j]
+		if m.isNew {
+			continue
+		}
+		for _, g := range gone {
+			if g.skey == m.skey && g.day >= day && g.day <= m.day+window {
+				return true
+			}
+		}
+		for k := end; k < len(recs) && recs[k].day <= m.day+window; k++ {
+			r := recs[k]
+			if r.isNew || r.skey != m.skey {
+				continue
+			}
+			for _, g := range gone {
+				if g.day >= r.day-window && g.day <= r.day {
+					return true // y may be a removed row
+				}
+			}
+			lo, _ := slices.BinarySearchFunc(recs, r.day-window, func(x *sweepRec, day int32) int { return cmp.Compare(x.day, day) })
+			for _, y := range recs[lo:] {
+				if y.day > r.day {
+					break
+				}
+				if y.isNew {
+					continue
+				}
+				ms, mok := pairScore(m, y, window)
+				rs, rok := pairScore(r, y, window)
+				if mok && rok && rs > ms {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
