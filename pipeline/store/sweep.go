@@ -72,7 +72,9 @@ type sweepCluster struct {
 	id      int64     // groupID of first
 	first   *sweepRec // its earliest member in sweep order
 	members []*sweepRec
-	seen    int64 // the sweeper's stamp when it was last compared
+	seen    int64     // the sweeper's stamp when it was last compared
+	gen     int64     // the sweeper's gen when listed was last set
+	listed  []listKey // the sweeper's lists it is in
 }
 
 // sweepBefore orders records as the sweep reads them: by day, source key
@@ -203,25 +205,107 @@ type sweeper struct {
 	open   []*sweepCluster // clusters a record may still join, oldest first
 	closed func(c *sweepCluster)
 
-	// The open clusters by the grid cell (cellOfPoint) of each member's
-	// point, and those with no point: a record with a point links only to
-	// records within linkMaxKm, so it is compared with the clusters of its
-	// cell and the eight around it, the clusters without a point, and those
-	// whose only point is a record of its source, which it may replace. In a
-	// district that reports densely, comparing each record with every open
-	// cluster made the sweep quadratic (35 clusters a record at 3M rows,
-	// 14 at 1M); latitude bands alone still compared a district's width.
-	// The lists may hold a cluster twice, or one that has since lost the
-	// member that put it there: fit decides. They are made again each day,
-	// when the clusters that no record can join any more close.
-	bands    map[gridCell][]*sweepCluster
-	noPoint  []*sweepCluster
-	onePoint map[string][]*sweepCluster // by source key: clusters of two or more whose only point is of that source
+	// A record fits a cluster only when it links (pairScore) to every member
+	// but the one of its own source, so each criterion of pairScore is a
+	// condition every such member meets: a point within linkMaxKm, a
+	// quantity and an amount within linkMinRatio, another source. The
+	// open clusters are listed along each of these dimensions, and a
+	// record is compared with the clusters of the shortest of its
+	// dimensions' lists (candidates): each holds every cluster it may fit.
+	// Comparing each record with every open cluster made the sweep
+	// quadratic where a district reports densely (35 clusters a record at
+	// 3M rows, 14 at 1M; 65 s for 800k rows on one day); the point grid
+	// alone still compared every cluster of a crowded town, and every open
+	// cluster for a record without a point.
+	//
+	// The lists may hold a cluster that has since lost the member that put
+	// it there: fit decides. They are made again each day, when the
+	// clusters that no record can join any more close.
+	points   pointLists
+	qty, amt measureLists
+	multi    []*sweepCluster            // clusters of two or more
+	single   map[string][]*sweepCluster // clusters of one, by its source key
+	singles  int                        // the clusters in single
+	gen      int64                      // counts reindex: a cluster's listed is of the lists of gen
 	day      int32                      // the day of the last record added
 	indexed  bool                       // the lists and day are set
 	stamp    int64                      // marks the clusters compared with the current record
 	fits     int64                      // clusters compared, for tests
 	all      bool                       // compare each record with every open cluster (tests)
+}
+
+// pointLists are the open clusters by the grid cell (cellOfPoint) of each
+// member's point, and those with no point: a record with a point links
+// only to records within linkMaxKm, so it may fit the clusters of its cell
+// and the eight around it, the clusters without a point, and those whose
+// only point is a record of its source, which it may replace.
+type pointLists struct {
+	cells map[gridCell][]*sweepCluster
+	none  []*sweepCluster
+	one   map[string][]*sweepCluster // by source key: clusters of two or more whose only point is of that source
+}
+
+// measureLists are the open clusters by the bucket (measureBucket) of
+// each member's quantity, or amount, as pointLists by points.
+type measureLists struct {
+	buckets map[int32][]*sweepCluster
+	none    []*sweepCluster
+	one     map[string][]*sweepCluster
+}
+
+// listKey names one list of the sweeper's, so that index puts a cluster
+// in each list once a day.
+type listKey struct {
+	kind listKind
+	a, b int32  // the cell, or the bucket in a
+	skey string // a one or single list's source key
+}
+
+type listKind uint8
+
+const (
+	listCell listKind = iota
+	listNoPoint
+	listOnePoint
+	listQty
+	listNoQty
+	listOneQty
+	listAmt
+	listNoAmt
+	listOneAmt
+	listMulti
+	listSingle
+)
+
+// bucketWidth is the width of a bucket of measureBucket in the logarithm
+// of a measure: log(1/linkMinRatio), and a little more, so that the
+// rounding of a logarithm cannot put two measures that link (the smaller
+// at least linkMinRatio of the larger: their logarithms at most
+// log(1/linkMinRatio) apart) in buckets two apart.
+var bucketWidth = math.Log(1/linkMinRatio) * (1 + 1e-9)
+
+// Buckets of measures that link to no positive measure (ratio): zero,
+// and a negative or infinite measure (not in the incidents table, whose
+// checks refuse them). A record's zero is compared with both; a record's
+// negative or infinite measure leaves its dimension out of candidates.
+const (
+	zeroBucket = math.MinInt32 + 1
+	oddBucket  = math.MinInt32
+)
+
+// measureBucket is the bucket of v, false when v is missing (NaN). A
+// positive measure links (ratio at least linkMinRatio) only to one of its
+// own bucket or the two beside it.
+func measureBucket(v float64) (int32, bool) {
+	switch {
+	case math.IsNaN(v):
+		return 0, false
+	case v == 0:
+		return zeroBucket, true
+	case v < 0 || math.IsInf(v, 0):
+		return oddBucket, true
+	}
+	return int32(math.Floor(math.Log(v) / bucketWidth)), true
 }
 
 // bandDeg is the height of a latitude band: points in bands two or more
@@ -272,47 +356,110 @@ func cellOfPoint(lat, lon float64) gridCell {
 	return gridCell{b, lonCell(b, lon, 0)}
 }
 
-// index puts c in the lists of its members' bands, or in noPoint when no
-// member has a point.
+// index puts c in the lists its members put it in now: those of their
+// cells and buckets, or the none list of a dimension no member has a
+// value of, or a one list, and multi or single. A cluster already in a
+// list today is not put there again.
 func (s *sweeper) index(c *sweepCluster) {
-	if s.bands == nil {
-		s.bands = map[gridCell][]*sweepCluster{}
+	if s.single == nil {
+		s.points = pointLists{cells: map[gridCell][]*sweepCluster{}, one: map[string][]*sweepCluster{}}
+		s.qty = measureLists{buckets: map[int32][]*sweepCluster{}, one: map[string][]*sweepCluster{}}
+		s.amt = measureLists{buckets: map[int32][]*sweepCluster{}, one: map[string][]*sweepCluster{}}
+		s.single = map[string][]*sweepCluster{}
 	}
-	var only *sweepRec // the member with a point, when it is the only one
-	points := 0
+	if c.gen != s.gen {
+		c.gen, c.listed = s.gen, c.listed[:0]
+	}
+	list := func(k listKey) bool {
+		if slices.Contains(c.listed, k) {
+			return false
+		}
+		c.listed = append(c.listed, k)
+		return true
+	}
+	// The dimension's value of one member, counted over the members: the
+	// none list when no member has one, a one list when only one of two
+	// or more has.
+	var onlyPoint, onlyQty, onlyAmt *sweepRec
+	var points, qtys, amts int
 	for _, m := range c.members {
 		if !math.IsNaN(m.lat) {
 			g := cellOfPoint(m.lat, m.lon)
-			s.bands[g] = append(s.bands[g], c)
-			only = m
+			if list(listKey{kind: listCell, a: g.lat, b: g.lon}) {
+				s.points.cells[g] = append(s.points.cells[g], c)
+			}
+			onlyPoint = m
 			points++
 		}
+		if b, ok := measureBucket(m.qty); ok {
+			if list(listKey{kind: listQty, a: b}) {
+				s.qty.buckets[b] = append(s.qty.buckets[b], c)
+			}
+			onlyQty = m
+			qtys++
+		}
+		if b, ok := measureBucket(m.amt); ok {
+			if list(listKey{kind: listAmt, a: b}) {
+				s.amt.buckets[b] = append(s.amt.buckets[b], c)
+			}
+			onlyAmt = m
+			amts++
+		}
+	}
+	multi := len(c.members) > 1
+	switch {
+	case points == 0 && list(listKey{kind: listNoPoint}):
+		s.points.none = append(s.points.none, c)
+	case points == 1 && multi && list(listKey{kind: listOnePoint, skey: onlyPoint.skey}):
+		// A record of its source may take its place wherever it lies.
+		s.points.one[onlyPoint.skey] = append(s.points.one[onlyPoint.skey], c)
 	}
 	switch {
-	case points == 0:
-		s.noPoint = append(s.noPoint, c)
-	case points == 1 && len(c.members) > 1:
-		// A record of its source may take its place wherever it lies.
-		if s.onePoint == nil {
-			s.onePoint = map[string][]*sweepCluster{}
-		}
-		s.onePoint[only.skey] = append(s.onePoint[only.skey], c)
+	case qtys == 0 && list(listKey{kind: listNoQty}):
+		s.qty.none = append(s.qty.none, c)
+	case qtys == 1 && multi && list(listKey{kind: listOneQty, skey: onlyQty.skey}):
+		s.qty.one[onlyQty.skey] = append(s.qty.one[onlyQty.skey], c)
+	}
+	switch {
+	case amts == 0 && list(listKey{kind: listNoAmt}):
+		s.amt.none = append(s.amt.none, c)
+	case amts == 1 && multi && list(listKey{kind: listOneAmt, skey: onlyAmt.skey}):
+		s.amt.one[onlyAmt.skey] = append(s.amt.one[onlyAmt.skey], c)
+	}
+	// A cluster of one of rec's source fits no record of it: rec could
+	// only take its only member's place.
+	switch {
+	case multi && list(listKey{kind: listMulti}):
+		s.multi = append(s.multi, c)
+	case !multi && list(listKey{kind: listSingle, skey: c.members[0].skey}):
+		s.single[c.members[0].skey] = append(s.single[c.members[0].skey], c)
+		s.singles++
 	}
 }
 
 // reindex makes the lists again from the open clusters.
 func (s *sweeper) reindex() {
-	clear(s.bands)
-	clear(s.onePoint)
-	s.noPoint = s.noPoint[:0]
+	clear(s.points.cells)
+	clear(s.points.one)
+	s.points.none = s.points.none[:0]
+	for _, m := range []*measureLists{&s.qty, &s.amt} {
+		clear(m.buckets)
+		clear(m.one)
+		m.none = m.none[:0]
+	}
+	s.multi = s.multi[:0]
+	clear(s.single)
+	s.singles = 0
+	s.gen++
 	for _, c := range s.open {
 		s.index(c)
 	}
 }
 
-// candidates calls fn with each open cluster rec may fit, once.
+// candidates calls fn with each open cluster rec may fit, once: those of
+// the shortest of its dimensions' lists.
 func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
-	if s.all || math.IsNaN(rec.lat) {
+	if s.all {
 		s.fits += int64(len(s.open))
 		for _, c := range s.open {
 			fn(c)
@@ -329,21 +476,84 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 			}
 		}
 	}
-	visit(s.noPoint)
-	visit(s.onePoint[rec.skey])
-	b := bandOf(rec.lat)
-	for d := int32(-1); d <= 1; d++ {
-		if !gridded(b + d) {
-			visit(s.bands[gridCell{b + d, wholeBand}])
-			continue
+	// The lists of each dimension rec has, and how many clusters they hold
+	// (some twice): the clusters of other sources' lists of one, and of
+	// two or more, always.
+	var cells [9][]*sweepCluster
+	cellN, hasPoint := 0, !math.IsNaN(rec.lat)
+	if hasPoint {
+		b, k := bandOf(rec.lat), 0
+		for d := int32(-1); d <= 1; d++ {
+			if !gridded(b + d) {
+				cells[k] = s.points.cells[gridCell{b + d, wholeBand}]
+				cellN += len(cells[k])
+				k++
+				continue
+			}
+			for e := int32(-1); e <= 1; e++ {
+				cells[k] = s.points.cells[gridCell{b + d, lonCell(b+d, rec.lon, e)}]
+				cellN += len(cells[k])
+				k++
+			}
 		}
-		for e := int32(-1); e <= 1; e++ {
-			visit(s.bands[gridCell{b + d, lonCell(b+d, rec.lon, e)}])
+		cellN += len(s.points.none) + len(s.points.one[rec.skey])
+	}
+	qtys, qtyN, hasQty := s.qty.near(rec.qty, rec.skey)
+	amts, amtN, hasAmt := s.amt.near(rec.amt, rec.skey)
+	best := len(s.multi) + s.singles - len(s.single[rec.skey])
+	switch {
+	case hasPoint && cellN <= best && (!hasQty || cellN <= qtyN) && (!hasAmt || cellN <= amtN):
+		for _, l := range cells {
+			visit(l)
+		}
+		visit(s.points.none)
+		visit(s.points.one[rec.skey])
+	case hasQty && qtyN <= best && (!hasAmt || qtyN <= amtN):
+		for _, l := range qtys {
+			visit(l)
+		}
+		visit(s.qty.none)
+		visit(s.qty.one[rec.skey])
+	case hasAmt && amtN <= best:
+		for _, l := range amts {
+			visit(l)
+		}
+		visit(s.amt.none)
+		visit(s.amt.one[rec.skey])
+	default:
+		visit(s.multi)
+		for skey, l := range s.single {
+			if skey != rec.skey {
+				visit(l)
+			}
 		}
 	}
 }
 
-// join adds rec to c, and c to the list of rec's band.
+// near gives the bucket lists of the measures v links to, and how many
+// clusters they, the none list and the one list of skey hold; false when
+// v is missing or links to no measure.
+func (m *measureLists) near(v float64, skey string) (lists [3][]*sweepCluster, n int, ok bool) {
+	b, ok := measureBucket(v)
+	if !ok || b == oddBucket {
+		return lists, 0, false
+	}
+	if b == zeroBucket {
+		// Zero links to zero, and to a negative measure (ratio: the larger
+		// is 0).
+		lists[0], lists[1] = m.buckets[zeroBucket], m.buckets[oddBucket]
+	} else {
+		for i := range lists {
+			lists[i] = m.buckets[b-1+int32(i)]
+		}
+	}
+	for _, l := range lists {
+		n += len(l)
+	}
+	return lists, n + len(m.none) + len(m.one[skey]), true
+}
+
+// join adds rec to c, and c to the lists rec puts it in.
 func (s *sweeper) join(c *sweepCluster, rec *sweepRec) {
 	c.join(rec)
 	s.index(c)
