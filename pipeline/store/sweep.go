@@ -74,7 +74,7 @@ type sweepCluster struct {
 	members []*sweepRec
 	seen    int64     // the sweeper's stamp when it was last compared
 	gen     int64     // the sweeper's gen when listed was last set
-	listed  []listKey // the sweeper's lists it is in
+	listed  []listKey // the sweeper's lists it is in (gen's)
 }
 
 // sweepBefore orders records as the sweep reads them: by day, source key
@@ -205,76 +205,88 @@ type sweeper struct {
 	open   []*sweepCluster // clusters a record may still join, oldest first
 	closed func(c *sweepCluster)
 
-	// A record fits a cluster only when it links (pairScore) to every member
-	// but the one of its own source, so each criterion of pairScore is a
-	// condition every such member meets: a point within linkMaxKm, a
-	// quantity and an amount within linkMinRatio, another source. The
-	// open clusters are listed along each of these dimensions, and a
-	// record is compared with the clusters of the shortest of its
-	// dimensions' lists (candidates): each holds every cluster it may fit.
-	// Comparing each record with every open cluster made the sweep
-	// quadratic where a district reports densely (35 clusters a record at
-	// 3M rows, 14 at 1M; 65 s for 800k rows on one day); the point grid
-	// alone still compared every cluster of a crowded town, and every open
-	// cluster for a record without a point.
+	// A record fits a cluster only when it links (pairScore) to every
+	// member but the one of its own source, so each criterion of pairScore
+	// is a condition every other member meets: a point within linkMaxKm, a
+	// quantity and an amount within linkMinRatio, another source. The open
+	// clusters are listed along each of these dimensions (dimKey), and,
+	// when many are open, along pairs of them; a record is compared with
+	// the clusters of the shortest of its lists (candidates), each of which
+	// holds every cluster it may fit. Comparing each record with every open
+	// cluster made the sweep quadratic where a district reports densely (35
+	// clusters a record at 3M rows, 14 at 1M; 65 s for 800k rows on one
+	// day); a grid of points alone still compared every cluster of a
+	// crowded town, and every open cluster for a record without a point.
 	//
 	// The lists may hold a cluster that has since lost the member that put
 	// it there: fit decides. They are made again each day, when the
-	// clusters that no record can join any more close.
-	points   pointLists
-	qty, amt measureLists
-	multi    []*sweepCluster            // clusters of two or more
-	single   map[string][]*sweepCluster // clusters of one, by its source key
-	singles  int                        // the clusters in single
-	gen      int64                      // counts reindex: a cluster's listed is of the lists of gen
-	day      int32                      // the day of the last record added
-	indexed  bool                       // the lists and day are set
-	stamp    int64                      // marks the clusters compared with the current record
-	fits     int64                      // clusters compared, for tests
-	all      bool                       // compare each record with every open cluster (tests)
+	// clusters that no record can join any more close, and when the open
+	// clusters grow to pairOpen.
+	lists   map[listKey][]*sweepCluster
+	multi   []*sweepCluster            // clusters of two or more
+	single  map[string][]*sweepCluster // clusters of one, by its source key
+	singles int                        // the clusters in single
+	sources map[string]uint32          // the source keys of keyOne, numbered
+	paired  bool                       // the clusters are listed by pairs of dimensions too
+	gen     int64                      // counts reindex: a cluster's listed is of the lists of gen
+	day     int32                      // the day of the last record added
+	indexed bool                       // the lists and day are set
+	stamp   int64                      // marks the clusters compared with the current record
+	fits    int64                      // clusters compared, for tests
+	fitted  int64                      // the clusters compared that a record fitted
+	all     bool                       // compare each record with every open cluster (tests)
+
+	keys  [dims][]dimKey    // index's: a cluster's keys
+	near  [dims][]dimKey    // candidates': the keys a record may fit
+	found [][]*sweepCluster // candidates': the lists it chose
 }
 
-// pointLists are the open clusters by the grid cell (cellOfPoint) of each
-// member's point, and those with no point: a record with a point links
-// only to records within linkMaxKm, so it may fit the clusters of its cell
-// and the eight around it, the clusters without a point, and those whose
-// only point is a record of its source, which it may replace.
-type pointLists struct {
-	cells map[gridCell][]*sweepCluster
-	none  []*sweepCluster
-	one   map[string][]*sweepCluster // by source key: clusters of two or more whose only point is of that source
-}
+// The dimensions of the lists, as the bits of dimKey.
+const (
+	dimPoint = iota
+	dimQty
+	dimAmt
+	dims
+)
 
-// measureLists are the open clusters by the bucket (measureBucket) of
-// each member's quantity, or amount, as pointLists by points.
-type measureLists struct {
-	buckets map[int32][]*sweepCluster
-	none    []*sweepCluster
-	one     map[string][]*sweepCluster
-}
-
-// listKey names one list of the sweeper's, so that index puts a cluster
-// in each list once a day.
-type listKey struct {
-	kind listKind
-	a, b int32  // the cell, or the bucket in a
-	skey string // a one or single list's source key
-}
-
-type listKind uint8
+// A dimKey names a list of one dimension, in its top two bits (dimOf):
+// for points, a grid cell (cellOfPoint) of a member's point; for a
+// quantity or an amount, a bucket (measureBucket) of a member's; keyNone,
+// the clusters no member of which has a value; keyOne with a source
+// number, the clusters of two or more whose only value is of a record of
+// that source, which a record of the source may replace wherever it
+// lies. A record with a point may fit the clusters of its cell and the
+// eight around it, of keyNone, and of keyOne of its source only; one with
+// a measure those of its bucket and the two beside it (zeroBucket: that
+// and oddBucket), keyNone and keyOne of its source.
+type dimKey uint64
 
 const (
-	listCell listKind = iota
-	listNoPoint
-	listOnePoint
-	listQty
-	listNoQty
-	listOneQty
-	listAmt
-	listNoAmt
-	listOneAmt
-	listMulti
-	listSingle
+	keyNone dimKey = 1 << 60
+	keyOne  dimKey = 2 << 60
+)
+
+func dimOf(d int) dimKey { return dimKey(d+1) << 62 }
+
+// cellKey is the key of grid cell g: a band fits 16 bits (bandOf gives
+// at most 1,001 either side of the equator).
+func cellKey(g gridCell) dimKey {
+	return dimOf(dimPoint) | dimKey(uint16(g.lat))<<32 | dimKey(uint32(g.lon))
+}
+
+func bucketKey(d int, b int32) dimKey { return dimOf(d) | dimKey(uint32(b)) }
+
+// listKey names a list of the sweeper's: of one dimension's key (the
+// second is 0), or of a pair of them, the lower dimension first.
+type listKey [2]dimKey
+
+// pairOpen is how many open clusters make the sweeper list them by pairs
+// of dimensions as well (a pair of a record's lists takes up to 55
+// look-ups), and pairFits the fewest clusters of a record's shortest list
+// of one dimension for which it looks at pairs.
+const (
+	pairOpen = 256
+	pairFits = 32
 )
 
 // bucketWidth is the width of a bucket of measureBucket in the logarithm
@@ -286,8 +298,9 @@ var bucketWidth = math.Log(1/linkMinRatio) * (1 + 1e-9)
 
 // Buckets of measures that link to no positive measure (ratio): zero,
 // and a negative or infinite measure (not in the incidents table, whose
-// checks refuse them). A record's zero is compared with both; a record's
-// negative or infinite measure leaves its dimension out of candidates.
+// checks refuse them). Zero links to zero, and to a negative measure (the
+// larger is 0); a record's negative or infinite measure leaves its
+// dimension out of candidates.
 const (
 	zeroBucket = math.MinInt32 + 1
 	oddBucket  = math.MinInt32
@@ -306,6 +319,25 @@ func measureBucket(v float64) (int32, bool) {
 		return oddBucket, true
 	}
 	return int32(math.Floor(math.Log(v) / bucketWidth)), true
+}
+
+// memberKey is the key of m's value in dimension d, false when it has
+// none.
+func memberKey(m *sweepRec, d int) (dimKey, bool) {
+	var v float64
+	switch d {
+	case dimPoint:
+		if math.IsNaN(m.lat) {
+			return 0, false
+		}
+		return cellKey(cellOfPoint(m.lat, m.lon)), true
+	case dimQty:
+		v = m.qty
+	default:
+		v = m.amt
+	}
+	b, ok := measureBucket(v)
+	return bucketKey(d, b), ok
 }
 
 // bandDeg is the height of a latitude band: points in bands two or more
@@ -356,108 +388,143 @@ func cellOfPoint(lat, lon float64) gridCell {
 	return gridCell{b, lonCell(b, lon, 0)}
 }
 
-// index puts c in the lists its members put it in now: those of their
-// cells and buckets, or the none list of a dimension no member has a
-// value of, or a one list, and multi or single. A cluster already in a
-// list today is not put there again.
+// index puts c in the lists its members put it in now, by one dimension
+// and (paired) by pairs: those of their cells and buckets, keyNone of a
+// dimension no member has a value of, keyOne; and multi or single. A
+// cluster already in a list today is not put there again.
 func (s *sweeper) index(c *sweepCluster) {
-	if s.single == nil {
-		s.points = pointLists{cells: map[gridCell][]*sweepCluster{}, one: map[string][]*sweepCluster{}}
-		s.qty = measureLists{buckets: map[int32][]*sweepCluster{}, one: map[string][]*sweepCluster{}}
-		s.amt = measureLists{buckets: map[int32][]*sweepCluster{}, one: map[string][]*sweepCluster{}}
+	if s.lists == nil {
+		s.lists = map[listKey][]*sweepCluster{}
 		s.single = map[string][]*sweepCluster{}
+		s.sources = map[string]uint32{}
 	}
 	if c.gen != s.gen {
 		c.gen, c.listed = s.gen, c.listed[:0]
 	}
-	list := func(k listKey) bool {
-		if slices.Contains(c.listed, k) {
-			return false
+	list := func(k listKey) {
+		if !slices.Contains(c.listed, k) {
+			c.listed = append(c.listed, k)
+			s.lists[k] = append(s.lists[k], c)
 		}
-		c.listed = append(c.listed, k)
-		return true
 	}
-	// The dimension's value of one member, counted over the members: the
-	// none list when no member has one, a one list when only one of two
-	// or more has.
-	var onlyPoint, onlyQty, onlyAmt *sweepRec
-	var points, qtys, amts int
+	var only [dims]*sweepRec // the member with a value, when it is the only one
+	var n [dims]int
+	for d := range s.keys {
+		s.keys[d] = s.keys[d][:0]
+	}
 	for _, m := range c.members {
-		if !math.IsNaN(m.lat) {
-			g := cellOfPoint(m.lat, m.lon)
-			if list(listKey{kind: listCell, a: g.lat, b: g.lon}) {
-				s.points.cells[g] = append(s.points.cells[g], c)
+		for d := range dims {
+			if k, ok := memberKey(m, d); ok {
+				if !slices.Contains(s.keys[d], k) {
+					s.keys[d] = append(s.keys[d], k)
+				}
+				only[d] = m
+				n[d]++
 			}
-			onlyPoint = m
-			points++
-		}
-		if b, ok := measureBucket(m.qty); ok {
-			if list(listKey{kind: listQty, a: b}) {
-				s.qty.buckets[b] = append(s.qty.buckets[b], c)
-			}
-			onlyQty = m
-			qtys++
-		}
-		if b, ok := measureBucket(m.amt); ok {
-			if list(listKey{kind: listAmt, a: b}) {
-				s.amt.buckets[b] = append(s.amt.buckets[b], c)
-			}
-			onlyAmt = m
-			amts++
 		}
 	}
-	multi := len(c.members) > 1
-	switch {
-	case points == 0 && list(listKey{kind: listNoPoint}):
-		s.points.none = append(s.points.none, c)
-	case points == 1 && multi && list(listKey{kind: listOnePoint, skey: onlyPoint.skey}):
-		// A record of its source may take its place wherever it lies.
-		s.points.one[onlyPoint.skey] = append(s.points.one[onlyPoint.skey], c)
+	for d := range dims {
+		switch {
+		case n[d] == 0:
+			s.keys[d] = append(s.keys[d], dimOf(d)|keyNone)
+		case n[d] == 1 && len(c.members) > 1:
+			src, ok := s.sources[only[d].skey]
+			if !ok {
+				src = uint32(len(s.sources))
+				s.sources[only[d].skey] = src
+			}
+			s.keys[d] = append(s.keys[d], dimOf(d)|keyOne|dimKey(src))
+		}
+		for _, k := range s.keys[d] {
+			list(listKey{k})
+		}
 	}
-	switch {
-	case qtys == 0 && list(listKey{kind: listNoQty}):
-		s.qty.none = append(s.qty.none, c)
-	case qtys == 1 && multi && list(listKey{kind: listOneQty, skey: onlyQty.skey}):
-		s.qty.one[onlyQty.skey] = append(s.qty.one[onlyQty.skey], c)
-	}
-	switch {
-	case amts == 0 && list(listKey{kind: listNoAmt}):
-		s.amt.none = append(s.amt.none, c)
-	case amts == 1 && multi && list(listKey{kind: listOneAmt, skey: onlyAmt.skey}):
-		s.amt.one[onlyAmt.skey] = append(s.amt.one[onlyAmt.skey], c)
+	if s.paired {
+		for d := range dims {
+			for e := d + 1; e < dims; e++ {
+				for _, x := range s.keys[d] {
+					for _, y := range s.keys[e] {
+						list(listKey{x, y})
+					}
+				}
+			}
+		}
 	}
 	// A cluster of one of rec's source fits no record of it: rec could
 	// only take its only member's place.
 	switch {
-	case multi && list(listKey{kind: listMulti}):
+	case len(c.members) > 1 && !slices.Contains(c.listed, listedMulti):
+		c.listed = append(c.listed, listedMulti)
 		s.multi = append(s.multi, c)
-	case !multi && list(listKey{kind: listSingle, skey: c.members[0].skey}):
+	case len(c.members) == 1 && !slices.Contains(c.listed, listedSingle):
+		c.listed = append(c.listed, listedSingle)
 		s.single[c.members[0].skey] = append(s.single[c.members[0].skey], c)
 		s.singles++
 	}
 }
 
-// reindex makes the lists again from the open clusters.
+// listedMulti and listedSingle say in a cluster's listed that it is in
+// multi, or single: no list's key has no dimension.
+var listedMulti, listedSingle = listKey{keyNone}, listKey{keyOne}
+
+// reindex makes the lists again from the open clusters, by pairs of
+// dimensions when pairOpen or more are open.
 func (s *sweeper) reindex() {
-	clear(s.points.cells)
-	clear(s.points.one)
-	s.points.none = s.points.none[:0]
-	for _, m := range []*measureLists{&s.qty, &s.amt} {
-		clear(m.buckets)
-		clear(m.one)
-		m.none = m.none[:0]
-	}
+	clear(s.lists)
 	s.multi = s.multi[:0]
 	clear(s.single)
 	s.singles = 0
+	s.paired = len(s.open) >= pairOpen
 	s.gen++
 	for _, c := range s.open {
 		s.index(c)
 	}
 }
 
+// nearKeys sets s.near[d] to the keys of dimension d's lists that hold
+// the clusters rec may fit, false when rec has no value there (or one
+// that links to nothing). src is the number of rec's source key, when
+// hasSrc.
+func (s *sweeper) nearKeys(rec *sweepRec, d int, src dimKey, hasSrc bool) bool {
+	keys := s.near[d][:0]
+	if d == dimPoint {
+		if math.IsNaN(rec.lat) {
+			return false
+		}
+		b := bandOf(rec.lat)
+		for i := int32(-1); i <= 1; i++ {
+			if !gridded(b + i) {
+				keys = append(keys, cellKey(gridCell{b + i, wholeBand}))
+				continue
+			}
+			for e := int32(-1); e <= 1; e++ {
+				keys = append(keys, cellKey(gridCell{b + i, lonCell(b+i, rec.lon, e)}))
+			}
+		}
+	} else {
+		v := rec.qty
+		if d == dimAmt {
+			v = rec.amt
+		}
+		switch b, ok := measureBucket(v); {
+		case !ok || b == oddBucket:
+			return false
+		case b == zeroBucket:
+			keys = append(keys, bucketKey(d, zeroBucket), bucketKey(d, oddBucket))
+		default:
+			keys = append(keys, bucketKey(d, b-1), bucketKey(d, b), bucketKey(d, b+1))
+		}
+	}
+	keys = append(keys, dimOf(d)|keyNone)
+	if hasSrc {
+		keys = append(keys, dimOf(d)|keyOne|src)
+	}
+	s.near[d] = keys
+	return true
+}
+
 // candidates calls fn with each open cluster rec may fit, once: those of
-// the shortest of its dimensions' lists.
+// the shortest of its lists.
 func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 	if s.all {
 		s.fits += int64(len(s.open))
@@ -476,81 +543,69 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 			}
 		}
 	}
-	// The lists of each dimension rec has, and how many clusters they hold
-	// (some twice): the clusters of other sources' lists of one, and of
-	// two or more, always.
-	var cells [9][]*sweepCluster
-	cellN, hasPoint := 0, !math.IsNaN(rec.lat)
-	if hasPoint {
-		b, k := bandOf(rec.lat), 0
-		for d := int32(-1); d <= 1; d++ {
-			if !gridded(b + d) {
-				cells[k] = s.points.cells[gridCell{b + d, wholeBand}]
-				cellN += len(cells[k])
-				k++
-				continue
-			}
-			for e := int32(-1); e <= 1; e++ {
-				cells[k] = s.points.cells[gridCell{b + d, lonCell(b+d, rec.lon, e)}]
-				cellN += len(cells[k])
-				k++
-			}
+	// How many clusters (some twice) each dimension's lists hold; the
+	// lists of other sources' clusters of one, and of two or more, hold
+	// every cluster rec may fit.
+	best, bestDim := len(s.multi)+s.singles-len(s.single[rec.skey]), dims
+	var n [dims]int
+	var has [dims]bool
+	src, hasSrc := s.sources[rec.skey]
+	for d := range dims {
+		if has[d] = s.nearKeys(rec, d, dimKey(src), hasSrc); !has[d] {
+			continue
 		}
-		cellN += len(s.points.none) + len(s.points.one[rec.skey])
+		for _, k := range s.near[d] {
+			n[d] += len(s.lists[listKey{k}])
+		}
+		if n[d] < best || n[d] == best && bestDim == dims {
+			best, bestDim = n[d], d
+		}
 	}
-	qtys, qtyN, hasQty := s.qty.near(rec.qty, rec.skey)
-	amts, amtN, hasAmt := s.amt.near(rec.amt, rec.skey)
-	best := len(s.multi) + s.singles - len(s.single[rec.skey])
-	switch {
-	case hasPoint && cellN <= best && (!hasQty || cellN <= qtyN) && (!hasAmt || cellN <= amtN):
-		for _, l := range cells {
-			visit(l)
-		}
-		visit(s.points.none)
-		visit(s.points.one[rec.skey])
-	case hasQty && qtyN <= best && (!hasAmt || qtyN <= amtN):
-		for _, l := range qtys {
-			visit(l)
-		}
-		visit(s.qty.none)
-		visit(s.qty.one[rec.skey])
-	case hasAmt && amtN <= best:
-		for _, l := range amts {
-			visit(l)
-		}
-		visit(s.amt.none)
-		visit(s.amt.one[rec.skey])
-	default:
-		visit(s.multi)
-		for skey, l := range s.single {
-			if skey != rec.skey {
-				visit(l)
+	s.found = s.found[:0]
+	if s.paired && best >= pairFits {
+		// The pair of rec's two shortest dimensions.
+		x, y := -1, -1
+		for d := range dims {
+			switch {
+			case !has[d]:
+			case x < 0 || n[d] < n[x]:
+				x, y = d, x
+			case y < 0 || n[d] < n[y]:
+				y = d
 			}
 		}
-	}
-}
-
-// near gives the bucket lists of the measures v links to, and how many
-// clusters they, the none list and the one list of skey hold; false when
-// v is missing or links to no measure.
-func (m *measureLists) near(v float64, skey string) (lists [3][]*sweepCluster, n int, ok bool) {
-	b, ok := measureBucket(v)
-	if !ok || b == oddBucket {
-		return lists, 0, false
-	}
-	if b == zeroBucket {
-		// Zero links to zero, and to a negative measure (ratio: the larger
-		// is 0).
-		lists[0], lists[1] = m.buckets[zeroBucket], m.buckets[oddBucket]
-	} else {
-		for i := range lists {
-			lists[i] = m.buckets[b-1+int32(i)]
+		if y >= 0 {
+			x, y = min(x, y), max(x, y)
+			pairN := 0
+			for _, kx := range s.near[x] {
+				for _, ky := range s.near[y] {
+					if l := s.lists[listKey{kx, ky}]; len(l) > 0 {
+						s.found = append(s.found, l)
+						pairN += len(l)
+					}
+				}
+			}
+			if pairN < best {
+				for _, l := range s.found {
+					visit(l)
+				}
+				return
+			}
+			s.found = s.found[:0]
 		}
 	}
-	for _, l := range lists {
-		n += len(l)
+	if bestDim < dims {
+		for _, k := range s.near[bestDim] {
+			visit(s.lists[listKey{k}])
+		}
+		return
 	}
-	return lists, n + len(m.none) + len(m.one[skey]), true
+	visit(s.multi)
+	for skey, l := range s.single {
+		if skey != rec.skey {
+			visit(l)
+		}
+	}
 }
 
 // join adds rec to c, and c to the lists rec puts it in.
@@ -580,6 +635,9 @@ func (s *sweeper) add(rec *sweepRec) {
 	bestFit := -1.0
 	s.candidates(rec, func(c *sweepCluster) {
 		fit, out, ok := c.fit(rec, s.window)
+		if ok {
+			s.fitted++
+		}
 		if ok && (fit > bestFit || fit == bestFit && sweepBefore(c.first, best.first)) {
 			best, bestFit, evict = c, fit, out
 		}
@@ -608,6 +666,9 @@ func (s *sweeper) place(m *sweepRec, not *sweepCluster) {
 			return
 		}
 		fit, out, ok := c.fit(m, s.window)
+		if ok {
+			s.fitted++
+		}
 		if ok && out == nil && (fit > bestFit || fit == bestFit && sweepBefore(c.first, best.first)) {
 			best, bestFit = c, fit
 		}
@@ -624,6 +685,10 @@ func (s *sweeper) start(rec *sweepRec) {
 	c := &sweepCluster{}
 	c.join(rec)
 	s.open = append(s.open, c)
+	if !s.paired && len(s.open) >= pairOpen {
+		s.reindex() // by pairs as well, from now on
+		return
+	}
 	s.index(c)
 }
 
@@ -916,7 +981,9 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 		}
 		<-done
 	}
+	var recs int64
 	for batch := range batches {
+		recs += int64(len(batch))
 		for _, rec := range batch {
 			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district || rec.category != day[0].category) {
 				sweepDay()
@@ -934,6 +1001,9 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 	}
 	sweepDay()
 	s.flush()
+	counts := sweepCounts{recs: recs}
+	counts.add(s)
+	steptrace.Mark(fmt.Sprintf("sweep: all records (%s)", counts))
 	return spillErr
 }
 
@@ -1253,18 +1323,22 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		return err
 	}
 	steptrace.Mark("sweep: read span rows with clusters")
+	var counts sweepCounts
 	for i, sp := range spans {
-		sp.decided, sp.done, sp.inStep = sweepSpan(recs[i], sp, window)
+		sp.decided, sp.done, sp.inStep = sweepSpan(recs[i], sp, window, &counts)
 	}
-	steptrace.Mark("sweep: sweep spans")
+	steptrace.Mark(fmt.Sprintf("sweep: sweep spans (%s)", counts))
 	return nil
 }
 
 // sweepSpan sweeps recs, the records of sp in sweep order, and returns the
 // records whose clusters it made, whether it is done, and whether it came
-// back in step with the old sweep (else it reached the last record).
-func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, done, inStep bool) {
+// back in step with the old sweep (else it reached the last record). It
+// adds what it read and compared to counts.
+func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) (decided []*sweepRec, done, inStep bool) {
 	s := &sweeper{window: window}
+	counts.recs += int64(len(recs))
+	defer counts.add(s)
 	// The old clusters open on the first changed day: those whose first
 	// record lies within the window before it.
 	open := map[int64]*sweepCluster{}
@@ -1328,4 +1402,15 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, d
 		}
 	}
 	return decided, true, stopped
+}
+
+// sweepCounts are the records a sweep read, the clusters it compared
+// them with, and those of them a record fitted, for OCMAP_TRACE.
+type sweepCounts struct{ recs, fits, fitted int64 }
+
+func (c *sweepCounts) add(s *sweeper) { c.fits += s.fits; c.fitted += s.fitted }
+
+func (c sweepCounts) String() string {
+	return fmt.Sprintf("%d records, %d clusters compared, %.1f a record; %d fitted",
+		c.recs, c.fits, float64(c.fits)/float64(max(c.recs, 1)), c.fitted)
 }
