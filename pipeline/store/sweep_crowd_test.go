@@ -203,26 +203,27 @@ func TestSweepFitsCrowded(t *testing.T) {
 // comparing every open cluster.
 func BenchmarkSweepCrowded(b *testing.B) {
 	for _, shape := range []struct {
-		name  string
-		c     crowd
-		sizes []int
+		name   string
+		c      crowd
+		sizes  []int
+		allMax int // the largest size to sweep comparing every open cluster: minutes past it
 	}{
-		{"day", crowd{days: 1, sources: 10, point: 0.9, qty: 0.6, amt: 0.4, width: 1}, []int{2000, 8000, 32000}},
-		{"year", crowd{days: 365, sources: 10, point: 0.9, qty: 0.6, amt: 0.4}, []int{50000, 200000, 800000}},
+		{"day", crowd{days: 1, sources: 10, point: 0.9, qty: 0.6, amt: 0.4, width: 1}, []int{2000, 8000, 32000}, 8000},
+		{"year", crowd{days: 365, sources: 10, point: 0.9, qty: 0.6, amt: 0.4}, []int{50000, 200000, 800000}, 50000},
 	} {
 		for _, n := range shape.sizes {
 			for _, all := range []bool{false, true} {
-				if all && n > shape.sizes[1] {
-					continue // minutes a run
+				if all && n > shape.allMax {
+					continue
 				}
-				c := shape.c
-				c.n = n
-				recs := crowdedRecs(1, c)
 				name := fmt.Sprintf("%s/n=%d/lists", shape.name, n)
 				if all {
 					name = fmt.Sprintf("%s/n=%d/all", shape.name, n)
 				}
 				b.Run(name, func(b *testing.B) {
+					c := shape.c
+					c.n = n
+					recs := crowdedRecs(1, c)
 					var s *sweeper
 					for b.Loop() {
 						_, s = sweepCrowd(recs, all)
