@@ -198,9 +198,10 @@ func TestSweepFitsCrowded(t *testing.T) {
 	}
 }
 
-// BenchmarkSweepCrowded sweeps the records of one district and day at
-// three sizes, and of one town over a year, with the lists and (all)
-// comparing every open cluster.
+// BenchmarkSweepCrowded sweeps the records of one district and day, of
+// one town over a year, and of one source in a town on one day, at three
+// sizes each, with the lists and (all) comparing every open cluster. It
+// reports the clusters compared, and those fitted, per record.
 func BenchmarkSweepCrowded(b *testing.B) {
 	for _, shape := range []struct {
 		name   string
@@ -209,7 +210,8 @@ func BenchmarkSweepCrowded(b *testing.B) {
 		allMax int // the largest size to sweep comparing every open cluster: minutes past it
 	}{
 		{"day", crowd{days: 1, sources: 10, point: 0.9, qty: 0.6, amt: 0.4, width: 1}, []int{2000, 8000, 32000}, 8000},
-		{"year", crowd{days: 365, sources: 10, point: 0.9, qty: 0.6, amt: 0.4}, []int{50000, 200000, 800000}, 50000},
+		{"year", crowd{days: 365, sources: 10, point: 0.9, qty: 0.6, amt: 0.4}, []int{50000, 200000, 400000}, 50000},
+		{"one-source", crowd{days: 1, sources: 1, point: 0.9, qty: 0.6, amt: 0.4}, []int{2000, 8000, 32000}, 8000},
 	} {
 		for _, n := range shape.sizes {
 			for _, all := range []bool{false, true} {
@@ -229,6 +231,7 @@ func BenchmarkSweepCrowded(b *testing.B) {
 						_, s = sweepCrowd(recs, all)
 					}
 					b.ReportMetric(float64(s.fits)/float64(n), "fits/rec")
+					b.ReportMetric(float64(s.fitted)/float64(n), "fitted/rec")
 					b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 				})
 			}
