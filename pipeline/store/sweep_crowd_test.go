@@ -238,3 +238,71 @@ func BenchmarkSweepCrowded(b *testing.B) {
 		}
 	}
 }
+
+// TestMeasureBucketsLink: two measures that link (ratio at least
+// linkMinRatio) lie in buckets at most one apart, at every scale and on
+// the edge of linkMinRatio; measures three buckets apart do not link.
+func TestMeasureBucketsLink(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	linked, apart := 0, 0
+	for i := range 200000 {
+		a := math.Exp(rng.Float64()*60 - 30)
+		var b float64
+		switch i % 3 {
+		case 0: // exactly on the edge, from either side
+			b = a * linkMinRatio
+			if i%2 == 0 {
+				b = a / linkMinRatio
+			}
+		case 1: // just either side of the edge
+			b = a * linkMinRatio * (1 + (rng.Float64()*2-1)*1e-12)
+		default:
+			b = a * math.Exp((rng.Float64()*2-1)*1.5)
+		}
+		ba, _ := measureBucket(a)
+		bb, _ := measureBucket(b)
+		r, _ := ratio(a, b)
+		d := abs32(ba - bb)
+		switch {
+		case r >= linkMinRatio:
+			linked++
+			if d > 1 {
+				t.Fatalf("%v and %v link (ratio %v) but lie in buckets %d and %d", a, b, r, ba, bb)
+			}
+		case d >= 3:
+			apart++
+		}
+	}
+	if linked < 100000 || apart < 10000 {
+		t.Errorf("%d pairs linked, %d three buckets apart: the test does not reach both", linked, apart)
+	}
+	// Zero links to zero and to a negative measure (ratio: the larger is
+	// 0), and to nothing else. candidates compares a record of amount a
+	// with a cluster of amount b when they link, and when b lies in a
+	// bucket beside a's (fit decides); not when b is out of a's buckets (as
+	// the cluster's amount bucket is then the shortest list). A negative
+	// amount (the incidents table refuses it) leaves a record's amounts out
+	// of candidates: it is compared with the cluster by source.
+	for _, tc := range []struct {
+		a, b            float64
+		links, compared bool
+	}{
+		{0, 0, true, true}, {0, -3, true, true}, {-3, -4, true, true}, {-3, 5, false, true},
+		{0, 1e-300, false, false}, {0, 5, false, false}, {5, 0, false, false},
+		{5, 4, true, true}, {5, 3.9, false, true}, {5, 2, false, false},
+	} {
+		s := &sweeper{}
+		c := &sweepCluster{members: []*sweepRec{{skey: "a", lat: math.NaN(), lon: math.NaN(), qty: math.NaN(), amt: tc.b}}}
+		s.index(c)
+		rec := &sweepRec{skey: "b", lat: math.NaN(), lon: math.NaN(), qty: math.NaN(), amt: tc.a}
+		compared := false
+		s.candidates(rec, func(x *sweepCluster) { compared = compared || x == c })
+		r, ok := ratio(tc.a, tc.b)
+		if links := ok && r >= linkMinRatio; links != tc.links {
+			t.Errorf("ratio(%v, %v) = %v: linked %v, want %v", tc.a, tc.b, r, links, tc.links)
+		}
+		if compared != tc.compared {
+			t.Errorf("a record of amount %v compared with a cluster of amount %v: %v, want %v", tc.a, tc.b, compared, tc.compared)
+		}
+	}
+}
