@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 // crowd shapes the records of crowdedRecs: n records of one category and
@@ -201,7 +202,9 @@ func TestSweepFitsCrowded(t *testing.T) {
 // BenchmarkSweepCrowded sweeps the records of one district and day, of
 // one town over a year, and of one source in a town on one day, at three
 // sizes each, with the lists and (all) comparing every open cluster. It
-// reports the clusters compared, and those fitted, per record.
+// reports the clusters compared, and those fitted, per record, and the
+// CPU time of an op (the machine is shared: wall time varies with the
+// load).
 func BenchmarkSweepCrowded(b *testing.B) {
 	for _, shape := range []struct {
 		name   string
@@ -227,9 +230,13 @@ func BenchmarkSweepCrowded(b *testing.B) {
 					c.n = n
 					recs := crowdedRecs(1, c)
 					var s *sweeper
+					var cpu time.Duration
 					for b.Loop() {
+						start := cpuTime()
 						_, s = sweepCrowd(recs, all)
+						cpu += cpuTime() - start
 					}
+					b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 					b.ReportMetric(float64(s.fits)/float64(n), "fits/rec")
 					b.ReportMetric(float64(s.fitted)/float64(n), "fitted/rec")
 					b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
