@@ -57,6 +57,8 @@ type sweepRec struct {
 
 	c     *sweepCluster // the cluster the sweep put it in
 	score float64       // its best pairScore within c; 0 alone
+	keys  [dims]dimKey  // its lists' keys (keyIn)
+	keyed bool
 }
 
 // cluster returns the id and score rec has now: 0, 0 alone.
@@ -221,20 +223,23 @@ type sweeper struct {
 	// The lists may hold a cluster that has since lost the member that put
 	// it there: fit decides. They are made again each day, when the
 	// clusters that no record can join any more close, and when the open
-	// clusters grow to pairOpen.
-	lists   map[listKey][]*sweepCluster
-	multi   []*sweepCluster            // clusters of two or more
-	single  map[string][]*sweepCluster // clusters of one, by its source key
-	singles int                        // the clusters in single
-	sources map[string]uint32          // the source keys of keyOne, numbered
-	paired  bool                       // the clusters are listed by pairs of dimensions too
-	gen     int64                      // counts reindex: a cluster's listed is of the lists of gen
-	day     int32                      // the day of the last record added
-	indexed bool                       // the lists and day are set
-	stamp   int64                      // marks the clusters compared with the current record
-	fits    int64                      // clusters compared, for tests
-	fitted  int64                      // the clusters compared that a record fitted
-	all     bool                       // compare each record with every open cluster (tests)
+	// clusters grow past fewOpen and to pairOpen; up to fewOpen, a record
+	// is compared with every open cluster, which costs less than the lists.
+	listing bool                        // the lists are made: more than fewOpen clusters are open
+	lists   map[dimKey][]*sweepCluster  // by one dimension's key
+	pairs   map[listKey][]*sweepCluster // by two (paired)
+	multi   []*sweepCluster             // clusters of two or more
+	single  map[string][]*sweepCluster  // clusters of one, by its source key
+	singles int                         // the clusters in single
+	sources map[string]uint32           // the source keys of keyOne, numbered
+	paired  bool                        // the clusters are listed by pairs of dimensions too
+	gen     int64                       // counts reindex: a cluster's listed is of the lists of gen
+	day     int32                       // the day of the last record added
+	indexed bool                        // the lists and day are set
+	stamp   int64                       // marks the clusters compared with the current record
+	fits    int64                       // clusters compared, for tests
+	fitted  int64                       // the clusters compared that a record fitted
+	all     bool                        // compare each record with every open cluster (tests)
 
 	keys  [dims][]dimKey    // index's: a cluster's keys
 	near  [dims][]dimKey    // candidates': the keys a record may fit
@@ -280,13 +285,17 @@ func bucketKey(d int, b int32) dimKey { return dimOf(d) | dimKey(uint32(b)) }
 // second is 0), or of a pair of them, the lower dimension first.
 type listKey [2]dimKey
 
-// pairOpen is how many open clusters make the sweeper list them by pairs
-// of dimensions as well (a pair of a record's lists takes up to 55
-// look-ups), and pairFits the fewest clusters of a record's shortest list
-// of one dimension for which it looks at pairs.
+// fewOpen is the most open clusters a record is compared with all of,
+// without lists; pairOpen how many open clusters make the sweeper list
+// them by pairs of dimensions as well (a pair of a record's lists takes
+// up to 55 look-ups), and pairFits the fewest clusters of a record's
+// shortest list of one dimension for which it looks at pairs. A list of
+// at most shortFits clusters is short enough not to look further.
 const (
-	pairOpen = 256
-	pairFits = 32
+	fewOpen   = 48
+	pairOpen  = 256
+	pairFits  = 32
+	shortFits = 8
 )
 
 // bucketWidth is the width of a bucket of measureBucket in the logarithm
@@ -321,23 +330,22 @@ func measureBucket(v float64) (int32, bool) {
 	return int32(math.Floor(math.Log(v) / bucketWidth)), true
 }
 
-// memberKey is the key of m's value in dimension d, false when it has
-// none.
-func memberKey(m *sweepRec, d int) (dimKey, bool) {
-	var v float64
-	switch d {
-	case dimPoint:
-		if math.IsNaN(m.lat) {
-			return 0, false
+// keyIn is the key of m's value in dimension d, 0 when it has none. The
+// keys are worked out once.
+func (m *sweepRec) keyIn(d int) dimKey {
+	if !m.keyed {
+		m.keyed = true
+		if !math.IsNaN(m.lat) {
+			m.keys[dimPoint] = cellKey(cellOfPoint(m.lat, m.lon))
 		}
-		return cellKey(cellOfPoint(m.lat, m.lon)), true
-	case dimQty:
-		v = m.qty
-	default:
-		v = m.amt
+		if b, ok := measureBucket(m.qty); ok {
+			m.keys[dimQty] = bucketKey(dimQty, b)
+		}
+		if b, ok := measureBucket(m.amt); ok {
+			m.keys[dimAmt] = bucketKey(dimAmt, b)
+		}
 	}
-	b, ok := measureBucket(v)
-	return bucketKey(d, b), ok
+	return m.keys[d]
 }
 
 // bandDeg is the height of a latitude band: points in bands two or more
@@ -391,21 +399,15 @@ func cellOfPoint(lat, lon float64) gridCell {
 // index puts c in the lists its members put it in now, by one dimension
 // and (paired) by pairs: those of their cells and buckets, keyNone of a
 // dimension no member has a value of, keyOne; and multi or single. A
-// cluster already in a list today is not put there again.
+// cluster already in a list today is not put there again. Members of a
+// cluster link to each other, so their points lie in at most four cells
+// and their measures in two buckets each: a cluster is in few lists.
 func (s *sweeper) index(c *sweepCluster) {
-	if s.lists == nil {
-		s.lists = map[listKey][]*sweepCluster{}
-		s.single = map[string][]*sweepCluster{}
-		s.sources = map[string]uint32{}
+	if !s.listing {
+		return
 	}
 	if c.gen != s.gen {
 		c.gen, c.listed = s.gen, c.listed[:0]
-	}
-	list := func(k listKey) {
-		if !slices.Contains(c.listed, k) {
-			c.listed = append(c.listed, k)
-			s.lists[k] = append(s.lists[k], c)
-		}
 	}
 	var only [dims]*sweepRec // the member with a value, when it is the only one
 	var n [dims]int
@@ -414,7 +416,7 @@ func (s *sweeper) index(c *sweepCluster) {
 	}
 	for _, m := range c.members {
 		for d := range dims {
-			if k, ok := memberKey(m, d); ok {
+			if k := m.keyIn(d); k != 0 {
 				if !slices.Contains(s.keys[d], k) {
 					s.keys[d] = append(s.keys[d], k)
 				}
@@ -436,7 +438,10 @@ func (s *sweeper) index(c *sweepCluster) {
 			s.keys[d] = append(s.keys[d], dimOf(d)|keyOne|dimKey(src))
 		}
 		for _, k := range s.keys[d] {
-			list(listKey{k})
+			if !slices.Contains(c.listed, listKey{k}) {
+				c.listed = append(c.listed, listKey{k})
+				s.lists[k] = append(s.lists[k], c)
+			}
 		}
 	}
 	if s.paired {
@@ -444,7 +449,10 @@ func (s *sweeper) index(c *sweepCluster) {
 			for e := d + 1; e < dims; e++ {
 				for _, x := range s.keys[d] {
 					for _, y := range s.keys[e] {
-						list(listKey{x, y})
+						if k := (listKey{x, y}); !slices.Contains(c.listed, k) {
+							c.listed = append(c.listed, k)
+							s.pairs[k] = append(s.pairs[k], c)
+						}
 					}
 				}
 			}
@@ -467,13 +475,28 @@ func (s *sweeper) index(c *sweepCluster) {
 // multi, or single: no list's key has no dimension.
 var listedMulti, listedSingle = listKey{keyNone}, listKey{keyOne}
 
-// reindex makes the lists again from the open clusters, by pairs of
-// dimensions when pairOpen or more are open.
+// reindex makes the lists again from the open clusters when more than
+// fewOpen are open, by pairs of dimensions when pairOpen or more are.
 func (s *sweeper) reindex() {
-	clear(s.lists)
+	if s.lists == nil {
+		s.lists = map[dimKey][]*sweepCluster{}
+		s.pairs = map[listKey][]*sweepCluster{}
+		s.single = map[string][]*sweepCluster{}
+		s.sources = map[string]uint32{}
+	}
+	// The lists keep their memory: a district's cells and buckets recur.
+	for k, l := range s.lists {
+		s.lists[k] = l[:0]
+	}
+	for k, l := range s.pairs {
+		s.pairs[k] = l[:0]
+	}
+	for k, l := range s.single {
+		s.single[k] = l[:0]
+	}
 	s.multi = s.multi[:0]
-	clear(s.single)
 	s.singles = 0
+	s.listing = len(s.open) > fewOpen && !s.all
 	s.paired = len(s.open) >= pairOpen
 	s.gen++
 	for _, c := range s.open {
@@ -524,9 +547,9 @@ func (s *sweeper) nearKeys(rec *sweepRec, d int, src dimKey, hasSrc bool) bool {
 }
 
 // candidates calls fn with each open cluster rec may fit, once: those of
-// the shortest of its lists.
+// the shortest of its lists, or every open cluster when there are few.
 func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
-	if s.all {
+	if !s.listing {
 		s.fits += int64(len(s.open))
 		for _, c := range s.open {
 			fn(c)
@@ -551,17 +574,19 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 	var has [dims]bool
 	src, hasSrc := s.sources[rec.skey]
 	for d := range dims {
+		if best <= shortFits {
+			break
+		}
 		if has[d] = s.nearKeys(rec, d, dimKey(src), hasSrc); !has[d] {
 			continue
 		}
 		for _, k := range s.near[d] {
-			n[d] += len(s.lists[listKey{k}])
+			n[d] += len(s.lists[k])
 		}
 		if n[d] < best || n[d] == best && bestDim == dims {
 			best, bestDim = n[d], d
 		}
 	}
-	s.found = s.found[:0]
 	if s.paired && best >= pairFits {
 		// The pair of rec's two shortest dimensions.
 		x, y := -1, -1
@@ -576,10 +601,11 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 		}
 		if y >= 0 {
 			x, y = min(x, y), max(x, y)
+			s.found = s.found[:0]
 			pairN := 0
 			for _, kx := range s.near[x] {
 				for _, ky := range s.near[y] {
-					if l := s.lists[listKey{kx, ky}]; len(l) > 0 {
+					if l := s.pairs[listKey{kx, ky}]; len(l) > 0 {
 						s.found = append(s.found, l)
 						pairN += len(l)
 					}
@@ -591,12 +617,11 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 				}
 				return
 			}
-			s.found = s.found[:0]
 		}
 	}
 	if bestDim < dims {
 		for _, k := range s.near[bestDim] {
-			visit(s.lists[listKey{k}])
+			visit(s.lists[k])
 		}
 		return
 	}
@@ -685,8 +710,8 @@ func (s *sweeper) start(rec *sweepRec) {
 	c := &sweepCluster{}
 	c.join(rec)
 	s.open = append(s.open, c)
-	if !s.paired && len(s.open) >= pairOpen {
-		s.reindex() // by pairs as well, from now on
+	if !s.listing && len(s.open) > fewOpen || !s.paired && len(s.open) >= pairOpen {
+		s.reindex() // lists, or pairs as well, from now on
 		return
 	}
 	s.index(c)
@@ -756,6 +781,9 @@ func (s *sweeper) flush() {
 	}
 	s.open = s.open[:0]
 	s.indexed = false
+	clear(s.lists)
+	clear(s.pairs)
+	clear(s.single)
 }
 
 func (s *sweeper) finish(c *sweepCluster) {

@@ -122,7 +122,7 @@ func TestSweepGridFindsNear(t *testing.T) {
 		s := &sweeper{}
 		// No measures: the grid's lists are the shortest.
 		c := &sweepCluster{members: []*sweepRec{{lat: la, lon: lo, skey: "a", qty: math.NaN(), amt: math.NaN()}}}
-		s.index(c)
+		listFar(s, c)
 		found := false
 		s.candidates(&sweepRec{lat: lat, lon: lon, skey: "b", qty: math.NaN(), amt: math.NaN()}, func(x *sweepCluster) { found = found || x == c })
 		if !found {
@@ -134,7 +134,7 @@ func TestSweepGridFindsNear(t *testing.T) {
 	// The grid must also leave out far cells, or it would prove nothing.
 	s := &sweeper{}
 	far := &sweepCluster{members: []*sweepRec{{lat: 30, lon: 70 + 3*lonCellDeg, skey: "a", qty: math.NaN(), amt: math.NaN()}}}
-	s.index(far)
+	listFar(s, far)
 	s.candidates(&sweepRec{lat: 30, lon: 70, skey: "b", qty: math.NaN(), amt: math.NaN()}, func(x *sweepCluster) {
 		if x == far {
 			t.Errorf("a cluster %.1f km east is compared", haversineKm(30, 70, 30, 70+3*lonCellDeg))
@@ -184,4 +184,15 @@ func TestPairScoreDistances(t *testing.T) {
 			t.Errorf("only %d pairs %s: the test does not reach both sides of each limit", counts[k], k)
 		}
 	}
+}
+
+// listFar opens c in s with fewOpen clusters far from everything (in the
+// southern Pacific, of measures of 1e100), so that s lists its clusters,
+// and makes the lists.
+func listFar(s *sweeper, c *sweepCluster) {
+	s.open = append(s.open[:0], c)
+	for len(s.open) <= fewOpen {
+		s.open = append(s.open, &sweepCluster{members: []*sweepRec{{skey: "far", lat: -50, lon: -100, qty: 1e100, amt: 1e100}}})
+	}
+	s.reindex()
 }
