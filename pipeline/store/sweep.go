@@ -211,28 +211,28 @@ type sweeper struct {
 	// member but the one of its own source, so each criterion of pairScore
 	// is a condition every other member meets: a point within linkMaxKm, a
 	// quantity and an amount within linkMinRatio, another source. The open
-	// clusters are listed along each of these dimensions (dimKey), and,
-	// when many are open, along pairs of them; a record is compared with
-	// the clusters of the shortest of its lists (candidates), each of which
-	// holds every cluster it may fit. Comparing each record with every open
-	// cluster made the sweep quadratic where a district reports densely (35
-	// clusters a record at 3M rows, 14 at 1M; 65 s for 800k rows on one
-	// day); a grid of points alone still compared every cluster of a
-	// crowded town, and every open cluster for a record without a point.
+	// clusters are listed by the grid cells of their points (dimKey); when
+	// crowdOpen or more are open, along the other dimensions too, and along
+	// pairs of them. A record is compared with the clusters of the shortest
+	// of its lists (candidates), each of which holds every cluster it may
+	// fit; a record without a point, when few clusters are open, with every
+	// one. Comparing each record with every open cluster made the sweep
+	// quadratic where a district reports densely (35 clusters a record at
+	// 3M rows, 14 at 1M; 65 s for 800k rows on one day); the grid alone
+	// still compared every cluster of a crowded town, and every open
+	// cluster for a record without a point.
 	//
 	// The lists may hold a cluster that has since lost the member that put
 	// it there: fit decides. They are made again each day, when the
 	// clusters that no record can join any more close, and when the open
-	// clusters grow past fewOpen and to pairOpen; up to fewOpen, a record
-	// is compared with every open cluster, which costs less than the lists.
-	listing bool                        // the lists are made: more than fewOpen clusters are open
+	// clusters grow to crowdOpen.
+	crowded bool                        // crowdOpen or more clusters are open: all the lists are made
 	lists   map[dimKey][]*sweepCluster  // by one dimension's key
-	pairs   map[listKey][]*sweepCluster // by two (paired)
+	pairs   map[listKey][]*sweepCluster // by two (crowded)
 	multi   []*sweepCluster             // clusters of two or more
 	single  map[string][]*sweepCluster  // clusters of one, by its source key
 	singles int                         // the clusters in single
 	sources map[string]uint32           // the source keys of keyOne, numbered
-	paired  bool                        // the clusters are listed by pairs of dimensions too
 	gen     int64                       // counts reindex: a cluster's listed is of the lists of gen
 	day     int32                       // the day of the last record added
 	indexed bool                        // the lists and day are set
@@ -285,15 +285,14 @@ func bucketKey(d int, b int32) dimKey { return dimOf(d) | dimKey(uint32(b)) }
 // second is 0), or of a pair of them, the lower dimension first.
 type listKey [2]dimKey
 
-// fewOpen is the most open clusters a record is compared with all of,
-// without lists; pairOpen how many open clusters make the sweeper list
-// them by pairs of dimensions as well (a pair of a record's lists takes
-// up to 55 look-ups), and pairFits the fewest clusters of a record's
-// shortest list of one dimension for which it looks at pairs. A list of
+// crowdOpen is how many open clusters make the sweeper list them along
+// every dimension and pair of dimensions, not by points alone: fewer
+// compare fewer clusters than the lists cost (a pair of a record's lists
+// takes up to 55 look-ups). pairFits is the fewest clusters of a record's
+// shortest list of one dimension for which it looks at pairs; a list of
 // at most shortFits clusters is short enough not to look further.
 const (
-	fewOpen   = 48
-	pairOpen  = 256
+	crowdOpen = 128
 	pairFits  = 32
 	shortFits = 8
 )
@@ -396,15 +395,19 @@ func cellOfPoint(lat, lon float64) gridCell {
 	return gridCell{b, lonCell(b, lon, 0)}
 }
 
-// index puts c in the lists its members put it in now, by one dimension
-// and (paired) by pairs: those of their cells and buckets, keyNone of a
-// dimension no member has a value of, keyOne; and multi or single. A
+// index puts c in the lists its members put it in now: those of their
+// cells, keyNone when no member has a point, keyOne; when crowded, those
+// of every dimension and pair of dimensions, and multi or single. A
 // cluster already in a list today is not put there again. Members of a
 // cluster link to each other, so their points lie in at most four cells
 // and their measures in two buckets each: a cluster is in few lists.
 func (s *sweeper) index(c *sweepCluster) {
-	if !s.listing {
+	if s.all {
 		return
+	}
+	nd := dimPoint + 1 // the dimensions listed
+	if s.crowded {
+		nd = dims
 	}
 	if c.gen != s.gen {
 		c.gen, c.listed = s.gen, c.listed[:0]
@@ -415,7 +418,7 @@ func (s *sweeper) index(c *sweepCluster) {
 		s.keys[d] = s.keys[d][:0]
 	}
 	for _, m := range c.members {
-		for d := range dims {
+		for d := range nd {
 			if k := m.keyIn(d); k != 0 {
 				if !slices.Contains(s.keys[d], k) {
 					s.keys[d] = append(s.keys[d], k)
@@ -425,7 +428,7 @@ func (s *sweeper) index(c *sweepCluster) {
 			}
 		}
 	}
-	for d := range dims {
+	for d := range nd {
 		switch {
 		case n[d] == 0:
 			s.keys[d] = append(s.keys[d], dimOf(d)|keyNone)
@@ -444,15 +447,16 @@ func (s *sweeper) index(c *sweepCluster) {
 			}
 		}
 	}
-	if s.paired {
-		for d := range dims {
-			for e := d + 1; e < dims; e++ {
-				for _, x := range s.keys[d] {
-					for _, y := range s.keys[e] {
-						if k := (listKey{x, y}); !slices.Contains(c.listed, k) {
-							c.listed = append(c.listed, k)
-							s.pairs[k] = append(s.pairs[k], c)
-						}
+	if !s.crowded {
+		return
+	}
+	for d := range dims {
+		for e := d + 1; e < dims; e++ {
+			for _, x := range s.keys[d] {
+				for _, y := range s.keys[e] {
+					if k := (listKey{x, y}); !slices.Contains(c.listed, k) {
+						c.listed = append(c.listed, k)
+						s.pairs[k] = append(s.pairs[k], c)
 					}
 				}
 			}
@@ -475,8 +479,8 @@ func (s *sweeper) index(c *sweepCluster) {
 // multi, or single: no list's key has no dimension.
 var listedMulti, listedSingle = listKey{keyNone}, listKey{keyOne}
 
-// reindex makes the lists again from the open clusters when more than
-// fewOpen are open, by pairs of dimensions when pairOpen or more are.
+// reindex makes the lists again from the open clusters, along every
+// dimension when crowdOpen or more are open.
 func (s *sweeper) reindex() {
 	if s.lists == nil {
 		s.lists = map[dimKey][]*sweepCluster{}
@@ -496,8 +500,7 @@ func (s *sweeper) reindex() {
 	}
 	s.multi = s.multi[:0]
 	s.singles = 0
-	s.listing = len(s.open) > fewOpen && !s.all
-	s.paired = len(s.open) >= pairOpen
+	s.crowded = len(s.open) >= crowdOpen
 	s.gen++
 	for _, c := range s.open {
 		s.index(c)
@@ -547,9 +550,10 @@ func (s *sweeper) nearKeys(rec *sweepRec, d int, src dimKey, hasSrc bool) bool {
 }
 
 // candidates calls fn with each open cluster rec may fit, once: those of
-// the shortest of its lists, or every open cluster when there are few.
+// the shortest of its lists.
 func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
-	if !s.listing {
+	src, hasSrc := s.sources[rec.skey]
+	if s.all || !s.crowded && !s.nearKeys(rec, dimPoint, dimKey(src), hasSrc) {
 		s.fits += int64(len(s.open))
 		for _, c := range s.open {
 			fn(c)
@@ -566,13 +570,18 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 			}
 		}
 	}
+	if !s.crowded {
+		for _, k := range s.near[dimPoint] {
+			visit(s.lists[k])
+		}
+		return
+	}
 	// How many clusters (some twice) each dimension's lists hold; the
 	// lists of other sources' clusters of one, and of two or more, hold
 	// every cluster rec may fit.
 	best, bestDim := len(s.multi)+s.singles-len(s.single[rec.skey]), dims
 	var n [dims]int
 	var has [dims]bool
-	src, hasSrc := s.sources[rec.skey]
 	for d := range dims {
 		if best <= shortFits {
 			break
@@ -587,7 +596,7 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 			best, bestDim = n[d], d
 		}
 	}
-	if s.paired && best >= pairFits {
+	if best >= pairFits {
 		// The pair of rec's two shortest dimensions.
 		x, y := -1, -1
 		for d := range dims {
@@ -710,8 +719,8 @@ func (s *sweeper) start(rec *sweepRec) {
 	c := &sweepCluster{}
 	c.join(rec)
 	s.open = append(s.open, c)
-	if !s.listing && len(s.open) > fewOpen || !s.paired && len(s.open) >= pairOpen {
-		s.reindex() // lists, or pairs as well, from now on
+	if !s.crowded && len(s.open) >= crowdOpen {
+		s.reindex() // along every dimension from now on
 		return
 	}
 	s.index(c)

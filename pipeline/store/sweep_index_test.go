@@ -186,12 +186,12 @@ func TestPairScoreDistances(t *testing.T) {
 	}
 }
 
-// listFar opens c in s with fewOpen clusters far from everything (in the
-// southern Pacific, of measures of 1e100), so that s lists its clusters,
-// and makes the lists.
+// listFar opens c in s with clusters far from everything (in the
+// southern Pacific, of measures of 1e100), crowdOpen in all, so that s
+// lists its clusters along every dimension, and makes the lists.
 func listFar(s *sweeper, c *sweepCluster) {
 	s.open = append(s.open[:0], c)
-	for len(s.open) <= fewOpen {
+	for len(s.open) < crowdOpen {
 		s.open = append(s.open, &sweepCluster{members: []*sweepRec{{skey: "far", lat: -50, lon: -100, qty: 1e100, amt: 1e100}}})
 	}
 	s.reindex()
