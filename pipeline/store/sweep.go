@@ -405,6 +405,7 @@ func (s *sweeper) index(c *sweepCluster) {
 	if s.all {
 		return
 	}
+	s.makeLists()      // sweepSpan opens old clusters before it adds a record
 	nd := dimPoint + 1 // the dimensions listed
 	if s.crowded {
 		nd = dims
@@ -479,15 +480,20 @@ func (s *sweeper) index(c *sweepCluster) {
 // multi, or single: no list's key has no dimension.
 var listedMulti, listedSingle = listKey{keyNone}, listKey{keyOne}
 
-// reindex makes the lists again from the open clusters, along every
-// dimension when crowdOpen or more are open.
-func (s *sweeper) reindex() {
+// makeLists makes the sweeper's maps, once.
+func (s *sweeper) makeLists() {
 	if s.lists == nil {
 		s.lists = map[dimKey][]*sweepCluster{}
 		s.pairs = map[listKey][]*sweepCluster{}
 		s.single = map[string][]*sweepCluster{}
 		s.sources = map[string]uint32{}
 	}
+}
+
+// reindex makes the lists again from the open clusters, along every
+// dimension when crowdOpen or more are open.
+func (s *sweeper) reindex() {
+	s.makeLists()
 	// The lists keep their memory: a district's cells and buckets recur.
 	for k, l := range s.lists {
 		s.lists[k] = l[:0]
