@@ -226,7 +226,10 @@ type sweeper struct {
 	// it there: fit decides. They are made again each day, when the
 	// clusters that no record can join any more close, and when the open
 	// clusters grow to crowdOpen.
-	crowded bool                        // crowdOpen or more clusters are open: all the lists are made
+	crowded bool                        // all the lists are made (crowdOpen)
+	busy    bool                        // the day before compared busyFits clusters a record or more
+	dayFits int64                       // fits when the day began
+	dayRecs int64                       // the records of the day added
 	lists   map[dimKey][]*sweepCluster  // by one dimension's key
 	pairs   map[listKey][]*sweepCluster // by two (crowded)
 	multi   []*sweepCluster             // clusters of two or more
@@ -286,13 +289,17 @@ func bucketKey(d int, b int32) dimKey { return dimOf(d) | dimKey(uint32(b)) }
 type listKey [2]dimKey
 
 // crowdOpen is how many open clusters make the sweeper list them along
-// every dimension and pair of dimensions, not by points alone: fewer
+// every dimension and pair of dimensions, not by points alone, and
+// busyOpen how many do when the day before compared busyFits clusters a
+// record or more (the grid does not tell its clusters apart): fewer
 // compare fewer clusters than the lists cost (a pair of a record's lists
 // takes up to 55 look-ups). pairFits is the fewest clusters of a record's
 // shortest list of one dimension for which it looks at pairs; a list of
 // at most shortFits clusters is short enough not to look further.
 const (
 	crowdOpen = 128
+	busyOpen  = 48
+	busyFits  = 24
 	pairFits  = 32
 	shortFits = 8
 )
@@ -506,7 +513,7 @@ func (s *sweeper) reindex() {
 	}
 	s.multi = s.multi[:0]
 	s.singles = 0
-	s.crowded = len(s.open) >= crowdOpen
+	s.crowded = len(s.open) >= crowdOpen || len(s.open) >= busyOpen && s.busy
 	s.gen++
 	for _, c := range s.open {
 		s.index(c)
@@ -666,10 +673,13 @@ func (s *sweeper) join(c *sweepCluster, rec *sweepRec) {
 // (fit compares it with every member) until then.
 func (s *sweeper) add(rec *sweepRec) {
 	if !s.indexed || rec.day != s.day {
+		s.busy = s.indexed && s.fits-s.dayFits >= busyFits*s.dayRecs
+		s.dayFits, s.dayRecs = s.fits, 0
 		s.closeBefore(rec.day - s.window)
 		s.reindex()
 		s.day, s.indexed = rec.day, true
 	}
+	s.dayRecs++
 	var best *sweepCluster
 	var evict *sweepRec
 	bestFit := -1.0
