@@ -57,6 +57,8 @@ type sweepRec struct {
 
 	c     *sweepCluster // the cluster the sweep put it in
 	score float64       // its best pairScore within c; 0 alone
+	keys  [dims]dimKey  // its lists' keys (keyIn)
+	keyed bool
 }
 
 // cluster returns the id and score rec has now: 0, 0 alone.
@@ -72,7 +74,9 @@ type sweepCluster struct {
 	id      int64     // groupID of first
 	first   *sweepRec // its earliest member in sweep order
 	members []*sweepRec
-	seen    int64 // the sweeper's stamp when it was last compared
+	seen    int64     // the sweeper's stamp when it was last compared
+	gen     int64     // the sweeper's gen when listed was last set
+	listed  []listKey // the sweeper's lists it is in (gen's)
 }
 
 // sweepBefore orders records as the sweep reads them: by day, source key
@@ -203,25 +207,151 @@ type sweeper struct {
 	open   []*sweepCluster // clusters a record may still join, oldest first
 	closed func(c *sweepCluster)
 
-	// The open clusters by the grid cell (cellOfPoint) of each member's
-	// point, and those with no point: a record with a point links only to
-	// records within linkMaxKm, so it is compared with the clusters of its
-	// cell and the eight around it, the clusters without a point, and those
-	// whose only point is a record of its source, which it may replace. In a
-	// district that reports densely, comparing each record with every open
-	// cluster made the sweep quadratic (35 clusters a record at 3M rows,
-	// 14 at 1M); latitude bands alone still compared a district's width.
-	// The lists may hold a cluster twice, or one that has since lost the
-	// member that put it there: fit decides. They are made again each day,
-	// when the clusters that no record can join any more close.
-	bands    map[gridCell][]*sweepCluster
-	noPoint  []*sweepCluster
-	onePoint map[string][]*sweepCluster // by source key: clusters of two or more whose only point is of that source
-	day      int32                      // the day of the last record added
-	indexed  bool                       // the lists and day are set
-	stamp    int64                      // marks the clusters compared with the current record
-	fits     int64                      // clusters compared, for tests
-	all      bool                       // compare each record with every open cluster (tests)
+	// A record fits a cluster only when it links (pairScore) to every
+	// member but the one of its own source, so each criterion of pairScore
+	// is a condition every other member meets: a point within linkMaxKm, a
+	// quantity and an amount within linkMinRatio, another source. The open
+	// clusters are listed by the grid cells of their points (dimKey); when
+	// crowdOpen or more are open, along the other dimensions too, and along
+	// pairs of them. A record is compared with the clusters of the shortest
+	// of its lists (candidates), each of which holds every cluster it may
+	// fit; a record without a point, when few clusters are open, with every
+	// one. Comparing each record with every open cluster made the sweep
+	// quadratic where a district reports densely (35 clusters a record at
+	// 3M rows, 14 at 1M; 65 s for 800k rows on one day); the grid alone
+	// still compared every cluster of a crowded town, and every open
+	// cluster for a record without a point.
+	//
+	// The lists may hold a cluster that has since lost the member that put
+	// it there: fit decides. They are made again each day, when the
+	// clusters that no record can join any more close, and when the open
+	// clusters grow to crowdOpen.
+	crowded bool                        // all the lists are made (crowdOpen)
+	busy    bool                        // the day before compared busyFits clusters a record or more
+	dayFits int64                       // fits when the day began
+	dayRecs int64                       // the records of the day added
+	lists   map[dimKey][]*sweepCluster  // by one dimension's key
+	pairs   map[listKey][]*sweepCluster // by two (crowded)
+	multi   []*sweepCluster             // clusters of two or more
+	single  map[string][]*sweepCluster  // clusters of one, by its source key
+	singles int                         // the clusters in single
+	sources map[string]uint32           // the source keys of keyOne, numbered
+	gen     int64                       // counts reindex: a cluster's listed is of the lists of gen
+	day     int32                       // the day of the last record added
+	indexed bool                        // the lists and day are set
+	stamp   int64                       // marks the clusters compared with the current record
+	fits    int64                       // clusters compared, for tests
+	fitted  int64                       // the clusters compared that a record fitted
+	all     bool                        // compare each record with every open cluster (tests)
+
+	keys  [dims][]dimKey    // index's: a cluster's keys
+	near  [dims][]dimKey    // candidates': the keys a record may fit
+	found [][]*sweepCluster // candidates': the lists it chose
+}
+
+// The dimensions of the lists, as the bits of dimKey.
+const (
+	dimPoint = iota
+	dimQty
+	dimAmt
+	dims
+)
+
+// A dimKey names a list of one dimension, in its top two bits (dimOf):
+// for points, a grid cell (cellOfPoint) of a member's point; for a
+// quantity or an amount, a bucket (measureBucket) of a member's; keyNone,
+// the clusters no member of which has a value; keyOne with a source
+// number, the clusters of two or more whose only value is of a record of
+// that source, which a record of the source may replace wherever it
+// lies. A record with a point may fit the clusters of its cell and the
+// eight around it, of keyNone, and of keyOne of its source only; one with
+// a measure those of its bucket and the two beside it (zeroBucket: that
+// and oddBucket), keyNone and keyOne of its source.
+type dimKey uint64
+
+const (
+	keyNone dimKey = 1 << 60
+	keyOne  dimKey = 2 << 60
+)
+
+func dimOf(d int) dimKey { return dimKey(d+1) << 62 }
+
+// cellKey is the key of grid cell g: a band fits 16 bits (bandOf gives
+// at most 1,001 either side of the equator).
+func cellKey(g gridCell) dimKey {
+	return dimOf(dimPoint) | dimKey(uint16(g.lat))<<32 | dimKey(uint32(g.lon))
+}
+
+func bucketKey(d int, b int32) dimKey { return dimOf(d) | dimKey(uint32(b)) }
+
+// listKey names a list of the sweeper's: of one dimension's key (the
+// second is 0), or of a pair of them, the lower dimension first.
+type listKey [2]dimKey
+
+// crowdOpen is how many open clusters make the sweeper list them along
+// every dimension and pair of dimensions, not by points alone, and
+// busyOpen how many do when the day before compared busyFits clusters a
+// record or more (the grid does not tell its clusters apart): fewer
+// compare fewer clusters than the lists cost (a pair of a record's lists
+// takes up to 55 look-ups). pairFits is the fewest clusters of a record's
+// shortest list of one dimension for which it looks at pairs; a list of
+// at most shortFits clusters is short enough not to look further.
+const (
+	crowdOpen = 128
+	busyOpen  = 48
+	busyFits  = 24
+	pairFits  = 32
+	shortFits = 8
+)
+
+// bucketWidth is the width of a bucket of measureBucket in the logarithm
+// of a measure: log(1/linkMinRatio), and a little more, so that the
+// rounding of a logarithm cannot put two measures that link (the smaller
+// at least linkMinRatio of the larger: their logarithms at most
+// log(1/linkMinRatio) apart) in buckets two apart.
+var bucketWidth = math.Log(1/linkMinRatio) * (1 + 1e-9)
+
+// Buckets of measures that link to no positive measure (ratio): zero,
+// and a negative or infinite measure (not in the incidents table, whose
+// checks refuse them). Zero links to zero, and to a negative measure (the
+// larger is 0); a record's negative or infinite measure leaves its
+// dimension out of candidates.
+const (
+	zeroBucket = math.MinInt32 + 1
+	oddBucket  = math.MinInt32
+)
+
+// measureBucket is the bucket of v, false when v is missing (NaN). A
+// positive measure links (ratio at least linkMinRatio) only to one of its
+// own bucket or the two beside it.
+func measureBucket(v float64) (int32, bool) {
+	switch {
+	case math.IsNaN(v):
+		return 0, false
+	case v == 0:
+		return zeroBucket, true
+	case v < 0 || math.IsInf(v, 0):
+		return oddBucket, true
+	}
+	return int32(math.Floor(math.Log(v) / bucketWidth)), true
+}
+
+// keyIn is the key of m's value in dimension d, 0 when it has none. The
+// keys are worked out once.
+func (m *sweepRec) keyIn(d int) dimKey {
+	if !m.keyed {
+		m.keyed = true
+		if !math.IsNaN(m.lat) {
+			m.keys[dimPoint] = cellKey(cellOfPoint(m.lat, m.lon))
+		}
+		if b, ok := measureBucket(m.qty); ok {
+			m.keys[dimQty] = bucketKey(dimQty, b)
+		}
+		if b, ok := measureBucket(m.amt); ok {
+			m.keys[dimAmt] = bucketKey(dimAmt, b)
+		}
+	}
+	return m.keys[d]
 }
 
 // bandDeg is the height of a latitude band: points in bands two or more
@@ -272,47 +402,171 @@ func cellOfPoint(lat, lon float64) gridCell {
 	return gridCell{b, lonCell(b, lon, 0)}
 }
 
-// index puts c in the lists of its members' bands, or in noPoint when no
-// member has a point.
+// index puts c in the lists its members put it in now: those of their
+// cells, keyNone when no member has a point, keyOne; when crowded, those
+// of every dimension and pair of dimensions, and multi or single. A
+// cluster already in a list today is not put there again. Members of a
+// cluster link to each other, so their points lie in at most four cells
+// and their measures in two buckets each: a cluster is in few lists.
 func (s *sweeper) index(c *sweepCluster) {
-	if s.bands == nil {
-		s.bands = map[gridCell][]*sweepCluster{}
+	if s.all {
+		return
 	}
-	var only *sweepRec // the member with a point, when it is the only one
-	points := 0
+	s.makeLists()      // sweepSpan opens old clusters before it adds a record
+	nd := dimPoint + 1 // the dimensions listed
+	if s.crowded {
+		nd = dims
+	}
+	if c.gen != s.gen {
+		c.gen, c.listed = s.gen, c.listed[:0]
+	}
+	var only [dims]*sweepRec // the member with a value, when it is the only one
+	var n [dims]int
+	for d := range s.keys {
+		s.keys[d] = s.keys[d][:0]
+	}
 	for _, m := range c.members {
-		if !math.IsNaN(m.lat) {
-			g := cellOfPoint(m.lat, m.lon)
-			s.bands[g] = append(s.bands[g], c)
-			only = m
-			points++
+		for d := range nd {
+			if k := m.keyIn(d); k != 0 {
+				if !slices.Contains(s.keys[d], k) {
+					s.keys[d] = append(s.keys[d], k)
+				}
+				only[d] = m
+				n[d]++
+			}
 		}
 	}
-	switch {
-	case points == 0:
-		s.noPoint = append(s.noPoint, c)
-	case points == 1 && len(c.members) > 1:
-		// A record of its source may take its place wherever it lies.
-		if s.onePoint == nil {
-			s.onePoint = map[string][]*sweepCluster{}
+	for d := range nd {
+		switch {
+		case n[d] == 0:
+			s.keys[d] = append(s.keys[d], dimOf(d)|keyNone)
+		case n[d] == 1 && len(c.members) > 1:
+			src, ok := s.sources[only[d].skey]
+			if !ok {
+				src = uint32(len(s.sources))
+				s.sources[only[d].skey] = src
+			}
+			s.keys[d] = append(s.keys[d], dimOf(d)|keyOne|dimKey(src))
 		}
-		s.onePoint[only.skey] = append(s.onePoint[only.skey], c)
+		for _, k := range s.keys[d] {
+			if !slices.Contains(c.listed, listKey{k}) {
+				c.listed = append(c.listed, listKey{k})
+				s.lists[k] = append(s.lists[k], c)
+			}
+		}
+	}
+	if !s.crowded {
+		return
+	}
+	for d := range dims {
+		for e := d + 1; e < dims; e++ {
+			for _, x := range s.keys[d] {
+				for _, y := range s.keys[e] {
+					if k := (listKey{x, y}); !slices.Contains(c.listed, k) {
+						c.listed = append(c.listed, k)
+						s.pairs[k] = append(s.pairs[k], c)
+					}
+				}
+			}
+		}
+	}
+	// A cluster of one of rec's source fits no record of it: rec could
+	// only take its only member's place.
+	switch {
+	case len(c.members) > 1 && !slices.Contains(c.listed, listedMulti):
+		c.listed = append(c.listed, listedMulti)
+		s.multi = append(s.multi, c)
+	case len(c.members) == 1 && !slices.Contains(c.listed, listedSingle):
+		c.listed = append(c.listed, listedSingle)
+		s.single[c.members[0].skey] = append(s.single[c.members[0].skey], c)
+		s.singles++
 	}
 }
 
-// reindex makes the lists again from the open clusters.
+// listedMulti and listedSingle say in a cluster's listed that it is in
+// multi, or single: no list's key has no dimension.
+var listedMulti, listedSingle = listKey{keyNone}, listKey{keyOne}
+
+// makeLists makes the sweeper's maps, once.
+func (s *sweeper) makeLists() {
+	if s.lists == nil {
+		s.lists = map[dimKey][]*sweepCluster{}
+		s.pairs = map[listKey][]*sweepCluster{}
+		s.single = map[string][]*sweepCluster{}
+		s.sources = map[string]uint32{}
+	}
+}
+
+// reindex makes the lists again from the open clusters, along every
+// dimension when crowdOpen or more are open.
 func (s *sweeper) reindex() {
-	clear(s.bands)
-	clear(s.onePoint)
-	s.noPoint = s.noPoint[:0]
+	s.makeLists()
+	// The lists keep their memory: a district's cells and buckets recur.
+	for k, l := range s.lists {
+		s.lists[k] = l[:0]
+	}
+	for k, l := range s.pairs {
+		s.pairs[k] = l[:0]
+	}
+	for k, l := range s.single {
+		s.single[k] = l[:0]
+	}
+	s.multi = s.multi[:0]
+	s.singles = 0
+	s.crowded = len(s.open) >= crowdOpen || len(s.open) >= busyOpen && s.busy
+	s.gen++
 	for _, c := range s.open {
 		s.index(c)
 	}
 }
 
-// candidates calls fn with each open cluster rec may fit, once.
+// nearKeys sets s.near[d] to the keys of dimension d's lists that hold
+// the clusters rec may fit, false when rec has no value there (or one
+// that links to nothing). src is the number of rec's source key, when
+// hasSrc.
+func (s *sweeper) nearKeys(rec *sweepRec, d int, src dimKey, hasSrc bool) bool {
+	keys := s.near[d][:0]
+	if d == dimPoint {
+		if math.IsNaN(rec.lat) {
+			return false
+		}
+		b := bandOf(rec.lat)
+		for i := int32(-1); i <= 1; i++ {
+			if !gridded(b + i) {
+				keys = append(keys, cellKey(gridCell{b + i, wholeBand}))
+				continue
+			}
+			for e := int32(-1); e <= 1; e++ {
+				keys = append(keys, cellKey(gridCell{b + i, lonCell(b+i, rec.lon, e)}))
+			}
+		}
+	} else {
+		v := rec.qty
+		if d == dimAmt {
+			v = rec.amt
+		}
+		switch b, ok := measureBucket(v); {
+		case !ok || b == oddBucket:
+			return false
+		case b == zeroBucket:
+			keys = append(keys, bucketKey(d, zeroBucket), bucketKey(d, oddBucket))
+		default:
+			keys = append(keys, bucketKey(d, b-1), bucketKey(d, b), bucketKey(d, b+1))
+		}
+	}
+	keys = append(keys, dimOf(d)|keyNone)
+	if hasSrc {
+		keys = append(keys, dimOf(d)|keyOne|src)
+	}
+	s.near[d] = keys
+	return true
+}
+
+// candidates calls fn with each open cluster rec may fit, once: those of
+// the shortest of its lists.
 func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
-	if s.all || math.IsNaN(rec.lat) {
+	src, hasSrc := s.sources[rec.skey]
+	if s.all || !s.crowded && !s.nearKeys(rec, dimPoint, dimKey(src), hasSrc) {
 		s.fits += int64(len(s.open))
 		for _, c := range s.open {
 			fn(c)
@@ -329,21 +583,79 @@ func (s *sweeper) candidates(rec *sweepRec, fn func(c *sweepCluster)) {
 			}
 		}
 	}
-	visit(s.noPoint)
-	visit(s.onePoint[rec.skey])
-	b := bandOf(rec.lat)
-	for d := int32(-1); d <= 1; d++ {
-		if !gridded(b + d) {
-			visit(s.bands[gridCell{b + d, wholeBand}])
+	if !s.crowded {
+		for _, k := range s.near[dimPoint] {
+			visit(s.lists[k])
+		}
+		return
+	}
+	// How many clusters (some twice) each dimension's lists hold; the
+	// lists of other sources' clusters of one, and of two or more, hold
+	// every cluster rec may fit.
+	best, bestDim := len(s.multi)+s.singles-len(s.single[rec.skey]), dims
+	var n [dims]int
+	var has [dims]bool
+	for d := range dims {
+		if best <= shortFits {
+			break
+		}
+		if has[d] = s.nearKeys(rec, d, dimKey(src), hasSrc); !has[d] {
 			continue
 		}
-		for e := int32(-1); e <= 1; e++ {
-			visit(s.bands[gridCell{b + d, lonCell(b+d, rec.lon, e)}])
+		for _, k := range s.near[d] {
+			n[d] += len(s.lists[k])
+		}
+		if n[d] < best || n[d] == best && bestDim == dims {
+			best, bestDim = n[d], d
+		}
+	}
+	if best >= pairFits {
+		// The pair of rec's two shortest dimensions.
+		x, y := -1, -1
+		for d := range dims {
+			switch {
+			case !has[d]:
+			case x < 0 || n[d] < n[x]:
+				x, y = d, x
+			case y < 0 || n[d] < n[y]:
+				y = d
+			}
+		}
+		if y >= 0 {
+			x, y = min(x, y), max(x, y)
+			s.found = s.found[:0]
+			pairN := 0
+			for _, kx := range s.near[x] {
+				for _, ky := range s.near[y] {
+					if l := s.pairs[listKey{kx, ky}]; len(l) > 0 {
+						s.found = append(s.found, l)
+						pairN += len(l)
+					}
+				}
+			}
+			if pairN < best {
+				for _, l := range s.found {
+					visit(l)
+				}
+				return
+			}
+		}
+	}
+	if bestDim < dims {
+		for _, k := range s.near[bestDim] {
+			visit(s.lists[k])
+		}
+		return
+	}
+	visit(s.multi)
+	for skey, l := range s.single {
+		if skey != rec.skey {
+			visit(l)
 		}
 	}
 }
 
-// join adds rec to c, and c to the list of rec's band.
+// join adds rec to c, and c to the lists rec puts it in.
 func (s *sweeper) join(c *sweepCluster, rec *sweepRec) {
 	c.join(rec)
 	s.index(c)
@@ -361,15 +673,21 @@ func (s *sweeper) join(c *sweepCluster, rec *sweepRec) {
 // (fit compares it with every member) until then.
 func (s *sweeper) add(rec *sweepRec) {
 	if !s.indexed || rec.day != s.day {
+		s.busy = s.indexed && s.fits-s.dayFits >= busyFits*s.dayRecs
+		s.dayFits, s.dayRecs = s.fits, 0
 		s.closeBefore(rec.day - s.window)
 		s.reindex()
 		s.day, s.indexed = rec.day, true
 	}
+	s.dayRecs++
 	var best *sweepCluster
 	var evict *sweepRec
 	bestFit := -1.0
 	s.candidates(rec, func(c *sweepCluster) {
 		fit, out, ok := c.fit(rec, s.window)
+		if ok {
+			s.fitted++
+		}
 		if ok && (fit > bestFit || fit == bestFit && sweepBefore(c.first, best.first)) {
 			best, bestFit, evict = c, fit, out
 		}
@@ -398,6 +716,9 @@ func (s *sweeper) place(m *sweepRec, not *sweepCluster) {
 			return
 		}
 		fit, out, ok := c.fit(m, s.window)
+		if ok {
+			s.fitted++
+		}
 		if ok && out == nil && (fit > bestFit || fit == bestFit && sweepBefore(c.first, best.first)) {
 			best, bestFit = c, fit
 		}
@@ -414,6 +735,10 @@ func (s *sweeper) start(rec *sweepRec) {
 	c := &sweepCluster{}
 	c.join(rec)
 	s.open = append(s.open, c)
+	if !s.crowded && len(s.open) >= crowdOpen {
+		s.reindex() // along every dimension from now on
+		return
+	}
 	s.index(c)
 }
 
@@ -481,6 +806,9 @@ func (s *sweeper) flush() {
 	}
 	s.open = s.open[:0]
 	s.indexed = false
+	clear(s.lists)
+	clear(s.pairs)
+	clear(s.single)
 }
 
 func (s *sweeper) finish(c *sweepCluster) {
@@ -706,7 +1034,9 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 		}
 		<-done
 	}
+	var recs int64
 	for batch := range batches {
+		recs += int64(len(batch))
 		for _, rec := range batch {
 			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district || rec.category != day[0].category) {
 				sweepDay()
@@ -724,6 +1054,9 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 	}
 	sweepDay()
 	s.flush()
+	counts := sweepCounts{recs: recs}
+	counts.add(s)
+	steptrace.Mark(fmt.Sprintf("sweep: all records (%s)", counts))
 	return spillErr
 }
 
@@ -1085,29 +1418,33 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		return err
 	}
 	steptrace.Mark("sweep: read span rows with clusters")
+	var counts sweepCounts
 	for i, sp := range spans {
-		sp.decided, sp.done, sp.inStep, sp.earlier = sweepSpan(recs[i], sp, window)
+		sp.decided, sp.done, sp.inStep, sp.earlier = sweepSpan(recs[i], sp, window, &counts)
 	}
-	steptrace.Mark("sweep: sweep spans")
+	steptrace.Mark(fmt.Sprintf("sweep: sweep spans (%s)", counts))
 	return nil
 }
 
 // sweepSpan sweeps recs, the records of sp in sweep order, and returns the
 // records whose clusters it made, whether it is done, whether it came back
 // in step with the old sweep (else it reached the last record), and
-// whether it must start earlier.
+// whether it must start earlier. It adds what it read and compared to
+// counts.
 //
 // It starts from the old clusters of the records before sp.lo, which are
 // the old sweep's clusters on that day unless the old sweep later took one
 // of those records out for a record of its source (add): then the span
 // starts earlier. It stops, in step, only where the same holds of the old
 // sweep on the day after.
-func sweepSpan(recs []*sweepRec, sp *span, window int32) (decided []*sweepRec, done, inStep, earlier bool) {
+func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) (decided []*sweepRec, done, inStep, earlier bool) {
 	s := &sweeper{window: window}
 	i, _ := slices.BinarySearchFunc(recs, sp.lo, func(x *sweepRec, day int32) int { return cmp.Compare(x.day, day) })
 	if mayBeEvicted(recs, i, sp.gone, sp.lo, window) {
 		return nil, false, false, true
 	}
+	counts.recs += int64(len(recs))
+	defer counts.add(s)
 	// The old clusters open on the first changed day: those whose first
 	// record lies within the window before it.
 	open := map[int64]*sweepCluster{}
@@ -1227,4 +1564,15 @@ func mayBeEvicted(recs []*sweepRec, end int, gone []partDay, day, window int32) 
 		}
 	}
 	return false
+}
+
+// sweepCounts are the records a sweep read, the clusters it compared
+// them with, and those of them a record fitted, for OCMAP_TRACE.
+type sweepCounts struct{ recs, fits, fitted int64 }
+
+func (c *sweepCounts) add(s *sweeper) { c.fits += s.fits; c.fitted += s.fitted }
+
+func (c sweepCounts) String() string {
+	return fmt.Sprintf("%d records, %d clusters compared, %.1f a record; %d fitted",
+		c.recs, c.fits, float64(c.fits)/float64(max(c.recs, 1)), c.fitted)
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // TestSweepBands sweeps a dense district twice, comparing each record
-// with the clusters of its grid cell and the cells around it, and with
-// every open cluster: the clusters must be the same, and the banded sweep
-// must compare far fewer.
+// with the clusters of its lists (its grid cell and the cells around it,
+// its quantity's buckets, ...), and with every open cluster: the clusters
+// must be the same, and the listed sweep must compare far fewer.
 func TestSweepBands(t *testing.T) {
 	for seed := range uint64(8) {
 		sweepBandsSeed(t, seed)
@@ -120,10 +120,11 @@ func TestSweepGridFindsNear(t *testing.T) {
 		}
 		la, lo := near(lat, lon)
 		s := &sweeper{}
-		c := &sweepCluster{members: []*sweepRec{{lat: la, lon: lo, skey: "a"}}}
-		s.index(c)
+		// No measures: the grid's lists are the shortest.
+		c := &sweepCluster{members: []*sweepRec{{lat: la, lon: lo, skey: "a", qty: math.NaN(), amt: math.NaN()}}}
+		listFar(s, c)
 		found := false
-		s.candidates(&sweepRec{lat: lat, lon: lon, skey: "b"}, func(x *sweepCluster) { found = found || x == c })
+		s.candidates(&sweepRec{lat: lat, lon: lon, skey: "b", qty: math.NaN(), amt: math.NaN()}, func(x *sweepCluster) { found = found || x == c })
 		if !found {
 			t.Fatalf("(%.5f, %.5f) and (%.5f, %.5f) are %.3f km apart, but the cell of one is not compared with the other",
 				lat, lon, la, lo, haversineKm(lat, lon, la, lo))
@@ -132,9 +133,9 @@ func TestSweepGridFindsNear(t *testing.T) {
 	}
 	// The grid must also leave out far cells, or it would prove nothing.
 	s := &sweeper{}
-	far := &sweepCluster{members: []*sweepRec{{lat: 30, lon: 70 + 3*lonCellDeg, skey: "a"}}}
-	s.index(far)
-	s.candidates(&sweepRec{lat: 30, lon: 70, skey: "b"}, func(x *sweepCluster) {
+	far := &sweepCluster{members: []*sweepRec{{lat: 30, lon: 70 + 3*lonCellDeg, skey: "a", qty: math.NaN(), amt: math.NaN()}}}
+	listFar(s, far)
+	s.candidates(&sweepRec{lat: 30, lon: 70, skey: "b", qty: math.NaN(), amt: math.NaN()}, func(x *sweepCluster) {
 		if x == far {
 			t.Errorf("a cluster %.1f km east is compared", haversineKm(30, 70, 30, 70+3*lonCellDeg))
 		}
@@ -183,4 +184,15 @@ func TestPairScoreDistances(t *testing.T) {
 			t.Errorf("only %d pairs %s: the test does not reach both sides of each limit", counts[k], k)
 		}
 	}
+}
+
+// listFar opens c in s with clusters far from everything (in the
+// southern Pacific, of measures of 1e100), crowdOpen in all, so that s
+// lists its clusters along every dimension, and makes the lists.
+func listFar(s *sweeper, c *sweepCluster) {
+	s.open = append(s.open[:0], c)
+	for len(s.open) < crowdOpen {
+		s.open = append(s.open, &sweepCluster{members: []*sweepRec{{skey: "far", lat: -50, lon: -100, qty: 1e100, amt: 1e100}}})
+	}
+	s.reindex()
 }
