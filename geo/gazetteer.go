@@ -311,13 +311,13 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		// A target spelt otherwise in b ("Leiah" for geoBoundaries'
 		// "Layyah") is itself a name of the district.
 		if tk := nameKey(a.District); !slices.Contains(g.exact[tk], i) {
-			g.addAlias(seen, breaks, tk, aliasRef{district: i})
+			g.addAlias(seen, breaks, tk, aliasRef{district: i}, KindVariant)
 		}
 		k := nameKey(a.Alias)
 		if other := g.exact[k]; len(other) > 0 && !slices.Contains(other, i) {
 			warnf("alias %q (%s) is also the name of district %s; the district wins", a.Alias, a.District, b.Districts[other[0]].Name)
 		}
-		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To})
+		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To}, a.Kind)
 	}
 	for t := range breaks {
 		g.breaks = append(g.breaks, t)
@@ -331,13 +331,23 @@ type aliasKey struct {
 	aliasRef
 }
 
-func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k string, ref aliasRef) {
+// addAlias indexes the alias key k. Only names of a district (its own
+// spellings, old names, successors, Urdu names) also take close spellings:
+// a town or tehsil (KindPlace) matches as written, since a near miss of
+// one town's name is more often another town than a typo. Of the GeoNames
+// towns of Pakistan that the table does not list, close spellings of
+// listed towns sent Dinga (Gujrat) to Jhelum by Dina, Shahpur (Sargodha)
+// to Sanghar by Shahdadpur, Alipur (Muzaffargarh) to Shangla by Alpuri.
+func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k string, ref aliasRef, kind string) {
+	if kind != KindPlace && !seen[aliasKey{"~" + k, ref}] {
+		seen[aliasKey{"~" + k, ref}] = true // "~": a key that takes close spellings
+		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), aliasRef: ref})
+	}
 	if seen[aliasKey{k, ref}] {
 		return
 	}
 	seen[aliasKey{k, ref}] = true
 	g.alias[k] = append(g.alias[k], ref)
-	g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), aliasRef: ref})
 	if !ref.from.IsZero() {
 		breaks[ref.from] = true
 	}
@@ -546,7 +556,8 @@ func (g *Gazetteer) skeletonMatch(key, hint string, on time.Time) (Match, bool) 
 }
 
 // consonantSkeleton keeps the first letter of key and its later
-// consonants, a doubled letter once: "hangu" -> "hng", "kurram" -> "krm".
+// consonants, a doubled letter once: "hangu" -> "hng", "kurram" -> "krm",
+// but "mananwala" -> "mnnwl": the two n are apart as written.
 // Keys outside ASCII are returned whole (Urdu script has its own variants,
 // folded by nameKey).
 func consonantSkeleton(key string) string {
@@ -559,8 +570,8 @@ func consonantSkeleton(key string) string {
 		if i > 0 && strings.IndexByte("aeiouy", c) >= 0 {
 			continue
 		}
-		if len(b) > 0 && b[len(b)-1] == c {
-			continue
+		if i > 0 && key[i-1] == c {
+			continue // a doubled letter as written; not two letters a vowel parts ("mananwala" is not "mianwali")
 		}
 		b = append(b, c)
 	}
