@@ -602,6 +602,7 @@ func TestGazetteerTownsAsWritten(t *testing.T) {
 		{"PK603", "Mianwali", "Punjab"},
 		{"PK604", "Sheikhupura", "Punjab"},
 		{"PK605", "Sargodha", "Punjab"},
+		{"PK606", "Okara", "Punjab"},
 		{"PK701", "Sanghar", "Sindh"},
 	} {
 		if i > 0 {
@@ -648,6 +649,10 @@ Jehlum,Jhelum,Punjab,variant,,,
 		{"Mianwalli", "", "Mianwali", MethodFuzzy},
 		{"Sheikupura", "Punjab", "Sheikhupura", MethodFuzzy},
 		{"Jehluum", "", "Jhelum", MethodFuzzy},
+		// Short names: a letter added passes, one exchanged does not.
+		{"Jhellum", "", "Jhelum", MethodFuzzy},
+		{"Okaraa", "", "Okara", MethodFuzzy},
+		{"Akora", "", "", ""}, // Akora Khattak, Nowshera
 	} {
 		t.Run(tc.input, func(t *testing.T) {
 			m := g.Match(tc.input, tc.hint, time.Time{})
