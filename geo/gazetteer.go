@@ -401,6 +401,9 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	if m, ok := g.compound(name, hint, on); ok {
 		return m
 	}
+	if m, ok := g.provinceSuffix(name, hint, on); ok {
+		return m
+	}
 	if m, ok := g.subdivision(name, hint, on); ok {
 		return m
 	}
@@ -683,6 +686,29 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 		return m, true
 	case len(all) > 1:
 		return g.ambiguous(all, hint), true
+	}
+	return Match{}, false
+}
+
+// provinceSuffix matches a name followed by its province without a comma
+// ("Multan Punjab", "Peshawar KPK"; with a comma, compound has matched it).
+// Only a district of that province is taken, by its name or an alias, so
+// "Rawalpindi Islamabad" is not Rawalpindi, and a province hint that says
+// another province leaves the name alone.
+func (g *Gazetteer) provinceSuffix(name, hint string, on time.Time) (Match, bool) {
+	fs := strings.Fields(name)
+	for k := 1; k <= 3 && k < len(fs); k++ {
+		p, ok := NormalizeProvince(strings.Join(fs[len(fs)-k:], " "))
+		if !ok || (hint != "" && hint != p) {
+			continue
+		}
+		key := nameKey(strings.Join(fs[:len(fs)-k], " "))
+		if key == "" {
+			continue
+		}
+		if m, ok := g.resolve(key, p, on); ok && m.District >= 0 && g.prov[m.District] == p {
+			return m, true
+		}
 	}
 	return Match{}, false
 }

@@ -151,6 +151,12 @@ func TestGazetteerMatch(t *testing.T) {
 		{"place in two provinces, hint", "Khanpur", "Punjab", time.Time{}, matched(rahimYarKhan, MethodAlias, 1, punjab)},
 		{"compound", "Ghallanai, Khyber Agency", "FATA", time.Time{}, matched(khyber, MethodExact, 1, kp)},
 		{"compound with place", "Mingora-Swat", "", time.Time{}, matched(swat, MethodAlias, 1, kp)},
+		// The province written after the name, without a comma.
+		{"province after the name", "Muzaffargarh Punjab", "", time.Time{}, matched(muzaffargarh, MethodExact, 1, punjab)},
+		{"province abbreviation after an alias", "Mingora KPK", "", time.Time{}, matched(swat, MethodAlias, 1, kp)},
+		{"province after a name of two provinces", "Mirpur Sindh", "", time.Time{}, matched(mirpurSindh, MethodExact, 1, sindh)},
+		{"province after a name of another province", "Swat Sindh", "", time.Time{}, want{-1, "", 0, PrecisionNone, "", -1}},
+		{"province after the name, another province hinted", "Swat KPK", "Punjab", time.Time{}, want{-1, "", 0, PrecisionProvince, punjab, -1}},
 		{"urdu", "سوات", "", time.Time{}, matched(swat, MethodAlias, 1, kp)},
 		{"urdu with district word", "ضلع سوات", "خیبر پختونخوا", time.Time{}, matched(swat, MethodAlias, 1, kp)},
 		// Arabic yeh and heh for Urdu ی and ہ, and a tatweel.
