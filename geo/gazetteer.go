@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -395,6 +396,9 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	if key == "" {
 		return g.unmatched(hint, nil)
 	}
+	if m, ok := g.division(name, hint, on); ok {
+		return m
+	}
 	if m, ok := g.resolve(key, hint, on); ok {
 		return m
 	}
@@ -405,6 +409,9 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 		return m
 	}
 	if m, ok := g.subdivision(name, hint, on); ok {
+		return m
+	}
+	if m, ok := g.districtSuffix(name, hint, on); ok {
 		return m
 	}
 	if p, ok := NormalizeProvince(name); ok {
@@ -713,6 +720,79 @@ func (g *Gazetteer) provinceSuffix(name, hint string, on time.Time) (Match, bool
 	return Match{}, false
 }
 
+// division matches "Malakand Division", "ڈویژن ملتان": a division named
+// after a district is several districts, so the row keeps the district's
+// province only (precision 4), with the district as the one candidate.
+func (g *Gazetteer) division(name, hint string, on time.Time) (Match, bool) {
+	ws := words(name)
+	var base []string
+	for _, w := range ws {
+		if !divisionWords[w] {
+			base = append(base, w)
+		}
+	}
+	if len(base) == len(ws) || len(base) == 0 {
+		return Match{}, false
+	}
+	m, ok := g.resolve(nameKey(strings.Join(base, " ")), hint, on)
+	if !ok || m.District < 0 {
+		return Match{}, false
+	}
+	prov := cmp.Or(hint, g.prov[m.District])
+	return g.unmatched(prov, []Candidate{{District: m.District, Name: g.b.Districts[m.District].Name, Province: g.prov[m.District], Score: 1}}), true
+}
+
+// nameEndings are district names that also end the names of other places:
+// Chenab Nagar is in Chiniot, not Nagar; Haveli Lakha in Okara.
+var nameEndings = wordSet("nagar", "haveli")
+
+// districtSuffix matches a place written before its district without a
+// comma: "PS Civil Lines Lahore", "Khyber Bazaar Peshawar", "Thana City
+// Kohat", "F-6/3 Islamabad", "Orangi Town Karachi". The last words must be a
+// district's name or alias (a name of several districts, Karachi, is
+// settled by the words before when they name one of them), and the words
+// before must name no other district: "Lahore Multan" is neither. The
+// district must come last: "Nowshera Virkan" (Gujranwala) is not Nowshera;
+// and a last word that is also an ordinary word or a common ending of
+// place names (commonWords, nameEndings) is not taken alone.
+func (g *Gazetteer) districtSuffix(name, hint string, on time.Time) (Match, bool) {
+	fs := strings.Fields(name)
+	for k := min(maxMentionWords, len(fs)-1); k >= 1; k-- {
+		last := strings.Join(fs[len(fs)-k:], " ")
+		if ws := words(last); len(ws) == 1 && (commonWords[ws[0]] || nameEndings[ws[0]]) {
+			continue // "Chenab Nagar" (Chiniot) is not Nagar
+		}
+		key := nameKey(last)
+		if key == "" {
+			continue
+		}
+		m, ok := g.resolve(key, hint, on)
+		if !ok {
+			continue
+		}
+		before := g.Mentions(strings.Join(fs[:len(fs)-k], " "), hint, on)
+		if m.District >= 0 {
+			if slices.ContainsFunc(before, func(d int) bool { return d != m.District }) {
+				return Match{}, false
+			}
+			return m, true
+		}
+		// Several districts: the words before may name one of them.
+		var in []int
+		for _, d := range before {
+			if !slices.ContainsFunc(m.Candidates, func(c Candidate) bool { return c.District == d }) {
+				return Match{}, false
+			}
+			in = append(in, d)
+		}
+		if len(in) == 1 {
+			return g.matched(in[0], MethodAlias, 1, hint), true
+		}
+		return m, true
+	}
+	return Match{}, false
+}
+
 type fuzzyKey struct {
 	key, province string
 	epoch         int
@@ -885,10 +965,15 @@ func NormalizeProvince(s string) (string, bool) {
 }
 
 // Words a name carries that say what kind of unit it is, not which.
-var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "division", "town",
+var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "town",
 	// A cantonment lies in the district it is named after: "Lahore Cantt".
 	"cantt", "cantonment", "cant", "cantonement",
-	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈویژن", "ڈسٹرکٹ")
+	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈسٹرکٹ")
+
+// divisionWords make a name a division, a group of districts named after
+// one of them: Malakand Division is Swat, Dir, Chitral, Buner, Shangla and
+// Malakand; Dera Ghazi Khan Division four districts. Never the district.
+var divisionWords = wordSet("division", "divisional", "ڈویژن")
 
 // Qualifiers whose place in a name varies ("Karachi East", "East Karachi";
 // "Dir Lower", "Lower Dir"): they are sorted to the front of the key. Urdu

@@ -461,6 +461,11 @@ func TestGazetteerStrangerNames(t *testing.T) {
 		{"Jauharabad", "", "PK616"}, {"Tando Adam", "", "PK718"}, {"Moro", "", "PK717"}, {"Sost", "", "PK306"},
 		{"Kingri", "Balochistan", "PK221"}, {"Kingri", "Sindh", "PK711"}, {"Kingri", "", ""},
 		{"Multan Punjab", "", "PK622"}, {"Quetta Balochistan", "", "PK226"}, {"Peshawar KPK", "", "PK528"},
+		{"PS Civil Lines Lahore", "", "PK617"}, {"Khyber Bazaar Peshawar", "", "PK528"}, {"Kohat Road Peshawar", "", "PK528"},
+		{"Orangi Town Karachi", "", "PK729"}, {"Gulshan-e-Iqbal Karachi", "", "PK704"}, {"Clifton Karachi", "", "PK721"},
+		{"F-6/3 Islamabad", "", "PK401"}, {"Tehsil Kharian District Gujrat", "", "PK610"}, {"Lahore لاہور", "", "PK617"},
+		{"Nowshera Virkan", "", "PK609"}, {"Chenab Nagar", "", ""}, {"Lahore Multan", "", ""},
+		{"Malakand Division", "", "P:Khyber Pakhtunkhwa"}, {"Dera Ghazi Khan Division", "", "P:Punjab"}, {"Mardan Division", "", "P:Khyber Pakhtunkhwa"},
 		{"Dir", "", "P:Khyber Pakhtunkhwa"}, {"Chitral", "", "P:Khyber Pakhtunkhwa"}, {"Karachi", "", "P:Sindh"},
 		// GeoNames towns the table does not list: no district rather than a wrong one.
 		{"Dinga", "", ""}, {"Shahpur", "", ""}, {"Shahkot", "", ""}, {"Alipur", "", ""}, {"Amirabad", "", ""},

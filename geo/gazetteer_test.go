@@ -151,6 +151,13 @@ func TestGazetteerMatch(t *testing.T) {
 		{"place in two provinces, hint", "Khanpur", "Punjab", time.Time{}, matched(rahimYarKhan, MethodAlias, 1, punjab)},
 		{"compound", "Ghallanai, Khyber Agency", "FATA", time.Time{}, matched(khyber, MethodExact, 1, kp)},
 		{"compound with place", "Mingora-Swat", "", time.Time{}, matched(swat, MethodAlias, 1, kp)},
+		// A division named after a district: that district's province.
+		{"division", "Muzaffargarh Division", "", time.Time{}, want{-1, "", 0, PrecisionProvince, punjab, 1}},
+		{"division, Urdu", "ڈویژن سوات", "", time.Time{}, want{-1, "", 0, PrecisionProvince, kp, 1}},
+		// A place written before its district, without a comma.
+		{"place before the district", "PS Civil Lines Haripur", "", time.Time{}, matched(haripur, MethodExact, 1, kp)},
+		{"two districts in a row", "Swat Haripur", "", time.Time{}, want{-1, "", 0, PrecisionNone, "", -1}},
+		{"district first", "Haripur Bazaar", "", time.Time{}, want{-1, "", 0, PrecisionNone, "", -1}},
 		// The province written after the name, without a comma.
 		{"province after the name", "Muzaffargarh Punjab", "", time.Time{}, matched(muzaffargarh, MethodExact, 1, punjab)},
 		{"province abbreviation after an alias", "Mingora KPK", "", time.Time{}, matched(swat, MethodAlias, 1, kp)},
@@ -258,7 +265,6 @@ func TestNameKey(t *testing.T) {
 		{"Kurram Agency", "Kurram"},
 		{"Distt. Swat", "Swat"},
 		{"Tehsil Kabal", "Kabal"},
-		{"Dera Ghazi Khan Division", "Dera Ghazi Khan"},
 		{"Shaheed Benazir Abad", "Shaheed Benazirabad"},
 		{"ضلع پشاور", "پشاور"},
 		{"دير بالا", "اپر دیر"},
@@ -276,6 +282,8 @@ func TestNameKey(t *testing.T) {
 	}
 	for _, tc := range []struct{ a, b string }{
 		{"Jhelum Valley", "Jhelum"},
+		// A division is several districts, not the one it is named after.
+		{"Dera Ghazi Khan Division", "Dera Ghazi Khan"},
 		{"Mirpur Khas", "Mirpur"},
 		{"North Waziristan", "South Waziristan"},
 		{"District", ""}, // a stop word alone is kept
