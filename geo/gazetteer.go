@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -65,8 +66,15 @@ const (
 	FuzzyThreshold = 0.92
 	FuzzyMargin    = 0.03
 	fuzzyMinRunes  = 4 // shorter keys are too easy to confuse
-	maxCandidates  = 5
-	maxCache       = 1 << 16
+	// A key of fewer than fuzzyShortRunes letters needs FuzzyShortThreshold:
+	// one letter is a fifth of it. A letter added or dropped ("Swatt" 0.960,
+	// "Koht" 0.953 for Kohat) passes; one exchanged does not ("Akora" 0.933
+	// for Okara, "Bhag" 0.925 for Bagh: both towns of their own, in
+	// Nowshera and Lehri).
+	fuzzyShortRunes     = 6
+	FuzzyShortThreshold = 0.95
+	maxCandidates       = 5
+	maxCache            = 1 << 16
 )
 
 // Below FuzzyThreshold no similarity score is trusted: on the suicide-attack
@@ -311,13 +319,13 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		// A target spelt otherwise in b ("Leiah" for geoBoundaries'
 		// "Layyah") is itself a name of the district.
 		if tk := nameKey(a.District); !slices.Contains(g.exact[tk], i) {
-			g.addAlias(seen, breaks, tk, aliasRef{district: i})
+			g.addAlias(seen, breaks, tk, aliasRef{district: i}, KindVariant)
 		}
 		k := nameKey(a.Alias)
 		if other := g.exact[k]; len(other) > 0 && !slices.Contains(other, i) {
 			warnf("alias %q (%s) is also the name of district %s; the district wins", a.Alias, a.District, b.Districts[other[0]].Name)
 		}
-		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To})
+		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To}, a.Kind)
 	}
 	for t := range breaks {
 		g.breaks = append(g.breaks, t)
@@ -331,13 +339,23 @@ type aliasKey struct {
 	aliasRef
 }
 
-func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k string, ref aliasRef) {
+// addAlias indexes the alias key k. Only names of a district (its own
+// spellings, old names, successors, Urdu names) also take close spellings:
+// a town or tehsil (KindPlace) matches as written, since a near miss of
+// one town's name is more often another town than a typo. Of the GeoNames
+// towns of Pakistan that the table does not list, close spellings of
+// listed towns sent Dinga (Gujrat) to Jhelum by Dina, Shahpur (Sargodha)
+// to Sanghar by Shahdadpur, Alipur (Muzaffargarh) to Shangla by Alpuri.
+func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k string, ref aliasRef, kind string) {
+	if kind != KindPlace && !seen[aliasKey{"~" + k, ref}] {
+		seen[aliasKey{"~" + k, ref}] = true // "~": a key that takes close spellings
+		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), aliasRef: ref})
+	}
 	if seen[aliasKey{k, ref}] {
 		return
 	}
 	seen[aliasKey{k, ref}] = true
 	g.alias[k] = append(g.alias[k], ref)
-	g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), aliasRef: ref})
 	if !ref.from.IsZero() {
 		breaks[ref.from] = true
 	}
@@ -378,13 +396,22 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	if key == "" {
 		return g.unmatched(hint, nil)
 	}
+	if m, ok := g.division(name, hint, on); ok {
+		return m
+	}
 	if m, ok := g.resolve(key, hint, on); ok {
 		return m
 	}
 	if m, ok := g.compound(name, hint, on); ok {
 		return m
 	}
+	if m, ok := g.provinceSuffix(name, hint, on); ok {
+		return m
+	}
 	if m, ok := g.subdivision(name, hint, on); ok {
+		return m
+	}
+	if m, ok := g.districtSuffix(name, hint, on); ok {
 		return m
 	}
 	if p, ok := NormalizeProvince(name); ok {
@@ -546,7 +573,8 @@ func (g *Gazetteer) skeletonMatch(key, hint string, on time.Time) (Match, bool) 
 }
 
 // consonantSkeleton keeps the first letter of key and its later
-// consonants, a doubled letter once: "hangu" -> "hng", "kurram" -> "krm".
+// consonants, a doubled letter once: "hangu" -> "hng", "kurram" -> "krm",
+// but "mananwala" -> "mnnwl": the two n are apart as written.
 // Keys outside ASCII are returned whole (Urdu script has its own variants,
 // folded by nameKey).
 func consonantSkeleton(key string) string {
@@ -559,8 +587,8 @@ func consonantSkeleton(key string) string {
 		if i > 0 && strings.IndexByte("aeiouy", c) >= 0 {
 			continue
 		}
-		if len(b) > 0 && b[len(b)-1] == c {
-			continue
+		if i > 0 && key[i-1] == c {
+			continue // a doubled letter as written; not two letters a vowel parts ("mananwala" is not "mianwali")
 		}
 		b = append(b, c)
 	}
@@ -669,6 +697,102 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 	return Match{}, false
 }
 
+// provinceSuffix matches a name followed by its province without a comma
+// ("Multan Punjab", "Peshawar KPK"; with a comma, compound has matched it).
+// Only a district of that province is taken, by its name or an alias, so
+// "Rawalpindi Islamabad" is not Rawalpindi, and a province hint that says
+// another province leaves the name alone.
+func (g *Gazetteer) provinceSuffix(name, hint string, on time.Time) (Match, bool) {
+	fs := strings.Fields(name)
+	for k := 1; k <= 3 && k < len(fs); k++ {
+		p, ok := NormalizeProvince(strings.Join(fs[len(fs)-k:], " "))
+		if !ok || (hint != "" && hint != p) {
+			continue
+		}
+		key := nameKey(strings.Join(fs[:len(fs)-k], " "))
+		if key == "" {
+			continue
+		}
+		if m, ok := g.resolve(key, p, on); ok && m.District >= 0 && g.prov[m.District] == p {
+			return m, true
+		}
+	}
+	return Match{}, false
+}
+
+// division matches "Malakand Division", "ڈویژن ملتان": a division named
+// after a district is several districts, so the row keeps the district's
+// province only (precision 4), with the district as the one candidate.
+func (g *Gazetteer) division(name, hint string, on time.Time) (Match, bool) {
+	ws := words(name)
+	var base []string
+	for _, w := range ws {
+		if !divisionWords[w] {
+			base = append(base, w)
+		}
+	}
+	if len(base) == len(ws) || len(base) == 0 {
+		return Match{}, false
+	}
+	m, ok := g.resolve(nameKey(strings.Join(base, " ")), hint, on)
+	if !ok || m.District < 0 {
+		return Match{}, false
+	}
+	prov := cmp.Or(hint, g.prov[m.District])
+	return g.unmatched(prov, []Candidate{{District: m.District, Name: g.b.Districts[m.District].Name, Province: g.prov[m.District], Score: 1}}), true
+}
+
+// nameEndings are district names that also end the names of other places:
+// Chenab Nagar is in Chiniot, not Nagar; Haveli Lakha in Okara.
+var nameEndings = wordSet("nagar", "haveli")
+
+// districtSuffix matches a place written before its district without a
+// comma: "PS Civil Lines Lahore", "Khyber Bazaar Peshawar", "Thana City
+// Kohat", "F-6/3 Islamabad", "Orangi Town Karachi". The last words must be a
+// district's name or alias (a name of several districts, Karachi, is
+// settled by the words before when they name one of them), and the words
+// before must name no other district: "Lahore Multan" is neither. The
+// district must come last: "Nowshera Virkan" (Gujranwala) is not Nowshera;
+// and a last word that is also an ordinary word or a common ending of
+// place names (commonWords, nameEndings) is not taken alone.
+func (g *Gazetteer) districtSuffix(name, hint string, on time.Time) (Match, bool) {
+	fs := strings.Fields(name)
+	for k := min(maxMentionWords, len(fs)-1); k >= 1; k-- {
+		last := strings.Join(fs[len(fs)-k:], " ")
+		if ws := words(last); len(ws) == 1 && (commonWords[ws[0]] || nameEndings[ws[0]]) {
+			continue // "Chenab Nagar" (Chiniot) is not Nagar
+		}
+		key := nameKey(last)
+		if key == "" {
+			continue
+		}
+		m, ok := g.resolve(key, hint, on)
+		if !ok {
+			continue
+		}
+		before := g.Mentions(strings.Join(fs[:len(fs)-k], " "), hint, on)
+		if m.District >= 0 {
+			if slices.ContainsFunc(before, func(d int) bool { return d != m.District }) {
+				return Match{}, false
+			}
+			return m, true
+		}
+		// Several districts: the words before may name one of them.
+		var in []int
+		for _, d := range before {
+			if !slices.ContainsFunc(m.Candidates, func(c Candidate) bool { return c.District == d }) {
+				return Match{}, false
+			}
+			in = append(in, d)
+		}
+		if len(in) == 1 {
+			return g.matched(in[0], MethodAlias, 1, hint), true
+		}
+		return m, true
+	}
+	return Match{}, false
+}
+
 type fuzzyKey struct {
 	key, province string
 	epoch         int
@@ -696,7 +820,11 @@ func (g *Gazetteer) fuzzyMatch(key, hint string, on time.Time) Match {
 		g.cache.Store(fk, res)
 	}
 	cands := slices.Clone(res.cands)
-	if len(cands) > 0 && cands[0].Score >= FuzzyThreshold &&
+	threshold := FuzzyThreshold
+	if len([]rune(key)) < fuzzyShortRunes {
+		threshold = FuzzyShortThreshold
+	}
+	if len(cands) > 0 && cands[0].Score >= threshold &&
 		(len(cands) == 1 || cands[0].Score-cands[1].Score >= FuzzyMargin) {
 		m := g.matched(cands[0].District, MethodFuzzy, cands[0].Score, hint)
 		m.Candidates = cands
@@ -837,10 +965,15 @@ func NormalizeProvince(s string) (string, bool) {
 }
 
 // Words a name carries that say what kind of unit it is, not which.
-var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "division", "town",
+var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "town",
 	// A cantonment lies in the district it is named after: "Lahore Cantt".
 	"cantt", "cantonment", "cant", "cantonement",
-	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈویژن", "ڈسٹرکٹ")
+	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈسٹرکٹ")
+
+// divisionWords make a name a division, a group of districts named after
+// one of them: Malakand Division is Swat, Dir, Chitral, Buner, Shangla and
+// Malakand; Dera Ghazi Khan Division four districts. Never the district.
+var divisionWords = wordSet("division", "divisional", "ڈویژن")
 
 // Qualifiers whose place in a name varies ("Karachi East", "East Karachi";
 // "Dir Lower", "Lower Dir"): they are sorted to the front of the key. Urdu

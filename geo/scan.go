@@ -95,6 +95,10 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 						}
 					}
 				}
+				if r.District >= 0 && i+n < len(ws) && divisionWords[ws[i+n]] {
+					// "Malakand division": several districts of the province.
+					m.District, m.Province, m.Several = -1, g.prov[r.District], true
+				}
 				if m.Province == "" {
 					continue // several districts in several provinces
 				}

@@ -40,6 +40,8 @@ func TestScanNarrative(t *testing.T) {
 		{"an office in the federal capital", "", "", "Islamabad", "federal capital"},
 		{"an office in the capital", "", "", "", ""},
 		{"SHOOTING IN SWAT VALLEY", "", "Swat", "Khyber Pakhtunkhwa", "SWAT"},
+		// A division is several districts: its province, not its namesake.
+		{"operation across Malakand division", "", "", "Khyber Pakhtunkhwa", "Malakand"},
 	} {
 		t.Run(tt.text, func(t *testing.T) {
 			d, prov, used := g.Settle(g.Scan(tt.text, tt.province, time.Time{}))

@@ -359,3 +359,37 @@ fields:
 		}
 	})
 }
+
+// TestPlaceholderNoPlaceNames: names that name no place ("N/A", "unknown",
+// "-") are not places, so a point that rows give with them and one real
+// name is not a point "for many different places": every row keeps it.
+// The no-place names are not stored.
+func TestPlaceholderNoPlaceNames(t *testing.T) {
+	f := newFixture(t)
+	rows := []string{
+		"N1,cybercrime,hacking,2023-01-05,30.2345,70.2345,Alpha,FIA,,,",
+		"N2,cybercrime,hacking,2023-01-06,30.2345,70.2345,N/A,FIA,,,",
+		"N3,cybercrime,hacking,2023-01-07,30.2345,70.2345,unknown,FIA,,,",
+		"N4,cybercrime,hacking,2023-01-08,30.2345,70.2345,-,FIA,,,",
+		"N5,cybercrime,hacking,2023-01-09,,,Not Known,FIA,,,", // rejected: no place at all
+	}
+	rep := f.ingest(t, writeFile(t, f.dir, "na.csv", header+"\n"+strings.Join(rows, "\n")+"\n"))
+	if got, want := fmt.Sprint(rep.Placeholders), "{0 0 map[] 0}"; got != want {
+		t.Errorf("placeholders %s, want %s", got, want)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents WHERE district_name = 'Alpha' AND location_precision = 1`), int64(4); got != want {
+			t.Errorf("%d rows in Alpha by their point, want %d", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT count(district_hint) FROM incidents`), int64(1); got != want {
+			t.Errorf("%d district hints stored, want %d (Alpha)", got, want)
+		}
+		var reason string
+		if err := db.QueryRow(`SELECT reason FROM rejects`).Scan(&reason); err != nil {
+			t.Fatal(err)
+		}
+		if want := `no coordinates and no district name (district_hint "Not Known" names no place)`; reason != want {
+			t.Errorf("reject reason %q, want %q", reason, want)
+		}
+	})
+}

@@ -1,5 +1,7 @@
 package schemas
 
+import "unicode"
+
 // How a row's district was found, stored in match_method.
 const (
 	MethodPoint    = "point"    // the point lies in the district
@@ -54,4 +56,34 @@ type Placement struct {
 	OK        bool
 	Field     string // when not OK: the field at fault
 	Reason    string // and why
+}
+
+// noPlaceWords are what sources write in a place column for "no place",
+// folded as NoPlace folds: lower case, letters and digits only. A value of
+// no letter or digit at all ("-", "?", "...") is one too.
+var noPlaceWords = map[string]bool{
+	"na": true, "nil": true, "none": true, "null": true, "nan": true, "unknown": true, "unk": true,
+	"notknown": true, "notavailable": true, "notgiven": true, "notmentioned": true, "nk": true,
+	"0": true, "نامعلوم": true, "معلومنہیں": true,
+}
+
+// NoPlace reports whether a place name is a placeholder for no place:
+// "N/A", "n.a.", "unknown", "Not Known", "nil", "-", "?", "0" (an Excel
+// blank), "نامعلوم". Such a name is no name: a row placed by nothing
+// else is rejected, and rows sharing a point do not count it as a place.
+func NoPlace(b []byte) bool {
+	if len(b) == 0 || len(b) > 32 {
+		return false
+	}
+	var folded []rune
+	for _, r := range string(b) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			folded = append(folded, unicode.ToLower(r))
+		case unicode.Is(unicode.Mn, r) || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+		default:
+			return false
+		}
+	}
+	return len(folded) == 0 || noPlaceWords[string(folded)]
 }

@@ -237,6 +237,8 @@ func matchText(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
 		sb.WriteString(", not one district")
 	case !unmatched(m):
 		sb.WriteString(", the province only")
+	case schemas.NoPlace([]byte(name)):
+		sb.WriteString(", names no place: a row with it is placed by its point, else rejected")
 	}
 	if m.HintIgnored {
 		sb.WriteString("; the province hint was ignored: the name is only in " + m.Province)

@@ -44,6 +44,7 @@ func TestMatchReal(t *testing.T) {
 		{"several districts", []string{"Karachi"}, `"Karachi": no district, Sindh; precision 4 (province), not one district; ` +
 			`closest: Central Karachi 1.00, East Karachi 1.00, Korangi Karachi 1.00, Malir Karachi 1.00, South Karachi 1.00, West Karachi 1.00`},
 		{"unknown", []string{"Atlantis"}, `"Atlantis": no district, province unknown; not located`},
+		{"no place", []string{"N/A"}, `"N/A": no district, province unknown; not located, names no place: a row with it is placed by its point, else rejected`},
 		{"hint ignored", []string{"--province", "Sindh", "Lahore"},
 			`"Lahore": Lahore (PK617), Punjab; precision 3 (district), exact 1.00; the province hint was ignored: the name is only in Punjab`},
 	}

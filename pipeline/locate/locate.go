@@ -4,7 +4,9 @@ package locate
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -133,6 +135,11 @@ func day(on int32) time.Time {
 // province when that is known (precision 4), else rejects it with the
 // candidates.
 func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte, on int32) geo.Match) schemas.Placement {
+	if q.HasPoint && wholeDegrees(q.Lon, q.Lat) {
+		if i := l.ix.Locate(orb.Point{q.Lon, q.Lat}); i >= 0 {
+			return l.wholeDegrees(q, i, match)
+		}
+	}
 	if q.HasPoint {
 		if i := l.ix.Locate(orb.Point{q.Lon, q.Lat}); i >= 0 {
 			if p, ok := l.otherProvince(q, i, match); ok {
@@ -141,6 +148,13 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 			p := schemas.Placement{District: i, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true}
 			if len(q.Hint) > 0 {
 				if m := match(q.Hint, q.Province, q.On); m.District >= 0 && m.District != i {
+					if m.Method == geo.MethodFuzzy {
+						// A close spelling is weaker evidence than a point:
+						// "Akora" (a town in Nowshera) is not Okara.
+						p.Note = fmt.Sprintf("the point is in %s but the name %s is close to %s (%.2f)",
+							l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name, m.Score) + schemas.NotePointKept
+						return p
+					}
 					if byName, ok := l.nameOverPoint(q, i, m); ok {
 						return byName
 					}
@@ -186,6 +200,14 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		return schemas.Placement{Field: schemas.FieldLat, Reason: "no coordinates and no district name"}
 	}
 	m := match(q.Hint, q.Province, q.On)
+	if m.District >= 0 && m.Method == geo.MethodFuzzy {
+		// A town the place layer knows by this very name beats a close
+		// spelling of a district's name.
+		if p, ok := l.byPlace(q, geo.Match{District: -1}, outside); ok && p.District != m.District {
+			p.Note += fmt.Sprintf("; not %s, whose name is only close (%.2f)", l.b.Districts[m.District].Name, m.Score)
+			return p
+		}
+	}
 	if m.District >= 0 {
 		p := schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true}
 		switch {
@@ -225,10 +247,63 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 	if q.HasPoint {
 		field, reason = schemas.FieldLat, "coordinates are outside every district and the district name is not known"
 	}
+	if several := severalProvinces(m); several != "" {
+		reason = "the name is " + several + ": give the row's province, or the district"
+		if q.HasPoint {
+			reason = "coordinates are outside every district and the name is " + several
+		}
+		return schemas.Placement{Field: field, Reason: reason}
+	}
 	if cands != "" {
 		reason += " (" + cands + ")"
 	}
 	return schemas.Placement{Field: field, Reason: reason}
+}
+
+// severalProvinces describes a name that is the name of several districts
+// in different provinces ("Khanpur" is a tehsil of Haripur, Rahim Yar Khan
+// and Shikarpur): "a place in 3 districts of different provinces (Haripur
+// (Khyber Pakhtunkhwa), Rahim Yar Khan (Punjab), Shikarpur (Sindh))"; "" for
+// any other match. Such a name is
+// known, not misspelt: the reason must not call it unknown.
+func severalProvinces(m geo.Match) string {
+	var names []string
+	for _, c := range m.Candidates {
+		if c.Score == 1 {
+			names = append(names, c.Name+" ("+c.Province+")")
+		}
+	}
+	if len(names) < 2 {
+		return ""
+	}
+	return fmt.Sprintf("a place in %d districts of different provinces (%s)", len(names), strings.Join(names, ", "))
+}
+
+// wholeDegrees reports a point whose latitude and longitude are both whole
+// degrees (30, 70): a placeholder or a rounding, not a location. Each is
+// ±0.5 degree, 55 km, about a district's width.
+func wholeDegrees(lon, lat float64) bool {
+	return lon == math.Trunc(lon) && lat == math.Trunc(lat)
+}
+
+// wholeDegrees places a row whose point, in whole degrees, falls in
+// district i by its names, as a row without a point; with no name that
+// places it, in the province of the point (precision 4), never in district
+// i. (A point outside every district is not used in any case.)
+func (l *Locator) wholeDegrees(q *schemas.PlaceQuery, i int, match func(hint, province []byte, on int32) geo.Match) schemas.Placement {
+	said := fmt.Sprintf("the point (%g, %g) is in whole degrees, not a location", q.Lat, q.Lon)
+	byName := *q
+	byName.HasPoint = false
+	if p := l.place(&byName, match); p.OK {
+		p.Note = said + "; " + cmp.Or(p.Note, "placed by its name")
+		return p
+	}
+	prov := l.b.Districts[i].Province
+	if p, ok := geo.NormalizeProvince(prov); ok {
+		prov = p
+	}
+	return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince, Province: prov, OK: true,
+		Note: said + "; no name places the row: kept in the province of the point"}
 }
 
 // oneOfSeveral places a row whose name is several districts ("Karachi" is

@@ -178,3 +178,75 @@ func TestNameOverPoint(t *testing.T) {
 		})
 	}
 }
+
+// offsetSquares: Alpha (69.5-70.5 E, province Punjab) and Beta (70.5-71.5
+// E, Sindh), 29.5-30.5 N, so that the whole-degree point (70, 30) lies
+// inside Alpha.
+const offsetSquares = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"ADM2_PCODE":"PK001","ADM2_EN":"Alpha","ADM1_EN":"Punjab"},
+ "geometry":{"type":"Polygon","coordinates":[[[69.5,29.5],[70.5,29.5],[70.5,30.5],[69.5,30.5],[69.5,29.5]]]}},
+{"type":"Feature","properties":{"ADM2_PCODE":"PK002","ADM2_EN":"Beta","ADM1_EN":"Sindh"},
+ "geometry":{"type":"Polygon","coordinates":[[[70.5,29.5],[71.5,29.5],[71.5,30.5],[70.5,30.5],[70.5,29.5]]]}}]}`
+
+// TestPointEvidence: what a point is worth against the row's name. A point
+// in whole degrees (30, 70: a placeholder or a rounding to 55 km) is no
+// location: the name places the row, else its province. A close spelling
+// of another district's name does not move a point ("Akora" is a town in
+// Nowshera, not Okara). A name that is a place in districts of several
+// provinces is rejected as that, not as unknown.
+func TestPointEvidence(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(offsetSquares), "offset squares", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := locate.NewWithAliases(b, []geo.Alias{
+		{Alias: "Khanpur", District: "Alpha", Province: "Punjab", Kind: geo.KindPlace},
+		{Alias: "Khanpur", District: "Beta", Province: "Sindh", Kind: geo.KindPlace},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name     string
+		q        schemas.PlaceQuery
+		district string // "" for none
+		province string
+		prec     int8
+		note     string
+		reason   string // a reject
+	}{
+		{name: "whole degrees, no name", q: schemas.PlaceQuery{Lon: 70, Lat: 30, HasPoint: true},
+			province: "Punjab", prec: 4, note: "the point (30, 70) is in whole degrees, not a location; no name places the row: kept in the province of the point"},
+		{name: "whole degrees, a name", q: schemas.PlaceQuery{Lon: 70, Lat: 30, HasPoint: true, Hint: []byte("Beta")},
+			district: "Beta", province: "Sindh", prec: 3, note: "the point (30, 70) is in whole degrees, not a location; placed by its name"},
+		{name: "whole degrees, a name of the point's district", q: schemas.PlaceQuery{Lon: 70, Lat: 30, HasPoint: true, Hint: []byte("alpha")},
+			district: "Alpha", province: "Punjab", prec: 3, note: "the point (30, 70) is in whole degrees, not a location; placed by its name"},
+		{name: "one decimal is a point", q: schemas.PlaceQuery{Lon: 70.1, Lat: 30, HasPoint: true},
+			district: "Alpha", province: "Punjab", prec: 1},
+		{name: "a close spelling does not move a point", q: schemas.PlaceQuery{Lon: 69.8, Lat: 30, HasPoint: true, Hint: []byte("Betta")},
+			district: "Alpha", province: "Punjab", prec: 1, note: `the point is in Alpha but the name "Betta" is close to Beta (0.95)` + schemas.NotePointKept},
+		{name: "the exact name still does", q: schemas.PlaceQuery{Lon: 69.8, Lat: 30, HasPoint: true, Hint: []byte("Beta")},
+			district: "Beta", province: "Sindh", prec: 3, note: `the point is in Alpha, 78 km outside Beta that the name "Beta" gives` + schemas.NoteNameOverPoint},
+		{name: "a place of two provinces", q: schemas.PlaceQuery{Hint: []byte("Khanpur")},
+			reason: "the name is a place in 2 districts of different provinces (Alpha (Punjab), Beta (Sindh)): give the row's province, or the district"},
+		{name: "a place of two provinces, with the province", q: schemas.PlaceQuery{Hint: []byte("Khanpur"), Province: []byte("Sindh")},
+			district: "Beta", province: "Sindh", prec: 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := l.Place(&tt.q)
+			if tt.reason != "" {
+				if p.OK || p.Reason != tt.reason {
+					t.Errorf("got %+v, want the reject %q", p, tt.reason)
+				}
+				return
+			}
+			name, prov := "", p.Province
+			if p.OK && p.District >= 0 {
+				_, name, prov = l.District(p.District)
+			}
+			if !p.OK || name != tt.district || prov != tt.province || p.Precision != tt.prec || p.Note != tt.note {
+				t.Errorf("got %s %s precision %d note %q (%+v)\nwant %s %s precision %d note %q", name, prov, p.Precision, p.Note, p, tt.district, tt.province, tt.prec, tt.note)
+			}
+		})
+	}
+}

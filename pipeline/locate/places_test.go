@@ -161,3 +161,30 @@ func BenchmarkPlaceLayer(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// TestPlaceOverCloseSpelling: a name the place layer knows as written, a
+// town in Alpha, is not taken for a close spelling of Gamma's name: GeoNames
+// knows Akora (Nowshera), which a close spelling would make Okara.
+func TestPlaceOverCloseSpelling(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := locate.New(b)
+	pf, err := geo.ReadPlaces(strings.NewReader(gn(1, "Gammma", "", 70.5, 30.5, 3000)+"\n"), "places.txt", geo.PlaceLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := schemas.PlaceQuery{Hint: []byte("Gammma")}
+	before := l.Place(&q)
+	if _, name, _ := l.District(before.District); !before.OK || name != "Gamma" || before.Method != schemas.MethodFuzzy {
+		t.Fatalf("without the place layer: %+v, want Gamma by a close spelling", before)
+	}
+	l.UsePlaces(pf)
+	p := l.Place(&q)
+	_, name, _ := l.District(p.District)
+	if got, want := fmt.Sprint(name, " ", p.Precision, " ", p.Method, " ", p.Note),
+		"Alpha 2 place near Gammma, a GeoNames place at 70.5000 E 30.5000 N; not Gamma, whose name is only close (0.97)"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

@@ -97,7 +97,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if !ok {
 		return e, false
 	}
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
 	if !ok {
 		return e, false
 	}

@@ -247,6 +247,23 @@ func (n *layoutBase) locate(lon, lat *float64, hasPoint bool, hint, province, pl
 	return placeRow(n.placer, &q, lon, lat)
 }
 
+// withNoPlace tells a row whose district_hint named no place (blank, see
+// schemas.NoPlace; nil when it did not) what became of that: a rejected
+// row says it in its reason, a row not placed by its point in its note.
+func withNoPlace(pl schemas.Placement, blank []byte) schemas.Placement {
+	if blank == nil {
+		return pl
+	}
+	said := "district_hint " + show(blank) + " names no place"
+	switch {
+	case !pl.OK:
+		pl.Reason += " (" + said + ")"
+	case pl.Precision != schemas.PrecisionPoint:
+		pl.Note = joinNote(said, pl.Note)
+	}
+	return pl
+}
+
 // placeRow places a row, canonical or read through a layout. A point outside
 // every district whose exchanged coordinates land in one is corrected and
 // noted (lat and lon are updated); a point outside every district that its
@@ -352,12 +369,18 @@ func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat,
 }
 
 // placeRow places a row (see locate) or fails it, showing the place name the
-// district_hint field gave.
-func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
-	pl := n.locate(lon, lat, hasPoint, hint, province, place, text, points, date)
+// district_hint field gave. A hint that names no place ("N/A", "unknown":
+// schemas.NoPlace) is no hint: *hint is cleared, so that it is neither
+// stored nor counted as a place.
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint *string, province, place, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	var blank []byte
+	if schemas.NoPlace([]byte(*hint)) {
+		blank, *hint = []byte(*hint), ""
+	}
+	pl := withNoPlace(n.locate(lon, lat, hasPoint, *hint, province, place, text, points, date), blank)
 	if !pl.OK {
-		if pl.Field == schemas.FieldDistrictHint && hint != "" {
-			pl.Reason += ": " + show([]byte(hint))
+		if pl.Field == schemas.FieldDistrictHint && *hint != "" {
+			pl.Reason += ": " + show([]byte(*hint))
 		}
 		e, _ := n.fail(pl.Field, pl.Reason)
 		return pl, e, false

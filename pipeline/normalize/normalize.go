@@ -318,13 +318,13 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if reason != "" {
 		return n.fail(schemas.FieldOccurredOn, reason)
 	}
-	lat, hasLat, reason := parseNumber(get(schemas.ColLat))
+	lat, hasLat, reason := parseCoord(get(schemas.ColLat), 'y')
 	if reason != "" {
-		return n.fail(schemas.FieldLat, coordReason(reason, get(schemas.ColLat)))
+		return n.fail(schemas.FieldLat, reason)
 	}
-	lon, hasLon, reason := parseNumber(get(schemas.ColLon))
+	lon, hasLon, reason := parseCoord(get(schemas.ColLon), 'x')
 	if reason != "" {
-		return n.fail(schemas.FieldLon, coordReason(reason, get(schemas.ColLon)))
+		return n.fail(schemas.FieldLon, reason)
 	}
 	switch {
 	case hasLat && !hasLon:
@@ -345,8 +345,12 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}
 	hint := get(schemas.ColDistrictHint)
+	var blank []byte // a hint that names no place ("N/A") is no hint
+	if schemas.NoPlace(hint) {
+		blank, hint = hint, nil
+	}
 	n.q = schemas.PlaceQuery{Lon: lon, Lat: lat, HasPoint: hasLat, Hint: hint, On: date}
-	pl := placeRow(n.placer, &n.q, &lon, &lat)
+	pl := withNoPlace(placeRow(n.placer, &n.q, &lon, &lat), blank)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint {
 			pl.Reason += ": " + show(hint)
@@ -439,6 +443,27 @@ func unsafeString(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// parseCoord parses an optional coordinate of the canonical layout: a
+// decimal number, else any notation that layouts read by default
+// (schemas.ParseCoord: "31.5204N", "31°31'13\"N", "30 10 47 N"); these
+// say one value and only one, so refusing them would only cost rows. A
+// text that is neither keeps the number's reason, and says when its
+// hemisphere letter belongs to the other axis (swapped columns).
+func parseCoord(b []byte, axis byte) (float64, bool, string) {
+	v, ok, reason := parseNumber(b)
+	if reason == "" {
+		return v, ok, ""
+	}
+	c, why := schemas.ParseCoord(b, axis)
+	if why == "" {
+		return c, true, ""
+	}
+	if strings.Contains(why, "hemisphere") {
+		reason += " (" + why + ")"
+	}
+	return 0, false, coordReason(reason, b)
 }
 
 // coordReason adds to why a coordinate is not a number what to do when it
