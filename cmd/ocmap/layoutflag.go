@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/read"
@@ -69,6 +70,14 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 		return nil, nil
 	}
 	cols, err := read.Header(in, lim)
+	if errors.Is(err, read.ErrNoHeader) {
+		// Rows of data and no names: say so, not "empty", and how to
+		// give it names.
+		return nil, fmt.Errorf("--layout auto: %w\n"+
+			"  give the file a header row naming its columns, the canonical ones (%s; ocmap help ingest),\n"+
+			"  or add the header row and write a layout for it (ocmap layouts show canonical > my-layout.yaml; ocmap help layouts)",
+			err, strings.Join(schemas.CanonicalColumns, ","))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -107,6 +107,39 @@ func TestLayoutAutoEmpty(t *testing.T) {
 	}
 }
 
+// TestLayoutAutoNoHeaderRow: a file of data rows with no header row is not
+// called empty by --layout auto: the message says that its lines hold data,
+// shows the header to add, withholds the data and leaves no database.
+func TestLayoutAutoNoHeaderRow(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	path := filepath.Join(dir, "rows.csv")
+	rows := "A1,drug_trafficking,heroin,2024-01-01,31.5,74.3,Lahore,informant 0321-7654321,1,,35202-1234567-1\n" +
+		"A2,drug_trafficking,heroin,2024-01-02,31.5,74.3,Lahore,ANF,1,,x\n"
+	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "n.duckdb")
+	code, _, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, path)
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d\n%s", code, exitFailure, stderr)
+	}
+	for _, want := range []string{path + ": read: no header: its first lines (up to 10) name no columns: they hold data",
+		"give the file a header row naming its columns, the canonical ones (incident_id,category,subcategory,occurred_on,"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, bad := range []string{"empty", "0321", "35202", "Lahore"} {
+		if strings.Contains(stderr, bad) {
+			t.Errorf("stderr says %q:\n%s", bad, stderr)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was left behind: %v", err)
+	}
+}
+
 // TestLayoutsCheckReal dry-runs the builtin layouts on the real files.
 func TestLayoutsCheckReal(t *testing.T) {
 	shared, bpath := os.Getenv("OCMAP_SHARED_DATA"), os.Getenv("OCMAP_BOUNDARIES")

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ocmap/ocmap/pipeline/layout"
 )
@@ -228,7 +229,8 @@ func openParquet(ctx context.Context, path string, l *layout.Layout, lim Limits)
 // non-empty cells of the first rows of each sheet, since the header row
 // depends on the layout; for JSON Lines or a JSON array they are the first
 // object's keys, nested ones as dotted paths. A workbook over lim is
-// refused before it is unzipped.
+// refused before it is unzipped. A text or workbook whose first rows all
+// hold data is ErrNoHeader, not an empty file.
 func Header(path string, lim Limits) ([]string, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		files, err := ParquetFiles(path)
@@ -268,5 +270,15 @@ func Header(path string, lim Limits) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return DelimitedHeaderCells(text), nil
+	cells := DelimitedHeaderCells(text)
+	if len(cells) == 0 && bytes.ContainsFunc(text, notBlank) {
+		return nil, fmt.Errorf("%s: %w: its first lines (up to %d) name no columns: they hold data (numbers, dates, codes)", path, ErrNoHeader, headerScanRows)
+	}
+	return cells, nil
+}
+
+// notBlank reports whether r is more than what a blank line or a row of
+// only separators holds.
+func notBlank(r rune) bool {
+	return !strings.ContainsRune(" \t\r\n,;\ufeff", r)
 }
