@@ -140,6 +140,28 @@ func TestLayoutAutoNoHeaderRow(t *testing.T) {
 	}
 }
 
+// TestLayoutAutoJSONCanonicalNames: a JSON array or JSON Lines file whose
+// keys are the canonical columns is not handed to the canonical reader, which
+// reads CSV and said "the line has none of the canonical columns" (or "line
+// longer than 1048576 bytes"): auto names the closest layout and how to
+// write one.
+func TestLayoutAutoJSONCanonicalNames(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	rec := `{"incident_id":"J1","category":"drug_trafficking","subcategory":"heroin","occurred_on":"2024-01-01","lat":31.55,"lon":74.34,"district_hint":"Lahore","source":"ANF","quantity":1,"amount_pkr":null,"description":"x"}`
+	for name, content := range map[string]string{"a.json": "[" + rec + "," + rec + "]", "a.jsonl": rec + "\n" + rec + "\n"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := ocmap("ingest", "-q", "--db", filepath.Join(dir, "j.duckdb"), "--boundaries", mapPath, path)
+		if code != exitFailure || !strings.Contains(stderr, "--layout auto: "+path+": layout: no layout matches the header") ||
+			!strings.Contains(stderr, "ocmap layouts show ") || strings.Contains(stderr, "canonical columns") {
+			t.Errorf("%s: exit %d\n%s", name, code, stderr)
+		}
+	}
+}
+
 // TestLayoutsCheckReal dry-runs the builtin layouts on the real files.
 func TestLayoutsCheckReal(t *testing.T) {
 	shared, bpath := os.Getenv("OCMAP_SHARED_DATA"), os.Getenv("OCMAP_BOUNDARIES")

@@ -104,7 +104,10 @@ func TestHeaderNoHeaderRow(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			got, err := Header(path, Limits{})
+			got, text, err := Header(path, Limits{})
+			if !text {
+				t.Errorf("text = false for a CSV file")
+			}
 			if tt.wantErr {
 				if !errors.Is(err, ErrNoHeader) || !strings.HasPrefix(err.Error(), path+": ") {
 					t.Fatalf("got %q, %v; want an ErrNoHeader naming %s", got, err, path)
@@ -142,11 +145,11 @@ func TestXLSXHeaderNoHeaderRow(t *testing.T) {
 		return path
 	}
 	path := write("data.xlsx", []any{"A1", "2024-01-01", 31.5, 74.3, "35202-1234567-1"}, []any{"A2", "2024-01-02", 31.5, 74.3, "x"})
-	if got, err := Header(path, Limits{}); !errors.Is(err, ErrNoHeader) || strings.Contains(fmt.Sprint(err), "35202") {
+	if got, _, err := Header(path, Limits{}); !errors.Is(err, ErrNoHeader) || strings.Contains(fmt.Sprint(err), "35202") {
 		t.Errorf("data only: got %q, %v; want an ErrNoHeader that withholds the data", got, err)
 	}
 	path = write("header.xlsx", []any{"fir", "date"}, []any{"A1", "2024-01-01"})
-	if got, err := Header(path, Limits{}); err != nil || !reflect.DeepEqual(got, []string{"fir", "date"}) {
+	if got, text, err := Header(path, Limits{}); err != nil || text || !reflect.DeepEqual(got, []string{"fir", "date"}) {
 		t.Errorf("with a header: got %q, %v; want [fir date]", got, err)
 	}
 }
