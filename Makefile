@@ -64,6 +64,9 @@ fuzz:
 	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./schemas/ || exit 1; done
 	for f in FuzzJSONLines FuzzJSONArray FuzzDecode1252; do \
 	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz $$f -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/read/ || exit 1; done
+	for f in FuzzDecodeCache FuzzDecodeCacheSealed FuzzReadAliases FuzzGazetteerMatch; do \
+	  $(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./geo/ || exit 1; done
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseCitation -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./schemas/
 
 clean:
 	rm -rf bin ocmap-demo bench-out

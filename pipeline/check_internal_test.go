@@ -100,7 +100,7 @@ func TestCheckLimits(t *testing.T) {
 		})
 	}
 	xlsxIn := tests[1].path
-	if _, err := read.Header(xlsxIn, lim); !errors.Is(err, read.ErrTooLarge) {
+	if _, _, err := read.Header(xlsxIn, lim); !errors.Is(err, read.ErrTooLarge) {
 		t.Errorf("Header: error %v, want ErrTooLarge", err)
 	}
 }

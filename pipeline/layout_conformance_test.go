@@ -61,7 +61,7 @@ func TestLayoutConformance(t *testing.T) {
 			if len(inputs) != 1 {
 				t.Fatalf("%s: want one input.* file, have %q", dir, inputs)
 			}
-			cols, err := read.Header(inputs[0], read.Limits{})
+			cols, _, err := read.Header(inputs[0], read.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/pipeline/read"
@@ -68,7 +69,15 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 	if err != nil || !st.Mode().IsRegular() && !st.IsDir() {
 		return nil, nil
 	}
-	cols, err := read.Header(in, lim)
+	cols, text, err := read.Header(in, lim)
+	if errors.Is(err, read.ErrNoHeader) {
+		// Rows of data and no names: say so, not "empty", and how to
+		// give it names.
+		return nil, fmt.Errorf("--layout auto: %w\n"+
+			"  give the file a header row naming its columns, the canonical ones (%s; ocmap help ingest),\n"+
+			"  or add the header row and write a layout for it (ocmap layouts show canonical > my-layout.yaml; ocmap help layouts)",
+			err, strings.Join(schemas.CanonicalColumns, ","))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,8 +86,9 @@ func autoLayout(in string, lim read.Limits) (*layout.Layout, error) {
 		return nil, fmt.Errorf("--layout auto: %s: the file is empty (no header row in its first lines or sheets)", in)
 	}
 	share := canonicalShare(cols)
-	if st.IsDir() || read.IsParquet(in) {
-		// The canonical reader reads text: a Parquet file needs a layout.
+	if !text {
+		// The canonical reader reads delimited text: a JSON, Parquet or
+		// XLSX file needs a layout, even with the canonical names.
 		share = 0
 	}
 	got, err := layout.Auto(cols)

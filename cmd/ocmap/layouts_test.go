@@ -107,6 +107,61 @@ func TestLayoutAutoEmpty(t *testing.T) {
 	}
 }
 
+// TestLayoutAutoNoHeaderRow: a file of data rows with no header row is not
+// called empty by --layout auto: the message says that its lines hold data,
+// shows the header to add, withholds the data and leaves no database.
+func TestLayoutAutoNoHeaderRow(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	path := filepath.Join(dir, "rows.csv")
+	rows := "A1,drug_trafficking,heroin,2024-01-01,31.5,74.3,Lahore,informant 0321-7654321,1,,35202-1234567-1\n" +
+		"A2,drug_trafficking,heroin,2024-01-02,31.5,74.3,Lahore,ANF,1,,x\n"
+	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "n.duckdb")
+	code, _, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, path)
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d\n%s", code, exitFailure, stderr)
+	}
+	for _, want := range []string{path + ": read: no header: its first lines (up to 10) name no columns: they hold data",
+		"give the file a header row naming its columns, the canonical ones (incident_id,category,subcategory,occurred_on,"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	for _, bad := range []string{"empty", "0321", "35202", "Lahore"} {
+		if strings.Contains(stderr, bad) {
+			t.Errorf("stderr says %q:\n%s", bad, stderr)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("the database was left behind: %v", err)
+	}
+}
+
+// TestLayoutAutoJSONCanonicalNames: a JSON array or JSON Lines file whose
+// keys are the canonical columns is not handed to the canonical reader, which
+// reads CSV and said "the line has none of the canonical columns" (or "line
+// longer than 1048576 bytes"): auto names the closest layout and how to
+// write one.
+func TestLayoutAutoJSONCanonicalNames(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	rec := `{"incident_id":"J1","category":"drug_trafficking","subcategory":"heroin","occurred_on":"2024-01-01","lat":31.55,"lon":74.34,"district_hint":"Lahore","source":"ANF","quantity":1,"amount_pkr":null,"description":"x"}`
+	for name, content := range map[string]string{"a.json": "[" + rec + "," + rec + "]", "a.jsonl": rec + "\n" + rec + "\n"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := ocmap("ingest", "-q", "--db", filepath.Join(dir, "j.duckdb"), "--boundaries", mapPath, path)
+		if code != exitFailure || !strings.Contains(stderr, "--layout auto: "+path+": layout: no layout matches the header") ||
+			!strings.Contains(stderr, "ocmap layouts show ") || strings.Contains(stderr, "canonical columns") {
+			t.Errorf("%s: exit %d\n%s", name, code, stderr)
+		}
+	}
+}
+
 // TestLayoutsCheckReal dry-runs the builtin layouts on the real files.
 func TestLayoutsCheckReal(t *testing.T) {
 	shared, bpath := os.Getenv("OCMAP_SHARED_DATA"), os.Getenv("OCMAP_BOUNDARIES")

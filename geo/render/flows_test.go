@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bytes"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +43,32 @@ func TestFlowEndLabels(t *testing.T) {
 		if !slices.Contains(names, want) {
 			t.Errorf("the map does not name %s; it names %v", want, names)
 		}
+	}
+}
+
+// TestFlowMapNoDataTitles: a flow map's districts are its base, without
+// values; neither the legend nor a district's title calls them "no data",
+// which a reader takes for "no crime" (issue 16.2). A choropleth keeps
+// "no data" for a district without a value.
+func TestFlowMapNoDataTitles(t *testing.T) {
+	m := gridMap(t)
+	m.Values, m.Suppressed, m.Breaks = nil, nil, nil
+	m.Lines = []Line{{From: [2]float64{70.5, 30.5}, To: [2]float64{72.5, 32.5}, Value: 10, FromName: "D11", ToName: "D33"}}
+	var b bytes.Buffer
+	if err := m.SVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(b.String(), "no data"); got != 0 {
+		t.Errorf("the flow map says \"no data\" %d times", got)
+	}
+	if got, want := strings.Count(b.String(), "<title>D11 (PK11)</title>"), 1; got != want {
+		t.Errorf("D11's title appears %d times, want %d", got, want)
+	}
+	b.Reset()
+	if err := gridMap(t).SVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "<title>D33 (PK33): no data</title>") {
+		t.Error("a choropleth's district without a value is not titled \"no data\"")
 	}
 }

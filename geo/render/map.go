@@ -209,6 +209,7 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 	c.rect(rect{0, 0, l.W, l.H}, paint{c: white}, color.RGBA{}, 0)
 
 	c.group("districts")
+	base := m.flowBase()
 	for i, d := range m.Boundaries.Districts {
 		cl := m.ClassOf(d.Code)
 		var p paint
@@ -222,7 +223,13 @@ func (m *Map) draw(c canvas, f *faces, l *layout) {
 			info += "no population figure"
 		case -1:
 			p = paint{c: NoDataColour}
-			info += "no data"
+			if base {
+				// A flow map's districts are its base, not missing
+				// values: their names only, as in its legend.
+				info = d.Name + " (" + d.Code + ")"
+			} else {
+				info += "no data"
+			}
 		default:
 			p = paint{c: l.palette[cl]}
 			info += formatNumber(m.Values[d.Code], 2)
@@ -563,7 +570,7 @@ func (m *Map) legendBox(f *faces, l *layout) legendBox {
 	if noPop {
 		b.entries = append(b.entries, legendEntry{paint{c: NoPopColour}, "no population figure"})
 	}
-	if noData && (len(m.Values) > 0 || len(m.Lines) == 0) {
+	if noData && !m.flowBase() {
 		// A flow map's districts are its base, not missing values.
 		b.entries = append(b.entries, legendEntry{paint{c: NoDataColour}, "no data"})
 	}
@@ -684,4 +691,10 @@ func decimalsFor(v float64) int {
 		return 0
 	}
 	return 1
+}
+
+// flowBase reports whether the districts are only the base of a flow map,
+// with no values of their own: not "no data" for a reader.
+func (m *Map) flowBase() bool {
+	return len(m.Values) == 0 && len(m.Lines) > 0
 }

@@ -33,6 +33,7 @@ func XLSXHeaderCells(path string) ([]string, error) {
 	defer f.Close()
 	seen := map[string]bool{}
 	var out []string
+	data := false // a row was left out as data
 	for _, sheet := range f.GetSheetList() {
 		rows, err := f.Rows(sheet)
 		if err != nil {
@@ -44,9 +45,12 @@ func XLSXHeaderCells(path string) ([]string, error) {
 				rows.Close()
 				return nil, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, i+1, err)
 			}
-			addNames(cells, seen, &out)
+			data = !addNames(cells, seen, &out) || data
 		}
 		rows.Close()
+	}
+	if len(out) == 0 && data {
+		return nil, fmt.Errorf("%s: %w: the first rows (up to %d) of its sheets name no columns: they hold data (numbers, dates, codes)", path, ErrNoHeader, headerScanRows)
 	}
 	return out, nil
 }
@@ -150,12 +154,13 @@ func DelimitedHeaderCells(sample []byte) []string {
 }
 
 // addNames appends the distinct non-empty cells of one record to out, unless
-// a cell looks like data: then the record is a row of data, not names.
-func addNames(cells []string, seen map[string]bool, out *[]string) {
+// a cell looks like data: then the record is a row of data, not names, and
+// addNames returns false.
+func addNames(cells []string, seen map[string]bool, out *[]string) bool {
 	for i, c := range cells {
 		cells[i] = strings.TrimSpace(strings.ReplaceAll(c, "\ufeff", ""))
 		if !schemas.HeaderLike(cells[i]) {
-			return
+			return false
 		}
 	}
 	for _, c := range cells {
@@ -164,4 +169,5 @@ func addNames(cells []string, seen map[string]bool, out *[]string) {
 			*out = append(*out, c)
 		}
 	}
+	return true
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ocmap/ocmap/pipeline/layout"
 )
@@ -228,45 +229,62 @@ func openParquet(ctx context.Context, path string, l *layout.Layout, lim Limits)
 // non-empty cells of the first rows of each sheet, since the header row
 // depends on the layout; for JSON Lines or a JSON array they are the first
 // object's keys, nested ones as dotted paths. A workbook over lim is
-// refused before it is unzipped.
-func Header(path string, lim Limits) ([]string, error) {
+// refused before it is unzipped. A text or workbook whose first rows all
+// hold data is ErrNoHeader, not an empty file. text is whether the file is
+// delimited text (plain or gzipped), the only form the canonical reader
+// reads.
+func Header(path string, lim Limits) (names []string, text bool, err error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		files, err := ParquetFiles(path)
 		if err != nil {
-			return nil, fmt.Errorf("input %w", err)
+			return nil, false, fmt.Errorf("input %w", err)
 		}
-		return ParquetColumns(files[0], lim)
+		names, err := ParquetColumns(files[0], lim)
+		return names, false, err
 	}
 	f, err := OpenLimited(path, lim)
 	if err != nil {
-		return nil, fmt.Errorf("input %w", err)
+		return nil, false, fmt.Errorf("input %w", err)
 	}
 	defer f.Close()
 	sample := make([]byte, encodingSample)
 	n, err := io.ReadFull(f, sample)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, fmt.Errorf("input %s: %w", path, err)
+		return nil, false, fmt.Errorf("input %s: %w", path, err)
 	}
 	if bytes.HasPrefix(sample[:n], []byte("PAR1")) {
-		return ParquetColumns(path, lim)
+		names, err := ParquetColumns(path, lim)
+		return names, false, err
 	}
 	if bytes.HasPrefix(sample[:n], []byte("PK\x03\x04")) {
 		if err := CheckWorkbook(path, lim); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return XLSXHeaderCells(path)
+		names, err := XLSXHeaderCells(path)
+		return names, false, err
 	}
 	if first := bytes.TrimLeft(bytes.TrimPrefix(sample[:n], []byte("\xef\xbb\xbf")), " \t\r\n"); len(first) > 0 && (first[0] == '{' || first[0] == '[') {
-		return JSONKeys(namedReader{io.MultiReader(bytes.NewReader(sample[:n]), f), path})
+		names, err := JSONKeys(namedReader{io.MultiReader(bytes.NewReader(sample[:n]), f), path})
+		return names, false, err
 	}
 	enc, _ := Detect(sample[:n])
 	r, err := Decode(bytes.NewReader(sample[:n]), enc)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	text, err := io.ReadAll(r)
+	decoded, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, true, fmt.Errorf("%s: %w", path, err)
 	}
-	return DelimitedHeaderCells(text), nil
+	cells := DelimitedHeaderCells(decoded)
+	if len(cells) == 0 && bytes.ContainsFunc(decoded, notBlank) {
+		return nil, true, fmt.Errorf("%s: %w: its first lines (up to %d) name no columns: they hold data (numbers, dates, codes)", path, ErrNoHeader, headerScanRows)
+	}
+	return cells, true, nil
+}
+
+// notBlank reports whether r is more than what a blank line or a row of
+// only separators holds.
+func notBlank(r rune) bool {
+	return !strings.ContainsRune(" \t\r\n,;\ufeff", r)
 }
