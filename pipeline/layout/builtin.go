@@ -90,7 +90,9 @@ func Find(nameOrPath string) (*Layout, error) {
 	if _, err := os.Stat(nameOrPath); err == nil {
 		return Load(nameOrPath)
 	}
-	return nil, fmt.Errorf("%w %q: not a builtin layout (%s) nor a layout file", ErrUnknown, nameOrPath, strings.Join(names(all), ", "))
+	known := append(names(all), "canonical", "auto")
+	return nil, fmt.Errorf("%w %q%s: not a builtin layout (%s) nor a layout file", ErrUnknown, nameOrPath,
+		DidYouMean(nameOrPath, known), strings.Join(names(all), ", "))
 }
 
 // Auto returns the one builtin layout whose match columns are all in the

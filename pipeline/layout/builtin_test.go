@@ -42,6 +42,24 @@ func TestBuiltinParsedOnce(t *testing.T) {
 	}
 }
 
+// TestFindDidYouMean checks that a misspelt layout name gets the name it
+// is close to, canonical and auto included.
+func TestFindDidYouMean(t *testing.T) {
+	for name, want := range map[string]string{
+		"canonicl":            `(did you mean "canonical"?)`,
+		"pbc-suicide-atacks":  `(did you mean "pbc-suicide-attacks"?)`,
+		"nothing-like-it-xyz": `: not a builtin layout`,
+	} {
+		_, err := Find(name)
+		if !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), want) {
+			t.Errorf("Find(%q): %v, want ErrUnknown with %q", name, err, want)
+		}
+	}
+	if _, err := Find("nothing-like-it-xyz"); strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("Find of a name close to none: %v, want no suggestion", err)
+	}
+}
+
 // BenchmarkAuto is what --layout auto costs a file.
 func BenchmarkAuto(b *testing.B) {
 	header := []string{"incident_id", "category", "occurred_on", "lat", "lon"}
