@@ -50,7 +50,8 @@ prints a builtin layout's file, comments included, to start one of your own
 from (ocmap layouts show anf-seizures > my-agency.yaml).
 
 'layouts check LAYOUT INPUT' is a dry run, without a database: it reads INPUT
-through LAYOUT (a builtin name or a layout file), checks and places every row
+through LAYOUT (a builtin name, canonical, auto as ingest's default, or a
+layout file), checks and places every row
 in a district, and prints the first 5 normalized rows, the rejects counted per
 field and reason, and rows read = accepted + rejected. Then, under 'where
 rows land', what the ingest and 'ocmap review' will find: placeholder points
@@ -217,9 +218,18 @@ func wrapList(names []string, width int) string {
 func checkLayout(ctx context.Context, env *Env, o *layoutsOptions, name, input string) error {
 	var l *layout.Layout
 	var err error
-	if name == layout.CanonicalName {
+	switch name {
+	case layout.CanonicalName:
 		l, err = layout.Canonical()
-	} else {
+	case layoutAuto:
+		// As ingest's default: the layout the file's header picks.
+		if l, err = autoLayout(input, o.limits.limits()); err != nil {
+			return err
+		}
+		if l == nil {
+			l, err = layout.Canonical()
+		}
+	default:
 		l, err = layout.Find(name)
 	}
 	if errors.Is(err, layout.ErrInvalid) {

@@ -143,7 +143,7 @@ func TestLayoutsCanonical(t *testing.T) {
 		"A1,drug_trafficking,heroin,2024-01-10,32.5,70.5,,ANF,1,,\n"+
 		"A2,cybercrime,hacking,2024-01-11,,,Grid 5,FIA,,,\n"+
 		"A3,drug_trafficking,heroin,2024-13-10,32.5,70.5,,ANF,1,,\n")
-	for _, name := range []string{"canonical", mine} {
+	for _, name := range []string{"canonical", mine, "auto"} {
 		code, stdout, stderr := ocmap("layouts", "check", "--boundaries", mapPath, name, in)
 		if code != exitOK || !strings.Contains(stdout, "rows read 3 = accepted 2 + rejected 1") {
 			t.Errorf("layouts check %s: exit %d\n%s%s", name, code, stdout, stderr)
