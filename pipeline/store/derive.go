@@ -19,7 +19,7 @@ import (
 // and district_month_sources follow from incidents. A database whose meta
 // 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
 // by its next run.
-const derivedRules = "3"
+const derivedRules = "4"
 
 // cell is a district, category and month of district_month and
 // district_month_sources; a run recomputes the cells its rows touch.
@@ -154,9 +154,12 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}()
 	t := time.Now()
-	decided, err := r.sweepChanged(ctx, linkWindowDays)
+	decided, spans, err := r.sweepChanged(ctx, linkWindowDays)
 	if err != nil {
 		return fmt.Errorf("incident groups: clusters: %w", err)
+	}
+	if err := r.writeMoves(ctx, spans); err != nil {
+		return fmt.Errorf("incident groups: sweep_moves: %w", err)
 	}
 	steptrace.Mark("derive: sweep changed")
 	var moved []rowKey

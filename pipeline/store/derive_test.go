@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocmap/ocmap/internal/testdb"
 )
@@ -20,6 +21,7 @@ var derivedTables = map[string]string{
 	"incident_groups":        `SELECT * FROM incident_groups ORDER BY ALL`,
 	"district_month":         `SELECT * FROM district_month ORDER BY ALL`,
 	"district_month_sources": `SELECT * FROM district_month_sources ORDER BY ALL`,
+	"sweep_moves":            `SELECT * FROM sweep_moves ORDER BY ALL`,
 }
 
 // dumpDerived lists every row of every derived table as text.
@@ -240,5 +242,61 @@ func TestSweepRunEqualsRebuild(t *testing.T) {
 	t.Logf("%+v", stats)
 	if stats.inStep == 0 || stats.inStep == stats.spans {
 		t.Errorf("%d of %d spans came back in step; want some, not all", stats.inStep, stats.spans)
+	}
+}
+
+// TestSweepRunDenseHistoryBounded adds one record in the middle of a
+// year of a district where three sources report every day, so densely
+// that the sweep takes records out of their clusters every day, often for
+// a record of a later day. The run's sweep starts from the clusters of
+// the day before the record as they were then (sweep_moves), and reads
+// only the days around it: two windows before, and on until it is back in
+// step. Starting from the clusters the records end in instead made a run
+// start ever earlier, back to the first record of the district (347,039
+// records read for a run of 1,000 at 5M rows).
+func TestSweepRunDenseHistoryBounded(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 9))
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "dense.duckdb"), Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	var recs []rec
+	for d := range 365 {
+		for i := range 8 {
+			recs = append(recs, rec{
+				file:   fmt.Sprintf("base#%d-%d", d, i),
+				source: []string{"ANF", "police", "press"}[rnd.IntN(3)],
+				id:     fmt.Sprintf("B%d-%d", d, i),
+				code:   "PK001",
+				date:   start.AddDate(0, 0, d).Format(time.DateOnly),
+				lat:    30.5 + 0.03*rnd.Float64(), lon: 70.5 + 0.03*rnd.Float64(),
+				qty: 8 + 4*rnd.Float64(), amt: -1,
+			})
+		}
+	}
+	commitStoreRun(t, st, storeRun{recs: recs})
+	var crossDay int
+	if err := st.db.QueryRow(`SELECT count(*) FROM sweep_moves WHERE moved_on > occurred_on`).Scan(&crossDay); err != nil {
+		t.Fatal(err)
+	}
+	if crossDay < 200 {
+		t.Fatalf("%d records moved on a later day, want a dense history of moves", crossDay)
+	}
+	var stats sweepStats
+	sweepHook = func(s sweepStats) { stats = s }
+	defer func() { sweepHook = nil }()
+	commitStoreRun(t, st, storeRun{recs: []rec{{file: "new", source: "press", id: "N", code: "PK001", date: "2022-07-15",
+		lat: 30.51, lon: 70.51, qty: 10, amt: -1}}})
+	checkEqualsRebuild(t, st, 2)
+	t.Logf("%d cross-day moves; the run's sweep: %+v", crossDay, stats)
+	// Two windows before the record, the record's day, and the days until
+	// back in step, eight records a day and the new one: a read of the
+	// first extent, and at most one of the second.
+	most := 8*(2*(2*linkWindowDays+1)+spanExts[0]+spanExts[1]) + 2
+	if stats.spans != 1 || stats.inStep != 1 || stats.rounds > 2 || stats.recs > int(most) {
+		t.Errorf("the run's sweep: %+v; want one span back in step in two rounds at most, of at most %d records", stats, most)
 	}
 }

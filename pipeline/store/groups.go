@@ -44,6 +44,15 @@ var groupsDDL = []string{
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS victims BIGINT`,
 	`CREATE TABLE IF NOT EXISTS district_month_sources (
 		district_code VARCHAR, category VARCHAR, month DATE, source VARCHAR, records BIGINT)`,
+	// Each time the sweep took a record out of a cluster for a record of
+	// its source (sweep.go): the day (moved_on; step orders the moves of
+	// one day) and the cluster it left. With each record's last cluster
+	// they tell which records were together on any day, where a run's
+	// sweep starts.
+	`CREATE TABLE IF NOT EXISTS sweep_moves (
+		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
+		category VARCHAR, district_code VARCHAR, occurred_on DATE,
+		moved_on DATE, step SMALLINT, from_cluster BIGINT)`,
 }
 
 // Kinds of link in incident_groups.link.
@@ -252,8 +261,10 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if windowDays < 0 {
 		return fmt.Errorf("negative link window %d", windowDays)
 	}
-	if _, err := r.conn.ExecContext(ctx, `DELETE FROM incident_groups`); err != nil {
-		return fmt.Errorf("incident groups: %w", err)
+	for _, t := range []string{"incident_groups", "sweep_moves"} {
+		if _, err := r.conn.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
 	}
 	l := &linker{index: map[rowKey]int{}}
 	if err := r.linkSameID(ctx, l); err != nil {

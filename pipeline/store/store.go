@@ -566,6 +566,7 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 			`DELETE FROM terror_financing WHERE run_id = ? AND source_file = ?`,
 			`DELETE FROM cybercrime WHERE run_id = ? AND source_file = ?`,
 			`DELETE FROM context_events WHERE run_id = ? AND source_file = ?`,
+			`DELETE FROM sweep_moves WHERE run_id = ? AND source_file = ?`,
 			// A folder's rejects name its files (read.Origins).
 			`DELETE FROM rejects WHERE run_id = $1 AND (source_file = $2 OR starts_with(source_file, rtrim($2, '/') || '/'))`,
 		} {

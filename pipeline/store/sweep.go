@@ -7,7 +7,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -54,6 +56,11 @@ type sweepRec struct {
 	oldScore   float64
 	oldStored  bool // incident_groups held its cluster
 	isNew      bool
+	// The times the old sweep took it out of a cluster for a record of its
+	// source (add), from sweep_moves, and those of this sweep; movesBefore
+	// counts the old ones before this sweep began.
+	oldMoves, moves []sweepMoveEvent
+	movesBefore     int
 
 	c     *sweepCluster // the cluster the sweep put it in
 	score float64       // its best pairScore within c; 0 alone
@@ -69,9 +76,31 @@ func (s *sweepRec) cluster() (int64, float64) {
 	return s.c.id, s.score
 }
 
+// sweepMoveEvent is a record taken out of a cluster: on day, out of the
+// cluster from, the step-th time that day.
+type sweepMoveEvent struct {
+	day  int32
+	step int16
+	from int64
+}
+
+// labelAt is the cluster rec was in at the start of day, in the sweep
+// whose moves are moves and which left it in cluster last.
+func labelAt(moves []sweepMoveEvent, last int64, day int32) int64 {
+	for _, m := range moves {
+		if m.day >= day {
+			return m.from
+		}
+	}
+	return last
+}
+
 // sweepCluster is the records of one incident from different sources.
 type sweepCluster struct {
-	id      int64     // groupID of first
+	// The groupID of the record that started it, kept when that record
+	// leaves, so that a cluster has one id from start to close and a run
+	// can tell, from the moves, which records were together on any day.
+	id      int64
 	first   *sweepRec // its earliest member in sweep order
 	members []*sweepRec
 	seen    int64     // the sweeper's stamp when it was last compared
@@ -90,12 +119,35 @@ func sweepCompare(a, b *sweepRec) int {
 		strings.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
 }
 
-// join adds rec to c.
+// clusterID is the id of a cluster rec starts: its groupID, or when rec
+// has left clusters before, a hash of that and how many times it did, as
+// the cluster it first left may still have its id.
+func clusterID(rec *sweepRec) int64 { return clusterIDAfter(rec.key, rec.movesBefore+len(rec.moves)) }
+
+// clusterIDAfter is the id of a cluster the record k starts after leaving
+// n clusters.
+func clusterIDAfter(k rowKey, n int) int64 {
+	id := groupID(k)
+	if n > 0 {
+		h := fnv.New64a()
+		var b [16]byte
+		binary.LittleEndian.PutUint64(b[:8], uint64(id))
+		binary.LittleEndian.PutUint64(b[8:], uint64(n))
+		h.Write(b[:])
+		id = int64(h.Sum64() >> 1)
+	}
+	return id
+}
+
+// join adds rec to c; the first record of a new cluster gives it its id.
 func (c *sweepCluster) join(rec *sweepRec) {
+	if len(c.members) == 0 && c.id == 0 {
+		c.id = clusterID(rec)
+	}
 	c.members = append(c.members, rec)
 	rec.c = c
 	if c.first == nil || sweepBefore(rec, c.first) {
-		c.first, c.id = rec, groupID(rec.key)
+		c.first = rec
 	}
 }
 
@@ -110,7 +162,6 @@ func (c *sweepCluster) leave(m *sweepRec) {
 				c.first = x
 			}
 		}
-		c.id = groupID(c.first.key)
 	}
 }
 
@@ -699,6 +750,11 @@ func (s *sweeper) add(rec *sweepRec) {
 	if evict != nil {
 		best.leave(evict)
 		s.index(best) // it may have lost its only point
+		step := int16(1)
+		if n := len(evict.moves); n > 0 && evict.moves[n-1].day == rec.day {
+			step = evict.moves[n-1].step + 1
+		}
+		evict.moves = append(evict.moves, sweepMoveEvent{day: rec.day, step: step, from: best.id})
 	}
 	s.join(best, rec)
 	if evict != nil {
@@ -728,6 +784,21 @@ func (s *sweeper) place(m *sweepRec, not *sweepCluster) {
 		return
 	}
 	s.join(best, m)
+}
+
+// restore opens the cluster id of members, in sweep order, as an older
+// sweep had it.
+func (s *sweeper) restore(id int64, members []*sweepRec) {
+	c := &sweepCluster{id: id}
+	for _, m := range members {
+		c.join(m)
+	}
+	s.open = append(s.open, c)
+	if !s.crowded && len(s.open) >= crowdOpen {
+		s.reindex()
+		return
+	}
+	s.index(c)
 }
 
 // start opens a cluster of rec alone.
@@ -954,7 +1025,12 @@ func floatAt(col arrow.Array, i int) float64 {
 // members in l.
 func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window int32) error {
 	var spillErr error
+	var moves []sweepMove
 	s := &sweeper{window: window, closed: func(c *sweepCluster) {
+		// A member of a closed cluster moves no more.
+		for _, m := range c.members {
+			moves = appendMoves(moves, m)
+		}
 		if len(c.members) < 2 || spillErr != nil {
 			return
 		}
@@ -994,6 +1070,7 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 	// DuckDB reads and sorts the next chunks while Go sweeps this one: a
 	// goroutine, the only user of the connection until it returns, reads
 	// the records into batches, up to a chunk ahead.
+	outer := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	batches := make(chan []*sweepRec, sweepChunkRows/sweepBatch+1)
 	var readErr error
@@ -1056,8 +1133,78 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 	s.flush()
 	counts := sweepCounts{recs: recs}
 	counts.add(s)
-	steptrace.Mark(fmt.Sprintf("sweep: all records (%s)", counts))
-	return spillErr
+	steptrace.Mark(fmt.Sprintf("sweep: all records (%s, %d moved)", counts, len(moves)))
+	if spillErr != nil {
+		return spillErr
+	}
+	return r.insertMoves(outer, moves)
+}
+
+// sweepMove is a row of sweep_moves: a record and one time the sweep took
+// it out of a cluster.
+type sweepMove struct {
+	key                rowKey
+	category, district string
+	day                int32
+	sweepMoveEvent
+}
+
+// appendMoves appends the moves of this sweep of m.
+func appendMoves(moves []sweepMove, m *sweepRec) []sweepMove {
+	for _, e := range m.moves {
+		moves = append(moves, sweepMove{key: m.key, category: m.category, district: m.district, day: m.day, sweepMoveEvent: e})
+	}
+	return moves
+}
+
+// insertMoves appends moves to sweep_moves.
+func (r *Run) insertMoves(ctx context.Context, moves []sweepMove) error {
+	rows := make([][]driver.Value, 0, min(len(moves), 1<<14))
+	for i, m := range moves {
+		rows = append(rows, []driver.Value{m.key.run, m.key.file, m.key.line, m.category, m.district,
+			epochDay(m.day), epochDay(m.sweepMoveEvent.day), m.step, m.from})
+		if len(rows) == cap(rows) || i == len(moves)-1 {
+			if err := r.appendRows("sweep_moves", rows); err != nil {
+				return fmt.Errorf("sweep_moves: %w", err)
+			}
+			rows = rows[:0]
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeMoves puts in sweep_moves the moves of the spans' sweeps: those of
+// the old sweep from each span's first day to where it stopped go, and
+// the new sweep's come.
+func (r *Run) writeMoves(ctx context.Context, spans []*span) error {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRanges+
+		` (category VARCHAR, district_code VARCHAR, lo DATE, hi DATE)`); err != nil {
+		return err
+	}
+	var ranges [][]driver.Value
+	var moves []sweepMove
+	for _, sp := range spans {
+		hi := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+		if sp.end < unbounded {
+			hi = epochDay(sp.end)
+		}
+		ranges = append(ranges, []driver.Value{sp.category, sp.district, epochDay(sp.lo), hi})
+		moves = append(moves, sp.moves...)
+	}
+	if len(ranges) == 0 {
+		return nil
+	}
+	if err := r.appendRows(tmpRanges, ranges); err != nil {
+		return err
+	}
+	if _, err := r.conn.ExecContext(ctx, `DELETE FROM sweep_moves m USING `+tmpRanges+` s
+		WHERE m.category = s.category AND m.district_code = s.district_code AND m.moved_on >= s.lo AND m.moved_on < s.hi`); err != nil {
+		return err
+	}
+	return r.insertMoves(ctx, moves)
 }
 
 // sweepBatch is how many records sweepAll's reader hands over at a time.
@@ -1159,15 +1306,10 @@ type span struct {
 	ext                int32
 	last               int32 // the last day of the category and district
 	decided            []*sweepRec
+	moves              []sweepMove // the new sweep's, from lo to end
+	end                int32       // the day it stopped on (unbounded: it did not)
 	done               bool
 	inStep             bool // done before the last record
-	// gone are the rows the run removed in the category and district. The
-	// old sweep may have moved a record before lo out of its cluster for a
-	// record on or after lo (mayBeEvicted): the span then starts earlier
-	// (earlier), back steps of spanExts before, then at the first record.
-	gone    []partDay
-	earlier bool
-	back    int
 }
 
 // Extents past the last changed day that sweepChanged reads: a sweep
@@ -1178,33 +1320,33 @@ const unbounded = math.MaxInt32 / 2
 
 // sweepChanged sweeps again the days around the days whose records the
 // run added or removed, in each category and district, and returns the
-// records whose clusters it made again, by key. Every sweep starts from
-// the old clusters open on its first changed day, and stops once, past
-// its last changed day, every record of a window's days has its old
-// cluster again: from there the old sweep and the new one agree.
-func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweepRec, error) {
+// records whose clusters it made again, by key, and the spans it swept
+// (for writeMoves). Every sweep starts from the old clusters open on its
+// first changed day, as they were that day (the records' clusters at the
+// end, and their moves since: labelAt), and stops once, past its last
+// changed day, every record of two windows' days is in the cluster it was
+// in on that day in the old sweep: from there the two agree.
+func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweepRec, []*span, error) {
 	days := map[[2]string][]int32{}
 	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT category, district_code, CAST(occurred_on - DATE '1970-01-01' AS INTEGER)
 		FROM incidents WHERE run_id = $1 AND district_code IS NOT NULL AND occurred_on IS NOT NULL`, r.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		var d partDay
 		if err := rows.Scan(&d.category, &d.district, &d.day); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		days[[2]string{d.category, d.district}] = append(days[[2]string{d.category, d.district}], d.day)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	gone := map[[2]string][]partDay{}
 	for _, d := range r.goneDays {
 		days[[2]string{d.category, d.district}] = append(days[[2]string{d.category, d.district}], d.day)
-		gone[[2]string{d.category, d.district}] = append(gone[[2]string{d.category, d.district}], d)
 	}
 	steptrace.Mark("sweep: changed days")
 	// Changed days close enough for their reads to overlap are one span.
@@ -1213,22 +1355,21 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 		slices.Sort(ds)
 		var sp *span
 		for _, d := range ds {
-			if sp != nil && d-window <= sp.hi+spanExts[0] {
+			if sp != nil && d-2*window <= sp.hi+spanExts[0] {
 				sp.hi = d
 				continue
 			}
-			sp = &span{category: part[0], district: part[1], lo: d, hi: d, ext: spanExts[0], gone: gone[part]}
+			sp = &span{category: part[0], district: part[1], lo: d, hi: d, ext: spanExts[0]}
 			spans = append(spans, sp)
 		}
 	}
 	if err := r.lastDays(ctx, spans); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	steptrace.Mark(fmt.Sprintf("sweep: last days of %d spans", len(spans)))
-	byStart := func(a, b *span) int {
+	slices.SortFunc(spans, func(a, b *span) int {
 		return cmp.Or(cmp.Compare(a.category, b.category), cmp.Compare(a.district, b.district), cmp.Compare(a.lo, b.lo))
-	}
-	slices.SortFunc(spans, byStart)
+	})
 	var stats sweepStats
 	for {
 		var pending []*span
@@ -1241,43 +1382,21 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 			break
 		}
 		stats.rounds++
-		if err := r.sweepSpans(ctx, pending, window); err != nil {
-			return nil, err
+		if err := r.sweepSpans(ctx, pending, window, &stats); err != nil {
+			return nil, nil, err
 		}
-		// A span that must start earlier does so.
-		for _, sp := range spans {
-			if !sp.earlier {
-				continue
-			}
-			stats.earlier++
-			if sp.back < len(spanExts)-1 {
-				sp.lo -= spanExts[sp.back]
-				sp.back++
-				continue
-			}
-			first, err := r.firstDay(ctx, sp.category, sp.district)
-			if err != nil {
-				return nil, err
-			}
-			sp.lo = min(sp.lo, first)
-		}
-		slices.SortFunc(spans, byStart)
 		// A span not back in step reads further, and takes in the spans its
-		// read now reaches, which must be swept again from its start; so
-		// does a span that started earlier.
+		// read now reaches, which must be swept again from its start.
 		var next []*span
 		for _, sp := range spans {
-			earlier := sp.earlier
-			sp.earlier = false
 			if n := len(next); n > 0 {
 				prev := next[n-1]
-				if (!prev.done || earlier) && prev.category == sp.category && prev.district == sp.district && sp.lo-window <= sat(prev.hi, prev.ext) {
-					prev.hi, prev.ext, prev.back = max(prev.hi, sp.hi), max(prev.ext, sp.ext), max(prev.back, sp.back)
-					prev.done, prev.inStep = false, false
+				if !prev.done && prev.category == sp.category && prev.district == sp.district && sp.lo-2*window <= sat(prev.hi, prev.ext) {
+					prev.hi, prev.ext = max(prev.hi, sp.hi), max(prev.ext, sp.ext)
 					continue
 				}
 			}
-			if !sp.done && !earlier {
+			if !sp.done {
 				i := slices.Index(spanExts, sp.ext)
 				sp.ext = spanExts[min(i+1, len(spanExts)-1)]
 			}
@@ -1298,7 +1417,7 @@ func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweep
 	if sweepHook != nil {
 		sweepHook(stats)
 	}
-	return decided, nil
+	return decided, spans, nil
 }
 
 // lastDays sets the last day of each span's category and district. Only
@@ -1351,9 +1470,9 @@ func (r *Run) firstDay(ctx context.Context, category, district string) (int32, e
 }
 
 // sweepStats counts what sweepChanged did: its spans, how many came back in
-// step before their last record, its rounds of reads, and how many times a
-// span started earlier.
-type sweepStats struct{ spans, inStep, rounds, earlier int }
+// step before their last record, its rounds of reads, and the records it
+// read.
+type sweepStats struct{ spans, inStep, rounds, recs int }
 
 // sweepHook, when not nil, is told the stats of each sweepChanged (tests).
 var sweepHook func(sweepStats)
@@ -1366,9 +1485,10 @@ func sat(hi, ext int32) int32 {
 	return hi + ext
 }
 
-// sweepSpans reads the records of spans, from a window before each span's
-// first changed day to its extent, and sweeps each span.
-func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error {
+// sweepSpans reads the records of spans, from two windows before each
+// span's first changed day to its extent, with their clusters and moves,
+// and sweeps each span.
+func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32, stats *sweepStats) error {
 	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRanges+
 		` (part BIGINT, category VARCHAR, district_code VARCHAR, lo DATE, hi DATE)`); err != nil {
 		return err
@@ -1376,13 +1496,13 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 	rows := make([][]driver.Value, len(spans))
 	// The first and last days of all spans bound the read by constants,
 	// which DuckDB checks against each row group's zone map.
-	first, last := epochDay(spans[0].lo-window), time.Time{}
+	first, last := epochDay(spans[0].lo-2*window), time.Time{}
 	for i, sp := range spans {
 		hi := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 		if sat(sp.hi, sp.ext) < unbounded {
 			hi = epochDay(sat(sp.hi, sp.ext))
 		}
-		lo := epochDay(sp.lo - window)
+		lo := epochDay(sp.lo - 2*window)
 		if lo.Before(first) {
 			first = lo
 		}
@@ -1392,6 +1512,29 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		rows[i] = []driver.Value{int64(i), sp.category, sp.district, lo, hi}
 	}
 	if err := r.appendRows(tmpRanges, rows); err != nil {
+		return err
+	}
+	// The moves of the records read, in order.
+	moves := map[rowKey][]sweepMoveEvent{}
+	q, err := r.conn.QueryContext(ctx, `SELECT m.run_id, m.source_file, m.source_line,
+			CAST(m.moved_on - DATE '1970-01-01' AS INTEGER), m.step, m.from_cluster
+		FROM sweep_moves m JOIN `+tmpRanges+` s ON m.category = s.category AND m.district_code = s.district_code
+			AND m.occurred_on BETWEEN s.lo AND s.hi
+		ORDER BY m.run_id, m.source_file, m.source_line, m.moved_on, m.step`)
+	if err != nil {
+		return err
+	}
+	for q.Next() {
+		var k rowKey
+		var e sweepMoveEvent
+		if err := q.Scan(&k.run, &k.file, &k.line, &e.day, &e.step, &e.from); err != nil {
+			q.Close()
+			return err
+		}
+		moves[k] = append(moves[k], e)
+	}
+	q.Close()
+	if err := q.Err(); err != nil {
 		return err
 	}
 	recs := make([][]*sweepRec, len(spans))
@@ -1405,12 +1548,17 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 		WHERE i.occurred_on BETWEEN $1 AND $2`, first, last); err != nil {
 		return err
 	}
-	steptrace.Mark(fmt.Sprintf("sweep: span rows of %d spans", len(spans)))
-	q := `SELECT i.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
+	steptrace.Mark(fmt.Sprintf("sweep: span rows of %d spans (%d records moved)", len(spans), len(moves)))
+	sel := `SELECT i.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
 		FROM ` + tmpSpanRows + ` i
 		LEFT JOIN incident_groups g ON g.run_id = i.run_id AND g.source_file = i.source_file AND g.source_line = i.source_line
 		ORDER BY i.part, ` + fmt.Sprintf(sweepOrder, "i")
-	err := r.readSweep(ctx, q, func(part int64, rec *sweepRec) error {
+	err = r.readSweep(ctx, sel, func(part int64, rec *sweepRec) error {
+		rec.oldMoves = moves[rec.key]
+		if !rec.oldStored {
+			// Alone, in the cluster it started last.
+			rec.oldCluster = clusterIDAfter(rec.key, len(rec.oldMoves))
+		}
 		recs[part] = append(recs[part], rec)
 		return nil
 	})
@@ -1420,54 +1568,64 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32) error
 	steptrace.Mark("sweep: read span rows with clusters")
 	var counts sweepCounts
 	for i, sp := range spans {
-		sp.decided, sp.done, sp.inStep, sp.earlier = sweepSpan(recs[i], sp, window, &counts)
+		sweepSpan(recs[i], sp, window, &counts)
 	}
+	stats.recs += int(counts.recs)
 	steptrace.Mark(fmt.Sprintf("sweep: sweep spans (%s)", counts))
 	return nil
 }
 
-// sweepSpan sweeps recs, the records of sp in sweep order, and returns the
-// records whose clusters it made, whether it is done, whether it came back
-// in step with the old sweep (else it reached the last record), and
-// whether it must start earlier. It adds what it read and compared to
-// counts.
+// sweepSpan sweeps recs, the records of sp in sweep order, and sets the
+// records whose clusters it made (sp.decided) and its moves, whether it is
+// done, and whether it came back in step with the old sweep (else it
+// reached the last record). It adds what it read and compared to counts.
 //
-// It starts from the old clusters of the records before sp.lo, which are
-// the old sweep's clusters on that day unless the old sweep later took one
-// of those records out for a record of its source (add): then the span
-// starts earlier. It stops, in step, only where the same holds of the old
-// sweep on the day after.
-func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) (decided []*sweepRec, done, inStep, earlier bool) {
+// It starts from the old sweep's clusters open on sp.lo: the records
+// before it, each in the cluster it was in that day (labelAt). It stops,
+// in step, on a day when every record of the two windows before it is in
+// the cluster the old sweep had it in that day: the clusters that may
+// still change are then the same, and so is all that follows.
+func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) {
+	sp.decided, sp.moves = nil, nil
 	s := &sweeper{window: window}
 	i, _ := slices.BinarySearchFunc(recs, sp.lo, func(x *sweepRec, day int32) int { return cmp.Compare(x.day, day) })
-	if mayBeEvicted(recs, i, sp.gone, sp.lo, window) {
-		return nil, false, false, true
-	}
 	counts.recs += int64(len(recs))
 	defer counts.add(s)
-	// The old clusters open on the first changed day: those whose first
-	// record lies within the window before it.
-	open := map[int64]*sweepCluster{}
+	// The old clusters open on sp.lo: those whose first record then lay
+	// within the window before it.
+	var labels []int64
+	byLabel := map[int64][]*sweepRec{}
 	for _, x := range recs[:i] {
-		if c, ok := open[x.oldCluster]; ok {
-			s.join(c, x)
-		} else if x.oldCluster == groupID(x.key) {
-			s.start(x)
-			open[x.oldCluster] = x.c
+		for _, m := range x.oldMoves {
+			if m.day < sp.lo {
+				x.movesBefore++
+			}
+		}
+		l := labelAt(x.oldMoves, x.oldCluster, sp.lo)
+		if _, ok := byLabel[l]; !ok {
+			labels = append(labels, l)
+		}
+		byLabel[l] = append(byLabel[l], x)
+	}
+	for _, l := range labels {
+		if members := byLabel[l]; members[0].day >= sp.lo-window {
+			s.restore(l, members)
 		}
 	}
-	// inStepAt, after the records of day t: past the last change, every
-	// record of the window's days up to t is in its old cluster.
-	from := i // the first record of the window's days up to the day swept
-	inStepAt := func(t int32, end int) bool {
-		if t < sp.hi+window {
+	// inStepAt says whether the sweep is back in step on day next, the
+	// records before recs[end] swept: past the last changed day (records
+	// the run removed were in the old clusters), every record of the two
+	// windows before next is in the cluster the old sweep had it in then.
+	from := i // the first record of those days
+	inStepAt := func(next int32, end int) bool {
+		if next <= sp.hi+2*window {
 			return false
 		}
-		for from < end && recs[from].day <= t-window {
+		for from < end && recs[from].day < next-2*window {
 			from++
 		}
 		for _, x := range recs[from:end] {
-			if x.isNew || x.c.id != x.oldCluster {
+			if x.isNew || x.c.id != labelAt(x.oldMoves, x.oldCluster, next) {
 				return false
 			}
 		}
@@ -1475,95 +1633,44 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) (d
 	}
 	read := sat(sp.hi, sp.ext) // the last day read
 	more := read < sp.last     // records lie past those read
-	// stopAt says whether the old sweep kept the records before recs[end]
-	// in their clusters from day on: the records they might make way for
-	// are read, and none does (mayBeEvicted).
-	stopAt := func(end int, day int32) bool {
-		if more && recs[end-1].day+window > read {
-			return false
-		}
-		return !mayBeEvicted(recs, end, nil, day, window)
-	}
+	sp.end = unbounded
 	stopped := false
 	for ; i < len(recs); i++ {
 		x := recs[i]
-		if i > from && x.day != recs[i-1].day && inStepAt(recs[i-1].day, i) && stopAt(i, x.day) {
-			stopped = true
+		if i > 0 && x.day != recs[i-1].day && inStepAt(x.day, i) {
+			stopped, sp.end = true, x.day
 			break
 		}
 		s.add(x)
 	}
-	if !stopped && more && i > from && inStepAt(recs[i-1].day, i) && stopAt(i, recs[i-1].day+1) {
-		stopped = true
+	if !stopped && more && inStepAt(read+1, i) {
+		stopped, sp.end = true, read+1
 	}
 	switch {
 	case stopped:
+	case more:
+		return
+	default:
+		s.flush()
+	}
+	for _, x := range recs[:i] {
+		sp.moves = appendMoves(sp.moves, x)
+	}
+	if stopped {
 		// The clusters still open are the old ones: they are not made again.
-		s.closeBefore(recs[i-1].day + 1 - window)
+		s.closeBefore(sp.end - window)
 		for _, c := range s.open {
 			for _, m := range c.members {
 				m.c = nil
 			}
 		}
-	case more:
-		return nil, false, false, false
-	default:
-		s.flush()
 	}
 	for _, x := range recs[:i] {
 		if x.c != nil {
-			decided = append(decided, x)
+			sp.decided = append(sp.decided, x)
 		}
 	}
-	return decided, true, stopped, false
-}
-
-// mayBeEvicted says whether the old sweep may have taken a record m of
-// recs[:end], the records before day, out of its cluster c for a record r
-// of recs[end:] or gone (a row the run removed), of day or after. add does
-// so only when r is of m's source key and within the window of m, and c
-// holds a record y of the window before r, which both link to (pairScore)
-// and r better than m (r's fit is above m's). Rows the run added were not
-// in the old sweep; of the removed rows only the day and source key are
-// known, so one that may be r or y is taken to be.
-func mayBeEvicted(recs []*sweepRec, end int, gone []partDay, day, window int32) bool {
-	for j := end - 1; j >= 0 && recs[j].day >= day-window; j-- {
-		m := recs[j]
-		if m.isNew {
-			continue
-		}
-		for _, g := range gone {
-			if g.skey == m.skey && g.day >= day && g.day <= m.day+window {
-				return true
-			}
-		}
-		for k := end; k < len(recs) && recs[k].day <= m.day+window; k++ {
-			r := recs[k]
-			if r.isNew || r.skey != m.skey {
-				continue
-			}
-			for _, g := range gone {
-				if g.day >= r.day-window && g.day <= r.day {
-					return true // y may be a removed row
-				}
-			}
-			lo, _ := slices.BinarySearchFunc(recs, r.day-window, func(x *sweepRec, day int32) int { return cmp.Compare(x.day, day) })
-			for _, y := range recs[lo:] {
-				if y.day > r.day {
-					break
-				}
-				if y.isNew {
-					continue
-				}
-				ms, mok := pairScore(m, y, window)
-				rs, rok := pairScore(r, y, window)
-				if mok && rok && rs > ms {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	sp.done, sp.inStep = true, stopped
 }
 
 // sweepCounts are the records a sweep read, the clusters it compared

@@ -92,7 +92,7 @@ func crowdedRecs(seed uint64, c crowd) []*sweepRec {
 func sweepCrowd(recs []*sweepRec, all bool) (clusters [][2]float64, s *sweeper) {
 	s = &sweeper{window: linkWindowDays, all: all}
 	for _, r := range recs {
-		r.c, r.score = nil, 0
+		r.c, r.score, r.moves = nil, 0, nil
 		s.add(r)
 	}
 	s.flush()
