@@ -277,23 +277,25 @@ type sweeper struct {
 	// it there: fit decides. They are made again each day, when the
 	// clusters that no record can join any more close, and when the open
 	// clusters grow to crowdOpen.
-	crowded bool                        // all the lists are made (crowdOpen)
-	busy    bool                        // the day before compared busyFits clusters a record or more
-	dayFits int64                       // fits when the day began
-	dayRecs int64                       // the records of the day added
-	lists   map[dimKey][]*sweepCluster  // by one dimension's key
-	pairs   map[listKey][]*sweepCluster // by two (crowded)
-	multi   []*sweepCluster             // clusters of two or more
-	single  map[string][]*sweepCluster  // clusters of one, by its source key
-	singles int                         // the clusters in single
-	sources map[string]uint32           // the source keys of keyOne, numbered
-	gen     int64                       // counts reindex: a cluster's listed is of the lists of gen
-	day     int32                       // the day of the last record added
-	indexed bool                        // the lists and day are set
-	stamp   int64                       // marks the clusters compared with the current record
-	fits    int64                       // clusters compared, for tests
-	fitted  int64                       // the clusters compared that a record fitted
-	all     bool                        // compare each record with every open cluster (tests)
+	crowded   bool                        // all the lists are made (crowdOpen)
+	busy      bool                        // the day before compared busyFits clusters a record or more
+	dayFits   int64                       // fits when the day began
+	dayRecs   int64                       // the records of the day added
+	lists     map[dimKey][]*sweepCluster  // by one dimension's key
+	pairs     map[listKey][]*sweepCluster // by two (crowded)
+	used      []dimKey                    // the keys of lists filled since reindex
+	usedPairs []listKey                   // and of pairs
+	multi     []*sweepCluster             // clusters of two or more
+	single    map[string][]*sweepCluster  // clusters of one, by its source key
+	singles   int                         // the clusters in single
+	sources   map[string]uint32           // the source keys of keyOne, numbered
+	gen       int64                       // counts reindex: a cluster's listed is of the lists of gen
+	day       int32                       // the day of the last record added
+	indexed   bool                        // the lists and day are set
+	stamp     int64                       // marks the clusters compared with the current record
+	fits      int64                       // clusters compared, for tests
+	fitted    int64                       // the clusters compared that a record fitted
+	all       bool                        // compare each record with every open cluster (tests)
 
 	keys  [dims][]dimKey    // index's: a cluster's keys
 	near  [dims][]dimKey    // candidates': the keys a record may fit
@@ -502,7 +504,11 @@ func (s *sweeper) index(c *sweepCluster) {
 		for _, k := range s.keys[d] {
 			if !slices.Contains(c.listed, listKey{k}) {
 				c.listed = append(c.listed, listKey{k})
-				s.lists[k] = append(s.lists[k], c)
+				l := s.lists[k]
+				if len(l) == 0 {
+					s.used = append(s.used, k)
+				}
+				s.lists[k] = append(l, c)
 			}
 		}
 	}
@@ -515,7 +521,11 @@ func (s *sweeper) index(c *sweepCluster) {
 				for _, y := range s.keys[e] {
 					if k := (listKey{x, y}); !slices.Contains(c.listed, k) {
 						c.listed = append(c.listed, k)
-						s.pairs[k] = append(s.pairs[k], c)
+						l := s.pairs[k]
+						if len(l) == 0 {
+							s.usedPairs = append(s.usedPairs, k)
+						}
+						s.pairs[k] = append(l, c)
 					}
 				}
 			}
@@ -553,12 +563,15 @@ func (s *sweeper) makeLists() {
 func (s *sweeper) reindex() {
 	s.makeLists()
 	// The lists keep their memory: a district's cells and buckets recur.
-	for k, l := range s.lists {
-		s.lists[k] = l[:0]
+	// Only those filled since the last reindex are emptied: going through
+	// every list a district ever had, each day, was a fifth of the sweep.
+	for _, k := range s.used {
+		s.lists[k] = s.lists[k][:0]
 	}
-	for k, l := range s.pairs {
-		s.pairs[k] = l[:0]
+	for _, k := range s.usedPairs {
+		s.pairs[k] = s.pairs[k][:0]
 	}
+	s.used, s.usedPairs = s.used[:0], s.usedPairs[:0]
 	for k, l := range s.single {
 		s.single[k] = l[:0]
 	}
@@ -880,6 +893,7 @@ func (s *sweeper) flush() {
 	clear(s.lists)
 	clear(s.pairs)
 	clear(s.single)
+	s.used, s.usedPairs = s.used[:0], s.usedPairs[:0]
 }
 
 func (s *sweeper) finish(c *sweepCluster) {
