@@ -23,8 +23,8 @@
 //
 // # Derived tables
 //
-// incident_groups, district_month and district_month_sources follow from
-// incidents; a run updates them for its own rows and the rows it replaced
+// incident_groups, district_month, district_month_sources and sweep_moves
+// follow from incidents; a run updates them for its own rows and the rows it replaced
 // (deriveRun), and Rebuild recomputes them whole, with the same result.
 // meta 'derived_rules' names their rules: a database made under other
 // rules is rebuilt by its next run.
