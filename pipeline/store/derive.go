@@ -95,6 +95,7 @@ const (
 	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
 	tmpSumRows  = "ocmap_sum_rows"   // the rows of the cells summarized again
 	tmpSame     = "ocmap_same"       // the rows with the incident ids of ocmap_q
+	tmpReached  = "ocmap_reached"    // the groups of swept rows the links reach
 )
 
 // qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
@@ -149,7 +150,7 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 // The result is the table linkGroups and summarize would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges, tmpSpanRows, tmpSumRows, tmpSame} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges, tmpSpanRows, tmpSumRows, tmpSame, tmpReached} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
@@ -187,14 +188,16 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
-	if len(moved) > 0 {
-		if _, err := r.stageKeys(ctx, moved); err != nil {
-			return fmt.Errorf("incident groups: %w", err)
+	// The sweep read the groups of the rows that moved with them: looking
+	// them up again joined every row of incident_groups on its key.
+	var movedGroups [][]driver.Value
+	for _, k := range moved {
+		if g := decided[k].oldGroup; g != 0 {
+			movedGroups = append(movedGroups, []driver.Value{g})
 		}
-		if _, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpOld+` SELECT DISTINCT group_id FROM incident_groups
-			SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`); err != nil {
-			return fmt.Errorf("incident groups: %w", err)
-		}
+	}
+	if err := r.appendRows(tmpOld, movedGroups); err != nil {
+		return fmt.Errorf("incident groups: %w", err)
 	}
 	var survivors []rowKey
 	damaged := map[int64]bool{}
@@ -260,34 +263,68 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	// The groups the links reach. Each joins the new groups whole, as one
 	// node (superNode) with its primary and the rows the run links to: its
 	// other rows keep their rows of incident_groups, but for the group id.
+	// The rows the sweep read come with their groups (oldGroup): those
+	// groups are read by id, and only the other rows by key, which joins
+	// every row of incident_groups.
 	var reached []rowKey
+	reachedIDs := map[int64]bool{}
+	wanted := map[rowKey]bool{}
 	for _, n := range l.nodes {
-		if n.key.run != r.ID && n.oldGroup == 0 {
-			reached = append(reached, n.key)
+		if n.key.run == r.ID || n.oldGroup != 0 {
+			continue
+		}
+		if x, ok := decided[n.key]; ok {
+			if x.oldGroup != 0 {
+				reachedIDs[x.oldGroup] = true
+				wanted[n.key] = true
+			}
+			continue
+		}
+		reached = append(reached, n.key)
+	}
+	old := func(g groupRow) {
+		i, ok := l.index[g.key]
+		if !ok {
+			i = l.node(g.key, sql.NullInt16{})
+			l.nodes[i].prec = precUnread
+		}
+		n := &l.nodes[i]
+		n.oldGroup, n.oldPrimary = g.group, g.primary
+		n.best(g.link, g.score)
+		// A row the sweep made again has its new cluster: linkClusters
+		// gave it to the nodes there were then, and a row first read
+		// here (the primary of a group reached) takes it now.
+		if x, ok := decided[g.key]; ok {
+			n.cluster, n.clusterScore = x.cluster()
+		} else {
+			n.cluster, n.clusterScore = g.cluster, g.clusterScore
+		}
+		l.union(i, l.superNode(g.group))
+	}
+	if len(reachedIDs) > 0 {
+		ids := make([][]driver.Value, 0, len(reachedIDs))
+		for id := range reachedIDs {
+			ids = append(ids, []driver.Value{id})
+		}
+		if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpReached+` (group_id BIGINT)`); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if err := r.appendRows(tmpReached, ids); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		err := r.groupRows(ctx, `SELECT `+groupColumns+` FROM incident_groups WHERE group_id IN (SELECT group_id FROM `+tmpReached+`)`,
+			func(g groupRow) {
+				if g.primary || wanted[g.key] {
+					old(g)
+				}
+			})
+		if err != nil {
+			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
 	if len(reached) > 0 {
 		if _, err := r.stageKeys(ctx, reached); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
-		}
-		old := func(g groupRow) {
-			i, ok := l.index[g.key]
-			if !ok {
-				i = l.node(g.key, sql.NullInt16{})
-				l.nodes[i].prec = precUnread
-			}
-			n := &l.nodes[i]
-			n.oldGroup, n.oldPrimary = g.group, g.primary
-			n.best(g.link, g.score)
-			// A row the sweep made again has its new cluster: linkClusters
-			// gave it to the nodes there were then, and a row first read
-			// here (the primary of a group reached) takes it now.
-			if x, ok := decided[g.key]; ok {
-				n.cluster, n.clusterScore = x.cluster()
-			} else {
-				n.cluster, n.clusterScore = g.cluster, g.clusterScore
-			}
-			l.union(i, l.superNode(g.group))
 		}
 		const reachedGroups = `SELECT group_id FROM incident_groups SEMI JOIN ` + tmpKeys + ` USING (run_id, source_file, source_line)`
 		err := r.groupRows(ctx, `SELECT `+groupColumns+` FROM incident_groups SEMI JOIN `+tmpKeys+` USING (run_id, source_file, source_line)`, old)

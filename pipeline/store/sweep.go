@@ -54,7 +54,8 @@ type sweepRec struct {
 	// says it is the run's.
 	oldCluster int64
 	oldScore   float64
-	oldStored  bool // incident_groups held its cluster
+	oldStored  bool  // incident_groups held its cluster
+	oldGroup   int64 // its group_id in incident_groups, 0 when none (sweepSpans)
 	isNew      bool
 	// The times the old sweep took it out of a cluster for a record of its
 	// source (add), from sweep_moves, and those of this sweep; movesBefore
@@ -924,7 +925,8 @@ const sweepOrder = `CAST(%[1]s.occurred_on - DATE '1970-01-01' AS INTEGER), coal
 	%[1]s.run_id, %[1]s.source_file, %[1]s.source_line`
 
 // readSweep runs q with args, whose columns are a partition number,
-// sweepColumns, the old cluster and its score, and calls fn with each row
+// sweepColumns, the old cluster and its score, and maybe the old group,
+// and calls fn with each row
 // in order. It reads through DuckDB's Arrow interface, a batch at a time;
 // DuckDB holds the whole result (the driver does not stream it).
 func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *sweepRec) error, args ...any) error {
@@ -948,8 +950,8 @@ func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		cols := rec.Columns()
-		if len(cols) != 15 {
-			return fmt.Errorf("sweep query gives %d columns, want 15", len(cols))
+		if len(cols) != 15 && len(cols) != 16 {
+			return fmt.Errorf("sweep query gives %d columns, want 15 or 16", len(cols))
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			s := &sweepRec{
@@ -977,6 +979,9 @@ func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *
 				s.oldCluster, s.oldStored = int64At(cols[13], i), true
 			} else {
 				s.oldCluster = groupID(s.key)
+			}
+			if len(cols) == 16 && cols[15].IsValid(i) {
+				s.oldGroup = int64At(cols[15], i)
 			}
 			s.isNew = s.key.run == r.ID
 			if err := fn(int64At(cols[0], i), s); err != nil {
@@ -1554,7 +1559,7 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32, stats
 		return err
 	}
 	steptrace.Mark(fmt.Sprintf("sweep: span rows of %d spans (%d records moved)", len(spans), len(moves)))
-	sel := `SELECT i.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score
+	sel := `SELECT i.part, ` + fmt.Sprintf(sweepColumns, "i") + `, g.cluster, g.cluster_score, g.group_id
 		FROM ` + tmpSpanRows + ` i
 		LEFT JOIN incident_groups g ON g.run_id = i.run_id AND g.source_file = i.source_file AND g.source_line = i.source_line
 		ORDER BY i.part, ` + fmt.Sprintf(sweepOrder, "i")
