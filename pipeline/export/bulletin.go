@@ -296,10 +296,15 @@ func abs64(x int64) int64 {
 
 // hotSpots lists the districts that are new, consecutive or intensifying
 // hot spots over the 12 months ending with the bulletin's month, all four
-// categories together.
+// categories together. A published bulletin works them out as the
+// export's report does (data.withheld): from the months that it, or an
+// earlier release of the database, publishes, naming none whose months
+// are not all published (with their present counts), and leaving those
+// out of every other district's classes.
 func (b *bulletin) hotSpots() {
 	year := analysis.Period{From: b.month.AddDate(0, -11, 0), To: b.month}
-	r := analysis.Analyse(b.d.m, b.d.cells, b.d.pop, year, year.Before(), analysis.Options{})
+	r := analysis.Analyse(b.d.m, b.d.cells, b.d.pop, year, year.Before(),
+		analysis.Options{Withheld: b.d.withheld(b.d.monthTable(year), analysis.AllCategories)})
 	for _, x := range r.Districts {
 		switch measures.Pattern(x.Emerging) {
 		case measures.NewHot, measures.ConsecutiveHot, measures.IntensifyingHot:
