@@ -115,3 +115,24 @@ func TestAnalyseWithheld(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyseWithheldGuard: 27 incidents in D0 and 8 withheld in D29, in a
+// row of 30 districts. The minimum of 30 incidents counts the published
+// 27: no class, whereas all 35 would give D0 a hot spot and tell that the
+// withheld count is at least 3.
+func TestAnalyseWithheldGuard(t *testing.T) {
+	m := row(30)
+	period := Period{month(2024, 1), month(2024, 2)}
+	cells := []store.Cell{
+		{District: "D0", Category: "cybercrime", Month: month(2024, 2), Incidents: 27},
+		{District: "D29", Category: "cybercrime", Month: month(2024, 2), Incidents: 8},
+	}
+	withheld := func(i, t int) bool { return i == 29 }
+	r := Analyse(m, cells, nil, period, period.Before(), Options{Withheld: withheld})
+	if got, want := r.Guard, "27 incidents in the period, fewer than the minimum of 30 (--min-incidents): no hot spot, cluster or emerging class"; got != want || r.Districts[0].GiBin != 0 {
+		t.Errorf("withheld D29: guard %q, D0 bin %d; want %q and none", got, r.Districts[0].GiBin, want)
+	}
+	if all := Analyse(m, cells, nil, period, period.Before(), Options{}); all.Guard != "" || all.Districts[0].GiBin != 2 {
+		t.Errorf("every count: guard %q, D0 bin %d; want none and a 95%% hot spot", all.Guard, all.Districts[0].GiBin)
+	}
+}

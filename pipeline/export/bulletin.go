@@ -318,7 +318,7 @@ func (b *bulletin) hotSpots() {
 // not given. It is the same sentence whatever the counts: saying it only
 // when a category falls under the minimum would publish that its total is
 // below it, which disclosure control may withhold.
-var guardRule = fmt.Sprintf("Hot spot, cluster and emerging hot spot classes are given only for a category with at least %d incidents in the period; below that, one incident makes its neighbours look hot.", analysis.DefaultMinIncidents)
+var guardRule = fmt.Sprintf("Hot spot, cluster and emerging hot spot classes are given only for a category with at least %d incidents in the period in its published district counts; below that, one incident makes its neighbours look hot.", analysis.DefaultMinIncidents)
 
 func (b *bulletin) title() string {
 	t := "Organized crime in Pakistan: " + b.month.Format("January 2006")
