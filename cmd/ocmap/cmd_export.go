@@ -76,7 +76,10 @@ leave them blank; the report says how many. Hot spot classes, clusters,
 trends and EB rates are worked out from the published figures only (a
 suppressed district is left out, as one without population). A flow of
 fewer than --min-cell incidents is in no file and on no map; the report
-counts them per category.
+counts them per category. A published flow's victims or kilograms show
+"suppressed" when victims are from 1 to --min-cell - 1, when one or two
+incidents make nearly all of the sum (the p% rule at 10%), or when another
+export's would let such a figure be worked out.
 No file carries personal data,
 free text or rejected rows. --internal lifts suppression, and every map, the
 report and the manifest then say INTERNAL. Running the export again on the

@@ -399,7 +399,23 @@ func (d *data) suppress() {
 		for _, rec := range d.earlier {
 			idx := make([]int, len(rec.Figures))
 			for n, f := range rec.Figures {
+				if isKilograms(f.Key) {
+					// The register keeps no protection level: a sensitive
+					// magnitude of an earlier release is protected as one
+					// seizure's would be, the most it can ask.
+					var level int64
+					if f.Small {
+						level = disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent)
+					}
+					idx[n] = d.release.AddMagnitude(f.Key, f.Value, f.Withheld, level, false)
+					continue
+				}
 				idx[n] = d.release.Add(f.Key, f.Value, f.Withheld, f.Small, f.Floor, false)
+				if f.Small && isVictims(f.Key) {
+					// Victims may be sensitive by the p% rule too (see
+					// addQuantity): as one incident's, at most.
+					d.release.SetLevel(idx[n], disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent))
+				}
 			}
 			for _, rel := range rec.Relations {
 				parts := make([]int, len(rel.Parts))

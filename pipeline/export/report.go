@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ocmap/ocmap/pipeline/disclosure"
 	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -56,7 +57,7 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 <table><caption class="small">{{.Caption}}</caption><tr><th class="l">origin</th><th class="l">destination</th><th>incidents</th><th>{{.Quantity}}</th></tr>
 {{range .Rows}}<tr><td class="l">{{.Origin}}</td><td class="l">{{.Destination}}</td><td>{{.Incidents}}</td><td>{{.Quantity}}</td></tr>
 {{end}}</table></section>
-{{end}}<p class="small">Each end is a district (the gazetteer) or a country (ISO 3166-1; XG the Gulf states, XE Europe when a record names only the group): the origin field, else the first place of the route, else a foreign nationality; the destination field, else the last place of the route, else the district of a drug seizure. Incidents whose ends are not resolved are not in the flows. flows.csv and flows.geojson hold every flow shown.</p>
+{{end}}<p class="small">Each end is a district (the gazetteer) or a country (ISO 3166-1; XG the Gulf states, XE Europe when a record names only the group): the origin field, else the first place of the route, else a foreign nationality; the destination field, else the last place of the route, else the district of a drug seizure. Incidents whose ends are not resolved are not in the flows. flows.csv and flows.geojson hold every flow shown.{{if not .Internal}} Victims and kilograms shown as "suppressed" are withheld with their flow's incidents published: victims from 1 to {{.MaxSmall}} (a small count of people); a sum that one or two incidents make nearly all of (the p% rule at {{.PPercent}}%: the rest of the sum is less than {{.PPercent}}% of its largest incident's), which would tell that incident; or a sum that, with another export's, would let such a count or sum (of the months between them, say) be worked out.{{end}}</p>
 {{end}}<h2 id="trends">Trends</h2>
 <p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes){{if not .Internal}}, among the districts whose monthly counts of the category are all published (district_month.parquet), and worked out from those months only: a trend or class worked out from a suppressed count would tell something of it{{end}}. {{.GuardRule}}</p>
 <table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
@@ -118,6 +119,7 @@ func writeReport(w *writer, d *data) error {
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
 		MaxSmall                                                  int64 // the largest count suppressed as small
+		PPercent                                                  int   // of the p% rule on victims and kilograms
 		Previous, Source, GuardRule                               string
 		Internal                                                  bool
 		Key                                                       []keyFigure
@@ -139,7 +141,7 @@ func writeReport(w *writer, d *data) error {
 	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
 		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version,
 		Internal: d.opt.Internal, Key: d.keyFigures(), Source: d.attribution(),
-		Previous: periodName(d.prev.period), GuardRule: guardRule, MaxSmall: d.opt.MinCell - 1}
+		Previous: periodName(d.prev.period), GuardRule: guardRule, MaxSmall: d.opt.MinCell - 1, PPercent: disclosure.PPercent}
 	if d.opt.Internal {
 		v.Title = "Map of organized crime in Pakistan (internal)"
 	}
