@@ -226,4 +226,11 @@ func TestBulletinHotSpotsPublished(t *testing.T) {
 	if published[1] != published[0] {
 		t.Errorf("published bulletins: %q with G7 at 2, %q with G7 at 8", published[0], published[1])
 	}
+	md, err := os.ReadFile(filepath.Join(dir, "g7-1-published", "bulletin.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "\nHot spots are worked out from published monthly counts only: among the districts whose counts of each of the 12 months this bulletin or an earlier release of the same data published, the others left out.\n"; !strings.Contains(string(md), want) {
+		t.Errorf("published bulletin.md lacks %q", want)
+	}
 }

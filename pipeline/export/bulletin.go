@@ -314,6 +314,16 @@ func (b *bulletin) hotSpots() {
 	slices.Sort(b.hot)
 }
 
+// hotRule says, in a published bulletin, which districts its hot spots
+// are of (see hotSpots), in the same words whatever they are; "" in an
+// internal one.
+func (b *bulletin) hotRule() string {
+	if b.d.release == nil {
+		return ""
+	}
+	return "Hot spots are worked out from published monthly counts only: among the districts whose counts of each of the 12 months this bulletin or an earlier release of the same data published, the others left out."
+}
+
 // guardRule says, in every published report, when hot spot classes are
 // not given. It is the same sentence whatever the counts: saying it only
 // when a category falls under the minimum would publish that its total is
@@ -348,6 +358,9 @@ func (b *bulletin) markdown(w io.Writer, maps []bulletinMap) error {
 		fmt.Fprintln(w, "\nNone over the last 12 months.")
 	default:
 		fmt.Fprintf(w, "\nOver the 12 months to %s (Gi* each month, all four categories): %s.\n", b.month.Format("January 2006"), strings.Join(b.hot, ", "))
+	}
+	if r := b.hotRule(); r != "" {
+		fmt.Fprintf(w, "\n%s\n", r)
 	}
 	fmt.Fprintf(w, "\n%s\n", guardRule)
 	fmt.Fprintln(w, "\n## Notable changes by province")
@@ -384,7 +397,7 @@ func (b *bulletin) view(maps []bulletinMap) any {
 	}
 	return map[string]any{"Title": b.title(), "Month": b.month.Format("January 2006"),
 		"Prev": b.month.AddDate(0, -1, 0).Format("January 2006"), "YearAgo": b.month.AddDate(-1, 0, 0).Format("January 2006"),
-		"National": national, "Hot": strings.Join(b.hot, ", "), "Guard": guardRule, "Notable": notable, "Maps": maps,
+		"National": national, "Hot": strings.Join(b.hot, ", "), "HotRule": b.hotRule(), "Guard": guardRule, "Notable": notable, "Maps": maps,
 		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version, "Precision": b.d.precisionNote(), "Source": b.d.attribution()}
 }
 
@@ -399,7 +412,7 @@ svg{width:100%;height:auto}</style></head><body>
 {{end}}<table><tr><th>category</th><th>this month</th><th>previous month</th><th>change</th><th>a year before</th><th>change</th></tr>
 {{range .National}}<tr><td>{{.Category}}</td><td>{{.Now}}</td><td>{{.Before}}</td><td>{{.ChangeMonth}}</td><td>{{.YearAgo}}</td><td>{{.ChangeYear}}</td></tr>
 {{end}}</table>
-<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}} {{.Guard}}</p>
+<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}}{{if .HotRule}} {{.HotRule}}{{end}} {{.Guard}}</p>
 <h2>Notable changes by province</h2>
 {{if .Notable}}<ul>{{range .Notable}}<li>{{.Place}}, {{.Category}}: {{.Now}} against {{.Before}} ({{.ChangeMonth}})</li>{{end}}</ul>{{else}}<p>No province changed by half or more, by at least {{.MinCell}} incidents.</p>{{end}}
 <h2>Maps</h2>{{range .Maps}}<section><h3>{{.Title}}</h3>{{.SVG}}</section>{{end}}
