@@ -294,6 +294,9 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 		} else {
 			fmt.Fprintf(env.Stdout, "withheld %d of %d origin -> destination flows (1 to %d incidents)\n", rep.FlowsWithheld, rep.Flows, o.MinCell-1)
 		}
+		if rep.QuantitiesWithheld > 0 {
+			fmt.Fprintf(env.Stdout, "withheld the victims or kilograms of %d published flows (a small count of victims, a sum one or two incidents make nearly all of, or what would let one be worked out)\n", rep.QuantitiesWithheld)
+		}
 		if len(rep.Overlapping) > 0 {
 			var ps []string
 			for _, in := range rep.Overlapping {

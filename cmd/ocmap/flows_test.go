@@ -404,8 +404,12 @@ func TestExportFlowQuantities(t *testing.T) {
 	flows := func(name, to string, extra ...string) map[string]string {
 		out := filepath.Join(dir, name)
 		args := append([]string{"export", "--db", db, "--boundaries", mapPath, "--out", out, "--width", "400", "--from", "2024-01", "--to", to}, extra...)
-		if code, stdout, stderr := ocmap(args...); code != exitOK {
+		code, stdout, stderr := ocmap(args...)
+		if code != exitOK {
 			t.Fatalf("export %s: exit %d\n%s%s", name, code, stdout, stderr)
+		}
+		if name == "jan" && !strings.Contains(stdout, "withheld the victims or kilograms of 2 published flows") {
+			t.Errorf("January export does not count the flows whose victims or kilograms it withholds:\n%s", stdout)
 		}
 		f, err := os.Open(filepath.Join(out, "flows.csv"))
 		if err != nil {

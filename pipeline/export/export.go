@@ -102,6 +102,9 @@ type Report struct {
 	// FlowsLarger are the withheld flows of MinCell incidents or more,
 	// withheld so that a small one cannot be worked out.
 	FlowsLarger int
+	// QuantitiesWithheld counts the published flows whose victims or
+	// kilograms are withheld (see addQuantity).
+	QuantitiesWithheld int
 }
 
 // Categories of an export: the four, then all four together.
@@ -209,6 +212,11 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 		rep.Flows += len(d.flows.shown[cat]) + d.flows.withheld[cat]
 		rep.FlowsWithheld += d.flows.withheld[cat]
 		rep.FlowsLarger += d.flows.larger[cat]
+		for _, f := range d.flows.shown[cat] {
+			if f.Withheld {
+				rep.QuantitiesWithheld++
+			}
+		}
 	}
 	return rep, nil
 }
