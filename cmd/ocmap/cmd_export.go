@@ -72,8 +72,14 @@ func init() {
 Disclosure control is on: counts from 1 to --min-cell - 1 are suppressed, with
 further cells so that none can be worked out from district, province or
 national totals (zeros are published); the maps hatch them and the tables
-leave them blank; the report says how many. A flow of fewer than --min-cell
-incidents is in no file and on no map; the report counts them per category.
+leave them blank; the report says how many. Hot spot classes, clusters,
+trends and EB rates are worked out from the published figures only (a
+suppressed district is left out, as one without population). A flow of
+fewer than --min-cell incidents is in no file and on no map; the report
+counts them per category. A published flow's victims or kilograms show
+"suppressed" when victims are from 1 to --min-cell - 1, when one or two
+incidents make nearly all of the sum (the p% rule at 10%), or when another
+export's would let such a figure be worked out.
 No file carries personal data,
 free text or rejected rows. --internal lifts suppression, and every map, the
 report and the manifest then say INTERNAL. Running the export again on the
@@ -288,6 +294,9 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 		} else {
 			fmt.Fprintf(env.Stdout, "withheld %d of %d origin -> destination flows (1 to %d incidents)\n", rep.FlowsWithheld, rep.Flows, o.MinCell-1)
 		}
+		if rep.QuantitiesWithheld > 0 {
+			fmt.Fprintf(env.Stdout, "withheld the victims or kilograms of %d published flows (a small count of victims, a sum one or two incidents make nearly all of, or what would let one be worked out)\n", rep.QuantitiesWithheld)
+		}
 		if len(rep.Overlapping) > 0 {
 			var ps []string
 			for _, in := range rep.Overlapping {
@@ -329,7 +338,10 @@ bulletin.md and bulletin.html (self-contained) and bulletin_<category>.png:
   - the month's incidents per category against the previous month and the
     same month a year before, with percent changes;
   - new, consecutive and intensifying hot spots over the 12 months ending
-    with the month (monthly Gi*, all four categories);
+    with the month (monthly Gi*, all four categories); without --internal,
+    worked out from the months published (by this bulletin or an earlier
+    export or bulletin of the database) only, among the districts whose
+    12 months are all published, so that a first bulletin may name none;
   - provinces whose counts changed by half or more, by at least --min-cell;
   - one map per category for the month.
 

@@ -186,7 +186,7 @@ func TestExport(t *testing.T) {
 	if bytes.Contains(rep, []byte("<h3>Drug trafficking</h3>")) {
 		t.Errorf("report.html repeats the map title as a heading")
 	}
-	if !bytes.Contains(rep, []byte("given only for a category with at least 30 incidents in the period; below that")) || bytes.Contains(rep, []byte("DefaultMinIncidents")) {
+	if !bytes.Contains(rep, []byte("given only for a category with at least 30 incidents in the period in its published district counts; below that")) || bytes.Contains(rep, []byte("DefaultMinIncidents")) {
 		t.Errorf("report.html: the minimum count rule is missing or names a Go constant")
 	}
 	// National drugs: 70 in January to March, none the quarter before.
@@ -318,7 +318,7 @@ func TestBulletin(t *testing.T) {
 		"![Drug trafficking](bulletin_drug_trafficking.png)\n",
 		// The minimum count rule, in words a reader of the newsletter
 		// understands: no Go identifier.
-		"\nHot spot, cluster and emerging hot spot classes are given only for a category with at least 30 incidents in the period; below that, one incident makes its neighbours look hot.\n",
+		"\nHot spot, cluster and emerging hot spot classes are given only for a category with at least 30 incidents in the period in its published district counts; below that, one incident makes its neighbours look hot.\n",
 	} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("bulletin.md lacks %q:\n%s", want, md)

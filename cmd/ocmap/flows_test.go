@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -352,4 +354,105 @@ func TestExportFlowsPeriodDifferencing(t *testing.T) {
 	if got := flow("janfeb", "2024-02"); got != "withheld" {
 		t.Errorf("January to February: flow Gujrat -> Iran %s published after January's 12: February's flow follows", got)
 	}
+}
+
+// TestExportFlowQuantities: the victims and kilograms of published flows
+// are audited with the flows' incidents. January 2024: Afghanistan ->
+// Gujrat is 12 seizures, one of 500 kg and eleven of 1 kg, whose 511 kg
+// tell the one seizure (the p% rule: the rest, 10 kg, is less than 10% of
+// 500); Afghanistan -> Sialkot is 12 of 10 kg; Gujrat -> Iran 12 victims
+// in 12 incidents; Sialkot -> Iran 3 victims in 12 incidents, a small
+// count of people. Each flow's incidents are published; 511 kg and 3
+// victims are withheld. February adds 12 seizures to Afghanistan ->
+// Sialkot, one of 300 kg and none weighed: an export of January to
+// February printing 420 kg after January's 120 would tell that seizure,
+// so it withholds them (the internal export prints 420).
+func TestExportFlowQuantities(t *testing.T) {
+	dir := isolate(t)
+	mapPath := filepath.Join("..", "..", "pipeline", "flows", "testdata", "districts.geojson")
+	var rows []string
+	add := func(id, cat, sub string, month, day int, place, qty, origin, dest string) {
+		rows = append(rows, fmt.Sprintf("%s,%s,%s,2024-%02d-%02d,,,%s,SRC,%s,,,%s,%s,,,", id, cat, sub, month, day, place, qty, origin, dest))
+	}
+	for i := range 12 {
+		kg := "1"
+		if i == 0 {
+			kg = "500"
+		}
+		// A seizure's destination is its district.
+		add(fmt.Sprint("DG", i), "drug_trafficking", "heroin", 1, 1+i, "Gujrat", kg, "Afghanistan", "")
+		add(fmt.Sprint("DS", i), "drug_trafficking", "heroin", 1, 1+i, "Sialkot", "10", "Afghanistan", "")
+		kg = ""
+		if i == 0 {
+			kg = "300"
+		}
+		add(fmt.Sprint("DF", i), "drug_trafficking", "heroin", 2, 1+i, "Sialkot", kg, "Afghanistan", "")
+		add(fmt.Sprint("HG", i), "human_trafficking", "smuggling", 1, 1+i, "Gujrat", "1", "Gujrat", "Iran")
+		victims := ""
+		if i < 3 {
+			victims = "1"
+		}
+		add(fmt.Sprint("HS", i), "human_trafficking", "smuggling", 1, 1+i, "Sialkot", victims, "Sialkot", "Iran")
+	}
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description,origin,destination,route,nationality,exploitation\n"+
+		strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "flows.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "--db", db, "--boundaries", mapPath, in); code != exitOK || !strings.Contains(stdout, "accepted 60, rejected 0") {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// flows returns each flow of flows.csv as "incidents victims kg".
+	flows := func(name, to string, extra ...string) map[string]string {
+		out := filepath.Join(dir, name)
+		args := append([]string{"export", "--db", db, "--boundaries", mapPath, "--out", out, "--width", "400", "--from", "2024-01", "--to", to}, extra...)
+		code, stdout, stderr := ocmap(args...)
+		if code != exitOK {
+			t.Fatalf("export %s: exit %d\n%s%s", name, code, stdout, stderr)
+		}
+		if name == "jan" && !strings.Contains(stdout, "withheld the victims or kilograms of 2 published flows") {
+			t.Errorf("January export does not count the flows whose victims or kilograms it withholds:\n%s", stdout)
+		}
+		f, err := os.Open(filepath.Join(out, "flows.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range recs[1:] {
+			got[r[4]+" > "+r[8]] = r[10] + " " + r[12] + " " + r[13]
+		}
+		return got
+	}
+	check := func(name string, got, want map[string]string) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: flows.csv gives %v, want %v", name, got, want)
+		}
+	}
+	check("January", flows("jan", "2024-01"), map[string]string{
+		"Afghanistan > Gujrat": "12  suppressed", "Afghanistan > Sialkot": "12  120",
+		"Gujrat > Iran": "12 12 ", "Sialkot > Iran": "12 suppressed "})
+	report, err := os.ReadFile(filepath.Join(dir, "jan", "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<td class="l">Afghanistan</td><td class="l">Gujrat</td><td>12</td><td>suppressed</td>`,
+		"victims from 1 to 9 (a small count of people); a sum that one or two incidents make nearly all of (the p% rule at 10%"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	gj, _ := os.ReadFile(filepath.Join(dir, "jan", "flows.geojson"))
+	if !strings.Contains(string(gj), `"kg":"suppressed"`) || strings.Contains(string(gj), "511") {
+		t.Errorf("flows.geojson does not withhold 511 kg:\n%s", gj)
+	}
+	check("January to February", flows("janfeb", "2024-02"), map[string]string{
+		"Afghanistan > Gujrat": "12  suppressed", "Afghanistan > Sialkot": "24  suppressed",
+		"Gujrat > Iran": "12 12 ", "Sialkot > Iran": "12 suppressed "})
+	check("internal", flows("internal", "2024-02", "--internal"), map[string]string{
+		"Afghanistan > Gujrat": "12  511", "Afghanistan > Sialkot": "24  420",
+		"Gujrat > Iran": "12 12 ", "Sialkot > Iran": "12 3 "})
 }

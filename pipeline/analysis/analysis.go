@@ -65,6 +65,18 @@ type Options struct {
 	// Scale is the hot spot basis of a Value: ScaleLog ("" means
 	// ScaleLog), ScaleRank or ScaleRaw.
 	Scale string
+	// Withheld, when not nil, makes the analysis one a published release
+	// can print: hot spots, clusters, emerging classes, trends and EB
+	// rates worked out from the figures it publishes only, so that none
+	// of them tells anything of a withheld count. Withheld(i, -1) says
+	// whether district i's count of the period is withheld, Withheld(i, t)
+	// whether its count of month t is. A district whose count is withheld
+	// is left out of EB rates (and their prior), hot spots and clusters, as
+	// a district without population is; one with a withheld month is left
+	// out of the emerging classes (monthly Gi*, and each month's EB prior)
+	// and has no trend; the minimum of incidents counts the published
+	// counts only.
+	Withheld func(district, month int) bool
 }
 
 // Scales of a quantity's hot spot basis. Sums of seizures are dominated by
@@ -204,6 +216,18 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 			res.Districts[i].Border = m.Border[i]
 		}
 	}
+	// off[i]: district i's count is withheld; offMonths[i]: a month of it
+	// is (Options.Withheld).
+	var off, offMonths []bool
+	if opt.Withheld != nil {
+		off, offMonths = make([]bool, n), make([]bool, n)
+		for i := range n {
+			off[i] = opt.Withheld(i, -1)
+			for t := range months {
+				offMonths[i] = offMonths[i] || off[i] || opt.Withheld(i, t)
+			}
+		}
+	}
 	monthly := make([][]float64, n) // district x month incidents
 	for i := range monthly {
 		monthly[i] = make([]float64, len(months))
@@ -261,6 +285,9 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		d := &res.Districts[i]
 		d.Change = measures.PercentChange(d.BaseValue, d.Value)
 		events[i] = d.Value
+		if off != nil && off[i] {
+			events[i] = math.NaN() // out of EB rates and their prior, as without population
+		}
 		people[i] = math.NaN()
 		if py, ok := CensusYear(pop[d.Code], period.To.Year()); ok {
 			d.Population, d.PopulationYear = py.Population, py.Year
@@ -291,7 +318,10 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		return res
 	}
 	var total int64
-	for _, d := range res.Districts {
+	for i, d := range res.Districts {
+		if off != nil && off[i] {
+			continue
+		}
 		if opt.GuardRecords {
 			total += d.Records
 		} else {
@@ -331,19 +361,34 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	// the same basis as the Gi* above: the same districts, and each month's
 	// EB rates (with the same populations) when the basis is eb_rate.
 	// Spatial Gi* per month, not ArcGIS's space-time cube.
+	// With Options.Withheld, the districts with a withheld month are left
+	// out, and each month's EB prior is the others'.
+	esub, enbrs := sub, nbrs
+	if offMonths != nil {
+		e := slices.Clone(basis)
+		for i, o := range offMonths {
+			if o {
+				e[i] = math.NaN()
+			}
+		}
+		esub, enbrs = subgraph(e, m.Neighbors)
+	}
 	var classes []measures.Pattern
-	if len(months) > 1 && len(sub) > 1 && !guarded {
-		zByMonth := make([][]float64, len(sub))
-		pByMonth := make([][]float64, len(sub))
-		for k := range sub {
+	if len(months) > 1 && len(esub) > 1 && !guarded {
+		zByMonth := make([][]float64, len(esub))
+		pByMonth := make([][]float64, len(esub))
+		for k := range esub {
 			zByMonth[k] = make([]float64, len(months))
 			pByMonth[k] = make([]float64, len(months))
 		}
 		col := make([]float64, n)
-		xs := make([]float64, len(sub))
+		xs := make([]float64, len(esub))
 		for t := range months {
 			for i := range col {
 				col[i] = monthly[i][t]
+				if offMonths != nil && offMonths[i] {
+					col[i] = math.NaN()
+				}
 			}
 			switch {
 			case opt.Value != nil:
@@ -355,11 +400,11 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 				}
 				col = eb
 			}
-			for k, i := range sub {
+			for k, i := range esub {
 				xs[k] = col[i]
 			}
-			z, p := gi(xs, nbrs, opt, uint64(t+1))
-			for k := range sub {
+			z, p := gi(xs, enbrs, opt, uint64(t+1))
+			for k := range esub {
 				zByMonth[k][t], pByMonth[k][t] = z[k], p[k]
 			}
 		}
@@ -367,6 +412,10 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 	}
 	for i := range res.Districts {
 		d := &res.Districts[i]
+		if offMonths != nil && offMonths[i] {
+			d.TrendS, d.TrendZ, d.TrendP, d.TrendTau = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			continue
+		}
 		d.TrendS, d.TrendZ, d.TrendP, d.TrendTau = measures.MannKendall(monthly[i])
 		if d.TrendP <= opt.Alpha && d.TrendS != 0 {
 			d.Trend = "up"
@@ -375,7 +424,7 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 			}
 		}
 	}
-	for k, i := range sub {
+	for k, i := range esub {
 		if classes != nil {
 			res.Districts[i].Emerging = string(classes[k])
 		}
@@ -391,9 +440,14 @@ func scaled(x []float64, scale string) ([]float64, string) {
 		copy(out, x)
 		return out, "sum"
 	case ScaleRank:
-		order := make([]int, len(x))
-		for i := range order {
-			order[i] = i
+		// NaN (a withheld figure, see Options.Withheld) has no rank and
+		// takes none from the others.
+		var order []int
+		for i, v := range x {
+			out[i] = math.NaN()
+			if !math.IsNaN(v) {
+				order = append(order, i)
+			}
 		}
 		slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(x[a], x[b]) })
 		for lo := 0; lo < len(order); {

@@ -118,6 +118,28 @@
 // marked aside (SetAside) and withheld before a table's cell when either
 // would do.
 //
+// # Magnitudes
+//
+// The export prints each published flow's victims (trafficking) or
+// kilograms seized (drugs) beside its incidents, and puts them in the
+// release too, with their months (never printed), so that Protect audits
+// them with everything else and the register keeps them. Victims are
+// people: a count, small from 1 to minCell−1 like any other. Both are sums
+// over incidents, and the p% rule of magnitude tables (tau-ARGUS, the
+// statistical disclosure control handbooks; DOMAIN.md says nothing of
+// magnitudes) finds a sum sensitive when its rest, less its two largest
+// incidents, is under p% of the largest (Dominance, PPercent): a sum of
+// one or two seizures, or one that a single seizure makes nearly all of,
+// tells that seizure. A sensitive sum, of the period or of a month, is
+// withheld and protected at the level the rule asks (Figure.Level:
+// p% of the largest, less the rest), so that no published sum, nor the
+// difference of two releases' sums, gives it within that. Kilograms go in
+// as grams (AddMagnitude): a magnitude, whose revision between two
+// releases is sensitive whatever its size, as it may be one seizure's. A
+// flow's victims and kilograms are withheld with its incidents (Withhold),
+// so every sum the attacker can form is over incidents whose count the
+// audit of counts protects: no sum tells a withheld flow or count.
+//
 // # Where Protect's time goes
 //
 // Most of it is in the linear programs (GLPK's revised simplex, see

@@ -573,13 +573,14 @@ func (r *Release) solveSides(vars, rels, targets []int, wantLo, wantHi bool) []B
 	return out
 }
 
-// Exposed returns the withheld small counts whose range (see Audit) is
-// narrower than protection level p allows, in figure order.
+// Exposed returns the withheld sensitive figures (small counts, and
+// magnitudes at their own level) whose range (see Audit) is narrower than
+// protection level p allows, in figure order.
 func (r *Release) Exposed(p int64) []Bound {
 	of := r.relsOf()
 	var out []Bound
 	for _, b := range r.Audit() {
-		if b.Primary && !b.Protected(p, r.structuralFloor(of, b.Figure)) {
+		if b.Primary && !b.Protected(r.level(b.Figure, p), r.structuralFloor(of, b.Figure)) {
 			out = append(out, b)
 		}
 	}

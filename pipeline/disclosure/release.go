@@ -104,6 +104,14 @@ type Figure struct {
 	Aside bool
 	// EarlierFloor is the part of Floor that earlier releases told.
 	EarlierFloor int64
+	// Level is the protection level the p% rule asks of a sensitive
+	// (Primary) figure (see Dominance): a magnitude's is Level, a count's
+	// the larger of Level and Protect's p. 0 means p.
+	Level int64
+	// Magnitude says the figure sums a magnitude (grams seized, say), not
+	// a count: LinkRevisions takes its change as sensitive whatever its
+	// size (see AddMagnitude).
+	Magnitude bool
 }
 
 // Relation is a published identity: the parts sum to the total.
@@ -143,6 +151,52 @@ func (r *Release) Add(key string, value int64, suppressed, primary bool, floor i
 // different scopes print it as one figure.
 func (r *Release) AddEvery(key string, value int64, suppressed, primary bool, floor int64) int {
 	return r.add(key, value, suppressed, primary, floor, true)
+}
+
+// AddMagnitude is Add for a magnitude summed over incidents (kilograms
+// seized, in grams), not a count: level, above 0, makes it sensitive, to
+// be protected at that level rather than Protect's p (the p% rule's, see
+// Dominance). A withheld magnitude may be 0 (its floor is 0).
+func (r *Release) AddMagnitude(key string, value int64, suppressed bool, level int64, current bool) int {
+	if current {
+		key = r.scope + key
+	}
+	i := r.add(key, value, suppressed, level > 0, 0, current)
+	r.figs[i].Magnitude = true
+	r.SetLevel(i, level)
+	return i
+}
+
+// SetLevel makes figure i sensitive, to be protected at level (when above
+// 0; a count at least at Protect's p): a count of victims that the p% rule
+// finds dominated by one incident, say. Of two levels, the larger holds.
+func (r *Release) SetLevel(i int, level int64) {
+	if level <= 0 {
+		return
+	}
+	f := &r.figs[i]
+	f.Primary = true
+	f.Level = max(f.Level, level)
+}
+
+// level is the protection level of figure i: a magnitude's own (p when it
+// has none), a count's own when above p, else p.
+func (r *Release) level(i int, p int64) int64 {
+	f := r.figs[i]
+	if f.Magnitude && f.Level > 0 {
+		return f.Level
+	}
+	return max(f.Level, p)
+}
+
+// Withhold withholds the current release's figure key with value, which
+// it does not print after all: the victims or kilograms of a flow Protect
+// withheld. Withholding more never narrows a range, so Protect's
+// guarantee holds. A figure an earlier release published stays published.
+func (r *Release) Withhold(key string, value int64) {
+	if i := r.Index(key, value); i >= 0 && r.figs[i].Current && !r.figs[i].Earlier {
+		r.setWithheld(i, true)
+	}
 }
 
 // SetAside marks figure i as printed beside the tables (see
@@ -310,11 +364,13 @@ func (l *layout) key(n int, k TableKeys) string {
 // rules) had exposed them.
 func (r *Release) Protect(p int64) (added, unprotected []int) {
 	of := r.relsOf()
+	base := p
 	for i := range r.figs {
 		f := r.figs[i]
 		if !f.Primary || !f.Suppressed {
 			continue
 		}
+		p := r.level(i, base)
 		for {
 			b, ok := r.localBound(of, i, p, false)
 			if ok {
@@ -785,7 +841,14 @@ func (r *Release) LinkRevisions(minCell int64) {
 					lo, hi = hi, lo
 				}
 				d := r.figs[hi].Value - r.figs[lo].Value
-				ch := r.add(fmt.Sprintf("change:%s:%d>%d", key, r.figs[c].Value, r.figs[e].Value), d, true, d < minCell, 0, true)
+				ch := r.add(fmt.Sprintf("change:%s:%d>%d", key, r.figs[c].Value, r.figs[e].Value), d, true, d < minCell && !r.figs[c].Magnitude, 0, true)
+				if r.figs[c].Magnitude {
+					// Whose incidents changed is not known: the change
+					// may be one seizure's, sensitive as a magnitude of
+					// one contribution is.
+					r.figs[ch].Magnitude = true
+					r.SetLevel(ch, Dominance(float64(d), float64(d), 0, PPercent))
+				}
 				r.Relate("change "+key, hi, []int{lo, ch})
 			}
 		}

@@ -296,10 +296,15 @@ func abs64(x int64) int64 {
 
 // hotSpots lists the districts that are new, consecutive or intensifying
 // hot spots over the 12 months ending with the bulletin's month, all four
-// categories together.
+// categories together. A published bulletin works them out as the
+// export's report does (data.withheld): from the months that it, or an
+// earlier release of the database, publishes, naming none whose months
+// are not all published (with their present counts), and leaving those
+// out of every other district's classes.
 func (b *bulletin) hotSpots() {
 	year := analysis.Period{From: b.month.AddDate(0, -11, 0), To: b.month}
-	r := analysis.Analyse(b.d.m, b.d.cells, b.d.pop, year, year.Before(), analysis.Options{})
+	r := analysis.Analyse(b.d.m, b.d.cells, b.d.pop, year, year.Before(),
+		analysis.Options{Withheld: b.d.withheld(b.d.monthTable(year), analysis.AllCategories)})
 	for _, x := range r.Districts {
 		switch measures.Pattern(x.Emerging) {
 		case measures.NewHot, measures.ConsecutiveHot, measures.IntensifyingHot:
@@ -309,11 +314,21 @@ func (b *bulletin) hotSpots() {
 	slices.Sort(b.hot)
 }
 
+// hotRule says, in a published bulletin, which districts its hot spots
+// are of (see hotSpots), in the same words whatever they are; "" in an
+// internal one.
+func (b *bulletin) hotRule() string {
+	if b.d.release == nil {
+		return ""
+	}
+	return "Hot spots are worked out from published monthly counts only: among the districts whose counts of each of the 12 months this bulletin or an earlier release of the same data published, the others left out."
+}
+
 // guardRule says, in every published report, when hot spot classes are
 // not given. It is the same sentence whatever the counts: saying it only
 // when a category falls under the minimum would publish that its total is
 // below it, which disclosure control may withhold.
-var guardRule = fmt.Sprintf("Hot spot, cluster and emerging hot spot classes are given only for a category with at least %d incidents in the period; below that, one incident makes its neighbours look hot.", analysis.DefaultMinIncidents)
+var guardRule = fmt.Sprintf("Hot spot, cluster and emerging hot spot classes are given only for a category with at least %d incidents in the period in its published district counts; below that, one incident makes its neighbours look hot.", analysis.DefaultMinIncidents)
 
 func (b *bulletin) title() string {
 	t := "Organized crime in Pakistan: " + b.month.Format("January 2006")
@@ -343,6 +358,9 @@ func (b *bulletin) markdown(w io.Writer, maps []bulletinMap) error {
 		fmt.Fprintln(w, "\nNone over the last 12 months.")
 	default:
 		fmt.Fprintf(w, "\nOver the 12 months to %s (Gi* each month, all four categories): %s.\n", b.month.Format("January 2006"), strings.Join(b.hot, ", "))
+	}
+	if r := b.hotRule(); r != "" {
+		fmt.Fprintf(w, "\n%s\n", r)
 	}
 	fmt.Fprintf(w, "\n%s\n", guardRule)
 	fmt.Fprintln(w, "\n## Notable changes by province")
@@ -379,7 +397,7 @@ func (b *bulletin) view(maps []bulletinMap) any {
 	}
 	return map[string]any{"Title": b.title(), "Month": b.month.Format("January 2006"),
 		"Prev": b.month.AddDate(0, -1, 0).Format("January 2006"), "YearAgo": b.month.AddDate(-1, 0, 0).Format("January 2006"),
-		"National": national, "Hot": strings.Join(b.hot, ", "), "Guard": guardRule, "Notable": notable, "Maps": maps,
+		"National": national, "Hot": strings.Join(b.hot, ", "), "HotRule": b.hotRule(), "Guard": guardRule, "Notable": notable, "Maps": maps,
 		"MinCell": b.d.opt.MinCell, "Version": b.d.opt.Version, "Precision": b.d.precisionNote(), "Source": b.d.attribution()}
 }
 
@@ -394,7 +412,7 @@ svg{width:100%;height:auto}</style></head><body>
 {{end}}<table><tr><th>category</th><th>this month</th><th>previous month</th><th>change</th><th>a year before</th><th>change</th></tr>
 {{range .National}}<tr><td>{{.Category}}</td><td>{{.Now}}</td><td>{{.Before}}</td><td>{{.ChangeMonth}}</td><td>{{.YearAgo}}</td><td>{{.ChangeYear}}</td></tr>
 {{end}}</table>
-<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}} {{.Guard}}</p>
+<h2>New and intensifying hot spots</h2><p>{{if .Hot}}{{.Hot}}{{else}}None over the last 12 months.{{end}}{{if .HotRule}} {{.HotRule}}{{end}} {{.Guard}}</p>
 <h2>Notable changes by province</h2>
 {{if .Notable}}<ul>{{range .Notable}}<li>{{.Place}}, {{.Category}}: {{.Now}} against {{.Before}} ({{.ChangeMonth}})</li>{{end}}</ul>{{else}}<p>No province changed by half or more, by at least {{.MinCell}} incidents.</p>{{end}}
 <h2>Maps</h2>{{range .Maps}}<section><h3>{{.Title}}</h3>{{.SVG}}</section>{{end}}

@@ -26,7 +26,6 @@ import (
 	"github.com/ocmap/ocmap/pipeline/analysis"
 	"github.com/ocmap/ocmap/pipeline/disclosure"
 	"github.com/ocmap/ocmap/pipeline/flows"
-	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
@@ -103,6 +102,9 @@ type Report struct {
 	// FlowsLarger are the withheld flows of MinCell incidents or more,
 	// withheld so that a small one cannot be worked out.
 	FlowsLarger int
+	// QuantitiesWithheld counts the published flows whose victims or
+	// kilograms are withheld (see addQuantity).
+	QuantitiesWithheld int
 }
 
 // Categories of an export: the four, then all four together.
@@ -210,6 +212,11 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 		rep.Flows += len(d.flows.shown[cat]) + d.flows.withheld[cat]
 		rep.FlowsWithheld += d.flows.withheld[cat]
 		rep.FlowsLarger += d.flows.larger[cat]
+		for _, f := range d.flows.shown[cat] {
+			if f.Withheld {
+				rep.QuantitiesWithheld++
+			}
+		}
 	}
 	return rep, nil
 }
@@ -329,17 +336,10 @@ func load(ctx context.Context, st *store.Store, opt Options) (*data, error) {
 	}
 	m := analysis.LoadMap(ctx, d.districts, nbrs)
 	d.m, d.pop = m, pop
+	// The counts; a published release's hot spots, clusters, trends and
+	// EB rates follow from what it publishes (analyse, after suppress).
 	for _, cat := range categories {
-		own := d.cells
-		if cat != analysis.AllCategories {
-			own = nil
-			for _, c := range d.cells {
-				if c.Category == cat {
-					own = append(own, c)
-				}
-			}
-		}
-		d.results[cat] = analysis.Analyse(m, own, pop, d.period, d.period.Before(), analysis.Options{})
+		d.results[cat] = analysis.Analyse(m, d.own(cat), pop, d.period, d.period.Before(), analysis.Options{CountsOnly: !opt.Internal})
 	}
 	d.loadPrevious()
 	if err := d.loadFlows(ctx, st); err != nil {
@@ -407,7 +407,23 @@ func (d *data) suppress() {
 		for _, rec := range d.earlier {
 			idx := make([]int, len(rec.Figures))
 			for n, f := range rec.Figures {
+				if isKilograms(f.Key) {
+					// The register keeps no protection level: a sensitive
+					// magnitude of an earlier release is protected as one
+					// seizure's would be, the most it can ask.
+					var level int64
+					if f.Small {
+						level = disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent)
+					}
+					idx[n] = d.release.AddMagnitude(f.Key, f.Value, f.Withheld, level, false)
+					continue
+				}
 				idx[n] = d.release.Add(f.Key, f.Value, f.Withheld, f.Small, f.Floor, false)
+				if f.Small && isVictims(f.Key) {
+					// Victims may be sensitive by the p% rule too (see
+					// addQuantity): as one incident's, at most.
+					d.release.SetLevel(idx[n], disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent))
+				}
 			}
 			for _, rel := range rec.Relations {
 				parts := make([]int, len(rel.Parts))
@@ -441,7 +457,79 @@ func (d *data) suppress() {
 		d.suppressed[c] = s
 	}
 	d.suppressed[analysis.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
+	d.analyse()
 	d.smooth()
+}
+
+// own returns the cells of cat, every cell for all four.
+func (d *data) own(cat string) []store.Cell {
+	if cat == analysis.AllCategories {
+		return d.cells
+	}
+	var out []store.Cell
+	for _, c := range d.cells {
+		if c.Category == cat {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// analyse computes a published release's hot spots, clusters, emerging
+// classes, trends and EB rates from the figures it publishes only
+// (analysis.Options.Withheld, see withheld): a district whose count is
+// withheld is left out, as one without population is, and one with a
+// withheld month has no trend or emerging class, so that none of them
+// depends on a withheld count (issue 13). An internal export's analysis,
+// made by load, uses every count.
+func (d *data) analyse() {
+	if d.release == nil {
+		return
+	}
+	for _, cat := range categories {
+		d.results[cat] = analysis.Analyse(d.m, d.own(cat), d.pop, d.period, d.period.Before(),
+			analysis.Options{Withheld: d.withheld(d.table, cat)})
+	}
+}
+
+// withheld is the analysis.Options.Withheld of cat (or all four) over the
+// months of p, whose rows are d.districts: a district's month is withheld
+// unless this release or an earlier one of the database publishes it
+// with its present count (each category's, for all four), and its count
+// of the period unless this release publishes it or every month. nil for
+// an internal release, which withholds nothing.
+func (d *data) withheld(p disclosure.Period, cat string) func(i, t int) bool {
+	if d.release == nil {
+		return nil
+	}
+	month := func(i, t int) bool {
+		for j, c := range p.Cols {
+			if (cat == analysis.AllCategories || c == cat) && d.release.Suppressed(p.MonthKey(t, i, j), p.ByMonth[i][j][t]) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(i, t int) bool {
+		if t >= 0 {
+			return month(i, t)
+		}
+		var total int64
+		for j, c := range p.Cols {
+			if cat == analysis.AllCategories || c == cat {
+				total += p.Cells[i][j]
+			}
+		}
+		if !d.release.Suppressed(p.Prefix()+p.Rows[i]+":"+cat, total) {
+			return false
+		}
+		for t := range p.Months {
+			if month(i, t) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // overlapping returns the releases of recs whose periods overlap from..to
@@ -587,8 +675,34 @@ func (d *data) widenMonths(key, code, cat string, months []time.Time) {
 // periodTable adds to t the months of the export's period, counted from
 // cells.
 func (d *data) periodTable(t disclosure.Table, cells []store.Cell) disclosure.Period {
-	p := disclosure.Period{Table: t, From: d.period.From.Format("2006-01"), To: d.period.To.Format("2006-01")}
-	months := d.period.Months()
+	return monthsOf(t, cells, d.period)
+}
+
+// monthTable is the districts x categories table of period, with its
+// months, counted from the release's cells.
+func (d *data) monthTable(period analysis.Period) disclosure.Period {
+	cats := schemas.Categories()
+	t := disclosure.Table{Cols: cats}
+	for _, ds := range d.districts {
+		t.Rows = append(t.Rows, ds.Code)
+		t.Groups = append(t.Groups, ds.Province)
+		t.Cells = append(t.Cells, make([]int64, len(cats)))
+	}
+	p := monthsOf(t, d.cells, period)
+	for i := range p.ByMonth {
+		for j := range cats {
+			for _, v := range p.ByMonth[i][j] {
+				p.Cells[i][j] += v
+			}
+		}
+	}
+	return p
+}
+
+// monthsOf adds to t the months of period, counted from cells.
+func monthsOf(t disclosure.Table, cells []store.Cell, period analysis.Period) disclosure.Period {
+	p := disclosure.Period{Table: t, From: period.From.Format("2006-01"), To: period.To.Format("2006-01")}
+	months := period.Months()
 	mi := map[time.Time]int{}
 	for k, m := range months {
 		p.Months = append(p.Months, m.Format("2006-01"))
@@ -668,28 +782,20 @@ func (d *data) final(t disclosure.Table) disclosure.Result {
 	return r
 }
 
-// smooth sets the published EB rates: from the published counts only, with
-// the prior (the mean and variance of the rates) of the published districts
-// only, so that no EB rate carries anything of a withheld count (issue 13,
-// finding 3). Withheld counts get no EB rate.
+// smooth sets the published EB rates, those of analyse: from the
+// published counts only, with the prior (the mean and variance of the
+// rates) of the published districts only, so that no EB rate carries
+// anything of a withheld count (issue 13, finding 3), and hot spots and
+// clusters are computed on them. Withheld counts get no EB rate.
 func (d *data) smooth() {
 	d.eb = map[string][]float64{}
 	for _, cat := range categories {
 		r := d.results[cat]
 		eb := make([]float64, len(r.Districts))
-		events, people := make([]float64, len(r.Districts)), make([]float64, len(r.Districts))
 		for i, x := range r.Districts {
-			eb[i] = math.NaN()
-			events[i], people[i] = float64(x.Incidents), float64(x.Population)
-			if d.suppressed[cat][i] || x.Population <= 0 {
-				events[i], people[i] = math.NaN(), math.NaN()
-			}
-		}
-		if len(r.CensusYears) > 0 {
-			if out, err := measures.EBRates(events, people); err == nil {
-				for i, v := range out {
-					eb[i] = v * 1e5
-				}
+			eb[i] = x.EBRate
+			if d.suppressed[cat][i] {
+				eb[i] = math.NaN()
 			}
 		}
 		d.eb[cat] = eb

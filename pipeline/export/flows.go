@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/ocmap/ocmap/geo/render"
+	"github.com/ocmap/ocmap/pipeline/disclosure"
 	"github.com/ocmap/ocmap/pipeline/flows"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
@@ -78,11 +80,12 @@ func (d *data) addFlows() {
 	minCell := d.opt.MinCell
 	prefix := d.table.Prefix()
 	for _, cat := range flows.Categories {
-		byFlow := map[string][]int{}
+		byFlow, byQty := map[string][]int{}, map[string][]int{}
 		for _, f := range d.flows.months[cat] {
 			v := f.Incidents
 			k := flowKey("m:"+f.Period+":", cat, f)
 			byFlow[flowKey("", cat, f)] = append(byFlow[flowKey("", cat, f)], d.release.Add(k, v, true, v > 0 && v < minCell, 0, true))
+			byQty[flowKey("", cat, f)] = append(byQty[flowKey("", cat, f)], d.addQuantity("m:"+f.Period+":", f, true))
 		}
 		for _, f := range d.flows.all[cat] {
 			small := f.Incidents < minCell
@@ -90,8 +93,64 @@ func (d *data) addFlows() {
 			if ms := byFlow[flowKey("", cat, f)]; len(ms) > 0 {
 				d.release.Relate(flowKey(prefix, cat, f)+" by month", n, ms)
 			}
+			q := d.addQuantity(prefix, f, small)
+			if ms := byQty[flowKey("", cat, f)]; len(ms) > 0 {
+				d.release.Relate(quantityKey(prefix, f)+" by month", q, ms)
+			}
 		}
 	}
+}
+
+// quantityKey is the release's key of the victims or kilograms of a flow
+// counted over the period whose key prefix is prefix.
+func quantityKey(prefix string, f flows.Flow) string {
+	_, name := f.Quantity()
+	return prefix + name + ":" + f.Category + ":" + f.Origin.Code + ">" + f.Destination.Code
+}
+
+// quantityValue is a flow's victims, or its kilograms in grams, as the
+// release counts them.
+func quantityValue(f flows.Flow) int64 {
+	q, name := f.Quantity()
+	if name == "kg" {
+		q *= 1000
+	}
+	return int64(math.Round(q))
+}
+
+// isKilograms says whether a release key is of kilograms (addQuantity),
+// which the register keeps as any figure: a magnitude, not a count.
+func isKilograms(key string) bool { return strings.Contains(key, ":kg:") }
+
+// isVictims says whether a release key is of victims (addQuantity).
+func isVictims(key string) bool { return strings.Contains(key, ":victims:") }
+
+// addQuantity records the victims or kilograms (in grams) of flow f,
+// counted over the period whose key prefix is prefix, withheld when
+// withheld says (the flow's incidents are, or it is a month, never
+// printed), and returns its figure. Victims are people, a count: from 1 to
+// MinCell-1 they are a small count, protected as one. Both are sums over
+// the flow's incidents, which the p% rule (disclosure.Dominance) finds
+// sensitive when one or two incidents make nearly all of it: a sum of one
+// seizure is that seizure. Protect then keeps every sensitive one (of the
+// period, of a month, of the change since an earlier release) from being
+// worked out, at its own protection level, as it does small counts.
+func (d *data) addQuantity(prefix string, f flows.Flow, withheld bool) int {
+	v := quantityValue(f)
+	top := f.Top
+	q, name := f.Quantity()
+	if name == "kg" {
+		q, top = q*1000, [2]float64{top[0] * 1000, top[1] * 1000}
+	}
+	level := disclosure.Dominance(q, top[0], top[1], disclosure.PPercent)
+	key := quantityKey(prefix, f)
+	if name == "kg" {
+		return d.release.AddMagnitude(key, v, withheld || level > 0, level, true)
+	}
+	small := v > 0 && v < d.opt.MinCell
+	i := d.release.Add(key, v, withheld || small || level > 0, small, 0, true)
+	d.release.SetLevel(i, level)
+	return i
 }
 
 // publishFlows keeps the flows the release publishes: for a published
@@ -108,8 +167,15 @@ func (d *data) publishFlows() {
 		}
 		d.flows.shown[cat], d.flows.withheld[cat], d.flows.larger[cat] = nil, 0, 0
 		for _, f := range d.flows.all[cat] {
+			qty := quantityKey(d.table.Prefix(), f)
+			shown := !d.release.Suppressed(flowKey(d.table.Prefix(), cat, f), f.Incidents)
+			if !shown {
+				// Its victims or kilograms are printed with it or not at all.
+				d.release.Withhold(qty, quantityValue(f))
+			}
+			f.Withheld = d.release.Suppressed(qty, quantityValue(f))
 			switch {
-			case !d.release.Suppressed(flowKey(d.table.Prefix(), cat, f), f.Incidents):
+			case shown:
 				d.flows.shown[cat] = append(d.flows.shown[cat], f)
 			case f.Incidents >= d.opt.MinCell:
 				d.flows.larger[cat]++
@@ -252,12 +318,13 @@ func (d *data) flowViews() []flowView {
 			if i == 10 {
 				break
 			}
-			q := f.Victims
-			if cat == "drug_trafficking" {
-				q = f.Kg
+			q, _ := f.Quantity()
+			qty := strconv.FormatFloat(q, 'f', 1, 64)
+			if f.Withheld {
+				qty = "suppressed"
 			}
 			v.Rows = append(v.Rows, flowRow{Origin: f.Origin.Name, Destination: f.Destination.Name,
-				Incidents: thousands(f.Incidents), Quantity: strconv.FormatFloat(q, 'f', 1, 64)})
+				Incidents: thousands(f.Incidents), Quantity: qty})
 		}
 		out = append(out, v)
 	}

@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ocmap/ocmap/pipeline/analysis"
+	"github.com/ocmap/ocmap/pipeline/disclosure"
 	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
@@ -57,9 +57,9 @@ th:first-child,td:first-child,td.l{text-align:left}.map svg{width:100%;height:au
 <table><caption class="small">{{.Caption}}</caption><tr><th class="l">origin</th><th class="l">destination</th><th>incidents</th><th>{{.Quantity}}</th></tr>
 {{range .Rows}}<tr><td class="l">{{.Origin}}</td><td class="l">{{.Destination}}</td><td>{{.Incidents}}</td><td>{{.Quantity}}</td></tr>
 {{end}}</table></section>
-{{end}}<p class="small">Each end is a district (the gazetteer) or a country (ISO 3166-1; XG the Gulf states, XE Europe when a record names only the group): the origin field, else the first place of the route, else a foreign nationality; the destination field, else the last place of the route, else the district of a drug seizure. Incidents whose ends are not resolved are not in the flows. flows.csv and flows.geojson hold every flow shown.</p>
+{{end}}<p class="small">Each end is a district (the gazetteer) or a country (ISO 3166-1; XG the Gulf states, XE Europe when a record names only the group): the origin field, else the first place of the route, else a foreign nationality; the destination field, else the last place of the route, else the district of a drug seizure. Incidents whose ends are not resolved are not in the flows. flows.csv and flows.geojson hold every flow shown.{{if not .Internal}} Victims and kilograms shown as "suppressed" are withheld with their flow's incidents published: victims from 1 to {{.MaxSmall}} (a small count of people); a sum that one or two incidents make nearly all of (the p% rule at {{.PPercent}}%: the rest of the sum is less than {{.PPercent}}% of its largest incident's), which would tell that incident; or a sum that, with another export's, would let such a count or sum (of the months between them, say) be worked out.{{end}}</p>
 {{end}}<h2 id="trends">Trends</h2>
-<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes){{if not .Internal}}, among the districts whose monthly counts of the category are all published (district_month.parquet): a trend or class worked out from a suppressed count would tell something of it{{end}}. {{.GuardRule}}</p>
+<p>Districts whose monthly counts rise or fall significantly (Mann-Kendall, p &lt; 0.05), and hot spots by their history (emerging hot spot classes){{if not .Internal}}, among the districts whose monthly counts of the category are all published (district_month.parquet), and worked out from those months only: a trend or class worked out from a suppressed count would tell something of it{{end}}. {{.GuardRule}}</p>
 <table><tr><th>category</th><th>rising</th><th>falling</th><th>new or intensifying hot spots</th></tr>
 {{range .Trends}}<tr><td>{{.Title}}</td><td>{{.Up}}</td><td>{{.Down}}</td><td class="l">{{.Emerging}}</td></tr>
 {{end}}</table>
@@ -119,6 +119,7 @@ func writeReport(w *writer, d *data) error {
 	v := struct {
 		Label, Title, Period, Scope, Disclosure, Classes, Version string
 		MaxSmall                                                  int64 // the largest count suppressed as small
+		PPercent                                                  int   // of the p% rule on victims and kilograms
 		Previous, Source, GuardRule                               string
 		Internal                                                  bool
 		Key                                                       []keyFigure
@@ -140,7 +141,7 @@ func writeReport(w *writer, d *data) error {
 	}{Label: d.label(), Title: "Preliminary map of organized crime in Pakistan", Period: d.periodText(),
 		Classes: d.opt.Classes + " breaks, " + fmt.Sprint(d.opt.K) + " classes", Version: d.opt.Version,
 		Internal: d.opt.Internal, Key: d.keyFigures(), Source: d.attribution(),
-		Previous: periodName(d.prev.period), GuardRule: guardRule, MaxSmall: d.opt.MinCell - 1}
+		Previous: periodName(d.prev.period), GuardRule: guardRule, MaxSmall: d.opt.MinCell - 1, PPercent: disclosure.PPercent}
 	if d.opt.Internal {
 		v.Title = "Map of organized crime in Pakistan (internal)"
 	}
@@ -162,10 +163,9 @@ func writeReport(w *writer, d *data) error {
 		r := d.results[cat]
 		var up, down int
 		var emerging []string
-		for i, x := range r.Districts {
-			if !d.monthsPublished(cat, i) {
-				continue
-			}
+		// A published release's trends and classes are those of the
+		// districts whose months it publishes (analyse).
+		for _, x := range r.Districts {
 			switch x.Trend {
 			case "up":
 				up++
@@ -213,32 +213,10 @@ func writeReport(w *writer, d *data) error {
 				}
 			}
 		}
-		v.Disclosure = fmt.Sprintf("Suppressed figures are blank in the tables and hatched on the maps, whatever the reason: a district count from 1 to %d (primary), or a further figure withheld so that no small count can be worked out (complementary; these can be large). %d district x category cells are suppressed, of %d, and %d district, province or national totals. Zeros are published. Rates, EB rates, hot spot classes and clusters of suppressed cells are withheld; EB rates are smoothed towards the published districts only. Monthly counts (district_month.parquet) have a row for every district, category and month; all months of a suppressed cell are suppressed, and in published cells small months are suppressed with further months until they meet the same rule. Zero months are published, except that a cell's zero months are all suppressed together when publishing them would narrow a count of an earlier release.",
+		v.Disclosure = fmt.Sprintf("Suppressed figures are blank in the tables and hatched on the maps, whatever the reason: a district count from 1 to %d (primary), or a further figure withheld so that no small count can be worked out (complementary; these can be large). %d district x category cells are suppressed, of %d, and %d district, province or national totals. Zeros are published. Rates, EB rates, hot spot classes and clusters of suppressed cells are withheld; EB rates are smoothed towards the published districts only, and hot spot classes and clusters are worked out from the published figures only, suppressed districts left out as districts without population are, so that no class depends on a suppressed count. Monthly counts (district_month.parquet) have a row for every district, category and month; all months of a suppressed cell are suppressed, and in published cells small months are suppressed with further months until they meet the same rule. Zero months are published, except that a cell's zero months are all suppressed together when publishing them would narrow a count of an earlier release.",
 			d.opt.MinCell-1, n, len(d.districts)*len(schemas.Categories()), d.sup.MarginCount)
 	}
 	return w.create("report.html", func(out io.Writer) error { return reportTemplate.Execute(out, v) })
-}
-
-// monthsPublished reports whether every month of district i's count of
-// cat (all four categories for "all") is published in
-// district_month.parquet, so that what the report says of the district's
-// months (its trend, its emerging class) can be worked out from published
-// figures alone. Every month is published in an internal export.
-func (d *data) monthsPublished(cat string, i int) bool {
-	if d.release == nil {
-		return true
-	}
-	for j, c := range d.table.Cols {
-		if cat != analysis.AllCategories && c != cat {
-			continue
-		}
-		for k, v := range d.table.ByMonth[i][j] {
-			if d.release.Suppressed(d.table.MonthKey(k, i, j), v) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func f2(x float64) string {

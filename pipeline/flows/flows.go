@@ -46,6 +46,22 @@ type Flow struct {
 	Records     int64   `json:"records"`
 	Victims     float64 `json:"victims,omitempty"` // trafficking
 	Kg          float64 `json:"kg,omitempty"`      // drugs
+	// Top are the two largest of its incidents' Kg (drugs) or Victims
+	// (trafficking), largest first: the p% rule of disclosure control
+	// asks whether they make most of the sum.
+	Top [2]float64 `json:"-"`
+	// Withheld says a published output withholds the flow's Victims or
+	// Kg (disclosure control): WriteCSV and GeoJSON write "suppressed".
+	Withheld bool `json:"-"`
+}
+
+// Quantity is the flow's victims (trafficking) or kilograms (drugs),
+// and its name.
+func (f Flow) Quantity() (float64, string) {
+	if f.Category == schemas.DrugTrafficking.String() {
+		return f.Kg, "kg"
+	}
+	return f.Victims, "victims"
 }
 
 // Unresolved counts the incidents in a query that gave no flow, by the end
@@ -139,6 +155,16 @@ func Compute(ctx context.Context, src Source, r *Resolver, q Query) (*Result, er
 		f.Records += int64(len(group))
 		f.Kg += prim.Kg
 		f.Victims += prim.Victims
+		q := prim.Victims
+		if c == schemas.DrugTrafficking {
+			q = prim.Kg
+		}
+		switch {
+		case q > f.Top[0]:
+			f.Top = [2]float64{q, f.Top[0]}
+		case q > f.Top[1]:
+			f.Top[1] = q
+		}
 		group = group[:0]
 	}
 	err := src.FlowRecords(ctx, store.FlowQuery{Category: q.Category, From: q.From, To: q.To, Sub: q.Sub, Province: q.Province}, func(rec store.FlowRecord) error {

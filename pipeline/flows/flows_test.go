@@ -145,8 +145,9 @@ func TestRoutePlaces(t *testing.T) {
 }
 
 // TestCompute counts the fixture's flows: incident groups once (H3 is
-// two records of one incident), victims and kilograms of the primaries,
-// the unresolved ends by reason.
+// two records of one incident), victims and kilograms of the primaries
+// and the two largest incidents' (for the p% rule), the unresolved ends by
+// reason.
 func TestCompute(t *testing.T) {
 	r, b, _ := fixture(t)
 	st := ingest(t, b)
@@ -162,9 +163,9 @@ func TestCompute(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []flows.Flow{
-		{Category: "human_trafficking", Origin: gujrat, Destination: ir, Incidents: 3, Records: 4, Victims: 6},
-		{Category: "human_trafficking", Origin: af, Destination: quetta, Incidents: 1, Records: 1, Victims: 5},
-		{Category: "human_trafficking", Origin: sialkot, Destination: quetta, Incidents: 1, Records: 1, Victims: 4},
+		{Category: "human_trafficking", Origin: gujrat, Destination: ir, Incidents: 3, Records: 4, Victims: 6, Top: [2]float64{3, 2}},
+		{Category: "human_trafficking", Origin: af, Destination: quetta, Incidents: 1, Records: 1, Victims: 5, Top: [2]float64{5, 0}},
+		{Category: "human_trafficking", Origin: sialkot, Destination: quetta, Incidents: 1, Records: 1, Victims: 4, Top: [2]float64{4, 0}},
 	}
 	if !reflect.DeepEqual(ht.Flows, want) {
 		t.Errorf("flows:\n%+v\nwant\n%+v", ht.Flows, want)
@@ -184,9 +185,9 @@ func TestCompute(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = []flows.Flow{
-		{Category: "drug_trafficking", Origin: af, Destination: gujrat, Incidents: 2, Records: 2, Kg: 5.5},
-		{Category: "drug_trafficking", Origin: af, Destination: sialkot, Incidents: 1, Records: 1, Kg: 10},
-		{Category: "drug_trafficking", Origin: af, Destination: quetta, Incidents: 1, Records: 1, Kg: 2},
+		{Category: "drug_trafficking", Origin: af, Destination: gujrat, Incidents: 2, Records: 2, Kg: 5.5, Top: [2]float64{3, 2.5}},
+		{Category: "drug_trafficking", Origin: af, Destination: sialkot, Incidents: 1, Records: 1, Kg: 10, Top: [2]float64{10, 0}},
+		{Category: "drug_trafficking", Origin: af, Destination: quetta, Incidents: 1, Records: 1, Kg: 2, Top: [2]float64{2, 0}},
 	}
 	if !reflect.DeepEqual(dt.Flows, want) {
 		t.Errorf("drug flows:\n%+v\nwant\n%+v", dt.Flows, want)
@@ -208,9 +209,9 @@ func TestCompute(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = []flows.Flow{
-		{Category: "human_trafficking", Period: "2024-02", Origin: af, Destination: quetta, Incidents: 1, Records: 1, Victims: 5},
-		{Category: "human_trafficking", Period: "2024-02", Origin: gujrat, Destination: ir, Incidents: 1, Records: 2, Victims: 1},
-		{Category: "human_trafficking", Period: "2024-02", Origin: sialkot, Destination: quetta, Incidents: 1, Records: 1, Victims: 4},
+		{Category: "human_trafficking", Period: "2024-02", Origin: af, Destination: quetta, Incidents: 1, Records: 1, Victims: 5, Top: [2]float64{5, 0}},
+		{Category: "human_trafficking", Period: "2024-02", Origin: gujrat, Destination: ir, Incidents: 1, Records: 2, Victims: 1, Top: [2]float64{1, 0}},
+		{Category: "human_trafficking", Period: "2024-02", Origin: sialkot, Destination: quetta, Incidents: 1, Records: 1, Victims: 4, Top: [2]float64{4, 0}},
 	}
 	if !reflect.DeepEqual(m.Flows, want) {
 		t.Errorf("February:\n%+v\nwant\n%+v", m.Flows, want)

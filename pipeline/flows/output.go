@@ -28,9 +28,15 @@ func WriteCSV(w io.Writer, fs []Flow) error {
 		return err
 	}
 	for _, f := range fs {
+		victims, kg := number(f.Victims), number(f.Kg)
+		if _, name := f.Quantity(); f.Withheld && name == "kg" {
+			kg = "suppressed"
+		} else if f.Withheld {
+			victims = "suppressed"
+		}
 		if err := cw.Write([]string{f.Category, f.Period, f.Origin.Kind, f.Origin.Code, f.Origin.Name, f.Origin.Province,
 			f.Destination.Kind, f.Destination.Code, f.Destination.Name, f.Destination.Province,
-			strconv.FormatInt(f.Incidents, 10), strconv.FormatInt(f.Records, 10), number(f.Victims), number(f.Kg)}); err != nil {
+			strconv.FormatInt(f.Incidents, 10), strconv.FormatInt(f.Records, 10), victims, kg}); err != nil {
 			return err
 		}
 	}
@@ -78,6 +84,9 @@ func GeoJSON(fs []Flow, a *Anchors) (*geojson.FeatureCollection, error) {
 		}
 		if f.Kg != 0 {
 			ft.Properties["kg"] = f.Kg
+		}
+		if _, name := f.Quantity(); f.Withheld {
+			ft.Properties[name] = "suppressed"
 		}
 		fc.Append(ft)
 	}
