@@ -258,12 +258,12 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 			victims, hasVictims = v, true
 		}
 	}
-	hint := n.hint.get(fields)
+	hint, province, place := n.hint.get(fields), n.provHint.get(fields), n.place.get(fields)
 	points, e, ok := n.pointMode(fields)
 	if !ok {
 		return e, false
 	}
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, &province, &place, n.narrative.get(fields), points, date)
 	if !ok {
 		return e, false
 	}
@@ -295,8 +295,8 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.src.Line())
 	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
 	appendPlacement(b, n.placer, &pl)
-	text(schemas.IPlace, n.place.get(fields))
-	text(schemas.IProvinceHint, n.provHint.get(fields))
+	text(schemas.IPlace, place)
+	text(schemas.IProvinceHint, province)
 	text(schemas.ISourceRef, n.sourceRef.get(fields))
 	if hasRule {
 		// The crosswalk's canonical spelling, so that "C.N.S.A" and "CNSA"

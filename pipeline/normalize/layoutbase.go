@@ -368,16 +368,33 @@ func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat,
 	return lat, lon, hasLat, schemas.RowError{}, true
 }
 
-// placeRow places a row (see locate) or fails it, showing the place name the
-// district_hint field gave. A hint that names no place ("N/A", "unknown":
-// schemas.NoPlace) is no hint: *hint is cleared, so that it is neither
-// stored nor counted as a place.
-func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint *string, province, place, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
-	var blank []byte
-	if schemas.NoPlace([]byte(*hint)) {
-		blank, *hint = []byte(*hint), ""
+// noPlace is the one rule for a place field that names no place ("N/A",
+// "n/a", "NA", "-", "unknown", "none", "nil", "not known", "نامعلوم":
+// schemas.NoPlace), for the canonical reader and every layout alike, and
+// for each of district_hint, province_hint and place: the field is
+// cleared, so that it is neither stored, nor looked up, nor counted as a
+// place at a point that rows share (three rows at one point saying "N/A",
+// "unknown" and "-" do not name three places). It returns the value as
+// written when it was cleared, else nil.
+func noPlace[T string | []byte](v *T) []byte {
+	if len(*v) == 0 || !schemas.NoPlace([]byte(*v)) {
+		return nil
 	}
-	pl := withNoPlace(n.locate(lon, lat, hasPoint, *hint, province, place, text, points, date), blank)
+	blank := []byte(*v)
+	var none T
+	*v = none
+	return blank
+}
+
+// placeRow places a row (see locate) or fails it, showing the place name the
+// district_hint field gave. Fields that name no place are cleared first
+// (noPlace): a hint that names no place is no hint, and the row's note or
+// reason says so.
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place *string, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	blank := noPlace(hint)
+	noPlace(province)
+	noPlace(place)
+	pl := withNoPlace(n.locate(lon, lat, hasPoint, *hint, *province, *place, text, points, date), blank)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint && *hint != "" {
 			pl.Reason += ": " + show([]byte(*hint))

@@ -345,10 +345,7 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}
 	hint := get(schemas.ColDistrictHint)
-	var blank []byte // a hint that names no place ("N/A") is no hint
-	if schemas.NoPlace(hint) {
-		blank, hint = hint, nil
-	}
+	blank := noPlace(&hint) // a hint that names no place ("N/A") is no hint
 	n.q = schemas.PlaceQuery{Lon: lon, Lat: lat, HasPoint: hasLat, Hint: hint, On: date}
 	pl := withNoPlace(placeRow(n.placer, &n.q, &lon, &lat), blank)
 	if !pl.OK {
