@@ -460,8 +460,8 @@ const maxMentionWords = 4
 var commonWords = wordSet("tank", "hub", "khyber", "central", "east", "west", "north", "south", "upper", "lower",
 	"city", "town", "district", "agency", "market", "bazaar", "bazar", "road", "chowk", "colony", "pakistan",
 	// Urdu nouns in place names: bagh a garden (Liaquat Bagh), kotli a
-	// small fort, chaman a meadow, mandi a market.
-	"bagh", "kotli", "chaman", "mandi",
+	// small fort, chaman a meadow, mandi a market; and حب (Hub) is love.
+	"bagh", "kotli", "chaman", "mandi", "حب",
 	// Names of provinces that are ordinary words.
 	"capital", "federal")
 
@@ -678,7 +678,8 @@ func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
 }
 
 // valley matches a valley named after the district or town it lies in:
-// "Swat Valley", "Kurram valley", "وادی سوات" (key as nameKey folds it),
+// "Swat Valley", "Kurram valley", "وادی سوات", "سوات ویلی" (key as nameKey
+// folds it),
 // when the whole name is no name of its own ("Jhelum Valley" is a district
 // of Azad Kashmir, "Neelum Valley" and "Tirah Valley" are aliases) and the
 // rest is a district's name or alias. Only this word is taken off, and only
@@ -689,6 +690,9 @@ func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
 // taken off: "Malakand region" is a division, "Swat area" may be around it.
 func (g *Gazetteer) valley(key, hint string, on time.Time) (Match, bool) {
 	base, ok := strings.CutSuffix(key, "valley")
+	if !ok {
+		base, ok = strings.CutSuffix(key, valleySuffix) // "سوات ویلی"
+	}
 	for _, w := range valleyPrefixes {
 		if !ok {
 			base, ok = strings.CutPrefix(key, w)
@@ -701,8 +705,12 @@ func (g *Gazetteer) valley(key, hint string, on time.Time) (Match, bool) {
 }
 
 // valleyPrefixes are the Urdu words for a valley, written before the name
-// (وادی سوات, وادئ کرم), folded as nameKey folds them.
-var valleyPrefixes = []string{nameKey("وادی"), nameKey("وادئ")}
+// (وادی سوات, وادئ کرم), folded as nameKey folds them; valleySuffix is the
+// English word in Urdu letters, written after it (سوات ویلی).
+var (
+	valleyPrefixes = []string{nameKey("وادی"), nameKey("وادئ")}
+	valleySuffix   = nameKey("ویلی")
+)
 
 // compound matches a name made of parts, "Ghallanai, Mohmand Agency" or
 // "Shabqadar-Charsadda", when all parts that match agree on one district.
@@ -1028,7 +1036,9 @@ func NormalizeProvince(s string) (string, bool) {
 var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "town",
 	// A cantonment lies in the district it is named after: "Lahore Cantt".
 	"cantt", "cantonment", "cant", "cantonement",
-	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈسٹرکٹ")
+	// The same in Urdu: district, tehsil, agency, city (شہر, سٹی), town,
+	// cantonment (کینٹ, چھاؤنی): "لاہور کینٹ" is Lahore.
+	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈسٹرکٹ", "سٹی", "ٹاؤن", "کینٹ", "چھاؤنی")
 
 // divisionWords make a name a division, a group of districts named after
 // one of them: Malakand Division is Swat, Dir, Chitral, Buner, Shangla and
