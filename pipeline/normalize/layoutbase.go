@@ -119,6 +119,54 @@ func positions(at []int) string {
 	return strings.Join(s, ", ")
 }
 
+// splitBy returns the delimiter, other than the layout's, that splits a
+// header read as one column into cells among which is col: a CSV saved by
+// a spreadsheet set to a European locale is split by semicolons, and
+// Excel's "Unicode text" by tabs. "" when there is none.
+func (c *compiler) splitBy(col string) string {
+	if len(c.cols) != 1 || c.l.Format != "" && c.l.Format != "csv" && c.l.Format != "tsv" {
+		return ""
+	}
+	for _, sep := range []string{";", "\t", "|"} {
+		if sep == c.l.Delimiter {
+			continue
+		}
+		for _, cell := range strings.Split(c.cols[0], sep) {
+			if layout.Fold(strings.Trim(cell, " \"\r")) == layout.Fold(col) {
+				return sep
+			}
+		}
+	}
+	return ""
+}
+
+// delimiterFix says how to read a file split by sep: the canonical layout
+// reads commas only; a layout of one's own can say the delimiter.
+func (c *compiler) delimiterFix(sep string) string {
+	if c.l.Name == layout.CanonicalName {
+		return fmt.Sprintf("save the file as CSV with commas, or read it through a layout with delimiter: %q (ocmap help layouts)", sep)
+	}
+	if c.l.Source == "builtin" {
+		return fmt.Sprintf("save the file with %s, or read it through a copy of the layout with delimiter: %q (ocmap layouts show %s > my-layout.yaml)",
+			separatorName(c.l.Delimiter), sep, c.l.Name)
+	}
+	return fmt.Sprintf("add delimiter: %q to the layout, or save the file with %s", sep, separatorName(c.l.Delimiter))
+}
+
+// separatorName names a delimiter for a message.
+func separatorName(sep string) string {
+	if n, ok := delimiterNames[sep]; ok {
+		return n
+	}
+	switch sep {
+	case ",", "":
+		return "commas"
+	case "|":
+		return "bars (|)"
+	}
+	return fmt.Sprintf("%q", sep)
+}
+
 func (c *compiler) compile(name string, dst *textField) error {
 	f, ok := c.l.Fields[name]
 	if !ok {
@@ -141,6 +189,10 @@ func (c *compiler) compile(name string, dst *textField) error {
 	for _, col := range cols {
 		i, ok := c.pos[layout.Fold(col)]
 		if !ok {
+			if sep := c.splitBy(col); sep != "" {
+				return fmt.Errorf("%s: %w: layout %s reads column %q, and the header is one column: its columns are separated by %s, the layout's by %s: %s",
+					c.file, ErrLayoutColumn, c.l.Name, col, separatorName(sep), separatorName(c.l.Delimiter), c.delimiterFix(sep))
+			}
 			return fmt.Errorf("%s: %w: layout %s reads column %q%s; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, col, layout.DidYouMean(col, c.cols), headerNames(c.cols))
 		}
 		if at := c.all[layout.Fold(col)]; len(at) > 1 {
