@@ -118,14 +118,26 @@ func (n *IncidentNormalizer) optDate(p *schemas.DateParser, text string) (int32,
 	return d, true, ""
 }
 
-// amount parses an optional non-negative amount in unit u; empty is absent.
-func amount(s string, u *schemas.Unit, what string) (float64, bool, string) {
+// amount parses an optional non-negative amount in unit u, written with
+// the decimal mark the layout says (layout.Decimal); empty is absent.
+func amount(s string, u *schemas.Unit, what string, l *layout.Layout) (float64, bool, string) {
 	if s == "" {
 		return 0, false, ""
 	}
+	text := s
+	if reason := ambiguousComma(s, l); reason != "" {
+		return 0, false, reason
+	}
+	if l.Decimal == layout.DecimalComma {
+		s = swapMarks(s)
+	}
 	v, reason := schemas.ParseAmount([]byte(s))
 	if reason != "" {
-		return 0, false, "not a number: " + show([]byte(s))
+		reason = "not a number: " + show([]byte(text))
+		if l.Decimal == "" && strings.Contains(text, ",") {
+			reason += " (a decimal comma? say decimal: comma in the layout)"
+		}
+		return 0, false, reason
 	}
 	if v < 0 {
 		return 0, false, "negative " + what + ": " + show([]byte(s))
@@ -133,10 +145,40 @@ func amount(s string, u *schemas.Unit, what string) (float64, bool, string) {
 	if u != nil {
 		v = u.Convert(v)
 	}
-	if reason := schemas.TooLarge(v, []byte(s)); reason != "" {
+	if reason := schemas.TooLarge(v, []byte(text)); reason != "" {
 		return 0, false, reason
 	}
 	return v, true, ""
+}
+
+// ambiguousComma refuses a number with a comma in a file whose columns are
+// separated by semicolons, when the layout does not say its decimal mark:
+// such files come from spreadsheets in locales that write 1.250,5, where
+// "1,250" is 1.25, not the 1250 a Pakistani file means by it.
+func ambiguousComma(s string, l *layout.Layout) string {
+	if l.Decimal != "" || l.Delimiter != ";" || !strings.Contains(s, ",") {
+		return ""
+	}
+	return fmt.Sprintf("a comma in a number of a file separated by semicolons: %s is a decimal comma or a thousands comma; "+
+		"say which in the layout: decimal: comma (1.250,5) or decimal: point (1,250.5)", show([]byte(s)))
+}
+
+// swapMarks exchanges points and commas, so that a number written with a
+// decimal comma (1.250,5) reads as one with a decimal point (1,250.5).
+func swapMarks(s string) string {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return s
+	}
+	return s[:i] + strings.Map(func(r rune) rune { // "Rs. " before the number stays
+		switch r {
+		case '.':
+			return ','
+		case ',':
+			return '.'
+		}
+		return r
+	}, s[i:])
 }
 
 // row validates the current row and appends it to the batch.
@@ -217,11 +259,11 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if !ok {
 		return e, false
 	}
-	qty, hasQty, reason := amount(n.quantity.get(fields), n.qtyUnit, "quantity")
+	qty, hasQty, reason := amount(n.quantity.get(fields), n.qtyUnit, "quantity", n.l)
 	if reason != "" {
 		return n.fail(schemas.FieldQuantity, reason)
 	}
-	amt, hasAmt, reason := amount(n.amount.get(fields), n.moneyUnit, "amount")
+	amt, hasAmt, reason := amount(n.amount.get(fields), n.moneyUnit, "amount", n.l)
 	if reason != "" {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}

@@ -396,15 +396,29 @@ func joinNote(a, b string) string {
 	return a + "; " + b
 }
 
+// coord is coord with the layout's decimal mark: a layout that says
+// decimal: comma reads "31,5204" as 31.5204; one that says nothing is
+// told it can.
+func (n *layoutBase) coord(s string, axis byte) (float64, bool, string) {
+	if n.l.Decimal == layout.DecimalComma {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	v, ok, reason := coord(s, axis)
+	if reason != "" && n.l.Decimal == "" && strings.HasPrefix(reason, schemas.DecimalCommaReason) {
+		reason += " (or say decimal: comma in the layout)"
+	}
+	return v, ok, reason
+}
+
 // point reads a row's coordinates from the lat and lon fields: both, or
 // neither.
 func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat, lon float64, has bool, e schemas.RowError, ok bool) {
-	lat, hasLat, reason := coord(latField.get(fields), 'y')
+	lat, hasLat, reason := n.coord(latField.get(fields), 'y')
 	if reason != "" {
 		e, ok = n.fail(schemas.FieldLat, reason)
 		return
 	}
-	lon, hasLon, reason := coord(lonField.get(fields), 'x')
+	lon, hasLon, reason := n.coord(lonField.get(fields), 'x')
 	if reason != "" {
 		e, ok = n.fail(schemas.FieldLon, reason)
 		return
