@@ -78,7 +78,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 		reason = schemas.DayProblem(date, n.today)
 	}
 	if reason != "" {
-		return n.fail(schemas.FieldOccurredOn, reason+": "+show([]byte(dateText)))
+		return n.fail(schemas.FieldOccurredOn, reason+": "+showDate(dateText))
 	}
 	lat, lon, hasLat, e, ok := n.point(fields, &n.lat, &n.lon)
 	if !ok {

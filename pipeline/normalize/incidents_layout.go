@@ -113,7 +113,7 @@ func (n *IncidentNormalizer) optDate(p *schemas.DateParser, text string) (int32,
 		reason = schemas.DayProblem(d, n.today)
 	}
 	if reason != "" {
-		return 0, false, reason + ": " + show([]byte(text))
+		return 0, false, reason + ": " + showDate(text)
 	}
 	return d, true, ""
 }
@@ -200,7 +200,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		reason = schemas.DayProblem(date, n.today)
 	}
 	if reason != "" {
-		return n.fail(schemas.FieldOccurredOn, reason+": "+show([]byte(dateText)))
+		return n.fail(schemas.FieldOccurredOn, reason+": "+showDate(dateText))
 	}
 	reportedOn, hasReported, reason := n.optDate(&n.reported, n.reportedOn.get(fields))
 	if reason != "" {
@@ -225,8 +225,12 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 			if raw == "" {
 				return n.fail(schemas.FieldCategory, "missing category")
 			}
-			return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; map it to one of %s in fields.category.map",
-				show([]byte(raw)), strings.Join(schemas.Categories(), ", ")))
+			if n.l.Name == layout.CanonicalName {
+				return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
+					show([]byte(raw)), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(raw)))
+			}
+			return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; map it to one of %s in fields.category.map%s",
+				show([]byte(raw)), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(raw)))
 		}
 		category = raw
 	}

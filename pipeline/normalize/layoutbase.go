@@ -646,3 +646,13 @@ func isPersonal(cols []int, i int) bool {
 	}
 	return false
 }
+
+// showDate is show for a date as written, without a time of day that
+// follows it: "2023-02-30 00:00:00" has the digits of a phone number and
+// would be withheld, "2023-02-30" is shown.
+func showDate(s string) string {
+	if d, reason := schemas.StripTime([]byte(s)); reason == "" && len(d) < len(strings.TrimSpace(s)) {
+		return show(d) + " (its time of day left out)"
+	}
+	return show([]byte(s))
+}

@@ -311,8 +311,8 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	}
 	cat := get(schemas.ColCategory)
 	if _, ok := schemas.ParseCategory(unsafeString(cat)); !ok {
-		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s",
-			show(cat), strings.Join(schemas.Categories(), ", ")))
+		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
+			show(cat), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(string(cat))))
 	}
 	date, reason := n.parseDate(get(schemas.ColOccurredOn))
 	if reason != "" {
@@ -574,8 +574,19 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 	if len(b) == 0 {
 		return 0, "missing date"
 	}
+	text := b
+	if len(b) != 10 {
+		// A date cell saved with its time: "2023-01-05 00:00:00".
+		var reason string
+		if b, reason = schemas.StripTime(b); reason != "" {
+			return 0, reason + ": " + show(text)
+		}
+	}
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
-		return 0, "not a date in YYYY-MM-DD form: " + show(b)
+		if len(b) == 5 && digitsOnly(b) {
+			return 0, "not a date in YYYY-MM-DD form: " + show(text) + " (an Excel day number? format the column as a date, yyyy-mm-dd, before saving)"
+		}
+		return 0, "not a date in YYYY-MM-DD form: " + show(text)
 	}
 	y, ok1 := digits(b[0:4])
 	m, ok2 := digits(b[5:7])
@@ -591,6 +602,15 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 		return 0, why + ": " + show(b)
 	}
 	return days, ""
+}
+
+func digitsOnly(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func digits(b []byte) (int, bool) {
