@@ -5,10 +5,12 @@ package pipeline_test
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
@@ -467,4 +469,30 @@ fields:
 			})
 		})
 	}
+}
+
+// TestIngestUTF16: a canonical file saved as UTF-16 with its byte-order
+// mark (Excel's "Unicode text", or a CSV re-encoded by a Windows tool) is
+// read as text, as a UTF-8 byte-order mark is skipped. Before, ingest
+// stopped at the header: "field 1 holds the control character 0x00".
+func TestIngestUTF16(t *testing.T) {
+	f := newFixture(t)
+	text := header + "\r\nU1,cybercrime,fraud,2023-01-05,,,Alpha,FIA,,1000,قصور\r\nU2,cybercrime,fraud,2023-01-06,30.5,71.5,,FIA,,,\r\n"
+	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		units := utf16.Encode([]rune("\ufeff" + text))
+		b := make([]byte, 2*len(units))
+		for i, u := range units {
+			order.PutUint16(b[2*i:], u)
+		}
+		name := fmt.Sprintf("unicode-%v.csv", order)
+		rep := f.ingest(t, writeFile(t, f.dir, name, string(b)))
+		if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "2 2 0"; got != want {
+			t.Errorf("%s: read accepted rejected %s, want %s", name, got, want)
+		}
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents WHERE description = 'قصور' AND district_name = 'Alpha'`), int64(2); got != want {
+			t.Errorf("%d rows with their Urdu text, want %d", got, want)
+		}
+	})
 }
