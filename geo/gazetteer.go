@@ -677,12 +677,11 @@ func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
 	return Match{}, false
 }
 
-// valley matches a valley named after the district or town it lies in:
-// "Swat Valley", "Kurram valley", "وادی سوات", "سوات ویلی" (key as nameKey
-// folds it),
-// when the whole name is no name of its own ("Jhelum Valley" is a district
-// of Azad Kashmir, "Neelum Valley" and "Tirah Valley" are aliases) and the
-// rest is a district's name or alias. Only this word is taken off, and only
+// valley matches a valley named after the district or town it lies in
+// ("Swat Valley", "Kurram valley", "وادی سوات", "سوات ویلی"; key as nameKey
+// folds it) when the whole name is no name of its own ("Jhelum Valley" is a
+// district of Azad Kashmir, "Neelum Valley" and "Tirah Valley" are aliases)
+// and the rest is a district's name or alias. Only this word is taken off, and only
 // here, after names and aliases: a valley named after a district can reach
 // beyond it, and the alias table lists such valleys as the several
 // districts they span ("Peshawar Valley" is Peshawar, Charsadda, Nowshera,

@@ -243,7 +243,7 @@ const (
 // it (StripTime) are ignored. Reasons never quote the text. A month or year
 // is returned as its first day.
 func (p *DateParser) Parse(b []byte) (days int32, prec DatePrecision, reason string) {
-	b = trimBlank(b)
+	b = trimBlank(FoldNumber(b))
 	if len(b) == 0 {
 		return 0, 0, "empty"
 	}

@@ -399,3 +399,22 @@ func TestCategoryHint(t *testing.T) {
 		}
 	}
 }
+
+// TestUrduDigits: dates, amounts and coordinates written in Urdu or
+// Arabic-Indic digits read as in ASCII. Before, "٠٨/٠١/٢٠٢٣" was "not a
+// date in the form dd/mm/yyyy" and "۲" "not a number", the reasons showing
+// the digits folded ("08/01/2023", "2"), as if the value were fine.
+func TestUrduDigits(t *testing.T) {
+	days, _, reason := mustDateParser(t, 30, "dd/mm/yyyy").Parse([]byte("٠٨/٠١/٢٠٢٣"))
+	if got := dateYMD(days); reason != "" || got != "2023-01-08" {
+		t.Errorf("Parse(٠٨/٠١/٢٠٢٣) = %s, %q", got, reason)
+	}
+	for in, want := range map[string]float64{"۲": 2, "۱٬۲۵۰٫۵": 1250.5, "Rs. ۵۰,۰۰۰/-": 50000, "١٢٣": 123} {
+		if v, reason := schemas.ParseAmount([]byte(in)); reason != "" || v != want {
+			t.Errorf("ParseAmount(%q) = %v, %q; want %v", in, v, reason, want)
+		}
+	}
+	if v, reason := schemas.ParseCoord([]byte("۳۱٫۵۲"), 'y'); reason != "" || v != 31.52 {
+		t.Errorf("ParseCoord(۳۱٫۵۲) = %v, %q", v, reason)
+	}
+}

@@ -492,13 +492,15 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 	if len(b) == 0 {
 		return 0, false, ""
 	}
+	shown := b
+	b = schemas.FoldNumber(b) // Urdu and Arabic-Indic digits
 	if v, ok := parseDecimal(b); ok {
 		return v, true, ""
 	}
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
 	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
-		return 0, false, "not a number: " + show(b)
+		return 0, false, "not a number: " + show(shown)
 	}
 	return v, true, ""
 }
@@ -575,6 +577,7 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 		return 0, "missing date"
 	}
 	text := b
+	b = schemas.FoldNumber(b) // "٢٠٢٣-٠١-٠٥"
 	if len(b) != 10 {
 		// A date cell saved with its time: "2023-01-05 00:00:00".
 		var reason string

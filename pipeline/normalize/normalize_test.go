@@ -951,3 +951,20 @@ func TestCanonicalDateTimes(t *testing.T) {
 		t.Errorf("accepted %q, want %s; rejects %+v", got, want, res.Rejects)
 	}
 }
+
+// TestCanonicalUrduDigits: a canonical row whose date, point and quantity
+// are written in Urdu digits is read as the same row in ASCII digits.
+func TestCanonicalUrduDigits(t *testing.T) {
+	in := header + "U1,drug_trafficking,heroin,۲۰۲۳-۰۱-۱۵,۳۰٫۵,٧٠٫٥,,ANF,۲٫۵,,\n"
+	res, err := run(t, memory.NewGoAllocator(), in, defaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Incidents) != 1 {
+		t.Fatalf("rejects %+v", res.Rejects)
+	}
+	inc := res.Incidents[0]
+	if got, want := strings.Join([]string{inc.OccurredOn, inc.Lat, inc.Lon, inc.Quantity}, " "), "2023-01-15 30.5 70.5 2.5"; got != want {
+		t.Errorf("read %s, want %s", got, want)
+	}
+}
