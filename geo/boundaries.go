@@ -97,7 +97,8 @@ func Read(r io.Reader, name string, props Properties) (*Boundaries, error) {
 
 // FromFeatures is Read from decoded features, e.g. those of
 // [ReadShapefile]. Like Read, it refuses projected or out-of-range
-// coordinates, invalid rings and overlapping districts.
+// coordinates, [latitude, longitude] pairs (checkAxes), invalid rings and
+// overlapping districts.
 func FromFeatures(fc *geojson.FeatureCollection, name string, props Properties) (*Boundaries, error) {
 	if len(fc.Features) == 0 {
 		return nil, fmt.Errorf("%w: %s", ErrNoDistricts, name)
@@ -147,6 +148,9 @@ func FromFeatures(fc *geojson.FeatureCollection, name string, props Properties) 
 		b.Polygons = append(b.Polygons, mp)
 	}
 	sort.Sort(byCode{b})
+	if err := b.checkAxes(); err != nil {
+		return nil, fmt.Errorf("geo: %s: %w", name, err)
+	}
 	if err := b.validate(); err != nil {
 		return nil, fmt.Errorf("geo: %s: %w", name, err)
 	}

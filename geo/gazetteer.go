@@ -20,12 +20,21 @@ import (
 )
 
 // Location precision of a [Match]. The values are those of
-// schemas.PrecisionDistrict, schemas.PrecisionProvince and
-// schemas.PrecisionCountry; geo is a leaf and cannot import schemas, so they
-// are repeated here: keep them equal. PrecisionNone is the country's level:
-// a name that is the country (Method MethodCountry), or one that matched
-// nothing and gave no province (Method "").
+// schemas.PrecisionNear, schemas.PrecisionDistrict,
+// schemas.PrecisionProvince and schemas.PrecisionCountry; geo is a leaf and
+// cannot import schemas, so they are repeated here: keep them equal.
+// PrecisionNone is the country's level: a name that is the country (Method
+// MethodCountry), or one that matched nothing and gave no province (Method
+// "").
+//
+// PrecisionNear is a town, village or tehsil of one district, named by a
+// place alias (KindPlace: "Mingora" is in Swat): the row is known to within
+// the town, which is UCDP's where_prec 2 and ACLED's geo_precision 2 ("near
+// a town", "a small part of a region"), and what the place layer gives a
+// town GeoNames knows. A district's own name, spellings, old names and
+// successors say only the district: PrecisionDistrict, UCDP's 3.
 const (
+	PrecisionNear     int8 = 2
 	PrecisionDistrict int8 = 3
 	PrecisionProvince int8 = 4
 	PrecisionNone     int8 = 6
@@ -172,7 +181,7 @@ func ReadAliases(r io.Reader) ([]Alias, error) {
 type Match struct {
 	District  int    // index into Boundaries.Districts; -1 when not matched to a district
 	Province  string // the district's province, or the one the hint or name gives
-	Precision int8   // PrecisionDistrict, PrecisionProvince or PrecisionNone
+	Precision int8   // PrecisionNear (a town of one district), PrecisionDistrict, PrecisionProvince or PrecisionNone
 	Method    string // MethodPcode, MethodExact, MethodAlias, MethodFuzzy, MethodCountry; "" when unmatched
 	Score     float64
 	// HintIgnored is set when the name denotes exactly one district and that
@@ -209,6 +218,7 @@ type Gazetteer struct {
 type aliasRef struct {
 	district int
 	from, to time.Time
+	town     bool // a KindPlace alias: a town or tehsil in the district, not the district
 }
 
 func (a aliasRef) active(on time.Time) bool {
@@ -325,7 +335,7 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		if other := g.exact[k]; len(other) > 0 && !slices.Contains(other, i) {
 			warnf("alias %q (%s) is also the name of district %s; the district wins", a.Alias, a.District, b.Districts[other[0]].Name)
 		}
-		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To}, a.Kind)
+		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To, town: a.Kind == KindPlace}, a.Kind)
 	}
 	for t := range breaks {
 		g.breaks = append(g.breaks, t)
@@ -450,8 +460,8 @@ const maxMentionWords = 4
 var commonWords = wordSet("tank", "hub", "khyber", "central", "east", "west", "north", "south", "upper", "lower",
 	"city", "town", "district", "agency", "market", "bazaar", "bazar", "road", "chowk", "colony", "pakistan",
 	// Urdu nouns in place names: bagh a garden (Liaquat Bagh), kotli a
-	// small fort, chaman a meadow, mandi a market.
-	"bagh", "kotli", "chaman", "mandi",
+	// small fort, chaman a meadow, mandi a market; and حب (Hub) is love.
+	"bagh", "kotli", "chaman", "mandi", "حب",
 	// Names of provinces that are ordinary words.
 	"capital", "federal")
 
@@ -621,13 +631,20 @@ func (g *Gazetteer) province(s string) string {
 func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
 	exact := g.exact[key]
 	var aliases []int
+	var district []int // of aliases: districts the key also names as a district, not only as a town in it
 	for _, a := range g.alias[key] {
-		if a.active(on) && !slices.Contains(aliases, a.district) {
+		if !a.active(on) {
+			continue
+		}
+		if !slices.Contains(aliases, a.district) {
 			aliases = append(aliases, a.district)
+		}
+		if !a.town && !slices.Contains(district, a.district) {
+			district = append(district, a.district)
 		}
 	}
 	if len(exact) == 0 && len(aliases) == 0 {
-		return Match{}, false
+		return g.valley(key, hint, on)
 	}
 	phases := []string{hint}
 	if hint != "" {
@@ -648,6 +665,9 @@ func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
 			case len(in) == 1:
 				m := g.matched(in[0], try.method, 1, hint)
 				m.HintIgnored = hint != "" && g.prov[in[0]] != hint
+				if try.method == MethodAlias && !slices.Contains(district, in[0]) {
+					m.Precision = PrecisionNear // a town of the district
+				}
 				return m, true
 			case len(in) > 1:
 				return g.ambiguous(in, hint), true
@@ -656,6 +676,40 @@ func (g *Gazetteer) resolve(key, hint string, on time.Time) (Match, bool) {
 	}
 	return Match{}, false
 }
+
+// valley matches a valley named after the district or town it lies in
+// ("Swat Valley", "Kurram valley", "وادی سوات", "سوات ویلی"; key as nameKey
+// folds it) when the whole name is no name of its own ("Jhelum Valley" is a
+// district of Azad Kashmir, "Neelum Valley" and "Tirah Valley" are aliases)
+// and the rest is a district's name or alias. Only this word is taken off, and only
+// here, after names and aliases: a valley named after a district can reach
+// beyond it, and the alias table lists such valleys as the several
+// districts they span ("Peshawar Valley" is Peshawar, Charsadda, Nowshera,
+// Mardan and Swabi: the row keeps its province). "Region" and "Area" are not
+// taken off: "Malakand region" is a division, "Swat area" may be around it.
+func (g *Gazetteer) valley(key, hint string, on time.Time) (Match, bool) {
+	base, ok := strings.CutSuffix(key, "valley")
+	if !ok {
+		base, ok = strings.CutSuffix(key, valleySuffix) // "سوات ویلی"
+	}
+	for _, w := range valleyPrefixes {
+		if !ok {
+			base, ok = strings.CutPrefix(key, w)
+		}
+	}
+	if !ok || base == "" {
+		return Match{}, false
+	}
+	return g.resolve(base, hint, on)
+}
+
+// valleyPrefixes are the Urdu words for a valley, written before the name
+// (وادی سوات, وادئ کرم), folded as nameKey folds them; valleySuffix is the
+// English word in Urdu letters, written after it (سوات ویلی).
+var (
+	valleyPrefixes = []string{nameKey("وادی"), nameKey("وادئ")}
+	valleySuffix   = nameKey("ویلی")
+)
 
 // compound matches a name made of parts, "Ghallanai, Mohmand Agency" or
 // "Shabqadar-Charsadda", when all parts that match agree on one district.
@@ -666,7 +720,7 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 	if len(parts) < 2 {
 		return Match{}, false
 	}
-	found, method, hintIgnored := -1, MethodExact, false
+	found, method, hintIgnored, town := -1, MethodExact, false, false
 	var all []int
 	for _, p := range parts {
 		k := nameKey(p)
@@ -681,6 +735,7 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 			method = MethodAlias
 		}
 		hintIgnored = hintIgnored || m.HintIgnored
+		town = town || m.Precision == PrecisionNear
 		if !slices.Contains(all, m.District) {
 			all = append(all, m.District)
 		}
@@ -690,6 +745,9 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 	case len(all) == 1:
 		m := g.matched(found, method, 1, hint)
 		m.HintIgnored = hintIgnored
+		if town {
+			m.Precision = PrecisionNear // "Mingora, Swat": the town says more than its district
+		}
 		return m, true
 	case len(all) > 1:
 		return g.ambiguous(all, hint), true
@@ -770,12 +828,21 @@ func (g *Gazetteer) districtSuffix(name, hint string, on time.Time) (Match, bool
 		if !ok {
 			continue
 		}
-		before := g.Mentions(strings.Join(fs[:len(fs)-k], " "), hint, on)
+		first := strings.Join(fs[:len(fs)-k], " ")
+		before := g.Mentions(first, hint, on)
+		// "Mingora Swat", "Orangi Town Karachi": the words before are a
+		// town of the district, and say more than it.
+		town := func(m Match) Match {
+			if t, ok := g.resolve(nameKey(first), hint, on); ok && t.District == m.District && t.Precision == PrecisionNear {
+				m.Precision, m.Method = PrecisionNear, MethodAlias
+			}
+			return m
+		}
 		if m.District >= 0 {
 			if slices.ContainsFunc(before, func(d int) bool { return d != m.District }) {
 				return Match{}, false
 			}
-			return m, true
+			return town(m), true
 		}
 		// Several districts: the words before may name one of them.
 		var in []int
@@ -786,7 +853,7 @@ func (g *Gazetteer) districtSuffix(name, hint string, on time.Time) (Match, bool
 			in = append(in, d)
 		}
 		if len(in) == 1 {
-			return g.matched(in[0], MethodAlias, 1, hint), true
+			return town(g.matched(in[0], MethodAlias, 1, hint)), true
 		}
 		return m, true
 	}
@@ -968,7 +1035,9 @@ func NormalizeProvince(s string) (string, bool) {
 var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "town",
 	// A cantonment lies in the district it is named after: "Lahore Cantt".
 	"cantt", "cantonment", "cant", "cantonement",
-	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈسٹرکٹ")
+	// The same in Urdu: district, tehsil, agency, city (شہر, سٹی), town,
+	// cantonment (کینٹ, چھاؤنی): "لاہور کینٹ" is Lahore.
+	"ضلع", "تحصیل", "ایجنسی", "شہر", "ڈسٹرکٹ", "سٹی", "ٹاؤن", "کینٹ", "چھاؤنی")
 
 // divisionWords make a name a division, a group of districts named after
 // one of them: Malakand Division is Swat, Dir, Chitral, Buner, Shangla and

@@ -485,3 +485,96 @@ func TestGazetteerStrangerNames(t *testing.T) {
 		}
 	}
 }
+
+// TestGazetteerSuffixes: a district name with a geographic word after it.
+// The unit words (District, Agency, Tehsil, City, Cantt, Cantonment) were
+// already folded; "Valley" is taken off only after names and aliases, so
+// that a valley that is a district of its own (Jhelum Valley), an alias
+// (Neelum Valley, Tirah Valley) or several districts (Peshawar Valley) keeps
+// its meaning. The names in the second list must match as they did before.
+func TestGazetteerSuffixes(t *testing.T) {
+	g, _ := realGazetteer(t)
+	on := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
+	const kp, gb = "P:Khyber Pakhtunkhwa", "P:Gilgit Baltistan"
+	check := func(t *testing.T, name, want string) {
+		t.Helper()
+		m := g.Match(name, "", on)
+		got := ""
+		switch {
+		case m.District >= 0:
+			got = g.b.Districts[m.District].Code
+		case m.Province != "":
+			got = "P:" + m.Province
+		}
+		if got != want {
+			t.Errorf("Match(%q) = %q by %s, want %q", name, got, m.Method, want)
+		}
+	}
+	t.Run("valleys", func(t *testing.T) {
+		for _, tc := range []struct{ name, want string }{
+			{"Swat Valley", "PK532"}, {"swat valley", "PK532"}, {"SWAT VALLEY", "PK532"}, {"Swat valley, KPK", "PK532"},
+			{"وادی سوات", "PK532"}, {"سوات ویلی", "PK532"}, {"Kalam Valley", "PK532"},
+			{"Kurram Valley", "PK518"}, {"Quetta Valley", "PK226"}, {"Shigar Valley", "PK310"}, {"Gilgit Valley", "PK305"},
+			{"Skardu Valley", "PK307"}, {"Pishin Valley", "PK225"}, {"Kech Valley", "PK211"}, {"Mastung Valley", "PK220"},
+			{"Zhob Valley", "PK231"},
+			// Valleys of several districts: their province, never one of them.
+			{"Peshawar Valley", kp}, {"Vale of Peshawar", kp}, {"Hunza Valley", gb}, {"Chitral Valley", kp}, {"Dir Valley", kp},
+		} {
+			check(t, tc.name, tc.want)
+		}
+	})
+	t.Run("Urdu unit words", func(t *testing.T) {
+		// Cantonment, city and town in Urdu, as in English: "لاہور کینٹ"
+		// was not matched while "Lahore Cantt" was.
+		for _, tc := range []struct{ name, want string }{
+			{"لاہور کینٹ", "PK617"}, {"لاہور چھاؤنی", "PK617"}, {"راولپنڈی کینٹ", "PK630"}, {"حیدرآباد سٹی", "PK706"},
+			{"کراچی سٹی", "P:Sindh"}, {"پشاور ٹاؤن", "PK528"},
+		} {
+			check(t, tc.name, tc.want)
+		}
+	})
+	t.Run("unchanged", func(t *testing.T) {
+		for _, tc := range []struct{ name, want string }{
+			{"Hyderabad City", "PK706"}, {"Karachi City", "P:Sindh"}, {"Lahore Cantt", "PK617"}, {"Lahore Cantonment", "PK617"},
+			{"Rawalpindi Cantt", "PK630"}, {"Wah Cantt", "PK630"}, {"Peshawar City", "PK528"}, {"Quetta City", "PK226"},
+			{"Jhelum Valley", "PK103"}, {"Jhelum", "PK613"}, {"Neelum Valley", "PK108"}, {"Tirah Valley", "PK513"},
+			{"Kurram Agency", "PK518"}, {"Malakand Agency", "PK521"}, {"Orakzai Agency", "PK527"}, {"Mardan Tehsil", "PK523"},
+			{"Swat District", "PK532"}, {"Quetta Cantt", "PK226"}, {"Lahore Division", "P:Punjab"}, {"Malakand Division", kp},
+			{"Mirpur Khas", "PK716"}, {"Nowshera Virkan", "PK609"}, {"Kohat Road Peshawar", "PK528"},
+			{"جہلم ویلی", "PK103"}, {"حیدرآباد شہر", "PK706"}, {"کراچی", "P:Sindh"}, {"لاہور ڈویژن", "P:Punjab"},
+			// Not districts: no district rather than a wrong one ("Kashmir"
+			// is a province's name, not a district's; "Region" and "Area"
+			// are not taken off).
+			{"Kashmir Valley", ""}, {"Indus Valley", ""}, {"Kaghan Valley", ""}, {"Soan Valley", ""},
+			{"Swat Region", ""}, {"Swat Area", ""}, {"Chenab Nagar", ""}, {"Valley", ""},
+		} {
+			check(t, tc.name, tc.want)
+		}
+	})
+}
+
+// TestUrduTownsPrecision: a town written in Urdu is the same town as in
+// English, placed at the same precision (2, near it). The Urdu names of
+// towns were of kind urdu, which gave the district's precision 3 while
+// their English names gave 2.
+func TestUrduTownsPrecision(t *testing.T) {
+	g, _ := realGazetteer(t)
+	on := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, pair := range [][2]string{
+		{"Mingora", "مینگورہ"}, {"Parachinar", "پاراچنار"}, {"Turbat", "تربت"}, {"Wana", "وانا"}, {"Landi Kotal", "لنڈی کوتل"},
+		{"Miranshah", "میران شاہ"}, {"Rawalakot", "راولاکوٹ"}, {"Dera Murad Jamali", "ڈیرہ مراد جمالی"}, {"Taftan", "تفتان"},
+		{"Darra Adam Khel", "درہ آدم خیل"}, {"Wagah", "واہگہ"}, {"Fateh Jang", "فتح جنگ"}, {"Sehwan", "سیہون"},
+		{"Taunsa", "تونسہ"}, {"Hub", "حب"},
+		// Districts, old district names and successors: precision 3 in
+		// both scripts.
+		{"Swat", "سوات"}, {"Nawabshah", "نواب شاہ"}, {"D.I. Khan", "ڈی آئی خان"},
+	} {
+		en, ur := g.Match(pair[0], "", on), g.Match(pair[1], "", on)
+		if en.District < 0 || ur.District != en.District || ur.Precision != en.Precision {
+			t.Errorf("%s: district %d precision %d; %s: district %d precision %d; want the same", pair[0], en.District, en.Precision, pair[1], ur.District, ur.Precision)
+		}
+	}
+	if m := g.Match("مینگورہ", "", on); m.Precision != PrecisionNear {
+		t.Errorf("مینگورہ: precision %d, want %d", m.Precision, PrecisionNear)
+	}
+}

@@ -39,7 +39,8 @@ func TestScanNarrative(t *testing.T) {
 		{"raid in Lahore and Karachi", "", "", "", ""},
 		{"an office in the federal capital", "", "", "Islamabad", "federal capital"},
 		{"an office in the capital", "", "", "", ""},
-		{"SHOOTING IN SWAT VALLEY", "", "Swat", "Khyber Pakhtunkhwa", "SWAT"},
+		{"SHOOTING IN SWAT VALLEY", "", "Swat", "Khyber Pakhtunkhwa", "SWAT VALLEY"},        // the valley of the district: one name
+		{"clashes in the Peshawar valley", "", "", "Khyber Pakhtunkhwa", "Peshawar valley"}, // five districts: the province
 		// A division is several districts: its province, not its namesake.
 		{"operation across Malakand division", "", "", "Khyber Pakhtunkhwa", "Malakand"},
 	} {

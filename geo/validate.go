@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -20,7 +21,80 @@ var (
 	ErrCoordinates = errors.New("coordinates outside longitude -180..180, latitude -90..90")
 	ErrRing        = errors.New("invalid polygon ring")
 	ErrOverlap     = errors.New("districts overlap")
+	ErrSwapped     = errors.New("coordinates look swapped: each pair reads [latitude, longitude], where GeoJSON has [longitude, latitude]")
 )
+
+// swapFix tells how to put a file's pairs in GeoJSON's order.
+const swapFix = `rewrite the file with each pair as [longitude, latitude]: in QGIS, "Swap X and Y coordinates"; or ` +
+	`jq '(.features[].geometry.coordinates) |= walk(if type == "array" and length >= 2 and (.[0] | type) == "number" then [.[1], .[0]] + .[2:] else . end)' FILE > fixed.geojson`
+
+// fixFor is swapFix for the file at path, quoted for a shell.
+func fixFor(path string) string {
+	if path == "" || strings.ContainsRune(path, '\'') {
+		return swapFix
+	}
+	return strings.Replace(swapFix, "FILE", "'"+path+"'", 1)
+}
+
+// SwapRatio is how much nearer to even the east-west and north-south
+// lengths of a file's borders must come when its pairs are read the other
+// way round before the file is refused as swapped (see checkAxes). A
+// correct file is refused only when its borders run less than about 0.67
+// km east-west for each km north-south; real district files run 1.0 to 1.2,
+// and single outlines of long countries 0.48 (Chile) to 0.74 (Norway):
+// 0.57 for Malawi, let through with a margin of 0.19 in the logarithm.
+const SwapRatio = 1.5
+
+// checkAxes refuses a file whose pairs are [latitude, longitude]. Such a
+// file is in range wherever no longitude passes 90 degrees (all of Africa
+// and Europe, Pakistan, Brazil, ...) and loads, but every district lies
+// elsewhere on the globe: Pakistan's over Finland. What gives it away,
+// for any country, is the length of the borders in kilometres: district
+// borders run about as far east-west as north-south (COD-AB and
+// geoBoundaries Pakistan 1.03 to 1.05 east-west for each km north-south;
+// the country's outline 1.2). Read the wrong way round, a degree of
+// longitude is taken at the wrong latitude, and the borders seem to run
+// cos(lat) x cos(lon) as far east-west (0.28 for Pakistan swapped). A file
+// is refused when, read the other way round, its ratio comes nearer 1 by
+// a factor of SwapRatio or more. A file within about 35 degrees of both
+// the equator and the prime meridian (cos(lat) x cos(lon) above
+// 1/SwapRatio: West and Central Africa, southern Europe) cannot be told
+// either way and is let through, as is a lone elongated outline (Chile's:
+// 0.48 either way).
+func (b *Boundaries) checkAxes() error {
+	var ew, ns, ewSwap, nsSwap float64
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, mp := range b.Polygons {
+		for _, poly := range mp {
+			for _, r := range poly {
+				for i := 1; i < len(r); i++ {
+					p, q := r[i-1], r[i]
+					dx, dy := math.Abs(q[0]-p[0]), math.Abs(q[1]-p[1])
+					ew += dx * math.Cos((p[1]+q[1])/2*math.Pi/180)
+					ns += dy
+					ewSwap += dy * math.Cos((p[0]+q[0])/2*math.Pi/180)
+					nsSwap += dx
+				}
+				for _, p := range r {
+					minX, maxX = min(minX, p[0]), max(maxX, p[0])
+					minY, maxY = min(minY, p[1]), max(maxY, p[1])
+				}
+			}
+		}
+	}
+	if !(ew > 0 && ns > 0 && ewSwap > 0 && nsSwap > 0) {
+		return nil
+	}
+	read, swapped := ew/ns, ewSwap/nsSwap
+	if math.Abs(math.Log(read))-math.Abs(math.Log(swapped)) < math.Log(SwapRatio) {
+		return nil
+	}
+	return fmt.Errorf("%w. Read as [longitude, latitude], the districts lie at longitude %.1f to %.1f, latitude %.1f to %.1f, "+
+		"and their borders run %.2f km east-west for each km north-south; read as [latitude, longitude], they lie at "+
+		"longitude %.1f to %.1f, latitude %.1f to %.1f, and run %.2f km east-west for each km north-south, "+
+		"as the borders of real districts do (about 1). Fix: %s",
+		ErrSwapped, minX, maxX, minY, maxY, read, minY, maxY, minX, maxX, swapped, fixFor(b.Path))
+}
 
 // Overlap tolerance. Borders digitised or simplified separately on each
 // side leave slivers of overlap, which are normal: the full COD-AB and
@@ -80,8 +154,11 @@ func checkCoordinates(mp orb.MultiPolygon) error {
 					return fmt.Errorf("%w: found x %.0f, y %.0f; reproject the file to WGS 84 longitude/latitude first", ErrProjected, lon, lat)
 				case math.Abs(lon) > 180:
 					return fmt.Errorf("%w: longitude %g (at %g, %g)", ErrCoordinates, lon, lon, lat)
+				case math.Abs(lat) > 90 && math.Abs(lon) <= 90:
+					return fmt.Errorf("%w: latitude %g (at %g, %g): the pairs look swapped, [latitude, longitude] where GeoJSON has [longitude, latitude]; %s",
+						ErrCoordinates, lat, lon, lat, swapFix)
 				case math.Abs(lat) > 90:
-					return fmt.Errorf("%w: latitude %g (at %g, %g); are longitude and latitude swapped?", ErrCoordinates, lat, lon, lat)
+					return fmt.Errorf("%w: latitude %g (at %g, %g)", ErrCoordinates, lat, lon, lat)
 				}
 			}
 		}

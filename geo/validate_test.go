@@ -176,3 +176,113 @@ func TestRealBoundariesValid(t *testing.T) {
 		}
 	}
 }
+
+// grid is a boundary file of nx by ny districts, each a cell as wide (in
+// km) as it is high, with its south-west corner at (lon0, lat0); with swap,
+// every pair is written [latitude, longitude].
+func grid(lon0, lat0 float64, nx, ny int, swap bool) string {
+	w := 1 / math.Cos((lat0+float64(ny)/2)*math.Pi/180) // degrees of longitude for 111 km
+	var fs []string
+	for i := range nx {
+		for j := range ny {
+			x, y := lon0+float64(i)*w, lat0+float64(j)
+			ring := square(x, y, w, 1)
+			if swap {
+				ring = fmt.Sprintf("[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]", y, x, y, x+w, y+1, x+w, y+1, x, y, x)
+			}
+			fs = append(fs, feature(fmt.Sprintf("PK%d", 100*i+j), fmt.Sprintf("D%d-%d", i, j), ring))
+		}
+	}
+	return collection(fs...)
+}
+
+// TestSwappedAxes: a file whose pairs are [latitude, longitude] is refused
+// with what looks wrong and how to fix it, for any country where the two
+// readings can be told apart; correct files load, high latitudes included.
+// Before, Pakistan's districts swapped loaded as a map of Finland: every
+// point fell outside them, and ingest "corrected" every row's point as
+// swapped in the source instead.
+func TestSwappedAxes(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		lon, lat float64
+		err      error
+	}{
+		{"Pakistan", 66, 24, nil},
+		{"Norway", 5, 58, nil},
+		{"Brazil", -60, -20, nil},
+		{"Ghana", -3, 5, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Read(strings.NewReader(grid(tt.lon, tt.lat, 6, 8, false)), "right.geojson", Properties{}); err != nil {
+				t.Fatalf("the file as it should be: %v", err)
+			}
+			_, err := Read(strings.NewReader(grid(tt.lon, tt.lat, 6, 8, true)), "swapped.geojson", Properties{})
+			if tt.name == "Ghana" {
+				// Within about 35 degrees of both the equator and the prime
+				// meridian, the two readings cannot be told apart.
+				if err != nil {
+					t.Fatalf("swapped near (0, 0): %v, want it let through", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrSwapped) {
+				t.Fatalf("swapped: error %v, want %v", err, ErrSwapped)
+			}
+			for _, want := range []string{"geo: swapped.geojson: coordinates look swapped: each pair reads [latitude, longitude]",
+				fmt.Sprintf("read as [latitude, longitude], they lie at longitude %.1f", tt.lon),
+				`Fix: rewrite the file with each pair as [longitude, latitude]: in QGIS, "Swap X and Y coordinates"; or jq`,
+				"' 'swapped.geojson' > fixed.geojson"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q\nwant it to contain %q", err, want)
+				}
+			}
+		})
+	}
+	// Where a longitude passes 90 degrees (Indonesia), the range check says
+	// it first, and names the swap.
+	_, err := Read(strings.NewReader(grid(100, -5, 4, 4, true)), "swapped.geojson", Properties{})
+	if !errors.Is(err, ErrCoordinates) || !strings.Contains(err.Error(), "the pairs look swapped, [latitude, longitude] where GeoJSON has [longitude, latitude]; rewrite the file") {
+		t.Errorf("swapped with a longitude past 90: %v", err)
+	}
+	// The real COD-AB districts, swapped.
+	path := os.Getenv("OCMAP_BOUNDARIES")
+	if path == "" {
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := swapPairs(data)
+	if _, err := Read(strings.NewReader(swapped), "cod-ab-swapped.geojson", Properties{}); !errors.Is(err, ErrSwapped) ||
+		!strings.Contains(err.Error(), "borders run 0.28 km east-west for each km north-south") {
+		t.Errorf("COD-AB swapped: %v", err)
+	}
+}
+
+// swapPairs exchanges the two numbers of every [x,y] pair of GeoJSON text
+// (whose coordinates hold no spaces, as the COD-AB file's).
+func swapPairs(data []byte) string {
+	var sb strings.Builder
+	s := string(data)
+	for {
+		i := strings.Index(s, "[")
+		if i < 0 {
+			sb.WriteString(s)
+			return sb.String()
+		}
+		sb.WriteString(s[:i+1])
+		s = s[i+1:]
+		j := strings.IndexAny(s, "[]")
+		if j < 0 || s[j] == '[' {
+			continue
+		}
+		x, y, ok := strings.Cut(s[:j], ",")
+		if _, err := fmt.Sscanf(x, "%g", new(float64)); !ok || err != nil || strings.ContainsAny(y, ",\"") {
+			continue
+		}
+		sb.WriteString(strings.TrimSpace(y) + "," + strings.TrimSpace(x))
+		s = s[j:]
+	}
+}

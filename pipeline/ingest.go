@@ -430,7 +430,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	defer spill.Close()
 
 	mem := memory.NewGoAllocator()
-	sc := read.NewScanner(f)
+	sc := read.NewScanner(read.UTF16ByBOM(f)) // Excel's "Unicode text" is UTF-16
 	header, err := normalize.ReadHeader(sc, path)
 	if err != nil {
 		return fr, err

@@ -5,10 +5,12 @@ package pipeline_test
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
@@ -390,6 +392,107 @@ func TestPlaceholderNoPlaceNames(t *testing.T) {
 		}
 		if want := `no coordinates and no district name (district_hint "Not Known" names no place)`; reason != want {
 			t.Errorf("reject reason %q, want %q", reason, want)
+		}
+	})
+}
+
+// TestLayoutNoPlaceNames: the canonical reader's rule for names that name
+// no place holds for every layout's place, province_hint and district_hint
+// alike, incidents and context events: "N/A", "unknown", "-", "NA", "none",
+// "nil" and "not known" in the place column are not stored and are not
+// places. Before, four rows at one point whose place said "N/A", "unknown",
+// "-" and "n/a" named "three different places": the point was taken for a
+// placeholder, and every row was moved off it to its name.
+func TestLayoutNoPlaceNames(t *testing.T) {
+	for _, kind := range []string{"incidents", "context"} {
+		t.Run(kind, func(t *testing.T) {
+			f := newFixture(t)
+			cat, table := "category: cybercrime", "incidents"
+			if kind == "context" {
+				cat, table = "kind: context\nevent_type: attack", "context_events"
+			}
+			l, err := layout.Parse("na.yaml", []byte(`name: test-na
+title: test placeholders in place columns
+`+cat+`
+match: [id, date, city, place]
+dates: {formats: [yyyy-mm-dd]}
+fields:
+  incident_id: {column: id}
+  occurred_on: {column: date}
+  lat: {column: lat}
+  lon: {column: lon}
+  district_hint: {column: city}
+  province_hint: {column: province}
+  place: {column: place}
+  source: {value: test}
+`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := f.config(writeFile(t, f.dir, "na.csv", "id,date,lat,lon,city,province,place\n"+
+				"P1,2023-01-01,30.2345,70.2345,Alpha,Punjab,N/A\n"+
+				"P2,2023-01-02,30.2345,70.2345,Alpha,unknown,unknown\n"+
+				"P3,2023-01-03,30.2345,70.2345,Alpha,-,-\n"+
+				"P4,2023-01-04,30.2345,70.2345,Alpha,NA,n/a\n"+
+				"P5,2023-01-05,30.2345,70.2345,Alpha,none,none\n"+
+				"P6,2023-01-06,30.2345,70.2345,Alpha,nil,Not Known\n"+
+				"P7,2023-01-07,,,N/A,N/A,N/A\n"+ // rejected: no place at all
+				"P8,2023-01-08,,,,Punjab,Alpha Bazaar\n"))
+			cfg.Layout = l
+			rep, err := pipeline.Ingest(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "8 7 1"; got != want {
+				t.Errorf("read accepted rejected %s, want %s", got, want)
+			}
+			if got, want := fmt.Sprint(rep.Placeholders), "{0 0 map[] 0}"; got != want {
+				t.Errorf("placeholders %s, want %s", got, want)
+			}
+			query(t, f.db, func(db *sql.DB) {
+				if got, want := scanInt(t, db, `SELECT count(*) FROM `+table+` WHERE district_name = 'Alpha' AND location_precision = 1`), int64(6); got != want {
+					t.Errorf("%d rows in Alpha by their point, want %d", got, want)
+				}
+				if got, want := scanInt(t, db, `SELECT count(place) FROM `+table), int64(1); got != want {
+					t.Errorf("%d places stored, want %d (Alpha Bazaar)", got, want)
+				}
+				if got, want := scanInt(t, db, `SELECT count(province_hint) FROM `+table), int64(2); got != want {
+					t.Errorf("%d province hints stored, want %d (Punjab twice)", got, want)
+				}
+				var reason string
+				if err := db.QueryRow(`SELECT reason FROM rejects`).Scan(&reason); err != nil {
+					t.Fatal(err)
+				}
+				if want := `no coordinates and no district name (district_hint "N/A" names no place)`; reason != want {
+					t.Errorf("reject reason %q, want %q", reason, want)
+				}
+			})
+		})
+	}
+}
+
+// TestIngestUTF16: a canonical file saved as UTF-16 with its byte-order
+// mark (Excel's "Unicode text", or a CSV re-encoded by a Windows tool) is
+// read as text, as a UTF-8 byte-order mark is skipped. Before, ingest
+// stopped at the header: "field 1 holds the control character 0x00".
+func TestIngestUTF16(t *testing.T) {
+	f := newFixture(t)
+	text := header + "\r\nU1,cybercrime,fraud,2023-01-05,,,Alpha,FIA,,1000,قصور\r\nU2,cybercrime,fraud,2023-01-06,30.5,71.5,,FIA,,,\r\n"
+	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		units := utf16.Encode([]rune("\ufeff" + text))
+		b := make([]byte, 2*len(units))
+		for i, u := range units {
+			order.PutUint16(b[2*i:], u)
+		}
+		name := fmt.Sprintf("unicode-%v.csv", order)
+		rep := f.ingest(t, writeFile(t, f.dir, name, string(b)))
+		if got, want := fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected), "2 2 0"; got != want {
+			t.Errorf("%s: read accepted rejected %s, want %s", name, got, want)
+		}
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents WHERE description = 'قصور' AND district_name = 'Alpha'`), int64(2); got != want {
+			t.Errorf("%d rows with their Urdu text, want %d", got, want)
 		}
 	})
 }

@@ -1,5 +1,10 @@
 package schemas
 
+import (
+	"strings"
+	"unicode"
+)
+
 // Category is one of the four organized-crime categories of the National
 // Initiative against Organized Crime.
 type Category uint8
@@ -33,6 +38,23 @@ func Categories() []string {
 	out := make([]string, NumCategories)
 	copy(out, categoryNames[:])
 	return out
+}
+
+// CategoryHint returns, for a category written with capitals, spaces or
+// hyphens ("Cybercrime", "Drug Trafficking"), the code it spells, as
+// " (write it as the code cybercrime)"; "" otherwise. Categories are codes,
+// matched exactly (ParseCategory): the hint only says how to write one.
+func CategoryHint(s string) string {
+	folded := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return '_'
+		}
+		return unicode.ToLower(r)
+	}, strings.TrimSpace(s))
+	if _, ok := ParseCategory(folded); ok && folded != s {
+		return " (write it as the code " + folded + ")"
+	}
+	return ""
 }
 
 // ParseCategory maps a canonical code to its Category. It is exact: spelling

@@ -39,7 +39,7 @@ func ParseCoord(b []byte, axis byte) (float64, string) {
 	default:
 		return 0, "axis must be 'y' (latitude) or 'x' (longitude)"
 	}
-	s := trimBlank(b)
+	s := trimBlank(FoldNumber(b))
 	if len(s) == 0 {
 		return 0, "empty"
 	}

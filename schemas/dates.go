@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -238,12 +239,16 @@ const (
 
 // Parse returns the date as days since 1970-01-01, its precision, and "" or
 // the reason it is not a date. Formats are tried in order and the first that
-// reads the whole text wins; spaces around the text are ignored. Reasons never
-// quote the text. A month or year is returned as its first day.
+// reads the whole text wins; spaces around the text and a time of day after
+// it (StripTime) are ignored. Reasons never quote the text. A month or year
+// is returned as its first day.
 func (p *DateParser) Parse(b []byte) (days int32, prec DatePrecision, reason string) {
-	b = trimBlank(b)
+	b = trimBlank(FoldNumber(b))
 	if len(b) == 0 {
 		return 0, 0, "empty"
+	}
+	if b, reason = StripTime(b); reason != "" {
+		return 0, 0, reason
 	}
 	if len(p.Formats) == 0 {
 		return 0, 0, "no date format in the layout"
@@ -264,9 +269,26 @@ func (p *DateParser) Parse(b []byte) (days int32, prec DatePrecision, reason str
 		for i, f := range p.Formats {
 			specs[i] = f.spec
 		}
-		return 0, 0, "not a date in any of the forms " + strings.Join(specs, ", ")
+		best = "not a date in any of the forms " + strings.Join(specs, ", ")
+	}
+	if bestLevel == failShape && excelSerial(b) && !slices.ContainsFunc(p.Formats, func(f DateFormat) bool { return f.excel }) {
+		best += " (an Excel day number? add excel to dates.formats)"
 	}
 	return 0, 0, best
+}
+
+// excelSerial reports a text of five digits, as an Excel date cell read as
+// stored is from 1927 (10000) on.
+func excelSerial(b []byte) bool {
+	if len(b) != 5 {
+		return false
+	}
+	for _, c := range b {
+		if !isDigitByte(c) {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *DateFormat) parse(b []byte, pivot int) (days int32, level int, reason string) {
@@ -539,4 +561,61 @@ func lowerASCII(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
+}
+
+// timeOfDay matches a time of day after a date, as spreadsheets and data
+// frames write a date cell: "2023-01-05 00:00:00", "05/01/2023 14:30",
+// "1/5/2023 12:00:00 AM", "2023-01-05T00:00:00.000Z", "2023-01-05T09:00+05:00".
+var timeOfDay = regexp.MustCompile(`^(.*[0-9A-Za-z])[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(?: ?([AaPp][Mm]))?(Z|[+-][0-9]{2}:?[0-9]{2})?$`)
+
+// TimeZoneReason is why a date with a time of day in a given zone is not
+// read: the day it falls on in Pakistan is not the day written, unless the
+// time is midnight of a date-only value.
+const TimeZoneReason = "a date with a time of day and a time zone: the day in Pakistan may differ; give the day of the event alone (YYYY-MM-DD)"
+
+// StripTime returns b without a time of day after its date, so that a date
+// cell saved with its time ("2023-01-05 00:00:00", "1/5/2023 12:00:00 AM")
+// reads as its day, the one rule for the canonical reader and every
+// layout's date formats. The time is dropped: ocmap keeps days. A time with
+// a zone ("Z", "+05:00") is taken off only at midnight UTC, which is how a
+// date alone is exported as a timestamp; otherwise reason says why the date
+// is not read. b is returned as it is when it holds no time of day.
+func StripTime(b []byte) (date []byte, reason string) {
+	b = trimBlank(b)
+	if len(b) < 8 || !slices.Contains(b, ':') {
+		return b, ""
+	}
+	m := timeOfDay.FindSubmatch(b)
+	if m == nil {
+		return b, ""
+	}
+	h, mi, s := atoi2(m[2]), atoi2(m[3]), atoi2(m[4])
+	if ampm := strings.ToLower(string(m[5])); ampm != "" {
+		if h < 1 || h > 12 {
+			return b, ""
+		}
+		h %= 12
+		if ampm == "pm" {
+			h += 12
+		}
+	}
+	if h > 23 || mi > 59 || s > 59 {
+		return b, ""
+	}
+	if zone := string(m[6]); zone != "" {
+		utc := zone == "Z" || strings.Trim(zone, "+-:0") == ""
+		if !utc || h != 0 || mi != 0 || s != 0 {
+			return b, TimeZoneReason
+		}
+	}
+	return m[1], ""
+}
+
+// atoi2 reads up to two ASCII digits; empty is 0.
+func atoi2(b []byte) int {
+	v := 0
+	for _, c := range b {
+		v = v*10 + int(c-'0')
+	}
+	return v
 }

@@ -348,3 +348,73 @@ func ExampleDateParser() {
 	// 45123                      2023-07-16 (precision 1)
 	// 30-Feb-21                  rejected: no such day in that month
 }
+
+// TestDateTimes: date cells saved with their time of day read as their day,
+// in every format; a time in a zone is refused unless it is midnight UTC.
+// An Excel day number read by a layout without the excel format says so.
+func TestDateTimes(t *testing.T) {
+	for _, tt := range []struct {
+		formats []string
+		in      string
+		want    string // the day, or a part of the reason
+	}{
+		{[]string{"yyyy-mm-dd"}, "2023-01-05 00:00:00", "2023-01-05"},
+		{[]string{"yyyy-mm-dd"}, "2023-01-05T00:00:00.000Z", "2023-01-05"},
+		{[]string{"yyyy-mm-dd"}, "2023-01-05T00:00:00+00:00", "2023-01-05"},
+		{[]string{"yyyy-mm-dd"}, "2023-01-05 23:59", "2023-01-05"},
+		{[]string{"dd/mm/yyyy"}, "05/01/2023 14:30:00", "2023-01-05"},
+		{[]string{"m/d/yyyy"}, "1/5/2023 12:00:00 AM", "2023-01-05"},
+		{[]string{"m/d/yyyy"}, "1/5/2023 11:30 pm", "2023-01-05"},
+		{[]string{"d-mmm-yy"}, "5-Jan-23 00:00", "2023-01-05"},
+		{[]string{"yyyy-mm-dd"}, "2023-01-05T22:00:00Z", "time zone"},
+		{[]string{"yyyy-mm-dd"}, "2023-01-05T09:00+05:00", "time zone"},
+		{[]string{"yyyy-mm-dd"}, "2023-01-05 25:00", "not a date in the form yyyy-mm-dd"},
+		{[]string{"m/d/yyyy"}, "1/5/2023 13:00 PM", "not a date in the form m/d/yyyy"},
+		{[]string{"dd/mm/yyyy"}, "44931", "not a date in the form dd/mm/yyyy (an Excel day number? add excel to dates.formats)"},
+		{[]string{"excel"}, "44931", "2023-01-05"},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			days, _, reason := mustDateParser(t, 30, tt.formats...).Parse([]byte(tt.in))
+			got := reason
+			if reason == "" {
+				got = dateYMD(days)
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("Parse(%q) with %v = %q, want %q", tt.in, tt.formats, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCategoryHint(t *testing.T) {
+	for in, want := range map[string]string{
+		"Cybercrime":        " (write it as the code cybercrime)",
+		"Drug Trafficking":  " (write it as the code drug_trafficking)",
+		"human-trafficking": " (write it as the code human_trafficking)",
+		"cybercrime":        "",
+		"narcotics":         "",
+	} {
+		if got := schemas.CategoryHint(in); got != want {
+			t.Errorf("CategoryHint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestUrduDigits: dates, amounts and coordinates written in Urdu or
+// Arabic-Indic digits read as in ASCII. Before, "٠٨/٠١/٢٠٢٣" was "not a
+// date in the form dd/mm/yyyy" and "۲" "not a number", the reasons showing
+// the digits folded ("08/01/2023", "2"), as if the value were fine.
+func TestUrduDigits(t *testing.T) {
+	days, _, reason := mustDateParser(t, 30, "dd/mm/yyyy").Parse([]byte("٠٨/٠١/٢٠٢٣"))
+	if got := dateYMD(days); reason != "" || got != "2023-01-08" {
+		t.Errorf("Parse(٠٨/٠١/٢٠٢٣) = %s, %q", got, reason)
+	}
+	for in, want := range map[string]float64{"۲": 2, "۱٬۲۵۰٫۵": 1250.5, "Rs. ۵۰,۰۰۰/-": 50000, "١٢٣": 123} {
+		if v, reason := schemas.ParseAmount([]byte(in)); reason != "" || v != want {
+			t.Errorf("ParseAmount(%q) = %v, %q; want %v", in, v, reason, want)
+		}
+	}
+	if v, reason := schemas.ParseCoord([]byte("۳۱٫۵۲"), 'y'); reason != "" || v != 31.52 {
+		t.Errorf("ParseCoord(۳۱٫۵۲) = %v, %q", v, reason)
+	}
+}

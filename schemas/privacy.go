@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -601,3 +602,39 @@ func appendPhone(buf []byte, v string) []byte {
 	}
 	return append(buf, d...)
 }
+
+// FoldNumber writes the digits of a number or date in the scripts Pakistani
+// files use besides ASCII (Urdu ۰-۹, Arabic-Indic ٠-٩, Devanagari,
+// fullwidth) as ASCII digits, and the Arabic decimal and thousands
+// separators (٫ ٬) as '.' and ','. An Urdu register's "۲" is 2 kg and
+// "٠٨/٠١/٢٠٢٣" 8 January 2023, not "not a number". ASCII text is returned
+// as it is, without copying.
+func FoldNumber(b []byte) []byte {
+	if isASCIIBytes(b) || !bytes.ContainsFunc(b, numberRune) {
+		return b // no copy: "33°41'N" is read as it is
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == '\u066B':
+			out = append(out, '.')
+		case r == '\u066C':
+			out = append(out, ',')
+		case otherDigit(r):
+			for _, z := range digitZeros {
+				if r >= z && r <= z+9 {
+					out = append(out, byte('0'+r-z))
+				}
+			}
+		default:
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// numberRune reports a digit of another script or an Arabic decimal or
+// thousands separator.
+func numberRune(r rune) bool { return r == '\u066B' || r == '\u066C' || otherDigit(r) }

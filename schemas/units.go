@@ -198,7 +198,7 @@ func TooLarge(v float64, text []byte) string {
 // negative "(1,000)" is refused because sources use brackets for notes too.
 // A minus sign is read; the caller decides whether negatives are allowed.
 func ParseAmount(b []byte) (float64, string) {
-	s := trimBlank(b)
+	s := trimBlank(FoldNumber(b))
 	if len(s) == 0 {
 		return 0, "empty"
 	}

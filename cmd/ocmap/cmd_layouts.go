@@ -99,6 +99,11 @@ geometry.lon and geometry.lat, Hive key=value folder names as columns; see
 above the header and footer_rows: N drops the last N rows (totals, notes),
 in CSV as in XLSX. It may convert fields.quantity {unit: g} to kg and
 fields.amount_pkr {unit: pkr_lakh} (or usd with usd_rate) to PKR.
+decimal: comma reads quantities, amounts and coordinates written 1.250,5
+(a spreadsheet in a European locale, delimiter: ';'); decimal: point, the
+default, 1,250.5. A file separated by semicolons whose layout does not say
+which has its numbers with a comma refused, not guessed: "1,250" is 1.25
+or 1250.
 
 Dates: dates.formats lists the forms tried in order, such as dd/mm/yyyy,
 d-mmm-yy, "mmm d, yyyy", dddd-mmmm d-yyyy, mm/yyyy, yyyy or excel. Tokens (any

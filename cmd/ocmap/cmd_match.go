@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,9 +71,14 @@ GeoNames town or village it names and its district, as ingest would place it
 (text format only).
 
 --format json writes one object a line: input, district_code, district,
-province, precision (3 district, 4 province, 6 country or none), method, score,
-candidates (when not matched, or fuzzy: district_code, district, province,
-score) and hint_ignored (when true).
+province, precision (2 a town of the district, 3 district, 4 province, 6
+country, null when not located), method (pcode, exact, alias, fuzzy,
+subdivision, country, province or unmatched), score, candidates (when not
+matched, or fuzzy: district_code, district, province, score) and
+hint_ignored (when true). A score is a number from 0 to 1 written with
+exactly four decimals, as 'review --format csv' writes it: 1.0000 for a
+code, name or alias, the Jaro-Winkler similarity for a close spelling
+(0.9464), 0.0000 when nothing matched.
 
 Examples:
   ocmap match "D.I Khan" Nawabshah Peshwar
@@ -197,6 +203,8 @@ func precisionName(p int8, method string) string {
 		return "country"
 	}
 	switch p {
+	case geo.PrecisionNear:
+		return "near a named place"
 	case geo.PrecisionDistrict:
 		return "district"
 	case geo.PrecisionProvince:
@@ -258,10 +266,25 @@ func matchText(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
 }
 
 type jsonCandidate struct {
-	Code     string  `json:"district_code"`
-	Name     string  `json:"district"`
-	Province string  `json:"province"`
-	Score    float64 `json:"score"`
+	Code     string    `json:"district_code"`
+	Name     string    `json:"district"`
+	Province string    `json:"province"`
+	Score    jsonScore `json:"score"`
+}
+
+// jsonScore is a match score in JSON as 'review --format csv' writes it:
+// a number with exactly four decimals, "1.0000", "0.9464", "0.0000". The
+// Jaro-Winkler similarity comes as a float64 with up to 17 digits
+// (0.9464285714285714), which no one can compare by eye and which changes
+// in its last digits with the computation; four decimals are stable and
+// finer than any threshold (0.92, 0.95, 0.03 apart).
+type jsonScore float64
+
+// ScoreDecimals is how many decimals machine-readable outputs give a score.
+const ScoreDecimals = 4
+
+func (s jsonScore) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(s), 'f', ScoreDecimals, 64), nil
 }
 
 // unmatched reports whether m places the name nowhere: no district, no
@@ -277,13 +300,13 @@ type jsonMatch struct {
 	Province    string           `json:"province"`
 	Precision   *int8            `json:"precision"` // null when not located
 	Method      string           `json:"method"`    // "unmatched" when not located
-	Score       float64          `json:"score"`
+	Score       jsonScore        `json:"score"`
 	Candidates  *[]jsonCandidate `json:"candidates,omitempty"` // a pointer, so that an empty list shows
 	HintIgnored bool             `json:"hint_ignored,omitempty"`
 }
 
 func matchJSON(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
-	out := jsonMatch{Input: name, Province: m.Province, Method: m.Method, Score: m.Score, HintIgnored: m.HintIgnored}
+	out := jsonMatch{Input: name, Province: m.Province, Method: m.Method, Score: jsonScore(m.Score), HintIgnored: m.HintIgnored}
 	switch {
 	case unmatched(m):
 		out.Method = "unmatched"
@@ -299,7 +322,7 @@ func matchJSON(w io.Writer, name string, m geo.Match, b *geo.Boundaries) error {
 	if m.District < 0 || m.Method == geo.MethodFuzzy {
 		cs := []jsonCandidate{}
 		for _, c := range shown(m) {
-			cs = append(cs, jsonCandidate{Code: b.Districts[c.District].Code, Name: c.Name, Province: c.Province, Score: c.Score})
+			cs = append(cs, jsonCandidate{Code: b.Districts[c.District].Code, Name: c.Name, Province: c.Province, Score: jsonScore(c.Score)})
 		}
 		out.Candidates = &cs
 	}

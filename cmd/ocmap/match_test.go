@@ -77,11 +77,11 @@ func TestMatchRealJSON(t *testing.T) {
 		}
 		got = append(got, m)
 	}
-	peshawar := []jsonCandidate{{Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Score: 0.9464285714285714}}
+	peshawar := []jsonCandidate{{Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Score: 0.9464}}
 	none := []jsonCandidate{}
 	p3, p4 := int8(3), int8(4)
 	want := []jsonMatch{
-		{Input: "Peshwar", Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Precision: &p3, Method: "fuzzy", Score: 0.9464285714285714, Candidates: &peshawar},
+		{Input: "Peshwar", Code: "PK528", Name: "Peshawar", Province: "Khyber Pakhtunkhwa", Precision: &p3, Method: "fuzzy", Score: 0.9464, Candidates: &peshawar},
 		{Input: "Atlantis", Province: "Khyber Pakhtunkhwa", Precision: &p4, Method: "province", Candidates: &none},
 		{Input: "Lahore", Code: "PK617", Name: "Lahore", Province: "Punjab", Precision: &p3, Method: "exact", Score: 1, HintIgnored: true},
 	}
@@ -90,6 +90,14 @@ func TestMatchRealJSON(t *testing.T) {
 	}
 	// Keys: hint_ignored only when true, candidates when not matched or fuzzy.
 	lines := strings.Split(stdout, "\n")
+	// Scores have four decimals, always (not 0.9464285714285714, 1 and 0).
+	for i, want := range [][]string{{`"score":0.9464,"candidates"`, `"score":0.9464}]`}, {`"score":0.0000`}, {`"score":1.0000`}} {
+		for _, w := range want {
+			if !strings.Contains(lines[i], w) {
+				t.Errorf("line %d: %s\nwant it to contain %s", i+1, lines[i], w)
+			}
+		}
+	}
 	if !strings.Contains(lines[1], `"candidates":[]`) || strings.Contains(lines[1], "hint_ignored") ||
 		strings.Contains(lines[2], "candidates") || !strings.Contains(lines[2], `"hint_ignored":true`) {
 		t.Errorf("keys of the JSON lines:\n%s", stdout)
@@ -154,6 +162,19 @@ func TestMatchTwoSquares(t *testing.T) {
 		if code != tt.code || !strings.Contains(stderr, tt.stderr) {
 			t.Errorf("match %q: exit %d, want %d; stderr:\n%s\nwant it to contain %q", tt.args, code, tt.code, stderr, tt.stderr)
 		}
+	}
+	// JSON scores: four decimals whatever the similarity, so that two runs
+	// and two versions compare as text.
+	code, stdout, stderr = ocmap("match", "--boundaries", mapPath, "--format", "json", "Betaa", "Alpha", "Atlantis")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	want = `{"input":"Betaa","district_code":"PK002","district":"Beta","province":"Sindh","precision":3,"method":"fuzzy","score":0.9600,"candidates":[{"district_code":"PK002","district":"Beta","province":"Sindh","score":0.9600}]}
+{"input":"Alpha","district_code":"PK001","district":"Alpha","province":"Punjab","precision":3,"method":"exact","score":1.0000}
+{"input":"Atlantis","district_code":"","district":"","province":"","precision":null,"method":"unmatched","score":0.0000,"candidates":[]}
+`
+	if stdout != want {
+		t.Errorf("match --format json says\n%s\nwant\n%s", stdout, want)
 	}
 	code, _, stderr = ocmap("match", "Alpha")
 	if code != exitBoundaries {

@@ -312,3 +312,29 @@ func TestExportIncidentsSpatialJoin(t *testing.T) {
 		t.Errorf("points in districts, and in ocmap's district: %q, want %q", got, want)
 	}
 }
+
+// TestExportIncidentsScore: a fuzzy match's score in the export has four
+// decimals, as match --format json and review --format csv give it, not
+// the FLOAT column widened (0.9599999785423279).
+func TestExportIncidentsScore(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeMap(t, dir)
+	in := writeTestFile(t, dir, "in.csv", `incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description
+F1,drug_trafficking,heroin,2024-01-05,,,Betaa,ANF,1,,
+F2,drug_trafficking,heroin,2024-01-06,,,Beta,ANF,1,,
+`)
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	lake := filepath.Join(dir, "lake")
+	if code, stdout, stderr := ocmap("export", "--db", db, "--boundaries", mapPath, "--incidents", lake, "--internal"); code != exitOK {
+		t.Fatalf("export --incidents: exit %d\n%s%s", code, stdout, stderr)
+	}
+	st := scratch(t)
+	glob := sqlPath(filepath.Join(lake, "incidents")) + "/**/*.parquet"
+	got := testdb.Rows(t, st.DB(), `SELECT concat_ws(' ', incident_id, match_method, CAST(match_score AS VARCHAR)) FROM read_parquet('`+glob+`') ORDER BY 1`)
+	if want := []string{"F1 fuzzy 0.96", "F2 exact 1.0"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("scores %q, want %q", got, want)
+	}
+}

@@ -94,7 +94,7 @@ func (r *Resolver) Place(name string, on time.Time) Resolved {
 	}
 	m := r.g.Match(name, "", on)
 	switch {
-	case m.District >= 0 && m.Precision == geo.PrecisionDistrict:
+	case m.District >= 0: // a district, or a town in one (PrecisionNear)
 		return Resolved{End: r.district(m.District), OK: true}
 	case m.Method == geo.MethodCountry:
 		return Resolved{Reason: Nationwide}

@@ -28,6 +28,12 @@ const (
 	PointsIgnore      = "ignore"
 )
 
+// Decimal marks of Layout.Decimal.
+const (
+	DecimalPoint = "point"
+	DecimalComma = "comma"
+)
+
 // PointModes lists the values of Layout.Points.
 var PointModes = []string{PointsExact, PointsApproximate, PointsIgnore}
 
@@ -61,6 +67,13 @@ type Layout struct {
 	// point_precision field sets it per row.
 	Points   string     `yaml:"points"`
 	Personal []Personal `yaml:"personal"`
+	// Decimal says how the file writes the decimal mark of quantities,
+	// amounts and coordinates: point (1,250.5: the default) or comma
+	// (1.250,5, as spreadsheets in European locales save, with semicolons
+	// between the columns). Left out in a file separated by semicolons, a
+	// number with a comma is refused rather than guessed: "1,250" is 1.25
+	// with a decimal comma and 1250 with a thousands comma.
+	Decimal string `yaml:"decimal"`
 
 	// Source is where the layout came from: "builtin" or a path.
 	Source string `yaml:"-"`
@@ -331,6 +344,9 @@ func (v *validator) check(l *Layout) {
 	}
 	if len(l.Delimiter) != 1 {
 		v.errorf("delimiter", "%q: want one character", l.Delimiter)
+	}
+	if !oneOf(l.Decimal, "", DecimalPoint, DecimalComma) {
+		v.errorf("decimal", "%q: want point or comma", l.Decimal)
 	}
 	if l.Sheet != "" && l.Format != "xlsx" {
 		v.errorf("sheet", "only xlsx files have sheets")

@@ -209,7 +209,7 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		}
 	}
 	if m.District >= 0 {
-		p := schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true}
+		p := schemas.Placement{District: m.District, Precision: m.Precision, Method: m.Method, Score: float32(m.Score), OK: true}
 		switch {
 		case outside != "":
 			p.Note = schemas.NoteByName
@@ -398,7 +398,7 @@ const NameOverPointKm = 2.0
 // the point lies more than NameOverPointKm outside m. ok is false when the
 // point stands.
 func (l *Locator) nameOverPoint(q *schemas.PlaceQuery, i int, m geo.Match) (schemas.Placement, bool) {
-	byName := schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true}
+	byName := schemas.Placement{District: m.District, Precision: m.Precision, Method: m.Method, Score: float32(m.Score), OK: true}
 	if len(q.Place) > 0 {
 		said := l.g.Mentions(withoutName(q), string(q.Province), day(q.On))
 		atPoint, atName := slices.Contains(said, i), slices.Contains(said, m.District)
@@ -452,7 +452,7 @@ func (l *Locator) otherProvince(q *schemas.PlaceQuery, i int, match func(hint, p
 		return schemas.Placement{District: j, Precision: schemas.PrecisionPoint, Method: schemas.MethodPoint, Score: 1, OK: true,
 			Note: outside + "; " + schemas.NoteSwapped}, true
 	}
-	return schemas.Placement{District: m.District, Precision: schemas.PrecisionDistrict, Method: m.Method, Score: float32(m.Score), OK: true,
+	return schemas.Placement{District: m.District, Precision: m.Precision, Method: m.Method, Score: float32(m.Score), OK: true,
 		Note: outside + "; placed by its name " + quote(q.Hint)}, true
 }
 

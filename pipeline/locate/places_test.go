@@ -188,3 +188,61 @@ func TestPlaceOverCloseSpelling(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestTownPrecision: a town is a town whether the alias table or the
+// place layer knows it. Both place the row near the town, precision 2
+// (UCDP where_prec 2, ACLED geo_precision 2); a district's own name or
+// spelling gives precision 3. Before, a town of the alias table got the
+// district's 3 and the same town through GeoNames 2.
+func TestTownPrecision(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliases, err := geo.ReadAliases(strings.NewReader(`alias,district,province,kind,valid_from,valid_to,note
+Mingora,Alpha,Punjab,place,,,a town of Alpha
+Alfa,Alpha,Punjab,variant,,,a spelling of the district
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := locate.NewWithAliases(b, aliases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := geo.ReadPlaces(strings.NewReader(geonames), "places.txt", geo.PlaceLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.UsePlaces(pf)
+	for _, tt := range []struct {
+		name, hint, province string
+		lon, lat             float64 // a point in another district of the province, when not 0
+		district             string
+		precision            int8
+		method               string
+	}{
+		{name: "town of the alias table", hint: "Mingora", district: "Alpha", precision: 2, method: "alias"},
+		{name: "town of the place layer", hint: "Wana", district: "Alpha", precision: 2, method: "place"},
+		{name: "town and its district", hint: "Mingora, Alpha", district: "Alpha", precision: 2, method: "alias"},
+		{name: "town before its district", hint: "Mingora Alpha", district: "Alpha", precision: 2, method: "alias"},
+		{name: "town with the province", hint: "Mingora Punjab", district: "Alpha", precision: 2, method: "alias"},
+		{name: "spelling of the district", hint: "Alfa", district: "Alpha", precision: 3, method: "alias"},
+		{name: "the district", hint: "Alpha", district: "Alpha", precision: 3, method: "exact"},
+		// The name beats a point in another province: still the town.
+		{name: "town over a point in another province", hint: "Mingora", province: "Punjab", lon: 72.5, lat: 30.5,
+			district: "Alpha", precision: 2, method: "alias"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := schemas.PlaceQuery{Hint: []byte(tt.hint), Province: []byte(tt.province)}
+			if tt.lon != 0 {
+				q.Lon, q.Lat, q.HasPoint = tt.lon, tt.lat, true
+			}
+			pl := l.Place(&q)
+			_, d, _ := l.District(max(pl.District, 0))
+			if got, want := fmt.Sprint(pl.OK, d, pl.Precision, pl.Method), fmt.Sprint(true, tt.district, tt.precision, tt.method); got != want {
+				t.Errorf("placement %q (%s), want %q", got, pl.Note, want)
+			}
+		})
+	}
+}

@@ -78,7 +78,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 		reason = schemas.DayProblem(date, n.today)
 	}
 	if reason != "" {
-		return n.fail(schemas.FieldOccurredOn, reason+": "+show([]byte(dateText)))
+		return n.fail(schemas.FieldOccurredOn, reason+": "+showDate(dateText))
 	}
 	lat, lon, hasLat, e, ok := n.point(fields, &n.lat, &n.lon)
 	if !ok {
@@ -92,12 +92,12 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if reason != "" {
 		return n.fail(schemas.FieldInjured, reason)
 	}
-	hint := n.hint.get(fields)
+	hint, province, place := n.hint.get(fields), n.provHint.get(fields), n.place.get(fields)
 	points, e, ok := n.pointMode(fields)
 	if !ok {
 		return e, false
 	}
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, &province, &place, n.narrative.get(fields), points, date)
 	if !ok {
 		return e, false
 	}
@@ -113,9 +113,9 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.CDatePrecision).(*array.Int8Builder).Append(int8(prec))
 	appendOptFloat(b, schemas.CLat, lat, hasLat)
 	appendOptFloat(b, schemas.CLon, lon, hasLat)
-	text(schemas.CPlace, n.place.get(fields))
+	text(schemas.CPlace, place)
 	text(schemas.CDistrictHint, hint)
-	text(schemas.CProvinceHint, n.provHint.get(fields))
+	text(schemas.CProvinceHint, province)
 	text(schemas.CSource, n.source.get(fields))
 	text(schemas.CDescription, n.desc.get(fields))
 	appendOptInt32(b, schemas.CKilled, killed, hasKilled)

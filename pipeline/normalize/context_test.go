@@ -243,3 +243,50 @@ func TestContextPlaceholderDates(t *testing.T) {
 		t.Errorf("accepted %d, rejected %d; want 3 and 1", nz.Accepted, nz.Rejected)
 	}
 }
+
+// TestLayoutOtherDelimiter: a CSV saved with semicolons (a spreadsheet in a
+// European locale) or tabs, read through a layout that splits on commas,
+// is one column. The error says so and how to read it, for a layout file
+// and for the canonical layout ('layouts check auto' of a canonical file),
+// instead of "the header is [(withheld)]".
+func TestLayoutOtherDelimiter(t *testing.T) {
+	canonical, err := layout.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := layout.Parse("mine.yaml", []byte(strings.Replace(contextLayout, "encoding: windows-1252\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		l      *layout.Layout
+		header string
+		want   string
+	}{
+		{"own layout, semicolons", own, "S#;Politician;Date;City;Location;Province;Latitude;Longititude;Killed;Injured;Target",
+			`input.csv: normalize: a column of the layout is not in the header: layout test-attacks reads column "S#", and the header is one column: ` +
+				`its columns are separated by semicolons (;), the layout's by commas: add delimiter: ";" to the layout, or save the file with commas`},
+		{"canonical, tabs", canonical, "incident_id\tcategory\tsubcategory\toccurred_on\tlat\tlon\tdistrict_hint\tsource\tquantity\tamount_pkr\tdescription",
+			`input.csv: normalize: a column of the layout is not in the header: layout canonical reads column "incident_id", and the header is one column: ` +
+				`its columns are separated by tabs, the layout's by commas: save the file as CSV with commas, or read it through a layout with delimiter: "\t" (ocmap help layouts)`},
+		// A one-column header that is not this layout's: no guess.
+		{"not the layout's file", own, "a;b;c", `input.csv: normalize: a column of the layout is not in the header: layout test-attacks reads column "S#"; the header is [`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := read.NewCSV(strings.NewReader(tt.header+"\n1;2;3\n"), read.CSVOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var nerr error
+			if tt.l.Kind == layout.KindContext {
+				_, nerr = normalize.NewContext(memory.NewGoAllocator(), src, fakePlacer{}, tt.l, normalize.Options{File: "input.csv"})
+			} else {
+				_, nerr = normalize.NewIncidents(memory.NewGoAllocator(), src, fakePlacer{}, tt.l, nil, normalize.Options{File: "input.csv"})
+			}
+			if !errors.Is(nerr, normalize.ErrLayoutColumn) || !strings.HasPrefix(nerr.Error(), tt.want) {
+				t.Errorf("error %v\nwant %s", nerr, tt.want)
+			}
+		})
+	}
+}

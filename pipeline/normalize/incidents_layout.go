@@ -113,19 +113,31 @@ func (n *IncidentNormalizer) optDate(p *schemas.DateParser, text string) (int32,
 		reason = schemas.DayProblem(d, n.today)
 	}
 	if reason != "" {
-		return 0, false, reason + ": " + show([]byte(text))
+		return 0, false, reason + ": " + showDate(text)
 	}
 	return d, true, ""
 }
 
-// amount parses an optional non-negative amount in unit u; empty is absent.
-func amount(s string, u *schemas.Unit, what string) (float64, bool, string) {
+// amount parses an optional non-negative amount in unit u, written with
+// the decimal mark the layout says (layout.Decimal); empty is absent.
+func amount(s string, u *schemas.Unit, what string, l *layout.Layout) (float64, bool, string) {
 	if s == "" {
 		return 0, false, ""
 	}
+	text := s
+	if reason := ambiguousComma(s, l); reason != "" {
+		return 0, false, reason
+	}
+	if l.Decimal == layout.DecimalComma {
+		s = swapMarks(s)
+	}
 	v, reason := schemas.ParseAmount([]byte(s))
 	if reason != "" {
-		return 0, false, "not a number: " + show([]byte(s))
+		reason = "not a number: " + show([]byte(text))
+		if l.Decimal == "" && strings.Contains(text, ",") {
+			reason += " (a decimal comma? say decimal: comma in the layout)"
+		}
+		return 0, false, reason
 	}
 	if v < 0 {
 		return 0, false, "negative " + what + ": " + show([]byte(s))
@@ -133,10 +145,40 @@ func amount(s string, u *schemas.Unit, what string) (float64, bool, string) {
 	if u != nil {
 		v = u.Convert(v)
 	}
-	if reason := schemas.TooLarge(v, []byte(s)); reason != "" {
+	if reason := schemas.TooLarge(v, []byte(text)); reason != "" {
 		return 0, false, reason
 	}
 	return v, true, ""
+}
+
+// ambiguousComma refuses a number with a comma in a file whose columns are
+// separated by semicolons, when the layout does not say its decimal mark:
+// such files come from spreadsheets in locales that write 1.250,5, where
+// "1,250" is 1.25, not the 1250 a Pakistani file means by it.
+func ambiguousComma(s string, l *layout.Layout) string {
+	if l.Decimal != "" || l.Delimiter != ";" || !strings.Contains(s, ",") {
+		return ""
+	}
+	return fmt.Sprintf("a comma in a number of a file separated by semicolons: %s is a decimal comma or a thousands comma; "+
+		"say which in the layout: decimal: comma (1.250,5) or decimal: point (1,250.5)", show([]byte(s)))
+}
+
+// swapMarks exchanges points and commas, so that a number written with a
+// decimal comma (1.250,5) reads as one with a decimal point (1,250.5).
+func swapMarks(s string) string {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return s
+	}
+	return s[:i] + strings.Map(func(r rune) rune { // "Rs. " before the number stays
+		switch r {
+		case '.':
+			return ','
+		case ',':
+			return '.'
+		}
+		return r
+	}, s[i:])
 }
 
 // row validates the current row and appends it to the batch.
@@ -158,7 +200,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		reason = schemas.DayProblem(date, n.today)
 	}
 	if reason != "" {
-		return n.fail(schemas.FieldOccurredOn, reason+": "+show([]byte(dateText)))
+		return n.fail(schemas.FieldOccurredOn, reason+": "+showDate(dateText))
 	}
 	reportedOn, hasReported, reason := n.optDate(&n.reported, n.reportedOn.get(fields))
 	if reason != "" {
@@ -183,8 +225,12 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 			if raw == "" {
 				return n.fail(schemas.FieldCategory, "missing category")
 			}
-			return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; map it to one of %s in fields.category.map",
-				show([]byte(raw)), strings.Join(schemas.Categories(), ", ")))
+			if n.l.Name == layout.CanonicalName {
+				return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
+					show([]byte(raw)), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(raw)))
+			}
+			return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; map it to one of %s in fields.category.map%s",
+				show([]byte(raw)), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(raw)))
 		}
 		category = raw
 	}
@@ -217,11 +263,11 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if !ok {
 		return e, false
 	}
-	qty, hasQty, reason := amount(n.quantity.get(fields), n.qtyUnit, "quantity")
+	qty, hasQty, reason := amount(n.quantity.get(fields), n.qtyUnit, "quantity", n.l)
 	if reason != "" {
 		return n.fail(schemas.FieldQuantity, reason)
 	}
-	amt, hasAmt, reason := amount(n.amount.get(fields), n.moneyUnit, "amount")
+	amt, hasAmt, reason := amount(n.amount.get(fields), n.moneyUnit, "amount", n.l)
 	if reason != "" {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}
@@ -258,12 +304,12 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 			victims, hasVictims = v, true
 		}
 	}
-	hint := n.hint.get(fields)
+	hint, province, place := n.hint.get(fields), n.provHint.get(fields), n.place.get(fields)
 	points, e, ok := n.pointMode(fields)
 	if !ok {
 		return e, false
 	}
-	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, n.provHint.get(fields), n.place.get(fields), n.narrative.get(fields), points, date)
+	pl, e, ok := n.placeRow(&lon, &lat, hasLat, &hint, &province, &place, n.narrative.get(fields), points, date)
 	if !ok {
 		return e, false
 	}
@@ -295,8 +341,8 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	b.Field(schemas.NSourceLine).(*array.Int64Builder).Append(n.src.Line())
 	b.Field(schemas.NRunID).(*array.Int64Builder).Append(n.opt.RunID)
 	appendPlacement(b, n.placer, &pl)
-	text(schemas.IPlace, n.place.get(fields))
-	text(schemas.IProvinceHint, n.provHint.get(fields))
+	text(schemas.IPlace, place)
+	text(schemas.IProvinceHint, province)
 	text(schemas.ISourceRef, n.sourceRef.get(fields))
 	if hasRule {
 		// The crosswalk's canonical spelling, so that "C.N.S.A" and "CNSA"

@@ -234,3 +234,95 @@ func FuzzIncidentLayout(f *testing.F) {
 		}
 	})
 }
+
+// TestIncidentLayoutDecimalComma: a file saved by a spreadsheet in a
+// European locale separates columns with semicolons and writes 1.250,5.
+// "1,250" read as Pakistani grouping gave 1250 kg where the file meant
+// 1.25 kg, silently. Without decimal: in the layout such numbers are now
+// refused with what to say; decimal: comma reads them, coordinates too;
+// decimal: point keeps the grouping.
+func TestIncidentLayoutDecimalComma(t *testing.T) {
+	const file = "FIR;Date;Kg;PKR;Lat;Lon\n" +
+		"1;05/01/2024;1,250;Rs. 1.250.000/-;;\n" +
+		"2;06/01/2024;2,5;12.500,75;;\n" +
+		"3;07/01/2024;3;400;;\n" +
+		"4;08/01/2024;4;;31,5204;74,3587\n"
+	const base = `name: test-eu
+title: test
+category: drug_trafficking
+delimiter: ";"
+match: [FIR, Date]
+dates: {formats: [dd/mm/yyyy]}
+fields:
+  incident_id: {column: FIR}
+  occurred_on: {column: Date}
+  district_hint: {value: alpha}
+  quantity: {column: Kg, unit: kg}
+  amount_pkr: {column: PKR}
+  lat: {column: Lat}
+  lon: {column: Lon}
+`
+	for _, tt := range []struct {
+		decimal string
+		want    []string
+	}{
+		{"", []string{
+			"3 3 400 - -",
+			`quantity: a comma in a number of a file separated by semicolons: "1,250" is a decimal comma or a thousands comma; say which in the layout: decimal: comma (1.250,5) or decimal: point (1,250.5)`,
+			`quantity: a comma in a number of a file separated by semicolons: "2,5" is a decimal comma or a thousands comma; say which in the layout: decimal: comma (1.250,5) or decimal: point (1,250.5)`,
+			`lat: a decimal comma: write degrees with a point (30.5, not 30,5): "31,5204" (or say decimal: comma in the layout)`,
+		}},
+		{"decimal: comma\n", []string{"1 1.25 1.25e+06 - -", "2 2.5 12500.75 - -", "3 3 400 - -", "4 4 - 31.5204 74.3587"}},
+		{"decimal: point\n", []string{
+			"3 3 400 - -",
+			`amount_pkr: not a number: "Rs. 1.250.000/-"`,
+			`quantity: not a number: "2,5"`,
+			`lat: a decimal comma: write degrees with a point (30.5, not 30,5): "31,5204"`,
+		}},
+	} {
+		t.Run(tt.decimal, func(t *testing.T) {
+			l, err := layout.Parse("eu.yaml", []byte(base+tt.decimal))
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := read.NewCSV(strings.NewReader(file), read.CSVOptions{Comma: ';'})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nz, err := normalize.NewIncidents(memory.NewGoAllocator(), src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "eu.csv", Today: today})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nz.Release()
+			var order []string
+			for nz.Next() {
+				rec, rej := nz.Record(), nz.Rejects()
+				for i := 0; i < int(rec.NumRows()); i++ {
+					var cells []string
+					for _, c := range []int{schemas.NIncidentID, schemas.NQuantity, schemas.NAmountPKR, schemas.NLat, schemas.NLon} {
+						v := "-"
+						if rec.Column(c).IsValid(i) {
+							v = rec.Column(c).ValueStr(i)
+						}
+						cells = append(cells, v)
+					}
+					order = append(order, strings.Join(cells, " "))
+				}
+				for i := 0; i < int(rej.NumRows()); i++ {
+					order = append(order, rej.Column(3).(*array.String).Value(i)+": "+rej.Column(4).(*array.String).Value(i))
+				}
+				rec.Release()
+				rej.Release()
+			}
+			if err := nz.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if a, b := strings.Join(order, "\n"), strings.Join(tt.want, "\n"); a != b {
+				t.Errorf("rows and rejects:\n%s\nwant:\n%s", a, b)
+			}
+		})
+	}
+	if _, err := layout.Parse("eu.yaml", []byte(base+"decimal: european\n")); err == nil || !strings.Contains(err.Error(), `decimal: "european": want point or comma`) {
+		t.Errorf("decimal: european: %v", err)
+	}
+}

@@ -119,6 +119,54 @@ func positions(at []int) string {
 	return strings.Join(s, ", ")
 }
 
+// splitBy returns the delimiter, other than the layout's, that splits a
+// header read as one column into cells among which is col: a CSV saved by
+// a spreadsheet set to a European locale is split by semicolons, and
+// Excel's "Unicode text" by tabs. "" when there is none.
+func (c *compiler) splitBy(col string) string {
+	if len(c.cols) != 1 || c.l.Format != "" && c.l.Format != "csv" && c.l.Format != "tsv" {
+		return ""
+	}
+	for _, sep := range []string{";", "\t", "|"} {
+		if sep == c.l.Delimiter {
+			continue
+		}
+		for _, cell := range strings.Split(c.cols[0], sep) {
+			if layout.Fold(strings.Trim(cell, " \"\r")) == layout.Fold(col) {
+				return sep
+			}
+		}
+	}
+	return ""
+}
+
+// delimiterFix says how to read a file split by sep: the canonical layout
+// reads commas only; a layout of one's own can say the delimiter.
+func (c *compiler) delimiterFix(sep string) string {
+	if c.l.Name == layout.CanonicalName {
+		return fmt.Sprintf("save the file as CSV with commas, or read it through a layout with delimiter: %q (ocmap help layouts)", sep)
+	}
+	if c.l.Source == "builtin" {
+		return fmt.Sprintf("save the file with %s, or read it through a copy of the layout with delimiter: %q (ocmap layouts show %s > my-layout.yaml)",
+			separatorName(c.l.Delimiter), sep, c.l.Name)
+	}
+	return fmt.Sprintf("add delimiter: %q to the layout, or save the file with %s", sep, separatorName(c.l.Delimiter))
+}
+
+// separatorName names a delimiter for a message.
+func separatorName(sep string) string {
+	if n, ok := delimiterNames[sep]; ok {
+		return n
+	}
+	switch sep {
+	case ",", "":
+		return "commas"
+	case "|":
+		return "bars (|)"
+	}
+	return fmt.Sprintf("%q", sep)
+}
+
 func (c *compiler) compile(name string, dst *textField) error {
 	f, ok := c.l.Fields[name]
 	if !ok {
@@ -141,6 +189,10 @@ func (c *compiler) compile(name string, dst *textField) error {
 	for _, col := range cols {
 		i, ok := c.pos[layout.Fold(col)]
 		if !ok {
+			if sep := c.splitBy(col); sep != "" {
+				return fmt.Errorf("%s: %w: layout %s reads column %q, and the header is one column: its columns are separated by %s, the layout's by %s: %s",
+					c.file, ErrLayoutColumn, c.l.Name, col, separatorName(sep), separatorName(c.l.Delimiter), c.delimiterFix(sep))
+			}
 			return fmt.Errorf("%s: %w: layout %s reads column %q%s; the header is [%s]", c.file, ErrLayoutColumn, c.l.Name, col, layout.DidYouMean(col, c.cols), headerNames(c.cols))
 		}
 		if at := c.all[layout.Fold(col)]; len(at) > 1 {
@@ -344,15 +396,29 @@ func joinNote(a, b string) string {
 	return a + "; " + b
 }
 
+// coord is coord with the layout's decimal mark: a layout that says
+// decimal: comma reads "31,5204" as 31.5204; one that says nothing is
+// told it can.
+func (n *layoutBase) coord(s string, axis byte) (float64, bool, string) {
+	if n.l.Decimal == layout.DecimalComma {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	v, ok, reason := coord(s, axis)
+	if reason != "" && n.l.Decimal == "" && strings.HasPrefix(reason, schemas.DecimalCommaReason) {
+		reason += " (or say decimal: comma in the layout)"
+	}
+	return v, ok, reason
+}
+
 // point reads a row's coordinates from the lat and lon fields: both, or
 // neither.
 func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat, lon float64, has bool, e schemas.RowError, ok bool) {
-	lat, hasLat, reason := coord(latField.get(fields), 'y')
+	lat, hasLat, reason := n.coord(latField.get(fields), 'y')
 	if reason != "" {
 		e, ok = n.fail(schemas.FieldLat, reason)
 		return
 	}
-	lon, hasLon, reason := coord(lonField.get(fields), 'x')
+	lon, hasLon, reason := n.coord(lonField.get(fields), 'x')
 	if reason != "" {
 		e, ok = n.fail(schemas.FieldLon, reason)
 		return
@@ -368,16 +434,33 @@ func (n *layoutBase) point(fields [][]byte, latField, lonField *textField) (lat,
 	return lat, lon, hasLat, schemas.RowError{}, true
 }
 
-// placeRow places a row (see locate) or fails it, showing the place name the
-// district_hint field gave. A hint that names no place ("N/A", "unknown":
-// schemas.NoPlace) is no hint: *hint is cleared, so that it is neither
-// stored nor counted as a place.
-func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint *string, province, place, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
-	var blank []byte
-	if schemas.NoPlace([]byte(*hint)) {
-		blank, *hint = []byte(*hint), ""
+// noPlace is the one rule for a place field that names no place ("N/A",
+// "n/a", "NA", "-", "unknown", "none", "nil", "not known", "نامعلوم":
+// schemas.NoPlace), for the canonical reader and every layout alike, and
+// for each of district_hint, province_hint and place: the field is
+// cleared, so that it is neither stored, nor looked up, nor counted as a
+// place at a point that rows share (three rows at one point saying "N/A",
+// "unknown" and "-" do not name three places). It returns the value as
+// written when it was cleared, else nil.
+func noPlace[T string | []byte](v *T) []byte {
+	if len(*v) == 0 || !schemas.NoPlace([]byte(*v)) {
+		return nil
 	}
-	pl := withNoPlace(n.locate(lon, lat, hasPoint, *hint, province, place, text, points, date), blank)
+	blank := []byte(*v)
+	var none T
+	*v = none
+	return blank
+}
+
+// placeRow places a row (see locate) or fails it, showing the place name the
+// district_hint field gave. Fields that name no place are cleared first
+// (noPlace): a hint that names no place is no hint, and the row's note or
+// reason says so.
+func (n *layoutBase) placeRow(lon, lat *float64, hasPoint bool, hint, province, place *string, text, points string, date int32) (schemas.Placement, schemas.RowError, bool) {
+	blank := noPlace(hint)
+	noPlace(province)
+	noPlace(place)
+	pl := withNoPlace(n.locate(lon, lat, hasPoint, *hint, *province, *place, text, points, date), blank)
 	if !pl.OK {
 		if pl.Field == schemas.FieldDistrictHint && *hint != "" {
 			pl.Reason += ": " + show([]byte(*hint))
@@ -562,4 +645,14 @@ func isPersonal(cols []int, i int) bool {
 		}
 	}
 	return false
+}
+
+// showDate is show for a date as written, without a time of day that
+// follows it: "2023-02-30 00:00:00" has the digits of a phone number and
+// would be withheld, "2023-02-30" is shown.
+func showDate(s string) string {
+	if d, reason := schemas.StripTime([]byte(s)); reason == "" && len(d) < len(strings.TrimSpace(s)) {
+		return show(d) + " (its time of day left out)"
+	}
+	return show([]byte(s))
 }

@@ -311,8 +311,8 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	}
 	cat := get(schemas.ColCategory)
 	if _, ok := schemas.ParseCategory(unsafeString(cat)); !ok {
-		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s",
-			show(cat), strings.Join(schemas.Categories(), ", ")))
+		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
+			show(cat), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(string(cat))))
 	}
 	date, reason := n.parseDate(get(schemas.ColOccurredOn))
 	if reason != "" {
@@ -345,10 +345,7 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldAmountPKR, reason)
 	}
 	hint := get(schemas.ColDistrictHint)
-	var blank []byte // a hint that names no place ("N/A") is no hint
-	if schemas.NoPlace(hint) {
-		blank, hint = hint, nil
-	}
+	blank := noPlace(&hint) // a hint that names no place ("N/A") is no hint
 	n.q = schemas.PlaceQuery{Lon: lon, Lat: lat, HasPoint: hasLat, Hint: hint, On: date}
 	pl := withNoPlace(placeRow(n.placer, &n.q, &lon, &lat), blank)
 	if !pl.OK {
@@ -495,13 +492,15 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 	if len(b) == 0 {
 		return 0, false, ""
 	}
+	shown := b
+	b = schemas.FoldNumber(b) // Urdu and Arabic-Indic digits
 	if v, ok := parseDecimal(b); ok {
 		return v, true, ""
 	}
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
 	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
-		return 0, false, "not a number: " + show(b)
+		return 0, false, "not a number: " + show(shown)
 	}
 	return v, true, ""
 }
@@ -577,8 +576,20 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 	if len(b) == 0 {
 		return 0, "missing date"
 	}
+	text := b
+	b = schemas.FoldNumber(b) // "٢٠٢٣-٠١-٠٥"
+	if len(b) != 10 {
+		// A date cell saved with its time: "2023-01-05 00:00:00".
+		var reason string
+		if b, reason = schemas.StripTime(b); reason != "" {
+			return 0, reason + ": " + show(text)
+		}
+	}
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
-		return 0, "not a date in YYYY-MM-DD form: " + show(b)
+		if len(b) == 5 && digitsOnly(b) {
+			return 0, "not a date in YYYY-MM-DD form: " + show(text) + " (an Excel day number? format the column as a date, yyyy-mm-dd, before saving)"
+		}
+		return 0, "not a date in YYYY-MM-DD form: " + show(text)
 	}
 	y, ok1 := digits(b[0:4])
 	m, ok2 := digits(b[5:7])
@@ -594,6 +605,15 @@ func (n *Normalizer) parseDate(b []byte) (int32, string) {
 		return 0, why + ": " + show(b)
 	}
 	return days, ""
+}
+
+func digitsOnly(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func digits(b []byte) (int, bool) {

@@ -219,12 +219,15 @@ func TestRejects(t *testing.T) {
 		{"missing id", row(schemas.ColIncidentID, ""), schemas.FieldIncidentID, "missing incident id"},
 		{"blank id", row(schemas.ColIncidentID, " \t "), schemas.FieldIncidentID, "missing incident id"},
 		{"unknown category", row(schemas.ColCategory, "narcotics"), schemas.FieldCategory, `unknown category "narcotics"; expected one of ` + categories},
-		{"category in other case", row(schemas.ColCategory, "Drug_Trafficking"), schemas.FieldCategory, `unknown category "Drug_Trafficking"; expected one of ` + categories},
+		{"category in other case", row(schemas.ColCategory, "Drug_Trafficking"), schemas.FieldCategory, `unknown category "Drug_Trafficking"; expected one of ` + categories + " (write it as the code drug_trafficking)"},
 		{"empty category", row(schemas.ColCategory, ""), schemas.FieldCategory, `unknown category ""; expected one of ` + categories},
 		{"missing date", row(schemas.ColOccurredOn, ""), schemas.FieldOccurredOn, "missing date"},
 		{"day-first date", row(schemas.ColOccurredOn, "31/12/2021"), schemas.FieldOccurredOn, `not a date in YYYY-MM-DD form: "31/12/2021"`},
 		{"short date", row(schemas.ColOccurredOn, "2021-1-5"), schemas.FieldOccurredOn, `not a date in YYYY-MM-DD form: "2021-1-5"`},
-		{"date with time", row(schemas.ColOccurredOn, "2021-01-05T10:00"), schemas.FieldOccurredOn, `not a date in YYYY-MM-DD form: "2021-01-05T10:00"`},
+		// A time of day is left out (TestCanonicalDateTimes), but not one
+		// in a zone: the day in Pakistan could be another.
+		{"date with time in a zone", row(schemas.ColOccurredOn, "2021-01-05T22:00+00:00"), schemas.FieldOccurredOn, schemas.TimeZoneReason + `: "2021-01-05T22:00+00:00"`},
+		{"Excel day number", row(schemas.ColOccurredOn, "44931"), schemas.FieldOccurredOn, `not a date in YYYY-MM-DD form: "44931" (an Excel day number? format the column as a date, yyyy-mm-dd, before saving)`},
 		{"letter in date", row(schemas.ColOccurredOn, "2o21-01-05"), schemas.FieldOccurredOn, `not a date in YYYY-MM-DD form: "2o21-01-05"`},
 		{"signed year", row(schemas.ColOccurredOn, "+021-01-05"), schemas.FieldOccurredOn, `not a date in YYYY-MM-DD form: "+021-01-05"`},
 		{"february 30", row(schemas.ColOccurredOn, "2021-02-30"), schemas.FieldOccurredOn, `no such date: "2021-02-30"`},
@@ -923,5 +926,45 @@ func TestTrailingEmptyFields(t *testing.T) {
 	}
 	if got, want := res.Incidents[0], goodIncident; got != want {
 		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestCanonicalDateTimes: a date column saved by a spreadsheet or a data
+// frame carries a time of day ("2023-01-05 00:00:00"). Every such row was
+// rejected, and its value withheld as if it were a phone number (ten
+// digits between spaces and dashes). The day is now read, in the canonical
+// reader as in layouts (schemas.StripTime).
+func TestCanonicalDateTimes(t *testing.T) {
+	in := header
+	for i, d := range []string{"2023-01-05 00:00:00", "2023-01-05T00:00:00.000Z", "2023-01-05 14:30", "2023-01-05T23:59:59", "2023-01-05"} {
+		in += fmt.Sprintf("D%d,cybercrime,fraud,%s,,,alpha,FIA,,1000,\n", i+1, d)
+	}
+	res, err := run(t, memory.NewGoAllocator(), in, defaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, inc := range res.Incidents {
+		got = append(got, inc.ID+" "+inc.OccurredOn)
+	}
+	if want := "D1 2023-01-05,D2 2023-01-05,D3 2023-01-05,D4 2023-01-05,D5 2023-01-05"; strings.Join(got, ",") != want || len(res.Rejects) != 0 {
+		t.Errorf("accepted %q, want %s; rejects %+v", got, want, res.Rejects)
+	}
+}
+
+// TestCanonicalUrduDigits: a canonical row whose date, point and quantity
+// are written in Urdu digits is read as the same row in ASCII digits.
+func TestCanonicalUrduDigits(t *testing.T) {
+	in := header + "U1,drug_trafficking,heroin,۲۰۲۳-۰۱-۱۵,۳۰٫۵,٧٠٫٥,,ANF,۲٫۵,,\n"
+	res, err := run(t, memory.NewGoAllocator(), in, defaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Incidents) != 1 {
+		t.Fatalf("rejects %+v", res.Rejects)
+	}
+	inc := res.Incidents[0]
+	if got, want := strings.Join([]string{inc.OccurredOn, inc.Lat, inc.Lon, inc.Quantity}, " "), "2023-01-15 30.5 70.5 2.5"; got != want {
+		t.Errorf("read %s, want %s", got, want)
 	}
 }

@@ -126,7 +126,7 @@ func appendPlaceholder(reps []store.Replacement, loc *locate.Worker, byCode map[
 		switch p := byName[i]; {
 		case p.OK && p.District >= 0:
 			x.District, x.DistrictName, x.Province = loc.District(p.District)
-			x.Precision, x.Method, x.Score = schemas.PrecisionDistrict, p.Method, p.Score
+			x.Precision, x.Method, x.Score = p.Precision, p.Method, p.Score // 3, or 2 for a town the name gives
 			x.Note = what + "; placed by its name"
 		case p.OK:
 			x.Province, x.Precision, x.Method = p.Province, schemas.PrecisionProvince, schemas.MethodProvince

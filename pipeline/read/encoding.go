@@ -46,8 +46,9 @@ func canonicalEncoding(enc string) (string, error) {
 }
 
 // Decode returns a reader of r's text as UTF-8, r being in the encoding
-// enc. A byte-order mark is removed. For "utf-8" r is returned as it is: the
-// sources skip a BOM themselves and flag invalid bytes per record. The
+// enc. A byte-order mark is removed. For "utf-8" r is returned as it is
+// (the sources skip a BOM themselves and flag invalid bytes per record),
+// unless it starts with a UTF-16 byte-order mark (UTF16ByBOM). The
 // result keeps r's Name, so sources still name the file in errors.
 func Decode(r io.Reader, enc string) (io.Reader, error) {
 	c, err := canonicalEncoding(enc)
@@ -57,7 +58,7 @@ func Decode(r io.Reader, enc string) (io.Reader, error) {
 	var out io.Reader
 	switch c {
 	case UTF8:
-		return r, nil
+		return UTF16ByBOM(r), nil
 	case UTF8BOM:
 		br := bufio.NewReader(r)
 		if b, _ := br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
@@ -123,9 +124,16 @@ func CheckEncoding(declared string, sample []byte) (warning string) {
 	utf16BOM := bytes.HasPrefix(sample, []byte{0xFF, 0xFE}) || bytes.HasPrefix(sample, []byte{0xFE, 0xFF})
 	guess16, why16 := detectUTF16(sample)
 	switch enc {
-	case UTF8, UTF8BOM, Windows1252, Windows1256:
+	case UTF8BOM, Windows1252, Windows1256:
 		if utf16BOM {
 			return fmt.Sprintf("declared %s, but the file starts with a UTF-16 byte-order mark: declare %s", declared, UTF16)
+		}
+		if guess16 != "" {
+			return fmt.Sprintf("declared %s, but %s: declare %s", declared, why16, guess16)
+		}
+	case UTF8:
+		if utf16BOM {
+			return "" // read as UTF-16 (UTF16ByBOM)
 		}
 		if guess16 != "" {
 			return fmt.Sprintf("declared %s, but %s: declare %s", declared, why16, guess16)
@@ -291,4 +299,22 @@ func scanInvalid(b []byte) (longest, multi int) {
 		i += size
 	}
 	return longest, multi
+}
+
+// UTF16ByBOM returns a reader of r's text as UTF-8 when r starts with a
+// UTF-16 byte-order mark (FF FE, as Excel's "Unicode text" saves; or FE
+// FF), and one of r as it is otherwise. No UTF-8 text starts with those
+// bytes, so a file read as UTF-8 (canonical files, layouts that declare no
+// encoding) that starts with them is UTF-16 and nothing else; read as
+// bytes it was a header of NUL characters. The result keeps r's Name.
+func UTF16ByBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	var out io.Reader = br
+	if b, _ := br.Peek(2); len(b) == 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		out = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Reader(br)
+	}
+	if name := nameOf(r); name != "" {
+		return namedReader{out, name}
+	}
+	return out
 }

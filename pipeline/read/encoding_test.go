@@ -26,6 +26,10 @@ func TestDecode(t *testing.T) {
 		{"windows-1256 Urdu", "windows-1256", "\xcf\xc7\xdd", "داف"},
 		{"utf-16 with a little-endian BOM", "utf-16", "\xff\xfea\x00,\x00\x48\x06", "a,و"},
 		{"utf-16be with a BOM", "utf-16be", "\xfe\xff\x00a", "a"},
+		// No UTF-8 text starts with a UTF-16 byte-order mark: read as
+		// UTF-16, not as a header of NUL characters.
+		{"utf-8 declared, UTF-16LE BOM", "utf-8", "\xff\xfea\x00,\x00\x48\x06", "a,و"},
+		{"utf-8 declared, UTF-16BE BOM", "utf-8", "\xfe\xff\x00a\x00,", "a,"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +120,9 @@ func TestCheckEncoding(t *testing.T) {
 		{"utf-8 but Windows-1252", "utf-8", "id\nSHO\x92s", "declared utf-8, but byte 0x92 at offset 6 (line 2) is not UTF-8; looks like Windows-1252 curly quote ’: declare windows-1252"},
 		{"windows-1252 but UTF-8", "windows-1252", "id,x\nڈیرہ", "declared windows-1252, but the text is valid UTF-8 with 4 multi-byte characters (the first, 'ڈ' at offset 5, line 2, would read \"Úˆ\"): declare utf-8"},
 		{"windows-1252 but a BOM", "cp1252", "\xEF\xBB\xBFid", "declared cp1252, but the file starts with the UTF-8 byte-order mark: declare utf-8-bom"},
-		{"utf-8 but UTF-16", "utf-8", "\xff\xfei\x00", "declared utf-8, but the file starts with a UTF-16 byte-order mark: declare utf-16"},
+		{"utf-8 but UTF-16 with a BOM: read as UTF-16", "utf-8", "\xff\xfei\x00", ""},
+		{"utf-8 but UTF-16 without a BOM", "utf-8", "i\x00d\x00,\x00x\x00", "declared utf-8, but 4 of 4 odd bytes are 0x00, as in UTF-16LE text: declare utf-16le"},
+		{"windows-1252 but UTF-16", "windows-1252", "\xff\xfei\x00", "declared windows-1252, but the file starts with a UTF-16 byte-order mark: declare utf-16"},
 		{"utf-16 but not", "utf-16", "id,x", "declared utf-16, but the file has neither a UTF-16 byte-order mark nor the 0x00 bytes of UTF-16 text"},
 		{"unknown", "klingon", "", "read: unknown encoding \"klingon\" (known: utf-8, utf-8-bom, windows-1252, windows-1256, utf-16)"},
 	}

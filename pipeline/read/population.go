@@ -130,6 +130,13 @@ func Population(path string, g *geo.Gazetteer) ([]PopulationRow, []schemas.RowEr
 			fail(int64(line), "district", reason+"; add an alias with --aliases", rec)
 			continue
 		}
+		if m.Precision == geo.PrecisionNear {
+			// Summed into the district as a part of it, a town's people
+			// would be counted twice, or stand for the whole district.
+			fail(int64(line), "district", fmt.Sprintf("%q is a town or tehsil in %s, not a district: a population table gives whole districts",
+				get(di), g.Boundaries().Districts[m.District].Name), rec)
+			continue
+		}
 		code := g.Boundaries().Districts[m.District].Code
 		k := [2]any{code, year}
 		if row := sum[k]; row != nil {

@@ -105,7 +105,10 @@ func (s *Store) ScanIncidents(ctx context.Context, opt ScanOptions, fn func(arro
 			// of the others.
 			cols = append(cols, `CASE WHEN i.lat IS NOT NULL AND i.lon IS NOT NULL AND i.match_method = 'point' THEN 'exact' ELSE 'ignore' END AS point_used`)
 		case "match_score":
-			cols = append(cols, "CAST(i.match_score AS DOUBLE) AS match_score")
+			// Stored as FLOAT: widened as is, 0.96 would read
+			// 0.9599999785423279. Four decimals, as 'match --format json'
+			// and 'review --format csv' write scores.
+			cols = append(cols, "round(CAST(i.match_score AS DOUBLE), 4) AS match_score")
 		default:
 			cols = append(cols, "i."+c)
 		}
