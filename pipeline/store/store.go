@@ -339,7 +339,7 @@ type Run struct {
 	// deleted, and gone the summary cells those rows were in.
 	replaced []rowKey
 	gone     []cell
-	goneDays []partDay // the days and source keys of those rows with a district and a date
+	goneDays []partDay // the days of those rows with a district and a date
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -589,7 +589,7 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 // summary cells they are in, for derive.
 func (r *Run) forget(ctx context.Context, run int64, file string) error {
 	r.replaced = append(r.replaced, rowKey{run: run, file: file})
-	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT district_code, category, occurred_on, coalesce(source, layout, '')
+	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT district_code, category, occurred_on
 		FROM incidents WHERE run_id = ? AND source_file = ?`, run, file)
 	if err != nil {
 		return err
@@ -600,8 +600,7 @@ func (r *Run) forget(ctx context.Context, run int64, file string) error {
 		var d sql.NullString
 		var c string
 		var day sql.NullTime
-		var skey string
-		if err := rows.Scan(&d, &c, &day, &skey); err != nil {
+		if err := rows.Scan(&d, &c, &day); err != nil {
 			return err
 		}
 		month := day
@@ -609,7 +608,7 @@ func (r *Run) forget(ctx context.Context, run int64, file string) error {
 			t := day.Time.UTC()
 			month.Time = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 			if d.Valid {
-				r.goneDays = append(r.goneDays, partDay{category: c, district: d.String, day: int32(t.Unix() / 86400), skey: skey})
+				r.goneDays = append(r.goneDays, partDay{category: c, district: d.String, day: int32(t.Unix() / 86400)})
 			}
 		}
 		if k := cellOf(d, c, month); !cells[k] {

@@ -1309,11 +1309,10 @@ func (s *sweepRec) moved() bool {
 }
 
 // partDay is a day of a category and district whose records a run
-// changed; for a row it removed, with that row's source key.
+// changed.
 type partDay struct {
 	category, district string
 	day                int32
-	skey               string
 }
 
 // span is a stretch of days of one category and district that
