@@ -340,6 +340,7 @@ type Run struct {
 	replaced []rowKey
 	gone     []cell
 	goneDays []partDay // the days of those rows with a district and a date
+	goneRows int64     // how many rows those files had
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -589,8 +590,8 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 // summary cells they are in, for derive.
 func (r *Run) forget(ctx context.Context, run int64, file string) error {
 	r.replaced = append(r.replaced, rowKey{run: run, file: file})
-	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT district_code, category, occurred_on
-		FROM incidents WHERE run_id = ? AND source_file = ?`, run, file)
+	rows, err := r.conn.QueryContext(ctx, `SELECT district_code, category, occurred_on, count(*)
+		FROM incidents WHERE run_id = ? AND source_file = ? GROUP BY ALL`, run, file)
 	if err != nil {
 		return err
 	}
@@ -600,9 +601,11 @@ func (r *Run) forget(ctx context.Context, run int64, file string) error {
 		var d sql.NullString
 		var c string
 		var day sql.NullTime
-		if err := rows.Scan(&d, &c, &day); err != nil {
+		var n int64
+		if err := rows.Scan(&d, &c, &day, &n); err != nil {
 			return err
 		}
+		r.goneRows += n
 		month := day
 		if day.Valid {
 			t := day.Time.UTC()

@@ -96,6 +96,17 @@ func labelAt(moves []sweepMoveEvent, last int64, day int32) int64 {
 	return last
 }
 
+// movesBeforeDay counts the moves before day.
+func movesBeforeDay(moves []sweepMoveEvent, day int32) int {
+	n := 0
+	for _, m := range moves {
+		if m.day < day {
+			n++
+		}
+	}
+	return n
+}
+
 // sweepCluster is the records of one incident from different sources.
 type sweepCluster struct {
 	// The groupID of the record that started it, kept when that record
@@ -1605,11 +1616,7 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) {
 	var labels []int64
 	byLabel := map[int64][]*sweepRec{}
 	for _, x := range recs[:i] {
-		for _, m := range x.oldMoves {
-			if m.day < sp.lo {
-				x.movesBefore++
-			}
-		}
+		x.movesBefore = movesBeforeDay(x.oldMoves, sp.lo)
 		l := labelAt(x.oldMoves, x.oldCluster, sp.lo)
 		if _, ok := byLabel[l]; !ok {
 			labels = append(labels, l)
@@ -1624,7 +1631,10 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) {
 	// inStepAt says whether the sweep is back in step on day next, the
 	// records before recs[end] swept: past the last changed day (records
 	// the run removed were in the old clusters), every record of the two
-	// windows before next is in the cluster the old sweep had it in then.
+	// windows before next is in the cluster the old sweep had it in then,
+	// and was taken out of clusters as many times: a record that leaves a
+	// cluster later starts one whose id counts its moves (clusterID), and
+	// the old sweep's ids past next are kept.
 	from := i // the first record of those days
 	inStepAt := func(next int32, end int) bool {
 		if next <= sp.hi+2*window {
@@ -1634,7 +1644,8 @@ func sweepSpan(recs []*sweepRec, sp *span, window int32, counts *sweepCounts) {
 			from++
 		}
 		for _, x := range recs[from:end] {
-			if x.isNew || x.c.id != labelAt(x.oldMoves, x.oldCluster, next) {
+			if x.isNew || x.c.id != labelAt(x.oldMoves, x.oldCluster, next) ||
+				x.movesBefore+len(x.moves) != movesBeforeDay(x.oldMoves, next) {
 				return false
 			}
 		}

@@ -310,3 +310,47 @@ func TestSweepRunRestoredMovedTwice(t *testing.T) {
 		t.Errorf("sweep_moves: %q, want %q", got, want)
 	}
 }
+
+// TestSweepSpanStopsOnEqualMoveCounts checks that a span's sweep is back
+// in step only when the records of the two windows before its stop left
+// clusters as many times as in the old sweep, not only when they are in
+// the same clusters: a record that leaves later starts a cluster whose id
+// counts its moves. Pairs of sources A and B, one a day at one place, and
+// a run adding a record far from them on day 0; the old moves of day 4's
+// B record are given one the sweep does not make, on that day, out of
+// another cluster. In step from day 7 (two windows past the change)
+// without it; with it, not before day 4 lies two windows back: day 11.
+func TestSweepSpanStopsOnEqualMoveCounts(t *testing.T) {
+	var recs []spanRec
+	for d := range int32(30) {
+		for i, s := range []string{"A", "B"} {
+			recs = append(recs, spanRec{key: rowKey{run: 1, file: "f", line: 2*int64(d) + int64(i) + 2}, skey: s, day: d,
+				lat: 30, lon: 70, qty: 10})
+		}
+	}
+	sortSpanRecs(recs)
+	old := fullSweep(recs)
+	added := spanRec{key: rowKey{run: 2, file: "g", line: 2}, skey: "C", day: 0, lat: 35, lon: 75, qty: 1}
+	all := append(slices.Clone(recs), added)
+	sortSpanRecs(all)
+	isNew := map[rowKey]bool{added.key: true}
+
+	_, sp, _ := incrementalSweep(old, all, isNew, 0, 0)
+	if !sp.inStep || sp.end != 7 {
+		t.Fatalf("consistent moves: in step %v on day %d, want day 7", sp.inStep, sp.end)
+	}
+	b4 := rowKey{run: 1, file: "f", line: 2*4 + 1 + 2}
+	o := old[b4]
+	if o.cluster == 0 {
+		t.Fatalf("day 4's B record is alone in the old sweep; the test needs it in its pair's cluster")
+	}
+	o.moves = []sweepMoveEvent{{day: 4, from: 99}}
+	old[b4] = o
+	_, sp, latent := incrementalSweep(old, all, isNew, 0, 0)
+	if !sp.inStep || sp.end != 11 {
+		t.Errorf("a record with a move the sweep did not make: in step %v on day %d, want day 11", sp.inStep, sp.end)
+	}
+	if len(latent) > 0 {
+		t.Errorf("stopped with records whose moves differ: %v", latent)
+	}
+}
