@@ -113,6 +113,7 @@ func derivedDump(t *testing.T, path string) map[string][]string {
 			"incident_groups rows":   `SELECT count(*), count(DISTINCT group_id) FROM incident_groups`,
 			"district_month":         `SELECT * FROM district_month ORDER BY ALL`,
 			"district_month_sources": `SELECT * FROM district_month_sources ORDER BY ALL`,
+			"district_month_sums":    `SELECT * FROM district_month_sums ORDER BY ALL`,
 			"district_measures":      `SELECT * FROM district_measures ORDER BY ALL`,
 			"category_links":         `SELECT * FROM category_links ORDER BY ALL`,
 			"border_summary":         `SELECT * FROM border_summary ORDER BY ALL`,

@@ -15,28 +15,12 @@ import (
 	"github.com/ocmap/ocmap/internal/steptrace"
 )
 
-// derivedRules names the rules by which incident_groups, district_month
-// and district_month_sources follow from incidents. A database whose meta
+// derivedRules names the rules by which incident_groups, district_month,
+// district_month_sums, district_month_sources and sweep_moves follow from
+// incidents. A database whose meta
 // 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
 // by its next run.
-const derivedRules = "4"
-
-// cell is a district, category and month of district_month and
-// district_month_sources; a run recomputes the cells its rows touch.
-type cell struct {
-	district          string
-	category          string
-	month             time.Time
-	noDistrict, noMon bool // null district_code, null month
-}
-
-func cellOf(district sql.NullString, category string, month sql.NullTime) cell {
-	c := cell{district: district.String, category: category, noDistrict: !district.Valid, noMon: !month.Valid}
-	if month.Valid {
-		c.month = month.Time.UTC()
-	}
-	return c
-}
+const derivedRules = "5"
 
 // derive brings the derived tables up to date with incidents, within the
 // run's transaction. A run costs its own rows (deriveRun), unless it brings
@@ -49,10 +33,11 @@ func (r *Run) derive(ctx context.Context) error {
 		return err
 	}
 	if rules.String == derivedRules {
-		var mine, all, summarized int64
+		var mine, all, summarized, summed int64
 		if err := r.conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE run_id = $1), count(*),
-				(SELECT coalesce(sum(records), 0) FROM district_month) FROM incidents`, r.ID).
-			Scan(&mine, &all, &summarized); err != nil {
+				(SELECT coalesce(sum(records), 0) FROM district_month),
+				(SELECT coalesce(sum(records), 0) FROM district_month_sums) FROM incidents`, r.ID).
+			Scan(&mine, &all, &summarized, &summed); err != nil {
 			return err
 		}
 		steptrace.Mark("derive: count run rows")
@@ -60,19 +45,25 @@ func (r *Run) derive(ctx context.Context) error {
 		// run (and takes the last day of a district's records from
 		// district_month): they must have counted every row there was,
 		// the rows the run removed too. Tables that do not are recomputed.
-		if 2*mine <= all && summarized == all-mine+r.goneRows {
+		if before := all - mine + r.goneRows; 2*mine <= all && summarized == before && summed == before {
 			return r.deriveRun(ctx)
 		}
 	}
 	return r.deriveAll(ctx, nil)
 }
 
-// deriveAll recomputes incident_groups, district_month and
-// district_month_sources from every incident, saying each step to step
+// deriveAll recomputes incident_groups, district_month, district_month_sums
+// and district_month_sources from every incident, saying each step to step
 // when it is not nil.
 func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 	if step == nil {
 		step = func(string) {}
+	}
+	if r.contrib { // what replaced files brought, for deriveRun
+		if _, err := r.conn.ExecContext(ctx, `DROP TABLE `+tmpContrib); err != nil {
+			return err
+		}
+		r.contrib = false
 	}
 	step("linking records of one incident (incident_groups)")
 	t := time.Now()
@@ -81,7 +72,7 @@ func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 	}
 	step("summaries (district_month, district_month_sources)")
 	r.Links, t = time.Since(t), time.Now()
-	if err := r.summarize(ctx, false, time.Time{}, time.Time{}); err != nil {
+	if err := r.summarizeAll(ctx); err != nil {
 		return err
 	}
 	r.Summaries = time.Since(t)
@@ -94,24 +85,21 @@ const (
 	tmpQ        = "ocmap_q"          // the rows to link: the run's, and those of groups that lost a row
 	tmpKeys     = "ocmap_keys"       // row keys to look up
 	tmpOld      = "ocmap_old_groups" // the groups a run replaces
-	tmpTouched  = "ocmap_touched"    // the cells to summarize again
 	tmpRegroup  = "ocmap_regroup"    // old group ids and new
 	tmpRanges   = "ocmap_ranges"     // the days sweepChanged reads
 	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
-	tmpSumRows  = "ocmap_sum_rows"   // the rows of the cells summarized again
 	tmpSame     = "ocmap_same"       // the rows with the incident ids of ocmap_q
 	tmpReached  = "ocmap_reached"    // the groups of swept rows the links reach
 )
 
 // qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
 // what same-id linking compares.
-const qColumns = `run_id, source_file, source_line, location_precision, district_code, category, occurred_on,
+const qColumns = `run_id, source_file, source_line, location_precision, category,
 	coalesce(source, layout, '') AS skey, incident_id`
 
-// end is a row of a link, as the link queries of deriveRun give it: key,
-// precision and cell (7 columns).
-const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.location_precision, %[1]s.district_code, %[1]s.category,
-	CAST(date_trunc('month', %[1]s.occurred_on) AS DATE)`
+// end is a row of a link, as the link queries of deriveRun give it: key
+// and precision (4 columns).
+const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.location_precision`
 
 // sameIDRows puts in ocmap_same the rows of incidents with an incident id
 // of ocmap_q ($1 is the run): the other runs' rows found by a scan of the
@@ -155,7 +143,7 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 // The result is the table linkGroups and summarize would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpTouched, tmpRegroup, tmpRanges, tmpSpanRows, tmpSumRows, tmpSame, tmpReached} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpRegroup, tmpRanges, tmpSpanRows, tmpSame, tmpReached} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
@@ -175,7 +163,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}
 
-	l := &linker{index: map[rowKey]int{}, cells: map[int]cell{}}
+	l := &linker{index: map[rowKey]int{}}
 	replaced := map[rowKey]bool{} // run and file only
 	for _, k := range r.replaced {
 		replaced[k] = true
@@ -361,12 +349,13 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	}
 
 	steptrace.Mark("derive: unread primaries")
-	// The new groups, and the cells whose primaries changed.
-	touched := map[cell]bool{}
+	// The new groups, and the earlier rows that became a group's primary
+	// or stopped being one.
 	var (
 		write   [][]driver.Value // rows of incident_groups to write
 		stale   []rowKey         // rows of untouched groups written again
 		regroup [][]driver.Value // old group id, new
+		flipped [][]driver.Value // key, and 1 if it became primary, else -1
 	)
 	for _, g := range l.groups() {
 		p := &l.nodes[g[0]]
@@ -389,7 +378,11 @@ func (r *Run) deriveRun(ctx context.Context) error {
 				if !n.known {
 					return fmt.Errorf("incident groups: a row whose primary status changed is unknown")
 				}
-				touched[l.cells[i]] = true
+				sign := int32(-1)
+				if now {
+					sign = 1
+				}
+				flipped = append(flipped, []driver.Value{n.key.run, n.key.file, n.key.line, sign})
 			}
 			if n.oldGroup != 0 && !damaged[n.oldGroup] {
 				stale = append(stale, n.key)
@@ -427,11 +420,8 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 	steptrace.Mark("derive: write groups")
-	for _, c := range r.gone {
-		touched[c] = true
-	}
 	r.Links, t = time.Since(t), time.Now()
-	err = r.summarizeTouched(ctx, touched)
+	err = r.summarizeRun(ctx, flipped)
 	r.Summaries = time.Since(t)
 	return err
 }
@@ -460,7 +450,7 @@ func linkClusters(l *linker, decided map[rowKey]*sweepRec) {
 		n := &l.nodes[i]
 		if x, ok := decided[n.key]; ok {
 			n.cluster, n.clusterScore = x.cluster()
-			l.know(i, precOf(x.prec), x.cell)
+			l.know(i, precOf(x.prec))
 			continue
 		}
 		if n.cluster != 0 {
@@ -492,26 +482,22 @@ func scanLinks(rows *sql.Rows, l *linker, link func(a, b int)) error {
 
 // end is one row of a link as the queries give it.
 type end struct {
-	key      rowKey
-	prec     sql.NullInt16
-	district sql.NullString
-	category string
-	month    sql.NullTime
+	key  rowKey
+	prec sql.NullInt16
 }
 
 func (e *end) dest() []any {
-	return []any{&e.key.run, &e.key.file, &e.key.line, &e.prec, &e.district, &e.category, &e.month}
+	return []any{&e.key.run, &e.key.file, &e.key.line, &e.prec}
 }
 
-// node returns e's node, with its precision and cell.
+// node returns e's node, with its precision.
 func (e *end) node(l *linker) int {
 	i := l.node(e.key, e.prec)
-	l.know(i, precOf(e.prec), func() cell { return cellOf(e.district, e.category, e.month) })
+	l.know(i, precOf(e.prec))
 	return i
 }
 
-// readEnds gives the nodes of the rows q returns (endQ) their precision
-// and cell.
+// readEnds gives the nodes of the rows q returns (endQ) their precision.
 func (r *Run) readEnds(ctx context.Context, l *linker, q string, args ...any) error {
 	rows, err := r.conn.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -579,45 +565,6 @@ func (r *Run) stageKeys(ctx context.Context, keys []rowKey) (string, error) {
 		}
 	}
 	return strings.Join(runs, ", "), r.appendRows(tmpKeys, rows)
-}
-
-// summarizeTouched recomputes the summaries of the cells of the run's
-// rows and of touched.
-func (r *Run) summarizeTouched(ctx context.Context, touched map[cell]bool) error {
-	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpTouched+` AS
-		SELECT DISTINCT district_code, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month
-		FROM incidents WHERE run_id = $1`, r.ID); err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
-	rows := make([][]driver.Value, 0, len(touched))
-	for c := range touched {
-		var d, m driver.Value
-		if !c.noDistrict {
-			d = c.district
-		}
-		if !c.noMon {
-			m = c.month
-		}
-		rows = append(rows, []driver.Value{d, c.category, m})
-	}
-	if err := r.appendRows(tmpTouched, rows); err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
-	var lo, hi sql.NullTime
-	var nulls int64
-	if err := r.conn.QueryRowContext(ctx, `SELECT min(month), max(month), count(*) FILTER (WHERE month IS NULL) FROM `+tmpTouched).
-		Scan(&lo, &hi, &nulls); err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
-	steptrace.Mark("summaries: touched cells")
-	if !lo.Valid && nulls == 0 {
-		return nil // nothing touched
-	}
-	var from, to time.Time
-	if nulls == 0 {
-		from, to = lo.Time, hi.Time.AddDate(0, 1, -1)
-	}
-	return r.summarize(ctx, true, from, to)
 }
 
 // Rebuild recomputes every derived table from incidents in one

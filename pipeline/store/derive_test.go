@@ -21,6 +21,7 @@ var derivedTables = map[string]string{
 	"incident_groups":        `SELECT * FROM incident_groups ORDER BY ALL`,
 	"district_month":         `SELECT * FROM district_month ORDER BY ALL`,
 	"district_month_sources": `SELECT * FROM district_month_sources ORDER BY ALL`,
+	"district_month_sums":    `SELECT * FROM district_month_sums ORDER BY ALL`,
 	"sweep_moves":            `SELECT * FROM sweep_moves ORDER BY ALL`,
 }
 

@@ -12,6 +12,7 @@
 //	                quantity, amount_pkr, by_point, by_name, records
 //	district_month_sources  per source: district_code, category, month,
 //	                source, records
+//	district_month_sums  district_month's cells as exact sums (summaries.go)
 //	incident_groups records that describe one incident (see linkGroups)
 //	drug_trafficking, human_trafficking, terror_financing, cybercrime
 //	                each category's own fields, keyed to incidents by
@@ -23,8 +24,8 @@
 //
 // # Derived tables
 //
-// incident_groups, district_month, district_month_sources and sweep_moves
-// follow from incidents; a run updates them for its own rows and the rows it replaced
+// incident_groups, district_month, district_month_sums,
+// district_month_sources and sweep_moves follow from incidents; a run updates them for its own rows and the rows it replaced
 // (deriveRun), and Rebuild recomputes them whole, with the same result.
 // meta 'derived_rules' names their rules: a database made under other
 // rules is rebuilt by its next run.

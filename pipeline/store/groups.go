@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
-	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -44,6 +43,7 @@ var groupsDDL = []string{
 	`ALTER TABLE district_month ADD COLUMN IF NOT EXISTS victims BIGINT`,
 	`CREATE TABLE IF NOT EXISTS district_month_sources (
 		district_code VARCHAR, category VARCHAR, month DATE, source VARCHAR, records BIGINT)`,
+	sumsDDL,
 	// Each time the sweep took a record out of a cluster for a record of
 	// its source (sweep.go): the day (moved_on; step orders the moves of
 	// one day) and the cluster it left. With each record's last cluster
@@ -109,8 +109,8 @@ type groupNode struct {
 	cluster      int64
 	clusterScore float64
 	// linkRun only: the group it was in before the run (0: none) and
-	// whether it was that group's primary, and whether its precision and
-	// cell were read (the cell is in linker.cells).
+	// whether it was that group's primary, and whether its precision was
+	// read.
 	oldGroup   int64
 	oldPrimary bool
 	known      bool
@@ -129,22 +129,13 @@ const (
 type linker struct {
 	index map[rowKey]int
 	nodes []groupNode
-	// cells holds the district_month cell of each known node in a run
-	// (deriveRun), and is nil in a rebuild, which needs none: a cell in
-	// every node of millions cost a third of the nodes' memory.
-	cells map[int]cell
 }
 
-// know sets node i's precision and, in a run, its cell (from c), unless
-// they are known.
-func (l *linker) know(i int, prec int16, c func() cell) {
+// know sets node i's precision, unless it is known.
+func (l *linker) know(i int, prec int16) {
 	n := &l.nodes[i]
-	if n.known {
-		return
-	}
-	n.prec, n.known = prec, true
-	if l.cells != nil {
-		l.cells[i] = c()
+	if !n.known {
+		n.prec, n.known = prec, true
 	}
 }
 
@@ -393,119 +384,4 @@ func (r *Run) insertGroups(l *linker, groups [][]int) error {
 		}
 		return app.Close()
 	})
-}
-
-// summarize recomputes district_month and district_month_sources from
-// incidents and incident_groups: every cell, or with only, the cells of
-// ocmap_touched (district_code, category, month) whose months lie from lo
-// to hi (hi included; zero times when some month is null). In
-// district_month, incidents counts groups,
-// each once in the cell of its primary member, with a record in no group
-// counting one; quantity, amount_pkr, by_point and by_name add up the
-// primaries alone, so a seizure two sources report is not counted twice;
-// records counts every row. A cell can so have records but no incidents,
-// when all its records belong to groups whose primary lies elsewhere.
-// district_month_sources counts the rows of each source key.
-func (r *Run) summarize(ctx context.Context, only bool, lo, hi time.Time) error {
-	// Without groups every record is primary, and the join is skipped.
-	var grouped bool
-	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM incident_groups`).Scan(&grouped); err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
-	rows, primary := `incidents`, `true`
-	clear := []string{`DELETE FROM district_month`, `DELETE FROM district_month_sources`}
-	var args []any
-	if only {
-		// The same cells as whole: district_month's province is one of the
-		// cell's rows', and district_month_sources has none.
-		match := func(t string) string {
-			return t + `.district_code IS NOT DISTINCT FROM t.district_code AND ` + t + `.category = t.category AND `
-		}
-		// The cells' rows go to a table of their own first: DuckDB then
-		// knows how few they are and hashes them, not the non-primary rows
-		// of incident_groups (a million at 5M rows: 0.44 s of a 1,000-row
-		// run, against 0.04 s).
-		q := `CREATE OR REPLACE TEMP TABLE ` + tmpSumRows + ` AS
-			SELECT i.run_id, i.source_file, i.source_line, i.district_code, i.province, i.category, i.occurred_on,
-				i.source, i.layout, i.quantity, i.amount_pkr, i.location_precision, i.victims
-			FROM incidents i SEMI JOIN ocmap_touched t ON ` + match("i") +
-			`CAST(date_trunc('month', i.occurred_on) AS DATE) IS NOT DISTINCT FROM t.month`
-		if !lo.IsZero() {
-			q += ` WHERE i.occurred_on BETWEEN $1 AND $2`
-			args = []any{lo, hi}
-		}
-		if _, err := r.conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("summaries: %w", err)
-		}
-		rows, args = tmpSumRows, nil
-		clear = []string{
-			`DELETE FROM district_month d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
-			`DELETE FROM district_month_sources d USING ocmap_touched t WHERE ` + match("d") + `d.month IS NOT DISTINCT FROM t.month`,
-		}
-	}
-	from := rows + ` i`
-	if grouped {
-		// A row is primary unless incident_groups says it is not: joining
-		// the rows that are not (fewer than half of the grouped rows)
-		// costs less than joining every grouped row for its flag.
-		from = rows + ` i LEFT JOIN (SELECT run_id, source_file, source_line FROM incident_groups WHERE NOT is_primary) g
-			USING (run_id, source_file, source_line)`
-		primary = `g.run_id IS NULL`
-	}
-	for _, q := range clear {
-		if _, err := r.conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("summaries: %w", err)
-		}
-	}
-	// No ORDER BY: rows in insertion order cost a sort, 30 ms a table on a
-	// million incidents, and nothing reads them in that order.
-	for i, q := range []string{
-		// Grouped by source and layout as stored, and the victims split in
-		// two sums: computing coalesce() over every row of a large table
-		// cost more than the whole summary did before.
-		`CREATE OR REPLACE TEMP TABLE ocmap_cells AS
-			SELECT district_code, province, category, CAST(date_trunc('month', occurred_on) AS DATE) AS month, source, layout,
-				count(*) AS records,
-				count(*) FILTER (WHERE p) AS incidents,
-				-- Exact sums: DOUBLE addition depends on the order DuckDB's
-				-- threads meet the rows, and summaries must be identical from run
-				-- to run. Quantities keep 6 decimals (mg of a kg), amounts 2 (paisa).
-				sum(CAST(quantity AS DECIMAL(38, 6))) FILTER (WHERE p) AS quantity,
-				sum(CAST(amount_pkr AS DECIMAL(38, 2))) FILTER (WHERE p) AS amount_pkr,
-				count(*) FILTER (WHERE p AND location_precision = 1) AS by_point,
-				count(*) FILTER (WHERE p AND location_precision = 3) AS by_name,
-				count(*) FILTER (WHERE p AND location_precision = 2) AS by_near,
-				count(*) FILTER (WHERE p AND location_precision = 4) AS by_province,
-				count(*) FILTER (WHERE p AND location_precision = 6) AS by_country,
-				sum(victims) FILTER (WHERE p) AS v_given,
-				sum(CAST(round(quantity) AS BIGINT)) FILTER (WHERE p AND victims IS NULL) AS v_quantity
-			FROM (
-				SELECT i.district_code, i.province, i.category, i.occurred_on, i.source, i.layout,
-					i.quantity, i.amount_pkr, i.location_precision, i.victims, ` + primary + ` AS p
-				FROM ` + from + `)
-			GROUP BY ALL`,
-		`INSERT INTO district_month (district_code, province, category, month, incidents, quantity, amount_pkr,
-				by_point, by_name, by_near, by_province, by_country, records, victims)
-			SELECT district_code, province, category, month, sum(incidents), CAST(sum(quantity) AS DOUBLE),
-				CAST(sum(amount_pkr) AS DOUBLE), sum(by_point), sum(by_name), sum(by_near), sum(by_province), sum(by_country), sum(records),
-				-- The victims column, or for canonical trafficking rows the
-				-- quantity, which counts victims there.
-				CASE WHEN category = 'human_trafficking' AND (sum(v_given) IS NOT NULL OR sum(v_quantity) IS NOT NULL)
-					THEN coalesce(sum(v_given), 0) + coalesce(sum(v_quantity), 0)
-					ELSE sum(v_given) END
-			FROM ocmap_cells GROUP BY district_code, province, category, month`,
-		`INSERT INTO district_month_sources
-			SELECT district_code, category, month, coalesce(source, layout, ''), sum(records) FROM ocmap_cells GROUP BY ALL`,
-		`DROP TABLE ocmap_cells`,
-		`DROP TABLE IF EXISTS ` + tmpSumRows,
-	} {
-		var a []any
-		if i == 0 {
-			a = args
-		}
-		if _, err := r.conn.ExecContext(ctx, q, a...); err != nil {
-			return fmt.Errorf("summaries: %w", err)
-		}
-	}
-	return nil
 }

@@ -429,7 +429,7 @@ func BenchmarkLinkGroups(b *testing.B) {
 			b.Fatal(err)
 		}
 		mid := time.Now()
-		if err := r.summarize(ctx, false, time.Time{}, time.Time{}); err != nil {
+		if err := r.summarizeAll(ctx); err != nil {
 			b.Fatal(err)
 		}
 		link += mid.Sub(start)

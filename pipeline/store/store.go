@@ -336,11 +336,11 @@ type Run struct {
 	// district_month_sources, for the ingest's stage line.
 	Links, Summaries time.Duration
 	// replaced lists the files (run and file of rowKey) whose rows FinishFile
-	// deleted, and gone the summary cells those rows were in.
+	// deleted.
 	replaced []rowKey
-	gone     []cell
 	goneDays []partDay // the days of those rows with a district and a date
 	goneRows int64     // how many rows those files had
+	contrib  bool      // tmpContrib is made (summaries.go)
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -586,40 +586,34 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 	return prev, err
 }
 
-// forget notes the file whose rows are about to be deleted, and the
-// summary cells they are in, for derive.
+// forget notes the file whose rows are about to be deleted, the days
+// of its rows and what they brought to the summaries, for derive.
 func (r *Run) forget(ctx context.Context, run int64, file string) error {
 	r.replaced = append(r.replaced, rowKey{run: run, file: file})
-	rows, err := r.conn.QueryContext(ctx, `SELECT district_code, category, occurred_on, count(*)
+	rows, err := r.conn.QueryContext(ctx, `SELECT district_code, category, CAST(occurred_on - DATE '1970-01-01' AS INTEGER), count(*)
 		FROM incidents WHERE run_id = ? AND source_file = ? GROUP BY ALL`, run, file)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	cells := map[cell]bool{}
 	for rows.Next() {
-		var d sql.NullString
-		var c string
-		var day sql.NullTime
+		var d partDay
+		var district sql.NullString
+		var day sql.NullInt32
 		var n int64
-		if err := rows.Scan(&d, &c, &day, &n); err != nil {
+		if err := rows.Scan(&district, &d.category, &day, &n); err != nil {
 			return err
 		}
 		r.goneRows += n
-		month := day
-		if day.Valid {
-			t := day.Time.UTC()
-			month.Time = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-			if d.Valid {
-				r.goneDays = append(r.goneDays, partDay{category: c, district: d.String, day: int32(t.Unix() / 86400)})
-			}
-		}
-		if k := cellOf(d, c, month); !cells[k] {
-			cells[k] = true
-			r.gone = append(r.gone, k)
+		if district.Valid && day.Valid {
+			d.district, d.day = district.String, day.Int32
+			r.goneDays = append(r.goneDays, d)
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return r.takeAway(ctx, run, file)
 }
 
 // Commit brings the groups and summaries up to date with the run's rows,

@@ -1287,7 +1287,7 @@ func linkCluster(l *linker, c *sweepCluster) {
 	first := -1
 	for _, m := range c.members {
 		i := l.node(m.key, m.prec)
-		l.know(i, precOf(m.prec), m.cell)
+		l.know(i, precOf(m.prec))
 		n := &l.nodes[i]
 		n.cluster, n.clusterScore = c.id, m.score
 		n.best(LinkCrossSource, m.score)
@@ -1297,12 +1297,6 @@ func linkCluster(l *linker, c *sweepCluster) {
 			l.union(first, i)
 		}
 	}
-}
-
-// cell is the district_month cell of rec.
-func (s *sweepRec) cell() cell {
-	t := epochDay(s.day)
-	return cell{district: s.district, category: s.category, month: t.AddDate(0, 0, 1-t.Day())}
 }
 
 // epochDay is the date of a day number (days since 1970-01-01).
