@@ -439,9 +439,10 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 
 // dottedOK reports whether a number whose first groups a dot or slash joins
 // may be kind: a code that starts with 0 and one more group ("0300.1234567",
-// "042/35761234"), a mobile number in any number of groups ("0300.123.4567"),
-// or a CNIC as 5-7-1 ("35202.1234567.1"). Decimals ("35202.12345678") and
-// FIR numbers ("0123/2023/45") are none of these.
+// "042/35761234"), a phone number in more groups ("0300.123.4567",
+// "042.3576.1234") none of which is a year, or a CNIC as 5-7-1
+// ("35202.1234567.1"). Decimals ("35202.12345678") and FIR numbers
+// ("0123/2023/45") are none of these.
 func dottedOK(kind pii, d []byte, lens []int) bool {
 	switch {
 	case len(lens) < 2:
@@ -450,8 +451,16 @@ func dottedOK(kind pii, d []byte, lens []int) bool {
 		return len(lens) == 3 && lens[0] == 5 && lens[1] == 7 && lens[2] == 1
 	case d[0] != '0' || lens[0] > 5:
 		return false
+	case len(lens) == 2 || kind == piiPhone && d[1] == '3':
+		return true
 	}
-	return len(lens) == 2 || kind == piiPhone && d[1] == '3'
+	for k, at := 1, lens[0]; k < len(lens); k++ {
+		if y := d[at:]; lens[k] == 4 && (y[0] == '1' && y[1] == '9' || y[0] == '2' && y[1] == '0') {
+			return false // "0123/2023/45": a case number and its year
+		}
+		at += lens[k]
+	}
+	return kind == piiPhone
 }
 
 // classifyNumber says what the digits d, written in groups of lens, are.

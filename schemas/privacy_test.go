@@ -403,6 +403,8 @@ func TestScrubSeparatedNumbers(t *testing.T) {
 		{"phone 0310.111.0010 x", "phone [PHONE] x"},
 		{"Karachi 0325/111/0025 Street", "Karachi [PHONE] Street"},
 		{"0300.123.45.67", "[PHONE]"},
+		{"tel 042.3576.1234", "tel [PHONE]"},
+		{"Lahore 0411/111/0411", "Lahore [PHONE]"},
 		{"٠٣٠٠.١١١.٠٤١٤", "[PHONE]"},
 		{"cnic 35202.1234567.1.", "cnic [CNIC]."},
 		{"35202/1234567/1", "[CNIC]"},
@@ -421,7 +423,7 @@ func TestScrubSeparatedNumbers(t *testing.T) {
 	}
 	// Legitimate values stay as written.
 	for _, s := range []string{
-		"FIR 123/2024", "FIR No. 0123/2023/45", "FIR 0123/2023", "PK0101", "PK604", "district PK0101 and PK604",
+		"FIR 123/2024", "FIR No. 0123/2023/45", "case 051/2023/456", "0123.1999.45", "FIR 0123/2023", "PK0101", "PK604", "district PK0101 and PK604",
 		"16.07.2023", "2023/07/16", "05/03/2023", "1.250.000", "1 250 000 000 000", "35202.1234567",
 		"35202.12345678", "Section 9(c) CNSA 1997", "u/s 302/34/109", "AB123456", "AB12345678", "ABC1234567",
 		"ab1234567", "v0300.12", "1.0300.2", "ICCS 060121", "12.5 kg", "92 kg in 2023",
