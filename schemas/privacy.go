@@ -24,16 +24,20 @@ const (
 	piiPhone
 	piiEmail
 	piiID // any other run of 13 or more digits: accounts, cards, IMEIs
+	piiPassport
 )
 
-var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
+var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]", "[PASSPORT]"}
 
 // Scrub replaces personal data in free text: CNIC numbers ("35202-1234567-1",
-// 13 bare digits) with "[CNIC]"; Pakistani mobile and landline numbers in
+// 13 bare digits, or dots or slashes for the dashes: "35202.1234567.1")
+// with "[CNIC]"; Pakistani mobile and landline numbers in
 // their usual spellings ("+92 300 1234567", "0092-300-1234567",
 // "0300-1234567", "03001234567", "923001234567", "3001234567", "051-1234567",
-// "042 35761234", "(021) 1234567") and any number written with "+" or "00"
-// and a country code with "[PHONE]"; e-mail addresses with "[EMAIL]"; and
+// "042 35761234", "(021) 1234567", "0300.123.4567", "92-42-35761234") and
+// any number written with "+" or "00" and a country code with "[PHONE]";
+// passport numbers (two capital letters and 7 digits, "AB1234567") with
+// "[PASSPORT]"; e-mail addresses with "[EMAIL]"; and
 // any other run of 13 or more digits (bank accounts, card numbers, IMEIs)
 // with "[ID]". Numbers written with Unicode dashes or no-break spaces
 // ("35202–1234567–1", as word processors type them) are found too; text in
@@ -49,7 +53,8 @@ var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]"}
 // are kept as given.
 //
 // Text with no digit group of 7 or more digits (digits joined by spaces,
-// hyphens, brackets or "+" count as one group) and no '@' is returned as is,
+// hyphens, dots, slashes, brackets or "+" count as one group) and no '@' is
+// returned as is,
 // without allocating; so is any text in which nothing is found.
 func Scrub(s string) string {
 	if plainText(s) {
@@ -80,8 +85,9 @@ func Scrub(s string) string {
 }
 
 // LooksPersonal reports whether a field value looks like a CNIC, phone
-// number or e-mail address, or holds 10 or more digits joined only by spaces
-// and hyphens, so callers can withhold it from error messages.
+// number, passport number or e-mail address, or holds 10 or more digits
+// joined only by spaces, hyphens, dots and slashes ("0512.111.0508"), so
+// callers can withhold it from error messages.
 func LooksPersonal(b []byte) bool {
 	if !isASCIIBytes(b) {
 		b = []byte(foldSeparators(foldDigits(string(b))))
@@ -100,7 +106,7 @@ func LooksPersonal(b []byte) bool {
 			if run++; run >= 10 {
 				return true
 			}
-		case c != ' ' && c != '-':
+		case c != ' ' && c != '-' && c != '.' && c != '/':
 			run = 0
 		}
 	}
@@ -232,7 +238,7 @@ func otherDigit(r rune) bool {
 // Byte classes for the scans below.
 const (
 	clsDigit = 1 << iota
-	clsJoin  // joins digits into one group for the prefilter: space - ( ) +
+	clsJoin  // joins digits into one group for the prefilter: space - . / ( ) +
 	clsStart // may start a number match: digit + (
 	clsAt
 )
@@ -241,7 +247,7 @@ var byteClass = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = clsDigit | clsStart
 	}
-	for _, c := range " -()+" {
+	for _, c := range " -./()+" {
 		t[c] = clsJoin
 	}
 	t['+'] |= clsStart
@@ -302,6 +308,11 @@ func nextPII[T ~string | ~[]byte](s T, from int, at bool) (start, end int, kind 
 			if e, k := numberAt(s, i); k != piiNone {
 				return i, e, k
 			}
+			if i-2 >= from {
+				if e := passportAt(s, i); e > 0 {
+					return i - 2, e, piiPassport
+				}
+			}
 			for i+1 < len(s) && isDigitByte(s[i+1]) {
 				i++
 			}
@@ -314,11 +325,32 @@ func nextPII[T ~string | ~[]byte](s T, from int, at bool) (start, end int, kind 
 	return -1, -1, piiNone
 }
 
+// passportAt matches the digits of a passport number starting at s[i]: two
+// capital letters before them (not part of a longer word or code) and
+// exactly 7 digits ("AB1234567"), as Pakistani passports are numbered. It
+// returns the end of the match, or 0.
+func passportAt[T ~string | ~[]byte](s T, i int) int {
+	if i < 2 || !isUpperByte(s[i-1]) || !isUpperByte(s[i-2]) || i > 2 && (isLetterByte(s[i-3]) || isDigitByte(s[i-3])) {
+		return 0
+	}
+	e := i
+	for e < len(s) && isDigitByte(s[e]) {
+		e++
+	}
+	if e-i != 7 || e < len(s) && isLetterByte(s[e]) {
+		return 0
+	}
+	return e
+}
+
+func isUpperByte(c byte) bool { return c >= 'A' && c <= 'Z' }
+
 // numberAt matches a CNIC, phone number or long digit run starting at s[i]:
 // up to six digit groups, each optionally in brackets, joined by one space or
-// hyphen (or a dot or slash after a first group of 3 to 5 digits that starts
-// with 0), the first optionally after "+". It tries the longest run of
-// groups first and returns the end of the match.
+// hyphen (or a dot or slash after a first group of 5 digits, or of 3 to 5
+// that starts with 0, and then the same dot or slash again), the first
+// optionally after "+". It tries the longest run of groups first and
+// returns the end of the match.
 func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 	var (
 		ends    [6]int // end of each group, after its ')'
@@ -326,6 +358,7 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 		d       [18]byte
 		nd, ng  int
 		runLong bool
+		sep     byte // the dot or slash after the first group
 	)
 	p, plus := i, false
 	if s[p] == '+' {
@@ -371,12 +404,15 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 			p = q + 1
 		case paren && q < len(s) && (isDigitByte(s[q]) || s[q] == '('): // "(021)1234567"
 			p = q
-		case ng == 1 && !paren && !plus && lens[0] >= 3 && lens[0] <= 5 && d[0] == '0' &&
+		case ng == 1 && !paren && !plus && (lens[0] >= 3 && lens[0] <= 5 && d[0] == '0' || lens[0] == 5) &&
 			q+1 < len(s) && (s[q] == '.' || s[q] == '/') && isDigitByte(s[q+1]):
 			// "0300.1234567", "042/35761234": a dot or slash after a code
 			// that starts with 0, which no decimal number has; FIR numbers
 			// ("0123/2023") and dates are too short for a phone number.
-			p = q + 1
+			// "35202.1234567.1": a CNIC with dots (dottedOK).
+			sep, p = s[q], q+1
+		case sep != 0 && q+1 < len(s) && s[q] == sep && isDigitByte(s[q+1]):
+			p = q + 1 // "0300.123.4567": the same dot or slash again
 		default:
 			p = -1
 		}
@@ -388,7 +424,7 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 		n := nd
 		for k := ng; k >= 1; k-- {
 			if n <= len(d) {
-				if kind := classifyNumber(d[:n], lens[:k], plus); kind != piiNone {
+				if kind := classifyNumber(d[:n], lens[:k], plus); kind != piiNone && (sep == 0 || dottedOK(kind, d[:n], lens[:k])) {
 					return ends[k-1], kind
 				}
 			}
@@ -399,6 +435,32 @@ func numberAt[T ~string | ~[]byte](s T, i int) (end int, kind pii) {
 		return ends[0], piiID
 	}
 	return 0, piiNone
+}
+
+// dottedOK reports whether a number whose first groups a dot or slash joins
+// may be kind: a code that starts with 0 and one more group ("0300.1234567",
+// "042/35761234"), a phone number in more groups ("0300.123.4567",
+// "042.3576.1234") none of which is a year, or a CNIC as 5-7-1
+// ("35202.1234567.1"). Decimals ("35202.12345678") and FIR numbers
+// ("0123/2023/45") are none of these.
+func dottedOK(kind pii, d []byte, lens []int) bool {
+	switch {
+	case len(lens) < 2:
+		return true
+	case kind == piiCNIC:
+		return len(lens) == 3 && lens[0] == 5 && lens[1] == 7 && lens[2] == 1
+	case d[0] != '0' || lens[0] > 5:
+		return false
+	case len(lens) == 2 || kind == piiPhone && d[1] == '3':
+		return true
+	}
+	for k, at := 1, lens[0]; k < len(lens); k++ {
+		if y := d[at:]; lens[k] == 4 && (y[0] == '1' && y[1] == '9' || y[0] == '2' && y[1] == '0') {
+			return false // "0123/2023/45": a case number and its year
+		}
+		at += lens[k]
+	}
+	return kind == piiPhone
 }
 
 // classifyNumber says what the digits d, written in groups of lens, are.
@@ -417,7 +479,8 @@ func classifyNumber(d []byte, lens []int, plus bool) pii {
 			return piiPhone
 		}
 		return piiNone
-	case n == 13 && (k == 1 || (k == 3 && lens[0] == 5 && lens[1] == 7 && lens[2] == 1)):
+	case n == 13 && (k == 1 || lens[0] == 5 || lens[k-1] == 1):
+		// "35202-1234567-1", and as typed: "352021234567-1", "35202 123 4567 1"
 		return piiCNIC
 	case n == 11 && d[0] == '0' && d[1] == '3' && d[2] <= '6':
 		return piiPhone // mobile 03xx-xxxxxxx
@@ -425,6 +488,8 @@ func classifyNumber(d []byte, lens []int, plus bool) pii {
 		return piiPhone // mobile 92 3xx xxxxxxx
 	case n == 10 && d[0] == '3' && d[1] <= '6' && (k == 1 || lens[0] == 3):
 		return piiPhone // mobile without its 0
+	case (n == 11 || n == 12) && k >= 2 && lens[0] == 2 && d[0] == '9' && d[1] == '2' && d[2] != '0':
+		return piiPhone // landline 92 42 35761234, without "+"
 	case n >= 9 && n <= 11 && d[0] == '0' && d[1] != '0':
 		// Landline: 0, a 2-4 digit area code, a 5-8 digit number.
 		if (k == 1 && n >= 10) || (k >= 2 && lens[0] >= 3 && lens[0] <= 5) {

@@ -393,3 +393,51 @@ func TestScrubUnicodeSeparators(t *testing.T) {
 		}
 	}
 }
+
+// TestScrubSeparatedNumbers: numbers an adversarial file wrote with dots or
+// slashes between every group, in groupings other than 5-7-1, with the
+// country code of a landline and no '+', and passport numbers all reached
+// the database, the rejects' reasons and the review listing as written.
+func TestScrubSeparatedNumbers(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"phone 0310.111.0010 x", "phone [PHONE] x"},
+		{"Karachi 0325/111/0025 Street", "Karachi [PHONE] Street"},
+		{"0300.123.45.67", "[PHONE]"},
+		{"tel 042.3576.1234", "tel [PHONE]"},
+		{"Lahore 0411/111/0411", "Lahore [PHONE]"},
+		{"٠٣٠٠.١١١.٠٤١٤", "[PHONE]"},
+		{"cnic 35202.1234567.1.", "cnic [CNIC]."},
+		{"35202/1234567/1", "[CNIC]"},
+		{"352021234567-1", "[CNIC]"},
+		{"35202-12345671", "[CNIC]"},
+		{"35202 123 4567 1", "[CNIC]"},
+		{"landline 92-42-35761234", "landline [PHONE]"},
+		{"92 51 1234567", "[PHONE]"},
+		{"passport AB1234567 issued", "passport [PASSPORT] issued"},
+		{"(ppt:KM7654321)", "(ppt:[PASSPORT])"},
+		{"AB۱۲۳۴۵۶۷", "[PASSPORT]"},
+	} {
+		if got := schemas.Scrub(tt.in); got != tt.want {
+			t.Errorf("Scrub(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Legitimate values stay as written.
+	for _, s := range []string{
+		"FIR 123/2024", "FIR No. 0123/2023/45", "case 051/2023/456", "0123.1999.45", "FIR 0123/2023", "PK0101", "PK604", "district PK0101 and PK604",
+		"16.07.2023", "2023/07/16", "05/03/2023", "1.250.000", "1 250 000 000 000", "35202.1234567",
+		"35202.12345678", "Section 9(c) CNSA 1997", "u/s 302/34/109", "AB123456", "AB12345678", "ABC1234567",
+		"ab1234567", "v0300.12", "1.0300.2", "ICCS 060121", "12.5 kg", "92 kg in 2023",
+	} {
+		if got := schemas.Scrub(s); got != s {
+			t.Errorf("Scrub(%q) = %q, want it unchanged", s, got)
+		}
+	}
+	for _, s := range []string{"0313.111.0013", "0508.111.0508", "35202.1234567.1", "AB1234567"} {
+		if !schemas.LooksPersonal([]byte(s)) {
+			t.Errorf("LooksPersonal(%q) = false, want true", s)
+		}
+		if schemas.HeaderLike(s) {
+			t.Errorf("HeaderLike(%q) = true, want false", s)
+		}
+	}
+}

@@ -182,13 +182,27 @@ func quoteSafe(s string) string {
 // billion rows cannot overflow. A larger value is a typing error.
 const MaxMeasure = 1e15
 
-// TooLarge returns the reason a quantity or amount v, written text, is
-// refused, or "" when v is at most [MaxMeasure].
-func TooLarge(v float64, text []byte) string {
-	if v <= MaxMeasure {
+// MeasureProblem returns the reason a quantity or amount v, written text,
+// is refused, or "": more than [MaxMeasure], or written as a phone, CNIC or
+// other personal number that [Scrub] finds ("03001234567", "923001234567",
+// 13 digits), a value from the wrong column that would otherwise be stored
+// as a number and reach sums and exports. Amounts of 13 digits are written
+// with their separators ("1,000,000,000,000") and pass.
+func MeasureProblem(v float64, text []byte) string {
+	if v > MaxMeasure {
+		return "too large: " + quoteSafe(string(text)) + " is more than 10^15"
+	}
+	b := text
+	if !isASCIIBytes(b) {
+		b = []byte(foldSeparators(foldDigits(string(b))))
+	}
+	if digits, _ := mayHoldPII(b); !digits {
 		return ""
 	}
-	return "too large: " + quoteSafe(string(text)) + " is more than 10^15"
+	if _, _, kind := nextPII(b, 0, false); kind != piiNone {
+		return "not a quantity or amount: (value withheld: looks like personal data, a phone or CNIC number)"
+	}
+	return ""
 }
 
 // ParseAmount parses a number as agencies write it: "1,250,000", Pakistani

@@ -262,3 +262,24 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+// TestMeasurePersonal: a phone or CNIC number in a quantity or amount cell
+// ("03231110023" kg, "923241110024" PKR) parsed as a number and was stored,
+// summed and exported; it is refused, without repeating it, while real
+// quantities and amounts pass.
+func TestMeasurePersonal(t *testing.T) {
+	for _, s := range []string{"03001234567", "923001234567", "3520212345671", "0300-1234567", "۰۳۰۰۱۲۳۴۵۶۷", "03001234567.0"} {
+		got := schemas.MeasureProblem(1, []byte(s))
+		if !strings.Contains(got, "personal") || strings.Contains(got, "1234567") {
+			t.Errorf("MeasureProblem(%q) = %q, want a reason that withholds the value", s, got)
+		}
+	}
+	for _, s := range []string{"1250000", "1,250,000", "12.5", "1000000000", "9999999999", "2", "0.300", "12,50,00,000", "1,000,000,000,000"} {
+		if got := schemas.MeasureProblem(1, []byte(s)); got != "" {
+			t.Errorf("MeasureProblem(%q) = %q, want \"\"", s, got)
+		}
+	}
+	if got, want := schemas.MeasureProblem(2e15, []byte("2000000000000000")), "too large: (value withheld: looks like personal data) is more than 10^15"; got != want {
+		t.Errorf("MeasureProblem(2e15) = %q, want %q", got, want)
+	}
+}

@@ -145,7 +145,7 @@ func amount(s string, u *schemas.Unit, what string, l *layout.Layout) (float64, 
 	if u != nil {
 		v = u.Convert(v)
 	}
-	if reason := schemas.TooLarge(v, []byte(text)); reason != "" {
+	if reason := schemas.MeasureProblem(v, []byte(text)); reason != "" {
 		return 0, false, reason
 	}
 	return v, true, ""

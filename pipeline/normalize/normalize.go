@@ -481,7 +481,7 @@ func parseMeasure(b []byte, negative string) (v float64, ok bool, reason string)
 	case v < 0:
 		reason = negative
 	default:
-		reason = schemas.TooLarge(v, b)
+		reason = schemas.MeasureProblem(v, b)
 	}
 	return v, ok, reason
 }
