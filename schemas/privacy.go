@@ -241,6 +241,7 @@ const (
 	clsJoin  // joins digits into one group for the prefilter: space - . / ( ) +
 	clsStart // may start a number match: digit + (
 	clsAt
+	clsDot // a dot or slash, which joins digits only in numbers of 9 or more
 )
 
 var byteClass = func() (t [256]uint8) {
@@ -252,25 +253,33 @@ var byteClass = func() (t [256]uint8) {
 	}
 	t['+'] |= clsStart
 	t['('] |= clsStart
+	t['.'] |= clsDot
+	t['/'] |= clsDot
 	t['@'] = clsAt
 	return t
 }()
 
-// mayHoldPII is the cheap prefilter: a digit group of 7 or more digits, or an
-// '@'. It must admit everything nextPII can match.
+// mayHoldPII is the cheap prefilter: a digit group of 7 or more digits
+// without a dot or slash, or of 9 or more with them, or an '@'. It must
+// admit everything nextPII can match: a number with a dot or slash is a
+// phone or CNIC number of 9 digits or more, and the rest have 7 or more.
+// Dates ("16/07/2023") and FIR numbers ("123/2023") so take the fast path.
 func mayHoldPII[T ~string | ~[]byte](s T) (digits, at bool) {
-	group := 0
+	group, plain := 0, 0 // digits joined, and joined since a dot or slash
 	for i := 0; i < len(s); i++ {
 		switch k := byteClass[s[i]]; {
 		case k&clsDigit != 0:
-			if group++; group >= 7 {
+			group++
+			if plain++; plain >= 7 || group >= 9 {
 				digits = true
 			}
+		case k&clsDot != 0:
+			plain = 0
 		case k&clsJoin != 0:
 		case k&clsAt != 0:
-			at, group = true, 0
+			at, group, plain = true, 0, 0
 		default:
-			group = 0
+			group, plain = 0, 0
 		}
 	}
 	return digits, at

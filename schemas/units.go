@@ -200,7 +200,10 @@ func MeasureProblem(v float64, text []byte) string {
 		return ""
 	}
 	if _, _, kind := nextPII(b, 0, false); kind != piiNone {
-		return "not a quantity or amount: (value withheld: looks like personal data, a phone or CNIC number)"
+		// An amount of billions written bare ("3001234567") reads as a
+		// mobile number without its 0: its separators tell them apart.
+		return "not a quantity or amount: (value withheld: looks like personal data, a phone or CNIC number; " +
+			"write an amount with its separators, as in 3,001,234,567)"
 	}
 	return ""
 }
