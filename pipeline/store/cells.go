@@ -136,6 +136,18 @@ func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
 	}
 	defer rdr.Release()
 	out := make([]Cell, 0, n)
+	days := make([]int32, 0, n)
+	// Arrow strings point into the batch's buffers: each distinct one is
+	// copied once (a few hundred, against three a cell).
+	interned := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := interned[s]; ok {
+			return v
+		}
+		v := strings.Clone(s)
+		interned[v] = v
+		return v
+	}
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		str := func(i int) *array.String { return rec.Column(i).(*array.String) }
@@ -143,21 +155,84 @@ func (r *Run) Cells(ctx context.Context) ([]Cell, error) {
 		f64 := func(i int) *array.Float64 { return rec.Column(i).(*array.Float64) }
 		month := rec.Column(3).(*array.Date32)
 		for k := 0; k < int(rec.NumRows()); k++ {
-			// Arrow strings point into the batch's buffers: copy them.
-			out = append(out, Cell{District: strings.Clone(str(0).Value(k)), Province: strings.Clone(str(1).Value(k)),
-				Category: strings.Clone(str(2).Value(k)),
+			out = append(out, Cell{District: intern(str(0).Value(k)), Province: intern(str(1).Value(k)),
+				Category: intern(str(2).Value(k)),
 				Month:    month.Value(k).ToTime(), Incidents: i64(4).Value(k), Records: i64(5).Value(k), Victims: i64(6).Value(k),
 				Quantity: f64(7).Value(k), AmountPKR: f64(8).Value(k),
 				ByPrecision: [5]int64{i64(9).Value(k), i64(10).Value(k), i64(11).Value(k), i64(12).Value(k), i64(13).Value(k)}})
+			days = append(days, int32(month.Value(k)))
 		}
 	}
-	// The order of cells: district, category, month, province, as
-	// DuckDB's binary collation orders text (the four are a cell's key).
-	slices.SortFunc(out, func(a, b Cell) int {
-		return cmp.Or(strings.Compare(a.District, b.District), strings.Compare(a.Category, b.Category),
-			a.Month.Compare(b.Month), strings.Compare(a.Province, b.Province))
-	})
-	return out, rdr.Err()
+	return sortCells(out, days), rdr.Err()
+}
+
+// sortCells returns cells (whose months are days, in days since 1970) in
+// the order of district, category, month and province, as DuckDB's binary
+// collation orders text (the four are a cell's key). It sorts one integer
+// a cell, made of the ranks of its strings and its day: comparing the
+// strings cost as much as reading the cells (0.03 s for 46,000).
+func sortCells(cells []Cell, days []int32) []Cell {
+	ranks := func(field func(c *Cell) string, limit int) map[string]uint64 {
+		seen := map[string]bool{}
+		var all []string
+		for i := range cells {
+			if s := field(&cells[i]); !seen[s] {
+				seen[s] = true
+				all = append(all, s)
+			}
+		}
+		if len(all) > limit {
+			return nil
+		}
+		slices.Sort(all)
+		out := make(map[string]uint64, len(all))
+		for i, s := range all {
+			out[s] = uint64(i)
+		}
+		return out
+	}
+	district := ranks(func(c *Cell) string { return c.District }, 1<<16)
+	category := ranks(func(c *Cell) string { return c.Category }, 1<<8)
+	province := ranks(func(c *Cell) string { return c.Province }, 1<<8)
+	if district == nil || category == nil || province == nil {
+		slices.SortFunc(cells, func(a, b Cell) int {
+			return cmp.Or(strings.Compare(a.District, b.District), strings.Compare(a.Category, b.Category),
+				a.Month.Compare(b.Month), strings.Compare(a.Province, b.Province))
+		})
+		return cells
+	}
+	type keyed struct {
+		key uint64
+		i   int
+	}
+	keys := make([]keyed, len(cells))
+	for i := range cells {
+		c := &cells[i]
+		day := uint64(uint32(days[i]) ^ 1<<31) // in order as unsigned
+		keys[i] = keyed{district[c.District]<<48 | category[c.Category]<<40 | day<<8 | province[c.Province], i}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	// The cells move in place, along the cycles of the order: a sorted
+	// copy allocated 8 MB at 46,000 cells, which cost a garbage
+	// collection of the locator's index.
+	for start := range keys {
+		if keys[start].i < 0 {
+			continue
+		}
+		held := cells[start]
+		j := start
+		for {
+			from := keys[j].i
+			keys[j].i = -1
+			if from == start {
+				cells[j] = held
+				break
+			}
+			cells[j] = cells[from]
+			j = from
+		}
+	}
+	return cells
 }
 
 // cellColumns are the columns of a Cell, typed so that Arrow gives strings,

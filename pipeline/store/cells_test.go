@@ -3,6 +3,12 @@
 package store
 
 import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,6 +76,41 @@ func TestPrecisionScope(t *testing.T) {
 	} {
 		if got := PrecisionScope(tc.max); got != tc.want {
 			t.Errorf("PrecisionScope(%d) = %q, want %q", tc.max, got, tc.want)
+		}
+	}
+}
+
+// TestSortCells checks sortCells against sorting by the four strings and
+// times of the cells, on cells with days before and after 1970 and
+// districts, categories and provinces in every order, and with more
+// provinces than its integer key has room for.
+func TestSortCells(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 5))
+	for _, provinces := range []int{3, 300} {
+		var cells []Cell
+		var days []int32
+		seen := map[string]bool{}
+		for len(cells) < 3000 {
+			c := Cell{District: fmt.Sprintf("PK%d", rnd.IntN(40)), Category: []string{"b", "a", "", "cyber"}[rnd.IntN(4)],
+				Province: fmt.Sprintf("P%d", rnd.IntN(provinces))}
+			day := int32(rnd.IntN(40000) - 20000)
+			c.Month = time.Unix(int64(day)*86400, 0).UTC()
+			c.Incidents = int64(len(cells))
+			k := fmt.Sprint(c.District, c.Category, c.Province, day)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			cells = append(cells, c)
+			days = append(days, day)
+		}
+		want := slices.Clone(cells)
+		slices.SortFunc(want, func(a, b Cell) int {
+			return cmp.Or(strings.Compare(a.District, b.District), strings.Compare(a.Category, b.Category),
+				a.Month.Compare(b.Month), strings.Compare(a.Province, b.Province))
+		})
+		if got := sortCells(cells, days); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d provinces: sortCells differs from a sort by the strings", provinces)
 		}
 	}
 }
