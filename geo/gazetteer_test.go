@@ -61,19 +61,30 @@ Nowhere,Atlantis,Punjab,place,,,not in the map
 
 func gazBoundaries(t testing.TB) *Boundaries {
 	t.Helper()
+	ds := make([][3]string, len(gazMap))
+	for i, d := range gazMap {
+		ds[i] = [3]string{d.Code, d.Name, d.Province}
+	}
+	return squaresMap(t, "gazmap", ds)
+}
+
+// squaresMap reads a map of one-degree squares side by side from 60°E,
+// one per district given as {code, name, province}.
+func squaresMap(t testing.TB, name string, ds [][3]string) *Boundaries {
+	t.Helper()
 	var sb strings.Builder
 	sb.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, d := range gazMap {
+	for i, d := range ds {
 		if i > 0 {
 			sb.WriteString(",")
 		}
 		x := float64(60 + i)
 		fmt.Fprintf(&sb, `{"type":"Feature","properties":{"ADM2_PCODE":%q,"ADM2_EN":%q,"ADM1_EN":%q},`+
 			`"geometry":{"type":"Polygon","coordinates":[[[%g,30],[%g,30],[%g,31],[%g,31],[%g,30]]]}}`,
-			d.Code, d.Name, d.Province, x, x+1, x+1, x, x)
+			d[0], d[1], d[2], x, x+1, x+1, x, x)
 	}
 	sb.WriteString("]}")
-	b, err := Read(strings.NewReader(sb.String()), "gazmap", Properties{})
+	b, err := Read(strings.NewReader(sb.String()), name, Properties{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,9 +540,7 @@ Parachinar,Kurram,KP,place,,,
 // district the file does not split, cantonments, and vowel and doubled
 // letter variants; and refuses every near miss that two districts share.
 func TestGazetteerNameClasses(t *testing.T) {
-	var sb strings.Builder
-	sb.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, d := range [][3]string{
+	b := squaresMap(t, "classes", [][3]string{
 		{"PK501", "North Waziristan", "Khyber Pakhtunkhwa"},
 		{"PK502", "South Waziristan", "Khyber Pakhtunkhwa"},
 		{"PK503", "Kurram", "Khyber Pakhtunkhwa"},
@@ -545,20 +554,7 @@ func TestGazetteerNameClasses(t *testing.T) {
 		{"PK701", "Karachi West", "Sindh"},
 		{"PK702", "Karachi East", "Sindh"},
 		{"PK801", "Kalat", "Balochistan"},
-	} {
-		if i > 0 {
-			sb.WriteString(",")
-		}
-		x := float64(60 + i)
-		fmt.Fprintf(&sb, `{"type":"Feature","properties":{"ADM2_PCODE":%q,"ADM2_EN":%q,"ADM1_EN":%q},`+
-			`"geometry":{"type":"Polygon","coordinates":[[[%g,30],[%g,30],[%g,31],[%g,31],[%g,30]]]}}`,
-			d[0], d[1], d[2], x, x+1, x+1, x, x)
-	}
-	sb.WriteString("]}")
-	b, err := Read(strings.NewReader(sb.String()), "classes", Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	g, _, err := NewGazetteer(b, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -623,9 +619,7 @@ func TestConsonantSkeleton(t *testing.T) {
 // Shahpur in Sargodha, Shahdadpur in Sanghar). Names of districts, their
 // variants and old names keep their close spellings.
 func TestGazetteerTownsAsWritten(t *testing.T) {
-	var sb strings.Builder
-	sb.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, d := range [][3]string{
+	b := squaresMap(t, "towns", [][3]string{
 		{"PK601", "Jhelum", "Punjab"},
 		{"PK602", "Gujrat", "Punjab"},
 		{"PK603", "Mianwali", "Punjab"},
@@ -633,20 +627,7 @@ func TestGazetteerTownsAsWritten(t *testing.T) {
 		{"PK605", "Sargodha", "Punjab"},
 		{"PK606", "Okara", "Punjab"},
 		{"PK701", "Sanghar", "Sindh"},
-	} {
-		if i > 0 {
-			sb.WriteString(",")
-		}
-		x := float64(60 + i)
-		fmt.Fprintf(&sb, `{"type":"Feature","properties":{"ADM2_PCODE":%q,"ADM2_EN":%q,"ADM1_EN":%q},`+
-			`"geometry":{"type":"Polygon","coordinates":[[[%g,30],[%g,30],[%g,31],[%g,31],[%g,30]]]}}`,
-			d[0], d[1], d[2], x, x+1, x+1, x, x)
-	}
-	sb.WriteString("]}")
-	b, err := Read(strings.NewReader(sb.String()), "towns", Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	aliases, err := ReadAliases(strings.NewReader(`alias,district,province,kind,valid_from,valid_to,note
 Dina,Jhelum,Punjab,place,,,
 Shahdadpur,Sanghar,Sindh,place,,,

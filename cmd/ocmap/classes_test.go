@@ -83,23 +83,34 @@ func classesDB(t *testing.T, dir, name string, counts [][]int) (db, mapPath stri
 	return db, mapPath
 }
 
-// districtClasses reads districts.csv of an export in dir: per district
-// and category (drug_trafficking and all), "hot spot|cluster|status".
-func districtClasses(t *testing.T, dir string) map[string]string {
+// readCSVFile reads the CSV file at path, and the column of each name in
+// its header.
+func readCSVFile(t *testing.T, path string) (recs [][]string, col map[string]int) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "districts.csv"))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err = csv.NewReader(f).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := map[string]int{}
+	if len(recs) == 0 {
+		t.Fatalf("%s: no header", path)
+	}
+	col = map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
 	}
+	return recs, col
+}
+
+// districtClasses reads districts.csv of an export in dir: per district
+// and category (drug_trafficking and all), "hot spot|cluster|status".
+func districtClasses(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	recs, col := readCSVFile(t, filepath.Join(dir, "districts.csv"))
 	out := map[string]string{}
 	for _, r := range recs[1:] {
 		for _, cat := range []string{"drug_trafficking", "all"} {

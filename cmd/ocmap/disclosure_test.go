@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -102,15 +101,7 @@ func readPublished(t *testing.T, db, out string) published {
 		months: map[string]map[string]map[string]*int64{}}
 	cats := append(schemas.Categories(), "all")
 	// districts.csv
-	f, err := os.Open(filepath.Join(out, "districts.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs, _ := readCSVFile(t, filepath.Join(out, "districts.csv"))
 	for _, rec := range recs[1:] {
 		code := rec[0]
 		p.cells[code], p.cols[code] = map[string]*int64{}, map[string]map[string]string{}

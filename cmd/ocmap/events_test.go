@@ -3,19 +3,14 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // attacksLayout reads the test's suicide attacks: a context layout.
@@ -211,30 +206,9 @@ func TestEventsCommands(t *testing.T) {
 // them through the same API as the categories.
 func TestServeEvents(t *testing.T) {
 	_, db, mapPath := eventsDB(t)
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(openServer(t, db, mapPath))
 	defer ts.Close()
-	get := func(path string) (int, string) {
-		resp, err := http.Get(ts.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := getter(t, ts.URL)
 	code, body := get("/layers.json")
 	var layers struct{ Events, Categories, Metrics []string }
 	if err := json.Unmarshal([]byte(body), &layers); code != http.StatusOK || err != nil {

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"time"
 
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"image/png"
@@ -69,19 +68,7 @@ func TestExport(t *testing.T) {
 
 	// districts.csv: G2's 3 drug incidents are suppressed, and with them
 	// enough other cells that 3 cannot be worked out from the totals.
-	f, err := os.Open(filepath.Join(out, "districts.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	recs, col := readCSVFile(t, filepath.Join(out, "districts.csv"))
 	byCode := map[string][]string{}
 	for _, r := range recs[1:] {
 		byCode[r[0]] = r
@@ -236,6 +223,15 @@ func screenshot(t *testing.T, report string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
 	}
+	if n := classColours(t, shot); n < 2 {
+		t.Errorf("the report's screenshot shows %d map class colours, want at least 2: the maps are not drawn", n)
+	}
+}
+
+// classColours counts the map class colours (of every palette of 1 to 9
+// classes) in the PNG screenshot at shot, looking at every other pixel.
+func classColours(t *testing.T, shot string) int {
+	t.Helper()
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatal(err)
@@ -257,15 +253,12 @@ func screenshot(t *testing.T, report string) {
 	for y := b.Min.Y; y < b.Max.Y; y += 2 {
 		for x := b.Min.X; x < b.Max.X; x += 2 {
 			r, g, bl, _ := img.At(x, y).RGBA()
-			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
-			if classes[c] {
+			if c := (color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}); classes[c] {
 				seen[c] = true
 			}
 		}
 	}
-	if len(seen) < 2 {
-		t.Errorf("the report's screenshot shows %d map class colours, want at least 2: the maps are not drawn", len(seen))
-	}
+	return len(seen)
 }
 
 func listFiles(t *testing.T, dir string) []string {
@@ -403,19 +396,7 @@ func TestExportNoPopulationRejects(t *testing.T) {
 	if !bytes.Contains(svg, []byte(">no population figure</text>")) || bytes.Contains(svg, []byte(">no data</text>")) {
 		t.Errorf("map_drug_trafficking.svg: legend without \"no population figure\", or with \"no data\"")
 	}
-	f, err := os.Open(filepath.Join(out, "districts.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(f).ReadAll()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	recs, col := readCSVFile(t, filepath.Join(out, "districts.csv"))
 	found := false
 	for _, r := range recs[1:] {
 		if r[0] == "G9" {

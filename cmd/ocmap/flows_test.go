@@ -3,11 +3,8 @@
 package main
 
 import (
-	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,9 +12,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // flowsDB ingests pipeline/flows' fixture (flows between the districts
@@ -245,30 +239,9 @@ func TestExportFlows(t *testing.T) {
 
 func TestServeFlows(t *testing.T) {
 	_, db, mapPath := flowsDB(t)
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(openServer(t, db, mapPath))
 	defer ts.Close()
-	get := func(path string) (int, string) {
-		resp, err := http.Get(ts.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := getter(t, ts.URL)
 	var js struct {
 		Incidents int64 `json:"incidents"`
 		Flows     []struct {
@@ -411,15 +384,7 @@ func TestExportFlowQuantities(t *testing.T) {
 		if name == "jan" && !strings.Contains(stdout, "withheld the victims or kilograms of 2 published flows") {
 			t.Errorf("January export does not count the flows whose victims or kilograms it withholds:\n%s", stdout)
 		}
-		f, err := os.Open(filepath.Join(out, "flows.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		recs, err := csv.NewReader(f).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs, _ := readCSVFile(t, filepath.Join(out, "flows.csv"))
 		got := map[string]string{}
 		for _, r := range recs[1:] {
 			got[r[4]+" > "+r[8]] = r[10] + " " + r[12] + " " + r[13]

@@ -3,19 +3,14 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // TestNearBorder ingests the 3x3 grid with one crossing X inside G1 (the
@@ -153,30 +148,9 @@ func TestNearBorder(t *testing.T) {
 	}
 
 	// serve: near_border in the query.
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(openServer(t, db, mapPath))
 	defer ts.Close()
-	get := func(path string) (int, string) {
-		resp, err := http.Get(ts.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := getter(t, ts.URL)
 	var js struct {
 		Districts []struct {
 			Code  string  `json:"district_code"`

@@ -70,19 +70,7 @@ func locatedDB(t *testing.T, points, named map[int]int) (db, mapPath string) {
 // from an export's districts.csv, as "count/status".
 func districtCounts(t *testing.T, dir, cat string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "districts.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	recs, col := readCSVFile(t, filepath.Join(dir, "districts.csv"))
 	out := map[string]string{}
 	for _, r := range recs[1:] {
 		out[r[0]] = r[col[cat+"_incidents"]] + "/" + r[col[cat+"_status"]]

@@ -4,10 +4,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -269,36 +266,20 @@ func TestPublishedSources(t *testing.T) {
 		}
 	})
 	t.Run("serve", func(t *testing.T) {
-		b, err := geo.Load(mapPath, geo.Properties{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := store.OpenReadOnly(context.Background(), db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		h, err := newServer(context.Background(), st, b, db)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := openServer(t, db, mapPath)
 		h.sources = []string{"ANF", "Punjab Police"}
 		ts := httptest.NewServer(h)
 		defer ts.Close()
+		get := getter(t, ts.URL)
 		paths := []string{"/plain", "/plain?category=drug_trafficking&metric=gi", "/heatmap.json", "/heatmap.json?category=cybercrime", "/map.svg",
 			"/api/view.json", "/api/view.json?category=cybercrime&metric=lisa", "/api/view.csv", "/api/view.geojson", "/api/meta.json"}
-		for _, d := range b.Districts {
+		for _, d := range h.b.Districts {
 			paths = append(paths, "/api/district.json?code="+d.Code)
 		}
 		for _, path := range paths {
-			resp, err := http.Get(ts.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+			code, body := get(path)
+			if code != http.StatusOK {
+				t.Fatalf("GET %s: %d %s", path, code, body)
 			}
 			var want []string
 			switch path {
@@ -309,7 +290,7 @@ func TestPublishedSources(t *testing.T) {
 			case "/heatmap.json?category=cybercrime":
 				want = []string{`"source": "Punjab Police"`}
 			}
-			noLeak(t, path, body, want...)
+			noLeak(t, path, []byte(body), want...)
 		}
 	})
 }

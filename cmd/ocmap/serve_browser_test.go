@@ -27,7 +27,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -100,29 +99,9 @@ func newPageFixture(t testing.TB) *pageFixture {
 // startPage serves db as 'ocmap serve' does, behind the host guard.
 func startPage(t testing.TB, db, mapPath string) *pageFixture {
 	t.Helper()
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := openServer(t, db, mapPath)
 	h.sources = []string{"ANF", "FIA"}
-	ts := httptest.NewUnstartedServer(nil)
-	g, err := newHostGuard(h, ts.Listener.Addr(), listenPolicy{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = g
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return &pageFixture{db: db, mapPath: mapPath, st: st, srv: h, ts: ts}
+	return &pageFixture{db: db, mapPath: mapPath, st: h.st, srv: h, ts: startGuarded(t, h)}
 }
 
 // newBrowser starts Debian's headless Chromium for a test, or skips the

@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"image/color"
-	"image/png"
 	"io"
 	"net"
 	"net/http"
@@ -18,10 +16,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ocmap/ocmap/geo"
-	"github.com/ocmap/ocmap/geo/render"
-	"github.com/ocmap/ocmap/pipeline/store"
 )
 
 // serveFixture ingests a few incidents on the 3x3 grid map and returns the
@@ -36,28 +30,7 @@ func serveFixture(t *testing.T) *httptest.Server {
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(nil)
-	g, err := newHostGuard(h, ts.Listener.Addr(), listenPolicy{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Config.Handler = g
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return ts
+	return startGuarded(t, openServer(t, db, mapPath))
 }
 
 // TestServeSecurityHeaders checks that every answer, the page, the JSON,
@@ -319,33 +292,7 @@ func TestServePageInChromium(t *testing.T) {
 	if strings.Contains(string(out), "Content Security Policy") {
 		t.Errorf("chromium refused part of the page:\n%s", out)
 	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	classes := map[color.RGBA]bool{}
-	for k := 1; k <= 9; k++ {
-		p, _ := render.DefaultPalette(k)
-		for _, c := range p {
-			classes[c] = true
-		}
-	}
-	seen := map[color.RGBA]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X; x < b.Max.X; x += 2 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if c := (color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}); classes[c] {
-				seen[c] = true
-			}
-		}
-	}
-	if len(seen) < 2 {
-		t.Errorf("the page's screenshot shows %d map class colours, want at least 2: the map is not drawn", len(seen))
+	if n := classColours(t, shot); n < 2 {
+		t.Errorf("the page's screenshot shows %d map class colours, want at least 2: the map is not drawn", n)
 	}
 }

@@ -19,6 +19,54 @@ import (
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
+// openServer makes the server 'ocmap serve' runs on db and the boundaries
+// at mapPath; the store closes when the test ends.
+func openServer(t testing.TB, db, mapPath string) *server {
+	t.Helper()
+	b, err := geo.Load(mapPath, geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h, err := newServer(context.Background(), st, b, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// startGuarded serves h behind the host guard, as 'ocmap serve' does, until
+// the test ends.
+func startGuarded(t testing.TB, h *server) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	g, err := newHostGuard(h, ts.Listener.Addr(), listenPolicy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = g
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// getter returns a GET of a path below url, giving the status and the body.
+func getter(t *testing.T, url string) func(path string) (int, string) {
+	return func(path string) (int, string) {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+}
+
 // TestServe checks the local page: it draws the map and the ranking,
 // answers JSON with the heatmap's figures, refuses anything but reading,
 // and listens on 127.0.0.1 by default.
@@ -34,30 +82,9 @@ func TestServe(t *testing.T) {
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(openServer(t, db, mapPath))
 	defer ts.Close()
-	get := func(path string) (int, string) {
-		resp, err := http.Get(ts.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get := getter(t, ts.URL)
 	code, body := get("/plain?category=drug_trafficking&metric=count")
 	for _, want := range []string{"<svg", "heatmap of incidents: drug_trafficking, 2024-01 to 2024-01, 2 incidents in 9 districts",
 		`<td class="l">Grid 1</td><td class="l">Punjab</td><td>2.00</td><td>2</td>`} {
@@ -187,32 +214,15 @@ func TestServeNoPopulation(t *testing.T) {
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--population", popPath, in); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
-	b, err := geo.Load(mapPath, geo.Properties{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.OpenReadOnly(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h, err := newServer(context.Background(), st, b, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(h)
+	ts := httptest.NewServer(openServer(t, db, mapPath))
 	defer ts.Close()
+	getCode := getter(t, ts.URL)
 	get := func(path string) string {
-		resp, err := http.Get(ts.URL + path)
-		if err != nil {
-			t.Fatal(err)
+		code, body := getCode(path)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, code, body)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
-		return string(body)
+		return body
 	}
 	noPop := fmt.Sprintf(`<path id="d-G9" fill="#%02x%02x%02x"`, render.NoPopColour.R, render.NoPopColour.G, render.NoPopColour.B)
 	noData := fmt.Sprintf(`fill="#%02x%02x%02x"`, render.NoDataColour.R, render.NoDataColour.G, render.NoDataColour.B)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 )
 
@@ -73,11 +72,7 @@ func TestDeriveRunEqualsRebuildNulls(t *testing.T) {
 		{recs: nil, replace: files(r3, 0, 1, 2, 3)},
 	}
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "nulls.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "nulls.duckdb", Options{Threads: 2})
 	for i, run := range runs {
 		var files []string
 		for _, x := range run.recs {

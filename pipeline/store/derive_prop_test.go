@@ -8,7 +8,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -134,11 +133,9 @@ func sweepEvictions(t *testing.T, st *Store) int {
 // adds each run's propCoverage to seen, when not nil.
 func propDiff(t *testing.T, runs []propRun, seen map[string]int) (int, string) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "prop.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openTestStore(t, "prop.duckdb", Options{Threads: 2})
+	// Closed here too, not only when the test ends: shrinkProp calls
+	// propDiff many times in one test.
 	defer st.Close()
 	live := map[string]int{} // rows of each file now
 	for i, run := range runs {
@@ -512,12 +509,7 @@ func TestDeriveRunReachedPrimarySwept(t *testing.T) {
 			{file: "e", source: "press", id: "e", code: "PK002", date: "2023-03-31", lat: lat, lon: lon, qty: 1, amt: -1},
 		}},
 	}
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "reached.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "reached.duckdb", Options{Threads: 2})
 	for i, run := range runs {
 		commitStoreRun(t, st, run)
 		checkEqualsRebuild(t, st, i+1)

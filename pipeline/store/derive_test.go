@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -183,12 +182,7 @@ func TestDeriveRunEqualsRebuild(t *testing.T) {
 		{recs: nil},
 		{recs: file(randomRecs(rnd, "r7", 20), "r7"), replace: []string{"r2:000", "r2:001", "r3:004"}},
 	}
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "derive.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "derive.duckdb", Options{Threads: 2})
 	for i, run := range runs {
 		commitStoreRun(t, st, run)
 		checkEqualsRebuild(t, st, i+1)
@@ -212,12 +206,7 @@ func TestDeriveRunEqualsRebuild(t *testing.T) {
 // step, and the last record).
 func TestSweepRunEqualsRebuild(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(14, 2))
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "sweep.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "sweep.duckdb", Options{Threads: 2})
 	var stats sweepStats
 	sweepHook = func(s sweepStats) { stats.spans += s.spans; stats.inStep += s.inStep; stats.rounds += s.rounds }
 	defer func() { sweepHook = nil }()
@@ -257,12 +246,7 @@ func TestSweepRunEqualsRebuild(t *testing.T) {
 // records read for a run of 1,000 at 5M rows).
 func TestSweepRunDenseHistoryBounded(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 9))
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "dense.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "dense.duckdb", Options{Threads: 2})
 	start := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	var recs []rec
 	for d := range 365 {

@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -15,11 +14,7 @@ import (
 // precision filter keeps, and the period's last month counted whole.
 func TestEventCells(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "events.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "events.duckdb", Options{Threads: 2})
 	r, err := st.BeginRun(ctx, groupBoundaries)
 	if err != nil {
 		t.Fatal(err)

@@ -72,11 +72,7 @@ func insertRecs(t *testing.T, r *Run, recs []rec) {
 func commitRuns(t *testing.T, runs ...[]rec) *Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "groups.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openTestStore(t, "groups.duckdb", Options{Threads: 2})
 	for _, recs := range runs {
 		r, err := st.BeginRun(ctx, groupBoundaries)
 		if err != nil {

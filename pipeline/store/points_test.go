@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -20,11 +19,7 @@ func TestDisputedPoints(t *testing.T) {
 	defer func(n int) { chunkRows = n }(chunkRows)
 	chunkRows = 3
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "points.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "points.duckdb", Options{Threads: 2})
 	r, err := st.BeginRun(ctx, groupBoundaries)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -14,11 +13,7 @@ import (
 func reviewStore(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "review.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openTestStore(t, "review.duckdb", Options{Threads: 2})
 	r, err := st.BeginRun(ctx, groupBoundaries)
 	if err != nil {
 		t.Fatal(err)

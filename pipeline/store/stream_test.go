@@ -52,11 +52,7 @@ func insertFiles(tb testing.TB, run *Run, mem memory.Allocator, files, rows int)
 // in order, they fill one.
 func TestSmallStreamsShareRowGroups(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "small.duckdb"), Options{Threads: 2, MemoryLimit: "256MB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "small.duckdb", Options{Threads: 2, MemoryLimit: "256MB"})
 	run, err := st.BeginRun(ctx, BoundaryInfo{Path: "test.geojson", SHA256: "0123456789abcdef"})
 	if err != nil {
 		t.Fatal(err)

@@ -3,12 +3,10 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -290,12 +288,7 @@ func TestSweepRunRestoredMovedTwice(t *testing.T) {
 	var stats []sweepStats
 	sweepHook = func(s sweepStats) { stats = append(stats, s) }
 	defer func() { sweepHook = nil }()
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "twice.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "twice.duckdb", Options{Threads: 2})
 	for i, run := range runs {
 		commitPropRun(t, st, run)
 		checkEqualsRebuild(t, st, i+1)

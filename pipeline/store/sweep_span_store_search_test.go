@@ -3,11 +3,9 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -68,12 +66,7 @@ func TestSweepRunsCloseSpansSearch(t *testing.T) {
 			runs = append(runs, run)
 		}
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			ctx := context.Background()
-			st, err := Open(ctx, filepath.Join(t.TempDir(), "close.duckdb"), Options{Threads: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openTestStore(t, "close.duckdb", Options{Threads: 2})
 			for i, run := range runs {
 				commitPropRun(t, st, run)
 				checkEqualsRebuild(t, st, i+1)
