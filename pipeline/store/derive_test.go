@@ -294,12 +294,7 @@ func TestSweepRunDenseHistoryBounded(t *testing.T) {
 // the next run recomputes every table, and they equal a rebuild.
 func TestDeriveRunNeedsCurrentSummaries(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(14, 3))
-	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "stale.duckdb"), Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, "stale.duckdb", Options{Threads: 2})
 	var runs int
 	sweepHook = func(sweepStats) { runs++ }
 	defer func() { sweepHook = nil }()
