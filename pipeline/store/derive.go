@@ -136,11 +136,11 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 //     reach, are replaced by the connected components they form: an
 //     untouched group reached is joined whole, its members keeping their
 //     best links, as no link between two of its rows changed.
-//   - summaries: the cells (district, category, month) of the run's rows,
-//     of the removed rows, and of every row that became or stopped being a
-//     group's primary, are computed again.
+//   - summaries: the run's rows are added to the exact sums of their
+//     cells, the removed rows taken away, and each row that became or
+//     stopped being a group's primary counts as such now (summarizeRun).
 //
-// The result is the table linkGroups and summarize would give.
+// The result is the tables linkGroups and summarizeAll would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
 		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpRegroup, tmpRanges, tmpSpanRows, tmpSame, tmpReached} {
