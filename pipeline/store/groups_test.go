@@ -382,7 +382,7 @@ func TestLinkGroupsOneSource(t *testing.T) {
 
 var groupsDB = flag.String("groupsdb", "", "ingested database for BenchmarkLinkGroups (copied, not changed)")
 
-// BenchmarkLinkGroups times linkGroups and summarize on a copy of an
+// BenchmarkLinkGroups times linkGroups and summarizeAll on a copy of an
 // ingested database: go test -tags duckdb_arrow -run '^$' -bench LinkGroups
 // ./pipeline/store/ -args -groupsdb FILE.
 func BenchmarkLinkGroups(b *testing.B) {

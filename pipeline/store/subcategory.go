@@ -100,7 +100,7 @@ func (f SubFilter) predicate(alias string) string {
 }
 
 // incidentCells is district_month computed from incidents with f's
-// subcategories only: the same columns and rules as summarize (a group's
+// subcategories only: the same columns and rules as summarizeAll (a group's
 // primary record counts the incident; kg, PKR and victims are the
 // primaries'; a canonical trafficking row's quantity counts its victims).
 func incidentCells(f SubFilter) string {
