@@ -1033,6 +1033,8 @@ func NormalizeProvince(s string) (string, bool) {
 
 // Words a name carries that say what kind of unit it is, not which.
 var dropWords = wordSet("district", "distt", "dist", "agency", "tehsil", "tahsil", "city", "town",
+	// A sub-division is a tehsil: "Kharian Sub-Division" is Kharian.
+	"subdivision", "subdiv", "subdivn",
 	// A cantonment lies in the district it is named after: "Lahore Cantt".
 	"cantt", "cantonment", "cant", "cantonement",
 	// The same in Urdu: district, tehsil, agency, city (شہر, سٹی), town,
@@ -1136,7 +1138,28 @@ func nameKey(s string) string {
 // words splits s into lower-case, script-folded words.
 func words(s string) []string {
 	out, _ := splitWords(s, false)
+	// "Sub-Division", "Sub Div", "سب ڈویژن": one word, a part of a district
+	// (a tehsil, as police and revenue records call it), not a division.
+	for i := 0; i+1 < len(out); i++ {
+		if (out[i] == "sub" || out[i] == subUrdu) && slices.Contains(subDivisionWords, out[i+1]) {
+			out = slices.Delete(out, i, i+1)
+			out[i] = "subdivision"
+		}
+	}
 	return out
+}
+
+// subUrdu and subDivisionWords make "Sub-Division" in its spellings, as
+// splitWords folds them (wordSet cannot make them: it calls words).
+var (
+	subUrdu          = foldedWord("سب")
+	subDivisionWords = []string{"division", "div", "divn", foldedWord("ڈویژن")}
+)
+
+// foldedWord is w as splitWords folds it.
+func foldedWord(w string) string {
+	ws, _ := splitWords(w, false)
+	return ws[0]
 }
 
 // splitWords splits s into lower-case, script-folded words and, when raw

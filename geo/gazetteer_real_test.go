@@ -523,6 +523,18 @@ func TestGazetteerSuffixes(t *testing.T) {
 			check(t, tc.name, tc.want)
 		}
 	})
+	t.Run("sub-divisions", func(t *testing.T) {
+		// A sub-division is a tehsil of its district, not a division: each
+		// of these matched nothing, or a division, before.
+		for _, tc := range []struct{ name, want string }{
+			{"Gujrat Sub-Division", "PK610"}, {"Kharian Sub-Division", "PK610"}, {"Kharian Subdivision", "PK610"},
+			{"Sub Division Kharian", "PK610"}, {"Kharian Sub Div", "PK610"}, {"Taxila Sub-Div", "PK630"},
+			{"Swat Sub Division", "PK532"}, {"گجرات سب ڈویژن", "PK610"}, {"لاہور سب ڈویژن", "PK617"},
+			{"Gujrat Division", "P:Punjab"}, {"ڈویژن لاہور", "P:Punjab"}, {"Subdivision", ""},
+		} {
+			check(t, tc.name, tc.want)
+		}
+	})
 	t.Run("Urdu unit words", func(t *testing.T) {
 		// Cantonment, city and town in Urdu, as in English: "لاہور کینٹ"
 		// was not matched while "Lahore Cantt" was.
