@@ -85,9 +85,9 @@ func Scrub(s string) string {
 }
 
 // LooksPersonal reports whether a field value looks like a CNIC, phone
-// number, passport number or e-mail address, or holds 10 or more digits
-// joined only by spaces, hyphens, dots and slashes ("0512.111.0508"), so
-// callers can withhold it from error messages.
+// number (with dots or slashes too: "0512.111.0508"), passport number or
+// e-mail address, or holds 10 or more digits joined only by spaces and
+// hyphens, so callers can withhold it from error messages.
 func LooksPersonal(b []byte) bool {
 	if !isASCIIBytes(b) {
 		b = []byte(foldSeparators(foldDigits(string(b))))
@@ -106,7 +106,10 @@ func LooksPersonal(b []byte) bool {
 			if run++; run >= 10 {
 				return true
 			}
-		case c != ' ' && c != '-' && c != '.' && c != '/':
+		case c != ' ' && c != '-':
+			// Not across dots and slashes: numbers written with them are
+			// the full scan's (nextPII above), and decimals ("31.5204
+			// 74.3587", an SVG's coordinates) would all be withheld.
 			run = 0
 		}
 	}

@@ -442,3 +442,19 @@ func TestScrubSeparatedNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestLooksPersonalDecimals checks that decimals in a row (a point typed
+// in one cell, an SVG's coordinates) are not withheld as personal, while
+// numbers with dots that Scrub finds are.
+func TestLooksPersonalDecimals(t *testing.T) {
+	for _, s := range []string{"31.5204 74.3587", "M 71.2345 32.1234 L 71.5 32.25", "12.5/13.75/14.125", "16/07/2023 14.35"} {
+		if schemas.LooksPersonal([]byte(s)) {
+			t.Errorf("LooksPersonal(%q) = true, want false", s)
+		}
+	}
+	for _, s := range []string{"0512.111.0508", "0300.123.4567", "35202.1234567.1", "0300 1234567", "12345 67890 1"} {
+		if !schemas.LooksPersonal([]byte(s)) {
+			t.Errorf("LooksPersonal(%q) = false, want true", s)
+		}
+	}
+}
