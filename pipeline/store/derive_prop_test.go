@@ -27,6 +27,8 @@ type propRow struct {
 	lat, lon       any // nil: no point
 	prec           int
 	qty, amt       any
+	victims        any // nil: NULL
+	layout         any // nil: 'canonical', the default
 }
 
 // propFile is a file a property run ingests: its rows, from line 2. A
@@ -53,10 +55,10 @@ func commitPropRun(t *testing.T, st *Store, run propRun) {
 			for i, x := range f.rows {
 				if _, err := r.conn.ExecContext(context.Background(), `INSERT INTO incidents
 					(incident_id, category, occurred_on, lat, lon, source, quantity, amount_pkr,
-					source_file, source_line, run_id, district_code, province, location_precision)
-					VALUES (?, ?, CAST(? AS DATE), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					source_file, source_line, run_id, district_code, province, location_precision, victims, layout)
+					VALUES (?, ?, CAST(? AS DATE), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, 'canonical'))`,
 					x.id, x.category, x.date, x.lat, x.lon, x.source, x.qty, x.amt,
-					f.name, i+2, r.ID, x.code, x.province, x.prec); err != nil {
+					f.name, i+2, r.ID, x.code, x.province, x.prec, x.victims, x.layout); err != nil {
 					t.Fatal(err)
 				}
 			}
