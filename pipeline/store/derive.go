@@ -33,19 +33,27 @@ func (r *Run) derive(ctx context.Context) error {
 		return err
 	}
 	if rules.String == derivedRules {
-		var mine, all, summarized, summed int64
+		var mine, all, summarized, summed, sourced int64
+		var sameIncidents bool
 		if err := r.conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE run_id = $1), count(*),
 				(SELECT coalesce(sum(records), 0) FROM district_month),
-				(SELECT coalesce(sum(records), 0) FROM district_month_sums) FROM incidents`, r.ID).
-			Scan(&mine, &all, &summarized, &summed); err != nil {
+				(SELECT coalesce(sum(records), 0) FROM district_month_sums),
+				(SELECT coalesce(sum(records), 0) FROM district_month_sources),
+				(SELECT coalesce(sum(incidents), 0) FROM district_month) = (SELECT coalesce(sum(incidents), 0) FROM district_month_sums)
+			FROM incidents`, r.ID).
+			Scan(&mine, &all, &summarized, &summed, &sourced, &sameIncidents); err != nil {
 			return err
 		}
 		steptrace.Mark("derive: count run rows")
 		// deriveRun starts from the derived tables as they were before the
 		// run (and takes the last day of a district's records from
 		// district_month): they must have counted every row there was,
-		// the rows the run removed too. Tables that do not are recomputed.
-		if before := all - mine + r.goneRows; 2*mine <= all && summarized == before && summed == before {
+		// the rows the run removed too, and district_month the incidents
+		// its sums hold. Tables that do not (after a hand edit, say) are
+		// recomputed. (Other edits, such as a quantity changed, are not
+		// seen: comparing DOUBLE sums could differ by rounding alone.)
+		before := all - mine + r.goneRows
+		if 2*mine <= all && summarized == before && summed == before && sourced == before && sameIncidents {
 			return r.deriveRun(ctx)
 		}
 	}

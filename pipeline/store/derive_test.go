@@ -316,4 +316,23 @@ func TestDeriveRunNeedsCurrentSummaries(t *testing.T) {
 		t.Errorf("after district_month lost %d records, the run swept its own days: want every table recomputed", lost)
 	}
 	checkEqualsRebuild(t, st, 3)
+	// Edits that keep district_month's records: its incidents, and the
+	// records of one source.
+	for i, edit := range []string{
+		`UPDATE district_month SET incidents = incidents + 1 WHERE rowid = (SELECT min(rowid) FROM district_month)`,
+		`UPDATE district_month_sources SET records = records + 1 WHERE rowid = (SELECT min(rowid) FROM district_month_sources)`,
+	} {
+		if _, err := st.db.Exec(edit); err != nil {
+			t.Fatal(err)
+		}
+		commitStoreRun(t, st, storeRun{recs: []rec{{file: fmt.Sprintf("e%d", i), source: "ANF", id: "y", code: "PK002", date: "2023-02-10", qty: 1, amt: -1}}})
+		if runs != 1 {
+			t.Errorf("after %s, the run swept its own days: want every table recomputed", edit)
+		}
+		checkEqualsRebuild(t, st, 4+i)
+	}
+	commitStoreRun(t, st, storeRun{recs: []rec{{file: "r9", source: "ANF", id: "z", code: "PK003", date: "2023-03-10", qty: 1, amt: -1}}})
+	if runs != 2 {
+		t.Errorf("the run after the recomputes swept %d times in all; want its own days once more (deriveRun)", runs)
+	}
 }
