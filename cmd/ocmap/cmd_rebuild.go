@@ -28,7 +28,7 @@ func init() {
 		Short: "recompute the incident groups, summaries and measures from the incidents",
 		Long: `Recomputes every table that ocmap derives from the incidents: the incident
 groups (records of one incident from several sources, incident_groups), the
-summaries (district_month, district_month_sources) and the measures
+summaries (district_month, district_month_sums, district_month_sources) and the measures
 (district_measures, category_links, border_summary). The incidents, rejects
 and run records are not touched.
 

@@ -78,7 +78,7 @@ func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 	if err := r.linkGroups(ctx, linkWindowDays); err != nil {
 		return err
 	}
-	step("summaries (district_month, district_month_sources)")
+	step("summaries (district_month, district_month_sums, district_month_sources)")
 	r.Links, t = time.Since(t), time.Now()
 	if err := r.summarizeAll(ctx); err != nil {
 		return err
@@ -576,7 +576,8 @@ func (r *Run) stageKeys(ctx context.Context, keys []rowKey) (string, error) {
 }
 
 // Rebuild recomputes every derived table from incidents in one
-// transaction: incident_groups, district_month and district_month_sources,
+// transaction: incident_groups, district_month, district_month_sums and
+// district_month_sources,
 // then whatever after derives from them (the measures). step, when not
 // nil, is told each step as it begins. A rebuild stopped half-way, or
 // failing, leaves the database as it was.
