@@ -378,3 +378,70 @@ func TestIngestCrowdedChunksEqualsRebuild(t *testing.T) {
 		t.Errorf("chunk 2 again changed the counts of sources:\n%s", testdb.FirstDiff(got, want))
 	}
 }
+
+// TestIngestWithdraw sends a corrected file for one of two: the run that
+// withdraws the first and ingests the correction leaves the derived tables
+// a database of the other file and the correction has, row for row, and
+// the withdrawn file's rows, rejects and records are gone. A file that
+// was never ingested, or a base name of two files, is refused and the
+// database is left as it was.
+func TestIngestWithdraw(t *testing.T) {
+	f := newFixture(t)
+	rows := multiSourceRows(200)
+	half := len(rows) / 2
+	first := writeFile(t, f.dir, "first.csv", header+"\n"+strings.Join(rows[:half], "\n")+"\n")
+	second := writeFile(t, f.dir, "second.csv", header+"\n"+strings.Join(rows[half:], "\n")+"\n")
+	// The correction drops every fifth row of the second file and sends
+	// the rest again, their ids and all: as an agency resends a month.
+	var fixed []string
+	for i, r := range rows[half:] {
+		if i%5 != 0 {
+			fixed = append(fixed, r)
+		}
+	}
+	correction := writeFile(t, f.dir, "second-corrected.csv", header+"\n"+strings.Join(fixed, "\n")+"\n")
+
+	f.db = filepath.Join(f.dir, "withdrawn.duckdb")
+	f.ingest(t, first, second)
+	cfg := f.config(correction)
+	cfg.Withdraw = []string{"second.csv"} // its base name
+	rep, err := pipeline.Ingest(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Withdrawn) != 1 || rep.Withdrawn[0].Path != second || rep.Withdrawn[0].Rows == 0 {
+		t.Fatalf("withdrawn %+v, want %s with its rows", rep.Withdrawn, second)
+	}
+	withdrawn := f.db
+	f.db = filepath.Join(f.dir, "fresh.duckdb")
+	f.ingest(t, first, correction)
+	compareDumps(t, "withdrawn and corrected", derivedDump(t, withdrawn), derivedDump(t, f.db))
+	query(t, withdrawn, func(db *sql.DB) {
+		got := fmt.Sprint(scanInt(t, db, `SELECT count(*) FROM incidents WHERE source_file = ?`, second),
+			scanInt(t, db, `SELECT count(*) FROM rejects WHERE source_file = ?`, second),
+			scanInt(t, db, `SELECT replaced_by FROM ingest_files WHERE source_file = ?`, second))
+		if got != "0 0 2" {
+			t.Errorf("the withdrawn file's rows, rejects and replaced_by = %s, want 0 0 2", got)
+		}
+	})
+
+	f.db = withdrawn
+	if err := os.Mkdir(filepath.Join(f.dir, "other"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f.ingest(t, writeFile(t, filepath.Join(f.dir, "other"), "first.csv", header+"\n"+strings.Join(rows[:10], "\n")+"\n"))
+	before := snapshot(t, withdrawn)
+	for _, w := range []struct{ name, want string }{
+		{"never.csv", "no such file in the database"},
+		{"first.csv", "it names 2 files"},
+	} {
+		cfg := f.config()
+		cfg.Withdraw = []string{w.name}
+		if _, err := pipeline.Ingest(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), w.want) {
+			t.Errorf("withdrawing %s: %v, want an error saying %q", w.name, err, w.want)
+		}
+	}
+	if after := snapshot(t, withdrawn); !reflect.DeepEqual(after, before) {
+		t.Errorf("a refused withdrawal changed the database:\n%v\nwant\n%v", after, before)
+	}
+}

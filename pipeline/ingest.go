@@ -75,6 +75,9 @@ type Config struct {
 	// names their file.
 	Crossings       []geo.Crossing
 	CrossingsSource string
+	// Withdraw names files of earlier runs whose rows the run removes
+	// (store.Run.Withdraw): a corrected file replaces the one sent before.
+	Withdraw []string
 }
 
 // ShippedCrossingsSource names the crossings file ocmap ships.
@@ -130,8 +133,10 @@ type Report struct {
 	// Placeholders counts the rows placed anew because their point was a
 	// placeholder (see placeholder.Replace), by rule.
 	Placeholders placeholder.Counts
-	Warnings     []string
-	Timings      Timings
+	// Withdrawn are the files of Config.Withdraw, with their rows removed.
+	Withdrawn []store.Replaced
+	Warnings  []string
+	Timings   Timings
 }
 
 // Timings say where an ingest spent its time. Reading and storing overlap,
@@ -279,7 +284,7 @@ func RemoveDB(path string) {
 
 func ingest(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
-	if len(cfg.Inputs) == 0 && cfg.Population == "" {
+	if len(cfg.Inputs) == 0 && cfg.Population == "" && len(cfg.Withdraw) == 0 {
 		return nil, ErrNoInput
 	}
 	for _, in := range cfg.Inputs {
@@ -354,6 +359,16 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		return analysis.Recompute(ctx, r)
 	}
 	rep.RunID = run.ID
+	// Before the inputs: a corrected file may have the content of one
+	// withdrawn earlier, or the withdrawn file's own.
+	for _, path := range cfg.Withdraw {
+		w, err := run.Withdraw(ctx, path)
+		if err != nil {
+			run.Rollback()
+			return nil, err
+		}
+		rep.Withdrawn = append(rep.Withdrawn, w)
+	}
 	for _, in := range cfg.Inputs {
 		ingest := ingestFile
 		if cfg.Layout != nil {

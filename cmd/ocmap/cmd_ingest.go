@@ -35,6 +35,7 @@ type ingestOptions struct {
 	Workers      int
 	HashKeyFile  string
 	Population   string
+	Withdraw     []string
 	boundaries   boundaryOptions
 	limits       limitsOptions
 	places       placesOptions
@@ -52,6 +53,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
 	fs.IntVar(&o.Workers, "workers", 0, "goroutines validating rows; 0 for half the CPUs (DuckDB uses the rest)")
 	fs.StringVar(&o.Population, "population", "", "census population CSV (district, year, population; province optional) for rates; replaces the database's")
+	fs.StringArrayVar(&o.Withdraw, "withdraw", nil, "remove the rows of a file an earlier run ingested (as recorded, or its base name), as a corrected file replaces it; repeat for more")
 	fs.StringVar(&o.HashKeyFile, "hash-key-file", "", "secret key for the hashes of personal columns that layouts keep for linking (default: $OCMAP_HASH_KEY)")
 	o.limits.AddFlags(fs)
 }
@@ -163,8 +165,8 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	if o.DB == "" {
 		return usagef("--db is required")
 	}
-	if len(args) == 0 && o.Population == "" {
-		return usagef("name at least one input file (or --population FILE)")
+	if len(args) == 0 && o.Population == "" && len(o.Withdraw) == 0 {
+		return usagef("name at least one input file (or --population FILE, or --withdraw FILE)")
 	}
 	l, chose, err := resolveLayout(o.Layout, args, o.limits.limits())
 	if err != nil {
@@ -216,7 +218,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	rep, err := pipeline.Ingest(ctx, pipeline.Config{
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
-		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Limits: o.limits.limits(), Places: places,
+		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Withdraw: o.Withdraw, Limits: o.limits.limits(), Places: places,
 		Crossings: crossings, CrossingsSource: crossingsSource,
 	})
 	if err != nil {
@@ -243,6 +245,9 @@ func footerNote(lines []int64) string {
 
 func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	fmt.Fprintf(w, "run %d into %s\n", rep.RunID, rep.DB)
+	for _, r := range rep.Withdrawn {
+		fmt.Fprintf(w, "  withdrew %s of run %d: its %s rows were removed\n", r.Path, r.RunID, commas(r.Rows))
+	}
 	for _, f := range rep.Files {
 		blank := ""
 		switch {

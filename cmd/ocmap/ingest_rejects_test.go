@@ -41,3 +41,31 @@ func TestIngestRejectsListedByFile(t *testing.T) {
 		t.Errorf("ingest output lacks\n%s\n---- got:\n%s", want, stdout)
 	}
 }
+
+// TestIngestWithdrawFlag checks --withdraw from the command line: alone,
+// it removes a file's rows and says how many; a file the database never
+// had is refused, by name.
+func TestIngestWithdrawFlag(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	const head = "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"
+	jan := writeTestFile(t, dir, "jan.csv", head+"D1,drug_trafficking,heroin,2024-01-10,32.5,70.5,,ANF,1,,\n"+
+		"D2,drug_trafficking,heroin,2024-01-20,32.5,70.5,,ANF,2,,\n")
+	feb := writeTestFile(t, dir, "feb.csv", head+"D3,drug_trafficking,heroin,2024-02-10,32.5,70.5,,ANF,1,,\n")
+	db := dir + "/w.duckdb"
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, jan, feb); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "jan.csv")
+	if code != exitOK || !strings.Contains(stdout, "withdrew "+jan+" of run 1: its 2 rows were removed") {
+		t.Fatalf("ingest --withdraw: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = ocmap("sql", "--db", db, "--format", "csv", "SELECT sum(records), sum(incidents) FROM district_month")
+	if code != exitOK || !strings.Contains(stdout, "\n1,1\n") {
+		t.Errorf("after withdrawing jan.csv, district_month holds:\n%s\nwant feb.csv's 1 record", stdout)
+	}
+	code, _, stderr = ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "mar.csv")
+	if code == exitOK || !strings.Contains(stderr, "withdrawing mar.csv: no such file in the database") {
+		t.Errorf("withdrawing a file never ingested: exit %d\n%s", code, stderr)
+	}
+}

@@ -557,26 +557,7 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 		if p.RunID == r.ID {
 			return nil, fmt.Errorf("%w: %s and %s", ErrDuplicateFileInRun, p.Path, f.Path)
 		}
-		if err := r.forget(ctx, p.RunID, p.Path); err != nil {
-			return nil, err
-		}
-		for _, q := range []string{
-			`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
-			`DELETE FROM drug_trafficking WHERE run_id = ? AND source_file = ?`,
-			`DELETE FROM human_trafficking WHERE run_id = ? AND source_file = ?`,
-			`DELETE FROM terror_financing WHERE run_id = ? AND source_file = ?`,
-			`DELETE FROM cybercrime WHERE run_id = ? AND source_file = ?`,
-			`DELETE FROM context_events WHERE run_id = ? AND source_file = ?`,
-			`DELETE FROM sweep_moves WHERE run_id = ? AND source_file = ?`,
-			// A folder's rejects name its files (read.Origins).
-			`DELETE FROM rejects WHERE run_id = $1 AND (source_file = $2 OR starts_with(source_file, rtrim($2, '/') || '/'))`,
-		} {
-			if _, err := r.conn.ExecContext(ctx, q, p.RunID, p.Path); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := r.conn.ExecContext(ctx, `UPDATE ingest_files SET replaced_by = ? WHERE run_id = ? AND source_file = ?`,
-			r.ID, p.RunID, p.Path); err != nil {
+		if err := r.remove(ctx, p); err != nil {
 			return nil, err
 		}
 	}
@@ -584,6 +565,74 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 		rows_read, rows_accepted, rows_rejected, replaced_by, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
 		r.ID, f.Path, f.SHA256, f.Bytes, f.Read, f.Accepted, f.Rejected, f.ContentSHA256)
 	return prev, err
+}
+
+// ErrNotIngested is returned by Withdraw for a file the database does not
+// hold.
+var ErrNotIngested = errors.New("no such file in the database")
+
+// Withdraw removes the rows of an earlier run's file, as a file given
+// again removes the rows of its earlier ingest: an agency's corrected
+// return replaces the one it sent before, whose content differs. path is
+// the file as recorded (ingest_files.source_file), or its base name when
+// that names one file the database holds.
+func (r *Run) Withdraw(ctx context.Context, path string) (Replaced, error) {
+	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
+		WHERE replaced_by IS NULL AND run_id <> $1 AND (source_file = $2 OR regexp_extract(source_file, '[^/\\]*$') = $2)
+		ORDER BY source_file = $2 DESC, run_id`, r.ID, path)
+	if err != nil {
+		return Replaced{}, err
+	}
+	var found []Replaced
+	for rows.Next() {
+		var p Replaced
+		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows); err != nil {
+			rows.Close()
+			return Replaced{}, err
+		}
+		found = append(found, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Replaced{}, err
+	}
+	switch {
+	case len(found) == 0:
+		return Replaced{}, fmt.Errorf("withdrawing %s: %w (ocmap sql --db DB \"SELECT source_file FROM ingest_files WHERE replaced_by IS NULL\" lists them)", path, ErrNotIngested)
+	case len(found) > 1 && found[0].Path != path:
+		var names []string
+		for _, p := range found {
+			names = append(names, p.Path)
+		}
+		return Replaced{}, fmt.Errorf("withdrawing %s: it names %d files (%s); give one as recorded", path, len(found), strings.Join(names, ", "))
+	}
+	return found[0], r.remove(ctx, found[0])
+}
+
+// remove deletes the rows of an earlier run's file and marks the file
+// replaced by this run.
+func (r *Run) remove(ctx context.Context, p Replaced) error {
+	if err := r.forget(ctx, p.RunID, p.Path); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM drug_trafficking WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM human_trafficking WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM terror_financing WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM cybercrime WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM context_events WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM sweep_moves WHERE run_id = ? AND source_file = ?`,
+		// A folder's rejects name its files (read.Origins).
+		`DELETE FROM rejects WHERE run_id = $1 AND (source_file = $2 OR starts_with(source_file, rtrim($2, '/') || '/'))`,
+	} {
+		if _, err := r.conn.ExecContext(ctx, q, p.RunID, p.Path); err != nil {
+			return err
+		}
+	}
+	_, err := r.conn.ExecContext(ctx, `UPDATE ingest_files SET replaced_by = ? WHERE run_id = ? AND source_file = ?`,
+		r.ID, p.RunID, p.Path)
+	return err
 }
 
 // forget notes the file whose rows are about to be deleted, the days
