@@ -42,8 +42,9 @@ func TestIngestRejectsListedByFile(t *testing.T) {
 	}
 }
 
-// TestIngestWithdrawFlag checks --withdraw from the command line: alone,
-// it removes a file's rows and says how many; a file the database never
+// TestIngestWithdrawFlag checks --withdraw from the command line: a file
+// in another folder than the one recorded is refused; a bare name, alone,
+// removes the file's rows and says how many; a file the database never
 // had is refused, by name.
 func TestIngestWithdrawFlag(t *testing.T) {
 	dir := isolate(t)
@@ -56,7 +57,11 @@ func TestIngestWithdrawFlag(t *testing.T) {
 	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, jan, feb); code != exitOK {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "jan.csv")
+	code, _, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "elsewhere/jan.csv")
+	if code == exitOK || !strings.Contains(stderr, "withdrawing elsewhere/jan.csv: no such file in the database") {
+		t.Errorf("withdrawing another folder's jan.csv: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "./jan.csv")
 	if code != exitOK || !strings.Contains(stdout, "withdrew "+jan+" of run 1: its 2 rows were removed") {
 		t.Fatalf("ingest --withdraw: exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -574,12 +575,19 @@ var ErrNotIngested = errors.New("no such file in the database")
 // Withdraw removes the rows of an earlier run's file, as a file given
 // again removes the rows of its earlier ingest: an agency's corrected
 // return replaces the one it sent before, whose content differs. path is
-// the file as recorded (ingest_files.source_file), or its base name when
-// that names one file the database holds.
+// the file as recorded (ingest_files.source_file), or a bare name when it
+// is the base name of one file the database holds ("feb.csv" or
+// "./feb.csv" for "data/feb.csv"). A path with a folder must be the one
+// recorded: "2024/jan.csv" never withdraws "2023/jan.csv".
 func (r *Run) Withdraw(ctx context.Context, path string) (Replaced, error) {
+	path = filepath.Clean(path)
+	base := ""
+	if filepath.Base(path) == path {
+		base = path
+	}
 	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
-		WHERE replaced_by IS NULL AND run_id <> $1 AND (source_file = $2 OR regexp_extract(source_file, '[^/\\]*$') = $2)
-		ORDER BY source_file = $2 DESC, run_id`, r.ID, path)
+		WHERE replaced_by IS NULL AND run_id <> $1 AND (source_file = $2 OR $3 <> '' AND regexp_extract(source_file, '[^/\\]*$') = $3)
+		ORDER BY source_file = $2 DESC, run_id`, r.ID, path, base)
 	if err != nil {
 		return Replaced{}, err
 	}
