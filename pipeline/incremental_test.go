@@ -3,6 +3,8 @@
 package pipeline_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
@@ -442,6 +444,60 @@ func TestIngestWithdraw(t *testing.T) {
 		}
 	}
 	if after := snapshot(t, withdrawn); !reflect.DeepEqual(after, before) {
+		t.Errorf("a refused withdrawal changed the database:\n%v\nwant\n%v", after, before)
+	}
+}
+
+// TestIngestWithdrawExplains: a withdrawal that finds no file to take out
+// says why, so that the user knows what to name instead: the database does
+// not exist (and the refusal creates none), the file is named twice, its
+// rows were already replaced by a file of the same content (which is the
+// one to withdraw), or it is recorded under another path.
+func TestIngestWithdrawExplains(t *testing.T) {
+	f := newFixture(t)
+	cfg := f.config()
+	cfg.Withdraw = []string{"small.csv"}
+	if _, err := pipeline.Ingest(context.Background(), cfg); err == nil ||
+		!strings.Contains(err.Error(), "withdrawing small.csv: "+f.db+" does not exist yet") {
+		t.Errorf("withdrawing from a database not made yet: %v", err)
+	}
+	for _, p := range []string{f.db, pipeline.StagingPath(f.db), pipeline.StagingPath(f.db) + ".lock"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("the refused withdrawal left %s", p)
+		}
+	}
+
+	f.ingest(t, f.small)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(smallCSV()))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gz := writeFile(t, f.dir, "small.csv.gz", buf.String())
+	f.ingest(t, gz)
+	before := snapshot(t, f.db)
+	for _, w := range []struct {
+		name     string
+		withdraw []string
+		want     string
+	}{
+		{"replaced by the same content", []string{"small.csv"},
+			"withdrawing small.csv: no such file in the database: the rows of " + f.small + " were replaced by " + gz + " of run 2, which has the same content; withdraw that file"},
+		{"named twice", []string{"small.csv.gz", "./small.csv.gz"},
+			"withdrawing ./small.csv.gz: this run withdraws " + gz + " already (--withdraw names it twice)"},
+		{"recorded under another path", []string{"elsewhere/small.csv.gz"},
+			"withdrawing elsewhere/small.csv.gz: no such file in the database; " + gz + " has that name (give it as recorded)"},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			cfg := f.config()
+			cfg.Withdraw = w.withdraw
+			if _, err := pipeline.Ingest(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), w.want) {
+				t.Errorf("withdrawing %v: %v, want an error saying %q", w.withdraw, err, w.want)
+			}
+		})
+	}
+	if after := snapshot(t, f.db); !reflect.DeepEqual(after, before) {
 		t.Errorf("a refused withdrawal changed the database:\n%v\nwant\n%v", after, before)
 	}
 }

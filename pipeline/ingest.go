@@ -171,6 +171,10 @@ func Ingest(ctx context.Context, cfg Config) (*Report, error) {
 	if !errors.Is(statErr, fs.ErrNotExist) {
 		return ingest(ctx, cfg)
 	}
+	if len(cfg.Withdraw) > 0 {
+		// Checked before the run, which would create the database.
+		return nil, fmt.Errorf("withdrawing %s: %s does not exist yet, so it holds no file to withdraw (check --db)", cfg.Withdraw[0], cfg.DB)
+	}
 	name, final := cfg.DB, linkTarget(cfg.DB)
 	cfg.DB = StagingPath(final)
 	cfg.Store.Staged = true

@@ -579,14 +579,14 @@ var ErrNotIngested = errors.New("no such file in the database")
 // is the base name of one file the database holds ("feb.csv" or
 // "./feb.csv" for "data/feb.csv"). A path with a folder must be the one
 // recorded: "2024/jan.csv" never withdraws "2023/jan.csv".
-func (r *Run) Withdraw(ctx context.Context, path string) (Replaced, error) {
-	path = filepath.Clean(path)
+func (r *Run) Withdraw(ctx context.Context, arg string) (Replaced, error) {
+	path := filepath.Clean(arg)
 	base := ""
 	if filepath.Base(path) == path {
 		base = path
 	}
 	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
-		WHERE replaced_by IS NULL AND run_id <> $1 AND (source_file = $2 OR $3 <> '' AND regexp_extract(source_file, '[^/\\]*$') = $3)
+		WHERE replaced_by IS NULL AND run_id <> $1 AND (source_file = $2 OR $3 <> '' AND `+baseName+` = $3)
 		ORDER BY source_file = $2 DESC, run_id`, r.ID, path, base)
 	if err != nil {
 		return Replaced{}, err
@@ -606,15 +606,63 @@ func (r *Run) Withdraw(ctx context.Context, path string) (Replaced, error) {
 	}
 	switch {
 	case len(found) == 0:
-		return Replaced{}, fmt.Errorf("withdrawing %s: %w (ocmap sql --db DB \"SELECT source_file FROM ingest_files WHERE replaced_by IS NULL\" lists them)", path, ErrNotIngested)
+		return Replaced{}, r.notWithdrawn(ctx, arg, path, base)
 	case len(found) > 1 && found[0].Path != path:
 		var names []string
 		for _, p := range found {
 			names = append(names, p.Path)
 		}
-		return Replaced{}, fmt.Errorf("withdrawing %s: it names %d files (%s); give one as recorded", path, len(found), strings.Join(names, ", "))
+		return Replaced{}, fmt.Errorf("withdrawing %s: it names %d files (%s); give one as recorded", arg, len(found), strings.Join(names, ", "))
 	}
 	return found[0], r.remove(ctx, found[0])
+}
+
+// baseName is the SQL for the base name of ingest_files.source_file.
+const baseName = `regexp_extract(source_file, '[^/\\]*$')`
+
+// notWithdrawn says why Withdraw found no file for arg (cleaned: path;
+// base when it is a bare name): a file that a run already took out, by
+// --withdraw or by ingesting the same content; or one recorded under
+// another path with the same base name.
+func (r *Run) notWithdrawn(ctx context.Context, arg, path, base string) error {
+	var by int64
+	var file string
+	var same sql.NullString
+	err := r.conn.QueryRowContext(ctx, `SELECT f.replaced_by, f.source_file, (SELECT min(g.source_file) FROM ingest_files g
+			WHERE g.run_id = f.replaced_by AND coalesce(g.content_sha256, g.sha256) = coalesce(f.content_sha256, f.sha256))
+		FROM ingest_files f WHERE f.replaced_by IS NOT NULL AND (source_file = $1 OR $2 <> '' AND `+baseName+` = $2)
+		ORDER BY f.replaced_by DESC LIMIT 1`, path, base).Scan(&by, &file, &same)
+	switch {
+	case err == nil && by == r.ID:
+		return fmt.Errorf("withdrawing %s: this run withdraws %s already (--withdraw names it twice)", arg, file)
+	case err == nil && same.Valid:
+		return fmt.Errorf("withdrawing %s: %w: the rows of %s were replaced by %s of run %d, which has the same content; withdraw that file", arg, ErrNotIngested, file, same.String, by)
+	case err == nil:
+		return fmt.Errorf("withdrawing %s: %w: run %d withdrew %s already", arg, ErrNotIngested, by, file)
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	var names []string
+	rows, err := r.conn.QueryContext(ctx, `SELECT source_file FROM ingest_files
+		WHERE replaced_by IS NULL AND `+baseName+` = $1 ORDER BY ALL`, filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(names) > 0 {
+		return fmt.Errorf("withdrawing %s: %w; %s has that name (give it as recorded)", arg, ErrNotIngested, strings.Join(names, ", "))
+	}
+	return fmt.Errorf("withdrawing %s: %w (ocmap sql --db %s \"SELECT source_file FROM ingest_files WHERE replaced_by IS NULL\" lists them)", arg, ErrNotIngested, r.s.Path)
 }
 
 // remove deletes the rows of an earlier run's file and marks the file
