@@ -3,8 +3,6 @@
 package pipeline_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
@@ -468,13 +466,7 @@ func TestIngestWithdrawExplains(t *testing.T) {
 	}
 
 	f.ingest(t, f.small)
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write([]byte(smallCSV()))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	gz := writeFile(t, f.dir, "small.csv.gz", buf.String())
+	gz := writeGzip(t, f.dir, "small.csv.gz", smallCSV())
 	f.ingest(t, gz)
 	before := snapshot(t, f.db)
 	for _, w := range []struct {

@@ -87,6 +87,18 @@ func writeFile(t testing.TB, dir, name, content string) string {
 	return p
 }
 
+// writeGzip writes content gzipped to dir/name and returns its path.
+func writeGzip(t testing.TB, dir, name, content string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(content))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, dir, name, buf.String())
+}
+
 func (f *fixture) config(inputs ...string) pipeline.Config {
 	return pipeline.Config{DB: f.db, Boundaries: f.b, Inputs: inputs, KeepRaw: true, Version: "test",
 		Store: store.Options{MemoryLimit: "256MB", Threads: 2}}
@@ -435,13 +447,7 @@ func TestIngestAgain(t *testing.T) {
 	f := newFixture(t)
 	f.ingest(t, f.small)
 	copied := writeFile(t, f.dir, "small copy.csv", smallCSV())
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write([]byte(smallCSV()))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	gz := writeFile(t, f.dir, "small.csv.gz", buf.String())
+	gz := writeGzip(t, f.dir, "small.csv.gz", smallCSV())
 
 	steps := []struct {
 		name     string
@@ -588,13 +594,7 @@ func TestIngestFailsAtomically(t *testing.T) {
 // TestIngestGzipAndSpaces ingests a gzip file whose name has spaces.
 func TestIngestGzipAndSpaces(t *testing.T) {
 	f := newFixture(t)
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write([]byte(smallCSV()))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	gz := writeFile(t, f.dir, "ANF seizures 2023 (final).csv.gz", buf.String())
+	gz := writeGzip(t, f.dir, "ANF seizures 2023 (final).csv.gz", smallCSV())
 	rep := f.ingest(t, gz)
 	sha, size := sha256File(t, gz)
 	if got, want := [4]string{rep.Files[0].Path, rep.Files[0].SHA256, fmt.Sprint(rep.Files[0].Bytes), fmt.Sprint(rep.Read, rep.Accepted, rep.Rejected)},
