@@ -539,21 +539,10 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 	}
 	// Files recorded before content digests had only sha256, which is the
 	// content's for a plain file.
-	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
-		WHERE coalesce(content_sha256, sha256) = ? AND replaced_by IS NULL ORDER BY run_id`, f.ContentSHA256)
+	prev, err := r.liveFiles(ctx, `coalesce(content_sha256, sha256) = $1 ORDER BY run_id`, f.ContentSHA256)
 	if err != nil {
 		return nil, err
 	}
-	var prev []Replaced
-	for rows.Next() {
-		var p Replaced
-		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		prev = append(prev, p)
-	}
-	rows.Close()
 	for _, p := range prev {
 		if p.RunID == r.ID {
 			return nil, fmt.Errorf("%w: %s and %s", ErrDuplicateFileInRun, p.Path, f.Path)
@@ -585,23 +574,9 @@ func (r *Run) Withdraw(ctx context.Context, arg string) (Replaced, error) {
 	if filepath.Base(path) == path {
 		base = path
 	}
-	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
-		WHERE replaced_by IS NULL AND run_id <> $1 AND (source_file = $2 OR $3 <> '' AND `+baseName+` = $3)
+	found, err := r.liveFiles(ctx, `run_id <> $1 AND (source_file = $2 OR $3 <> '' AND `+baseName+` = $3)
 		ORDER BY source_file = $2 DESC, run_id`, r.ID, path, base)
 	if err != nil {
-		return Replaced{}, err
-	}
-	var found []Replaced
-	for rows.Next() {
-		var p Replaced
-		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows); err != nil {
-			rows.Close()
-			return Replaced{}, err
-		}
-		found = append(found, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return Replaced{}, err
 	}
 	switch {
@@ -642,27 +617,38 @@ func (r *Run) notWithdrawn(ctx context.Context, arg, path, base string) error {
 	case !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	var names []string
-	rows, err := r.conn.QueryContext(ctx, `SELECT source_file FROM ingest_files
-		WHERE replaced_by IS NULL AND `+baseName+` = $1 ORDER BY ALL`, filepath.Base(path))
+	named, err := r.liveFiles(ctx, baseName+` = $1 ORDER BY source_file`, filepath.Base(path))
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return err
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	var names []string
+	for _, p := range named {
+		names = append(names, p.Path)
 	}
 	if len(names) > 0 {
 		return fmt.Errorf("withdrawing %s: %w; %s has that name (give it as recorded)", arg, ErrNotIngested, strings.Join(names, ", "))
 	}
 	return fmt.Errorf("withdrawing %s: %w (ocmap sql --db %s \"SELECT source_file FROM ingest_files WHERE replaced_by IS NULL\" lists them)", arg, ErrNotIngested, r.s.Path)
+}
+
+// liveFiles returns the files of ingest_files that no run replaced and
+// that cond (a condition, then ORDER BY) selects.
+func (r *Run) liveFiles(ctx context.Context, cond string, args ...any) ([]Replaced, error) {
+	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
+		WHERE replaced_by IS NULL AND `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Replaced
+	for rows.Next() {
+		var p Replaced
+		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // remove deletes the rows of an earlier run's file and marks the file

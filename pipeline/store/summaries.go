@@ -172,14 +172,22 @@ func (r *Run) startContrib(ctx context.Context) error {
 // which the run is about to delete, with the primary status they have
 // before it.
 func (r *Run) takeAway(ctx context.Context, run int64, file string) error {
+	return r.contribute(ctx, -1, `%[1]srun_id = $1 AND %[1]ssource_file = $2`, run, file)
+}
+
+// contribute puts in tmpContrib, with sign, the rows of incidents that
+// cond selects (a condition on incidents' columns, each after %[1]s, which
+// also selects their rows of incident_groups) with their primary status
+// as incident_groups has it now.
+func (r *Run) contribute(ctx context.Context, sign int, cond string, args ...any) error {
 	if err := r.startContrib(ctx); err != nil {
 		return err
 	}
 	_, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpContrib+`
-		SELECT `+prefixed("i", contribColumns)+`, g.run_id IS NULL, -1, 1
+		SELECT `+prefixed("i", contribColumns)+`, g.run_id IS NULL, `+strconv.Itoa(sign)+`, 1
 		FROM incidents i LEFT JOIN (SELECT run_id, source_file, source_line FROM incident_groups
-			WHERE NOT is_primary AND run_id = $1 AND source_file = $2) g USING (run_id, source_file, source_line)
-		WHERE i.run_id = $1 AND i.source_file = $2`, run, file)
+			WHERE NOT is_primary AND `+fmt.Sprintf(cond, "")+`) g USING (run_id, source_file, source_line)
+		WHERE `+fmt.Sprintf(cond, "i."), args...)
 	return err
 }
 
@@ -197,16 +205,12 @@ func (r *Run) summarizeRun(ctx context.Context, flipped [][]driver.Value) error 
 			runList = append(runList, strconv.FormatInt(run, 10))
 		}
 	}
-	if err := r.startContrib(ctx); err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
 	// The run's rows and its groups lie in the last row groups of
 	// incidents and incident_groups, which DuckDB finds by run_id alone.
-	stmts := []string{`INSERT INTO ` + tmpContrib + `
-		SELECT ` + prefixed("i", contribColumns) + `, g.run_id IS NULL, 1, 1
-		FROM incidents i LEFT JOIN (SELECT run_id, source_file, source_line FROM incident_groups
-			WHERE NOT is_primary AND run_id = $1) g USING (run_id, source_file, source_line)
-		WHERE i.run_id = $1`}
+	if err := r.contribute(ctx, 1, `%[1]srun_id = $1`, r.ID); err != nil {
+		return fmt.Errorf("summaries: %w", err)
+	}
+	var stmts []string
 	if len(flipped) > 0 {
 		if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ocmap_flipped
 			(run_id BIGINT, source_file VARCHAR, source_line BIGINT, s INTEGER)`); err != nil {
@@ -240,14 +244,8 @@ func (r *Run) summarizeRun(ctx context.Context, flipped [][]driver.Value) error 
 		`INSERT INTO district_month_sources SELECT * FROM ocmap_new_sources WHERE records <> 0`,
 		`DROP TABLE ocmap_cells`, `DROP TABLE ocmap_new_sums`, `DROP TABLE ocmap_new_sources`, `DROP TABLE `+tmpContrib,
 	)
-	for i, q := range stmts {
-		var args []any
-		if i == 0 {
-			args = []any{r.ID}
-		}
-		if _, err := r.conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("summaries: %w", err)
-		}
+	if err := r.execAll(ctx, "summaries", stmts); err != nil {
+		return err
 	}
 	r.contrib = false
 	steptrace.Mark("summaries: run")
