@@ -114,9 +114,11 @@ func derivedDump(t *testing.T, path string) map[string][]string {
 			"district_month":         `SELECT * FROM district_month ORDER BY ALL`,
 			"district_month_sources": `SELECT * FROM district_month_sources ORDER BY ALL`,
 			"district_month_sums":    `SELECT * FROM district_month_sums ORDER BY ALL`,
-			"district_measures":      `SELECT * FROM district_measures ORDER BY ALL`,
-			"category_links":         `SELECT * FROM category_links ORDER BY ALL`,
-			"border_summary":         `SELECT * FROM border_summary ORDER BY ALL`,
+			"sweep_twins": `SELECT i.description, t.skey, t.category, t.incident_id, t.district_code, t.occurred_on
+				FROM sweep_twins t JOIN incidents i USING (run_id, source_file, source_line) ORDER BY ALL`,
+			"district_measures": `SELECT * FROM district_measures ORDER BY ALL`,
+			"category_links":    `SELECT * FROM category_links ORDER BY ALL`,
+			"border_summary":    `SELECT * FROM border_summary ORDER BY ALL`,
 		} {
 			out[name] = testdb.Rows(t, db, q)
 		}
@@ -173,9 +175,10 @@ func TestIngestChunksEqualsWhole(t *testing.T) {
 			scanInt(t, db, `SELECT count(DISTINCT group_id) FROM incident_groups`),
 			scanInt(t, db, `SELECT count(*) FROM incident_groups WHERE link = 'same_id'`),
 			scanInt(t, db, `SELECT count(*) FROM (SELECT group_id FROM incident_groups GROUP BY 1 HAVING count(DISTINCT source_file) > 1)`),
-			scanInt(t, db, `SELECT count(DISTINCT source) FROM incidents`))
-		if want := "528 134 96 113 4"; got != want {
-			t.Errorf("rows, groups, same-id rows, groups across chunks, sources = %s, want %s", got, want)
+			scanInt(t, db, `SELECT count(DISTINCT source) FROM incidents`),
+			scanInt(t, db, `SELECT count(*) FROM sweep_twins`))
+		if want := "528 134 96 113 4 48"; got != want {
+			t.Errorf("rows, groups, same-id rows, groups across chunks, sources, twins = %s, want %s", got, want)
 		}
 	})
 

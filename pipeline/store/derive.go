@@ -16,11 +16,11 @@ import (
 )
 
 // derivedRules names the rules by which incident_groups, district_month,
-// district_month_sums, district_month_sources and sweep_moves follow from
-// incidents. A database whose meta
+// district_month_sums, district_month_sources, sweep_moves and sweep_twins
+// follow from incidents (6: twins stay out of the sweep). A database whose meta
 // 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
 // by its next run.
-const derivedRules = "5"
+const derivedRules = "6"
 
 // derive brings the derived tables up to date with incidents, within the
 // run's transaction. A run costs its own rows (deriveRun), unless it brings
@@ -96,6 +96,7 @@ const (
 	tmpRegroup  = "ocmap_regroup"    // old group ids and new
 	tmpRanges   = "ocmap_ranges"     // the days sweepChanged reads
 	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
+	tmpRunSame  = "ocmap_run_same"   // the rows with the incident ids of the run's rows
 	tmpSame     = "ocmap_same"       // the rows with the incident ids of ocmap_q
 	tmpReached  = "ocmap_reached"    // the groups of swept rows the links reach
 )
@@ -109,19 +110,44 @@ const qColumns = `run_id, source_file, source_line, location_precision, category
 // and precision (4 columns).
 const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.location_precision`
 
-// sameIDRows puts in ocmap_same the rows of incidents with an incident id
-// of ocmap_q ($1 is the run): the other runs' rows found by a scan of the
-// id column alone, then fetched by row id, and the run's rows, which
-// ocmap_q holds. Joining incidents whole decompressed its ten columns of
-// ends for every row (0.23 s at 5M rows); a row id filter that takes in
-// the run's own rows, which lie apart from the rest, spans the table.
+// runSameRows puts in ocmap_run_same the rows with an incident id of the
+// run's rows ($1): the other runs' rows found by a scan of the id column
+// alone, then fetched by row id, and the run's rows. Joining incidents
+// whole decompressed its ten columns of ends for every row (0.23 s at 5M
+// rows); a row id filter that takes in the run's own rows, which lie apart
+// from the rest, spans the table.
+var runSameRows = []string{
+	`CREATE OR REPLACE TEMP TABLE ` + tmpRunSame + ` AS
+		SELECT rowid AS r FROM incidents
+		WHERE run_id <> $1 AND incident_id IN (SELECT incident_id FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL)`,
+	`CREATE OR REPLACE TEMP TABLE ` + tmpRunSame + ` AS
+		SELECT ` + qColumns + `, district_code, occurred_on FROM incidents WHERE rowid IN (SELECT r FROM ` + tmpRunSame + `)
+		UNION ALL SELECT ` + qColumns + `, district_code, occurred_on FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`,
+}
+
+// runTwinsQuery puts in sweep_twins the run's rows ($1) that are twins
+// (linkGroups): with a district and a date, and an earlier such row of
+// their source key, category and incident id. Every row of an earlier run
+// is earlier.
+const runTwinsQuery = `INSERT INTO sweep_twins
+	SELECT x.run_id, x.source_file, x.source_line, x.skey, x.category, x.incident_id, x.district_code, x.occurred_on
+	FROM ` + tmpRunSame + ` x
+	WHERE x.run_id = $1 AND x.district_code IS NOT NULL AND x.occurred_on IS NOT NULL AND EXISTS (
+		SELECT 1 FROM ` + tmpRunSame + ` y
+		WHERE y.incident_id = x.incident_id AND y.skey = x.skey AND y.category = x.category
+			AND y.district_code IS NOT NULL AND y.occurred_on IS NOT NULL
+			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.source_file < x.source_file
+				OR y.source_file = x.source_file AND y.source_line < x.source_line)))`
+
+// sameIDRows puts in ocmap_same the rows that may have an incident id of
+// a row of ocmap_q: those of ocmap_run_same, and ocmap_q's own. A row of
+// ocmap_q not the run's is in a group that changed, whose every other row
+// is in ocmap_q too, and so is every other row of its id (their same-id
+// link put them in one group), but for the run's.
 var sameIDRows = []string{
 	`CREATE OR REPLACE TEMP TABLE ` + tmpSame + ` AS
-		SELECT rowid AS r FROM incidents
-		WHERE run_id <> $1 AND incident_id IN (SELECT incident_id FROM ` + tmpQ + ` WHERE incident_id IS NOT NULL)`,
-	`CREATE OR REPLACE TEMP TABLE ` + tmpSame + ` AS
-		SELECT ` + qColumns + ` FROM incidents WHERE rowid IN (SELECT r FROM ` + tmpSame + `)
-		UNION ALL SELECT * FROM ` + tmpQ + ` WHERE run_id = $1 AND incident_id IS NOT NULL`,
+		SELECT run_id, source_file, source_line, location_precision, category, skey, incident_id FROM ` + tmpRunSame + `
+		UNION SELECT * FROM ` + tmpQ + ` WHERE incident_id IS NOT NULL`,
 }
 
 // sameIDRunQuery pairs each row of ocmap_q with the other rows of its
@@ -151,11 +177,18 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 // The result is the tables linkGroups and summarizeAll would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpRegroup, tmpRanges, tmpSpanRows, tmpSame, tmpReached} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpRegroup, tmpRanges, tmpSpanRows, tmpRunSame, tmpSame, tmpReached} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
 	t := time.Now()
+	// The run's twins stay out of the sweep.
+	for _, q := range append(runSameRows, runTwinsQuery) {
+		if _, err := r.conn.ExecContext(ctx, q, r.ID); err != nil {
+			return fmt.Errorf("incident groups: same id: %w", err)
+		}
+	}
+	steptrace.Mark("derive: same id rows")
 	decided, spans, err := r.sweepChanged(ctx, linkWindowDays)
 	if err != nil {
 		return fmt.Errorf("incident groups: clusters: %w", err)
@@ -243,10 +276,9 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	}
 	steptrace.Mark("derive: rows to link")
 	for _, q := range sameIDRows {
-		if _, err := r.conn.ExecContext(ctx, q, r.ID); err != nil {
+		if _, err := r.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("incident groups: same id: %w", err)
 		}
-		steptrace.Mark("derive: same id rows")
 	}
 	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(sameIDRunQuery, fmt.Sprintf(endQ, "q"), fmt.Sprintf(endQ, "i")))
 	if err != nil {

@@ -22,6 +22,7 @@ var derivedTables = map[string]string{
 	"district_month_sources": `SELECT * FROM district_month_sources ORDER BY ALL`,
 	"district_month_sums":    `SELECT * FROM district_month_sums ORDER BY ALL`,
 	"sweep_moves":            `SELECT * FROM sweep_moves ORDER BY ALL`,
+	"sweep_twins":            `SELECT * FROM sweep_twins ORDER BY ALL`,
 }
 
 // dumpDerived lists every row of every derived table as text.
@@ -122,7 +123,7 @@ func spreadRecs(rnd *rand.Rand, file string, n, months int) []rec {
 		x := rec{
 			file:   fmt.Sprintf("%s#%d", file, i),
 			source: sources[rnd.IntN(3)],
-			id:     fmt.Sprintf("ID-%d", rnd.IntN(40)),
+			id:     fmt.Sprintf("%s-%d", file, i),
 			code:   []string{"PK001", "PK002", "PK003"}[rnd.IntN(3)],
 			date:   fmt.Sprintf("2023-%02d-%02d", 1+rnd.IntN(months), 1+rnd.IntN(28)),
 			qty:    8 + 4*rnd.Float64(),
@@ -133,6 +134,9 @@ func spreadRecs(rnd *rand.Rand, file string, n, months int) []rec {
 		}
 		if rnd.IntN(5) == 0 {
 			x.category = "human_trafficking"
+		}
+		if rnd.IntN(8) == 0 { // an id the source gives again
+			x.id = fmt.Sprintf("ID-%d", rnd.IntN(40))
 		}
 		if rnd.IntN(6) == 0 {
 			x.qty = -1

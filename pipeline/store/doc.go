@@ -25,7 +25,8 @@
 // # Derived tables
 //
 // incident_groups, district_month, district_month_sums,
-// district_month_sources and sweep_moves follow from incidents; a run updates them for its own rows and the rows it replaced
+// district_month_sources, sweep_moves and sweep_twins follow from
+// incidents; a run updates them for its own rows and the rows it replaced
 // (deriveRun), and Rebuild recomputes them whole, with the same result.
 // meta 'derived_rules' names their rules: a database made under other
 // rules is rebuilt by its next run.

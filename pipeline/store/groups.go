@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -53,6 +54,15 @@ var groupsDDL = []string{
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
 		category VARCHAR, district_code VARCHAR, occurred_on DATE,
 		moved_on DATE, step SMALLINT, from_cluster BIGINT)`,
+	// The records the sweep leaves out (sweepTwins): each is a later copy
+	// of an earlier record of its source, category and incident id that
+	// the sweep clusters, and joins its group by their same-id link. The
+	// key of the id and the day let a run find who stands for the id when
+	// the earlier record goes.
+	`CREATE TABLE IF NOT EXISTS sweep_twins (
+		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
+		skey VARCHAR, category VARCHAR, incident_id VARCHAR,
+		district_code VARCHAR, occurred_on DATE)`,
 }
 
 // Kinds of link in incident_groups.link.
@@ -80,7 +90,7 @@ var sameIDQueries = [3]string{
 		SELECT hash(coalesce(source, layout, ''), category, incident_id) AS h FROM incidents
 		WHERE incident_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1`,
 	`SELECT run_id, source_file, source_line, location_precision,
-		coalesce(source, layout, '') || chr(0) || category || chr(0) || incident_id
+		coalesce(source, layout, ''), category, incident_id, district_code, occurred_on
 	FROM incidents SEMI JOIN ocmap_dup_ids
 		ON hash(coalesce(source, layout, ''), category, incident_id) = ocmap_dup_ids.h
 	WHERE incident_id IS NOT NULL`,
@@ -242,6 +252,14 @@ func (l *linker) groups() [][]int {
 //     of amount (PKR) when both have one. A member's score is its best
 //     pairScore in the cluster.
 //
+// The sweep leaves out twins: a record of a source key, category and
+// incident id that an earlier record with a district and a date has (by
+// run_id, source_file, source_line; sweep_twins lists them). A copy the
+// source sent again is the incident its first record is: on its own it
+// could only start a cluster beside the first's (one record per source)
+// and gather a neighbouring incident's records, which its same-id link
+// would merge with the first's.
+//
 // A group is a connected component of these links, so a source's
 // duplicate of a record brings its own cluster along. Each member's score
 // and link are those of its best link (same_id on a tie). The primary
@@ -252,13 +270,14 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if windowDays < 0 {
 		return fmt.Errorf("negative link window %d", windowDays)
 	}
-	for _, t := range []string{"incident_groups", "sweep_moves"} {
+	for _, t := range []string{"incident_groups", "sweep_moves", "sweep_twins"} {
 		if _, err := r.conn.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
 	l := &linker{index: map[rowKey]int{}}
-	if err := r.linkSameID(ctx, l); err != nil {
+	twins, err := r.linkSameID(ctx, l)
+	if err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
 	}
 	spill, err := newGroupSpill()
@@ -266,7 +285,7 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 	defer spill.close()
-	if err := r.linkCrossSource(ctx, l, spill, int32(windowDays)); err != nil {
+	if err := r.linkCrossSource(ctx, l, spill, twins, int32(windowDays)); err != nil {
 		return fmt.Errorf("incident groups: cross source: %w", err)
 	}
 	if err := spill.insert(ctx, r); err != nil {
@@ -281,32 +300,35 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	return nil
 }
 
-func (r *Run) linkSameID(ctx context.Context, l *linker) error {
+func (r *Run) linkSameID(ctx context.Context, l *linker) (map[rowKey]bool, error) {
 	if _, err := r.conn.ExecContext(ctx, sameIDQueries[0]); err != nil {
-		return err
+		return nil, err
 	}
 	defer r.conn.ExecContext(ctx, sameIDQueries[2])
 	var found bool
 	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM ocmap_dup_ids`).Scan(&found); err != nil || !found {
-		return err
+		return nil, err
 	}
 	rows, err := r.conn.QueryContext(ctx, sameIDQueries[1])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	type rec struct {
-		key  rowKey
-		prec sql.NullInt16
+		key      rowKey
+		prec     sql.NullInt16
+		district sql.NullString
+		day      sql.NullTime
 	}
+	type idKey struct{ skey, category, id string }
 	// A hash collision brings rows with different keys: only equal keys link.
-	byID := map[string][]rec{}
-	var ids []string
+	byID := map[idKey][]rec{}
+	var ids []idKey
 	for rows.Next() {
 		var x rec
-		var id string
-		if err := rows.Scan(&x.key.run, &x.key.file, &x.key.line, &x.prec, &id); err != nil {
-			return err
+		var id idKey
+		if err := rows.Scan(&x.key.run, &x.key.file, &x.key.line, &x.prec, &id.skey, &id.category, &id.id, &x.district, &x.day); err != nil {
+			return nil, err
 		}
 		if _, ok := byID[id]; !ok {
 			ids = append(ids, id)
@@ -314,8 +336,10 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) error {
 		byID[id] = append(byID[id], x)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
+	twins := map[rowKey]bool{}
+	var twinRows [][]driver.Value
 	for _, id := range ids {
 		recs := byID[id]
 		if len(recs) < 2 {
@@ -325,19 +349,37 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) error {
 		for _, x := range recs[1:] {
 			l.link(first, l.node(x.key, x.prec), LinkSameID, 1)
 		}
+		// The records the sweep may cluster, earliest first: the first
+		// stands for the id, the others are its twins.
+		swept := slices.DeleteFunc(slices.Clone(recs), func(x rec) bool { return !x.district.Valid || !x.day.Valid })
+		slices.SortFunc(swept, func(a, b rec) int { return compareKeys(a.key, b.key) })
+		for _, x := range swept[min(1, len(swept)):] {
+			twins[x.key] = true
+			twinRows = append(twinRows, []driver.Value{x.key.run, x.key.file, x.key.line,
+				id.skey, id.category, id.id, x.district.String, x.day.Time})
+		}
 	}
-	return nil
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	return twins, r.appendRows("sweep_twins", twinRows)
 }
 
-// linkCrossSource sweeps every record: a cluster with a record that has a
-// same-id link (a node of l) is linked in l, any other is a group, written
-// to spill.
-func (r *Run) linkCrossSource(ctx context.Context, l *linker, spill *groupSpill, windowDays int32) error {
+// compareKeys orders row keys by run, file (byte-wise, as DuckDB orders
+// VARCHARs) and line.
+func compareKeys(a, b rowKey) int {
+	return cmp.Or(cmp.Compare(a.run, b.run), strings.Compare(a.file, b.file), cmp.Compare(a.line, b.line))
+}
+
+// linkCrossSource sweeps every record but twins: a cluster with a record
+// that has a same-id link (a node of l) is linked in l, any other is a
+// group, written to spill.
+func (r *Run) linkCrossSource(ctx context.Context, l *linker, spill *groupSpill, twins map[rowKey]bool, windowDays int32) error {
 	var one bool
 	if err := r.conn.QueryRowContext(ctx, oneSourceQuery).Scan(&one); err != nil || one {
 		return err
 	}
-	return r.sweepAll(ctx, l, spill, windowDays)
+	return r.sweepAll(ctx, l, spill, twins, windowDays)
 }
 
 // groupID is the group_id of the group whose primary record is k: a 63-bit

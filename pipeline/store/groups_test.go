@@ -492,18 +492,22 @@ func TestSweepAllSpillsClusters(t *testing.T) {
 	insertRecs(t, r, recs)
 
 	l := &linker{index: map[rowKey]int{}}
-	if err := r.linkSameID(ctx, l); err != nil {
+	twins, err := r.linkSameID(ctx, l)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(l.nodes), 2; got != want {
 		t.Fatalf("same-id nodes: got %d, want %d", got, want)
+	}
+	if got, want := len(twins), 1; got != want {
+		t.Fatalf("twins: got %d, want %d (b)", got, want)
 	}
 	spill, err := newGroupSpill()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer spill.close()
-	if err := r.sweepAll(ctx, l, spill, linkWindowDays); err != nil {
+	if err := r.sweepAll(ctx, l, spill, twins, linkWindowDays); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(l.nodes), 3; got != want {
@@ -592,5 +596,73 @@ func TestSweepChunks(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("groups in chunks of one partition\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestLinkGroupsResentRecordKeepsIncidents sends a record again under its
+// id (a cumulative return, say): the copy is the same incident as the
+// first, so it must not start a cluster of its own and gather another
+// incident's records, which its same-id link would then merge with the
+// first's.
+func TestLinkGroupsResentRecordKeepsIncidents(t *testing.T) {
+	const lat, lon = 30.5, 70.5
+	// x and y: one seizure on the 10th; z and w: another on the 11th.
+	x := rec{file: "anf-jan", source: "ANF", id: "A1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
+	y := rec{file: "fir-y", source: "police", id: "P1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
+	z := rec{file: "fir-z", source: "police", id: "P2", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	w := rec{file: "press-w", source: "press", id: "N1", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	again := x
+	again.file = "anf-jan-feb"
+	want := []string{
+		"1 anf-jan* same_id 1.0000", "1 anf-jan-feb same_id 1.0000", "1 fir-y cross_source 1.0000",
+		"2 fir-z* cross_source 1.0000", "2 press-w cross_source 1.0000",
+	}
+	for _, tc := range []struct {
+		name string
+		runs [][]rec
+	}{
+		{"later run", [][]rec{{x, y, z, w}, {again}}},
+		{"one run", [][]rec{{x, y, z, w, again}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := commitRuns(t, tc.runs...)
+			if got := groupRows(t, st.DB()); !reflect.DeepEqual(got, want) {
+				t.Errorf("groups\n got %q\nwant %q", got, want)
+			}
+			if got := totalsOf(t, st.DB()); got.Incidents != 2 || got.Records != 5 {
+				t.Errorf("%d incidents of %d records, want 2 of 5", got.Incidents, got.Records)
+			}
+			checkEqualsRebuild(t, st, len(tc.runs))
+		})
+	}
+}
+
+// TestLinkGroupsResentRecordFirstGoes takes out the first record of an id
+// that a source sent three times: the second stands for the id in the
+// sweep from then on, and the third stays its twin.
+func TestLinkGroupsResentRecordFirstGoes(t *testing.T) {
+	const lat, lon = 30.5, 70.5
+	x := rec{file: "anf-jan", source: "ANF", id: "A1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
+	y := rec{file: "fir-y", source: "police", id: "P1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
+	z := rec{file: "fir-z", source: "police", id: "P2", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	w := rec{file: "press-w", source: "press", id: "N1", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	feb, mar := x, x
+	feb.file, mar.file = "anf-feb", "anf-mar"
+	st := openTestStore(t, "resent.duckdb", Options{Threads: 2})
+	runs := []storeRun{{recs: []rec{x, y, z, w}}, {recs: []rec{feb}}, {recs: []rec{mar}}, {replace: []string{"anf-jan"}}}
+	for i, run := range runs {
+		commitStoreRun(t, st, run)
+		checkEqualsRebuild(t, st, i+1)
+	}
+	want := []string{
+		"1 fir-y* cross_source 1.0000", "1 anf-feb same_id 1.0000", "1 anf-mar same_id 1.0000",
+		"2 fir-z* cross_source 1.0000", "2 press-w cross_source 1.0000",
+	}
+	if got := groupRows(t, st.DB()); !reflect.DeepEqual(got, want) {
+		t.Errorf("groups\n got %q\nwant %q", got, want)
+	}
+	var twins string
+	if err := st.DB().QueryRow(`SELECT string_agg(source_file, ',') FROM sweep_twins`).Scan(&twins); err != nil || twins != "anf-mar" {
+		t.Errorf("sweep_twins %q (%v), want anf-mar", twins, err)
 	}
 }

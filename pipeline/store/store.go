@@ -341,7 +341,10 @@ type Run struct {
 	replaced []rowKey
 	goneDays []partDay // the days of those rows with a district and a date
 	goneRows int64     // how many rows those files had
-	contrib  bool      // tmpContrib is made (summaries.go)
+	// promoted holds the twins that stand for their incident id since the
+	// earlier row that did went (promote); their days are in goneDays.
+	promoted map[rowKey]bool
+	contrib  bool // tmpContrib is made (summaries.go)
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -657,6 +660,9 @@ func (r *Run) remove(ctx context.Context, p Replaced) error {
 	if err := r.forget(ctx, p.RunID, p.Path); err != nil {
 		return err
 	}
+	if err := r.promote(ctx, p.RunID, p.Path); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`DELETE FROM incidents WHERE run_id = ? AND source_file = ?`,
 		`DELETE FROM drug_trafficking WHERE run_id = ? AND source_file = ?`,
@@ -665,6 +671,7 @@ func (r *Run) remove(ctx context.Context, p Replaced) error {
 		`DELETE FROM cybercrime WHERE run_id = ? AND source_file = ?`,
 		`DELETE FROM context_events WHERE run_id = ? AND source_file = ?`,
 		`DELETE FROM sweep_moves WHERE run_id = ? AND source_file = ?`,
+		`DELETE FROM sweep_twins WHERE run_id = ? AND source_file = ?`,
 		// A folder's rejects name its files (read.Origins).
 		`DELETE FROM rejects WHERE run_id = $1 AND (source_file = $2 OR starts_with(source_file, rtrim($2, '/') || '/'))`,
 	} {
@@ -705,6 +712,64 @@ func (r *Run) forget(ctx context.Context, run int64, file string) error {
 		return err
 	}
 	return r.takeAway(ctx, run, file)
+}
+
+// promoteQuery gives, for each incident id that a row of the file about to
+// be deleted ($1, $2) stands for in the sweep (a row with a district and a
+// date that is no twin), the earliest of its twins in other files: the
+// row that stands for the id once the file's rows are gone.
+const promoteQuery = `WITH gone AS (
+		SELECT DISTINCT coalesce(i.source, i.layout, '') AS skey, i.category, i.incident_id
+		FROM incidents i ANTI JOIN sweep_twins t
+			ON t.run_id = i.run_id AND t.source_file = i.source_file AND t.source_line = i.source_line
+		WHERE i.run_id = $1 AND i.source_file = $2 AND i.incident_id IS NOT NULL
+			AND i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL),
+	next AS (
+		SELECT t.*, row_number() OVER (PARTITION BY t.skey, t.category, t.incident_id
+			ORDER BY t.run_id, t.source_file, t.source_line) AS n
+		FROM sweep_twins t SEMI JOIN gone g
+			ON g.skey = t.skey AND g.category = t.category AND g.incident_id = t.incident_id
+		WHERE NOT (t.run_id = $1 AND t.source_file = $2))
+	SELECT run_id, source_file, source_line, category, district_code, CAST(occurred_on - DATE '1970-01-01' AS INTEGER)
+	FROM next WHERE n = 1`
+
+// promote takes out of sweep_twins the twins that stand for their incident
+// id once the rows of run's file go (promoteQuery), and adds their days to
+// the days the run changed: the sweep has them from now on.
+func (r *Run) promote(ctx context.Context, run int64, file string) error {
+	var any bool
+	if err := r.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM sweep_twins`).Scan(&any); err != nil || !any {
+		return err
+	}
+	rows, err := r.conn.QueryContext(ctx, promoteQuery, run, file)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var keys []rowKey
+	for rows.Next() {
+		var k rowKey
+		var d partDay
+		if err := rows.Scan(&k.run, &k.file, &k.line, &d.category, &d.district, &d.day); err != nil {
+			return err
+		}
+		keys = append(keys, k)
+		r.goneDays = append(r.goneDays, d)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if r.promoted == nil {
+		r.promoted = map[rowKey]bool{}
+	}
+	for _, k := range keys {
+		r.promoted[k] = true
+		if _, err := r.conn.ExecContext(ctx, `DELETE FROM sweep_twins WHERE run_id = ? AND source_file = ? AND source_line = ?`,
+			k.run, k.file, k.line); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Commit brings the groups and summaries up to date with the run's rows,

@@ -51,7 +51,8 @@ type sweepRec struct {
 	qty, amt           float64 // NaN: none
 	// Its cluster before the run: the groupID of the cluster's first
 	// record (its own when it was alone) and its score (0 alone); isNew
-	// says it is the run's.
+	// says the old sweep did not have it: it is the run's, or a twin that
+	// stands for its id now (promote).
 	oldCluster int64
 	oldScore   float64
 	oldStored  bool  // incident_groups held its cluster
@@ -994,7 +995,7 @@ func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *
 			if len(cols) == 16 && cols[15].IsValid(i) {
 				s.oldGroup = int64At(cols[15], i)
 			}
-			s.isNew = s.key.run == r.ID
+			s.isNew = s.key.run == r.ID || len(r.promoted) > 0 && r.promoted[s.key]
 			if err := fn(int64At(cols[0], i), s); err != nil {
 				return err
 			}
@@ -1049,11 +1050,11 @@ func floatAt(col arrow.Array, i int) float64 {
 	panic(fmt.Sprintf("store: a sweep column of type %s, want a float", col.DataType()))
 }
 
-// sweepAll clusters every record with a district and a date. A cluster of
-// two or more is a group, which it writes to spill, unless one of its
-// records is a node of l (it has a same-id link): then it links the
+// sweepAll clusters every record with a district and a date but twins. A
+// cluster of two or more is a group, which it writes to spill, unless one
+// of its records is a node of l (it has a same-id link): then it links the
 // members in l.
-func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window int32) error {
+func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins map[rowKey]bool, window int32) error {
 	var spillErr error
 	var moves []sweepMove
 	s := &sweeper{window: window, closed: func(c *sweepCluster) {
@@ -1120,6 +1121,9 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, window
 		}
 		for _, c := range chunks {
 			err := r.readSweep(ctx, q, func(_ int64, rec *sweepRec) error {
+				if len(twins) > 0 && twins[rec.key] {
+					return nil
+				}
 				batch = append(batch, rec)
 				if len(batch) == sweepBatch {
 					return send()
@@ -1352,7 +1356,8 @@ const unbounded = math.MaxInt32 / 2
 func (r *Run) sweepChanged(ctx context.Context, window int32) (map[rowKey]*sweepRec, []*span, error) {
 	days := map[[2]string][]int32{}
 	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT category, district_code, CAST(occurred_on - DATE '1970-01-01' AS INTEGER)
-		FROM incidents WHERE run_id = $1 AND district_code IS NOT NULL AND occurred_on IS NOT NULL`, r.ID)
+		FROM incidents ANTI JOIN sweep_twins USING (run_id, source_file, source_line)
+		WHERE run_id = $1 AND district_code IS NOT NULL AND occurred_on IS NOT NULL`, r.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1559,6 +1564,7 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32, stats
 			i.district_code, i.occurred_on, i.lat, i.lon, i.quantity, i.amount_pkr
 		FROM incidents i JOIN `+tmpRanges+` s ON i.category = s.category AND i.district_code = s.district_code
 			AND i.occurred_on BETWEEN s.lo AND s.hi
+		ANTI JOIN sweep_twins t ON t.run_id = i.run_id AND t.source_file = i.source_file AND t.source_line = i.source_line
 		WHERE i.occurred_on BETWEEN $1 AND $2`, first, last); err != nil {
 		return err
 	}
