@@ -430,6 +430,10 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 
 func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
 	fr := FileReport{Path: path}
+	ids, err := run.IDs(ctx)
+	if err != nil {
+		return fr, err
+	}
 	f, err := read.OpenLimited(path, cfg.Limits)
 	if err != nil {
 		return fr, fmt.Errorf("input %w", err)
@@ -520,6 +524,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	for w := range nzs {
 		nz := normalize.New(mem, normalize.NewChunkReader(work, free), loc.Worker(), normalize.Options{
 			File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Header: header,
+			IDs: ids,
 		})
 		defer nz.Release()
 		nzs[w] = nz

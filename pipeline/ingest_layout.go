@@ -29,6 +29,10 @@ import (
 func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store.Run, path string, rep *Report) (FileReport, error) {
 	fr := FileReport{Path: path}
 	l := cfg.Layout
+	ids, err := run.IDs(ctx)
+	if err != nil {
+		return fr, err
+	}
 	var hasher *schemas.Hasher
 	if len(cfg.HashKey) > 0 {
 		h, err := schemas.NewHasher(cfg.HashKey)
@@ -55,7 +59,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 
 	mem := memory.NewGoAllocator()
 	nz, schema, err := normalize.ForLayout(mem, in.Source, loc.Worker(), l, normalize.Options{
-		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Hasher: hasher,
+		File: path, RunID: run.ID, KeepRaw: cfg.KeepRaw, BatchRows: cfg.BatchRows, Today: cfg.Today, Hasher: hasher, IDs: ids,
 	})
 	if err != nil {
 		return fr, err

@@ -5,10 +5,12 @@ package pipeline_test
 import (
 	"context"
 	"database/sql"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ocmap/ocmap/internal/testdb"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
 	"github.com/ocmap/ocmap/schemas"
@@ -24,7 +26,10 @@ var piiNeedles = []string{"35202-1234567-1", "1234567", "0300-1234567", "0321-76
 const piiCanonical = header + "\n" +
 	`P1,drug_trafficking,heroin,2024-01-10,30.5,70.5,,informant 0321-7654321,1,,"CNIC 35202-1234567-1, phone 0300-1234567, mail a.b@example.pk"` + "\n" +
 	`P2,drug_trafficking,tip from 0300-1234567,2024-01-11,,,alpha,ali.khan@example.com,1,,by name` + "\n" +
-	`P3,drug_trafficking,heroin,2024-13-01,30.5,70.5,,ANF,1,,"rejected, CNIC 35202-1234567-1 a.b@example.pk"` + "\n"
+	`P3,drug_trafficking,heroin,2024-13-01,30.5,70.5,,ANF,1,,"rejected, CNIC 35202-1234567-1 a.b@example.pk"` + "\n" +
+	// A complaint filed under the complainant's mobile number, twice.
+	`0300-1234567,cybercrime,online_fraud,2024-01-12,30.5,70.5,,PTA,,5000,complaint` + "\n" +
+	`0300-1234567,cybercrime,online_fraud,2024-01-20,30.5,70.5,,PTA,,5000,complaint again` + "\n"
 
 // piiLayout is a source layout whose every free-text field is read.
 const piiLayout = `name: test-pii
@@ -50,7 +55,7 @@ fields:
 `
 
 const piiLayoutFile = "Id,Date,Lat,Lon,Place,Source,Ref,Statute,Section,Notes,Drug,Agency,Route,Origin\n" +
-	`L1,2024-02-01,30.5,70.5,house of 0300-1234567,informant 0321-7654321,ali.khan@example.com,Act 0300-1234567,9(c),` +
+	`a.b@example.pk,2024-02-01,30.5,70.5,house of 0300-1234567,informant 0321-7654321,ali.khan@example.com,Act 0300-1234567,9(c),` +
 	`"CNIC 35202-1234567-1, phone 0300-1234567, mail a.b@example.pk",heroin,a.b@example.pk,via 0321-7654321,CNIC 35202-1234567-1` + "\n" +
 	`L2,2024-02-31,30.5,70.5,x,y,z,,,"rejected, 0300-1234567",heroin,,,` + "\n"
 
@@ -72,7 +77,7 @@ fields:
 `
 
 const piiContextFile = "No,When,Kind,Lat,Lon,Place,Source,Notes\n" +
-	`C1,2024-03-01,attack 0300-1234567,30.5,71.5,near ali.khan@example.com,informant 0321-7654321,CNIC 35202-1234567-1` + "\n"
+	`35202-1234567-1,2024-03-01,attack 0300-1234567,30.5,71.5,near ali.khan@example.com,informant 0321-7654321,CNIC 35202-1234567-1` + "\n"
 
 // TestNoPersonalDataStored ingests personal data in every free-text field
 // of the canonical layout, an incidents layout and a context layout, then
@@ -102,7 +107,7 @@ func TestNoPersonalDataStored(t *testing.T) {
 	// personal (the test's temporary directory has a random number).
 	lineage := []string{"source_file", "files", "boundaries", "value", "sha256", "boundaries_sha256", "person_keys"}
 	query(t, f.db, func(db *sql.DB) {
-		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents`), int64(3); got != want {
+		if got, want := scanInt(t, db, `SELECT count(*) FROM incidents`), int64(5); got != want {
 			t.Fatalf("%d incidents, want %d", got, want)
 		}
 		if got, want := scanInt(t, db, `SELECT count(*) FROM context_events`), int64(1); got != want {
@@ -165,6 +170,20 @@ func TestNoPersonalDataStored(t *testing.T) {
 			if tags[want] == 0 {
 				t.Errorf("%s has no scrubbed value; tagged columns: %v", want, tags)
 			}
+		}
+		// Ids that hold personal data are keyed hashes, and the two records
+		// of one complaint are still one incident.
+		if got := testdb.Rows(t, db, `SELECT category, regexp_matches(incident_id, '^h:[0-9a-f]{32}$'), count(*), count(DISTINCT incident_id)
+			FROM incidents WHERE incident_id NOT IN ('P1', 'P2') GROUP BY ALL ORDER BY ALL`); !reflect.DeepEqual(got,
+			[]string{"cybercrimetrue 2 1", "drug_traffickingtrue 1 1"}) {
+			t.Errorf("hashed ids (category, hashed, rows, ids): %q", got)
+		}
+		if got := testdb.Rows(t, db, `SELECT regexp_matches(incident_id, '^h:[0-9a-f]{32}$') FROM context_events`); !reflect.DeepEqual(got, []string{"true"}) {
+			t.Errorf("context event id hashed: %q", got)
+		}
+		if got := testdb.Rows(t, db, `SELECT link, count(DISTINCT group_id) FROM incident_groups JOIN incidents USING (run_id, source_file, source_line)
+			WHERE category = 'cybercrime' GROUP BY ALL`); !reflect.DeepEqual(got, []string{"same_id1"}) {
+			t.Errorf("the complaint's records link as %q, want one same_id group", got)
 		}
 		var desc string
 		if err := db.QueryRow(`SELECT description FROM incidents WHERE incident_id = 'P1'`).Scan(&desc); err != nil {

@@ -3,6 +3,7 @@ package schemas
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -49,8 +50,9 @@ var piiTags = [...]string{"", "[CNIC]", "[PHONE]", "[EMAIL]", "[ID]", "[PASSPORT
 // (descriptions, sources, references, place and district names as given,
 // statutes and sections, notes, the category tables' text fields), and to
 // the reason and raw text of every rejected row, so the database holds none
-// of these. Identifiers (incident ids) and file paths are not free text and
-// are kept as given.
+// of these. Incident ids are not free text: one that holds such a number is
+// replaced whole by its keyed hash (PrivateID), so that it still links.
+// File paths are kept as given.
 //
 // Text with no digit group of 7 or more digits (digits joined by spaces,
 // hyphens, dots, slashes, brackets or "+" count as one group) and no '@' is
@@ -82,6 +84,56 @@ func Scrub(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// HoldsPII reports whether Scrub would replace part of s.
+func HoldsPII(s string) bool {
+	if plainText(s) {
+		return false
+	}
+	s = foldSeparators(foldDigits(s))
+	digits, at := mayHoldPII(s)
+	if !digits && !at {
+		return false
+	}
+	_, _, kind := nextPII(s, 0, at)
+	return kind != piiNone
+}
+
+// PrivateID returns an incident id as given, or, when it holds what Scrub
+// replaces in text (a phone, CNIC or passport number, an e-mail address:
+// a complaint filed under the complainant's mobile number, say), its keyed
+// hash of kind "incident_id" (Hasher.Hash: "h:" and 32 hex digits). The
+// same id under the same key gives the same hash, so a source's records
+// with one id are still one incident, and the number is not stored. A nil
+// h uses a key made for the process.
+func PrivateID(h *Hasher, id string) string {
+	if !HoldsPII(id) {
+		return id
+	}
+	if h == nil {
+		h = processHasher()
+	}
+	return h.Hash("incident_id", id)
+}
+
+// processHasher keys PrivateID when no key is given: ids of one process
+// agree, and no one can recompute the hashes.
+var processHasher = sync.OnceValue(func() *Hasher {
+	h, err := NewHasher(NewIDKey())
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// NewIDKey returns a random key of 32 bytes for PrivateID's hashes.
+func NewIDKey() []byte {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return key
 }
 
 // LooksPersonal reports whether a field value looks like a CNIC, phone

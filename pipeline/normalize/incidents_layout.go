@@ -326,7 +326,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		}
 		b.Field(i).(*array.Date32Builder).Append(arrow.Date32(d))
 	}
-	str(schemas.NIncidentID, id)
+	str(schemas.NIncidentID, schemas.PrivateID(n.opt.IDs, id))
 	str(schemas.NCategory, category)
 	text(schemas.NSubcategory, subcategory)
 	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))

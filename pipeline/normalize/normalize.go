@@ -52,6 +52,10 @@ type Options struct {
 	// Hasher keys the hashes of personal columns that a layout keeps for
 	// linking (personal: action: hash); nil refuses such layouts.
 	Hasher *schemas.Hasher
+	// IDs keys the hashes of incident ids that hold personal data
+	// (schemas.PrivateID); nil uses a key made for the process. Ingest
+	// gives the database's key (store.Run.IDKey).
+	IDs *schemas.Hasher
 }
 
 // DefaultBatchRows balances per-batch overhead in DuckDB against memory.
@@ -356,6 +360,9 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	}
 
 	b, i := &n.b, n.b.rows
+	if s := unsafeString(id); schemas.HoldsPII(s) {
+		id = []byte(schemas.PrivateID(n.opt.IDs, s))
+	}
 	b.incidentID.add(i, id)
 	b.category.add(i, cat)
 	b.subcategory.addOpt(i, schemas.Scrub(unsafeString(get(schemas.ColSubcategory))))

@@ -344,7 +344,8 @@ type Run struct {
 	// promoted holds the twins that stand for their incident id since the
 	// earlier row that did went (promote); their days are in goneDays.
 	promoted map[rowKey]bool
-	contrib  bool // tmpContrib is made (summaries.go)
+	contrib  bool            // tmpContrib is made (summaries.go)
+	ids      *schemas.Hasher // IDs, once asked
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
@@ -375,6 +376,32 @@ func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// IDs returns the hasher of incident ids that hold personal data
+// (schemas.PrivateID), keyed by the database's key: made at random by the
+// first run that asks and kept in meta 'id_key', so that every run of the
+// database gives an id the same hash. (The key is in the database, which
+// holds the records anyway; outputs and exports never hold it.)
+func (r *Run) IDs(ctx context.Context) (*schemas.Hasher, error) {
+	if r.ids != nil {
+		return r.ids, nil
+	}
+	var v string
+	err := r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'id_key'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		v = hex.EncodeToString(schemas.NewIDKey())
+		_, err = r.conn.ExecContext(ctx, `INSERT INTO meta VALUES ('id_key', ?)`, v)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: id key: %w", r.s.Path, err)
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("store: %s: meta id_key is not a key of 16 bytes or more in hex", r.s.Path)
+	}
+	r.ids, err = schemas.NewHasher(key)
+	return r.ids, err
 }
 
 // beginTx opens a connection with its Arrow interface and begins a
