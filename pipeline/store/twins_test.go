@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/ocmap/ocmap/internal/testdb"
 )
@@ -228,5 +229,40 @@ func TestTwinsRandomRuns(t *testing.T) {
 			st := commitTwinRuns(t, runs)
 			t.Logf("%d twins", len(twinsOf(t, st)))
 		})
+	}
+}
+
+// TestPromoteManyTwinsBounded takes out a file of 8,000 records that each
+// have a twin in another file: every twin stands for its id from then on.
+// promote deleted them from sweep_twins one statement each, every one a
+// scan of the table: 5.9 s here, and a time that grows with twins times
+// promotions.
+func TestPromoteManyTwinsBounded(t *testing.T) {
+	const n = 8000
+	ctx := context.Background()
+	st := openTestStore(t, "promote.duckdb", Options{Threads: 2})
+	for _, file := range []string{"a", "b"} {
+		commitRun(t, st, n, []string{file}, func(r *Run) {
+			if _, err := r.conn.ExecContext(ctx, `INSERT INTO incidents
+				(incident_id, category, occurred_on, source, quantity, source_file, source_line, run_id, district_code, location_precision)
+				SELECT 'A' || g, 'drug_trafficking', DATE '2023-01-01' + CAST(g % 300 AS INTEGER), 'ANF', 10, ?, g, ?, 'PK00' || (1 + g % 2), 3
+				FROM range(?) t(g)`, file, r.ID, n); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	var twins int
+	if err := st.db.QueryRow(`SELECT count(*) FROM sweep_twins WHERE source_file = 'b'`).Scan(&twins); err != nil || twins != n {
+		t.Fatalf("%d twins in b (%v), want %d", twins, err, n)
+	}
+	cpu, wall := cpuTime(), time.Now()
+	commitRun(t, st, 0, []string{"a"}, func(*Run) {})
+	cpu, took := cpuTime()-cpu, time.Since(wall)
+	t.Logf("replacing a: %v (%v CPU)", took, cpu)
+	if err := st.db.QueryRow(`SELECT count(*) FROM sweep_twins`).Scan(&twins); err != nil || twins != 0 {
+		t.Errorf("%d twins left (%v), want 0", twins, err)
+	}
+	if cpu > 2*time.Second {
+		t.Errorf("replacing a file of %d records with twins took %v CPU, want under 2 s", n, cpu)
 	}
 }
