@@ -167,6 +167,13 @@ func TestTwinsShapes(t *testing.T) {
 			{replace: []string{"Z"}},
 			{replace: []string{"a"}},
 		}, []string{"é:2"}},
+		{"long file names out of case order", []twinRun{
+			{recs: []twinRec{at("returns/2023/anf_ä.csv", 2, nil), at("returns/2023/anf_Z.csv", 2, nil),
+				at("returns/2023/anf_z.csv", 2, nil), at("returns/2023/ANF_z.csv", 2, nil), at("returns/2023/anf_\x7f.csv", 2, nil),
+				police("p", "P1", "PK001", "2023-01-10")}},
+			{replace: []string{"returns/2023/ANF_z.csv"}},
+			{replace: []string{"returns/2023/anf_Z.csv"}},
+		}, []string{"returns/2023/anf_\x7f.csv:2", "returns/2023/anf_ä.csv:2"}},
 		{"promotion changes other clusters", []twinRun{
 			{recs: []twinRec{at("a", 2, nil), police("p", "P1", "PK001", "2023-01-10"),
 				police("q", "P2", "PK002", "2023-02-10"), police("r", "P3", "PK002", "2023-02-12"),
