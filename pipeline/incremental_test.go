@@ -358,9 +358,9 @@ func TestIngestCrowdedChunksEqualsRebuild(t *testing.T) {
 	f.ingest(t, writeFile(t, f.dir, "whole.csv", header+"\n"+strings.Join(rows, "\n")+"\n"))
 	compareDumps(t, "chunked against whole", whole, derivedDump(t, f.db))
 	// The rows crowd: same-id links, cross-source links, groups across
-	// chunks, copies. (Since twins stay out of the sweep, a group is one
-	// cluster and its members' twins: 30 groups span chunks, 10 under the
-	// rules before.)
+	// chunks, copies. (Before twins stayed out of the sweep, copies
+	// merged neighbouring incidents: 11 groups, one of 67 rows, 10 across
+	// chunks; now 33 groups of 7 rows at most.)
 	query(t, chunked, func(db *sql.DB) {
 		got := fmt.Sprint(
 			scanInt(t, db, `SELECT count(*) FROM incidents`),
