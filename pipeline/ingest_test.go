@@ -1046,3 +1046,44 @@ func TestIngestFirstRunThroughSymlink(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestIDsThatAreNoIDs ingests the ids agencies write when they have
+// none: serial numbers that start again in each month's file, and
+// placeholders (N/A, -, 0). A same-id link made row k of January and row
+// k of February one incident (100 seizures counted as 50), and every
+// placeholder row of a source one incident. Now an id links only records
+// of one date, and a placeholder is refused like a missing id. A
+// cumulative return (January and February again, under another name) adds
+// records, not incidents.
+func TestIngestIDsThatAreNoIDs(t *testing.T) {
+	f := newFixture(t)
+	month := func(m int) []string {
+		var rows []string
+		for i := range 50 {
+			rows = append(rows, fmt.Sprintf("%d,drug_trafficking,heroin,2024-%02d-%02d,%.4f,%.4f,,Sindh Police,%d,,seizure",
+				i+1, m, 1+i%28, 30.05+0.018*float64(i), 70.05+0.018*float64(i), 1+i%7))
+		}
+		return rows
+	}
+	jan, feb := month(1), month(2)
+	placeholders := []string{"N/A", "-", "0", "Nil", "unknown"}
+	var na []string
+	for i, id := range placeholders {
+		na = append(na, fmt.Sprintf("%s,drug_trafficking,heroin,2024-03-%02d,30.5,70.5,,Sindh Police,2,,seizure", id, 1+i))
+	}
+	csv := func(rows []string) string { return header + "\n" + strings.Join(rows, "\n") + "\n" }
+	f.ingest(t, writeFile(t, f.dir, "jan.csv", csv(jan)), writeFile(t, f.dir, "feb.csv", csv(feb)))
+	rep := f.ingest(t, writeFile(t, f.dir, "mar.csv", csv(na)), writeFile(t, f.dir, "jan-feb.csv", csv(append(jan, feb...))))
+	if rep.Rejected != int64(len(placeholders)) {
+		t.Errorf("%d rejected, want the %d placeholder ids", rep.Rejected, len(placeholders))
+	}
+	query(t, f.db, func(db *sql.DB) {
+		got := fmt.Sprint(scanInt(t, db, `SELECT sum(incidents) FROM district_month`),
+			scanInt(t, db, `SELECT sum(records) FROM district_month`),
+			scanInt(t, db, `SELECT count(*) FROM sweep_twins`),
+			scanInt(t, db, `SELECT count(*) FROM rejects WHERE field = 'incident_id' AND reason LIKE 'incident id % says there is none;%'`))
+		if want := "100 200 100 5"; got != want {
+			t.Errorf("incidents, records, twins, placeholder rejects = %s, want %s", got, want)
+		}
+	})
+}

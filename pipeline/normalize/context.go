@@ -69,6 +69,9 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if id == "" {
 		return n.fail(schemas.FieldIncidentID, "missing incident id")
 	}
+	if schemas.PlaceholderID(id) {
+		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
+	}
 	dateText := n.date.get(fields)
 	date, prec, reason := n.dates.Parse([]byte(dateText))
 	if dateText == "" {

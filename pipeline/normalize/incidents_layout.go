@@ -191,6 +191,9 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if id == "" {
 		return n.fail(schemas.FieldIncidentID, "missing incident id")
 	}
+	if schemas.PlaceholderID(id) {
+		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
+	}
 	dateText := n.date.get(fields)
 	if dateText == "" {
 		return n.fail(schemas.FieldOccurredOn, "missing date")

@@ -313,6 +313,9 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if len(id) == 0 {
 		return n.fail(schemas.FieldIncidentID, "missing incident id")
 	}
+	if schemas.PlaceholderID(unsafeString(id)) {
+		return n.fail(schemas.FieldIncidentID, placeholderID(id))
+	}
 	cat := get(schemas.ColCategory)
 	if _, ok := schemas.ParseCategory(unsafeString(cat)); !ok {
 		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
@@ -637,6 +640,12 @@ func digits(b []byte) (int, bool) {
 func mustDays(y, m, d int) int32 {
 	days, _ := schemas.CivilDays(y, m, d)
 	return days
+}
+
+// placeholderID is the reason a row is refused whose incident id says
+// there is none (schemas.PlaceholderID).
+func placeholderID(id []byte) string {
+	return fmt.Sprintf("incident id %s says there is none; give each record its own id (the agency's case, FIR or report number)", show(id))
 }
 
 // show quotes a field value for a reject reason. Values that look like

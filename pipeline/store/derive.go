@@ -104,7 +104,7 @@ const (
 // qColumns are what ocmap_q keeps of a row: its key, its end (endQ) and
 // what same-id linking compares.
 const qColumns = `run_id, source_file, source_line, location_precision, category,
-	coalesce(source, layout, '') AS skey, incident_id`
+	coalesce(source, layout, '') AS skey, incident_id, occurred_on`
 
 // end is a row of a link, as the link queries of deriveRun give it: key
 // and precision (4 columns).
@@ -121,21 +121,21 @@ var runSameRows = []string{
 		SELECT rowid AS r FROM incidents
 		WHERE run_id <> $1 AND incident_id IN (SELECT incident_id FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL)`,
 	`CREATE OR REPLACE TEMP TABLE ` + tmpRunSame + ` AS
-		SELECT ` + qColumns + `, district_code, occurred_on FROM incidents WHERE rowid IN (SELECT r FROM ` + tmpRunSame + `)
-		UNION ALL SELECT ` + qColumns + `, district_code, occurred_on FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`,
+		SELECT ` + qColumns + `, district_code FROM incidents WHERE rowid IN (SELECT r FROM ` + tmpRunSame + `)
+		UNION ALL SELECT ` + qColumns + `, district_code FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`,
 }
 
 // runTwinsQuery puts in sweep_twins the run's rows ($1) that are twins
 // (linkGroups): with a district and a date, and an earlier such row of
-// their source key, category and incident id. Every row of an earlier run
-// is earlier.
+// their source key, category, incident id and date. Every row of an
+// earlier run is earlier.
 const runTwinsQuery = `INSERT INTO sweep_twins
 	SELECT x.run_id, x.source_file, x.source_line, x.skey, x.category, x.incident_id, x.district_code, x.occurred_on
 	FROM ` + tmpRunSame + ` x
 	WHERE x.run_id = $1 AND x.district_code IS NOT NULL AND x.occurred_on IS NOT NULL AND EXISTS (
 		SELECT 1 FROM ` + tmpRunSame + ` y
 		WHERE y.incident_id = x.incident_id AND y.skey = x.skey AND y.category = x.category
-			AND y.district_code IS NOT NULL AND y.occurred_on IS NOT NULL
+			AND y.occurred_on = x.occurred_on AND y.district_code IS NOT NULL
 			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.source_file < x.source_file
 				OR y.source_file = x.source_file AND y.source_line < x.source_line)))`
 
@@ -146,16 +146,17 @@ const runTwinsQuery = `INSERT INTO sweep_twins
 // link put them in one group), but for the run's.
 var sameIDRows = []string{
 	`CREATE OR REPLACE TEMP TABLE ` + tmpSame + ` AS
-		SELECT run_id, source_file, source_line, location_precision, category, skey, incident_id FROM ` + tmpRunSame + `
+		SELECT run_id, source_file, source_line, location_precision, category, skey, incident_id, occurred_on FROM ` + tmpRunSame + `
 		UNION SELECT * FROM ` + tmpQ + ` WHERE incident_id IS NOT NULL`,
 }
 
 // sameIDRunQuery pairs each row of ocmap_q with the other rows of its
-// source key, category and incident id (ocmap_same holds them). It joins
-// on the id alone, and checks the rest after.
+// source key, category, incident id and date (ocmap_same holds them). It
+// joins on the id alone, and checks the rest after.
 const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 	FROM ocmap_q q JOIN ` + tmpSame + ` i ON i.incident_id = q.incident_id
 	WHERE q.incident_id IS NOT NULL AND i.category = q.category AND i.skey = q.skey
+		AND i.occurred_on IS NOT DISTINCT FROM q.occurred_on
 		AND (i.run_id <> q.run_id OR i.source_file <> q.source_file OR i.source_line <> q.source_line)`
 
 // deriveRun updates the derived tables for the rows the run added and the

@@ -212,6 +212,7 @@ type propGen struct {
 	names []string             // files in the order first given
 	next  int                  // the next file number
 	ids   int                  // the own ids given
+	given []propRow            // the rows made, which later rows copy
 	rows  int                  // rows in the database now
 	// What the runs made, for the test to check it made each kind.
 	made map[string]int
@@ -249,11 +250,34 @@ func (g *propGen) spot() {
 	g.spots = append(g.spots, s)
 }
 
-// row makes a row near a spot: the same day, or up to the link window
+// row makes a row: a quarter of the time a copy of an earlier one, else a
+// fresh one.
+func (g *propGen) row(late bool) propRow {
+	if len(g.given) > 0 && g.rnd.IntN(4) == 0 {
+		// A copy of an earlier row (its source, id, category and date: a
+		// same-id link), sometimes with another quantity or place.
+		x := g.given[g.rnd.IntN(len(g.given))]
+		switch g.rnd.IntN(4) {
+		case 0:
+			x.qty = propQty[g.rnd.IntN(len(propQty))]
+		case 1:
+			if x.code != nil {
+				x.code = []string{"PK001", "PK002", "PK003", "PK004"}[g.rnd.IntN(4)]
+			}
+		}
+		g.made["copies"]++
+		return x
+	}
+	x := g.fresh(late)
+	g.given = append(g.given, x)
+	return x
+}
+
+// fresh makes a row near a spot: the same day, or up to the link window
 // (exactly linkWindowDays half of those times) before or after, at the
 // spot's point, within linkNearKm, within linkMaxKm, just past it, or
 // without one.
-func (g *propGen) row(late bool) propRow {
+func (g *propGen) fresh(late bool) propRow {
 	s := g.spots[g.rnd.IntN(len(g.spots))]
 	day := s.day
 	switch g.rnd.IntN(6) {
@@ -502,7 +526,7 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 	}
 	t.Logf("%d runs, %d rows; sweeps: %+v; made: %v; seen after the runs: %v", runs, rows, stats, made, seen)
 	// Every kind of run and row the test means to try was tried.
-	for _, k := range []string{"whole path runs", "empty runs", "files again", "files emptied", "files changed", "late rows"} {
+	for _, k := range []string{"whole path runs", "empty runs", "files again", "files emptied", "files changed", "late rows", "copies"} {
 		if made[k] == 0 {
 			t.Errorf("the runs made no %s", k)
 		}
@@ -524,9 +548,9 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 // sweep of another district made again, unchanged (e lies within the
 // window after a and b). a became a node of the run's links only when its
 // group was read, after linkClusters gave the swept clusters to the nodes,
-// and so lost its cluster: incident_groups said a was in none. Since c is
-// a's twin (linkGroups), c is in no cluster and a group holds one cluster
-// at most; the runs must still give what a rebuild gives.
+// and so lost its cluster: incident_groups said a was in none. Since the
+// date is part of a same-id link (linkGroups), a and c are apart; the
+// runs must still give what a rebuild gives.
 func TestDeriveRunReachedPrimarySwept(t *testing.T) {
 	const lat, lon = 30.6, 70.6
 	runs := []storeRun{
@@ -548,10 +572,10 @@ func TestDeriveRunReachedPrimarySwept(t *testing.T) {
 		commitStoreRun(t, st, run)
 		checkEqualsRebuild(t, st, i+1)
 	}
-	// a, b and c are one group, a and b its cluster; d and f another.
+	// a and b are one cluster, c, d and f another.
 	got := testdb.Rows(t, st.db, `SELECT source_file, is_primary, cluster IS NOT NULL, round(cluster_score, 4)
 		FROM incident_groups ORDER BY source_file`)
-	want := []string{"atrue true 0.8167", "bfalse true 0.8167", "cfalse false <nil>", "dtrue true 0.8333", "ffalse true 0.8333"}
+	want := []string{"atrue true 0.8167", "bfalse true 0.8167", "ctrue true 1", "dfalse true 1", "ffalse true 0.8333"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("incident_groups:\n got %q\nwant %q", got, want)
 	}

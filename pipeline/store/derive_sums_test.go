@@ -222,9 +222,9 @@ func TestDeriveRunSumsVictims(t *testing.T) {
 }
 
 // TestDeriveRunSumsPrimaryMoves takes away, run by run, the primary of a
-// group of one source's id whose members lie in three cells (a district
-// in January by its point, another in February by name, and the country,
-// undated): each time another member becomes the primary, and its cell
+// group of one source's id and date whose members lie in three cells (a
+// district by its point, another by name, and the country): each time
+// another member becomes the primary, and its cell
 // counts the incident, its quantity and its amount; the cell of the row
 // taken away leaves every table. A run brings a better primary back, and
 // the last takes away a member that is not the primary, from a cell that
@@ -238,29 +238,29 @@ func TestDeriveRunSumsPrimaryMoves(t *testing.T) {
 		return x
 	}
 	p := propFile{name: "p.csv", rows: []propRow{y("PK001", "North", "2023-01-10", 1, 10.0, 1000.5)}}
-	q := propFile{name: "q.csv", rows: []propRow{y("PK002", "South", "2023-02-10", 3, 12.0, nil)}}
-	r := propFile{name: "r.csv", rows: []propRow{y(nil, nil, nil, 6, 14.0, 0.01)}}
-	// Another row of the country, undated, in no group.
-	o := propFile{name: "o.csv", rows: []propRow{{source: "FIA", category: "drug_trafficking", prec: 6, qty: 0.5}}}
+	q := propFile{name: "q.csv", rows: []propRow{y("PK002", "South", "2023-01-10", 3, 12.0, nil)}}
+	r := propFile{name: "r.csv", rows: []propRow{y(nil, nil, "2023-01-10", 6, 14.0, 0.01)}}
+	// Another row of the country in January, in no group.
+	o := propFile{name: "o.csv", rows: []propRow{{source: "FIA", category: "drug_trafficking", date: "2023-01-15", prec: 6, qty: 0.5}}}
 	runs := []propRun{
 		{sumsFiller(30), p, q, r, o},
 		{{name: p.name}},
 		// q again, changed: its row is in PK003 now.
-		{{name: q.name, rows: []propRow{y("PK003", "West", "2023-03-10", 3, 12.5, nil)}}},
+		{{name: q.name, rows: []propRow{y("PK003", "West", "2023-01-10", 3, 12.5, nil)}}},
 		{{name: q.name}},
-		{{name: "s.csv", rows: []propRow{y("PK001", "North", "2023-01-11", 1, 11.0, nil)}}},
+		{{name: "s.csv", rows: []propRow{y("PK001", "North", "2023-01-10", 1, 11.0, nil)}}},
 		// r leaves, not a primary: the country's cell keeps o's sums.
 		{{name: r.name}},
 	}
 	// district, month, incidents, quantity, amount, by point, by name,
 	// by country, records
 	want := [][]string{
-		{"-|-|1|0.5|-|0|0|1|2", "PK001|2023-01-01|1|10.0|1000.5|1|0|0|1", "PK002|2023-02-01|0|-|-|0|0|0|1"},
-		{"-|-|1|0.5|-|0|0|1|2", "PK002|2023-02-01|1|12.0|-|0|1|0|1"},
-		{"-|-|1|0.5|-|0|0|1|2", "PK003|2023-03-01|1|12.5|-|0|1|0|1"},
-		{"-|-|2|14.5|0.01|0|0|2|2"},
-		{"-|-|1|0.5|-|0|0|1|2", "PK001|2023-01-01|1|11.0|-|1|0|0|1"},
-		{"-|-|1|0.5|-|0|0|1|1", "PK001|2023-01-01|1|11.0|-|1|0|0|1"},
+		{"-|2023-01-01|1|0.5|-|0|0|1|2", "PK001|2023-01-01|1|10.0|1000.5|1|0|0|1", "PK002|2023-01-01|0|-|-|0|0|0|1"},
+		{"-|2023-01-01|1|0.5|-|0|0|1|2", "PK002|2023-01-01|1|12.0|-|0|1|0|1"},
+		{"-|2023-01-01|1|0.5|-|0|0|1|2", "PK003|2023-01-01|1|12.5|-|0|1|0|1"},
+		{"-|2023-01-01|2|14.5|0.01|0|0|2|2"},
+		{"-|2023-01-01|1|0.5|-|0|0|1|2", "PK001|2023-01-01|1|11.0|-|1|0|0|1"},
+		{"-|2023-01-01|1|0.5|-|0|0|1|1", "PK001|2023-01-01|1|11.0|-|1|0|0|1"},
 	}
 	st := openTestStore(t, "primary.duckdb", Options{Threads: 2})
 	after := func(i int) {

@@ -201,10 +201,18 @@ func TestLinkGroups(t *testing.T) {
 			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
 		},
 		{
+			// Another district: a correction of the place.
 			"same source, same id twice",
-			[]rec{anf, with(anf, func(r *rec) { r.file, r.date = "b", "2023-01-12" })},
+			[]rec{anf, with(anf, func(r *rec) { r.file, r.code = "b", "PK002" })},
 			[]string{"1 a* same_id 1.0000", "1 b same_id 1.0000"},
-			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 1},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
+		},
+		{
+			// Serial numbers that start again in each month's file, or a
+			// placeholder: an id on another date is another incident.
+			"same source, same id, another date",
+			[]rec{anf, with(anf, func(r *rec) { r.file, r.date = "b", "2023-02-10" })},
+			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 20, SourceRows: 2},
 		},
 		{
 			// Without a source, the layout ('canonical') is the source.
@@ -483,7 +491,7 @@ func TestSweepAllSpillsClusters(t *testing.T) {
 	// a and b: one ANF incident twice; c: the police's report of it.
 	recs = append(recs,
 		rec{file: "a", source: "ANF", id: "dup", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1},
-		rec{file: "b", source: "ANF", id: "dup", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1},
+		rec{file: "b", source: "ANF", id: "dup", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1},
 		rec{file: "c", source: "police", id: "c", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1})
 	// Three more incidents that two sources report, none with a same-id link.
 	recs = append(recs, pair("d", "e", "2023-02-01", lat)...)

@@ -104,7 +104,10 @@ func TestTwinsShapes(t *testing.T) {
 	}
 	noDate := func(x *twinRec) { x.date = nil }
 	noDistrict := func(x *twinRec) { x.code = nil; x.lat = 0 }
-	beta := func(x *twinRec) { x.code = "PK002"; x.date = "2023-02-10" }
+	// A copy that moved district keeps its date (a copy on another date
+	// is another incident); betaFeb moves both.
+	beta := func(x *twinRec) { x.code = "PK002" }
+	betaFeb := func(x *twinRec) { x.code = "PK002"; x.date = "2023-02-10" }
 	layout := func(x *twinRec) { x.source, x.layout = nil, "fir_v2" }
 	for _, tc := range []struct {
 		name  string
@@ -178,7 +181,7 @@ func TestTwinsShapes(t *testing.T) {
 			{recs: []twinRec{at("a", 2, nil), police("p", "P1", "PK001", "2023-01-10"),
 				police("q", "P2", "PK002", "2023-02-10"), police("r", "P3", "PK002", "2023-02-12"),
 				{file: "s", line: 2, source: "press", id: "N1", code: "PK002", date: "2023-02-11", lat: lat, lon: lon, qty: 10}}},
-			{recs: []twinRec{at("b", 2, beta), at("c", 2, beta)}},
+			{recs: []twinRec{at("b", 2, betaFeb), at("c", 2, betaFeb)}},
 			{recs: []twinRec{{file: "t", line: 2, source: "press", id: "N2", code: "PK002", date: "2023-02-09", lat: lat, lon: lon, qty: 10}}},
 			{replace: []string{"a"}},
 			{replace: []string{"b"}},
