@@ -127,7 +127,7 @@ var runSameRows = []string{
 
 // runTwinsQuery puts in sweep_twins the run's rows ($1) that are twins
 // (linkGroups): with a district and a date, and an earlier such row of
-// their source key, category, incident id and date. Every row of an
+// their source key, category, incident id and month. Every row of an
 // earlier run is earlier.
 const runTwinsQuery = `INSERT INTO sweep_twins
 	SELECT x.run_id, x.source_file, x.source_line, x.skey, x.category, x.incident_id, x.district_code, x.occurred_on
@@ -135,7 +135,7 @@ const runTwinsQuery = `INSERT INTO sweep_twins
 	WHERE x.run_id = $1 AND x.district_code IS NOT NULL AND x.occurred_on IS NOT NULL AND EXISTS (
 		SELECT 1 FROM ` + tmpRunSame + ` y
 		WHERE y.incident_id = x.incident_id AND y.skey = x.skey AND y.category = x.category
-			AND y.occurred_on = x.occurred_on AND y.district_code IS NOT NULL
+			AND date_trunc('month', y.occurred_on) = date_trunc('month', x.occurred_on) AND y.district_code IS NOT NULL
 			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.source_file < x.source_file
 				OR y.source_file = x.source_file AND y.source_line < x.source_line)))`
 
@@ -151,12 +151,12 @@ var sameIDRows = []string{
 }
 
 // sameIDRunQuery pairs each row of ocmap_q with the other rows of its
-// source key, category, incident id and date (ocmap_same holds them). It
+// source key, category, incident id and month (ocmap_same holds them). It
 // joins on the id alone, and checks the rest after.
 const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 	FROM ocmap_q q JOIN ` + tmpSame + ` i ON i.incident_id = q.incident_id
 	WHERE q.incident_id IS NOT NULL AND i.category = q.category AND i.skey = q.skey
-		AND i.occurred_on IS NOT DISTINCT FROM q.occurred_on
+		AND date_trunc('month', i.occurred_on) IS NOT DISTINCT FROM date_trunc('month', q.occurred_on)
 		AND (i.run_id <> q.run_id OR i.source_file <> q.source_file OR i.source_line <> q.source_line)`
 
 // deriveRun updates the derived tables for the rows the run added and the

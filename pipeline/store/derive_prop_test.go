@@ -549,7 +549,7 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 // window after a and b). a became a node of the run's links only when its
 // group was read, after linkClusters gave the swept clusters to the nodes,
 // and so lost its cluster: incident_groups said a was in none. Since the
-// date is part of a same-id link (linkGroups), a and c are apart; the
+// month is part of a same-id link (linkGroups), a and c are apart; the
 // runs must still give what a rebuild gives.
 func TestDeriveRunReachedPrimarySwept(t *testing.T) {
 	const lat, lon = 30.6, 70.6

@@ -222,7 +222,7 @@ func TestDeriveRunSumsVictims(t *testing.T) {
 }
 
 // TestDeriveRunSumsPrimaryMoves takes away, run by run, the primary of a
-// group of one source's id and date whose members lie in three cells (a
+// group of one source's id and month whose members lie in three cells (a
 // district by its point, another by name, and the country): each time
 // another member becomes the primary, and its cell
 // counts the incident, its quantity and its amount; the cell of the row

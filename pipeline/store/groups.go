@@ -80,20 +80,20 @@ const (
 )
 
 // sameIDQueries find the records whose (source key, category, incident id,
-// date) occurs more than once (the source key is the source, else the
-// layout; records without a date have the same date).
+// month of the date) occurs more than once (the source key is the source,
+// else the layout; records without a date have the same month).
 // They group by a hash, since with unique ids a group by the strings builds
 // a hash table of every row; Go compares the exact keys. The rows are read
 // only when some hash occurs twice, as a join probing every row would cost
 // as much again.
 var sameIDQueries = [3]string{
 	`CREATE OR REPLACE TEMP TABLE ocmap_dup_ids AS
-		SELECT hash(coalesce(source, layout, ''), category, incident_id, occurred_on) AS h FROM incidents
+		SELECT hash(coalesce(source, layout, ''), category, incident_id, date_trunc('month', occurred_on)) AS h FROM incidents
 		WHERE incident_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1`,
 	`SELECT run_id, source_file, source_line, location_precision,
 		coalesce(source, layout, ''), category, incident_id, district_code, occurred_on
 	FROM incidents SEMI JOIN ocmap_dup_ids
-		ON hash(coalesce(source, layout, ''), category, incident_id, occurred_on) = ocmap_dup_ids.h
+		ON hash(coalesce(source, layout, ''), category, incident_id, date_trunc('month', occurred_on)) = ocmap_dup_ids.h
 	WHERE incident_id IS NOT NULL`,
 	`DROP TABLE ocmap_dup_ids`,
 }
@@ -245,10 +245,11 @@ func (l *linker) groups() [][]int {
 //
 // Records are linked when they are
 //   - same_id: the same source key (the source, else the layout), category,
-//     incident_id and occurred_on (both null counts as the same); score 1.
-//     The date keeps apart what only shares an id: serial numbers that
-//     start again in each month's file, or a placeholder the readers do
-//     not know; a record sent again has its date.
+//     incident_id and month of occurred_on (both undated counts as the
+//     same); score 1. The month keeps apart what only shares an id: serial
+//     numbers that start again in each month's file, or a placeholder the
+//     readers do not know; a record sent again, or with its day corrected,
+//     is in its month.
 //   - cross_source: in one cluster of the sweep (sweep.go): the same
 //     category and district, dates at most windowDays from the cluster's
 //     first, one record per source key, and every two of them within 10 km
@@ -257,7 +258,8 @@ func (l *linker) groups() [][]int {
 //     pairScore in the cluster.
 //
 // The sweep leaves out twins: a record of a source key, category,
-// incident id and date that an earlier record with a district has (by
+// incident id and month that an earlier record with a district and a date
+// has (by
 // run_id, source_file, source_line; sweep_twins lists them). A copy the
 // source sent again is the incident its first record is: on its own it
 // could only start a cluster beside the first's (one record per source)
@@ -326,7 +328,7 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) (map[rowKey]bool, error
 	}
 	type idKey struct {
 		skey, category, id string
-		day                sql.NullTime
+		month              int // year*12 + month of the date, -1 without one
 	}
 	// A hash collision brings rows with different keys: only equal keys link.
 	byID := map[idKey][]rec{}
@@ -337,7 +339,10 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) (map[rowKey]bool, error
 		if err := rows.Scan(&x.key.run, &x.key.file, &x.key.line, &x.prec, &id.skey, &id.category, &id.id, &x.district, &x.day); err != nil {
 			return nil, err
 		}
-		id.day = x.day
+		id.month = -1
+		if x.day.Valid {
+			id.month = x.day.Time.Year()*12 + int(x.day.Time.Month())
+		}
 		if _, ok := byID[id]; !ok {
 			ids = append(ids, id)
 		}

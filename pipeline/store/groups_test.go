@@ -201,6 +201,13 @@ func TestLinkGroups(t *testing.T) {
 			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
 		},
 		{
+			// Another day of the month: a correction of the date.
+			"same source, same id, another day",
+			[]rec{anf, with(anf, func(r *rec) { r.file, r.date = "b", "2023-01-31" })},
+			[]string{"1 a* same_id 1.0000", "1 b same_id 1.0000"},
+			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 1},
+		},
+		{
 			// Another district: a correction of the place.
 			"same source, same id twice",
 			[]rec{anf, with(anf, func(r *rec) { r.file, r.code = "b", "PK002" })},
@@ -208,9 +215,9 @@ func TestLinkGroups(t *testing.T) {
 			summaryTotals{Incidents: 1, Records: 2, ByPoint: 1, Quantity: 10, SourceRows: 2},
 		},
 		{
-			// Serial numbers that start again in each month's file, or a
-			// placeholder: an id on another date is another incident.
-			"same source, same id, another date",
+			// Serial numbers that start again in each month's file: an id
+			// in another month is another incident.
+			"same source, same id, another month",
 			[]rec{anf, with(anf, func(r *rec) { r.file, r.date = "b", "2023-02-10" })},
 			nil, summaryTotals{Incidents: 2, Records: 2, ByPoint: 2, Quantity: 20, SourceRows: 2},
 		},

@@ -750,16 +750,16 @@ func (r *Run) forget(ctx context.Context, run int64, file string) error {
 // twin; TestPromoteManyTwinsBounded).
 const promoteQuery = `DELETE FROM sweep_twins USING (
 		WITH gone AS (
-			SELECT DISTINCT coalesce(i.source, i.layout, '') AS skey, i.category, i.incident_id, i.occurred_on
+			SELECT DISTINCT coalesce(i.source, i.layout, '') AS skey, i.category, i.incident_id, date_trunc('month', i.occurred_on) AS month
 			FROM incidents i ANTI JOIN sweep_twins t
 				ON t.run_id = i.run_id AND t.source_file = i.source_file AND t.source_line = i.source_line
 			WHERE i.run_id = $1 AND i.source_file = $2 AND i.incident_id IS NOT NULL
 				AND i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL),
 		next AS (
-			SELECT t.run_id, t.source_file, t.source_line, row_number() OVER (PARTITION BY t.skey, t.category, t.incident_id, t.occurred_on
+			SELECT t.run_id, t.source_file, t.source_line, row_number() OVER (PARTITION BY t.skey, t.category, t.incident_id, date_trunc('month', t.occurred_on)
 				ORDER BY t.run_id, t.source_file, t.source_line) AS n
 			FROM sweep_twins t SEMI JOIN gone g
-				ON g.skey = t.skey AND g.category = t.category AND g.incident_id = t.incident_id AND g.occurred_on = t.occurred_on
+				ON g.skey = t.skey AND g.category = t.category AND g.incident_id = t.incident_id AND g.month = date_trunc('month', t.occurred_on)
 			WHERE NOT (t.run_id = $1 AND t.source_file = $2))
 		SELECT run_id, source_file, source_line FROM next WHERE n = 1) p
 	WHERE sweep_twins.run_id = p.run_id AND sweep_twins.source_file = p.source_file AND sweep_twins.source_line = p.source_line

@@ -104,8 +104,8 @@ func TestTwinsShapes(t *testing.T) {
 	}
 	noDate := func(x *twinRec) { x.date = nil }
 	noDistrict := func(x *twinRec) { x.code = nil; x.lat = 0 }
-	// A copy that moved district keeps its date (a copy on another date
-	// is another incident); betaFeb moves both.
+	// A copy that moved district keeps its month (a copy in another month
+	// is another incident); betaFeb moves to February too.
 	beta := func(x *twinRec) { x.code = "PK002" }
 	betaFeb := func(x *twinRec) { x.code = "PK002"; x.date = "2023-02-10" }
 	layout := func(x *twinRec) { x.source, x.layout = nil, "fir_v2" }
