@@ -423,7 +423,7 @@ func TestIngest(t *testing.T) {
 		}
 		// The districts' nearest crossings come from ocmap's own list.
 		if want := []string{"boundaries=" + f.b.Path, "boundaries_sha256=" + f.b.SHA256, "crossings=" + pipeline.ShippedCrossingsSource,
-			"derived_rules=6", "id_key=(64 hex)", "schema_version=1"}; !reflect.DeepEqual(meta, want) {
+			"derived_rules=7", "id_key=(64 hex)", "schema_version=1"}; !reflect.DeepEqual(meta, want) {
 			t.Errorf("meta %q, want %q", meta, want)
 		}
 	})
