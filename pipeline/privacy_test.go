@@ -27,9 +27,10 @@ const piiCanonical = header + "\n" +
 	`P1,drug_trafficking,heroin,2024-01-10,30.5,70.5,,informant 0321-7654321,1,,"CNIC 35202-1234567-1, phone 0300-1234567, mail a.b@example.pk"` + "\n" +
 	`P2,drug_trafficking,tip from 0300-1234567,2024-01-11,,,alpha,ali.khan@example.com,1,,by name` + "\n" +
 	`P3,drug_trafficking,heroin,2024-13-01,30.5,70.5,,ANF,1,,"rejected, CNIC 35202-1234567-1 a.b@example.pk"` + "\n" +
-	// A complaint filed under the complainant's mobile number, twice.
+	// A complaint filed under the complainant's mobile number, sent twice
+	// (a same-id link needs the same date).
 	`0300-1234567,cybercrime,online_fraud,2024-01-12,30.5,70.5,,PTA,,5000,complaint` + "\n" +
-	`0300-1234567,cybercrime,online_fraud,2024-01-20,30.5,70.5,,PTA,,5000,complaint again` + "\n"
+	`0300-1234567,cybercrime,online_fraud,2024-01-12,30.5,70.5,,PTA,,5000,complaint again` + "\n"
 
 // piiLayout is a source layout whose every free-text field is read.
 const piiLayout = `name: test-pii
@@ -151,7 +152,10 @@ func TestNoPersonalDataStored(t *testing.T) {
 						t.Errorf("%s.%s holds %q: %q", c.table, c.name, needle, v)
 					}
 				}
-				if !slices.Contains(lineage, c.name) && schemas.Scrub(v) != v {
+				// An id's hash may have hex digits that Scrub takes for
+				// a number (one in 50, with the database's random key).
+				hash := c.name == "incident_id" && schemas.IsIDHash(v)
+				if !slices.Contains(lineage, c.name) && !hash && schemas.Scrub(v) != v {
 					t.Errorf("%s.%s holds personal data: %q", c.table, c.name, v)
 				}
 				for _, tag := range []string{"[CNIC]", "[PHONE]", "[EMAIL]"} {
