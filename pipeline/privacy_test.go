@@ -13,6 +13,7 @@ import (
 	"github.com/ocmap/ocmap/internal/testdb"
 	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/layout"
+	"github.com/ocmap/ocmap/pipeline/store"
 	"github.com/ocmap/ocmap/schemas"
 )
 
@@ -195,6 +196,45 @@ func TestNoPersonalDataStored(t *testing.T) {
 		}
 		if got, want := desc, "CNIC [CNIC], phone [PHONE], mail [EMAIL]"; got != want {
 			t.Errorf("P1 description %q, want %q", got, want)
+		}
+	})
+}
+
+// TestIngestOlderDatabaseHashesIDs reads a complaint filed under a mobile
+// number into a database made before ids were hashed, which holds the
+// number as given and no id key, then the same complaint again in a
+// cumulative return: the first run of the new ocmap hashes the stored id,
+// so the number leaves the database and the two records are still one
+// incident.
+func TestIngestOlderDatabaseHashesIDs(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const complaint = "cybercrime,online_fraud,2024-01-12,30.5,70.5,,PTA,,5000,complaint"
+	f.ingest(t, writeFile(t, f.dir, "jan.csv", header+"\nC1,"+complaint+"\n"))
+	// What an older ocmap kept: the number as given, and no key.
+	st, err := store.Open(ctx, f.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`UPDATE incidents SET incident_id = '0300-1234567'`, `DELETE FROM meta WHERE key = 'id_key'`} {
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	f.ingest(t, writeFile(t, f.dir, "jan-feb.csv", header+"\n0300-1234567,"+complaint+
+		"\nC2,cybercrime,online_fraud,2024-02-03,30.5,70.5,,PTA,,900,another\n"))
+	query(t, f.db, func(db *sql.DB) {
+		got := testdb.Rows(t, db, `SELECT parse_filename(source_file), regexp_matches(incident_id, '^h:[0-9a-f]{32}$') FROM incidents
+			WHERE incident_id <> 'C2' ORDER BY 1`)
+		if want := []string{"jan-feb.csvtrue", "jan.csvtrue"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("the complaint's ids hashed: %q, want %q", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT count(DISTINCT incident_id) FROM incidents`), int64(2); got != want {
+			t.Errorf("%d ids, want %d", got, want)
+		}
+		if got, want := scanInt(t, db, `SELECT sum(incidents) FROM district_month`), int64(2); got != want {
+			t.Errorf("%d incidents, want %d (the complaint twice, and another)", got, want)
 		}
 	})
 }
