@@ -15,3 +15,25 @@ func TestPlaceholderID(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceholderIDMessyFiles has the placeholders of real files that the
+// first list missed: Excel's error values (a lookup that found nothing
+// leaves "#N/A" in the cell), zeros in Urdu or Arabic digits, a mark
+// that Urdu text carries (right-to-left mark, zero-width space, byte order
+// mark), brackets and quotes around a placeholder, and a few phrases.
+func TestPlaceholderIDMessyFiles(t *testing.T) {
+	for _, id := range []string{"#N/A", "#n/a", "#NULL!", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!",
+		"۰", "۰۰", "٠", "０",
+		"N/A\u200f", "\u200bN/A", "\ufeffNil",
+		"(blank)", "[blank]", "<NA>", "<null>", `""`, "''", "'-",
+		"none given", "not given", "Not Mentioned", "not reported", "not recorded"} {
+		if !PlaceholderID(id) {
+			t.Errorf("PlaceholderID(%q) = false, want true", id)
+		}
+	}
+	for _, id := range []string{"#12", "#A1", "REF-1", "Value", "name", "۰۱۲", "٠٠١٢", "0/2023", "N/A-12", "(12)", "NR-5", "GIVEN-1", "x-1"} {
+		if PlaceholderID(id) {
+			t.Errorf("PlaceholderID(%q) = true, want false", id)
+		}
+	}
+}

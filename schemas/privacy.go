@@ -106,15 +106,32 @@ func HoldsPII(s string) bool {
 // hash of kind "incident_id" (Hasher.Hash: "h:" and 32 hex digits). The
 // same id under the same key gives the same hash, so a source's records
 // with one id are still one incident, and the number is not stored. A nil
-// h uses a key made for the process.
+// h uses a key made for the process. An id that is such a hash already is
+// returned as is (IsIDHash), though one in 50 has hex digits that Scrub
+// takes for a number: an id read twice (an export read in again) keeps
+// its links.
 func PrivateID(h *Hasher, id string) string {
-	if !HoldsPII(id) {
+	if IsIDHash(id) || !HoldsPII(id) {
 		return id
 	}
 	if h == nil {
 		h = processHasher()
 	}
 	return h.Hash("incident_id", id)
+}
+
+// IsIDHash reports whether id has the form of PrivateID's hashes: "h:"
+// and 32 lower-case hex digits.
+func IsIDHash(id string) bool {
+	if len(id) != 2+32 || id[:2] != "h:" {
+		return false
+	}
+	for i := 2; i < len(id); i++ {
+		if c := id[i]; !isDigitByte(c) && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // processHasher keys PrivateID when no key is given: ids of one process

@@ -69,7 +69,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if id == "" {
 		return n.fail(schemas.FieldIncidentID, "missing incident id")
 	}
-	if schemas.PlaceholderID(id) {
+	if n.id.placeholder(fields) {
 		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
 	}
 	dateText := n.date.get(fields)

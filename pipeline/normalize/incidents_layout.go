@@ -191,7 +191,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if id == "" {
 		return n.fail(schemas.FieldIncidentID, "missing incident id")
 	}
-	if schemas.PlaceholderID(id) {
+	if n.id.placeholder(fields) {
 		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
 	}
 	dateText := n.date.get(fields)

@@ -326,3 +326,68 @@ fields:
 		t.Errorf("decimal: european: %v", err)
 	}
 }
+
+// TestIncidentLayoutPlaceholderIDs: every shipped layout prefixes its ids
+// ("ANF-" and the FIR number), and some join a station and a number; an
+// id whose own value or joined part says there is none ("N/A") is
+// refused as it would be without the prefix, not kept as "ANF-N/A" to
+// make a source's every such record of a day one incident.
+func TestIncidentLayoutPlaceholderIDs(t *testing.T) {
+	const base = `name: test-ids
+title: test
+category: drug_trafficking
+match: [PS, FIR, Date]
+dates: {formats: [dd/mm/yyyy]}
+fields:
+  occurred_on: {column: Date}
+  district_hint: {column: District}
+`
+	const file = "PS,FIR,Date,District\n" +
+		"Saddar,12/2024,05/01/2024,alpha\n" +
+		"Saddar,N/A,05/01/2024,alpha\n" +
+		"Saddar,#N/A,05/01/2024,alpha\n" +
+		"Unknown,13/2024,05/01/2024,alpha\n"
+	for _, tc := range []struct{ name, id, want string }{
+		{"prefix", `  incident_id: {column: FIR, prefix: "ANF-"}`,
+			`ANF-12/2024 ANF-13/2024 | incident id "ANF-N/A" says there is none | incident id "ANF-#N/A" says there is none`},
+		{"joined", `  incident_id: {columns: [PS, FIR], join: "-", prefix: "PP-"}`,
+			`PP-Saddar-12/2024 | incident id "PP-Saddar-N/A" says there is none | incident id "PP-Saddar-#N/A" says there is none | incident id "PP-Unknown-13/2024" says there is none`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			l, err := layout.Parse("test.yaml", []byte(base+tc.id+"\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := read.NewCSV(strings.NewReader(file), read.CSVOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nz, err := normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "ids.csv", Today: today})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nz.Release()
+			var ids, reasons []string
+			for nz.Next() {
+				rec, rej := nz.Record(), nz.Rejects()
+				for i := 0; i < int(rec.NumRows()); i++ {
+					ids = append(ids, rec.Column(schemas.NIncidentID).ValueStr(i))
+				}
+				for i := 0; i < int(rej.NumRows()); i++ {
+					r, _, _ := strings.Cut(rej.Column(4).(*array.String).Value(i), ";")
+					reasons = append(reasons, r)
+				}
+				rec.Release()
+				rej.Release()
+			}
+			if err := nz.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(append([]string{strings.Join(ids, " ")}, reasons...), " | "); got != tc.want {
+				t.Errorf("ids and rejects\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

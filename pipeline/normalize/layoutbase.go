@@ -43,6 +43,33 @@ type textField struct {
 }
 
 func (f *textField) get(fields [][]byte) string {
+	s := f.bare(fields)
+	if s != "" && f.prefix != "" {
+		s = f.prefix + s
+	}
+	return s
+}
+
+// placeholder reports whether the id that get gives says there is none
+// (schemas.PlaceholderID): its value before the prefix does ("ANF-" and
+// "N/A"), or one of the columns it joins does (a station's name and
+// "N/A"; "Unknown" and a number that each station gives again).
+func (f *textField) placeholder(fields [][]byte) bool {
+	if schemas.PlaceholderID(f.bare(fields)) {
+		return true
+	}
+	if f.value == "" && len(f.cols) > 1 {
+		for _, c := range f.cols {
+			if p := trimSpace(fields[c]); len(p) > 0 && schemas.PlaceholderID(string(p)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bare is get without the prefix.
+func (f *textField) bare(fields [][]byte) string {
 	if !f.set {
 		return ""
 	}
@@ -68,9 +95,6 @@ func (f *textField) get(fields [][]byte) string {
 	}
 	if s == "" {
 		s = f.dflt
-	}
-	if s != "" && f.prefix != "" {
-		s = f.prefix + s
 	}
 	return s
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ocmap/ocmap/geo"
+	"github.com/ocmap/ocmap/internal/testdb"
 )
 
 var groupBoundaries = BoundaryInfo{Path: "test.geojson", SHA256: "0123456789abcdef", Districts: []geo.District{
@@ -679,5 +680,41 @@ func TestLinkGroupsResentRecordFirstGoes(t *testing.T) {
 	var twins string
 	if err := st.DB().QueryRow(`SELECT string_agg(source_file, ',') FROM sweep_twins`).Scan(&twins); err != nil || twins != "anf-mar" {
 		t.Errorf("sweep_twins %q (%v), want anf-mar", twins, err)
+	}
+}
+
+// TestLinkGroupsRulesBeforeSameDate opens a database whose
+// derived tables were made under rules 6, when a same-id link took no
+// account of the date: row 5 of February was then a twin of row 5 of
+// January (sweep_twins) and the two were one incident. A later run must
+// not keep that: the rules changed, so the next run rebuilds the derived
+// tables (derivedRules), and they equal a rebuild's.
+func TestLinkGroupsRulesBeforeSameDate(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t, "oldrules.duckdb", Options{Threads: 2})
+	jan := rec{file: "jan", source: "police", id: "5", date: "2023-01-05", lat: 30.5, lon: 70.5, qty: 10, amt: -1}
+	feb := rec{file: "feb", source: "police", id: "5", date: "2023-02-05", lat: 30.5, lon: 70.5, qty: 10, amt: -1}
+	first := []rec{jan, feb}
+	for i := range 10 { // so that the next run is small enough for deriveRun
+		first = append(first, rec{file: fmt.Sprint("f", i), source: "press", id: fmt.Sprint("F", i), code: "PK002",
+			date: fmt.Sprintf("2021-%02d-01", 1+i), qty: 10, amt: -1})
+	}
+	commitStoreRun(t, st, storeRun{recs: first})
+	// What rules 6 made of it: feb a twin of jan, and one group.
+	for _, q := range []string{
+		`INSERT INTO sweep_twins SELECT run_id, source_file, source_line, source, category, incident_id, district_code, occurred_on
+			FROM incidents WHERE source_file = 'feb'`,
+		`INSERT INTO incident_groups (run_id, source_file, source_line, group_id, link, score, is_primary)
+			SELECT run_id, source_file, source_line, 1, 'same_id', 1, source_file = 'jan' FROM incidents WHERE source_file IN ('jan', 'feb')`,
+		`UPDATE meta SET value = '6' WHERE key = 'derived_rules'`,
+	} {
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commitStoreRun(t, st, storeRun{recs: []rec{{file: "later", source: "ANF", id: "A1", code: "PK003", date: "2022-06-01", qty: 10, amt: -1}}})
+	checkEqualsRebuild(t, st, 2)
+	if got := testdb.Rows(t, st.DB(), `SELECT count(*) FROM sweep_twins`); !reflect.DeepEqual(got, []string{"0"}) {
+		t.Errorf("sweep_twins has %s rows, want 0: January's and February's row 5 are two incidents", got)
 	}
 }

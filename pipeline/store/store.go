@@ -382,14 +382,17 @@ func (s *Store) BeginRun(ctx context.Context, b BoundaryInfo) (*Run, error) {
 // (schemas.PrivateID), keyed by the database's key: made at random by the
 // first run that asks and kept in meta 'id_key', so that every run of the
 // database gives an id the same hash. (The key is in the database, which
-// holds the records anyway; outputs and exports never hold it.)
+// holds the records anyway; outputs and exports never hold it.) The run
+// that makes the key also hashes the ids that a database made before ids
+// were hashed holds as given (hashStoredIDs).
 func (r *Run) IDs(ctx context.Context) (*schemas.Hasher, error) {
 	if r.ids != nil {
 		return r.ids, nil
 	}
 	var v string
 	err := r.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'id_key'`).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
+	made := errors.Is(err, sql.ErrNoRows)
+	if made {
 		v = hex.EncodeToString(schemas.NewIDKey())
 		_, err = r.conn.ExecContext(ctx, `INSERT INTO meta VALUES ('id_key', ?)`, v)
 	}
@@ -400,8 +403,69 @@ func (r *Run) IDs(ctx context.Context) (*schemas.Hasher, error) {
 	if err != nil || len(key) < 16 {
 		return nil, fmt.Errorf("store: %s: meta id_key is not a key of 16 bytes or more in hex", r.s.Path)
 	}
-	r.ids, err = schemas.NewHasher(key)
-	return r.ids, err
+	h, err := schemas.NewHasher(key)
+	if err != nil {
+		return nil, err
+	}
+	if made {
+		if err := r.hashStoredIDs(ctx, h); err != nil {
+			return nil, fmt.Errorf("store: %s: hashing stored ids: %w", r.s.Path, err)
+		}
+	}
+	r.ids = h
+	return h, nil
+}
+
+// idTables are the tables that hold incident ids.
+var idTables = []string{"incidents", "context_events", "sweep_twins"}
+
+// hashStoredIDs replaces every stored incident id that holds personal data
+// by its hash under h (schemas.PrivateID), as a database made before ids
+// were hashed holds them as given: so the number leaves the database, and
+// its records still link with the same records read again. Ids that link
+// stay linked (one id, one hash), so the derived tables keep.
+func (r *Run) hashStoredIDs(ctx context.Context, h *schemas.Hasher) error {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ocmap_id_hashes (old VARCHAR, new VARCHAR)`); err != nil {
+		return err
+	}
+	defer r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS ocmap_id_hashes`)
+	for _, table := range idTables {
+		rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT incident_id FROM `+table+` WHERE incident_id IS NOT NULL`)
+		if err != nil {
+			return err
+		}
+		var pairs [][]driver.Value
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			if p := schemas.PrivateID(h, id); p != id {
+				pairs = append(pairs, []driver.Value{id, p})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(pairs) == 0 {
+			continue
+		}
+		// One UPDATE for all of them: an UPDATE a pair scanned the table
+		// each time.
+		if _, err := r.conn.ExecContext(ctx, `DELETE FROM ocmap_id_hashes`); err != nil {
+			return err
+		}
+		if err := r.appendRows("ocmap_id_hashes", pairs); err != nil {
+			return err
+		}
+		if _, err := r.conn.ExecContext(ctx, `UPDATE `+table+` SET incident_id = m.new
+			FROM ocmap_id_hashes m WHERE `+table+`.incident_id = m.old`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // beginTx opens a connection with its Arrow interface and begins a
