@@ -69,6 +69,9 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if id == "" {
 		return n.fail(schemas.FieldIncidentID, "missing incident id")
 	}
+	if n.id.blankPart(fields) {
+		return n.fail(schemas.FieldIncidentID, "missing incident id: a column it is joined from is blank")
+	}
 	if n.id.placeholder(fields) {
 		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
 	}

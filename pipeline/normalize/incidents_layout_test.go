@@ -329,9 +329,10 @@ fields:
 
 // TestIncidentLayoutPlaceholderIDs: every shipped layout prefixes its ids
 // ("ANF-" and the FIR number), and some join a station and a number; an
-// id whose own value or joined part says there is none ("N/A") is
-// refused as it would be without the prefix, not kept as "ANF-N/A" to
-// make a source's every such record of a day one incident.
+// id whose own value or joined part says there is none ("N/A"), or whose
+// joined part is blank, is refused as it would be without the prefix,
+// not kept as "ANF-N/A" or "PP-Saddar" to make a source's every such
+// record of a month one incident.
 func TestIncidentLayoutPlaceholderIDs(t *testing.T) {
 	const base = `name: test-ids
 title: test
@@ -346,12 +347,13 @@ fields:
 		"Saddar,12/2024,05/01/2024,alpha\n" +
 		"Saddar,N/A,05/01/2024,alpha\n" +
 		"Saddar,#N/A,05/01/2024,alpha\n" +
-		"Unknown,13/2024,05/01/2024,alpha\n"
+		"Unknown,13/2024,05/01/2024,alpha\n" +
+		"Saddar,,05/01/2024,alpha\n"
 	for _, tc := range []struct{ name, id, want string }{
 		{"prefix", `  incident_id: {column: FIR, prefix: "ANF-"}`,
-			`ANF-12/2024 ANF-13/2024 | incident id "ANF-N/A" says there is none | incident id "ANF-#N/A" says there is none`},
+			`ANF-12/2024 ANF-13/2024 | incident id "ANF-N/A" says there is none | incident id "ANF-#N/A" says there is none | missing incident id`},
 		{"joined", `  incident_id: {columns: [PS, FIR], join: "-", prefix: "PP-"}`,
-			`PP-Saddar-12/2024 | incident id "PP-Saddar-N/A" says there is none | incident id "PP-Saddar-#N/A" says there is none | incident id "PP-Unknown-13/2024" says there is none`},
+			`PP-Saddar-12/2024 | incident id "PP-Saddar-N/A" says there is none | incident id "PP-Saddar-#N/A" says there is none | incident id "PP-Unknown-13/2024" says there is none | missing incident id: a column it is joined from is blank`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

@@ -68,6 +68,22 @@ func (f *textField) placeholder(fields [][]byte) bool {
 	return false
 }
 
+// blankPart reports whether an id joined from several columns lacks one
+// of them: a station's name alone ("PP-Saddar" when the FIR number is
+// blank) would be the id of every such record of the station, one
+// incident.
+func (f *textField) blankPart(fields [][]byte) bool {
+	if f.value != "" || len(f.cols) < 2 {
+		return false
+	}
+	for _, c := range f.cols {
+		if len(trimSpace(fields[c])) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // bare is get without the prefix.
 func (f *textField) bare(fields [][]byte) string {
 	if !f.set {

@@ -97,6 +97,7 @@ const (
 	tmpRanges   = "ocmap_ranges"     // the days sweepChanged reads
 	tmpSpanRows = "ocmap_span_rows"  // the rows of those days
 	tmpRunSame  = "ocmap_run_same"   // the rows with the incident ids of the run's rows
+	tmpRunRows  = "ocmap_run_rows"   // the row ids of those of other runs
 	tmpSame     = "ocmap_same"       // the rows with the incident ids of ocmap_q
 	tmpReached  = "ocmap_reached"    // the groups of swept rows the links reach
 )
@@ -118,11 +119,12 @@ const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.location
 // from the rest, spans the table.
 var runSameRows = []string{
 	`CREATE OR REPLACE TEMP TABLE ` + tmpRunSame + ` AS
+		SELECT ` + qColumns + `, district_code FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`,
+	`CREATE OR REPLACE TEMP TABLE ` + tmpRunRows + ` AS
 		SELECT rowid AS r FROM incidents
-		WHERE run_id <> $1 AND incident_id IN (SELECT incident_id FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL)`,
-	`CREATE OR REPLACE TEMP TABLE ` + tmpRunSame + ` AS
-		SELECT ` + qColumns + `, district_code FROM incidents WHERE rowid IN (SELECT r FROM ` + tmpRunSame + `)
-		UNION ALL SELECT ` + qColumns + `, district_code FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`,
+		WHERE run_id <> $1 AND incident_id IN (SELECT incident_id FROM ` + tmpRunSame + `)`,
+	`INSERT INTO ` + tmpRunSame + `
+		SELECT ` + qColumns + `, district_code FROM incidents WHERE rowid IN (SELECT r FROM ` + tmpRunRows + `)`,
 }
 
 // runTwinsQuery puts in sweep_twins the run's rows ($1) that are twins
@@ -178,7 +180,7 @@ const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
 // The result is the tables linkGroups and summarizeAll would give.
 func (r *Run) deriveRun(ctx context.Context) error {
 	defer func() {
-		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpRegroup, tmpRanges, tmpSpanRows, tmpRunSame, tmpSame, tmpReached} {
+		for _, t := range []string{tmpQ, tmpKeys, tmpOld, tmpRegroup, tmpRanges, tmpSpanRows, tmpRunSame, tmpRunRows, tmpSame, tmpReached} {
 			r.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 		}
 	}()
