@@ -15,6 +15,11 @@ var placeholderIDs = map[string]bool{
 	"نامعلوم": true, "دستیابنہیں": true,
 }
 
+// maxPlaceholder bounds the bytes of a placeholder as written: the longest
+// folded one ("notapplicable", "دستیابنہیں") with room for spaces, dots,
+// quotes and invisible marks.
+const maxPlaceholder = 64
+
 // excelErrors are Excel's error values, folded as PlaceholderID folds
 // them after their '#': a formula that found nothing ("#N/A") leaves one
 // in the cell, and it reaches the file as text.
@@ -32,6 +37,11 @@ var excelErrors = map[string]bool{
 // make them one incident (a same-id link), so readers refuse it as they
 // refuse a missing id.
 func PlaceholderID(id string) bool {
+	// Most ids hold a digit other than 0, or are longer than any
+	// placeholder: they are ids, found without folding.
+	if len(id) > maxPlaceholder || strings.ContainsAny(id, "123456789") {
+		return false
+	}
 	var b strings.Builder
 	for _, r := range strings.ToLower(id) {
 		switch r {
