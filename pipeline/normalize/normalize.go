@@ -54,7 +54,7 @@ type Options struct {
 	Hasher *schemas.Hasher
 	// IDs keys the hashes of incident ids that hold personal data
 	// (schemas.PrivateID); nil uses a key made for the process. Ingest
-	// gives the database's key (store.Run.IDKey).
+	// gives the database's key (store.Run.IDs).
 	IDs *schemas.Hasher
 }
 

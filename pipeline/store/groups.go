@@ -54,11 +54,11 @@ var groupsDDL = []string{
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
 		category VARCHAR, district_code VARCHAR, occurred_on DATE,
 		moved_on DATE, step SMALLINT, from_cluster BIGINT)`,
-	// The records the sweep leaves out (sweepTwins): each is a later copy
-	// of an earlier record of its source, category and incident id that
-	// the sweep clusters, and joins its group by their same-id link. The
-	// key of the id and the day let a run find who stands for the id when
-	// the earlier record goes.
+	// The records the sweep leaves out (linkGroups): each is a later copy
+	// of an earlier record of its source, category, incident id and month
+	// that the sweep clusters, and joins its group by their same-id link.
+	// The key of the id and the day let a run find who stands for the id
+	// when the earlier record goes (promote).
 	`CREATE TABLE IF NOT EXISTS sweep_twins (
 		run_id BIGINT, source_file VARCHAR, source_line BIGINT,
 		skey VARCHAR, category VARCHAR, incident_id VARCHAR,
@@ -259,12 +259,11 @@ func (l *linker) groups() [][]int {
 //
 // The sweep leaves out twins: a record of a source key, category,
 // incident id and month that an earlier record with a district and a date
-// has (by
-// run_id, source_file, source_line; sweep_twins lists them). A copy the
-// source sent again is the incident its first record is: on its own it
-// could only start a cluster beside the first's (one record per source)
-// and gather a neighbouring incident's records, which its same-id link
-// would merge with the first's.
+// has (by run_id, source_file, source_line; sweep_twins lists them). A
+// copy the source sent again is the incident its first record is: on its
+// own it could only start a cluster beside the first's (one record per
+// source) and gather a neighbouring incident's records, which its same-id
+// link would merge with the first's.
 //
 // A group is a connected component of these links, so a source's
 // duplicate of a record brings its own cluster along. Each member's score
@@ -306,6 +305,9 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	return nil
 }
 
+// linkSameID links, in l, the records of one source key, category,
+// incident id and month, writes their twins to sweep_twins and returns
+// them.
 func (r *Run) linkSameID(ctx context.Context, l *linker) (map[rowKey]bool, error) {
 	if _, err := r.conn.ExecContext(ctx, sameIDQueries[0]); err != nil {
 		return nil, err
