@@ -238,3 +238,34 @@ func TestIngestOlderDatabaseHashesIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestRebuildOlderDatabaseHashesIDs: `ocmap rebuild` of a database made
+// before ids were hashed hashes them too, as its next ingest would.
+func TestRebuildOlderDatabaseHashesIDs(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const complaint = "cybercrime,online_fraud,2024-01-12,30.5,70.5,,PTA,,5000,complaint"
+	f.ingest(t, writeFile(t, f.dir, "jan.csv", header+"\nC1,"+complaint+"\nC2,"+complaint+"\n"))
+	st, err := store.Open(ctx, f.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`UPDATE incidents SET incident_id = '0300-1234567' WHERE incident_id = 'C1'`, `DELETE FROM meta WHERE key = 'id_key'`} {
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	if err := pipeline.Rebuild(ctx, f.db, store.Options{MemoryLimit: "256MB", Threads: 2}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		got := testdb.Rows(t, db, `SELECT regexp_matches(incident_id, '^h:[0-9a-f]{32}$'), incident_id = 'C2' FROM incidents ORDER BY ALL`)
+		if want := []string{"false true", "true false"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("ids (hashed, C2): %q, want %q", got, want)
+		}
+		if got := scanInt(t, db, `SELECT count(*) FROM meta WHERE key = 'id_key'`); got != 1 {
+			t.Errorf("%d id keys, want 1", got)
+		}
+	})
+}

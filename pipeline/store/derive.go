@@ -621,7 +621,12 @@ func (s *Store) Rebuild(ctx context.Context, step func(string), after func(ctx c
 	if err != nil {
 		return err
 	}
-	err = r.deriveAll(ctx, step)
+	// A database made before ids were hashed gets its key here, and its
+	// ids that hold personal data are hashed (IDs), as its next ingest
+	// would do.
+	if _, err = r.IDs(ctx); err == nil {
+		err = r.deriveAll(ctx, step)
+	}
 	if err == nil && after != nil {
 		err = after(ctx, r)
 	}
