@@ -152,12 +152,21 @@ var sameIDRows = []string{
 		UNION SELECT * FROM ` + tmpQ + ` WHERE incident_id IS NOT NULL`,
 }
 
-// sameIDRunQuery pairs each row of ocmap_q with the other rows of its
-// source key, category, incident id and month (ocmap_same holds them). It
-// joins on the id alone, and checks the rest after.
-const sameIDRunQuery = `SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
-	FROM ocmap_q q JOIN ` + tmpSame + ` i ON i.incident_id = q.incident_id
-	WHERE q.incident_id IS NOT NULL AND i.category = q.category AND i.skey = q.skey
+// sameIDRunQuery pairs each row of ocmap_q with the first two other rows
+// (by key) of its source key, category, incident id and month
+// (ocmap_same holds them): the links join the same rows as pairing every
+// two of them, each row gets a same-id link, and a case of thousands of
+// rows (a report of many transactions) costs thousands of pairs, not
+// millions. The rows past the second are in one old group with the first
+// two (their same-id links), which the links reach. It joins on the id
+// alone, and checks the rest after.
+const sameIDRunQuery = `WITH s AS (
+		SELECT *, row_number() OVER (PARTITION BY incident_id, category, skey, date_trunc('month', occurred_on)
+			ORDER BY run_id, source_file, source_line) AS n
+		FROM ` + tmpSame + `)
+	SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
+	FROM ocmap_q q JOIN s i ON i.incident_id = q.incident_id
+	WHERE i.n <= 2 AND q.incident_id IS NOT NULL AND i.category = q.category AND i.skey = q.skey
 		AND date_trunc('month', i.occurred_on) IS NOT DISTINCT FROM date_trunc('month', q.occurred_on)
 		AND (i.run_id <> q.run_id OR i.source_file <> q.source_file OR i.source_line <> q.source_line)`
 

@@ -340,3 +340,32 @@ func TestDeriveRunNeedsCurrentSummaries(t *testing.T) {
 		t.Errorf("the run after the recomputes swept %d times in all; want its own days once more (deriveRun)", runs)
 	}
 }
+
+// TestDeriveRunOneIDManyRows adds 300 rows of one id and month (a report
+// of many transactions) to 300 such rows and 400 others: one incident of
+// 600 records, equal to a rebuild. (The run links each row to the first
+// two of its id, not to all of them: 90,000 pairs here, millions for a
+// case of thousands of rows.)
+func TestDeriveRunOneIDManyRows(t *testing.T) {
+	st := openTestStore(t, "oneid.duckdb", Options{Threads: 2})
+	rows := func(file string, n int, id func(i int) string) []rec {
+		var out []rec
+		for i := range n {
+			out = append(out, rec{file: fmt.Sprintf("%s#%03d", file, i), source: "FMU", id: id(i), category: "terror_financing",
+				date: fmt.Sprintf("2023-03-%02d", 1+i%28), qty: -1, amt: 1000})
+		}
+		return out
+	}
+	str := func(int) string { return "STR-1" }
+	other := rows("other", 400, func(i int) string { return fmt.Sprint("STR-x", i) })
+	commitStoreRun(t, st, storeRun{recs: append(other, rows("a", 300, str)...)})
+	commitStoreRun(t, st, storeRun{recs: rows("b", 300, str)})
+	checkEqualsRebuild(t, st, 2)
+	var groups, members int
+	if err := st.db.QueryRow(`SELECT count(DISTINCT group_id), count(*) FROM incident_groups`).Scan(&groups, &members); err != nil {
+		t.Fatal(err)
+	}
+	if groups != 1 || members != 600 {
+		t.Errorf("%d groups of %d records, want one of 600", groups, members)
+	}
+}
