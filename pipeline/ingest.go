@@ -355,6 +355,9 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 	}
+	if cfg.Progress != nil {
+		run.Step = func(s string) { fmt.Fprintf(cfg.Progress, "  %s\n", s) }
+	}
 	run.AfterSummaries = func(ctx context.Context, r *store.Run) error {
 		t := time.Now()
 		defer func() { rep.Timings.Measures = time.Since(t) }()

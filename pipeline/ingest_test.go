@@ -1089,3 +1089,41 @@ func TestIngestIDsThatAreNoIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestOlderRulesSaysWhy: a database linked under older rules is
+// recomputed whole by its next ingest, which takes seconds to minutes;
+// the ingest says why and each step, so that the wait is explained.
+func TestIngestOlderRulesSaysWhy(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.ingest(t, f.small)
+	st, err := store.Open(ctx, f.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE meta SET value = '5' WHERE key = 'derived_rules'`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var progress bytes.Buffer
+	cfg := f.config(writeFile(t, f.dir, "more.csv", header+"\nM1,drug_trafficking,heroin,2024-01-10,30.5,70.5,,ANF,1,,seized\n"))
+	cfg.Progress = &progress
+	if _, err := pipeline.Ingest(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"this database was linked by an older ocmap (rules 5, now 7): recomputing the incident groups and summaries of all its records, once",
+		"  linking records of one incident (incident_groups)\n", "  summaries (district_month, district_month_sums, district_month_sources)\n"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, progress.String())
+		}
+	}
+	// The next run is an ordinary one.
+	progress.Reset()
+	cfg.Inputs = []string{writeFile(t, f.dir, "again.csv", header+"\nM2,drug_trafficking,heroin,2024-01-11,30.5,70.5,,ANF,1,,seized\n")}
+	if _, err := pipeline.Ingest(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(progress.String(), "older ocmap") {
+		t.Errorf("a second run recomputed again:\n%s", progress.String())
+	}
+}

@@ -56,6 +56,10 @@ func (r *Run) derive(ctx context.Context) error {
 		if 2*mine <= all && summarized == before && summed == before && sourced == before && sameIncidents {
 			return r.deriveRun(ctx)
 		}
+	} else if rules.Valid && r.Step != nil {
+		r.Step(fmt.Sprintf("this database was linked by an older ocmap (rules %s, now %s): recomputing the incident groups and summaries of all its records, once (about 20 s for 5 million)",
+			rules.String, derivedRules))
+		return r.deriveAll(ctx, r.Step)
 	}
 	return r.deriveAll(ctx, nil)
 }

@@ -332,6 +332,10 @@ type Run struct {
 	// AfterSummaries, when set, runs in the transaction once district_month
 	// is recomputed, before the commit: the measures are computed there.
 	AfterSummaries func(ctx context.Context, r *Run) error
+	// Step, when set, is told why Commit recomputes every derived table of
+	// a database an older ocmap made, and each step of it: that takes
+	// seconds to minutes, once.
+	Step func(string)
 	// Links and Summaries are the time Commit spent linking records into
 	// incidents (incident_groups) and updating district_month and
 	// district_month_sources, for the ingest's stage line.
