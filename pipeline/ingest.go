@@ -615,7 +615,24 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		Path: path, SHA256: fr.SHA256, ContentSHA256: f.ContentDigest(), Bytes: fr.Bytes,
 		Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
 	})
+	if err == nil {
+		err = warnRowNumberIDs(ctx, run, path, fr.Read, rep)
+	}
 	return fr, err
+}
+
+// warnRowNumberIDs warns when the ids of a file are its row numbers
+// (store.Run.RowNumberIDs): the user is told, not second-guessed, as such
+// ids may be a dataset's own stable numbers.
+func warnRowNumberIDs(ctx context.Context, run *store.Run, path string, read int64, rep *Report) error {
+	hi, ok, err := run.RowNumberIDs(ctx, path, read)
+	if err != nil || !ok {
+		return err
+	}
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: its incident ids are row numbers (up to %d): a record of another file "+
+		"with the same number, source, category and month will be taken for the same incident; "+
+		"give each record the agency's own case, FIR or report number", path, hi))
+	return nil
 }
 
 // insertSpilled inserts the rejects written to f, a scratch file.

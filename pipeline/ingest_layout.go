@@ -154,5 +154,8 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		Path: path, SHA256: fr.SHA256, ContentSHA256: f.ContentDigest(), Bytes: fr.Bytes,
 		Read: fr.Read, Accepted: fr.Accepted, Rejected: fr.Rejected,
 	})
+	if err == nil {
+		err = warnRowNumberIDs(ctx, run, path, fr.Read, rep)
+	}
 	return fr, err
 }

@@ -1074,7 +1074,11 @@ func TestIngestIDsThatAreNoIDs(t *testing.T) {
 		na = append(na, fmt.Sprintf("%s,drug_trafficking,heroin,2024-03-%02d,30.5,70.5,,Sindh Police,2,,seizure", id, 1+i))
 	}
 	csv := func(rows []string) string { return header + "\n" + strings.Join(rows, "\n") + "\n" }
-	f.ingest(t, writeFile(t, f.dir, "jan.csv", csv(jan)), writeFile(t, f.dir, "feb.csv", csv(feb)))
+	first := f.ingest(t, writeFile(t, f.dir, "jan.csv", csv(jan)), writeFile(t, f.dir, "feb.csv", csv(feb)))
+	// The user is told the ids are row numbers.
+	if got := len(first.Warnings); got != 2 || !strings.Contains(first.Warnings[0], "jan.csv: its incident ids are row numbers (up to 50): ") {
+		t.Errorf("warnings %q, want one for each file's row numbers", first.Warnings)
+	}
 	rep := f.ingest(t, writeFile(t, f.dir, "mar.csv", csv(na)), writeFile(t, f.dir, "jan-feb.csv", csv(append(jan, feb...))))
 	if rep.Rejected != int64(len(placeholders)) {
 		t.Errorf("%d rejected, want the %d placeholder ids", rep.Rejected, len(placeholders))

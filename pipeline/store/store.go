@@ -655,6 +655,25 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 	return prev, err
 }
 
+// RowNumberIDs reports whether the incident ids of the run's rows of file
+// are row numbers: ten rows or more, every id a distinct whole number from
+// 0 to read+1 (read rows, a header and a title line at most). Such ids
+// (an "S.No" column) start again in every file, so records of two files
+// with one number would be one incident (a same-id link) when a source,
+// category and month agree. It returns the highest number.
+func (r *Run) RowNumberIDs(ctx context.Context, file string, read int64) (int64, bool, error) {
+	var n, distinct, ints int64
+	var lo, hi sql.NullInt64
+	err := r.conn.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT incident_id), count(TRY_CAST(incident_id AS BIGINT)),
+			min(TRY_CAST(incident_id AS BIGINT)), max(TRY_CAST(incident_id AS BIGINT))
+		FROM incidents WHERE run_id = $1 AND source_file = $2`, r.ID, file).Scan(&n, &distinct, &ints, &lo, &hi)
+	if err != nil {
+		return 0, false, fmt.Errorf("store: %s: %w", r.s.Path, err)
+	}
+	ok := n >= 10 && ints == n && distinct == n && lo.Int64 >= 0 && hi.Int64 <= read+1
+	return hi.Int64, ok, nil
+}
+
 // ErrNotIngested is returned by Withdraw for a file the database does not
 // hold.
 var ErrNotIngested = errors.New("no such file in the database")
