@@ -187,8 +187,21 @@ const MaxMeasure = 1e15
 // other personal number that [Scrub] finds ("03001234567", "923001234567",
 // 13 digits), a value from the wrong column that would otherwise be stored
 // as a number and reach sums and exports. Amounts of 13 digits are written
-// with their separators ("1,000,000,000,000") and pass.
+// with their separators ("1,000,000,000,000") and pass: the reason says so,
+// for the layouts' readers, which take separators (ParseAmount).
 func MeasureProblem(v float64, text []byte) string {
+	return measureProblem(v, text, "write an amount with its separators, as in 3,001,234,567")
+}
+
+// CanonicalMeasureProblem is MeasureProblem for canonical files, whose
+// numbers have no separators: an amount of billions is written with an
+// exponent there ("3.001234567e9"), or the file read through a layout.
+func CanonicalMeasureProblem(v float64, text []byte) string {
+	return measureProblem(v, text, "in a canonical file write an amount of billions with an exponent, as in 3.001234567e9, "+
+		"or read the file through a layout, which takes 3,001,234,567")
+}
+
+func measureProblem(v float64, text []byte, advice string) string {
 	if v > MaxMeasure {
 		return "too large: " + quoteSafe(string(text)) + " is more than 10^15"
 	}
@@ -202,8 +215,7 @@ func MeasureProblem(v float64, text []byte) string {
 	if _, _, kind := nextPII(b, 0, false); kind != piiNone {
 		// An amount of billions written bare ("3001234567") reads as a
 		// mobile number without its 0: its separators tell them apart.
-		return "not a quantity or amount: (value withheld: looks like personal data, a phone or CNIC number; " +
-			"write an amount with its separators, as in 3,001,234,567)"
+		return "not a quantity or amount: (value withheld: looks like personal data, a phone or CNIC number; " + advice + ")"
 	}
 	return ""
 }

@@ -289,7 +289,11 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 	case o.From != "" || o.To != "":
 		period = orDots(o.From) + " to " + orDots(o.To)
 	}
-	fmt.Fprintf(w, "%s incidents, %s, %s, in %d districts\n", commas(tot.Incidents), scope, period, tot.Districts)
+	districts := "districts"
+	if tot.Districts == 1 {
+		districts = "district"
+	}
+	fmt.Fprintf(w, "%s incidents, %s, %s, in %d %s\n", commas(tot.Incidents), scope, period, tot.Districts, districts)
 	if q, ok := quantityMeasures[o.Measure]; ok {
 		fmt.Fprintf(w, "ranked by %s (sums are dominated by a few large ones: the breakdown below gives medians)\n", q.doc)
 	}

@@ -231,7 +231,7 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 		t.Errorf("summary --subcategory hundi: exit %d\n%s", code, stdout)
 	}
 	code, stdout, _ = ocmap("summary", "--db", db, "--subcategory", "hundi")
-	if code != exitOK || !strings.Contains(stdout, "3 incidents, terror_financing (hawala_hundi), 2024-01 to 2024-01, in 1 districts") {
+	if code != exitOK || !strings.Contains(stdout, "3 incidents, terror_financing (hawala_hundi), 2024-01 to 2024-01, in 1 district") {
 		t.Errorf("summary --subcategory hundi table:\n%s", stdout)
 	}
 	code, stdout, _ = ocmap("heatmap", "--db", db, "--subcategory", "npo", "--subcategory", "cash_courier", "--format", "json")

@@ -491,7 +491,7 @@ func parseMeasure(b []byte, negative string) (v float64, ok bool, reason string)
 	case v < 0:
 		reason = negative
 	default:
-		reason = schemas.MeasureProblem(v, b)
+		reason = schemas.CanonicalMeasureProblem(v, b)
 	}
 	return v, ok, reason
 }

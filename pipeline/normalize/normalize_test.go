@@ -318,6 +318,9 @@ func TestAcceptedEdges(t *testing.T) {
 		{"zero quantity", schemas.ColQuantity, "0", func(w *incident) { w.Quantity = "0" }},
 		{"zero amount", schemas.ColAmountPKR, "0", func(w *incident) { w.Amount = "0" }},
 		{"large amount", schemas.ColAmountPKR, "1250000000.50", func(w *incident) { w.Amount = "1.2500000005e+09" }},
+		// As a bare number it reads as a mobile number (3001234567); the
+		// reject reason gives this way to write it.
+		{"billions with an exponent", schemas.ColAmountPKR, "3.001234567e9", func(w *incident) { w.Amount = "3.001234567e+09" }},
 		{"point wins over name", schemas.ColDistrictHint, "beta", func(w *incident) { w.Hint = "beta" }},
 		// Degrees and minutes, a hemisphere letter: one value each.
 		{"degrees and minutes", schemas.ColLat, "30°30'N", func(*incident) {}},
@@ -970,5 +973,23 @@ func TestCanonicalUrduDigits(t *testing.T) {
 	inc := res.Incidents[0]
 	if got, want := strings.Join([]string{inc.OccurredOn, inc.Lat, inc.Lon, inc.Quantity}, " "), "2023-01-15 30.5 70.5 2.5"; got != want {
 		t.Errorf("read %s, want %s", got, want)
+	}
+}
+
+// TestCanonicalBillions: an amount of billions written bare reads as a
+// mobile number without its 0 (3001234567) and is refused, withheld; the
+// reason tells the way a canonical file can write it (with an exponent),
+// not the separators it does not read.
+func TestCanonicalBillions(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	res, err := run(t, mem, header+row(schemas.ColAmountPKR, "3001234567")+"\n", defaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "not a quantity or amount: (value withheld: looks like personal data, a phone or CNIC number; in a canonical file " +
+		"write an amount of billions with an exponent, as in 3.001234567e9, or read the file through a layout, which takes 3,001,234,567)"
+	if len(res.Rejects) != 1 || res.Rejects[0].Reason != want || strings.Contains(res.Rejects[0].Raw, "3001234567") {
+		t.Errorf("rejects %+v, want one with reason %q and the number scrubbed", res.Rejects, want)
 	}
 }
