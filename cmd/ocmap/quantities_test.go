@@ -230,6 +230,18 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 	if rr := csvRows(t, stdout); code != exitOK || len(rr) != 1 || rr["1"]["district_code"] != "G1" || rr["1"]["incidents"] != "3" {
 		t.Errorf("summary --subcategory hundi: exit %d\n%s", code, stdout)
 	}
+	// The district table rounds kg to the nearest: G5's 4.5 kg show as 5,
+	// not 4 (they were cut).
+	code, stdout, _ = ocmap("summary", "--db", db, "--category", "drug_trafficking")
+	kg := ""
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) > 9 && f[1] == "G5" {
+			kg = f[len(f)-3] // before amount PKR and by name
+		}
+	}
+	if code != exitOK || kg != "5" {
+		t.Errorf("summary table: G5's kg %q, want 5:\n%s", kg, stdout)
+	}
 	code, stdout, _ = ocmap("summary", "--db", db, "--subcategory", "hundi")
 	if code != exitOK || !strings.Contains(stdout, "3 incidents, terror_financing (hawala_hundi), 2024-01 to 2024-01, in 1 district") {
 		t.Errorf("summary --subcategory hundi table:\n%s", stdout)
