@@ -439,8 +439,9 @@ func TestIngestWithdraw(t *testing.T) {
 	f.ingest(t, writeFile(t, filepath.Join(f.dir, "other"), "first.csv", header+"\n"+strings.Join(rows[:10], "\n")+"\n"))
 	before := snapshot(t, withdrawn)
 	for _, w := range []struct{ name, want string }{
-		{"never.csv", "no such file in the database"},
+		{"never.csv", "the database holds no rows of that file"},
 		{"first.csv", "it names 2 files"},
+		{"second.csv", "withdrawing second.csv: the database holds no rows of that file: run 2 withdrew " + second + " already"},
 	} {
 		cfg := f.config()
 		cfg.Withdraw = []string{w.name}
@@ -482,11 +483,11 @@ func TestIngestWithdrawExplains(t *testing.T) {
 		want     string
 	}{
 		{"replaced by the same content", []string{"small.csv"},
-			"withdrawing small.csv: no such file in the database: the rows of " + f.small + " were replaced by " + gz + " of run 2, which has the same content; withdraw that file"},
+			"withdrawing small.csv: the database holds no rows of that file: the rows of " + f.small + " were replaced by " + gz + " of run 2, which has the same content; withdraw that file"},
 		{"named twice", []string{"small.csv.gz", "./small.csv.gz"},
 			"withdrawing ./small.csv.gz: this run withdraws " + gz + " already (--withdraw names it twice)"},
 		{"recorded under another path", []string{"elsewhere/small.csv.gz"},
-			"withdrawing elsewhere/small.csv.gz: no such file in the database; " + gz + " has that name (give it as recorded)"},
+			"withdrawing elsewhere/small.csv.gz: the database holds no rows of that file; " + gz + " has that name (give it as recorded)"},
 	} {
 		t.Run(w.name, func(t *testing.T) {
 			cfg := f.config()

@@ -58,7 +58,7 @@ func TestIngestWithdrawFlag(t *testing.T) {
 		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, _, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "elsewhere/jan.csv")
-	if code == exitOK || !strings.Contains(stderr, "withdrawing elsewhere/jan.csv: no such file in the database") {
+	if code == exitOK || !strings.Contains(stderr, "withdrawing elsewhere/jan.csv: the database holds no rows of that file") {
 		t.Errorf("withdrawing another folder's jan.csv: exit %d\n%s", code, stderr)
 	}
 	code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "./jan.csv")
@@ -70,7 +70,7 @@ func TestIngestWithdrawFlag(t *testing.T) {
 		t.Errorf("after withdrawing jan.csv, district_month holds:\n%s\nwant feb.csv's 1 record", stdout)
 	}
 	code, _, stderr = ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, "--withdraw", "mar.csv")
-	if code == exitOK || !strings.Contains(stderr, "withdrawing mar.csv: no such file in the database") {
+	if code == exitOK || !strings.Contains(stderr, "withdrawing mar.csv: the database holds no rows of that file") {
 		t.Errorf("withdrawing a file never ingested: exit %d\n%s", code, stderr)
 	}
 }

@@ -676,7 +676,7 @@ func (r *Run) RowNumberIDs(ctx context.Context, file string, read int64) (int64,
 
 // ErrNotIngested is returned by Withdraw for a file the database does not
 // hold.
-var ErrNotIngested = errors.New("no such file in the database")
+var ErrNotIngested = errors.New("the database holds no rows of that file")
 
 // Withdraw removes the rows of an earlier run's file, as a file given
 // again removes the rows of its earlier ingest: an agency's corrected
