@@ -54,6 +54,13 @@ func CategoryHint(s string) string {
 	if _, ok := ParseCategory(folded); ok && folded != s {
 		return " (write it as the code " + folded + ")"
 	}
+	// "cyber crime", "drugtrafficking": the code with a space more or less.
+	bare := strings.ReplaceAll(folded, "_", "")
+	for _, name := range categoryNames {
+		if bare == strings.ReplaceAll(name, "_", "") && name != s {
+			return " (write it as the code " + name + ")"
+		}
+	}
 	return ""
 }
 

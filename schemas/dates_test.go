@@ -391,6 +391,10 @@ func TestCategoryHint(t *testing.T) {
 		"Cybercrime":        " (write it as the code cybercrime)",
 		"Drug Trafficking":  " (write it as the code drug_trafficking)",
 		"human-trafficking": " (write it as the code human_trafficking)",
+		"cyber crime":       " (write it as the code cybercrime)",
+		"Cyber-Crime":       " (write it as the code cybercrime)",
+		"drugtrafficking":   " (write it as the code drug_trafficking)",
+		"terror financing":  " (write it as the code terror_financing)",
 		"cybercrime":        "",
 		"narcotics":         "",
 	} {
