@@ -419,6 +419,19 @@ func TestIngestWithdraw(t *testing.T) {
 	if len(rep.Withdrawn) != 1 || rep.Withdrawn[0].Path != second || rep.Withdrawn[0].Rows == 0 {
 		t.Fatalf("withdrawn %+v, want %s with its rows", rep.Withdrawn, second)
 	}
+	if len(rep.Warnings) != 0 {
+		t.Errorf("warnings %q, want none: the file it repeats is withdrawn", rep.Warnings)
+	}
+	// Without --withdraw, the run says what the correction repeats.
+	withdrawnDB := f.db
+	f.db = filepath.Join(f.dir, "not-withdrawn.duckdb")
+	f.ingest(t, first, second)
+	if rep := f.ingest(t, correction); len(rep.Warnings) != 1 ||
+		!strings.HasPrefix(rep.Warnings[0], fmt.Sprintf("%s repeats %d of its %d records of %s (run 1)", correction, len(fixed), len(fixed), second)) ||
+		!strings.HasSuffix(rep.Warnings[0], "If it corrects that file, ingest it again with --withdraw "+second) {
+		t.Errorf("warnings %q, want one naming %s", rep.Warnings, second)
+	}
+	f.db = withdrawnDB
 	withdrawn := f.db
 	f.db = filepath.Join(f.dir, "fresh.duckdb")
 	f.ingest(t, first, correction)

@@ -419,6 +419,11 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	steptrace.Mark("commit")
+	for _, p := range run.Repeats {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s repeats %d of its %d records of %s (run %d): with the same source, "+
+			"incident id and month they count once, as that file has them. If it corrects that file, ingest it again with --withdraw %s",
+			p.File, p.Rows, p.FileRows, p.Of, p.OfRun, p.Of))
+	}
 	// The run is committed; a failed checkpoint on close loses nothing
 	// (DuckDB replays its log on the next open), so it is a warning.
 	if err := st.Close(); err != nil {

@@ -1083,6 +1083,17 @@ func TestIngestIDsThatAreNoIDs(t *testing.T) {
 	if rep.Rejected != int64(len(placeholders)) {
 		t.Errorf("%d rejected, want the %d placeholder ids", rep.Rejected, len(placeholders))
 	}
+	// The cumulative return is said to repeat the months it repeats.
+	var repeats []string
+	for _, w := range rep.Warnings {
+		if i := strings.Index(w, " repeats "); i >= 0 {
+			repeats = append(repeats, filepath.Base(w[:i])+w[i:strings.Index(w, " (run")])
+		}
+	}
+	if want := []string{"jan-feb.csv repeats 50 of its 100 records of " + filepath.Join(f.dir, "feb.csv"),
+		"jan-feb.csv repeats 50 of its 100 records of " + filepath.Join(f.dir, "jan.csv")}; !reflect.DeepEqual(repeats, want) {
+		t.Errorf("repeats %q, want %q", repeats, want)
+	}
 	query(t, f.db, func(db *sql.DB) {
 		got := fmt.Sprint(scanInt(t, db, `SELECT sum(incidents) FROM district_month`),
 			scanInt(t, db, `SELECT sum(records) FROM district_month`),

@@ -145,6 +145,32 @@ const runTwinsQuery = `INSERT INTO sweep_twins
 			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.source_file < x.source_file
 				OR y.source_file = x.source_file AND y.source_line < x.source_line)))`
 
+// findRepeats sets r.Repeats from ocmap_run_same: for each of the run's
+// files, the earlier files at least ten of whose rows and half of its own
+// it repeats.
+func (r *Run) findRepeats(ctx context.Context) error {
+	rows, err := r.conn.QueryContext(ctx, `WITH pairs AS (
+			SELECT x.source_file AS file, y.run_id AS of_run, y.source_file AS of, count(DISTINCT x.source_line) AS n
+			FROM `+tmpRunSame+` x JOIN `+tmpRunSame+` y ON y.incident_id = x.incident_id AND y.skey = x.skey
+				AND y.category = x.category AND date_trunc('month', y.occurred_on) IS NOT DISTINCT FROM date_trunc('month', x.occurred_on)
+			WHERE x.run_id = $1 AND y.run_id <> $1 GROUP BY ALL),
+		sizes AS (SELECT source_file AS file, count(*) AS rows FROM incidents WHERE run_id = $1 GROUP BY ALL)
+		SELECT p.file, p.of, p.of_run, p.n, s.rows FROM pairs p JOIN sizes s USING (file)
+		WHERE p.n >= 10 AND 2 * p.n >= s.rows ORDER BY p.file, p.n DESC, p.of`, r.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Repeat
+		if err := rows.Scan(&p.File, &p.Of, &p.OfRun, &p.Rows, &p.FileRows); err != nil {
+			return err
+		}
+		r.Repeats = append(r.Repeats, p)
+	}
+	return rows.Err()
+}
+
 // sameIDRows puts in ocmap_same the rows that may have an incident id of
 // a row of ocmap_q: those of ocmap_run_same, and ocmap_q's own. A row of
 // ocmap_q not the run's is in a group that changed, whose every other row
@@ -203,6 +229,9 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		if _, err := r.conn.ExecContext(ctx, q, r.ID); err != nil {
 			return fmt.Errorf("incident groups: same id: %w", err)
 		}
+	}
+	if err := r.findRepeats(ctx); err != nil {
+		return fmt.Errorf("incident groups: same id: %w", err)
 	}
 	steptrace.Mark("derive: same id rows")
 	decided, spans, err := r.sweepChanged(ctx, linkWindowDays)

@@ -332,6 +332,9 @@ type Run struct {
 	// AfterSummaries, when set, runs in the transaction once district_month
 	// is recomputed, before the commit: the measures are computed there.
 	AfterSummaries func(ctx context.Context, r *Run) error
+	// Repeats lists, after Commit, the run's files that repeat records of
+	// an earlier run's file (deriveRun's run only).
+	Repeats []Repeat
 	// Step, when set, is told why Commit recomputes every derived table of
 	// a database an older ocmap made, and each step of it: that takes
 	// seconds to minutes, once.
@@ -350,6 +353,15 @@ type Run struct {
 	promoted map[rowKey]bool
 	contrib  bool            // tmpContrib is made (summaries.go)
 	ids      *schemas.Hasher // IDs, once asked
+}
+
+// Repeat says that Rows of the FileRows rows of the run's File have the
+// source, category, incident id and month of rows of Of, an earlier run's
+// file: a cumulative return, or a correction sent under a new name.
+type Repeat struct {
+	File, Of       string
+	OfRun          int64
+	Rows, FileRows int64
 }
 
 // BoundaryInfo identifies the boundary file a run uses.
