@@ -135,15 +135,22 @@ var runSameRows = []string{
 // (linkGroups): with a district and a date, and an earlier such row of
 // their source key, category, incident id and month. Every row of an
 // earlier run is earlier.
-const runTwinsQuery = `INSERT INTO sweep_twins
+var runTwinsQuery = `INSERT INTO sweep_twins
 	SELECT x.run_id, x.source_file, x.source_line, x.skey, x.category, x.incident_id, x.district_code, x.occurred_on
 	FROM ` + tmpRunSame + ` x
 	WHERE x.run_id = $1 AND x.district_code IS NOT NULL AND x.occurred_on IS NOT NULL AND EXISTS (
 		SELECT 1 FROM ` + tmpRunSame + ` y
-		WHERE y.incident_id = x.incident_id AND y.skey = x.skey AND y.category = x.category
-			AND date_trunc('month', y.occurred_on) = date_trunc('month', x.occurred_on) AND y.district_code IS NOT NULL
+		WHERE ` + sameID("x", "y") + ` AND y.district_code IS NOT NULL
 			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.source_file < x.source_file
 				OR y.source_file = x.source_file AND y.source_line < x.source_line)))`
+
+// sameID is the condition that rows a and b (aliases of tables with
+// qColumns) have one source key, category, incident id and month: the key
+// of a same-id link (linkGroups); rows without a date share a month.
+func sameID(a, b string) string {
+	return fmt.Sprintf(`%[2]s.incident_id = %[1]s.incident_id AND %[2]s.skey = %[1]s.skey AND %[2]s.category = %[1]s.category
+		AND date_trunc('month', %[2]s.occurred_on) IS NOT DISTINCT FROM date_trunc('month', %[1]s.occurred_on)`, a, b)
+}
 
 // findRepeats sets r.Repeats from ocmap_run_same: for each of the run's
 // files, the earlier files at least ten of whose rows and half of its own
@@ -151,8 +158,7 @@ const runTwinsQuery = `INSERT INTO sweep_twins
 func (r *Run) findRepeats(ctx context.Context) error {
 	rows, err := r.conn.QueryContext(ctx, `WITH pairs AS (
 			SELECT x.source_file AS file, y.run_id AS of_run, y.source_file AS of, count(DISTINCT x.source_line) AS n
-			FROM `+tmpRunSame+` x JOIN `+tmpRunSame+` y ON y.incident_id = x.incident_id AND y.skey = x.skey
-				AND y.category = x.category AND date_trunc('month', y.occurred_on) IS NOT DISTINCT FROM date_trunc('month', x.occurred_on)
+			FROM `+tmpRunSame+` x JOIN `+tmpRunSame+` y ON `+sameID("x", "y")+`
 			WHERE x.run_id = $1 AND y.run_id <> $1 GROUP BY ALL),
 		sizes AS (SELECT source_file AS file, count(*) AS rows FROM incidents WHERE run_id = $1 GROUP BY ALL)
 		SELECT p.file, p.of, p.of_run, p.n, s.rows FROM pairs p JOIN sizes s USING (file)
@@ -188,16 +194,14 @@ var sameIDRows = []string{
 // two of them, each row gets a same-id link, and a case of thousands of
 // rows (a report of many transactions) costs thousands of pairs, not
 // millions. The rows past the second are in one old group with the first
-// two (their same-id links), which the links reach. It joins on the id
-// alone, and checks the rest after.
-const sameIDRunQuery = `WITH s AS (
+// two (their same-id links), which the links reach.
+var sameIDRunQuery = `WITH s AS (
 		SELECT *, row_number() OVER (PARTITION BY incident_id, category, skey, date_trunc('month', occurred_on)
 			ORDER BY run_id, source_file, source_line) AS n
 		FROM ` + tmpSame + `)
-	SELECT ` + "%[1]s" + `, ` + "%[2]s" + `
-	FROM ocmap_q q JOIN s i ON i.incident_id = q.incident_id
-	WHERE i.n <= 2 AND q.incident_id IS NOT NULL AND i.category = q.category AND i.skey = q.skey
-		AND date_trunc('month', i.occurred_on) IS NOT DISTINCT FROM date_trunc('month', q.occurred_on)
+	SELECT ` + fmt.Sprintf(endQ, "q") + `, ` + fmt.Sprintf(endQ, "i") + `
+	FROM ocmap_q q JOIN s i ON ` + sameID("q", "i") + `
+	WHERE i.n <= 2 AND q.incident_id IS NOT NULL
 		AND (i.run_id <> q.run_id OR i.source_file <> q.source_file OR i.source_line <> q.source_line)`
 
 // deriveRun updates the derived tables for the rows the run added and the
@@ -325,7 +329,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 			return fmt.Errorf("incident groups: same id: %w", err)
 		}
 	}
-	rows, err := r.conn.QueryContext(ctx, fmt.Sprintf(sameIDRunQuery, fmt.Sprintf(endQ, "q"), fmt.Sprintf(endQ, "i")))
+	rows, err := r.conn.QueryContext(ctx, sameIDRunQuery)
 	if err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
 	}

@@ -615,18 +615,25 @@ func TestSweepChunks(t *testing.T) {
 	}
 }
 
+// twoSeizures are the records of the resent-record tests: x (ANF) and y
+// (police) of one seizure on the 10th, z (police) and w (press) of
+// another on the 11th, all at one point.
+func twoSeizures() (x, y, z, w rec) {
+	const lat, lon = 30.5, 70.5
+	x = rec{file: "anf-jan", source: "ANF", id: "A1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
+	y = rec{file: "fir-y", source: "police", id: "P1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
+	z = rec{file: "fir-z", source: "police", id: "P2", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	w = rec{file: "press-w", source: "press", id: "N1", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	return x, y, z, w
+}
+
 // TestLinkGroupsResentRecordKeepsIncidents sends a record again under its
 // id (a cumulative return, say): the copy is the same incident as the
 // first, so it must not start a cluster of its own and gather another
 // incident's records, which its same-id link would then merge with the
 // first's.
 func TestLinkGroupsResentRecordKeepsIncidents(t *testing.T) {
-	const lat, lon = 30.5, 70.5
-	// x and y: one seizure on the 10th; z and w: another on the 11th.
-	x := rec{file: "anf-jan", source: "ANF", id: "A1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
-	y := rec{file: "fir-y", source: "police", id: "P1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
-	z := rec{file: "fir-z", source: "police", id: "P2", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
-	w := rec{file: "press-w", source: "press", id: "N1", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	x, y, z, w := twoSeizures()
 	again := x
 	again.file = "anf-jan-feb"
 	want := []string{
@@ -657,11 +664,7 @@ func TestLinkGroupsResentRecordKeepsIncidents(t *testing.T) {
 // that a source sent three times: the second stands for the id in the
 // sweep from then on, and the third stays its twin.
 func TestLinkGroupsResentRecordFirstGoes(t *testing.T) {
-	const lat, lon = 30.5, 70.5
-	x := rec{file: "anf-jan", source: "ANF", id: "A1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
-	y := rec{file: "fir-y", source: "police", id: "P1", date: "2023-01-10", lat: lat, lon: lon, qty: 10, amt: -1}
-	z := rec{file: "fir-z", source: "police", id: "P2", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
-	w := rec{file: "press-w", source: "press", id: "N1", date: "2023-01-11", lat: lat, lon: lon, qty: 10, amt: -1}
+	x, y, z, w := twoSeizures()
 	feb, mar := x, x
 	feb.file, mar.file = "anf-feb", "anf-mar"
 	st := openTestStore(t, "resent.duckdb", Options{Threads: 2})
