@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -367,5 +368,73 @@ func TestDeriveRunOneIDManyRows(t *testing.T) {
 	}
 	if groups != 1 || members != 600 {
 		t.Errorf("%d groups of %d records, want one of 600", groups, members)
+	}
+}
+
+// TestDeriveRunSameIDMonths: a run finds the earlier rows of its ids in
+// its own months only (runSameRows reads those months' dates first): its
+// rows of December, January, April and no date link to the earlier ones of
+// the same month, across a year's end and past a gap, and the earlier rows
+// of November and February stay alone.
+func TestDeriveRunSameIDMonths(t *testing.T) {
+	st := openTestStore(t, "months.duckdb", Options{Threads: 2})
+	row := func(file, date string, code string) rec {
+		return rec{file: file, source: "FIA", id: "C-7", category: "cybercrime", code: code, date: date, qty: -1, amt: -1}
+	}
+	old := []rec{row("old#1", "2024-11-10", "PK001"), row("old#2", "2024-12-10", "PK002"), row("old#3", "2025-01-10", "PK001"),
+		row("old#4", "2025-02-10", "PK002"), row("old#5", "2025-04-10", "PK001"), row("old#6", "", "PK002")}
+	commitStoreRun(t, st, storeRun{recs: old})
+	commitStoreRun(t, st, storeRun{recs: []rec{row("new#1", "2024-12-20", "PK001"), row("new#2", "2025-01-20", "PK002"),
+		row("new#3", "2025-04-20", "PK002"), row("new#4", "", "PK001")}})
+	checkEqualsRebuild(t, st, 2)
+	got := testdb.Rows(t, st.db, `SELECT string_agg(coalesce(strftime(i.occurred_on, '%Y-%m-%d'), '-'), ' ' ORDER BY i.occurred_on NULLS LAST, i.source_file)
+		FROM incidents i JOIN incident_groups g USING (run_id, source_file, source_line)
+		GROUP BY g.group_id ORDER BY 1`)
+	// Records alone are in no group.
+	want := []string{"- -", "2024-12-10 2024-12-20", "2025-01-10 2025-01-20", "2025-04-10 2025-04-20"}
+	if d := testdb.FirstDiff(got, want); d != "" {
+		t.Errorf("groups by their dates: %s", d)
+	}
+}
+
+func TestMonthsFilter(t *testing.T) {
+	month := func(s string) sql.NullTime {
+		if s == "" {
+			return sql.NullTime{}
+		}
+		m, err := time.Parse("2006-01", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sql.NullTime{Time: m, Valid: true}
+	}
+	months := func(ss ...string) []sql.NullTime {
+		var out []sql.NullTime
+		for _, s := range ss {
+			out = append(out, month(s))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		months []sql.NullTime
+		want   string
+	}{
+		{months("2025-01"), `d >= DATE '2025-01-01' AND d < DATE '2025-02-01'`},
+		{months("", "2024-12", "2025-01", "2025-04"),
+			`d IS NULL OR d >= DATE '2024-12-01' AND d < DATE '2025-02-01' OR d >= DATE '2025-04-01' AND d < DATE '2025-05-01'`},
+		{months(""), `d IS NULL`},
+	} {
+		if got := monthsFilter("d", c.months); got != c.want {
+			t.Errorf("monthsFilter(%v) = %s, want %s", c.months, got, c.want)
+		}
+	}
+	// Past maxMonthRanges runs of months, one range from the first to the
+	// last.
+	var every2 []string
+	for i := range maxMonthRanges + 1 {
+		every2 = append(every2, time.Date(2020, time.Month(1+2*i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01"))
+	}
+	if got, want := monthsFilter("d", months(every2...)), `d >= DATE '2020-01-01' AND d < DATE '2025-06-01'`; got != want {
+		t.Errorf("monthsFilter of %d months apart = %s, want %s", len(every2), got, want)
 	}
 }

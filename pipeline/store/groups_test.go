@@ -28,7 +28,7 @@ var groupBoundaries = BoundaryInfo{Path: "test.geojson", SHA256: "0123456789abcd
 type rec struct {
 	file, source, id string // an empty source is null
 	category, code   string // empty: drug_trafficking, PK001
-	date             string
+	date             string // empty: undated
 	lat, lon         float64 // 0, 0: placed by district name
 	qty, amt         float64 // negative: null
 }
@@ -61,7 +61,7 @@ func insertRecs(t *testing.T, r *Run, recs []rec) {
 		if _, err := r.conn.ExecContext(context.Background(), `INSERT INTO incidents
 			(incident_id, category, occurred_on, lat, lon, source, quantity, amount_pkr,
 			source_file, source_line, run_id, district_code, location_precision)
-			VALUES (?, ?, CAST(? AS DATE), ?, ?, ?, ?, ?, ?, 2, ?, ?, ?)`,
+			VALUES (?, ?, CAST(NULLIF(?, '') AS DATE), ?, ?, ?, ?, ?, ?, 2, ?, ?, ?)`,
 			x.id, cat, x.date, lat, lon, src, qty, amt, x.file, r.ID, code, prec); err != nil {
 			t.Fatal(err)
 		}
