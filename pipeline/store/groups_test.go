@@ -26,9 +26,9 @@ var groupBoundaries = BoundaryInfo{Path: "test.geojson", SHA256: "0123456789abcd
 
 // rec is one incident of a grouping test; its source_file names it.
 type rec struct {
-	file, source, id string // an empty source is null
-	category, code   string // empty: drug_trafficking, PK001
-	date             string // empty: undated
+	file, source, id string  // an empty source is null
+	category, code   string  // empty: drug_trafficking, PK001
+	date             string  // empty: undated
 	lat, lon         float64 // 0, 0: placed by district name
 	qty, amt         float64 // negative: null
 }
