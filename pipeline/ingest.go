@@ -116,7 +116,10 @@ type FileReport struct {
 	// Footer lists the lines (a sheet's rows) the layout's footer_rows left
 	// out as totals or notes; not in Read either.
 	Footer   []int64 `json:",omitempty"`
-	Replaced []store.Replaced
+	// HashedIDs counts the accepted rows whose incident id held a phone,
+	// CNIC or passport number or an e-mail address, stored as a keyed hash.
+	HashedIDs int64 `json:",omitempty"`
+	Replaced  []store.Replaced
 }
 
 // Report is what an ingest run did. Read = Accepted + Rejected always.
@@ -612,6 +615,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		fr.Read += nz.Read
 		fr.Accepted += nz.Accepted
 		fr.Rejected += nz.Rejected
+		fr.HashedIDs += nz.HashedIDs
 	}
 	if fr.SHA256, fr.Bytes, err = f.Digest(); err != nil {
 		return fr, fmt.Errorf("input %s: %w", path, err)

@@ -143,6 +143,7 @@ func ingestLayoutFile(ctx context.Context, cfg Config, loc *locate.Locator, run 
 		return fr, err
 	}
 	fr.Read, fr.Accepted, fr.Rejected = nz.Counts()
+	fr.HashedIDs = nz.HashedIDs()
 	if b, ok := in.Source.(interface{ Blank() int64 }); ok {
 		fr.Blank = b.Blank()
 	}

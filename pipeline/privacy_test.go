@@ -88,12 +88,20 @@ const piiContextFile = "No,When,Kind,Lat,Lon,Place,Source,Notes\n" +
 func TestNoPersonalDataStored(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := pipeline.Ingest(ctx, f.config(writeFile(t, f.dir, "canonical.csv", piiCanonical))); err != nil {
+	rep, err := pipeline.Ingest(ctx, f.config(writeFile(t, f.dir, "canonical.csv", piiCanonical)))
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []struct{ yaml, name, text string }{
-		{piiLayout, "layout.csv", piiLayoutFile},
-		{piiContextLayout, "context.csv", piiContextFile},
+	// The report counts the ids it hashed (the complaint's two records).
+	if got := rep.Files[0].HashedIDs; got != 2 {
+		t.Errorf("canonical file: %d hashed ids reported, want 2", got)
+	}
+	for _, l := range []struct {
+		yaml, name, text string
+		hashed           int64
+	}{
+		{piiLayout, "layout.csv", piiLayoutFile, 1},
+		{piiContextLayout, "context.csv", piiContextFile, 1},
 	} {
 		lay, err := layout.Parse("test.yaml", []byte(l.yaml))
 		if err != nil {
@@ -101,8 +109,12 @@ func TestNoPersonalDataStored(t *testing.T) {
 		}
 		cfg := f.config(writeFile(t, f.dir, l.name, l.text))
 		cfg.Layout = lay
-		if _, err := pipeline.Ingest(ctx, cfg); err != nil {
+		rep, err := pipeline.Ingest(ctx, cfg)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if got := rep.Files[0].HashedIDs; got != l.hashed {
+			t.Errorf("%s: %d hashed ids reported, want %d", l.name, got, l.hashed)
 		}
 	}
 	// Columns that hold paths and digests, whose long digits are not

@@ -261,6 +261,14 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		if note := footerNote(f.Footer); note != "" {
 			fmt.Fprintf(w, "    %s\n", note)
 		}
+		if f.HashedIDs > 0 {
+			ids := "ids"
+			if f.HashedIDs == 1 {
+				ids = "id"
+			}
+			fmt.Fprintf(w, "    %s incident %s held a phone, CNIC or passport number or an e-mail address: stored as keyed hashes (h:...), which still link a source's records of one id\n",
+				commas(f.HashedIDs), ids)
+		}
 		for _, r := range f.Replaced {
 			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced\n", r.Path, r.RunID, commas(r.Rows))
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocmap/ocmap/pipeline"
 	"github.com/ocmap/ocmap/pipeline/store"
 )
 
@@ -305,4 +306,25 @@ func jsonSources(t *testing.T, out string) []store.SourceShare {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	return v.Sources
+}
+
+// TestIngestReportSaysIDsHashed: the ingest report tells, per file, how
+// many incident ids were stored as keyed hashes, and nothing when none was.
+func TestIngestReportSaysIDsHashed(t *testing.T) {
+	var b bytes.Buffer
+	printIngestReport(&b, &pipeline.Report{Files: []pipeline.FileReport{
+		{Path: "a.csv", Read: 3, Accepted: 3, HashedIDs: 1},
+		{Path: "b.csv", Read: 5, Accepted: 5, HashedIDs: 1200},
+		{Path: "c.csv", Read: 2, Accepted: 2},
+	}})
+	got := b.String()
+	for _, want := range []string{
+		"  a.csv: read 3, accepted 3, rejected 0 (sha256 …)\n    1 incident id held a phone, CNIC or passport number or an e-mail address: stored as keyed hashes (h:...), which still link a source's records of one id\n",
+		"  b.csv: read 5, accepted 5, rejected 0 (sha256 …)\n    1,200 incident ids held a phone,",
+		"  c.csv: read 2, accepted 2, rejected 0 (sha256 …)\nrows read",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
 }

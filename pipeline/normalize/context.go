@@ -113,7 +113,7 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	opt := func(i int, s string) { appendOptString(b, i, s) }
 	// Every free-text column goes through the one rule, schemas.Scrub.
 	text := func(i int, s string) { appendOptString(b, i, schemas.Scrub(s)) }
-	str(schemas.CIncidentID, schemas.PrivateID(n.opt.IDs, id))
+	str(schemas.CIncidentID, n.privateID(id))
 	str(schemas.CEventType, schemas.Scrub(n.eventType.get(fields)))
 	b.Field(schemas.COccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))
 	b.Field(schemas.CDatePrecision).(*array.Int8Builder).Append(int8(prec))

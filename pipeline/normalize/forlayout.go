@@ -21,6 +21,9 @@ type LayoutNormalizer interface {
 	Err() error
 	Release()
 	Counts() (read, accepted, rejected int64)
+	// HashedIDs is how many accepted rows had their incident id stored as
+	// a keyed hash (schemas.PrivateID).
+	HashedIDs() int64
 }
 
 var (

@@ -332,7 +332,7 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		}
 		b.Field(i).(*array.Date32Builder).Append(arrow.Date32(d))
 	}
-	str(schemas.NIncidentID, schemas.PrivateID(n.opt.IDs, id))
+	str(schemas.NIncidentID, n.privateID(id))
 	str(schemas.NCategory, category)
 	text(schemas.NSubcategory, subcategory)
 	b.Field(schemas.NOccurredOn).(*array.Date32Builder).Append(arrow.Date32(date))

@@ -536,6 +536,7 @@ type layoutBase struct {
 	err         error
 
 	Read, Accepted, Rejected int64
+	hashedIDs                int64
 }
 
 // init fills in the defaults and returns the compiler of src's header; the
@@ -582,6 +583,19 @@ func (n *layoutBase) Rejects() arrow.RecordBatch { return n.rejRec }
 // Counts returns the rows read, accepted and rejected so far.
 func (n *layoutBase) Counts() (read, accepted, rejected int64) {
 	return n.Read, n.Accepted, n.Rejected
+}
+
+// HashedIDs is how many accepted rows had their incident id hashed.
+func (n *layoutBase) HashedIDs() int64 { return n.hashedIDs }
+
+// privateID is schemas.PrivateID of id under the run's key, counted when
+// it is a hash of id.
+func (n *layoutBase) privateID(id string) string {
+	p := schemas.PrivateID(n.opt.IDs, id)
+	if p != id {
+		n.hashedIDs++
+	}
+	return p
 }
 
 // Next reads up to one batch of rows. It returns false when the input is

@@ -83,6 +83,9 @@ type Normalizer struct {
 	header      bool
 
 	Read, Accepted, Rejected int64
+	// HashedIDs is how many accepted rows had their incident id stored as
+	// a keyed hash (schemas.PrivateID).
+	HashedIDs int64
 }
 
 // New returns a Normalizer over rows. The first row must be the header. mem
@@ -364,7 +367,10 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 
 	b, i := &n.b, n.b.rows
 	if s := unsafeString(id); schemas.HoldsPII(s) {
-		id = []byte(schemas.PrivateID(n.opt.IDs, s))
+		if p := schemas.PrivateID(n.opt.IDs, s); p != s {
+			id = []byte(p)
+			n.HashedIDs++
+		}
 	}
 	b.incidentID.add(i, id)
 	b.category.add(i, cat)
