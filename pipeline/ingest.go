@@ -115,7 +115,7 @@ type FileReport struct {
 	Blank int64 `json:",omitempty"`
 	// Footer lists the lines (a sheet's rows) the layout's footer_rows left
 	// out as totals or notes; not in Read either.
-	Footer   []int64 `json:",omitempty"`
+	Footer []int64 `json:",omitempty"`
 	// HashedIDs counts the accepted rows whose incident id held a phone,
 	// CNIC or passport number or an e-mail address, stored as a keyed hash.
 	HashedIDs int64 `json:",omitempty"`
