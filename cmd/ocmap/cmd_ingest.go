@@ -325,6 +325,9 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 		fmt.Fprintln(w, "first rejected rows of the population file:")
 		printRowErrors(w, population)
 	}
+	if len(rep.FirstRejects) > 0 {
+		fmt.Fprintf(w, "all of them, by file and reason: ocmap rejects --db %s\n", shellArg(rep.DB))
+	}
 }
 
 func printRowErrors(w io.Writer, rows []schemas.RowError) {
@@ -351,4 +354,17 @@ func commas(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return neg + s
+}
+
+// shellArg is s as a shell argument: in single quotes when it holds
+// anything but letters, digits and ./_-:+, (a path with a space).
+func shellArg(s string) string {
+	plain := s != ""
+	for _, c := range s {
+		plain = plain && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("./_-:+,", c))
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,0 +1,100 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// RejectGroup is the rejected rows of one file that share a field and a
+// reason, apart from the values the reason quotes: the rows one fix
+// (a date format in the layout, an alias, a corrected column) would
+// bring in.
+type RejectGroup struct {
+	File    string // source_file as recorded
+	Field   string // the field at fault, "(record)" for the row as a whole
+	Reason  string // the reason, each quoted value shown as "…"
+	Rows    int64
+	Line    int64  // the first row's line
+	Example string // the first row's reason in full, with its values
+}
+
+// Reject is one row of the rejects table.
+type Reject struct {
+	Run           int64
+	File          string
+	Line          int64
+	Field, Reason string
+	Raw           string // the row's text, scrubbed; "" when not kept
+}
+
+// rejectsWhere selects the rejects of a file named as recorded or by its
+// base name ($1), or all of them when $1 is empty.
+const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1`
+
+// RejectGroups groups the rejects table (of file, as recorded or by base
+// name; all files when empty) by file, field and reason, most rows first
+// within each file.
+func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT source_file, coalesce(field, ''),
+			regexp_replace(coalesce(reason, ''), '"[^"]*"', '"…"', 'g') AS kind,
+			count(*) AS n, coalesce(min(source_line), 0), arg_min(coalesce(reason, ''), source_line)
+		FROM rejects WHERE `+rejectsWhere+`
+		GROUP BY ALL ORDER BY source_file, n DESC, kind, 2`, file)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: rejects: %w", s.Path, err)
+	}
+	defer rows.Close()
+	var out []RejectGroup
+	for rows.Next() {
+		var g RejectGroup
+		if err := rows.Scan(&g.File, &g.Field, &g.Reason, &g.Rows, &g.Line, &g.Example); err != nil {
+			return nil, fmt.Errorf("store: %s: rejects: %w", s.Path, err)
+		}
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: rejects: %w", s.Path, err)
+	}
+	return out, nil
+}
+
+// EachReject calls fn with every reject of file (as recorded or by base
+// name; all files when empty), by file and line, as DuckDB streams them.
+func (s *Store) EachReject(ctx context.Context, file string, fn func(Reject) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT run_id, source_file, coalesce(source_line, 0), coalesce(field, ''), coalesce(reason, ''), raw
+		FROM rejects WHERE `+rejectsWhere+` ORDER BY source_file, source_line, field`, file)
+	if err != nil {
+		return fmt.Errorf("store: %s: rejects: %w", s.Path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Reject
+		var raw sql.NullString
+		if err := rows.Scan(&r.Run, &r.File, &r.Line, &r.Field, &r.Reason, &raw); err != nil {
+			return fmt.Errorf("store: %s: rejects: %w", s.Path, err)
+		}
+		r.Raw = raw.String
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %s: rejects: %w", s.Path, err)
+	}
+	return nil
+}
+
+// KnowsFile reports whether a run read file, named as recorded or by its
+// base name, and it was not since replaced or withdrawn.
+func (s *Store) KnowsFile(ctx context.Context, file string) (bool, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM ingest_files
+		WHERE replaced_by IS NULL AND (source_file = $1 OR `+baseName+` = $1)`, file).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: %s: %w", s.Path, err)
+	}
+	return n > 0, nil
+}
