@@ -41,7 +41,10 @@ Place names that an alias can fix:
 
   unmatched        rows rejected because the name matches no district
                    ('(see rejects)': rows whose point is outside every
-                   district and whose name is unknown)
+                   district and whose name is unknown; '(name withheld:
+                   looks like personal data)': a phone or CNIC number in
+                   the district column, which is never shown: 'ocmap
+                   rejects' gives their lines)
   province only    names that are not one district (Karachi, or a typo
                    close to two): the rows are kept in the province only
   fuzzy            names placed by a close spelling: check the district
@@ -170,7 +173,7 @@ approximate, say so in its layout (points: approximate). An alias
 	}
 	example := "Nowhere"
 	for _, r := range rows {
-		if r.Kind == store.ReviewUnmatched && r.Name != store.ReviewSeeRejects && r.Name != "" {
+		if r.Kind == store.ReviewUnmatched && r.Name != store.ReviewSeeRejects && r.Name != store.ReviewWithheld && r.Name != "" {
 			example = r.Name
 			break
 		}

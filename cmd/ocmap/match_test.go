@@ -311,3 +311,37 @@ func writeAliases(t *testing.T, dir string, rows ...string) string {
 	}
 	return p
 }
+
+// TestReviewWithheldName: a phone number typed in the district column is
+// an unmatched name that review never shows: it says the name was
+// withheld, and its alias example is a real name.
+func TestReviewWithheldName(t *testing.T) {
+	dir := isolate(t)
+	mapPath := punjabSindh(t, dir)
+	in := writeTestFile(t, dir, "in.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"A1,drug_trafficking,heroin,2023-01-15,,,0300-1234567,ANF,1,,seized\n"+
+		"A2,drug_trafficking,heroin,2023-01-16,,,0321 7654321,ANF,1,,seized\n"+
+		"A3,drug_trafficking,heroin,2023-01-17,,,Atlantis,ANF,1,,seized\n")
+	db := filepath.Join(dir, "r.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := ocmap("review", "--db", db)
+	if code != exitOK {
+		t.Fatalf("review: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"unmatched  (name withheld: looks like personal data)            2                       in.csv:2\n",
+		"unmatched  Atlantis                                             1                       in.csv:4\n",
+		"  Atlantis,<district>,<province>,variant,,,\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("review lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, leak := range []string{"1234567", "7654321", "(no name)"} {
+		if strings.Contains(stdout, leak) {
+			t.Errorf("review shows %q:\n%s", leak, stdout)
+		}
+	}
+}

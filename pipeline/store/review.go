@@ -39,6 +39,15 @@ const (
 // do not carry the name.
 const ReviewSeeRejects = "(see rejects)"
 
+// ReviewWithheld is the Name of the unmatched line that counts rows whose
+// name looked like personal data (a phone or CNIC number typed in the
+// district column): their reasons withhold it.
+const ReviewWithheld = "(name withheld: looks like personal data)"
+
+// withheldValue is what a reject reason says in place of a value that
+// looks like personal data (pipeline/normalize).
+const withheldValue = "(value withheld: looks like personal data)"
+
 // ReviewRow is one place name worth a researcher's look, with how many rows
 // give it.
 type ReviewRow struct {
@@ -67,7 +76,9 @@ const reviewSQL = `WITH placed AS (
 	SELECT district_hint, province_hint, district_name, province, match_method, match_score,
 		coalesce(location_note, '') AS location_note, source_file, source_line FROM context_events
 ), items AS (
-	SELECT 1 AS ord, '` + ReviewUnmatched + `' AS kind, regexp_extract(reason, ': "(.*)"$', 1) AS name, '' AS prov,
+	SELECT 1 AS ord, '` + ReviewUnmatched + `' AS kind,
+		CASE WHEN ends_with(reason, ': ` + withheldValue + `') THEN '` + ReviewWithheld + `'
+			ELSE regexp_extract(reason, ': "(.*)"$', 1) END AS name, '' AS prov,
 		'' AS result, '' AS method, NULL::DOUBLE AS score,
 		regexp_extract(reason, '^unknown district name \((closest: [^)]*)\)', 1) AS note, true AS bynote, source_file, source_line
 	FROM rejects WHERE field = 'district_hint'

@@ -79,12 +79,13 @@ func reviewStore(t *testing.T) *Store {
 		{22, "district_hint", `unknown district name: "Atlantis"`},
 		{23, "lat", `coordinates are outside every district and the district name is not known: "40.1"`},
 		{24, "occurred_on", `not a date: "yesterday"`},
+		{25, "district_hint", `unknown district name: (value withheld: looks like personal data)`},
 	} {
 		if _, err := r.conn.ExecContext(ctx, `INSERT INTO rejects VALUES (?, 'in.csv', ?, ?, ?, '')`, r.ID, x.line, x.field, x.reason); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := r.Commit(ctx, "[]", 14, 9, 5, "test"); err != nil {
+	if err := r.Commit(ctx, "[]", 15, 9, 6, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -108,6 +109,7 @@ func TestReview(t *testing.T) {
 	const pointNote = `the point is in Beta but the name "Alpha" is Alpha: the point is kept`
 	all := []ReviewRow{
 		{Kind: ReviewUnmatched, Name: "Atlantis", Count: 2, Example: "in.csv:20"},
+		{Kind: ReviewUnmatched, Name: ReviewWithheld, Count: 1, Example: "in.csv:25"},
 		{Kind: ReviewUnmatched, Name: ReviewSeeRejects, Count: 1, Note: "coordinates are outside every district and the district name is not known", Example: "in.csv:23"},
 		{Kind: ReviewUnmatched, Name: "Alpho Town", Count: 1, Note: "closest: Alpha 0.85", Example: "in.csv:21"},
 		{Kind: ReviewProvince, Name: "Bet Alpha", Province: "North", Count: 1, Result: "North", Method: "province",
@@ -132,7 +134,7 @@ func TestReview(t *testing.T) {
 		want []ReviewRow
 	}{
 		{"all", 0, all},
-		{"top 1", 1, []ReviewRow{all[0], all[3], all[4], all[6], all[7], all[8], all[9], all[10], all[12], all[13]}},
+		{"top 1", 1, []ReviewRow{all[0], all[4], all[5], all[7], all[8], all[9], all[10], all[11], all[13], all[14]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
