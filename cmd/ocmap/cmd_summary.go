@@ -322,7 +322,7 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t",
 			commas(r.ByCategory[0]), commas(r.ByCategory[1]), commas(r.ByCategory[2]), commas(r.ByCategory[3]),
-			commas(int64(math.Round(r.Quantity))), commas(int64(math.Round(r.AmountPKR))))
+			commasFloat(r.Quantity, 1), commas(int64(math.Round(r.AmountPKR))))
 		if victims {
 			fmt.Fprintf(tw, "%s\t", commas(r.Victims))
 		}

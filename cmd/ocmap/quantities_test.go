@@ -239,8 +239,8 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 			kg = f[len(f)-3] // before amount PKR and by name
 		}
 	}
-	if code != exitOK || kg != "5" {
-		t.Errorf("summary table: G5's kg %q, want 5:\n%s", kg, stdout)
+	if code != exitOK || kg != "4.5" {
+		t.Errorf("summary table: G5's kg %q, want 4.5:\n%s", kg, stdout)
 	}
 	code, stdout, _ = ocmap("summary", "--db", db, "--subcategory", "hundi")
 	if code != exitOK || !strings.Contains(stdout, "3 incidents, terror_financing (hawala_hundi), 2024-01 to 2024-01, in 1 district") {

@@ -32,8 +32,8 @@ func TestSummaryRates(t *testing.T) {
 	}
 	for _, want := range []string{
 		"3 incidents, all categories, 2023-01 to 2023-02, in 2 districts\n",
-		"     1  PK001     Alpha     North          2      4.00            0      2            0      0         2           0        0\n",
-		"     2  PK002      Beta     South          1         -            0      0            0      1         0           0        0\n",
+		"     1  PK001     Alpha     North          2      4.00            0      2            0      0       2.0           0        0\n",
+		"     2  PK002      Beta     South          1         -            0      0            0      1       0.0           0        0\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary says\n%s\nwant it to contain %q", stdout, want)

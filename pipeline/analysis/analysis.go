@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocmap/ocmap/pipeline/measures"
 	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // Defaults of Options.
@@ -260,7 +261,12 @@ func Analyse(m *Map, cells []store.Cell, pop map[string][]store.PopulationYear, 
 		d.Victims += c.Victims
 		d.Killed += c.Killed
 		d.Injured += c.Injured
-		d.Quantity += c.Quantity
+		// Quantity is kg of drugs; a human trafficking cell's quantity
+		// counts victims (in Victims): over all categories they would add
+		// people to kilograms.
+		if c.Category == schemas.DrugTrafficking.String() {
+			d.Quantity += c.Quantity
+		}
 		d.AmountPKR += c.AmountPKR
 		for k := range d.ByPrecision {
 			d.ByPrecision[k] += c.ByPrecision[k]

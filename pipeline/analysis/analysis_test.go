@@ -121,6 +121,22 @@ func TestAnalyseWithoutPopulation(t *testing.T) {
 	}
 }
 
+// TestAnalyseQuantityIsKg: over all categories, a district's quantity is
+// its kg of drugs; a trafficking cell's quantity counts victims, which stay
+// in Victims.
+func TestAnalyseQuantityIsKg(t *testing.T) {
+	m := grid()
+	period := Period{month(2024, 1), month(2024, 1)}
+	cells := []store.Cell{
+		{District: "D0", Category: "drug_trafficking", Month: month(2024, 1), Incidents: 1, Records: 1, Quantity: 2.5},
+		{District: "D0", Category: "human_trafficking", Month: month(2024, 1), Incidents: 1, Records: 1, Quantity: 4, Victims: 4},
+	}
+	d := Analyse(m, cells, nil, period, period.Before(), Options{}).Districts[0]
+	if d.Quantity != 2.5 || d.Victims != 4 || d.Incidents != 2 {
+		t.Errorf("D0: quantity %g, victims %d, incidents %d; want 2.5 kg, 4, 2", d.Quantity, d.Victims, d.Incidents)
+	}
+}
+
 func TestLinks(t *testing.T) {
 	m := grid()
 	period := Period{month(2024, 1), month(2024, 1)}

@@ -41,9 +41,11 @@ type SummaryRow struct {
 	Code, Name, Province string
 	Incidents            int64
 	ByCategory           [schemas.NumCategories]int64
-	Quantity, AmountPKR  float64
-	Victims              int64
-	ByPoint, ByName      int64
+	// Quantity is the kg of drugs seized: a human trafficking row's
+	// quantity counts victims, which are in Victims.
+	Quantity, AmountPKR float64
+	Victims             int64
+	ByPoint, ByName     int64
 	// Population is the district's in the census year nearest the end of
 	// the period (0 when the database has none), and Rate the incidents
 	// in the period per 100,000 people (0 without a population).
@@ -121,7 +123,7 @@ func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Tota
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'drug_trafficking'), 0),
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'human_trafficking'), 0),
 			coalesce(sum(m.incidents) FILTER (WHERE m.category = 'cybercrime'), 0),
-			coalesce(sum(m.quantity), 0), coalesce(sum(m.amount_pkr), 0),
+			coalesce(sum(m.quantity) FILTER (WHERE m.category = 'drug_trafficking'), 0), coalesce(sum(m.amount_pkr), 0),
 			sum(m.by_point), sum(m.by_name),
 			coalesce(any_value(p.population), 0), coalesce(any_value(p.year), 0),
 			coalesce(sum(m.victims), 0)

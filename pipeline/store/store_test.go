@@ -183,10 +183,12 @@ func month(s string) time.Time {
 	return t
 }
 
-// The three districts with incidents, over everything.
+// The three districts with incidents, over everything. Quantity is the
+// kg of drugs: Beta's trafficking case of 4 victims (its quantity) is in
+// Victims only.
 var (
 	alpha = store.SummaryRow{Code: "PK001", Name: "Alpha", Province: "North", Incidents: 4, ByCategory: [4]int64{0, 3, 0, 1}, Quantity: 6, AmountPKR: 1000, ByPoint: 3, ByName: 1}
-	beta  = store.SummaryRow{Code: "PK002", Name: "Beta", Province: "South", Incidents: 5, ByCategory: [4]int64{2, 2, 1, 0}, Quantity: 9, AmountPKR: 300, Victims: 4, ByPoint: 3, ByName: 2}
+	beta  = store.SummaryRow{Code: "PK002", Name: "Beta", Province: "South", Incidents: 5, ByCategory: [4]int64{2, 2, 1, 0}, Quantity: 5, AmountPKR: 300, Victims: 4, ByPoint: 3, ByName: 2}
 	gamma = store.SummaryRow{Code: "PK003", Name: "Gamma", Province: "North", Incidents: 3, ByCategory: [4]int64{0, 1, 0, 2}, Quantity: 10, AmountPKR: 500, ByPoint: 2, ByName: 1}
 )
 
@@ -249,7 +251,7 @@ func TestSummary(t *testing.T) {
 		{
 			"from february: a tie goes to the lower code", store.SummaryQuery{From: month("2023-02")},
 			ranked(
-				store.SummaryRow{Code: "PK002", Name: "Beta", Province: "South", Incidents: 3, ByCategory: [4]int64{0, 2, 1, 0}, Quantity: 9, Victims: 4, ByPoint: 2, ByName: 1},
+				store.SummaryRow{Code: "PK002", Name: "Beta", Province: "South", Incidents: 3, ByCategory: [4]int64{0, 2, 1, 0}, Quantity: 5, Victims: 4, ByPoint: 2, ByName: 1},
 				gamma,
 				store.SummaryRow{Code: "PK001", Name: "Alpha", Province: "North", Incidents: 1, ByCategory: [4]int64{0, 0, 0, 1}, AmountPKR: 1000, ByPoint: 1},
 			),
