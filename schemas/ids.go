@@ -36,6 +36,22 @@ var excelErrors = map[string]bool{
 // Arabic digits are zeros). Such an id on many records of a source would
 // make them one incident (a same-id link), so readers refuse it as they
 // refuse a missing id.
+// TagID returns the tag of Scrub ("[CNIC]", "[PHONE]", ...) that id
+// holds, or "". Such an id was copied from ocmap's own output (a rejects
+// list, say) where the tag stands for a number: every record given it
+// would have one id, so one incident.
+func TagID(id string) string {
+	if !strings.Contains(id, "[") {
+		return ""
+	}
+	for _, tag := range piiTags[1:] {
+		if strings.Contains(id, tag) {
+			return tag
+		}
+	}
+	return ""
+}
+
 func PlaceholderID(id string) bool {
 	// Most ids hold a digit other than 0, or are longer than any
 	// placeholder: they are ids, found without folding.

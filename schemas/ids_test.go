@@ -37,3 +37,14 @@ func TestPlaceholderIDMessyFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestTagID(t *testing.T) {
+	for id, want := range map[string]string{
+		"[CNIC]": "[CNIC]", "FIR-[PHONE]": "[PHONE]", "[EMAIL]/2024": "[EMAIL]", "[ID]": "[ID]", "P-[PASSPORT]": "[PASSPORT]",
+		"[12]/2024": "", "FIR 12/2024": "", "h:0123456789abcdef0123456789abcdef": "", "[cnic]": "",
+	} {
+		if got := TagID(id); got != want {
+			t.Errorf("TagID(%q) = %q, want %q", id, got, want)
+		}
+	}
+}

@@ -75,6 +75,9 @@ func (n *ContextNormalizer) row() (schemas.RowError, bool) {
 	if n.id.placeholder(fields) {
 		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
 	}
+	if tag := schemas.TagID(id); tag != "" {
+		return n.fail(schemas.FieldIncidentID, tagID(tag))
+	}
 	dateText := n.date.get(fields)
 	date, prec, reason := n.dates.Parse([]byte(dateText))
 	if dateText == "" {

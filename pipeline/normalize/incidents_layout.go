@@ -197,6 +197,9 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 	if n.id.placeholder(fields) {
 		return n.fail(schemas.FieldIncidentID, placeholderID([]byte(id)))
 	}
+	if tag := schemas.TagID(id); tag != "" {
+		return n.fail(schemas.FieldIncidentID, tagID(tag))
+	}
 	dateText := n.date.get(fields)
 	if dateText == "" {
 		return n.fail(schemas.FieldOccurredOn, "missing date")

@@ -348,12 +348,13 @@ fields:
 		"Saddar,N/A,05/01/2024,alpha\n" +
 		"Saddar,#N/A,05/01/2024,alpha\n" +
 		"Unknown,13/2024,05/01/2024,alpha\n" +
-		"Saddar,,05/01/2024,alpha\n"
+		"Saddar,,05/01/2024,alpha\n" +
+		"Saddar,[CNIC],05/01/2024,alpha\n"
 	for _, tc := range []struct{ name, id, want string }{
 		{"prefix", `  incident_id: {column: FIR, prefix: "ANF-"}`,
-			`ANF-12/2024 ANF-13/2024 | incident id "ANF-N/A" says there is none | incident id "ANF-#N/A" says there is none | missing incident id`},
+			`ANF-12/2024 ANF-13/2024 | incident id "ANF-N/A" says there is none | incident id "ANF-#N/A" says there is none | missing incident id | incident id holds [CNIC], which ocmap writes in place of a personal number: every record given it would be one incident`},
 		{"joined", `  incident_id: {columns: [PS, FIR], join: "-", prefix: "PP-"}`,
-			`PP-Saddar-12/2024 | incident id "PP-Saddar-N/A" says there is none | incident id "PP-Saddar-#N/A" says there is none | incident id "PP-Unknown-13/2024" says there is none | missing incident id: a column it is joined from is blank`},
+			`PP-Saddar-12/2024 | incident id "PP-Saddar-N/A" says there is none | incident id "PP-Saddar-#N/A" says there is none | incident id "PP-Unknown-13/2024" says there is none | missing incident id: a column it is joined from is blank | incident id holds [CNIC], which ocmap writes in place of a personal number: every record given it would be one incident`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

@@ -319,6 +319,9 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if schemas.PlaceholderID(unsafeString(id)) {
 		return n.fail(schemas.FieldIncidentID, placeholderID(id))
 	}
+	if tag := schemas.TagID(unsafeString(id)); tag != "" {
+		return n.fail(schemas.FieldIncidentID, tagID(tag))
+	}
 	cat := get(schemas.ColCategory)
 	if _, ok := schemas.ParseCategory(unsafeString(cat)); !ok {
 		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
@@ -652,6 +655,13 @@ func mustDays(y, m, d int) int32 {
 // there is none (schemas.PlaceholderID).
 func placeholderID(id []byte) string {
 	return fmt.Sprintf("incident id %s says there is none; give each record its own id (the agency's case, FIR or report number)", show(id))
+}
+
+// tagID is the reason a row is refused whose incident id holds a tag
+// of schemas.Scrub (schemas.TagID).
+func tagID(tag string) string {
+	return fmt.Sprintf("incident id holds %s, which ocmap writes in place of a personal number: every record given it would be one incident; "+
+		"give each record the agency's own case, FIR or report number (an id that is the number itself is kept as a keyed hash)", tag)
 }
 
 // show quotes a field value for a reject reason. Values that look like

@@ -222,6 +222,10 @@ func TestRejects(t *testing.T) {
 			`incident id "N/A" says there is none; give each record its own id (the agency's case, FIR or report number)`},
 		{"zero id", row(schemas.ColIncidentID, "0"), schemas.FieldIncidentID,
 			`incident id "0" says there is none; give each record its own id (the agency's case, FIR or report number)`},
+		// Tags copied back from ocmap's own rejects list (a CNIC id is
+		// shown as [CNIC]): two complaints would be one incident.
+		{"tag id", row(schemas.ColIncidentID, "[CNIC]"), schemas.FieldIncidentID, tagIDReason("[CNIC]")},
+		{"id with a tag", row(schemas.ColIncidentID, "FIR-[PHONE]"), schemas.FieldIncidentID, tagIDReason("[PHONE]")},
 		{"unknown category", row(schemas.ColCategory, "narcotics"), schemas.FieldCategory, `unknown category "narcotics"; expected one of ` + categories},
 		{"category in other case", row(schemas.ColCategory, "Drug_Trafficking"), schemas.FieldCategory, `unknown category "Drug_Trafficking"; expected one of ` + categories + " (write it as the code drug_trafficking)"},
 		{"empty category", row(schemas.ColCategory, ""), schemas.FieldCategory, `unknown category ""; expected one of ` + categories},
@@ -912,6 +916,13 @@ func FuzzNormalize(f *testing.F) {
 			t.Errorf("read %d rows, the scanner finds %d records after the header", got, want)
 		}
 	})
+}
+
+// tagIDReason is the reason an id holding a tag of schemas.Scrub is
+// rejected with.
+func tagIDReason(tag string) string {
+	return "incident id holds " + tag + ", which ocmap writes in place of a personal number: every record given it would be one incident; " +
+		"give each record the agency's own case, FIR or report number (an id that is the number itself is kept as a keyed hash)"
 }
 
 // placeholderDate is the reason a placeholder date is rejected with.
