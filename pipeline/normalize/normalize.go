@@ -323,7 +323,8 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldIncidentID, tagID(tag))
 	}
 	cat := get(schemas.ColCategory)
-	if _, ok := schemas.ParseCategory(unsafeString(cat)); !ok {
+	category, ok := schemas.ParseCategory(unsafeString(cat))
+	if !ok {
 		return n.fail(schemas.FieldCategory, fmt.Sprintf("unknown category %s; expected one of %s%s",
 			show(cat), strings.Join(schemas.Categories(), ", "), schemas.CategoryHint(string(cat))))
 	}
@@ -339,19 +340,25 @@ func (n *Normalizer) row() (schemas.RowError, bool) {
 	if reason != "" {
 		return n.fail(schemas.FieldLon, reason)
 	}
+	// A value out of range is named before a missing partner: a phone
+	// number in lat with lon empty is lat's fault.
 	switch {
-	case hasLat && !hasLon:
-		return n.fail(schemas.FieldLon, "latitude given without longitude")
-	case hasLon && !hasLat:
-		return n.fail(schemas.FieldLat, "longitude given without latitude")
 	case hasLat && (lat < -90 || lat > 90):
 		return n.fail(schemas.FieldLat, "latitude "+show(get(schemas.ColLat))+" is outside -90..90")
 	case hasLon && (lon < -180 || lon > 180):
 		return n.fail(schemas.FieldLon, "longitude "+show(get(schemas.ColLon))+" is outside -180..180")
+	case hasLat && !hasLon:
+		return n.fail(schemas.FieldLon, "latitude given without longitude")
+	case hasLon && !hasLat:
+		return n.fail(schemas.FieldLat, "longitude given without latitude")
 	}
 	qty, hasQty, reason := parseMeasure(get(schemas.ColQuantity), "negative quantity")
 	if reason != "" {
 		return n.fail(schemas.FieldQuantity, reason)
+	}
+	if hasQty && category == schemas.HumanTrafficking && qty != math.Trunc(qty) {
+		return n.fail(schemas.FieldQuantity, "quantity "+show(get(schemas.ColQuantity))+
+			" is not a whole number: for human_trafficking it counts victims")
 	}
 	amt, hasAmt, reason := parseMeasure(get(schemas.ColAmountPKR), "negative amount")
 	if reason != "" {

@@ -267,6 +267,8 @@ func TestRejects(t *testing.T) {
 		{"lon above 180", row(schemas.ColLon, "180.5"), schemas.FieldLon, `longitude "180.5" is outside -180..180`},
 		{"lon below -180", row(schemas.ColLon, "-181"), schemas.FieldLon, `longitude "-181" is outside -180..180`},
 		{"lat without lon", row(schemas.ColLon, ""), schemas.FieldLon, "latitude given without longitude"},
+		{"half a victim", strings.Replace(row(schemas.ColCategory, "human_trafficking"), ",2.5,", ",2.5,", 1), schemas.FieldQuantity,
+			`quantity "2.5" is not a whole number: for human_trafficking it counts victims`},
 		{"lon without lat", row(schemas.ColLat, " "), schemas.FieldLat, "longitude given without latitude"},
 		{"negative quantity", row(schemas.ColQuantity, "-1"), schemas.FieldQuantity, "negative quantity"},
 		{"non-numeric quantity", row(schemas.ColQuantity, "2 kg"), schemas.FieldQuantity, `not a number: "2 kg"`},
@@ -403,6 +405,8 @@ func TestWithheld(t *testing.T) {
 		{"cnic without dashes as date", row(schemas.ColOccurredOn, "3520212345671"), schemas.FieldOccurredOn, "not a date in YYYY-MM-DD form: " + withheld},
 		{"cnic as lat", row(schemas.ColLat, "3520212345671"), schemas.FieldLat, "latitude " + withheld + " is outside -90..90"},
 		{"phone as lon", row(schemas.ColLon, "03001234567"), schemas.FieldLon, "longitude " + withheld + " is outside -180..180"},
+		// lon empty: the phone in lat is what is wrong, not the lon.
+		{"phone as lat, no lon", strings.Replace(row(schemas.ColLat, "03001234567"), ",70.5,", ",,", 1), schemas.FieldLat, "latitude " + withheld + " is outside -90..90"},
 		{"hex float", row(schemas.ColQuantity, "0x1Fp0"), schemas.FieldQuantity, `not a number: "0x1Fp0"`},
 		{"mobile number as lat", row(schemas.ColLat, "0300-1234567"), schemas.FieldLat, "not a number: " + withheld},
 		{"international number as quantity", row(schemas.ColQuantity, "+92 300 1234567"), schemas.FieldQuantity, "not a number: " + withheld},
