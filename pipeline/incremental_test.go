@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -39,7 +40,10 @@ func multiSourceRows(events int) []string {
 	row := func(id, cat, sub string, day int, lat, lon float64, hint, src string, qty, amt float64) string {
 		n++
 		q, a, la, lo := "", "", fmt.Sprintf("%.5f", lat), fmt.Sprintf("%.5f", lon)
-		if qty > 0 {
+		switch {
+		case qty > 0 && cat == "human_trafficking": // victims: whole people
+			q = fmt.Sprintf("%.0f", math.Ceil(qty))
+		case qty > 0:
 			q = fmt.Sprintf("%.3f", qty)
 		}
 		if amt > 0 {
@@ -295,6 +299,8 @@ func crowdedRows(rnd *rand.Rand, n int) []string {
 		switch s.cat {
 		case "terror_financing":
 			a = []string{"100000", "90000", "75000", ""}[rnd.IntN(4)]
+		case "human_trafficking": // victims: whole people
+			q = []string{"10", "9", "8", "7", ""}[rnd.IntN(5)]
 		default:
 			q = []string{"10", "9.5", "8", "7.5", ""}[rnd.IntN(5)]
 		}

@@ -458,10 +458,10 @@ func TestIngestAgain(t *testing.T) {
 		rows     []incidentRow
 		rejFile  string
 	}{
-		{"same file", f.small, []store.Replaced{{RunID: 1, Path: f.small, Rows: 8}}, smallIncidents(2), f.small},
-		{"same content, other name", copied, []store.Replaced{{RunID: 2, Path: f.small, Rows: 8}}, smallIncidents(3), copied},
-		{"same content, gzipped", gz, []store.Replaced{{RunID: 3, Path: copied, Rows: 8}}, smallIncidents(4), gz},
-		{"plain again after the gzip", f.small, []store.Replaced{{RunID: 4, Path: gz, Rows: 8}}, smallIncidents(5), f.small},
+		{"same file", f.small, []store.Replaced{{RunID: 1, Path: f.small, Rows: 8, Rejected: 5}}, smallIncidents(2), f.small},
+		{"same content, other name", copied, []store.Replaced{{RunID: 2, Path: f.small, Rows: 8, Rejected: 5}}, smallIncidents(3), copied},
+		{"same content, gzipped", gz, []store.Replaced{{RunID: 3, Path: copied, Rows: 8, Rejected: 5}}, smallIncidents(4), gz},
+		{"plain again after the gzip", f.small, []store.Replaced{{RunID: 4, Path: gz, Rows: 8, Rejected: 5}}, smallIncidents(5), f.small},
 	}
 	for i, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

@@ -246,7 +246,7 @@ func footerNote(lines []int64) string {
 func printIngestReport(w io.Writer, rep *pipeline.Report) {
 	fmt.Fprintf(w, "run %d into %s\n", rep.RunID, rep.DB)
 	for _, r := range rep.Withdrawn {
-		fmt.Fprintf(w, "  withdrew %s of run %d: its %s rows were removed\n", r.Path, r.RunID, commas(r.Rows))
+		fmt.Fprintf(w, "  withdrew %s of run %d: its %s rows were removed%s\n", r.Path, r.RunID, commas(r.Rows), andRejects(r.Rejected))
 	}
 	for _, f := range rep.Files {
 		blank := ""
@@ -270,7 +270,7 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 				commas(f.HashedIDs), ids)
 		}
 		for _, r := range f.Replaced {
-			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced\n", r.Path, r.RunID, commas(r.Rows))
+			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced%s\n", r.Path, r.RunID, commas(r.Rows), andRejects(r.Rejected))
 		}
 	}
 	t := rep.Timings
@@ -367,4 +367,15 @@ func shellArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// andRejects says that a replaced file's rejected rows went with it.
+func andRejects(n int64) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return ", with its 1 rejected row"
+	}
+	return ", with its " + commas(n) + " rejected rows"
 }

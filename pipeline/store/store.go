@@ -634,9 +634,10 @@ type FileStats struct {
 // Replaced is an earlier ingest of the same file content whose rows a run
 // replaced.
 type Replaced struct {
-	RunID int64
-	Path  string
-	Rows  int64
+	RunID    int64
+	Path     string
+	Rows     int64 // accepted rows
+	Rejected int64 // rejected rows, whose rejects went with them
 }
 
 // FinishFile records a file of this run. Rows from earlier ingests of the
@@ -763,7 +764,7 @@ func (r *Run) notWithdrawn(ctx context.Context, arg, path, base string) error {
 // liveFiles returns the files of ingest_files that no run replaced and
 // that cond (a condition, then ORDER BY) selects.
 func (r *Run) liveFiles(ctx context.Context, cond string, args ...any) ([]Replaced, error) {
-	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted FROM ingest_files
+	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, rows_accepted, coalesce(rows_rejected, 0) FROM ingest_files
 		WHERE replaced_by IS NULL AND `+cond, args...)
 	if err != nil {
 		return nil, err
@@ -772,7 +773,7 @@ func (r *Run) liveFiles(ctx context.Context, cond string, args ...any) ([]Replac
 	var out []Replaced
 	for rows.Next() {
 		var p Replaced
-		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows); err != nil {
+		if err := rows.Scan(&p.RunID, &p.Path, &p.Rows, &p.Rejected); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
