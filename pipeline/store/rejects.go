@@ -31,8 +31,13 @@ type Reject struct {
 }
 
 // rejectsWhere selects the rejects of a file named as recorded or by its
-// base name ($1), or all of them when $1 is empty.
-const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1`
+// base name ($1), or all of them when $1 is empty. A Parquet folder's
+// rejects name the files in it (read.Origins), while ingest_files records
+// the folder: they are the folder's too.
+const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1
+	OR starts_with(source_file, rtrim($1, '/') || '/')
+	OR EXISTS (SELECT 1 FROM ingest_files f WHERE regexp_extract(f.source_file, '[^/\\]*$') = $1
+		AND starts_with(rejects.source_file, rtrim(f.source_file, '/') || '/'))`
 
 // RejectGroups groups the rejects table (of file, as recorded or by base
 // name; all files when empty) by file, field and reason, most rows first

@@ -1,0 +1,43 @@
+//go:build duckdb_arrow
+
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+)
+
+// TestRejectsOfFolder: the rejects of a Parquet folder name the files in
+// it (read.Origins), while ingest_files records the folder: the folder
+// named as ingested, or by its base name, lists them (and not those of a
+// file whose name only begins with the folder's).
+func TestRejectsOfFolder(t *testing.T) {
+	st := openTestStore(t, "rejects.duckdb", Options{})
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO ingest_files (run_id, source_file, rows_read, rows_accepted, rows_rejected) VALUES (1, '/data/lake', 6, 5, 1)`,
+		`INSERT INTO rejects VALUES (1, '/data/lake/category=x/part-0.parquet', 2, 'occurred_on', 'no such date: "2024-13-40"', NULL)`,
+		`INSERT INTO rejects VALUES (1, '/data/lakeside.csv', 3, 'occurred_on', 'no such date: "2024-02-30"', NULL)`,
+	} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"/data/lake", "/data/lake/", "lake"} {
+		groups, err := st.RejectGroups(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(groups) != 1 || groups[0].File != "/data/lake/category=x/part-0.parquet" {
+			t.Errorf("RejectGroups(%s) = %+v, want the folder's one reject", name, groups)
+		}
+		var files []string
+		if err := st.EachReject(ctx, name, func(r Reject) error { files = append(files, r.File); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"/data/lake/category=x/part-0.parquet"}; !reflect.DeepEqual(files, want) {
+			t.Errorf("EachReject(%s) = %q, want %q", name, files, want)
+		}
+	}
+}
