@@ -39,12 +39,16 @@ const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1
 	OR EXISTS (SELECT 1 FROM ingest_files f WHERE regexp_extract(f.source_file, '[^/\\]*$') = $1
 		AND starts_with(rejects.source_file, rtrim(f.source_file, '/') || '/'))`
 
+// QuotedValue is the RE2 pattern of a value a reason quotes, as
+// strconv.Quote writes it: a double quote inside is escaped (\").
+const QuotedValue = `"(?:[^"\\]|\\.)*"`
+
 // RejectGroups groups the rejects table (of file, as recorded or by base
 // name; all files when empty) by file, field and reason, most rows first
 // within each file.
 func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT source_file, coalesce(field, ''),
-			regexp_replace(coalesce(reason, ''), '"[^"]*"', '"…"', 'g') AS kind,
+			regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g') AS kind,
 			count(*) AS n, coalesce(min(source_line), 0), arg_min(coalesce(reason, ''), source_line)
 		FROM rejects WHERE `+rejectsWhere+`
 		GROUP BY ALL ORDER BY source_file, n DESC, kind, 2`, file)

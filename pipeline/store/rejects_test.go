@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"reflect"
+	"regexp"
 	"testing"
 )
 
@@ -39,5 +40,39 @@ func TestRejectsOfFolder(t *testing.T) {
 		if want := []string{"/data/lake/category=x/part-0.parquet"}; !reflect.DeepEqual(files, want) {
 			t.Errorf("EachReject(%s) = %q, want %q", name, files, want)
 		}
+	}
+}
+
+// TestRejectGroupsQuotedQuotes: a value quoted in a reason (strconv.Quote)
+// that holds a double quote is one value: the rows of one reason count
+// together whatever their values, and the reason's own text is not taken
+// for a value.
+func TestRejectGroupsQuotedQuotes(t *testing.T) {
+	st := openTestStore(t, "rejects.duckdb", Options{})
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO rejects VALUES (1, 'a.csv', 2, 'district_hint', 'unknown district name: "Lahore \"Cantt\""', NULL)`,
+		`INSERT INTO rejects VALUES (1, 'a.csv', 3, 'district_hint', 'unknown district name: "Atlantis"', NULL)`,
+		`INSERT INTO rejects VALUES (1, 'a.csv', 4, 'lat', 'latitude "9\"9" is outside -90..90 and "x"', NULL)`,
+	} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	groups, err := st.RejectGroups(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range groups {
+		got = append(got, g.Field+": "+g.Reason)
+	}
+	want := []string{`district_hint: unknown district name: "…"`, `lat: latitude "…" is outside -90..90 and "…"`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups\n%q\nwant\n%q", got, want)
+	}
+	// The command shows the first row's values (ocmap rejects).
+	if got, want := regexp.MustCompile(QuotedValue).FindAllString(groups[1].Example, -1), []string{`"9\"9"`, `"x"`}; !reflect.DeepEqual(got, want) {
+		t.Errorf("values of %s: %q, want %q", groups[1].Example, got, want)
 	}
 }
