@@ -47,11 +47,11 @@ const QuotedValue = `"(?:[^"\\]|\\.)*"`
 // name; all files when empty) by file, field and reason, most rows first
 // within each file.
 func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source_file, coalesce(field, ''),
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(source_file, '') AS file, coalesce(field, ''),
 			regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g') AS kind,
-			count(*) AS n, coalesce(min(source_line), 0), arg_min(coalesce(reason, ''), source_line)
+			count(*) AS n, coalesce(min(source_line), 0), coalesce(arg_min(coalesce(reason, ''), source_line), any_value(coalesce(reason, '')))
 		FROM rejects WHERE `+rejectsWhere+`
-		GROUP BY ALL ORDER BY source_file, n DESC, kind, 2`, file)
+		GROUP BY ALL ORDER BY file, n DESC, kind, 2`, file)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: rejects: %w", s.Path, err)
 	}
@@ -73,7 +73,7 @@ func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, e
 // EachReject calls fn with every reject of file (as recorded or by base
 // name; all files when empty), by file and line, as DuckDB streams them.
 func (s *Store) EachReject(ctx context.Context, file string, fn func(Reject) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT run_id, source_file, coalesce(source_line, 0), coalesce(field, ''), coalesce(reason, ''), raw
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(run_id, 0), coalesce(source_file, ''), coalesce(source_line, 0), coalesce(field, ''), coalesce(reason, ''), raw
 		FROM rejects WHERE `+rejectsWhere+` ORDER BY source_file, source_line, field`, file)
 	if err != nil {
 		return fmt.Errorf("store: %s: rejects: %w", s.Path, err)

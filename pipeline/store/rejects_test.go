@@ -76,3 +76,27 @@ func TestRejectGroupsQuotedQuotes(t *testing.T) {
 		t.Errorf("values of %s: %q, want %q", groups[1].Example, got, want)
 	}
 }
+
+// TestRejectsNullColumns: a reject without a file, line, field, reason or
+// text (written by hand, or by an older ocmap) is listed, not an error.
+func TestRejectsNullColumns(t *testing.T) {
+	st := openTestStore(t, "rejects.duckdb", Options{})
+	ctx := context.Background()
+	if _, err := st.db.ExecContext(ctx, `INSERT INTO rejects VALUES (NULL, NULL, NULL, NULL, NULL, NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := st.RejectGroups(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 || groups[0].Rows != 1 {
+		t.Errorf("groups %+v, want one of one row", groups)
+	}
+	n := 0
+	if err := st.EachReject(ctx, "", func(Reject) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("%d rejects, want 1", n)
+	}
+}
