@@ -262,12 +262,13 @@ func printIngestReport(w io.Writer, rep *pipeline.Report) {
 			fmt.Fprintf(w, "    %s\n", note)
 		}
 		if f.HashedIDs > 0 {
-			ids := "ids"
+			// A count of rows: one complaint's id on many rows counts each.
+			rows, their := "rows", "their"
 			if f.HashedIDs == 1 {
-				ids = "id"
+				rows, their = "row", "its"
 			}
-			fmt.Fprintf(w, "    %s incident %s held a phone, CNIC or passport number or an e-mail address: stored as keyed hashes (h:...), which still link a source's records of one id\n",
-				commas(f.HashedIDs), ids)
+			fmt.Fprintf(w, "    %s %s held a phone, CNIC or passport number or an e-mail address in %s incident id: stored as keyed hashes (h:...), which still link a source's records of one id\n",
+				commas(f.HashedIDs), rows, their)
 		}
 		for _, r := range f.Replaced {
 			fmt.Fprintf(w, "    same content as %s of run %d: its %s rows were replaced%s\n", r.Path, r.RunID, commas(r.Rows), andRejects(r.Rejected))

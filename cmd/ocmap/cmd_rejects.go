@@ -101,7 +101,7 @@ func runRejects(ctx context.Context, env *Env, o *rejectsOptions, args []string)
 }
 
 // quotedValue is a value a reason quotes (store.RejectGroup).
-var quotedValue = regexp.MustCompile(`"[^"]*"`)
+var quotedValue = regexp.MustCompile(store.QuotedValue)
 
 func rejectsText(w io.Writer, groups []store.RejectGroup, top int) error {
 	if len(groups) == 0 {

@@ -309,7 +309,8 @@ func jsonSources(t *testing.T, out string) []store.SourceShare {
 }
 
 // TestIngestReportSaysIDsHashed: the ingest report tells, per file, how
-// many incident ids were stored as keyed hashes, and nothing when none was.
+// many rows had their incident id stored as a keyed hash, and nothing when
+// none had.
 func TestIngestReportSaysIDsHashed(t *testing.T) {
 	var b bytes.Buffer
 	printIngestReport(&b, &pipeline.Report{Files: []pipeline.FileReport{
@@ -319,12 +320,30 @@ func TestIngestReportSaysIDsHashed(t *testing.T) {
 	}})
 	got := b.String()
 	for _, want := range []string{
-		"  a.csv: read 3, accepted 3, rejected 0 (sha256 …)\n    1 incident id held a phone, CNIC or passport number or an e-mail address: stored as keyed hashes (h:...), which still link a source's records of one id\n",
-		"  b.csv: read 5, accepted 5, rejected 0 (sha256 …)\n    1,200 incident ids held a phone,",
+		"  a.csv: read 3, accepted 3, rejected 0 (sha256 …)\n    1 row held a phone, CNIC or passport number or an e-mail address in its incident id: stored as keyed hashes (h:...), which still link a source's records of one id\n",
+		"  b.csv: read 5, accepted 5, rejected 0 (sha256 …)\n    1,200 rows held a phone,",
 		"  c.csv: read 2, accepted 2, rejected 0 (sha256 …)\nrows read",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestIngestReportHashedIDsCountsRows: the count of hashed ids is of rows
+// (one complaint's two records are two): the report says rows, not ids,
+// so that one id on many rows is not taken for many people.
+func TestIngestReportHashedIDsCountsRows(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	in := writeTestFile(t, dir, "c.csv", "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"0300-1234567,drug_trafficking,heroin,2024-01-10,32.5,70.5,,ANF,1,,\n"+
+		"0300-1234567,drug_trafficking,heroin,2024-01-11,32.5,70.5,,ANF,1,,\n")
+	code, stdout, stderr := ocmap("ingest", "--db", dir+"/c.duckdb", "--boundaries", mapPath, in)
+	if code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if want := "    2 rows held a phone, CNIC or passport number or an e-mail address in their incident id: stored as keyed hashes (h:...)"; !strings.Contains(stdout, want) {
+		t.Errorf("report lacks %q:\n%s", want, stdout)
 	}
 }

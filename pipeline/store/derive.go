@@ -155,21 +155,33 @@ func (r *Run) runSameRows(ctx context.Context) error {
 	// run: a test of every row's id, which cost more than the join itself
 	// once the dates leave a month's rows (0.10 s at 5M rows, 0.01 s
 	// without it).
-	if _, err := r.conn.ExecContext(ctx, `SET disabled_optimizers = 'join_filter_pushdown'`); err != nil {
+	err = r.withoutJoinFilterPushdown(ctx, func() error {
+		_, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpRunRows+`
+			SELECT rowid FROM incidents
+			WHERE run_id <> $1 AND (`+monthsFilter("occurred_on", months)+`)
+				AND incident_id IN (SELECT incident_id FROM `+tmpRunSame+`)`, r.ID)
 		return err
-	}
-	_, err = r.conn.ExecContext(ctx, `INSERT INTO `+tmpRunRows+`
-		SELECT rowid FROM incidents
-		WHERE run_id <> $1 AND (`+monthsFilter("occurred_on", months)+`)
-			AND incident_id IN (SELECT incident_id FROM `+tmpRunSame+`)`, r.ID)
-	if _, rerr := r.conn.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil {
-		err = rerr
-	}
+	})
 	if err != nil {
 		return err
 	}
 	_, err = r.conn.ExecContext(ctx, `INSERT INTO `+tmpRunSame+`
 		SELECT `+qColumns+`, district_code FROM incidents WHERE rowid IN (SELECT r FROM `+tmpRunRows+`)`)
+	return err
+}
+
+// withoutJoinFilterPushdown runs fn with DuckDB's join filter pushdown
+// disabled. disabled_optimizers is a global option (DuckDB refuses it for
+// a session alone): it is reset through another connection, as an error
+// of fn aborts the run's transaction, which then refuses every statement.
+func (r *Run) withoutJoinFilterPushdown(ctx context.Context, fn func() error) error {
+	if _, err := r.conn.ExecContext(ctx, `SET disabled_optimizers = 'join_filter_pushdown'`); err != nil {
+		return err
+	}
+	err := fn()
+	if _, rerr := r.s.db.ExecContext(context.WithoutCancel(ctx), `RESET disabled_optimizers`); err == nil {
+		err = rerr
+	}
 	return err
 }
 

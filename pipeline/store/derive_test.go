@@ -438,3 +438,31 @@ func TestMonthsFilter(t *testing.T) {
 		t.Errorf("monthsFilter of %d months apart = %s, want %s", len(every2), got, want)
 	}
 }
+
+// TestJoinFilterPushdownReset: the optimizer runSameRows disables is
+// enabled again when the statement fails, which aborts the run's
+// transaction. disabled_optimizers is a global option: left set, it would
+// slow every later query of the database, of every connection.
+func TestJoinFilterPushdownReset(t *testing.T) {
+	st := openTestStore(t, "reset.duckdb", Options{})
+	ctx := context.Background()
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	err = r.withoutJoinFilterPushdown(ctx, func() error {
+		_, err := r.conn.ExecContext(ctx, `SELECT CAST('x' AS INTEGER)`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "Conversion Error") {
+		t.Errorf("error %v, want the statement's", err)
+	}
+	var disabled string
+	if err := st.db.QueryRowContext(ctx, `SELECT current_setting('disabled_optimizers')`).Scan(&disabled); err != nil {
+		t.Fatal(err)
+	}
+	if disabled != "" {
+		t.Errorf("disabled_optimizers = %q after the statement failed, want none", disabled)
+	}
+}

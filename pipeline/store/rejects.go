@@ -31,18 +31,27 @@ type Reject struct {
 }
 
 // rejectsWhere selects the rejects of a file named as recorded or by its
-// base name ($1), or all of them when $1 is empty.
-const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1`
+// base name ($1), or all of them when $1 is empty. A Parquet folder's
+// rejects name the files in it (read.Origins), while ingest_files records
+// the folder: they are the folder's too.
+const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1
+	OR starts_with(source_file, rtrim($1, '/') || '/')
+	OR EXISTS (SELECT 1 FROM ingest_files f WHERE regexp_extract(f.source_file, '[^/\\]*$') = $1
+		AND starts_with(rejects.source_file, rtrim(f.source_file, '/') || '/'))`
+
+// QuotedValue is the RE2 pattern of a value a reason quotes, as
+// strconv.Quote writes it: a double quote inside is escaped (\").
+const QuotedValue = `"(?:[^"\\]|\\.)*"`
 
 // RejectGroups groups the rejects table (of file, as recorded or by base
 // name; all files when empty) by file, field and reason, most rows first
 // within each file.
 func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT source_file, coalesce(field, ''),
-			regexp_replace(coalesce(reason, ''), '"[^"]*"', '"…"', 'g') AS kind,
-			count(*) AS n, coalesce(min(source_line), 0), arg_min(coalesce(reason, ''), source_line)
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(source_file, '') AS file, coalesce(field, ''),
+			regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g') AS kind,
+			count(*) AS n, coalesce(min(source_line), 0), coalesce(arg_min(coalesce(reason, ''), source_line), any_value(coalesce(reason, '')))
 		FROM rejects WHERE `+rejectsWhere+`
-		GROUP BY ALL ORDER BY source_file, n DESC, kind, 2`, file)
+		GROUP BY ALL ORDER BY file, n DESC, kind, 2`, file)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: rejects: %w", s.Path, err)
 	}
@@ -64,7 +73,7 @@ func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, e
 // EachReject calls fn with every reject of file (as recorded or by base
 // name; all files when empty), by file and line, as DuckDB streams them.
 func (s *Store) EachReject(ctx context.Context, file string, fn func(Reject) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT run_id, source_file, coalesce(source_line, 0), coalesce(field, ''), coalesce(reason, ''), raw
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(run_id, 0), coalesce(source_file, ''), coalesce(source_line, 0), coalesce(field, ''), coalesce(reason, ''), raw
 		FROM rejects WHERE `+rejectsWhere+` ORDER BY source_file, source_line, field`, file)
 	if err != nil {
 		return fmt.Errorf("store: %s: rejects: %w", s.Path, err)
