@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,11 +46,12 @@ have no rejects left.
 
 --format csv writes every rejected row instead: run, file, line, field,
 reason and the row's text as read (with phone, CNIC and passport numbers and
-e-mail addresses replaced, and none when the ingest ran with
---no-raw-rejects), to correct in a spreadsheet and ingest again: a file
-given again with other content adds its rows, so send the corrected rows as
-a new file, or correct the whole file and withdraw the old one
-('ocmap help ingest', --withdraw).
+e-mail addresses replaced by [PHONE], [CNIC]..., so a row whose id or date
+held one must be corrected from the agency's file; none when the ingest ran
+with --no-raw-rejects). Correct the agency's file and ingest it with
+--withdraw and the old file's name ('ocmap help ingest'): its rows and its
+rejects are replaced. A separate file of corrected rows adds them, but the
+old file's rejects stay listed, as that file still has them.
 
 Examples:
   ocmap rejects --db crime.duckdb
@@ -80,25 +82,56 @@ func runRejects(ctx context.Context, env *Env, o *rejectsOptions, args []string)
 		return err
 	}
 	defer st.Close()
-	if o.Format == "csv" {
-		return rejectsCSV(ctx, env.Stdout, st, o.File)
+	file := o.File
+	if file != "" {
+		file = filepath.Clean(file) // ./jan.csv is jan.csv
+		if err := rejectsFileKnown(ctx, st, o.DB, file); err != nil {
+			return err
+		}
 	}
-	groups, err := st.RejectGroups(ctx, o.File)
+	if o.Format == "csv" {
+		return rejectsCSV(ctx, env.Stdout, st, file)
+	}
+	groups, err := st.RejectGroups(ctx, file)
 	if err != nil {
 		return err
 	}
-	if len(groups) == 0 && o.File != "" {
-		known, err := st.KnowsFile(ctx, o.File)
-		if err != nil {
-			return err
-		}
-		if !known {
-			return fmt.Errorf("%s holds no file %s (its files: ocmap sql --db %s \"SELECT source_file FROM ingest_files WHERE replaced_by IS NULL\")",
-				o.DB, o.File, o.DB)
-		}
-	}
 	return rejectsText(env.Stdout, groups, o.Top)
 }
+
+// rejectsFileKnown says why a --file names no file of the database: one
+// withdrawn or replaced, whose rejects went with its rows, or one never
+// read, with the files it has.
+func rejectsFileKnown(ctx context.Context, st *store.Store, db, file string) error {
+	state, err := st.File(ctx, file)
+	if err != nil || state.Live {
+		return err
+	}
+	if len(state.GoneBy) > 0 {
+		runs := make([]string, len(state.GoneBy))
+		for i, r := range state.GoneBy {
+			runs[i] = strconv.FormatInt(r, 10)
+		}
+		return fmt.Errorf("%s: run %s withdrew or replaced it: its rows and its rejects were removed", file, strings.Join(runs, ", "))
+	}
+	live, err := st.LiveFiles(ctx)
+	if err != nil {
+		return err
+	}
+	const most = 10
+	list := strings.Join(live[:min(len(live), most)], ", ")
+	if len(live) > most {
+		list += fmt.Sprintf(" and %d more", len(live)-most)
+	}
+	if list == "" {
+		list = "none"
+	}
+	return fmt.Errorf("%s holds no file %s; its files: %s", db, file, list)
+}
+
+// withheldValue is what a reason says in place of a value that looks like
+// personal data (pipeline/normalize).
+const withheldValue = "(value withheld: looks like personal data)"
 
 // quotedValue is a value a reason quotes (store.RejectGroup).
 var quotedValue = regexp.MustCompile(store.QuotedValue)
@@ -140,8 +173,14 @@ func rejectsText(w io.Writer, groups []store.RejectGroup, top int) error {
 			}
 			shown++
 			// The values the first row's reason quotes, which the reason
-			// column shows as "…".
+			// column shows as "…", and how many others the rows give.
 			example := strings.Join(quotedValue.FindAllString(g.Example, -1), ", ")
+			if strings.Contains(g.Example, withheldValue) {
+				example = "(withheld)"
+			}
+			if g.Reasons > 1 {
+				example += fmt.Sprintf(" +%d more", g.Reasons-1)
+			}
 			fmt.Fprintf(tw, "  %s\t%s\tline %d\t%s\t%s\n", commas(g.Rows), g.Field, g.Line, example, g.Reason)
 		}
 		if err := tw.Flush(); err != nil {
@@ -153,14 +192,25 @@ func rejectsText(w io.Writer, groups []store.RejectGroup, top int) error {
 			}
 		}
 		if left > 0 {
-			fmt.Fprintf(w, "  (%d more reasons, %s rows; --top 0 shows all)\n", left, commas(leftRows))
+			reasons, rowsWord := "reasons", "rows"
+			if left == 1 {
+				reasons = "reason"
+			}
+			if leftRows == 1 {
+				rowsWord = "row"
+			}
+			fmt.Fprintf(w, "  (%d more %s, %s %s; --top 0 shows all)\n", left, reasons, commas(leftRows), rowsWord)
 		}
 	}
 	_, err := fmt.Fprint(w, `
-Every row is in the rejects table with its line and its text as read;
---format csv lists them to correct in a spreadsheet. Place names that match
-no district are fixed by an alias ('ocmap review'); dates, numbers and
-categories in another form by a layout ('ocmap help layouts').
+Every row is in the rejects table with its line and its text as read (none
+when the ingest ran with --no-raw-rejects; personal numbers replaced by
+[CNIC], [PHONE]...): --format csv lists them. Correct them in the agency's
+file and ingest it again with --withdraw and the old file's name: a
+separate file of corrected rows adds them, but the old file's rejects stay
+listed. Place names that match no district are fixed by an alias ('ocmap
+review'); dates, numbers and categories in another form by a layout
+('ocmap help layouts').
 `)
 	return err
 }

@@ -6,6 +6,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 )
 
 // RejectGroup is the rejected rows of one file that share a field and a
@@ -19,6 +22,7 @@ type RejectGroup struct {
 	Rows    int64
 	Line    int64  // the first row's line
 	Example string // the first row's reason in full, with its values
+	Reasons int64  // the different reasons in full (values) of the rows
 }
 
 // Reject is one row of the rejects table.
@@ -48,8 +52,9 @@ const QuotedValue = `"(?:[^"\\]|\\.)*"`
 // within each file.
 func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(source_file, '') AS file, coalesce(field, ''),
-			regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g') AS kind,
-			count(*) AS n, coalesce(min(source_line), 0), coalesce(arg_min(coalesce(reason, ''), source_line), any_value(coalesce(reason, '')))
+			regexp_replace(regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g'), '`+regexpQuote(withheldValue)+`', '"…"', 'g') AS kind,
+			count(*) AS n, coalesce(min(source_line), 0), coalesce(arg_min(coalesce(reason, ''), source_line), any_value(coalesce(reason, ''))),
+			count(DISTINCT reason)
 		FROM rejects WHERE `+rejectsWhere+`
 		GROUP BY ALL ORDER BY file, n DESC, kind, 2`, file)
 	if err != nil {
@@ -59,7 +64,7 @@ func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, e
 	var out []RejectGroup
 	for rows.Next() {
 		var g RejectGroup
-		if err := rows.Scan(&g.File, &g.Field, &g.Reason, &g.Rows, &g.Line, &g.Example); err != nil {
+		if err := rows.Scan(&g.File, &g.Field, &g.Reason, &g.Rows, &g.Line, &g.Example, &g.Reasons); err != nil {
 			return nil, fmt.Errorf("store: %s: rejects: %w", s.Path, err)
 		}
 		out = append(out, g)
@@ -96,14 +101,58 @@ func (s *Store) EachReject(ctx context.Context, file string, fn func(Reject) err
 	return nil
 }
 
-// KnowsFile reports whether a run read file, named as recorded or by its
-// base name, and it was not since replaced or withdrawn.
-func (s *Store) KnowsFile(ctx context.Context, file string) (bool, error) {
-	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM ingest_files
-		WHERE replaced_by IS NULL AND (source_file = $1 OR `+baseName+` = $1)`, file).Scan(&n)
+// FileState is what the database holds of a file named as recorded or by
+// its base name: whether a run read it and it still stands (Live), else
+// the runs that withdrew or replaced it (GoneBy).
+type FileState struct {
+	Live   bool
+	GoneBy []int64
+}
+
+// File says what the database holds of file, named as recorded or by its
+// base name.
+func (s *Store) File(ctx context.Context, file string) (FileState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT replaced_by FROM ingest_files
+		WHERE source_file = $1 OR `+baseName+` = $1 ORDER BY replaced_by NULLS FIRST`, file)
 	if err != nil {
-		return false, fmt.Errorf("store: %s: %w", s.Path, err)
+		return FileState{}, fmt.Errorf("store: %s: %w", s.Path, err)
 	}
-	return n > 0, nil
+	defer rows.Close()
+	var st FileState
+	for rows.Next() {
+		var by sql.NullInt64
+		if err := rows.Scan(&by); err != nil {
+			return FileState{}, fmt.Errorf("store: %s: %w", s.Path, err)
+		}
+		if !by.Valid {
+			st.Live = true
+		} else if !slices.Contains(st.GoneBy, by.Int64) {
+			st.GoneBy = append(st.GoneBy, by.Int64)
+		}
+	}
+	return st, rows.Err()
+}
+
+// LiveFiles lists the files of the database's runs that still stand, in
+// name order.
+func (s *Store) LiveFiles(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT source_file FROM ingest_files WHERE replaced_by IS NULL ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", s.Path, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", s.Path, err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// regexpQuote escapes s for an RE2 pattern inside an SQL string literal.
+func regexpQuote(s string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(s), "'", "''")
 }
