@@ -390,6 +390,11 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		steptrace.Mark("file " + in)
+		if schemas.HoldsPII(filepath.Base(in)) {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: the file's name holds what looks like a phone, CNIC or passport number or "+
+				"an e-mail address; the database keeps file names (each row's source_file), and rejects, review and internal exports show them "+
+				"(published exports do not): rename the file and ingest it again with --withdraw and this name", in))
+		}
 		rep.Files = append(rep.Files, fr)
 		rep.Read += fr.Read
 		rep.Accepted += fr.Accepted

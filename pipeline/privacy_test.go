@@ -281,3 +281,26 @@ func TestRebuildOlderDatabaseHashesIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestWarnsPersonalFileName: a file named after a complainant's
+// phone number is ingested (its rows are sound) with a warning to rename
+// it, as its name is kept and shown; a plain name gets none.
+func TestIngestWarnsPersonalFileName(t *testing.T) {
+	f := newFixture(t)
+	const rows = header + "\nP1,drug_trafficking,heroin,2024-01-10,30.5,70.5,,ANF,1,,seized\n"
+	named := writeFile(t, f.dir, "complainant_03001234567.csv", rows)
+	rep, err := pipeline.Ingest(context.Background(), f.config(named))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], named+": the file's name holds what looks like a phone") {
+		t.Errorf("warnings %q, want one about the file's name", rep.Warnings)
+	}
+	plain := writeFile(t, f.dir, "fir_2024.csv", rows)
+	if rep, err = pipeline.Ingest(context.Background(), f.config(plain)); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 0 {
+		t.Errorf("warnings %q for a plain name, want none", rep.Warnings)
+	}
+}
