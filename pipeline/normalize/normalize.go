@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -526,9 +527,23 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
 	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
-		return 0, false, "not a number: " + show(shown)
+		return 0, false, "not a number: " + show(shown) + separatorsHint(b)
 	}
 	return v, true, ""
+}
+
+// groupedNumber is a number with thousands separators: groups of three
+// (1,250,000) or the Indian grouping, twos then a three (12,50,000).
+var groupedNumber = regexp.MustCompile(`^[+-]?(\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})+,\d{3})(\.\d+)?$`)
+
+// separatorsHint tells how to write a number with thousands separators
+// ("1,250,000", "12,50,000" in the Indian grouping) in a canonical file,
+// which reads none: without them.
+func separatorsHint(b []byte) string {
+	if !groupedNumber.Match(b) || schemas.LooksPersonal(b) {
+		return "" // "2,5" may be a decimal comma: no advice
+	}
+	return " (write it without thousands separators: " + string(bytes.ReplaceAll(b, []byte(","), nil)) + ")"
 }
 
 // pow10 holds the powers of ten that a float64 represents exactly.

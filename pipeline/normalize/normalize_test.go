@@ -276,7 +276,7 @@ func TestRejects(t *testing.T) {
 		// The store sums quantities as DECIMAL(38, 6): 1e308 stopped the whole ingest.
 		{"absurd quantity", row(schemas.ColQuantity, "1e308"), schemas.FieldQuantity, `too large: "1e308" is more than 10^15`},
 		{"absurd amount", row(schemas.ColAmountPKR, "5e15"), schemas.FieldAmountPKR, `too large: "5e15" is more than 10^15`},
-		{"thousands separator in amount", row(schemas.ColAmountPKR, `"1,000"`), schemas.FieldAmountPKR, `not a number: "1,000"`},
+		{"thousands separator in amount", row(schemas.ColAmountPKR, `"1,000"`), schemas.FieldAmountPKR, `not a number: "1,000" (write it without thousands separators: 1000)`},
 		{"no location", "A1,cybercrime,hacking,2023-01-15,,,,FIA,,,", schemas.FieldLat, "no coordinates and no district name"},
 		{"unknown district name", "A1,cybercrime,hacking,2023-01-15,,,gamma,FIA,,,", schemas.FieldDistrictHint, `unknown district name: "gamma"`},
 	}
@@ -408,6 +408,9 @@ func TestWithheld(t *testing.T) {
 		// lon empty: the phone in lat is what is wrong, not the lon.
 		{"phone as lat, no lon", strings.Replace(row(schemas.ColLat, "03001234567"), ",70.5,", ",,", 1), schemas.FieldLat, "latitude " + withheld + " is outside -90..90"},
 		{"hex float", row(schemas.ColQuantity, "0x1Fp0"), schemas.FieldQuantity, `not a number: "0x1Fp0"`},
+		{"separators", row(schemas.ColAmountPKR, `"1,250,000"`), schemas.FieldAmountPKR, `not a number: "1,250,000" (write it without thousands separators: 1250000)`},
+		{"indian separators", row(schemas.ColAmountPKR, `"12,50,000.5"`), schemas.FieldAmountPKR, `not a number: "12,50,000.5" (write it without thousands separators: 1250000.5)`},
+		{"comma decimal", row(schemas.ColQuantity, `"2,5"`), schemas.FieldQuantity, `not a number: "2,5"`},
 		{"mobile number as lat", row(schemas.ColLat, "0300-1234567"), schemas.FieldLat, "not a number: " + withheld},
 		{"international number as quantity", row(schemas.ColQuantity, "+92 300 1234567"), schemas.FieldQuantity, "not a number: " + withheld},
 		{"number inside text", row(schemas.ColAmountPKR, "call 03001234567"), schemas.FieldAmountPKR, "not a number: " + withheld},
