@@ -517,7 +517,7 @@ func TestFlow(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("second ingest: exit %d\n%s", code, stderr)
 	}
-	if want := fmt.Sprintf("    same content as %s of run 1: its %s rows were replaced\n", in, commas(accepted)); !strings.Contains(stdout, want) {
+	if want := fmt.Sprintf("    same content as %s of run 1: its %s rows were replaced, with its %s rejected rows\n", in, commas(accepted), commas(int64(st.Bad))); !strings.Contains(stdout, want) {
 		t.Errorf("second ingest output lacks %q:\n%s", want, stdout)
 	}
 	if stderr != "" {
