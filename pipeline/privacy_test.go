@@ -304,3 +304,45 @@ func TestIngestWarnsPersonalFileName(t *testing.T) {
 		t.Errorf("warnings %q for a plain name, want none", rep.Warnings)
 	}
 }
+
+// TestIngestIDSpellingsOneComplaint: a complaint id that is a phone
+// number, written three ways by one source in one month, is one incident
+// in a new database (its ids are hashed in one form); a database whose key
+// hashed ids as written (made before) keeps hashing them so, as its stored
+// hashes are of the written forms.
+func TestIngestIDSpellingsOneComplaint(t *testing.T) {
+	ctx := context.Background()
+	const rest = ",cybercrime,online_fraud,2024-01-12,30.5,70.5,,PTA,,5000,complaint\n"
+	incidents := func(f *fixture) int64 {
+		var n int64
+		query(t, f.db, func(db *sql.DB) { n = scanInt(t, db, `SELECT sum(incidents) FROM district_month`) })
+		return n
+	}
+	f := newFixture(t)
+	f.ingest(t, writeFile(t, f.dir, "jan.csv", header+"\n0300-1234567"+rest+"+92 300 1234567"+rest))
+	f.ingest(t, writeFile(t, f.dir, "jan2.csv", header+"\n03001234567"+rest))
+	if got := incidents(f); got != 1 {
+		t.Errorf("new database: %d incidents, want 1 (one complaint written three ways)", got)
+	}
+	query(t, f.db, func(db *sql.DB) {
+		if got := testdb.Rows(t, db, `SELECT value FROM meta WHERE key = 'id_form'`); !reflect.DeepEqual(got, []string{"canonical"}) {
+			t.Errorf("meta id_form %q, want canonical", got)
+		}
+	})
+
+	// A database made before: its key, no id_form.
+	old := newFixture(t)
+	old.ingest(t, writeFile(t, old.dir, "jan.csv", header+"\n0300-1234567"+rest))
+	st, err := store.Open(ctx, old.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM meta WHERE key = 'id_form'`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	old.ingest(t, writeFile(t, old.dir, "jan2.csv", header+"\n0300-1234567"+rest+"03001234567"+rest))
+	if got := incidents(old); got != 2 {
+		t.Errorf("database hashing as written: %d incidents, want 2 (0300-1234567 twice is one, 03001234567 another)", got)
+	}
+}

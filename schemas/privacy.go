@@ -110,6 +110,11 @@ func HoldsPII(s string) bool {
 // returned as is (IsIDHash), though one in 50 has hex digits that Scrub
 // takes for a number: an id read twice (an export read in again) keeps
 // its links.
+//
+// The number is hashed in one form however it is written (CanonicalPII:
+// "0300-1234567", "+92 300 1234567" and "03001234567" are one id), unless
+// h.AsWritten: a database whose ids were hashed as written keeps doing so,
+// or its records sent again would not find their earlier copies.
 func PrivateID(h *Hasher, id string) string {
 	if IsIDHash(id) || !HoldsPII(id) {
 		return id
@@ -117,7 +122,73 @@ func PrivateID(h *Hasher, id string) string {
 	if h == nil {
 		h = processHasher()
 	}
+	if !h.AsWritten {
+		id = CanonicalPII(id)
+	}
 	return h.Hash("incident_id", id)
+}
+
+// CanonicalPII writes each number or address Scrub finds in s in one form:
+// a phone number as its digits with a Pakistani country code (+92, 0092,
+// 92) written as the trunk 0 ("+92 300 1234567", "0092-300-1234567",
+// "0300.1234567" are "03001234567"); a CNIC or other long number as its
+// digits; a passport number in upper case without spaces; an e-mail
+// address in lower case. Digits of other scripts are read as ASCII
+// digits. The rest of s is kept.
+func CanonicalPII(s string) string {
+	s = foldSeparators(foldDigits(s))
+	digits, at := mayHoldPII(s)
+	if !digits && !at {
+		return s
+	}
+	start, end, kind := nextPII(s, 0, at)
+	if kind == piiNone {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for kind != piiNone {
+		b.WriteString(s[last:start])
+		b.WriteString(canonicalSpan(s[start:end], kind))
+		last = end
+		start, end, kind = nextPII(s, end, at)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// canonicalSpan is CanonicalPII of one span of kind.
+func canonicalSpan(span string, kind pii) string {
+	switch kind {
+	case piiEmail:
+		return strings.ToLower(span)
+	case piiPassport:
+		return strings.ToUpper(strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' {
+				return -1
+			}
+			return r
+		}, span))
+	}
+	d := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, span)
+	if kind == piiPhone {
+		switch {
+		case strings.HasPrefix(span, "+92"), strings.HasPrefix(span, "+ 92"):
+			d = "0" + d[2:]
+		case strings.HasPrefix(d, "0092"):
+			d = "0" + d[4:]
+		case strings.HasPrefix(d, "92") && len(d) >= 11 && len(d) <= 12:
+			d = "0" + d[2:] // 92 300 1234567, 92 42 35761234
+		case len(d) == 10 && d[0] == '3':
+			d = "0" + d // a mobile number without its 0
+		}
+	}
+	return d
 }
 
 // IsIDHash reports whether id has the form of PrivateID's hashes: "h:"
@@ -635,6 +706,9 @@ var ErrHashKey = errors.New("schemas: hash key must be at least 16 bytes")
 // concurrent use.
 type Hasher struct {
 	pool sync.Pool
+	// AsWritten has PrivateID hash an id as written, not in its
+	// canonical form: databases whose ids were first hashed so.
+	AsWritten bool
 }
 
 type hashState struct {

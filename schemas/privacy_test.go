@@ -508,3 +508,50 @@ func TestPrivateID(t *testing.T) {
 		t.Fatal("no hash that Scrub changes among 2000")
 	}
 }
+
+// TestCanonicalPII: the spellings of one number or address are one form,
+// so PrivateID hashes them alike; other numbers and the text around stay
+// apart.
+func TestCanonicalPII(t *testing.T) {
+	for in, want := range map[string]string{
+		"0300-1234567":             "03001234567",
+		"03001234567":              "03001234567",
+		"+92 300 1234567":          "03001234567",
+		"+923001234567":            "03001234567",
+		"0300 1234567":             "03001234567",
+		"0092-300-1234567":         "03001234567",
+		"92 300 1234567":           "03001234567",
+		"0300.1234567":             "03001234567",
+		"۰۳۰۰-۱۲۳۴۵۶۷":             "03001234567",
+		"042-35761234":             "04235761234",
+		"+44 20 7946 0958":         "442079460958",
+		"35202-1234567-1":          "3520212345671",
+		"3520212345671":            "3520212345671",
+		"FIR 12/2024 0300-1234567": "FIR 12/2024 03001234567",
+		"Ali.Khan@Example.com":     "ali.khan@example.com",
+		"AB1234567":                "AB1234567",
+		"FIR-123/2023":             "FIR-123/2023",
+	} {
+		if got := schemas.CanonicalPII(in); got != want {
+			t.Errorf("CanonicalPII(%q) = %q, want %q", in, got, want)
+		}
+	}
+	h, err := schemas.NewHasher([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := schemas.PrivateID(h, "0300-1234567")
+	for _, id := range []string{"03001234567", "+92 300 1234567", "+923001234567", "0300 1234567"} {
+		if got := schemas.PrivateID(h, id); got != one {
+			t.Errorf("PrivateID(%q) = %s, want %s as for 0300-1234567", id, got, one)
+		}
+	}
+	if other := schemas.PrivateID(h, "0301-1234567"); other == one {
+		t.Errorf("two numbers hash alike: %s", other)
+	}
+	// A database whose ids were hashed as written keeps doing so.
+	h.AsWritten = true
+	if got := schemas.PrivateID(h, "03001234567"); got == schemas.PrivateID(h, "0300-1234567") {
+		t.Errorf("as written, two spellings hash alike: %s", got)
+	}
+}

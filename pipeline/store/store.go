@@ -411,9 +411,21 @@ func (r *Run) IDs(ctx context.Context) (*schemas.Hasher, error) {
 	if made {
 		v = hex.EncodeToString(schemas.NewIDKey())
 		_, err = r.conn.ExecContext(ctx, `INSERT INTO meta VALUES ('id_key', ?)`, v)
+		if err == nil {
+			_, err = r.conn.ExecContext(ctx, `DELETE FROM meta WHERE key = 'id_form'`)
+		}
+		if err == nil {
+			_, err = r.conn.ExecContext(ctx, `INSERT INTO meta VALUES ('id_form', '`+idFormCanonical+`')`)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: id key: %w", r.s.Path, err)
+	}
+	// A key made before ids were put in one form hashed them as written:
+	// its database keeps doing so (schemas.PrivateID).
+	var form sql.NullString
+	if err := r.conn.QueryRowContext(ctx, `SELECT max(value) FROM meta WHERE key = 'id_form'`).Scan(&form); err != nil {
+		return nil, fmt.Errorf("store: %s: id form: %w", r.s.Path, err)
 	}
 	key, err := hex.DecodeString(v)
 	if err != nil || len(key) < 16 {
@@ -423,6 +435,7 @@ func (r *Run) IDs(ctx context.Context) (*schemas.Hasher, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.AsWritten = form.String != idFormCanonical
 	if made {
 		if err := r.hashStoredIDs(ctx, h); err != nil {
 			return nil, fmt.Errorf("store: %s: hashing stored ids: %w", r.s.Path, err)
@@ -431,6 +444,10 @@ func (r *Run) IDs(ctx context.Context) (*schemas.Hasher, error) {
 	r.ids = h
 	return h, nil
 }
+
+// idFormCanonical is meta id_form of a database whose incident ids are
+// hashed in their canonical form (schemas.CanonicalPII).
+const idFormCanonical = "canonical"
 
 // idTables are the tables that hold incident ids.
 var idTables = []string{"incidents", "context_events", "sweep_twins"}
