@@ -411,6 +411,10 @@ func TestWithheld(t *testing.T) {
 		{"separators", row(schemas.ColAmountPKR, `"1,250,000"`), schemas.FieldAmountPKR, `not a number: "1,250,000" (write it without thousands separators: 1250000)`},
 		{"indian separators", row(schemas.ColAmountPKR, `"12,50,000.5"`), schemas.FieldAmountPKR, `not a number: "12,50,000.5" (write it without thousands separators: 1250000.5)`},
 		{"comma decimal", row(schemas.ColQuantity, `"2,5"`), schemas.FieldQuantity, `not a number: "2,5"`},
+		// Without its separators the value is a CNIC or a mobile number:
+		// the hint would write it out plainly, as no message may.
+		{"cnic with separators", row(schemas.ColAmountPKR, `"3,520,212,345,671"`), schemas.FieldAmountPKR, "not a number: " + withheld},
+		{"phone with indian separators", row(schemas.ColAmountPKR, `"3,00,12,34,567"`), schemas.FieldAmountPKR, "not a number: " + withheld},
 		{"mobile number as lat", row(schemas.ColLat, "0300-1234567"), schemas.FieldLat, "not a number: " + withheld},
 		{"international number as quantity", row(schemas.ColQuantity, "+92 300 1234567"), schemas.FieldQuantity, "not a number: " + withheld},
 		{"number inside text", row(schemas.ColAmountPKR, "call 03001234567"), schemas.FieldAmountPKR, "not a number: " + withheld},
