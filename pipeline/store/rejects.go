@@ -112,8 +112,13 @@ type FileState struct {
 // File says what the database holds of file, named as recorded or by its
 // base name.
 func (s *Store) File(ctx context.Context, file string) (FileState, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT replaced_by FROM ingest_files
-		WHERE source_file = $1 OR `+baseName+` = $1 ORDER BY replaced_by NULLS FIRST`, file)
+	// A file of a Parquet folder, as its rejects name it (read.Origins),
+	// is the folder's, which ingest_files records.
+	rows, err := s.db.QueryContext(ctx, `SELECT replaced_by FROM ingest_files f
+		WHERE source_file = $1 OR `+baseName+` = $1 OR starts_with($1, rtrim(source_file, '/') || '/')
+			OR EXISTS (SELECT 1 FROM rejects r WHERE r.run_id = f.run_id AND regexp_extract(r.source_file, '[^/\\]*$') = $1
+				AND starts_with(r.source_file, rtrim(f.source_file, '/') || '/'))
+		ORDER BY replaced_by NULLS FIRST`, file)
 	if err != nil {
 		return FileState{}, fmt.Errorf("store: %s: %w", s.Path, err)
 	}
