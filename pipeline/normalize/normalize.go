@@ -504,7 +504,10 @@ func coordReason(reason string, b []byte) string {
 func parseMeasure(b []byte, negative string) (v float64, ok bool, reason string) {
 	v, ok, reason = parseNumber(b)
 	switch {
-	case reason != "" || !ok:
+	case reason != "":
+		// Not in parseNumber: a coordinate's "31,520" is a decimal comma.
+		reason += separatorsHint(schemas.FoldNumber(b))
+	case !ok:
 	case v < 0:
 		reason = negative
 	default:
@@ -532,7 +535,7 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 			// and no advice to write it without them.
 			return 0, false, "not a number: " + show(bytes.ReplaceAll(b, []byte(","), nil))
 		}
-		return 0, false, "not a number: " + show(shown) + separatorsHint(b)
+		return 0, false, "not a number: " + show(shown)
 	}
 	return v, true, ""
 }

@@ -253,6 +253,9 @@ func TestRejects(t *testing.T) {
 		{"year 0000", row(schemas.ColOccurredOn, "0000-01-01"), schemas.FieldOccurredOn, `no such date: "0000-01-01"`},
 		{"non-numeric lat", row(schemas.ColLat, "abc"), schemas.FieldLat, `not a number: "abc"`},
 		{"decimal comma lat", row(schemas.ColLat, `"30,5"`), schemas.FieldLat, `not a number: "30,5" (a decimal comma: write degrees with a point (30.5, not 30,5))`},
+		// Three decimals after the comma look like a thousands group: a
+		// coordinate is a decimal comma, never 31520 degrees.
+		{"decimal comma lat, three decimals", row(schemas.ColLat, `"31,520"`), schemas.FieldLat, `not a number: "31,520" (a decimal comma: write degrees with a point (30.5, not 30,5))`},
 		{"degrees lat", row(schemas.ColLat, "30°30'E"), schemas.FieldLat, `not a number: "30°30'E" (longitude hemisphere (E/W) on a latitude)`},
 		{"minutes of 60", row(schemas.ColLon, "70°60'E"), schemas.FieldLon, `not a number: "70°60'E"`},
 		{"no-place name and no point", "A1,cybercrime,hacking,2023-01-15,,,N/A,FIA,,,", schemas.FieldLat,
