@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -390,7 +391,7 @@ func ingest(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		steptrace.Mark("file " + in)
-		if schemas.HoldsPII(filepath.Base(in)) {
+		if nameHoldsPII(filepath.Base(in)) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: the file's name holds what looks like a phone, CNIC or passport number or "+
 				"an e-mail address; the database keeps file names (each row's source_file), and rejects, review and internal exports show them "+
 				"(published exports do not): rename the file and ingest it again with --withdraw and this name", in))
@@ -756,4 +757,24 @@ func ingestPopulation(ctx context.Context, cfg Config, loc *locate.Locator, run 
 	}
 	rep.Population = prep
 	return nil
+}
+
+// digitRun is a run of digits in a file name.
+var digitRun = regexp.MustCompile(`[0-9]+`)
+
+// nameHoldsPII reports whether a file's name holds what schemas.Scrub
+// replaces, but for a time stamp of 14 or 17 digits (yyyymmddhhmmss and
+// milliseconds: "incidents_20240115093000.csv"), which Scrub takes for an
+// [ID] and is a system's export name.
+func nameHoldsPII(name string) bool {
+	name = digitRun.ReplaceAllStringFunc(name, func(d string) string {
+		if len(d) != 14 && len(d) != 17 {
+			return d
+		}
+		if t, err := time.Parse("20060102150405", d[:14]); err == nil && t.Year() >= 1990 && t.Year() <= 2100 {
+			return "_"
+		}
+		return d
+	})
+	return schemas.HoldsPII(name)
 }

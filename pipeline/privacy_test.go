@@ -303,6 +303,18 @@ func TestIngestWarnsPersonalFileName(t *testing.T) {
 	if len(rep.Warnings) != 0 {
 		t.Errorf("warnings %q for a plain name, want none", rep.Warnings)
 	}
+	// An export stamped with its date and time (yyyymmddhhmmss, and
+	// milliseconds) holds 14 or 17 digits, which Scrub takes for an [ID]
+	// in free text: no phone, CNIC or passport number or e-mail address.
+	for _, name := range []string{"incidents_20240115093000.csv", "incidents_20240115093000123.csv"} {
+		stamped := writeFile(t, f.dir, name, rows)
+		if rep, err = pipeline.Ingest(context.Background(), f.config(stamped)); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Warnings) != 0 {
+			t.Errorf("warnings %q for a name with a time stamp, want none", rep.Warnings)
+		}
+	}
 }
 
 // TestIngestIDSpellingsOneComplaint: a complaint id that is a phone

@@ -28,14 +28,6 @@ var excelErrors = map[string]bool{
 	"num!": true, "spill!": true, "calc!": true, "gettingdata": true,
 }
 
-// PlaceholderID reports whether an incident id says there is none: "N/A",
-// "n.a.", "Nil", "Unknown", "TBD", "None given", "-", "0", "000", "?",
-// "x", "نامعلوم", "(blank)", Excel's "#N/A" and other error values
-// (ignoring case, spaces, dots, slashes, hyphens, dashes, underscores,
-// quotes, brackets and invisible marks such as U+200F; zeros in Urdu or
-// Arabic digits are zeros). Such an id on many records of a source would
-// make them one incident (a same-id link), so readers refuse it as they
-// refuse a missing id.
 // TagID returns the tag of Scrub ("[CNIC]", "[PHONE]", ...) that id
 // holds, or "". Such an id was copied from ocmap's own output (a rejects
 // list, say) where the tag stands for a number: every record given it
@@ -52,6 +44,14 @@ func TagID(id string) string {
 	return ""
 }
 
+// PlaceholderID reports whether an incident id says there is none: "N/A",
+// "n.a.", "Nil", "Unknown", "TBD", "None given", "-", "0", "000", "?",
+// "x", "نامعلوم", "(blank)", Excel's "#N/A" and other error values
+// (ignoring case, spaces, dots, slashes, hyphens, dashes, underscores,
+// quotes, brackets and invisible marks such as U+200F; zeros in Urdu or
+// Arabic digits are zeros). Such an id on many records of a source would
+// make them one incident (a same-id link), so readers refuse it as they
+// refuse a missing id.
 func PlaceholderID(id string) bool {
 	// Most ids hold a digit other than 0, or are longer than any
 	// placeholder: they are ids, found without folding.

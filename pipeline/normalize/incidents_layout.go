@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -285,6 +286,11 @@ func (n *IncidentNormalizer) row() (schemas.RowError, bool) {
 		return n.fail(schemas.FieldVictims, reason)
 	}
 	cat, _ := schemas.ParseCategory(category)
+	if n.l.Name == layout.CanonicalName && cat == schemas.HumanTrafficking && hasQty && qty != math.Trunc(qty) {
+		// As ingest's canonical reader: the quantity counts victims.
+		return n.fail(schemas.FieldQuantity, "quantity "+show([]byte(n.quantity.get(fields)))+
+			" is not a whole number: for human_trafficking it counts victims")
+	}
 	det, field, reason := n.readDetails(fields, cat, hasRule, rule, section)
 	if reason != "" {
 		return n.fail(field, reason)

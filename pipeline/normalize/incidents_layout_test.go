@@ -394,3 +394,48 @@ fields:
 		})
 	}
 }
+
+// TestCanonicalLayoutWholeVictims: the canonical layout ('layouts check
+// canonical', and 'layouts check auto' of a canonical file) refuses a
+// human trafficking quantity that is not a whole number, as ingest's
+// canonical reader does: the quantity counts victims.
+func TestCanonicalLayoutWholeVictims(t *testing.T) {
+	l, err := layout.Canonical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = "incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n" +
+		"H1,human_trafficking,,2024-01-05,,,alpha,FIA,3,,\n" +
+		"H2,human_trafficking,,2024-01-05,,,alpha,FIA,2.5,,\n" +
+		"D1,drug_trafficking,heroin,2024-01-05,,,alpha,ANF,2.5,,\n"
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	src, err := read.NewCSV(strings.NewReader(file), read.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nz, err := normalize.NewIncidents(mem, src, fakePlacer{}, l, crosswalk(t), normalize.Options{File: "c.csv", Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nz.Release()
+	var ids, reasons []string
+	for nz.Next() {
+		rec, rej := nz.Record(), nz.Rejects()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			ids = append(ids, rec.Column(schemas.NIncidentID).ValueStr(i))
+		}
+		for i := 0; i < int(rej.NumRows()); i++ {
+			reasons = append(reasons, rej.Column(4).(*array.String).Value(i))
+		}
+		rec.Release()
+		rej.Release()
+	}
+	if err := nz.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := `H1 D1 | quantity "2.5" is not a whole number: for human_trafficking it counts victims`
+	if got := strings.Join(append([]string{strings.Join(ids, " ")}, reasons...), " | "); got != want {
+		t.Errorf("ids and rejects\n got %s\nwant %s", got, want)
+	}
+}

@@ -504,7 +504,10 @@ func coordReason(reason string, b []byte) string {
 func parseMeasure(b []byte, negative string) (v float64, ok bool, reason string) {
 	v, ok, reason = parseNumber(b)
 	switch {
-	case reason != "" || !ok:
+	case reason != "":
+		// Not in parseNumber: a coordinate's "31,520" is a decimal comma.
+		reason += separatorsHint(schemas.FoldNumber(b))
+	case !ok:
 	case v < 0:
 		reason = negative
 	default:
@@ -527,7 +530,12 @@ func parseNumber(b []byte) (v float64, ok bool, reason string) {
 	v, err := strconv.ParseFloat(unsafeString(b), 64)
 	// ParseFloat also takes hex floats ("0x1Fp0"), which no agency writes.
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || bytes.IndexAny(b, "xX") >= 0 {
-		return 0, false, "not a number: " + show(shown) + separatorsHint(b)
+		if groupedNumber.Match(b) && schemas.LooksPersonal(bytes.ReplaceAll(b, []byte(","), nil)) {
+			// "3,520,212,345,671" is a CNIC with commas put in: withheld,
+			// and no advice to write it without them.
+			return 0, false, "not a number: " + show(bytes.ReplaceAll(b, []byte(","), nil))
+		}
+		return 0, false, "not a number: " + show(shown)
 	}
 	return v, true, ""
 }
@@ -543,7 +551,11 @@ func separatorsHint(b []byte) string {
 	if !groupedNumber.Match(b) || schemas.LooksPersonal(b) {
 		return "" // "2,5" may be a decimal comma: no advice
 	}
-	return " (write it without thousands separators: " + string(bytes.ReplaceAll(b, []byte(","), nil)) + ")"
+	plain := bytes.ReplaceAll(b, []byte(","), nil)
+	if schemas.LooksPersonal(plain) {
+		return "" // a CNIC or phone number with commas put in
+	}
+	return " (write it without thousands separators: " + string(plain) + ")"
 }
 
 // pow10 holds the powers of ten that a float64 represents exactly.

@@ -253,6 +253,9 @@ func TestRejects(t *testing.T) {
 		{"year 0000", row(schemas.ColOccurredOn, "0000-01-01"), schemas.FieldOccurredOn, `no such date: "0000-01-01"`},
 		{"non-numeric lat", row(schemas.ColLat, "abc"), schemas.FieldLat, `not a number: "abc"`},
 		{"decimal comma lat", row(schemas.ColLat, `"30,5"`), schemas.FieldLat, `not a number: "30,5" (a decimal comma: write degrees with a point (30.5, not 30,5))`},
+		// Three decimals after the comma look like a thousands group: a
+		// coordinate is a decimal comma, never 31520 degrees.
+		{"decimal comma lat, three decimals", row(schemas.ColLat, `"31,520"`), schemas.FieldLat, `not a number: "31,520" (a decimal comma: write degrees with a point (30.5, not 30,5))`},
 		{"degrees lat", row(schemas.ColLat, "30°30'E"), schemas.FieldLat, `not a number: "30°30'E" (longitude hemisphere (E/W) on a latitude)`},
 		{"minutes of 60", row(schemas.ColLon, "70°60'E"), schemas.FieldLon, `not a number: "70°60'E"`},
 		{"no-place name and no point", "A1,cybercrime,hacking,2023-01-15,,,N/A,FIA,,,", schemas.FieldLat,
@@ -411,6 +414,10 @@ func TestWithheld(t *testing.T) {
 		{"separators", row(schemas.ColAmountPKR, `"1,250,000"`), schemas.FieldAmountPKR, `not a number: "1,250,000" (write it without thousands separators: 1250000)`},
 		{"indian separators", row(schemas.ColAmountPKR, `"12,50,000.5"`), schemas.FieldAmountPKR, `not a number: "12,50,000.5" (write it without thousands separators: 1250000.5)`},
 		{"comma decimal", row(schemas.ColQuantity, `"2,5"`), schemas.FieldQuantity, `not a number: "2,5"`},
+		// Without its separators the value is a CNIC or a mobile number:
+		// the hint would write it out plainly, as no message may.
+		{"cnic with separators", row(schemas.ColAmountPKR, `"3,520,212,345,671"`), schemas.FieldAmountPKR, "not a number: " + withheld},
+		{"phone with indian separators", row(schemas.ColAmountPKR, `"3,00,12,34,567"`), schemas.FieldAmountPKR, "not a number: " + withheld},
 		{"mobile number as lat", row(schemas.ColLat, "0300-1234567"), schemas.FieldLat, "not a number: " + withheld},
 		{"international number as quantity", row(schemas.ColQuantity, "+92 300 1234567"), schemas.FieldQuantity, "not a number: " + withheld},
 		{"number inside text", row(schemas.ColAmountPKR, "call 03001234567"), schemas.FieldAmountPKR, "not a number: " + withheld},

@@ -112,8 +112,11 @@ type FileState struct {
 // File says what the database holds of file, named as recorded or by its
 // base name.
 func (s *Store) File(ctx context.Context, file string) (FileState, error) {
+	// A file of a Parquet folder, as its rejects name it (read.Origins),
+	// is the folder's, which ingest_files records.
 	rows, err := s.db.QueryContext(ctx, `SELECT replaced_by FROM ingest_files
-		WHERE source_file = $1 OR `+baseName+` = $1 ORDER BY replaced_by NULLS FIRST`, file)
+		WHERE source_file = $1 OR `+baseName+` = $1 OR starts_with($1, rtrim(source_file, '/') || '/')
+		ORDER BY replaced_by NULLS FIRST`, file)
 	if err != nil {
 		return FileState{}, fmt.Errorf("store: %s: %w", s.Path, err)
 	}
@@ -130,7 +133,18 @@ func (s *Store) File(ctx context.Context, file string) (FileState, error) {
 			st.GoneBy = append(st.GoneBy, by.Int64)
 		}
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil || st.Live {
+		return st, err
+	}
+	// The population file, which meta names, and any file the rejects
+	// table lists (RejectGroups finds them) are the database's too.
+	err = s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'population_file'
+			AND (value = $1 OR regexp_extract(value, '[^/\\]*$') = $1))
+		OR EXISTS (SELECT 1 FROM rejects WHERE `+rejectsWhere+`)`, file).Scan(&st.Live)
+	if err != nil {
+		return FileState{}, fmt.Errorf("store: %s: %w", s.Path, err)
+	}
+	return st, nil
 }
 
 // LiveFiles lists the files of the database's runs that still stand, in

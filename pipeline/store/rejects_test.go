@@ -100,3 +100,60 @@ func TestRejectsNullColumns(t *testing.T) {
 		t.Errorf("%d rejects, want 1", n)
 	}
 }
+
+// TestFileInFolder: a file of a Parquet folder, as the rejects list names
+// it (or by its base name), is one the database holds: 'rejects --file'
+// with it lists its rejects rather than saying there is no such file.
+func TestFileInFolder(t *testing.T) {
+	st := openTestStore(t, "rejects.duckdb", Options{})
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO ingest_files (run_id, source_file, rows_read, rows_accepted, rows_rejected) VALUES (1, '/data/lake', 6, 5, 1)`,
+		`INSERT INTO rejects VALUES (1, '/data/lake/category=x/part-0.parquet', 2, 'occurred_on', 'no such date: "2024-13-40"', NULL)`,
+	} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"/data/lake/category=x/part-0.parquet", "part-0.parquet"} {
+		state, err := st.File(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !state.Live {
+			t.Errorf("File(%s) = %+v, want a live file (of the folder /data/lake)", name, state)
+		}
+	}
+	if state, err := st.File(ctx, "part-1.parquet"); err != nil || state.Live {
+		t.Errorf("File(part-1.parquet) = %+v, %v: want none", state, err)
+	}
+}
+
+// TestFilePopulation: the population file, whose rejects 'rejects' lists
+// beside the incident files' (its name is in meta, not ingest_files), is
+// one the database holds: 'rejects --file' with it lists them.
+func TestFilePopulation(t *testing.T) {
+	st := openTestStore(t, "rejects.duckdb", Options{})
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT OR REPLACE INTO meta VALUES ('population_file', '/data/pop.csv')`,
+		`INSERT INTO rejects VALUES (1, '/data/pop.csv', 4, 'population', 'not a number: "12 lakh"', NULL)`,
+	} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"/data/pop.csv", "pop.csv"} {
+		state, err := st.File(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !state.Live {
+			t.Errorf("File(%s) = %+v, want the population file", name, state)
+		}
+		groups, err := st.RejectGroups(ctx, name)
+		if err != nil || len(groups) != 1 {
+			t.Errorf("RejectGroups(%s) = %+v, %v: want its one reject", name, groups, err)
+		}
+	}
+}
