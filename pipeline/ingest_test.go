@@ -423,7 +423,7 @@ func TestIngest(t *testing.T) {
 		}
 		// The districts' nearest crossings come from ocmap's own list.
 		if want := []string{"boundaries=" + f.b.Path, "boundaries_sha256=" + f.b.SHA256, "crossings=" + pipeline.ShippedCrossingsSource,
-			"derived_rules=7", "id_key=(64 hex)", "schema_version=1"}; !reflect.DeepEqual(meta, want) {
+			"derived_rules=8", "id_form=canonical", "id_key=(64 hex)", "schema_version=1"}; !reflect.DeepEqual(meta, want) {
 			t.Errorf("meta %q, want %q", meta, want)
 		}
 	})
@@ -1126,7 +1126,7 @@ func TestIngestOlderRulesSaysWhy(t *testing.T) {
 	if _, err := pipeline.Ingest(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"this database was linked by an older ocmap (rules 5, now 7): recomputing the incident groups and summaries of all its records, once",
+	for _, want := range []string{"this database was linked by an older ocmap (rules 5, now 8): recomputing the incident groups and summaries of all its records, once",
 		"  linking records of one incident (incident_groups)\n", "  summaries (district_month, district_month_sums, district_month_sources)\n"} {
 		if !strings.Contains(progress.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, progress.String())

@@ -18,9 +18,11 @@ import (
 // derivedRules names the rules by which incident_groups, district_month,
 // district_month_sums, district_month_sources, sweep_moves and sweep_twins
 // follow from incidents (6: twins stay out of the sweep; 7: a same-id link
-// and a twin need the same month). A database whose meta 'derived_rules'
-// differs, made by an older ocmap, has them rebuilt whole by its next run.
-const derivedRules = "7"
+// and a twin need the same month; 8: a source layout's quantity no longer
+// counts a trafficking row's victims). A database whose meta
+// 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
+// by its next run.
+const derivedRules = "8"
 
 // derive brings the derived tables up to date with incidents, within the
 // run's transaction. A run costs its own rows (deriveRun), unless it brings

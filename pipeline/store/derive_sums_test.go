@@ -157,10 +157,10 @@ func TestDeriveRunSumsEdges(t *testing.T) {
 	})
 	// district, province, month, records, incidents, quantity and how
 	// many gave it, amount and how many, victims given and how many,
-	// victims from quantities and how many.
+	// victims from quantities (of canonical rows only: the pbc row gives none) and how many.
 	checkRows(t, "district_month_sums", sums, []string{
 		"-|-|2023-02-01|1|1|0.000000|0|0.00|0|0|0|0|0",
-		"-|North|-|1|1|3.000001|1|0.00|0|0|0|3|1",
+		"-|North|-|1|1|3.000001|1|0.00|0|0|0|0|0",
 		"PK002|North|2023-02-01|1|1|2.500000|1|0.00|0|0|0|3|1",
 		"PK002|South|2023-02-01|1|1|7.250000|1|0.00|0|0|0|7|1",
 		"PK003|West|2023-03-01|3|3|0.000000|2|0.00|0|0|0|0|2",

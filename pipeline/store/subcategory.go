@@ -122,7 +122,15 @@ func incidentCells(f SubFilter) string {
 
 // victimsExpr is an incident's victims: the victims column, or for
 // canonical trafficking rows the quantity, which counts victims there.
-const victimsExpr = `CASE WHEN category = 'human_trafficking' THEN coalesce(victims, CAST(round(quantity) AS BIGINT)) ELSE victims END`
+const victimsExpr = `CASE WHEN category = 'human_trafficking' THEN coalesce(victims, CASE WHEN ` + quantityCountsVictims + `
+	THEN CAST(round(quantity) AS BIGINT) END) ELSE victims END`
+
+// quantityCountsVictims says that a row's quantity counts victims when it
+// is of human trafficking: rows of the canonical layout (null in databases
+// made before layouts), of gen's files and of ocmap's own export read
+// back. A source layout's quantity is what its column says (a police
+// FIR's recovery in grams), and its victims are its victims field.
+const quantityCountsVictims = `coalesce(layout, 'canonical') IN ('canonical', 'ocmap-synthetic', 'ocmap-incidents')`
 
 // Quantity measures: the column an incident's value is read from.
 var quantityExpr = map[string]string{
