@@ -84,7 +84,7 @@ func cellsQuery(from string, signed bool) string {
 			` + n(`p AND location_precision = 6`) + ` AS by_country,
 			coalesce(sum(` + val(`victims`) + `) FILTER (WHERE p), 0) AS v_given,
 			` + n(`p AND victims IS NOT NULL`) + ` AS v_given_n,
-			coalesce(sum(` + val(`CAST(round(quantity) AS BIGINT)`) + `) FILTER (WHERE p AND victims IS NULL AND `+quantityCountsVictims+`), 0) AS v_quantity,
+			coalesce(sum(` + val(`CAST(round(quantity) AS BIGINT)`) + `) FILTER (WHERE p AND victims IS NULL AND ` + quantityCountsVictims + `), 0) AS v_quantity,
 			` + n(`p AND victims IS NULL AND quantity IS NOT NULL AND `+quantityCountsVictims) + ` AS v_quantity_n
 		FROM ` + from + `
 		GROUP BY ALL`
