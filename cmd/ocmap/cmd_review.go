@@ -68,6 +68,9 @@ an ingest):
   near a place          rows placed near a town or village of the place
                         layer (GeoNames), precision 2
   from text             rows placed from narrative text
+  swapped point         rows whose latitude and longitude were exchanged
+                        in the source and swapped back, by file: the
+                        file's columns are the wrong way round
 
 Most are fixed by an alias: add lines to a CSV file with the header
 alias,district,province,kind,valid_from,valid_to,note (kind variant,

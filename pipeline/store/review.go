@@ -6,6 +6,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // Kinds of [ReviewRow], in the order Review lists them.
@@ -32,6 +34,10 @@ const (
 	// ReviewText is rows placed from narrative text, by where they were
 	// placed.
 	ReviewText = "from text"
+	// ReviewSwapped is rows whose latitude and longitude were exchanged
+	// in the source and swapped back, by file: its columns are the wrong
+	// way round.
+	ReviewSwapped = "swapped point"
 )
 
 // ReviewSeeRejects is the Name of the unmatched line that counts rows whose
@@ -126,6 +132,10 @@ const reviewSQL = `WITH placed AS (
 	SELECT 10, '` + ReviewText + `', '(narrative text)', coalesce(province_hint, ''), coalesce(district_name, province, ''), match_method, match_score,
 		location_note, false, source_file, source_line
 	FROM placed WHERE match_method = 'text' OR location_note LIKE '%found in the text: %'
+	UNION ALL
+	SELECT 11, '` + ReviewSwapped + `', regexp_extract(coalesce(source_file, ''), '[^/\\]*$'), coalesce(province_hint, ''), '', '', NULL,
+		'` + schemas.NoteSwapped + `', true, source_file, source_line
+	FROM placed WHERE contains(location_note, '` + schemas.NoteSwapped + `')
 ), grouped AS (
 	-- From the point kinds on, the same case whatever the province column
 	-- says ("FATA", "Fata") is one line, with the provinces listed, and

@@ -6,6 +6,8 @@ import (
 	"context"
 	"reflect"
 	"testing"
+
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // reviewStore holds one run with rows of every review kind, in incidents,
@@ -45,6 +47,8 @@ func reviewStore(t *testing.T) *Store {
 		{"incidents", "Near Wana", "", "PK001", "Alpha", "North", "place", 1, nearNote, 34},
 		{"context_events", "", "", "PK001", "Alpha", "North", "text", 1, `found in the text: "Alpha"`, 35},
 		{"context_events", "", "", "", "", "North", "province", 0, `found in the text: "North": kept in the province`, 36},
+		{"incidents", "", "", "PK001", "Alpha", "North", "point", 1, schemas.NoteSwapped, 37},
+		{"incidents", "", "", "PK002", "Beta", "South", "point", 1, schemas.NoteSwapped, 38},
 	}
 	for _, x := range rows {
 		var code, name any
@@ -85,7 +89,7 @@ func reviewStore(t *testing.T) *Store {
 			t.Fatal(err)
 		}
 	}
-	if err := r.Commit(ctx, "[]", 15, 9, 6, "test"); err != nil {
+	if err := r.Commit(ctx, "[]", 17, 11, 6, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -127,6 +131,7 @@ func TestReview(t *testing.T) {
 		{Kind: ReviewNearPlace, Name: "Near Wana", Count: 1, Result: "Alpha", Method: "place", Score: 1, Note: nearNote, Example: "in.csv:34"},
 		{Kind: ReviewText, Name: "(narrative text)", Count: 1, Result: "Alpha", Method: "text", Score: 1, Note: `found in the text: "Alpha"`, Example: "ctx.csv:35"},
 		{Kind: ReviewText, Name: "(narrative text)", Count: 1, Result: "North", Method: "province", Note: `found in the text: "North": kept in the province`, Example: "ctx.csv:36"},
+		{Kind: ReviewSwapped, Name: "in.csv", Count: 2, Note: schemas.NoteSwapped, Example: "in.csv:37"},
 	}
 	tests := []struct {
 		name string
@@ -134,7 +139,7 @@ func TestReview(t *testing.T) {
 		want []ReviewRow
 	}{
 		{"all", 0, all},
-		{"top 1", 1, []ReviewRow{all[0], all[4], all[5], all[7], all[8], all[9], all[10], all[11], all[13], all[14]}},
+		{"top 1", 1, []ReviewRow{all[0], all[4], all[5], all[7], all[8], all[9], all[10], all[11], all[13], all[14], all[16]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
