@@ -611,7 +611,7 @@ func TestBulletinProvinceMonths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "| Drug trafficking | 57 | suppressed | – | 0 | – |\n"; !strings.Contains(string(md), want) {
+	if want := "| Drug trafficking | 57 | suppressed | – | – | – |\n"; !strings.Contains(string(md), want) {
 		t.Errorf("bulletin.md lacks %q:\n%s", want, md)
 	}
 

@@ -305,9 +305,10 @@ func TestBulletin(t *testing.T) {
 		"Incidents recorded in February 2024, against January 2024 and February 2023.\n",
 		// 4 cybercrime incidents are small, and drugs (12) would reveal
 		// them from Punjab's total: both suppressed. January had no
-		// cybercrime, so its drug figure is published.
-		"| Drug trafficking | suppressed | 12 | – | 0 | – |\n",
-		"| Cybercrime | suppressed | 0 | – | 0 | – |\n",
+		// cybercrime, so its drug figure is published. February 2023 is
+		// before the data begin: no count ("–"), not 0.
+		"| Drug trafficking | suppressed | 12 | – | – | – |\n",
+		"| Cybercrime | suppressed | 0 | – | – | – |\n",
 		"![Drug trafficking](bulletin_drug_trafficking.png)\n",
 		// The minimum count rule, in words a reader of the newsletter
 		// understands: no Go identifier.
@@ -316,6 +317,14 @@ func TestBulletin(t *testing.T) {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("bulletin.md lacks %q:\n%s", want, md)
 		}
+	}
+	// A month the data do not reach is refused, not printed as 0.
+	code, _, stderr = ocmap("bulletin", "--db", db, "--month", "2024-04", "--out", filepath.Join(dir, "april"), "--boundaries", mapPath)
+	if code == exitOK || !strings.Contains(stderr, "no data for 2024-04: the database holds incidents from 2024-01 to 2024-03; ingest that month's files first") {
+		t.Errorf("bulletin of a month after the data: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "april")); err == nil {
+		t.Errorf("bulletin of a month after the data wrote its folder")
 	}
 	html, _ := os.ReadFile(filepath.Join(out, "bulletin.html"))
 	if !bytes.Contains(html, []byte("<svg")) || !bytes.Contains(html, []byte("suppressed")) {

@@ -206,8 +206,8 @@ func TestBulletinMaxPrecision(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"all", nil, "| Drug trafficking | 23 | 22 | +5% | 0 | – |\n"},
-		{"exact", []string{"--max-precision", "1"}, "| Drug trafficking | 18 | 17 | +6% | 0 | – |\n"},
+		{"all", nil, "| Drug trafficking | 23 | 22 | +5% | – | – |\n"},
+		{"exact", []string{"--max-precision", "1"}, "| Drug trafficking | 18 | 17 | +6% | – | – |\n"},
 	} {
 		out := filepath.Join(dir, "bulletin-"+c.name)
 		args := append([]string{"bulletin", "--db", db, "--month", "2024-02", "--out", out, "--boundaries", mapPath,

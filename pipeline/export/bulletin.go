@@ -47,11 +47,24 @@ func Bulletin(ctx context.Context, opt Options) (*BulletinReport, error) {
 		return nil, err
 	}
 	defer st.Close()
+	// A month the data do not reach has no count, not a count of 0.
+	first, last, err := st.MonthSpan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if first.IsZero() || month.Before(first) || month.After(last) {
+		span := "no dated incidents"
+		if !first.IsZero() {
+			span = "incidents from " + first.Format("2006-01") + " to " + last.Format("2006-01")
+		}
+		return nil, fmt.Errorf("export: bulletin: no data for %s: the database holds %s; ingest that month's files first",
+			month.Format("2006-01"), span)
+	}
 	d, err := load(ctx, st, opt)
 	if err != nil {
 		return nil, err
 	}
-	b := &bulletin{d: d, month: month}
+	b := &bulletin{d: d, month: month, first: first}
 	b.compare()
 	b.hotSpots()
 	w, err := stagedWriter(opt.Out)
@@ -104,6 +117,7 @@ type bulletinMap struct {
 type bulletin struct {
 	d     *data
 	month time.Time
+	first time.Time // the database's first month: months before it have no data
 	// National rows: per category, the month, the previous month and the
 	// same month a year before, as published (a count or "fewer than N").
 	national []comparison
@@ -264,12 +278,25 @@ func (b *bulletin) compare() {
 	names, now, nNow, sNow, snNow := b.provinceTable(b.month)
 	_, prev, nPrev, sPrev, snPrev := b.provinceTable(b.month.AddDate(0, -1, 0))
 	_, year, nYear, sYear, snYear := b.provinceTable(b.month.AddDate(-1, 0, 0))
+	// A month before the data begin has no count ("–"), not 0.
+	noPrev := b.month.AddDate(0, -1, 0).Before(b.first)
+	noYear := b.month.AddDate(-1, 0, 0).Before(b.first)
+	before := func(r *comparison) {
+		if noPrev {
+			r.Before, r.ChangeMonth = "–", "–"
+		}
+		if noYear {
+			r.YearAgo, r.ChangeYear = "–", "–"
+		}
+	}
 	for j, c := range cats {
 		n, p, y := nNow[j], nPrev[j], nYear[j]
 		sn, sp, sy := snNow[j], snPrev[j], snYear[j]
-		b.national = append(b.national, comparison{Place: "Pakistan", Category: c,
+		row := comparison{Place: "Pakistan", Category: c,
 			Now: b.shown(n, sn), Before: b.shown(p, sp), YearAgo: b.shown(y, sy),
-			ChangeMonth: change(n, p, !sn && !sp), ChangeYear: change(n, y, !sn && !sy)})
+			ChangeMonth: change(n, p, !sn && !sp), ChangeYear: change(n, y, !sn && !sy)}
+		before(&row)
+		b.national = append(b.national, row)
 	}
 	for i, name := range names {
 		for j, c := range cats {
@@ -282,6 +309,7 @@ func (b *bulletin) compare() {
 			if !sn && !sp && p > 0 && abs64(n-p) >= b.d.opt.MinCell && 2*abs64(n-p) >= p {
 				row.notable = true
 			}
+			before(&row)
 			b.provinces = append(b.provinces, row)
 		}
 	}

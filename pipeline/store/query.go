@@ -92,6 +92,16 @@ func (s *Store) RefYear(ctx context.Context, to time.Time) int {
 	return time.Now().Year()
 }
 
+// MonthSpan returns the first and last months of the database's dated
+// incidents (district_month); zero times when it has none.
+func (s *Store) MonthSpan(ctx context.Context) (first, last time.Time, err error) {
+	var f, l sql.NullTime
+	if err := s.db.QueryRowContext(ctx, `SELECT min(month), max(month) FROM district_month WHERE month IS NOT NULL`).Scan(&f, &l); err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("store: %s: months: %w", s.Path, err)
+	}
+	return f.Time, l.Time, nil
+}
+
 func (s *Store) Summary(ctx context.Context, q SummaryQuery) ([]SummaryRow, Totals, error) {
 	where := ` WHERE ($1 = '' OR m.category = $1) AND ($2::DATE IS NULL OR m.month >= $2) AND ($3::DATE IS NULL OR m.month <= $3)`
 	where += CellFilter{NearBorderKm: q.NearBorderKm}.near("m.district_code")
