@@ -132,10 +132,14 @@ func (d *data) addFiles(records int, value int64) {
 	var shas []string
 	var parts []int
 	var sum int64
+	// A file's small count of rows is withheld like a source's (sources.go):
+	// a file of an agency's name and 1 row says the agency sent one case.
+	minCell := int64(d.opt.MinCell)
 	for r := range d.runs {
 		for k := range d.runs[r].Files {
 			f := &d.runs[r].Files[k]
-			f.fig = d.release.AddEvery("file:"+f.SHA256+":accepted", f.accepted, false, false, 0)
+			small := f.accepted > 0 && f.accepted < minCell
+			f.fig = d.release.AddEvery("file:"+f.SHA256+":accepted", f.accepted, small, small, 0)
 			d.release.SetAside(f.fig)
 			parts = append(parts, f.fig)
 			shas = append(shas, f.SHA256)
