@@ -439,6 +439,8 @@ func overlapsAny(r rect, placed []rect) bool {
 // districtLabels names the LabelTop districts with the highest published
 // values (ties by code), highest first, at the centre of their largest
 // polygon; a name whose box overlaps a label already placed is left out.
+// A district of value 0 or less is never named: a map whose published
+// values are all 0 would name the first codes as its "highest".
 func (m *Map) districtLabels(c canvas, f *faces, l *layout, sh *shapes, placed []rect) {
 	type top struct {
 		i int
@@ -446,7 +448,7 @@ func (m *Map) districtLabels(c canvas, f *faces, l *layout, sh *shapes, placed [
 	}
 	var ts []top
 	for i, d := range m.Boundaries.Districts {
-		if v, ok := m.Values[d.Code]; ok && !math.IsNaN(v) && !m.Suppressed[d.Code] && d.Name != "" {
+		if v, ok := m.Values[d.Code]; ok && !math.IsNaN(v) && v > 0 && !m.Suppressed[d.Code] && d.Name != "" {
 			ts = append(ts, top{i, v})
 		}
 	}

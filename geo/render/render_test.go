@@ -612,3 +612,21 @@ func BenchmarkSVG(b *testing.B) {
 		}
 	}
 }
+
+// TestLabelsNoneForZeros: a map whose published values are all 0 names
+// no district as its highest (it named the first codes, an analyst's trial
+// found: Awaran, Barkhan, Chagai... for a drug map of zeros).
+func TestLabelsNoneForZeros(t *testing.T) {
+	m := realMap(t)
+	for code := range m.Values {
+		m.Values[code] = 0
+	}
+	m.LabelTop = 5
+	if got := parseSVG(t, m).in("district-labels"); len(got) != 0 {
+		t.Errorf("district labels on a map of zeros: %q", got)
+	}
+	m.Values[m.Boundaries.Districts[0].Code] = 1
+	if got := parseSVG(t, m).in("district-labels"); len(got) != 1 {
+		t.Errorf("district labels with one district above 0: %q, want that one", got)
+	}
+}
