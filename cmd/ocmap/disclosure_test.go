@@ -317,8 +317,8 @@ func attackBulletin(t *testing.T, r *disclosure.Release, md string, truth [][][]
 			}
 		}
 		if m < 1 {
-			if text != "0" {
-				t.Errorf("bulletin.md: %s = %s, want 0 (no data)", key, text)
+			if text != "–" {
+				t.Errorf("bulletin.md: %s = %s, want – (no data: before the data begin)", key, text)
 			}
 			return
 		}
@@ -333,7 +333,7 @@ func attackBulletin(t *testing.T, r *disclosure.Release, md string, truth [][][]
 	for g := range all {
 		all[g] = g
 	}
-	national := regexp.MustCompile(`(?m)^\| ([^|]+) \| (\d+|suppressed) \| (\d+|suppressed) \| [^|]+ \| (\d+|suppressed) \| [^|]+ \|$`)
+	national := regexp.MustCompile(`(?m)^\| ([^|]+) \| (\d+|suppressed) \| (\d+|suppressed) \| [^|]+ \| (\d+|suppressed|–) \| [^|]+ \|$`)
 	rows := national.FindAllStringSubmatch(md, -1)
 	if got, want := len(rows), len(cats); got != want {
 		t.Fatalf("bulletin.md: %d national rows, want %d:\n%s", got, want, md)

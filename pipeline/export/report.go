@@ -255,9 +255,17 @@ func (d *data) top(cat string, n int) reportTop {
 		}
 		return x.Code < y.Code
 	})
-	t := reportTop{Caption: fmt.Sprintf("The %d districts with the most incidents", min(n, len(idx)))}
+	shown := min(n, len(idx))
+	districts := fmt.Sprintf("The %d districts", shown)
+	switch shown {
+	case 0:
+		districts = "No published district count above 0: no districts"
+	case 1:
+		districts = "The district"
+	}
+	t := reportTop{Caption: districts + " with the most incidents"}
 	if rates {
-		t.Caption = fmt.Sprintf("The %d districts with the highest rates per 100,000 people", min(n, len(idx)))
+		t.Caption = districts + " with the highest rates per 100,000 people"
 	}
 	for k, i := range idx[:min(n, len(idx))] {
 		x := r.Districts[i]
