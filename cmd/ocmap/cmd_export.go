@@ -305,13 +305,17 @@ func runExport(ctx context.Context, env *Env, o *exportOptions, args []string) e
 			fmt.Fprintf(env.Stdout, "earlier releases with overlapping periods: %s (ocmap releases); subtracting one period from the other would show the months between them, so more is suppressed. Releases of the same period, or of periods that do not overlap (month by month, year by year), keep more cells.\n",
 				strings.Join(ps, ", "))
 		}
-		switch {
-		case rep.Unprotected > 0 && rep.EarlierReleases > 0:
+		if rep.EarlierReleases > 0 {
 			fmt.Fprintf(env.Stderr, "WARNING: %d small counts cannot be protected to within %d: earlier releases of this database (ocmap releases) already narrow them; this export withholds them, but what was published before cannot be taken back\n",
-				rep.Unprotected, o.MinCell)
-		case rep.Unprotected > 0:
+				rep.EarlierReleases, o.MinCell)
+		}
+		switch own := rep.Unprotected - rep.EarlierReleases; {
+		case own > 0 && len(rep.Overlapping) > 0:
+			fmt.Fprintf(env.Stderr, "WARNING: %d small counts cannot be protected to within %d, although this export withholds them: this export's table narrows them with earlier releases (zeros are published, so a withheld figure is at least 1; with an earlier release's figure of the months left over, also at least 1, an earlier period's count is at least 2). Releases of the same period, or of periods that do not overlap, would protect them\n",
+				own, o.MinCell)
+		case own > 0:
 			fmt.Fprintf(env.Stderr, "WARNING: %d small counts cannot be protected to within %d, although this export withholds them: the table itself narrows them (zeros are published, so a withheld figure is at least 1, and a total at least the sum of its parts' least values). A longer period, or fewer categories or districts apart, would protect them\n",
-				rep.Unprotected, o.MinCell)
+				own, o.MinCell)
 		}
 	}
 	return nil

@@ -491,3 +491,48 @@ func TestExportUnprotectedFirstRelease(t *testing.T) {
 		}
 	}
 }
+
+// TestExportUnprotectedSplitPeriod: January to March, then March, then
+// January and February. The third export's small counts are protected; the
+// counts it cannot protect are the first export's (a district's 3 of one
+// category, one a month), narrowed by the third and the second together:
+// each prints its part withheld, known to be at least 1 since zeros are
+// published, so the 3 is at least 2. The earlier releases alone leave it
+// protected (the second export warns of nothing), so the warning blames
+// this export's table with them, not earlier releases alone.
+func TestExportUnprotectedSplitPeriod(t *testing.T) {
+	dir := isolate(t)
+	mapPath := writeTestFile(t, dir, "grid.geojson", gridMap())
+	rows := []string{"incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description"}
+	n := 0
+	add := func(d int, day string) {
+		n++
+		rows = append(rows, fmt.Sprintf("D%d,drug_trafficking,heroin,%s,%.1f,%.1f,,ANF,1,,", n, day, 32.5-float64(d/3), 70.5+float64(d%3)))
+	}
+	for _, m := range []string{"01", "02", "03"} {
+		add(0, "2024-"+m+"-10")
+		for k := range 12 {
+			add(1, fmt.Sprintf("2024-%s-%02d", m, 10+k))
+		}
+	}
+	in := writeTestFile(t, dir, "in.csv", strings.Join(rows, "\n")+"\n")
+	db := filepath.Join(dir, "crime.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", db, "--boundaries", mapPath, in); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for i, p := range [][2]string{{"2024-01", "2024-03"}, {"2024-03", "2024-03"}, {"2024-01", "2024-02"}} {
+		code, stdout, stderr := ocmap("export", "--db", db, "--boundaries", mapPath, "--width", "400", "--from", p[0], "--to", p[1], "--out", filepath.Join(dir, fmt.Sprint("out", i)))
+		if code != exitOK {
+			t.Fatalf("export %s to %s: exit %d\n%s%s", p[0], p[1], code, stdout, stderr)
+		}
+		if i < 2 {
+			if strings.Contains(stderr, "WARNING") {
+				t.Errorf("export %s to %s warns:\n%s", p[0], p[1], stderr)
+			}
+			continue
+		}
+		if strings.Contains(stderr, "already narrow") || !strings.Contains(stderr, "this export's table narrows them with earlier releases") {
+			t.Errorf("export %s to %s: want the warning to name this export's table with earlier releases, not earlier releases alone\n%s%s", p[0], p[1], stdout, stderr)
+		}
+	}
+}

@@ -87,8 +87,11 @@ type Report struct {
 	Suppressed int // of them, suppressed
 	Totals     int // province and national totals suppressed
 	// Unprotected counts the small counts that no further suppression could
-	// protect: earlier releases of the database (EarlierReleases of them),
-	// or the table itself, already narrow them.
+	// protect. EarlierReleases of them are narrowed by the earlier releases
+	// of the database alone; the others by this export's table itself,
+	// alone or with earlier releases (a count of an earlier period whose
+	// parts this export and an earlier one both print withheld, each known
+	// to be at least 1).
 	Unprotected     int
 	EarlierReleases int
 	// Overlapping are the earlier releases whose periods overlap this
@@ -123,19 +126,22 @@ var titles = map[string]string{
 type data struct {
 	// unprotected counts the small counts Protect could not protect.
 	unprotected int
-	opt         Options
-	period      analysis.Period
-	districts   []store.District
-	results     map[string]*analysis.Result
-	suppressed  map[string][]bool // by category, by district index
-	dq          dataQuality
-	sup         disclosure.Result
-	table       disclosure.Period     // the period table and its months
-	release     *disclosure.Release   // nil for --internal
-	eb          map[string][]float64  // published EB rates per 100,000, by category and district
-	earlier     []store.ReleaseRecord // the release register
-	cells       []store.Cell
-	all         []store.Cell // every incident's cells, whatever MaxPrecision
+	// unprotectedEarlier counts those of them that the earlier releases
+	// alone already narrow (see narrowedBefore).
+	unprotectedEarlier int
+	opt                Options
+	period             analysis.Period
+	districts          []store.District
+	results            map[string]*analysis.Result
+	suppressed         map[string][]bool // by category, by district index
+	dq                 dataQuality
+	sup                disclosure.Result
+	table              disclosure.Period     // the period table and its months
+	release            *disclosure.Release   // nil for --internal
+	eb                 map[string][]float64  // published EB rates per 100,000, by category and district
+	earlier            []store.ReleaseRecord // the release register
+	cells              []store.Cell
+	all                []store.Cell // every incident's cells, whatever MaxPrecision
 	// byScope holds all's counts by "district|category|month", in each
 	// scope of scopes (see widenMonths).
 	byScope map[string][]int64
@@ -198,7 +204,7 @@ func Export(ctx context.Context, opt Options) (*Report, error) {
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected, EarlierReleases: len(d.earlier),
+	rep := &Report{Files: w.names(), Period: d.period, Cells: len(d.districts) * len(schemas.Categories()), Unprotected: d.unprotected, EarlierReleases: d.unprotectedEarlier,
 		Overlapping: overlapping(d.earlier, d.table.From, d.table.To)}
 	for _, row := range d.sup.Suppressed {
 		for _, s := range row {
@@ -404,35 +410,7 @@ func (d *data) suppress() {
 		d.release.SetScope(precisionScope(d.opt.MaxPrecision))
 		d.release.AddPeriod(d.table, d.sup, d.opt.MinCell, true)
 		d.widen(t)
-		for _, rec := range d.earlier {
-			idx := make([]int, len(rec.Figures))
-			for n, f := range rec.Figures {
-				if isKilograms(f.Key) {
-					// The register keeps no protection level: a sensitive
-					// magnitude of an earlier release is protected as one
-					// seizure's would be, the most it can ask.
-					var level int64
-					if f.Small {
-						level = disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent)
-					}
-					idx[n] = d.release.AddMagnitude(f.Key, f.Value, f.Withheld, level, false)
-					continue
-				}
-				idx[n] = d.release.Add(f.Key, f.Value, f.Withheld, f.Small, f.Floor, false)
-				if f.Small && isVictims(f.Key) {
-					// Victims may be sensitive by the p% rule too (see
-					// addQuantity): as one incident's, at most.
-					d.release.SetLevel(idx[n], disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent))
-				}
-			}
-			for _, rel := range rec.Relations {
-				parts := make([]int, len(rel.Parts))
-				for q, n := range rel.Parts {
-					parts[q] = idx[n]
-				}
-				d.release.Relate("release", idx[rel.Total], parts)
-			}
-		}
+		addEarlier(d.release, d.earlier)
 		for _, m := range d.opt.provinceMonths {
 			d.addProvinceMonth(m)
 		}
@@ -447,6 +425,7 @@ func (d *data) suppress() {
 		d.release.LinkRevisions(d.opt.MinCell)
 		_, unprotected := d.release.Protect(d.opt.MinCell)
 		d.unprotected = len(unprotected)
+		d.unprotectedEarlier = d.narrowedBefore(unprotected)
 		d.sup = d.final(t)
 	}
 	for j, c := range cats {
@@ -459,6 +438,70 @@ func (d *data) suppress() {
 	d.suppressed[analysis.AllCategories] = slices.Clone(d.sup.RowTotalSuppressed)
 	d.analyse()
 	d.smooth()
+}
+
+// addEarlier adds the figures and relations of the earlier releases of
+// the register to into.
+func addEarlier(into *disclosure.Release, earlier []store.ReleaseRecord) {
+	for _, rec := range earlier {
+		idx := make([]int, len(rec.Figures))
+		for n, f := range rec.Figures {
+			if isKilograms(f.Key) {
+				// The register keeps no protection level: a sensitive
+				// magnitude of an earlier release is protected as one
+				// seizure's would be, the most it can ask.
+				var level int64
+				if f.Small {
+					level = disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent)
+				}
+				idx[n] = into.AddMagnitude(f.Key, f.Value, f.Withheld, level, false)
+				continue
+			}
+			idx[n] = into.Add(f.Key, f.Value, f.Withheld, f.Small, f.Floor, false)
+			if f.Small && isVictims(f.Key) {
+				// Victims may be sensitive by the p% rule too (see
+				// addQuantity): as one incident's, at most.
+				into.SetLevel(idx[n], disclosure.Dominance(float64(f.Value), float64(f.Value), 0, disclosure.PPercent))
+			}
+		}
+		for _, rel := range rec.Relations {
+			parts := make([]int, len(rel.Parts))
+			for q, n := range rel.Parts {
+				parts[q] = idx[n]
+			}
+			into.Relate("release", idx[rel.Total], parts)
+		}
+	}
+}
+
+// narrowedBefore counts the figures of unprotected (indices in d.release)
+// that the earlier releases alone, without this one, already narrow: a
+// count the earlier releases leave protected and this release narrows
+// with them (its table's withheld figures, known to be at least 1, added
+// to an earlier release's of the months left over) is this release's
+// doing, not the register's.
+func (d *data) narrowedBefore(unprotected []int) int {
+	if len(unprotected) == 0 || len(d.earlier) == 0 {
+		return 0
+	}
+	before := disclosure.NewRelease()
+	addEarlier(before, d.earlier)
+	type kv struct {
+		key   string
+		value int64
+	}
+	exposed := map[kv]bool{}
+	for _, b := range before.Exposed(d.opt.MinCell) {
+		exposed[kv{b.Key, b.Value}] = true
+	}
+	figs := d.release.Figures()
+	n := 0
+	for _, i := range unprotected {
+		if exposed[kv{figs[i].Key, figs[i].Value}] {
+			n++
+		}
+	}
+	return n
 }
 
 // own returns the cells of cat, every cell for all four.
