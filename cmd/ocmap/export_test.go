@@ -489,6 +489,13 @@ func TestExportUnprotectedFirstRelease(t *testing.T) {
 		if i == 0 && strings.Contains(stderr, "earlier releases") {
 			t.Errorf("the first export blames earlier releases:\n%s", stderr)
 		}
+		// Every cell withheld: the report's top-districts tables say so,
+		// not "The 0 districts with ...".
+		if report, err := os.ReadFile(filepath.Join(dir, fmt.Sprint("out", i), "report.html")); err != nil ||
+			!strings.Contains(string(report), "No published district count above 0: no districts with the") ||
+			strings.Contains(string(report), "The 0 districts") {
+			t.Errorf("export %d: report.html lacks the caption of an empty top-districts table (%v)", i+1, err)
+		}
 	}
 }
 
