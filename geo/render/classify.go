@@ -161,6 +161,10 @@ var YlOrRd = map[int][]color.RGBA{
 	9: hexes("ffffcc", "ffeda0", "fed976", "feb24c", "fd8d3c", "fc4e2a", "e31a1c", "bd0026", "800026"),
 }
 
+// ZeroColour fills a map whose one class is 0: the lightest colour of the
+// default palettes of 4 to 7 classes, where zero usually falls.
+var ZeroColour = YlOrRd[5][0]
+
 // DefaultPalette returns YlOrRd for k classes; for 1 and 2 classes it takes
 // the middle, or the two ends, of the 3-class scheme.
 func DefaultPalette(k int) ([]color.RGBA, error) {

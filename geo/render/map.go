@@ -112,6 +112,11 @@ func (m *Map) layout(f *faces) (*layout, error) {
 		if l.palette, err = DefaultPalette(len(m.Breaks)); err != nil {
 			return nil, err
 		}
+		if len(m.Breaks) == 1 && m.Breaks[0] <= 0 {
+			// A map of zeros (every count 0 or withheld): the palette's
+			// colour of zero, not its middle one, which reads as high.
+			l.palette = []color.RGBA{ZeroColour}
+		}
 	}
 	if len(l.palette) != len(m.Breaks) {
 		return nil, fmt.Errorf("%w: %d colours, %d breaks", ErrPalette, len(l.palette), len(m.Breaks))

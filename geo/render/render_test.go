@@ -630,3 +630,22 @@ func TestLabelsNoneForZeros(t *testing.T) {
 		t.Errorf("district labels with one district above 0: %q, want that one", got)
 	}
 }
+
+// TestMapOfZeros: a map whose every published value is 0 (one class, 0)
+// fills its districts with the colour of zero, not the middle orange of
+// the one-class palette, which read as high (an analyst's trial).
+func TestMapOfZeros(t *testing.T) {
+	m := realMap(t)
+	for code := range m.Values {
+		m.Values[code] = 0
+	}
+	m.Breaks, m.Palette = []float64{0}, nil
+	var svg bytes.Buffer
+	if err := m.SVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	zero, mid := `fill="`+hex(ZeroColour)+`"`, `fill="`+hex(YlOrRd[3][1])+`"`
+	if !strings.Contains(svg.String(), zero) || strings.Contains(svg.String(), mid) {
+		t.Errorf("a map of zeros: want its districts %s, and none %s", zero, mid)
+	}
+}
