@@ -405,6 +405,12 @@ func TestExportNoPopulationRejects(t *testing.T) {
 	if !bytes.Contains(svg, []byte(">no population figure</text>")) || bytes.Contains(svg, []byte(">no data</text>")) {
 		t.Errorf("map_drug_trafficking.svg: legend without \"no population figure\", or with \"no data\"")
 	}
+	// G9 has no cybercrime: 0 per any population, not "no population
+	// figure" (Azad Kashmir's districts were light blue with no incident).
+	cyber, _ := os.ReadFile(filepath.Join(out, "map_cybercrime.svg"))
+	if bytes.Contains(cyber, []byte(`<path id="d-G9" fill="`+hex(render.NoPopColour)+`"`)) || bytes.Contains(cyber, []byte(">no population figure</text>")) {
+		t.Errorf("map_cybercrime.svg: G9, with no cybercrime, is drawn as \"no population figure\"")
+	}
 	recs, col := readCSVFile(t, filepath.Join(out, "districts.csv"))
 	found := false
 	for _, r := range recs[1:] {

@@ -88,12 +88,18 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 			m.Suppressed[ds.Code] = true
 			continue
 		}
-		if len(r.CensusYears) > 0 && r.Districts[i].Population <= 0 {
-			// A rate needs a population: without one the district is
-			// "no population figure", its count still in the tables.
-			m.NoPopulation[ds.Code] = true
-		}
 		v := d.mapValue(cat, i)
+		if len(r.CensusYears) > 0 && r.Districts[i].Population <= 0 {
+			// A rate needs a population: without one a district with
+			// incidents is "no population figure", its count still in the
+			// tables; one without incidents has none per any population,
+			// 0, as the tables print.
+			if r.Districts[i].Incidents > 0 {
+				m.NoPopulation[ds.Code] = true
+			} else {
+				v = 0
+			}
+		}
 		m.Values[ds.Code] = v
 		values = append(values, v)
 	}
