@@ -114,7 +114,7 @@ func (d *data) mapFor(cat string) (*render.Map, error) {
 		for i, y := range r.CensusYears {
 			years[i] = strconv.Itoa(y)
 		}
-		note += " Rates use census population (" + strings.Join(years, " and ") + "). Districts without a census figure are shown as \"no population figure\"; their counts are in districts.csv."
+		note += " Rates use census population (" + strings.Join(years, " and ") + "). Districts with incidents but no census figure are shown as \"no population figure\": a rate needs one."
 	}
 	if !d.opt.Internal {
 		note += fmt.Sprintf(" Suppressed: counts from 1 to %d, and further figures so that none of them can be narrowed to within %d of its value from everything published.", d.opt.MinCell-1, d.opt.MinCell)
