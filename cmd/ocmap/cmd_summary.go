@@ -299,7 +299,9 @@ func summaryTable(w io.Writer, o *summaryOptions, codes []string, rows []store.S
 	}
 	if ps := store.PrecisionScope(o.MaxPrecision); ps != "" {
 		fmt.Fprintf(w, "(counting %s; kg, PKR and source records are of every incident)\n", ps)
-	} else if dup := tot.Records - tot.Incidents; dup > 0 {
+	} else if dup := tot.Records - tot.Incidents; dup == 1 {
+		fmt.Fprintf(w, "(%s source records: 1 is a duplicate or another source's record of the same incident, counted once)\n", commas(tot.Records))
+	} else if dup > 1 {
 		fmt.Fprintf(w, "(%s source records: %s are duplicates or other sources' records of the same incidents, counted once)\n",
 			commas(tot.Records), commas(dup))
 	}

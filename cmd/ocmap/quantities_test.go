@@ -242,6 +242,9 @@ func TestSubcategoryFilterAndBreakdown(t *testing.T) {
 	if code != exitOK || kg != "4.5" {
 		t.Errorf("summary table: G5's kg %q, want 4.5:\n%s", kg, stdout)
 	}
+	if want := "(11 source records: 1 is a duplicate or another source's record of the same incident, counted once)\n"; !strings.Contains(stdout, want) {
+		t.Errorf("summary lacks %q:\n%s", want, stdout)
+	}
 	code, stdout, _ = ocmap("summary", "--db", db, "--subcategory", "hundi")
 	if code != exitOK || !strings.Contains(stdout, "3 incidents, terror_financing (hawala_hundi), 2024-01 to 2024-01, in 1 district") {
 		t.Errorf("summary --subcategory hundi table:\n%s", stdout)
