@@ -164,11 +164,15 @@ func MoneyToPKR(v float64, unit string, usdRate float64) (float64, error) {
 	return u.Convert(v), nil
 }
 
+// WithheldValue is what a message says in place of a value that looks
+// like personal data (LooksPersonal).
+const WithheldValue = "(value withheld: looks like personal data)"
+
 // quoteSafe quotes a unit name for an error, unless it looks like personal
 // data (a unit column may hold anything).
 func quoteSafe(s string) string {
 	if LooksPersonal([]byte(s)) {
-		return "(value withheld: looks like personal data)"
+		return WithheldValue
 	}
 	if len(s) > 40 {
 		s = strings.ToValidUTF8(s[:40], "") + "…"

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocmap/ocmap/internal/csvout"
 	"github.com/ocmap/ocmap/pipeline/store"
+	"github.com/ocmap/ocmap/schemas"
 )
 
 type rejectsOptions struct {
@@ -129,10 +130,6 @@ func rejectsFileKnown(ctx context.Context, st *store.Store, db, file string) err
 	return fmt.Errorf("%s holds no file %s; its files: %s", db, file, list)
 }
 
-// withheldValue is what a reason says in place of a value that looks like
-// personal data (pipeline/normalize).
-const withheldValue = "(value withheld: looks like personal data)"
-
 // quotedValue is a value a reason quotes (store.RejectGroup).
 var quotedValue = regexp.MustCompile(store.QuotedValue)
 
@@ -175,7 +172,7 @@ func rejectsText(w io.Writer, groups []store.RejectGroup, top int) error {
 			// The values the first row's reason quotes, which the reason
 			// column shows as "…", and how many others the rows give.
 			example := strings.Join(quotedValue.FindAllString(g.Example, -1), ", ")
-			if strings.Contains(g.Example, withheldValue) {
+			if strings.Contains(g.Example, schemas.WithheldValue) {
 				example = "(withheld)"
 			}
 			if g.Reasons > 1 {
@@ -186,11 +183,7 @@ func rejectsText(w io.Writer, groups []store.RejectGroup, top int) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		for _, line := range strings.SplitAfter(table.String(), "\n") {
-			if line != "" {
-				io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
-			}
-		}
+		writeTrimmed(w, table.String())
 		if left > 0 {
 			reasons, rowsWord := "reasons", "rows"
 			if left == 1 {

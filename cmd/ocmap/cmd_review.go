@@ -141,11 +141,7 @@ func reviewText(w io.Writer, rows []store.ReviewRow) error {
 		return err
 	}
 	// The note is last and often empty: no padding at the ends of lines.
-	for _, line := range strings.SplitAfter(table.String(), "\n") {
-		if line != "" {
-			io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
-		}
-	}
+	writeTrimmed(w, table.String())
 	// Say where --top left lines out, so that the counts can be added up.
 	shown := map[string]int64{}
 	var kinds []store.ReviewRow
@@ -195,6 +191,16 @@ Check it with 'ocmap match --aliases FILE NAME', then ingest the same files
 again with --aliases FILE: re-reading a file replaces its rows.
 `, strings.TrimSuffix(b.String(), "\n"))
 	return err
+}
+
+// writeTrimmed writes the lines of a tabwriter table without the padding
+// at their ends, which a last column that is often empty leaves.
+func writeTrimmed(w io.Writer, table string) {
+	for _, line := range strings.SplitAfter(table, "\n") {
+		if line != "" {
+			io.WriteString(w, strings.TrimRight(line, " \n")+"\n")
+		}
+	}
 }
 
 // exampleBase shortens file:line to the file's base name; the CSV output

@@ -703,7 +703,7 @@ func tagID(tag string) string {
 // addresses) are withheld so they never reach logs or messages.
 func show(b []byte) string {
 	if schemas.LooksPersonal(b) {
-		return "(value withheld: looks like personal data)"
+		return schemas.WithheldValue
 	}
 	const limit = 40
 	s := string(b)

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/ocmap/ocmap/schemas"
 )
 
 // RejectGroup is the rejected rows of one file that share a field and a
@@ -38,9 +40,9 @@ type Reject struct {
 // base name ($1), or all of them when $1 is empty. A Parquet folder's
 // rejects name the files in it (read.Origins), while ingest_files records
 // the folder: they are the folder's too.
-const rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1
+var rejectsWhere = `$1 = '' OR source_file = $1 OR ` + baseName + ` = $1
 	OR starts_with(source_file, rtrim($1, '/') || '/')
-	OR EXISTS (SELECT 1 FROM ingest_files f WHERE regexp_extract(f.source_file, '[^/\\]*$') = $1
+	OR EXISTS (SELECT 1 FROM ingest_files f WHERE ` + baseNameOf(`f.source_file`) + ` = $1
 		AND starts_with(rejects.source_file, rtrim(f.source_file, '/') || '/'))`
 
 // QuotedValue is the RE2 pattern of a value a reason quotes, as
@@ -52,7 +54,7 @@ const QuotedValue = `"(?:[^"\\]|\\.)*"`
 // within each file.
 func (s *Store) RejectGroups(ctx context.Context, file string) ([]RejectGroup, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(source_file, '') AS file, coalesce(field, ''),
-			regexp_replace(regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g'), '`+regexpQuote(withheldValue)+`', '"…"', 'g') AS kind,
+			regexp_replace(regexp_replace(coalesce(reason, ''), '`+QuotedValue+`', '"…"', 'g'), '`+regexpQuote(schemas.WithheldValue)+`', '"…"', 'g') AS kind,
 			count(*) AS n, coalesce(min(source_line), 0), coalesce(arg_min(coalesce(reason, ''), source_line), any_value(coalesce(reason, ''))),
 			count(DISTINCT reason)
 		FROM rejects WHERE `+rejectsWhere+`
@@ -139,7 +141,7 @@ func (s *Store) File(ctx context.Context, file string) (FileState, error) {
 	// The population file, which meta names, and any file the rejects
 	// table lists (RejectGroups finds them) are the database's too.
 	err = s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'population_file'
-			AND (value = $1 OR regexp_extract(value, '[^/\\]*$') = $1))
+			AND (value = $1 OR `+baseNameOf(`value`)+` = $1))
 		OR EXISTS (SELECT 1 FROM rejects WHERE `+rejectsWhere+`)`, file).Scan(&st.Live)
 	if err != nil {
 		return FileState{}, fmt.Errorf("store: %s: %w", s.Path, err)

@@ -50,10 +50,6 @@ const ReviewSeeRejects = "(see rejects)"
 // district column): their reasons withhold it.
 const ReviewWithheld = "(name withheld: looks like personal data)"
 
-// withheldValue is what a reject reason says in place of a value that
-// looks like personal data (pipeline/normalize).
-const withheldValue = "(value withheld: looks like personal data)"
-
 // ReviewRow is one place name worth a researcher's look, with how many rows
 // give it.
 type ReviewRow struct {
@@ -75,7 +71,7 @@ type ReviewRow struct {
 // and rejects, groups them by what a researcher would fix, and ranks them
 // by count within a kind. The point kinds are grouped by the districts
 // their notes (pipeline/locate) name, with the first row's note shown.
-const reviewSQL = `WITH placed AS (
+var reviewSQL = `WITH placed AS (
 	SELECT district_hint, province_hint, district_name, province, match_method, match_score,
 		coalesce(location_note, '') AS location_note, source_file, source_line FROM incidents
 	UNION ALL
@@ -83,7 +79,7 @@ const reviewSQL = `WITH placed AS (
 		coalesce(location_note, '') AS location_note, source_file, source_line FROM context_events
 ), items AS (
 	SELECT 1 AS ord, '` + ReviewUnmatched + `' AS kind,
-		CASE WHEN ends_with(reason, ': ` + withheldValue + `') THEN '` + ReviewWithheld + `'
+		CASE WHEN ends_with(reason, ': ` + schemas.WithheldValue + `') THEN '` + ReviewWithheld + `'
 			ELSE regexp_extract(reason, ': "(.*)"$', 1) END AS name, '' AS prov,
 		'' AS result, '' AS method, NULL::DOUBLE AS score,
 		regexp_extract(reason, '^unknown district name \((closest: [^)]*)\)', 1) AS note, true AS bynote, source_file, source_line
@@ -133,7 +129,7 @@ const reviewSQL = `WITH placed AS (
 		location_note, false, source_file, source_line
 	FROM placed WHERE match_method = 'text' OR location_note LIKE '%found in the text: %'
 	UNION ALL
-	SELECT 11, '` + ReviewSwapped + `', regexp_extract(coalesce(source_file, ''), '[^/\\]*$'), coalesce(province_hint, ''), '', '', NULL,
+	SELECT 11, '` + ReviewSwapped + `', ` + baseNameOf(`coalesce(source_file, '')`) + `, coalesce(province_hint, ''), '', '', NULL,
 		'` + schemas.NoteSwapped + `', true, source_file, source_line
 	FROM placed WHERE contains(location_note, '` + schemas.NoteSwapped + `')
 ), grouped AS (

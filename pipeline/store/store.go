@@ -742,6 +742,9 @@ func (r *Run) Withdraw(ctx context.Context, arg string) (Replaced, error) {
 // baseName is the SQL for the base name of ingest_files.source_file.
 const baseName = `regexp_extract(source_file, '[^/\\]*$')`
 
+// baseNameOf is baseName of another column or expression.
+func baseNameOf(col string) string { return `regexp_extract(` + col + `, '[^/\\]*$')` }
+
 // notWithdrawn says why Withdraw found no file for arg (cleaned: path;
 // base when it is a bare name): a file that a run already took out, by
 // --withdraw or by ingesting the same content; or one recorded under
