@@ -1573,14 +1573,18 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32, stats
 		FROM ` + tmpSpanRows + ` i
 		LEFT JOIN incident_groups g ON g.run_id = i.run_id AND g.source_file = i.source_file AND g.source_line = i.source_line
 		ORDER BY i.part, ` + fmt.Sprintf(sweepOrder, "i")
-	err = r.readSweep(ctx, sel, func(part int64, rec *sweepRec) error {
-		rec.oldMoves = moves[rec.key]
-		if !rec.oldStored {
-			// Alone, in the cluster it started last.
-			rec.oldCluster = clusterIDAfter(rec.key, len(rec.oldMoves))
-		}
-		recs[part] = append(recs[part], rec)
-		return nil
+	// DuckDB's join filter on the keys of incident_groups costs more than
+	// it saves: the span rows' keys lie all over the table.
+	err = r.withoutJoinFilterPushdown(ctx, func() error {
+		return r.readSweep(ctx, sel, func(part int64, rec *sweepRec) error {
+			rec.oldMoves = moves[rec.key]
+			if !rec.oldStored {
+				// Alone, in the cluster it started last.
+				rec.oldCluster = clusterIDAfter(rec.key, len(rec.oldMoves))
+			}
+			recs[part] = append(recs[part], rec)
+			return nil
+		})
 	})
 	if err != nil {
 		return err
