@@ -139,6 +139,50 @@ func compareDumps(t *testing.T, what string, got, want map[string][]string) {
 	}
 }
 
+// TestIngestDateOrderSameTables ingests one multi-source file with its
+// rows stored as they come and ordered by date in windows of 50 rows
+// (store.DateOrder): the stored rows and every derived table are the same;
+// only the order of the rows in incidents differs.
+func TestIngestDateOrderSameTables(t *testing.T) {
+	f := newFixture(t)
+	file := writeFile(t, f.dir, "whole.csv", header+"\n"+strings.Join(multiSourceRows(400), "\n")+"\n")
+	ingest := func(name string, window int) string {
+		cfg := f.config(file)
+		cfg.DB, cfg.DateWindow, cfg.BatchRows = filepath.Join(f.dir, name), window, 20
+		if _, err := pipeline.Ingest(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		return cfg.DB
+	}
+	asRead, ordered := ingest("as-read.duckdb", -1), ingest("ordered.duckdb", 50)
+	compareDumps(t, "ordered by date", derivedDump(t, ordered), derivedDump(t, asRead))
+	rows := func(db string) (all []string, back, backMonths int64) {
+		query(t, db, func(db *sql.DB) {
+			all = testdb.Rows(t, db, `SELECT * FROM incidents ORDER BY ALL`)
+			// Rows stored after a row of a later line, and after a row
+			// of 32 days later or more (a small file is stored in order).
+			back = scanInt(t, db, `SELECT count(*) FROM (SELECT source_line < lag(source_line) OVER (ORDER BY rowid) AS b FROM incidents) WHERE b`)
+			backMonths = scanInt(t, db, `SELECT count(*) FROM (SELECT occurred_on <= lag(occurred_on) OVER (ORDER BY rowid) - 32 AS b FROM incidents) WHERE b`)
+		})
+		return
+	}
+	want, back, backMonths := rows(asRead)
+	got, oBack, oBackMonths := rows(ordered)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("incidents differ; first difference:\n%s", testdb.FirstDiff(got, want))
+	}
+	if len(want) != 528 {
+		t.Errorf("%d incidents, want 528", len(want))
+	}
+	// As read: in line order, dates all over. Ordered: in stretches of 32
+	// days within a window, so a step back of 32 days or more comes only
+	// between windows (528 rows in 9 windows of 60).
+	if back != 0 || backMonths < 100 || oBack == 0 || oBackMonths > 8 {
+		t.Errorf("steps back in line, of 32 days: as read %d, %d (want 0, over 100); ordered %d, %d (want some, at most 8)",
+			back, backMonths, oBack, oBackMonths)
+	}
+}
+
 // TestIngestChunksEqualsWhole ingests one multi-source file in ten chunks,
 // one run each, the last one twice (its rows replaced), and the same rows
 // at once into another database: every derived table is the same, row for

@@ -8,6 +8,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,6 +172,56 @@ func (r *Run) runSameRows(ctx context.Context) error {
 	_, err = r.conn.ExecContext(ctx, `INSERT INTO `+tmpRunSame+`
 		SELECT `+qColumns+`, district_code FROM incidents WHERE rowid IN (SELECT r FROM `+tmpRunRows+`)`)
 	return err
+}
+
+// nearHook, when not nil, is told how many of the rows a run looked up by
+// key lay outside nearRunMonths (tests).
+var nearHook func(what string, outside int)
+
+// nearRunMonths is a condition that col, an incidents date, lies in a
+// month of the run's rows or in the month before or after one (or is null,
+// when the run has undated rows): where the earlier rows that a run looks
+// up by key, the other rows of the groups it changes, nearly always lie.
+// A lookup by key reads every row group of incidents, as keys lie all
+// over it; with this condition DuckDB skips the row groups of other
+// months, as ingest stores each window of a file's rows in date order
+// (DateOrder). Callers look up what they did not find there without it.
+func (r *Run) nearRunMonths(ctx context.Context, col string) (string, error) {
+	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT CAST(date_trunc('month', occurred_on) AS DATE)
+		FROM incidents WHERE run_id = $1`, r.ID)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	near := map[time.Time]bool{}
+	undated := false
+	for rows.Next() {
+		var m sql.NullTime
+		if err := rows.Scan(&m); err != nil {
+			return "", err
+		}
+		if !m.Valid {
+			undated = true
+			continue
+		}
+		for d := -1; d <= 1; d++ {
+			near[m.Time.AddDate(0, d, 0)] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	var months []sql.NullTime
+	if undated {
+		months = append(months, sql.NullTime{})
+	}
+	for _, m := range slices.SortedFunc(maps.Keys(near), time.Time.Compare) {
+		months = append(months, sql.NullTime{Time: m, Valid: true})
+	}
+	if len(months) == 0 {
+		return "false", nil
+	}
+	return monthsFilter(col, months), nil
 }
 
 // withoutJoinFilterPushdown runs fn with DuckDB's join filter pushdown
@@ -398,18 +450,35 @@ func (r *Run) deriveRun(ctx context.Context) error {
 	steptrace.Mark("derive: old groups")
 	// The rows to link, and their same-id links.
 	q := `CREATE OR REPLACE TEMP TABLE ` + tmpQ + ` AS SELECT ` + qColumns + ` FROM incidents WHERE run_id = $1`
+	var runs, near string
 	if len(survivors) > 0 {
-		runs, err := r.stageKeys(ctx, survivors)
+		if runs, err = r.stageKeys(ctx, survivors); err == nil {
+			near, err = r.nearRunMonths(ctx, "occurred_on")
+		}
 		if err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 		q += ` UNION ALL SELECT ` + qColumns + ` FROM incidents SEMI JOIN ` + tmpKeys +
-			` USING (run_id, source_file, source_line) WHERE run_id IN (` + runs + `)`
+			` USING (run_id, source_file, source_line) WHERE run_id IN (` + runs + `) AND (` + near + `)`
 	}
 	if _, err := r.conn.ExecContext(ctx, q, r.ID); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 	if len(survivors) > 0 {
+		var found int
+		if err := r.conn.QueryRowContext(ctx, `SELECT count(*) FROM `+tmpKeys+` SEMI JOIN `+tmpQ+
+			` USING (run_id, source_file, source_line)`).Scan(&found); err != nil {
+			return fmt.Errorf("incident groups: %w", err)
+		}
+		if nearHook != nil {
+			nearHook("rows to link", len(survivors)-found)
+		}
+		if found < len(survivors) {
+			if _, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpQ+` SELECT `+qColumns+` FROM incidents SEMI JOIN `+tmpKeys+
+				` USING (run_id, source_file, source_line) WHERE run_id IN (`+runs+`) AND NOT coalesce((`+near+`), false)`); err != nil {
+				return fmt.Errorf("incident groups: %w", err)
+			}
+		}
 		if err := r.readEnds(ctx, l, `SELECT `+fmt.Sprintf(endQ, "q")+` FROM `+tmpQ+` q WHERE run_id <> $1`, r.ID); err != nil {
 			return fmt.Errorf("incident groups: %w", err)
 		}

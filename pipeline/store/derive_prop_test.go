@@ -499,6 +499,17 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 		stats.rounds += s.rounds
 	}
 	defer func() { sweepHook = nil }()
+	// Lookups by key that found every row near the run's months, and
+	// those that had to look further (nearRunMonths).
+	near := map[string]int{}
+	nearHook = func(what string, outside int) {
+		if outside == 0 {
+			near[what+" all near"]++
+		} else {
+			near[what+" some outside"]++
+		}
+	}
+	defer func() { nearHook = nil }()
 	runs, rows := 0, 0
 	seen, made := map[string]int{}, map[string]int{}
 	// OCMAP_PROP_SEEDS=n tries n seeds instead of 6, for a longer search.
@@ -524,7 +535,12 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d runs, %d rows; sweeps: %+v; made: %v; seen after the runs: %v", runs, rows, stats, made, seen)
+	t.Logf("%d runs, %d rows; sweeps: %+v; made: %v; seen after the runs: %v; lookups by key: %v", runs, rows, stats, made, seen, near)
+	for _, k := range []string{"rows to link all near", "rows to link some outside", "flipped all near", "flipped some outside"} {
+		if near[k] == 0 {
+			t.Errorf("no lookup by key of %s (%v): both ways must agree with a rebuild", k, near)
+		}
+	}
 	// Every kind of run and row the test means to try was tried.
 	for _, k := range []string{"whole path runs", "empty runs", "files again", "files emptied", "files changed", "late rows", "copies"} {
 		if made[k] == 0 {

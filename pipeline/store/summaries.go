@@ -212,17 +212,9 @@ func (r *Run) summarizeRun(ctx context.Context, flipped [][]driver.Value) error 
 	}
 	var stmts []string
 	if len(flipped) > 0 {
-		if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ocmap_flipped
-			(run_id BIGINT, source_file VARCHAR, source_line BIGINT, s INTEGER)`); err != nil {
+		if err := r.contributeFlipped(ctx, flipped, runList); err != nil {
 			return fmt.Errorf("summaries: %w", err)
 		}
-		if err := r.appendRows("ocmap_flipped", flipped); err != nil {
-			return fmt.Errorf("summaries: %w", err)
-		}
-		stmts = append(stmts, `INSERT INTO `+tmpContrib+`
-			SELECT `+prefixed("i", contribColumns)+`, true, f.s, 0
-			FROM incidents i JOIN ocmap_flipped f USING (run_id, source_file, source_line)
-			WHERE i.run_id IN (`+strings.Join(runList, ", ")+`)`, `DROP TABLE ocmap_flipped`)
 	}
 	stmts = append(stmts,
 		cellsQuery(tmpContrib, true),
@@ -250,6 +242,46 @@ func (r *Run) summarizeRun(ctx context.Context, flipped [][]driver.Value) error 
 	r.contrib = false
 	steptrace.Mark("summaries: run")
 	return nil
+}
+
+// contributeFlipped puts in tmpContrib the primary's part of each earlier
+// row in flipped (see summarizeRun), whose runs are runList: first those
+// of the months near the run's, where nearly all lie, then, if some were
+// not there, the others.
+func (r *Run) contributeFlipped(ctx context.Context, flipped [][]driver.Value, runList []string) error {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ocmap_flipped
+		(run_id BIGINT, source_file VARCHAR, source_line BIGINT, s INTEGER)`); err != nil {
+		return err
+	}
+	if err := r.appendRows("ocmap_flipped", flipped); err != nil {
+		return err
+	}
+	near, err := r.nearRunMonths(ctx, "i.occurred_on")
+	if err != nil {
+		return err
+	}
+	insert := `INSERT INTO ` + tmpContrib + `
+		SELECT ` + prefixed("i", contribColumns) + `, true, f.s, 0
+		FROM incidents i JOIN ocmap_flipped f USING (run_id, source_file, source_line)
+		WHERE i.run_id IN (` + strings.Join(runList, ", ") + `) AND `
+	res, err := r.conn.ExecContext(ctx, insert+`(`+near+`)`)
+	if err != nil {
+		return err
+	}
+	found, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if nearHook != nil {
+		nearHook("flipped", len(flipped)-int(found))
+	}
+	if int(found) < len(flipped) {
+		if _, err := r.conn.ExecContext(ctx, insert+`NOT coalesce((`+near+`), false)`); err != nil {
+			return err
+		}
+	}
+	_, err = r.conn.ExecContext(ctx, `DROP TABLE ocmap_flipped`)
+	return err
 }
 
 // sumsOf is sum(c) AS c for each of cols.
