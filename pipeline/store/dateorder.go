@@ -26,14 +26,17 @@ import (
 // cost as much as reading the whole table. With each window of rows
 // ordered by date, a row group (DuckDB makes one of about each batch)
 // holds a stretch of its window's dates, and a month's rows lie in a few
-// row groups per window. Sorting the table in DuckDB costs 2.5 s more per
-// 1M rows; this costs a copy of each row in Go and the window's memory
-// (about 270 bytes a row of a canonical file).
+// row groups per window (a window of 262,144 rows read a month's rows of
+// a 5M-row table in a third of the time, 524,288 in a quarter, at twice
+// the memory). Sorting the table in DuckDB costs 2.5 s more per 1M rows;
+// this costs a copy of each row in Go and two windows' memory (about 270
+// bytes a row of a canonical file).
 const DateWindow = 1 << 18
 
 // DateOrder returns a reader of src's rows with each window of at least
-// window rows ordered by the occurred_on column, rows without a date
-// first; rows of one day keep their order. A stream that ends within its
+// window rows ordered by the occurred_on column, in stretches of 32 days
+// (see orderByDate), rows without a date first; rows of one stretch keep
+// their order. A stream that ends within its
 // first window is passed on as it came: only long streams gain, and small
 // files keep their order. Batches come out of at most batchRows rows. The
 // reader owns what it holds; src stays the caller's.
