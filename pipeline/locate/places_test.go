@@ -246,3 +246,64 @@ Alfa,Alpha,Punjab,variant,,,a spelling of the district
 		})
 	}
 }
+
+// TestPlaceLayerTownAgainstItsDistrict: a name whose parts are a town and
+// a district that does not hold it ("Murree, Lahore") contradicts itself;
+// the gazetteer keeps the row in its province, and the place layer must
+// not settle the contradiction by reading the town again (it is one of
+// the two parts, not new evidence): with or without GeoNames the row stays
+// in the province, or is rejected when the parts lie in two provinces. A
+// town with its own district ("Mir Ali, Beta") is still near the town.
+func TestPlaceLayerTownAgainstItsDistrict(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	towns := []geo.Alias{
+		{Alias: "Mir Ali", District: "Beta", Province: "Punjab", Kind: "place"},
+		{Alias: "Wana", District: "Alpha", Province: "Punjab", Kind: "place"},
+	}
+	for _, withPlaces := range []bool{false, true} {
+		l, err := locate.NewWithAliases(b, towns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withPlaces {
+			pf, err := geo.ReadPlaces(strings.NewReader(geonames), "places.txt", geo.PlaceLimits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.UsePlaces(pf)
+		}
+		for _, tt := range []struct {
+			hint, province string
+			district       string
+			precision      int8
+			reason         string
+		}{
+			{hint: "Mir Ali, Alpha", precision: 4},
+			{hint: "Alpha, Mir Ali", precision: 4},
+			{hint: "Mir Ali, Alpha", province: "Punjab", precision: 4},
+			{hint: "Wana, Gamma", reason: "the name is a place in 2 districts of different provinces"},
+			{hint: "Mir Ali, Beta", district: "Beta", precision: 2},
+		} {
+			t.Run(fmt.Sprint(tt.hint, "/", tt.province, "/places=", withPlaces), func(t *testing.T) {
+				pl := l.Place(&schemas.PlaceQuery{Hint: []byte(tt.hint), Province: []byte(tt.province)})
+				d := ""
+				if pl.OK && pl.District >= 0 {
+					_, d, _ = l.District(pl.District)
+				}
+				if tt.reason != "" {
+					if pl.OK || !strings.HasPrefix(pl.Reason, tt.reason) {
+						t.Errorf("placed in %q (%d, %s), want rejected: %q; got %q", d, pl.Precision, pl.Note, tt.reason, pl.Reason)
+					}
+					return
+				}
+				if !pl.OK || d != tt.district || pl.Precision != tt.precision {
+					t.Errorf("placed in %q, precision %d, method %s (%s; %s), want %q at %d", d, pl.Precision, pl.Method, pl.Note, pl.Reason,
+						tt.district, tt.precision)
+				}
+			})
+		}
+	}
+}
