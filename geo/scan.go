@@ -270,7 +270,8 @@ func isShouting(raw []string) bool {
 
 // Scan finds the towns and villages that a sentence names, with the guards
 // of [Gazetteer.Scan] (no common nouns or acronyms alone, no road names,
-// names after "near", "from" or "to" only when nothing else is named), and
+// names after "near", "from" or "to" only when nothing else is named, not
+// even a district's name read as an ordinary word, "Tank"), and
 // returns the place when all it found lie in one district: the most
 // populous of them. Within province when it is a known province.
 func (ps *Places) Scan(text, province string) PlaceMatch {
@@ -282,6 +283,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 	shouting := isShouting(raw)
 	taken := make([]bool, len(ws))
 	var in, near []PlaceMatch
+	unread := false // a district's name read as an ordinary word (Mention.Unread)
 	for n := min(3, len(ws)); n >= 1; n-- {
 	next:
 		for i := 0; i+n <= len(ws); i++ {
@@ -295,6 +297,11 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 4 || !shouting && isAcronym(raw[i])) {
+				if commonWords[ws[i]] && startsUpper(raw[i]) && ps.g != nil {
+					if r, ok := ps.g.resolve(nameKey(ws[i]), prov, time.Time{}); ok && r.District >= 0 {
+						unread = true
+					}
+				}
 				continue
 			}
 			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
@@ -315,7 +322,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 		}
 	}
-	if len(in) == 0 {
+	if len(in) == 0 && !unread {
 		in = near
 	}
 	var best PlaceMatch

@@ -307,3 +307,43 @@ func TestPlaceLayerTownAgainstItsDistrict(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceLayerUnreadName: a district's name that is also an ordinary
+// word (Tank), written as a name, may be where the event was: a town the
+// sentence names after "from" or "to" is then a reference, not the place,
+// for the place layer as for district names ("raided a den in Tank and
+// arrested two men from Dera Ismail Khan" was not in D. I. Khan).
+func TestPlaceLayerUnreadName(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := locate.NewWithAliases(b, []geo.Alias{{Alias: "Tank", District: "Gamma", Province: "Sindh", Kind: "variant"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := geo.ReadPlaces(strings.NewReader(geonames), "places.txt", geo.PlaceLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.UsePlaces(pf)
+	for _, tt := range []struct {
+		text, district string
+	}{
+		{"Police raided a den in Tank and arrested two men from Mir Ali", ""},
+		{"HEROIN SEIZED AT TANK, BOUND FOR MIR ALI", ""},
+		{"a water tank was blown up, attackers came from Mir Ali", "Beta"},
+		{"two killed in Datta Khel, attackers came from Wana", "Beta"},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			pl := l.Place(&schemas.PlaceQuery{Text: []byte(tt.text)})
+			d := ""
+			if pl.OK && pl.District >= 0 {
+				_, d, _ = l.District(pl.District)
+			}
+			if d != tt.district {
+				t.Errorf("placed in %q (%d, %s; %s), want %q", d, pl.Precision, pl.Note, pl.Reason, tt.district)
+			}
+		})
+	}
+}
