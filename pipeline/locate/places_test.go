@@ -347,3 +347,20 @@ func TestPlaceLayerUnreadName(t *testing.T) {
 		})
 	}
 }
+
+// TestNarrativeRejectSaysSo: a row with no point and no name whose
+// narrative text settles no place is rejected saying that the text was
+// read, not only "no district name": the researcher sees a sentence full
+// of place names in the raw row.
+func TestNarrativeRejectSaysSo(t *testing.T) {
+	l := placesLocator(t, true)
+	const want = "no coordinates and no district name, and the narrative text names no one place"
+	for _, text := range []string{"raids in Wana and Mir Ali", "a quiet day"} {
+		if pl := l.Place(&schemas.PlaceQuery{Text: []byte(text)}); pl.OK || pl.Reason != want {
+			t.Errorf("%q: %+v, want rejected: %q", text, pl, want)
+		}
+	}
+	if pl := l.Place(&schemas.PlaceQuery{}); pl.Reason != "no coordinates and no district name" {
+		t.Errorf("no text: reason %q", pl.Reason)
+	}
+}
