@@ -75,7 +75,8 @@ an ingest):
                         gives ("Mirpur" of a Sindh file is Mirpur, Azad
                         Kashmir): an alias in that province fixes it
   point off the map     the point is outside every district (across the
-                        border, at sea, 0,0): the row was placed by its name
+                        border, at sea, 0,0): the row was placed by its
+                        name, or, within 2 km of a district, in it
 
 Most are fixed by an alias: add lines to a CSV file with the header
 alias,district,province,kind,valid_from,valid_to,note (kind variant,

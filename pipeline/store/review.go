@@ -43,7 +43,8 @@ const (
 	// of Azad Kashmir), by name.
 	ReviewNameOutside = "name outside province"
 	// ReviewOffMap is rows whose point lies outside every district (across
-	// the border, at sea, 0,0) and that their name placed, by name.
+	// the border, at sea, 0,0) and that their name placed, by name, or
+	// that lies within locate.SnapKm of one and was snapped into it.
 	ReviewOffMap = "point off the map"
 )
 
@@ -147,6 +148,7 @@ var reviewSQL = `WITH placed AS (
 	SELECT 13, '` + ReviewOffMap + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, province, ''),
 		match_method, match_score, location_note, true, source_file, source_line
 	FROM placed WHERE location_note = '` + schemas.NoteByName + `'
+		OR regexp_matches(location_note, '^point [0-9.]+ km outside .*, placed in it$')
 ), grouped AS (
 	-- From the point kinds on, the same case whatever the province column
 	-- says ("FATA", "Fata") is one line, with the provinces listed, and

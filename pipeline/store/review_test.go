@@ -183,9 +183,10 @@ func TestReviewEmpty(t *testing.T) {
 // TestReviewNamesAgainstTheRow: a row that its name placed in another
 // province than the row states ("Mirpur" from a Sindh file is Mirpur of
 // Azad Kashmir), and a row whose point lies outside every district
-// (across the border, at sea, 0,0) and that its name placed, went to a
-// district the row itself contradicts: review lists them, as it lists a
-// point outside the stated province.
+// (across the border, at sea, 0,0) and that its name placed, or that
+// lies within 2 km of one and was snapped into it, went to a district
+// the row itself contradicts: review lists them, as it lists a point
+// outside the stated province.
 func TestReviewNamesAgainstTheRow(t *testing.T) {
 	ctx := context.Background()
 	st := openTestStore(t, "review-against.duckdb", Options{Threads: 2})
@@ -202,6 +203,8 @@ func TestReviewNamesAgainstTheRow(t *testing.T) {
 		{"Alpha", "South", hintNote, 3},
 		{"Beta", "", schemas.NoteByName, 4},
 		{"Alpha", "North", "", 5}, // nothing to look at
+		// 1.9 km into India from Lahore, snapped into the nearest district.
+		{"", "", "point 1.9 km outside Alpha, placed in it", 6},
 	} {
 		var prov, note any
 		if x.prov != "" {
@@ -221,7 +224,7 @@ func TestReviewNamesAgainstTheRow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := r.Commit(ctx, "[]", 4, 4, 0, "test"); err != nil {
+	if err := r.Commit(ctx, "[]", 5, 5, 0, "test"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := st.Review(ctx, 0)
@@ -231,8 +234,10 @@ func TestReviewNamesAgainstTheRow(t *testing.T) {
 	want := []ReviewRow{
 		{Kind: ReviewNameOutside, Name: "Alpha", Province: "South", Count: 2, Result: "Alpha", Method: "exact", Score: 1, Note: hintNote,
 			Example: "in.csv:2", KindLines: 1, KindRows: 2},
+		{Kind: ReviewOffMap, Name: "", Count: 1, Result: "Alpha", Method: "exact", Score: 1, Note: "point 1.9 km outside Alpha, placed in it",
+			Example: "in.csv:6", KindLines: 2, KindRows: 2},
 		{Kind: ReviewOffMap, Name: "Beta", Count: 1, Result: "Beta", Method: "exact", Score: 1, Note: schemas.NoteByName,
-			Example: "in.csv:4", KindLines: 1, KindRows: 1},
+			Example: "in.csv:4", KindLines: 2, KindRows: 2},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Review =\n%+v\nwant\n%+v", got, want)
