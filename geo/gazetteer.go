@@ -189,7 +189,11 @@ type Match struct {
 	// province columns are often loose ("D.G Khan", KPK), but the row deserves
 	// a look.
 	HintIgnored bool
-	Candidates  []Candidate // the best few when unmatched, ambiguous or fuzzy
+	// Conflict is set when the parts of a compound name are each one
+	// district, and not the same ("Murree, Lahore"): the name contradicts
+	// itself, and a town among its parts is no evidence for one side.
+	Conflict   bool
+	Candidates []Candidate // the best few when unmatched, ambiguous or fuzzy
 }
 
 // Candidate is one possible district of an unsure [Match].
@@ -750,7 +754,9 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 		}
 		return m, true
 	case len(all) > 1:
-		return g.ambiguous(all, hint), true
+		m := g.ambiguous(all, hint)
+		m.Conflict = true
+		return m, true
 	}
 	return Match{}, false
 }

@@ -22,6 +22,13 @@ type Mention struct {
 	// agency ("in Khyber Agency", "Kasur district"): the unit that holds
 	// the others it names.
 	Unit bool
+	// Unread is set for a district's name that is also an ordinary word
+	// (commonWords: Chaman, Hub, Tank, Kotli), written as a name (with a
+	// capital) but with no unit word after it: it is not read as the
+	// place, yet it may be where the event was, so the names after
+	// "near", "from" or "to" are not taken in its stead ("seized at
+	// Chaman bound for Lahore" was not in Lahore).
+	Unread bool
 }
 
 // districtWords after a name say it is a district.
@@ -72,6 +79,12 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 				m.Province = p
 			} else {
 				if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 3 || !shouting && isAcronym(raw[i])) {
+					if commonWords[ws[i]] && startsUpper(raw[i]) {
+						if r, ok := g.resolve(nameKey(phrase), hint, on); ok && r.District >= 0 {
+							m.District, m.Province, m.Unread = r.District, r.Province, true
+							out = append(out, m)
+						}
+					}
 					continue
 				}
 				key := nameKey(phrase)
@@ -116,18 +129,22 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 // names, when the provinces it names agree; else, when every place it
 // names lies in one province, that province. A name after "near", "from",
 // "for" or "to" counts only when nothing else is named ("bus bound for
-// Quetta attacked in Mastung" is Mastung). District is -1 when the text settles no district; province is ""
+// Quetta attacked in Mastung" is Mastung), not even a name read as an
+// ordinary word (Mention.Unread: "seized at Chaman bound for Lahore" is
+// neither). District is -1 when the text settles no district; province is ""
 // when it settles nothing; used lists the words it went by.
 func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []string) {
 	var provinces []string // named outright: "in Khyber Agency of FATA"
+	unread := false        // a name read as an ordinary word
 	for _, m := range ms {
+		unread = unread || m.Unread
 		if m.District < 0 && !m.Several && !m.Near && !slices.Contains(provinces, m.Province) {
 			provinces = append(provinces, m.Province)
 		}
 	}
 	pick := func(near bool) (ds []int, several []Mention, words []string) {
 		for _, m := range ms {
-			if m.District < 0 && !m.Several || m.Near != near {
+			if m.District < 0 && !m.Several || m.Near != near || m.Unread {
 				continue
 			}
 			// A place outside the province the sentence names is a
@@ -145,7 +162,7 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 		return ds, several, words
 	}
 	ds, several, words := pick(false)
-	if len(ds) == 0 && len(several) == 0 {
+	if len(ds) == 0 && len(several) == 0 && !unread {
 		ds, several, words = pick(true)
 	}
 	// "Bara tehsil in Khyber Agency": when the names give several
@@ -154,7 +171,7 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	if len(ds) > 1 {
 		var units []int
 		for _, m := range ms {
-			if m.Unit && !m.Near && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
+			if m.Unit && !m.Near && !m.Unread && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
 				units = append(units, m.District)
 			}
 		}
@@ -226,6 +243,14 @@ func isAcronym(w string) bool {
 	return n >= 2 && n <= 5
 }
 
+// startsUpper reports whether a word as written begins with a capital.
+func startsUpper(w string) bool {
+	for _, r := range w {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
 // isShouting reports whether a text is written in capitals throughout, in
 // which case capitals tell nothing.
 func isShouting(raw []string) bool {
@@ -245,7 +270,8 @@ func isShouting(raw []string) bool {
 
 // Scan finds the towns and villages that a sentence names, with the guards
 // of [Gazetteer.Scan] (no common nouns or acronyms alone, no road names,
-// names after "near", "from" or "to" only when nothing else is named), and
+// names after "near", "from" or "to" only when nothing else is named, not
+// even a district's name read as an ordinary word, "Tank"), and
 // returns the place when all it found lie in one district: the most
 // populous of them. Within province when it is a known province.
 func (ps *Places) Scan(text, province string) PlaceMatch {
@@ -257,6 +283,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 	shouting := isShouting(raw)
 	taken := make([]bool, len(ws))
 	var in, near []PlaceMatch
+	unread := false // a district's name read as an ordinary word (Mention.Unread)
 	for n := min(3, len(ws)); n >= 1; n-- {
 	next:
 		for i := 0; i+n <= len(ws); i++ {
@@ -270,6 +297,11 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 4 || !shouting && isAcronym(raw[i])) {
+				if commonWords[ws[i]] && startsUpper(raw[i]) && ps.g != nil {
+					if r, ok := ps.g.resolve(nameKey(ws[i]), prov, time.Time{}); ok && r.District >= 0 {
+						unread = true
+					}
+				}
 				continue
 			}
 			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
@@ -290,7 +322,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 		}
 	}
-	if len(in) == 0 {
+	if len(in) == 0 && !unread {
 		in = near
 	}
 	var best PlaceMatch

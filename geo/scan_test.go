@@ -72,3 +72,42 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// TestScanUnreadNameIsNoReference: a district name that is also an
+// ordinary word (Chaman, Hub, Tank, Kotli) is not read alone, but when it
+// is written as a name it may be where the event was, and the places the
+// sentence names after "to", "from", "for" or "near" are then references,
+// not the place: "seized at Chaman bound for Lahore" was not in Lahore.
+// Written in lower case the word is the word, and a reference still
+// counts ("a water tank near Kohat").
+func TestScanUnreadNameIsNoReference(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text     string
+		district string // "" for none
+		prov     string
+	}{
+		{"Hawala dealer arrested near Chaman border while travelling to Quetta", "", ""},
+		{"Customs at Chaman seized 20 kg heroin bound for Lahore", "", ""},
+		{"FC recovered arms in Chaman; the consignment was headed to Karachi", "", ""},
+		{"Smugglers held at Hub checkpost were bound for Karachi", "", ""},
+		{"Police raided a den in Tank and arrested two men from Dera Ismail Khan", "", ""},
+		{"ANF seized heroin in Kotli being smuggled to Mirpur", "", ""},
+		{"HEROIN SEIZED AT CHAMAN, BOUND FOR LAHORE", "", ""},
+		// The word itself: the reference stands.
+		{"militants attacked a water tank near Kohat", "Kohat", "Khyber Pakhtunkhwa"},
+		// A place read outright still wins over the references.
+		{"two killed in Tank district, attackers came from Bannu", "Tank", "Khyber Pakhtunkhwa"},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			d, prov, used := g.Settle(g.Scan(tt.text, "", time.Time{}))
+			name := ""
+			if d >= 0 {
+				name = g.b.Districts[d].Name
+			}
+			if name != tt.district || prov != tt.prov {
+				t.Errorf("got %q %q (by %q), want %q %q", name, prov, used, tt.district, tt.prov)
+			}
+		})
+	}
+}

@@ -138,6 +138,11 @@ func runMatch(ctx context.Context, env *Env, o *matchOptions, args []string) err
 			return err
 		}
 		if pf != nil && m.District < 0 && o.Format == "text" {
+			if m.Conflict {
+				// "Murree, Lahore": a town among the parts settles nothing.
+				_, err := fmt.Fprintln(w, "  place layer: not used: the parts of the name lie in different districts")
+				return err
+			}
 			return matchPlace(w, loc, name, o.Province)
 		}
 		return nil

@@ -71,6 +71,12 @@ an ingest):
   swapped point         rows whose latitude and longitude were exchanged
                         in the source and swapped back, by file: the
                         file's columns are the wrong way round
+  name outside province names placed in another province than the row
+                        gives ("Mirpur" of a Sindh file is Mirpur, Azad
+                        Kashmir): an alias in that province fixes it
+  point off the map     the point is outside every district (across the
+                        border, at sea, 0,0): the row was placed by its
+                        name, or, within 2 km of a district, in it
 
 Most are fixed by an alias: add lines to a CSV file with the header
 alias,district,province,kind,valid_from,valid_to,note (kind variant,
@@ -159,7 +165,8 @@ func reviewText(w io.Writer, rows []store.ReviewRow) error {
 	}
 	fixable := false
 	for _, r := range rows {
-		fixable = fixable || r.Kind == store.ReviewUnmatched || r.Kind == store.ReviewProvince || r.Kind == store.ReviewFuzzy
+		fixable = fixable || r.Kind == store.ReviewUnmatched || r.Kind == store.ReviewProvince || r.Kind == store.ReviewFuzzy ||
+			r.Kind == store.ReviewNameOutside // an alias in the stated province ("Mirpur" of Sindh)
 	}
 	if !fixable {
 		_, err := fmt.Fprint(w, `

@@ -164,3 +164,18 @@ func TestIngestPlaces(t *testing.T) {
 		t.Errorf("match --places none: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestMatchPlaceConflict: 'ocmap match' says why the place layer takes no
+// town for a name whose parts lie in two districts ("Wana, Beta", Wana a
+// town of Alpha), rather than that no town of that name is in one
+// district: Wana is.
+func TestMatchPlaceConflict(t *testing.T) {
+	dir := isolate(t)
+	mapPath := punjabSindh(t, dir)
+	places := writeTestFile(t, dir, "PK.txt", testGeoNames)
+	aliases := writeTestFile(t, dir, "aliases.csv", "alias,district,province,kind,valid_from,valid_to,note\nWana,Alpha,Punjab,place,,,\n")
+	code, stdout, stderr := ocmap("match", "--boundaries", mapPath, "--places", places, "--aliases", aliases, "Wana, Beta")
+	if want := "  place layer: not used: the parts of the name lie in different districts\n"; code != exitOK || !strings.HasSuffix(stdout, want) {
+		t.Errorf("match: exit %d\n%s%s\nwant %q", code, stdout, stderr, want)
+	}
+}

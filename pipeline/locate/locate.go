@@ -197,6 +197,11 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		if q.HasPoint {
 			return schemas.Placement{Field: schemas.FieldLat, Reason: "coordinates are outside every district and no district name is given"}
 		}
+		if len(q.Text) > 0 {
+			// The raw row holds a sentence, perhaps full of place names:
+			// say it was read.
+			return schemas.Placement{Field: schemas.FieldLat, Reason: "no coordinates and no district name, and the narrative text names no one place"}
+		}
 		return schemas.Placement{Field: schemas.FieldLat, Reason: "no coordinates and no district name"}
 	}
 	m := match(q.Hint, q.Province, q.On)

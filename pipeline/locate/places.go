@@ -36,9 +36,11 @@ func (l *Locator) Places() *geo.Places { return l.places }
 // town. A hint that names several districts ("Karachi") takes a town only
 // among them. The row's stated province (else the one the hint gave)
 // restricts the towns. When the hint and the place text name towns in two
-// districts, neither is taken.
+// districts, neither is taken; nor is a town of a hint whose parts name
+// two districts ("Murree, Lahore", m.Conflict): the town is one side of
+// the contradiction, not a way out of it.
 func (l *Locator) byPlace(q *schemas.PlaceQuery, m geo.Match, outside string) (schemas.Placement, bool) {
-	if l.places == nil || m.District >= 0 {
+	if l.places == nil || m.District >= 0 || m.Conflict {
 		return schemas.Placement{}, false
 	}
 	prov := string(q.Province)

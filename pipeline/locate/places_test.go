@@ -246,3 +246,121 @@ Alfa,Alpha,Punjab,variant,,,a spelling of the district
 		})
 	}
 }
+
+// TestPlaceLayerTownAgainstItsDistrict: a name whose parts are a town and
+// a district that does not hold it ("Murree, Lahore") contradicts itself;
+// the gazetteer keeps the row in its province, and the place layer must
+// not settle the contradiction by reading the town again (it is one of
+// the two parts, not new evidence): with or without GeoNames the row stays
+// in the province, or is rejected when the parts lie in two provinces. A
+// town with its own district ("Mir Ali, Beta") is still near the town.
+func TestPlaceLayerTownAgainstItsDistrict(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	towns := []geo.Alias{
+		{Alias: "Mir Ali", District: "Beta", Province: "Punjab", Kind: "place"},
+		{Alias: "Wana", District: "Alpha", Province: "Punjab", Kind: "place"},
+	}
+	for _, withPlaces := range []bool{false, true} {
+		l, err := locate.NewWithAliases(b, towns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if withPlaces {
+			pf, err := geo.ReadPlaces(strings.NewReader(geonames), "places.txt", geo.PlaceLimits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.UsePlaces(pf)
+		}
+		for _, tt := range []struct {
+			hint, province string
+			district       string
+			precision      int8
+			reason         string
+		}{
+			{hint: "Mir Ali, Alpha", precision: 4},
+			{hint: "Alpha, Mir Ali", precision: 4},
+			{hint: "Mir Ali, Alpha", province: "Punjab", precision: 4},
+			{hint: "Wana, Gamma", reason: "the name is a place in 2 districts of different provinces"},
+			{hint: "Mir Ali, Beta", district: "Beta", precision: 2},
+		} {
+			t.Run(fmt.Sprint(tt.hint, "/", tt.province, "/places=", withPlaces), func(t *testing.T) {
+				pl := l.Place(&schemas.PlaceQuery{Hint: []byte(tt.hint), Province: []byte(tt.province)})
+				d := ""
+				if pl.OK && pl.District >= 0 {
+					_, d, _ = l.District(pl.District)
+				}
+				if tt.reason != "" {
+					if pl.OK || !strings.HasPrefix(pl.Reason, tt.reason) {
+						t.Errorf("placed in %q (%d, %s), want rejected: %q; got %q", d, pl.Precision, pl.Note, tt.reason, pl.Reason)
+					}
+					return
+				}
+				if !pl.OK || d != tt.district || pl.Precision != tt.precision {
+					t.Errorf("placed in %q, precision %d, method %s (%s; %s), want %q at %d", d, pl.Precision, pl.Method, pl.Note, pl.Reason,
+						tt.district, tt.precision)
+				}
+			})
+		}
+	}
+}
+
+// TestPlaceLayerUnreadName: a district's name that is also an ordinary
+// word (Tank), written as a name, may be where the event was: a town the
+// sentence names after "from" or "to" is then a reference, not the place,
+// for the place layer as for district names ("raided a den in Tank and
+// arrested two men from Dera Ismail Khan" was not in D. I. Khan).
+func TestPlaceLayerUnreadName(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(threeSquares), "three.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := locate.NewWithAliases(b, []geo.Alias{{Alias: "Tank", District: "Gamma", Province: "Sindh", Kind: "variant"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := geo.ReadPlaces(strings.NewReader(geonames), "places.txt", geo.PlaceLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.UsePlaces(pf)
+	for _, tt := range []struct {
+		text, district string
+	}{
+		{"Police raided a den in Tank and arrested two men from Mir Ali", ""},
+		{"HEROIN SEIZED AT TANK, BOUND FOR MIR ALI", ""},
+		{"a water tank was blown up, attackers came from Mir Ali", "Beta"},
+		{"two killed in Datta Khel, attackers came from Wana", "Beta"},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			pl := l.Place(&schemas.PlaceQuery{Text: []byte(tt.text)})
+			d := ""
+			if pl.OK && pl.District >= 0 {
+				_, d, _ = l.District(pl.District)
+			}
+			if d != tt.district {
+				t.Errorf("placed in %q (%d, %s; %s), want %q", d, pl.Precision, pl.Note, pl.Reason, tt.district)
+			}
+		})
+	}
+}
+
+// TestNarrativeRejectSaysSo: a row with no point and no name whose
+// narrative text settles no place is rejected saying that the text was
+// read, not only "no district name": the researcher sees a sentence full
+// of place names in the raw row.
+func TestNarrativeRejectSaysSo(t *testing.T) {
+	l := placesLocator(t, true)
+	const want = "no coordinates and no district name, and the narrative text names no one place"
+	for _, text := range []string{"raids in Wana and Mir Ali", "a quiet day"} {
+		if pl := l.Place(&schemas.PlaceQuery{Text: []byte(text)}); pl.OK || pl.Reason != want {
+			t.Errorf("%q: %+v, want rejected: %q", text, pl, want)
+		}
+	}
+	if pl := l.Place(&schemas.PlaceQuery{}); pl.Reason != "no coordinates and no district name" {
+		t.Errorf("no text: reason %q", pl.Reason)
+	}
+}

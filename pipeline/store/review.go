@@ -38,6 +38,14 @@ const (
 	// in the source and swapped back, by file: its columns are the wrong
 	// way round.
 	ReviewSwapped = "swapped point"
+	// ReviewNameOutside is rows that their name placed in another
+	// province than the row states ("Mirpur" from a Sindh file is Mirpur
+	// of Azad Kashmir), by name.
+	ReviewNameOutside = "name outside province"
+	// ReviewOffMap is rows whose point lies outside every district (across
+	// the border, at sea, 0,0) and that their name placed, by name, or
+	// that lies within locate.SnapKm of one and was snapped into it.
+	ReviewOffMap = "point off the map"
 )
 
 // ReviewSeeRejects is the Name of the unmatched line that counts rows whose
@@ -132,6 +140,15 @@ var reviewSQL = `WITH placed AS (
 	SELECT 11, '` + ReviewSwapped + `', ` + baseNameOf(`coalesce(source_file, '')`) + `, coalesce(province_hint, ''), '', '', NULL,
 		'` + schemas.NoteSwapped + `', true, source_file, source_line
 	FROM placed WHERE contains(location_note, '` + schemas.NoteSwapped + `')
+	UNION ALL
+	SELECT 12, '` + ReviewNameOutside + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, ''),
+		match_method, match_score, location_note, true, source_file, source_line
+	FROM placed WHERE contains(location_note, ', not in the province given (')
+	UNION ALL
+	SELECT 13, '` + ReviewOffMap + `', coalesce(district_hint, ''), coalesce(province_hint, ''), coalesce(district_name, province, ''),
+		match_method, match_score, location_note, true, source_file, source_line
+	FROM placed WHERE location_note = '` + schemas.NoteByName + `'
+		OR regexp_matches(location_note, '^point [0-9.]+ km outside .*, placed in it$')
 ), grouped AS (
 	-- From the point kinds on, the same case whatever the province column
 	-- says ("FATA", "Fata") is one line, with the provinces listed, and
@@ -155,7 +172,9 @@ ORDER BY ord, rk`
 // spelling, which aliases fix; points and names in two districts (by pair,
 // the point kept or the name taken over it), points outside the province
 // the row states, points far from the town they name, placeholder points;
-// and rows placed near a GeoNames town or from narrative text. top limits
+// rows placed near a GeoNames town or from narrative text; names placed in
+// another province than the row states, and rows whose point is outside
+// every district placed by their name. top limits
 // the rows of each kind; 0 is all.
 func (s *Store) Review(ctx context.Context, top int) ([]ReviewRow, error) {
 	rows, err := s.db.QueryContext(ctx, reviewSQL, top)

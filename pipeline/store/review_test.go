@@ -179,3 +179,67 @@ func TestReviewEmpty(t *testing.T) {
 		t.Errorf("Review of a store without names to review = %+v, want none", got)
 	}
 }
+
+// TestReviewNamesAgainstTheRow: a row that its name placed in another
+// province than the row states ("Mirpur" from a Sindh file is Mirpur of
+// Azad Kashmir), and a row whose point lies outside every district
+// (across the border, at sea, 0,0) and that its name placed, or that
+// lies within 2 km of one and was snapped into it, went to a district
+// the row itself contradicts: review lists them, as it lists a point
+// outside the stated province.
+func TestReviewNamesAgainstTheRow(t *testing.T) {
+	ctx := context.Background()
+	st := openTestStore(t, "review-against.duckdb", Options{Threads: 2})
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const hintNote = `the name is in North, not in the province given ("South")`
+	for _, x := range []struct {
+		hint, prov, note string
+		line             int
+	}{
+		{"Alpha", "South", hintNote, 2},
+		{"Alpha", "South", hintNote, 3},
+		{"Beta", "", schemas.NoteByName, 4},
+		{"Alpha", "North", "", 5}, // nothing to look at
+		// 1.9 km into India from Lahore, snapped into the nearest district.
+		{"", "", "point 1.9 km outside Alpha, placed in it", 6},
+	} {
+		var prov, note any
+		if x.prov != "" {
+			prov = x.prov
+		}
+		if x.note != "" {
+			note = x.note
+		}
+		code, name, province := "PK001", "Alpha", "North"
+		if x.hint == "Beta" {
+			code, name, province = "PK002", "Beta", "South"
+		}
+		if _, err := r.conn.ExecContext(ctx, `INSERT INTO incidents (incident_id, category, occurred_on, district_hint, province_hint,
+			district_code, district_name, province, match_method, match_score, location_note, source_file, source_line, run_id,
+			location_precision) VALUES ('I', 'drug_trafficking', DATE '2023-01-01', ?, ?, ?, ?, ?, 'exact', 1, ?, 'in.csv', ?, ?, 3)`,
+			x.hint, prov, code, name, province, note, x.line, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Commit(ctx, "[]", 5, 5, 0, "test"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Review(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ReviewRow{
+		{Kind: ReviewNameOutside, Name: "Alpha", Province: "South", Count: 2, Result: "Alpha", Method: "exact", Score: 1, Note: hintNote,
+			Example: "in.csv:2", KindLines: 1, KindRows: 2},
+		{Kind: ReviewOffMap, Name: "", Count: 1, Result: "Alpha", Method: "exact", Score: 1, Note: "point 1.9 km outside Alpha, placed in it",
+			Example: "in.csv:6", KindLines: 2, KindRows: 2},
+		{Kind: ReviewOffMap, Name: "Beta", Count: 1, Result: "Beta", Method: "exact", Score: 1, Note: schemas.NoteByName,
+			Example: "in.csv:4", KindLines: 2, KindRows: 2},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Review =\n%+v\nwant\n%+v", got, want)
+	}
+}
