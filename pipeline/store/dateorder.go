@@ -151,7 +151,16 @@ func (m *dateOrder) run() {
 		}
 		return true
 	}
+	stopped := false
 	next := func() arrow.RecordBatch {
+		// Released: the rest of the window would be read to be thrown
+		// away (a file's rows validated and located).
+		select {
+		case <-m.stop:
+			stopped = true
+			return nil
+		default:
+		}
 		if !m.src.Next() {
 			return nil
 		}
@@ -184,6 +193,12 @@ func (m *dateOrder) run() {
 		if first && !end {
 			carry = next()
 			end = carry == nil
+		}
+		if stopped {
+			for _, rec := range held {
+				rec.Release()
+			}
+			return
 		}
 		if first && end {
 			send(held)

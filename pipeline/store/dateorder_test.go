@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -478,5 +479,45 @@ func TestDateOrderWindowTooLong(t *testing.T) {
 	}
 	for _, w := range [][2]int{{100, 200}, {200, 300}} {
 		checkOrdered(t, got[w[0]:w[1]], rows[w[0]:w[1]], 32)
+	}
+}
+
+// A reader released while it fills a window stops reading its source at
+// once: it does not read the rest of the window (up to 262,144 rows of a
+// file, validated and located) to throw it away.
+func TestDateOrderReleaseWhileFilling(t *testing.T) {
+	ch := make(chan arrow.RecordBatch)
+	stopped := make(chan struct{})
+	var sent atomic.Int64
+	go func() {
+		defer close(ch)
+		rng := rand.New(rand.NewPCG(15, 16))
+		tick := time.NewTicker(time.Millisecond) // a file being read
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			<-tick.C
+			rec := orderBatch(orderRows(rng, i*10, 10, 18000, 20000))
+			select {
+			case ch <- rec:
+				sent.Add(1)
+			case <-stopped:
+				rec.Release()
+				return
+			}
+		}
+	}()
+	src := NewChanReader(orderSchema, ch, func() error { return nil })
+	// Windows of 100 batches: the first comes as the second begins.
+	rdr := DateOrder(src, 1000, 1000)
+	if !rdr.Next() {
+		t.Fatal("no batch")
+	}
+	before := sent.Load()
+	rdr.Release()
+	after := sent.Load()
+	close(stopped)
+	src.Release()
+	if after-before > 2 {
+		t.Errorf("%d batches read from the source after Release began (at %d), want at most 2", after-before, before)
 	}
 }
