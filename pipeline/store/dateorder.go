@@ -31,7 +31,8 @@ import (
 // a 5M-row table in a third of the time, 524,288 in a quarter, at twice
 // the memory). Sorting the table in DuckDB costs 2.5 s more per 1M rows;
 // this costs a copy of each row in Go and two windows' memory (about 270
-// bytes a row of a canonical file).
+// bytes a row of a canonical file), three while a window is ordered (it
+// and its copy, beside the last one's batches waiting for DuckDB).
 const DateWindow = 1 << 18
 
 // DateOrder returns a reader of src's rows with each window of at least
