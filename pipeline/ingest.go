@@ -59,6 +59,11 @@ type Config struct {
 	// at a time before they are stored (store.DateOrder); 0 for
 	// store.DateWindow, below 0 for none.
 	DateWindow int
+	// OwnMemoryLimit says the Go heap's soft limit is the caller's own
+	// (cmd/ocmap's, as GOMEMLIMIT is not set), which ingest may raise by
+	// what DateOrder holds while it reads a canonical file; a limit the
+	// user set stays as it is.
+	OwnMemoryLimit bool
 	// Layout reads the inputs in a source layout; nil reads the canonical
 	// layout. Context layouts fill context_events.
 	Layout *layout.Layout
@@ -604,13 +609,7 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 	var ordered array.RecordReader = rdr
 	if window := cmp.Or(cfg.DateWindow, store.DateWindow); window > 0 {
 		ordered = store.DateOrder(rdr, window, batchRows)
-		// Two windows are held (one filling, one ordered and waiting for
-		// DuckDB): under the soft limit that fits batches in flight
-		// alone, the collector ran all the time (5M rows: 50 s, not 40).
-		if limit := debug.SetMemoryLimit(-1); limit < math.MaxInt64/2 {
-			debug.SetMemoryLimit(limit + int64(2*window)*dateOrderRowBytes)
-			defer debug.SetMemoryLimit(limit)
-		}
+		defer raiseMemoryLimit(cfg, window)()
 	}
 	werr := run.InsertStream(ctx, store.TableIncidents, ordered)
 	if werr != nil {
@@ -659,6 +658,22 @@ func ingestFile(ctx context.Context, cfg Config, loc *locate.Locator, run *store
 		err = warnRowNumberIDs(ctx, run, path, fr.Read, rep)
 	}
 	return fr, err
+}
+
+// raiseMemoryLimit raises the Go heap's soft limit, when it is the
+// caller's own (cfg.OwnMemoryLimit), by what DateOrder holds in windows
+// of window rows, and returns what sets it back.
+func raiseMemoryLimit(cfg Config, window int) (restore func()) {
+	// Two windows are held (one filling, one ordered and waiting for
+	// DuckDB), and for a moment a third (the filled one and its ordered
+	// copy, beside the last waiting): under the soft limit that fits
+	// batches in flight alone, the collector ran all the time (5M rows:
+	// 50 s, not 40). A limit the user set (GOMEMLIMIT) is theirs to keep.
+	if limit := debug.SetMemoryLimit(-1); cfg.OwnMemoryLimit && limit < math.MaxInt64/2 {
+		debug.SetMemoryLimit(limit + int64(2*window)*dateOrderRowBytes)
+		return func() { debug.SetMemoryLimit(limit) }
+	}
+	return func() {}
 }
 
 // dateOrderRowBytes is about what a row of a canonical file takes in a

@@ -198,7 +198,8 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 	// Peak memory = Go's batches in flight + DuckDB's buffer pool (capped by
 	// --memory-limit). A soft Go limit keeps the first from doubling between
 	// collections, so the peak stays flat however large the input.
-	if env.Getenv("GOMEMLIMIT") == "" {
+	ownLimit := env.Getenv("GOMEMLIMIT") == ""
+	if ownLimit {
 		debug.SetMemoryLimit(goMemoryLimit)
 	}
 	var progress io.Writer
@@ -219,7 +220,7 @@ func runIngest(ctx context.Context, env *Env, o *ingestOptions, args []string) e
 		DB: o.DB, Boundaries: b, Inputs: args, KeepRaw: !o.NoRawRejects,
 		Progress: progress, Version: version, Workers: o.Workers, Store: store.Options{MemoryLimit: o.MemoryLimit},
 		Layout: l, HashKey: key, Aliases: aliases, Population: o.Population, Withdraw: o.Withdraw, Limits: o.limits.limits(), Places: places,
-		Crossings: crossings, CrossingsSource: crossingsSource,
+		Crossings: crossings, CrossingsSource: crossingsSource, OwnMemoryLimit: ownLimit,
 	})
 	if err != nil {
 		return limitHint(err)

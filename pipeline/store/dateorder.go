@@ -3,6 +3,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync/atomic"
@@ -30,7 +31,8 @@ import (
 // a 5M-row table in a third of the time, 524,288 in a quarter, at twice
 // the memory). Sorting the table in DuckDB costs 2.5 s more per 1M rows;
 // this costs a copy of each row in Go and two windows' memory (about 270
-// bytes a row of a canonical file).
+// bytes a row of a canonical file), three while a window is ordered (it
+// and its copy, beside the last one's batches waiting for DuckDB).
 const DateWindow = 1 << 18
 
 // DateOrder returns a reader of src's rows with each window of at least
@@ -38,8 +40,10 @@ const DateWindow = 1 << 18
 // (see orderByDate), rows without a date first; rows of one stretch keep
 // their order. A stream that ends within its
 // first window is passed on as it came: only long streams gain, and small
-// files keep their order. Batches come out of at most batchRows rows. The
-// reader owns what it holds; src stays the caller's.
+// files keep their order; so is a window whose strings in a column pass
+// 32-bit offsets (maxWindowStringBytes). Ordered windows come out in
+// batches of at most batchRows rows; those passed on, in src's batches.
+// The reader owns what it holds; src stays the caller's.
 func DateOrder(src array.RecordReader, window, batchRows int) array.RecordReader {
 	m := &dateOrder{src: src, window: window, batchRows: batchRows, date: -1}
 	m.refs.Store(1)
@@ -148,7 +152,16 @@ func (m *dateOrder) run() {
 		}
 		return true
 	}
+	stopped := false
 	next := func() arrow.RecordBatch {
+		// Released: the rest of the window would be read to be thrown
+		// away (a file's rows validated and located).
+		select {
+		case <-m.stop:
+			stopped = true
+			return nil
+		default:
+		}
 		if !m.src.Next() {
 			return nil
 		}
@@ -182,6 +195,12 @@ func (m *dateOrder) run() {
 			carry = next()
 			end = carry == nil
 		}
+		if stopped {
+			for _, rec := range held {
+				rec.Release()
+			}
+			return
+		}
 		if first && end {
 			send(held)
 			return
@@ -189,6 +208,10 @@ func (m *dateOrder) run() {
 		var out []arrow.RecordBatch
 		if rows > 0 {
 			out, m.err = orderByDate(held, m.date, m.batchRows)
+		}
+		if errors.Is(m.err, errWindowTooLong) {
+			// Its order is only for speed: the window goes as it came.
+			out, held, m.err = held, nil, nil
 		}
 		for _, rec := range held {
 			rec.Release()
@@ -198,6 +221,14 @@ func (m *dateOrder) run() {
 		}
 	}
 }
+
+// errWindowTooLong is orderByDate's error for a window whose strings in a
+// column are more bytes than maxWindowStringBytes.
+var errWindowTooLong = errors.New("store: ordering by date: the window's strings overflow 32-bit offsets")
+
+// maxWindowStringBytes is how many bytes a string column of an ordered
+// window may hold: its offsets are 32-bit (a variable for tests).
+var maxWindowStringBytes int64 = math.MaxInt32
 
 // maxBins bounds the stretches of days orderByDate sorts rows into.
 const maxBins = 4096
@@ -376,8 +407,15 @@ func scatterStrings(parts []arrow.Array, places [][]int32, n int) (arrow.Array, 
 			offsets[at+1] = int32(s.ValueLen(r))
 		}
 	}
+	// The sum is taken in 64 bits: 32-bit offsets past 2 GiB would wrap,
+	// to a negative length or to offsets that place rows over each other.
+	total := int64(0)
 	for i := 1; i <= n; i++ {
-		offsets[i] += offsets[i-1]
+		total += int64(offsets[i])
+		if total > maxWindowStringBytes {
+			return nil, errWindowTooLong
+		}
+		offsets[i] = int32(total)
 	}
 	data := make([]byte, offsets[n])
 	var nulls nullBits

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -372,5 +373,151 @@ func TestDateOrderReleaseEarly(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("Release did not return")
+	}
+}
+
+// Batches that are slices of larger ones (a non-zero offset into their
+// values, validity bitmaps and string offsets) are ordered as whole ones.
+func TestOrderByDateSlicedBatches(t *testing.T) {
+	rows := orderRows(rand.New(rand.NewPCG(11, 12)), 0, 400, -800, 20000)
+	whole := orderBatch(rows)
+	defer whole.Release()
+	var recs []arrow.RecordBatch
+	for _, cut := range [][2]int64{{3, 3}, {3, 130}, {130, 131}, {131, 397}, {397, 400}} {
+		recs = append(recs, whole.NewSlice(cut[0], cut[1]))
+	}
+	defer func() {
+		for _, rec := range recs {
+			rec.Release()
+		}
+	}()
+	out, err := orderByDate(recs, 1, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []orderRow
+	for _, rec := range out {
+		got = append(got, orderBatchRows(rec)...)
+		rec.Release()
+	}
+	checkOrdered(t, got, rows[3:], 32)
+}
+
+// fakeLongStrings is a string column of one row per length over data,
+// a buffer of their bytes that is never written (so it takes no memory).
+func fakeLongStrings(data *memory.Buffer, lens ...int32) arrow.Array {
+	offsets := make([]int32, len(lens)+1)
+	for i, l := range lens {
+		offsets[i+1] = offsets[i] + l
+	}
+	obuf := memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets))
+	d := array.NewData(arrow.BinaryTypes.String, len(lens), []*memory.Buffer{nil, obuf, data}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// A window whose strings in a column add up to more than 32-bit offsets
+// hold is an error, not a panic (which would end the process, from
+// DateOrder's goroutine) or a column of wrapped offsets.
+func TestOrderByDateStringsOverflow(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "occurred_on", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	data := memory.NewBufferBytes(make([]byte, 3<<29)) // 1.5 GiB, shared
+	var recs []arrow.RecordBatch
+	for range 2 {
+		db := array.NewDate32Builder(memory.NewGoAllocator())
+		db.AppendValues([]arrow.Date32{20000, 19000}, nil)
+		dates := db.NewArray()
+		db.Release()
+		strs := fakeLongStrings(data, 1<<30, 1<<29)
+		recs = append(recs, array.NewRecordBatch(schema, []arrow.Array{dates, strs}, 2))
+		dates.Release()
+		strs.Release()
+	}
+	defer func() {
+		for _, rec := range recs {
+			rec.Release()
+		}
+	}()
+	var out []arrow.RecordBatch
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("orderByDate panicked: %v", p)
+			}
+		}()
+		out, err = orderByDate(recs, 0, 64)
+	}()
+	for _, rec := range out {
+		rec.Release()
+	}
+	if !errors.Is(err, errWindowTooLong) {
+		t.Fatalf("error %v, want errWindowTooLong", err)
+	}
+}
+
+// A window too long to order (its strings overflow 32-bit offsets) is
+// passed on as it came, and the stream goes on.
+func TestDateOrderWindowTooLong(t *testing.T) {
+	defer func(m int64) { maxWindowStringBytes = m }(maxWindowStringBytes)
+	rows := orderRows(rand.New(rand.NewPCG(13, 14)), 0, 300, 18000, 20000)
+	// The first window's strings are long; the second's and third's short.
+	for i := range 100 {
+		s := fmt.Sprintf("row %d %0100d", i, 0)
+		rows[i].s = &s
+	}
+	maxWindowStringBytes = 100 * 50
+	got, _ := readAll(t, DateOrder(sliceReader(batchesOf(rows, 25), nil), 100, 50))
+	if len(got) != len(rows) {
+		t.Fatalf("%d rows, want %d", len(got), len(rows))
+	}
+	if fmt.Sprint(got[:100]) != fmt.Sprint(rows[:100]) {
+		t.Errorf("the window too long to order was not passed on as it came")
+	}
+	for _, w := range [][2]int{{100, 200}, {200, 300}} {
+		checkOrdered(t, got[w[0]:w[1]], rows[w[0]:w[1]], 32)
+	}
+}
+
+// A reader released while it fills a window stops reading its source at
+// once: it does not read the rest of the window (up to 262,144 rows of a
+// file, validated and located) to throw it away.
+func TestDateOrderReleaseWhileFilling(t *testing.T) {
+	ch := make(chan arrow.RecordBatch)
+	stopped := make(chan struct{})
+	var sent atomic.Int64
+	go func() {
+		defer close(ch)
+		rng := rand.New(rand.NewPCG(15, 16))
+		tick := time.NewTicker(time.Millisecond) // a file being read
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			<-tick.C
+			rec := orderBatch(orderRows(rng, i*10, 10, 18000, 20000))
+			select {
+			case ch <- rec:
+				sent.Add(1)
+			case <-stopped:
+				rec.Release()
+				return
+			}
+		}
+	}()
+	src := NewChanReader(orderSchema, ch, func() error { return nil })
+	// Windows of 100 batches: the first comes as the second begins.
+	rdr := DateOrder(src, 1000, 1000)
+	if !rdr.Next() {
+		t.Fatal("no batch")
+	}
+	before := sent.Load()
+	rdr.Release()
+	after := sent.Load()
+	close(stopped)
+	src.Release()
+	if after-before > 2 {
+		t.Errorf("%d batches read from the source after Release began (at %d), want at most 2", after-before, before)
 	}
 }
