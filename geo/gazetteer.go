@@ -217,6 +217,9 @@ type Gazetteer struct {
 	hints  sync.Map // province hint as written -> NormalizeProvince
 	nhints atomic.Int64
 	jw     *metrics.JaroWinkler
+	// carved holds (child, parent) when district child was carved out of
+	// district parent: an alias of kind successor whose name is child's.
+	carved map[[2]int]bool
 }
 
 type aliasRef struct {
@@ -250,11 +253,12 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		return nil, nil, ErrNoDistricts
 	}
 	g := &Gazetteer{
-		b:     b,
-		prov:  make([]string, len(b.Districts)),
-		exact: make(map[string][]int, len(b.Districts)),
-		alias: make(map[string][]aliasRef, len(aliases)),
-		jw:    &metrics.JaroWinkler{CaseSensitive: true},
+		b:      b,
+		prov:   make([]string, len(b.Districts)),
+		exact:  make(map[string][]int, len(b.Districts)),
+		alias:  make(map[string][]aliasRef, len(aliases)),
+		jw:     &metrics.JaroWinkler{CaseSensitive: true},
+		carved: map[[2]int]bool{},
 	}
 	var warnings []string
 	warnf := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
@@ -340,6 +344,11 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 			warnf("alias %q (%s) is also the name of district %s; the district wins", a.Alias, a.District, b.Districts[other[0]].Name)
 		}
 		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To, town: a.Kind == KindPlace}, a.Kind)
+		if a.Kind == KindSuccessor {
+			if child := lookup(a.Alias, a.Province); child >= 0 && child != i {
+				g.carved[[2]int{child, i}] = true
+			}
+		}
 	}
 	for t := range breaks {
 		g.breaks = append(g.breaks, t)
@@ -378,9 +387,14 @@ func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, 
 	}
 }
 
-// Boundaries returns the boundary file the gazetteer indexes.
 // Boundaries returns the boundary file the Gazetteer matches names to.
 func (g *Gazetteer) Boundaries() *Boundaries { return g.b }
+
+// CarvedFrom reports whether district child was carved out of district
+// parent, as the alias table's successors say ("Chaman" is a successor of
+// Killa Abdullah) when the boundary file draws both: a place in child was
+// in parent before the split, so a row may name either.
+func (g *Gazetteer) CarvedFrom(child, parent int) bool { return g.carved[[2]int{child, parent}] }
 
 // Epoch numbers the stretch of days holding on between two dates of the
 // alias table (-1 for the zero time): Match gives the same answer for one

@@ -155,6 +155,12 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 							l.b.Districts[i].Name, quote(q.Hint), l.b.Districts[m.District].Name, m.Score) + schemas.NotePointKept
 						return p
 					}
+					if l.g.CarvedFrom(i, m.District) {
+						// The name is the district the point's was carved
+						// out of ("Qila Abdullah" for a point in Chaman):
+						// both say the point's.
+						return p
+					}
 					if byName, ok := l.nameOverPoint(q, i, m); ok {
 						return byName
 					}
@@ -214,6 +220,10 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 		}
 	}
 	if m.District >= 0 {
+		if p, ok := l.carvedOut(q, m, match); ok {
+			p.Note = outside + p.Note
+			return p
+		}
 		p := schemas.Placement{District: m.District, Precision: m.Precision, Method: m.Method, Score: float32(m.Score), OK: true}
 		switch {
 		case outside != "":
@@ -335,6 +345,45 @@ func (l *Locator) oneOfSeveral(q *schemas.PlaceQuery, m geo.Match) (schemas.Plac
 	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
 		Note: fmt.Sprintf("the name %s is %d districts; the place %s is in %s", quote(q.Hint), len(m.Candidates),
 			quote(q.Place), l.b.Districts[found].Name)}, true
+}
+
+// carvedOut places a row whose name gives district m in the district its
+// place text names, when that district was carved out of m
+// (geo.Gazetteer.CarvedFrom): "Qila Abdullah" with the place "Chaman",
+// a district of its own since 2021, is in Chaman on the boundary file's
+// map, as sources go on writing the district they always wrote. The place
+// text is read as a whole name (a place column of "Chaman") and for the
+// districts it names; two districts carved out of m leave the row to m.
+func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint, province []byte, on int32) geo.Match) (schemas.Placement, bool) {
+	if len(q.Place) == 0 {
+		return schemas.Placement{}, false
+	}
+	rest := withoutName(q)
+	said := l.g.Mentions(rest, string(q.Province), day(q.On))
+	// The place as a whole name, also without the row's name ("Chaman,
+	// Qila Abdullah"): a word that is also an ordinary one ("chaman", a
+	// meadow) is no mention in a phrase, but is a name as a column's value.
+	for _, name := range [][]byte{q.Place, []byte(strings.Trim(rest, " ,;:-/()"))} {
+		if pm := match(name, q.Province, q.On); pm.District >= 0 && pm.Method != geo.MethodFuzzy && !slices.Contains(said, pm.District) {
+			said = append(said, pm.District)
+		}
+	}
+	found := -1
+	for _, d := range said {
+		if !l.g.CarvedFrom(d, m.District) {
+			continue
+		}
+		if found >= 0 {
+			return schemas.Placement{}, false
+		}
+		found = d
+	}
+	if found < 0 {
+		return schemas.Placement{}, false
+	}
+	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
+		Note: fmt.Sprintf("the name %s is %s, and the place %s is in %s, since carved out of it", quote(q.Hint),
+			l.b.Districts[m.District].Name, quote(q.Place), l.b.Districts[found].Name)}, true
 }
 
 // byText places a row by the places its narrative text names (geo.Scan,

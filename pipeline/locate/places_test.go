@@ -364,3 +364,84 @@ func TestNarrativeRejectSaysSo(t *testing.T) {
 		t.Errorf("no text: reason %q", pl.Reason)
 	}
 }
+
+// TestCarvedOutDistrict: sources go on writing the district a place was
+// in before it became a district of its own ("Qila Abdullah" for Chaman,
+// "Loralai" for Duki, "Kalat" for Surab). When the alias table says the
+// district the place names was carved out of the district the row names
+// (a successor alias), the row is in the new district: by its place
+// column, written alone or in a phrase, and by its point, which the old
+// name does not overrule however far it lies from what is left of the old
+// district. A place in a district that was not carved out of the named
+// one leaves the name as it was, and so does a place text naming two
+// carved-out districts.
+func TestCarvedOutDistrict(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(fourSquares), "four.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	carved := []geo.Alias{
+		{Alias: "Beta", District: "Alpha", Province: "Punjab", Kind: geo.KindSuccessor},
+		{Alias: "Delta", District: "Alpha", Province: "Punjab", Kind: geo.KindSuccessor},
+		{Alias: "Tank", District: "Alpha", Province: "Punjab", Kind: geo.KindSuccessor},
+	}
+	for _, withAliases := range []bool{true, false} {
+		var aliases []geo.Alias
+		if withAliases {
+			aliases = carved
+		}
+		l, err := locate.NewWithAliases(b, aliases)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			hint, place string
+			lon, lat    float64 // 0 for no point
+			district    string
+			precision   int8
+		}{
+			{hint: "Alpha", place: "Beta", district: "Beta", precision: 3},
+			{hint: "ALPHA district", place: "Beta bazaar, main road", district: "Beta", precision: 3},
+			// A name that is also an ordinary word is a mention only as
+			// the place's whole value, with or without the row's name.
+			{hint: "Alpha", place: "Tank", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "Tank, Alpha", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "water tank near the school", district: "Alpha", precision: 3},
+			{hint: "Alpha", place: "Gamma", district: "Alpha", precision: 3},
+			{hint: "Alpha", place: "Beta and Delta", district: "Alpha", precision: 3},
+			{hint: "Beta", place: "Alpha", district: "Beta", precision: 3},
+			{hint: "Alpha", place: "", district: "Alpha", precision: 3},
+			// A point deep inside Beta, 80 km from what is left of Alpha.
+			{hint: "Alpha", lon: 71.8, lat: 30.5, district: "Beta", precision: 1},
+			// Gamma was not carved out of Alpha: the name wins.
+			{hint: "Alpha", lon: 72.8, lat: 30.5, district: "Alpha", precision: 3},
+		} {
+			if !withAliases && tt.hint != "Beta" {
+				// Without the successor aliases the name Alpha stands.
+				tt.district, tt.precision = "Alpha", 3
+			}
+			t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon, "/aliases=", withAliases), func(t *testing.T) {
+				q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
+				pl := l.Place(q)
+				d := ""
+				if pl.OK && pl.District >= 0 {
+					_, d, _ = l.District(pl.District)
+				}
+				if !pl.OK || d != tt.district || pl.Precision != tt.precision {
+					t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
+				}
+				if carvedOut := d != "Alpha" && tt.hint != "Beta" && tt.lon == 0; carvedOut && !strings.Contains(pl.Note, "since carved out of it") {
+					t.Errorf("note %q does not say why", pl.Note)
+				}
+			})
+		}
+	}
+}
+
+// fourSquares is threeSquares with Delta, Punjab, north of Alpha, and
+// Tank, Punjab, north of Beta: a district whose name is also a word.
+var fourSquares = strings.TrimSuffix(threeSquares, "]}") + `,
+{"type":"Feature","properties":{"ADM2_PCODE":"PK603","ADM2_EN":"Delta","ADM1_EN":"Punjab"},
+ "geometry":{"type":"Polygon","coordinates":[[[70,31],[71,31],[71,32],[70,32],[70,31]]]}},
+{"type":"Feature","properties":{"ADM2_PCODE":"PK604","ADM2_EN":"Tank","ADM1_EN":"Punjab"},
+ "geometry":{"type":"Polygon","coordinates":[[[71,31],[72,31],[72,32],[71,32],[71,31]]]}}]}`
