@@ -4,10 +4,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -177,16 +179,22 @@ approximate, say so in its layout (points: approximate). An alias
 `)
 		return err
 	}
-	example := "Nowhere"
-	for _, r := range rows {
-		if r.Kind == store.ReviewUnmatched && r.Name != store.ReviewSeeRejects && r.Name != store.ReviewWithheld && r.Name != "" {
-			example = r.Name
-			break
-		}
+	// The example is a name of the list: one no district matched, else one
+	// matched by a close spelling, with the district it went to (adding
+	// it confirms the guess).
+	example := []string{"Nowhere", "<district>", "<province>", "variant", "", "", ""}
+	named := func(r store.ReviewRow) bool {
+		return r.Name != store.ReviewSeeRejects && r.Name != store.ReviewWithheld && r.Name != ""
+	}
+	if i := slices.IndexFunc(rows, func(r store.ReviewRow) bool { return r.Kind == store.ReviewUnmatched && named(r) }); i >= 0 {
+		example[0] = rows[i].Name
+	} else if i := slices.IndexFunc(rows, func(r store.ReviewRow) bool { return r.Kind == store.ReviewFuzzy && named(r) }); i >= 0 {
+		example[0], example[1] = rows[i].Name, rows[i].Result
+		example[2] = cmp.Or(rows[i].Province, example[2])
 	}
 	var b strings.Builder
 	cw := csvout.NewWriter(&b)
-	cw.Write([]string{example, "<district>", "<province>", "variant", "", "", ""})
+	cw.Write(example)
 	cw.Flush()
 	_, err := fmt.Fprintf(w, `
 What to do: for each name that means a district, add a line to an alias file

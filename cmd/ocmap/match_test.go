@@ -224,6 +224,21 @@ again with --aliases FILE: re-reading a file replaces its rows.
 		t.Errorf("review says\n%s\nwant\n%s", stdout, want)
 	}
 
+	// With no unmatched name, the example is a close spelling and the
+	// district it went to.
+	fuzzyOnly := filepath.Join(dir, "fuzzy.csv")
+	if err := os.WriteFile(fuzzyOnly, []byte("incident_id,category,subcategory,occurred_on,lat,lon,district_hint,source,quantity,amount_pkr,description\n"+
+		"B1,drug_trafficking,heroin,2023-01-15,,,Betaa,ANF,2.5,,seized\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fdb := filepath.Join(dir, "f.duckdb")
+	if code, stdout, stderr := ocmap("ingest", "-q", "--db", fdb, "--boundaries", mapPath, fuzzyOnly); code != exitOK {
+		t.Fatalf("ingest: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := ocmap("review", "--db", fdb); code != exitOK || !strings.Contains(stdout, "\n  Betaa,Beta,<province>,variant,,,\n") {
+		t.Errorf("review of close spellings only: exit %d, says\n%s\nwant the example Betaa,Beta,<province>,variant,,,", code, stdout)
+	}
+
 	// --top says what it leaves out, so that the counts add up.
 	code, stdout, _ = ocmap("review", "--db", db, "--top", "1")
 	if want := "(unmatched: the first 1 of 2 lines, 3 rows in all; --top 0 shows all)\n"; code != exitOK || !strings.Contains(stdout, want) {
