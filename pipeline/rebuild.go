@@ -46,7 +46,9 @@ func Rebuild(ctx context.Context, db string, opt store.Options, progress io.Writ
 	start, last := time.Now(), time.Now()
 	step := func(s string) {
 		if progress != nil {
-			fmt.Fprintf(progress, "  %s (%.1fs)\n", s, time.Since(start).Seconds())
+			// The clock when the step starts: a step's own time is the
+			// difference to the next line's.
+			fmt.Fprintf(progress, "  %6.1fs  %s\n", time.Since(start).Seconds(), s)
 		}
 		last = time.Now()
 	}

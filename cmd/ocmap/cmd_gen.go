@@ -70,6 +70,8 @@ without them.
 The dates lie from the first day of --from to the last of --to (by default
 2019-01 to 2024-12, six years); recent months get more rows. A file of one
 month, like an agency's monthly return, has --from and --to the same month.
+A record of another agency's event may be dated up to 3 days from it, so a
+few rows lie up to 3 days before --from or after --to.
 
 Example:
   ocmap gen --rows 1000000 --seed 7 --out synthetic.csv
