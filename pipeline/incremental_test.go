@@ -563,4 +563,40 @@ func TestIngestWithdrawExplains(t *testing.T) {
 	if after := snapshot(t, f.db); !reflect.DeepEqual(after, before) {
 		t.Errorf("a refused withdrawal changed the database:\n%v\nwant\n%v", after, before)
 	}
+
+	// A correction in another folder replaced the original (withdrawn in
+	// the same run); the original's bare name now names the correction
+	// alone, but the user may mean the original: refused until the path
+	// is given.
+	v1 := writeFile(t, mkdir(t, f.dir, "v1"), "fia.csv", header+"\nF1,cybercrime,hacking,2024-01-10,30.5,70.5,,FIA,,,a\n")
+	v2 := writeFile(t, mkdir(t, f.dir, "v2"), "fia.csv", header+"\nF1,cybercrime,hacking,2024-01-11,30.5,70.5,,FIA,,,a\n")
+	f.ingest(t, v1)
+	cfg = f.config(v2)
+	cfg.Withdraw = []string{v1}
+	if _, err := pipeline.Ingest(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	before = snapshot(t, f.db)
+	cfg = f.config()
+	cfg.Withdraw = []string{"fia.csv"}
+	want := "withdrawing fia.csv: it names " + v2 + ", but " + v1 + ", taken out by run 4, has that name too; give the one you mean as recorded (" + v2 + ")"
+	if _, err := pipeline.Ingest(context.Background(), cfg); err == nil || err.Error() != want {
+		t.Errorf("withdrawing the original's bare name after its correction: %v, want %q", err, want)
+	}
+	if after := snapshot(t, f.db); !reflect.DeepEqual(after, before) {
+		t.Errorf("the refused withdrawal changed the database")
+	}
+	cfg.Withdraw = []string{v2}
+	if _, err := pipeline.Ingest(context.Background(), cfg); err != nil {
+		t.Errorf("withdrawing the correction by its path: %v", err)
+	}
+}
+
+func mkdir(t *testing.T, dir, name string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -736,6 +736,24 @@ func (r *Run) Withdraw(ctx context.Context, arg string) (Replaced, error) {
 		}
 		return Replaced{}, fmt.Errorf("withdrawing %s: it names %d files (%s); give one as recorded", arg, len(found), strings.Join(names, ", "))
 	}
+	if base != "" && found[0].Path != path {
+		// A bare name that is also the name of a file taken out before
+		// may mean that one: withdrawing an original by its name after
+		// its correction (v2/x.csv) replaced it (v1/x.csv) took out the
+		// correction.
+		var gone string
+		var by int64
+		err := r.conn.QueryRowContext(ctx, `SELECT source_file, replaced_by FROM ingest_files
+			WHERE replaced_by IS NOT NULL AND `+baseName+` = $1 AND source_file <> $2
+			ORDER BY replaced_by DESC LIMIT 1`, base, found[0].Path).Scan(&gone, &by)
+		if err == nil {
+			return Replaced{}, fmt.Errorf("withdrawing %s: it names %s, but %s, taken out by run %d, has that name too; give the one you mean as recorded (%s)",
+				arg, found[0].Path, gone, by, found[0].Path)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return Replaced{}, err
+		}
+	}
 	return found[0], r.remove(ctx, found[0])
 }
 
