@@ -49,7 +49,7 @@ func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	o.crossings.AddFlags(fs)
 	fs.StringVar(&o.Layout, "layout", layoutAuto, "input layout: auto (chosen by each file's header), canonical, a builtin layout name (see 'ocmap layouts') or a layout file")
 	fs.BoolVar(&o.NoRawRejects, "no-raw-rejects", false, "do not keep the raw text of rejected rows (it may hold personal data)")
-	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 250-450 MB)")
+	fs.StringVar(&o.MemoryLimit, "memory-limit", "256MB", "DuckDB memory limit (its buffer pool; peak memory is about this plus 300-600 MB)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress lines")
 	fs.IntVar(&o.Workers, "workers", 0, "goroutines validating rows; 0 for half the CPUs (DuckDB uses the rest)")
 	fs.StringVar(&o.Population, "population", "", "census population CSV (district, year, population; province optional) for rates; replaces the database's")
