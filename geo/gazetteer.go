@@ -218,8 +218,10 @@ type Gazetteer struct {
 	nhints atomic.Int64
 	jw     *metrics.JaroWinkler
 	// carved holds (child, parent) when district child was carved out of
-	// district parent: an alias of kind successor whose name is child's.
-	carved map[[2]int]bool
+	// district parent: an alias of kind successor whose name is child's;
+	// parents holds each such parent.
+	carved  map[[2]int]bool
+	parents map[int]bool
 }
 
 type aliasRef struct {
@@ -253,12 +255,13 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		return nil, nil, ErrNoDistricts
 	}
 	g := &Gazetteer{
-		b:      b,
-		prov:   make([]string, len(b.Districts)),
-		exact:  make(map[string][]int, len(b.Districts)),
-		alias:  make(map[string][]aliasRef, len(aliases)),
-		jw:     &metrics.JaroWinkler{CaseSensitive: true},
-		carved: map[[2]int]bool{},
+		b:       b,
+		prov:    make([]string, len(b.Districts)),
+		exact:   make(map[string][]int, len(b.Districts)),
+		alias:   make(map[string][]aliasRef, len(aliases)),
+		jw:      &metrics.JaroWinkler{CaseSensitive: true},
+		carved:  map[[2]int]bool{},
+		parents: map[int]bool{},
 	}
 	var warnings []string
 	warnf := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
@@ -347,6 +350,7 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		if a.Kind == KindSuccessor {
 			if child := lookup(a.Alias, a.Province); child >= 0 && child != i {
 				g.carved[[2]int{child, i}] = true
+				g.parents[i] = true
 			}
 		}
 	}
@@ -395,6 +399,10 @@ func (g *Gazetteer) Boundaries() *Boundaries { return g.b }
 // Killa Abdullah) when the boundary file draws both: a place in child was
 // in parent before the split, so a row may name either.
 func (g *Gazetteer) CarvedFrom(child, parent int) bool { return g.carved[[2]int{child, parent}] }
+
+// HasCarved reports whether a district was carved out of district parent
+// (CarvedFrom), so that callers read a row's place text only then.
+func (g *Gazetteer) HasCarved(parent int) bool { return g.parents[parent] }
 
 // Epoch numbers the stretch of days holding on between two dates of the
 // alias table (-1 for the zero time): Match gives the same answer for one

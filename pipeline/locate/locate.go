@@ -355,7 +355,7 @@ func (l *Locator) oneOfSeveral(q *schemas.PlaceQuery, m geo.Match) (schemas.Plac
 // text is read as a whole name (a place column of "Chaman") and for the
 // districts it names; two districts carved out of m leave the row to m.
 func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint, province []byte, on int32) geo.Match) (schemas.Placement, bool) {
-	if len(q.Place) == 0 {
+	if len(q.Place) == 0 || !l.g.HasCarved(m.District) {
 		return schemas.Placement{}, false
 	}
 	rest := withoutName(q)
