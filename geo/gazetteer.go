@@ -747,7 +747,7 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 		return Match{}, false
 	}
 	found, method, hintIgnored, town := -1, MethodExact, false, false
-	var all []int
+	var all, towns []int
 	for _, p := range parts {
 		k := nameKey(p)
 		if k == "" {
@@ -762,13 +762,25 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 		}
 		hintIgnored = hintIgnored || m.HintIgnored
 		town = town || m.Precision == PrecisionNear
+		if m.Precision == PrecisionNear {
+			towns = append(towns, m.District)
+		}
 		if !slices.Contains(all, m.District) {
 			all = append(all, m.District)
 		}
 		found = m.District
 	}
+	// "Chaman, Killa Abdullah": a district with the one it was carved out
+	// of, which sources go on writing, is the carved-out district; a town
+	// of the old district ("Gulistan, Chaman") still says the old one.
+	named := slices.Clone(all)
+	all = slices.DeleteFunc(all, func(parent int) bool {
+		return g.parents[parent] && !slices.Contains(towns, parent) &&
+			slices.ContainsFunc(named, func(child int) bool { return g.CarvedFrom(child, parent) })
+	})
 	switch {
 	case len(all) == 1:
+		found = all[0]
 		m := g.matched(found, method, 1, hint)
 		m.HintIgnored = hintIgnored
 		if town {

@@ -590,3 +590,35 @@ func TestUrduTownsPrecision(t *testing.T) {
 		t.Errorf("مینگورہ: precision %d, want %d", m.Precision, PrecisionNear)
 	}
 }
+
+// TestCompoundCarvedOut: a compound name whose parts are a district and
+// the district it was carved out of ("Chaman, Killa Abdullah", the new
+// district with the one sources still write) is the carved-out district,
+// as the locator reads a row with those two names (CarvedFrom), not a
+// contradiction to keep in the province. Two districts neither carved out
+// of the other ("Chaman, Quetta") stay a conflict.
+func TestCompoundCarvedOut(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		name, district string // "" for no district
+	}{
+		{"Chaman, Killa Abdullah", "Chaman"},
+		{"Qila Abdullah - Chaman", "Chaman"},
+		{"Duki, Loralai", "Duki"},
+		{"Surab, Kalat", "Shaheed Sikandarabad"},
+		{"چمن، قلعہ عبداللہ", "Chaman"},
+		{"Chaman, Quetta", ""},
+		{"Gulistan, Chaman", ""}, // a town of Killa Abdullah
+		{"Duki, Killa Abdullah", ""},
+		{"Chaman, Duki, Loralai", ""},
+	} {
+		m := g.Match(tt.name, "", time.Time{})
+		got := ""
+		if m.District >= 0 {
+			got = g.b.Districts[m.District].Name
+		}
+		if got != tt.district || m.Conflict != (tt.district == "") || m.Province != "Balochistan" {
+			t.Errorf("%q: got %q in %q (conflict %v), want %q", tt.name, got, m.Province, m.Conflict, tt.district)
+		}
+	}
+}
