@@ -336,3 +336,11 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 	}
 	return best
 }
+
+// HasNearWord reports whether a text has a word that makes the name after
+// it a reference ("near", "from", "to": nearWords), not the place itself:
+// such a text is not one place's name ("near Duki" is not in Duki).
+func HasNearWord(text string) bool {
+	ws, _ := splitWords(text, false)
+	return slices.ContainsFunc(ws, func(w string) bool { return nearWords[w] })
+}

@@ -161,7 +161,16 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 						// both say the point's.
 						return p
 					}
-					if byName, ok := l.nameOverPoint(q, i, m); ok {
+					// The name with a place carved out of it ("Qila
+					// Abdullah" with "Chaman") says the carved-out
+					// district, as it does for a row without a point.
+					named, carved := m, ""
+					if c, ok := l.carvedOut(q, m, match); ok {
+						named = geo.Match{District: c.District, Precision: geo.PrecisionDistrict, Method: geo.MethodAlias, Score: 1}
+						carved = c.Note + "; "
+					}
+					if byName, ok := l.nameOverPoint(q, i, named); ok {
+						byName.Note = carved + byName.Note
 						return byName
 					}
 					p.Note = fmt.Sprintf("the point is in %s but the name %s is %s",
@@ -359,11 +368,22 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 		return schemas.Placement{}, false
 	}
 	rest := withoutName(q)
-	said := l.g.Mentions(rest, string(q.Province), day(q.On))
+	// The districts the place is in, not those it is near, from or on the
+	// way to ("Loralai, near Duki" is in Loralai).
+	var said []int
+	for _, sm := range l.g.Scan(rest, string(q.Province), day(q.On)) {
+		if sm.District >= 0 && !sm.Near && !sm.Unread && !slices.Contains(said, sm.District) {
+			said = append(said, sm.District)
+		}
+	}
 	// The place as a whole name, also without the row's name ("Chaman,
 	// Qila Abdullah"): a word that is also an ordinary one ("chaman", a
 	// meadow) is no mention in a phrase, but is a name as a column's value.
+	// Not a place said to be near, from or on the way to one.
 	for _, name := range [][]byte{q.Place, []byte(strings.Trim(rest, " ,;:-/()"))} {
+		if geo.HasNearWord(string(name)) {
+			break
+		}
 		if pm := match(name, q.Province, q.On); pm.District >= 0 && pm.Method != geo.MethodFuzzy && !slices.Contains(said, pm.District) {
 			said = append(said, pm.District)
 		}

@@ -445,3 +445,54 @@ var fourSquares = strings.TrimSuffix(threeSquares, "]}") + `,
  "geometry":{"type":"Polygon","coordinates":[[[70,31],[71,31],[71,32],[70,32],[70,31]]]}},
 {"type":"Feature","properties":{"ADM2_PCODE":"PK604","ADM2_EN":"Tank","ADM1_EN":"Punjab"},
  "geometry":{"type":"Polygon","coordinates":[[[71,31],[72,31],[72,32],[71,32],[71,31]]]}}]}`
+
+// TestCarvedOutReference: the carved-out district must be where the place
+// is, not where it is near, from or on the way to ("Loralai, near Duki"
+// is in Loralai); and a point the row's name overrules gives way to the
+// carved-out district its place names, as the row without a point would
+// be placed ("Killa Abdullah" with "Chaman" and a point 70 km away in
+// Quetta is Chaman, not Killa Abdullah).
+func TestCarvedOutReference(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(fourSquares), "four.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := locate.NewWithAliases(b, []geo.Alias{
+		{Alias: "Beta", District: "Alpha", Province: "Punjab", Kind: geo.KindSuccessor},
+		{Alias: "Delta", District: "Alpha", Province: "Punjab", Kind: geo.KindSuccessor},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		hint, place string
+		lon, lat    float64 // 0 for no point
+		district    string
+		precision   int8
+	}{
+		{hint: "Alpha", place: "Alpha, near Beta", district: "Alpha", precision: 3},
+		{hint: "Alpha", place: "checkpost on the road to Beta", district: "Alpha", precision: 3},
+		{hint: "Alpha", place: "truck coming from Beta", district: "Alpha", precision: 3},
+		{hint: "Alpha", place: "Beta bazaar, near the Alpha bypass", district: "Beta", precision: 3},
+		// A point in Gamma, 80 km from Beta and 180 km from Alpha.
+		{hint: "Alpha", place: "Beta", lon: 72.8, lat: 30.5, district: "Beta", precision: 3},
+		{hint: "Alpha", place: "", lon: 72.8, lat: 30.5, district: "Alpha", precision: 3},
+		// A point in Beta stands.
+		{hint: "Alpha", place: "Beta", lon: 71.5, lat: 30.5, district: "Beta", precision: 1},
+	} {
+		t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon), func(t *testing.T) {
+			q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
+			pl := l.Place(q)
+			d := ""
+			if pl.OK && pl.District >= 0 {
+				_, d, _ = l.District(pl.District)
+			}
+			if !pl.OK || d != tt.district || pl.Precision != tt.precision {
+				t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
+			}
+			if carved := d == "Beta" && tt.precision == 3; carved != strings.Contains(pl.Note, "since carved out of it") {
+				t.Errorf("note %q", pl.Note)
+			}
+		})
+	}
+}
