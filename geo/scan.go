@@ -165,6 +165,21 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	if len(ds) == 0 && len(several) == 0 && !unread {
 		ds, several, words = pick(true)
 	}
+	// "in Duki, Loralai district", "at Chaman, Killa Abdullah district": a
+	// district named with the one it was carved out of (CarvedFrom), even
+	// by a name read as an ordinary word, is the carved-out district.
+	for _, m := range ms {
+		if m.District < 0 || m.Near {
+			continue
+		}
+		if slices.ContainsFunc(ds, func(d int) bool { return g.CarvedFrom(m.District, d) }) {
+			ds = slices.DeleteFunc(ds, func(d int) bool { return d == m.District || g.CarvedFrom(m.District, d) })
+			ds = append(ds, m.District)
+			if m.Unread {
+				words = append(words, m.Words)
+			}
+		}
+	}
 	// "Bara tehsil in Khyber Agency": when the names give several
 	// districts and the sentence calls one of them a district or an
 	// agency, that one holds the others.

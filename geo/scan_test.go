@@ -111,3 +111,32 @@ func TestScanUnreadNameIsNoReference(t *testing.T) {
 		})
 	}
 }
+
+// TestSettleCarvedOut: a sentence that names a district and the one it
+// was carved out of, as sources long wrote it ("in Duki, Loralai
+// district", "at Chaman, Killa Abdullah district"), is in the carved-out
+// district, not the old one its unit word marks; a name after "near" is
+// still no more than a reference.
+func TestSettleCarvedOut(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, district string // "" for none
+	}{
+		{"Two Levies men were killed in Duki, Loralai district", "Duki"},
+		{"Blast at Chaman, Killa Abdullah district, kills three", "Chaman"},
+		{"Firing in Surab tehsil of Kalat district", "Shaheed Sikandarabad"},
+		{"Blast in Loralai district", "Loralai"},
+		{"Attack near Duki in Loralai district", "Loralai"},
+		{"a water tank near Chaman in Killa Abdullah district", "Killa Abdullah"},
+		{"Raids in Duki and Zhob", ""},
+	} {
+		d, _, used := g.Settle(g.Scan(tt.text, "", time.Time{}))
+		name := ""
+		if d >= 0 {
+			name = g.b.Districts[d].Name
+		}
+		if name != tt.district {
+			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
+		}
+	}
+}
