@@ -53,6 +53,7 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 	hint := g.province(provinceHint)
 	ws, raw := splitWords(text, true)
 	shouting := isShouting(raw)
+	lower := isLowerCase(raw) // capitals tell nothing either
 	taken := make([]bool, len(ws))
 	var out []Mention
 	for n := min(maxMentionWords, len(ws)); n >= 1; n-- {
@@ -79,7 +80,7 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 				m.Province = p
 			} else {
 				if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 3 || !shouting && isAcronym(raw[i])) {
-					if commonWords[ws[i]] && startsUpper(raw[i]) {
+					if commonWords[ws[i]] && (startsUpper(raw[i]) || lower) {
 						if r, ok := g.resolve(nameKey(phrase), hint, on); ok && r.District >= 0 {
 							m.District, m.Province, m.Unread = r.District, r.Province, true
 							out = append(out, m)
@@ -283,6 +284,22 @@ func isShouting(raw []string) bool {
 	return letters > 0 && upper*10 >= letters*9
 }
 
+// isLowerCase reports whether a text has letters with case and not one
+// capital: a district's name that is also an ordinary word ("chaman bound
+// for lahore") may then be a name as well as the word.
+func isLowerCase(raw []string) bool {
+	cased := false
+	for _, w := range raw {
+		for _, r := range w {
+			if unicode.IsUpper(r) {
+				return false
+			}
+			cased = cased || unicode.IsLower(r)
+		}
+	}
+	return cased
+}
+
 // Scan finds the towns and villages that a sentence names, with the guards
 // of [Gazetteer.Scan] (no common nouns or acronyms alone, no road names,
 // names after "near", "from" or "to" only when nothing else is named, not
@@ -297,6 +314,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 	ws, raw := splitWords(text, true)
 	shouting := isShouting(raw)
 	taken := make([]bool, len(ws))
+	lower := isLowerCase(raw)
 	var in, near []PlaceMatch
 	unread := false // a district's name read as an ordinary word (Mention.Unread)
 	for n := min(3, len(ws)); n >= 1; n-- {
@@ -312,7 +330,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 4 || !shouting && isAcronym(raw[i])) {
-				if commonWords[ws[i]] && startsUpper(raw[i]) && ps.g != nil {
+				if commonWords[ws[i]] && (startsUpper(raw[i]) || lower) && ps.g != nil {
 					if r, ok := ps.g.resolve(nameKey(ws[i]), prov, time.Time{}); ok && r.District >= 0 {
 						unread = true
 					}

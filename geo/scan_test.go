@@ -140,3 +140,31 @@ func TestSettleCarvedOut(t *testing.T) {
 		}
 	}
 }
+
+// TestScanUnreadLowerCase: a text written in lower case throughout tells
+// no name from a word by its capitals, as one in capitals throughout
+// does not: a district's name that is also an ordinary word (chaman, hub,
+// tank, kotli) may be where the event was, so the places named after
+// "to", "from", "for" or "near" are not taken in its stead ("heroin
+// seized at chaman bound for lahore" is not Lahore).
+func TestScanUnreadLowerCase(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, district string // "" for none
+	}{
+		{"heroin seized at chaman bound for lahore", ""},
+		{"police raided a den in tank and arrested two men from dera ismail khan", ""},
+		{"smugglers held at hub checkpost were bound for karachi", ""},
+		{"two killed in tank district, attackers came from bannu", "Tank"},
+		{"militants attacked a water tank near Kohat", "Kohat"},
+	} {
+		d, _, used := g.Settle(g.Scan(tt.text, "", time.Time{}))
+		name := ""
+		if d >= 0 {
+			name = g.b.Districts[d].Name
+		}
+		if name != tt.district {
+			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
+		}
+	}
+}

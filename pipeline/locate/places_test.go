@@ -332,6 +332,7 @@ func TestPlaceLayerUnreadName(t *testing.T) {
 	}{
 		{"Police raided a den in Tank and arrested two men from Mir Ali", ""},
 		{"HEROIN SEIZED AT TANK, BOUND FOR MIR ALI", ""},
+		{"police raided a den in tank and arrested two men from mir ali", ""},
 		{"a water tank was blown up, attackers came from Mir Ali", "Beta"},
 		{"two killed in Datta Khel, attackers came from Wana", "Beta"},
 	} {
