@@ -217,11 +217,9 @@ type Gazetteer struct {
 	hints  sync.Map // province hint as written -> NormalizeProvince
 	nhints atomic.Int64
 	jw     *metrics.JaroWinkler
-	// carved holds (child, parent) when district child was carved out of
-	// district parent: an alias of kind successor whose name is child's;
-	// parents holds each such parent.
-	carved  map[[2]int]bool
-	parents map[int]bool
+	// carved holds, for each district some were carved out of, those
+	// districts: the names of aliases of kind successor that target it.
+	carved map[int][]int
 }
 
 type aliasRef struct {
@@ -255,13 +253,12 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		return nil, nil, ErrNoDistricts
 	}
 	g := &Gazetteer{
-		b:       b,
-		prov:    make([]string, len(b.Districts)),
-		exact:   make(map[string][]int, len(b.Districts)),
-		alias:   make(map[string][]aliasRef, len(aliases)),
-		jw:      &metrics.JaroWinkler{CaseSensitive: true},
-		carved:  map[[2]int]bool{},
-		parents: map[int]bool{},
+		b:      b,
+		prov:   make([]string, len(b.Districts)),
+		exact:  make(map[string][]int, len(b.Districts)),
+		alias:  make(map[string][]aliasRef, len(aliases)),
+		jw:     &metrics.JaroWinkler{CaseSensitive: true},
+		carved: map[int][]int{},
 	}
 	var warnings []string
 	warnf := func(format string, args ...any) { warnings = append(warnings, fmt.Sprintf(format, args...)) }
@@ -349,8 +346,9 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To, town: a.Kind == KindPlace}, a.Kind)
 		if a.Kind == KindSuccessor {
 			if child := lookup(a.Alias, a.Province); child >= 0 && child != i {
-				g.carved[[2]int{child, i}] = true
-				g.parents[i] = true
+				if !slices.Contains(g.carved[i], child) {
+					g.carved[i] = append(g.carved[i], child)
+				}
 			}
 		}
 	}
@@ -398,11 +396,13 @@ func (g *Gazetteer) Boundaries() *Boundaries { return g.b }
 // parent, as the alias table's successors say ("Chaman" is a successor of
 // Killa Abdullah) when the boundary file draws both: a place in child was
 // in parent before the split, so a row may name either.
-func (g *Gazetteer) CarvedFrom(child, parent int) bool { return g.carved[[2]int{child, parent}] }
+func (g *Gazetteer) CarvedFrom(child, parent int) bool {
+	return slices.Contains(g.carved[parent], child)
+}
 
 // HasCarved reports whether a district was carved out of district parent
 // (CarvedFrom), so that callers read a row's place text only then.
-func (g *Gazetteer) HasCarved(parent int) bool { return g.parents[parent] }
+func (g *Gazetteer) HasCarved(parent int) bool { return len(g.carved[parent]) > 0 }
 
 // Epoch numbers the stretch of days holding on between two dates of the
 // alias table (-1 for the zero time): Match gives the same answer for one
@@ -775,8 +775,7 @@ func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
 	// of the old district ("Gulistan, Chaman") still says the old one.
 	named := slices.Clone(all)
 	all = slices.DeleteFunc(all, func(parent int) bool {
-		return g.parents[parent] && !slices.Contains(towns, parent) &&
-			slices.ContainsFunc(named, func(child int) bool { return g.CarvedFrom(child, parent) })
+		return !slices.Contains(towns, parent) && slices.ContainsFunc(named, func(child int) bool { return g.CarvedFrom(child, parent) })
 	})
 	switch {
 	case len(all) == 1:

@@ -130,11 +130,7 @@ func TestSettleCarvedOut(t *testing.T) {
 		{"a water tank near Chaman in Killa Abdullah district", "Killa Abdullah"},
 		{"Raids in Duki and Zhob", ""},
 	} {
-		d, _, used := g.Settle(g.Scan(tt.text, "", time.Time{}))
-		name := ""
-		if d >= 0 {
-			name = g.b.Districts[d].Name
-		}
+		name, used := settled(g, tt.text)
 		if name != tt.district {
 			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
 		}
@@ -158,13 +154,19 @@ func TestScanUnreadLowerCase(t *testing.T) {
 		{"two killed in tank district, attackers came from bannu", "Tank"},
 		{"militants attacked a water tank near Kohat", "Kohat"},
 	} {
-		d, _, used := g.Settle(g.Scan(tt.text, "", time.Time{}))
-		name := ""
-		if d >= 0 {
-			name = g.b.Districts[d].Name
-		}
+		name, used := settled(g, tt.text)
 		if name != tt.district {
 			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
 		}
 	}
+}
+
+// settled is the name of the district Settle finds in text, "" for none,
+// and the words it went by.
+func settled(g *Gazetteer, text string) (string, []string) {
+	d, _, used := g.Settle(g.Scan(text, "", time.Time{}))
+	if d < 0 {
+		return "", used
+	}
+	return g.b.Districts[d].Name, used
 }

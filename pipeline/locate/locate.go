@@ -367,13 +367,18 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 	if len(q.Place) == 0 || !l.g.HasCarved(m.District) {
 		return schemas.Placement{}, false
 	}
+	var carved []int // the districts carved out of m that the place is in
+	add := func(d int) {
+		if d >= 0 && l.g.CarvedFrom(d, m.District) && !slices.Contains(carved, d) {
+			carved = append(carved, d)
+		}
+	}
 	rest := withoutName(q)
 	// The districts the place is in, not those it is near, from or on the
 	// way to ("Loralai, near Duki" is in Loralai).
-	var said []int
 	for _, sm := range l.g.Scan(rest, string(q.Province), day(q.On)) {
-		if sm.District >= 0 && !sm.Near && !sm.Unread && !slices.Contains(said, sm.District) {
-			said = append(said, sm.District)
+		if !sm.Near && !sm.Unread {
+			add(sm.District)
 		}
 	}
 	// The place as a whole name, also without the row's name ("Chaman,
@@ -384,23 +389,14 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 		if geo.HasNearWord(string(name)) {
 			break
 		}
-		if pm := match(name, q.Province, q.On); pm.District >= 0 && pm.Method != geo.MethodFuzzy && !slices.Contains(said, pm.District) {
-			said = append(said, pm.District)
+		if pm := match(name, q.Province, q.On); pm.Method != geo.MethodFuzzy {
+			add(pm.District)
 		}
 	}
-	found := -1
-	for _, d := range said {
-		if !l.g.CarvedFrom(d, m.District) {
-			continue
-		}
-		if found >= 0 {
-			return schemas.Placement{}, false
-		}
-		found = d
-	}
-	if found < 0 {
+	if len(carved) != 1 {
 		return schemas.Placement{}, false
 	}
+	found := carved[0]
 	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
 		Note: fmt.Sprintf("the name %s is %s, and the place %s is in %s, since carved out of it", quote(q.Hint),
 			l.b.Districts[m.District].Name, quote(q.Place), l.b.Districts[found].Name)}, true

@@ -113,10 +113,7 @@ func TestPlaceLayer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, p := range []func(*schemas.PlaceQuery) schemas.Placement{l.Place, w.Place} {
 				pl := p(&tt.q)
-				d := ""
-				if pl.District >= 0 && pl.OK {
-					_, d, _ = l.District(pl.District)
-				}
+				d := placedIn(l, pl)
 				if got, want := d, tt.district; got != want {
 					t.Errorf("district %q, want %q", got, want)
 				}
@@ -289,10 +286,7 @@ func TestPlaceLayerTownAgainstItsDistrict(t *testing.T) {
 		} {
 			t.Run(fmt.Sprint(tt.hint, "/", tt.province, "/places=", withPlaces), func(t *testing.T) {
 				pl := l.Place(&schemas.PlaceQuery{Hint: []byte(tt.hint), Province: []byte(tt.province)})
-				d := ""
-				if pl.OK && pl.District >= 0 {
-					_, d, _ = l.District(pl.District)
-				}
+				d := placedIn(l, pl)
 				if tt.reason != "" {
 					if pl.OK || !strings.HasPrefix(pl.Reason, tt.reason) {
 						t.Errorf("placed in %q (%d, %s), want rejected: %q; got %q", d, pl.Precision, pl.Note, tt.reason, pl.Reason)
@@ -338,10 +332,7 @@ func TestPlaceLayerUnreadName(t *testing.T) {
 	} {
 		t.Run(tt.text, func(t *testing.T) {
 			pl := l.Place(&schemas.PlaceQuery{Text: []byte(tt.text)})
-			d := ""
-			if pl.OK && pl.District >= 0 {
-				_, d, _ = l.District(pl.District)
-			}
+			d := placedIn(l, pl)
 			if d != tt.district {
 				t.Errorf("placed in %q (%d, %s; %s), want %q", d, pl.Precision, pl.Note, pl.Reason, tt.district)
 			}
@@ -424,10 +415,7 @@ func TestCarvedOutDistrict(t *testing.T) {
 			t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon, "/aliases=", withAliases), func(t *testing.T) {
 				q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
 				pl := l.Place(q)
-				d := ""
-				if pl.OK && pl.District >= 0 {
-					_, d, _ = l.District(pl.District)
-				}
+				d := placedIn(l, pl)
 				if !pl.OK || d != tt.district || pl.Precision != tt.precision {
 					t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
 				}
@@ -484,10 +472,7 @@ func TestCarvedOutReference(t *testing.T) {
 		t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon), func(t *testing.T) {
 			q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
 			pl := l.Place(q)
-			d := ""
-			if pl.OK && pl.District >= 0 {
-				_, d, _ = l.District(pl.District)
-			}
+			d := placedIn(l, pl)
 			if !pl.OK || d != tt.district || pl.Precision != tt.precision {
 				t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
 			}
@@ -496,4 +481,13 @@ func TestCarvedOutReference(t *testing.T) {
 			}
 		})
 	}
+}
+
+// placedIn is the name of the district pl placed its row in, "" for none.
+func placedIn(l *locate.Locator, pl schemas.Placement) string {
+	if !pl.OK || pl.District < 0 {
+		return ""
+	}
+	_, name, _ := l.District(pl.District)
+	return name
 }

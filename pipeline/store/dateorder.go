@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -265,31 +264,31 @@ func orderByDate(recs []arrow.RecordBatch, date, batchRows int) ([]arrow.RecordB
 		shift++
 	}
 	// Each row's bin: 0 without a date, then one a stretch.
-	bins := make([][]uint16, len(recs))
+	bin := func(col *array.Date32, r int) int {
+		if !col.IsValid(r) {
+			return 0
+		}
+		return int((int64(col.Value(r))-lo)>>shift) + 1
+	}
 	counts := make([]int, maxBins+1)
-	for b, col := range dates {
-		bins[b] = make([]uint16, col.Len())
-		for r, d := range col.Date32Values() {
-			bin := 0
-			if col.IsValid(r) {
-				bin = int((int64(d)-lo)>>shift) + 1
-			}
-			bins[b][r] = uint16(bin)
-			counts[bin]++
+	for _, col := range dates {
+		for r := range col.Len() {
+			counts[bin(col, r)]++
 		}
 	}
 	// Each row's place in the window.
-	places := make([][]int32, len(recs))
-	at := int32(0)
+	at := 0
 	for i, c := range counts {
-		counts[i] = int(at)
-		at += int32(c)
+		counts[i] = at
+		at += c
 	}
-	for b := range recs {
-		places[b] = make([]int32, len(bins[b]))
-		for r, bin := range bins[b] {
-			places[b][r] = int32(counts[bin])
-			counts[bin]++
+	places := make([][]int32, len(recs))
+	for b, col := range dates {
+		places[b] = make([]int32, col.Len())
+		for r := range places[b] {
+			i := bin(col, r)
+			places[b][r] = int32(counts[i])
+			counts[i]++
 		}
 	}
 	cols := make([]arrow.Array, schema.NumFields())
@@ -384,9 +383,7 @@ func scatterFixed[A arrow.Array, T int8 | int64 | float32 | float64 | arrow.Date
 			out[at] = vals[r]
 		}
 	}
-	var zero T
-	buf := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(out))), n*int(unsafe.Sizeof(zero)))
-	d := array.NewData(t, n, []*memory.Buffer{nulls.buffer(), memory.NewBufferBytes(buf)}, nil, nulls.nulls, 0)
+	d := array.NewData(t, n, []*memory.Buffer{nulls.buffer(), memory.NewBufferBytes(arrow.GetBytes(out))}, nil, nulls.nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d), nil
 }
@@ -434,9 +431,8 @@ func scatterStrings(parts []arrow.Array, places [][]int32, n int) (arrow.Array, 
 			copy(data[offsets[at]:], s.Value(r))
 		}
 	}
-	obuf := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(offsets))), len(offsets)*4)
 	d := array.NewData(arrow.BinaryTypes.String, n,
-		[]*memory.Buffer{nulls.buffer(), memory.NewBufferBytes(obuf), memory.NewBufferBytes(data)}, nil, nulls.nulls, 0)
+		[]*memory.Buffer{nulls.buffer(), memory.NewBufferBytes(arrow.GetBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls.nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d), nil
 }

@@ -175,22 +175,57 @@ func (r *Run) runSameRows(ctx context.Context) error {
 }
 
 // nearHook, when not nil, is told how many of the rows a run looked up by
-// key lay outside nearRunMonths (tests).
+// key lay outside the months near its own (insertNear; tests).
 var nearHook func(what string, outside int)
 
-// nearRunMonths is a condition that col, an incidents date, lies in a
-// month of the run's rows or in the month before or after one (or is null,
-// when the run has undated rows): where the earlier rows that a run looks
-// up by key, the other rows of the groups it changes, nearly always lie.
-// A lookup by key reads every row group of incidents, as keys lie all
-// over it; with this condition DuckDB skips the row groups of other
-// months, as ingest stores each window of a file's rows in date order
-// (DateOrder). Callers look up what they did not find there without it.
-func (r *Run) nearRunMonths(ctx context.Context, col string) (string, error) {
+// insertNear runs insert, an INSERT ... SELECT over incidents whose WHERE
+// clause ends in AND, completed with a condition on col (an incidents
+// date): first that col lies in a month of the run's rows or in the month
+// before or after one (or is null, when the run has undated rows), where
+// the earlier rows a run looks up by key, the other rows of the groups it
+// changes, nearly always lie; then, if it inserted fewer than want rows,
+// that col lies elsewhere. A lookup by key reads every row group of
+// incidents, as keys lie all over it; the months let DuckDB skip the row
+// groups of other months, as ingest stores each window of a file's rows
+// in date order (DateOrder). what names the lookup for nearHook.
+func (r *Run) insertNear(ctx context.Context, what, insert, col string, want int) error {
+	months, err := r.nearMonths(ctx)
+	if err != nil {
+		return err
+	}
+	near := "false"
+	if len(months) > 0 {
+		near = monthsFilter(col, months)
+	}
+	res, err := r.conn.ExecContext(ctx, insert+` (`+near+`)`)
+	if err != nil {
+		return err
+	}
+	found, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if nearHook != nil {
+		nearHook(what, want-int(found))
+	}
+	if int(found) < want {
+		_, err = r.conn.ExecContext(ctx, insert+` NOT coalesce((`+near+`), false)`)
+	}
+	return err
+}
+
+// nearMonths returns the months of the run's rows and the months before
+// and after them, in order, a null first when the run has undated rows
+// (monthsFilter), read once a run: the run's rows do not change while it
+// derives.
+func (r *Run) nearMonths(ctx context.Context) ([]sql.NullTime, error) {
+	if r.nearRead {
+		return r.near, nil
+	}
 	rows, err := r.conn.QueryContext(ctx, `SELECT DISTINCT CAST(date_trunc('month', occurred_on) AS DATE)
 		FROM incidents WHERE run_id = $1`, r.ID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer rows.Close()
 	near := map[time.Time]bool{}
@@ -198,7 +233,7 @@ func (r *Run) nearRunMonths(ctx context.Context, col string) (string, error) {
 	for rows.Next() {
 		var m sql.NullTime
 		if err := rows.Scan(&m); err != nil {
-			return "", err
+			return nil, err
 		}
 		if !m.Valid {
 			undated = true
@@ -209,7 +244,7 @@ func (r *Run) nearRunMonths(ctx context.Context, col string) (string, error) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return "", err
+		return nil, err
 	}
 	var months []sql.NullTime
 	if undated {
@@ -218,10 +253,8 @@ func (r *Run) nearRunMonths(ctx context.Context, col string) (string, error) {
 	for _, m := range slices.SortedFunc(maps.Keys(near), time.Time.Compare) {
 		months = append(months, sql.NullTime{Time: m, Valid: true})
 	}
-	if len(months) == 0 {
-		return "false", nil
-	}
-	return monthsFilter(col, months), nil
+	r.near, r.nearRead = months, true
+	return months, nil
 }
 
 // withoutJoinFilterPushdown runs fn with DuckDB's join filter pushdown
@@ -449,35 +482,17 @@ func (r *Run) deriveRun(ctx context.Context) error {
 
 	steptrace.Mark("derive: old groups")
 	// The rows to link, and their same-id links.
-	q := `CREATE OR REPLACE TEMP TABLE ` + tmpQ + ` AS SELECT ` + qColumns + ` FROM incidents WHERE run_id = $1`
-	var runs, near string
-	if len(survivors) > 0 {
-		if runs, err = r.stageKeys(ctx, survivors); err == nil {
-			near, err = r.nearRunMonths(ctx, "occurred_on")
-		}
-		if err != nil {
-			return fmt.Errorf("incident groups: %w", err)
-		}
-		q += ` UNION ALL SELECT ` + qColumns + ` FROM incidents SEMI JOIN ` + tmpKeys +
-			` USING (run_id, source_file, source_line) WHERE run_id IN (` + runs + `) AND (` + near + `)`
-	}
-	if _, err := r.conn.ExecContext(ctx, q, r.ID); err != nil {
+	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpQ+` AS SELECT `+qColumns+` FROM incidents WHERE run_id = $1`, r.ID); err != nil {
 		return fmt.Errorf("incident groups: %w", err)
 	}
 	if len(survivors) > 0 {
-		var found int
-		if err := r.conn.QueryRowContext(ctx, `SELECT count(*) FROM `+tmpKeys+` SEMI JOIN `+tmpQ+
-			` USING (run_id, source_file, source_line)`).Scan(&found); err != nil {
+		runs, err := r.stageKeys(ctx, survivors)
+		if err == nil {
+			err = r.insertNear(ctx, "rows to link", `INSERT INTO `+tmpQ+` SELECT `+qColumns+` FROM incidents SEMI JOIN `+tmpKeys+
+				` USING (run_id, source_file, source_line) WHERE run_id IN (`+runs+`) AND`, "occurred_on", len(survivors))
+		}
+		if err != nil {
 			return fmt.Errorf("incident groups: %w", err)
-		}
-		if nearHook != nil {
-			nearHook("rows to link", len(survivors)-found)
-		}
-		if found < len(survivors) {
-			if _, err := r.conn.ExecContext(ctx, `INSERT INTO `+tmpQ+` SELECT `+qColumns+` FROM incidents SEMI JOIN `+tmpKeys+
-				` USING (run_id, source_file, source_line) WHERE run_id IN (`+runs+`) AND NOT coalesce((`+near+`), false)`); err != nil {
-				return fmt.Errorf("incident groups: %w", err)
-			}
 		}
 		if err := r.readEnds(ctx, l, `SELECT `+fmt.Sprintf(endQ, "q")+` FROM `+tmpQ+` q WHERE run_id <> $1`, r.ID); err != nil {
 			return fmt.Errorf("incident groups: %w", err)

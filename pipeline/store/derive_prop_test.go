@@ -500,7 +500,7 @@ func TestDeriveRunsEqualRebuildProperty(t *testing.T) {
 	}
 	defer func() { sweepHook = nil }()
 	// Lookups by key that found every row near the run's months, and
-	// those that had to look further (nearRunMonths).
+	// those that had to look further (insertNear).
 	near := map[string]int{}
 	nearHook = func(what string, outside int) {
 		if outside == 0 {

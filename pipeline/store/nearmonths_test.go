@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The two lookups by key (nearRunMonths, then NOT coalesce of it) read
+// The two lookups by key (insertNear: the months near the run, then NOT coalesce of them) read
 // every row once between them: rows without a date, dates before 1970,
 // the first and last day of a range, and months past maxMonthRanges
 // ranges.

@@ -351,7 +351,11 @@ type Run struct {
 	// promoted holds the twins that stand for their incident id since the
 	// earlier row that did went (promote); their days are in goneDays.
 	promoted map[rowKey]bool
-	contrib  bool            // tmpContrib is made (summaries.go)
+	contrib  bool // tmpContrib is made (summaries.go)
+	// near holds the months of the run's rows and those around them, once
+	// nearRead (insertNear).
+	near     []sql.NullTime
+	nearRead bool
 	ids      *schemas.Hasher // IDs, once asked
 }
 

@@ -245,9 +245,8 @@ func (r *Run) summarizeRun(ctx context.Context, flipped [][]driver.Value) error 
 }
 
 // contributeFlipped puts in tmpContrib the primary's part of each earlier
-// row in flipped (see summarizeRun), whose runs are runList: first those
-// of the months near the run's, where nearly all lie, then, if some were
-// not there, the others.
+// row in flipped (see summarizeRun), whose runs are runList, looked up in
+// the months near the run's first (insertNear).
 func (r *Run) contributeFlipped(ctx context.Context, flipped [][]driver.Value, runList []string) error {
 	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ocmap_flipped
 		(run_id BIGINT, source_file VARCHAR, source_line BIGINT, s INTEGER)`); err != nil {
@@ -256,29 +255,12 @@ func (r *Run) contributeFlipped(ctx context.Context, flipped [][]driver.Value, r
 	if err := r.appendRows("ocmap_flipped", flipped); err != nil {
 		return err
 	}
-	near, err := r.nearRunMonths(ctx, "i.occurred_on")
-	if err != nil {
-		return err
-	}
-	insert := `INSERT INTO ` + tmpContrib + `
-		SELECT ` + prefixed("i", contribColumns) + `, true, f.s, 0
+	err := r.insertNear(ctx, "flipped", `INSERT INTO `+tmpContrib+`
+		SELECT `+prefixed("i", contribColumns)+`, true, f.s, 0
 		FROM incidents i JOIN ocmap_flipped f USING (run_id, source_file, source_line)
-		WHERE i.run_id IN (` + strings.Join(runList, ", ") + `) AND `
-	res, err := r.conn.ExecContext(ctx, insert+`(`+near+`)`)
+		WHERE i.run_id IN (`+strings.Join(runList, ", ")+`) AND`, "i.occurred_on", len(flipped))
 	if err != nil {
 		return err
-	}
-	found, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if nearHook != nil {
-		nearHook("flipped", len(flipped)-int(found))
-	}
-	if int(found) < len(flipped) {
-		if _, err := r.conn.ExecContext(ctx, insert+`NOT coalesce((`+near+`), false)`); err != nil {
-			return err
-		}
 	}
 	_, err = r.conn.ExecContext(ctx, `DROP TABLE ocmap_flipped`)
 	return err
