@@ -19,7 +19,8 @@
 # size's CSV stays in bench-out for the next run (5M rows is about 0.8 GB);
 # its databases go.
 # Prints, per size: rows/s per stage, wall time, peak RSS, DuckDB's load,
-# the ratio, the incremental ingest's wall time, and the rows/s of
+# the ratio, DuckDB storing ocmap's finished incidents table alone (the
+# floor for that table), the incremental ingest's wall time, and the rows/s of
 # export --incidents (partitioned GeoParquet) and of ingesting that folder
 # back into a new database (its peak RSS too).
 set -euo pipefail
@@ -118,6 +119,12 @@ for rows in "$@"; do
   t_duck=$(awk '/^Benchmark/ {t = $3/1e9; if (m == "" || t < m) m = t} END {printf "%.2f", m}' "$out/duckdb.txt")
   ratio=$(awk -v a="$t_ocmap" -v b="$t_duck" 'BEGIN{printf "%.2f", a/b}')
   echo "ocmap $t_ocmap s / DuckDB $t_duck s = ${ratio}x"
+  echo "-- DuckDB alone storing ocmap's finished incidents (INSERT from a Parquet copy into the table ocmap creates)"
+  go test -tags duckdb_arrow -run '^$' -bench BenchmarkDuckDBStoreIncidents -benchtime 1x -count "${REPEAT:-1}" ./pipeline/store/ \
+    -args -db "$PWD/$db" >"$out/duckdb.txt"
+  grep -E '^Benchmark' "$out/duckdb.txt"
+  t_store=$(awk '/^Benchmark/ {t = $3/1e9; if (m == "" || t < m) m = t} END {printf "%.2f", m}' "$out/duckdb.txt")
+  echo "storing the finished table alone: $t_store s = $(awk -v a="$t_store" -v b="$t_duck" 'BEGIN{printf "%.2f", a/b}')x DuckDB's CSV load"
 
   echo "-- 1,000 new rows (another seed) into a copy of this database, and into an empty one"
   incremental "$db" "$small" "monthly file"
@@ -146,11 +153,11 @@ for rows in "$@"; do
     rm -f "$db" "$db.wal"
   fi
   rm -f "$out"/ingest.txt "$out"/best.txt "$out"/time.txt "$out"/best-time.txt "$out"/duckdb.txt
-  summary+=("$(printf '%10s %9s %9s %7s %9s %13s %13s %12s %12s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$((rss / 1024))" \
+  summary+=("$(printf '%10s %9s %9s %7s %9s %9s %13s %13s %12s %12s' "$rows" "$t_ocmap" "$t_duck" "${ratio}x" "$t_store" "$((rss / 1024))" \
     "$t_month/$t_month_empty" "$t_spread/$t_spread_empty" "$exp_rate" "$imp_rate")")
 done
 
 echo
 echo "== summary ($gen_flags)"
-printf '%10s %9s %9s %7s %9s %13s %13s %12s %12s\n' rows "ocmap s" "DuckDB s" ratio "RSS MiB" "+month/new s" "+spread/new s" "export r/s" "import r/s"
+printf '%10s %9s %9s %7s %9s %9s %13s %13s %12s %12s\n' rows "ocmap s" "DuckDB s" ratio "store s" "RSS MiB" "+month/new s" "+spread/new s" "export r/s" "import r/s"
 printf '%s\n' "${summary[@]}"

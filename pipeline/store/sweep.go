@@ -13,6 +13,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -1055,9 +1056,17 @@ func floatAt(col arrow.Array, i int) float64 {
 // of its records is a node of l (it has a same-id link): then it links the
 // members in l.
 func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins map[rowKey]bool, window int32) error {
+	// The partitions (category and district) are swept apart, by
+	// sweepWorkers sweepers at once; they hand their closed clusters to
+	// closed, one at a time. The linker joins and the spill writes groups
+	// in any order to the same tables (the spill's rows only come in
+	// another order).
+	var mu sync.Mutex
 	var spillErr error
 	var moves []sweepMove
-	s := &sweeper{window: window, closed: func(c *sweepCluster) {
+	closed := func(c *sweepCluster) {
+		mu.Lock()
+		defer mu.Unlock()
 		// A member of a closed cluster moves no more.
 		for _, m := range c.members {
 			moves = appendMoves(moves, m)
@@ -1072,7 +1081,12 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins 
 			}
 		}
 		spillErr = spill.cluster(c)
-	}}
+	}
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return spillErr != nil
+	}
 	chunks, err := r.sweepChunks(ctx, sweepChunkRows)
 	if err != nil {
 		return err
@@ -1084,25 +1098,12 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins 
 	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
 		FROM incidents i WHERE i.category = $1 AND i.district_code BETWEEN $2 AND $3 AND i.occurred_on IS NOT NULL
 		ORDER BY i.district_code, i.occurred_on`
-	var cat, dist string
-	var day []*sweepRec // the records of one category, district and day
-	sweepDay := func() {
-		slices.SortFunc(day, sweepCompare)
-		for _, rec := range day {
-			if rec.category != cat || rec.district != dist {
-				s.flush()
-				cat, dist = rec.category, rec.district
-			}
-			s.add(rec)
-		}
-		clear(day)
-		day = day[:0]
-	}
 	// DuckDB reads and sorts the next chunks while Go sweeps this one: a
 	// goroutine, the only user of the connection until it returns, reads
 	// the records into batches, up to a chunk ahead.
 	outer := ctx
 	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	batches := make(chan []*sweepRec, sweepChunkRows/sweepBatch+1)
 	var readErr error
 	done := make(chan struct{})
@@ -1139,39 +1140,112 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins 
 			readErr = send()
 		}
 	}()
-	stop := func() {
-		cancel()
-		for range batches {
-		}
-		<-done
+
+	// Each partition's records go, in runs of a batch, down a channel of
+	// their own to the first sweeper free.
+	parts := make(chan chan []*sweepRec)
+	sweepers := make([]*sweeper, sweepWorkers)
+	var wg sync.WaitGroup
+	for w := range sweepers {
+		s := &sweeper{window: window, closed: closed}
+		sweepers[w] = s
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for part := range parts {
+				sweepPart(outer, s, part)
+			}
+		}()
 	}
 	var recs int64
+	var part chan []*sweepRec
+	var cat, dist string
 	for batch := range batches {
 		recs += int64(len(batch))
-		for _, rec := range batch {
-			if len(day) > 0 && (rec.day != day[0].day || rec.district != day[0].district || rec.category != day[0].category) {
+		from := 0
+		for i, rec := range batch {
+			if part != nil && rec.district == dist && rec.category == cat {
+				continue
+			}
+			if part != nil {
+				if i > from {
+					part <- batch[from:i]
+				}
+				close(part)
+			}
+			part = make(chan []*sweepRec, sweepPartBatches)
+			parts <- part
+			cat, dist, from = rec.category, rec.district, i
+		}
+		if from < len(batch) {
+			part <- batch[from:]
+		}
+		if failed() {
+			break
+		}
+	}
+	if part != nil {
+		close(part)
+	}
+	close(parts)
+	cancel()
+	for range batches {
+	}
+	<-done
+	wg.Wait()
+	if err := outer.Err(); err != nil {
+		return err
+	}
+	if spillErr != nil {
+		return spillErr
+	}
+	if readErr != nil {
+		return readErr
+	}
+	counts := sweepCounts{recs: recs}
+	for _, s := range sweepers {
+		counts.add(s)
+	}
+	steptrace.Mark(fmt.Sprintf("sweep: all records (%s, %d moved)", counts, len(moves)))
+	return r.insertMoves(outer, moves)
+}
+
+// sweepWorkers is how many partitions sweepAll sweeps at once, and
+// sweepPartBatches how many runs of records of a partition wait for its
+// sweeper.
+const (
+	sweepWorkers     = 2
+	sweepPartBatches = 16
+)
+
+// sweepPart sweeps the records of one partition that come down part, in
+// sweep order once each day's are sorted, and closes its clusters. Once
+// ctx is done it only drains part.
+func sweepPart(ctx context.Context, s *sweeper, part chan []*sweepRec) {
+	var day []*sweepRec // the records of one day
+	sweepDay := func() {
+		slices.SortFunc(day, sweepCompare)
+		for _, rec := range day {
+			s.add(rec)
+		}
+		clear(day)
+		day = day[:0]
+	}
+	for recs := range part {
+		if ctx.Err() != nil {
+			continue
+		}
+		for _, rec := range recs {
+			if len(day) > 0 && rec.day != day[0].day {
 				sweepDay()
 			}
 			day = append(day, rec)
 		}
-		if spillErr != nil {
-			stop()
-			return spillErr
-		}
 	}
-	stop()
-	if readErr != nil {
-		return readErr
+	if ctx.Err() == nil {
+		sweepDay()
 	}
-	sweepDay()
 	s.flush()
-	counts := sweepCounts{recs: recs}
-	counts.add(s)
-	steptrace.Mark(fmt.Sprintf("sweep: all records (%s, %d moved)", counts, len(moves)))
-	if spillErr != nil {
-		return spillErr
-	}
-	return r.insertMoves(outer, moves)
 }
 
 // sweepMove is a row of sweep_moves: a record and one time the sweep took
