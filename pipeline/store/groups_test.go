@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -474,6 +476,55 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// TestSweepAllCancelled stops a sweep of many partitions once its
+// sweepers took three: it returns the context's error, with its
+// goroutines gone, having swept fewer records than it was given.
+func TestSweepAllCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := commitRuns(t)
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	var recs []rec
+	cats := []string{"drug_trafficking", "human_trafficking", "cybercrime", "terror_financing"}
+	for i := range 400 { // 40 partitions: four categories in ten districts
+		recs = append(recs, rec{file: fmt.Sprint(i), source: []string{"ANF", "police"}[i/40%2], id: fmt.Sprint(i),
+			category: cats[i%4], code: fmt.Sprintf("PK%03d", i%40/4+1), date: "2023-01-10", qty: 10, amt: -1})
+	}
+	insertRecs(t, r, recs)
+	defer func(n int64) { sweepChunkRows = n }(sweepChunkRows)
+	sweepChunkRows = 1 // a query a partition
+	var taken atomic.Int32
+	sweepPartHook = func() {
+		if taken.Add(1) == 3 {
+			cancel()
+		}
+	}
+	defer func() { sweepPartHook = nil }()
+	goroutines := runtime.NumGoroutine()
+	spill, err := newGroupSpill()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spill.close()
+	err = r.sweepAll(ctx, &linker{index: map[rowKey]int{}}, spill, nil, linkWindowDays)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled sweep returned %v, want %v", err, context.Canceled)
+	}
+	if got := taken.Load(); got >= 40 {
+		t.Errorf("the sweepers took %d partitions of 40 after the cancel at the third", got)
+	}
+	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := runtime.NumGoroutine(); got > goroutines {
+		t.Errorf("%d goroutines after the sweep, %d before", got, goroutines)
+	}
 }
 
 // TestSweepAllSpillsClusters checks that a rebuild's linker holds only the

@@ -1160,6 +1160,7 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins 
 	var recs int64
 	var part chan []*sweepRec
 	var cat, dist string
+dispatch:
 	for batch := range batches {
 		recs += int64(len(batch))
 		from := 0
@@ -1172,6 +1173,10 @@ func (r *Run) sweepAll(ctx context.Context, l *linker, spill *groupSpill, twins 
 					part <- batch[from:i]
 				}
 				close(part)
+				part = nil
+			}
+			if outer.Err() != nil || failed() {
+				break dispatch
 			}
 			part = make(chan []*sweepRec, sweepPartBatches)
 			parts <- part
@@ -1218,10 +1223,17 @@ const (
 	sweepPartBatches = 16
 )
 
+// sweepPartHook, when not nil, is called as a sweeper takes a partition
+// (tests).
+var sweepPartHook func()
+
 // sweepPart sweeps the records of one partition that come down part, in
 // sweep order once each day's are sorted, and closes its clusters. Once
 // ctx is done it only drains part.
 func sweepPart(ctx context.Context, s *sweeper, part chan []*sweepRec) {
+	if sweepPartHook != nil {
+		sweepPartHook()
+	}
 	var day []*sweepRec // the records of one day
 	sweepDay := func() {
 		slices.SortFunc(day, sweepCompare)
