@@ -376,13 +376,14 @@ func TestIngest(t *testing.T) {
 			path, sha, content    string
 			bytes, read, acc, rej int64
 			replacedBy            sql.NullInt64
+			seq                   int64
 		}
-		if err := db.QueryRow(`SELECT * FROM ingest_files`).Scan(&ff.run, &ff.path, &ff.sha, &ff.bytes, &ff.read, &ff.acc, &ff.rej, &ff.replacedBy, &ff.content); err != nil {
+		if err := db.QueryRow(`SELECT * FROM ingest_files`).Scan(&ff.run, &ff.path, &ff.sha, &ff.bytes, &ff.read, &ff.acc, &ff.rej, &ff.replacedBy, &ff.content, &ff.seq); err != nil {
 			t.Fatal(err)
 		}
 		// A plain file's text is its bytes: one digest for both.
-		if got, want := fmt.Sprint(ff.run, ff.path, ff.sha, ff.bytes, ff.read, ff.acc, ff.rej, ff.replacedBy.Valid, ff.content),
-			fmt.Sprint(1, f.small, sha, size, 13, 8, 5, false, sha); got != want {
+		if got, want := fmt.Sprint(ff.run, ff.path, ff.sha, ff.bytes, ff.read, ff.acc, ff.rej, ff.replacedBy.Valid, ff.content, ff.seq),
+			fmt.Sprint(1, f.small, sha, size, 13, 8, 5, false, sha, 1); got != want {
 			t.Errorf("ingest_files\n got %s\nwant %s", got, want)
 		}
 
@@ -423,7 +424,7 @@ func TestIngest(t *testing.T) {
 		}
 		// The districts' nearest crossings come from ocmap's own list.
 		if want := []string{"boundaries=" + f.b.Path, "boundaries_sha256=" + f.b.SHA256, "crossings=" + pipeline.ShippedCrossingsSource,
-			"derived_rules=8", "id_form=canonical", "id_key=(64 hex)", "schema_version=1"}; !reflect.DeepEqual(meta, want) {
+			"derived_rules=9", "id_form=canonical", "id_key=(64 hex)", "schema_version=1"}; !reflect.DeepEqual(meta, want) {
 			t.Errorf("meta %q, want %q", meta, want)
 		}
 	})
@@ -1126,7 +1127,7 @@ func TestIngestOlderRulesSaysWhy(t *testing.T) {
 	if _, err := pipeline.Ingest(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"this database was linked by an older ocmap (rules 5, now 8): recomputing the incident groups and summaries of all its records, once",
+	for _, want := range []string{"this database was linked by an older ocmap (rules 5, now 9): recomputing the incident groups and summaries of all its records, once",
 		"  linking records of one incident (incident_groups)\n", "  summaries (district_month, district_month_sums, district_month_sources)\n"} {
 		if !strings.Contains(progress.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, progress.String())

@@ -21,10 +21,11 @@ import (
 // district_month_sums, district_month_sources, sweep_moves and sweep_twins
 // follow from incidents (6: twins stay out of the sweep; 7: a same-id link
 // and a twin need the same month; 8: a source layout's quantity no longer
-// counts a trafficking row's victims). A database whose meta
+// counts a trafficking row's victims; 9: a run's files are ingested
+// earlier in the order given, not of their names). A database whose meta
 // 'derived_rules' differs, made by an older ocmap, has them rebuilt whole
 // by its next run.
-const derivedRules = "8"
+const derivedRules = "9"
 
 // derive brings the derived tables up to date with incidents, within the
 // run's transaction. A run costs its own rows (deriveRun), unless it brings
@@ -83,6 +84,9 @@ func (r *Run) deriveAll(ctx context.Context, step func(string)) error {
 	}
 	step("linking records of one incident (incident_groups)")
 	t := time.Now()
+	if err := r.loadFileOrder(ctx); err != nil {
+		return err
+	}
 	if err := r.linkGroups(ctx, linkWindowDays); err != nil {
 		return err
 	}
@@ -120,15 +124,16 @@ const qColumns = `run_id, source_file, source_line, location_precision, category
 const endQ = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, %[1]s.location_precision`
 
 // runSameRows puts in ocmap_run_same the rows with an incident id of the
-// run's rows ($1): the run's rows, then the other runs' rows of their
-// months (the same-id key holds the month) whose id is one of theirs,
-// found by a scan of the dates and the id column alone, then fetched by
-// row id. Joining incidents whole decompressed its ten columns of ends for
+// run's rows ($1), each with the position of its file (file_seq): the
+// run's rows, then the other runs' rows of their months (the same-id key
+// holds the month) whose id is one of theirs, found by a scan of the
+// dates and the id column alone, then fetched by row id. Joining incidents whole decompressed its ten columns of ends for
 // every row (0.23 s at 5M rows); a row id filter that takes in the run's
 // own rows, which lie apart from the rest, spans the table.
 func (r *Run) runSameRows(ctx context.Context) error {
 	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpRunSame+` AS
-		SELECT `+qColumns+`, district_code FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`, r.ID); err != nil {
+		SELECT `+qColumns+`, district_code, `+fileSeqOf("incidents")+` AS file_seq
+		FROM incidents WHERE run_id = $1 AND incident_id IS NOT NULL`, r.ID); err != nil {
 		return err
 	}
 	var months []sql.NullTime
@@ -170,7 +175,8 @@ func (r *Run) runSameRows(ctx context.Context) error {
 		return err
 	}
 	_, err = r.conn.ExecContext(ctx, `INSERT INTO `+tmpRunSame+`
-		SELECT `+qColumns+`, district_code FROM incidents WHERE rowid IN (SELECT r FROM `+tmpRunRows+`)`)
+		SELECT `+qColumns+`, district_code, `+fileSeqOf("incidents")+`
+		FROM incidents WHERE rowid IN (SELECT r FROM `+tmpRunRows+`)`)
 	return err
 }
 
@@ -308,16 +314,17 @@ func monthsFilter(col string, months []sql.NullTime) string {
 
 // runTwinsQuery puts in sweep_twins the run's rows ($1) that are twins
 // (linkGroups): with a district and a date, and an earlier such row of
-// their source key, category, incident id and month. Every row of an
-// earlier run is earlier.
+// their source key, category, incident id and month (earlier ingested:
+// fileOrder). Every row of an earlier run is earlier.
 var runTwinsQuery = `INSERT INTO sweep_twins
 	SELECT x.run_id, x.source_file, x.source_line, x.skey, x.category, x.incident_id, x.district_code, x.occurred_on
 	FROM ` + tmpRunSame + ` x
 	WHERE x.run_id = $1 AND x.district_code IS NOT NULL AND x.occurred_on IS NOT NULL AND EXISTS (
 		SELECT 1 FROM ` + tmpRunSame + ` y
 		WHERE ` + sameID("x", "y") + ` AND y.district_code IS NOT NULL
-			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.source_file < x.source_file
-				OR y.source_file = x.source_file AND y.source_line < x.source_line)))`
+			AND (y.run_id < x.run_id OR y.run_id = x.run_id AND (y.file_seq < x.file_seq
+				OR y.file_seq = x.file_seq AND (y.source_file < x.source_file
+					OR y.source_file = x.source_file AND y.source_line < x.source_line))))`
 
 // sameID is the condition that rows a and b (aliases of tables with
 // qColumns) have one source key, category, incident id and month: the key
@@ -364,7 +371,8 @@ var sameIDRows = []string{
 }
 
 // sameIDRunQuery pairs each row of ocmap_q with the first two other rows
-// (by key) of its source key, category, incident id and month
+// (earliest ingested: fileOrder; any two would link the same rows) of its
+// source key, category, incident id and month
 // (ocmap_same holds them): the links join the same rows as pairing every
 // two of them, each row gets a same-id link, and a case of thousands of
 // rows (a report of many transactions) costs thousands of pairs, not
@@ -372,7 +380,7 @@ var sameIDRows = []string{
 // two (their same-id links), which the links reach.
 var sameIDRunQuery = `WITH s AS (
 		SELECT *, row_number() OVER (PARTITION BY incident_id, category, skey, date_trunc('month', occurred_on)
-			ORDER BY run_id, source_file, source_line) AS n
+			ORDER BY run_id, ` + fileSeqOf(tmpSame) + `, source_file, source_line) AS n
 		FROM ` + tmpSame + `)
 	SELECT ` + fmt.Sprintf(endQ, "q") + `, ` + fmt.Sprintf(endQ, "i") + `
 	FROM ocmap_q q JOIN s i ON ` + sameID("q", "i") + `
@@ -403,6 +411,9 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}()
 	t := time.Now()
+	if err := r.loadFileOrder(ctx); err != nil {
+		return err
+	}
 	// The run's twins stay out of the sweep.
 	if err := r.runSameRows(ctx); err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
@@ -429,7 +440,7 @@ func (r *Run) deriveRun(ctx context.Context) error {
 		}
 	}
 
-	l := &linker{index: map[rowKey]int{}}
+	l := &linker{index: map[rowKey]int{}, order: r.order}
 	replaced := map[rowKey]bool{} // run and file only
 	for _, k := range r.replaced {
 		replaced[k] = true

@@ -102,8 +102,12 @@ func sweepEvictions(t *testing.T, st *Store) int {
 		t.Fatal(err)
 	}
 	defer r.Rollback()
+	if err := r.loadFileOrder(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var recs []*sweepRec
-	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE FROM incidents i
+	q := `SELECT 0, ` + fmt.Sprintf(sweepColumns, "i") + `, NULL::BIGINT, NULL::DOUBLE
+		FROM (SELECT *, ` + fileSeqOf("incidents") + ` AS file_seq FROM incidents) i
 		ANTI JOIN sweep_twins t ON t.run_id = i.run_id AND t.source_file = i.source_file AND t.source_line = i.source_line
 		WHERE i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL ORDER BY i.category, i.district_code, ` + fmt.Sprintf(sweepOrder, "i")
 	if err := r.readSweep(ctx, q, func(_ int64, x *sweepRec) error { recs = append(recs, x); return nil }); err != nil {

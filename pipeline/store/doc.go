@@ -19,7 +19,8 @@
 //	                run_id, source_file, source_line; views <table>_incidents
 //	ingest_runs     run_id, started_at, finished_at, files, rows_read,
 //	                rows_accepted, rows_rejected, boundaries, boundaries_sha256
-//	ingest_files    run_id, source_file, sha256, bytes, rows_*, replaced_by, content_sha256 (of the text inside a gzip)
+//	ingest_files    run_id, source_file, sha256, bytes, rows_*, replaced_by, content_sha256 (of the text inside a gzip),
+//	                file_seq (the file's position in its run, as given)
 //	meta            key, value (schema version, boundary file)
 //
 // # Derived tables

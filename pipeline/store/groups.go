@@ -109,6 +109,58 @@ type rowKey struct {
 	line int64
 }
 
+// fileOrder gives the position of a file in its run
+// (ingest_files.file_seq), by the run and file of a rowKey whose line is
+// 0; a file ingest_files does not record (rows a test wrote) has 0.
+//
+// Records are ingested earlier in the order of their run, the position of
+// their file in the run, the file (byte-wise, for files of one position)
+// and line: a group's primary (after precision), the twin that stands for
+// an incident id and the sweep's order follow it. SQL orders by the same
+// columns, with fileSeqOf for the position.
+type fileOrder map[rowKey]int32
+
+// seq is the position of file in run.
+func (o fileOrder) seq(run int64, file string) int32 { return o[rowKey{run: run, file: file}] }
+
+// compareKeys orders row keys as ingested: by run, position of the file,
+// file (byte-wise, as DuckDB orders VARCHARs) and line.
+func (o fileOrder) compareKeys(a, b rowKey) int {
+	return cmp.Or(cmp.Compare(a.run, b.run), cmp.Compare(o.seq(a.run, a.file), o.seq(b.run, b.file)),
+		strings.Compare(a.file, b.file), cmp.Compare(a.line, b.line))
+}
+
+// fileSeqOf is the SQL of fileOrder.seq for the row of t, a table or
+// alias with run_id and source_file.
+func fileSeqOf(t string) string {
+	return `coalesce((SELECT max(f.file_seq) FROM ingest_files f WHERE f.run_id = ` + t + `.run_id AND f.source_file = ` + t + `.source_file), 0)`
+}
+
+// loadFileOrder reads the positions of the files of every run, once the
+// run recorded its own (FinishFile): derive orders records by them.
+func (r *Run) loadFileOrder(ctx context.Context) error {
+	rows, err := r.conn.QueryContext(ctx, `SELECT run_id, source_file, max(file_seq) FROM ingest_files
+		WHERE file_seq IS NOT NULL GROUP BY ALL`)
+	if err != nil {
+		return fmt.Errorf("file order: %w", err)
+	}
+	defer rows.Close()
+	o := fileOrder{}
+	for rows.Next() {
+		var k rowKey
+		var seq int32
+		if err := rows.Scan(&k.run, &k.file, &seq); err != nil {
+			return fmt.Errorf("file order: %w", err)
+		}
+		o[k] = seq
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("file order: %w", err)
+	}
+	r.order = o
+	return nil
+}
+
 // groupNode is one record in the union-find forest of linkGroups and
 // linkRun.
 type groupNode struct {
@@ -126,6 +178,7 @@ type groupNode struct {
 	oldPrimary bool
 	known      bool
 	prec       int16 // location_precision; a missing one sorts last, an unread one (linkRun) after that
+	seq        int32 // the position of its file in its run (fileOrder)
 	// (The small fields last: a node of millions in a rebuild is 96
 	// bytes, not 120 with padding between them.)
 }
@@ -140,6 +193,7 @@ const (
 type linker struct {
 	index map[rowKey]int
 	nodes []groupNode
+	order fileOrder // gives each node its seq
 }
 
 // know sets node i's precision, unless it is known.
@@ -156,7 +210,7 @@ func (l *linker) node(k rowKey, prec sql.NullInt16) int {
 	}
 	i := len(l.nodes)
 	l.index[k] = i
-	l.nodes = append(l.nodes, groupNode{key: k, prec: precOf(prec), parent: i})
+	l.nodes = append(l.nodes, groupNode{key: k, prec: precOf(prec), parent: i, seq: l.order.seq(k.run, k.file)})
 	return i
 }
 
@@ -214,13 +268,14 @@ func (n *groupNode) best(kind string, score float64) {
 }
 
 // before orders the candidates for a group's primary record: the most
-// precise location, then the earliest run, file and line.
+// precise location, then the earliest ingested (fileOrder): run, position
+// of the file in the run, file and line.
 func (l *linker) before(i, j int) int { return nodeBefore(&l.nodes[i], &l.nodes[j]) }
 
 // nodeBefore is linker.before of two nodes.
 func nodeBefore(a, b *groupNode) int {
-	return cmp.Or(cmp.Compare(a.prec, b.prec), cmp.Compare(a.key.run, b.key.run),
-		cmp.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
+	return cmp.Or(cmp.Compare(a.prec, b.prec), cmp.Compare(a.key.run, b.key.run), cmp.Compare(a.seq, b.seq),
+		strings.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
 }
 
 // groups returns the members of each group, primary first, with the groups
@@ -259,7 +314,7 @@ func (l *linker) groups() [][]int {
 //
 // The sweep leaves out twins: a record of a source key, category,
 // incident id and month that an earlier record with a district and a date
-// has (by run_id, source_file, source_line; sweep_twins lists them). A
+// has (earlier ingested: fileOrder; sweep_twins lists them). A
 // copy the source sent again is the incident its first record is: on its
 // own it could only start a cluster beside the first's (one record per
 // source) and gather a neighbouring incident's records, which its same-id
@@ -268,8 +323,8 @@ func (l *linker) groups() [][]int {
 // A group is a connected component of these links, so a source's
 // duplicate of a record brings its own cluster along. Each member's score
 // and link are those of its best link (same_id on a tie). The primary
-// member has the lowest location_precision, then the earliest run_id,
-// source_file, source_line. A group's id is a hash of its primary's
+// member has the lowest location_precision, then is the earliest
+// ingested (fileOrder). A group's id is a hash of its primary's
 // run_id, source_file and source_line (groupID).
 func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 	if windowDays < 0 {
@@ -280,7 +335,7 @@ func (r *Run) linkGroups(ctx context.Context, windowDays int) error {
 			return fmt.Errorf("incident groups: %w", err)
 		}
 	}
-	l := &linker{index: map[rowKey]int{}}
+	l := &linker{index: map[rowKey]int{}, order: r.order}
 	twins, err := r.linkSameID(ctx, l)
 	if err != nil {
 		return fmt.Errorf("incident groups: same id: %w", err)
@@ -367,7 +422,7 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) (map[rowKey]bool, error
 		// The records the sweep may cluster, earliest first: the first
 		// stands for the id, the others are its twins.
 		swept := slices.DeleteFunc(slices.Clone(recs), func(x rec) bool { return !x.district.Valid || !x.day.Valid })
-		slices.SortFunc(swept, func(a, b rec) int { return compareKeys(a.key, b.key) })
+		slices.SortFunc(swept, func(a, b rec) int { return l.order.compareKeys(a.key, b.key) })
 		for _, x := range swept[min(1, len(swept)):] {
 			twins[x.key] = true
 			twinRows = append(twinRows, []driver.Value{x.key.run, x.key.file, x.key.line,
@@ -378,12 +433,6 @@ func (r *Run) linkSameID(ctx context.Context, l *linker) (map[rowKey]bool, error
 		return nil, err
 	}
 	return twins, r.appendRows("sweep_twins", twinRows)
-}
-
-// compareKeys orders row keys by run, file (byte-wise, as DuckDB orders
-// VARCHARs) and line.
-func compareKeys(a, b rowKey) int {
-	return cmp.Or(cmp.Compare(a.run, b.run), strings.Compare(a.file, b.file), cmp.Compare(a.line, b.line))
 }
 
 // linkCrossSource sweeps every record but twins: a cluster with a record

@@ -76,7 +76,7 @@ func (g *groupSpill) cluster(c *sweepCluster) error {
 	g.nodes = g.nodes[:0]
 	p := 0
 	for _, m := range c.members {
-		n := groupNode{key: m.key, prec: precOf(m.prec), cluster: c.id, clusterScore: m.score}
+		n := groupNode{key: m.key, seq: m.seq, prec: precOf(m.prec), cluster: c.id, clusterScore: m.score}
 		n.best(LinkCrossSource, m.score)
 		g.nodes = append(g.nodes, n)
 		if nodeBefore(&n, &g.nodes[p]) < 0 {

@@ -87,6 +87,16 @@ var ddl = []string{
 		run_id BIGINT, source_file VARCHAR, sha256 VARCHAR, bytes BIGINT,
 		rows_read BIGINT, rows_accepted BIGINT, rows_rejected BIGINT, replaced_by BIGINT)`,
 	`ALTER TABLE ingest_files ADD COLUMN IF NOT EXISTS content_sha256 VARCHAR`,
+	// The file's position in its run, from 1, in the order the run was
+	// given its files: within a run, the earlier ingested (a group's
+	// primary, the sweep's order). A database made before has its files
+	// numbered in the order they were recorded, which is the order they
+	// were given: a run records each file as it ends, and no row of
+	// ingest_files is ever deleted, so rowid keeps that order.
+	`ALTER TABLE ingest_files ADD COLUMN IF NOT EXISTS file_seq INTEGER`,
+	`UPDATE ingest_files SET file_seq = o.n
+		FROM (SELECT rowid AS id, row_number() OVER (PARTITION BY run_id ORDER BY rowid) AS n FROM ingest_files) o
+		WHERE ingest_files.rowid = o.id AND ingest_files.file_seq IS NULL`,
 }
 
 // Store is an open ocmap database.
@@ -357,6 +367,12 @@ type Run struct {
 	near     []sql.NullTime
 	nearRead bool
 	ids      *schemas.Hasher // IDs, once asked
+	// files counts the files FinishFile recorded: the last one's
+	// position in the run (ingest_files.file_seq).
+	files int32
+	// order gives the position of each run's files, while the run derives
+	// (loadFileOrder).
+	order fileOrder
 }
 
 // Repeat says that Rows of the FileRows rows of the run's File have the
@@ -664,7 +680,8 @@ type Replaced struct {
 // FinishFile records a file of this run. Rows from earlier ingests of the
 // same content (same SHA-256 of the decompressed text, whatever the file's
 // name or compression) are deleted, so ingesting a file again never double
-// counts.
+// counts. A run's files are ingested earlier in the order FinishFile
+// records them (ingest_files.file_seq): the order the run was given them.
 func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 	if f.ContentSHA256 == "" {
 		f.ContentSHA256 = f.SHA256
@@ -683,9 +700,10 @@ func (r *Run) FinishFile(ctx context.Context, f FileStats) ([]Replaced, error) {
 			return nil, err
 		}
 	}
+	r.files++
 	_, err = r.conn.ExecContext(ctx, `INSERT INTO ingest_files (run_id, source_file, sha256, bytes,
-		rows_read, rows_accepted, rows_rejected, replaced_by, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
-		r.ID, f.Path, f.SHA256, f.Bytes, f.Read, f.Accepted, f.Rejected, f.ContentSHA256)
+		rows_read, rows_accepted, rows_rejected, replaced_by, content_sha256, file_seq) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+		r.ID, f.Path, f.SHA256, f.Bytes, f.Read, f.Accepted, f.Rejected, f.ContentSHA256, r.files)
 	return prev, err
 }
 
@@ -886,23 +904,25 @@ func (r *Run) forget(ctx context.Context, run int64, file string) error {
 // promoteQuery takes out of sweep_twins, and gives, for each incident id
 // that a row of the file about to be deleted ($1, $2) stands for in the
 // sweep (a row with a district and a date that is no twin), the earliest
-// of its twins in other files: the row that stands for the id once the
-// file's rows are gone. One statement: a DELETE for each twin scanned
+// of its twins in other files (earliest ingested: fileOrder): the row
+// that stands for the id once the file's rows are gone. One statement: a DELETE for each twin scanned
 // sweep_twins each time (5.9 s for a file of 8,000 ids that all had a
 // twin; TestPromoteManyTwinsBounded).
-const promoteQuery = `DELETE FROM sweep_twins USING (
+var promoteQuery = `DELETE FROM sweep_twins USING (
 		WITH gone AS (
 			SELECT DISTINCT coalesce(i.source, i.layout, '') AS skey, i.category, i.incident_id, date_trunc('month', i.occurred_on) AS month
 			FROM incidents i ANTI JOIN sweep_twins t
 				ON t.run_id = i.run_id AND t.source_file = i.source_file AND t.source_line = i.source_line
 			WHERE i.run_id = $1 AND i.source_file = $2 AND i.incident_id IS NOT NULL
 				AND i.district_code IS NOT NULL AND i.occurred_on IS NOT NULL),
-		next AS (
-			SELECT t.run_id, t.source_file, t.source_line, row_number() OVER (PARTITION BY t.skey, t.category, t.incident_id, date_trunc('month', t.occurred_on)
-				ORDER BY t.run_id, t.source_file, t.source_line) AS n
-			FROM sweep_twins t SEMI JOIN gone g
+		twins AS (
+			SELECT t.* FROM sweep_twins t SEMI JOIN gone g
 				ON g.skey = t.skey AND g.category = t.category AND g.incident_id = t.incident_id AND g.month = date_trunc('month', t.occurred_on)
-			WHERE NOT (t.run_id = $1 AND t.source_file = $2))
+			WHERE NOT (t.run_id = $1 AND t.source_file = $2)),
+		next AS (
+			SELECT run_id, source_file, source_line, row_number() OVER (PARTITION BY skey, category, incident_id, date_trunc('month', occurred_on)
+				ORDER BY run_id, ` + fileSeqOf("twins") + `, source_file, source_line) AS n
+			FROM twins)
 		SELECT run_id, source_file, source_line FROM next WHERE n = 1) p
 	WHERE sweep_twins.run_id = p.run_id AND sweep_twins.source_file = p.source_file AND sweep_twins.source_line = p.source_line
 	RETURNING sweep_twins.run_id, sweep_twins.source_file, sweep_twins.source_line, sweep_twins.category,

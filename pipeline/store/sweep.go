@@ -44,6 +44,7 @@ import (
 // sweepRec is one record as the sweep reads it.
 type sweepRec struct {
 	key                rowKey
+	seq                int32 // the position of its file in its run (fileOrder)
 	prec               sql.NullInt16
 	skey               string // the source, else the layout
 	category, district string
@@ -123,14 +124,14 @@ type sweepCluster struct {
 }
 
 // sweepBefore orders records as the sweep reads them: by day, source key
-// and row key.
+// and as ingested (fileOrder).
 func sweepBefore(a, b *sweepRec) bool { return sweepCompare(a, b) < 0 }
 
 // sweepCompare is sweepBefore as a comparison, byte-wise on strings as
 // DuckDB's ORDER BY.
 func sweepCompare(a, b *sweepRec) int {
 	return cmp.Or(cmp.Compare(a.day, b.day), strings.Compare(a.skey, b.skey), cmp.Compare(a.key.run, b.key.run),
-		strings.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
+		cmp.Compare(a.seq, b.seq), strings.Compare(a.key.file, b.key.file), cmp.Compare(a.key.line, b.key.line))
 }
 
 // clusterID is the id of a cluster rec starts: its groupID, or when rec
@@ -933,15 +934,17 @@ const sweepColumns = `%[1]s.run_id, %[1]s.source_file, %[1]s.source_line, CAST(%
 	CAST(%[1]s.occurred_on - DATE '1970-01-01' AS INTEGER), %[1]s.lat, %[1]s.lon,
 	CAST(%[1]s.quantity AS DOUBLE), CAST(%[1]s.amount_pkr AS DOUBLE)`
 
-// sweepOrder is the order of the sweep within a partition.
+// sweepOrder is the order of the sweep within a partition, sweepCompare's:
+// %[1]s has the position of the row's file as file_seq (fileSeqOf).
 const sweepOrder = `CAST(%[1]s.occurred_on - DATE '1970-01-01' AS INTEGER), coalesce(%[1]s.source, %[1]s.layout, ''),
-	%[1]s.run_id, %[1]s.source_file, %[1]s.source_line`
+	%[1]s.run_id, %[1]s.file_seq, %[1]s.source_file, %[1]s.source_line`
 
 // readSweep runs q with args, whose columns are a partition number,
 // sweepColumns, the old cluster and its score, and maybe the old group,
 // and calls fn with each row
-// in order. It reads through DuckDB's Arrow interface, a batch at a time;
-// DuckDB holds the whole result (the driver does not stream it).
+// in order, with the position of its file from r.order. It reads through
+// DuckDB's Arrow interface, a batch at a time; DuckDB holds the whole
+// result (the driver does not stream it).
 func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *sweepRec) error, args ...any) error {
 	rdr, err := r.ar.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -960,6 +963,33 @@ func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *
 		strs[s] = s
 		return s
 	}
+	// A file's name and positions, looked up with one hash of the name
+	// as interning did.
+	type runSeq struct {
+		run int64
+		seq int32
+	}
+	type fileSeqs struct {
+		name string
+		runs []runSeq
+	}
+	files := map[string]*fileSeqs{}
+	fileAt := func(col arrow.Array, i int, run int64) (string, int32) {
+		s := stringAt(col, i)
+		f, ok := files[s]
+		if !ok {
+			f = &fileSeqs{name: strings.Clone(s)}
+			files[f.name] = f
+		}
+		for _, x := range f.runs {
+			if x.run == run {
+				return f.name, x.seq
+			}
+		}
+		seq := r.order.seq(run, f.name)
+		f.runs = append(f.runs, runSeq{run, seq})
+		return f.name, seq
+	}
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		cols := rec.Columns()
@@ -967,8 +997,11 @@ func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *
 			return fmt.Errorf("sweep query gives %d columns, want 15 or 16", len(cols))
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
+			run := int64At(cols[1], i)
+			file, seq := fileAt(cols[2], i, run)
 			s := &sweepRec{
-				key:      rowKey{run: int64At(cols[1], i), file: intern(cols[2], i), line: int64At(cols[3], i)},
+				key:      rowKey{run: run, file: file, line: int64At(cols[3], i)},
+				seq:      seq,
 				skey:     intern(cols[5], i),
 				category: intern(cols[6], i),
 				district: intern(cols[7], i),
@@ -1647,7 +1680,7 @@ func (r *Run) sweepSpans(ctx context.Context, spans []*span, window int32, stats
 	// read the whole of incident_groups against the whole of incidents.
 	if _, err := r.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+tmpSpanRows+` AS
 		SELECT s.part, i.run_id, i.source_file, i.source_line, i.location_precision, i.source, i.layout, i.category,
-			i.district_code, i.occurred_on, i.lat, i.lon, i.quantity, i.amount_pkr
+			i.district_code, i.occurred_on, i.lat, i.lon, i.quantity, i.amount_pkr, `+fileSeqOf("i")+` AS file_seq
 		FROM incidents i JOIN `+tmpRanges+` s ON i.category = s.category AND i.district_code = s.district_code
 			AND i.occurred_on BETWEEN s.lo AND s.hi
 		ANTI JOIN sweep_twins t ON t.run_id = i.run_id AND t.source_file = i.source_file AND t.source_line = i.source_line
