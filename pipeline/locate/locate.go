@@ -165,7 +165,7 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 					// Abdullah" with "Chaman") says the carved-out
 					// district, as it does for a row without a point.
 					named, carved := m, ""
-					if c, ok := l.carvedOut(q, m, match); ok {
+					if c, ok := l.carvedOut(q, m, match); ok && c.District >= 0 {
 						named = geo.Match{District: c.District, Precision: geo.PrecisionDistrict, Method: geo.MethodAlias, Score: 1}
 						carved = c.Note + "; "
 					}
@@ -363,6 +363,9 @@ func (l *Locator) oneOfSeveral(q *schemas.PlaceQuery, m geo.Match) (schemas.Plac
 // map, as sources go on writing the district they always wrote. The place
 // text is read as a whole name (a place column of "Chaman") and for the
 // districts it names; two districts carved out of m leave the row to m.
+// A place that also names a district neither m nor carved out of it
+// ("Surab, Khuzdar" for Kalat) contradicts itself: the row is kept in
+// m's province (precision 4, District -1), with a note.
 func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint, province []byte, on int32) geo.Match) (schemas.Placement, bool) {
 	if len(q.Place) == 0 || !l.g.HasCarved(m.District) {
 		return schemas.Placement{}, false
@@ -374,11 +377,16 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 		}
 	}
 	rest := withoutName(q)
+	var others []int // other districts the place is in: it contradicts itself
 	// The districts the place is in, not those it is near, from or on the
 	// way to ("Loralai, near Duki" is in Loralai).
 	for _, sm := range l.g.Scan(rest, string(q.Province), day(q.On)) {
-		if !sm.Near && !sm.Unread {
-			add(sm.District)
+		if sm.Near || sm.Unread || sm.District < 0 {
+			continue
+		}
+		add(sm.District)
+		if sm.District != m.District && !l.g.CarvedFrom(sm.District, m.District) && !slices.Contains(others, sm.District) {
+			others = append(others, sm.District)
 		}
 	}
 	// The place as a whole name, also without the row's name ("Chaman,
@@ -397,6 +405,21 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 		return schemas.Placement{}, false
 	}
 	found := carved[0]
+	if len(others) > 0 {
+		// "Kalat" with "Surab, Khuzdar": the place names the carved-out
+		// district and another, as a name "Murree, Lahore" does, and
+		// neither side is taken. The row's name's province holds them
+		// both (another province named is the place's mistake, not the
+		// row's).
+		names := make([]string, 0, len(others)+1)
+		for _, d := range append([]int{found}, others...) {
+			names = append(names, l.b.Districts[d].Name)
+		}
+		return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince,
+			Province: l.g.ProvinceOf(m.District), OK: true,
+			Note: fmt.Sprintf("the name %s is %s, but the place %s names %s (carved out of it) and %s: kept in the province",
+				quote(q.Hint), l.b.Districts[m.District].Name, quote(q.Place), names[0], strings.Join(names[1:], ", "))}, true
+	}
 	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
 		Note: fmt.Sprintf("the name %s is %s, and the place %s is in %s, since carved out of it", quote(q.Hint),
 			l.b.Districts[m.District].Name, quote(q.Place), l.b.Districts[found].Name)}, true

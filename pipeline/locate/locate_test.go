@@ -1,6 +1,7 @@
 package locate_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -248,5 +249,16 @@ func TestPointEvidence(t *testing.T) {
 				t.Errorf("got %s %s precision %d note %q (%+v)\nwant %s %s precision %d note %q", name, prov, p.Precision, p.Note, p, tt.district, tt.province, tt.prec, tt.note)
 			}
 		})
+	}
+}
+
+// TestCarvedOutContradictedReal: "Kalat" with the place "Surab, Khuzdar"
+// is not moved to Shaheed Sikandarabad (Surab's district, carved out of
+// Kalat): the place's district part says Khuzdar. It stays in Balochistan.
+func TestCarvedOutContradictedReal(t *testing.T) {
+	l := realLocator(t)
+	pl := l.Place(&schemas.PlaceQuery{Hint: []byte("Kalat"), Place: []byte("Surab, Khuzdar")})
+	if got, want := fmt.Sprintf("%v %d %d %s", pl.OK, pl.District, pl.Precision, pl.Province), "true -1 4 Balochistan"; got != want {
+		t.Errorf("got %s (%s), want %s", got, pl.Note, want)
 	}
 }
