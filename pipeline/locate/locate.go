@@ -391,14 +391,19 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 	}
 	// The place as a whole name, also without the row's name ("Chaman,
 	// Qila Abdullah"): a word that is also an ordinary one ("chaman", a
-	// meadow) is no mention in a phrase, but is a name as a column's value.
-	// Not a place said to be near, from or on the way to one.
-	for _, name := range [][]byte{q.Place, []byte(strings.Trim(rest, " ,;:-/()"))} {
-		if geo.HasNearWord(string(name)) {
+	// meadow) is no mention in a phrase, but is a name as a column's value,
+	// and so it is with the words for the kind of place read past, as the
+	// place layer reads them ("Chaman border", "Chaman Bazaar"; "Chaman
+	// road" is a road). Not a place said to be near, from or on the way to
+	// one.
+	for _, name := range []string{string(q.Place), strings.Trim(rest, " ,;:-/()")} {
+		if geo.HasNearWord(name) {
 			break
 		}
-		if pm := match(name, q.Province, q.On); pm.Method != geo.MethodFuzzy {
-			add(pm.District)
+		for _, n := range slices.Compact([]string{name, geo.WithoutPlaceWords(name)}) {
+			if pm := match([]byte(n), q.Province, q.On); pm.Method != geo.MethodFuzzy {
+				add(pm.District)
+			}
 		}
 	}
 	if len(carved) != 1 {

@@ -399,6 +399,13 @@ func TestCarvedOutDistrict(t *testing.T) {
 			{hint: "Alpha", place: "Tank", district: "Tank", precision: 3},
 			{hint: "Alpha", place: "Tank, Alpha", district: "Tank", precision: 3},
 			{hint: "Alpha", place: "water tank near the school", district: "Alpha", precision: 3},
+			// Words for the kind of place are read past, as the place
+			// layer reads them ("Mir Ali Bazaar"); a road named after the
+			// town is not the town.
+			{hint: "Alpha", place: "Tank border, Alpha", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "Tank Bazaar", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "main chowk Tank", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "Tank road, Alpha", district: "Alpha", precision: 3},
 			{hint: "Alpha", place: "Gamma", district: "Alpha", precision: 3},
 			{hint: "Alpha", place: "Beta and Delta", district: "Alpha", precision: 3},
 			{hint: "Beta", place: "Alpha", district: "Beta", precision: 3},
