@@ -1204,7 +1204,16 @@ func foldedWord(w string) string {
 // splitWords splits s into lower-case, script-folded words and, when raw
 // is set, the same words as written (for telling "SUI" from "Sui").
 func splitWords(s string, raw bool) (folded, written []string) {
+	folded, written, _ = splitWordsPunct(s, raw, false)
+	return folded, written
+}
+
+// splitWordsPunct is splitWords that, when punct is set, also reports for
+// each word whether a mark other than a space (a comma, a full stop, a
+// bracket) stands between it and the word before.
+func splitWordsPunct(s string, raw, punct bool) (folded, written []string, afterPunct []bool) {
 	var sb, rb strings.Builder
+	marked := false // a mark since the last word
 	flush := func() {
 		if sb.Len() > 0 {
 			folded = append(folded, sb.String())
@@ -1213,6 +1222,10 @@ func splitWords(s string, raw bool) (folded, written []string) {
 				written = append(written, rb.String())
 				rb.Reset()
 			}
+			if punct {
+				afterPunct = append(afterPunct, marked)
+			}
+			marked = false
 		}
 	}
 	if !isASCII(s) {
@@ -1235,10 +1248,11 @@ func splitWords(s string, raw bool) (folded, written []string) {
 			// "Ahmed'pur" is one word
 		default:
 			flush()
+			marked = marked || !unicode.IsSpace(r)
 		}
 	}
 	flush()
-	return folded, written
+	return folded, written, afterPunct
 }
 
 func isASCII(s string) bool {

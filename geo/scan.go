@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A Mention is a district or province named inside a sentence.
@@ -24,7 +25,8 @@ type Mention struct {
 	Unit bool
 	// Unread is set for a district's name that is also an ordinary word
 	// (commonWords: Chaman, Hub, Tank, Kotli), written as a name (with a
-	// capital) but with no unit word after it: it is not read as the
+	// capital; in a text whose capitals tell nothing, where a name stands:
+	// mayBeName) but with no unit word after it: it is not read as the
 	// place, yet it may be where the event was, so the names after
 	// "near", "from" or "to" are not taken in its stead ("seized at
 	// Chaman bound for Lahore" was not in Lahore).
@@ -51,9 +53,9 @@ var nearWords = wordSet("near", "from", "to", "for", "towards", "outside", "via"
 // provinces is read in the hinted one.
 func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 	hint := g.province(provinceHint)
-	ws, raw := splitWords(text, true)
+	ws, raw, punct := splitWordsPunct(text, true, true)
 	shouting := isShouting(raw)
-	lower := isLowerCase(raw) // capitals tell nothing either
+	caseless := shouting || isLowerCase(raw) || isTitleCase(raw) // capitals tell nothing
 	taken := make([]bool, len(ws))
 	var out []Mention
 	for n := min(maxMentionWords, len(ws)); n >= 1; n-- {
@@ -80,7 +82,7 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 				m.Province = p
 			} else {
 				if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 3 || !shouting && isAcronym(raw[i])) {
-					if commonWords[ws[i]] && (startsUpper(raw[i]) || lower) {
+					if commonWords[ws[i]] && mayBeName(ws, raw, punct, i, caseless) {
 						if r, ok := g.resolve(nameKey(phrase), hint, on); ok && r.District >= 0 {
 							m.District, m.Province, m.Unread = r.District, r.Province, true
 							out = append(out, m)
@@ -284,6 +286,52 @@ func isShouting(raw []string) bool {
 	return letters > 0 && upper*10 >= letters*9
 }
 
+// placeBefore are the words after which a name stands for a place ("in
+// Tank", "at Chaman", "Kohat and Tank").
+var placeBefore = wordSet("in", "at", "near", "from", "to", "for", "towards", "outside", "via", "between",
+	"into", "inside", "of", "and")
+
+// mayBeName reports whether word i, an ordinary word that is also a
+// district's name (commonWords), may be written as the name. In a text
+// whose capitals tell something, it is the name when it has a capital. In
+// one where they tell nothing (caseless: capitals, lower case or Title
+// Case throughout), it is a name only where a place's name stands: first,
+// after a mark (a comma), or after a word of placeBefore; elsewhere it is
+// the word ("Water Tank Blast Near Kohat").
+func mayBeName(ws, raw []string, punct []bool, i int, caseless bool) bool {
+	if !caseless {
+		return startsUpper(raw[i])
+	}
+	return i == 0 || punct[i] || placeBefore[ws[i-1]]
+}
+
+// isTitleCase reports whether a text capitalises every word of four or
+// more letters, as headlines do ("Water Tank Blast Near Kohat"), so that a
+// capital does not tell a name from a word. Two such words at least.
+func isTitleCase(raw []string) bool {
+	n := 0
+	for _, w := range raw {
+		if utf8.RuneCountInString(w) < 4 || !hasCase(w) {
+			continue
+		}
+		if !startsUpper(w) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+// hasCase reports whether a word has a letter with case (not Urdu).
+func hasCase(w string) bool {
+	for _, r := range w {
+		if unicode.IsUpper(r) || unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // isLowerCase reports whether a text has letters with case and not one
 // capital: a district's name that is also an ordinary word ("chaman bound
 // for lahore") may then be a name as well as the word.
@@ -311,10 +359,10 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 		return PlaceMatch{}
 	}
 	prov := ps.province(province)
-	ws, raw := splitWords(text, true)
+	ws, raw, punct := splitWordsPunct(text, true, true)
 	shouting := isShouting(raw)
 	taken := make([]bool, len(ws))
-	lower := isLowerCase(raw)
+	caseless := shouting || isLowerCase(raw) || isTitleCase(raw)
 	var in, near []PlaceMatch
 	unread := false // a district's name read as an ordinary word (Mention.Unread)
 	for n := min(3, len(ws)); n >= 1; n-- {
@@ -330,7 +378,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 4 || !shouting && isAcronym(raw[i])) {
-				if commonWords[ws[i]] && (startsUpper(raw[i]) || lower) && ps.g != nil {
+				if commonWords[ws[i]] && mayBeName(ws, raw, punct, i, caseless) && ps.g != nil {
 					if r, ok := ps.g.resolve(nameKey(ws[i]), prov, time.Time{}); ok && r.District >= 0 {
 						unread = true
 					}

@@ -161,6 +161,37 @@ func TestScanUnreadLowerCase(t *testing.T) {
 	}
 }
 
+// TestScanUnreadTitleCase: a headline in Title Case (or in capitals or
+// lower case throughout) tells no name from a word by its capitals, so a
+// district's name that is also an ordinary word is taken as a possible
+// place only where a place's name stands: first, after a word such as
+// "in", "at", "near", "from" or "and", or after a comma. Elsewhere it is
+// the word ("Water Tank Blast"), and the place the headline names stands,
+// even after "near"; it is never read as the district itself.
+func TestScanUnreadTitleCase(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, district string // "" for none
+	}{
+		{"Water Tank Blast Near Kohat", "Kohat"},
+		{"WATER TANK BLAST NEAR KOHAT", "Kohat"},
+		{"water tank blast near kohat", "Kohat"},
+		{"Transport Hub Attacked Near Quetta", "Quetta"},
+		{"Heroin Seized At Chaman Bound For Lahore", ""},
+		{"Heroin Seized at Chaman, Bound for Lahore", ""},
+		{"Tank Police Hold Two Men From Bannu", ""},
+		{"Raids In Kohat And Tank, Suspects From Bannu", "Kohat"},
+		{"Suspects From Bannu Held, Tank", ""},
+		{"Two Killed In Tank District", "Tank"},
+		{"Water Tank Blast", ""},
+	} {
+		name, used := settled(g, tt.text)
+		if name != tt.district {
+			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
+		}
+	}
+}
+
 // settled is the name of the district Settle finds in text, "" for none,
 // and the words it went by.
 func settled(g *Gazetteer, text string) (string, []string) {

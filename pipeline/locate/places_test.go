@@ -328,6 +328,8 @@ func TestPlaceLayerUnreadName(t *testing.T) {
 		{"HEROIN SEIZED AT TANK, BOUND FOR MIR ALI", ""},
 		{"police raided a den in tank and arrested two men from mir ali", ""},
 		{"a water tank was blown up, attackers came from Mir Ali", "Beta"},
+		{"Water Tank Blown Up, Attackers Came From Mir Ali", "Beta"},
+		{"Police Raid Den In Tank, Two Men From Mir Ali Held", ""},
 		{"two killed in Datta Khel, attackers came from Wana", "Beta"},
 	} {
 		t.Run(tt.text, func(t *testing.T) {
