@@ -52,6 +52,8 @@ func TestPlaceReal(t *testing.T) {
 		{name: "abbreviation", q: schemas.PlaceQuery{Hint: []byte("D.I Khan")}, district: "D. I. Khan", precision: 3, method: "exact"}, // punctuation is folded
 		{name: "old name", q: schemas.PlaceQuery{Hint: []byte("Nawabshah")}, district: "Shaheed Benazir Abad", precision: 3, method: "alias"},
 		{name: "typo", q: schemas.PlaceQuery{Hint: []byte("Peshwar")}, district: "Peshawar", precision: 3, method: "fuzzy"},
+		{name: "a tehsil named after another district", q: schemas.PlaceQuery{Hint: []byte("Kotli Sattian"), Province: []byte("Punjab")},
+			district: "Rawalpindi", precision: 2, method: "alias"},
 		{name: "point outside, name", q: schemas.PlaceQuery{Lon: 10, Lat: 10, HasPoint: true, Hint: []byte("Quetta")},
 			district: "Quetta", precision: 3, method: "exact", note: schemas.NoteByName},
 		{name: "a name of several districts", q: schemas.PlaceQuery{Hint: []byte("Karachi")}, precision: 4, method: "province", province: "Sindh",
@@ -280,6 +282,12 @@ func TestCarvedOutReal(t *testing.T) {
 		{"Jacobabad", "Kandhkot", "Kashmore"},
 		{"Bagh", "Forward Kahuta", "Haveli"},
 		{"Hyderabad", "Matiari road, Hyderabad", "Hyderabad"},
+		{"Hyderabad", "Hala", "Matiari"},
+		{"Diamer", "Darel", "Darel"},
+		{"Ghizer", "Yasin", "Gupis-Yasin"},
+		{"Skardu", "Shigar", "Shigar"},
+		{"Gilgit", "Karimabad", "Hunza"},
+		{"Muzaffarabad", "Athmuqam", "Neelum"},
 	} {
 		pl := l.Place(&schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place)})
 		got := placedIn(l, pl)
