@@ -29,6 +29,10 @@ type Locator struct {
 	bounds   []orb.Bound
 	warnings []string
 	places   *geo.Places // nil: no place layer (see UsePlaces)
+	// countries knows the places abroad that rows name (Spin Boldak,
+	// Amritsar), so that a point just across the border with such a name
+	// is not snapped into Pakistan.
+	countries *geo.Countries
 }
 
 // SnapKm is how far outside every district a point may lie and still be
@@ -68,11 +72,16 @@ func NewWithAliases(b *geo.Boundaries, extra []geo.Alias) (*Locator, error) {
 		<-ix
 		return nil, fmt.Errorf("locate: %w", err)
 	}
+	countries, err := geo.ReadCountries(bytes.NewReader(data.Countries), "data/flows/countries.csv")
+	if err != nil {
+		<-ix
+		return nil, fmt.Errorf("locate: the embedded countries table: %w", err)
+	}
 	bounds := make([]orb.Bound, len(b.Polygons))
 	for i, mp := range b.Polygons {
 		bounds[i] = mp.Bound()
 	}
-	return &Locator{b: b, ix: <-ix, g: g, bounds: bounds, warnings: warnings}, nil
+	return &Locator{b: b, ix: <-ix, g: g, bounds: bounds, warnings: warnings, countries: countries}, nil
 }
 
 // snap returns the district nearest to a point outside every district when
@@ -191,6 +200,14 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 			m := geo.Match{District: -1}
 			if len(q.Hint) > 0 {
 				m = match(q.Hint, q.Province, q.On)
+			}
+			if m.District < 0 && len(q.Hint) > 0 {
+				// "Spin Boldak" with a point 1 km outside Chaman: the name
+				// says the point is across the border, not a sliver.
+				if c, ok := l.countries.Lookup(string(q.Hint)); ok && c.Kind == geo.CountryKind {
+					return schemas.Placement{Field: schemas.FieldLat,
+						Reason: fmt.Sprintf("coordinates are outside every district and the name %s is in %s", quote(q.Hint), c.Name)}
+				}
 			}
 			if m.District < 0 || m.District == i {
 				return schemas.Placement{District: i, Precision: schemas.PrecisionNear, Method: schemas.MethodPoint, Score: 1, OK: true,

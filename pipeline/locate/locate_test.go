@@ -333,3 +333,26 @@ func TestIslamabadAirport(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapNotIntoPakistanWhenNamedAbroad: a point just outside every
+// district (within SnapKm) is snapped into the nearest one for the slivers
+// and simplified borders of the boundary file, but not when the row's
+// name is a place in another country ("Spin Boldak", "Amritsar"): the row
+// says the point is across the border, and it is rejected, saying so.
+func TestSnapNotIntoPakistanWhenNamedAbroad(t *testing.T) {
+	l := placesLocator(t, false)
+	for _, tt := range []struct {
+		hint, district, reason string
+	}{
+		{"", "Alpha", ""},
+		{"Alpha", "Alpha", ""},
+		{"Spin Boldak", "", `coordinates are outside every district and the name "Spin Boldak" is in Afghanistan`},
+		{"Amritsar", "", `coordinates are outside every district and the name "Amritsar" is in India`},
+	} {
+		// 0.01 degrees (about 1 km) west of Alpha.
+		pl := l.Place(&schemas.PlaceQuery{Lon: 69.99, Lat: 30.5, HasPoint: true, Hint: []byte(tt.hint)})
+		if got := placedIn(l, pl); got != tt.district || pl.Reason != tt.reason {
+			t.Errorf("%q: placed in %q (%s), reason %q, want %q, reason %q", tt.hint, got, pl.Note, pl.Reason, tt.district, tt.reason)
+		}
+	}
+}
