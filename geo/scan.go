@@ -287,22 +287,29 @@ func isShouting(raw []string) bool {
 }
 
 // placeBefore are the words after which a name stands for a place ("in
-// Tank", "at Chaman", "Kohat and Tank").
+// Tank", "at Chaman", "Kohat and Tank"), with officeWords.
 var placeBefore = wordSet("in", "at", "near", "from", "to", "for", "towards", "outside", "via", "between",
 	"into", "inside", "of", "and")
+
+// officeWords are offices, forces and stations that headlines name with
+// their district before or after them: "SHO Kotli", "Chaman Levies",
+// "Tank Police".
+var officeWords = wordSet("police", "sho", "dpo", "dsp", "ssp", "sp", "asp", "dc", "ps", "thana", "levies", "ctd",
+	"anf", "fia", "fc", "customs", "station", "saddar", "cantt", "border", "bazaar", "bazar")
 
 // mayBeName reports whether word i, an ordinary word that is also a
 // district's name (commonWords), may be written as the name. In a text
 // whose capitals tell something, it is the name when it has a capital. In
 // one where they tell nothing (caseless: capitals, lower case or Title
 // Case throughout), it is a name only where a place's name stands: first,
-// after a mark (a comma), or after a word of placeBefore; elsewhere it is
-// the word ("Water Tank Blast Near Kohat").
+// after a mark (a comma), after a word of placeBefore, or beside an office
+// (officeWords); elsewhere it is the word ("Water Tank Blast Near Kohat").
 func mayBeName(ws, raw []string, punct []bool, i int, caseless bool) bool {
 	if !caseless {
 		return startsUpper(raw[i])
 	}
-	return i == 0 || punct[i] || placeBefore[ws[i-1]]
+	return i == 0 || punct[i] || placeBefore[ws[i-1]] || officeWords[ws[i-1]] ||
+		i+1 < len(ws) && officeWords[ws[i+1]]
 }
 
 // isTitleCase reports whether a text capitalises every word of four or

@@ -184,6 +184,12 @@ func TestScanUnreadTitleCase(t *testing.T) {
 		{"Suspects From Bannu Held, Tank", ""},
 		{"Two Killed In Tank District", "Tank"},
 		{"Water Tank Blast", ""},
+		// After or before the title of an office or a force, it is the
+		// name: "SHO Kotli", "Chaman Levies".
+		{"SHO Kotli Arrests Drug Dealer From Mirpur", ""},
+		{"Levies Chaman Seize Heroin Bound For Quetta", ""},
+		{"Heroin Seized As Chaman Levies Search Truck Bound For Quetta", ""},
+		{"Oil Tank Fire In Quetta", "Quetta"},
 	} {
 		name, used := settled(g, tt.text)
 		if name != tt.district {
