@@ -302,14 +302,21 @@ var officeWords = wordSet("police", "sho", "dpo", "dsp", "ssp", "sp", "asp", "dc
 // whose capitals tell something, it is the name when it has a capital. In
 // one where they tell nothing (caseless: capitals, lower case or Title
 // Case throughout), it is a name only where a place's name stands: first,
-// after a mark (a comma), after a word of placeBefore, or beside an office
-// (officeWords); elsewhere it is the word ("Water Tank Blast Near Kohat").
+// after a mark (a comma), after a word of placeBefore or a province's
+// name, or beside an office (officeWords); elsewhere it is the word
+// ("Water Tank Blast Near Kohat").
 func mayBeName(ws, raw []string, punct []bool, i int, caseless bool) bool {
 	if !caseless {
 		return startsUpper(raw[i])
 	}
-	return i == 0 || punct[i] || placeBefore[ws[i-1]] || officeWords[ws[i-1]] ||
-		i+1 < len(ws) && officeWords[ws[i+1]]
+	if i == 0 || punct[i] || placeBefore[ws[i-1]] || officeWords[ws[i-1]] || i+1 < len(ws) && officeWords[ws[i+1]] {
+		return true
+	}
+	// After its province, possessive or not: "Balochistan's Chaman", "KP
+	// Tank" (splitWords drops the apostrophe).
+	_, ok := NormalizeProvince(ws[i-1])
+	_, okS := NormalizeProvince(strings.TrimSuffix(ws[i-1], "s"))
+	return ok || okS
 }
 
 // isTitleCase reports whether a text capitalises every word of four or

@@ -190,6 +190,10 @@ func TestScanUnreadTitleCase(t *testing.T) {
 		{"Levies Chaman Seize Heroin Bound For Quetta", ""},
 		{"Heroin Seized As Chaman Levies Search Truck Bound For Quetta", ""},
 		{"Oil Tank Fire In Quetta", "Quetta"},
+		// After a province's name, possessive or not, it is a name too.
+		{"Balochistan's Chaman Sees Heroin Haul Bound For Quetta", ""},
+		{"AJK Kotli Police Chief Says Smugglers Came From Mirpur", ""},
+		{"KP Tank Sees Heroin Haul Bound For Quetta", ""},
 	} {
 		name, used := settled(g, tt.text)
 		if name != tt.district {
