@@ -31,6 +31,11 @@ type Mention struct {
 	// "near", "from" or "to" are not taken in its stead ("seized at
 	// Chaman bound for Lahore" was not in Lahore).
 	Unread bool
+	// Road is set for a name followed by a route word ("Kohat road",
+	// "Bannu-Tank highway"): the way, not the place, but the event was on
+	// it, so, as for Unread, the names after "near", "from" or "to" are
+	// not taken in its stead.
+	Road bool
 }
 
 // districtWords after a name say it is a district.
@@ -68,7 +73,15 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
-				continue // "Kohat road", "Peshawar-Bara road"
+				// "Kohat road", "Peshawar-Bara road": not the place, but
+				// the names after "near" or "from" are not it either.
+				if r, ok := g.resolve(nameKey(strings.Join(ws[i:i+n], " ")), hint, on); ok && r.District >= 0 {
+					for j := i; j < i+n; j++ {
+						taken[j] = true
+					}
+					out = append(out, Mention{District: r.District, Province: r.Province, Words: strings.Join(raw[i:i+n], " "), Road: true})
+				}
+				continue
 			}
 			if n > 1 && dropWords[ws[i]] {
 				continue // "town Dera Bugti": the shorter name is tried next
@@ -140,14 +153,14 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	var provinces []string // named outright: "in Khyber Agency of FATA"
 	unread := false        // a name read as an ordinary word
 	for _, m := range ms {
-		unread = unread || m.Unread
+		unread = unread || m.Unread || m.Road
 		if m.District < 0 && !m.Several && !m.Near && !slices.Contains(provinces, m.Province) {
 			provinces = append(provinces, m.Province)
 		}
 	}
 	pick := func(near bool) (ds []int, several []Mention, words []string) {
 		for _, m := range ms {
-			if m.District < 0 && !m.Several || m.Near != near || m.Unread {
+			if m.District < 0 && !m.Several || m.Near != near || m.Unread || m.Road {
 				continue
 			}
 			// A place outside the province the sentence names is a
@@ -172,7 +185,7 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	// district named with the one it was carved out of (CarvedFrom), even
 	// by a name read as an ordinary word, is the carved-out district.
 	for _, m := range ms {
-		if m.District < 0 || m.Near {
+		if m.District < 0 || m.Near || m.Road {
 			continue
 		}
 		if slices.ContainsFunc(ds, func(d int) bool { return g.CarvedFrom(m.District, d) }) {
@@ -189,7 +202,7 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	if len(ds) > 1 {
 		var units []int
 		for _, m := range ms {
-			if m.Unit && !m.Near && !m.Unread && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
+			if m.Unit && !m.Near && !m.Unread && !m.Road && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
 				units = append(units, m.District)
 			}
 		}
@@ -400,6 +413,16 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 				continue
 			}
 			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
+				// A road named after a town or district ("Wana road"): the
+				// event was on it, not at the places after "from" or "to".
+				key := nameKey(strings.Join(ws[i:i+n], " "))
+				if ps.lookupKey(key, prov).OK() {
+					unread = true
+				} else if ps.g != nil {
+					if r, ok := ps.g.resolve(key, prov, time.Time{}); ok && r.District >= 0 {
+						unread = true
+					}
+				}
 				continue
 			}
 			m := ps.lookupKey(nameKey(strings.Join(ws[i:i+n], " ")), prov)

@@ -202,6 +202,31 @@ func TestScanUnreadTitleCase(t *testing.T) {
 	}
 }
 
+// TestScanRoadIsNoReference: a road named after towns ("Bannu-Tank
+// highway", "Kohat road") is not the place, but the event was on it, so
+// the places the sentence names after "from", "to" or "near" are not taken
+// in its stead; nor is the road a district carved out of the one named
+// with it.
+func TestScanRoadIsNoReference(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, district string // "" for none
+	}{
+		{"Bannu-Tank highway closed, travellers from Kohat stranded", ""},
+		{"Attack on a check post on Kohat road; attackers came from Bannu", ""},
+		{"Truck from Quetta intercepted on the Sukkur-Multan motorway", ""},
+		{"a check post on Kohat road was attacked, Peshawar", "Peshawar"},
+		{"Blast on Chaman road in Killa Abdullah district", "Killa Abdullah"},
+		{"bus bound for Quetta attacked in Mastung", "Mastung"},
+		{"attack near Kohat", "Kohat"},
+	} {
+		name, used := settled(g, tt.text)
+		if name != tt.district {
+			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
+		}
+	}
+}
+
 // settled is the name of the district Settle finds in text, "" for none,
 // and the words it went by.
 func settled(g *Gazetteer, text string) (string, []string) {

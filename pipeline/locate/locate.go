@@ -398,7 +398,7 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 	// The districts the place is in, not those it is near, from or on the
 	// way to ("Loralai, near Duki" is in Loralai).
 	for _, sm := range l.g.Scan(rest, string(q.Province), day(q.On)) {
-		if sm.Near || sm.Unread || sm.District < 0 {
+		if sm.Near || sm.Unread || sm.Road || sm.District < 0 {
 			continue
 		}
 		add(sm.District)

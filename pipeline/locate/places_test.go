@@ -330,6 +330,7 @@ func TestPlaceLayerUnreadName(t *testing.T) {
 		{"a water tank was blown up, attackers came from Mir Ali", "Beta"},
 		{"Water Tank Blown Up, Attackers Came From Mir Ali", "Beta"},
 		{"Police Raid Den In Tank, Two Men From Mir Ali Held", ""},
+		{"the Wana road was closed, travellers from Mir Ali stranded", ""},
 		{"two killed in Datta Khel, attackers came from Wana", "Beta"},
 	} {
 		t.Run(tt.text, func(t *testing.T) {
