@@ -471,6 +471,15 @@ func TestGazetteerStrangerNames(t *testing.T) {
 		{"Dinga", "", ""}, {"Shahpur", "", ""}, {"Shahkot", "", ""}, {"Alipur", "", ""}, {"Amirabad", "", ""},
 		{"Khadro", "", ""}, {"Thul", "", ""}, {"Thal", "", ""}, {"Digri", "", ""}, {"Bhopalwala", "", ""},
 		{"Mananwala", "", ""}, {"Akora", "", ""}, {"Bhag", "", ""},
+		// An izafat ("-e-") joins one name: Bagh-e-Jinnah is a park in
+		// Lahore, not Bagh; Gulistan-e-Jauhar a quarter of Karachi, not
+		// Gulistan of Killa Abdullah.
+		{"Bagh-e-Jinnah Lahore", "Punjab", "PK617"}, {"Bagh-e-Jinnah", "", ""}, {"Gulistan-e-Jauhar", "Sindh", "P:Sindh"},
+		{"Bab-ul-Islam", "Sindh", "P:Sindh"},
+		// A close spelling is a slip within words, not another word:
+		// Mirpur Sakro (Thatta) and Mirpur Bathoro (Sujawal) are not
+		// Mirpur Khas.
+		{"Mirpur Sakro", "Sindh", "P:Sindh"}, {"Mirpur Bathoro", "Sindh", "P:Sindh"}, {"Mirpur Sakro", "", ""},
 	} {
 		m := g.Match(tc.name, tc.hint, on)
 		got := ""

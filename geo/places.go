@@ -369,7 +369,7 @@ var placeWords = wordSet("near", "nearby", "area", "areas", "village", "vill", "
 func WithoutPlaceWords(text string) string {
 	var parts []string
 	changed := false
-	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(",;/()[]|،-–", r) }) {
+	for _, part := range strings.FieldsFunc(joinConnectors(text), func(r rune) bool { return strings.ContainsRune(",;/()[]|،-–", r) }) {
 		ws := words(part)
 		if namesRoad(part) {
 			changed = true
@@ -438,7 +438,7 @@ func (ps *Places) find(text, prov string) PlaceMatch {
 		if namesRoad(seg) {
 			continue
 		}
-		pieces := strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '–' })
+		pieces := strings.FieldsFunc(joinConnectors(seg), func(r rune) bool { return r == '-' || r == '–' })
 		parts = append(parts, pieces...)
 		if len(pieces) > 1 {
 			parts = append(parts, seg)
