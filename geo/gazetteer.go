@@ -437,7 +437,10 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	if m, ok := g.division(name, hint, on); ok {
 		return m
 	}
-	if m, ok := g.resolve(key, hint, on); ok {
+	// A town outside the stated province is another town of the name
+	// ("Bara" of Punjab is not Bara of Khyber), not a loose province
+	// column as a district's name may be ("D.G Khan" with KPK).
+	if m, ok := g.resolve(key, hint, on); ok && !(m.HintIgnored && m.Precision == PrecisionNear) {
 		return m
 	}
 	if m, ok := g.compound(name, hint, on); ok {

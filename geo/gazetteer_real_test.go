@@ -480,6 +480,12 @@ func TestGazetteerStrangerNames(t *testing.T) {
 		// Mirpur Sakro (Thatta) and Mirpur Bathoro (Sujawal) are not
 		// Mirpur Khas.
 		{"Mirpur Sakro", "Sindh", "P:Sindh"}, {"Mirpur Bathoro", "Sindh", "P:Sindh"}, {"Mirpur Sakro", "", ""},
+		// A town the table knows in another province than the row states
+		// is a town of the same name, not a wrong province column (as a
+		// district's name may be: "D.G Khan" with KPK): Bara of Punjab is
+		// not Bara of Khyber.
+		{"Bara", "Punjab", "P:Punjab"}, {"Gulistan", "Sindh", "P:Sindh"}, {"Kotri", "Punjab", "P:Punjab"},
+		{"Bara", "", "PK513"}, {"Bara", "KPK", "PK513"}, {"D.G Khan", "KPK", "PK607"},
 	} {
 		m := g.Match(tc.name, tc.hint, on)
 		got := ""
