@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -238,7 +239,8 @@ func (a aliasRef) active(on time.Time) bool {
 type fuzzyRef struct {
 	key   string
 	runes int
-	skel  string // consonantSkeleton(key)
+	skel  string   // consonantSkeleton(key)
+	words []string // nameWords of the name or alias
 	aliasRef
 }
 
@@ -278,7 +280,7 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 			continue
 		}
 		g.exact[k] = append(g.exact[k], i)
-		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), aliasRef: aliasRef{district: i}})
+		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), words: nameWords(d.Name), aliasRef: aliasRef{district: i}})
 	}
 
 	// lookup finds the one district of b named name, within province when b
@@ -337,13 +339,13 @@ func NewGazetteer(b *Boundaries, aliases []Alias) (*Gazetteer, []string, error) 
 		// A target spelt otherwise in b ("Leiah" for geoBoundaries'
 		// "Layyah") is itself a name of the district.
 		if tk := nameKey(a.District); !slices.Contains(g.exact[tk], i) {
-			g.addAlias(seen, breaks, tk, aliasRef{district: i}, KindVariant)
+			g.addAlias(seen, breaks, tk, a.District, aliasRef{district: i}, KindVariant)
 		}
 		k := nameKey(a.Alias)
 		if other := g.exact[k]; len(other) > 0 && !slices.Contains(other, i) {
 			warnf("alias %q (%s) is also the name of district %s; the district wins", a.Alias, a.District, b.Districts[other[0]].Name)
 		}
-		g.addAlias(seen, breaks, k, aliasRef{district: i, from: a.From, to: a.To, town: a.Kind == KindPlace}, a.Kind)
+		g.addAlias(seen, breaks, k, a.Alias, aliasRef{district: i, from: a.From, to: a.To, town: a.Kind == KindPlace}, a.Kind)
 		if a.Kind == KindSuccessor {
 			if child := lookup(a.Alias, a.Province); child >= 0 && child != i {
 				if !slices.Contains(g.carved[i], child) {
@@ -371,10 +373,10 @@ type aliasKey struct {
 // towns of Pakistan that the table does not list, close spellings of
 // listed towns sent Dinga (Gujrat) to Jhelum by Dina, Shahpur (Sargodha)
 // to Sanghar by Shahdadpur, Alipur (Muzaffargarh) to Shangla by Alpuri.
-func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k string, ref aliasRef, kind string) {
+func (g *Gazetteer) addAlias(seen map[aliasKey]bool, breaks map[time.Time]bool, k, name string, ref aliasRef, kind string) {
 	if kind != KindPlace && !seen[aliasKey{"~" + k, ref}] {
 		seen[aliasKey{"~" + k, ref}] = true // "~": a key that takes close spellings
-		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), aliasRef: ref})
+		g.fuzzy = append(g.fuzzy, fuzzyRef{key: k, runes: len([]rune(k)), skel: consonantSkeleton(k), words: nameWords(name), aliasRef: ref})
 	}
 	if seen[aliasKey{k, ref}] {
 		return
@@ -435,7 +437,10 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	if m, ok := g.division(name, hint, on); ok {
 		return m
 	}
-	if m, ok := g.resolve(key, hint, on); ok {
+	// A town outside the stated province is another town of the name
+	// ("Bara" of Punjab is not Bara of Khyber), not a loose province
+	// column as a district's name may be ("D.G Khan" with KPK).
+	if m, ok := g.resolve(key, hint, on); ok && !(m.HintIgnored && m.Precision == PrecisionNear) {
 		return m
 	}
 	if m, ok := g.compound(name, hint, on); ok {
@@ -464,7 +469,7 @@ func (g *Gazetteer) Match(name, provinceHint string, on time.Time) Match {
 	if len([]rune(key)) < fuzzyMinRunes {
 		return g.unmatched(hint, nil)
 	}
-	m := g.fuzzyMatch(key, hint, on)
+	m := g.fuzzyMatch(key, name, hint, on)
 	if m.District >= 0 {
 		return m
 	}
@@ -737,10 +742,26 @@ var (
 	valleySuffix   = nameKey("ویلی")
 )
 
+// connector is a connector word between dashes: the Persian izafat
+// ("Bagh-e-Jinnah", "Gulistan-e-Jauhar") and the Arabic article
+// ("Bab-ul-Islam", "Dar-ul-Aman") join the words around them into one
+// name.
+var connector = regexp.MustCompile(`(?i)\s*[-–]\s*(e|i|ul|al|ud|un|ur|us|ush|o)\s*[-–]\s*`)
+
+// joinConnectors writes the connector words of a name between spaces, so
+// that splitting the name at dashes leaves it whole: "Bagh-e-Jinnah Lahore"
+// is "Bagh e Jinnah Lahore", not Bagh and Lahore.
+func joinConnectors(s string) string {
+	if !strings.ContainsAny(s, "-–") {
+		return s
+	}
+	return connector.ReplaceAllString(s, " $1 ")
+}
+
 // compound matches a name made of parts, "Ghallanai, Mohmand Agency" or
 // "Shabqadar-Charsadda", when all parts that match agree on one district.
 func (g *Gazetteer) compound(name, hint string, on time.Time) (Match, bool) {
-	parts := strings.FieldsFunc(name, func(r rune) bool {
+	parts := strings.FieldsFunc(joinConnectors(name), func(r rune) bool {
 		return strings.ContainsRune(",;/()-–،", r)
 	})
 	if len(parts) < 2 {
@@ -905,14 +926,15 @@ type fuzzyKey struct {
 }
 
 type fuzzyResult struct {
-	cands []Candidate // best first; Name and Province filled
+	cands []Candidate      // best first; Name and Province filled
+	words map[int][]string // by district, the words of its best-scoring name
 }
 
 // fuzzyMatch scores key against every name and alias of the hinted province
 // in force on the day on. Results are cached per key, province and epoch
 // (the stretch of days between two alias dates, when the alias set is the
 // same).
-func (g *Gazetteer) fuzzyMatch(key, hint string, on time.Time) Match {
+func (g *Gazetteer) fuzzyMatch(key, name, hint string, on time.Time) Match {
 	fk := fuzzyKey{key, hint, g.Epoch(on)}
 	var res fuzzyResult
 	if v, ok := g.cache.Load(fk); ok {
@@ -931,7 +953,8 @@ func (g *Gazetteer) fuzzyMatch(key, hint string, on time.Time) Match {
 		threshold = FuzzyShortThreshold
 	}
 	if len(cands) > 0 && cands[0].Score >= threshold &&
-		(len(cands) == 1 || cands[0].Score-cands[1].Score >= FuzzyMargin) {
+		(len(cands) == 1 || cands[0].Score-cands[1].Score >= FuzzyMargin) &&
+		g.sameWords(nameWords(name), res.words[cands[0].District]) {
 		m := g.matched(cands[0].District, MethodFuzzy, cands[0].Score, hint)
 		m.Candidates = cands
 		return m
@@ -941,6 +964,7 @@ func (g *Gazetteer) fuzzyMatch(key, hint string, on time.Time) Match {
 
 func (g *Gazetteer) score(key, hint string, on time.Time) fuzzyResult {
 	best := map[int]float64{}
+	bestWords := map[int][]string{}
 	n := len([]rune(key))
 	for _, f := range g.fuzzy {
 		if hint != "" && g.prov[f.district] != hint {
@@ -957,6 +981,7 @@ func (g *Gazetteer) score(key, hint string, on time.Time) fuzzyResult {
 		s := g.jw.Compare(key, f.key)
 		if s > best[f.district] {
 			best[f.district] = s
+			bestWords[f.district] = f.words
 		}
 	}
 	var cands []Candidate
@@ -975,7 +1000,44 @@ func (g *Gazetteer) score(key, hint string, on time.Time) fuzzyResult {
 	if len(cands) > maxCandidates {
 		cands = cands[:maxCandidates:maxCandidates]
 	}
-	return fuzzyResult{cands: cands}
+	return fuzzyResult{cands: cands, words: bestWords}
+}
+
+// nameWords are the words of a name without those for the kind of unit
+// (dropWords), as a close spelling is compared word by word.
+func nameWords(s string) []string {
+	ws := words(s)
+	kept := slices.DeleteFunc(slices.Clone(ws), func(w string) bool { return dropWords[w] })
+	if len(kept) == 0 {
+		return ws
+	}
+	return kept
+}
+
+// sameWordMin is the similarity at which two words are one word spelt two
+// ways ("esmail", "ismail").
+const sameWordMin = 0.8
+
+// sameWords reports whether a name of several words is a close spelling
+// of the name ref word by word: each of its words of three letters or more
+// is a word of ref spelt otherwise, or part of one ("Muzaffar Garh" and
+// "Muzaffargarh"). A whole word that is not ("Mirpur Sakro" and "Mirpur
+// Khas") makes it another place, however close the letters are overall.
+func (g *Gazetteer) sameWords(name, ref []string) bool {
+	if len(name) < 2 || len(ref) == 0 {
+		return true
+	}
+	for _, w := range name {
+		if utf8.RuneCountInString(w) < 3 {
+			continue
+		}
+		if !slices.ContainsFunc(ref, func(r string) bool {
+			return strings.Contains(r, w) || utf8.RuneCountInString(r) >= 3 && strings.Contains(w, r) || g.jw.Compare(w, r) >= sameWordMin
+		}) {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *Gazetteer) matched(i int, method string, score float64, hint string) Match {
@@ -1204,7 +1266,16 @@ func foldedWord(w string) string {
 // splitWords splits s into lower-case, script-folded words and, when raw
 // is set, the same words as written (for telling "SUI" from "Sui").
 func splitWords(s string, raw bool) (folded, written []string) {
+	folded, written, _ = splitWordsPunct(s, raw, false)
+	return folded, written
+}
+
+// splitWordsPunct is splitWords that, when punct is set, also reports for
+// each word whether a mark other than a space (a comma, a full stop, a
+// bracket) stands between it and the word before.
+func splitWordsPunct(s string, raw, punct bool) (folded, written []string, afterPunct []bool) {
 	var sb, rb strings.Builder
+	marked := false // a mark since the last word
 	flush := func() {
 		if sb.Len() > 0 {
 			folded = append(folded, sb.String())
@@ -1213,6 +1284,10 @@ func splitWords(s string, raw bool) (folded, written []string) {
 				written = append(written, rb.String())
 				rb.Reset()
 			}
+			if punct {
+				afterPunct = append(afterPunct, marked)
+			}
+			marked = false
 		}
 	}
 	if !isASCII(s) {
@@ -1235,10 +1310,11 @@ func splitWords(s string, raw bool) (folded, written []string) {
 			// "Ahmed'pur" is one word
 		default:
 			flush()
+			marked = marked || !unicode.IsSpace(r)
 		}
 	}
 	flush()
-	return folded, written
+	return folded, written, afterPunct
 }
 
 func isASCII(s string) bool {

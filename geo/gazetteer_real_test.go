@@ -471,6 +471,21 @@ func TestGazetteerStrangerNames(t *testing.T) {
 		{"Dinga", "", ""}, {"Shahpur", "", ""}, {"Shahkot", "", ""}, {"Alipur", "", ""}, {"Amirabad", "", ""},
 		{"Khadro", "", ""}, {"Thul", "", ""}, {"Thal", "", ""}, {"Digri", "", ""}, {"Bhopalwala", "", ""},
 		{"Mananwala", "", ""}, {"Akora", "", ""}, {"Bhag", "", ""},
+		// An izafat ("-e-") joins one name: Bagh-e-Jinnah is a park in
+		// Lahore, not Bagh; Gulistan-e-Jauhar a quarter of Karachi, not
+		// Gulistan of Killa Abdullah.
+		{"Bagh-e-Jinnah Lahore", "Punjab", "PK617"}, {"Bagh-e-Jinnah", "", ""}, {"Gulistan-e-Jauhar", "Sindh", "P:Sindh"},
+		{"Bab-ul-Islam", "Sindh", "P:Sindh"},
+		// A close spelling is a slip within words, not another word:
+		// Mirpur Sakro (Thatta) and Mirpur Bathoro (Sujawal) are not
+		// Mirpur Khas.
+		{"Mirpur Sakro", "Sindh", "P:Sindh"}, {"Mirpur Bathoro", "Sindh", "P:Sindh"}, {"Mirpur Sakro", "", ""},
+		// A town the table knows in another province than the row states
+		// is a town of the same name, not a wrong province column (as a
+		// district's name may be: "D.G Khan" with KPK): Bara of Punjab is
+		// not Bara of Khyber.
+		{"Bara", "Punjab", "P:Punjab"}, {"Gulistan", "Sindh", "P:Sindh"}, {"Kotri", "Punjab", "P:Punjab"},
+		{"Bara", "", "PK513"}, {"Bara", "KPK", "PK513"}, {"D.G Khan", "KPK", "PK607"},
 	} {
 		m := g.Match(tc.name, tc.hint, on)
 		got := ""

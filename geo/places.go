@@ -360,6 +360,33 @@ var placeWords = wordSet("near", "nearby", "area", "areas", "village", "vill", "
 	"vicinity", "locality", "mohalla", "moh", "district", "distt", "dist", "agency", "border", "afghan",
 	"main", "market", "chowk", "adda", "close", "to", "on", "off", "from")
 
+// WithoutPlaceWords is a place text as the place layer reads it (Find):
+// each part between commas, brackets and dashes without the words that say
+// what kind of place it is or where near it ("Chaman border", "Mir Ali
+// Bazaar", "main chowk Wana"), and without the parts that name a road
+// ("Chaman road, Killa Abdullah" is "Killa Abdullah"); the parts are
+// joined by commas. A text with no such word is returned as it is.
+func WithoutPlaceWords(text string) string {
+	var parts []string
+	changed := false
+	for _, part := range strings.FieldsFunc(joinConnectors(text), func(r rune) bool { return strings.ContainsRune(",;/()[]|،-–", r) }) {
+		ws := words(part)
+		if namesRoad(part) {
+			changed = true
+			continue
+		}
+		kept := slices.DeleteFunc(slices.Clone(ws), func(w string) bool { return placeWords[w] })
+		changed = changed || len(kept) < len(ws)
+		if len(kept) > 0 {
+			parts = append(parts, strings.Join(kept, " "))
+		}
+	}
+	if !changed {
+		return text
+	}
+	return strings.Join(parts, ", ")
+}
+
 // roadWords mark a part that names a road: roads are named after the towns
 // they join ("Thall-Parachinar road", "Bannu-Miranshah road"), which are
 // not where the event was.
@@ -411,7 +438,7 @@ func (ps *Places) find(text, prov string) PlaceMatch {
 		if namesRoad(seg) {
 			continue
 		}
-		pieces := strings.FieldsFunc(seg, func(r rune) bool { return r == '-' || r == '–' })
+		pieces := strings.FieldsFunc(joinConnectors(seg), func(r rune) bool { return r == '-' || r == '–' })
 		parts = append(parts, pieces...)
 		if len(pieces) > 1 {
 			parts = append(parts, seg)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A Mention is a district or province named inside a sentence.
@@ -24,11 +25,17 @@ type Mention struct {
 	Unit bool
 	// Unread is set for a district's name that is also an ordinary word
 	// (commonWords: Chaman, Hub, Tank, Kotli), written as a name (with a
-	// capital) but with no unit word after it: it is not read as the
+	// capital; in a text whose capitals tell nothing, where a name stands:
+	// mayBeName) but with no unit word after it: it is not read as the
 	// place, yet it may be where the event was, so the names after
 	// "near", "from" or "to" are not taken in its stead ("seized at
 	// Chaman bound for Lahore" was not in Lahore).
 	Unread bool
+	// Road is set for a name followed by a route word ("Kohat road",
+	// "Bannu-Tank highway"): the way, not the place, but the event was on
+	// it, so, as for Unread, the names after "near", "from" or "to" are
+	// not taken in its stead.
+	Road bool
 }
 
 // districtWords after a name say it is a district.
@@ -51,9 +58,9 @@ var nearWords = wordSet("near", "from", "to", "for", "towards", "outside", "via"
 // provinces is read in the hinted one.
 func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 	hint := g.province(provinceHint)
-	ws, raw := splitWords(text, true)
+	ws, raw, punct := splitWordsPunct(text, true, true)
 	shouting := isShouting(raw)
-	lower := isLowerCase(raw) // capitals tell nothing either
+	caseless := shouting || isLowerCase(raw) || isTitleCase(raw) // capitals tell nothing
 	taken := make([]bool, len(ws))
 	var out []Mention
 	for n := min(maxMentionWords, len(ws)); n >= 1; n-- {
@@ -66,7 +73,15 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
-				continue // "Kohat road", "Peshawar-Bara road"
+				// "Kohat road", "Peshawar-Bara road": not the place, but
+				// the names after "near" or "from" are not it either.
+				if r, ok := g.resolve(nameKey(strings.Join(ws[i:i+n], " ")), hint, on); ok && r.District >= 0 {
+					for j := i; j < i+n; j++ {
+						taken[j] = true
+					}
+					out = append(out, Mention{District: r.District, Province: r.Province, Words: strings.Join(raw[i:i+n], " "), Road: true})
+				}
+				continue
 			}
 			if n > 1 && dropWords[ws[i]] {
 				continue // "town Dera Bugti": the shorter name is tried next
@@ -80,7 +95,7 @@ func (g *Gazetteer) Scan(text, provinceHint string, on time.Time) []Mention {
 				m.Province = p
 			} else {
 				if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 3 || !shouting && isAcronym(raw[i])) {
-					if commonWords[ws[i]] && (startsUpper(raw[i]) || lower) {
+					if commonWords[ws[i]] && mayBeName(ws, raw, punct, i, caseless) {
 						if r, ok := g.resolve(nameKey(phrase), hint, on); ok && r.District >= 0 {
 							m.District, m.Province, m.Unread = r.District, r.Province, true
 							out = append(out, m)
@@ -138,14 +153,14 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	var provinces []string // named outright: "in Khyber Agency of FATA"
 	unread := false        // a name read as an ordinary word
 	for _, m := range ms {
-		unread = unread || m.Unread
+		unread = unread || m.Unread || m.Road
 		if m.District < 0 && !m.Several && !m.Near && !slices.Contains(provinces, m.Province) {
 			provinces = append(provinces, m.Province)
 		}
 	}
 	pick := func(near bool) (ds []int, several []Mention, words []string) {
 		for _, m := range ms {
-			if m.District < 0 && !m.Several || m.Near != near || m.Unread {
+			if m.District < 0 && !m.Several || m.Near != near || m.Unread || m.Road {
 				continue
 			}
 			// A place outside the province the sentence names is a
@@ -170,7 +185,7 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	// district named with the one it was carved out of (CarvedFrom), even
 	// by a name read as an ordinary word, is the carved-out district.
 	for _, m := range ms {
-		if m.District < 0 || m.Near {
+		if m.District < 0 || m.Near || m.Road {
 			continue
 		}
 		if slices.ContainsFunc(ds, func(d int) bool { return g.CarvedFrom(m.District, d) }) {
@@ -187,7 +202,7 @@ func (g *Gazetteer) Settle(ms []Mention) (district int, province string, used []
 	if len(ds) > 1 {
 		var units []int
 		for _, m := range ms {
-			if m.Unit && !m.Near && !m.Unread && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
+			if m.Unit && !m.Near && !m.Unread && !m.Road && slices.Contains(ds, m.District) && !slices.Contains(units, m.District) {
 				units = append(units, m.District)
 			}
 		}
@@ -284,6 +299,66 @@ func isShouting(raw []string) bool {
 	return letters > 0 && upper*10 >= letters*9
 }
 
+// placeBefore are the words after which a name stands for a place ("in
+// Tank", "at Chaman", "Kohat and Tank"), with officeWords.
+var placeBefore = wordSet("in", "at", "near", "from", "to", "for", "towards", "outside", "via", "between",
+	"into", "inside", "of", "and")
+
+// officeWords are offices, forces and stations that headlines name with
+// their district before or after them: "SHO Kotli", "Chaman Levies",
+// "Tank Police".
+var officeWords = wordSet("police", "sho", "dpo", "dsp", "ssp", "sp", "asp", "dc", "ps", "thana", "levies", "ctd",
+	"anf", "fia", "fc", "customs", "station", "saddar", "cantt", "border", "bazaar", "bazar")
+
+// mayBeName reports whether word i, an ordinary word that is also a
+// district's name (commonWords), may be written as the name. In a text
+// whose capitals tell something, it is the name when it has a capital. In
+// one where they tell nothing (caseless: capitals, lower case or Title
+// Case throughout), it is a name only where a place's name stands: first,
+// after a mark (a comma), after a word of placeBefore or a province's
+// name, or beside an office (officeWords); elsewhere it is the word
+// ("Water Tank Blast Near Kohat").
+func mayBeName(ws, raw []string, punct []bool, i int, caseless bool) bool {
+	if !caseless {
+		return startsUpper(raw[i])
+	}
+	if i == 0 || punct[i] || placeBefore[ws[i-1]] || officeWords[ws[i-1]] || i+1 < len(ws) && officeWords[ws[i+1]] {
+		return true
+	}
+	// After its province, possessive or not: "Balochistan's Chaman", "KP
+	// Tank" (splitWords drops the apostrophe).
+	_, ok := NormalizeProvince(ws[i-1])
+	_, okS := NormalizeProvince(strings.TrimSuffix(ws[i-1], "s"))
+	return ok || okS
+}
+
+// isTitleCase reports whether a text capitalises every word of four or
+// more letters, as headlines do ("Water Tank Blast Near Kohat"), so that a
+// capital does not tell a name from a word. Two such words at least.
+func isTitleCase(raw []string) bool {
+	n := 0
+	for _, w := range raw {
+		if utf8.RuneCountInString(w) < 4 || !hasCase(w) {
+			continue
+		}
+		if !startsUpper(w) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+// hasCase reports whether a word has a letter with case (not Urdu).
+func hasCase(w string) bool {
+	for _, r := range w {
+		if unicode.IsUpper(r) || unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // isLowerCase reports whether a text has letters with case and not one
 // capital: a district's name that is also an ordinary word ("chaman bound
 // for lahore") may then be a name as well as the word.
@@ -311,10 +386,10 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 		return PlaceMatch{}
 	}
 	prov := ps.province(province)
-	ws, raw := splitWords(text, true)
+	ws, raw, punct := splitWordsPunct(text, true, true)
 	shouting := isShouting(raw)
 	taken := make([]bool, len(ws))
-	lower := isLowerCase(raw)
+	caseless := shouting || isLowerCase(raw) || isTitleCase(raw)
 	var in, near []PlaceMatch
 	unread := false // a district's name read as an ordinary word (Mention.Unread)
 	for n := min(3, len(ws)); n >= 1; n-- {
@@ -330,7 +405,7 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 			}
 			supported := i+n < len(ws) && unitWords[ws[i+n]]
 			if n == 1 && !supported && (commonWords[ws[i]] || len(ws[i]) < 4 || !shouting && isAcronym(raw[i])) {
-				if commonWords[ws[i]] && (startsUpper(raw[i]) || lower) && ps.g != nil {
+				if commonWords[ws[i]] && mayBeName(ws, raw, punct, i, caseless) && ps.g != nil {
 					if r, ok := ps.g.resolve(nameKey(ws[i]), prov, time.Time{}); ok && r.District >= 0 {
 						unread = true
 					}
@@ -338,6 +413,16 @@ func (ps *Places) Scan(text, province string) PlaceMatch {
 				continue
 			}
 			if i+n < len(ws) && (routeWords[ws[i+n]] || i+n+1 < len(ws) && routeWords[ws[i+n+1]]) {
+				// A road named after a town or district ("Wana road"): the
+				// event was on it, not at the places after "from" or "to".
+				key := nameKey(strings.Join(ws[i:i+n], " "))
+				if ps.lookupKey(key, prov).OK() {
+					unread = true
+				} else if ps.g != nil {
+					if r, ok := ps.g.resolve(key, prov, time.Time{}); ok && r.District >= 0 {
+						unread = true
+					}
+				}
 				continue
 			}
 			m := ps.lookupKey(nameKey(strings.Join(ws[i:i+n], " ")), prov)

@@ -161,6 +161,72 @@ func TestScanUnreadLowerCase(t *testing.T) {
 	}
 }
 
+// TestScanUnreadTitleCase: a headline in Title Case (or in capitals or
+// lower case throughout) tells no name from a word by its capitals, so a
+// district's name that is also an ordinary word is taken as a possible
+// place only where a place's name stands: first, after a word such as
+// "in", "at", "near", "from" or "and", or after a comma. Elsewhere it is
+// the word ("Water Tank Blast"), and the place the headline names stands,
+// even after "near"; it is never read as the district itself.
+func TestScanUnreadTitleCase(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, district string // "" for none
+	}{
+		{"Water Tank Blast Near Kohat", "Kohat"},
+		{"WATER TANK BLAST NEAR KOHAT", "Kohat"},
+		{"water tank blast near kohat", "Kohat"},
+		{"Transport Hub Attacked Near Quetta", "Quetta"},
+		{"Heroin Seized At Chaman Bound For Lahore", ""},
+		{"Heroin Seized at Chaman, Bound for Lahore", ""},
+		{"Tank Police Hold Two Men From Bannu", ""},
+		{"Raids In Kohat And Tank, Suspects From Bannu", "Kohat"},
+		{"Suspects From Bannu Held, Tank", ""},
+		{"Two Killed In Tank District", "Tank"},
+		{"Water Tank Blast", ""},
+		// After or before the title of an office or a force, it is the
+		// name: "SHO Kotli", "Chaman Levies".
+		{"SHO Kotli Arrests Drug Dealer From Mirpur", ""},
+		{"Levies Chaman Seize Heroin Bound For Quetta", ""},
+		{"Heroin Seized As Chaman Levies Search Truck Bound For Quetta", ""},
+		{"Oil Tank Fire In Quetta", "Quetta"},
+		// After a province's name, possessive or not, it is a name too.
+		{"Balochistan's Chaman Sees Heroin Haul Bound For Quetta", ""},
+		{"AJK Kotli Police Chief Says Smugglers Came From Mirpur", ""},
+		{"KP Tank Sees Heroin Haul Bound For Quetta", ""},
+	} {
+		name, used := settled(g, tt.text)
+		if name != tt.district {
+			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
+		}
+	}
+}
+
+// TestScanRoadIsNoReference: a road named after towns ("Bannu-Tank
+// highway", "Kohat road") is not the place, but the event was on it, so
+// the places the sentence names after "from", "to" or "near" are not taken
+// in its stead; nor is the road a district carved out of the one named
+// with it.
+func TestScanRoadIsNoReference(t *testing.T) {
+	g, _ := realGazetteer(t)
+	for _, tt := range []struct {
+		text, district string // "" for none
+	}{
+		{"Bannu-Tank highway closed, travellers from Kohat stranded", ""},
+		{"Attack on a check post on Kohat road; attackers came from Bannu", ""},
+		{"Truck from Quetta intercepted on the Sukkur-Multan motorway", ""},
+		{"a check post on Kohat road was attacked, Peshawar", "Peshawar"},
+		{"Blast on Chaman road in Killa Abdullah district", "Killa Abdullah"},
+		{"bus bound for Quetta attacked in Mastung", "Mastung"},
+		{"attack near Kohat", "Kohat"},
+	} {
+		name, used := settled(g, tt.text)
+		if name != tt.district {
+			t.Errorf("%q: got %q (by %q), want %q", tt.text, name, used, tt.district)
+		}
+	}
+}
+
 // settled is the name of the district Settle finds in text, "" for none,
 // and the words it went by.
 func settled(g *Gazetteer, text string) (string, []string) {

@@ -29,6 +29,10 @@ type Locator struct {
 	bounds   []orb.Bound
 	warnings []string
 	places   *geo.Places // nil: no place layer (see UsePlaces)
+	// countries knows the places abroad that rows name (Spin Boldak,
+	// Amritsar), so that a point just across the border with such a name
+	// is not snapped into Pakistan.
+	countries *geo.Countries
 }
 
 // SnapKm is how far outside every district a point may lie and still be
@@ -68,11 +72,16 @@ func NewWithAliases(b *geo.Boundaries, extra []geo.Alias) (*Locator, error) {
 		<-ix
 		return nil, fmt.Errorf("locate: %w", err)
 	}
+	countries, err := geo.ReadCountries(bytes.NewReader(data.Countries), "data/flows/countries.csv")
+	if err != nil {
+		<-ix
+		return nil, fmt.Errorf("locate: the embedded countries table: %w", err)
+	}
 	bounds := make([]orb.Bound, len(b.Polygons))
 	for i, mp := range b.Polygons {
 		bounds[i] = mp.Bound()
 	}
-	return &Locator{b: b, ix: <-ix, g: g, bounds: bounds, warnings: warnings}, nil
+	return &Locator{b: b, ix: <-ix, g: g, bounds: bounds, warnings: warnings, countries: countries}, nil
 }
 
 // snap returns the district nearest to a point outside every district when
@@ -165,7 +174,7 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 					// Abdullah" with "Chaman") says the carved-out
 					// district, as it does for a row without a point.
 					named, carved := m, ""
-					if c, ok := l.carvedOut(q, m, match); ok {
+					if c, ok := l.carvedOut(q, m, match); ok && c.District >= 0 {
 						named = geo.Match{District: c.District, Precision: geo.PrecisionDistrict, Method: geo.MethodAlias, Score: 1}
 						carved = c.Note + "; "
 					}
@@ -191,6 +200,14 @@ func (l *Locator) place(q *schemas.PlaceQuery, match func(hint, province []byte,
 			m := geo.Match{District: -1}
 			if len(q.Hint) > 0 {
 				m = match(q.Hint, q.Province, q.On)
+			}
+			if m.District < 0 && len(q.Hint) > 0 {
+				// "Spin Boldak" with a point 1 km outside Chaman: the name
+				// says the point is across the border, not a sliver.
+				if c, ok := l.countries.Lookup(string(q.Hint)); ok && c.Kind == geo.CountryKind {
+					return schemas.Placement{Field: schemas.FieldLat,
+						Reason: fmt.Sprintf("coordinates are outside every district and the name %s is in %s", quote(q.Hint), c.Name)}
+				}
 			}
 			if m.District < 0 || m.District == i {
 				return schemas.Placement{District: i, Precision: schemas.PrecisionNear, Method: schemas.MethodPoint, Score: 1, OK: true,
@@ -363,6 +380,9 @@ func (l *Locator) oneOfSeveral(q *schemas.PlaceQuery, m geo.Match) (schemas.Plac
 // map, as sources go on writing the district they always wrote. The place
 // text is read as a whole name (a place column of "Chaman") and for the
 // districts it names; two districts carved out of m leave the row to m.
+// A place that also names a district neither m nor carved out of it
+// ("Surab, Khuzdar" for Kalat) contradicts itself: the row is kept in
+// m's province (precision 4, District -1), with a note.
 func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint, province []byte, on int32) geo.Match) (schemas.Placement, bool) {
 	if len(q.Place) == 0 || !l.g.HasCarved(m.District) {
 		return schemas.Placement{}, false
@@ -374,29 +394,54 @@ func (l *Locator) carvedOut(q *schemas.PlaceQuery, m geo.Match, match func(hint,
 		}
 	}
 	rest := withoutName(q)
+	var others []int // other districts the place is in: it contradicts itself
 	// The districts the place is in, not those it is near, from or on the
 	// way to ("Loralai, near Duki" is in Loralai).
 	for _, sm := range l.g.Scan(rest, string(q.Province), day(q.On)) {
-		if !sm.Near && !sm.Unread {
-			add(sm.District)
+		if sm.Near || sm.Unread || sm.Road || sm.District < 0 {
+			continue
+		}
+		add(sm.District)
+		if sm.District != m.District && !l.g.CarvedFrom(sm.District, m.District) && !slices.Contains(others, sm.District) {
+			others = append(others, sm.District)
 		}
 	}
 	// The place as a whole name, also without the row's name ("Chaman,
 	// Qila Abdullah"): a word that is also an ordinary one ("chaman", a
-	// meadow) is no mention in a phrase, but is a name as a column's value.
-	// Not a place said to be near, from or on the way to one.
-	for _, name := range [][]byte{q.Place, []byte(strings.Trim(rest, " ,;:-/()"))} {
-		if geo.HasNearWord(string(name)) {
+	// meadow) is no mention in a phrase, but is a name as a column's value,
+	// and so it is with the words for the kind of place read past, as the
+	// place layer reads them ("Chaman border", "Chaman Bazaar"; "Chaman
+	// road" is a road). Not a place said to be near, from or on the way to
+	// one.
+	for _, name := range []string{string(q.Place), strings.Trim(rest, " ,;:-/()")} {
+		if geo.HasNearWord(name) {
 			break
 		}
-		if pm := match(name, q.Province, q.On); pm.Method != geo.MethodFuzzy {
-			add(pm.District)
+		for _, n := range slices.Compact([]string{name, geo.WithoutPlaceWords(name)}) {
+			if pm := match([]byte(n), q.Province, q.On); pm.Method != geo.MethodFuzzy {
+				add(pm.District)
+			}
 		}
 	}
 	if len(carved) != 1 {
 		return schemas.Placement{}, false
 	}
 	found := carved[0]
+	if len(others) > 0 {
+		// "Kalat" with "Surab, Khuzdar": the place names the carved-out
+		// district and another, as a name "Murree, Lahore" does, and
+		// neither side is taken. The row's name's province holds them
+		// both (another province named is the place's mistake, not the
+		// row's).
+		names := make([]string, 0, len(others)+1)
+		for _, d := range append([]int{found}, others...) {
+			names = append(names, l.b.Districts[d].Name)
+		}
+		return schemas.Placement{District: -1, Precision: schemas.PrecisionProvince, Method: schemas.MethodProvince,
+			Province: l.g.ProvinceOf(m.District), OK: true,
+			Note: fmt.Sprintf("the name %s is %s, but the place %s names %s (carved out of it) and %s: kept in the province",
+				quote(q.Hint), l.b.Districts[m.District].Name, quote(q.Place), names[0], strings.Join(names[1:], ", "))}, true
+	}
 	return schemas.Placement{District: found, Precision: schemas.PrecisionDistrict, Method: schemas.MethodAlias, Score: 1, OK: true,
 		Note: fmt.Sprintf("the name %s is %s, and the place %s is in %s, since carved out of it", quote(q.Hint),
 			l.b.Districts[m.District].Name, quote(q.Place), l.b.Districts[found].Name)}, true

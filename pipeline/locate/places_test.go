@@ -328,6 +328,9 @@ func TestPlaceLayerUnreadName(t *testing.T) {
 		{"HEROIN SEIZED AT TANK, BOUND FOR MIR ALI", ""},
 		{"police raided a den in tank and arrested two men from mir ali", ""},
 		{"a water tank was blown up, attackers came from Mir Ali", "Beta"},
+		{"Water Tank Blown Up, Attackers Came From Mir Ali", "Beta"},
+		{"Police Raid Den In Tank, Two Men From Mir Ali Held", ""},
+		{"the Wana road was closed, travellers from Mir Ali stranded", ""},
 		{"two killed in Datta Khel, attackers came from Wana", "Beta"},
 	} {
 		t.Run(tt.text, func(t *testing.T) {
@@ -399,6 +402,13 @@ func TestCarvedOutDistrict(t *testing.T) {
 			{hint: "Alpha", place: "Tank", district: "Tank", precision: 3},
 			{hint: "Alpha", place: "Tank, Alpha", district: "Tank", precision: 3},
 			{hint: "Alpha", place: "water tank near the school", district: "Alpha", precision: 3},
+			// Words for the kind of place are read past, as the place
+			// layer reads them ("Mir Ali Bazaar"); a road named after the
+			// town is not the town.
+			{hint: "Alpha", place: "Tank border, Alpha", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "Tank Bazaar", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "main chowk Tank", district: "Tank", precision: 3},
+			{hint: "Alpha", place: "Tank road, Alpha", district: "Alpha", precision: 3},
 			{hint: "Alpha", place: "Gamma", district: "Alpha", precision: 3},
 			{hint: "Alpha", place: "Beta and Delta", district: "Alpha", precision: 3},
 			{hint: "Beta", place: "Alpha", district: "Beta", precision: 3},
@@ -490,4 +500,47 @@ func placedIn(l *locate.Locator, pl schemas.Placement) string {
 	}
 	_, name, _ := l.District(pl.District)
 	return name
+}
+
+// TestCarvedOutContradicted: a place that names a district carved out of
+// the row's district together with another district ("Kalat" with "Surab,
+// Khuzdar": Surab is in Shaheed Sikandarabad, carved out of Kalat, and not
+// in Khuzdar) contradicts itself, as a name "Murree, Lahore" does: the row
+// is kept in the province (precision 4), not moved to the carved-out
+// district, and the note names both. A district the place is only near
+// is no contradiction, nor is the row's own district.
+func TestCarvedOutContradicted(t *testing.T) {
+	b, err := geo.Read(strings.NewReader(fourSquares), "four.geojson", geo.Properties{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := locate.NewWithAliases(b, []geo.Alias{{Alias: "Beta", District: "Alpha", Province: "Punjab", Kind: geo.KindSuccessor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		hint, place string
+		lon, lat    float64 // 0 for no point
+		district    string  // "" for the province
+		precision   int8
+	}{
+		{hint: "Alpha", place: "Beta, Delta", precision: 4},
+		{hint: "Alpha", place: "Beta bazaar, Delta district", precision: 4},
+		{hint: "Alpha", place: "Beta, Gamma", precision: 4}, // another province: the row's name's
+		{hint: "Alpha", place: "Beta, Alpha", district: "Beta", precision: 3},
+		{hint: "Alpha", place: "Beta, near Delta", district: "Beta", precision: 3},
+		// A point in Delta, which the place names: the point stands.
+		{hint: "Alpha", place: "Beta, Delta", lon: 70.5, lat: 31.5, district: "Delta", precision: 1},
+	} {
+		t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon), func(t *testing.T) {
+			q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
+			pl := l.Place(q)
+			if got := placedIn(l, pl); !pl.OK || got != tt.district || pl.Precision != tt.precision {
+				t.Fatalf("placed in %q at %d (%s; %s), want %q at %d", got, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
+			}
+			if tt.precision == 4 && (pl.Province != "Punjab" || !strings.Contains(pl.Note, "Beta") || !strings.Contains(pl.Note, "kept in the province")) {
+				t.Errorf("province %q, note %q", pl.Province, pl.Note)
+			}
+		})
+	}
 }
