@@ -334,10 +334,13 @@ func dateOf(day int) string {
 	return epochDay(int32(day) + 19358).Format("2006-01-02") // 19358: 2023-01-01
 }
 
-// file makes a new file of n rows.
+// file makes a new file of n rows. Its name does not follow the order
+// the files are given (f389-1, f778-2, f167-3, ...): a run's files are
+// ingested in the order given (fileOrder), which the derived tables of a
+// run and of a rebuild must agree on.
 func (g *propGen) file(n int, late bool) propFile {
 	g.next++
-	f := propFile{name: fmt.Sprintf("f%03d.csv", g.next)}
+	f := propFile{name: fmt.Sprintf("f%03d-%d.csv", g.next*389%1000, g.next)}
 	for range n {
 		f.rows = append(f.rows, g.row(late))
 	}

@@ -55,6 +55,13 @@ func (s *Store) FlowRecords(ctx context.Context, q FlowQuery, fn func(FlowRecord
 			cols += ", NULL"
 		}
 	}
+	// The records of an incident follow its primary as ingested
+	// (fileOrder): flows take the first origin and destination a record
+	// gives after the primary's.
+	order, err := s.ingestedOrder(ctx, "r")
+	if err != nil {
+		return fmt.Errorf("store: %s: flows: %w", s.Path, err)
+	}
 	rows, err := s.db.QueryContext(ctx, `WITH r AS (
 			SELECT CASE WHEN g.group_id IS NULL THEN 'r' || i.run_id || ':' || i.source_line || ':' || i.source_file
 					ELSE 'g' || g.group_id END AS gk,
@@ -69,7 +76,7 @@ func (s *Store) FlowRecords(ctx context.Context, q FlowQuery, fn func(FlowRecord
 		SELECT r.gk, r.p, r.occurred_on, coalesce(r.district_code, ''), coalesce(r.kg, 0), coalesce(r.vic, 0)`+cols+`
 		FROM r LEFT JOIN `+schemas.Details[c].Table+` d USING (run_id, source_file, source_line)
 		WHERE r.gk IN (SELECT gk FROM keep)
-		ORDER BY r.gk, r.p DESC, r.run_id, r.source_file, r.source_line`, q.Category, nullDate(q.From), nullDate(q.To), q.Province)
+		ORDER BY r.gk, r.p DESC, `+order, q.Category, nullDate(q.From), nullDate(q.To), q.Province)
 	if err != nil {
 		return fmt.Errorf("store: %s: flows: %w", s.Path, err)
 	}

@@ -136,6 +136,24 @@ func fileSeqOf(t string) string {
 	return `coalesce((SELECT max(f.file_seq) FROM ingest_files f WHERE f.run_id = ` + t + `.run_id AND f.source_file = ` + t + `.source_file), 0)`
 }
 
+// ingestedOrder is the SQL ORDER BY terms of fileOrder.compareKeys for
+// the row of t (run, position of the file, file, line) in a query of s.
+// A database an older ocmap made, opened read-only (ocmap flows, serve),
+// is not migrated: its ingest_files has no file_seq, and its files of a
+// run are in the order of their names, as that ocmap had them.
+func (s *Store) ingestedOrder(ctx context.Context, t string) (string, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE database_name = current_database() AND table_name = 'ingest_files' AND column_name = 'file_seq'`).Scan(&n); err != nil {
+		return "", err
+	}
+	seq := ""
+	if n > 0 {
+		seq = fileSeqOf(t) + ", "
+	}
+	return t + ".run_id, " + seq + t + ".source_file, " + t + ".source_line", nil
+}
+
 // loadFileOrder reads the positions of the files of every run, once the
 // run recorded its own (FinishFile): derive orders records by them.
 func (r *Run) loadFileOrder(ctx context.Context) error {

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+
 	"github.com/ocmap/ocmap/geo"
 	"github.com/ocmap/ocmap/internal/testdb"
 )
@@ -770,5 +772,68 @@ func TestLinkGroupsRulesBeforeSameDate(t *testing.T) {
 	checkEqualsRebuild(t, st, 2)
 	if got := testdb.Rows(t, st.DB(), `SELECT count(*) FROM sweep_twins`); !reflect.DeepEqual(got, []string{"0"}) {
 		t.Errorf("sweep_twins has %s rows, want 0: January's and February's row 5 are two incidents", got)
+	}
+}
+
+// TestSweepAllSpillFails makes the spill fail once its first batch of
+// rows is written, amid a sweep of 40 partitions: sweepAll returns the
+// spill's error, soon, having handed out fewer partitions than it was
+// given, with its goroutines gone.
+func TestSweepAllSpillFails(t *testing.T) {
+	ctx := context.Background()
+	st := commitRuns(t)
+	r, err := st.BeginRun(ctx, groupBoundaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Rollback()
+	// 40 partitions (four categories in ten districts) of 4,000 records:
+	// two sources' records of one incident a day, 4,000 spilled rows a
+	// partition, so the spill writes its first batch (groupSpillBatch)
+	// about halfway.
+	if _, err := r.conn.ExecContext(ctx, `INSERT INTO incidents (incident_id, category, occurred_on, lat, lon, source, quantity,
+			source_file, source_line, run_id, district_code, location_precision)
+		SELECT 'x' || i, ['drug_trafficking', 'human_trafficking', 'cybercrime', 'terror_financing'][i // 4000 % 4 + 1],
+			DATE '2020-01-01' + CAST(i // 2 % 2000 AS INTEGER), 30.5, 70.5, CASE WHEN i % 2 = 0 THEN 'ANF' ELSE 'police' END, 10,
+			'f' || (i % 2), i, $1, 'PK' || lpad(CAST(i // 16000 % 10 + 1 AS VARCHAR), 3, '0'), 1
+		FROM range(160000) t(i)`, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := groupSpillBatch, 65536; got != want {
+		t.Fatalf("groupSpillBatch %d: the records are laid out for %d", got, want)
+	}
+	defer func(n int64) { sweepChunkRows = n }(sweepChunkRows)
+	sweepChunkRows = 1 // a query a partition
+	var taken atomic.Int32
+	sweepPartHook = func() { taken.Add(1) }
+	defer func() { sweepPartHook = nil }()
+	goroutines := runtime.NumGoroutine()
+	spill, err := newGroupSpill()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spill.close()
+	gone, err := os.Create(filepath.Join(t.TempDir(), "gone.arrows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Close()
+	spill.w = ipc.NewWriter(gone, ipc.WithSchema(groupsSchema))
+	start := time.Now()
+	err = r.sweepAll(ctx, &linker{index: map[rowKey]int{}}, spill, nil, linkWindowDays)
+	if err == nil || !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("a sweep whose spill fails returned %v, want the spill's error (%v)", err, os.ErrClosed)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the sweep took %s to stop", d)
+	}
+	if got := taken.Load(); got >= 40 {
+		t.Errorf("the sweepers took %d partitions of 40 after the spill failed", got)
+	}
+	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := runtime.NumGoroutine(); got > goroutines {
+		t.Errorf("%d goroutines after the sweep, %d before", got, goroutines)
 	}
 }
