@@ -1021,10 +1021,10 @@ func (r *Run) readSweep(ctx context.Context, q string, fn func(part int64, rec *
 			if math.IsNaN(s.oldScore) {
 				s.oldScore = 0
 			}
+			// Without a stored cluster, sweepSpans works out the old one
+			// from the moves (sweepAll has none).
 			if cols[13].IsValid(i) {
 				s.oldCluster, s.oldStored = int64At(cols[13], i), true
-			} else {
-				s.oldCluster = groupID(s.key)
 			}
 			if len(cols) == 16 && cols[15].IsValid(i) {
 				s.oldGroup = int64At(cols[15], i)
