@@ -1050,6 +1050,37 @@ func TestIngestFirstRunThroughSymlink(t *testing.T) {
 	}
 }
 
+// TestIngestRepeatsWithinRun: a run that adds to a database warns of a
+// file that repeats a file given before it in the same run, as of one of
+// an earlier run; the file given first is the one repeated, whatever the
+// names.
+func TestIngestRepeatsWithinRun(t *testing.T) {
+	f := newFixture(t)
+	rows := func(src string, n, kg int) string { // kg: the first row's quantity
+		out := []string{header}
+		for i := range n {
+			out = append(out, fmt.Sprintf("M-%d,drug_trafficking,heroin,2024-03-%02d,%.4f,70.1,,%s,%d,,seizure",
+				i+1, 1+i%28, 30.05+0.005*float64(i), src, max(1+i%7, kg*(1-min(i, 1)))))
+		}
+		return strings.Join(out, "\n") + "\n"
+	}
+	if base := f.ingest(t, writeFile(t, f.dir, "base.csv", rows("FIA", 100, 1))); base.Accepted != 100 { // more rows than the run: it adds to the database
+		t.Fatalf("base: %d accepted, want 100", base.Accepted)
+	}
+	// The correction (a quantity fixed) is given after the file it
+	// corrects, against their names' order.
+	rep := f.ingest(t, writeFile(t, f.dir, "z-march.csv", rows("ANF", 30, 1)), writeFile(t, f.dir, "a-march-fixed.csv", rows("ANF", 30, 9)))
+	var repeats []string
+	for _, w := range rep.Warnings {
+		if i := strings.Index(w, " repeats "); i >= 0 {
+			repeats = append(repeats, filepath.Base(w[:i])+w[i:strings.Index(w, ": with")])
+		}
+	}
+	if want := []string{"a-march-fixed.csv repeats 30 of its 30 records of " + filepath.Join(f.dir, "z-march.csv") + " (run 2)"}; !reflect.DeepEqual(repeats, want) {
+		t.Errorf("repeats %q, want %q", repeats, want)
+	}
+}
+
 // TestIngestIDsThatAreNoIDs ingests the ids agencies write when they have
 // none: serial numbers that start again in each month's file, and
 // placeholders (N/A, -, 0). A same-id link made row k of January and row

@@ -335,13 +335,13 @@ func sameID(a, b string) string {
 }
 
 // findRepeats sets r.Repeats from ocmap_run_same: for each of the run's
-// files, the earlier files at least ten of whose rows and half of its own
-// it repeats.
+// files, the earlier files (of earlier runs, or given before it in this
+// one) at least ten of whose rows and half of its own it repeats.
 func (r *Run) findRepeats(ctx context.Context) error {
 	rows, err := r.conn.QueryContext(ctx, `WITH pairs AS (
 			SELECT x.source_file AS file, y.run_id AS of_run, y.source_file AS of, count(DISTINCT x.source_line) AS n
 			FROM `+tmpRunSame+` x JOIN `+tmpRunSame+` y ON `+sameID("x", "y")+`
-			WHERE x.run_id = $1 AND y.run_id <> $1 GROUP BY ALL),
+			WHERE x.run_id = $1 AND (y.run_id <> $1 OR y.file_seq < x.file_seq) GROUP BY ALL),
 		sizes AS (SELECT source_file AS file, count(*) AS rows FROM incidents WHERE run_id = $1 GROUP BY ALL)
 		SELECT p.file, p.of, p.of_run, p.n, s.rows FROM pairs p JOIN sizes s USING (file)
 		WHERE p.n >= 10 AND 2 * p.n >= s.rows ORDER BY p.file, p.n DESC, p.of`, r.ID)
