@@ -423,12 +423,7 @@ func TestCarvedOutDistrict(t *testing.T) {
 				tt.district, tt.precision = "Alpha", 3
 			}
 			t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon, "/aliases=", withAliases), func(t *testing.T) {
-				q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
-				pl := l.Place(q)
-				d := placedIn(l, pl)
-				if !pl.OK || d != tt.district || pl.Precision != tt.precision {
-					t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
-				}
+				pl, d := placeChecked(t, l, tt.hint, tt.place, tt.lon, tt.lat, tt.district, tt.precision)
 				if carvedOut := d != "Alpha" && tt.hint != "Beta" && tt.lon == 0; carvedOut && !strings.Contains(pl.Note, "since carved out of it") {
 					t.Errorf("note %q does not say why", pl.Note)
 				}
@@ -480,17 +475,25 @@ func TestCarvedOutReference(t *testing.T) {
 		{hint: "Alpha", place: "Beta", lon: 71.5, lat: 30.5, district: "Beta", precision: 1},
 	} {
 		t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon), func(t *testing.T) {
-			q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
-			pl := l.Place(q)
-			d := placedIn(l, pl)
-			if !pl.OK || d != tt.district || pl.Precision != tt.precision {
-				t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
-			}
+			pl, d := placeChecked(t, l, tt.hint, tt.place, tt.lon, tt.lat, tt.district, tt.precision)
 			if carved := d == "Beta" && tt.precision == 3; carved != strings.Contains(pl.Note, "since carved out of it") {
 				t.Errorf("note %q", pl.Note)
 			}
 		})
 	}
+}
+
+// placeChecked places a row of hint and place, with the point lon, lat
+// unless lon is 0, and checks it is placed in district at precision; it
+// returns the placement and the district's name.
+func placeChecked(t *testing.T, l *locate.Locator, hint, place string, lon, lat float64, district string, precision int8) (schemas.Placement, string) {
+	t.Helper()
+	pl := l.Place(&schemas.PlaceQuery{Hint: []byte(hint), Place: []byte(place), Lon: lon, Lat: lat, HasPoint: lon != 0})
+	d := placedIn(l, pl)
+	if !pl.OK || d != district || pl.Precision != precision {
+		t.Errorf("placed in %q at %d (%s; %s), want %q at %d", d, pl.Precision, pl.Note, pl.Reason, district, precision)
+	}
+	return pl, d
 }
 
 // placedIn is the name of the district pl placed its row in, "" for none.
@@ -533,10 +536,9 @@ func TestCarvedOutContradicted(t *testing.T) {
 		{hint: "Alpha", place: "Beta, Delta", lon: 70.5, lat: 31.5, district: "Delta", precision: 1},
 	} {
 		t.Run(fmt.Sprint(tt.hint, "/", tt.place, "/", tt.lon), func(t *testing.T) {
-			q := &schemas.PlaceQuery{Hint: []byte(tt.hint), Place: []byte(tt.place), Lon: tt.lon, Lat: tt.lat, HasPoint: tt.lon != 0}
-			pl := l.Place(q)
-			if got := placedIn(l, pl); !pl.OK || got != tt.district || pl.Precision != tt.precision {
-				t.Fatalf("placed in %q at %d (%s; %s), want %q at %d", got, pl.Precision, pl.Note, pl.Reason, tt.district, tt.precision)
+			pl, _ := placeChecked(t, l, tt.hint, tt.place, tt.lon, tt.lat, tt.district, tt.precision)
+			if t.Failed() {
+				return
 			}
 			if tt.precision == 4 && (pl.Province != "Punjab" || !strings.Contains(pl.Note, "Beta") || !strings.Contains(pl.Note, "kept in the province")) {
 				t.Errorf("province %q, note %q", pl.Province, pl.Note)

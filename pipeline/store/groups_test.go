@@ -499,15 +499,11 @@ func TestSweepAllCancelled(t *testing.T) {
 			category: cats[i%4], code: fmt.Sprintf("PK%03d", i%40/4+1), date: "2023-01-10", qty: 10, amt: -1})
 	}
 	insertRecs(t, r, recs)
-	defer func(n int64) { sweepChunkRows = n }(sweepChunkRows)
-	sweepChunkRows = 1 // a query a partition
-	var taken atomic.Int32
-	sweepPartHook = func() {
-		if taken.Add(1) == 3 {
+	taken := watchSweepParts(t, func(n int32) {
+		if n == 3 {
 			cancel()
 		}
-	}
-	defer func() { sweepPartHook = nil }()
+	})
 	goroutines := runtime.NumGoroutine()
 	spill, err := newGroupSpill()
 	if err != nil {
@@ -521,11 +517,35 @@ func TestSweepAllCancelled(t *testing.T) {
 	if got := taken.Load(); got >= 40 {
 		t.Errorf("the sweepers took %d partitions of 40 after the cancel at the third", got)
 	}
-	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
+	checkGoroutinesGone(t, goroutines)
+}
+
+// watchSweepParts has sweepAll run a query a partition and calls onTake
+// (if not nil) with the count of partitions its sweepers took, each time
+// one takes one, until the test ends; it returns the count.
+func watchSweepParts(t *testing.T, onTake func(n int32)) *atomic.Int32 {
+	t.Helper()
+	rows := sweepChunkRows
+	t.Cleanup(func() { sweepChunkRows, sweepPartHook = rows, nil })
+	sweepChunkRows = 1
+	var taken atomic.Int32
+	sweepPartHook = func() {
+		if n := taken.Add(1); onTake != nil {
+			onTake(n)
+		}
+	}
+	return &taken
+}
+
+// checkGoroutinesGone waits up to a second for the goroutines to be no
+// more than before.
+func checkGoroutinesGone(t *testing.T, before int) {
+	t.Helper()
+	for i := 0; runtime.NumGoroutine() > before && i < 100; i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if got := runtime.NumGoroutine(); got > goroutines {
-		t.Errorf("%d goroutines after the sweep, %d before", got, goroutines)
+	if got := runtime.NumGoroutine(); got > before {
+		t.Errorf("%d goroutines after the sweep, %d before", got, before)
 	}
 }
 
@@ -802,11 +822,7 @@ func TestSweepAllSpillFails(t *testing.T) {
 	if got, want := groupSpillBatch, 65536; got != want {
 		t.Fatalf("groupSpillBatch %d: the records are laid out for %d", got, want)
 	}
-	defer func(n int64) { sweepChunkRows = n }(sweepChunkRows)
-	sweepChunkRows = 1 // a query a partition
-	var taken atomic.Int32
-	sweepPartHook = func() { taken.Add(1) }
-	defer func() { sweepPartHook = nil }()
+	taken := watchSweepParts(t, nil)
 	goroutines := runtime.NumGoroutine()
 	spill, err := newGroupSpill()
 	if err != nil {
@@ -830,10 +846,5 @@ func TestSweepAllSpillFails(t *testing.T) {
 	if got := taken.Load(); got >= 40 {
 		t.Errorf("the sweepers took %d partitions of 40 after the spill failed", got)
 	}
-	for i := 0; runtime.NumGoroutine() > goroutines && i < 100; i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := runtime.NumGoroutine(); got > goroutines {
-		t.Errorf("%d goroutines after the sweep, %d before", got, goroutines)
-	}
+	checkGoroutinesGone(t, goroutines)
 }
