@@ -797,7 +797,7 @@ func TestLinkGroupsRulesBeforeSameDate(t *testing.T) {
 
 // TestSweepAllSpillFails makes the spill fail once its first batch of
 // rows is written, amid a sweep of 40 partitions: sweepAll returns the
-// spill's error, soon, having handed out fewer partitions than it was
+// spill's error, having handed out fewer partitions than it was
 // given, with its goroutines gone.
 func TestSweepAllSpillFails(t *testing.T) {
 	ctx := context.Background()
@@ -835,13 +835,9 @@ func TestSweepAllSpillFails(t *testing.T) {
 	}
 	gone.Close()
 	spill.w = ipc.NewWriter(gone, ipc.WithSchema(groupsSchema))
-	start := time.Now()
 	err = r.sweepAll(ctx, &linker{index: map[rowKey]int{}}, spill, nil, linkWindowDays)
 	if err == nil || !errors.Is(err, os.ErrClosed) {
 		t.Fatalf("a sweep whose spill fails returned %v, want the spill's error (%v)", err, os.ErrClosed)
-	}
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("the sweep took %s to stop", d)
 	}
 	if got := taken.Load(); got >= 40 {
 		t.Errorf("the sweepers took %d partitions of 40 after the spill failed", got)
